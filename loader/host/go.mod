@@ -1,0 +1,3 @@
+module gofn/loader/host
+
+go 1.26

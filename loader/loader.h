@@ -1,0 +1,63 @@
+/* The loader's public face: Go objects in, a registered runtime module out.
+ * The CLI (loader/host/cli) and the service's worker loop both sit on this
+ * and nothing else of the loader. See docs/loader.md for the stages. */
+#ifndef GOFN_LOADER_H
+#define GOFN_LOADER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+typedef struct gofn_module gofn_module;
+
+/* One object or archive as bytes; name is used only in error messages. */
+typedef struct gofn_blob {
+	const char *name;
+	const uint8_t *data;
+	size_t len;
+} gofn_blob;
+
+/* The signatures gofn knows how to call (issue 3). */
+typedef enum gofn_sig {
+	GOFN_SIG_UNSUPPORTED = 0,
+	GOFN_SIG_VOID,		  /* func() */
+	GOFN_SIG_BYTES_BYTES_ERR, /* func([]byte) ([]byte, error) */
+	GOFN_SIG_BYTES_BYTES,	  /* func([]byte) []byte */
+	GOFN_SIG_STR_STR,	  /* func(string) string */
+	GOFN_SIG_STR_STR_ERR,	  /* func(string) (string, error) */
+} gofn_sig;
+
+/* An exported function of a loaded module with the signature read from the object. */
+typedef struct gofn_symbol_info {
+	const char *name;      /* e.g. "main.Handle" */
+	const char *signature; /* Go spelling, e.g. "func([]uint8) ([]uint8, error)" */
+	gofn_sig sig;
+} gofn_symbol_info;
+
+/* The outcome of one call. out/err_msg are malloc'd (free with gofn_result_free). */
+typedef struct gofn_result {
+	uint8_t *out;
+	size_t out_len;
+	char *err_msg; /* the error's Error() text for handlers that returned one; NULL otherwise */
+} gofn_result;
+
+/* Parse, link and register `n` blobs as one link unit. Nothing runs yet. */
+int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err);
+
+/* Run package initialisation (vars and init funcs) in dependency order. */
+int gofn_module_init(gofn_module *m, gofn_err *err);
+
+/* The callable functions of the module; valid until unload. */
+size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out);
+
+/* Call `name` with input `in`. Refuses unsupported signatures with GOFN_ESIG. */
+int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
+		     gofn_result *res, gofn_err *err);
+
+/* Unregister from the runtime and free all code and data. */
+void gofn_module_unload(gofn_module *m);
+
+void gofn_result_free(gofn_result *r);
+
+#endif

@@ -1,0 +1,1 @@
+typedef int gofn_loader_placeholder;

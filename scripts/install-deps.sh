@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs what gofn needs on Debian 12. README, .ci/run and the Dockerfile
+# all call this one script, so what CI proves is what users get.
+#   --runtime   only the shared libraries a deployed gofnd needs
+set -euo pipefail
+
+GO_WANT="go1.26"
+BUILD_PKGS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
+	libmicrohttpd-dev libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
+	libsqlite3-dev curl jq ca-certificates)
+RUNTIME_PKGS=(libmicrohttpd12 libjansson4 libseccomp2 libelf1 libsqlite3-0 curl ca-certificates)
+
+pkgs=("${BUILD_PKGS[@]}")
+[[ "${1:-}" == "--runtime" ]] && pkgs=("${RUNTIME_PKGS[@]}")
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+	echo "install-deps: installing ${missing[*]}"
+	sudo=""
+	[[ $(id -u) -ne 0 ]] && sudo="sudo"
+	$sudo apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+[[ "${1:-}" == "--runtime" ]] && exit 0
+
+if ! command -v go >/dev/null; then
+	echo "install-deps: go not found; install Go ${GO_WANT}.x (https://go.dev/dl) and put it on PATH" >&2
+	exit 1
+fi
+have=$(go env GOVERSION)
+case "$have" in
+"$GO_WANT" | "$GO_WANT".*) ;;
+*)
+	echo "install-deps: gofn needs Go ${GO_WANT}.x (objects and the worker must match), found $have" >&2
+	exit 1
+	;;
+esac

@@ -1,0 +1,1 @@
+typedef int gofn_server_placeholder;
