@@ -5,15 +5,35 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: gofn-loader -parse x.o\n"
-			"       gofn-loader -o a.o [-o b.o ...] -run main.main [-times N]\n");
+	fprintf(
+	    stderr,
+	    "usage: gofn-loader -parse x.o\n"
+	    "       gofn-loader [-sandbox [limits]] -o a.o [-o b.o ...] -run main.main [-times N] "
+	    "[-in FILE|-]\n"
+	    "       gofn-loader -worker   (spawned by gofnd)\n");
 	return 2;
 }
 
+static int has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], flag) == 0)
+			return 1;
+	return 0;
+}
+
+/* -sandbox wraps any other mode, so it is checked first. */
 int gofn_cli_main(int argc, char **argv)
 {
 	if (argc < 2)
 		return usage();
-	fprintf(stderr, "gofn-loader: %s: not implemented yet\n", argv[1]);
-	return 2;
+	if (has_flag(argc, argv, "-sandbox"))
+		return gofn_cli_sandbox(argc, argv);
+	if (strcmp(argv[1], "-parse") == 0)
+		return gofn_cli_parse(argc, argv);
+	if (strcmp(argv[1], "-worker") == 0)
+		return gofn_cli_worker(argc, argv);
+	if (has_flag(argc, argv, "-run"))
+		return gofn_cli_run(argc, argv);
+	return usage();
 }
