@@ -1,0 +1,255 @@
+/* The Go object parser: archives written by `go tool compile` / `go build
+ * -buildmode=archive` and the Go object files inside them, for Go 1.26
+ * linux/amd64.
+ *
+ * goobj_parse() validates everything up front. After it succeeds, every
+ * string, symbol reference, relocation/aux/data range and data offset in the
+ * result is known to be in bounds, so consumers (the run-time linker, the
+ * moduledata builder, the -parse CLI) index freely without re-checking.
+ *
+ * Zero-copy: names and data point into the caller's buffer, which must
+ * outlive the goobj_archive. The only allocations are the decoded
+ * symbol/reloc/aux arrays, bounded by a small multiple of the input size.
+ *
+ * Format: $GOROOT/src/cmd/internal/goobj/objfile.go (layout and indexing),
+ * cmd/internal/archive/archive.go (the !<arch> container), and the
+ * release-specific numbering in loader/go126_obj.h. */
+#ifndef GOFN_LOADER_GOOBJ_H
+#define GOFN_LOADER_GOOBJ_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+/* Bytes in the caller's buffer: NOT NUL-terminated; print with "%.*s". */
+typedef struct goobj_str {
+	const char *p;
+	uint32_t len;
+} goobj_str;
+
+/* A symbol reference {PkgIdx, SymIdx} as stored in the object (objfile.go
+ * "Symbol indexing"). Resolve it with goobj_resolve(). */
+typedef struct goobj_symref {
+	uint32_t pkg;
+	uint32_t idx;
+} goobj_symref;
+
+/* Reserved package indexes (objfile.go PkgIdx*). 1..npkgs-1 name imported
+ * packages in goobj_object.pkgs; 0 with idx 0 is the nil reference. */
+enum {
+	GOOBJ_PKG_NONE = 0x7fffffff,	 /* non-package symbols (NonPkgDefs, then NonPkgRefs) */
+	GOOBJ_PKG_HASHED64 = 0x7ffffffe, /* short content-addressable symbols */
+	GOOBJ_PKG_HASHED = 0x7ffffffd,	 /* content-addressable symbols */
+	GOOBJ_PKG_BUILTIN = 0x7ffffffc,	 /* runtime builtins (goobj/builtinlist.go) */
+	GOOBJ_PKG_SELF = 0x7ffffffb,	 /* this package's SymbolDefs */
+};
+
+/* Which block a symbol came from; also the order of goobj_object.syms. */
+typedef enum goobj_symclass {
+	GOOBJ_DEF = 0,	   /* SymbolDefs: {PKG_SELF, i} */
+	GOOBJ_HASHED64DEF, /* Hashed64Defs: {PKG_HASHED64, i} */
+	GOOBJ_HASHEDDEF,   /* HashedDefs: {PKG_HASHED, i} */
+	GOOBJ_NONPKGDEF,   /* NonPkgDefs: {PKG_NONE, i} */
+	GOOBJ_NONPKGREF,   /* NonPkgRefs: {PKG_NONE, nNonPkgDefs + i}; no data, relocs or aux */
+} goobj_symclass;
+
+/* Symbol ABIs (cmd/internal/obj ABI0/ABIInternal; goobj SymABIstatic). */
+enum {
+	GOOBJ_ABI0 = 0,
+	GOOBJ_ABIINTERNAL = 1,
+	GOOBJ_ABI_STATIC = 0xffff, /* file-local symbol */
+	GOOBJ_ABI_UNKNOWN =
+	    -1, /* goobj_target.abi of an indexed external ref: the format does not say */
+};
+
+/* Sym.Flag bits (objfile.go). */
+enum {
+	GOOBJ_SYMFLAG_DUPOK = 1 << 0,
+	GOOBJ_SYMFLAG_LOCAL = 1 << 1,
+	GOOBJ_SYMFLAG_TYPELINK = 1 << 2,
+	GOOBJ_SYMFLAG_LEAF = 1 << 3,
+	GOOBJ_SYMFLAG_NOSPLIT = 1 << 4,
+	GOOBJ_SYMFLAG_REFLECTMETHOD = 1 << 5,
+	GOOBJ_SYMFLAG_GOTYPE = 1 << 6,
+};
+
+/* Sym.Flag2 bits (objfile.go). */
+enum {
+	GOOBJ_SYMFLAG2_USEDINIFACE = 1 << 0,
+	GOOBJ_SYMFLAG2_ITAB = 1 << 1,
+	GOOBJ_SYMFLAG2_DICT = 1 << 2,
+	GOOBJ_SYMFLAG2_PKGINIT = 1 << 3,
+	GOOBJ_SYMFLAG2_LINKNAME = 1 << 4,
+	GOOBJ_SYMFLAG2_ABIWRAPPER = 1 << 5,
+	GOOBJ_SYMFLAG2_WASMEXPORT = 1 << 6,
+};
+
+/* Object header flags (objfile.go ObjFlag*). */
+enum {
+	GOOBJ_OBJFLAG_SHARED = 1 << 0,
+	GOOBJ_OBJFLAG_FROMASSEMBLY = 1 << 2,
+	GOOBJ_OBJFLAG_UNLINKABLE = 1 << 3,
+	GOOBJ_OBJFLAG_STD = 1 << 4,
+};
+
+/* One relocation (objfile.go Reloc). type numbers: loader/go126_obj.h
+ * (objabi.RelocType). off+size is guaranteed within the owning symbol's
+ * data when the symbol has data of that extent, else within its size. */
+typedef struct goobj_reloc {
+	int32_t off;
+	uint8_t size;
+	uint16_t type;
+	int64_t add;
+	goobj_symref sym; /* may be nil {0,0} (e.g. R_CALLIND) */
+} goobj_reloc;
+
+/* One aux symbol (objfile.go Aux); type numbers in loader/go126_obj.h. */
+typedef struct goobj_aux {
+	uint8_t type;
+	goobj_symref sym;
+} goobj_aux;
+
+typedef struct goobj_sym {
+	goobj_str name; /* may be empty for hashed (content-addressable) symbols */
+	uint16_t abi;	/* GOOBJ_ABI0, GOOBJ_ABIINTERNAL or GOOBJ_ABI_STATIC */
+	uint8_t kind;	/* objabi.SymKind; names in go126_obj.h */
+	uint8_t flag;	/* GOOBJ_SYMFLAG_* */
+	uint8_t flag2;	/* GOOBJ_SYMFLAG2_* */
+	uint8_t cls;	/* goobj_symclass */
+	uint32_t size;	/* may exceed data_len (BSS, trailing zeros) */
+	uint32_t align;
+	const uint8_t *hash; /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
+	const uint8_t *data; /* data_len bytes; NULL when data_len == 0 */
+	uint32_t data_len;
+	const goobj_reloc *relocs; /* nrelocs entries, into goobj_object.relocs */
+	uint32_t nrelocs;
+	const goobj_aux *auxs; /* nauxs entries, into goobj_object.auxs */
+	uint32_t nauxs;
+} goobj_sym;
+
+/* An Autolib entry: an imported package and its fingerprint. */
+typedef struct goobj_import {
+	goobj_str pkg;
+	const uint8_t *fingerprint; /* 8 bytes */
+} goobj_import;
+
+/* One Go object file (an `_go_.o`-like archive member, or a bare object). */
+typedef struct goobj_object {
+	const char *name;    /* "file.a(_go_.o)" or the blob name; for messages */
+	goobj_str pkgpath;   /* e.g. "main", "example.com/lib"; empty if the object does not say */
+	goobj_str header;    /* first text line: "go object linux amd64 go1.26.8 ... X:..." */
+	goobj_str goversion; /* "go1.26.8" */
+	goobj_str goos, goarch;	    /* "linux", "amd64" */
+	int is_main;		    /* header names package main */
+	uint32_t flags;		    /* GOOBJ_OBJFLAG_* */
+	const uint8_t *fingerprint; /* 8 bytes */
+
+	goobj_import *autolib; /* nautolib entries */
+	uint32_t nautolib;
+	goobj_str *pkgs; /* PkgIndex: pkgs[i] is the path of package index i; pkgs[0] is "" */
+	uint32_t npkgs;
+	goobj_str *files; /* file table (CU file indexes of FuncInfo refer here) */
+	uint32_t nfiles;
+
+	/* All symbols in the order the format indexes them: SymbolDefs,
+	 * Hashed64Defs, HashedDefs, NonPkgDefs, NonPkgRefs. The first
+	 * ndefined have data/relocs/aux. */
+	goobj_sym *syms;
+	uint32_t nsyms;
+	uint32_t ndefined;
+	uint32_t nsymdefs, nhashed64, nhashed, nnonpkgdefs, nnonpkgrefs;
+
+	goobj_reloc *relocs; /* all relocations; syms[i].relocs point in here */
+	uint32_t nrelocs;
+	goobj_aux *auxs;
+	uint32_t nauxs;
+
+	/* RefNames block (external indexed ref -> name), sorted by symref for
+	 * goobj_resolve. Internal; use goobj_resolve. */
+	struct goobj_refname *refnames;
+	uint32_t nrefnames;
+
+	/* The whole object (from "go object" on), for anyone needing raw bytes. */
+	const uint8_t *raw;
+	size_t raw_len;
+} goobj_object;
+
+/* The result of one parse: one archive (or bare object) = one package. */
+typedef struct goobj_archive {
+	const char *name;
+	goobj_str pkgdef; /* __.PKGDEF member contents; empty for a bare object */
+	goobj_object *objs;
+	uint32_t nobjs;
+} goobj_archive;
+
+/* Parses and validates `data` (an archive, or a bare object starting with
+ * "go object "). `name` appears in error messages. On error returns -1
+ * with err set (GOFN_EINVAL malformed, GOFN_EVERSION other Go/GOOS/GOARCH,
+ * GOFN_ENOMEM) and *out untouched. */
+int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
+		gofn_err *err);
+
+void goobj_free(goobj_archive *a);
+
+/* What a symref designates. */
+typedef enum goobj_target_kind {
+	GOOBJ_TARGET_NIL = 0, /* {0,0} */
+	GOOBJ_TARGET_LOCAL,   /* syms[local] of this object (defined or NonPkgRef) */
+	GOOBJ_TARGET_EXTERN,  /* defined in another package or the runtime */
+} goobj_target_kind;
+
+typedef struct goobj_target {
+	goobj_target_kind kind;
+	uint32_t local; /* LOCAL: index into obj->syms. NonPkgRefs are LOCAL but
+			 * undefined: resolve them by syms[local].name and .abi */
+	goobj_str name; /* EXTERN: full symbol name ("fmt.Println"); LOCAL: syms[local].name.
+			 * EXTERN with len 0: the object carries no name (only
+			 * possible for aux or inline-tree refs; never for reloc targets) */
+	int abi;	/* EXTERN: GOOBJ_ABI0/ABIINTERNAL for builtins, GOOBJ_ABI_UNKNOWN for
+			 * indexed refs (try ABIInternal then ABI0); LOCAL: syms[local].abi */
+	goobj_str pkg;	/* EXTERN indexed: the package path from PkgIndex; builtins: "runtime" */
+} goobj_target;
+
+/* Resolves a symref of a parsed object. Every reloc and aux symref of a
+ * successfully parsed object resolves; returns -1 with err set only for
+ * refs that did not come from the object (e.g. a caller's own). */
+int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_err *err);
+
+/* Decoded FuncInfo aux data (goobj/funcinfo.go). */
+typedef struct goobj_inlnode {
+	int32_t parent;
+	uint32_t file; /* CU file index (into obj->files) */
+	int32_t line;
+	goobj_symref func;
+	int32_t parent_pc;
+} goobj_inlnode;
+
+typedef struct goobj_funcinfo {
+	uint32_t args;
+	uint32_t locals;
+	uint8_t funcid;	  /* internal/abi.FuncID */
+	uint8_t funcflag; /* internal/abi.FuncFlag */
+	int32_t startline;
+	uint32_t nfiles;
+	const uint8_t
+	    *files_raw; /* nfiles little-endian uint32 CU file indexes; use goobj_funcinfo_file */
+	uint32_t ninl;
+	const uint8_t *inl_raw; /* ninl 24-byte nodes; use goobj_funcinfo_inl */
+} goobj_funcinfo;
+
+/* Decodes the FuncInfo aux of text symbol `symi` (its AuxFuncInfo target
+ * must be a local symbol). Checks every count and index (file indexes
+ * against obj->nfiles, inline parents, inline func symrefs). Returns 1 and
+ * fills *fi if the symbol has a FuncInfo, 0 if it has none, -1 on error. */
+int goobj_funcinfo_get(const goobj_object *o, uint32_t symi, goobj_funcinfo *fi, gofn_err *err);
+
+/* Element k of a decoded FuncInfo (k < nfiles / k < ninl; not re-checked). */
+uint32_t goobj_funcinfo_file(const goobj_funcinfo *fi, uint32_t k);
+void goobj_funcinfo_inl(const goobj_funcinfo *fi, uint32_t k, goobj_inlnode *out);
+
+/* Finds the first local symbol of `o` named `name` with the given abi
+ * (or any abi when abi < 0); returns its index or -1. Linear. */
+long goobj_find_sym(const goobj_object *o, const char *name, int abi);
+
+#endif
