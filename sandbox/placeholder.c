@@ -1,1 +1,0 @@
-typedef int gofn_sandbox_placeholder;

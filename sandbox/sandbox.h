@@ -1,0 +1,149 @@
+/* Confinement of one worker process that runs tenant code.
+ *
+ * Two halves, used by both gofnd and `gofn-loader -sandbox`:
+ *   - gofn_sandbox_spawn(), in the parent: starts the worker executable in
+ *     fresh namespaces, an empty read-only root, a non-root uid, no
+ *     capabilities, only the fds it names, an empty environment, rlimits
+ *     and (where writable) a cgroup;
+ *   - gofn_sandbox_enter(), in the worker itself, after the Go runtime has
+ *     started its threads and before any tenant byte is parsed:
+ *     no_new_privs and the seccomp filter on every thread (TSYNC).
+ * The parent then supervises with gofn_sandbox_wait(): wall-clock timeout,
+ * RSS watchdog, and the reason the worker died (which system call, if the
+ * filter killed it). docs/security.md explains every layer. */
+#ifndef GOFN_SANDBOX_H
+#define GOFN_SANDBOX_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+
+/* Limits shared by the service and the CLI. 0 means "no limit" for each. */
+typedef struct gofn_sandbox_limits {
+	uint64_t wall_ms;      /* per invocation; the worker is killed when it passes */
+	uint64_t cpu_sec;      /* RLIMIT_CPU: SIGXCPU then SIGKILL */
+	uint64_t mem_bytes;    /* cgroup memory limit, else the RSS watchdog */
+	uint64_t max_threads;  /* RLIMIT_NPROC in the worker's own user ns; pids.max */
+	uint64_t fsize_bytes;  /* RLIMIT_FSIZE */
+	uint64_t output_bytes; /* cap on what the supervisor copies from stdout/stderr */
+} gofn_sandbox_limits;
+
+#define GOFN_SANDBOX_DEFAULT_WALL_MS	  10000u
+#define GOFN_SANDBOX_DEFAULT_CPU_SEC	  10u
+#define GOFN_SANDBOX_DEFAULT_MEM_BYTES	  (256u << 20)
+#define GOFN_SANDBOX_DEFAULT_MAX_THREADS  64u
+#define GOFN_SANDBOX_DEFAULT_FSIZE_BYTES  (1u << 20)
+#define GOFN_SANDBOX_DEFAULT_OUTPUT_BYTES (1u << 20)
+
+void gofn_sandbox_limits_default(gofn_sandbox_limits *l);
+
+/* Parses "-timeout 5s|250ms", "-cpu 3", "-mem 256M", "-threads 32",
+ * "-fsize 1M", "-output 64K" into l. Returns 1 if argv[i] was one of these
+ * flags (and consumed argv[i+1]), 0 if it is not a limit flag, -1 on a bad
+ * value (err set). */
+int gofn_sandbox_limits_flag(gofn_sandbox_limits *l, int argc, char **argv, int i,
+			     gofn_err *err);
+
+/* Which layers a spawn actually got; the kernel or a container may refuse some. */
+enum {
+	GOFN_LAYER_USERNS = 1u << 0,
+	GOFN_LAYER_PIDNS = 1u << 1,
+	GOFN_LAYER_MNTNS = 1u << 2, /* and the empty read-only root */
+	GOFN_LAYER_NETNS = 1u << 3,
+	GOFN_LAYER_IPCNS = 1u << 4,
+	GOFN_LAYER_UTSNS = 1u << 5,
+	GOFN_LAYER_CGROUPNS = 1u << 6,
+	GOFN_LAYER_CGROUP = 1u << 7, /* memory/pids limits enforced by a cgroup */
+	GOFN_LAYER_SECCOMP = 1u << 8,
+};
+
+/* How to start a worker. The executable is opened by the parent and run by
+ * fd, so the worker's root needs no path to it. */
+typedef struct gofn_sandbox_cfg {
+	const char *exe;    /* path of the worker executable (gofn-loader) */
+	char *const *argv;  /* argv of the worker, NULL-terminated */
+	const int *fds;     /* fds[i] becomes fd i in the worker; -1 = /dev/null */
+	size_t nfds;	    /* at least 3 (stdin, stdout, stderr); all other fds are closed */
+	gofn_sandbox_limits limits;
+	int sigsys_fd; /* fd number IN THE WORKER where a seccomp kill is reported; -1 = stderr */
+} gofn_sandbox_cfg;
+
+/* A running worker. */
+typedef struct gofn_sandbox_proc {
+	pid_t pid;
+	int pidfd;	       /* for poll(); -1 if the kernel has no pidfd_open */
+	unsigned layers;       /* GOFN_LAYER_* actually active */
+	char cgroup[256];      /* cgroup directory created for it ("" if none) */
+	uint64_t peak_rss;     /* highest RSS the watchdog saw, bytes */
+} gofn_sandbox_proc;
+
+/* Starts the worker confined. Every layer that cannot be set up is skipped
+ * only if the kernel refuses it (EPERM/EINVAL/ENOSYS); anything else is an error. */
+int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn_err *err);
+
+/* In the worker: no_new_privs, a SIGSYS reporter that writes the refused
+ * system call to cfg->sigsys_fd, and the seccomp filter on all threads.
+ * Only cfg->limits and cfg->sigsys_fd are read. Irreversible. */
+int gofn_sandbox_enter(const gofn_sandbox_cfg *cfg, gofn_err *err);
+
+/* Why a worker ended. */
+typedef enum gofn_sandbox_end {
+	GOFN_END_EXITED = 1, /* status = exit code */
+	GOFN_END_SIGNALED,   /* status = signal number */
+	GOFN_END_SYSCALL,    /* killed by the seccomp filter; syscall = its number */
+	GOFN_END_TIMEOUT,    /* wall clock passed; killed by the supervisor */
+	GOFN_END_MEMORY,     /* RSS/cgroup limit passed; killed */
+	GOFN_END_CPU,	     /* RLIMIT_CPU */
+} gofn_sandbox_end;
+
+typedef struct gofn_sandbox_exit {
+	gofn_sandbox_end end;
+	int status;
+	int syscall; /* -1 unless GOFN_END_SYSCALL */
+} gofn_sandbox_exit;
+
+/* The exit code a worker uses after reporting a refused system call, so the
+ * parent can tell it from an ordinary exit even without the report. */
+#define GOFN_SANDBOX_SIGSYS_EXIT 159 /* 128 + SIGSYS */
+
+/* Parses one report line the worker's SIGSYS reporter wrote
+ * ("gofn-sandbox: blocked syscall N\n"); returns the number or -1. */
+int gofn_sandbox_parse_report(const char *buf, size_t len);
+
+/* Waits for the worker (non-blocking if timeout_ms == 0), killing it when the
+ * wall clock (limits.wall_ms since `start_ms`, a gofn_sandbox_now_ms() value)
+ * or the memory limit is passed. Returns 1 if it ended (x filled, reaped), 0 if
+ * still running, -1 on error. Callers that also pump pipes call it in their
+ * poll loop with a small timeout. */
+int gofn_sandbox_wait(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, uint64_t start_ms,
+		      int timeout_ms, gofn_sandbox_exit *x, gofn_err *err);
+
+/* SIGKILL the worker and reap it; removes its cgroup. Safe to call twice. */
+void gofn_sandbox_kill(gofn_sandbox_proc *p);
+
+/* Removes the cgroup and closes the pidfd of a reaped worker. */
+void gofn_sandbox_release(gofn_sandbox_proc *p);
+
+/* Resident set size of a process in bytes, from /proc; 0 if unknown. */
+uint64_t gofn_sandbox_rss(pid_t pid);
+
+/* CLOCK_MONOTONIC in milliseconds. */
+uint64_t gofn_sandbox_now_ms(void);
+
+/* "userns,pidns,mntns,netns,ipcns,utsns,cgroupns,cgroup,seccomp" for the given
+ * mask, written into buf. Returns buf. */
+const char *gofn_sandbox_layers_str(unsigned layers, char *buf, size_t len);
+
+/* The layers this kernel allows, probed once by spawning a trivial child;
+ * for /healthz and start-up logs. */
+unsigned gofn_sandbox_layers(void);
+
+/* Name of an x86-64 system call number ("ptrace"), or "syscall_N" in buf. */
+const char *gofn_sandbox_syscall_name(int nr, char *buf, size_t len);
+
+/* Short description of an end for logs: "killed: syscall ptrace refused". */
+const char *gofn_sandbox_exit_str(const gofn_sandbox_exit *x, char *buf, size_t len);
+
+#endif
