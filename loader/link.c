@@ -1,0 +1,310 @@
+/* Symbol resolution for one link unit: which copy of each defined symbol
+ * owns its bytes, and which symbols resolve to the host instead of being
+ * loaded. The rules follow cmd/link's loader (cmd/link/internal/loader):
+ * content-hashed symbols are deduplicated by hash, dupok named symbols by
+ * name (first definition wins), a non-dupok name defined twice is an
+ * error. On top of that, a dupok symbol the host already has (type
+ * descriptors, itabs, generic instantiations, equality functions)
+ * resolves to the host's copy, so loaded and host code share one identity
+ * for each type. */
+#include "loader/link_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/go126_obj.h"
+
+enum { KEY_NAME, KEY_HASH64, KEY_HASH };
+
+typedef struct lk_dedup {
+	const char *k;
+	uint32_t klen;
+	uint8_t tag;
+	uint16_t abi;
+	uint32_t owner;
+} lk_dedup;
+
+static size_t key_hash(const char *k, size_t n, int tag, int abi)
+{
+	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(tag * 31 + abi);
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)k[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi)
+{
+	size_t i = key_hash(k, n, tag, abi) & (l->dedup_cap - 1);
+	for (;; i = (i + 1) & (l->dedup_cap - 1)) {
+		lk_dedup *d = &l->dedup[i];
+		if (!d->k ||
+		    (d->tag == tag && d->abi == abi && d->klen == n && memcmp(d->k, k, n) == 0))
+			return d;
+	}
+}
+
+static int dedup_init(gofn_link *l)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < l->nobjs; i++)
+		total += l->objs[i].o->ndefined;
+	l->dedup_cap = 64;
+	while (l->dedup_cap < total * 2 + 2)
+		l->dedup_cap <<= 1;
+	l->dedup = calloc(l->dedup_cap, sizeof *l->dedup);
+	return l->dedup ? 0 : -1;
+}
+
+static int is_dwarf(int kind)
+{
+	return kind >= GO126_SDWARFCUINFO && kind <= GO126_SDWARFADDR;
+}
+
+static int sect_of(const goobj_sym *s)
+{
+	switch (s->kind) {
+	case GO126_STEXT:
+	case GO126_STEXTFIPS:
+		return LK_TEXT;
+	case GO126_SRODATA:
+	case GO126_SRODATAFIPS:
+		return LK_RODATA;
+	case GO126_SNOPTRDATA:
+	case GO126_SNOPTRDATAFIPS:
+		return LK_NOPTRDATA;
+	case GO126_SDATA:
+	case GO126_SDATAFIPS:
+		return LK_DATA;
+	case GO126_SBSS:
+		return LK_BSS;
+	case GO126_SNOPTRBSS:
+	case GO126_SLIBFUZZER_8BIT_COUNTER:
+	case GO126_SCOVERAGE_COUNTER:
+	case GO126_SCOVERAGE_AUXVAR:
+		return LK_NOPTRBSS;
+	default:
+		return -1;
+	}
+}
+
+/* The host's copy of a named symbol: type descriptors from the type
+ * table, everything else from the ELF symbol table. */
+static uintptr_t host_addr(gofn_link *l, const char *name, size_t len, int abi)
+{
+	const gofn_hostsym *h;
+
+	if (len > 5 && memcmp(name, "type:", 5) == 0 && name[5] != '.') {
+		const void *t = gofn_hosttypes_find(l->htypes, name + 5, len - 5);
+		if (t)
+			return (uintptr_t)t;
+	}
+	h = gofn_symtab_lookup(l->host, name, len, abi);
+	return h ? (uintptr_t)h->addr : 0;
+}
+
+static int unit_owner(gofn_link *l, const char *name, size_t len, int abi, uint32_t *owner)
+{
+	int abis[2] = {abi, -1};
+	if (abi < 0) {
+		abis[0] = GOOBJ_ABIINTERNAL;
+		abis[1] = GOOBJ_ABI0;
+	}
+	for (int k = 0; k < 2 && abis[k] >= 0; k++) {
+		lk_dedup *d = dedup_slot(l, name, len, KEY_NAME, abis[k]);
+		if (d->k) {
+			*owner = d->owner;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+static lk_sym *owner_sym(gofn_link *l, uint32_t owner)
+{
+	return &l->objs[owner >> 24].syms[owner & (LK_MAX_SYMS - 1)];
+}
+
+int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_t *addr)
+{
+	uint32_t owner;
+
+	if (unit_owner(l, name, len, abi, &owner) && owner_sym(l, owner)->done) {
+		*addr = owner_sym(l, owner)->addr;
+		return 1;
+	}
+	*addr = host_addr(l, name, len, abi);
+	return *addr != 0;
+}
+
+/* Classifies defined symbol i of object oi. */
+static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
+{
+	const goobj_object *o = l->objs[oi].o;
+	const goobj_sym *s = &o->syms[i];
+	lk_sym *ls = &l->objs[oi].syms[i];
+	int sect = sect_of(s);
+	lk_dedup *d = NULL;
+
+	ls->defined = 1;
+	ls->owner = LK_OWNER(oi, i);
+	if (is_dwarf(s->kind) || s->kind == GO126_SSEHUNWINDINFO) {
+		ls->sect = LK_SKIP;
+		return 0;
+	}
+	if (sect < 0)
+		return gofn_errf(err, GOFN_EINVAL, "symbol %.*s: unsupported kind %s",
+				 (int)s->name.len, s->name.p,
+				 go126_symkind_name(s->kind) ? go126_symkind_name(s->kind) : "?");
+	ls->sect = (uint8_t)sect;
+	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
+		int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
+		d = dedup_slot(l, (const char *)s->hash, tag == KEY_HASH64 ? 8 : 16, tag, s->kind);
+		if (!d->k) {
+			*d = (lk_dedup){(const char *)s->hash, tag == KEY_HASH64 ? 8 : 16,
+					(uint8_t)tag, s->kind, ls->owner};
+			return 0;
+		}
+	} else if (s->abi != GOOBJ_ABI_STATIC && s->name.len) {
+		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
+		if (!d->k) {
+			*d = (lk_dedup){s->name.p, s->name.len, KEY_NAME, s->abi, ls->owner};
+			if (s->flag & GOOBJ_SYMFLAG_DUPOK) {
+				uintptr_t h = host_addr(l, s->name.p, s->name.len, s->abi);
+				if (h) {
+					ls->sect = LK_HOST;
+					ls->addr = h;
+					ls->done = 1;
+				}
+			}
+			return 0;
+		}
+		const goobj_sym *first =
+		    &l->objs[d->owner >> 24].o->syms[d->owner & (LK_MAX_SYMS - 1)];
+		if (!(s->flag & GOOBJ_SYMFLAG_DUPOK) && !(first->flag & GOOBJ_SYMFLAG_DUPOK) &&
+		    s->size)
+			return gofn_errf(
+			    err, GOFN_EINVAL, "duplicate definition of %.*s in %s and %s",
+			    (int)s->name.len, s->name.p, l->objs[d->owner >> 24].o->name, o->name);
+	} else {
+		return 0; /* static: private to this object */
+	}
+	ls->owner = d->owner;
+	ls->sect = LK_HOST;
+	return 0;
+}
+
+int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
+		   gofn_err *err)
+{
+	const goobj_object *o = l->objs[oi].o;
+	goobj_target t;
+	uint32_t owner;
+
+	*addr = 0;
+	if (goobj_resolve(o, r, &t, err))
+		return -1;
+	if (t.kind == GOOBJ_TARGET_NIL)
+		return weak ? 0 : gofn_errf(err, GOFN_EINVAL, "relocation to the nil symbol");
+	if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined) {
+		lk_sym *s = &l->objs[oi].syms[t.local];
+		if (s->owner != LK_OWNER(oi, t.local) && !s->done) {
+			lk_sym *w = owner_sym(l, s->owner);
+			s->addr = w->addr;
+			s->done = w->done;
+		}
+		if (!s->done)
+			return gofn_errf(err, GOFN_EINVAL, "symbol %.*s has no address",
+					 (int)t.name.len, t.name.p);
+		*addr = s->addr;
+		return 0;
+	}
+	if (t.kind == GOOBJ_TARGET_LOCAL) {
+		lk_sym *s = &l->objs[oi].syms[t.local];
+		if (s->done) {
+			*addr = s->addr;
+			return 0;
+		}
+	}
+	int abi = t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi;
+	if (unit_owner(l, t.name.p, t.name.len, abi, &owner)) {
+		lk_sym *w = owner_sym(l, owner);
+		if (w->done) {
+			*addr = w->addr;
+			goto found;
+		}
+	}
+	*addr = host_addr(l, t.name.p, t.name.len, abi);
+	if (!*addr && !weak) {
+		if (t.pkg.len)
+			return gofn_errf(err, GOFN_EUNRESOLVED,
+					 "unresolved symbol %.*s (package %.*s): not in the host",
+					 (int)t.name.len, t.name.p, (int)t.pkg.len, t.pkg.p);
+		return gofn_errf(err, GOFN_EUNRESOLVED, "unresolved symbol %.*s: not in the host",
+				 (int)t.name.len, t.name.p);
+	}
+found:
+	if (t.kind == GOOBJ_TARGET_LOCAL) {
+		l->objs[oi].syms[t.local].addr = *addr;
+		l->objs[oi].syms[t.local].done = *addr != 0;
+	}
+	return 0;
+}
+
+/* After layout: copies point at their owner's address. */
+static void settle_copies(gofn_link *l)
+{
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
+		for (uint32_t i = 0; i < ob->o->ndefined; i++) {
+			lk_sym *s = &ob->syms[i];
+			if (s->done || s->owner == LK_OWNER(oi, i))
+				continue;
+			lk_sym *w = owner_sym(l, s->owner);
+			s->addr = w->addr;
+			s->done = w->done;
+		}
+	}
+}
+
+int gofn_link_unit(gofn_link *l, gofn_err *err)
+{
+	if (!(l->host = gofn_symtab_self(err)) || !(l->htypes = gofn_hosttypes_self(err)))
+		return -1;
+	if (l->nobjs > LK_MAX_OBJS)
+		return gofn_errf(err, GOFN_ELIMIT, "too many objects in one unit (max %u)",
+				 LK_MAX_OBJS);
+	if (dedup_init(l))
+		return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
+		if (ob->o->nsyms >= LK_MAX_SYMS)
+			return gofn_errf(err, GOFN_ELIMIT, "%s: too many symbols", ob->o->name);
+		ob->syms = calloc(ob->o->nsyms ? ob->o->nsyms : 1, sizeof *ob->syms);
+		if (!ob->syms)
+			return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
+		for (uint32_t i = 0; i < ob->o->ndefined; i++)
+			if (classify(l, oi, i, err))
+				return gofn_errctx(err, "%s", ob->o->name);
+	}
+	const gofn_hostsym *dr = gofn_symtab_lookup(l->host, "runtime.deferreturn", 19, 1);
+	l->deferreturn = dr ? dr->addr : 0;
+	if (lk_layout(l, err))
+		return -1;
+	settle_copies(l);
+	if (lk_relocate(l, err))
+		return -1;
+	return lk_protect(l, err);
+}
+
+void gofn_link_free(gofn_link *l)
+{
+	lk_unmap(l);
+	for (size_t i = 0; i < l->nobjs; i++)
+		free(l->objs[i].syms);
+	free(l->objs);
+	for (size_t i = 0; i < l->narchives; i++)
+		goobj_free(l->archives[i]);
+	free(l->archives);
+	free(l->dedup);
+	memset(l, 0, sizeof *l);
+}

@@ -1,0 +1,643 @@
+/* The host's type descriptors by linker name ("[]string", "io.Writer",
+ * "map[string]int"), so that a loaded reference to type:X, or a loaded
+ * dupok copy of it, becomes the host's own descriptor: interface
+ * conversions, type switches and reflect then agree with host code.
+ *
+ * Go's ELF symbol table has no type:* entries, so the names are rebuilt
+ * from the descriptors themselves, reached from the host moduledata's
+ * typelinks and itablinks and followed through every element, field,
+ * parameter, method type and pointer-to-this. The spelling follows
+ * cmd/compile/internal/types/fmt.go in fmtTypeID mode (LinkString): full
+ * import paths, unexported field and method names package-qualified,
+ * struct tags quoted. Generic instantiations keep the bracketed type
+ * arguments of the runtime string, which use package names; that matches
+ * the linker name whenever each argument's package name equals its path. */
+#include "loader/link_internal.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/go126_rt.h"
+
+/* Kind-specific layouts not in go126_rt.h (internal/abi/type.go, map.go). */
+enum {
+	K_BOOL = 1,
+	K_ARRAY = 17,
+	K_CHAN,
+	K_FUNC,
+	K_INTERFACE,
+	K_MAP,
+	K_POINTER,
+	K_SLICE,
+	K_STRING,
+	K_STRUCT,
+	K_UNSAFEPTR,
+	K_MASK = (1 << 5) - 1,
+};
+typedef struct {
+	gort_type t;
+	const gort_type *elem;
+} rt_ptrtype; /* PtrType, SliceType */
+typedef struct {
+	gort_type t;
+	const gort_type *elem;
+	intptr_t dir;
+} rt_chantype;
+typedef struct {
+	gort_type t;
+	uint16_t in, out;
+} rt_functype; /* params follow, after uncommon */
+typedef struct {
+	gort_type t;
+	const gort_type *key, *elem, *group;
+} rt_maptype;
+typedef struct {
+	gort_type t;
+	const uint8_t *pkgpath;
+	gort_slice methods;
+} rt_ifacetype;
+typedef struct {
+	int32_t name, typ;
+} rt_imethod;
+typedef struct {
+	int32_t pkgpath;
+	uint16_t mcount, xcount;
+	uint32_t moff, unused;
+} rt_uncommon;
+typedef struct {
+	int32_t name, mtyp, ifn, tfn;
+} rt_method;
+#define SIZEOF_FUNCTYPE 56 /* unsafe.Sizeof(abi.FuncType{}) */
+#define SIZEOF_MAPTYPE	112
+
+typedef struct entry {
+	const gort_type *t;
+	char *name; /* NULL while being named */
+} entry;
+
+struct gofn_hosttypes {
+	uintptr_t types, etypes;
+	entry *by_addr; /* open addressing on t */
+	size_t cap, n;
+	entry **by_name; /* open addressing on name, filled at the end */
+	size_t ncap;
+};
+
+typedef struct sbuf {
+	char *p;
+	size_t n, cap;
+	int oom;
+} sbuf;
+
+static void sb_add(sbuf *b, const char *s, size_t n)
+{
+	if (b->oom)
+		return;
+	if (b->n + n + 1 > b->cap) {
+		size_t c = (b->cap ? b->cap * 2 : 64) + n;
+		char *p = realloc(b->p, c);
+		if (!p) {
+			b->oom = 1;
+			return;
+		}
+		b->p = p;
+		b->cap = c;
+	}
+	memcpy(b->p + b->n, s, n);
+	b->n += n;
+	b->p[b->n] = 0;
+}
+
+static void sb_str(sbuf *b, const char *s)
+{
+	sb_add(b, s, strlen(s));
+}
+
+static size_t hash_ptr(const void *p)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x;
+}
+
+static size_t hash_str(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
+	return (size_t)h;
+}
+
+/* abi.Name: flag byte, varint length, bytes, [varint tag length, tag]. */
+static const char *name_bytes(const uint8_t *n, size_t *len)
+{
+	size_t l = 0, i = 1;
+	int shift = 0;
+	if (!n) {
+		*len = 0;
+		return "";
+	}
+	for (;; i++) {
+		l |= (size_t)(n[i] & 0x7f) << shift;
+		if (!(n[i] & 0x80))
+			break;
+		shift += 7;
+	}
+	*len = l;
+	return (const char *)n + i + 1;
+}
+
+static const char *name_tag(const uint8_t *n, size_t *len)
+{
+	size_t nl;
+	const char *s = name_bytes(n, &nl);
+	*len = 0;
+	if (!n || !(n[0] & (1 << 1)))
+		return NULL;
+	const uint8_t *q = (const uint8_t *)s + nl;
+	size_t l = 0;
+	int shift = 0;
+	for (;; q++) {
+		l |= (size_t)(*q & 0x7f) << shift;
+		if (!(*q & 0x80))
+			break;
+		shift += 7;
+	}
+	*len = l;
+	return (const char *)q + 1;
+}
+
+static const uint8_t *name_off(const gofn_hosttypes *h, int32_t off)
+{
+	return off ? (const uint8_t *)(h->types + (uintptr_t)(intptr_t)off) : NULL;
+}
+
+static const gort_type *type_off(const gofn_hosttypes *h, int32_t off)
+{
+	return off && off != -1 ? (const gort_type *)(h->types + (uintptr_t)(intptr_t)off) : NULL;
+}
+
+static int in_types(const gofn_hosttypes *h, const void *p)
+{
+	return (uintptr_t)p >= h->types && (uintptr_t)p < h->etypes;
+}
+
+static size_t kind_size(int kind)
+{
+	switch (kind) {
+	case K_ARRAY:
+		return sizeof(gort_arraytype);
+	case K_CHAN:
+		return sizeof(rt_chantype);
+	case K_FUNC:
+		return SIZEOF_FUNCTYPE;
+	case K_INTERFACE:
+		return sizeof(rt_ifacetype);
+	case K_MAP:
+		return SIZEOF_MAPTYPE;
+	case K_POINTER:
+	case K_SLICE:
+		return sizeof(rt_ptrtype);
+	case K_STRUCT:
+		return sizeof(gort_structtype);
+	default:
+		return sizeof(gort_type);
+	}
+}
+
+static const rt_uncommon *uncommon(const gort_type *t)
+{
+	if (!(t->tflag & GORT_TFLAG_UNCOMMON))
+		return NULL;
+	return (const rt_uncommon *)((const uint8_t *)t + kind_size(t->kind & K_MASK));
+}
+
+static entry *slot(gofn_hosttypes *h, const gort_type *t)
+{
+	size_t i = hash_ptr(t) & (h->cap - 1);
+	while (h->by_addr[i].t && h->by_addr[i].t != t)
+		i = (i + 1) & (h->cap - 1);
+	return &h->by_addr[i];
+}
+
+static int grow(gofn_hosttypes *h)
+{
+	size_t oc = h->cap;
+	entry *old = h->by_addr;
+	h->cap = oc ? oc * 2 : 4096;
+	h->by_addr = calloc(h->cap, sizeof *h->by_addr);
+	if (!h->by_addr)
+		return -1;
+	for (size_t i = 0; i < oc; i++)
+		if (old[i].t)
+			*slot(h, old[i].t) = old[i];
+	free(old);
+	return 0;
+}
+
+static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth);
+
+/* The package path of a named type or an unexported member. */
+static void pkg_of(gofn_hosttypes *h, const gort_type *t, sbuf *b)
+{
+	const rt_uncommon *u = uncommon(t);
+	size_t l;
+	const char *s = u ? name_bytes(name_off(h, u->pkgpath), &l) : (l = 0, "");
+	sb_add(b, s, l);
+}
+
+static void named_name(gofn_hosttypes *h, const gort_type *t, sbuf *b)
+{
+	size_t l;
+	const char *s = name_bytes(name_off(h, t->str), &l);
+	if ((t->tflag & GORT_TFLAG_EXTRASTAR) && l) {
+		s++;
+		l--;
+	}
+	/* "pkg.Name[args]": the package name ends at the last '.' before '['. */
+	size_t end = l, dot = l;
+	for (size_t i = 0; i < l; i++)
+		if (s[i] == '[') {
+			end = i;
+			break;
+		}
+	for (size_t i = end; i > 0; i--)
+		if (s[i - 1] == '.') {
+			dot = i - 1;
+			break;
+		}
+	sbuf pk = {0};
+	pkg_of(h, t, &pk);
+	if (dot < l && pk.n) {
+		sb_add(b, pk.p, pk.n);
+		sb_add(b, s + dot, l - dot);
+	} else {
+		sb_add(b, s, l);
+	}
+	free(pk.p);
+}
+
+static void params(gofn_hosttypes *h, const gort_type *const *p, int n, int variadic, sbuf *b,
+		   int depth)
+{
+	sb_str(b, "(");
+	for (int i = 0; i < n; i++) {
+		if (i)
+			sb_str(b, ", ");
+		if (variadic && i == n - 1) {
+			sb_str(b, "...");
+			type_name(h, ((const rt_ptrtype *)p[i])->elem, b, depth + 1);
+		} else {
+			type_name(h, p[i], b, depth + 1);
+		}
+	}
+	sb_str(b, ")");
+}
+
+/* verb 'S' in fmt.go omits the leading "func" (interface methods). */
+static void func_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int with_func, int depth)
+{
+	const rt_functype *f = (const rt_functype *)t;
+	size_t off = SIZEOF_FUNCTYPE + (uncommon(t) ? sizeof(rt_uncommon) : 0);
+	const gort_type *const *p = (const gort_type *const *)((const uint8_t *)t + off);
+	int nin = f->in, nout = f->out & 0x7fff, variadic = (f->out & 0x8000) != 0;
+	if (with_func)
+		sb_str(b, "func");
+	params(h, p, nin, variadic, b, depth);
+	if (nout == 1) {
+		sb_str(b, " ");
+		type_name(h, p[nin], b, depth + 1);
+	} else if (nout > 1) {
+		sb_str(b, " ");
+		params(h, p + nin, nout, 0, b, depth);
+	}
+}
+
+static void quote(sbuf *b, const char *s, size_t n)
+{
+	sb_str(b, "\"");
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == '"' || c == '\\') {
+			sb_add(b, "\\", 1);
+			sb_add(b, &c, 1);
+		} else if ((unsigned char)c < 0x20) {
+			char esc[8];
+			snprintf(esc, sizeof esc, "\\x%02x", (unsigned char)c);
+			sb_str(b, esc);
+		} else {
+			sb_add(b, &c, 1);
+		}
+	}
+	sb_str(b, "\"");
+}
+
+static int exported(const char *s, size_t n)
+{
+	return n && s[0] >= 'A' && s[0] <= 'Z';
+}
+
+static void struct_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
+{
+	const gort_structtype *st = (const gort_structtype *)t;
+	const gort_structfield *f = st->fields.ptr;
+	size_t pl;
+	const char *pkg = name_bytes(st->pkgpath, &pl);
+
+	sb_str(b, "struct {");
+	for (intptr_t i = 0; i < st->fields.len; i++) {
+		size_t nl, tl;
+		const char *nm = name_bytes(f[i].name, &nl);
+		int embedded = f[i].name && (f[i].name[0] & (1 << 3));
+		sb_str(b, i ? "; " : " ");
+		if (!embedded) {
+			if (!exported(nm, nl) && pl) {
+				sb_add(b, pkg, pl);
+				sb_str(b, ".");
+			}
+			sb_add(b, nm, nl);
+			sb_str(b, " ");
+		}
+		type_name(h, f[i].typ, b, depth + 1);
+		const char *tag = name_tag(f[i].name, &tl);
+		if (tag && tl) {
+			sb_str(b, " ");
+			quote(b, tag, tl);
+		}
+	}
+	sb_str(b, st->fields.len ? " }" : "}");
+}
+
+static void iface_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
+{
+	const rt_ifacetype *it = (const rt_ifacetype *)t;
+	const rt_imethod *m = it->methods.ptr;
+	size_t pl;
+	const char *pkg = name_bytes(it->pkgpath, &pl);
+
+	if (it->methods.len == 0) {
+		sb_str(b, "interface {}");
+		return;
+	}
+	sb_str(b, "interface {");
+	for (intptr_t i = 0; i < it->methods.len; i++) {
+		size_t nl;
+		const char *nm = name_bytes(name_off(h, m[i].name), &nl);
+		sb_str(b, i ? "; " : " ");
+		if (!exported(nm, nl) && pl) {
+			sb_add(b, pkg, pl);
+			sb_str(b, ".");
+		}
+		sb_add(b, nm, nl);
+		const gort_type *ft = type_off(h, m[i].typ);
+		if (ft)
+			func_name(h, ft, b, 0, depth + 1);
+	}
+	sb_str(b, " }");
+}
+
+static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
+{
+	char num[32];
+
+	if (!t || depth > 64 || !in_types(h, t)) {
+		b->oom |= 2; /* unnameable: leave it out of the table */
+		return;
+	}
+	if (t->tflag & GORT_TFLAG_NAMED) {
+		named_name(h, t, b);
+		return;
+	}
+	switch (t->kind & K_MASK) {
+	case K_POINTER:
+		sb_str(b, "*");
+		type_name(h, ((const rt_ptrtype *)t)->elem, b, depth + 1);
+		break;
+	case K_SLICE:
+		sb_str(b, "[]");
+		type_name(h, ((const rt_ptrtype *)t)->elem, b, depth + 1);
+		break;
+	case K_ARRAY:
+		snprintf(num, sizeof num, "[%lu]", (unsigned long)((const gort_arraytype *)t)->len);
+		sb_str(b, num);
+		type_name(h, ((const gort_arraytype *)t)->elem, b, depth + 1);
+		break;
+	case K_CHAN: {
+		const rt_chantype *c = (const rt_chantype *)t;
+		sb_str(b, c->dir == 1 ? "<-chan " : c->dir == 2 ? "chan<- " : "chan ");
+		/* fmt.go: "chan (<-chan T)" keeps the inner direction unambiguous */
+		int paren = c->dir == 3 && c->elem && !(c->elem->tflag & GORT_TFLAG_NAMED) &&
+			    (c->elem->kind & K_MASK) == K_CHAN &&
+			    ((const rt_chantype *)c->elem)->dir == 1;
+		if (paren)
+			sb_str(b, "(");
+		type_name(h, c->elem, b, depth + 1);
+		if (paren)
+			sb_str(b, ")");
+		break;
+	}
+	case K_MAP:
+		sb_str(b, "map[");
+		type_name(h, ((const rt_maptype *)t)->key, b, depth + 1);
+		sb_str(b, "]");
+		type_name(h, ((const rt_maptype *)t)->elem, b, depth + 1);
+		break;
+	case K_FUNC:
+		func_name(h, t, b, 1, depth);
+		break;
+	case K_STRUCT:
+		struct_name(h, t, b, depth);
+		break;
+	case K_INTERFACE:
+		iface_name(h, t, b, depth);
+		break;
+	default: {
+		size_t l;
+		const char *s = name_bytes(name_off(h, t->str), &l);
+		sb_add(b, s, l);
+	}
+	}
+}
+
+/* Worklist walk: every type reachable from t gets an entry. */
+typedef struct work {
+	const gort_type **v;
+	size_t n, cap;
+} work;
+
+static int push(gofn_hosttypes *h, work *w, const gort_type *t)
+{
+	if (!t || !in_types(h, t))
+		return 0;
+	if ((h->n + 1) * 2 > h->cap && grow(h))
+		return -1;
+	entry *e = slot(h, t);
+	if (e->t)
+		return 0;
+	e->t = t;
+	h->n++;
+	if (w->n == w->cap) {
+		size_t c = w->cap ? w->cap * 2 : 1024;
+		const gort_type **v = realloc(w->v, c * sizeof *v);
+		if (!v)
+			return -1;
+		w->v = v;
+		w->cap = c;
+	}
+	w->v[w->n++] = t;
+	return 0;
+}
+
+static int push_children(gofn_hosttypes *h, work *w, const gort_type *t)
+{
+	int rc = push(h, w, type_off(h, t->ptr_to_this));
+	const rt_uncommon *u = uncommon(t);
+
+	switch (t->kind & K_MASK) {
+	case K_POINTER:
+	case K_SLICE:
+		rc |= push(h, w, ((const rt_ptrtype *)t)->elem);
+		break;
+	case K_ARRAY:
+		rc |= push(h, w, ((const gort_arraytype *)t)->elem);
+		rc |= push(h, w, ((const gort_arraytype *)t)->slice);
+		break;
+	case K_CHAN:
+		rc |= push(h, w, ((const rt_chantype *)t)->elem);
+		break;
+	case K_MAP:
+		rc |= push(h, w, ((const rt_maptype *)t)->key);
+		rc |= push(h, w, ((const rt_maptype *)t)->elem);
+		break;
+	case K_FUNC: {
+		const rt_functype *f = (const rt_functype *)t;
+		size_t off = SIZEOF_FUNCTYPE + (u ? sizeof(rt_uncommon) : 0);
+		const gort_type *const *p = (const gort_type *const *)((const uint8_t *)t + off);
+		for (int i = 0; i < f->in + (f->out & 0x7fff); i++)
+			rc |= push(h, w, p[i]);
+		break;
+	}
+	case K_STRUCT: {
+		const gort_structtype *st = (const gort_structtype *)t;
+		const gort_structfield *f = st->fields.ptr;
+		for (intptr_t i = 0; i < st->fields.len; i++)
+			rc |= push(h, w, f[i].typ);
+		break;
+	}
+	case K_INTERFACE: {
+		const rt_ifacetype *it = (const rt_ifacetype *)t;
+		const rt_imethod *m = it->methods.ptr;
+		for (intptr_t i = 0; i < it->methods.len; i++)
+			rc |= push(h, w, type_off(h, m[i].typ));
+		break;
+	}
+	}
+	if (u && u->mcount) {
+		const rt_method *m = (const rt_method *)((const uint8_t *)u + u->moff);
+		for (int i = 0; i < u->mcount; i++)
+			rc |= push(h, w, type_off(h, m[i].mtyp));
+	}
+	return rc;
+}
+
+static int index_names(gofn_hosttypes *h)
+{
+	h->ncap = 1;
+	while (h->ncap < h->n * 2)
+		h->ncap <<= 1;
+	h->by_name = calloc(h->ncap, sizeof *h->by_name);
+	if (!h->by_name)
+		return -1;
+	for (size_t i = 0; i < h->cap; i++) {
+		entry *e = &h->by_addr[i];
+		if (!e->t)
+			continue;
+		sbuf b = {0};
+		type_name(h, e->t, &b, 0);
+		if (b.oom || !b.p) {
+			free(b.p);
+			continue;
+		}
+		e->name = b.p;
+		size_t j = hash_str(b.p, b.n) & (h->ncap - 1);
+		while (h->by_name[j] && strcmp(h->by_name[j]->name, b.p) != 0)
+			j = (j + 1) & (h->ncap - 1);
+		if (!h->by_name[j])
+			h->by_name[j] = e; /* first wins: duplicates would be equal types */
+	}
+	return 0;
+}
+
+static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
+{
+	const gofn_hostsym *fm = gofn_symtab_find(st, "runtime.firstmoduledata", 23);
+	work w = {0};
+	int rc = 0;
+
+	if (!fm)
+		return gofn_errf(err, GOFN_EINVAL, "host has no runtime.firstmoduledata");
+	const gort_moduledata *md = (const gort_moduledata *)(uintptr_t)fm->addr;
+	h->types = md->types;
+	h->etypes = md->etypes;
+	if (grow(h))
+		return gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
+	const int32_t *tl = md->typelinks.ptr;
+	for (intptr_t i = 0; i < md->typelinks.len; i++)
+		rc |= push(h, &w, type_off(h, tl[i]));
+	const gort_itab *const *il = md->itablinks.ptr;
+	for (intptr_t i = 0; i < md->itablinks.len; i++) {
+		rc |= push(h, &w, il[i]->inter);
+		rc |= push(h, &w, il[i]->type);
+	}
+	for (size_t i = 0; i < w.n && !rc; i++)
+		rc |= push_children(h, &w, w.v[i]);
+	free(w.v);
+	if (rc || index_names(h))
+		return gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
+	return 0;
+}
+
+const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_t len)
+{
+	size_t j = hash_str(name, len) & (h->ncap - 1);
+	while (h->by_name[j]) {
+		const char *n = h->by_name[j]->name;
+		if (strncmp(n, name, len) == 0 && n[len] == 0)
+			return h->by_name[j]->t;
+		j = (j + 1) & (h->ncap - 1);
+	}
+	return NULL;
+}
+
+size_t gofn_hosttypes_count(const gofn_hosttypes *h)
+{
+	return h->n;
+}
+
+/* Adds a type the caller found by other means (e.g. through a host itab
+ * symbol) together with everything it reaches. */
+static gofn_hosttypes self_types;
+static gofn_err self_err;
+static int self_rc;
+static pthread_once_t self_once = PTHREAD_ONCE_INIT;
+
+static void build_self(void)
+{
+	const gofn_symtab *st = gofn_symtab_self(&self_err);
+	self_rc = st ? build(&self_types, st, &self_err) : -1;
+}
+
+const gofn_hosttypes *gofn_hosttypes_self(gofn_err *err)
+{
+	pthread_once(&self_once, build_self);
+	if (self_rc) {
+		if (err)
+			*err = self_err;
+		return NULL;
+	}
+	return &self_types;
+}

@@ -1,0 +1,114 @@
+/* The run-time linker's internals, shared by loader/link*.c, initorder.c,
+ * signature.c and module_load.c. Not part of the public API (loader.h).
+ *
+ * Stages (docs/loader.md): collect the unit's defined symbols and dedupe
+ * them (link.c), decide which resolve to the host (link.c, symtab.c,
+ * link_hosttypes.c), lay the rest out in one mapping near the host text
+ * (link_layout.c), apply relocations (link_reloc.c), then describe the
+ * result for the module builder (link_describe.c, modbuild.h). */
+#ifndef GOFN_LOADER_LINK_INTERNAL_H
+#define GOFN_LOADER_LINK_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+#include "loader/goobj.h"
+#include "loader/modbuild.h"
+#include "loader/symtab.h"
+
+/* Host type descriptors by linker name (without "type:"). */
+typedef struct gofn_hosttypes gofn_hosttypes;
+const gofn_hosttypes *gofn_hosttypes_self(gofn_err *err);
+const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_t len);
+size_t gofn_hosttypes_count(const gofn_hosttypes *h);
+
+/* Where a laid-out symbol goes. Read-only data and type descriptors share
+ * one region: the runtime resolves nameOff/typeOff from moduledata.types
+ * and stack-object gcdata from moduledata.rodata, and cmd/link makes both
+ * the start of .rodata. */
+enum lk_sect {
+	LK_TEXT,
+	LK_RODATA,
+	LK_NOPTRDATA,
+	LK_DATA,
+	LK_BSS,
+	LK_NOPTRBSS,
+	LK_NSECT,
+	LK_HOST = 0x40, /* resolved to the host (or to another unit symbol) */
+	LK_SKIP = 0x41, /* not loaded: DWARF, or data the runtime never reads */
+};
+
+/* One symbol of one object after resolution. */
+typedef struct lk_sym {
+	uintptr_t addr;	 /* final address; valid once laid out or resolved */
+	uint32_t owner;	 /* (obj << 24 | idx) of the copy that owns the bytes, or self */
+	uint8_t sect;	 /* lk_sect */
+	uint8_t done;	 /* addr is final */
+	uint8_t defined; /* idx < ndefined */
+} lk_sym;
+
+typedef struct lk_obj {
+	const goobj_object *o;
+	lk_sym *syms; /* o->nsyms */
+} lk_obj;
+
+typedef struct gofn_link {
+	goobj_archive **archives;
+	size_t narchives;
+	lk_obj *objs;
+	size_t nobjs;
+	const gofn_symtab *host;
+	const gofn_hosttypes *htypes;
+
+	uint8_t *map; /* the one mapping: text, rodata, data, bss in that order */
+	size_t map_len;
+	gofn_mb_range sect[LK_NSECT];
+	uint64_t sect_size[LK_NSECT];
+	uintptr_t deferreturn; /* host runtime.deferreturn, for R_CALL detection */
+
+	struct lk_dedup *dedup; /* name/hash -> owning symbol */
+	size_t ndedup, dedup_cap;
+} gofn_link;
+
+/* Object index limits packed into lk_sym.owner. */
+#define LK_MAX_OBJS    255u
+#define LK_MAX_SYMS    (1u << 24)
+#define LK_OWNER(o, i) ((uint32_t)(o) << 24 | (uint32_t)(i))
+
+/* link.c: parse is done by the caller; this resolves, lays out, relocates. */
+int gofn_link_unit(gofn_link *l, gofn_err *err);
+void gofn_link_free(gofn_link *l);
+
+/* The address of a symref's target (host, unit, or laid out). *addr = 0
+ * with return 0 when `weak` and unresolved. */
+int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
+		   gofn_err *err);
+
+/* Looks a Go symbol name up: unit definitions first, then the host. */
+int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_t *addr);
+
+/* link_layout.c */
+int lk_layout(gofn_link *l, gofn_err *err);
+void lk_unmap(gofn_link *l);
+int lk_protect(gofn_link *l, gofn_err *err);
+
+/* link_reloc.c */
+int lk_relocate(gofn_link *l, gofn_err *err);
+
+/* link_describe.c: the module builder's view of the unit. Frees with
+ * lk_describe_free. */
+typedef struct lk_desc {
+	gofn_mb_unit u;
+	void *arena; /* everything the description allocated */
+} lk_desc;
+int lk_describe(gofn_link *l, lk_desc *d, gofn_err *err);
+void lk_describe_free(lk_desc *d);
+
+static inline const char *lk_symname(const goobj_sym *s, size_t *len)
+{
+	*len = s->name.len;
+	return s->name.p;
+}
+
+#endif

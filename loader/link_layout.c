@@ -1,0 +1,188 @@
+/* Placement: every loaded symbol in one anonymous mapping within ±2 GiB
+ * of the host image, so 32-bit PC-relative calls and loads reach host
+ * code and data directly (x86-64 CALL rel32 / RIP-relative operands) and
+ * 32-bit section offsets (nameOff, typeOff, textOff) reach host types.
+ * The host is non-PIE at 0x400000, so the gap is searched in
+ * /proc/self/maps above the host's last segment. Sections in the mapping:
+ * text (cmd/link funcAlign 32, padded with INT3), rodata (types first),
+ * noptrdata, data, bss, noptrbss, each page-aligned so text can be RX. */
+#include "loader/link_internal.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include "loader/go126_obj.h"
+
+#define FUNC_ALIGN     32 /* cmd/link/internal/amd64/l.go funcAlign */
+#define MAX_ALIGN      32 /* cmd/link/internal/amd64/obj.go Maxalign */
+#define REACH	       ((uint64_t)1 << 31)
+#define PAGE	       4096u
+#define MAX_UNIT_BYTES ((uint64_t)1 << 30)
+
+static uint64_t rnd(uint64_t v, uint64_t a)
+{
+	return (v + a - 1) / a * a;
+}
+
+/* cmd/link/internal/ld/data.go symalign */
+static uint32_t sym_align(const goobj_sym *s, int sect)
+{
+	uint32_t a = s->align;
+	if (sect == LK_TEXT)
+		return a > FUNC_ALIGN ? a : FUNC_ALIGN;
+	if (a)
+		return a;
+	a = MAX_ALIGN;
+	while (a > s->size && a > 1)
+		a >>= 1;
+	return a;
+}
+
+/* Type descriptors first in rodata, like cmd/link's .rodata, so nameOff
+ * and typeOff targets of loaded types sit in [types, etypes). */
+static int pass_matches(const goobj_sym *s, int sect, int pass)
+{
+	if (sect != LK_RODATA)
+		return pass == 0;
+	int is_type = s->name.len > 5 && memcmp(s->name.p, "type:", 5) == 0;
+	return pass == 0 ? is_type : !is_type;
+}
+
+static int assign_offsets(gofn_link *l, gofn_err *err)
+{
+	uint64_t off[LK_NSECT] = {0};
+
+	for (int sect = 0; sect < LK_NSECT; sect++)
+		for (int pass = 0; pass < 2; pass++)
+			for (size_t oi = 0; oi < l->nobjs; oi++) {
+				lk_obj *ob = &l->objs[oi];
+				for (uint32_t i = 0; i < ob->o->ndefined; i++) {
+					const goobj_sym *s = &ob->o->syms[i];
+					lk_sym *ls = &ob->syms[i];
+					if (ls->sect != sect || !pass_matches(s, sect, pass))
+						continue;
+					off[sect] = rnd(off[sect], sym_align(s, sect));
+					ls->addr = off[sect]; /* relative until mapped */
+					off[sect] += s->size;
+					if (off[sect] > MAX_UNIT_BYTES)
+						return gofn_errf(
+						    err, GOFN_ELIMIT,
+						    "unit too large (over %llu bytes)",
+						    (unsigned long long)MAX_UNIT_BYTES);
+				}
+			}
+	for (int sect = 0; sect < LK_NSECT; sect++)
+		l->sect_size[sect] = off[sect];
+	return 0;
+}
+
+/* A free gap of `len` bytes within reach of [lo, hi), lowest first. */
+static void *map_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
+{
+	FILE *f = fopen("/proc/self/maps", "re");
+	uint64_t prev_end = hi, a, b;
+	char line[512];
+
+	if (!f) {
+		gofn_errsys(err, "open /proc/self/maps");
+		return NULL;
+	}
+	prev_end = rnd(hi, PAGE) + 64 * PAGE;
+	while (fgets(line, sizeof line, f)) {
+		if (sscanf(line, "%lx-%lx", (unsigned long *)&a, (unsigned long *)&b) != 2)
+			continue;
+		if (b <= prev_end)
+			continue;
+		if (a > prev_end && a - prev_end >= len && prev_end + len - lo < REACH) {
+			void *p = mmap((void *)prev_end, len, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+			if (p == (void *)prev_end) {
+				fclose(f);
+				return p;
+			}
+			if (p != MAP_FAILED)
+				munmap(p, len);
+		}
+		prev_end = b > prev_end ? b : prev_end;
+		if (prev_end - lo >= REACH)
+			break;
+	}
+	fclose(f);
+	if (prev_end + len - lo < REACH) {
+		void *p = mmap((void *)prev_end, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		if (p == (void *)prev_end)
+			return p;
+		if (p != MAP_FAILED)
+			munmap(p, len);
+	}
+	gofn_errf(err, GOFN_ENOMEM, "no free address range of %zu bytes within 2 GiB of the host",
+		  len);
+	return NULL;
+}
+
+int lk_layout(gofn_link *l, gofn_err *err)
+{
+	uint64_t base[LK_NSECT], total = 0;
+
+	if (assign_offsets(l, err))
+		return -1;
+	for (int s = 0; s < LK_NSECT; s++) {
+		base[s] = total;
+		total += rnd(l->sect_size[s], PAGE);
+	}
+	if (total == 0)
+		total = PAGE;
+	l->map = map_near(l->host->text_lo, l->host->image_end, total, err);
+	if (!l->map)
+		return -1;
+	l->map_len = total;
+	uintptr_t m = (uintptr_t)l->map;
+	for (int s = 0; s < LK_NSECT; s++) {
+		l->sect[s].start = l->sect_size[s] ? m + base[s] : 0;
+		l->sect[s].end = l->sect_size[s] ? m + base[s] + l->sect_size[s] : 0;
+	}
+	if (l->sect_size[LK_TEXT]) /* INT3 between functions, as cmd/link pads */
+		memset(l->map, 0xCC, rnd(l->sect_size[LK_TEXT], PAGE));
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
+		for (uint32_t i = 0; i < ob->o->ndefined; i++) {
+			lk_sym *ls = &ob->syms[i];
+			const goobj_sym *s = &ob->o->syms[i];
+			if (ls->sect >= LK_NSECT || ls->owner != LK_OWNER(oi, i))
+				continue;
+			ls->addr += m + base[ls->sect];
+			ls->done = 1;
+			if (s->data_len && ls->sect != LK_BSS && ls->sect != LK_NOPTRBSS) {
+				uint32_t n = s->data_len < s->size ? s->data_len : s->size;
+				memcpy((void *)ls->addr, s->data, n);
+				if (ls->sect == LK_TEXT && n < s->size)
+					memset((uint8_t *)ls->addr + n, 0, s->size - n);
+			}
+		}
+	}
+	return 0;
+}
+
+int lk_protect(gofn_link *l, gofn_err *err)
+{
+	const gofn_mb_range *t = &l->sect[LK_TEXT], *r = &l->sect[LK_RODATA];
+	if (t->end &&
+	    mprotect((void *)t->start, rnd(t->end - t->start, PAGE), PROT_READ | PROT_EXEC))
+		return gofn_errsys(err, "mprotect text");
+	if (r->end && mprotect((void *)r->start, rnd(r->end - r->start, PAGE), PROT_READ))
+		return gofn_errsys(err, "mprotect rodata");
+	return 0;
+}
+
+void lk_unmap(gofn_link *l)
+{
+	if (l->map)
+		munmap(l->map, l->map_len);
+	l->map = NULL;
+	l->map_len = 0;
+}

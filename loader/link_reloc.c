@@ -1,0 +1,152 @@
+/* Relocation, per cmd/internal/objabi/reloctype.go and its application in
+ * cmd/link/internal/ld/data.go (relocsym) and cmd/link/internal/amd64:
+ *   R_ADDR            S + A, 4 or 8 bytes
+ *   R_PCREL, R_CALL   S + A - (P + size): 32-bit, must fit
+ *   R_ADDROFF         S + A - start of S's section; for us: text targets
+ *   R_METHODOFF       from the unit's text start, data targets from its
+ *   R_WEAKADDROFF     rodata/types start (both moduledata bases). Host
+ *                     targets give negative offsets, which the runtime's
+ *                     resolveNameOff/resolveTypeOff/textOff accept since
+ *                     they add the sign-extended offset. Unresolved
+ *                     method/weak targets become -1 as cmd/link's
+ *                     deadcode leaves them ("unreachable method").
+ *   R_TLS_LE          the host's g slot offset from the thread pointer
+ *                     (runtime.tlsg in the host's TLS segment)
+ *   R_GOTPCREL        unsupported: only -dynlink code uses it
+ * Marker relocations (USE*, KEEP, CALLIND, INITORDER, DWARF ones) carry
+ * information for the static linker only and are accepted and ignored. */
+#include "loader/link_internal.h"
+
+#include <string.h>
+
+#include "loader/go126_obj.h"
+
+#define R_INITORDER    99  /* objabi.R_INITORDER */
+#define R_ADDRCUOFF    95  /* objabi.R_ADDRCUOFF */
+#define R_DWARFSECREF  31  /* objabi.R_DWARFSECREF */
+#define R_DWTXTADDR_U1 100 /* objabi.R_DWTXTADDR_U1..U4 */
+#define R_DWTXTADDR_U4 103
+
+static int is_marker(unsigned t)
+{
+	switch (t) {
+	case GO126_R_CALLIND:
+	case GO126_R_USEFIELD:
+	case GO126_R_USETYPE:
+	case GO126_R_USEIFACE:
+	case GO126_R_USEIFACEMETHOD:
+	case GO126_R_USENAMEDMETHOD:
+	case GO126_R_KEEP:
+	case R_INITORDER:
+	case R_ADDRCUOFF:
+	case R_DWARFSECREF:
+		return 1;
+	default:
+		return t >= R_DWTXTADDR_U1 && t <= R_DWTXTADDR_U4;
+	}
+}
+
+static int put32(uint8_t *p, int64_t v, int is_signed)
+{
+	if (is_signed ? (v < INT32_MIN || v > INT32_MAX) : (v < INT32_MIN || v > UINT32_MAX))
+		return -1;
+	uint32_t u = (uint32_t)v;
+	memcpy(p, &u, 4);
+	return 0;
+}
+
+static const char *rname(unsigned t)
+{
+	const char *n = go126_reloc_name(t & ~GO126_R_WEAK);
+	return n ? n : "?";
+}
+
+/* One relocation of symbol `s` (object oi, laid out at `base`). */
+static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, const goobj_reloc *r,
+		 gofn_err *err)
+{
+	unsigned type = r->type, plain = type & ~GO126_R_WEAK;
+	int weak = (type & GO126_R_WEAK) || plain == GO126_R_METHODOFF;
+	uint8_t *p = (uint8_t *)base + r->off;
+	uintptr_t tgt;
+	int64_t v;
+
+	if (is_marker(plain))
+		return 0;
+	if (r->off < 0 || (uint64_t)r->off + r->size > s->size)
+		return gofn_errf(err, GOFN_EINVAL, "%s at offset %d size %u is outside the symbol",
+				 rname(type), r->off, r->size);
+	if (lk_target_addr(l, oi, r->sym, weak, &tgt, err))
+		return -1;
+	switch (plain) {
+	case GO126_R_ADDR:
+		if (!tgt && weak)
+			tgt = 0;
+		v = (int64_t)tgt + r->add;
+		if (r->size == 8) {
+			memcpy(p, &v, 8);
+			return 0;
+		}
+		if (r->size == 4 && put32(p, v, 0) == 0)
+			return 0;
+		break;
+	case GO126_R_CALL:
+	case GO126_R_PCREL:
+		if (r->size != 4)
+			break;
+		v = (int64_t)tgt + r->add - (int64_t)((uintptr_t)p + 4);
+		if (put32(p, v, 1) == 0)
+			return 0;
+		return gofn_errf(err, GOFN_ELIMIT, "%s: target %#lx out of 32-bit reach",
+				 rname(type), (unsigned long)tgt);
+	case GO126_R_ADDROFF:
+	case GO126_R_METHODOFF: {
+		if (r->size != 4)
+			break;
+		if (!tgt) {
+			memset(p, 0xff, 4); /* -1: unreachable, as cmd/link marks it */
+			return 0;
+		}
+		const gofn_mb_range *tx = &l->sect[LK_TEXT];
+		int is_text = plain == GO126_R_METHODOFF || (tgt >= tx->start && tgt < tx->end) ||
+			      (tgt >= l->host->text_lo && tgt < l->host->text_hi);
+		uintptr_t sbase = is_text ? tx->start : l->sect[LK_RODATA].start;
+		if (!sbase)
+			sbase = (uintptr_t)l->map;
+		v = (int64_t)tgt + r->add - (int64_t)sbase;
+		if (put32(p, v, 1) == 0)
+			return 0;
+		return gofn_errf(err, GOFN_ELIMIT, "%s: target %#lx out of 32-bit reach",
+				 rname(type), (unsigned long)tgt);
+	}
+	case GO126_R_TLS_LE:
+		if (!l->host->has_tls_g)
+			return gofn_errf(err, GOFN_EUNRESOLVED,
+					 "R_TLS_LE: host has no runtime.tlsg");
+		if (r->size == 4 && put32(p, l->host->tls_g + r->add, 1) == 0)
+			return 0;
+		break;
+	default:
+		return gofn_errf(err, GOFN_EINVAL, "unsupported relocation %s (%u)", rname(type),
+				 type);
+	}
+	return gofn_errf(err, GOFN_EINVAL, "%s with size %u", rname(type), r->size);
+}
+
+int lk_relocate(gofn_link *l, gofn_err *err)
+{
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
+		for (uint32_t i = 0; i < ob->o->ndefined; i++) {
+			const goobj_sym *s = &ob->o->syms[i];
+			lk_sym *ls = &ob->syms[i];
+			int writable = ls->sect < LK_NSECT && ls->owner == LK_OWNER(oi, i);
+			for (uint32_t k = 0; k < s->nrelocs && writable; k++) {
+				if (apply(l, oi, s, ls->addr, &s->relocs[k], err))
+					return gofn_errctx(err, "%s: relocate %.*s", ob->o->name,
+							   (int)s->name.len, s->name.p);
+			}
+		}
+	}
+	return 0;
+}

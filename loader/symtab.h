@@ -1,0 +1,50 @@
+/* The host's own symbols: name + ABI -> address, read with libelf from the
+ * worker executable (/proc/self/exe). The host is a non-PIE, unstripped,
+ * externally linked Go binary, so ELF st_value is the run-time address.
+ *
+ * Naming (cmd/link/internal/ld/symtab.go mangleABIName): a text symbol
+ * that exists in both ABIs is written twice, the ABI0 one with a ".abi0"
+ * suffix; a symbol with one ABI keeps its plain name. Type descriptors
+ * (type:*) are not in the ELF symbol table at all: see link_hosttypes.c. */
+#ifndef GOFN_LOADER_SYMTAB_H
+#define GOFN_LOADER_SYMTAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+typedef struct gofn_hostsym {
+	const char *name; /* as written in the ELF symtab, ".abi0" suffix included */
+	uint64_t addr;
+	uint64_t size;
+	uint8_t is_func;
+} gofn_hostsym;
+
+typedef struct gofn_symtab {
+	gofn_hostsym *syms; /* sorted by name */
+	size_t nsyms;
+	char *names;		   /* one arena for all names */
+	uint64_t text_lo, text_hi; /* the executable's .text */
+	uint64_t image_end;	   /* end of the highest PT_LOAD (bss included) */
+	int64_t tls_g;		   /* runtime.tlsg as an offset from the thread pointer */
+	int has_tls_g;
+} gofn_symtab;
+
+/* Reads `path` (NULL: /proc/self/exe). */
+int gofn_symtab_open(const char *path, gofn_symtab *t, gofn_err *err);
+void gofn_symtab_close(gofn_symtab *t);
+
+/* Exact lookup of an ELF name; NULL if absent. */
+const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len);
+
+/* A Go symbol by name and ABI (0 = ABI0, 1 = ABIInternal, <0 = either).
+ * ABI0 prefers "name.abi0" and falls back to the plain name (a symbol with
+ * one ABI is not mangled); ABIInternal takes the plain name. Returns NULL
+ * if the host does not have it. */
+const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi);
+
+/* The process-wide table, opened on first use (thread-safe). */
+const gofn_symtab *gofn_symtab_self(gofn_err *err);
+
+#endif
