@@ -1,0 +1,257 @@
+/* One Go object: the text header the compiler writes before the binary
+ * (cmd/compile/internal/gc/obj.go printObjHeader/dumpLinkerObj: the
+ * objabi.HeaderString line, optional "build id" and "main" lines, a blank
+ * line, optional cgo sections, then "\n!\n"), and the binary header and
+ * package/file tables (cmd/internal/goobj/objfile.go). Symbols are in
+ * goobj_symbols.c. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/goobj_internal.h"
+
+static int is_go126(goobj_str v)
+{
+	size_t n = strlen(GO126_VERSION_PREFIX);
+
+	if (v.len < n || memcmp(v.p, GO126_VERSION_PREFIX, n) != 0)
+		return 0;
+	/* "go1.26", "go1.26.8", "go1.26rc1" — but not "go1.260" */
+	return v.len == n || v.p[n] == '.' || v.p[n] == 'r' || v.p[n] == 'b';
+}
+
+/* Splits the first header line: "go object GOOS GOARCH VERSION ...". */
+static int parse_header_line(goobj_object *o, const char *line, size_t n, gofn_err *err)
+{
+	goobj_str f[5];
+	size_t i = 0, k = 0;
+
+	while (k < 5 && i < n) {
+		size_t s = i;
+		while (i < n && line[i] != ' ')
+			i++;
+		f[k++] = (goobj_str){line + s, (uint32_t)(i - s)};
+		while (i < n && line[i] == ' ')
+			i++;
+	}
+	if (k < 5)
+		return gofn_errf(err, GOFN_EINVAL, "%s: malformed object header line", o->name);
+	o->goos = f[2];
+	o->goarch = f[3];
+	o->goversion = f[4];
+	if (!is_go126(o->goversion) || o->goos.len != strlen(GO126_GOOS) ||
+	    memcmp(o->goos.p, GO126_GOOS, o->goos.len) != 0 ||
+	    o->goarch.len != strlen(GO126_GOARCH) ||
+	    memcmp(o->goarch.p, GO126_GOARCH, o->goarch.len) != 0)
+		return gofn_errf(
+		    err, GOFN_EVERSION,
+		    "%s: object is for %.*s %.*s/%.*s; this gofn loads only %s.x %s/%s "
+		    "objects",
+		    o->name, (int)(o->goversion.len > 64 ? 64 : o->goversion.len), o->goversion.p,
+		    (int)(o->goos.len > 32 ? 32 : o->goos.len), o->goos.p,
+		    (int)(o->goarch.len > 32 ? 32 : o->goarch.len), o->goarch.p,
+		    GO126_VERSION_PREFIX, GO126_GOOS, GO126_GOARCH);
+	return 0;
+}
+
+/* Finds the binary start; sets header fields and is_main. */
+static int parse_text_header(goobj_object *o, const uint8_t *raw, size_t len, size_t *binoff,
+			     gofn_err *err)
+{
+	const uint8_t *nl = memchr(raw, '\n', len), *bang, *p;
+
+	if (!nl)
+		return gofn_errf(err, GOFN_EINVAL, "%s: truncated object: no end of header line",
+				 o->name);
+	o->header = (goobj_str){(const char *)raw, (uint32_t)(nl - raw)};
+	if (parse_header_line(o, o->header.p, o->header.len, err) < 0)
+		return -1;
+	bang = memmem(nl, len - (size_t)(nl - raw), "\n!\n", 3);
+	if (!bang)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "%s: truncated object: no \"\\n!\\n\" before the binary part",
+				 o->name);
+	/* The lines between the header line and the blank line. */
+	for (p = nl + 1; p < bang;) {
+		const uint8_t *e = memchr(p, '\n', (size_t)(bang + 1 - p));
+		if (!e || e == p)
+			break;
+		if (e - p == 4 && memcmp(p, "main", 4) == 0)
+			o->is_main = 1;
+		p = e + 1;
+	}
+	*binoff = (size_t)(bang + 3 - raw);
+	return 0;
+}
+
+int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_str *out, gofn_err *err)
+{
+	uint32_t n = goobj_le32(ref), off = goobj_le32(ref + 4);
+
+	if (off > bin->len || n > bin->len - off)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "string at offset %u length %u outside the object (%u bytes)", off,
+				 n, bin->len);
+	*out = (goobj_str){(const char *)bin->b + off, n};
+	return 0;
+}
+
+static const uint32_t block_recsize[GO126_NBLK] = {
+    [GO126_BLK_AUTOLIB] = GO126_IMPORTEDPKG_SIZE,
+    [GO126_BLK_PKGIDX] = GO126_STRREF_SIZE,
+    [GO126_BLK_FILE] = GO126_STRREF_SIZE,
+    [GO126_BLK_SYMDEF] = GO126_SYM_SIZE,
+    [GO126_BLK_HASHED64DEF] = GO126_SYM_SIZE,
+    [GO126_BLK_HASHEDDEF] = GO126_SYM_SIZE,
+    [GO126_BLK_NONPKGDEF] = GO126_SYM_SIZE,
+    [GO126_BLK_NONPKGREF] = GO126_SYM_SIZE,
+    [GO126_BLK_REFFLAGS] = GO126_REFFLAGS_SIZE,
+    [GO126_BLK_HASH64] = GO126_HASH64_SIZE,
+    [GO126_BLK_HASH] = GO126_HASH_SIZE,
+    [GO126_BLK_RELOCIDX] = 4,
+    [GO126_BLK_AUXIDX] = 4,
+    [GO126_BLK_DATAIDX] = 4,
+    [GO126_BLK_RELOC] = GO126_RELOC_SIZE,
+    [GO126_BLK_AUX] = GO126_AUX_SIZE,
+    [GO126_BLK_DATA] = 1,
+    [GO126_BLK_REFNAME] = GO126_REFNAME_SIZE,
+};
+
+/* Magic, flags and block offsets: every block inside the object, in
+ * order, and a whole number of records long. */
+static int parse_bin_header(goobj_object *o, goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *b = bin->b;
+
+	if (bin->len < GO126_HEADER_SIZE)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "%s: truncated object: %u bytes after the text header, the binary "
+				 "header needs %d",
+				 o->name, bin->len, GO126_HEADER_SIZE);
+	if (memcmp(b, GO126_MAGIC, GO126_MAGIC_LEN) != 0)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "%s: wrong magic: not a Go 1.26 object (expected \"\\0go120ld\")",
+				 o->name);
+	o->fingerprint = b + GO126_MAGIC_LEN;
+	o->flags = goobj_le32(b + GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE);
+	for (int i = 0; i < GO126_NBLK; i++) {
+		uint32_t prev = i ? bin->off[i - 1] : GO126_HEADER_SIZE;
+		bin->off[i] = goobj_le32(b + GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE + 4 + 4 * i);
+		if (bin->off[i] < prev || bin->off[i] > bin->len)
+			return gofn_errf(
+			    err, GOFN_EINVAL,
+			    "%s: block %d offset %u out of order or outside the object "
+			    "(previous %u, size %u)",
+			    o->name, i, bin->off[i], prev, bin->len);
+	}
+	for (int i = 0; i < GO126_BLK_END; i++)
+		if (goobj_blklen(bin, i) % block_recsize[i] != 0)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "%s: block %d is %u bytes, not a multiple of its %u-byte "
+					 "records",
+					 o->name, i, goobj_blklen(bin, i), block_recsize[i]);
+	return 0;
+}
+
+static int read_strtab(const goobj_bin *bin, int blk, uint32_t stride, goobj_str **out, uint32_t *n,
+		       const char *what, gofn_err *err)
+{
+	*n = goobj_blklen(bin, blk) / stride;
+	*out = calloc(*n ? *n : 1, sizeof **out);
+	if (!*out)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory");
+	for (uint32_t i = 0; i < *n; i++)
+		if (goobj_strref(bin, bin->b + bin->off[blk] + i * stride, &(*out)[i], err) < 0)
+			return gofn_errctx(err, "%s %u", what, i);
+	return 0;
+}
+
+static int read_tables(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	goobj_str *names;
+
+	if (read_strtab(bin, GO126_BLK_AUTOLIB, GO126_IMPORTEDPKG_SIZE, &names, &o->nautolib,
+			"import", err) < 0) {
+		free(names);
+		return -1;
+	}
+	o->autolib = calloc(o->nautolib ? o->nautolib : 1, sizeof *o->autolib);
+	if (!o->autolib) {
+		free(names);
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory");
+	}
+	for (uint32_t i = 0; i < o->nautolib; i++) {
+		o->autolib[i].pkg = names[i];
+		o->autolib[i].fingerprint =
+		    bin->b + bin->off[GO126_BLK_AUTOLIB] + i * GO126_IMPORTEDPKG_SIZE + 8;
+	}
+	free(names);
+	if (read_strtab(bin, GO126_BLK_PKGIDX, GO126_STRREF_SIZE, &o->pkgs, &o->npkgs,
+			"package index", err) < 0)
+		return -1;
+	return read_strtab(bin, GO126_BLK_FILE, GO126_STRREF_SIZE, &o->files, &o->nfiles, "file",
+			   err);
+}
+
+static int suffix_eq(goobj_str s, const char *suf, size_t n)
+{
+	return s.len >= n && memcmp(s.p + s.len - n, suf, n) == 0;
+}
+
+/* The object does not store its package path as such; the compiler's
+ * DWARF compile-unit symbol "go:cuinfo.packagename.<path>" and the init
+ * task "<path>..inittask" both carry it (cmd/compile/internal/dwarfgen,
+ * pkginit). Package main says "main" in its text header. */
+static void derive_pkgpath(goobj_object *o)
+{
+	static const char cu[] = "go:cuinfo.packagename.", it[] = "..inittask";
+
+	for (uint32_t i = 0; i < o->nsymdefs; i++) {
+		goobj_str n = o->syms[i].name;
+		if (n.len > sizeof cu - 1 && memcmp(n.p, cu, sizeof cu - 1) == 0) {
+			o->pkgpath =
+			    (goobj_str){n.p + sizeof cu - 1, n.len - (uint32_t)sizeof cu + 1};
+			return;
+		}
+	}
+	for (uint32_t i = 0; i < o->nsymdefs; i++)
+		if (o->syms[i].name.len > sizeof it - 1 &&
+		    suffix_eq(o->syms[i].name, it, sizeof it - 1)) {
+			o->pkgpath = (goobj_str){o->syms[i].name.p,
+						 o->syms[i].name.len - (uint32_t)sizeof it + 1};
+			return;
+		}
+	if (o->is_main)
+		o->pkgpath = (goobj_str){"main", 4};
+}
+
+int goobj_object_parse(goobj_object *o, const char *name, const uint8_t *raw, size_t len,
+		       gofn_err *err)
+{
+	goobj_bin bin;
+	size_t binoff = 0;
+
+	o->name = name;
+	o->raw = raw;
+	o->raw_len = len;
+	if (parse_text_header(o, raw, len, &binoff, err) < 0)
+		return -1;
+	bin.b = raw + binoff;
+	bin.len = (uint32_t)(len - binoff);
+	if (parse_bin_header(o, &bin, err) < 0)
+		return -1;
+	if (read_tables(o, &bin, err) < 0 || goobj_read_symbols(o, &bin, err) < 0)
+		return gofn_errctx(err, "%s", name);
+	derive_pkgpath(o);
+	return 0;
+}
+
+void goobj_object_release(goobj_object *o)
+{
+	free(o->autolib);
+	free(o->pkgs);
+	free(o->files);
+	free(o->syms);
+	free(o->relocs);
+	free(o->auxs);
+	free(o->refnames);
+}

@@ -1,0 +1,112 @@
+/* Symbol references to names: local symbols by index, other packages
+ * through the RefNames block, runtime builtins through the builtin list
+ * ($GOROOT/src/cmd/internal/goobj/objfile.go "Symbol indexing",
+ * builtinlist.go). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/goobj_internal.h"
+
+static int cmp_symref(goobj_symref a, goobj_symref b)
+{
+	if (a.pkg != b.pkg)
+		return a.pkg < b.pkg ? -1 : 1;
+	return a.idx < b.idx ? -1 : a.idx > b.idx;
+}
+
+static int cmp_refname(const void *a, const void *b)
+{
+	return cmp_symref(((const struct goobj_refname *)a)->sym,
+			  ((const struct goobj_refname *)b)->sym);
+}
+
+int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *p = bin->b + bin->off[GO126_BLK_REFNAME];
+
+	o->nrefnames = goobj_blklen(bin, GO126_BLK_REFNAME) / GO126_REFNAME_SIZE;
+	o->refnames = calloc(o->nrefnames ? o->nrefnames : 1, sizeof *o->refnames);
+	if (!o->refnames)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u names", o->nrefnames);
+	for (uint32_t i = 0; i < o->nrefnames; i++, p += GO126_REFNAME_SIZE) {
+		struct goobj_refname *r = &o->refnames[i];
+		r->sym = goobj_symref_at(p);
+		if (r->sym.pkg == 0 || r->sym.pkg >= o->npkgs)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "ref name %u: package index %u is not an imported package "
+					 "(object has %u)",
+					 i, r->sym.pkg, o->npkgs);
+		if (goobj_strref(bin, p + 8, &r->name, err) < 0)
+			return gofn_errctx(err, "ref name %u", i);
+	}
+	qsort(o->refnames, o->nrefnames, sizeof *o->refnames, cmp_refname);
+	return 0;
+}
+
+const goobj_str *goobj_refname(const goobj_object *o, goobj_symref r)
+{
+	struct goobj_refname key = {.sym = r}, *hit;
+
+	hit = bsearch(&key, o->refnames, o->nrefnames, sizeof key, cmp_refname);
+	return hit ? &hit->name : NULL;
+}
+
+/* Position of a symref of this object in o->syms. */
+static uint32_t local_index(const goobj_object *o, goobj_symref r)
+{
+	switch (r.pkg) {
+	case GOOBJ_PKG_SELF:
+		return r.idx;
+	case GOOBJ_PKG_HASHED64:
+		return o->nsymdefs + r.idx;
+	case GOOBJ_PKG_HASHED:
+		return o->nsymdefs + o->nhashed64 + r.idx;
+	default: /* GOOBJ_PKG_NONE: NonPkgDefs then NonPkgRefs */
+		return o->nsymdefs + o->nhashed64 + o->nhashed + r.idx;
+	}
+}
+
+int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_err *err)
+{
+	memset(t, 0, sizeof *t);
+	if (goobj_check_symref(o, r, err) < 0)
+		return -1;
+	if (r.pkg == 0) {
+		t->kind = GOOBJ_TARGET_NIL;
+		return 0;
+	}
+	if (r.pkg == GOOBJ_PKG_BUILTIN) {
+		const struct go126_builtin *b = go126_builtin(r.idx);
+		t->kind = GOOBJ_TARGET_EXTERN;
+		t->name = (goobj_str){b->name, (uint32_t)strlen(b->name)};
+		t->abi = b->abi;
+		t->pkg = (goobj_str){"runtime", 7};
+		return 0;
+	}
+	if (r.pkg < GOOBJ_PKG_SELF) {
+		const goobj_str *n = goobj_refname(o, r);
+		t->kind = GOOBJ_TARGET_EXTERN;
+		t->name = n ? *n : (goobj_str){"", 0};
+		t->abi = GOOBJ_ABI_UNKNOWN;
+		t->pkg = o->pkgs[r.pkg];
+		return 0;
+	}
+	t->kind = GOOBJ_TARGET_LOCAL;
+	t->local = local_index(o, r);
+	t->name = o->syms[t->local].name;
+	t->abi = o->syms[t->local].abi;
+	return 0;
+}
+
+long goobj_find_sym(const goobj_object *o, const char *name, int abi)
+{
+	size_t n = strlen(name);
+
+	for (uint32_t i = 0; i < o->nsyms; i++) {
+		const goobj_sym *s = &o->syms[i];
+		if (s->name.len == n && memcmp(s->name.p, name, n) == 0 &&
+		    (abi < 0 || s->abi == abi))
+			return (long)i;
+	}
+	return -1;
+}

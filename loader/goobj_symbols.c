@@ -1,0 +1,278 @@
+/* Symbols of one object and everything hanging off them — relocations,
+ * aux symbols, data — decoded and checked so consumers never re-check.
+ * Layout and indexing: $GOROOT/src/cmd/internal/goobj/objfile.go
+ * ("Symbol indexing", RelocIndex/AuxIndex/DataIndex: one entry per
+ * defined symbol plus one, the last being the total). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "loader/goobj_internal.h"
+
+const char *goobj_symdesc(const goobj_object *o, uint32_t i, char *buf, size_t n)
+{
+	char name[80];
+	uint32_t k = 0;
+
+	if (i < o->nsyms && o->syms)
+		for (; k < o->syms[i].name.len && k < sizeof name - 4; k++) {
+			char c = o->syms[i].name.p[k];
+			name[k] = (c > ' ' && c < 127) ? c : '?';
+		}
+	if (i < o->nsyms && o->syms && k < o->syms[i].name.len)
+		name[k++] = '.', name[k++] = '.', name[k++] = '.';
+	name[k] = 0;
+	snprintf(buf, n, "symbol %u (%s)", i, name);
+	return buf;
+}
+
+int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err)
+{
+	uint32_t lim;
+
+	switch (r.pkg) {
+	case GOOBJ_PKG_NONE:
+		lim = o->nnonpkgdefs + o->nnonpkgrefs;
+		break;
+	case GOOBJ_PKG_HASHED64:
+		lim = o->nhashed64;
+		break;
+	case GOOBJ_PKG_HASHED:
+		lim = o->nhashed;
+		break;
+	case GOOBJ_PKG_BUILTIN:
+		lim = go126_nbuiltins();
+		break;
+	case GOOBJ_PKG_SELF:
+		lim = o->nsymdefs;
+		break;
+	case 0:
+		if (r.idx != 0)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "package index 0 (invalid) with symbol index %u", r.idx);
+		return 0;
+	default:
+		if (r.pkg >= o->npkgs)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "package index %u out of range (object has %u)", r.pkg,
+					 o->npkgs);
+		return 0;
+	}
+	if (r.idx >= lim)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "symbol index %u out of range for package index %#x (%u symbols)",
+				 r.idx, r.pkg, lim);
+	return 0;
+}
+
+static int decode_sym(goobj_object *o, const goobj_bin *bin, uint32_t i, const uint8_t *p,
+		      uint8_t cls, gofn_err *err)
+{
+	goobj_sym *s = &o->syms[i];
+
+	if (goobj_strref(bin, p, &s->name, err) < 0)
+		return gofn_errctx(err, "symbol %u name", i);
+	s->abi = goobj_le16(p + 8);
+	s->kind = p[10];
+	s->flag = p[11];
+	s->flag2 = p[12];
+	s->size = goobj_le32(p + 13);
+	s->align = goobj_le32(p + 17);
+	s->cls = cls;
+	if (s->abi != GOOBJ_ABI0 && s->abi != GOOBJ_ABIINTERNAL && s->abi != GOOBJ_ABI_STATIC)
+		return gofn_errf(err, GOFN_EINVAL, "%s: unknown ABI %u",
+				 goobj_symdesc(o, i, (char[128]){0}, 128), s->abi);
+	if (s->kind >= GO126_NSYMKIND)
+		return gofn_errf(err, GOFN_EINVAL, "%s: unknown symbol kind %u",
+				 goobj_symdesc(o, i, (char[128]){0}, 128), s->kind);
+	return 0;
+}
+
+static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	static const int blks[] = {GO126_BLK_SYMDEF, GO126_BLK_HASHED64DEF, GO126_BLK_HASHEDDEF,
+				   GO126_BLK_NONPKGDEF, GO126_BLK_NONPKGREF};
+	uint32_t *counts[] = {&o->nsymdefs, &o->nhashed64, &o->nhashed, &o->nnonpkgdefs,
+			      &o->nnonpkgrefs};
+	uint32_t i = 0;
+
+	o->nsyms = 0;
+	for (int b = 0; b < 5; b++) {
+		*counts[b] = goobj_blklen(bin, blks[b]) / GO126_SYM_SIZE;
+		o->nsyms += *counts[b]; /* each < 2^32/21: no overflow */
+	}
+	o->ndefined = o->nsyms - o->nnonpkgrefs;
+	o->syms = calloc(o->nsyms ? o->nsyms : 1, sizeof *o->syms);
+	if (!o->syms)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u symbols", o->nsyms);
+	for (int b = 0; b < 5; b++)
+		for (uint32_t k = 0; k < *counts[b]; k++, i++)
+			if (decode_sym(o, bin, i, bin->b + bin->off[blks[b]] + k * GO126_SYM_SIZE,
+				       (uint8_t)b, err) < 0)
+				return -1;
+	return 0;
+}
+
+/* An index block: ndefined+1 entries, non-decreasing, ending at total. */
+static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uint32_t total,
+		       const char *what, gofn_err *err)
+{
+	const uint8_t *p = bin->b + bin->off[blk];
+	uint32_t prev = 0;
+
+	if (goobj_blklen(bin, blk) != 4 * ((uint64_t)o->ndefined + 1))
+		return gofn_errf(err, GOFN_EINVAL,
+				 "%s index block has %u entries, expected %u (defined symbols + 1)",
+				 what, goobj_blklen(bin, blk) / 4, o->ndefined + 1);
+	for (uint32_t i = 0; i <= o->ndefined; i++) {
+		uint32_t v = goobj_le32(p + 4 * i);
+		if (v < prev || v > total)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "%s index entry %u is %u: not monotonic or beyond the %u "
+					 "%s",
+					 what, i, v, total, what);
+		prev = v;
+	}
+	if (prev != total)
+		return gofn_errf(err, GOFN_EINVAL, "%s index ends at %u, but the object has %u",
+				 what, prev, total);
+	return 0;
+}
+
+static int decode_relocs(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *p = bin->b + bin->off[GO126_BLK_RELOC];
+
+	o->nrelocs = goobj_blklen(bin, GO126_BLK_RELOC) / GO126_RELOC_SIZE;
+	o->relocs = calloc(o->nrelocs ? o->nrelocs : 1, sizeof *o->relocs);
+	if (!o->relocs)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u relocations", o->nrelocs);
+	for (uint32_t i = 0; i < o->nrelocs; i++, p += GO126_RELOC_SIZE)
+		o->relocs[i] = (goobj_reloc){.off = (int32_t)goobj_le32(p),
+					     .size = p[4],
+					     .type = goobj_le16(p + 5),
+					     .add = (int64_t)goobj_le64(p + 7),
+					     .sym = goobj_symref_at(p + 15)};
+	return 0;
+}
+
+static int decode_auxs(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *p = bin->b + bin->off[GO126_BLK_AUX];
+
+	o->nauxs = goobj_blklen(bin, GO126_BLK_AUX) / GO126_AUX_SIZE;
+	o->auxs = calloc(o->nauxs ? o->nauxs : 1, sizeof *o->auxs);
+	if (!o->auxs)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u aux symbols", o->nauxs);
+	for (uint32_t i = 0; i < o->nauxs; i++, p += GO126_AUX_SIZE)
+		o->auxs[i] = (goobj_aux){.type = p[0], .sym = goobj_symref_at(p + 1)};
+	return 0;
+}
+
+static int is_dwarf(uint8_t kind)
+{
+	return kind >= GO126_SDWARFCUINFO && kind <= GO126_SDWARFADDR;
+}
+
+static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_reloc *r,
+		       gofn_err *err)
+{
+	uint64_t extent = s->size > s->data_len ? s->size : s->data_len;
+
+	if (r->off < 0 || (uint64_t)r->off + r->size > extent)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "offset %d size %u outside the symbol (%llu bytes)", r->off,
+				 r->size, (unsigned long long)extent);
+	if (r->size != 0 && r->size != 1 && r->size != 2 && r->size != 4 && r->size != 8)
+		return gofn_errf(err, GOFN_EINVAL, "size %u is not 0, 1, 2, 4 or 8", r->size);
+	if (!go126_reloc_name(r->type & ~GO126_R_WEAK))
+		return gofn_errf(err, GOFN_EINVAL, "unknown type %u", r->type);
+	if (goobj_check_symref(o, r->sym, err) < 0)
+		return gofn_errctx(err, "target");
+	/* The linker must get a name for every external target. The compiler
+	 * writes RefNames for the relocs of text and data symbols, but not
+	 * for those of aux symbols such as DWARF (cmd/internal/obj/objfile.go
+	 * refNames traverses ctxt.Text and ctxt.Data only). */
+	if (r->sym.pkg != 0 && r->sym.pkg < o->npkgs && !is_dwarf(s->kind) &&
+	    !goobj_refname(o, r->sym))
+		return gofn_errf(err, GOFN_EINVAL,
+				 "target {package %u, symbol %u} has no name in RefNames",
+				 r->sym.pkg, r->sym.idx);
+	return 0;
+}
+
+/* Ties each defined symbol to its data, relocs and aux, checking each. */
+static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *ri = bin->b + bin->off[GO126_BLK_RELOCIDX];
+	const uint8_t *ai = bin->b + bin->off[GO126_BLK_AUXIDX];
+	const uint8_t *di = bin->b + bin->off[GO126_BLK_DATAIDX];
+	const uint8_t *data = bin->b + bin->off[GO126_BLK_DATA];
+	char d[128];
+
+	for (uint32_t i = 0; i < o->ndefined; i++) {
+		goobj_sym *s = &o->syms[i];
+		uint32_t r0 = goobj_le32(ri + 4 * i), a0 = goobj_le32(ai + 4 * i);
+		uint32_t d0 = goobj_le32(di + 4 * i);
+
+		s->relocs = o->relocs + r0;
+		s->nrelocs = goobj_le32(ri + 4 * i + 4) - r0;
+		s->auxs = o->auxs + a0;
+		s->nauxs = goobj_le32(ai + 4 * i + 4) - a0;
+		s->data_len = goobj_le32(di + 4 * i + 4) - d0;
+		s->data = s->data_len ? data + d0 : NULL;
+		for (uint32_t k = 0; k < s->nrelocs; k++)
+			if (check_reloc(o, s, &s->relocs[k], err) < 0)
+				return gofn_errctx(err, "%s: reloc %u",
+						   goobj_symdesc(o, i, d, sizeof d), k);
+		for (uint32_t k = 0; k < s->nauxs; k++) {
+			if (s->auxs[k].type >= GO126_NAUX)
+				return gofn_errf(err, GOFN_EINVAL, "%s: aux %u has unknown type %u",
+						 goobj_symdesc(o, i, d, sizeof d), k,
+						 s->auxs[k].type);
+			if (goobj_check_symref(o, s->auxs[k].sym, err) < 0)
+				return gofn_errctx(err, "%s: aux %u",
+						   goobj_symdesc(o, i, d, sizeof d), k);
+		}
+	}
+	return 0;
+}
+
+static int check_hashes_and_refflags(const goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	const uint8_t *h64 = bin->b + bin->off[GO126_BLK_HASH64];
+	const uint8_t *h = bin->b + bin->off[GO126_BLK_HASH];
+	const uint8_t *rf = bin->b + bin->off[GO126_BLK_REFFLAGS];
+
+	if (goobj_blklen(bin, GO126_BLK_HASH64) != (uint64_t)o->nhashed64 * GO126_HASH64_SIZE ||
+	    goobj_blklen(bin, GO126_BLK_HASH) != (uint64_t)o->nhashed * GO126_HASH_SIZE)
+		return gofn_errf(err, GOFN_EINVAL,
+				 "hash blocks do not match the %u short and %u long hashed symbols",
+				 o->nhashed64, o->nhashed);
+	for (uint32_t i = 0; i < o->nhashed64; i++)
+		o->syms[o->nsymdefs + i].hash = h64 + i * GO126_HASH64_SIZE;
+	for (uint32_t i = 0; i < o->nhashed; i++)
+		o->syms[o->nsymdefs + o->nhashed64 + i].hash = h + i * GO126_HASH_SIZE;
+	for (uint32_t i = 0; i < goobj_blklen(bin, GO126_BLK_REFFLAGS) / GO126_REFFLAGS_SIZE; i++)
+		if (goobj_check_symref(o, goobj_symref_at(rf + i * GO126_REFFLAGS_SIZE), err) < 0)
+			return gofn_errctx(err, "ref flags entry %u", i);
+	return 0;
+}
+
+int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+{
+	if (decode_syms(o, bin, err) < 0 || check_hashes_and_refflags(o, bin, err) < 0)
+		return -1;
+	if (check_index(o, bin, GO126_BLK_RELOCIDX,
+			goobj_blklen(bin, GO126_BLK_RELOC) / GO126_RELOC_SIZE, "relocation",
+			err) < 0 ||
+	    check_index(o, bin, GO126_BLK_AUXIDX, goobj_blklen(bin, GO126_BLK_AUX) / GO126_AUX_SIZE,
+			"aux", err) < 0 ||
+	    check_index(o, bin, GO126_BLK_DATAIDX, goobj_blklen(bin, GO126_BLK_DATA), "data byte",
+			err) < 0)
+		return -1;
+	if (decode_relocs(o, bin, err) < 0 || decode_auxs(o, bin, err) < 0)
+		return -1;
+	if (goobj_index_refnames(o, bin, err) < 0)
+		return -1;
+	return attach(o, bin, err);
+}
