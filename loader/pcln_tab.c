@@ -1,0 +1,125 @@
+#include "loader/pcln_tab.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct pcln_tab_slot {
+	uint32_t off1; /* offset + 1; 0 = empty */
+	uint32_t len;
+	uint64_t hash;
+};
+
+void pcln_tab_init(pcln_tab *t, size_t limit)
+{
+	memset(t, 0, sizeof *t);
+	t->limit = limit;
+}
+
+void pcln_tab_free(pcln_tab *t)
+{
+	free(t->p);
+	free(t->slots);
+	memset(t, 0, sizeof *t);
+}
+
+/* FNV-1a: cheap and good enough to spread symbol names and pc tables. */
+static uint64_t hash_bytes(const uint8_t *p, size_t n)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ p[i]) * 0x100000001b3ull;
+	return h;
+}
+
+static int grow_bytes(pcln_tab *t, size_t need, gofn_err *err)
+{
+	if (need > t->limit)
+		return gofn_errf(err, GOFN_ELIMIT, "pclntab part exceeds %zu bytes", t->limit);
+	if (need <= t->cap)
+		return 0;
+	size_t cap = t->cap ? t->cap : 256;
+	while (cap < need)
+		cap *= 2;
+	uint8_t *p = realloc(t->p, cap);
+	if (!p)
+		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	memset(p + t->cap, 0, cap - t->cap);
+	t->p = p;
+	t->cap = cap;
+	return 0;
+}
+
+static int grow_slots(pcln_tab *t, gofn_err *err)
+{
+	if ((t->nused + 1) * 2 <= t->nslots)
+		return 0;
+	size_t n = t->nslots ? t->nslots * 2 : 64;
+	struct pcln_tab_slot *s = calloc(n, sizeof *s);
+	if (!s)
+		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	for (size_t i = 0; i < t->nslots; i++) {
+		if (!t->slots[i].off1)
+			continue;
+		size_t j = t->slots[i].hash & (n - 1);
+		while (s[j].off1)
+			j = (j + 1) & (n - 1);
+		s[j] = t->slots[i];
+	}
+	free(t->slots);
+	t->slots = s;
+	t->nslots = n;
+	return 0;
+}
+
+static struct pcln_tab_slot *find_slot(pcln_tab *t, const void *p, size_t n, uint64_t h)
+{
+	size_t j = h & (t->nslots - 1);
+	for (; t->slots[j].off1; j = (j + 1) & (t->nslots - 1)) {
+		struct pcln_tab_slot *s = &t->slots[j];
+		if (s->hash == h && s->len == n && memcmp(t->p + s->off1 - 1, p, n) == 0)
+			return s;
+	}
+	return &t->slots[j];
+}
+
+int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err)
+{
+	if (grow_bytes(t, t->len + n, err) < 0)
+		return -1;
+	t->len += n; /* grow_bytes zero-fills */
+	return 0;
+}
+
+int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, int dedup,
+		 uint32_t *off, gofn_err *err)
+{
+	uint64_t h = 0;
+	struct pcln_tab_slot *s = NULL;
+	if (dedup) {
+		if (grow_slots(t, err) < 0)
+			return -1;
+		h = hash_bytes(p, n);
+		s = find_slot(t, p, n, h);
+		if (s->off1) {
+			*off = s->off1 - 1;
+			return 0;
+		}
+	}
+	size_t start = (t->len + align - 1) / align * align;
+	size_t end = start + n + (nul ? 1 : 0);
+	if (end > UINT32_MAX - 1)
+		return gofn_errf(err, GOFN_ELIMIT, "pclntab part exceeds 4 GiB");
+	if (grow_bytes(t, end, err) < 0)
+		return -1;
+	if (n)
+		memcpy(t->p + start, p, n);
+	t->len = end;
+	*off = (uint32_t)start;
+	if (s) {
+		s->off1 = (uint32_t)start + 1;
+		s->len = (uint32_t)n;
+		s->hash = h;
+		t->nused++;
+	}
+	return 0;
+}

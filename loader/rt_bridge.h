@@ -1,0 +1,27 @@
+/* The C → Go bridge of the module builder: functions exported by the
+ * worker's Go shim (loader/host/module.go, //export). They are declared
+ * weak so that C-only programs (unit tests) link without them; callers
+ * check for NULL and fail with "runtime bridge not linked". */
+#ifndef GOFN_LOADER_RT_BRIDGE_H
+#define GOFN_LOADER_RT_BRIDGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* &runtime.firstmoduledata of the running process. */
+extern void *gofnFirstModuledata(void) __attribute__((weak));
+
+/* Links md (a runtime moduledata whose `next` field is at next_off) after
+ * runtime.lastmoduledatap, rebuilds the active module list and adds the
+ * nitabs itabs to the runtime's itab table. Returns 0. */
+extern int gofnRegisterModule(void *md, size_t next_off, void **itabs, size_t nitabs)
+    __attribute__((weak));
+
+/* Removes from the itab table every itab that lies in, or whose type or
+ * interface lies in, one of the nranges [lo, hi) pairs; resets the host's
+ * type-assertion caches that mention such types; unlinks md and rebuilds
+ * the module list; runs a GC. */
+extern void gofnUnregisterModule(void *md, size_t next_off, uintptr_t *ranges, size_t nranges)
+    __attribute__((weak));
+
+#endif
