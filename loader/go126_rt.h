@@ -242,4 +242,10 @@ typedef struct gort_typeassert {
 	uint8_t can_fail;
 } gort_typeassert;
 
+/* Cache = {Mask uintptr; Entries [Mask+1]E}; E's first word is the type,
+ * its last the itab: TypeAssertCacheEntry{Typ, Itab} and
+ * InterfaceSwitchCacheEntry{Typ, Case, Itab}. */
+#define GORT_TYPEASSERT_ENTRY_WORDS  2
+#define GORT_IFACESWITCH_ENTRY_WORDS 3
+
 #endif

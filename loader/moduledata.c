@@ -12,6 +12,7 @@
 #include "loader/modbuild.h"
 #include "loader/pcln.h"
 #include "loader/rt_bridge.h"
+#include "loader/rtcache.h"
 
 enum { NRANGES = 8 };
 
@@ -303,7 +304,13 @@ void gofn_mb_unregister(gofn_mb_image *img)
 {
 	if (!img || !img->registered || !gofnUnregisterModule)
 		return;
-	gofnUnregisterModule(&img->md, offsetof(gort_moduledata, next), img->ranges, img->nranges);
+	const uintptr_t *caches = NULL;
+	size_t ncaches = 0;
+	gofn_err err;
+	if (gofn_rtcache_descs(&caches, &ncaches, &err) < 0)
+		ncaches = 0; /* no host symtab: no call sites we could know of */
+	gofnUnregisterModule(&img->md, offsetof(gort_moduledata, next), img->ranges, img->nranges,
+			     (uintptr_t *)caches, ncaches);
 	img->registered = 0;
 }
 

@@ -18,10 +18,11 @@ extern int gofnRegisterModule(void *md, size_t next_off, void **itabs, size_t ni
     __attribute__((weak));
 
 /* Removes from the itab table every itab that lies in, or whose type or
- * interface lies in, one of the nranges [lo, hi) pairs; resets the host's
- * type-assertion caches that mention such types; unlinks md and rebuilds
- * the module list; runs a GC. */
-extern void gofnUnregisterModule(void *md, size_t next_off, uintptr_t *ranges, size_t nranges)
-    __attribute__((weak));
+ * interface lies in, one of the nranges [lo, hi) pairs; resets each of the
+ * ncaches host type-assertion caches (loader/rtcache.h triples) that
+ * mentions such a type or itab; unlinks md and rebuilds the module list;
+ * runs a GC. */
+extern void gofnUnregisterModule(void *md, size_t next_off, uintptr_t *ranges, size_t nranges,
+				 uintptr_t *caches, size_t ncaches) __attribute__((weak));
 
 #endif

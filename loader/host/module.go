@@ -134,8 +134,34 @@ func dropItabs(r memRanges) {
 	rtUnlock(&rtItabLock)
 }
 
+// resetCaches points every host type-assertion/interface-switch call site
+// whose cache mentions the unit back at the runtime's empty cache. The
+// store goes through Go (atomic.StorePointer) so the GC's write barrier
+// sees the old cache leave.
+func resetCaches(triples []C.uintptr_t, r memRanges) {
+	for i := 0; i+2 < len(triples); i += 3 {
+		slot := (*unsafe.Pointer)(unsafe.Pointer(uintptr(triples[i])))
+		words := uintptr(triples[i+1])
+		empty := unsafe.Pointer(uintptr(triples[i+2]))
+		c := atomic.LoadPointer(slot)
+		if c == nil || c == empty {
+			continue
+		}
+		n := *(*uintptr)(c) + 1 // Mask+1 entries follow the mask word
+		entries := unsafe.Slice((*uintptr)(unsafe.Add(c, unsafe.Sizeof(uintptr(0)))), n*words)
+		for e := uintptr(0); e < n; e++ {
+			typ, itab := entries[e*words], entries[e*words+words-1]
+			if r.has(typ) || r.has(itab) {
+				atomic.StorePointer(slot, empty)
+				break
+			}
+		}
+	}
+}
+
 //export gofnUnregisterModule
-func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr_t, nranges C.size_t) {
+func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr_t, nranges C.size_t,
+	caches *C.uintptr_t, ncaches C.size_t) {
 	moduleMu.Lock()
 	defer moduleMu.Unlock()
 	r := make(memRanges, 2*int(nranges))
@@ -143,6 +169,9 @@ func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr
 		r[i] = uintptr(v)
 	}
 	dropItabs(r)
+	if ncaches > 0 {
+		resetCaches(unsafe.Slice(caches, 3*int(ncaches)), r)
+	}
 	p := uintptr(md)
 	no := uintptr(nextOff)
 	prev := uintptr(unsafe.Pointer(&rtFirstmoduledata))
