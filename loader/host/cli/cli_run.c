@@ -1,10 +1,181 @@
+/* gofn-loader -o a.o [-o b.o ...] -run SYM [-times N] [-in FILE|-]
+ * Loads the objects as one unit, initialises it, calls SYM and prints a
+ * handler's result on stdout; -times N repeats load -> init -> run ->
+ * unload. Errors are one line, "gofn-loader: <context>: <message>", and
+ * exit 1; otherwise output and exit status are those of the program. */
 #include "loader/host/cli/cli.h"
 
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/loader.h"
+
+#define MAX_OBJS  64
+#define MAX_INPUT ((size_t)1 << 30)
+
+typedef struct run_args {
+	const char *objs[MAX_OBJS];
+	size_t nobjs;
+	const char *sym;
+	const char *in;
+	long times;
+} run_args;
+
+typedef struct buf {
+	uint8_t *p;
+	size_t n;
+} buf;
+
+static int fail(const gofn_err *e)
+{
+	fflush(stdout);
+	fprintf(stderr, "gofn-loader: %s\n", e->msg);
+	return 1;
+}
+
+static int parse_args(int argc, char **argv, run_args *a, gofn_err *e)
+{
+	memset(a, 0, sizeof *a);
+	a->times = 1;
+	for (int i = 1; i < argc; i++) {
+		const char *f = argv[i];
+		if (i + 1 >= argc)
+			return gofn_errf(e, GOFN_EINVAL, "flag %s needs a value", f);
+		const char *v = argv[++i];
+		if (strcmp(f, "-o") == 0) {
+			if (a->nobjs == MAX_OBJS)
+				return gofn_errf(e, GOFN_ELIMIT, "too many -o (max %d)", MAX_OBJS);
+			a->objs[a->nobjs++] = v;
+		} else if (strcmp(f, "-run") == 0) {
+			a->sym = v;
+		} else if (strcmp(f, "-in") == 0) {
+			a->in = v;
+		} else if (strcmp(f, "-times") == 0) {
+			char *end;
+			errno = 0;
+			a->times = strtol(v, &end, 10);
+			if (errno || *end || a->times < 1)
+				return gofn_errf(e, GOFN_EINVAL, "-times %s: want a positive count",
+						 v);
+		} else {
+			return gofn_errf(e, GOFN_EINVAL, "unknown flag %s", f);
+		}
+	}
+	if (!a->nobjs || !a->sym)
+		return gofn_errf(e, GOFN_EINVAL, "need -o OBJECT and -run SYMBOL");
+	return 0;
+}
+
+static int read_stream(FILE *f, const char *name, buf *b, gofn_err *e)
+{
+	size_t cap = 1 << 16;
+	b->n = 0;
+	b->p = malloc(cap);
+	if (!b->p)
+		return gofn_errf(e, GOFN_ENOMEM, "%s: out of memory", name);
+	for (;;) {
+		if (b->n == cap) {
+			if (cap >= MAX_INPUT)
+				return gofn_errf(e, GOFN_ELIMIT, "%s: larger than %zu bytes", name,
+						 MAX_INPUT);
+			uint8_t *p = realloc(b->p, cap * 2);
+			if (!p)
+				return gofn_errf(e, GOFN_ENOMEM, "%s: out of memory", name);
+			b->p = p;
+			cap *= 2;
+		}
+		size_t got = fread(b->p + b->n, 1, cap - b->n, f);
+		b->n += got;
+		if (got == 0)
+			break;
+	}
+	if (ferror(f))
+		return gofn_errsys(e, "read %s", name);
+	return 0;
+}
+
+static int read_file(const char *path, buf *b, gofn_err *e)
+{
+	if (strcmp(path, "-") == 0)
+		return read_stream(stdin, "stdin", b, e);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return gofn_errsys(e, "open %s", path);
+	int rc = read_stream(f, path, b, e);
+	fclose(f);
+	return rc;
+}
+
+static int print_result(const gofn_result *r)
+{
+	if (r->out_len)
+		fwrite(r->out, 1, r->out_len, stdout);
+	fflush(stdout);
+	if (r->err_msg) {
+		fprintf(stderr, "error: %s\n", r->err_msg);
+		return 1;
+	}
+	return 0;
+}
+
+/* The last run keeps its module: as in a native program, goroutines still
+ * running when the function returns die with the process, not under an
+ * unmapped module. */
+static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, int last, gofn_err *e)
+{
+	gofn_module *m;
+	gofn_result r;
+	int rc;
+
+	if (gofn_module_load(blobs, a->nobjs, &m, e))
+		return gofn_errctx(e, "load"), -1;
+	if (gofn_module_init(m, e)) {
+		gofn_module_unload(m);
+		return gofn_errctx(e, "init"), -1;
+	}
+	if (gofn_module_call(m, a->sym, in->p, in->n, &r, e)) {
+		gofn_module_unload(m);
+		return gofn_errctx(e, "run %s", a->sym), -1;
+	}
+	rc = print_result(&r);
+	gofn_result_free(&r);
+	if (!last)
+		gofn_module_unload(m);
+	return rc;
+}
 
 int gofn_cli_run(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "gofn-loader: %s: not implemented yet\n", argv[1]);
-	return 2;
+	run_args a;
+	gofn_blob blobs[MAX_OBJS];
+	buf files[MAX_OBJS] = {0}, in = {0};
+	gofn_err e = {0};
+	int rc = 0;
+
+	if (parse_args(argc, argv, &a, &e))
+		return fail(&e);
+	for (size_t i = 0; i < a.nobjs; i++) {
+		if (read_file(a.objs[i], &files[i], &e)) {
+			rc = fail(&e);
+			goto out;
+		}
+		blobs[i] = (gofn_blob){a.objs[i], files[i].p, files[i].n};
+	}
+	if (a.in && read_file(a.in, &in, &e)) {
+		rc = fail(&e);
+		goto out;
+	}
+	for (long t = 0; t < a.times && rc == 0; t++) {
+		rc = run_once(&a, blobs, &in, t == a.times - 1, &e);
+		if (rc < 0)
+			rc = fail(&e);
+	}
+	fflush(stdout);
+out:
+	for (size_t i = 0; i < a.nobjs; i++)
+		free(files[i].p);
+	free(in.p);
+	return rc;
 }

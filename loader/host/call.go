@@ -1,0 +1,120 @@
+package main
+
+// The Go side of calling loaded code (loader/call_bridge.h). A loaded
+// function is called through an ordinary Go func value built from its
+// entry PC: a func value is a pointer to a word holding the PC
+// (runtime/runtime2.go funcval), so the call uses the Go ABI of the
+// declared signature, stack growth and panics work natively, and nothing
+// is recovered here.
+
+/*
+#include <stdint.h>
+#include <stdlib.h>
+*/
+import "C"
+
+import (
+	"runtime"
+	"unsafe"
+)
+
+// The gofn_sig values of loader/loader.h.
+const (
+	sigVoid          = 1
+	sigBytesBytesErr = 2
+	sigBytesBytes    = 3
+	sigStrStr        = 4
+	sigStrStrErr     = 5
+)
+
+// funcOf returns a func value of type F whose code is at pc.
+func funcOf[F any](pc uintptr) F {
+	fv := new(uintptr)
+	*fv = pc
+	return *(*F)(unsafe.Pointer(&fv))
+}
+
+// The call shims carry runtime-package link names so tracebacks elide
+// them as they elide runtime frames: a loaded main.main's panic then
+// prints the same frames as a native one.
+//
+//go:linkname callVoid runtime.gofnCallVoid
+//go:noinline
+func callVoid(pc uintptr) { funcOf[func()](pc)() }
+
+//go:linkname callBBE runtime.gofnCallBBE
+//go:noinline
+func callBBE(pc uintptr, in []byte) ([]byte, error) {
+	return funcOf[func([]byte) ([]byte, error)](pc)(in)
+}
+
+//go:linkname callBB runtime.gofnCallBB
+//go:noinline
+func callBB(pc uintptr, in []byte) []byte { return funcOf[func([]byte) []byte](pc)(in) }
+
+//go:linkname callSS runtime.gofnCallSS
+//go:noinline
+func callSS(pc uintptr, in string) string { return funcOf[func(string) string](pc)(in) }
+
+//go:linkname callSSE runtime.gofnCallSSE
+//go:noinline
+func callSSE(pc uintptr, in string) (string, error) {
+	return funcOf[func(string) (string, error)](pc)(in)
+}
+
+func cbytes(b []byte, out **C.uint8_t, outlen *C.size_t) {
+	p := C.malloc(C.size_t(len(b)) + 1)
+	copy(unsafe.Slice((*byte)(p), len(b)), b)
+	*out = (*C.uint8_t)(p)
+	*outlen = C.size_t(len(b))
+}
+
+//export gofnCallEntry
+func gofnCallEntry(pc C.uintptr_t, sig C.int, in *C.uint8_t, inlen C.size_t,
+	out **C.uint8_t, outlen *C.size_t, errmsg **C.char) C.int {
+	input := C.GoBytes(unsafe.Pointer(in), C.int(inlen))
+	var res []byte
+	var err error
+	switch sig {
+	case sigVoid:
+		callVoid(uintptr(pc))
+		return 0
+	case sigBytesBytesErr:
+		res, err = callBBE(uintptr(pc), input)
+	case sigBytesBytes:
+		res = callBB(uintptr(pc), input)
+	case sigStrStr:
+		res = []byte(callSS(uintptr(pc), string(input)))
+	case sigStrStrErr:
+		var s string
+		s, err = callSSE(uintptr(pc), string(input))
+		res = []byte(s)
+	default:
+		return -1
+	}
+	cbytes(res, out, outlen)
+	if err != nil {
+		*errmsg = C.CString(err.Error())
+	}
+	return 0
+}
+
+//export gofnRunInitTask
+func gofnRunInitTask(task C.uintptr_t) {
+	t := uintptr(task)
+	state := (*uint32)(unsafe.Pointer(t))
+	if *state == 2 {
+		return
+	}
+	*state = 1
+	n := *(*uint32)(unsafe.Pointer(t + 4))
+	for i := uintptr(0); i < uintptr(n); i++ {
+		callVoid(*(*uintptr)(unsafe.Pointer(t + 8 + 8*i)))
+	}
+	*state = 2
+}
+
+//export gofnGOROOT
+func gofnGOROOT() *C.char {
+	return C.CString(runtime.GOROOT())
+}

@@ -1,0 +1,297 @@
+/* The linked unit as the module builder sees it (loader/modbuild.h):
+ * functions in address order with their FuncInfo and raw pc-value tables,
+ * one CU (file table) per object, globals with their Go types, loaded type
+ * and itab descriptors. Everything allocated here hangs off one arena
+ * list released by lk_describe_free. */
+#include "loader/link_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/go126_obj.h"
+
+typedef struct arena_blk {
+	struct arena_blk *next;
+	max_align_t data[];
+} arena_blk;
+
+static void *aalloc(lk_desc *d, size_t n)
+{
+	arena_blk *b = calloc(1, sizeof *b + (n ? n : 1));
+	if (!b)
+		return NULL;
+	b->next = d->arena;
+	d->arena = b;
+	return b->data;
+}
+
+static char *astrdup(lk_desc *d, const char *s, size_t n)
+{
+	char *p = aalloc(d, n + 1);
+	if (p)
+		memcpy(p, s, n);
+	return p;
+}
+
+void lk_describe_free(lk_desc *d)
+{
+	arena_blk *b = d->arena;
+	while (b) {
+		arena_blk *n = b->next;
+		free(b);
+		b = n;
+	}
+	memset(d, 0, sizeof *d);
+}
+
+/* The bytes of a local aux symbol (pc tables live in the object). */
+static gofn_mb_bytes aux_bytes(gofn_link *l, size_t oi, goobj_symref r)
+{
+	const goobj_object *o = l->objs[oi].o;
+	goobj_target t;
+	gofn_mb_bytes b = {0};
+	if (goobj_resolve(o, r, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
+		return b;
+	b.p = o->syms[t.local].data;
+	b.n = o->syms[t.local].data_len;
+	return b;
+}
+
+/* Funcdata must be the relocated copy: stack object records carry
+ * R_ADDROFF offsets to their gcdata. */
+static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
+{
+	const goobj_object *o = l->objs[oi].o;
+	goobj_target t;
+	uintptr_t a;
+	gofn_mb_funcdata fd = {0};
+	if (goobj_resolve(o, r, &t, NULL) || t.kind == GOOBJ_TARGET_NIL)
+		return fd;
+	if (lk_target_addr(l, oi, r, 1, &a, NULL) || !a)
+		return fd;
+	fd.p = (const uint8_t *)a;
+	fd.n = t.kind == GOOBJ_TARGET_LOCAL ? o->syms[t.local].size : 0;
+	return fd;
+}
+
+static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
+{
+	for (uint32_t k = 0; k < s->nrelocs; k++) {
+		const goobj_reloc *r = &s->relocs[k];
+		uintptr_t a;
+		if (r->type != GO126_R_CALL || !l->deferreturn)
+			continue;
+		if (lk_target_addr(l, oi, r->sym, 1, &a, NULL) == 0 && a == l->deferreturn)
+			return (uint32_t)(r->off -
+					  1); /* pcln.go computeDeferReturn: the CALL opcode */
+	}
+	return 0;
+}
+
+static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, const goobj_funcinfo *fi,
+			gofn_mb_func *f)
+{
+	const goobj_object *o = l->objs[oi].o;
+	gofn_mb_inl *v = aalloc(d, fi->ninl * sizeof *v);
+	if (!v)
+		return -1;
+	for (uint32_t k = 0; k < fi->ninl; k++) {
+		goobj_inlnode n;
+		goobj_target t;
+		goobj_funcinfo cfi;
+		goobj_funcinfo_inl(fi, k, &n);
+		v[k].file = n.file;
+		v[k].parent_pc = n.parent_pc;
+		v[k].callee = "?";
+		if (goobj_resolve(o, n.func, &t, NULL) == 0 && t.name.len) {
+			if (!(v[k].callee = astrdup(d, t.name.p, t.name.len)))
+				return -1;
+		}
+		if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined &&
+		    goobj_funcinfo_get(o, t.local, &cfi, NULL) == 1) {
+			v[k].callee_funcid = cfi.funcid;
+			v[k].callee_start_line = cfi.startline;
+		}
+	}
+	f->inl = v;
+	f->ninl = fi->ninl;
+	return 0;
+}
+
+static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_mb_func *f,
+			 gofn_err *err)
+{
+	const goobj_object *o = l->objs[oi].o;
+	const goobj_sym *s = &o->syms[i];
+	goobj_funcinfo fi;
+	uint32_t npc = 0, nfd = 0;
+	int has;
+
+	f->name = astrdup(d, s->name.p, s->name.len);
+	f->entry = l->objs[oi].syms[i].addr;
+	f->size = s->size;
+	f->cu = (uint32_t)oi;
+	if (!f->name)
+		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
+	if ((has = goobj_funcinfo_get(o, i, &fi, err)) < 0)
+		return -1;
+	if (!has)
+		return 0;
+	f->args = (int32_t)fi.args;
+	f->funcid = fi.funcid;
+	f->flag = fi.funcflag;
+	f->start_line = fi.startline;
+	f->deferreturn = deferreturn_off(l, oi, s);
+	for (uint32_t k = 0; k < s->nauxs; k++) {
+		npc += s->auxs[k].type == GO126_AUX_PCDATA;
+		nfd += s->auxs[k].type == GO126_AUX_FUNCDATA;
+	}
+	gofn_mb_bytes *pcd = aalloc(d, npc * sizeof *pcd);
+	gofn_mb_funcdata *fd = aalloc(d, nfd * sizeof *fd);
+	if (!pcd || !fd)
+		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
+	npc = nfd = 0;
+	for (uint32_t k = 0; k < s->nauxs; k++) {
+		const goobj_aux *a = &s->auxs[k];
+		switch (a->type) {
+		case GO126_AUX_PCSP:
+			f->pcsp = aux_bytes(l, oi, a->sym);
+			break;
+		case GO126_AUX_PCFILE:
+			f->pcfile = aux_bytes(l, oi, a->sym);
+			break;
+		case GO126_AUX_PCLINE:
+			f->pcline = aux_bytes(l, oi, a->sym);
+			break;
+		case GO126_AUX_PCINLINE:
+			f->pcinline = aux_bytes(l, oi, a->sym);
+			break;
+		case GO126_AUX_PCDATA:
+			pcd[npc++] = aux_bytes(l, oi, a->sym);
+			break;
+		case GO126_AUX_FUNCDATA:
+			fd[nfd++] = funcdata_of(l, oi, a->sym);
+			break;
+		}
+	}
+	f->pcdata = pcd;
+	f->npcdata = npc;
+	f->funcdata = fd;
+	f->nfuncdata = nfd;
+	if (fi.ninl && describe_inl(l, d, oi, &fi, f))
+		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
+	return 0;
+}
+
+static int cmp_func(const void *a, const void *b)
+{
+	uintptr_t x = ((const gofn_mb_func *)a)->entry, y = ((const gofn_mb_func *)b)->entry;
+	return x < y ? -1 : x > y;
+}
+
+static int describe_cus(gofn_link *l, lk_desc *d)
+{
+	gofn_mb_cu *cus = aalloc(d, l->nobjs * sizeof *cus);
+	if (!cus)
+		return -1;
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		const char **files = aalloc(d, o->nfiles * sizeof *files);
+		if (!files)
+			return -1;
+		for (uint32_t k = 0; k < o->nfiles; k++)
+			if (!(files[k] = astrdup(d, o->files[k].p, o->files[k].len)))
+				return -1;
+		cus[oi].files = files;
+		cus[oi].nfiles = o->nfiles;
+	}
+	d->u.cus = cus;
+	d->u.ncus = l->nobjs;
+	return 0;
+}
+
+/* Counts (pass 0) or fills (pass 1) funcs, vars, typelinks and itabs. */
+static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size_t *nt, size_t *ni,
+		gofn_err *err)
+{
+	gofn_mb_unit *u = &d->u;
+	*nf = *nv = *nt = *ni = 0;
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
+		for (uint32_t i = 0; i < ob->o->ndefined; i++) {
+			const goobj_sym *s = &ob->o->syms[i];
+			lk_sym *ls = &ob->syms[i];
+			if (ls->sect >= LK_NSECT || ls->owner != LK_OWNER(oi, i))
+				continue;
+			if (ls->sect == LK_TEXT) {
+				if (pass &&
+				    describe_func(l, d, oi, i, (gofn_mb_func *)&u->funcs[*nf], err))
+					return gofn_errctx(err, "%s: %.*s", ob->o->name,
+							   (int)s->name.len, s->name.p);
+				(*nf)++;
+			}
+			if (ls->sect == LK_DATA || ls->sect == LK_BSS) {
+				for (uint32_t k = 0; k < s->nauxs; k++) {
+					uintptr_t ta;
+					if (s->auxs[k].type != GO126_AUX_GOTYPE)
+						continue;
+					if (pass) {
+						if (lk_target_addr(l, oi, s->auxs[k].sym, 0, &ta,
+								   err))
+							return gofn_errctx(err, "type of %.*s",
+									   (int)s->name.len,
+									   s->name.p);
+						gofn_mb_var *v = (gofn_mb_var *)&u->vars[*nv];
+						v->addr = ls->addr;
+						v->size = s->size;
+						v->gotype = (const void *)ta;
+						v->name = astrdup(d, s->name.p, s->name.len);
+					}
+					(*nv)++;
+					break;
+				}
+			}
+			if (ls->sect == LK_RODATA && (s->flag & GOOBJ_SYMFLAG_TYPELINK)) {
+				if (pass)
+					((uintptr_t *)u->typelinks)[*nt] = ls->addr;
+				(*nt)++;
+			}
+			if ((s->flag2 & GOOBJ_SYMFLAG2_ITAB) && ls->sect < LK_NSECT) {
+				if (pass)
+					((uintptr_t *)u->itabs)[*ni] = ls->addr;
+				(*ni)++;
+			}
+		}
+	}
+	return 0;
+}
+
+int lk_describe(gofn_link *l, lk_desc *d, gofn_err *err)
+{
+	size_t nf, nv, nt, ni;
+	gofn_mb_unit *u = &d->u;
+
+	memset(d, 0, sizeof *d);
+	walk(l, d, 0, &nf, &nv, &nt, &ni, err);
+	u->funcs = aalloc(d, nf * sizeof *u->funcs);
+	u->vars = aalloc(d, nv * sizeof *u->vars);
+	u->typelinks = aalloc(d, nt * sizeof *u->typelinks);
+	u->itabs = aalloc(d, ni * sizeof *u->itabs);
+	if (!u->funcs || !u->vars || !u->typelinks || !u->itabs || describe_cus(l, d))
+		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
+	if (walk(l, d, 1, &nf, &nv, &nt, &ni, err))
+		return -1;
+	u->nfuncs = nf;
+	u->nvars = nv;
+	u->ntypelinks = nt;
+	u->nitabs = ni;
+	qsort((void *)u->funcs, nf, sizeof *u->funcs, cmp_func);
+	u->text = l->sect[LK_TEXT];
+	u->rodata = l->sect[LK_RODATA];
+	u->types = l->sect[LK_RODATA];
+	u->noptrdata = l->sect[LK_NOPTRDATA];
+	u->data = l->sect[LK_DATA];
+	u->bss = l->sect[LK_BSS];
+	u->noptrbss = l->sect[LK_NOPTRBSS];
+	return 0;
+}

@@ -1,0 +1,233 @@
+/* loader/loader.h on top of the stages: parse (goobj) -> link (link*.c)
+ * -> describe and build the runtime module (modbuild.h) -> register ->
+ * init in dependency order (initorder.c) -> call through the Go shim
+ * (call_bridge.h) -> unregister and unmap. */
+#include "loader/loader.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "loader/call_bridge.h"
+#include "loader/initorder.h"
+#include "loader/link_internal.h"
+#include "loader/signature.h"
+
+typedef struct mod_fn {
+	gofn_symbol_info info;
+	uintptr_t entry;
+} mod_fn;
+
+struct gofn_module {
+	gofn_link link;
+	gofn_mb_image *img;
+	mod_fn *fns;
+	gofn_symbol_info *infos;
+	size_t nfns;
+	int inited;
+};
+
+static int parse_all(gofn_module *m, const gofn_blob *blobs, size_t n, gofn_err *err)
+{
+	gofn_link *l = &m->link;
+	size_t nobjs = 0;
+
+	l->archives = calloc(n ? n : 1, sizeof *l->archives);
+	if (!l->archives)
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	for (size_t i = 0; i < n; i++) {
+		if (goobj_parse(blobs[i].name, blobs[i].data, blobs[i].len, &l->archives[i], err))
+			return -1;
+		l->narchives++;
+		nobjs += l->archives[i]->nobjs;
+	}
+	if (nobjs == 0)
+		return gofn_errf(err, GOFN_EINVAL, "no Go objects to load");
+	l->objs = calloc(nobjs, sizeof *l->objs);
+	if (!l->objs)
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	for (size_t i = 0; i < l->narchives; i++)
+		for (uint32_t k = 0; k < l->archives[i]->nobjs; k++)
+			l->objs[l->nobjs++].o = &l->archives[i]->objs[k];
+	return 0;
+}
+
+/* "pkg.Name" with an exported Name and no receiver. */
+static int is_exported_func(const goobj_sym *s, goobj_str pkg)
+{
+	const char *p = s->name.p;
+	size_t n = s->name.len;
+	if (s->abi != GOOBJ_ABIINTERNAL || (s->flag & GOOBJ_SYMFLAG_DUPOK))
+		return 0;
+	if (n <= pkg.len + 1 || memcmp(p, pkg.p, pkg.len) != 0 || p[pkg.len] != '.')
+		return 0;
+	const char *f = p + pkg.len + 1;
+	size_t fl = n - pkg.len - 1;
+	if (memchr(f, '.', fl) || memchr(f, '(', fl) || memchr(f, '[', fl))
+		return 0;
+	return (f[0] >= 'A' && f[0] <= 'Z') || (fl == 4 && memcmp(f, "main", 4) == 0);
+}
+
+static int list_functions(gofn_module *m, gofn_err *err)
+{
+	gofn_link *l = &m->link;
+	size_t cap = 16;
+
+	m->fns = calloc(cap, sizeof *m->fns);
+	if (!m->fns)
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		goobj_str pkg = o->pkgpath.len ? o->pkgpath : (goobj_str){"main", 4};
+		for (uint32_t i = 0; i < o->ndefined; i++) {
+			const goobj_sym *s = &o->syms[i];
+			char spell[256];
+			gofn_sig sig;
+			if (l->objs[oi].syms[i].sect != LK_TEXT || !is_exported_func(s, pkg))
+				continue;
+			if (m->nfns == cap) {
+				mod_fn *v = realloc(m->fns, 2 * cap * sizeof *v);
+				if (!v)
+					return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+				m->fns = v;
+				cap *= 2;
+			}
+			gofn_signature_of(o, i, spell, sizeof spell, &sig);
+			mod_fn *f = &m->fns[m->nfns++];
+			f->entry = l->objs[oi].syms[i].addr;
+			f->info.sig = sig;
+			f->info.name = strndup(s->name.p, s->name.len);
+			f->info.signature = strdup(spell);
+			if (!f->info.name || !f->info.signature)
+				return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+		}
+	}
+	m->infos = calloc(m->nfns ? m->nfns : 1, sizeof *m->infos);
+	if (!m->infos)
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	for (size_t i = 0; i < m->nfns; i++)
+		m->infos[i] = m->fns[i].info;
+	return 0;
+}
+
+static int build_module(gofn_module *m, gofn_err *err)
+{
+	lk_desc d;
+	char name[128];
+	char *goroot = gofnGOROOT ? gofnGOROOT() : NULL;
+	int rc;
+
+	if (lk_describe(&m->link, &d, err)) {
+		lk_describe_free(&d);
+		free(goroot);
+		return -1;
+	}
+	snprintf(name, sizeof name, "gofn:%.*s", (int)m->link.objs[0].o->pkgpath.len,
+		 m->link.objs[0].o->pkgpath.p);
+	d.u.modulename = name;
+	d.u.goroot = goroot;
+	rc = gofn_mb_build(&d.u, &m->img, err);
+	lk_describe_free(&d);
+	free(goroot);
+	if (rc)
+		return gofn_errctx(err, "build module");
+	if (gofn_mb_register(m->img, err))
+		return gofn_errctx(err, "register module");
+	return 0;
+}
+
+int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err)
+{
+	gofn_module *m = calloc(1, sizeof *m);
+
+	if (!m)
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	if (parse_all(m, blobs, n, err) || gofn_link_unit(&m->link, err) ||
+	    list_functions(m, err) || build_module(m, err)) {
+		gofn_module_unload(m);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+int gofn_module_init(gofn_module *m, gofn_err *err)
+{
+	size_t *order;
+
+	if (m->inited)
+		return 0;
+	if (!gofnRunInitTask)
+		return gofn_errf(err, GOFN_EINVAL, "init: Go call bridge not linked");
+	order = calloc(m->link.nobjs, sizeof *order);
+	if (!order)
+		return gofn_errf(err, GOFN_ENOMEM, "init: out of memory");
+	if (gofn_init_order(&m->link, order, err)) {
+		free(order);
+		return -1;
+	}
+	m->inited = 1;
+	for (size_t i = 0; i < m->link.nobjs; i++) {
+		uintptr_t t = gofn_init_task(&m->link, order[i]);
+		if (t)
+			gofnRunInitTask(t);
+	}
+	free(order);
+	return 0;
+}
+
+size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out)
+{
+	*out = m->infos;
+	return m->nfns;
+}
+
+int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
+		     gofn_result *res, gofn_err *err)
+{
+	memset(res, 0, sizeof *res);
+	for (size_t i = 0; i < m->nfns; i++) {
+		mod_fn *f = &m->fns[i];
+		if (strcmp(f->info.name, name) != 0)
+			continue;
+		if (f->info.sig == GOFN_SIG_UNSUPPORTED)
+			return gofn_errf(err, GOFN_ESIG,
+					 "%s has signature %s, which gofn cannot call", name,
+					 f->info.signature);
+		if (!gofnCallEntry)
+			return gofn_errf(err, GOFN_EINVAL, "call: Go call bridge not linked");
+		if (!m->inited && gofn_module_init(m, err))
+			return -1;
+		if (gofnCallEntry(f->entry, (int)f->info.sig, in, in_len, &res->out, &res->out_len,
+				  &res->err_msg))
+			return gofn_errf(err, GOFN_ESIG, "%s: call bridge refused the signature",
+					 name);
+		return 0;
+	}
+	return gofn_errf(err, GOFN_ENOTFOUND, "no exported function %s in the module", name);
+}
+
+void gofn_module_unload(gofn_module *m)
+{
+	if (!m)
+		return;
+	if (m->img)
+		gofn_mb_free(m->img); /* unregisters first */
+	gofn_link_free(&m->link);
+	for (size_t i = 0; i < m->nfns; i++) {
+		free((char *)m->fns[i].info.name);
+		free((char *)m->fns[i].info.signature);
+	}
+	free(m->fns);
+	free(m->infos);
+	free(m);
+}
+
+void gofn_result_free(gofn_result *r)
+{
+	if (!r)
+		return;
+	free(r->out);
+	free(r->err_msg);
+	memset(r, 0, sizeof *r);
+}
