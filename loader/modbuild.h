@@ -105,7 +105,14 @@ typedef struct gofn_mb_unit {
 	const gofn_mb_cu *cus;
 	size_t ncus;
 
-	gofn_mb_range text;	 /* RX; every func lies inside */
+	gofn_mb_range text; /* RX; every func lies inside */
+	/* The host's text, when loaded descriptors (method tables, WrapInfo
+	 * funcdata) hold text offsets (R_ADDROFF/R_METHODOFF) to host functions.
+	 * The runtime zero-extends text offsets (moduledata.textAddr), so
+	 * negative ones cannot work; instead the builder adds a second text
+	 * section: offset gofn_mb_hosttext_off(text) + (f - host_text.start)
+	 * means host function f. Empty: no such offsets. */
+	gofn_mb_range host_text;
 	gofn_mb_range rodata;	 /* base of stack-object gcdata offsets (R_ADDROFF) */
 	gofn_mb_range types;	 /* type descriptors + the names their nameOffs reach */
 	gofn_mb_range noptrdata; /* ranges may be empty */
@@ -124,6 +131,12 @@ typedef struct gofn_mb_unit {
 	const uintptr_t *itabs;
 	size_t nitabs;
 } gofn_mb_unit;
+
+/* Where host text starts in the unit's text-offset space (see host_text). */
+static inline uint64_t gofn_mb_hosttext_off(gofn_mb_range text)
+{
+	return ((uint64_t)(text.end - text.start) + 4095) & ~(uint64_t)4095;
+}
 
 typedef struct gofn_mb_image gofn_mb_image;
 

@@ -21,6 +21,7 @@ struct gofn_mb_image {
 	gofn_pcln pcln;
 	uint8_t *datamask, *bssmask;
 	int32_t *typelinks;
+	gort_textsect textsects[2];
 	void **itabs;
 	char *modulename;
 	uintptr_t ranges[2 * NRANGES]; /* the unit's memory, for unregister */
@@ -202,9 +203,26 @@ static uintptr_t max_end(const gofn_mb_unit *u)
 	return e;
 }
 
+/* Two text sections (runtime/symtab.go textsect) when host text must be
+ * reachable by text offsets: the unit's own at 0, the host's at
+ * gofn_mb_hosttext_off. textAddr maps each back to its base address;
+ * textOff (pc -> offset, used by findfunc) only ever sees unit pcs, which
+ * the first section covers. */
+static void fill_textsects(gofn_mb_image *img, const gofn_mb_unit *u)
+{
+	if (u->host_text.end <= u->host_text.start)
+		return;
+	uint64_t hoff = gofn_mb_hosttext_off(u->text);
+	img->textsects[0] = (gort_textsect){0, u->text.end - u->text.start, u->text.start};
+	img->textsects[1] = (gort_textsect){hoff, hoff + (u->host_text.end - u->host_text.start),
+					    u->host_text.start};
+	img->md.textsectmap = slice_of(img->textsects, 2);
+}
+
 static void fill_sections(gofn_mb_image *img, const gofn_mb_unit *u)
 {
 	gort_moduledata *md = &img->md;
+	fill_textsects(img, u);
 	md->text = u->text.start;
 	md->etext = u->text.end;
 	md->noptrdata = u->noptrdata.start;
@@ -237,6 +255,11 @@ static int check_ranges(const gofn_mb_unit *u, gofn_err *err)
 	for (size_t i = 0; i < sizeof r / sizeof r[0]; i++)
 		if (r[i]->end < r[i]->start || (r[i]->start % GORT_PTRSIZE && i >= 3))
 			return gofn_errf(err, GOFN_EINVAL, "bad %s range", names[i]);
+	if (u->host_text.end > u->host_text.start &&
+	    (u->host_text.start > u->text.start ||
+	     gofn_mb_hosttext_off(u->text) + (u->host_text.end - u->host_text.start) > INT32_MAX))
+		return gofn_errf(err, GOFN_EINVAL,
+				 "host text must lie below the unit, within 2 GiB");
 	return 0;
 }
 
