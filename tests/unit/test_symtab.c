@@ -1,0 +1,87 @@
+/* The host symbol table read back from this very test binary: a C
+ * executable has an ELF symtab like the Go worker, so lookups by name must
+ * give the addresses the program itself sees. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "loader/symtab.h"
+
+int gofn_test_symtab_marker(int x);
+int gofn_test_symtab_marker(int x)
+{
+	return x + 1;
+}
+
+int gofn_test_symtab_var = 42;
+
+static void finds_functions_and_data(void **state)
+{
+	gofn_symtab t;
+	gofn_err e = {0};
+	(void)state;
+	assert_int_equal(gofn_symtab_open(NULL, &t, &e), 0);
+	const gofn_hostsym *f = gofn_symtab_lookup(&t, "gofn_test_symtab_marker", 23, 1);
+	assert_non_null(f);
+	assert_true(f->is_func);
+	const gofn_hostsym *v = gofn_symtab_find(&t, "gofn_test_symtab_var", 20);
+	assert_non_null(v);
+	/* a PIE test binary is loaded at a bias; the Go host is not PIE (bias 0) */
+	uintptr_t bias = (uintptr_t)&gofn_test_symtab_marker - f->addr;
+	assert_int_equal((uintptr_t)&gofn_test_symtab_var - v->addr, bias);
+	assert_int_equal(v->size, sizeof gofn_test_symtab_var);
+	assert_true(t.text_lo <= f->addr && f->addr < t.text_hi);
+	assert_true(t.image_end > v->addr);
+	gofn_symtab_close(&t);
+}
+
+static void prefix_is_not_a_match(void **state)
+{
+	gofn_symtab t;
+	gofn_err e = {0};
+	(void)state;
+	assert_int_equal(gofn_symtab_open(NULL, &t, &e), 0);
+	assert_null(gofn_symtab_find(&t, "gofn_test_symtab_marke", 22));
+	/* a longer query whose first 23 bytes name a real symbol */
+	assert_null(gofn_symtab_find(&t, "gofn_test_symtab_markerX", 24));
+	assert_null(gofn_symtab_lookup(&t, "no.such.symbol", 14, 0));
+	gofn_symtab_close(&t);
+}
+
+static void rejects_missing_and_non_elf_files(void **state)
+{
+	gofn_symtab t;
+	gofn_err e = {0};
+	(void)state;
+	assert_int_equal(gofn_symtab_open("/nonexistent/gofn-host", &t, &e), -1);
+	assert_int_equal(e.code, GOFN_ESYS);
+	assert_non_null(strstr(e.msg, "/nonexistent/gofn-host"));
+	assert_int_equal(gofn_symtab_open("CMakeLists.txt", &t, &e), -1);
+	assert_int_equal(e.code, GOFN_EINVAL);
+	assert_non_null(strstr(e.msg, "not an ELF file"));
+}
+
+static void self_table_is_shared(void **state)
+{
+	gofn_err e = {0};
+	(void)state;
+	const gofn_symtab *a = gofn_symtab_self(&e), *b = gofn_symtab_self(&e);
+	assert_non_null(a);
+	assert_ptr_equal(a, b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(finds_functions_and_data),
+	    cmocka_unit_test(prefix_is_not_a_match),
+	    cmocka_unit_test(rejects_missing_and_non_elf_files),
+	    cmocka_unit_test(self_table_is_shared),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
