@@ -1,0 +1,166 @@
+/* Frame transport: blocking sockets, poll() deadlines, SCM_RIGHTS. */
+#include "api/frame_io.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+int64_t gofn_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nfds, gofn_err *e)
+{
+	union {
+		char buf[CMSG_SPACE(2 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+
+	while (n > 0) {
+		struct iovec iov = {.iov_base = (void *)p, .iov_len = n};
+		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+		if (nfds > 0) {
+			memset(&u, 0, sizeof u);
+			m.msg_control = u.buf;
+			m.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+			struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+			c->cmsg_level = SOL_SOCKET;
+			c->cmsg_type = SCM_RIGHTS;
+			c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+			memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+		}
+		ssize_t w = sendmsg(sock, &m, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return gofn_errsys(e, "send frame");
+		p += w;
+		n -= (size_t)w;
+		nfds = 0; /* the descriptors went with the first byte */
+	}
+	return 0;
+}
+
+int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, gofn_err *e)
+{
+	if (nfds < 0 || nfds > 2)
+		return gofn_errf(e, GOFN_EINVAL, "send frame: %d fds", nfds);
+	return send_all(sock, b->data, b->len, fds, nfds, e);
+}
+
+static int wait_readable(int sock, int64_t deadline_ms, gofn_err *e)
+{
+	for (;;) {
+		int timeout = -1;
+		if (deadline_ms >= 0) {
+			int64_t left = deadline_ms - gofn_now_ms();
+			if (left <= 0)
+				return gofn_errf(e, GOFN_ELIMIT, "timed out");
+			timeout = left > 1000000 ? 1000000 : (int)left;
+		}
+		struct pollfd p = {.fd = sock, .events = POLLIN};
+		int r = poll(&p, 1, timeout);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return gofn_errsys(e, "poll");
+	}
+}
+
+/* Keeps up to two fds from any SCM_RIGHTS message; closes surplus ones so a
+ * hostile peer cannot make us leak descriptors. */
+static void take_fds(struct msghdr *m, gofn_frame *f)
+{
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+			continue;
+		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		for (size_t i = 0; i < n; i++) {
+			int fd;
+			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
+			if (f->nfds < 2)
+				f->fds[f->nfds++] = fd;
+			else
+				close(fd);
+		}
+	}
+}
+
+static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_frame *f,
+		    int *got_any, gofn_err *e)
+{
+	union {
+		char buf[CMSG_SPACE(4 * sizeof(int))];
+		struct cmsghdr align;
+	} u;
+
+	while (n > 0) {
+		if (wait_readable(sock, deadline_ms, e) < 0)
+			return -1;
+		struct iovec iov = {.iov_base = p, .iov_len = n};
+		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
+		m.msg_control = u.buf;
+		m.msg_controllen = sizeof u.buf;
+		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
+		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (r < 0)
+			return gofn_errsys(e, "receive frame");
+		take_fds(&m, f);
+		if (r == 0)
+			return *got_any ? gofn_errf(e, GOFN_EINVAL, "truncated frame")
+					: gofn_errf(e, GOFN_EOK, "closed");
+		*got_any = 1;
+		p += r;
+		n -= (size_t)r;
+	}
+	return 0;
+}
+
+int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e)
+{
+	uint8_t hdr[GOFN_FRAME_HDR];
+	int got_any = 0;
+
+	memset(f, 0, sizeof *f);
+	f->fds[0] = f->fds[1] = -1;
+	if (recv_all(sock, hdr, sizeof hdr, deadline_ms, f, &got_any, e) < 0)
+		goto fail;
+	if (gofn_frame_header(hdr, max, &f->type, &f->len, e) < 0)
+		goto fail;
+	f->payload = malloc(f->len ? f->len : 1);
+	if (!f->payload) {
+		gofn_errf(e, GOFN_ENOMEM, "frame of %u bytes: out of memory", f->len);
+		goto fail;
+	}
+	if (recv_all(sock, f->payload, f->len, deadline_ms, f, &got_any, e) < 0)
+		goto fail;
+	return 0;
+fail:
+	gofn_frame_free(f);
+	return -1;
+}
+
+void gofn_frame_free(gofn_frame *f)
+{
+	free(f->payload);
+	f->payload = NULL;
+	gofn_frame_free_fds(f);
+}
+
+void gofn_frame_free_fds(gofn_frame *f)
+{
+	for (int i = 0; i < f->nfds; i++)
+		if (f->fds[i] >= 0)
+			close(f->fds[i]);
+	f->fds[0] = f->fds[1] = -1;
+	f->nfds = 0;
+}

@@ -1,0 +1,33 @@
+/* Frames over a socket with deadlines and fd passing (see api/frame.h). */
+#ifndef GOFN_API_FRAME_IO_H
+#define GOFN_API_FRAME_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "api/frame.h"
+#include "common/err.h"
+
+/* Sends a finished frame; nfds (0..2) descriptors ride on its first byte. */
+int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, gofn_err *e);
+
+/* A received frame: payload is malloc'd (free it), fds are -1 when absent. */
+typedef struct gofn_frame {
+	uint32_t type;
+	uint32_t len;
+	uint8_t *payload;
+	int fds[2];
+	int nfds;
+} gofn_frame;
+
+/* Reads one frame of at most max payload bytes. deadline_ms is an absolute
+ * CLOCK_MONOTONIC time in ms, or -1 to wait forever. On end of stream before
+ * a header returns -1 with e->code GOFN_EOK and message "closed". */
+int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e);
+void gofn_frame_free(gofn_frame *f);
+/* Closes only the received descriptors. */
+void gofn_frame_free_fds(gofn_frame *f);
+
+int64_t gofn_now_ms(void);
+
+#endif
