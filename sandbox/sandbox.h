@@ -43,8 +43,7 @@ void gofn_sandbox_limits_default(gofn_sandbox_limits *l);
  * "-fsize 1M", "-output 64K" into l. Returns 1 if argv[i] was one of these
  * flags (and consumed argv[i+1]), 0 if it is not a limit flag, -1 on a bad
  * value (err set). */
-int gofn_sandbox_limits_flag(gofn_sandbox_limits *l, int argc, char **argv, int i,
-			     gofn_err *err);
+int gofn_sandbox_limits_flag(gofn_sandbox_limits *l, int argc, char **argv, int i, gofn_err *err);
 
 /* Which layers a spawn actually got; the kernel or a container may refuse some. */
 enum {
@@ -62,10 +61,10 @@ enum {
 /* How to start a worker. The executable is opened by the parent and run by
  * fd, so the worker's root needs no path to it. */
 typedef struct gofn_sandbox_cfg {
-	const char *exe;    /* path of the worker executable (gofn-loader) */
-	char *const *argv;  /* argv of the worker, NULL-terminated */
-	const int *fds;     /* fds[i] becomes fd i in the worker; -1 = /dev/null */
-	size_t nfds;	    /* at least 3 (stdin, stdout, stderr); all other fds are closed */
+	const char *exe;   /* path of the worker executable (gofn-loader) */
+	char *const *argv; /* argv of the worker, NULL-terminated */
+	const int *fds;	   /* fds[i] becomes fd i in the worker; -1 = /dev/null */
+	size_t nfds;	   /* at least 3 (stdin, stdout, stderr); all other fds are closed */
 	gofn_sandbox_limits limits;
 	int sigsys_fd; /* fd number IN THE WORKER where a seccomp kill is reported; -1 = stderr */
 } gofn_sandbox_cfg;
@@ -73,10 +72,10 @@ typedef struct gofn_sandbox_cfg {
 /* A running worker. */
 typedef struct gofn_sandbox_proc {
 	pid_t pid;
-	int pidfd;	       /* for poll(); -1 if the kernel has no pidfd_open */
-	unsigned layers;       /* GOFN_LAYER_* actually active */
-	char cgroup[256];      /* cgroup directory created for it ("" if none) */
-	uint64_t peak_rss;     /* highest RSS the watchdog saw, bytes */
+	int pidfd;	   /* for poll(); -1 if the kernel has no pidfd_open */
+	unsigned layers;   /* GOFN_LAYER_* actually active */
+	char cgroup[256];  /* cgroup directory created for it ("" if none) */
+	uint64_t peak_rss; /* highest RSS the watchdog saw, bytes */
 } gofn_sandbox_proc;
 
 /* Starts the worker confined. Every layer that cannot be set up is skipped

@@ -1,0 +1,217 @@
+/* Memory and pid limits enforced by the kernel, where a writable cgroup
+ * hierarchy with the controllers exists: cgroup v2 (memory.max, pids.max)
+ * first, else the v1 memory and pids hierarchies. Neither is an error: the
+ * supervisor's RSS watchdog and RLIMIT_NPROC remain. Layout:
+ *   v2: <mount>/gofn/w<pid>         recorded as that path
+ *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>" */
+#include "sandbox/spawn_plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define V1_ROOT "/sys/fs/cgroup"
+
+static int put(const char *dir, const char *file, const char *text)
+{
+	char path[512];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = write(fd, text, strlen(text));
+	close(fd);
+	return n == (ssize_t)strlen(text) ? 0 : -1;
+}
+
+static int has_word(const char *path, const char *word)
+{
+	char buf[512], *save = NULL;
+	FILE *f = fopen(path, "re");
+	size_t n;
+
+	if (!f)
+		return 0;
+	n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = 0;
+	for (char *w = strtok_r(buf, " \n", &save); w; w = strtok_r(NULL, " \n", &save))
+		if (strcmp(w, word) == 0)
+			return 1;
+	return 0;
+}
+
+/* The cgroup2 mount point: /sys/fs/cgroup on unified hosts, .../unified on hybrid ones. */
+static const char *v2_root(void)
+{
+	static const char *const c[] = {"/sys/fs/cgroup", "/sys/fs/cgroup/unified"};
+
+	for (size_t i = 0; i < 2; i++) {
+		char p[128];
+		snprintf(p, sizeof p, "%s/cgroup.controllers", c[i]);
+		if (has_word(p, "memory") && has_word(p, "pids"))
+			return c[i];
+	}
+	return NULL;
+}
+
+static void num(char *buf, size_t len, uint64_t v)
+{
+	if (v)
+		snprintf(buf, len, "%" PRIu64, v);
+	else
+		snprintf(buf, len, "max");
+}
+
+static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, char *path,
+		     size_t len)
+{
+	char parent[256], v[32], p[32];
+
+	snprintf(parent, sizeof parent, "%s/gofn", root);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return 0;
+	/* Controllers must be enabled at every level above the leaf. */
+	if (put(root, "cgroup.subtree_control", "+memory +pids") < 0 ||
+	    put(parent, "cgroup.subtree_control", "+memory +pids") < 0)
+		return 0;
+	snprintf(path, len, "%s/w%d", parent, (int)pid);
+	if (mkdir(path, 0755) < 0 && errno != EEXIST)
+		return 0;
+	num(v, sizeof v, l->mem_bytes);
+	snprintf(p, sizeof p, "%d", (int)pid);
+	if (put(path, "memory.max", v) < 0 || put(path, "memory.swap.max", "0") < 0 ||
+	    (num(v, sizeof v, l->max_threads), put(path, "pids.max", v)) < 0 ||
+	    put(path, "cgroup.procs", p) < 0) {
+		rmdir(path);
+		path[0] = 0;
+		return 0;
+	}
+	return 1;
+}
+
+static int v1_dir(const char *ctl, const char *leaf, char *buf, size_t len)
+{
+	char parent[128];
+
+	snprintf(parent, sizeof parent, V1_ROOT "/%s/gofn", ctl);
+	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
+		return -1;
+	snprintf(buf, len, "%s/%s", parent, leaf);
+	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+		return -1;
+	return 0;
+}
+
+static int attach_v1(pid_t pid, const gofn_sandbox_limits *l, char *path, size_t len)
+{
+	char leaf[32], mem[256], pids[256], v[32], p[32];
+
+	if (access(V1_ROOT "/memory/cgroup.procs", W_OK) < 0 ||
+	    access(V1_ROOT "/pids/cgroup.procs", W_OK) < 0)
+		return 0;
+	snprintf(leaf, sizeof leaf, "w%d", (int)pid);
+	snprintf(p, sizeof p, "%d", (int)pid);
+	if (v1_dir("memory", leaf, mem, sizeof mem) < 0 ||
+	    v1_dir("pids", leaf, pids, sizeof pids) < 0)
+		goto undo;
+	snprintf(path, len, "v1:%s", leaf);
+	if (l->mem_bytes) {
+		snprintf(v, sizeof v, "%" PRIu64, l->mem_bytes);
+		if (put(mem, "memory.limit_in_bytes", v) < 0)
+			goto undo;
+		put(mem, "memory.memsw.limit_in_bytes", v); /* absent without swap accounting */
+	}
+	num(v, sizeof v, l->max_threads);
+	if (put(pids, "pids.max", v) < 0 || put(mem, "cgroup.procs", p) < 0 ||
+	    put(pids, "cgroup.procs", p) < 0)
+		goto undo;
+	return 1;
+undo:
+	snprintf(path, len, "v1:%s", leaf);
+	gofn_cgroup_remove(path);
+	path[0] = 0;
+	return 0;
+}
+
+int gofn_cgroup_available(void)
+{
+	const char *root = v2_root();
+	char p[128];
+
+	if (root) {
+		snprintf(p, sizeof p, "%s/cgroup.procs", root);
+		if (access(p, W_OK) == 0)
+			return 1;
+	}
+	return access(V1_ROOT "/memory/cgroup.procs", W_OK) == 0 &&
+	       access(V1_ROOT "/pids/cgroup.procs", W_OK) == 0;
+}
+
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, char *path, size_t len,
+		       gofn_err *err)
+{
+	const char *root = v2_root();
+
+	(void)err;
+	path[0] = 0;
+	if (root && attach_v2(root, pid, l, path, len) == 1)
+		return 1;
+	path[0] = 0;
+	return attach_v1(pid, l, path, len);
+}
+
+static int counter(const char *file, const char *key)
+{
+	char line[128];
+	long v = 0;
+	FILE *f = fopen(file, "re");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (strncmp(line, key, strlen(key)) == 0 && line[strlen(key)] == ' ')
+			v = strtol(line + strlen(key) + 1, NULL, 10);
+	fclose(f);
+	return v > 0;
+}
+
+int gofn_cgroup_oom(const char *path)
+{
+	char f[512];
+
+	if (!path[0])
+		return 0;
+	if (strncmp(path, "v1:", 3) == 0) {
+		snprintf(f, sizeof f, V1_ROOT "/memory/gofn/%s/memory.oom_control", path + 3);
+		return counter(f, "oom_kill");
+	}
+	snprintf(f, sizeof f, "%s/memory.events", path);
+	return counter(f, "oom_kill");
+}
+
+void gofn_cgroup_remove(const char *path)
+{
+	char d[512];
+
+	if (!path || !path[0])
+		return;
+	if (strncmp(path, "v1:", 3) == 0) {
+		if (!path[3])
+			return;
+		snprintf(d, sizeof d, V1_ROOT "/memory/gofn/%s", path + 3);
+		rmdir(d);
+		snprintf(d, sizeof d, V1_ROOT "/pids/gofn/%s", path + 3);
+		rmdir(d);
+		return;
+	}
+	rmdir(path);
+}

@@ -1,0 +1,298 @@
+/* The confinement sequence, run in the freshly cloned worker before it execs
+ * the worker executable. Read top to bottom: gofn_sandbox_child() is the whole
+ * story; each step is one small function. Only async-signal-safe calls are
+ * made here (the parent may be multi-threaded), so errors travel to the
+ * parent as a fixed struct on msg_wr. */
+#include "sandbox/spawn_plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static int msg_fd = -1;
+static unsigned layers;
+
+_Noreturn static void fail(const char *what)
+{
+	gofn_child_msg m;
+
+	memset(&m, 0, sizeof m);
+	m.failed = 1;
+	m.err = errno;
+	m.layers = layers;
+	strncpy(m.what, what, sizeof m.what - 1);
+	(void)!write(msg_fd, &m, sizeof m);
+	_exit(127);
+}
+
+/* Handlers do not survive exec, but ignored signals and the mask do; the
+ * worker must start as a fresh process would. */
+static void reset_signals(void)
+{
+	struct sigaction sa;
+	sigset_t none;
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = SIG_DFL;
+	for (int s = 1; s < NSIG; s++)
+		sigaction(s, &sa, NULL); /* SIGKILL/SIGSTOP/reserved ones refuse: fine */
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* The parent writes our uid/gid maps and cgroup, then one byte. EOF instead
+ * means it died or gave up. */
+static void wait_for_parent(int sync_rd)
+{
+	char c;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail("PR_SET_PDEATHSIG");
+	if (read(sync_rd, &c, 1) != 1)
+		_exit(127);
+}
+
+static void mkdirs(const char *path)
+{
+	char buf[sizeof((gofn_bind *)0)->path + 2];
+	size_t n = strlen(path);
+
+	if (n + 2 > sizeof buf)
+		fail("mount point path too long");
+	buf[0] = '.';
+	memcpy(buf + 1, path, n + 1);
+	for (char *p = buf + 2; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = 0;
+		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+			fail("mkdir in new root");
+		*p = '/';
+	}
+}
+
+/* A fresh tmpfs that becomes "/", holding only the library directories the
+ * dynamic worker executable needs (bound, remounted read-only later) and a
+ * /proc of the new pid namespace (the worker's own processes only). */
+static void build_root(const gofn_spawn_plan *p)
+{
+	char at[sizeof p->binds[0].path + 2];
+
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		fail("make mounts private");
+	if (mount("tmpfs", p->base, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		  "mode=0755,size=64k,nr_inodes=64") < 0)
+		fail("mount tmpfs root");
+	if (chdir(p->base) < 0)
+		fail("chdir new root");
+	for (size_t i = 0; i < p->nbinds; i++) {
+		const gofn_bind *b = &p->binds[i];
+		mkdirs(b->path);
+		at[0] = '.';
+		memcpy(at + 1, b->path, strlen(b->path) + 1);
+		if (b->target[0]) {
+			if (symlink(b->target, at) < 0)
+				fail("symlink in new root");
+			continue;
+		}
+		if (mkdir(at, 0755) < 0 && errno != EEXIST)
+			fail("bind mount point");
+		if (mount(b->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
+			fail("bind library directory");
+	}
+	if (p->clone_ns & CLONE_NEWPID) {
+		if (mkdir("proc", 0555) < 0)
+			fail("mkdir /proc");
+		/* Refused where the host /proc is partly hidden (containers): no /proc then. */
+		if (mount("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0 &&
+		    errno != EPERM)
+			fail("mount proc");
+	}
+}
+
+/* Read-only, keeping the flags the kernel locks on mounts inherited from a
+ * more privileged namespace (changing them would be refused). */
+static void remount_ro(const char *path, unsigned long extra)
+{
+	const unsigned long keep =
+	    MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME | MS_NODIRATIME | MS_RELATIME;
+	struct statfs st;
+
+	if (statfs(path, &st) < 0)
+		fail("statfs before read-only remount");
+	if (mount(NULL, path, NULL,
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | extra |
+		      ((unsigned long)st.f_flags & keep),
+		  NULL) < 0)
+		fail("remount read-only");
+}
+
+/* pivot_root(".", ".") stacks the old root on the new one; detaching it
+ * leaves nothing of the host reachable. */
+static void enter_root(const gofn_spawn_plan *p)
+{
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		fail("pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		fail("detach old root");
+	if (chdir("/") < 0)
+		fail("chdir /");
+	for (size_t i = 0; i < p->nbinds; i++)
+		if (!p->binds[i].target[0])
+			remount_ro(p->binds[i].path, 0);
+	remount_ro("/", MS_NOEXEC);
+}
+
+/* fds[i] -> i for every named fd; then, close-on-exec, the exe, the message
+ * pipe and the sync pipe; everything else closed. Copies go above every fd we
+ * may still read from first, so no dup2 clobbers a source. */
+static void arrange_fds(const gofn_spawn_plan *p, int *exefd, int *sync_rd)
+{
+	int hi[GOFN_PLAN_MAX_FDS + 3];
+	const int n = (int)p->nfds;
+	const int base = n + 3 + 64;
+	int *const own[3] = {exefd, &msg_fd, sync_rd};
+
+	for (int i = 0; i < n; i++)
+		if ((hi[i] = fcntl(p->fds[i], F_DUPFD_CLOEXEC, base)) < 0)
+			fail("dup worker fd");
+	for (int k = 0; k < 3; k++)
+		if ((hi[n + k] = fcntl(*own[k], F_DUPFD_CLOEXEC, base)) < 0)
+			fail("dup own fd");
+	for (int i = 0; i < n; i++)
+		if (dup2(hi[i], i) < 0)
+			fail("dup2 worker fd");
+	for (int k = 0; k < 3; k++) {
+		if (dup3(hi[n + k], n + k, O_CLOEXEC) < 0)
+			fail("dup3 own fd");
+		*own[k] = n + k;
+	}
+	if (syscall(SYS_close_range, n + 3, ~0U, 0) < 0)
+		fail("close_range");
+}
+
+static void set_limit(int res, uint64_t v)
+{
+	struct rlimit r = {.rlim_cur = v, .rlim_max = v};
+
+	if (setrlimit(res, &r) < 0)
+		fail("setrlimit");
+}
+
+static void set_limits(const gofn_sandbox_limits *l)
+{
+	if (l->cpu_sec) {
+		/* SIGXCPU at the soft limit is ignored by Go; SIGKILL follows a second later. */
+		struct rlimit r = {.rlim_cur = l->cpu_sec, .rlim_max = l->cpu_sec + 1};
+		if (setrlimit(RLIMIT_CPU, &r) < 0)
+			fail("setrlimit CPU");
+	}
+	if (l->max_threads)
+		set_limit(RLIMIT_NPROC, l->max_threads);
+	if (l->fsize_bytes)
+		set_limit(RLIMIT_FSIZE, l->fsize_bytes);
+	set_limit(RLIMIT_CORE, 0);
+	set_limit(RLIMIT_MEMLOCK, 0);
+	set_limit(RLIMIT_MSGQUEUE, 0);
+	set_limit(RLIMIT_NOFILE, 256);
+}
+
+/* Our outside uid (root) has no inside mapping, so the kernel does not count
+ * us as the namespace's root: switching to the worker uid keeps the caps the
+ * new namespace gave us, and files we create in the new root get a mapped
+ * owner. Without a user namespace the switch clears the caps, so it comes
+ * last (drop_privileges). */
+static void switch_ids(const gofn_spawn_plan *p)
+{
+	if (!p->set_ids)
+		return;
+	/* Raw calls: glibc's wrappers would broadcast the change to the
+	 * parent's other threads, which do not exist in this child. */
+	if (p->drop_groups && syscall(SYS_setgroups, 0, NULL) < 0)
+		fail("setgroups");
+	if (syscall(SYS_setresgid, p->gid, p->gid, p->gid) < 0)
+		fail("setresgid");
+	if (syscall(SYS_setresuid, p->uid, p->uid, p->uid) < 0)
+		fail("setresuid");
+}
+
+/* Bounding set first (needs CAP_SETPCAP), then ids, then whatever caps
+ * survived the id change, so exec starts with none at all. */
+static void drop_privileges(const gofn_spawn_plan *p)
+{
+	struct __user_cap_header_struct h = {.version = _LINUX_CAPABILITY_VERSION_3, .pid = 0};
+	struct __user_cap_data_struct d[2];
+
+	for (int c = 0; c <= 63; c++)
+		if (prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0 && errno != EINVAL && errno != EPERM)
+			fail("PR_CAPBSET_DROP");
+	if (!(p->clone_ns & CLONE_NEWUSER))
+		switch_ids(p);
+	memset(d, 0, sizeof d);
+	if (syscall(SYS_capset, &h, d) < 0)
+		fail("capset");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		fail("clear ambient caps");
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		fail("PR_SET_NO_NEW_PRIVS");
+	/* Changing ids cleared the parent-death signal; set it again and make
+	 * sure the parent did not die in between. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		fail("PR_SET_PDEATHSIG");
+}
+
+static void check_parent_alive(int sync_rd)
+{
+	struct pollfd pf = {.fd = sync_rd, .events = POLLIN};
+
+	if (poll(&pf, 1, 0) > 0 && (pf.revents & (POLLHUP | POLLERR)))
+		_exit(127);
+}
+
+_Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr)
+{
+	static char *const empty_env[] = {NULL};
+	int exefd = p->exefd;
+	gofn_child_msg ready;
+
+	msg_fd = msg_wr;
+	layers = 0;
+	reset_signals();
+	wait_for_parent(sync_rd);
+	if (setsid() < 0)
+		fail("setsid");
+	if (p->clone_ns & CLONE_NEWUSER)
+		switch_ids(p);
+	if (p->want_cgroupns && unshare(CLONE_NEWCGROUP) == 0)
+		layers |= GOFN_LAYER_CGROUPNS;
+	if (p->clone_ns & CLONE_NEWUTS && sethostname("gofn", 4) < 0)
+		fail("sethostname");
+	if (p->clone_ns & CLONE_NEWNS) {
+		build_root(p);
+		enter_root(p);
+	} else if (chdir("/") < 0)
+		fail("chdir /");
+	arrange_fds(p, &exefd, &sync_rd);
+	set_limits(&p->limits);
+	drop_privileges(p);
+	check_parent_alive(sync_rd);
+	close(sync_rd);
+
+	memset(&ready, 0, sizeof ready);
+	ready.layers = layers;
+	if (write(msg_fd, &ready, sizeof ready) != sizeof ready)
+		_exit(127);
+	syscall(SYS_execveat, exefd, "", p->argv, empty_env, AT_EMPTY_PATH);
+	fail("execveat worker");
+}

@@ -1,0 +1,281 @@
+/* Parent side of starting a worker: plan everything, clone into new
+ * namespaces (falling back layer by layer where the kernel refuses), write
+ * the child's uid/gid maps and cgroup, release it, and wait until it has
+ * exec'd or reported the step that failed. */
+#include "sandbox/spawn_plan.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ALL_NS                                                                                     \
+	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
+
+/* Library directories a dynamically linked worker needs after pivot_root
+ * (the ELF interpreter and libc). Symlinks are recreated, directories bound
+ * read-only; anything under a symlinked parent is covered by its target. */
+static const char *const lib_paths[] = {"/lib64", "/lib", "/usr/lib64", "/usr/lib/x86_64-linux-gnu",
+					"/lib/x86_64-linux-gnu"};
+
+static int under_symlink(const char *path)
+{
+	char buf[128];
+	struct stat st;
+
+	for (size_t i = 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		if (i >= sizeof buf)
+			return 1;
+		memcpy(buf, path, i);
+		buf[i] = 0;
+		if (lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
+			return 1;
+	}
+	return 0;
+}
+
+static void plan_binds(gofn_spawn_plan *p)
+{
+	struct stat st;
+
+	p->nbinds = 0;
+	for (size_t i = 0; i < sizeof lib_paths / sizeof lib_paths[0]; i++) {
+		gofn_bind *b = &p->binds[p->nbinds];
+		if (lstat(lib_paths[i], &st) < 0 || under_symlink(lib_paths[i]))
+			continue;
+		snprintf(b->path, sizeof b->path, "%s", lib_paths[i]);
+		b->target[0] = 0;
+		if (S_ISLNK(st.st_mode)) {
+			ssize_t n = readlink(lib_paths[i], b->target, sizeof b->target - 1);
+			if (n <= 0)
+				continue;
+			b->target[n] = 0;
+		} else if (!S_ISDIR(st.st_mode)) {
+			continue;
+		}
+		p->nbinds++;
+	}
+}
+
+static int plan_fds(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, int devnull, gofn_err *err)
+{
+	if (cfg->nfds < 3 || cfg->nfds > GOFN_PLAN_MAX_FDS)
+		return gofn_errf(err, GOFN_EINVAL, "worker needs 3..%d fds, got %zu",
+				 GOFN_PLAN_MAX_FDS, cfg->nfds);
+	p->nfds = cfg->nfds;
+	for (size_t i = 0; i < cfg->nfds; i++) {
+		p->fds[i] = cfg->fds[i] < 0 ? devnull : cfg->fds[i];
+		if (fcntl(p->fds[i], F_GETFD) < 0)
+			return gofn_errsys(err, "worker fd %zu (%d)", i, cfg->fds[i]);
+	}
+	return 0;
+}
+
+static int write_file(pid_t pid, const char *name, const char *text, gofn_err *err)
+{
+	char path[64];
+	int fd;
+	ssize_t n;
+	size_t len = strlen(text);
+
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return gofn_errsys(err, "open %s", path);
+	n = write(fd, text, len);
+	close(fd);
+	if (n != (ssize_t)len)
+		return gofn_errsys(err, "write %s", path);
+	return 0;
+}
+
+/* Root may map the worker to nobody outside, so it owns nothing and can
+ * signal nothing of the host; anyone else can only map itself. */
+static int write_id_maps(pid_t pid, int privileged, gofn_err *err)
+{
+	char map[64];
+
+	snprintf(map, sizeof map, "%d %d 1\n", GOFN_WORKER_UID,
+		 privileged ? GOFN_NOBODY : (int)geteuid());
+	if (write_file(pid, "uid_map", map, err) < 0)
+		return -1;
+	if (!privileged && write_file(pid, "setgroups", "deny", err) < 0)
+		return -1;
+	snprintf(map, sizeof map, "%d %d 1\n", GOFN_WORKER_UID,
+		 privileged ? GOFN_NOBODY : (int)getegid());
+	return write_file(pid, "gid_map", map, err);
+}
+
+static pid_t clone_child(unsigned ns)
+{
+	return (pid_t)syscall(SYS_clone, (unsigned long)ns | SIGCHLD, NULL, NULL, NULL, 0UL);
+}
+
+static unsigned ns_layers(unsigned ns)
+{
+	unsigned l = 0;
+
+	l |= ns & CLONE_NEWUSER ? GOFN_LAYER_USERNS : 0;
+	l |= ns & CLONE_NEWPID ? GOFN_LAYER_PIDNS : 0;
+	l |= ns & CLONE_NEWNS ? GOFN_LAYER_MNTNS : 0;
+	l |= ns & CLONE_NEWNET ? GOFN_LAYER_NETNS : 0;
+	l |= ns & CLONE_NEWIPC ? GOFN_LAYER_IPCNS : 0;
+	l |= ns & CLONE_NEWUTS ? GOFN_LAYER_UTSNS : 0;
+	return l;
+}
+
+static void plan_ids(gofn_spawn_plan *p, int privileged)
+{
+	p->set_ids = 1;
+	p->drop_groups = privileged;
+	if (p->clone_ns & CLONE_NEWUSER) {
+		p->uid = p->gid = GOFN_WORKER_UID;
+	} else if (privileged) {
+		p->uid = p->gid = GOFN_NOBODY;
+	} else {
+		p->set_ids = 0; /* neither a userns nor root: stays who it is */
+	}
+}
+
+/* Reads the child's reports until exec closes the pipe. */
+static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
+{
+	gofn_child_msg m;
+	ssize_t n;
+	int ready = 0;
+
+	for (;;) {
+		n = read(msg_rd, &m, sizeof m);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n == 0)
+			break;
+		if (n != sizeof m)
+			return gofn_errf(err, GOFN_ESYS, "worker setup: short report");
+		if (m.failed) {
+			m.what[sizeof m.what - 1] = 0;
+			waitpid(pid, NULL, 0);
+			errno = m.err;
+			return gofn_errsys(err, "worker setup: %s", m.what);
+		}
+		*layers |= m.layers;
+		ready = 1;
+	}
+	if (!ready) {
+		waitpid(pid, NULL, 0);
+		return gofn_errf(err, GOFN_ESYS, "worker setup: child died before exec");
+	}
+	return 0;
+}
+
+static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_proc *out,
+		 gofn_err *err)
+{
+	const int privileged = geteuid() == 0;
+	static const unsigned tries[] = {ALL_NS, ALL_NS & ~CLONE_NEWUSER, 0};
+	int syncp[2], msgp[2];
+	pid_t pid = -1;
+	int rc;
+
+	if (pipe2(syncp, O_CLOEXEC) < 0)
+		return gofn_errsys(err, "pipe");
+	if (pipe2(msgp, O_CLOEXEC) < 0) {
+		close(syncp[0]);
+		close(syncp[1]);
+		return gofn_errsys(err, "pipe");
+	}
+	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+		/* Namespaces without a userns need root; do not try them otherwise. */
+		if (tries[i] && !(tries[i] & CLONE_NEWUSER) && !privileged)
+			continue;
+		p->clone_ns = tries[i];
+		plan_ids(p, privileged);
+		p->want_cgroupns = tries[i] != 0;
+		pid = clone_child(tries[i]);
+		if (pid == 0) {
+			close(syncp[1]);
+			close(msgp[0]);
+			gofn_sandbox_child(p, syncp[0], msgp[1]);
+		}
+		if (pid > 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC &&
+				errno != EUSERS && errno != ENOSYS))
+			break;
+	}
+	close(syncp[0]);
+	close(msgp[1]);
+	if (pid < 0) {
+		rc = gofn_errsys(err, "clone worker");
+		goto out;
+	}
+	out->pid = pid;
+	out->layers = ns_layers(p->clone_ns);
+	rc = 0;
+	if (p->clone_ns & CLONE_NEWUSER)
+		rc = write_id_maps(pid, privileged, err);
+	if (rc == 0) {
+		int cg =
+		    gofn_cgroup_attach(pid, &cfg->limits, out->cgroup, sizeof out->cgroup, err);
+		rc = cg < 0 ? -1 : 0;
+		out->layers |= cg > 0 ? GOFN_LAYER_CGROUP : 0;
+	}
+	if (rc < 0) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		gofn_cgroup_remove(out->cgroup);
+		goto out;
+	}
+	if (write(syncp[1], "g", 1) != 1) {
+		rc = gofn_errsys(err, "release worker");
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+		goto out;
+	}
+	rc = await_exec(pid, msgp[0], &out->layers, err);
+	if (rc < 0)
+		gofn_cgroup_remove(out->cgroup);
+out:
+	close(syncp[1]);
+	close(msgp[0]);
+	return rc;
+}
+
+int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn_err *err)
+{
+	gofn_spawn_plan p;
+	int devnull, rc;
+
+	memset(out, 0, sizeof *out);
+	out->pid = -1;
+	out->pidfd = -1;
+	memset(&p, 0, sizeof p);
+	p.argv = cfg->argv;
+	p.limits = cfg->limits;
+	p.base = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
+	p.exefd = open(cfg->exe, O_RDONLY | O_CLOEXEC);
+	if (p.exefd < 0)
+		return gofn_errsys(err, "sandbox spawn: open %s", cfg->exe);
+	devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (devnull < 0) {
+		close(p.exefd);
+		return gofn_errsys(err, "sandbox spawn: open /dev/null");
+	}
+	plan_binds(&p);
+	rc = plan_fds(cfg, &p, devnull, err);
+	if (rc == 0)
+		rc = start(cfg, &p, out, err);
+	close(devnull);
+	close(p.exefd);
+	if (rc < 0)
+		return gofn_errctx(err, "sandbox spawn %s", cfg->exe);
+	out->layers |= GOFN_LAYER_SECCOMP; /* the worker installs it itself (gofn_sandbox_enter) */
+	out->pidfd = (int)syscall(SYS_pidfd_open, out->pid, 0);
+	return 0;
+}

@@ -1,0 +1,60 @@
+/* Internal to sandbox/: everything the child needs after clone, computed by
+ * the parent beforehand, because between clone and exec the child of a
+ * multi-threaded process may only make async-signal-safe calls (no malloc,
+ * no stdio). */
+#ifndef GOFN_SANDBOX_SPAWN_PLAN_H
+#define GOFN_SANDBOX_SPAWN_PLAN_H
+
+#include <limits.h>
+#include <stddef.h>
+
+#include "sandbox/sandbox.h"
+
+#define GOFN_PLAN_MAX_FDS   16
+#define GOFN_PLAN_MAX_BINDS 8
+#define GOFN_WORKER_UID	    1000 /* inside the user namespace */
+#define GOFN_NOBODY	    65534
+
+typedef struct gofn_bind {
+	char path[128];	  /* same path inside the new root as outside */
+	char target[128]; /* non-empty: create a symlink to this instead of binding */
+} gofn_bind;
+
+typedef struct gofn_spawn_plan {
+	int exefd;
+	int fds[GOFN_PLAN_MAX_FDS];
+	size_t nfds;
+	char *const *argv;
+	unsigned clone_ns; /* CLONE_NEW* flags the clone got */
+	int want_cgroupns; /* unshare cgroup ns after being moved into the cgroup */
+	int set_ids;	   /* switch to a non-root uid/gid */
+	unsigned uid, gid; /* in the worker's view */
+	int drop_groups;   /* setgroups(0) is allowed */
+	const char *base;  /* existing dir the new root's tmpfs is mounted on */
+	gofn_bind binds[GOFN_PLAN_MAX_BINDS];
+	size_t nbinds;
+	gofn_sandbox_limits limits;
+} gofn_spawn_plan;
+
+/* What the child tells the parent before exec; EOF afterwards means exec worked. */
+typedef struct gofn_child_msg {
+	int failed; /* 0: the ready report; 1: `what` failed with errno `err` */
+	int err;
+	unsigned layers;
+	char what[96];
+} gofn_child_msg;
+
+/* Runs in the cloned child; never returns. */
+_Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr);
+
+/* Parent side cgroup (sandbox/cgroup.c). 1 = created and pid attached,
+ * 0 = no writable hierarchy with the needed controllers, -1 = error. */
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, char *path, size_t len,
+		       gofn_err *err);
+/* 1 if the cgroup recorded an OOM kill. */
+int gofn_cgroup_oom(const char *path);
+void gofn_cgroup_remove(const char *path);
+/* 1 if gofn_cgroup_attach could work here (a writable hierarchy with memory and pids). */
+int gofn_cgroup_available(void);
+
+#endif
