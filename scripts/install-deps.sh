@@ -7,7 +7,7 @@ set -euo pipefail
 GO_WANT="go1.26"
 BUILD_PKGS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
-	libsqlite3-dev curl jq ca-certificates)
+	libsqlite3-dev curl jq ca-certificates python3-yaml)
 RUNTIME_PKGS=(libmicrohttpd12 libjansson4 libseccomp2 libelf1 libsqlite3-0 curl ca-certificates)
 
 pkgs=("${BUILD_PKGS[@]}")

@@ -1,0 +1,24 @@
+# syntax=docker/dockerfile:1
+# Build stage. The Go toolchain is pinned: tenants must compile their objects
+# with the same minor release (Go 1.26) as the worker that links them.
+FROM golang:1.26.8-bookworm AS build
+WORKDIR /src
+COPY scripts/install-deps.sh scripts/install-deps.sh
+RUN scripts/install-deps.sh
+COPY . .
+RUN scripts/build-release.sh /out
+
+# Runtime stage: slim Debian, only the shared libraries and the two binaries.
+FROM debian:bookworm-slim
+COPY scripts/install-deps.sh /usr/local/lib/gofn/install-deps.sh
+RUN /usr/local/lib/gofn/install-deps.sh --runtime && rm -rf /var/lib/apt/lists/*
+COPY --from=build /out/bin/gofnd /out/bin/gofn-loader /usr/local/bin/
+# Non-root: the sandbox builds its jails in unprivileged user namespaces, so
+# gofnd needs no host capability (see deploy/seccomp-gofn.json for the rest).
+RUN useradd --system --uid 10001 --home-dir /data gofn && install -d -o gofn -g gofn /data
+USER gofn
+VOLUME /data
+EXPOSE 8080
+ENV GOFN_LISTEN=0.0.0.0:8080 GOFN_DATA=/data
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+ENTRYPOINT ["/usr/local/bin/gofnd"]
