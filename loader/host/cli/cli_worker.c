@@ -1,10 +1,276 @@
+/* gofn-loader -worker: one tenant function's process, driven by gofnd over
+ * the control socket on fd 3 (protocol in api/frame.h).
+ *
+ * Life: confine (sandbox) -> HELLO -> LOAD once -> INVOKE ... until the
+ * socket closes. Each request brings its own stdout/stderr pipes, which are
+ * dup2()'d onto 1 and 2 only while that request runs; /dev/null sits there
+ * otherwise, so the server sees EOF right before our reply. Tenant code that
+ * calls os.Exit or crashes ends this process; gofnd notices and replaces us. */
 #include "loader/host/cli/cli.h"
 
+#include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api/frame.h"
+#include "api/frame_io.h"
+#include "loader/loader.h"
+#include "sandbox/sandbox.h"
+
+/* The server is trusted more than tenants, but a cap still bounds memory. */
+#define REQUEST_MAX (256u << 20)
+#define REPLY_MAX   (512u << 20)
+
+typedef struct worker {
+	int ctrl;
+	int devnull;
+	gofn_module *mod;
+} worker;
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Points 1/2 at the request's pipes (or back at /dev/null when fds is NULL). */
+static void route_output(worker *w, const gofn_frame *f)
+{
+	int out = w->devnull, err = w->devnull;
+
+	if (f && f->nfds == 2) {
+		out = f->fds[0];
+		err = f->fds[1];
+	}
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, 1);
+	dup2(err, 2);
+}
+
+static int reply_error(worker *w, const gofn_err *le)
+{
+	gofn_fbuf b;
+	gofn_err e;
+
+	route_output(w, NULL); /* EOF on the request's pipes first */
+
+	if (gofn_fbuf_start(&b, GOFN_F_ERROR, REPLY_MAX, &e) < 0)
+		return -1;
+	int rc = gofn_fbuf_put_u64(&b, GOFN_FLD_ERRCODE, (uint64_t)le->code, &e);
+	if (rc == 0)
+		rc = gofn_fbuf_put_str(&b, GOFN_FLD_ERRMSG, le->msg, &e);
+	if (rc == 0) {
+		gofn_fbuf_finish(&b);
+		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, &e);
+	}
+	gofn_fbuf_free(&b);
+	return rc;
+}
+
+static int reply_loaded(worker *w, gofn_err *e)
+{
+	const gofn_symbol_info *syms;
+	size_t n = gofn_module_symbols(w->mod, &syms);
+	gofn_fbuf b;
+	int rc = gofn_fbuf_start(&b, GOFN_F_LOADED, REPLY_MAX, e);
+
+	route_output(w, NULL); /* EOF on the request's pipes first */
+
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		rc = gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, syms[i].name, e);
+		if (rc == 0)
+			rc = gofn_fbuf_put_str(&b, GOFN_FLD_SIGNATURE,
+					       syms[i].signature ? syms[i].signature : "", e);
+		if (rc == 0)
+			rc = gofn_fbuf_put_u64(&b, GOFN_FLD_SIGKIND, (uint64_t)syms[i].sig, e);
+	}
+	if (rc == 0) {
+		gofn_fbuf_finish(&b);
+		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, e);
+	}
+	gofn_fbuf_free(&b);
+	return rc;
+}
+
+static int handle_load(worker *w, const gofn_frame *f)
+{
+	gofn_fields it;
+	gofn_field fld;
+	gofn_err e = {0};
+	gofn_blob blob = {.name = "object"};
+	int r;
+
+	if (w->mod) {
+		gofn_errf(&e, GOFN_EINVAL, "worker already holds a module");
+		return reply_error(w, &e);
+	}
+	gofn_fields_init(&it, f->payload, f->len);
+	while ((r = gofn_fields_next(&it, &fld, &e)) > 0)
+		if (fld.tag == GOFN_FLD_OBJECT) {
+			blob.data = fld.data;
+			blob.len = fld.len;
+		}
+	if (r < 0 || !blob.data) {
+		if (r == 0)
+			gofn_errf(&e, GOFN_EINVAL, "LOAD without an object");
+		return reply_error(w, &e);
+	}
+	if (gofn_module_load(&blob, 1, &w->mod, &e) < 0) {
+		w->mod = NULL;
+		return reply_error(w, &e);
+	}
+	if (gofn_module_init(w->mod, &e) < 0)
+		return reply_error(w, &e);
+	if (reply_loaded(w, &e) < 0)
+		return -1;
+	return 0;
+}
+
+static int reply_result(worker *w, const gofn_result *res, int64_t dur, gofn_err *e)
+{
+	gofn_fbuf b;
+	int rc = gofn_fbuf_start(&b, GOFN_F_RESULT, REPLY_MAX, e);
+
+	route_output(w, NULL); /* EOF on the request's pipes first */
+
+	if (rc == 0)
+		rc = gofn_fbuf_put_str(&b, GOFN_FLD_STATUS, res->err_msg ? "error" : "ok", e);
+	if (rc == 0)
+		rc = gofn_fbuf_put(&b, GOFN_FLD_OUTPUT, res->out, res->out_len, e);
+	if (rc == 0 && res->err_msg)
+		rc = gofn_fbuf_put_str(&b, GOFN_FLD_ERRMSG, res->err_msg, e);
+	if (rc == 0)
+		rc = gofn_fbuf_put_u64(&b, GOFN_FLD_DURATION_US, (uint64_t)dur, e);
+	if (rc == 0) {
+		gofn_fbuf_finish(&b);
+		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, e);
+	}
+	gofn_fbuf_free(&b);
+	return rc;
+}
+
+/* Runs the call with 1/2 on the request's pipes; returns with them restored. */
+static int handle_invoke(worker *w, const gofn_frame *f)
+{
+	gofn_fields it;
+	gofn_field fld;
+	gofn_err e = {0};
+	char sym[512] = "";
+	const uint8_t *in = NULL;
+	size_t in_len = 0;
+	int r;
+
+	gofn_fields_init(&it, f->payload, f->len);
+	while ((r = gofn_fields_next(&it, &fld, &e)) > 0) {
+		if (fld.tag == GOFN_FLD_SYMBOL && fld.len < sizeof sym) {
+			memcpy(sym, fld.data, fld.len);
+			sym[fld.len] = 0;
+		} else if (fld.tag == GOFN_FLD_INPUT) {
+			in = fld.data;
+			in_len = fld.len;
+		}
+	}
+	if (r < 0)
+		return reply_error(w, &e);
+	if (!w->mod || !sym[0]) {
+		gofn_errf(&e, GOFN_EINVAL, "INVOKE %s",
+			  w->mod ? "without a symbol" : "before LOAD");
+		return reply_error(w, &e);
+	}
+	gofn_result res = {0};
+	int64_t t0 = now_us();
+	r = gofn_module_call(w->mod, sym, in, in_len, &res, &e);
+	int64_t dur = now_us() - t0;
+	if (r < 0)
+		r = reply_error(w, &e);
+	else
+		r = reply_result(w, &res, dur, &e);
+	gofn_result_free(&res);
+	return r;
+}
+
+static int serve(worker *w)
+{
+	for (;;) {
+		gofn_frame f;
+		gofn_err e = {0};
+		if (gofn_frame_recv(w->ctrl, REQUEST_MAX, -1, &f, &e) < 0)
+			return e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
+		int rc;
+		route_output(w, &f);
+		/* 1 and 2 now hold the only copies of the request's pipes, so
+		 * restoring /dev/null before replying gives the server EOF. */
+		gofn_frame_free_fds(&f);
+		if (f.type == GOFN_F_LOAD) {
+			rc = handle_load(w, &f);
+		} else if (f.type == GOFN_F_INVOKE) {
+			rc = handle_invoke(w, &f);
+		} else {
+			gofn_errf(&e, GOFN_EINVAL, "unexpected %s frame",
+				  gofn_frame_type_name(f.type));
+			rc = reply_error(w, &e);
+		}
+		route_output(w, NULL);
+		gofn_frame_free(&f);
+		if (rc < 0)
+			return 1;
+	}
+}
+
+static int hello(worker *w)
+{
+	gofn_fbuf b;
+	gofn_err e;
+
+	if (gofn_fbuf_start(&b, GOFN_F_HELLO, 0, &e) < 0)
+		return -1;
+	gofn_fbuf_finish(&b);
+	int rc = gofn_frame_send(w->ctrl, &b, NULL, 0, &e);
+	gofn_fbuf_free(&b);
+	return rc;
+}
+
+/* gofnd passes -unconfined only when it runs without the sandbox (--sandbox 0,
+ * or auto mode on a host that cannot confine); /healthz reports that. */
+static int unconfined(int argc, char **argv)
+{
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "-unconfined") == 0)
+			return 1;
+	return 0;
+}
 
 int gofn_cli_worker(int argc, char **argv)
 {
-	(void)argc;
-	fprintf(stderr, "gofn-loader: %s: not implemented yet\n", argv[1]);
-	return 2;
+	worker w = {.ctrl = GOFN_WORKER_CTRL_FD};
+
+	w.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (w.devnull < 0 || fcntl(w.ctrl, F_GETFD) < 0) {
+		fprintf(stderr,
+			"gofn-loader -worker: needs the control socket on fd %d (run by gofnd)\n",
+			GOFN_WORKER_CTRL_FD);
+		return 2;
+	}
+	fcntl(w.ctrl, F_SETFD, FD_CLOEXEC);
+	if (!unconfined(argc, argv)) {
+		/* Before any tenant byte arrives; the parent already set up the
+		 * namespaces, this adds no_new_privs and seccomp on every thread. */
+		gofn_sandbox_cfg sc = {.sigsys_fd = -1};
+		gofn_err e = {0};
+		gofn_sandbox_limits_default(&sc.limits);
+		if (gofn_sandbox_enter(&sc, &e) < 0) {
+			gofn_errctx(&e, "worker");
+			reply_error(&w, &e);
+			return 1;
+		}
+	}
+	if (hello(&w) < 0)
+		return 1;
+	return serve(&w);
 }

@@ -1,0 +1,194 @@
+/* Each setting is one row of `opts`: flag name, env name, kind, where. */
+#include "server/config.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum kind { K_STR, K_SIZE, K_I64, K_INT, K_LISTEN, K_BOOL, K_MODE };
+
+typedef struct opt {
+	const char *flag, *env, *help;
+	enum kind kind;
+	size_t off, size;
+} opt;
+
+#define O(f, env, k, field, help)                                                                  \
+	{                                                                                          \
+		f, env, help, k, offsetof(gofn_config, field), sizeof(((gofn_config *)0)->field)   \
+	}
+
+static const opt opts[] = {
+    O("--listen", "GOFN_LISTEN", K_LISTEN, listen_port, "HOST:PORT to listen on (127.0.0.1:8080)"),
+    O("--data", "GOFN_DATA", K_STR, data_dir, "data directory (./data)"),
+    O("--loader", "GOFN_LOADER", K_STR, loader_path, "gofn-loader path (next to gofnd)"),
+    O("--public-url", "GOFN_PUBLIC_URL", K_STR, public_url, "base URL for links (from Host)"),
+    O("--max-object", "GOFN_MAX_OBJECT", K_SIZE, max_object, "object upload bytes (32 MiB)"),
+    O("--max-body", "GOFN_MAX_BODY", K_SIZE, max_body, "other request body bytes (4 MiB)"),
+    O("--max-output", "GOFN_MAX_OUTPUT", K_SIZE, max_output,
+      "bytes kept per output stream (1 MiB)"),
+    O("--timeout-ms", "GOFN_TIMEOUT_MS", K_I64, timeout_ms, "default invocation timeout (10000)"),
+    O("--max-timeout-ms", "GOFN_MAX_TIMEOUT_MS", K_I64, max_timeout_ms,
+      "largest ?timeout_ms (300000)"),
+    O("--load-timeout-ms", "GOFN_LOAD_TIMEOUT_MS", K_I64, load_timeout_ms,
+      "object load timeout (30000)"),
+    O("--workers", "GOFN_WORKERS", K_INT, workers_per_tenant, "workers per tenant (4)"),
+    O("--queue", "GOFN_QUEUE", K_INT, queue_per_tenant, "queued invocations per tenant (64)"),
+    O("--max-functions", "GOFN_MAX_FUNCTIONS", K_INT, functions_per_tenant,
+      "functions per tenant (100)"),
+    O("--max-connections", "GOFN_MAX_CONNECTIONS", K_INT, max_connections,
+      "HTTP connections (512)"),
+    O("--shutdown-grace-ms", "GOFN_SHUTDOWN_GRACE_MS", K_I64, shutdown_grace_ms,
+      "SIGTERM grace (30000)"),
+    O("--sandbox", "GOFN_SANDBOX", K_MODE, sandbox,
+      "confine workers: auto, 1 (required) or 0 (auto)"),
+    O("--print-routes", NULL, K_BOOL, print_routes, "print the route table and exit"),
+};
+
+void gofn_config_defaults(gofn_config *c)
+{
+	memset(c, 0, sizeof *c);
+	snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
+	c->listen_port = 8080;
+	snprintf(c->data_dir, sizeof c->data_dir, "./data");
+	c->max_object = 32u << 20;
+	c->max_body = 4u << 20;
+	c->max_output = 1u << 20;
+	c->timeout_ms = 10000;
+	c->max_timeout_ms = 300000;
+	c->load_timeout_ms = 30000;
+	c->workers_per_tenant = 4;
+	c->queue_per_tenant = 64;
+	c->functions_per_tenant = 100;
+	c->max_connections = 512;
+	c->shutdown_grace_ms = 30000;
+	c->sandbox = -1;
+
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+	if (n > 0) {
+		self[n] = 0;
+		char *slash = strrchr(self, '/');
+		if (slash)
+			*slash = 0;
+		snprintf(c->loader_path, sizeof c->loader_path, "%.1000s/gofn-loader", self);
+	}
+}
+
+static int parse_listen(gofn_config *c, const char *v, gofn_err *e)
+{
+	const char *colon = strrchr(v, ':');
+	char *end;
+
+	if (!colon || colon == v || (size_t)(colon - v) >= sizeof c->listen_host)
+		return gofn_errf(e, GOFN_EINVAL, "--listen %s: want HOST:PORT", v);
+	long port = strtol(colon + 1, &end, 10);
+	if (*end || port < 0 || port > 65535 || end == colon + 1)
+		return gofn_errf(e, GOFN_EINVAL, "--listen %s: bad port", v);
+	const char *h = v;
+	size_t hl = (size_t)(colon - v);
+	if (h[0] == '[' && hl >= 2 && h[hl - 1] == ']') { /* [::1]:8080 */
+		h++;
+		hl -= 2;
+	}
+	memcpy(c->listen_host, h, hl);
+	c->listen_host[hl] = 0;
+	c->listen_port = (int)port;
+	return 0;
+}
+
+static int parse_number(const opt *o, const char *v, long long min, long long *out, gofn_err *e)
+{
+	char *end;
+
+	errno = 0;
+	long long n = strtoll(v, &end, 10);
+	if (errno || end == v || *end || n < min)
+		return gofn_errf(e, GOFN_EINVAL, "%s %s: want an integer >= %lld", o->flag, v, min);
+	*out = n;
+	return 0;
+}
+
+static int apply(gofn_config *c, const opt *o, const char *v, gofn_err *e)
+{
+	char *field = (char *)c + o->off;
+	long long n;
+
+	switch (o->kind) {
+	case K_LISTEN:
+		return parse_listen(c, v, e);
+	case K_STR:
+		if (strlen(v) >= o->size)
+			return gofn_errf(e, GOFN_EINVAL, "%s: value too long", o->flag);
+		memcpy(field, v, strlen(v) + 1);
+		return 0;
+	case K_MODE:
+		if (strcmp(v, "auto") == 0) {
+			*(int *)field = -1;
+			return 0;
+		}
+		/* fall through */
+	case K_BOOL:
+		if (strcmp(v, "1") && strcmp(v, "0"))
+			return gofn_errf(e, GOFN_EINVAL, "%s %s: want 1 or 0", o->flag, v);
+		*(int *)field = v[0] == '1';
+		return 0;
+	case K_SIZE:
+		if (parse_number(o, v, 1, &n, e) < 0)
+			return -1;
+		*(size_t *)field = (size_t)n;
+		return 0;
+	case K_I64:
+		if (parse_number(o, v, 1, &n, e) < 0)
+			return -1;
+		*(int64_t *)field = n;
+		return 0;
+	case K_INT:
+		if (parse_number(o, v, 1, &n, e) < 0 || n > INT_MAX)
+			return gofn_errf(e, GOFN_EINVAL, "%s %s: want 1..%d", o->flag, v, INT_MAX);
+		*(int *)field = (int)n;
+		return 0;
+	}
+	return 0;
+}
+
+int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
+{
+	size_t nopts = sizeof opts / sizeof opts[0];
+
+	for (size_t i = 0; i < nopts; i++) {
+		const char *v = opts[i].env ? getenv(opts[i].env) : NULL;
+		if (v && *v && apply(c, &opts[i], v, e) < 0)
+			return gofn_errctx(e, "%s", opts[i].env);
+	}
+	for (int a = 1; a < argc; a++) {
+		const opt *o = NULL;
+		for (size_t i = 0; i < nopts && !o; i++)
+			if (strcmp(argv[a], opts[i].flag) == 0)
+				o = &opts[i];
+		if (!o)
+			return gofn_errf(e, GOFN_EINVAL, "unknown flag %s (see --help)", argv[a]);
+		if (o->kind == K_BOOL && (a + 1 == argc || argv[a + 1][0] == '-')) {
+			*(int *)((char *)c + o->off) = 1;
+			continue;
+		}
+		if (a + 1 == argc)
+			return gofn_errf(e, GOFN_EINVAL, "%s needs a value", o->flag);
+		if (apply(c, o, argv[++a], e) < 0)
+			return -1;
+	}
+	if (c->timeout_ms > c->max_timeout_ms)
+		c->max_timeout_ms = c->timeout_ms;
+	return 0;
+}
+
+void gofn_config_usage(void)
+{
+	fprintf(stderr, "usage: gofnd [flags]   (each flag also from its environment variable)\n");
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		fprintf(stderr, "  %-20s %-24s %s\n", opts[i].flag, opts[i].env ? opts[i].env : "",
+			opts[i].help);
+}

@@ -1,0 +1,36 @@
+/* gofnd settings: defaults, then environment (GOFN_*), then flags. */
+#ifndef GOFN_SERVER_CONFIG_H
+#define GOFN_SERVER_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+typedef struct gofn_config {
+	char listen_host[256];
+	int listen_port;
+	char data_dir[1024];
+	char loader_path[1024]; /* the gofn-loader executable */
+	char public_url[512];	/* base for absolute URLs; "" = from the Host header */
+	size_t max_object;	/* bytes of an uploaded object */
+	size_t max_body;	/* bytes of any other request body (invoke input, JSON) */
+	size_t max_output;	/* bytes kept per stream (stdout, stderr, result) */
+	int64_t timeout_ms;	/* default invocation timeout */
+	int64_t max_timeout_ms; /* the most ?timeout_ms= may ask for */
+	int64_t load_timeout_ms;
+	int workers_per_tenant;
+	int queue_per_tenant;
+	int functions_per_tenant;
+	int max_connections;
+	int64_t shutdown_grace_ms;
+	int sandbox; /* 1: confined or refuse to start; 0: plain processes; -1: auto */
+	int print_routes;
+} gofn_config;
+
+void gofn_config_defaults(gofn_config *c);
+/* Applies GOFN_* environment variables, then argv flags. */
+int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e);
+void gofn_config_usage(void);
+
+#endif

@@ -1,0 +1,71 @@
+#include "server/exec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/frame_io.h"
+#include "server/log.h"
+#include "server/objects.h"
+
+int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e)
+{
+	if (gofn_worker_spawn(&s->cfg, s->confined, gofn_now_ms() + s->cfg.load_timeout_ms, w, e) <
+	    0) {
+		gofn_log("error", "worker_spawn_failed", json_pack("{s:s}", "error", e->msg));
+		return -1;
+	}
+	gofn_pool_note_spawn(s->pool);
+	return 0;
+}
+
+static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, gofn_outcome *o)
+{
+	gofn_err e = {0};
+	uint8_t *obj = NULL;
+	size_t n = 0;
+	gofn_function scratch = {0};
+
+	if (gofn_objects_get(s->cfg.data_dir, f->sha256, s->cfg.max_object, &obj, &n, &e) < 0 ||
+	    gofn_exec_spawn(s, w, &e) < 0) {
+		free(obj);
+		o->status = "killed";
+		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
+		return -1;
+	}
+	int rc = gofn_worker_load(*w, &s->cfg, obj, n, &scratch, o);
+	free(obj);
+	gofn_function_clear(&scratch);
+	if (rc < 0) {
+		gofn_log("error", "reload_failed",
+			 json_pack("{s:s, s:s}", "function", f->id, "error", o->error));
+		gofn_worker_destroy(*w);
+		*w = NULL;
+		return -1;
+	}
+	snprintf((*w)->function, sizeof(*w)->function, "%s", f->id);
+	/* The load's captured output belongs to no invocation. */
+	gofn_outcome_clear(o);
+	return 0;
+}
+
+enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
+				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o)
+{
+	switch (gofn_pool_acquire(s->pool, tenant, f->id, deadline_ms, w)) {
+	case GOFN_GOT_WORKER:
+		return GOFN_EXEC_OK;
+	case GOFN_GOT_SLOT:
+		if (cold_start(s, f, w, o) == 0)
+			return GOFN_EXEC_OK;
+		gofn_pool_release_slot(s->pool, tenant);
+		return GOFN_EXEC_FAILED;
+	case GOFN_QUEUE_FULL:
+		return GOFN_EXEC_QUEUE_FULL;
+	case GOFN_QUEUE_TIMEOUT:
+		return GOFN_EXEC_QUEUE_TIMEOUT;
+	case GOFN_SHUTTING_DOWN:
+		break;
+	}
+	return GOFN_EXEC_SHUTDOWN;
+}

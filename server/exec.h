@@ -1,0 +1,23 @@
+/* Getting a worker that holds a stored function: warm from the pool, or
+ * spawned and loaded from DATA/objects now. */
+#ifndef GOFN_SERVER_EXEC_H
+#define GOFN_SERVER_EXEC_H
+
+#include "server/server.h"
+#include "server/worker.h"
+
+enum gofn_exec {
+	GOFN_EXEC_OK,
+	GOFN_EXEC_QUEUE_FULL,
+	GOFN_EXEC_QUEUE_TIMEOUT,
+	GOFN_EXEC_SHUTDOWN,
+	GOFN_EXEC_FAILED, /* could not start or load: o->error says why */
+};
+
+enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
+				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o);
+
+/* Spawns a worker for a pool slot; counts it. */
+int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e);
+
+#endif

@@ -1,0 +1,208 @@
+/* POST /invoke/{symbol}: pick the function, get a worker, run, answer.
+ * The HTTP status is 200 whenever tenant code ran, whatever it did; the
+ * JSON "status" says how it ended. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "api/frame_io.h"
+#include "loader/loader.h" /* gofn_sig only: gofnd never links the loader */
+#include "server/crypto.h"
+#include "server/exec.h"
+#include "server/log.h"
+#include "server/routes.h"
+
+static int valid_symbol(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n > 512 || !strchr(s, '.'))
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* Valid UTF-8 goes out as a JSON string (jansson checks), the rest as base64. */
+static void put_bytes(json_t *o, const char *key, const gofn_capture *c, int null_if_empty)
+{
+	char k[64];
+	json_t *s = NULL;
+
+	if (c->len || !null_if_empty)
+		s = json_stringn(c->data ? (const char *)c->data : "", c->len);
+	if (s || (null_if_empty && !c->len)) {
+		json_object_set_new(o, key, s ? s : json_null());
+	} else {
+		char *b64 = gofn_base64(c->data, c->len);
+		json_object_set_new(o, key, json_null());
+		snprintf(k, sizeof k, "%s_base64", key);
+		json_object_set_new(o, k, b64 ? json_string(b64) : json_null());
+		free(b64);
+	}
+	if (c->truncated) {
+		snprintf(k, sizeof k, "%s_truncated", key);
+		json_object_set_new(o, k, json_true());
+	}
+}
+
+static json_t *outcome_json(const char *inv, const gofn_function *f, const char *symbol,
+			    int has_result, const gofn_outcome *o)
+{
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I}", "invocation_id", inv, "function",
+			      f->id, "symbol", symbol, "status", o->status, "exit_code",
+			      o->exit_code, "duration_us", (json_int_t)o->duration_us);
+	put_bytes(j, "result", &o->result, !has_result || strcmp(o->status, "ok") != 0);
+	json_object_set_new(j, "error", o->error[0] ? json_string(o->error) : json_null());
+	put_bytes(j, "stdout", &o->out, 0);
+	put_bytes(j, "stderr", &o->err, 0);
+	return j;
+}
+
+/* Accept: application/octet-stream: the result bytes, metadata in headers. */
+static enum MHD_Result reply_raw_result(gofn_req *r, const char *inv, gofn_outcome *o)
+{
+	char code[16], dur[32], err[256];
+
+	snprintf(code, sizeof code, "%d", o->exit_code);
+	snprintf(dur, sizeof dur, "%lld", (long long)o->duration_us);
+	snprintf(err, sizeof err, "%.255s", o->error);
+	for (char *p = err; *p; p++)
+		if ((unsigned char)*p < ' ' || (unsigned char)*p >= 0x7f)
+			*p = ' ';
+	const char *h[] = {"X-Gofn-Invocation-Id",
+			   inv,
+			   "X-Gofn-Status",
+			   o->status,
+			   "X-Gofn-Exit-Code",
+			   code,
+			   "X-Gofn-Duration-Us",
+			   dur,
+			   err[0] ? "X-Gofn-Error" : NULL,
+			   err,
+			   NULL};
+	void *data = o->result.data;
+	size_t len = o->result.len;
+	o->result.data = NULL;
+	o->result.len = 0;
+	return gofn_reply_raw(r, 200, "application/octet-stream", data, len, h);
+}
+
+static int wants_raw(gofn_req *r)
+{
+	const char *a = gofn_req_header(r, MHD_HTTP_HEADER_ACCEPT);
+	return a && strstr(a, "application/octet-stream") && !strstr(a, "application/json");
+}
+
+static enum MHD_Result find_function(gofn_req *r, gofn_function *f, int *sigkind, int *found)
+{
+	const char *fid = gofn_req_query(r, "function");
+	gofn_err e = {0};
+	int rc = fid ? gofn_store_fn_get(r->srv->store, r->tenant, fid, f, &e)
+		     : gofn_store_fn_newest_with(r->srv->store, r->tenant, r->param, f, &e);
+
+	*found = 0;
+	if (rc < 0)
+		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+	if (rc > 0)
+		return fid ? gofn_reply_error(r, 404, "not_found", "no such function")
+			   : gofn_reply_error(r, 404, "unknown_symbol",
+					      "no function of yours defines %s", r->param);
+	for (size_t i = 0; i < f->nsymbols; i++)
+		if (strcmp(f->symbols[i].name, r->param) == 0) {
+			*sigkind = f->symbols[i].sigkind;
+			if (*sigkind == 0)
+				return gofn_reply_error(
+				    r, 400, "unsupported_signature",
+				    "%s has signature %s, which gofn cannot call", r->param,
+				    f->symbols[i].signature);
+			*found = 1;
+			return MHD_YES;
+		}
+	return gofn_reply_error(r, 404, "unknown_symbol", "function %s does not define %s", f->id,
+				r->param);
+}
+
+static int parse_timeout(gofn_req *r, int64_t *ms)
+{
+	const char *t = gofn_req_query(r, "timeout_ms");
+	char *end;
+
+	*ms = r->srv->cfg.timeout_ms;
+	if (!t)
+		return 0;
+	long long v = strtoll(t, &end, 10);
+	if (end == t || *end || v < 1 || v > r->srv->cfg.max_timeout_ms)
+		return -1;
+	*ms = v;
+	return 0;
+}
+
+static void record(gofn_req *r, const char *inv, const gofn_function *f, const gofn_outcome *o)
+{
+	gofn_metrics_invocation(r->srv->metrics, r->tenant, o->status, o->duration_us);
+	gofn_log(strcmp(o->status, "ok") && strcmp(o->status, "error") ? "warn" : "info",
+		 "invocation",
+		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "invocation_id", inv, "tenant",
+			   r->tenant, "function", f->id, "symbol", r->param, "status", o->status,
+			   "duration_us", (json_int_t)o->duration_us, "error", o->error));
+}
+
+static void note_first_result(gofn_server *s, gofn_worker *w)
+{
+	if (w->first_result_us)
+		return;
+	w->first_result_us = gofn_mono_us() - w->spawned_us;
+	gofn_metrics_first_result(s->metrics, w->first_result_us);
+}
+
+enum MHD_Result gofn_h_invoke(gofn_req *r)
+{
+	gofn_server *s = r->srv;
+	gofn_function f;
+	gofn_outcome o = {0};
+	gofn_worker *w = NULL;
+	int sigkind = 0, found;
+	int64_t timeout_ms;
+	char rnd[17], inv[24];
+
+	if (!valid_symbol(r->param))
+		return gofn_reply_error(r, 400, "bad_symbol", "want a symbol like main.main");
+	if (parse_timeout(r, &timeout_ms) < 0)
+		return gofn_reply_error(r, 400, "bad_timeout", "timeout_ms: 1..%lld",
+					(long long)s->cfg.max_timeout_ms);
+	enum MHD_Result rc = find_function(r, &f, &sigkind, &found);
+	if (!found) {
+		gofn_function_clear(&f);
+		return rc;
+	}
+	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
+	if (x != GOFN_EXEC_OK) {
+		gofn_function_clear(&f);
+		if (x == GOFN_EXEC_QUEUE_FULL)
+			rc = gofn_reply_busy(r, 429, "tenant queue is full");
+		else if (x == GOFN_EXEC_QUEUE_TIMEOUT)
+			rc = gofn_reply_busy(r, 503, "no worker became free before the timeout");
+		else if (x == GOFN_EXEC_SHUTDOWN)
+			rc = gofn_reply_busy(r, 503, "shutting down");
+		else
+			rc = gofn_reply_error(r, 503, "worker_unavailable", "%s", o.error);
+		gofn_outcome_clear(&o);
+		return rc;
+	}
+	gofn_random_hex(rnd, 8, NULL);
+	snprintf(inv, sizeof inv, "inv_%s", rnd);
+	gofn_worker_invoke(w, &s->cfg, r->param, r->body, r->len, timeout_ms, &o);
+	note_first_result(s, w);
+	gofn_pool_release(s->pool, r->tenant, w);
+	record(r, inv, &f, &o);
+	if (wants_raw(r))
+		rc = reply_raw_result(r, inv, &o);
+	else
+		rc = gofn_reply_json(r, 200,
+				     outcome_json(inv, &f, r->param, sigkind != GOFN_SIG_VOID, &o));
+	gofn_function_clear(&f);
+	gofn_outcome_clear(&o);
+	return rc;
+}

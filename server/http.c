@@ -1,0 +1,310 @@
+/* MHD glue: request state across the access-handler calls, body limits,
+ * multipart through MHD's post processor, auth, replies, metrics. */
+#include "server/http.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "server/crypto.h"
+#include "server/log.h"
+#include "server/routes.h"
+
+/* Multipart framing around the object may add this much to the body. */
+#define MULTIPART_SLACK (64u << 10)
+
+static int64_t now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+const char *gofn_req_header(gofn_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
+}
+
+const char *gofn_req_query(gofn_req *r, const char *name)
+{
+	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
+static void log_request(gofn_req *r, unsigned status)
+{
+	gofn_metrics_http(r->srv->metrics, status);
+	json_t *f = json_pack("{s:s, s:s, s:i, s:I}", "method", r->method, "path", r->url, "status",
+			      (int)status, "us", (json_int_t)(now_us() - r->t0_us));
+	if (f && r->tenant[0])
+		json_object_set_new(f, "tenant", json_string(r->tenant));
+	gofn_log(status >= 500 ? "error" : "info", "http", f);
+}
+
+enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, void *data,
+			       size_t len, const char *const *headers)
+{
+	struct MHD_Response *resp = MHD_create_response_from_buffer(
+	    len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		free(data);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
+	for (int i = 0; headers && headers[i]; i += 2)
+		MHD_add_response_header(resp, headers[i], headers[i + 1]);
+	enum MHD_Result rc = MHD_queue_response(r->conn, status, resp);
+	MHD_destroy_response(resp);
+	r->replied = 1;
+	log_request(r, status);
+	return rc;
+}
+
+static enum MHD_Result reply_json_h(gofn_req *r, unsigned status, json_t *body,
+				    const char *const *headers)
+{
+	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
+	json_decref(body);
+	if (!text)
+		return MHD_NO;
+	size_t n = strlen(text);
+	text[n] = '\n'; /* replace the NUL: a newline-terminated body reads well in a shell */
+	return gofn_reply_raw(r, status, "application/json", text, n + 1, headers);
+}
+
+enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body)
+{
+	return reply_json_h(r, status, body, NULL);
+}
+
+static enum MHD_Result verror(gofn_req *r, unsigned status, const char *code,
+			      const char *const *headers, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+	return reply_json_h(r, status, body, headers);
+}
+
+enum MHD_Result gofn_reply_error(gofn_req *r, unsigned status, const char *code, const char *fmt,
+				 ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	enum MHD_Result rc = verror(r, status, code, NULL, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+__attribute__((format(printf, 4, 5))) static enum MHD_Result
+error_h(gofn_req *r, unsigned status, const char *const *headers, const char *fmt, ...)
+{
+	va_list ap;
+	const char *code = status == 401 ? "unauthorized" : status == 503 ? "unavailable" : "error";
+
+	va_start(ap, fmt);
+	enum MHD_Result rc = verror(r, status, code, headers, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+enum MHD_Result gofn_reply_busy(gofn_req *r, unsigned status, const char *msg)
+{
+	static const char *const retry[] = {"Retry-After", "1", NULL};
+	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code",
+				 status == 429 ? "busy" : "unavailable", "message", msg);
+	return reply_json_h(r, status, body, retry);
+}
+
+/* Bearer token -> admin, a tenant, or a reason to refuse. */
+static enum MHD_Result authorize(gofn_req *r, int *ok)
+{
+	static const char *const challenge[] = {"WWW-Authenticate", "Bearer", NULL};
+	const char *h = gofn_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	char sha[GOFN_SHA256_HEX];
+	gofn_err e = {0};
+
+	*ok = 0;
+	if (r->route->auth == GOFN_AUTH_NONE) {
+		*ok = 1;
+		return MHD_YES;
+	}
+	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
+		return error_h(r, 401, challenge, "missing Authorization: Bearer token");
+	const char *tok = h + 7;
+	gofn_sha256_hex(tok, strlen(tok), sha);
+	int is_admin = gofn_ct_equal(sha, r->srv->admin_sha256);
+	if (r->route->auth == GOFN_AUTH_ADMIN) {
+		if (is_admin) {
+			*ok = 1;
+			return MHD_YES;
+		}
+		int rc =
+		    gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
+		r->tenant[0] = 0;
+		if (rc == 0)
+			return gofn_reply_error(r, 403, "forbidden",
+						"this route needs the admin token");
+		if (rc < 0)
+			return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return error_h(r, 401, challenge, "invalid token");
+	}
+	if (is_admin)
+		return gofn_reply_error(r, 403, "forbidden",
+					"this route needs a tenant token, not the admin token");
+	int rc = gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
+	if (rc < 0)
+		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+	if (rc > 0)
+		return error_h(r, 401, challenge, "invalid token");
+	*ok = 1;
+	return MHD_YES;
+}
+
+static int append(gofn_req *r, const char *p, size_t n)
+{
+	if (n > r->limit || r->len > r->limit - n) {
+		r->too_large = 1;
+		return -1;
+	}
+	uint8_t *b = realloc(r->body, r->len + n + 1);
+	if (!b) {
+		r->too_large = 1;
+		return -1;
+	}
+	memcpy(b + r->len, p, n);
+	r->body = b;
+	r->len += n;
+	b[r->len] = 0;
+	return 0;
+}
+
+static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
+				  const char *filename, const char *ctype, const char *encoding,
+				  const char *data, uint64_t off, size_t size)
+{
+	gofn_req *r = cls;
+
+	(void)kind, (void)filename, (void)ctype, (void)encoding, (void)off;
+	if (!key || strcmp(key, "obj") != 0)
+		return MHD_YES; /* other fields are ignored */
+	r->have_obj_field = 1;
+	return size == 0 || append(r, data, size) == 0 ? MHD_YES : MHD_NO;
+}
+
+static int is_multipart(gofn_req *r)
+{
+	const char *ct = gofn_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+	return ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
+}
+
+/* First call: everything that can be refused before reading the body. */
+static enum MHD_Result begin(gofn_req *r)
+{
+	int mismatch, ok;
+
+	r->route = gofn_route_match(r->method, r->url, r->param, sizeof r->param, &mismatch);
+	if (!r->route && mismatch)
+		return gofn_reply_error(r, 405, "method_not_allowed", "%s not allowed on %s",
+					r->method, r->url);
+	if (!r->route)
+		return gofn_reply_error(r, 404, "not_found", "no route %s %s", r->method, r->url);
+	if (atomic_load(&r->srv->shutting_down))
+		return gofn_reply_busy(r, 503, "shutting down");
+	enum MHD_Result rc = authorize(r, &ok);
+	if (!ok)
+		return rc;
+	r->limit = r->route->body == GOFN_BODY_OBJECT  ? r->srv->cfg.max_object
+		   : r->route->body == GOFN_BODY_SMALL ? r->srv->cfg.max_body
+						       : 0;
+	const char *cl = gofn_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+	size_t wire_limit = r->limit + (r->route->body == GOFN_BODY_OBJECT ? MULTIPART_SLACK : 0);
+	if (cl && strtoull(cl, NULL, 10) > wire_limit)
+		return gofn_reply_error(r, 413, "too_large", "request body over the %zu-byte limit",
+					r->limit);
+	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r)) {
+		r->pp = MHD_create_post_processor(r->conn, 64 * 1024, post_field, r);
+		if (!r->pp)
+			return gofn_reply_error(r, 400, "bad_multipart",
+						"multipart/form-data without a usable boundary");
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result finish(gofn_req *r)
+{
+	if (r->pp) {
+		int done = MHD_destroy_post_processor(r->pp) == MHD_YES;
+		r->pp = NULL;
+		if (!r->too_large && (r->multipart_bad || !done))
+			return gofn_reply_error(r, 400, "bad_multipart",
+						"malformed multipart body");
+		if (!r->too_large && !r->have_obj_field)
+			return gofn_reply_error(r, 400, "bad_multipart",
+						"multipart body has no field named obj");
+	}
+	if (r->too_large)
+		return gofn_reply_error(r, 413, "too_large", "request body over the %zu-byte limit",
+					r->limit);
+	atomic_fetch_add(&r->srv->active, 1);
+	enum MHD_Result rc = r->route->handle(r);
+	atomic_fetch_sub(&r->srv->active, 1);
+	return rc;
+}
+
+enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char *url,
+				 const char *method, const char *version, const char *upload,
+				 size_t *upload_size, void **con_cls)
+{
+	gofn_req *r = *con_cls;
+
+	(void)version;
+	if (!r) {
+		r = calloc(1, sizeof *r);
+		if (!r)
+			return MHD_NO;
+		*con_cls = r;
+		r->srv = cls;
+		r->conn = c;
+		r->method = method;
+		r->url = url;
+		r->t0_us = now_us();
+		return begin(r);
+	}
+	if (r->replied) {
+		*upload_size = 0; /* refused early: discard whatever still arrives */
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		if (r->too_large || r->multipart_bad)
+			;
+		else if (r->pp)
+			r->multipart_bad = MHD_post_process(r->pp, upload, *upload_size) != MHD_YES;
+		else if (r->route->body != GOFN_BODY_NONE)
+			append(r, upload, *upload_size);
+		else
+			r->too_large = 1, r->limit = 0;
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	return finish(r);
+}
+
+void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	gofn_req *r = *con_cls;
+
+	(void)cls, (void)c, (void)toe;
+	if (!r)
+		return;
+	if (r->pp)
+		MHD_destroy_post_processor(r->pp);
+	free(r->body);
+	free(r);
+	*con_cls = NULL;
+}

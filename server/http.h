@@ -1,0 +1,49 @@
+/* One HTTP request as handlers see it, and the ways to answer it. */
+#ifndef GOFN_SERVER_HTTP_H
+#define GOFN_SERVER_HTTP_H
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/server.h"
+
+typedef struct gofn_route gofn_route;
+
+typedef struct gofn_req {
+	gofn_server *srv;
+	struct MHD_Connection *conn;
+	const char *method, *url;
+	const gofn_route *route;
+	char param[1024]; /* the {…} segment of the route, decoded */
+	char tenant[64];  /* set once a tenant token is accepted */
+	uint8_t *body;	  /* raw body, or the multipart field "obj" */
+	size_t len, limit;
+	int too_large;
+	struct MHD_PostProcessor *pp;
+	int multipart_bad;
+	int have_obj_field;
+	int64_t t0_us;
+	int replied;
+} gofn_req;
+
+enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body);
+enum MHD_Result gofn_reply_error(gofn_req *r, unsigned status, const char *code, const char *fmt,
+				 ...) __attribute__((format(printf, 4, 5)));
+/* 429/503 with Retry-After: 1 and code "busy" (or "unavailable"). */
+enum MHD_Result gofn_reply_busy(gofn_req *r, unsigned status, const char *msg);
+/* Takes ownership of data (malloc'd); extra headers as NULL-terminated name/value pairs. */
+enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, void *data,
+			       size_t len, const char *const *headers);
+const char *gofn_req_header(gofn_req *r, const char *name);
+const char *gofn_req_query(gofn_req *r, const char *name);
+
+/* The MHD access handler and completion callback (server.c installs them). */
+enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char *url,
+				 const char *method, const char *version, const char *upload,
+				 size_t *upload_size, void **con_cls);
+void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe);
+
+#endif

@@ -1,0 +1,32 @@
+#include "server/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+void gofn_log(const char *level, const char *event, json_t *fields)
+{
+	struct timespec ts;
+	struct tm tm;
+	char when[64];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	size_t n = strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(when + n, sizeof when - n, ".%03ldZ", ts.tv_nsec / 1000000);
+
+	json_t *o = json_pack("{s:s, s:s, s:s}", "ts", when, "level", level, "event", event);
+	if (o && fields)
+		json_object_update(o, fields);
+	json_decref(fields);
+	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	if (line) {
+		/* One fputs under the FILE lock keeps concurrent lines whole. */
+		flockfile(stderr);
+		fputs(line, stderr);
+		fputc('\n', stderr);
+		funlockfile(stderr);
+	}
+	free(line);
+	json_decref(o);
+}

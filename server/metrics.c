@@ -1,0 +1,204 @@
+#include "server/metrics.h"
+
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const statuses[] = {
+    "ok", "error", "panic", "exit", "timeout", "killed", "sandbox_violation"};
+#define NSTATUS (sizeof statuses / sizeof statuses[0])
+
+/* Upper bounds in seconds of the latency histogram. */
+static const double buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+				 0.1,	 0.25,	  0.5,	  1,	 2.5,	 5,	10,   30,    60};
+#define NBUCKET (sizeof buckets / sizeof buckets[0])
+
+typedef struct tenant_stat {
+	char name[64];
+	uint64_t by_status[NSTATUS];
+	struct tenant_stat *next;
+} tenant_stat;
+
+struct gofn_metrics {
+	pthread_mutex_t mu;
+	tenant_stat *tenants;
+	uint64_t hist[NBUCKET + 1];
+	double hist_sum;
+	uint64_t loads_ok, loads_failed;
+	uint64_t http[6]; /* by status class 1xx..5xx */
+	uint64_t first_n;
+	double first_sum;
+};
+
+gofn_metrics *gofn_metrics_new(void)
+{
+	gofn_metrics *m = calloc(1, sizeof *m);
+
+	if (m)
+		pthread_mutex_init(&m->mu, NULL);
+	return m;
+}
+
+void gofn_metrics_free(gofn_metrics *m)
+{
+	if (!m)
+		return;
+	while (m->tenants) {
+		tenant_stat *n = m->tenants->next;
+		free(m->tenants);
+		m->tenants = n;
+	}
+	pthread_mutex_destroy(&m->mu);
+	free(m);
+}
+
+static tenant_stat *find(gofn_metrics *m, const char *name)
+{
+	tenant_stat *t;
+
+	for (t = m->tenants; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	snprintf(t->name, sizeof t->name, "%s", name);
+	t->next = m->tenants;
+	m->tenants = t;
+	return t;
+}
+
+void gofn_metrics_invocation(gofn_metrics *m, const char *tenant, const char *status,
+			     int64_t duration_us)
+{
+	double s = (double)duration_us / 1e6;
+	size_t b = 0;
+
+	while (b < NBUCKET && s > buckets[b])
+		b++;
+	pthread_mutex_lock(&m->mu);
+	tenant_stat *t = find(m, tenant);
+	for (size_t i = 0; t && i < NSTATUS; i++)
+		if (strcmp(statuses[i], status) == 0)
+			t->by_status[i]++;
+	m->hist[b]++;
+	m->hist_sum += s;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_load(gofn_metrics *m, int ok)
+{
+	pthread_mutex_lock(&m->mu);
+	if (ok)
+		m->loads_ok++;
+	else
+		m->loads_failed++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_http(gofn_metrics *m, unsigned status)
+{
+	pthread_mutex_lock(&m->mu);
+	m->http[status / 100 < 6 ? status / 100 : 0]++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_first_result(gofn_metrics *m, int64_t us)
+{
+	pthread_mutex_lock(&m->mu);
+	m->first_n++;
+	m->first_sum += (double)us / 1e6;
+	pthread_mutex_unlock(&m->mu);
+}
+
+typedef struct sbuf {
+	char *p;
+	size_t len, cap;
+} sbuf;
+
+__attribute__((format(printf, 2, 3))) static void out(sbuf *b, const char *fmt, ...)
+{
+	va_list ap;
+
+	for (;;) {
+		va_start(ap, fmt);
+		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->p && b->len + (size_t)n < b->cap) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = (b->cap + (size_t)n + 1) * 2;
+		char *p = realloc(b->p, cap);
+		if (!p)
+			return;
+		b->p = p;
+		b->cap = cap;
+	}
+}
+
+static void render_invocations(gofn_metrics *m, sbuf *b)
+{
+	out(b, "# HELP gofn_invocations_total Invocations by tenant and status.\n"
+	       "# TYPE gofn_invocations_total counter\n");
+	for (tenant_stat *t = m->tenants; t; t = t->next)
+		for (size_t i = 0; i < NSTATUS; i++)
+			out(b, "gofn_invocations_total{tenant=\"%s\",status=\"%s\"} %llu\n",
+			    t->name, statuses[i], (unsigned long long)t->by_status[i]);
+	out(b, "# HELP gofn_invocation_duration_seconds Invocation latency as seen by gofnd.\n"
+	       "# TYPE gofn_invocation_duration_seconds histogram\n");
+	uint64_t cum = 0;
+	for (size_t i = 0; i < NBUCKET; i++) {
+		cum += m->hist[i];
+		out(b, "gofn_invocation_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
+		    (unsigned long long)cum);
+	}
+	cum += m->hist[NBUCKET];
+	out(b, "gofn_invocation_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+	    (unsigned long long)cum);
+	out(b, "gofn_invocation_duration_seconds_sum %.6f\n", m->hist_sum);
+	out(b, "gofn_invocation_duration_seconds_count %llu\n", (unsigned long long)cum);
+}
+
+char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
+{
+	sbuf b = {0};
+
+	pthread_mutex_lock(&m->mu);
+	render_invocations(m, &b);
+	out(&b,
+	    "# HELP gofn_loads_total Object loads by result.\n# TYPE gofn_loads_total counter\n"
+	    "gofn_loads_total{result=\"ok\"} %llu\ngofn_loads_total{result=\"failed\"} %llu\n",
+	    (unsigned long long)m->loads_ok, (unsigned long long)m->loads_failed);
+	out(&b, "# HELP gofn_http_responses_total HTTP responses by status class.\n"
+		"# TYPE gofn_http_responses_total counter\n");
+	for (int i = 1; i < 6; i++)
+		out(&b, "gofn_http_responses_total{code=\"%dxx\"} %llu\n", i,
+		    (unsigned long long)m->http[i]);
+	out(&b,
+	    "# HELP gofn_worker_first_result_seconds Time from a worker's spawn to its first "
+	    "result.\n"
+	    "# TYPE gofn_worker_first_result_seconds summary\n"
+	    "gofn_worker_first_result_seconds_sum %.6f\ngofn_worker_first_result_seconds_count "
+	    "%llu\n",
+	    m->first_sum, (unsigned long long)m->first_n);
+	pthread_mutex_unlock(&m->mu);
+	out(&b,
+	    "# HELP gofn_workers Worker processes alive (or starting).\n# TYPE gofn_workers gauge\n"
+	    "gofn_workers %lld\n"
+	    "# HELP gofn_workers_idle Warm workers waiting for work.\n# TYPE gofn_workers_idle "
+	    "gauge\n"
+	    "gofn_workers_idle %lld\n"
+	    "# HELP gofn_workers_spawned_total Workers started.\n"
+	    "# TYPE gofn_workers_spawned_total counter\ngofn_workers_spawned_total %lld\n"
+	    "# HELP gofn_queue_depth Invocations waiting for a worker.\n# TYPE gofn_queue_depth "
+	    "gauge\n"
+	    "gofn_queue_depth %lld\n",
+	    (long long)ps->workers, (long long)ps->idle, (long long)ps->spawned,
+	    (long long)ps->queued);
+	return b.p;
+}

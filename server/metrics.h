@@ -1,0 +1,22 @@
+/* Counters for GET /metrics, rendered in the Prometheus text format. */
+#ifndef GOFN_SERVER_METRICS_H
+#define GOFN_SERVER_METRICS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "server/pool.h"
+
+typedef struct gofn_metrics gofn_metrics;
+
+gofn_metrics *gofn_metrics_new(void);
+void gofn_metrics_free(gofn_metrics *m);
+void gofn_metrics_invocation(gofn_metrics *m, const char *tenant, const char *status,
+			     int64_t duration_us);
+void gofn_metrics_load(gofn_metrics *m, int ok);
+void gofn_metrics_http(gofn_metrics *m, unsigned status);
+void gofn_metrics_first_result(gofn_metrics *m, int64_t spawn_to_result_us);
+/* malloc'd exposition text. */
+char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps);
+
+#endif

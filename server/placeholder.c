@@ -1,1 +1,0 @@
-typedef int gofn_server_placeholder;

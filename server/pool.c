@@ -1,0 +1,242 @@
+/* One mutex guards every tenant's bookkeeping; process work (spawn, kill,
+ * I/O) always happens outside it. */
+#include "server/pool.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/frame_io.h"
+
+typedef struct tenant_pool {
+	char name[64];
+	gofn_worker *idle;
+	int total; /* idle + busy + slots being spawned */
+	int waiting;
+	pthread_cond_t cv;
+	struct tenant_pool *next;
+} tenant_pool;
+
+struct gofn_pool {
+	const gofn_config *c;
+	pthread_mutex_t mu;
+	pthread_cond_t drained;
+	tenant_pool *tenants;
+	int closing;
+	int64_t spawned;
+};
+
+gofn_pool *gofn_pool_new(const gofn_config *c)
+{
+	gofn_pool *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return NULL;
+	p->c = c;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&p->drained, &ca);
+	pthread_condattr_destroy(&ca);
+	return p;
+}
+
+static tenant_pool *tenant(gofn_pool *p, const char *name)
+{
+	tenant_pool *t;
+
+	for (t = p->tenants; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			return t;
+	t = calloc(1, sizeof *t);
+	if (!t)
+		return NULL;
+	snprintf(t->name, sizeof t->name, "%s", name);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	t->next = p->tenants;
+	p->tenants = t;
+	return t;
+}
+
+static struct timespec abs_ts(int64_t deadline_ms)
+{
+	struct timespec ts = {.tv_sec = deadline_ms / 1000,
+			      .tv_nsec = (deadline_ms % 1000) * 1000000};
+	return ts;
+}
+
+static gofn_worker *take_idle(tenant_pool *t, const char *function)
+{
+	for (gofn_worker **pp = &t->idle; *pp; pp = &(*pp)->next) {
+		gofn_worker *w = *pp;
+		if (!function || strcmp(w->function, function) == 0) {
+			*pp = w->next;
+			w->next = NULL;
+			return w;
+		}
+	}
+	return NULL;
+}
+
+enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *function,
+				    int64_t deadline_ms, gofn_worker **w)
+{
+	enum gofn_acquire r;
+	gofn_worker *evict = NULL;
+
+	*w = NULL;
+	pthread_mutex_lock(&p->mu);
+	tenant_pool *t = tenant(p, name);
+	for (;;) {
+		if (p->closing || !t) {
+			r = GOFN_SHUTTING_DOWN;
+			break;
+		}
+		if ((*w = take_idle(t, function))) {
+			r = GOFN_GOT_WORKER;
+			break;
+		}
+		if (t->total < p->c->workers_per_tenant) {
+			t->total++;
+			r = GOFN_GOT_SLOT;
+			break;
+		}
+		/* A warm worker for another function is worth less than a cold start. */
+		if ((evict = take_idle(t, NULL))) {
+			r = GOFN_GOT_SLOT;
+			break;
+		}
+		if (t->waiting >= p->c->queue_per_tenant) {
+			r = GOFN_QUEUE_FULL;
+			break;
+		}
+		struct timespec ts = abs_ts(deadline_ms);
+		t->waiting++;
+		int rc = pthread_cond_timedwait(&t->cv, &p->mu, &ts);
+		t->waiting--;
+		if (rc == ETIMEDOUT) {
+			r = GOFN_QUEUE_TIMEOUT;
+			break;
+		}
+	}
+	pthread_mutex_unlock(&p->mu);
+	gofn_worker_destroy(evict);
+	return r;
+}
+
+void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
+{
+	gofn_worker *dead = NULL;
+
+	pthread_mutex_lock(&p->mu);
+	tenant_pool *t = tenant(p, name);
+	if (!t || w->dead || p->closing) {
+		dead = w;
+		if (t)
+			t->total--;
+	} else {
+		w->next = t->idle;
+		t->idle = w;
+	}
+	if (t)
+		pthread_cond_signal(&t->cv);
+	pthread_cond_broadcast(&p->drained);
+	pthread_mutex_unlock(&p->mu);
+	gofn_worker_destroy(dead);
+}
+
+void gofn_pool_release_slot(gofn_pool *p, const char *name)
+{
+	pthread_mutex_lock(&p->mu);
+	tenant_pool *t = tenant(p, name);
+	if (t) {
+		t->total--;
+		pthread_cond_signal(&t->cv);
+	}
+	pthread_cond_broadcast(&p->drained);
+	pthread_mutex_unlock(&p->mu);
+}
+
+void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
+{
+	gofn_worker *list = NULL, *w;
+
+	pthread_mutex_lock(&p->mu);
+	tenant_pool *t = tenant(p, name);
+	while (t && (w = take_idle(t, function))) {
+		t->total--;
+		w->next = list;
+		list = w;
+	}
+	if (t)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&p->mu);
+	while ((w = list)) {
+		list = w->next;
+		gofn_worker_destroy(w);
+	}
+}
+
+void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
+{
+	memset(s, 0, sizeof *s);
+	pthread_mutex_lock(&p->mu);
+	for (tenant_pool *t = p->tenants; t; t = t->next) {
+		s->workers += t->total;
+		s->queued += t->waiting;
+		for (gofn_worker *w = t->idle; w; w = w->next)
+			s->idle++;
+	}
+	s->spawned = p->spawned;
+	pthread_mutex_unlock(&p->mu);
+}
+
+void gofn_pool_note_spawn(gofn_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->spawned++;
+	pthread_mutex_unlock(&p->mu);
+}
+
+static int busy_total(gofn_pool *p)
+{
+	int n = 0;
+
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		n += t->total;
+	return n;
+}
+
+void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
+{
+	if (!p)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->closing = 1;
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&p->mu);
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		gofn_pool_forget(p, t->name, NULL);
+	struct timespec ts = abs_ts(gofn_now_ms() + grace_ms);
+	pthread_mutex_lock(&p->mu);
+	while (busy_total(p) > 0)
+		if (pthread_cond_timedwait(&p->drained, &p->mu, &ts) == ETIMEDOUT)
+			break;
+	tenant_pool *t = p->tenants;
+	p->tenants = NULL;
+	pthread_mutex_unlock(&p->mu);
+	while (t) {
+		tenant_pool *next = t->next;
+		pthread_cond_destroy(&t->cv);
+		free(t);
+		t = next;
+	}
+}

@@ -1,0 +1,42 @@
+/* Per-tenant worker pools: at most `workers_per_tenant` processes per tenant
+ * (warm ones are reused for the function they hold), at most
+ * `queue_per_tenant` invocations waiting for one; beyond that the caller
+ * answers 429. One worker runs one invocation at a time. */
+#ifndef GOFN_SERVER_POOL_H
+#define GOFN_SERVER_POOL_H
+
+#include <stdint.h>
+
+#include "server/config.h"
+#include "server/worker.h"
+
+typedef struct gofn_pool gofn_pool;
+
+enum gofn_acquire {
+	GOFN_GOT_WORKER, /* *w holds the function, ready */
+	GOFN_GOT_SLOT,	 /* spawn one yourself; release it (or the slot) after */
+	GOFN_QUEUE_FULL, /* 429 */
+	GOFN_QUEUE_TIMEOUT /* waited until the deadline */,
+	GOFN_SHUTTING_DOWN,
+};
+
+gofn_pool *gofn_pool_new(const gofn_config *c);
+/* Stops handing out workers, kills idle ones, waits (bounded) for busy ones. */
+void gofn_pool_free(gofn_pool *p, int64_t grace_ms);
+
+enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *tenant, const char *function,
+				    int64_t deadline_ms, gofn_worker **w);
+/* Returns a worker: dead ones are destroyed, live ones kept warm. */
+void gofn_pool_release(gofn_pool *p, const char *tenant, gofn_worker *w);
+/* Gives back a slot from GOFN_GOT_SLOT that produced no worker. */
+void gofn_pool_release_slot(gofn_pool *p, const char *tenant);
+/* Kills idle workers holding function (or every function when NULL). */
+void gofn_pool_forget(gofn_pool *p, const char *tenant, const char *function);
+
+typedef struct gofn_pool_stats {
+	int64_t workers, idle, queued, spawned;
+} gofn_pool_stats;
+void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s);
+void gofn_pool_note_spawn(gofn_pool *p);
+
+#endif

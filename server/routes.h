@@ -1,0 +1,37 @@
+/* The route table: the single list of what gofnd serves. api/openapi.yaml
+ * must document exactly these (tests/integration checks it through
+ * `gofnd --print-routes`). */
+#ifndef GOFN_SERVER_ROUTES_H
+#define GOFN_SERVER_ROUTES_H
+
+#include "server/http.h"
+
+enum gofn_auth { GOFN_AUTH_NONE, GOFN_AUTH_ADMIN, GOFN_AUTH_TENANT };
+enum gofn_body { GOFN_BODY_NONE, GOFN_BODY_SMALL, GOFN_BODY_OBJECT };
+
+struct gofn_route {
+	const char *method;
+	const char *pattern; /* at most one {param}, as the last segment */
+	enum gofn_auth auth;
+	enum gofn_body body;
+	enum MHD_Result (*handle)(gofn_req *r);
+};
+
+/* Finds the route; *method_mismatch is set when only the method differs. */
+const gofn_route *gofn_route_match(const char *method, const char *url, char *param, size_t cap,
+				   int *method_mismatch);
+void gofn_routes_print(void);
+
+/* Handlers (h_*.c). */
+enum MHD_Result gofn_h_tenant_create(gofn_req *r);
+enum MHD_Result gofn_h_tenant_list(gofn_req *r);
+enum MHD_Result gofn_h_tenant_delete(gofn_req *r);
+enum MHD_Result gofn_h_fn_upload(gofn_req *r);
+enum MHD_Result gofn_h_fn_list(gofn_req *r);
+enum MHD_Result gofn_h_fn_get(gofn_req *r);
+enum MHD_Result gofn_h_fn_delete(gofn_req *r);
+enum MHD_Result gofn_h_invoke(gofn_req *r);
+enum MHD_Result gofn_h_healthz(gofn_req *r);
+enum MHD_Result gofn_h_metrics(gofn_req *r);
+
+#endif

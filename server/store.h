@@ -1,0 +1,65 @@
+/* Metadata in SQLite (WAL, synchronous=FULL so an acknowledged write
+ * survives kill -9 and power loss): tenants, functions, their symbols.
+ * One connection in serialized mode; every call is one statement or one
+ * transaction, so a crash never leaves half a function visible. */
+#ifndef GOFN_SERVER_STORE_H
+#define GOFN_SERVER_STORE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common/err.h"
+
+typedef struct gofn_store gofn_store;
+
+typedef struct gofn_fn_symbol {
+	char *name, *signature;
+	int sigkind; /* gofn_sig from loader/loader.h */
+} gofn_fn_symbol;
+
+typedef struct gofn_function {
+	char id[40];
+	char tenant[64];
+	char sha256[65];
+	int64_t size;
+	char package[256];
+	char go_version[64];
+	int64_t created;
+	gofn_fn_symbol *symbols;
+	size_t nsymbols;
+} gofn_function;
+
+int gofn_store_open(const char *path, gofn_store **out, gofn_err *e);
+void gofn_store_close(gofn_store *s);
+
+/* Returns 0, 1 if the tenant already exists, -1 on error. */
+int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e);
+/* Returns 0, 1 if there is no such tenant, -1 on error. */
+int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e);
+/* Finds the tenant owning a token hash: 0 with name filled, 1 if none. */
+int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
+			       gofn_err *e);
+json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e);
+
+/* Inserts the function and its symbols in one transaction. */
+int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e);
+/* 0 with *f filled (free with gofn_function_clear), 1 if not found (or another tenant's). */
+int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
+		      gofn_err *e);
+/* The tenant's newest function defining symbol: 0, or 1 if none. */
+int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
+			      gofn_function *f, gofn_err *e);
+int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
+int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e);
+/* Ids of a tenant's functions (JSON array of strings). */
+json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e);
+/* How many functions (any tenant) still use an object. */
+int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
+/* Every object hash referenced by some function (for garbage collection). */
+json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e);
+
+void gofn_function_clear(gofn_function *f);
+json_t *gofn_function_json(const gofn_function *f);
+
+#endif

@@ -1,0 +1,65 @@
+/* The server's side of one worker process: spawn, LOAD, INVOKE, reap.
+ *
+ * Every exchange hands the worker fresh stdout/stderr pipes and reads them,
+ * the control socket and the deadline in one poll loop, keeping at most
+ * max_output bytes per stream. When the worker dies, times out or talks
+ * nonsense, the outcome says how (status below) and `dead` is set: the
+ * caller must gofn_worker_destroy it and use a new one. */
+#ifndef GOFN_SERVER_WORKER_H
+#define GOFN_SERVER_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "common/err.h"
+#include "server/config.h"
+#include "server/spawn.h"
+#include "server/store.h"
+
+typedef struct gofn_worker {
+	gofn_spawned sp;
+	pid_t pid; /* 0 once reaped */
+	int ctrl;
+	char function[40]; /* the function whose object this worker holds */
+	int64_t spawned_us;
+	int64_t invocations;
+	int64_t first_result_us; /* spawn to first invocation result; 0 until then */
+	int dead;
+	struct gofn_worker *next; /* pool bookkeeping */
+} gofn_worker;
+
+typedef struct gofn_capture {
+	uint8_t *data;
+	size_t len;
+	int truncated;
+} gofn_capture;
+
+typedef struct gofn_outcome {
+	const char *status; /* ok error panic exit timeout killed sandbox_violation */
+	int exit_code;
+	int err_class;	  /* GOFN_E* when the worker refused (ERROR frame), else 0 */
+	char error[1024]; /* the handler's error, the crash, or the refusal */
+	gofn_capture out, err, result;
+	int64_t duration_us;
+} gofn_outcome;
+
+/* Spawns a worker and waits (until deadline_ms) for its HELLO. */
+int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
+		      gofn_err *e);
+
+/* LOADs an object. Returns 0 with symbols (caller frees via
+ * gofn_function_clear on a scratch function) or -1 with o filled. */
+int gofn_worker_load(gofn_worker *w, const gofn_config *c, const uint8_t *obj, size_t n,
+		     gofn_function *syms_into, gofn_outcome *o);
+
+/* INVOKEs symbol; always fills o. */
+void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol, const uint8_t *in,
+			size_t in_len, int64_t timeout_ms, gofn_outcome *o);
+
+/* Kills (if alive), reaps and frees. */
+void gofn_worker_destroy(gofn_worker *w);
+
+void gofn_outcome_clear(gofn_outcome *o);
+
+#endif
