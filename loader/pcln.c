@@ -89,9 +89,13 @@ static uint32_t cu_nfiles(const gofn_mb_unit *u, const gofn_mb_func *f)
 	return f->cu == GOFN_MB_NOCU ? 0 : u->cus[f->cu].nfiles;
 }
 
-/* funcnametab: every function's name and every inlined callee's, once. */
+/* funcnametab: every function's name and every inlined callee's, once.
+ * Offset 0 reads as "no name" (runtime/symtab.go moduledata.funcName), so
+ * the table starts with a NUL that no name uses. */
 static int build_names(builder *b)
 {
+	if (pcln_tab_zero(&b->names, 1, b->err) < 0)
+		return -1;
 	for (size_t i = 0; i < b->u->nfuncs; i++) {
 		const gofn_mb_func *f = &b->u->funcs[i];
 		if (pcln_tab_add(&b->names, f->name, strlen(f->name), 1, 1, 1, &b->fo[i].nameoff,

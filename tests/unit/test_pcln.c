@@ -150,8 +150,11 @@ static const gort_func *findfunc(const gofn_pcln *p, uintptr_t pc)
 	return func_at(p, ft[idx].funcoff);
 }
 
+/* runtime/symtab.go moduledata.funcName: offset 0 means no name. */
 static const char *funcname(const gofn_pcln *p, int32_t nameoff)
 {
+	if (nameoff == 0)
+		return "";
 	return (const char *)(p->buf + p->funcnametab_off + nameoff);
 }
 
