@@ -149,14 +149,19 @@ int gofn_mb_build(const gofn_mb_unit *u, gofn_mb_image **out, gofn_err *err);
  * this, tracebacks, GC and type assertions see the loaded code. */
 int gofn_mb_register(gofn_mb_image *img, gofn_err *err);
 
-/* Undoes register: removes the module's itabs (and any the runtime built
- * for its types), resets type-assertion caches, unlinks the moduledata and
- * runs a GC so no runtime structure still refers into the unit. The caller
- * may unmap the unit's memory afterwards. No-op if not registered. */
-void gofn_mb_unregister(gofn_mb_image *img);
+/* Undoes register: waits (briefly) until no goroutine has the unit's code
+ * on its stack, removes the module's itabs (and any the runtime built for
+ * its types), resets type-assertion caches, unlinks the moduledata and runs
+ * a GC so no runtime structure still refers into the unit. Returns 0 when
+ * done (or not registered): the caller may unmap the unit's memory. Returns
+ * -1 with err set (GOFN_ELIMIT) if goroutines still run the unit's code: the
+ * module stays registered and its memory MUST stay mapped. */
+int gofn_mb_unregister(gofn_mb_image *img, gofn_err *err);
 
-/* Frees the image (unregisters first if needed). NULL is fine. */
-void gofn_mb_free(gofn_mb_image *img);
+/* Unregisters and frees the image; NULL is fine. Returns -1 (the image is
+ * then kept, registered) when gofn_mb_unregister refused: leave the unit
+ * mapped. */
+int gofn_mb_free(gofn_mb_image *img);
 
 /* The runtime moduledata the image built (for tests and diagnostics). */
 const void *gofn_mb_moduledata(const gofn_mb_image *img);

@@ -211,8 +211,8 @@ void gofn_module_unload(gofn_module *m)
 {
 	if (!m)
 		return;
-	if (m->img)
-		gofn_mb_free(m->img); /* unregisters first */
+	if (m->img && gofn_mb_free(m->img) < 0)
+		m->link.map = NULL; /* goroutines still run the unit: it must stay mapped */
 	gofn_link_free(&m->link);
 	for (size_t i = 0; i < m->nfns; i++) {
 		free((char *)m->fns[i].info.name);

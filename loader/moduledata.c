@@ -323,25 +323,31 @@ int gofn_mb_register(gofn_mb_image *img, gofn_err *err)
 	return 0;
 }
 
-void gofn_mb_unregister(gofn_mb_image *img)
+int gofn_mb_unregister(gofn_mb_image *img, gofn_err *err)
 {
 	if (!img || !img->registered || !gofnUnregisterModule)
-		return;
+		return 0;
 	const uintptr_t *caches = NULL;
 	size_t ncaches = 0;
-	gofn_err err;
-	if (gofn_rtcache_descs(&caches, &ncaches, &err) < 0)
+	gofn_err cerr;
+	if (gofn_rtcache_descs(&caches, &ncaches, &cerr) < 0)
 		ncaches = 0; /* no host symtab: no call sites we could know of */
-	gofnUnregisterModule(&img->md, offsetof(gort_moduledata, next), img->ranges, img->nranges,
-			     (uintptr_t *)caches, ncaches);
+	if (gofnUnregisterModule(&img->md, offsetof(gort_moduledata, next), img->ranges,
+				 img->nranges, (uintptr_t *)caches, ncaches))
+		return gofn_errf(err, GOFN_ELIMIT,
+				 "unload %s: goroutines still run its code; left loaded",
+				 img->modulename);
 	img->registered = 0;
+	return 0;
 }
 
-void gofn_mb_free(gofn_mb_image *img)
+int gofn_mb_free(gofn_mb_image *img)
 {
+	gofn_err err;
 	if (!img)
-		return;
-	gofn_mb_unregister(img);
+		return 0;
+	if (gofn_mb_unregister(img, &err) < 0)
+		return -1;
 	gofn_pcln_free(&img->pcln);
 	free(img->datamask);
 	free(img->bssmask);
@@ -349,6 +355,7 @@ void gofn_mb_free(gofn_mb_image *img)
 	free(img->itabs);
 	free(img->modulename);
 	free(img);
+	return 0;
 }
 
 const void *gofn_mb_moduledata(const gofn_mb_image *img)

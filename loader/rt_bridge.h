@@ -17,12 +17,14 @@ extern void *gofnFirstModuledata(void) __attribute__((weak));
 extern int gofnRegisterModule(void *md, size_t next_off, void **itabs, size_t nitabs)
     __attribute__((weak));
 
-/* Removes from the itab table every itab that lies in, or whose type or
+/* Returns 1 without changing anything if, after waiting briefly, some
+ * goroutine still has a pc in the ranges on its stack. Otherwise removes
+ * from the itab table every itab that lies in, or whose type or
  * interface lies in, one of the nranges [lo, hi) pairs; resets each of the
  * ncaches host type-assertion caches (loader/rtcache.h triples) that
  * mentions such a type or itab; unlinks md and rebuilds the module list;
- * runs a GC. */
-extern void gofnUnregisterModule(void *md, size_t next_off, uintptr_t *ranges, size_t nranges,
-				 uintptr_t *caches, size_t ncaches) __attribute__((weak));
+ * runs a GC, and returns 0. */
+extern int gofnUnregisterModule(void *md, size_t next_off, uintptr_t *ranges, size_t nranges,
+				uintptr_t *caches, size_t ncaches) __attribute__((weak));
 
 #endif

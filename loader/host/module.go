@@ -17,6 +17,7 @@ import (
 	"runtime"
 	"sync"
 	"sync/atomic"
+	"time"
 	"unsafe"
 )
 
@@ -159,14 +160,54 @@ func resetCaches(triples []C.uintptr_t, r memRanges) {
 	}
 }
 
+// onSomeStack reports whether any user goroutine has a pc in r among
+// its innermost frames (runtime.StackRecord keeps 32).
+func onSomeStack(r memRanges) bool {
+	for {
+		n, _ := runtime.GoroutineProfile(nil)
+		recs := make([]runtime.StackRecord, n+16)
+		n, ok := runtime.GoroutineProfile(recs)
+		if !ok {
+			continue // goroutines were created meanwhile
+		}
+		for _, rec := range recs[:n] {
+			for _, pc := range rec.Stack() {
+				if r.has(pc) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+}
+
+// unitIdle gives goroutines that are finishing the unit's code (e.g.
+// senders woken by main's last receive) a moment to exit.
+func unitIdle(r memRanges) bool {
+	for i := 0; i < 200; i++ {
+		if !onSomeStack(r) {
+			return true
+		}
+		if i < 20 {
+			runtime.Gosched()
+		} else {
+			time.Sleep(time.Millisecond)
+		}
+	}
+	return false
+}
+
 //export gofnUnregisterModule
 func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr_t, nranges C.size_t,
-	caches *C.uintptr_t, ncaches C.size_t) {
+	caches *C.uintptr_t, ncaches C.size_t) C.int {
 	moduleMu.Lock()
 	defer moduleMu.Unlock()
 	r := make(memRanges, 2*int(nranges))
 	for i, v := range unsafe.Slice(ranges, 2*int(nranges)) {
 		r[i] = uintptr(v)
+	}
+	if !unitIdle(r) {
+		return 1
 	}
 	dropItabs(r)
 	if ncaches > 0 {
@@ -187,4 +228,5 @@ func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr
 	rtModulesinit()
 	// One full cycle so no mark phase still holds the old module list.
 	runtime.GC()
+	return 0
 }
