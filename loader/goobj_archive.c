@@ -131,6 +131,19 @@ static int count_members(const char *name, const uint8_t *d, size_t len, size_t 
 	return 0;
 }
 
+/* An archive is one package; assembly objects in it carry no path of
+ * their own, so they take the one the compiled object carries. */
+static void share_pkgpath(goobj_archive *a)
+{
+	goobj_str path = {0};
+
+	for (uint32_t i = 0; i < a->nobjs && !path.len; i++)
+		path = a->objs[i].pkgpath;
+	for (uint32_t i = 0; i < a->nobjs; i++)
+		if (!a->objs[i].pkgpath.len)
+			a->objs[i].pkgpath = path;
+}
+
 static int parse_archive(goobj_archive *a, const uint8_t *d, size_t len, gofn_err *err)
 {
 	size_t off = AR_MAGIC_LEN, nobj;
@@ -150,6 +163,7 @@ static int parse_archive(goobj_archive *a, const uint8_t *d, size_t len, gofn_er
 		if (add_object(a, m.name, m.data, m.len, err) < 0)
 			return -1;
 	}
+	share_pkgpath(a);
 	return 0;
 }
 

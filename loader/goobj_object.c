@@ -200,12 +200,14 @@ static int suffix_eq(goobj_str s, const char *suf, size_t n)
 /* The object does not store its package path as such; the compiler's
  * DWARF compile-unit symbol "go:cuinfo.packagename.<path>" and the init
  * task "<path>..inittask" both carry it (cmd/compile/internal/dwarfgen,
- * pkginit). Package main says "main" in its text header. */
+ * pkginit); either may be a SymbolDef or a NonPkgDef. Package main says
+ * "main" in its text header. Assembly objects say nothing: goobj_parse
+ * gives them their archive siblings' path. */
 static void derive_pkgpath(goobj_object *o)
 {
 	static const char cu[] = "go:cuinfo.packagename.", it[] = "..inittask";
 
-	for (uint32_t i = 0; i < o->nsymdefs; i++) {
+	for (uint32_t i = 0; i < o->ndefined; i++) {
 		goobj_str n = o->syms[i].name;
 		if (n.len > sizeof cu - 1 && memcmp(n.p, cu, sizeof cu - 1) == 0) {
 			o->pkgpath =

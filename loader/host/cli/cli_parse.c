@@ -24,8 +24,10 @@
  * TARGET is a symbol name, "-" for none, "#hash:HEX" for an unnamed hashed
  * symbol, "#INDEX" for another unnamed local symbol, "{pkg P idx I}" for an
  * external symbol the object does not name. ADD is signed decimal. Control
- * bytes in names are written as \xHH and a backslash as \\; other bytes
- * (UTF-8 such as the "·" in gclocals·...) as they are.
+ * bytes in names are written as \xHH; all other bytes as they are (UTF-8
+ * such as the "·" in gclocals·..., and backslashes, which Go string symbols
+ * such as go:string."\n" contain literally), so names read as the Go tools
+ * print them.
  *
  * Errors: one line "gofn-loader: FILE: message" on stderr; the remaining
  * files are still printed and the exit status is 1. */
@@ -49,9 +51,7 @@ static void put_str(FILE *f, goobj_str s)
 {
 	for (uint32_t i = 0; i < s.len; i++) {
 		unsigned char c = (unsigned char)s.p[i];
-		if (c == '\\')
-			fputs("\\\\", f);
-		else if (c < 0x20 || c == 0x7f)
+		if (c < 0x20 || c == 0x7f)
 			fprintf(f, "\\x%02x", c);
 		else
 			putc(c, f);
@@ -202,7 +202,7 @@ static int parse_one(const char *path)
 {
 	goobj_archive *a;
 	uint8_t *buf = NULL;
-	size_t len;
+	size_t len = 0;
 	gofn_err err = {0};
 
 	if (read_file(path, &buf, &len, &err) < 0 || goobj_parse(path, buf, len, &a, &err) < 0) {

@@ -1,0 +1,3 @@
+module example.com/gofnlib
+
+go 1.26
