@@ -1,0 +1,82 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// builtinExtras are the runtime functions compiled code calls without
+// naming them (cmd/internal/goobj/builtinlist.go: makeslice64, chanrecv2,
+// assertE2I, goPanicIndex, …). The worker uses only some of them; a tenant
+// may need any. Those that runtime defines in Go on this platform are
+// pulled; the rest are defined elsewhere (internal/runtime/maps,
+// internal/bytealg, assembly) or exist only in race/msan/asan/fuzz builds
+// or on other architectures.
+func builtinExtras() ([]extra, error) {
+	goroot, err := goOutput("env", "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	list, err := os.ReadFile(filepath.Join(strings.TrimSpace(goroot), "src/cmd/internal/goobj/builtinlist.go"))
+	if err != nil {
+		return nil, err
+	}
+	defined, err := runtimeGoFuncs()
+	if err != nil {
+		return nil, err
+	}
+	var out []extra
+	for _, m := range regexp.MustCompile(`\{"([^"]+)", 1\}`).FindAllStringSubmatch(string(list), -1) {
+		if defined[m[1]] {
+			out = append(out, extra{sym: m[1], why: "compiler builtin"})
+		}
+	}
+	if len(out) < 50 {
+		return nil, fmt.Errorf("only %d builtins found in runtime; builtinlist.go or nm format changed?", len(out))
+	}
+	return out, nil
+}
+
+// runtimeGoFuncs: text symbols of the runtime package's Go code (its
+// _go_.o member, not the assembly) for this GOOS/GOARCH.
+func runtimeGoFuncs() (map[string]bool, error) {
+	export, err := goOutput("list", "-export", "-f", "{{.Export}}", "runtime")
+	if err != nil {
+		return nil, err
+	}
+	nm, err := goOutput("tool", "nm", strings.TrimSpace(export))
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]bool{}
+	sc := bufio.NewScanner(strings.NewReader(nm))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		member, rest, ok := strings.Cut(sc.Text(), ":\t")
+		if !ok || !strings.HasSuffix(member, "(_go_.o)") {
+			continue
+		}
+		f := strings.Fields(rest)
+		if len(f) == 3 && f[1] == "T" {
+			out[f[2]] = true
+		}
+	}
+	return out, sc.Err()
+}
+
+func goOutput(args ...string) (string, error) {
+	cmd := exec.Command("go", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return "", fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), err, stderr.String())
+	}
+	return string(out), nil
+}

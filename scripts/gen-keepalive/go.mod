@@ -1,0 +1,3 @@
+module gofn/scripts/gen-keepalive
+
+go 1.26

@@ -1,0 +1,3 @@
+module gofn/tests/hostsyms/check
+
+go 1.26
