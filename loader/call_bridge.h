@@ -21,4 +21,7 @@ extern void gofnRunInitTask(uintptr_t task) __attribute__((weak));
 /* The GOROOT the host was built with (runtime.GOROOT), malloc'd. */
 extern char *gofnGOROOT(void) __attribute__((weak));
 
+/* Sets os.Args of the process to argv[0..argc) for the loaded program. */
+extern void gofnSetArgs(char **argv, int argc) __attribute__((weak));
+
 #endif

@@ -223,7 +223,9 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 			lk_sym *ls = &ob->syms[i];
 			if (ls->sect >= LK_NSECT || ls->owner != LK_OWNER(oi, i))
 				continue;
-			if (ls->sect == LK_TEXT) {
+			/* A closure the compiler inlined everywhere stays as an empty
+			 * text symbol; it has no code for the pc tables to cover. */
+			if (ls->sect == LK_TEXT && s->size) {
 				if (pass &&
 				    describe_func(l, d, oi, i, (gofn_mb_func *)&u->funcs[*nf], err))
 					return gofn_errctx(err, "%s: %.*s", ob->o->name,
@@ -287,6 +289,7 @@ int lk_describe(gofn_link *l, lk_desc *d, gofn_err *err)
 	u->nitabs = ni;
 	qsort((void *)u->funcs, nf, sizeof *u->funcs, cmp_func);
 	u->text = l->sect[LK_TEXT];
+	u->host_text = (gofn_mb_range){l->host->text_lo, l->host->text_hi};
 	u->rodata = l->sect[LK_RODATA];
 	u->types = l->sect[LK_RODATA];
 	u->noptrdata = l->sect[LK_NOPTRDATA];

@@ -572,6 +572,48 @@ static int index_names(gofn_hosttypes *h)
 	return 0;
 }
 
+/* A type that only host code refers to (say a named struct converted to
+ * an interface) is in neither typelinks nor any other type, so the whole
+ * types section is also scanned for descriptors: 8-byte aligned, a valid
+ * kind, alignments that are powers of two, offsets inside the section and
+ * a name whose first byte is a valid flag byte. A wrong guess could only
+ * add an unnamed entry (its name would not parse) or a name no object
+ * asks for. */
+static int plausible(const gofn_hosttypes *h, const gort_type *t)
+{
+	uintptr_t span = h->etypes - h->types;
+	int k = t->kind & K_MASK;
+	if (k < K_BOOL || k > K_UNSAFEPTR || (t->kind & ~(K_MASK | (1 << 5))))
+		return 0;
+	if (!t->align || (t->align & (t->align - 1)) || t->align > 64 || !t->field_align ||
+	    (t->field_align & (t->field_align - 1)) || t->field_align > t->align)
+		return 0;
+	if (t->tflag & ~0x1f || t->ptrbytes > t->size || t->size % t->align)
+		return 0;
+	if (t->str <= 0 || (uintptr_t)t->str >= span || t->ptr_to_this < 0 ||
+	    (uintptr_t)t->ptr_to_this >= span)
+		return 0;
+	const uint8_t *n = name_off(h, t->str);
+	if (n[0] & ~0x0f)
+		return 0;
+	if (k == K_POINTER || k == K_SLICE) {
+		const gort_type *e = ((const rt_ptrtype *)t)->elem;
+		if (!in_types(h, e) || ((uintptr_t)e & 7))
+			return 0;
+	}
+	return 1;
+}
+
+static void scan_types(gofn_hosttypes *h, work *w, int *rc)
+{
+	uintptr_t p = (h->types + 7) & ~(uintptr_t)7;
+	for (; p + sizeof(gort_type) <= h->etypes && !*rc; p += 8) {
+		const gort_type *t = (const gort_type *)p;
+		if (plausible(h, t))
+			*rc |= push(h, w, t);
+	}
+}
+
 static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 {
 	const gofn_hostsym *fm = gofn_symtab_find(st, "runtime.firstmoduledata", 23);
@@ -593,6 +635,7 @@ static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 		rc |= push(h, &w, il[i]->inter);
 		rc |= push(h, &w, il[i]->type);
 	}
+	scan_types(h, &w, &rc);
 	for (size_t i = 0; i < w.n && !rc; i++)
 		rc |= push_children(h, &w, w.v[i]);
 	free(w.v);
@@ -618,8 +661,6 @@ size_t gofn_hosttypes_count(const gofn_hosttypes *h)
 	return h->n;
 }
 
-/* Adds a type the caller found by other means (e.g. through a host itab
- * symbol) together with everything it reaches. */
 static gofn_hosttypes self_types;
 static gofn_err self_err;
 static int self_rc;

@@ -14,6 +14,7 @@ package main
 import "C"
 
 import (
+	"os"
 	"runtime"
 	"unsafe"
 )
@@ -117,4 +118,16 @@ func gofnRunInitTask(task C.uintptr_t) {
 //export gofnGOROOT
 func gofnGOROOT() *C.char {
 	return C.CString(runtime.GOROOT())
+}
+
+// gofnSetArgs replaces os.Args for the loaded program, so it sees its own
+// name and arguments as a native binary would, not the loader's flags.
+//
+//export gofnSetArgs
+func gofnSetArgs(argv **C.char, argc C.int) {
+	args := make([]string, int(argc))
+	for i, p := range unsafe.Slice(argv, int(argc)) {
+		args[i] = C.GoString(p)
+	}
+	os.Args = args
 }

@@ -1,8 +1,8 @@
-/* gofn-loader -o a.o [-o b.o ...] -run SYM [-times N] [-in FILE|-]
+/* gofn-loader -o a.o [-o b.o ...] -run SYM [-times N] [-in FILE|-] [-- ARGS...]
  * Loads the objects as one unit, initialises it, calls SYM and prints a
  * handler's result on stdout; -times N repeats load -> init -> run ->
- * unload. Errors are one line, "gofn-loader: <context>: <message>", and
- * exit 1; otherwise output and exit status are those of the program. */
+ * unload. The program sees os.Args = [first object, ARGS...]. Errors are one line, "gofn-loader:
+ * <context>: <message>", and exit 1; otherwise output and exit status are those of the program. */
 #include "loader/host/cli/cli.h"
 
 #include <errno.h>
@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/call_bridge.h"
 #include "loader/loader.h"
 
 #define MAX_OBJS  64
@@ -21,6 +22,8 @@ typedef struct run_args {
 	const char *sym;
 	const char *in;
 	long times;
+	char **prog_args; /* after "--" */
+	int nprog_args;
 } run_args;
 
 typedef struct buf {
@@ -41,6 +44,11 @@ static int parse_args(int argc, char **argv, run_args *a, gofn_err *e)
 	a->times = 1;
 	for (int i = 1; i < argc; i++) {
 		const char *f = argv[i];
+		if (strcmp(f, "--") == 0) {
+			a->prog_args = argv + i + 1;
+			a->nprog_args = argc - i - 1;
+			break;
+		}
 		if (i + 1 >= argc)
 			return gofn_errf(e, GOFN_EINVAL, "flag %s needs a value", f);
 		const char *v = argv[++i];
@@ -100,12 +108,42 @@ static int read_file(const char *path, buf *b, gofn_err *e)
 {
 	if (strcmp(path, "-") == 0)
 		return read_stream(stdin, "stdin", b, e);
+	/* "fd:N": an object handed over as an open fd (gofn-loader -sandbox,
+	 * whose worker has no filesystem to open paths in). */
+	if (strncmp(path, "fd:", 3) == 0) {
+		char *end;
+		long fd = strtol(path + 3, &end, 10);
+		FILE *f =
+		    end != path + 3 && !*end && fd >= 0 && fd < 1024 ? fdopen((int)fd, "rb") : NULL;
+		if (!f)
+			return gofn_errf(e, GOFN_EINVAL, "%s: not an open fd", path);
+		int rc = read_stream(f, path, b, e);
+		fclose(f);
+		return rc;
+	}
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return gofn_errsys(e, "open %s", path);
 	int rc = read_stream(f, path, b, e);
 	fclose(f);
 	return rc;
+}
+
+static int set_prog_args(const run_args *a, gofn_err *e)
+{
+	char **v;
+
+	if (!gofnSetArgs)
+		return 0; /* C-only builds: nothing to tell */
+	v = calloc((size_t)a->nprog_args + 1, sizeof *v);
+	if (!v)
+		return gofn_errf(e, GOFN_ENOMEM, "os.Args: out of memory");
+	v[0] = (char *)a->objs[0];
+	for (int i = 0; i < a->nprog_args; i++)
+		v[i + 1] = a->prog_args[i];
+	gofnSetArgs(v, a->nprog_args + 1);
+	free(v);
+	return 0;
 }
 
 static int print_result(const gofn_result *r)
@@ -164,6 +202,10 @@ int gofn_cli_run(int argc, char **argv)
 		blobs[i] = (gofn_blob){a.objs[i], files[i].p, files[i].n};
 	}
 	if (a.in && read_file(a.in, &in, &e)) {
+		rc = fail(&e);
+		goto out;
+	}
+	if (set_prog_args(&a, &e)) {
 		rc = fail(&e);
 		goto out;
 	}
