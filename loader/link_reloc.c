@@ -107,13 +107,19 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 			memset(p, 0xff, 4); /* -1: unreachable, as cmd/link marks it */
 			return 0;
 		}
+		/* R_METHODOFF is section-relative like R_ADDROFF (a method's
+		 * Mtyp is a type offset, its Ifn/Tfn text offsets). Host text is
+		 * reached through the module's second text section (modbuild.h
+		 * host_text): the runtime zero-extends text offsets. */
 		const gofn_mb_range *tx = &l->sect[LK_TEXT];
-		int is_text = plain == GO126_R_METHODOFF || (tgt >= tx->start && tgt < tx->end) ||
-			      (tgt >= l->host->text_lo && tgt < l->host->text_hi);
+		int is_text = tgt >= tx->start && tgt < tx->end;
 		uintptr_t sbase = is_text ? tx->start : l->sect[LK_RODATA].start;
 		if (!sbase)
 			sbase = (uintptr_t)l->map;
 		v = (int64_t)tgt + r->add - (int64_t)sbase;
+		if (tgt >= l->host->text_lo && tgt < l->host->text_hi)
+			v = (int64_t)gofn_mb_hosttext_off(*tx) + (int64_t)(tgt - l->host->text_lo) +
+			    r->add;
 		if (put32(p, v, 1) == 0)
 			return 0;
 		return gofn_errf(err, GOFN_ELIMIT, "%s: target %#lx out of 32-bit reach",
