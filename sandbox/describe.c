@@ -55,8 +55,11 @@ const char *gofn_sandbox_exit_str(const gofn_sandbox_exit *x, char *buf, size_t 
 			 sigabbrev_np(x->status) ? sigabbrev_np(x->status) : "?");
 		break;
 	case GOFN_END_SYSCALL:
-		snprintf(buf, len, "killed: system call %s refused by the sandbox",
-			 gofn_sandbox_syscall_name(x->syscall, name, sizeof name));
+		if (x->syscall < 0) /* killed outright (other ABI, SIGSYS handler change) */
+			snprintf(buf, len, "killed: a system call refused by the sandbox (SIGSYS)");
+		else
+			snprintf(buf, len, "killed: system call %s refused by the sandbox",
+				 gofn_sandbox_syscall_name(x->syscall, name, sizeof name));
 		break;
 	case GOFN_END_TIMEOUT:
 		snprintf(buf, len, "killed: wall-clock timeout");

@@ -34,7 +34,7 @@ typedef struct run {
 	int argc;
 	int fds[16]; /* the worker's fds */
 	int nfds;
-	char fdnum[12][12]; /* "-ofd N" numbers */
+	char fdnum[12][16]; /* "fd:N" object names */
 } run;
 
 static int die(const gofn_err *e)
@@ -96,7 +96,7 @@ static int add_arg(run *r, char *a, gofn_err *err)
 /* Splits our argv into limits and the worker's argv, replacing files by fds. */
 static int plan(run *r, int argc, char **argv, gofn_err *err)
 {
-	static char child_flag[] = "-child", sandbox_flag[] = "-sandbox", ofd[] = "-ofd",
+	static char child_flag[] = "-child", sandbox_flag[] = "-sandbox", o_flag[] = "-o",
 		    in_flag[] = "-in", dash[] = "-";
 	int nobj = 0, k;
 
@@ -132,10 +132,11 @@ static int plan(run *r, int argc, char **argv, gofn_err *err)
 				return gofn_errf(err, GOFN_EINVAL, "too many objects (max 12)");
 			if ((fd = memfd_of(argv[i + 1], err)) < 0)
 				return -1;
-			snprintf(r->fdnum[nobj], sizeof r->fdnum[nobj], "%d", r->nfds);
+			snprintf(r->fdnum[nobj], sizeof r->fdnum[nobj], "fd:%d", r->nfds);
 			r->fds[r->nfds++] = fd;
-			if ((strcmp(argv[i], "-parse") == 0 && add_arg(r, argv[i], err)) ||
-			    add_arg(r, ofd, err) || add_arg(r, r->fdnum[nobj++], err))
+			/* The worker reads "fd:N" (cli_run.c) instead of a path. */
+			if (add_arg(r, strcmp(argv[i], "-o") == 0 ? o_flag : argv[i], err) ||
+			    add_arg(r, r->fdnum[nobj++], err))
 				return -1;
 			i++;
 			continue;

@@ -334,7 +334,8 @@ static long a_memory_bomb(void)
 }
 static void *idle(void *x)
 {
-	pause();
+	for (;;)
+		sleep(60);
 	return x;
 }
 static long a_thread_bomb(void)
@@ -365,11 +366,16 @@ static long a_stdout_flood(void)
 	errno = EFBIG; /* all written: the supervisor must have truncated */
 	return -1;
 }
-/* A well-behaved tenant, used as the "second worker" next to the attacks. */
-static long a_idle_echo(void)
+/* A well-behaved tenant running next to the attacks: one line every 100 ms
+ * for `arg` seconds, so the test can see it kept working throughout. */
+static long a_heartbeat(void)
 {
-	sleep(arg ? (unsigned)atoi(arg) : 1);
-	printf("alive\n");
+	int n = (arg ? atoi(arg) : 1) * 10;
+	for (int i = 0; i < n; i++) {
+		printf("beat %d\n", i);
+		fflush(stdout);
+		usleep(100000);
+	}
 	errno = 0;
 	return -1;
 }
@@ -434,7 +440,7 @@ static const struct attempt {
     {"thread_bomb", a_thread_bomb},
     {"infinite_loop", a_infinite_loop},
     {"stdout_flood", a_stdout_flood},
-    {"idle_echo", a_idle_echo},
+    {"heartbeat", a_heartbeat},
 };
 
 int gofn_sandbox_attempt(int argc, char **argv)
