@@ -1,0 +1,158 @@
+# Shared helpers for the integration tests: a real gofnd on 127.0.0.1 with a
+# kernel-chosen port and a temporary data dir, driven with curl, always
+# killed at the end. Sourced by each test_*.sh with the build dir as $1.
+set -uo pipefail
+
+BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+GOFND=$BUILD/bin/gofnd
+LOADER=$BUILD/bin/gofn-loader
+PROGS=$ROOT/tests/integration/progs
+export PATH="$PATH:/usr/local/go/bin"
+TMP=$(mktemp -d /tmp/gofn-it.XXXXXX)
+ADMIN=test-admin-token
+FAILS=0
+PID=""
+PORT=""
+URL=""
+
+cleanup() {
+	if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+		kill -9 "$PID" 2>/dev/null
+		wait "$PID" 2>/dev/null
+	fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	FAILS=$((FAILS + 1))
+}
+ok() { echo "ok: $*"; }
+
+# check "description" COMMAND...: passes when the command succeeds.
+check() {
+	local what=$1
+	shift
+	if "$@"; then ok "$what"; else fail "$what"; fi
+}
+
+# start_gofnd DATA_DIR [flags...]: starts and waits for its "listening" line.
+start_gofnd() {
+	local data=$1
+	shift
+	: >"$TMP/gofnd.log"
+	GOFN_ADMIN_TOKEN=${GOFN_ADMIN_TOKEN-$ADMIN} "$GOFND" --listen 127.0.0.1:0 --data "$data" \
+		--loader "$LOADER" "$@" >"$TMP/gofnd.out" 2>"$TMP/gofnd.log" &
+	PID=$!
+	for _ in $(seq 100); do
+		PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/gofnd.log" 2>/dev/null | head -1)
+		[[ -n "$PORT" ]] && break
+		kill -0 "$PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	if [[ -z "$PORT" ]]; then
+		echo "gofnd did not start:"
+		cat "$TMP/gofnd.log"
+		exit 1
+	fi
+	URL=http://127.0.0.1:$PORT
+}
+
+# stop_gofnd: SIGTERM, and the exit code must be 0.
+stop_gofnd() {
+	kill -TERM "$PID"
+	wait "$PID"
+	local rc=$?
+	PID=""
+	return $rc
+}
+
+# workers_gone PID...: none of these processes is still alive.
+workers_gone() {
+	local p
+	for p in "$@"; do
+		kill -0 "$p" 2>/dev/null && return 1
+	done
+	return 0
+}
+
+kill9_gofnd() {
+	kill -9 "$PID"
+	wait "$PID" 2>/dev/null
+	PID=""
+}
+
+# req METHOD PATH TOKEN [curl args...]: sets CODE, BODY (text) and HDRS (file).
+req() {
+	local method=$1 path=$2 token=$3
+	shift 3
+	local auth=()
+	[[ -n "$token" ]] && auth=(-H "Authorization: Bearer $token")
+	CODE=$(curl -sS --max-time 60 -o "$TMP/body" -D "$TMP/hdrs" -w '%{http_code}' \
+		-X "$method" "${auth[@]}" "$@" "$URL$path")
+	BODY=$(cat "$TMP/body")
+	HDRS=$TMP/hdrs
+}
+
+# expect CODE ERROR_CODE "what": the last req answered CODE with that error code.
+expect_err() {
+	local code=$1 ecode=$2 what=$3
+	local got
+	got=$(jq -r '.error.code' <<<"$BODY" 2>/dev/null)
+	if [[ "$CODE" == "$code" && "$got" == "$ecode" ]]; then
+		ok "$what ($code $ecode)"
+	else
+		fail "$what: want $code $ecode, got $CODE $BODY"
+	fi
+}
+
+expect_code() {
+	if [[ "$CODE" == "$1" ]]; then ok "$2 ($1)"; else fail "$2: want $1, got $CODE $BODY"; fi
+}
+
+# jqv FILTER: a field of the last body.
+jqv() { jq -r "$1" <<<"$BODY"; }
+
+# new_tenant NAME: creates it and prints its token.
+new_tenant() {
+	req POST /tenants "$ADMIN" -H 'Content-Type: application/json' -d "{\"name\":\"$1\"}"
+	[[ "$CODE" == 201 ]] || {
+		echo "cannot create tenant $1: $CODE $BODY" >&2
+		return 1
+	}
+	jqv .token
+}
+
+# compile NAME: tests/integration/progs/NAME.go -> $TMP/NAME.o, with the
+# project's gofn-compile when present, else the two steps it automates.
+compile() {
+	local src=$PROGS/$1.go out=$TMP/$1.o
+	if [[ -x "$ROOT/scripts/gofn-compile" ]]; then
+		"$ROOT/scripts/gofn-compile" -o "$out" "$src" >/dev/null || return 1
+	else
+		local pkgs
+		pkgs=$(go list -f '{{join .Imports " "}}' "$src")
+		go list -export -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' \
+			-deps $pkgs >"$TMP/$1.importcfg" 2>/dev/null
+		go tool compile -p main -importcfg "$TMP/$1.importcfg" -o "$out" "$src" || return 1
+	fi
+	echo "$out"
+}
+
+# upload TOKEN OBJ: POST /functions; on 201 prints the function id.
+upload() {
+	req POST /functions "$1" -F "obj=@$2"
+	[[ "$CODE" == 201 ]] && jqv .id
+}
+
+finish() {
+	if ((FAILS)); then
+		echo "$FAILS check(s) failed; gofnd log:"
+		tail -n 40 "$TMP/gofnd.log"
+		exit 1
+	fi
+	echo "all checks passed"
+	exit 0
+}

@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Upload, invoke every signature, isolation between tenants, and functions
+# that crash, spin or exit next to healthy ones.
+source "$(dirname "$0")/lib.sh"
+
+start_gofnd "$TMP/data" --workers 2
+A=$(new_tenant alpha) || exit 1
+B=$(new_tenant beta) || exit 1
+HELLO=$(compile hello) || exit 1
+CRASH=$(compile crash) || exit 1
+EXIT=$(compile exit) || exit 1
+
+req POST /functions "$A" -F "obj=@$HELLO"
+if [[ "$CODE" != 201 ]]; then
+	echo "SKIP test_invoke: loader cannot run objects yet ($(jqv .error.message))"
+	stop_gofnd
+	exit 0
+fi
+FN=$(jqv .id)
+check "upload answers id, package, go_version, sha256, size" \
+	test "$(jqv '[.id, .package, .go_version, .sha256, (.size|tostring)] | map(length > 0) | all')" = true
+check "package is main" test "$(jqv .package)" = main
+check "go_version is the object's" test "$(jqv .go_version)" = "$(go env GOVERSION)"
+check "sha256 is the object's" test "$(jqv .sha256)" = "$(sha256sum "$HELLO" | cut -d' ' -f1)"
+check "symbols carry signatures" \
+	test "$(jqv '.symbols[] | select(.name=="main.Handle") | .signature')" = "func([]uint8) ([]uint8, error)"
+check "func(int, int) int is listed as not invokable" \
+	test "$(jqv '.symbols[] | select(.name=="main.Add") | .invokable')" = false
+
+req POST /invoke/main.main "$A"
+check "main.main runs: status ok" test "$CODE" = 200 -a "$(jqv .status)" = ok
+check "main.main output captured exactly" test "$(jqv .stderr)" = "hello, world"
+check "invocation has id, function, duration" \
+	test "$(jqv '(.invocation_id|startswith("inv_")) and .function=="'"$FN"'" and .duration_us >= 0')" = true
+req POST /invoke/main.Handle "$A" --data-binary 'bob'
+check "func([]byte) ([]byte, error) result" test "$(jqv .result)" = "hi bob"
+req POST /invoke/main.Upper "$A" --data-binary 'shout'
+check "func(string) string result" test "$(jqv .result)" = "SHOUT"
+req POST /invoke/main.Fail "$A" --data-binary 'bad'
+check "handler error: status error with its message" \
+	test "$(jqv .status)" = error -a "$(jqv .error)" = "input was bad"
+req POST /invoke/main.Binary "$A"
+check "non-UTF-8 result goes to result_base64" \
+	test "$(jqv .result_base64)" = "$(printf '\xff\xfe\x00\x01' | base64)" -a "$(jqv .result)" = null
+req POST /invoke/main.Handle "$A" --data-binary 'raw' -H 'Accept: application/octet-stream'
+check "Accept: application/octet-stream returns the raw result" test "$BODY" = "hi raw"
+check "... with the status in a header" grep -qi '^X-Gofn-Status: ok' "$HDRS"
+req POST /invoke/main.Add "$A"
+expect_err 400 unsupported_signature "unsupported signature"
+req POST /invoke/main.Nope "$A"
+expect_err 404 unknown_symbol "unknown symbol"
+req POST "/invoke/main.Handle?function=$FN" "$A" --data-binary 'x'
+check "?function= selects the function" test "$(jqv .result)" = "hi x"
+
+# --- isolation: beta sees none of alpha's functions
+req GET "/functions/$FN" "$B"
+expect_err 404 not_found "another tenant's function is 404"
+req POST /invoke/main.Handle "$B" --data-binary 'x'
+expect_err 404 unknown_symbol "another tenant's symbol is 404"
+req POST "/invoke/main.Handle?function=$FN" "$B" --data-binary 'x'
+expect_err 404 not_found "another tenant's function id is 404 on invoke"
+req DELETE "/functions/$FN" "$B"
+expect_err 404 not_found "another tenant cannot delete it"
+req GET /functions "$B"
+check "beta's list is empty" test "$(jqv '.functions|length')" = 0
+
+# --- failures are contained and the worker is replaced
+req POST /functions "$A" -F "obj=@$CRASH"
+expect_code 201 "upload crash.o"
+CFN=$(jqv .id)
+req POST "/invoke/main.main?function=$CFN" "$A"
+check "panic: status panic with the message" \
+	test "$(jqv .status)" = panic -a "$(jqv '.error | contains("boom")')" = true
+req POST "/invoke/main.Nil?function=$CFN" "$A"
+check "nil dereference: status panic" test "$(jqv .status)" = panic
+req POST "/invoke/main.Spin?function=$CFN&timeout_ms=300" "$A"
+check "endless loop: status timeout" test "$(jqv .status)" = timeout
+req POST "/invoke/main.Ok?function=$CFN" "$A" --data-binary 'still here'
+check "the function works again after crashes" \
+	test "$(jqv .status)" = ok -a "$(jqv .result)" = "still here"
+req POST /invoke/main.Handle "$A" --data-binary 'neighbour'
+check "a healthy function next to it is unaffected" test "$(jqv .result)" = "hi neighbour"
+
+req POST /functions "$A" -F "obj=@$EXIT"
+if [[ "$CODE" == 201 ]]; then
+	EFN=$(jqv .id)
+	req POST "/invoke/main.main?function=$EFN" "$A"
+	check "os.Exit(3): status exit, exit_code 3" \
+		test "$(jqv .status)" = exit -a "$(jqv .exit_code)" = 3
+else
+	echo "SKIP os.Exit: the host does not provide os.Exit yet ($(jqv .error.message))"
+fi
+
+# --- stdout through fmt (needs fmt in the worker's host image)
+STDOUT=$(compile stdout) || exit 1
+req POST /functions "$A" -F "obj=@$STDOUT"
+if [[ "$CODE" == 201 ]]; then
+	SFN=$(jqv .id)
+	req POST "/invoke/main.main?function=$SFN" "$A"
+	check "fmt.Println output in stdout" test "$(jqv .stdout)" = "hello, world"
+else
+	echo "SKIP fmt stdout: the host does not provide fmt yet ($(jqv .error.message))"
+fi
+
+# --- delete
+req DELETE "/functions/$CFN" "$A"
+expect_code 204 "delete a function"
+req POST "/invoke/main.Ok?function=$CFN" "$A"
+expect_err 404 not_found "a deleted function is gone"
+
+req GET /metrics "$ADMIN"
+check "metrics count alpha's ok invocations" \
+	grep -Eq '^gofn_invocations_total\{tenant="alpha",status="ok"\} [1-9]' "$TMP/body"
+check "metrics count panics" \
+	grep -Eq '^gofn_invocations_total\{tenant="alpha",status="panic"\} [1-9]' "$TMP/body"
+check "metrics report spawn-to-first-result" \
+	grep -Eq '^gofn_worker_first_result_seconds_count [1-9]' "$TMP/body"
+WORKERS=$(pgrep -P "$PID" | tr '\n' ' ')
+check "warm workers are running before the stop" test -n "$WORKERS"
+check "SIGTERM exits 0" stop_gofnd
+check "no worker outlives gofnd" workers_gone $WORKERS
+finish
