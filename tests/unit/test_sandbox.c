@@ -1,0 +1,232 @@
+/* sandbox/: limits parsing, report parsing, and real spawns of /bin/sh
+ * (its builtins only: the confined root holds no other programs) checking
+ * from the inside what a worker sees. Spawn cases print a reason and skip
+ * where the machine allows no namespaces at all. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sandbox/sandbox.h"
+
+static void limits_defaults_and_flags(void **state)
+{
+	gofn_sandbox_limits l;
+	gofn_err err = {0};
+	char *argv[] = {"x",
+			"-timeout",
+			"250ms",
+			"-mem",
+			"64M",
+			"-cpu",
+			"3",
+			"-output",
+			"16K",
+			"-threads",
+			"9",
+			"-fsize",
+			"1G",
+			"-mem",
+			"-5",
+			"-timeout",
+			"1h",
+			"-mem",
+			"99999999999999999999",
+			"-other",
+			"1",
+			"-cpu"};
+	(void)state;
+	gofn_sandbox_limits_default(&l);
+	assert_int_equal(l.wall_ms, GOFN_SANDBOX_DEFAULT_WALL_MS);
+	assert_int_equal(l.mem_bytes, GOFN_SANDBOX_DEFAULT_MEM_BYTES);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 1, &err), 1);
+	assert_int_equal(l.wall_ms, 250);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 3, &err), 1);
+	assert_int_equal(l.mem_bytes, 64u << 20);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 5, &err), 1);
+	assert_int_equal(l.cpu_sec, 3);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 7, &err), 1);
+	assert_int_equal(l.output_bytes, 16u << 10);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 9, &err), 1);
+	assert_int_equal(l.max_threads, 9);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 11, &err), 1);
+	assert_int_equal(l.fsize_bytes, 1u << 30);
+	/* negative, unknown unit, overflow: refused with the flag named */
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 13, &err), -1);
+	assert_non_null(strstr(err.msg, "-mem -5"));
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 15, &err), -1);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 17, &err), -1);
+	assert_int_equal(l.mem_bytes, 64u << 20); /* unchanged by a refused value */
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 19, &err), 0);
+	assert_int_equal(gofn_sandbox_limits_flag(&l, 22, argv, 21, &err), -1);
+	assert_non_null(strstr(err.msg, "missing value"));
+}
+
+static void report_and_names(void **state)
+{
+	static const char good[] = "noise\ngofn-sandbox: blocked syscall 101\n";
+	static const char cut[] = "gofn-sandbox: blocked syscall ";
+	static const char huge[] = "gofn-sandbox: blocked syscall 99999999999\n";
+	char buf[128];
+	gofn_sandbox_exit x = {.end = GOFN_END_SYSCALL, .syscall = 101};
+	(void)state;
+	assert_int_equal(gofn_sandbox_parse_report(good, sizeof good - 1), 101);
+	assert_int_equal(gofn_sandbox_parse_report(cut, sizeof cut - 1), -1);
+	assert_int_equal(gofn_sandbox_parse_report(huge, sizeof huge - 1), -1);
+	assert_int_equal(gofn_sandbox_parse_report("", 0), -1);
+	assert_string_equal(gofn_sandbox_syscall_name(101, buf, sizeof buf), "ptrace");
+	assert_string_equal(gofn_sandbox_syscall_name(100000, buf, sizeof buf), "syscall_100000");
+	assert_non_null(strstr(gofn_sandbox_exit_str(&x, buf, sizeof buf), "ptrace refused"));
+	assert_string_equal(
+	    gofn_sandbox_layers_str(GOFN_LAYER_PIDNS | GOFN_LAYER_SECCOMP, buf, sizeof buf),
+	    "pidns,seccomp");
+	assert_string_equal(gofn_sandbox_layers_str(0, buf, sizeof buf), "none");
+	gofn_sandbox_layers_str(~0u, buf, 8); /* truncates, never overflows */
+	assert_true(strlen(buf) < 8);
+}
+
+/* Runs `script` with /bin/sh confined; returns its stdout in out. */
+static int sh(const char *script, const gofn_sandbox_limits *lim, char *out, size_t outlen,
+	      gofn_sandbox_exit *x, gofn_sandbox_proc *p)
+{
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
+	int pipefd[2], extra[2];
+	gofn_err err = {0};
+	gofn_sandbox_cfg cfg = {.exe = "/bin/sh", .argv = argv, .nfds = 4, .sigsys_fd = -1};
+	size_t n = 0;
+	ssize_t r;
+	uint64_t start = gofn_sandbox_now_ms();
+
+	assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(extra, O_CLOEXEC), 0);
+	int fds[4] = {-1, pipefd[1], pipefd[1], extra[1]};
+	cfg.fds = fds;
+	if (lim)
+		cfg.limits = *lim;
+	if (gofn_sandbox_spawn(&cfg, p, &err) < 0) {
+		print_message("spawn failed: %s\n", err.msg);
+		close(pipefd[0]);
+		close(pipefd[1]);
+		close(extra[0]);
+		close(extra[1]);
+		return -1;
+	}
+	close(pipefd[1]);
+	close(extra[1]);
+	fcntl(pipefd[0], F_SETFL, O_NONBLOCK);
+	for (;;) {
+		while (n + 1 < outlen && (r = read(pipefd[0], out + n, outlen - 1 - n)) > 0)
+			n += (size_t)r;
+		int rc = gofn_sandbox_wait(p, lim, start, 20, x, &err);
+		assert_int_not_equal(rc, -1);
+		if (rc == 1)
+			break;
+	}
+	while (n + 1 < outlen && (r = read(pipefd[0], out + n, outlen - 1 - n)) > 0)
+		n += (size_t)r;
+	out[n] = 0;
+	close(pipefd[0]);
+	close(extra[0]);
+	gofn_sandbox_release(p);
+	return 0;
+}
+
+#define SKIP_IF_NO_NAMESPACES()                                                                    \
+	do {                                                                                       \
+		if (!(gofn_sandbox_layers() & GOFN_LAYER_MNTNS)) {                                 \
+			print_message(                                                             \
+			    "SKIP: no mount namespace allowed here; spawn cases need one\n");      \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* What a worker sees: nothing of the host, a read-only root, no env, a
+ * non-root uid, its own hostname and pid 1, only the fds it was given. */
+static void spawn_view_from_inside(void **state)
+{
+	static const char script[] =
+	    "test -e /etc/passwd && echo HOST_FS;"
+	    "test -e /tmp/gofn-unit-canary && echo HOST_TMP;"
+	    "( echo x > /escaped ) 2>/dev/null && echo ROOT_WRITABLE;"
+	    "echo pid=$$;"
+	    "read h < /proc/sys/kernel/hostname; echo host=$h;"
+	    "while read k v rest; do [ \"$k\" = Uid: ] && echo uid=$v; done < /proc/self/status;"
+	    "export -p | while read l; do case $l in *PWD*) ;; *) echo ENV:$l;; esac; done;"
+	    "for f in /proc/self/fd/*; do n=${f##*/}; echo fd=$n; done;"
+	    "echo side >&3; exit 7";
+	char out[4096];
+	gofn_sandbox_exit x;
+	gofn_sandbox_proc p;
+	FILE *f;
+	(void)state;
+	SKIP_IF_NO_NAMESPACES();
+	f = fopen("/tmp/gofn-unit-canary", "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(sh(script, NULL, out, sizeof out, &x, &p), 0);
+	unlink("/tmp/gofn-unit-canary");
+	assert_null(strstr(out, "HOST_FS"));
+	assert_null(strstr(out, "HOST_TMP"));
+	assert_null(strstr(out, "ROOT_WRITABLE"));
+	assert_non_null(strstr(out, "pid=1\n"));
+	assert_non_null(strstr(out, "host=gofn\n"));
+	assert_non_null(strstr(out, "uid=1000\n"));
+	assert_null(strstr(out, "ENV:"));
+	/* 0-3 as given, plus the one the glob itself opens */
+	assert_non_null(strstr(out, "fd=3\n"));
+	assert_null(strstr(out, "fd=5\n"));
+	assert_int_equal(x.end, GOFN_END_EXITED);
+	assert_int_equal(x.status, 7);
+	assert_true(p.layers & GOFN_LAYER_USERNS);
+}
+
+static void spawn_wall_timeout_kills(void **state)
+{
+	gofn_sandbox_limits l;
+	gofn_sandbox_exit x;
+	gofn_sandbox_proc p;
+	char out[64];
+	(void)state;
+	SKIP_IF_NO_NAMESPACES();
+	gofn_sandbox_limits_default(&l);
+	l.wall_ms = 200;
+	uint64_t t0 = gofn_sandbox_now_ms();
+	assert_int_equal(sh("while :; do :; done", &l, out, sizeof out, &x, &p), 0);
+	assert_int_equal(x.end, GOFN_END_TIMEOUT);
+	assert_true(gofn_sandbox_now_ms() - t0 >= 200);
+	assert_int_equal(p.pid, -1);
+}
+
+static void spawn_refuses_bad_cfg(void **state)
+{
+	char *argv[] = {"x", NULL};
+	int fds[2] = {-1, -1};
+	gofn_sandbox_cfg cfg = {.exe = "/nonexistent/worker", .argv = argv, .fds = fds, .nfds = 2};
+	gofn_sandbox_proc p;
+	gofn_err err = {0};
+	(void)state;
+	assert_int_equal(gofn_sandbox_spawn(&cfg, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "/nonexistent/worker"));
+	cfg.exe = "/bin/sh";
+	assert_int_equal(gofn_sandbox_spawn(&cfg, &p, &err), -1);
+	assert_non_null(strstr(err.msg, "3..16 fds"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
+	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
+	    cmocka_unit_test(spawn_refuses_bad_cfg),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
