@@ -9,6 +9,9 @@ BUILD_PKGS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-d
 	libmicrohttpd-dev libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
 	libsqlite3-dev curl jq ca-certificates python3-yaml)
 RUNTIME_PKGS=(libmicrohttpd12 libjansson4 libseccomp2 libelf1 libsqlite3-0 curl ca-certificates)
+# gofnd hashes tokens and objects with libcrypto; wrk drives the invoke benchmark.
+BUILD_PKGS+=(libssl-dev wrk)
+RUNTIME_PKGS+=(libssl3)
 
 pkgs=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == "--runtime" ]] && pkgs=("${RUNTIME_PKGS[@]}")
