@@ -126,6 +126,7 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 		return gofn_reply_error(r, 500, "internal", "storing the function: %s", e.msg);
 	}
 	snprintf(w->function, sizeof w->function, "%s", f->id);
+	w->first_result_us = -1; /* its spawn served the upload, not an invocation */
 	gofn_pool_release(s->pool, r->tenant, w);
 	gofn_log("info", "function_uploaded",
 		 json_pack("{s:s, s:s, s:s, s:I}", "tenant", r->tenant, "function", f->id, "sha256",

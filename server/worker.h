@@ -24,7 +24,7 @@ typedef struct gofn_worker {
 	char function[40]; /* the function whose object this worker holds */
 	int64_t spawned_us;
 	int64_t invocations;
-	int64_t first_result_us; /* spawn to first invocation result; 0 until then */
+	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int dead;
 	struct gofn_worker *next; /* pool bookkeeping */
 } gofn_worker;
