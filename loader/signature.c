@@ -1,13 +1,14 @@
-/* A function's Go signature, read from its DWARF info in the object
- * (cmd/internal/dwarf/dwarf.go putvar). Each parameter DIE that is not a
- * concrete (inlined-instance) one is written as
- *     uleb abbrev, name NUL, DW_AT_variable_parameter flag (0 in, 1 out),
- *     uleb DW_AT_decl_line, DW_AT_type ref_addr (4 bytes, R_DWARFSECREF)
- * while a local variable has no flag byte. So each R_DWARFSECREF to a
- * go:info.<type> DIE whose uleb line number is preceded by a 0/1 flag
- * byte and that by the name's NUL is a parameter, in declaration order.
- * An inlinable function's info holds concrete DIEs that point at its
- * go:info.<name>$abstract symbol, where the typed DIEs live. */
+/* A function's Go signature, read from its DWARF info in the object.
+ * Parameter DIEs (cmd/internal/dwarf/putvarabbrevgen.go, abbrev codes
+ * from DW_ABRV_PUTVAR_START in dwarf.go) come in two named shapes:
+ *   abstract  (PUTVAR_START+1):      name NUL, flag, type
+ *   concrete  (PUTVAR_START+10..13): name NUL, flag, uleb line, type, ...
+ * where flag is DW_AT_variable_parameter (0 in, 1 out) and type is a
+ * 4-byte ref_addr carrying an R_DWARFSECREF to go:info.<type>. A local
+ * variable DIE has another abbrev code and no flag. So each such reloc
+ * whose bytes before it match one shape, back to its abbrev code, is a
+ * parameter, in declaration order. An inlinable function's own info holds
+ * abstract-origin DIEs only; the typed ones are in go:info.<fn>$abstract. */
 #include "loader/signature.h"
 
 #include <stdio.h>
@@ -23,24 +24,57 @@ typedef struct params {
 	int nin, nout, truncated;
 } params;
 
+#define ABRV_PUTVAR_START 33 /* cmd/internal/dwarf/dwarf.go DW_ABRV_PUTVAR_START */
+
+static int ident_byte(uint8_t c)
+{
+	return c == '_' || c == '~' || (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+	       (c >= 'A' && c <= 'Z') || c >= 0x80;
+}
+
+/* Whether data[nul] ends a name that starts right after an abbrev code in
+ * [lo, hi] (abbrev codes here are below 0x80: one uleb byte). */
+static int named_die(const goobj_sym *s, int32_t nul, int lo, int hi)
+{
+	int32_t p = nul - 1;
+	if (nul < 2 || s->data[nul] != 0)
+		return 0;
+	while (p >= 0 && ident_byte(s->data[p]))
+		p--;
+	return p >= 0 && p < nul - 1 && s->data[p] >= lo && s->data[p] <= hi;
+}
+
 /* 0 in, 1 out, -1 not a parameter DIE. */
 static int param_dir(const goobj_sym *s, int32_t off)
 {
 	int32_t i = off - 1;
-	if (i < 0 || s->data[i] & 0x80)
+	if (i < 2)
+		return -1;
+	if (s->data[i] <= 1 && named_die(s, i - 1, ABRV_PUTVAR_START + 1, ABRV_PUTVAR_START + 1))
+		return s->data[i];
+	if (s->data[i] & 0x80)
 		return -1;
 	while (i > 0 && (s->data[i - 1] & 0x80))
 		i--;
 	/* data[i..off) is the line number; data[i-1] the flag, data[i-2] the name's NUL */
-	if (i < 2 || s->data[i - 1] > 1 || s->data[i - 2] != 0)
+	if (i < 3 || s->data[i - 1] > 1 ||
+	    !named_die(s, i - 2, ABRV_PUTVAR_START + 10, ABRV_PUTVAR_START + 13))
 		return -1;
 	return s->data[i - 1];
 }
 
-static int collect(const goobj_object *o, uint32_t info, params *p, int depth)
+/* Whether go:info.<ty> is the abstract DIE of function `fn` itself (not
+ * of a callee inlined into it). */
+static int own_abstract(goobj_str ty, goobj_str fn)
+{
+	return ty.len == fn.len + 9 && memcmp(ty.p, fn.p, fn.len) == 0 &&
+	       memcmp(ty.p + fn.len, "$abstract", 9) == 0;
+}
+
+static void collect(const goobj_object *o, uint32_t info, goobj_str fn, params *p, int depth)
 {
 	const goobj_sym *s = &o->syms[info];
-	int found = 0;
+	params own = {0};
 
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		const goobj_reloc *r = &s->relocs[k];
@@ -51,24 +85,28 @@ static int collect(const goobj_object *o, uint32_t info, params *p, int depth)
 		    memcmp(t.name.p, "go:info.", 8) != 0)
 			continue;
 		goobj_str ty = {t.name.p + 8, t.name.len - 8};
-		if (ty.len > 9 && memcmp(ty.p + ty.len - 9, "$abstract", 9) == 0) {
+		if (own_abstract(ty, fn)) {
+			/* unnamed results are only in the concrete DIEs: abstract first */
 			if (depth == 0 && t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined &&
-			    !found)
-				return collect(o, t.local, p, 1);
+			    own.nin + own.nout == 0 && p->nin + p->nout == 0)
+				collect(o, t.local, fn, p, 1);
 			continue;
 		}
 		int dir = param_dir(s, r->off);
 		if (dir < 0)
 			continue;
-		found = 1;
-		if (dir == 0 && p->nin < MAX_PARAMS)
-			p->in[p->nin++] = ty;
-		else if (dir == 1 && p->nout < MAX_PARAMS)
-			p->out[p->nout++] = ty;
+		if (dir == 0 && own.nin < MAX_PARAMS)
+			own.in[own.nin++] = ty;
+		else if (dir == 1 && own.nout < MAX_PARAMS)
+			own.out[own.nout++] = ty;
 		else
-			p->truncated = 1;
+			own.truncated = 1;
 	}
-	return 0;
+	for (int i = 0; i < own.nin && p->nin < MAX_PARAMS; i++)
+		p->in[p->nin++] = own.in[i];
+	for (int i = 0; i < own.nout && p->nout < MAX_PARAMS; i++)
+		p->out[p->nout++] = own.out[i];
+	p->truncated |= own.truncated;
 }
 
 static void spell(const params *p, char *buf, size_t n)
@@ -123,7 +161,7 @@ int gofn_signature_of(const goobj_object *o, uint32_t fn, char *buf, size_t n, g
 		if (goobj_resolve(o, s->auxs[k].sym, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL ||
 		    t.local >= o->ndefined)
 			continue;
-		collect(o, t.local, &p, 0);
+		collect(o, t.local, s->name, &p, 0);
 		have_info = 1;
 	}
 	if (!have_info) {

@@ -146,15 +146,18 @@ static int set_prog_args(const run_args *a, gofn_err *e)
 	return 0;
 }
 
+/* A handler's result: its bytes on stdout, or (for a non-nil error) the
+ * error text alone on stderr and exit status 1. */
 static int print_result(const gofn_result *r)
 {
+	if (r->err_msg) {
+		fflush(stdout);
+		fprintf(stderr, "%s\n", r->err_msg);
+		return 1;
+	}
 	if (r->out_len)
 		fwrite(r->out, 1, r->out_len, stdout);
 	fflush(stdout);
-	if (r->err_msg) {
-		fprintf(stderr, "error: %s\n", r->err_msg);
-		return 1;
-	}
 	return 0;
 }
 
