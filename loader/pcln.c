@@ -350,6 +350,13 @@ static size_t place(size_t *cursor, size_t len, size_t align)
 	return off;
 }
 
+/* Empty parts may have no buffer at all. */
+static void put(uint8_t *buf, size_t off, const void *p, size_t n)
+{
+	if (n)
+		memcpy(buf + off, p, n);
+}
+
 static int assemble(builder *b, gofn_pcln *out)
 {
 	size_t cur = sizeof(gort_pcheader);
@@ -376,15 +383,14 @@ static int assemble(builder *b, gofn_pcln *out)
 	    .pctab_offset = out->pctab_off,
 	    .pcln_offset = out->functab_off,
 	};
-	memcpy(out->buf, &h, sizeof h);
-	memcpy(out->buf + out->funcnametab_off, b->names.p, b->names.len);
-	memcpy(out->buf + out->cutab_off, b->cutab, 4 * b->cutab_n);
-	memcpy(out->buf + out->filetab_off, b->files.p, b->files.len);
-	memcpy(out->buf + out->pctab_off, b->pctab.p, b->pctab.len);
-	memcpy(out->buf + out->functab_off, b->functab, b->functab_len);
-	memcpy(out->buf + out->findfunctab_off, b->findfunctab, b->findfunctab_len);
-	if (b->gofunc.len)
-		memcpy(out->buf + out->gofunc_off, b->gofunc.p, b->gofunc.len);
+	put(out->buf, 0, &h, sizeof h);
+	put(out->buf, out->funcnametab_off, b->names.p, b->names.len);
+	put(out->buf, out->cutab_off, b->cutab, 4 * b->cutab_n);
+	put(out->buf, out->filetab_off, b->files.p, b->files.len);
+	put(out->buf, out->pctab_off, b->pctab.p, b->pctab.len);
+	put(out->buf, out->functab_off, b->functab, b->functab_len);
+	put(out->buf, out->findfunctab_off, b->findfunctab, b->findfunctab_len);
+	put(out->buf, out->gofunc_off, b->gofunc.p, b->gofunc.len);
 	out->nfunc = b->u->nfuncs;
 	out->text = b->u->text.start;
 	out->minpc = b->u->funcs[0].entry;
