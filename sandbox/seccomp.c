@@ -154,22 +154,21 @@ static const int allowed[] = {
 
 /* Calls a program may make for files or the network: an error, not a death. */
 static const int eacces[] = {
-    SCMP_SYS(open),	     SCMP_SYS(openat),	    SCMP_SYS(creat),	   SCMP_SYS(stat),
-    SCMP_SYS(lstat),	     SCMP_SYS(newfstatat),  SCMP_SYS(access),	   SCMP_SYS(faccessat),
-    SCMP_SYS(readlink),	     SCMP_SYS(readlinkat),  SCMP_SYS(getdents64),  SCMP_SYS(mkdir),
-    SCMP_SYS(mkdirat),	     SCMP_SYS(rmdir),	    SCMP_SYS(unlink),	   SCMP_SYS(unlinkat),
-    SCMP_SYS(rename),	     SCMP_SYS(renameat),    SCMP_SYS(renameat2),   SCMP_SYS(link),
-    SCMP_SYS(linkat),	     SCMP_SYS(symlink),	    SCMP_SYS(symlinkat),   SCMP_SYS(chmod),
-    SCMP_SYS(fchmod),	     SCMP_SYS(fchmodat),    SCMP_SYS(chown),	   SCMP_SYS(fchown),
-    SCMP_SYS(lchown),	     SCMP_SYS(fchownat),    SCMP_SYS(truncate),	   SCMP_SYS(ftruncate),
-    SCMP_SYS(chdir),	     SCMP_SYS(fchdir),	    SCMP_SYS(mknod),	   SCMP_SYS(mknodat),
-    SCMP_SYS(utimensat),     SCMP_SYS(statfs),	    SCMP_SYS(fstatfs),	   SCMP_SYS(memfd_create),
-    SCMP_SYS(inotify_init1), SCMP_SYS(socket),	    SCMP_SYS(socketpair),  SCMP_SYS(connect),
-    SCMP_SYS(bind),	     SCMP_SYS(listen),	    SCMP_SYS(accept),	   SCMP_SYS(accept4),
-    SCMP_SYS(sendto),	     SCMP_SYS(recvfrom),    SCMP_SYS(sendmsg),	   SCMP_SYS(recvmsg),
-    SCMP_SYS(sendmmsg),	     SCMP_SYS(recvmmsg),    SCMP_SYS(shutdown),	   SCMP_SYS(getsockopt),
-    SCMP_SYS(setsockopt),    SCMP_SYS(getsockname), SCMP_SYS(getpeername), SCMP_SYS(wait4),
-    SCMP_SYS(waitid),
+    SCMP_SYS(open),	     SCMP_SYS(openat),	    SCMP_SYS(creat),	  SCMP_SYS(stat),
+    SCMP_SYS(lstat),	     SCMP_SYS(newfstatat),  SCMP_SYS(access),	  SCMP_SYS(faccessat),
+    SCMP_SYS(readlink),	     SCMP_SYS(readlinkat),  SCMP_SYS(getdents64), SCMP_SYS(mkdir),
+    SCMP_SYS(mkdirat),	     SCMP_SYS(rmdir),	    SCMP_SYS(unlink),	  SCMP_SYS(unlinkat),
+    SCMP_SYS(rename),	     SCMP_SYS(renameat),    SCMP_SYS(renameat2),  SCMP_SYS(link),
+    SCMP_SYS(linkat),	     SCMP_SYS(symlink),	    SCMP_SYS(symlinkat),  SCMP_SYS(chmod),
+    SCMP_SYS(fchmod),	     SCMP_SYS(fchmodat),    SCMP_SYS(chown),	  SCMP_SYS(fchown),
+    SCMP_SYS(lchown),	     SCMP_SYS(fchownat),    SCMP_SYS(truncate),	  SCMP_SYS(ftruncate),
+    SCMP_SYS(chdir),	     SCMP_SYS(fchdir),	    SCMP_SYS(mknod),	  SCMP_SYS(mknodat),
+    SCMP_SYS(utimensat),     SCMP_SYS(statfs),	    SCMP_SYS(fstatfs),	  SCMP_SYS(memfd_create),
+    SCMP_SYS(inotify_init1), SCMP_SYS(socket),	    SCMP_SYS(socketpair), SCMP_SYS(connect),
+    SCMP_SYS(bind),	     SCMP_SYS(listen),	    SCMP_SYS(accept),	  SCMP_SYS(accept4),
+    SCMP_SYS(sendto),	     SCMP_SYS(recvfrom),    SCMP_SYS(sendmsg),	  SCMP_SYS(sendmmsg),
+    SCMP_SYS(recvmmsg),	     SCMP_SYS(shutdown),    SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
+    SCMP_SYS(getsockname),   SCMP_SYS(getpeername), SCMP_SYS(wait4),	  SCMP_SYS(waitid),
 };
 
 /* Newer calls whose callers fall back to an older one on ENOSYS. */
@@ -235,6 +234,10 @@ static int add_arg_rules(scmp_filter_ctx ctx, gofn_err *err)
 	/* prctl: the runtime's mapping names; the rest (dumpable, seccomp...) refused. */
 	ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prctl), 1, SCMP_A0_32(SCMP_CMP_EQ, PR_SET_VMA));
 	ADD(ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(prctl), 1, SCMP_A0_32(SCMP_CMP_NE, PR_SET_VMA));
+	/* gofnd's control socket, fd 3 (api/frame.h): requests arrive with their
+	 * stdout/stderr pipes attached (SCM_RIGHTS), which needs recvmsg. */
+	ADD(ctx, SCMP_ACT_ALLOW, SCMP_SYS(recvmsg), 1, SCMP_A0_32(SCMP_CMP_EQ, 3));
+	ADD(ctx, SCMP_ACT_ERRNO(EACCES), SCMP_SYS(recvmsg), 1, SCMP_A0_32(SCMP_CMP_NE, 3));
 	/* No terminal tricks (TIOCSTI); isatty() just says no. */
 	ADD(ctx, SCMP_ACT_ERRNO(ENOTTY), SCMP_SYS(ioctl), 0);
 	return 0;
