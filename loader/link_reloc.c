@@ -76,6 +76,15 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 	if (r->off < 0 || (uint64_t)r->off + r->size > s->size)
 		return gofn_errf(err, GOFN_EINVAL, "%s at offset %d size %u is outside the symbol",
 				 rname(type), r->off, r->size);
+	/* g's TLS slot: the compiler leaves the symbol nil (runtime.tlsg) */
+	if (plain == GO126_R_TLS_LE) {
+		if (!l->host->has_tls_g)
+			return gofn_errf(err, GOFN_EUNRESOLVED,
+					 "R_TLS_LE: host has no runtime.tlsg");
+		if (r->size == 4 && put32(p, l->host->tls_g + r->add, 1) == 0)
+			return 0;
+		return gofn_errf(err, GOFN_EINVAL, "R_TLS_LE with size %u", r->size);
+	}
 	if (lk_target_addr(l, oi, r->sym, weak, &tgt, err))
 		return -1;
 	switch (plain) {
@@ -125,13 +134,6 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 		return gofn_errf(err, GOFN_ELIMIT, "%s: target %#lx out of 32-bit reach",
 				 rname(type), (unsigned long)tgt);
 	}
-	case GO126_R_TLS_LE:
-		if (!l->host->has_tls_g)
-			return gofn_errf(err, GOFN_EUNRESOLVED,
-					 "R_TLS_LE: host has no runtime.tlsg");
-		if (r->size == 4 && put32(p, l->host->tls_g + r->add, 1) == 0)
-			return 0;
-		break;
 	default:
 		return gofn_errf(err, GOFN_EINVAL, "unsupported relocation %s (%u)", rname(type),
 				 type);
