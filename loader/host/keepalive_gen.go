@@ -1494,9 +1494,9 @@ var keepalive = [...]any{
 	keepExtra5,
 	keepExtra6,
 	keepExtra7,
-	keepExtra8,
-	keepExtra9,
-	keepExtra10,
+	&keepExtra8,
+	&keepExtra9,
+	&keepExtra10,
 	keepExtra11,
 	keepExtra12,
 	keepExtra13,
@@ -1662,6 +1662,9 @@ var keepalive = [...]any{
 	keepExtra173,
 	keepExtra174,
 	keepExtra175,
+	keepExtra176,
+	keepExtra177,
+	keepExtra178,
 }
 
 // keepSink is written by init so that keepalive is reachable.
@@ -1715,842 +1718,857 @@ func keepExtra6()
 //go:linkname keepExtra7 internal/race.Read
 func keepExtra7()
 
+// iter.Pull instantiations
+//
+//go:linkname keepExtra8 type:*iter.coro
+var keepExtra8 byte
+
+// inlined runtime.SetFinalizer/AddCleanup
+//
+//go:linkname keepExtra9 type:*runtime.heapArena
+var keepExtra9 byte
+
+// inlined runtime.SetFinalizer/AddCleanup
+//
+//go:linkname keepExtra10 type:*runtime.spanSetBlock
+var keepExtra10 byte
+
 // maps.Clone instantiations
 //
-//go:linkname keepExtra8 maps.clone
-func keepExtra8()
+//go:linkname keepExtra11 maps.clone
+func keepExtra11()
 
 // inlined os.(*Root) and os.DirFS methods
 //
-//go:linkname keepExtra9 os.joinPath
-func keepExtra9()
+//go:linkname keepExtra12 os.joinPath
+func keepExtra12()
 
 // inlined reflect methods
 //
-//go:linkname keepExtra10 reflect.(*rtype).uncommon
-func keepExtra10()
+//go:linkname keepExtra13 reflect.(*rtype).uncommon
+func keepExtra13()
 
 // inlined reflect.TypeOf/TypeFor
 //
-//go:linkname keepExtra11 reflect.toType
-func keepExtra11()
-
-// compiler builtin
-//
-//go:linkname keepExtra12 runtime.newobject
-func keepExtra12()
-
-// compiler builtin
-//
-//go:linkname keepExtra13 runtime.mallocgc
-func keepExtra13()
-
-// compiler builtin
-//
-//go:linkname keepExtra14 runtime.panicdivide
+//go:linkname keepExtra14 reflect.toType
 func keepExtra14()
 
 // compiler builtin
 //
-//go:linkname keepExtra15 runtime.panicshift
+//go:linkname keepExtra15 runtime.newobject
 func keepExtra15()
 
 // compiler builtin
 //
-//go:linkname keepExtra16 runtime.panicmakeslicelen
+//go:linkname keepExtra16 runtime.mallocgc
 func keepExtra16()
 
 // compiler builtin
 //
-//go:linkname keepExtra17 runtime.panicmakeslicecap
+//go:linkname keepExtra17 runtime.panicdivide
 func keepExtra17()
 
 // compiler builtin
 //
-//go:linkname keepExtra18 runtime.panicwrap
+//go:linkname keepExtra18 runtime.panicshift
 func keepExtra18()
 
 // compiler builtin
 //
-//go:linkname keepExtra19 runtime.gopanic
+//go:linkname keepExtra19 runtime.panicmakeslicelen
 func keepExtra19()
 
 // compiler builtin
 //
-//go:linkname keepExtra20 runtime.gorecover
+//go:linkname keepExtra20 runtime.panicmakeslicecap
 func keepExtra20()
 
 // compiler builtin
 //
-//go:linkname keepExtra21 runtime.goschedguarded
+//go:linkname keepExtra21 runtime.panicwrap
 func keepExtra21()
 
 // compiler builtin
 //
-//go:linkname keepExtra22 runtime.goPanicIndex
+//go:linkname keepExtra22 runtime.gopanic
 func keepExtra22()
 
 // compiler builtin
 //
-//go:linkname keepExtra23 runtime.goPanicIndexU
+//go:linkname keepExtra23 runtime.gorecover
 func keepExtra23()
 
 // compiler builtin
 //
-//go:linkname keepExtra24 runtime.goPanicSliceAlen
+//go:linkname keepExtra24 runtime.goschedguarded
 func keepExtra24()
 
 // compiler builtin
 //
-//go:linkname keepExtra25 runtime.goPanicSliceAlenU
+//go:linkname keepExtra25 runtime.goPanicIndex
 func keepExtra25()
 
 // compiler builtin
 //
-//go:linkname keepExtra26 runtime.goPanicSliceAcap
+//go:linkname keepExtra26 runtime.goPanicIndexU
 func keepExtra26()
 
 // compiler builtin
 //
-//go:linkname keepExtra27 runtime.goPanicSliceAcapU
+//go:linkname keepExtra27 runtime.goPanicSliceAlen
 func keepExtra27()
 
 // compiler builtin
 //
-//go:linkname keepExtra28 runtime.goPanicSliceB
+//go:linkname keepExtra28 runtime.goPanicSliceAlenU
 func keepExtra28()
 
 // compiler builtin
 //
-//go:linkname keepExtra29 runtime.goPanicSliceBU
+//go:linkname keepExtra29 runtime.goPanicSliceAcap
 func keepExtra29()
 
 // compiler builtin
 //
-//go:linkname keepExtra30 runtime.goPanicSlice3Alen
+//go:linkname keepExtra30 runtime.goPanicSliceAcapU
 func keepExtra30()
 
 // compiler builtin
 //
-//go:linkname keepExtra31 runtime.goPanicSlice3AlenU
+//go:linkname keepExtra31 runtime.goPanicSliceB
 func keepExtra31()
 
 // compiler builtin
 //
-//go:linkname keepExtra32 runtime.goPanicSlice3Acap
+//go:linkname keepExtra32 runtime.goPanicSliceBU
 func keepExtra32()
 
 // compiler builtin
 //
-//go:linkname keepExtra33 runtime.goPanicSlice3AcapU
+//go:linkname keepExtra33 runtime.goPanicSlice3Alen
 func keepExtra33()
 
 // compiler builtin
 //
-//go:linkname keepExtra34 runtime.goPanicSlice3B
+//go:linkname keepExtra34 runtime.goPanicSlice3AlenU
 func keepExtra34()
 
 // compiler builtin
 //
-//go:linkname keepExtra35 runtime.goPanicSlice3BU
+//go:linkname keepExtra35 runtime.goPanicSlice3Acap
 func keepExtra35()
 
 // compiler builtin
 //
-//go:linkname keepExtra36 runtime.goPanicSlice3C
+//go:linkname keepExtra36 runtime.goPanicSlice3AcapU
 func keepExtra36()
 
 // compiler builtin
 //
-//go:linkname keepExtra37 runtime.goPanicSlice3CU
+//go:linkname keepExtra37 runtime.goPanicSlice3B
 func keepExtra37()
 
 // compiler builtin
 //
-//go:linkname keepExtra38 runtime.goPanicSliceConvert
+//go:linkname keepExtra38 runtime.goPanicSlice3BU
 func keepExtra38()
 
 // compiler builtin
 //
-//go:linkname keepExtra39 runtime.printbool
+//go:linkname keepExtra39 runtime.goPanicSlice3C
 func keepExtra39()
 
 // compiler builtin
 //
-//go:linkname keepExtra40 runtime.printfloat64
+//go:linkname keepExtra40 runtime.goPanicSlice3CU
 func keepExtra40()
 
 // compiler builtin
 //
-//go:linkname keepExtra41 runtime.printfloat32
+//go:linkname keepExtra41 runtime.goPanicSliceConvert
 func keepExtra41()
 
 // compiler builtin
 //
-//go:linkname keepExtra42 runtime.printint
+//go:linkname keepExtra42 runtime.printbool
 func keepExtra42()
 
 // compiler builtin
 //
-//go:linkname keepExtra43 runtime.printhex
+//go:linkname keepExtra43 runtime.printfloat64
 func keepExtra43()
 
 // compiler builtin
 //
-//go:linkname keepExtra44 runtime.printuint
+//go:linkname keepExtra44 runtime.printfloat32
 func keepExtra44()
 
 // compiler builtin
 //
-//go:linkname keepExtra45 runtime.printcomplex128
+//go:linkname keepExtra45 runtime.printint
 func keepExtra45()
 
 // compiler builtin
 //
-//go:linkname keepExtra46 runtime.printcomplex64
+//go:linkname keepExtra46 runtime.printhex
 func keepExtra46()
 
 // compiler builtin
 //
-//go:linkname keepExtra47 runtime.printstring
+//go:linkname keepExtra47 runtime.printuint
 func keepExtra47()
 
 // compiler builtin
 //
-//go:linkname keepExtra48 runtime.printquoted
+//go:linkname keepExtra48 runtime.printcomplex128
 func keepExtra48()
 
 // compiler builtin
 //
-//go:linkname keepExtra49 runtime.printpointer
+//go:linkname keepExtra49 runtime.printcomplex64
 func keepExtra49()
 
 // compiler builtin
 //
-//go:linkname keepExtra50 runtime.printuintptr
+//go:linkname keepExtra50 runtime.printstring
 func keepExtra50()
 
 // compiler builtin
 //
-//go:linkname keepExtra51 runtime.printiface
+//go:linkname keepExtra51 runtime.printquoted
 func keepExtra51()
 
 // compiler builtin
 //
-//go:linkname keepExtra52 runtime.printeface
+//go:linkname keepExtra52 runtime.printpointer
 func keepExtra52()
 
 // compiler builtin
 //
-//go:linkname keepExtra53 runtime.printslice
+//go:linkname keepExtra53 runtime.printuintptr
 func keepExtra53()
 
 // compiler builtin
 //
-//go:linkname keepExtra54 runtime.printnl
+//go:linkname keepExtra54 runtime.printiface
 func keepExtra54()
 
 // compiler builtin
 //
-//go:linkname keepExtra55 runtime.printsp
+//go:linkname keepExtra55 runtime.printeface
 func keepExtra55()
 
 // compiler builtin
 //
-//go:linkname keepExtra56 runtime.printlock
+//go:linkname keepExtra56 runtime.printslice
 func keepExtra56()
 
 // compiler builtin
 //
-//go:linkname keepExtra57 runtime.printunlock
+//go:linkname keepExtra57 runtime.printnl
 func keepExtra57()
 
 // compiler builtin
 //
-//go:linkname keepExtra58 runtime.concatstring2
+//go:linkname keepExtra58 runtime.printsp
 func keepExtra58()
 
 // compiler builtin
 //
-//go:linkname keepExtra59 runtime.concatstring3
+//go:linkname keepExtra59 runtime.printlock
 func keepExtra59()
 
 // compiler builtin
 //
-//go:linkname keepExtra60 runtime.concatstring4
+//go:linkname keepExtra60 runtime.printunlock
 func keepExtra60()
 
 // compiler builtin
 //
-//go:linkname keepExtra61 runtime.concatstring5
+//go:linkname keepExtra61 runtime.concatstring2
 func keepExtra61()
 
 // compiler builtin
 //
-//go:linkname keepExtra62 runtime.concatstrings
+//go:linkname keepExtra62 runtime.concatstring3
 func keepExtra62()
 
 // compiler builtin
 //
-//go:linkname keepExtra63 runtime.concatbyte2
+//go:linkname keepExtra63 runtime.concatstring4
 func keepExtra63()
 
 // compiler builtin
 //
-//go:linkname keepExtra64 runtime.concatbyte3
+//go:linkname keepExtra64 runtime.concatstring5
 func keepExtra64()
 
 // compiler builtin
 //
-//go:linkname keepExtra65 runtime.concatbyte4
+//go:linkname keepExtra65 runtime.concatstrings
 func keepExtra65()
 
 // compiler builtin
 //
-//go:linkname keepExtra66 runtime.concatbyte5
+//go:linkname keepExtra66 runtime.concatbyte2
 func keepExtra66()
 
 // compiler builtin
 //
-//go:linkname keepExtra67 runtime.concatbytes
+//go:linkname keepExtra67 runtime.concatbyte3
 func keepExtra67()
 
 // compiler builtin
 //
-//go:linkname keepExtra68 runtime.intstring
+//go:linkname keepExtra68 runtime.concatbyte4
 func keepExtra68()
 
 // compiler builtin
 //
-//go:linkname keepExtra69 runtime.slicebytetostring
+//go:linkname keepExtra69 runtime.concatbyte5
 func keepExtra69()
 
 // compiler builtin
 //
-//go:linkname keepExtra70 runtime.slicebytetostringtmp
+//go:linkname keepExtra70 runtime.concatbytes
 func keepExtra70()
 
 // compiler builtin
 //
-//go:linkname keepExtra71 runtime.slicerunetostring
+//go:linkname keepExtra71 runtime.intstring
 func keepExtra71()
 
 // compiler builtin
 //
-//go:linkname keepExtra72 runtime.stringtoslicebyte
+//go:linkname keepExtra72 runtime.slicebytetostring
 func keepExtra72()
 
 // compiler builtin
 //
-//go:linkname keepExtra73 runtime.stringtoslicerune
+//go:linkname keepExtra73 runtime.slicebytetostringtmp
 func keepExtra73()
 
 // compiler builtin
 //
-//go:linkname keepExtra74 runtime.slicecopy
+//go:linkname keepExtra74 runtime.slicerunetostring
 func keepExtra74()
 
 // compiler builtin
 //
-//go:linkname keepExtra75 runtime.decoderune
+//go:linkname keepExtra75 runtime.stringtoslicebyte
 func keepExtra75()
 
 // compiler builtin
 //
-//go:linkname keepExtra76 runtime.countrunes
+//go:linkname keepExtra76 runtime.stringtoslicerune
 func keepExtra76()
 
 // compiler builtin
 //
-//go:linkname keepExtra77 runtime.convT
+//go:linkname keepExtra77 runtime.slicecopy
 func keepExtra77()
 
 // compiler builtin
 //
-//go:linkname keepExtra78 runtime.convTnoptr
+//go:linkname keepExtra78 runtime.decoderune
 func keepExtra78()
 
 // compiler builtin
 //
-//go:linkname keepExtra79 runtime.convT16
+//go:linkname keepExtra79 runtime.countrunes
 func keepExtra79()
 
 // compiler builtin
 //
-//go:linkname keepExtra80 runtime.convT32
+//go:linkname keepExtra80 runtime.convT
 func keepExtra80()
 
 // compiler builtin
 //
-//go:linkname keepExtra81 runtime.convT64
+//go:linkname keepExtra81 runtime.convTnoptr
 func keepExtra81()
 
 // compiler builtin
 //
-//go:linkname keepExtra82 runtime.convTstring
+//go:linkname keepExtra82 runtime.convT16
 func keepExtra82()
 
 // compiler builtin
 //
-//go:linkname keepExtra83 runtime.convTslice
+//go:linkname keepExtra83 runtime.convT32
 func keepExtra83()
 
 // compiler builtin
 //
-//go:linkname keepExtra84 runtime.assertE2I
+//go:linkname keepExtra84 runtime.convT64
 func keepExtra84()
 
 // compiler builtin
 //
-//go:linkname keepExtra85 runtime.assertE2I2
+//go:linkname keepExtra85 runtime.convTstring
 func keepExtra85()
 
 // compiler builtin
 //
-//go:linkname keepExtra86 runtime.panicdottypeE
+//go:linkname keepExtra86 runtime.convTslice
 func keepExtra86()
 
 // compiler builtin
 //
-//go:linkname keepExtra87 runtime.panicdottypeI
+//go:linkname keepExtra87 runtime.assertE2I
 func keepExtra87()
 
 // compiler builtin
 //
-//go:linkname keepExtra88 runtime.panicnildottype
+//go:linkname keepExtra88 runtime.assertE2I2
 func keepExtra88()
 
 // compiler builtin
 //
-//go:linkname keepExtra89 runtime.typeAssert
+//go:linkname keepExtra89 runtime.panicdottypeE
 func keepExtra89()
 
 // compiler builtin
 //
-//go:linkname keepExtra90 runtime.interfaceSwitch
+//go:linkname keepExtra90 runtime.panicdottypeI
 func keepExtra90()
 
 // compiler builtin
 //
-//go:linkname keepExtra91 runtime.ifaceeq
+//go:linkname keepExtra91 runtime.panicnildottype
 func keepExtra91()
 
 // compiler builtin
 //
-//go:linkname keepExtra92 runtime.efaceeq
+//go:linkname keepExtra92 runtime.typeAssert
 func keepExtra92()
 
 // compiler builtin
 //
-//go:linkname keepExtra93 runtime.panicrangestate
+//go:linkname keepExtra93 runtime.interfaceSwitch
 func keepExtra93()
 
 // compiler builtin
 //
-//go:linkname keepExtra94 runtime.deferrangefunc
+//go:linkname keepExtra94 runtime.ifaceeq
 func keepExtra94()
 
 // compiler builtin
 //
-//go:linkname keepExtra95 runtime.rand
+//go:linkname keepExtra95 runtime.efaceeq
 func keepExtra95()
 
 // compiler builtin
 //
-//go:linkname keepExtra96 runtime.rand32
+//go:linkname keepExtra96 runtime.panicrangestate
 func keepExtra96()
 
 // compiler builtin
 //
-//go:linkname keepExtra97 runtime.makemap64
+//go:linkname keepExtra97 runtime.deferrangefunc
 func keepExtra97()
 
 // compiler builtin
 //
-//go:linkname keepExtra98 runtime.makemap
+//go:linkname keepExtra98 runtime.rand
 func keepExtra98()
 
 // compiler builtin
 //
-//go:linkname keepExtra99 runtime.makemap_small
+//go:linkname keepExtra99 runtime.rand32
 func keepExtra99()
 
 // compiler builtin
 //
-//go:linkname keepExtra100 runtime.mapaccess1_fat
+//go:linkname keepExtra100 runtime.makemap64
 func keepExtra100()
 
 // compiler builtin
 //
-//go:linkname keepExtra101 runtime.mapaccess2_fat
+//go:linkname keepExtra101 runtime.makemap
 func keepExtra101()
 
 // compiler builtin
 //
-//go:linkname keepExtra102 runtime.mapIterStart
+//go:linkname keepExtra102 runtime.makemap_small
 func keepExtra102()
 
 // compiler builtin
 //
-//go:linkname keepExtra103 runtime.mapdelete
+//go:linkname keepExtra103 runtime.mapaccess1_fat
 func keepExtra103()
 
 // compiler builtin
 //
-//go:linkname keepExtra104 runtime.mapIterNext
+//go:linkname keepExtra104 runtime.mapaccess2_fat
 func keepExtra104()
 
 // compiler builtin
 //
-//go:linkname keepExtra105 runtime.mapclear
+//go:linkname keepExtra105 runtime.mapIterStart
 func keepExtra105()
 
 // compiler builtin
 //
-//go:linkname keepExtra106 runtime.makechan64
+//go:linkname keepExtra106 runtime.mapdelete
 func keepExtra106()
 
 // compiler builtin
 //
-//go:linkname keepExtra107 runtime.makechan
+//go:linkname keepExtra107 runtime.mapIterNext
 func keepExtra107()
 
 // compiler builtin
 //
-//go:linkname keepExtra108 runtime.chanrecv1
+//go:linkname keepExtra108 runtime.mapclear
 func keepExtra108()
 
 // compiler builtin
 //
-//go:linkname keepExtra109 runtime.chanrecv2
+//go:linkname keepExtra109 runtime.makechan64
 func keepExtra109()
 
 // compiler builtin
 //
-//go:linkname keepExtra110 runtime.chansend1
+//go:linkname keepExtra110 runtime.makechan
 func keepExtra110()
 
 // compiler builtin
 //
-//go:linkname keepExtra111 runtime.closechan
+//go:linkname keepExtra111 runtime.chanrecv1
 func keepExtra111()
 
 // compiler builtin
 //
-//go:linkname keepExtra112 runtime.chanlen
+//go:linkname keepExtra112 runtime.chanrecv2
 func keepExtra112()
 
 // compiler builtin
 //
-//go:linkname keepExtra113 runtime.chancap
+//go:linkname keepExtra113 runtime.chansend1
 func keepExtra113()
 
 // compiler builtin
 //
-//go:linkname keepExtra114 runtime.typedmemmove
+//go:linkname keepExtra114 runtime.closechan
 func keepExtra114()
 
 // compiler builtin
 //
-//go:linkname keepExtra115 runtime.typedmemclr
+//go:linkname keepExtra115 runtime.chanlen
 func keepExtra115()
 
 // compiler builtin
 //
-//go:linkname keepExtra116 runtime.typedslicecopy
+//go:linkname keepExtra116 runtime.chancap
 func keepExtra116()
 
 // compiler builtin
 //
-//go:linkname keepExtra117 runtime.selectnbsend
+//go:linkname keepExtra117 runtime.typedmemmove
 func keepExtra117()
 
 // compiler builtin
 //
-//go:linkname keepExtra118 runtime.selectnbrecv
+//go:linkname keepExtra118 runtime.typedmemclr
 func keepExtra118()
 
 // compiler builtin
 //
-//go:linkname keepExtra119 runtime.selectsetpc
+//go:linkname keepExtra119 runtime.typedslicecopy
 func keepExtra119()
 
 // compiler builtin
 //
-//go:linkname keepExtra120 runtime.selectgo
+//go:linkname keepExtra120 runtime.selectnbsend
 func keepExtra120()
 
 // compiler builtin
 //
-//go:linkname keepExtra121 runtime.block
+//go:linkname keepExtra121 runtime.selectnbrecv
 func keepExtra121()
 
 // compiler builtin
 //
-//go:linkname keepExtra122 runtime.makeslice
+//go:linkname keepExtra122 runtime.selectsetpc
 func keepExtra122()
 
 // compiler builtin
 //
-//go:linkname keepExtra123 runtime.makeslice64
+//go:linkname keepExtra123 runtime.selectgo
 func keepExtra123()
 
 // compiler builtin
 //
-//go:linkname keepExtra124 runtime.makeslicecopy
+//go:linkname keepExtra124 runtime.block
 func keepExtra124()
 
 // compiler builtin
 //
-//go:linkname keepExtra125 runtime.growslice
+//go:linkname keepExtra125 runtime.makeslice
 func keepExtra125()
 
 // compiler builtin
 //
-//go:linkname keepExtra126 runtime.unsafeslicecheckptr
+//go:linkname keepExtra126 runtime.makeslice64
 func keepExtra126()
 
 // compiler builtin
 //
-//go:linkname keepExtra127 runtime.panicunsafeslicelen
+//go:linkname keepExtra127 runtime.makeslicecopy
 func keepExtra127()
 
 // compiler builtin
 //
-//go:linkname keepExtra128 runtime.panicunsafeslicenilptr
+//go:linkname keepExtra128 runtime.growslice
 func keepExtra128()
 
 // compiler builtin
 //
-//go:linkname keepExtra129 runtime.unsafestringcheckptr
+//go:linkname keepExtra129 runtime.unsafeslicecheckptr
 func keepExtra129()
 
 // compiler builtin
 //
-//go:linkname keepExtra130 runtime.panicunsafestringlen
+//go:linkname keepExtra130 runtime.panicunsafeslicelen
 func keepExtra130()
 
 // compiler builtin
 //
-//go:linkname keepExtra131 runtime.panicunsafestringnilptr
+//go:linkname keepExtra131 runtime.panicunsafeslicenilptr
 func keepExtra131()
 
 // compiler builtin
 //
-//go:linkname keepExtra132 runtime.memmove
+//go:linkname keepExtra132 runtime.unsafestringcheckptr
 func keepExtra132()
 
 // compiler builtin
 //
-//go:linkname keepExtra133 runtime.memclrNoHeapPointers
+//go:linkname keepExtra133 runtime.panicunsafestringlen
 func keepExtra133()
 
 // compiler builtin
 //
-//go:linkname keepExtra134 runtime.memclrHasPointers
+//go:linkname keepExtra134 runtime.panicunsafestringnilptr
 func keepExtra134()
 
 // compiler builtin
 //
-//go:linkname keepExtra135 runtime.memequal0
+//go:linkname keepExtra135 runtime.memmove
 func keepExtra135()
 
 // compiler builtin
 //
-//go:linkname keepExtra136 runtime.memequal8
+//go:linkname keepExtra136 runtime.memclrNoHeapPointers
 func keepExtra136()
 
 // compiler builtin
 //
-//go:linkname keepExtra137 runtime.memequal16
+//go:linkname keepExtra137 runtime.memclrHasPointers
 func keepExtra137()
 
 // compiler builtin
 //
-//go:linkname keepExtra138 runtime.memequal32
+//go:linkname keepExtra138 runtime.memequal0
 func keepExtra138()
 
 // compiler builtin
 //
-//go:linkname keepExtra139 runtime.memequal64
+//go:linkname keepExtra139 runtime.memequal8
 func keepExtra139()
 
 // compiler builtin
 //
-//go:linkname keepExtra140 runtime.memequal128
+//go:linkname keepExtra140 runtime.memequal16
 func keepExtra140()
 
 // compiler builtin
 //
-//go:linkname keepExtra141 runtime.f32equal
+//go:linkname keepExtra141 runtime.memequal32
 func keepExtra141()
 
 // compiler builtin
 //
-//go:linkname keepExtra142 runtime.f64equal
+//go:linkname keepExtra142 runtime.memequal64
 func keepExtra142()
 
 // compiler builtin
 //
-//go:linkname keepExtra143 runtime.c64equal
+//go:linkname keepExtra143 runtime.memequal128
 func keepExtra143()
 
 // compiler builtin
 //
-//go:linkname keepExtra144 runtime.c128equal
+//go:linkname keepExtra144 runtime.f32equal
 func keepExtra144()
 
 // compiler builtin
 //
-//go:linkname keepExtra145 runtime.strequal
+//go:linkname keepExtra145 runtime.f64equal
 func keepExtra145()
 
 // compiler builtin
 //
-//go:linkname keepExtra146 runtime.interequal
+//go:linkname keepExtra146 runtime.c64equal
 func keepExtra146()
 
 // compiler builtin
 //
-//go:linkname keepExtra147 runtime.nilinterequal
+//go:linkname keepExtra147 runtime.c128equal
 func keepExtra147()
 
 // compiler builtin
 //
-//go:linkname keepExtra148 runtime.memhash
+//go:linkname keepExtra148 runtime.strequal
 func keepExtra148()
 
 // compiler builtin
 //
-//go:linkname keepExtra149 runtime.memhash0
+//go:linkname keepExtra149 runtime.interequal
 func keepExtra149()
 
 // compiler builtin
 //
-//go:linkname keepExtra150 runtime.memhash8
+//go:linkname keepExtra150 runtime.nilinterequal
 func keepExtra150()
 
 // compiler builtin
 //
-//go:linkname keepExtra151 runtime.memhash16
+//go:linkname keepExtra151 runtime.memhash
 func keepExtra151()
 
 // compiler builtin
 //
-//go:linkname keepExtra152 runtime.memhash128
+//go:linkname keepExtra152 runtime.memhash0
 func keepExtra152()
 
 // compiler builtin
 //
-//go:linkname keepExtra153 runtime.f32hash
+//go:linkname keepExtra153 runtime.memhash8
 func keepExtra153()
 
 // compiler builtin
 //
-//go:linkname keepExtra154 runtime.f64hash
+//go:linkname keepExtra154 runtime.memhash16
 func keepExtra154()
 
 // compiler builtin
 //
-//go:linkname keepExtra155 runtime.c64hash
+//go:linkname keepExtra155 runtime.memhash128
 func keepExtra155()
 
 // compiler builtin
 //
-//go:linkname keepExtra156 runtime.c128hash
+//go:linkname keepExtra156 runtime.f32hash
 func keepExtra156()
 
 // compiler builtin
 //
-//go:linkname keepExtra157 runtime.strhash
+//go:linkname keepExtra157 runtime.f64hash
 func keepExtra157()
 
 // compiler builtin
 //
-//go:linkname keepExtra158 runtime.interhash
+//go:linkname keepExtra158 runtime.c64hash
 func keepExtra158()
 
 // compiler builtin
 //
-//go:linkname keepExtra159 runtime.nilinterhash
+//go:linkname keepExtra159 runtime.c128hash
 func keepExtra159()
 
 // compiler builtin
 //
-//go:linkname keepExtra160 runtime.complex128div
+//go:linkname keepExtra160 runtime.strhash
 func keepExtra160()
 
 // compiler builtin
 //
-//go:linkname keepExtra161 runtime.msanread
+//go:linkname keepExtra161 runtime.interhash
 func keepExtra161()
 
 // compiler builtin
 //
-//go:linkname keepExtra162 runtime.msanwrite
+//go:linkname keepExtra162 runtime.nilinterhash
 func keepExtra162()
 
 // compiler builtin
 //
-//go:linkname keepExtra163 runtime.msanmove
+//go:linkname keepExtra163 runtime.complex128div
 func keepExtra163()
 
 // compiler builtin
 //
-//go:linkname keepExtra164 runtime.asanread
+//go:linkname keepExtra164 runtime.msanread
 func keepExtra164()
 
 // compiler builtin
 //
-//go:linkname keepExtra165 runtime.asanwrite
+//go:linkname keepExtra165 runtime.msanwrite
 func keepExtra165()
 
 // compiler builtin
 //
-//go:linkname keepExtra166 runtime.checkptrAlignment
+//go:linkname keepExtra166 runtime.msanmove
 func keepExtra166()
 
 // compiler builtin
 //
-//go:linkname keepExtra167 runtime.checkptrArithmetic
+//go:linkname keepExtra167 runtime.asanread
 func keepExtra167()
 
 // compiler builtin
 //
-//go:linkname keepExtra168 runtime.addCovMeta
+//go:linkname keepExtra168 runtime.asanwrite
 func keepExtra168()
 
 // compiler builtin
 //
-//go:linkname keepExtra169 runtime.asanregisterglobals
+//go:linkname keepExtra169 runtime.checkptrAlignment
 func keepExtra169()
 
 // compiler builtin
 //
-//go:linkname keepExtra170 runtime.deferproc
+//go:linkname keepExtra170 runtime.checkptrArithmetic
 func keepExtra170()
 
 // compiler builtin
 //
-//go:linkname keepExtra171 runtime.deferprocStack
+//go:linkname keepExtra171 runtime.addCovMeta
 func keepExtra171()
 
 // compiler builtin
 //
-//go:linkname keepExtra172 runtime.deferreturn
+//go:linkname keepExtra172 runtime.asanregisterglobals
 func keepExtra172()
 
 // compiler builtin
 //
-//go:linkname keepExtra173 runtime.newproc
+//go:linkname keepExtra173 runtime.deferproc
 func keepExtra173()
 
 // compiler builtin
 //
-//go:linkname keepExtra174 runtime.panicoverflow
+//go:linkname keepExtra174 runtime.deferprocStack
 func keepExtra174()
 
 // compiler builtin
 //
-//go:linkname keepExtra175 runtime.sigpanic
+//go:linkname keepExtra175 runtime.deferreturn
 func keepExtra175()
+
+// compiler builtin
+//
+//go:linkname keepExtra176 runtime.newproc
+func keepExtra176()
+
+// compiler builtin
+//
+//go:linkname keepExtra177 runtime.panicoverflow
+func keepExtra177()
+
+// compiler builtin
+//
+//go:linkname keepExtra178 runtime.sigpanic
+func keepExtra178()

@@ -11,7 +11,7 @@ import (
 // Found by tests/hostsyms (hostsyms/coverage); each entry says where from.
 type extra struct {
 	sym  string
-	data bool // a variable, not a function
+	data bool // a variable or type descriptor, not a function
 	why  string
 }
 
@@ -24,6 +24,9 @@ var extras = []extra{
 	{sym: "internal/race.Release", why: "iter.Pull instantiations"},
 	{sym: "internal/race.Write", why: "iter.Pull instantiations"},
 	{sym: "internal/race.Read", why: "iter.Pull instantiations"},
+	{sym: "type:*iter.coro", data: true, why: "iter.Pull instantiations"},
+	{sym: "type:*runtime.heapArena", data: true, why: "inlined runtime.SetFinalizer/AddCleanup"},
+	{sym: "type:*runtime.spanSetBlock", data: true, why: "inlined runtime.SetFinalizer/AddCleanup"},
 	{sym: "maps.clone", why: "maps.Clone instantiations"},
 	{sym: "os.joinPath", why: "inlined os.(*Root) and os.DirFS methods"},
 	{sym: "reflect.(*rtype).uncommon", why: "inlined reflect methods"},
