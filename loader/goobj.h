@@ -93,9 +93,10 @@ enum {
 	GOOBJ_OBJFLAG_STD = 1 << 4,
 };
 
-/* One relocation (objfile.go Reloc). type numbers: loader/go126_obj.h
- * (objabi.RelocType). off+size is guaranteed within the owning symbol's
- * data when the symbol has data of that extent, else within its size. */
+/* One relocation (objfile.go Reloc); type numbers in loader/go126_obj.h
+ * (objabi.RelocType, possibly with the GO126_R_WEAK bit). Guaranteed:
+ * 0 <= off and off+size <= max(symbol size, data_len); size is 0, 1, 2, 4
+ * or 8; the type is a known RelocType; sym resolves (goobj_resolve). */
 typedef struct goobj_reloc {
 	int32_t off;
 	uint8_t size;
@@ -117,7 +118,7 @@ typedef struct goobj_sym {
 	uint8_t flag;	/* GOOBJ_SYMFLAG_* */
 	uint8_t flag2;	/* GOOBJ_SYMFLAG2_* */
 	uint8_t cls;	/* goobj_symclass */
-	uint32_t size;	/* may exceed data_len (BSS, trailing zeros) */
+	uint32_t size;	/* usually >= data_len (BSS); DWARF CU info has size 0 + data */
 	uint32_t align;
 	const uint8_t *hash; /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
 	const uint8_t *data; /* data_len bytes; NULL when data_len == 0 */
@@ -212,8 +213,8 @@ typedef struct goobj_target {
 } goobj_target;
 
 /* Resolves a symref of a parsed object. Every reloc and aux symref of a
- * successfully parsed object resolves; returns -1 with err set only for
- * refs that did not come from the object (e.g. a caller's own). */
+ * successfully parsed object resolves; returns -1 with err set (err may be
+ * NULL) only for refs that did not come from the object. */
 int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_err *err);
 
 /* Decoded FuncInfo aux data (goobj/funcinfo.go). */
