@@ -43,6 +43,29 @@ func funcOf[F any](pc uintptr) F {
 //go:noinline
 func callVoid(pc uintptr) { funcOf[func()](pc)() }
 
+// runMain runs a func() on a goroutine of its own and waits for it. The
+// calling goroutine is inside a cgo callback, hence locked to its thread;
+// a native main is not, and runtime.Stack and tracebacks say so. A panic
+// or runtime.Goexit leaves ok false and this goroutine parked: the panic
+// ends the process as natively, a Goexit lets the others run on.
+//
+//go:linkname runMain runtime.gofnRunMain
+func runMain(pc uintptr) {
+	done := make(chan bool, 1)
+	go mainGoroutine(pc, done)
+	if !<-done {
+		select {}
+	}
+}
+
+//go:linkname mainGoroutine runtime.gofnMainGoroutine
+func mainGoroutine(pc uintptr, done chan<- bool) {
+	ok := false
+	defer func() { done <- ok }()
+	callVoid(pc)
+	ok = true
+}
+
 //go:linkname callBBE runtime.gofnCallBBE
 //go:noinline
 func callBBE(pc uintptr, in []byte) ([]byte, error) {
@@ -78,7 +101,7 @@ func gofnCallEntry(pc C.uintptr_t, sig C.int, in *C.uint8_t, inlen C.size_t,
 	var err error
 	switch sig {
 	case sigVoid:
-		callVoid(uintptr(pc))
+		runMain(uintptr(pc))
 		return 0
 	case sigBytesBytesErr:
 		res, err = callBBE(uintptr(pc), input)
