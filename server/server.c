@@ -121,11 +121,12 @@ static int listen_http(gofn_server *s, gofn_err *e)
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->mhd = MHD_start_daemon(flags, 0, NULL, NULL, gofn_http_access, s, MHD_OPTION_SOCK_ADDR,
-				  ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-				  (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-				  120u, MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s, MHD_OPTION_END);
+	/* The logger goes first so that MHD's own messages are JSON too. */
+	s->mhd = MHD_start_daemon(
+	    flags, 0, NULL, NULL, gofn_http_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+	    (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	    MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->mhd)
 		return gofn_errf(e, GOFN_ESYS, "listen on %s:%d failed (address in use?)",

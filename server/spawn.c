@@ -2,6 +2,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
 #include <spawn.h>
 #include <string.h>
 #include <sys/pidfd.h>
@@ -49,13 +51,78 @@ static int spawn_confined(const gofn_config *c, int child_end, gofn_spawned *out
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
 }
 
+/* Workers are started by one long-lived thread: the sandbox arms
+ * PR_SET_PDEATHSIG, which fires when the *thread* that forked exits, and
+ * HTTP connection threads come and go. */
+typedef struct spawn_req {
+	const gofn_config *c;
+	int confined, child_end, rc, done;
+	gofn_spawned *out;
+	gofn_err *e;
+	struct spawn_req *next;
+} spawn_req;
+
+static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t posted = PTHREAD_COND_INITIALIZER;
+static pthread_cond_t finished = PTHREAD_COND_INITIALIZER;
+static spawn_req *queue;
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static int spawner_ok;
+
+static void *spawner(void *arg)
+{
+	(void)arg;
+	pthread_mutex_lock(&mu);
+	for (;;) {
+		while (!queue)
+			pthread_cond_wait(&posted, &mu);
+		spawn_req *r = queue;
+		queue = r->next;
+		pthread_mutex_unlock(&mu);
+		r->rc = r->confined ? spawn_confined(r->c, r->child_end, r->out, r->e)
+				    : spawn_plain(r->c, r->child_end, r->out, r->e);
+		pthread_mutex_lock(&mu);
+		r->done = 1;
+		pthread_cond_broadcast(&finished);
+	}
+	return NULL;
+}
+
+static void start_spawner(void)
+{
+	pthread_t t;
+	sigset_t all, old;
+
+	/* The spawner must not take gofnd's SIGTERM; main waits for it. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	spawner_ok = pthread_create(&t, NULL, spawner, NULL) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (spawner_ok)
+		pthread_detach(t);
+}
+
 int gofn_spawn_worker(const gofn_config *c, int confined, int child_end, gofn_spawned *out,
 		      gofn_err *e)
 {
+	spawn_req r = {.c = c, .confined = confined, .child_end = child_end, .out = out, .e = e};
+
 	memset(out, 0, sizeof *out);
 	out->proc.pidfd = -1;
 	out->confined = confined;
-	return confined ? spawn_confined(c, child_end, out, e) : spawn_plain(c, child_end, out, e);
+	pthread_once(&once, start_spawner);
+	if (!spawner_ok)
+		return gofn_errf(e, GOFN_ESYS, "spawn: cannot start the spawner thread");
+	pthread_mutex_lock(&mu);
+	spawn_req **tail = &queue; /* first come, first spawned */
+	while (*tail)
+		tail = &(*tail)->next;
+	*tail = &r;
+	pthread_cond_signal(&posted);
+	while (!r.done)
+		pthread_cond_wait(&finished, &mu);
+	pthread_mutex_unlock(&mu);
+	return r.rc;
 }
 
 void gofn_spawned_release(gofn_spawned *sp)

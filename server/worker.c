@@ -193,7 +193,9 @@ static void classify_death(gofn_outcome *o, int st, int killed_by_us, int timed_
 	} else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGKILL || WTERMSIG(st) == SIGXCPU)) {
 		o->status = "killed";
 		snprintf(o->error, sizeof o->error, "%s",
-			 killed_by_us ? "worker stopped responding" : "killed (resource limit)");
+			 killed_by_us		       ? "worker stopped responding"
+			 : WTERMSIG(st) == SIGXCPU ? "killed: CPU time limit"
+						   : "killed: SIGKILL from outside (memory limit?)");
 	} else if (WIFSIGNALED(st)) {
 		o->status = "panic";
 		snprintf(o->error, sizeof o->error, "crashed: %s", strsignal(WTERMSIG(st)));

@@ -18,6 +18,7 @@
 #include "api/frame.h"
 #include "api/frame_io.h"
 #include "loader/loader.h"
+#include "loader/symtab.h"
 #include "sandbox/sandbox.h"
 
 /* The server is trusted more than tenants, but a cap still bounds memory. */
@@ -251,7 +252,9 @@ int gofn_cli_worker(int argc, char **argv)
 {
 	worker w = {.ctrl = GOFN_WORKER_CTRL_FD};
 
-	w.devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	/* The spawner gave us /dev/null as stdout; a confined root has no
+	 * /dev to open it from, so keep a copy to park 1 and 2 on. */
+	w.devnull = fcntl(1, F_DUPFD_CLOEXEC, 10);
 	if (w.devnull < 0 || fcntl(w.ctrl, F_GETFD) < 0) {
 		fprintf(stderr,
 			"gofn-loader -worker: needs the control socket on fd %d (run by gofnd)\n",
@@ -259,6 +262,13 @@ int gofn_cli_worker(int argc, char **argv)
 		return 2;
 	}
 	fcntl(w.ctrl, F_SETFD, FD_CLOEXEC);
+	/* The loader reads the host's symbols from /proc/self/exe on first
+	 * use; seccomp refuses open() afterwards, so read them now. */
+	gofn_err pe = {0};
+	if (!gofn_symtab_self(&pe)) {
+		reply_error(&w, &pe);
+		return 1;
+	}
 	if (!unconfined(argc, argv)) {
 		/* Before any tenant byte arrives; the parent already set up the
 		 * namespaces, this adds no_new_privs and seccomp on every thread. */
