@@ -3,7 +3,7 @@
 # that crash, spin or exit next to healthy ones.
 source "$(dirname "$0")/lib.sh"
 
-start_gofnd "$TMP/data" --workers 2
+start_gofnd "$TMP/data" --workers 2 --max-output 100000
 A=$(new_tenant alpha) || exit 1
 B=$(new_tenant beta) || exit 1
 HELLO=$(compile hello) || exit 1
@@ -89,6 +89,32 @@ if [[ "$CODE" == 201 ]]; then
 		test "$(jqv .status)" = exit -a "$(jqv .exit_code)" = 3
 else
 	echo "SKIP os.Exit: the host does not provide os.Exit yet ($(jqv .error.message))"
+fi
+
+# --- hostile code: forbidden system calls, lies on the control socket,
+# floods of output
+HOSTILE=$(compile hostile) || exit 1
+req POST /functions "$A" -F "obj=@$HOSTILE"
+if [[ "$CODE" == 201 ]]; then
+	HFN=$(jqv .id)
+	req GET /healthz ""
+	if [[ "$(jqv .sandbox.confined)" == true ]]; then
+		req POST "/invoke/main.Ptrace?function=$HFN" "$A"
+		check "forbidden syscall: status sandbox_violation naming it" \
+			test "$(jqv .status)" = sandbox_violation -a "$(jqv '.error | contains("ptrace")')" = true
+	else
+		echo "SKIP sandbox_violation: workers unconfined here ($(jqv .sandbox.note))"
+	fi
+	req POST "/invoke/main.Garbage?function=$HFN" "$A"
+	check "garbage on the control socket: worker killed, protocol error reported" \
+		test "$(jqv .status)" = killed -a "$(jqv '.error | contains("protocol")')" = true
+	req POST "/invoke/main.Loud?function=$HFN" "$A"
+	check "output over --max-output is cut at the cap and flagged" \
+		test "$(jqv '.stderr | length')" = 100000 -a "$(jqv .stderr_truncated)" = true
+	req POST "/invoke/main.Ok?function=$HFN" "$A" --data-binary fine
+	check "the function still serves after all that" test "$(jqv .result)" = fine
+else
+	echo "SKIP hostile code: the host does not provide syscall yet ($(jqv .error.message))"
 fi
 
 # --- stdout through fmt (needs fmt in the worker's host image)
