@@ -65,5 +65,21 @@ check "429 carries Retry-After" grep -qi '^Retry-After: [0-9]' "$HDRS"
 wait $p1 $p2
 req POST /invoke/main.Ok "$C" --data-binary back
 check "served again once the queue drains" test "$(jqv .result)" = back
-check "SIGTERM exits 0" stop_gofnd
+
+# SIGTERM while an invocation runs: it finishes (here: its timeout), new
+# requests are refused, and gofnd exits 0.
+curl -sS -o "$TMP/inflight.json" --max-time 30 -X POST -H "Authorization: Bearer $C" \
+	"$URL/invoke/main.Spin?timeout_ms=1500" &
+p3=$!
+sleep 0.5
+kill -TERM "$PID"
+sleep 0.2
+check "new connections are refused while draining" \
+	bash -c "! curl -s --max-time 2 -o /dev/null '$URL/healthz'"
+wait $p3
+check "the in-flight invocation got its answer" test "$(jq -r .status "$TMP/inflight.json")" = timeout
+wait "$PID"
+rc=$?
+PID=""
+check "SIGTERM with work in flight exits 0" test "$rc" = 0
 finish
