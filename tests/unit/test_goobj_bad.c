@@ -301,6 +301,23 @@ static void unknown_kind_and_abi(void **state)
 	free(b.p);
 }
 
+/* Record counts come from block lengths, which must lie inside the file:
+ * a header claiming 180 million relocations or symbols in a 40 KB file is
+ * refused before anything is allocated for them. */
+static void huge_counts(void **state)
+{
+	static const int blks[] = {GO126_BLK_SYMDEF + 1, GO126_BLK_RELOC + 1, GO126_BLK_REFNAME};
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		blob b = load_testdata("hello.o");
+		for (int k = blks[i]; k < GO126_NBLK; k++)
+			wr32(blk_field(b, k), 0xfffffff0u);
+		expect_fail(b, GOFN_EINVAL, "outside the object");
+		free(b.p);
+	}
+}
+
 /* Counts inside FuncInfo (file and inline-tree lengths) are raw uint32s:
  * they must be checked against the bytes, never trusted for a loop or an
  * allocation. */
@@ -359,6 +376,7 @@ int main(void)
 	    cmocka_unit_test(aux_checked),
 	    cmocka_unit_test(refname_checked),
 	    cmocka_unit_test(unknown_kind_and_abi),
+	    cmocka_unit_test(huge_counts),
 	    cmocka_unit_test(funcinfo_huge_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
