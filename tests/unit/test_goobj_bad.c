@@ -4,6 +4,26 @@
  * real ones (testdata/build.sh) patched byte-wise. */
 #include "tests/unit/test_goobj_util.h"
 
+/* Every allocation of the parser is counted: the test links with
+ * -Wl,--wrap=malloc,--wrap=calloc (tests/unit/CMakeLists.txt). */
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t m);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t m);
+static size_t alloc_bytes;
+
+void *__wrap_malloc(size_t n)
+{
+	alloc_bytes += n;
+	return __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t m)
+{
+	alloc_bytes += n * m;
+	return __real_calloc(n, m);
+}
+
 static void empty_file(void **state)
 {
 	(void)state;
@@ -318,6 +338,41 @@ static void huge_counts(void **state)
 	}
 }
 
+/* What a parse allocates is bounded by a small multiple of the input
+ * (decoded symbol, reloc and aux arrays), for real and for hostile input. */
+static void allocation_bounded_by_input(void **state)
+{
+	static const char *const files[] = {"hello.o", "multi.o", "generics.o", "lib.a"};
+	unsigned seed = 7;
+
+	(void)state;
+	for (size_t f = 0; f < sizeof files / sizeof *files; f++) {
+		blob b = load_testdata(files[f]);
+		goobj_archive *a;
+		alloc_bytes = 0;
+		a = parse_ok(b);
+		print_message("%s: %zu bytes in, %zu allocated (%.1fx)\n", files[f], b.len,
+			      alloc_bytes, (double)alloc_bytes / (double)b.len);
+		assert_true(alloc_bytes <= 6 * b.len + 4096);
+		goobj_free(a);
+		/* hostile: random garbage over the symbol and reloc tables */
+		for (int round = 0; round < 200; round++) {
+			uint8_t *p = blk_at(b, GO126_BLK_SYMDEF);
+			uint8_t *end = b.p + b.len;
+			goobj_archive *x = NULL;
+			gofn_err e;
+			for (int k = 0; k < 16; k++)
+				p[(size_t)rand_r(&seed) % (size_t)(end - p)] =
+				    (uint8_t)rand_r(&seed);
+			alloc_bytes = 0;
+			if (goobj_parse("t.o", b.p, b.len, &x, &e) == 0)
+				goobj_free(x);
+			assert_true(alloc_bytes <= 6 * b.len + 4096);
+		}
+		free(b.p);
+	}
+}
+
 /* Counts inside FuncInfo (file and inline-tree lengths) are raw uint32s:
  * they must be checked against the bytes, never trusted for a loop or an
  * allocation. */
@@ -377,6 +432,7 @@ int main(void)
 	    cmocka_unit_test(refname_checked),
 	    cmocka_unit_test(unknown_kind_and_abi),
 	    cmocka_unit_test(huge_counts),
+	    cmocka_unit_test(allocation_bounded_by_input),
 	    cmocka_unit_test(funcinfo_huge_counts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
