@@ -136,6 +136,20 @@ int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_
 	return *addr != 0;
 }
 
+int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
+{
+	const goobj_object *o = l->objs[oi].o;
+	goobj_target t;
+
+	if (goobj_resolve(o, r, &t, NULL) || t.kind == GOOBJ_TARGET_NIL)
+		return 0;
+	if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined) {
+		*owner = l->objs[oi].syms[t.local].owner;
+		return 1;
+	}
+	return unit_owner(l, t.name.p, t.name.len, t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi, owner);
+}
+
 /* Classifies defined symbol i of object oi. */
 static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 {
@@ -286,6 +300,8 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 			if (classify(l, oi, i, err))
 				return gofn_errctx(err, "%s", ob->o->name);
 	}
+	if (lk_deadcode(l, err))
+		return -1;
 	const gofn_hostsym *dr = gofn_symtab_lookup(l->host, "runtime.deferreturn", 19, 1);
 	l->deferreturn = dr ? dr->addr : 0;
 	if (lk_layout(l, err))

@@ -46,6 +46,7 @@ typedef struct lk_sym {
 	uint8_t sect;	 /* lk_sect */
 	uint8_t done;	 /* addr is final */
 	uint8_t defined; /* idx < ndefined */
+	uint8_t live;	 /* reachable from the unit's own symbols (link_deadcode.c) */
 } lk_sym;
 
 typedef struct lk_obj {
@@ -87,6 +88,15 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 
 /* Looks a Go symbol name up: unit definitions first, then the host. */
 int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_t *addr);
+
+/* link_deadcode.c: loaded copies nothing reaches become LK_SKIP, so a
+ * dupok helper pulled in by inlining cannot fail the load over a host
+ * symbol it would never use (cmd/link/internal/ld/deadcode.go). */
+int lk_deadcode(gofn_link *l, gofn_err *err);
+
+/* The owner (LK_OWNER) of the unit symbol a symref designates, if the unit
+ * defines it; 0 with *owner untouched otherwise. */
+int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner);
 
 /* link_layout.c */
 int lk_layout(gofn_link *l, gofn_err *err);

@@ -1,0 +1,99 @@
+/* Reachability over the unit, as cmd/link/internal/ld/deadcode.go does
+ * for a whole program but simpler: the roots are the symbols the unit's
+ * packages define themselves (not dupok, not content-hashed); edges are
+ * relocations that need an address and aux symbols (Gotype, funcdata, pc
+ * tables). A loaded copy no root reaches is skipped: not laid out, not
+ * relocated, never asked to resolve against the host. */
+#include "loader/link_internal.h"
+
+#include <stdlib.h>
+
+#include "loader/go126_obj.h"
+
+typedef struct stack {
+	uint32_t *v;
+	size_t n, cap;
+} stack;
+
+static int push(gofn_link *l, stack *s, uint32_t owner)
+{
+	lk_sym *ls = &l->objs[owner >> 24].syms[owner & (LK_MAX_SYMS - 1)];
+	if (ls->live || ls->sect >= LK_NSECT)
+		return 0;
+	ls->live = 1;
+	if (s->n == s->cap) {
+		size_t c = s->cap ? s->cap * 2 : 256;
+		uint32_t *v = realloc(s->v, c * sizeof *v);
+		if (!v)
+			return -1;
+		s->v = v;
+		s->cap = c;
+	}
+	s->v[s->n++] = owner;
+	return 0;
+}
+
+/* Marker relocations need no address: following them would keep what
+ * only the static linker cares about. */
+static int is_edge(unsigned type)
+{
+	switch (type & ~GO126_R_WEAK) {
+	case GO126_R_USEFIELD:
+	case GO126_R_USETYPE:
+	case GO126_R_USEIFACE:
+	case GO126_R_USEIFACEMETHOD:
+	case GO126_R_USENAMEDMETHOD:
+	case GO126_R_CALLIND:
+		return 0;
+	default:
+		return 1;
+	}
+}
+
+static int visit(gofn_link *l, stack *s, uint32_t owner)
+{
+	size_t oi = owner >> 24;
+	const goobj_sym *sym = &l->objs[oi].o->syms[owner & (LK_MAX_SYMS - 1)];
+	uint32_t t;
+
+	for (uint32_t k = 0; k < sym->nrelocs; k++)
+		if (is_edge(sym->relocs[k].type) && lk_unit_target(l, oi, sym->relocs[k].sym, &t) &&
+		    push(l, s, t))
+			return -1;
+	for (uint32_t k = 0; k < sym->nauxs; k++) {
+		unsigned a = sym->auxs[k].type;
+		if (a >= GO126_AUX_DWARFINFO && a <= GO126_AUX_DWARFLINES)
+			continue;
+		if (lk_unit_target(l, oi, sym->auxs[k].sym, &t) && push(l, s, t))
+			return -1;
+	}
+	return 0;
+}
+
+int lk_deadcode(gofn_link *l, gofn_err *err)
+{
+	stack s = {0};
+	int rc = 0;
+
+	for (size_t oi = 0; oi < l->nobjs && !rc; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		for (uint32_t i = 0; i < o->ndefined && !rc; i++) {
+			const goobj_sym *sym = &o->syms[i];
+			if (sym->cls != GOOBJ_DEF || (sym->flag & GOOBJ_SYMFLAG_DUPOK))
+				continue;
+			rc = push(l, &s, l->objs[oi].syms[i].owner);
+		}
+	}
+	while (s.n && !rc)
+		rc = visit(l, &s, s.v[--s.n]);
+	free(s.v);
+	if (rc)
+		return gofn_errf(err, GOFN_ENOMEM, "deadcode: out of memory");
+	for (size_t oi = 0; oi < l->nobjs; oi++)
+		for (uint32_t i = 0; i < l->objs[oi].o->ndefined; i++) {
+			lk_sym *ls = &l->objs[oi].syms[i];
+			if (ls->sect < LK_NSECT && ls->owner == LK_OWNER(oi, i) && !ls->live)
+				ls->sect = LK_SKIP;
+		}
+	return 0;
+}
