@@ -150,6 +150,40 @@ int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 	return unit_owner(l, t.name.p, t.name.len, t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi, owner);
 }
 
+static uint32_t owner_size(gofn_link *l, uint32_t owner)
+{
+	return l->objs[owner >> 24].o->syms[owner & (LK_MAX_SYMS - 1)].size;
+}
+
+static lk_dedup *hashed_slot(gofn_link *l, const goobj_sym *s)
+{
+	int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
+	return dedup_slot(l, (const char *)s->hash, tag == KEY_HASH64 ? 8 : 16, tag, s->kind);
+}
+
+/* Content-hashed owners, before classification: a short symbol's hash64
+ * is its content zero-padded to 8 bytes, so a 1-byte and an 8-byte zero
+ * share it. The largest one owns the bytes, as cmd/link's loader keeps
+ * the larger of two hashed64 symbols (cmd/link/internal/loader). */
+static void choose_hashed_owners(gofn_link *l)
+{
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		for (uint32_t i = 0; i < o->ndefined; i++) {
+			const goobj_sym *s = &o->syms[i];
+			if (s->cls != GOOBJ_HASHED64DEF && s->cls != GOOBJ_HASHEDDEF)
+				continue;
+			lk_dedup *d = hashed_slot(l, s);
+			int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
+			if (!d->k)
+				*d = (lk_dedup){(const char *)s->hash, tag == KEY_HASH64 ? 8 : 16,
+						(uint8_t)tag, s->kind, LK_OWNER(oi, i)};
+			else if (s->size > owner_size(l, d->owner))
+				d->owner = LK_OWNER(oi, i);
+		}
+	}
+}
+
 /* Classifies defined symbol i of object oi. */
 static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 {
@@ -171,13 +205,9 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 				 go126_symkind_name(s->kind) ? go126_symkind_name(s->kind) : "?");
 	ls->sect = (uint8_t)sect;
 	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
-		int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
-		d = dedup_slot(l, (const char *)s->hash, tag == KEY_HASH64 ? 8 : 16, tag, s->kind);
-		if (!d->k) {
-			*d = (lk_dedup){(const char *)s->hash, tag == KEY_HASH64 ? 8 : 16,
-					(uint8_t)tag, s->kind, ls->owner};
+		d = hashed_slot(l, s);
+		if (d->owner == ls->owner)
 			return 0;
-		}
 	} else if (s->abi != GOOBJ_ABI_STATIC && s->name.len) {
 		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
 		if (!d->k) {
@@ -289,6 +319,7 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 				 LK_MAX_OBJS);
 	if (dedup_init(l))
 		return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
+	choose_hashed_owners(l);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		lk_obj *ob = &l->objs[oi];
 		if (ob->o->nsyms >= LK_MAX_SYMS)
