@@ -204,6 +204,19 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 				 (int)s->name.len, s->name.p,
 				 go126_symkind_name(s->kind) ? go126_symkind_name(s->kind) : "?");
 	ls->sect = (uint8_t)sect;
+	/* Content-hashed symbols may have names too (itabs, type data): the
+	 * host's copy still wins, or a loaded itab would differ from the one
+	 * host code compares against. */
+	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) && s->name.len &&
+	    (s->flag & GOOBJ_SYMFLAG_DUPOK)) {
+		uintptr_t h = host_addr(l, s->name.p, s->name.len, s->abi);
+		if (h) {
+			ls->sect = LK_HOST;
+			ls->addr = h;
+			ls->done = 1;
+			return 0;
+		}
+	}
 	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
 		d = hashed_slot(l, s);
 		if (d->owner == ls->owner)
