@@ -82,9 +82,10 @@ static void mkdirs(const char *path)
 	}
 }
 
-/* A fresh tmpfs that becomes "/", holding only the library directories the
- * dynamic worker executable needs (bound, remounted read-only later) and a
- * /proc of the new pid namespace (the worker's own processes only). */
+/* A fresh tmpfs that becomes "/", holding only /dev/null, the library
+ * directories the dynamic worker executable needs (bound, remounted
+ * read-only later) and a /proc of the new pid namespace (the worker's own
+ * processes only). */
 static void build_root(const gofn_spawn_plan *p)
 {
 	char at[sizeof p->binds[0].path + 2];
@@ -106,10 +107,16 @@ static void build_root(const gofn_spawn_plan *p)
 				fail("symlink in new root");
 			continue;
 		}
-		if (mkdir(at, 0755) < 0 && errno != EEXIST)
+		if (b->device) {
+			int fd = open(at, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+			if (fd < 0)
+				fail("device mount point");
+			close(fd);
+		} else if (mkdir(at, 0755) < 0 && errno != EEXIST) {
 			fail("bind mount point");
+		}
 		if (mount(b->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
-			fail("bind library directory");
+			fail("bind mount");
 	}
 	if (p->clone_ns & CLONE_NEWPID) {
 		if (mkdir("proc", 0555) < 0)
@@ -132,7 +139,7 @@ static void remount_ro(const char *path, unsigned long extra)
 	if (statfs(path, &st) < 0)
 		fail("statfs before read-only remount");
 	if (mount(NULL, path, NULL,
-		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV | extra |
+		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | extra |
 		      ((unsigned long)st.f_flags & keep),
 		  NULL) < 0)
 		fail("remount read-only");
@@ -150,8 +157,8 @@ static void enter_root(const gofn_spawn_plan *p)
 		fail("chdir /");
 	for (size_t i = 0; i < p->nbinds; i++)
 		if (!p->binds[i].target[0])
-			remount_ro(p->binds[i].path, 0);
-	remount_ro("/", MS_NOEXEC);
+			remount_ro(p->binds[i].path, p->binds[i].device ? MS_NOEXEC : MS_NODEV);
+	remount_ro("/", MS_NOEXEC | MS_NODEV);
 }
 
 /* fds[i] -> i for every named fd; then, close-on-exec, the exe, the message

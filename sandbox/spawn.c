@@ -47,12 +47,19 @@ static void plan_binds(gofn_spawn_plan *p)
 	struct stat st;
 
 	p->nbinds = 0;
+	/* Programs (and gofn-loader -worker) park unused stdio on /dev/null. */
+	if (stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode)) {
+		snprintf(p->binds[0].path, sizeof p->binds[0].path, "/dev/null");
+		p->binds[0].device = 1;
+		p->nbinds = 1;
+	}
 	for (size_t i = 0; i < sizeof lib_paths / sizeof lib_paths[0]; i++) {
 		gofn_bind *b = &p->binds[p->nbinds];
 		if (lstat(lib_paths[i], &st) < 0 || under_symlink(lib_paths[i]))
 			continue;
 		snprintf(b->path, sizeof b->path, "%s", lib_paths[i]);
 		b->target[0] = 0;
+		b->device = 0;
 		if (S_ISLNK(st.st_mode)) {
 			ssize_t n = readlink(lib_paths[i], b->target, sizeof b->target - 1);
 			if (n <= 0)

@@ -18,6 +18,7 @@
 typedef struct gofn_bind {
 	char path[128];	  /* same path inside the new root as outside */
 	char target[128]; /* non-empty: create a symlink to this instead of binding */
+	int device;	  /* a single device node (/dev/null) rather than a directory */
 } gofn_bind;
 
 typedef struct gofn_spawn_plan {
