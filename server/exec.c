@@ -19,22 +19,47 @@ int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e)
 	return 0;
 }
 
+static void free_objs(gofn_objbuf *objs, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free((void *)objs[i].data);
+}
+
+static int read_objs(gofn_server *s, const gofn_function *f, gofn_objbuf *objs, gofn_err *e)
+{
+	for (size_t i = 0; i < f->nobjs; i++) {
+		uint8_t *p = NULL;
+		size_t n = 0;
+		if (gofn_objects_get(s->cfg.data_dir, f->objs[i].sha256, s->cfg.max_object, &p, &n,
+				     e) < 0) {
+			free_objs(objs, i);
+			return -1;
+		}
+		objs[i] = (gofn_objbuf){.data = p, .len = n};
+	}
+	return 0;
+}
+
 static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, gofn_outcome *o)
 {
 	gofn_err e = {0};
-	uint8_t *obj = NULL;
-	size_t n = 0;
+	gofn_objbuf objs[GOFN_MAX_OBJECTS];
 	gofn_function scratch = {0};
 
-	if (gofn_objects_get(s->cfg.data_dir, f->sha256, s->cfg.max_object, &obj, &n, &e) < 0 ||
-	    gofn_exec_spawn(s, w, &e) < 0) {
-		free(obj);
+	if (read_objs(s, f, objs, &e) < 0) {
+		o->status = "killed";
+		snprintf(o->error, sizeof o->error, "cannot read the function's objects: %s",
+			 e.msg);
+		return -1;
+	}
+	if (gofn_exec_spawn(s, w, &e) < 0) {
+		free_objs(objs, f->nobjs);
 		o->status = "killed";
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
 		return -1;
 	}
-	int rc = gofn_worker_load(*w, &s->cfg, obj, n, &scratch, o);
-	free(obj);
+	int rc = gofn_worker_load(*w, &s->cfg, objs, f->nobjs, &scratch, o);
+	free_objs(objs, f->nobjs);
 	gofn_function_clear(&scratch);
 	if (rc < 0) {
 		gofn_log("error", "reload_failed",

@@ -87,6 +87,41 @@ static enum MHD_Result queue_refusal(gofn_req *r, enum gofn_acquire a)
 	return gofn_reply_busy(r, 503, "shutting down");
 }
 
+/* The request's objects: the obj fields of a multipart body, or the
+ * whole raw body as one. */
+static void split_objects(gofn_req *r, gofn_objbuf *objs)
+{
+	if (r->nobj == 0) {
+		objs[0] = (gofn_objbuf){.data = r->body, .len = r->len};
+		return;
+	}
+	for (int i = 0; i < r->nobj; i++) {
+		size_t end = i + 1 < r->nobj ? r->obj_off[i + 1] : r->len;
+		objs[i] =
+		    (gofn_objbuf){.data = r->body + r->obj_off[i], .len = end - r->obj_off[i]};
+	}
+}
+
+/* Fills the per-object digests and the function's: the object's own for
+ * one object, else the digest of their digests, one per line. */
+static void digest(gofn_function *f, const gofn_objbuf *objs)
+{
+	char joined[GOFN_MAX_OBJECTS * GOFN_SHA256_HEX];
+	size_t n = 0;
+
+	f->size = 0;
+	for (size_t i = 0; i < f->nobjs; i++) {
+		gofn_sha256_hex(objs[i].data, objs[i].len, f->objs[i].sha256);
+		f->objs[i].size = (int64_t)objs[i].len;
+		f->size += (int64_t)objs[i].len;
+		n += (size_t)snprintf(joined + n, sizeof joined - n, "%s\n", f->objs[i].sha256);
+	}
+	if (f->nobjs == 1)
+		memcpy(f->sha256, f->objs[0].sha256, sizeof f->sha256);
+	else
+		gofn_sha256_hex(joined, n, f->sha256);
+}
+
 /* Spawns a worker in a pool slot and loads the bytes. On success the worker
  * is kept warm for this function. */
 static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
@@ -104,7 +139,9 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 		gofn_pool_release_slot(s->pool, r->tenant);
 		return gofn_reply_error(r, 503, "unavailable", "%s", e.msg);
 	}
-	int rc = gofn_worker_load(w, &s->cfg, r->body, r->len, f, &o);
+	gofn_objbuf objs[GOFN_MAX_OBJECTS];
+	split_objects(r, objs);
+	int rc = gofn_worker_load(w, &s->cfg, objs, f->nobjs, f, &o);
 	gofn_metrics_load(s->metrics, rc == 0);
 	if (rc < 0) {
 		gofn_log("info", "load_refused",
@@ -118,8 +155,11 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 	}
 	gofn_outcome_clear(&o);
 	package_of(f, f->package, sizeof f->package);
-	if (gofn_objects_put(s->cfg.data_dir, f->sha256, r->body, r->len, &e) < 0 ||
-	    gofn_store_fn_add(s->store, f, &e) < 0) {
+	rc = 0;
+	for (size_t i = 0; rc == 0 && i < f->nobjs; i++)
+		rc = gofn_objects_put(s->cfg.data_dir, f->objs[i].sha256, objs[i].data, objs[i].len,
+				      &e);
+	if (rc < 0 || gofn_store_fn_add(s->store, f, &e) < 0) {
 		gofn_worker_destroy(w);
 		gofn_pool_release_slot(s->pool, r->tenant);
 		gofn_log("error", "store_failed", json_pack("{s:s}", "error", e.msg));
@@ -145,9 +185,15 @@ enum MHD_Result gofn_h_fn_upload(gofn_req *r)
 	if (r->len == 0)
 		return gofn_reply_error(r, 400, "bad_request",
 					"no object: send it as multipart field obj or as the body");
-	if (sniff(r->body, r->len, f.go_version, sizeof f.go_version) < 0)
-		return gofn_reply_error(r, 400, "bad_object",
-					"not a Go object file (want go tool compile output)");
+	gofn_objbuf objs[GOFN_MAX_OBJECTS];
+	f.nobjs = r->nobj ? (size_t)r->nobj : 1;
+	split_objects(r, objs);
+	for (size_t i = 0; i < f.nobjs; i++)
+		if (sniff(objs[i].data, objs[i].len, f.go_version, sizeof f.go_version) < 0)
+			return gofn_reply_error(
+			    r, 400, "bad_object",
+			    "object %zu: not a Go object file (want go tool compile output)",
+			    i + 1);
 	if (gofn_store_fn_count(s->store, r->tenant, &count, &e) < 0)
 		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
 	if (count >= s->cfg.functions_per_tenant)
@@ -158,8 +204,7 @@ enum MHD_Result gofn_h_fn_upload(gofn_req *r)
 		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
 	snprintf(f.id, sizeof f.id, "fn_%s", rnd);
 	snprintf(f.tenant, sizeof f.tenant, "%s", r->tenant);
-	gofn_sha256_hex(r->body, r->len, f.sha256);
-	f.size = (int64_t)r->len;
+	digest(&f, objs);
 	f.created = (int64_t)time(NULL);
 	enum MHD_Result rc = load_and_store(r, &f);
 	gofn_function_clear(&f);
@@ -220,9 +265,12 @@ enum MHD_Result gofn_h_fn_delete(gofn_req *r)
 		gofn_function_clear(&f);
 		return gofn_reply_error(r, 404, "not_found", "no such function");
 	}
-	int64_t refs = 1;
-	if (gofn_store_sha_refs(r->srv->store, f.sha256, &refs, &e) == 0 && refs == 0)
-		gofn_objects_remove(r->srv->cfg.data_dir, f.sha256);
+	for (size_t i = 0; i < f.nobjs; i++) {
+		int64_t refs = 1;
+		if (gofn_store_sha_refs(r->srv->store, f.objs[i].sha256, &refs, &e) == 0 &&
+		    refs == 0)
+			gofn_objects_remove(r->srv->cfg.data_dir, f.objs[i].sha256);
+	}
 	gofn_pool_forget(r->srv->pool, r->tenant, r->param);
 	gofn_log("info", "function_deleted",
 		 json_pack("{s:s, s:s}", "tenant", r->tenant, "function", r->param));

@@ -189,10 +189,18 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 {
 	gofn_req *r = cls;
 
-	(void)kind, (void)filename, (void)ctype, (void)encoding, (void)off;
+	(void)kind, (void)filename, (void)ctype, (void)encoding;
 	if (!key || strcmp(key, "obj") != 0)
 		return MHD_YES; /* other fields are ignored */
 	r->have_obj_field = 1;
+	/* off restarts at 0 with each new obj value */
+	if (off == 0 && size > 0 && (r->nobj == 0 || r->obj_off[r->nobj - 1] < r->len)) {
+		if (r->nobj == GOFN_MAX_OBJECTS) {
+			r->too_many_objs = 1;
+			return MHD_NO;
+		}
+		r->obj_off[r->nobj++] = r->len;
+	}
 	return size == 0 || append(r, data, size) == 0 ? MHD_YES : MHD_NO;
 }
 
@@ -240,6 +248,9 @@ static enum MHD_Result finish(gofn_req *r)
 	if (r->pp) {
 		int done = MHD_destroy_post_processor(r->pp) == MHD_YES;
 		r->pp = NULL;
+		if (r->too_many_objs)
+			return gofn_reply_error(r, 413, "too_large", "more than %d obj fields",
+						GOFN_MAX_OBJECTS);
 		if (!r->too_large && (r->multipart_bad || !done))
 			return gofn_reply_error(r, 400, "bad_multipart",
 						"malformed multipart body");

@@ -24,6 +24,11 @@ typedef struct gofn_req {
 	struct MHD_PostProcessor *pp;
 	int multipart_bad;
 	int have_obj_field;
+	/* Multipart may carry several obj fields (a link unit, in link order):
+	 * object i is body[obj_off[i] .. obj_off[i+1] or len). */
+	size_t obj_off[GOFN_MAX_OBJECTS];
+	int nobj;
+	int too_many_objs;
 	int64_t t0_us;
 	int replied;
 } gofn_req;

@@ -26,7 +26,12 @@ static const char schema[] =
     " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
     " name TEXT NOT NULL, signature TEXT NOT NULL, sigkind INTEGER NOT NULL,"
     " PRIMARY KEY(function, name));"
-    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);";
+    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);"
+    "CREATE TABLE IF NOT EXISTS objects("
+    " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
+    " PRIMARY KEY(function, idx));"
+    "CREATE INDEX IF NOT EXISTS objects_sha ON objects(sha256);";
 
 static int db_err(gofn_store *s, gofn_err *e, const char *what)
 {
@@ -172,6 +177,24 @@ static int add_symbols(gofn_store *s, const gofn_function *f, gofn_err *e)
 	return 0;
 }
 
+static int add_objects(gofn_store *s, const gofn_function *f, gofn_err *e)
+{
+	for (size_t i = 0; i < f->nobjs; i++) {
+		const char *args[] = {f->id, f->objs[i].sha256, NULL};
+		sqlite3_stmt *st = prep(
+		    s, e, "INSERT INTO objects(function, sha256, idx, size) VALUES(?,?,?,?)", args);
+		if (!st)
+			return -1;
+		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
+		sqlite3_bind_int64(st, 4, f->objs[i].size);
+		int rc = sqlite3_step(st);
+		sqlite3_finalize(st);
+		if (rc != SQLITE_DONE)
+			return db_err(s, e, "insert object");
+	}
+	return 0;
+}
+
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {f->id, f->tenant, f->sha256, f->package, f->go_version, NULL};
@@ -193,7 +216,7 @@ int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 		db_err(s, e, "insert function");
 		goto rollback;
 	}
-	if (add_symbols(s, f, e) < 0)
+	if (add_symbols(s, f, e) < 0 || add_objects(s, f, e) < 0)
 		goto rollback;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		db_err(s, e, "commit");
@@ -237,6 +260,25 @@ static int load_symbols(gofn_store *s, gofn_function *f, gofn_err *e)
 	return 0;
 }
 
+static int load_objects(gofn_store *s, gofn_function *f, gofn_err *e)
+{
+	const char *args[] = {f->id, NULL};
+	sqlite3_stmt *st =
+	    prep(s, e, "SELECT sha256, size FROM objects WHERE function = ? ORDER BY idx", args);
+	int rc;
+
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW && f->nobjs < GOFN_MAX_OBJECTS) {
+		copy_col(f->objs[f->nobjs].sha256, sizeof f->objs[0].sha256, st, 0);
+		f->objs[f->nobjs++].size = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return db_err(s, e, "load objects");
+	return 0;
+}
+
 static int fn_query(gofn_store *s, const char *sql, const char *const *args, gofn_function *f,
 		    gofn_err *e)
 {
@@ -258,6 +300,8 @@ static int fn_query(gofn_store *s, const char *sql, const char *const *args, gof
 	copy_col(f->go_version, sizeof f->go_version, st, 5);
 	f->created = sqlite3_column_int64(st, 6);
 	sqlite3_finalize(st);
+	if (load_objects(s, f, e) < 0)
+		return -1;
 	return load_symbols(s, f, e);
 }
 
@@ -307,7 +351,7 @@ int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err 
 
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
 {
-	return count(s, "SELECT count(*) FROM functions WHERE sha256 = ?", sha256, n, e);
+	return count(s, "SELECT count(*) FROM objects WHERE sha256 = ?", sha256, n, e);
 }
 
 static json_t *strings(gofn_store *s, const char *sql, const char *arg, gofn_err *e)
@@ -339,7 +383,7 @@ json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
 
 json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
 {
-	return strings(s, "SELECT DISTINCT sha256 FROM functions", NULL, e);
+	return strings(s, "SELECT DISTINCT sha256 FROM objects", NULL, e);
 }
 
 void gofn_function_clear(gofn_function *f)
@@ -356,12 +400,17 @@ void gofn_function_clear(gofn_function *f)
 json_t *gofn_function_json(const gofn_function *f)
 {
 	json_t *syms = json_array();
+	json_t *objs = json_array();
 
+	for (size_t i = 0; i < f->nobjs; i++)
+		json_array_append_new(objs, json_pack("{s:s, s:I}", "sha256", f->objs[i].sha256,
+						      "size", (json_int_t)f->objs[i].size));
 	for (size_t i = 0; i < f->nsymbols; i++)
 		json_array_append_new(syms, json_pack("{s:s, s:s, s:b}", "name", f->symbols[i].name,
 						      "signature", f->symbols[i].signature,
 						      "invokable", f->symbols[i].sigkind != 0));
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o}", "id", f->id, "package", f->package,
-			 "go_version", f->go_version, "sha256", f->sha256, "size",
-			 (json_int_t)f->size, "created", (json_int_t)f->created, "symbols", syms);
+	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", f->id, "package",
+			 f->package, "go_version", f->go_version, "sha256", f->sha256, "size",
+			 (json_int_t)f->size, "created", (json_int_t)f->created, "objects", objs,
+			 "symbols", syms);
 }

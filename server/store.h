@@ -18,11 +18,21 @@ typedef struct gofn_fn_symbol {
 	int sigkind; /* gofn_sig from loader/loader.h */
 } gofn_fn_symbol;
 
+/* One uploaded object of a function's link unit. */
+typedef struct gofn_fn_object {
+	char sha256[65];
+	int64_t size;
+} gofn_fn_object;
+
+#define GOFN_MAX_OBJECTS 16
+
 typedef struct gofn_function {
 	char id[40];
 	char tenant[64];
-	char sha256[65];
-	int64_t size;
+	char sha256[65]; /* of the object, or of the objects' digests (one per line) */
+	int64_t size;	 /* all objects together */
+	gofn_fn_object objs[GOFN_MAX_OBJECTS];
+	size_t nobjs; /* in link order */
 	char package[256];
 	char go_version[64];
 	int64_t created;
@@ -54,7 +64,7 @@ int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_er
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e);
 /* Ids of a tenant's functions (JSON array of strings). */
 json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e);
-/* How many functions (any tenant) still use an object. */
+/* How many functions (any tenant) still use an object (by its own sha256). */
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
 /* Every object hash referenced by some function (for garbage collection). */
 json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e);

@@ -193,9 +193,10 @@ static void classify_death(gofn_outcome *o, int st, int killed_by_us, int timed_
 	} else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGKILL || WTERMSIG(st) == SIGXCPU)) {
 		o->status = "killed";
 		snprintf(o->error, sizeof o->error, "%s",
-			 killed_by_us		       ? "worker stopped responding"
-			 : WTERMSIG(st) == SIGXCPU ? "killed: CPU time limit"
-						   : "killed: SIGKILL from outside (memory limit?)");
+			 killed_by_us ? "worker stopped responding"
+			 : WTERMSIG(st) == SIGXCPU
+			     ? "killed: CPU time limit"
+			     : "killed: SIGKILL from outside (memory limit?)");
 	} else if (WIFSIGNALED(st)) {
 		o->status = "panic";
 		snprintf(o->error, sizeof o->error, "crashed: %s", strsignal(WTERMSIG(st)));
@@ -254,13 +255,17 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 
 	memset(reply, 0, sizeof *reply);
 	reply->fds[0] = reply->fds[1] = -1;
-	if (pipe2(op, O_CLOEXEC | O_NONBLOCK) < 0)
+	/* Only our read ends are non-blocking: the worker's write ends must
+	 * block when the pipe is full, or tenant output would be dropped. */
+	if (pipe2(op, O_CLOEXEC) < 0)
 		goto broken;
-	if (pipe2(ep, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (pipe2(ep, O_CLOEXEC) < 0) {
 		close(op[0]);
 		close(op[1]);
 		goto broken;
 	}
+	fcntl(op[0], F_SETFL, O_NONBLOCK);
+	fcntl(ep[0], F_SETFL, O_NONBLOCK);
 	x.out = op[0];
 	x.err = ep[0];
 	int wfds[2] = {op[1], ep[1]};
@@ -403,15 +408,28 @@ static int parse_loaded(const gofn_frame *f, gofn_function *fn, gofn_err *e)
 	return r;
 }
 
-int gofn_worker_load(gofn_worker *w, const gofn_config *c, const uint8_t *obj, size_t n,
+static int build_load(gofn_fbuf *b, const gofn_objbuf *objs, size_t nobjs, gofn_err *e)
+{
+	size_t total = 0;
+
+	for (size_t i = 0; i < nobjs; i++)
+		total += objs[i].len + GOFN_FIELD_HDR;
+	if (gofn_fbuf_start(b, GOFN_F_LOAD, total, e) < 0)
+		return -1;
+	for (size_t i = 0; i < nobjs; i++)
+		if (gofn_fbuf_put(b, GOFN_FLD_OBJECT, objs[i].data, objs[i].len, e) < 0)
+			return -1;
+	return 0;
+}
+
+int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs, size_t nobjs,
 		     gofn_function *fn, gofn_outcome *o)
 {
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
 
-	if (gofn_fbuf_start(&b, GOFN_F_LOAD, n + 64, &e) < 0 ||
-	    gofn_fbuf_put(&b, GOFN_FLD_OBJECT, obj, n, &e) < 0) {
+	if (build_load(&b, objs, nobjs, &e) < 0) {
 		gofn_fbuf_free(&b);
 		o->status = "error";
 		snprintf(o->error, sizeof o->error, "%s", e.msg);

@@ -48,9 +48,14 @@ typedef struct gofn_outcome {
 int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e);
 
-/* LOADs an object. Returns 0 with symbols (caller frees via
+/* LOADs a link unit (objects in link order). Returns 0 with symbols (caller frees via
  * gofn_function_clear on a scratch function) or -1 with o filled. */
-int gofn_worker_load(gofn_worker *w, const gofn_config *c, const uint8_t *obj, size_t n,
+typedef struct gofn_objbuf {
+	const uint8_t *data;
+	size_t len;
+} gofn_objbuf;
+
+int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs, size_t nobjs,
 		     gofn_function *syms_into, gofn_outcome *o);
 
 /* INVOKEs symbol; always fills o. */

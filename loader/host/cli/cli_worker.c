@@ -100,12 +100,17 @@ static int reply_loaded(worker *w, gofn_err *e)
 	return rc;
 }
 
+/* The link unit, in link order (libraries first), as the loader wants it. */
+#define MAX_OBJECTS 64
+
 static int handle_load(worker *w, const gofn_frame *f)
 {
 	gofn_fields it;
 	gofn_field fld;
 	gofn_err e = {0};
-	gofn_blob blob = {.name = "object"};
+	gofn_blob blobs[MAX_OBJECTS];
+	static char names[MAX_OBJECTS][24];
+	size_t n = 0;
 	int r;
 
 	if (w->mod) {
@@ -113,17 +118,23 @@ static int handle_load(worker *w, const gofn_frame *f)
 		return reply_error(w, &e);
 	}
 	gofn_fields_init(&it, f->payload, f->len);
-	while ((r = gofn_fields_next(&it, &fld, &e)) > 0)
-		if (fld.tag == GOFN_FLD_OBJECT) {
-			blob.data = fld.data;
-			blob.len = fld.len;
+	while ((r = gofn_fields_next(&it, &fld, &e)) > 0) {
+		if (fld.tag != GOFN_FLD_OBJECT)
+			continue;
+		if (n == MAX_OBJECTS) {
+			gofn_errf(&e, GOFN_ELIMIT, "more than %d objects", MAX_OBJECTS);
+			return reply_error(w, &e);
 		}
-	if (r < 0 || !blob.data) {
+		snprintf(names[n], sizeof names[n], "object %zu", n + 1); /* for error messages */
+		blobs[n] = (gofn_blob){.name = names[n], .data = fld.data, .len = fld.len};
+		n++;
+	}
+	if (r < 0 || n == 0) {
 		if (r == 0)
 			gofn_errf(&e, GOFN_EINVAL, "LOAD without an object");
 		return reply_error(w, &e);
 	}
-	if (gofn_module_load(&blob, 1, &w->mod, &e) < 0) {
+	if (gofn_module_load(blobs, n, &w->mod, &e) < 0) {
 		w->mod = NULL;
 		return reply_error(w, &e);
 	}
