@@ -238,7 +238,7 @@ static int load_symbols(gofn_store *s, gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {f->id, NULL};
 	sqlite3_stmt *st = prep(
-	    s, e, "SELECT name, signature, sigkind FROM symbols WHERE function = ? ORDER BY name",
+	    s, e, "SELECT name, signature, sigkind FROM symbols WHERE function = ? ORDER BY rowid",
 	    args);
 	int rc;
 

@@ -1,0 +1,215 @@
+/* gofnd's metadata store and object files: tenants, token lookup,
+ * per-tenant isolation of functions, reference counts for shared objects,
+ * persistence across reopen, and the durable object writer. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "server/config.h"
+#include "server/objects.h"
+#include "server/store.h"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof dir, "/tmp/gofn-store.XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static gofn_store *open_store(void)
+{
+	char path[128];
+	gofn_store *s = NULL;
+	gofn_err e = {0};
+
+	snprintf(path, sizeof path, "%s/gofn.db", dir);
+	assert_int_equal(gofn_store_open(path, &s, &e), 0);
+	return s;
+}
+
+static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)
+{
+	static gofn_fn_symbol syms[] = {{"main.main", "func()", 1},
+					{"main.Add", "func(int, int) int", 0}};
+
+	memset(f, 0, sizeof *f);
+	snprintf(f->id, sizeof f->id, "%s", id);
+	snprintf(f->tenant, sizeof f->tenant, "%s", tenant);
+	snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+	snprintf(f->package, sizeof f->package, "main");
+	snprintf(f->go_version, sizeof f->go_version, "go1.26.8");
+	f->size = 10;
+	f->nobjs = 1;
+	snprintf(f->objs[0].sha256, sizeof f->objs[0].sha256, "%s", sha);
+	f->objs[0].size = 10;
+	f->symbols = syms;
+	f->nsymbols = 2;
+}
+
+static void tenants_and_tokens(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	char name[64];
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "hash-a", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "hash-x", &e), 1);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hash-a", &e), 1); /* token unique */
+	assert_int_equal(gofn_store_tenant_by_token(s, "hash-a", name, sizeof name, &e), 0);
+	assert_string_equal(name, "acme");
+	assert_int_equal(gofn_store_tenant_by_token(s, "nope", name, sizeof name, &e), 1);
+	json_t *l = gofn_store_tenant_list(s, &e);
+	assert_int_equal(json_array_size(l), 1);
+	json_decref(l);
+	assert_int_equal(gofn_store_tenant_del(s, "nosuch", &e), 1);
+	gofn_store_close(s);
+}
+
+static void functions_are_per_tenant(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_function f, got;
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "t1", "h1", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "t2", "h2", &e), 0);
+	make_fn(&f, "fn_1", "t1", "aaaa");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	make_fn(&f, "fn_2", "t2", "aaaa"); /* same object, other tenant */
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+
+	assert_int_equal(gofn_store_fn_get(s, "t1", "fn_1", &got, &e), 0);
+	assert_int_equal(got.nsymbols, 2);
+	assert_int_equal(got.nobjs, 1);
+	assert_string_equal(got.objs[0].sha256, "aaaa");
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_fn_get(s, "t2", "fn_1", &got, &e), 1); /* not yours */
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
+	assert_string_equal(got.id, "fn_1");
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Nope", &got, &e), 1);
+	gofn_function_clear(&got);
+
+	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(gofn_store_fn_del(s, "t2", "fn_1", &e), 1); /* not yours */
+	assert_int_equal(gofn_store_fn_del(s, "t1", "fn_1", &e), 0);
+	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
+	assert_int_equal(n, 1);
+	/* deleting a tenant takes its functions (and their objects' references) */
+	assert_int_equal(gofn_store_tenant_del(s, "t2", &e), 0);
+	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(gofn_store_fn_count(s, "t1", &n, &e), 0);
+	assert_int_equal(n, 0);
+	gofn_store_close(s);
+}
+
+static void survives_reopen(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_function f, got;
+	char name[64];
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "keep", "hk", &e), 0);
+	make_fn(&f, "fn_k", "keep", "bbbb");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	gofn_store_close(s);
+	s = open_store();
+	assert_int_equal(gofn_store_tenant_by_token(s, "hk", name, sizeof name, &e), 0);
+	assert_int_equal(gofn_store_fn_get(s, "keep", "fn_k", &got, &e), 0);
+	assert_string_equal(got.symbols[1].signature, "func(int, int) int");
+	assert_int_equal(got.symbols[1].sigkind, 0);
+	gofn_function_clear(&got);
+	gofn_store_close(s);
+}
+
+static void objects_are_durable_and_bounded(void **state)
+{
+	gofn_err e = {0};
+	uint8_t *p = NULL;
+	size_t n = 0;
+	char tmp[128];
+
+	(void)state;
+	assert_int_equal(gofn_objects_init(dir, &e), 0);
+	snprintf(tmp, sizeof tmp, "%s/objects/tmp.leftover", dir);
+	FILE *fp = fopen(tmp, "w");
+	assert_non_null(fp);
+	fclose(fp);
+	assert_int_equal(gofn_objects_init(dir, &e), 0); /* crash leftovers go */
+	assert_int_not_equal(access(tmp, F_OK), 0);
+
+	assert_int_equal(gofn_objects_put(dir, "cafe", (const uint8_t *)"bytes", 5, &e), 0);
+	assert_int_equal(gofn_objects_get(dir, "cafe", 100, &p, &n, &e), 0);
+	assert_int_equal(n, 5);
+	assert_memory_equal(p, "bytes", 5);
+	free(p);
+	assert_int_equal(gofn_objects_get(dir, "cafe", 4, &p, &n, &e), -1); /* over the cap */
+	gofn_objects_remove(dir, "cafe");
+	assert_int_equal(gofn_objects_get(dir, "cafe", 100, &p, &n, &e), -1);
+}
+
+static void config_flags_and_env(void **state)
+{
+	gofn_config c;
+	gofn_err e = {0};
+	char *ok[] = {"gofnd", "--listen",  "[::1]:9000", "--workers",
+		      "7",     "--sandbox", "auto",	  NULL};
+	char *bad_port[] = {"gofnd", "--listen", "127.0.0.1:99999", NULL};
+	char *bad_num[] = {"gofnd", "--workers", "0", NULL};
+	char *unknown[] = {"gofnd", "--frobnicate", NULL};
+
+	(void)state;
+	gofn_config_defaults(&c);
+	setenv("GOFN_MAX_OUTPUT", "4096", 1);
+	assert_int_equal(gofn_config_load(&c, 7, ok, &e), 0);
+	unsetenv("GOFN_MAX_OUTPUT");
+	assert_string_equal(c.listen_host, "::1");
+	assert_int_equal(c.listen_port, 9000);
+	assert_int_equal(c.workers_per_tenant, 7);
+	assert_int_equal(c.max_output, 4096);
+	assert_int_equal(c.sandbox, -1);
+	assert_int_equal(gofn_config_load(&c, 3, bad_port, &e), -1);
+	assert_non_null(strstr(e.msg, "bad port"));
+	assert_int_equal(gofn_config_load(&c, 3, bad_num, &e), -1);
+	assert_int_equal(gofn_config_load(&c, 2, unknown, &e), -1);
+	assert_non_null(strstr(e.msg, "--frobnicate"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(tenants_and_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(functions_are_per_tenant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
+	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),
+	    cmocka_unit_test(config_flags_and_env),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
