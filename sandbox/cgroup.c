@@ -6,7 +6,9 @@
  *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>" */
 #include "sandbox/spawn_plan.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -16,6 +18,31 @@
 #include <unistd.h>
 
 #define V1_ROOT "/sys/fs/cgroup"
+
+/* Cgroups of workers whose supervisor died without removing them (killed
+ * gofnd or CLI): w<pid> with no such pid left and no task inside. A live
+ * worker's directory is never touched, and rmdir refuses a populated one. */
+static void sweep(const char *parent)
+{
+	char path[512];
+	struct dirent *d;
+	DIR *dir = opendir(parent);
+
+	if (!dir)
+		return;
+	while ((d = readdir(dir))) {
+		char *end;
+		long pid;
+		if (d->d_name[0] != 'w')
+			continue;
+		pid = strtol(d->d_name + 1, &end, 10);
+		if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		snprintf(path, sizeof path, "%s/%s", parent, d->d_name);
+		rmdir(path);
+	}
+	closedir(dir);
+}
 
 static int put(const char *dir, const char *file, const char *text)
 {
@@ -79,6 +106,7 @@ static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, 
 	snprintf(parent, sizeof parent, "%s/gofn", root);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return 0;
+	sweep(parent);
 	/* Controllers must be enabled at every level above the leaf. */
 	if (put(root, "cgroup.subtree_control", "+memory +pids") < 0 ||
 	    put(parent, "cgroup.subtree_control", "+memory +pids") < 0)
@@ -105,6 +133,7 @@ static int v1_dir(const char *ctl, const char *leaf, char *buf, size_t len)
 	snprintf(parent, sizeof parent, V1_ROOT "/%s/gofn", ctl);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return -1;
+	sweep(parent);
 	snprintf(buf, len, "%s/%s", parent, leaf);
 	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 		return -1;

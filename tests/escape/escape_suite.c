@@ -22,7 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
-enum expect { ERROR, KILLED, TIMEOUT, MEMORY, TRUNCATED };
+enum expect { ERROR, KILLED, TIMEOUT, MEMORY, TRUNCATED, WORKS };
 enum argkind { NONE, DIR_ARG, PORT_ARG, PID_ARG };
 
 static const struct attempt {
@@ -87,6 +87,8 @@ static const struct attempt {
     {"memory_bomb", NONE, MEMORY, NULL},
     {"infinite_loop", NONE, TIMEOUT, NULL},
     {"stdout_flood", NONE, TRUNCATED, NULL},
+    /* not an attack: the profiler's timers must keep working inside */
+    {"pprof_timers", NONE, WORKS, "works:pprof_timers 20 SIGPROF"},
 };
 
 #define OUTPUT_CAP 65536
@@ -183,12 +185,19 @@ static void check(const struct attempt *a)
 		if (rc != 137 || !strstr(err, "memory limit"))
 			failf(a->name, "want the memory kill, got: %s%s", err, "");
 		break;
+	case WORKS:
+		if (rc != 0 || !strstr(out, a->detail))
+			failf(a->name, "want it to work (%s), got: %s", a->detail,
+			      err[0] ? err : out);
+		break;
 	case TRUNCATED:
 		if (outn != OUTPUT_CAP || !strstr(err, "stdout truncated at 65536 bytes"))
 			failf(a->name, "want stdout cut at 64K and flagged, got: %s%s", err, "");
 		break;
 	}
-	printf("ok   %-18s %s\n", a->name, a->expect == KILLED ? "killed" : "refused");
+	static const char *const how[] = {"refused",	 "killed",    "timed out",
+					  "memory kill", "truncated", "works"};
+	printf("ok   %-18s %s\n", a->name, how[a->expect]);
 }
 
 static int listen_loopback(void)
