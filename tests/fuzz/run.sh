@@ -26,7 +26,7 @@ status=0
 "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
 	-dict="$here/goobj.dict" -artifact_prefix="$artifacts/" "$corpus" >"$build/fuzz/last.log" 2>&1 ||
 	status=$?
-grep -E '^#[0-9]+ +(INITED|DONE)|^stat::number_of_executed_units|^Done|ERROR|SUMMARY|Test unit written' \
+grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::number_of_executed_units|^Done|ERROR|SUMMARY|Test unit written' \
 	"$build/fuzz/last.log" || true
 [ "$status" = 0 ] || echo "FAIL: fuzz_goobj exited $status; full log: $build/fuzz/last.log"
 exit "$status"
