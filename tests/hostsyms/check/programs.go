@@ -123,7 +123,9 @@ func corpusUnit(root, dir string) (unit, bool) {
 	lib, _ := filepath.Glob(filepath.Join(dir, "lib/*.go"))
 	main, _ := filepath.Glob(filepath.Join(dir, "main/*.go"))
 	if len(lib) == 0 || len(main) == 0 {
-		fmt.Printf("hostsyms: skip %s: neither *.go nor lib/ and main/\n", name)
+		if nested, _ := filepath.Glob(filepath.Join(dir, "*/*.go")); len(nested) > 0 {
+			fmt.Printf("hostsyms: skip %s: Go files, but neither *.go nor lib/ and main/\n", name)
+		}
 		return unit{}, false
 	}
 	// The corpus names a library by its directory: corpus/<unit>/lib.
