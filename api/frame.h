@@ -52,6 +52,10 @@ enum gofn_field_tag {
 	GOFN_FLD_ERRMSG = 9,
 	GOFN_FLD_ERRCODE = 10, /* a GOFN_E* class as u32 */
 	GOFN_FLD_DURATION_US = 11,
+	GOFN_FLD_PROFILE_KINDS = 12, /* INVOKE: bit set of api/profile.h kinds */
+	GOFN_FLD_PROFILE_HZ = 13,    /* INVOKE: CPU sampling rate */
+	GOFN_FLD_PROFILE = 14,	     /* RESULT: kind byte + gzip'd profile.proto */
+	GOFN_FLD_PROFILE_ERROR = 15, /* RESULT: kind byte + why that profile is missing */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot
