@@ -204,13 +204,17 @@ static int exit_code(const gofn_sandbox_exit *x, const char *report, size_t rlen
 	gofn_sandbox_exit shown = *x;
 	char msg[160];
 
-	if (x->end == GOFN_END_EXITED)
-		return x->status;
 	if (x->end == GOFN_END_SYSCALL)
 		shown.syscall = gofn_sandbox_parse_report(report, rlen);
+	/* Exit status 159 without a report is a program's own os.Exit(159). */
+	if (x->end == GOFN_END_SYSCALL && shown.syscall < 0 &&
+	    x->status == GOFN_SANDBOX_SIGSYS_EXIT)
+		shown.end = GOFN_END_EXITED;
+	if (shown.end == GOFN_END_EXITED)
+		return x->status;
 	fprintf(stderr, "gofn-loader: sandbox: worker %s\n",
 		gofn_sandbox_exit_str(&shown, msg, sizeof msg));
-	switch (x->end) {
+	switch (shown.end) {
 	case GOFN_END_SYSCALL:
 		return GOFN_SANDBOX_SIGSYS_EXIT;
 	case GOFN_END_TIMEOUT:
