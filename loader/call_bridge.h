@@ -21,6 +21,10 @@ extern void gofnRunInitTask(uintptr_t task) __attribute__((weak));
 /* The GOROOT the host was built with (runtime.GOROOT), malloc'd. */
 extern char *gofnGOROOT(void) __attribute__((weak));
 
+/* Runs a GC and waits until finalizers and cleanups queued so far have
+ * run (they may be loaded code). Returns -1 if they did not finish in time. */
+extern int gofnDrainQueues(void) __attribute__((weak));
+
 /* Sets os.Args of the process to argv[0..argc) for the loaded program. */
 extern void gofnSetArgs(char **argv, int argc) __attribute__((weak));
 

@@ -211,6 +211,13 @@ void gofn_module_unload(gofn_module *m)
 {
 	if (!m)
 		return;
+	/* Finalizers and cleanups of the program's objects are loaded code:
+	 * let them run while the module is still registered, and again for
+	 * objects only its globals kept, before anything is unmapped. */
+	if (m->img && gofnDrainQueues)
+		gofnDrainQueues();
+	if (m->img && gofn_mb_unregister(m->img, NULL) == 0 && gofnDrainQueues)
+		gofnDrainQueues();
 	if (m->img && gofn_mb_free(m->img) < 0)
 		m->link.map = NULL; /* goroutines still run the unit: it must stay mapped */
 	gofn_link_free(&m->link);

@@ -154,3 +154,25 @@ func gofnSetArgs(argv **C.char, argc C.int) {
 	}
 	os.Args = args
 }
+
+//go:linkname blockUntilEmptyFinalizerQueue runtime.blockUntilEmptyFinalizerQueue
+func blockUntilEmptyFinalizerQueue(timeout int64) bool
+
+//go:linkname blockUntilEmptyCleanupQueue unique.runtime_blockUntilEmptyCleanupQueue
+func blockUntilEmptyCleanupQueue(timeout int64) bool
+
+// gofnDrainQueues collects garbage and waits (up to a second each) until
+// the finalizer and cleanup queues are empty: a finalizer or
+// runtime.AddCleanup function of a loaded program runs loaded code, so
+// the module must not be unmapped under it.
+//
+//export gofnDrainQueues
+func gofnDrainQueues() C.int {
+	runtime.GC()
+	ok := blockUntilEmptyFinalizerQueue(1e9)
+	ok = blockUntilEmptyCleanupQueue(1e9) && ok
+	if !ok {
+		return -1
+	}
+	return 0
+}

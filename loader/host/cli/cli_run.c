@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "loader/call_bridge.h"
 #include "loader/loader.h"
@@ -161,29 +162,69 @@ static int print_result(const gofn_result *r)
 	return 0;
 }
 
+/* GOFN_LOADER_TIMING=1 prints per-phase averages to stderr at exit, and
+ * GOFN_LOADER_CALLS=N calls the symbol N times per load (benchmarks only:
+ * a program's main is not meant to run twice). */
+typedef struct timing {
+	double load, init, call, unload; /* seconds, summed */
+	long loads, calls;
+} timing;
+
+static double now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void print_timing(const timing *t)
+{
+	if (!t->loads)
+		return;
+	fprintf(stderr,
+		"gofn-loader: timing: %ld loads, %ld calls: load %.1f us, init %.1f us, "
+		"call %.3f us, unload %.1f us (averages)\n",
+		t->loads, t->calls, t->load / (double)t->loads * 1e6,
+		t->init / (double)t->loads * 1e6, t->calls ? t->call / (double)t->calls * 1e6 : 0.0,
+		t->loads > 1 ? t->unload / (double)(t->loads - 1) * 1e6 : 0.0);
+}
+
 /* The last run keeps its module: as in a native program, goroutines still
  * running when the function returns die with the process, not under an
  * unmapped module. */
-static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, int last, gofn_err *e)
+static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, int last, long ncalls,
+		    timing *tm, gofn_err *e)
 {
 	gofn_module *m;
 	gofn_result r;
-	int rc;
+	int rc = 0;
+	double t0 = now(), t1, t2, t3;
 
 	if (gofn_module_load(blobs, a->nobjs, &m, e))
 		return gofn_errctx(e, "load"), -1;
+	t1 = now();
 	if (gofn_module_init(m, e)) {
 		gofn_module_unload(m);
 		return gofn_errctx(e, "init"), -1;
 	}
-	if (gofn_module_call(m, a->sym, in->p, in->n, &r, e)) {
-		gofn_module_unload(m);
-		return gofn_errctx(e, "run %s", a->sym), -1;
+	t2 = now();
+	for (long c = 0; c < ncalls && rc == 0; c++) {
+		if (gofn_module_call(m, a->sym, in->p, in->n, &r, e)) {
+			gofn_module_unload(m);
+			return gofn_errctx(e, "run %s", a->sym), -1;
+		}
+		rc = print_result(&r);
+		gofn_result_free(&r);
 	}
-	rc = print_result(&r);
-	gofn_result_free(&r);
+	t3 = now();
 	if (!last)
 		gofn_module_unload(m);
+	tm->load += t1 - t0;
+	tm->init += t2 - t1;
+	tm->call += t3 - t2;
+	tm->unload += now() - t3;
+	tm->loads++;
+	tm->calls += ncalls;
 	return rc;
 }
 
@@ -212,12 +253,17 @@ int gofn_cli_run(int argc, char **argv)
 		rc = fail(&e);
 		goto out;
 	}
+	const char *calls_env = getenv("GOFN_LOADER_CALLS");
+	long ncalls = calls_env ? strtol(calls_env, NULL, 10) : 1;
+	timing tm = {0};
 	for (long t = 0; t < a.times && rc == 0; t++) {
-		rc = run_once(&a, blobs, &in, t == a.times - 1, &e);
+		rc = run_once(&a, blobs, &in, t == a.times - 1, ncalls > 0 ? ncalls : 1, &tm, &e);
 		if (rc < 0)
 			rc = fail(&e);
 	}
 	fflush(stdout);
+	if (getenv("GOFN_LOADER_TIMING"))
+		print_timing(&tm);
 out:
 	for (size_t i = 0; i < a.nobjs; i++)
 		free(files[i].p);
