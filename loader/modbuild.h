@@ -132,10 +132,12 @@ typedef struct gofn_mb_unit {
 	size_t nitabs;
 } gofn_mb_unit;
 
-/* Where host text starts in the unit's text-offset space (see host_text). */
+/* Where host text starts in the unit's text-offset space (see host_text):
+ * strictly past the unit's own text, so the end-of-text sentinel offset of
+ * ftab never falls into the host section. */
 static inline uint64_t gofn_mb_hosttext_off(gofn_mb_range text)
 {
-	return ((uint64_t)(text.end - text.start) + 4095) & ~(uint64_t)4095;
+	return ((uint64_t)(text.end - text.start) + 4096) & ~(uint64_t)4095;
 }
 
 typedef struct gofn_mb_image gofn_mb_image;

@@ -157,15 +157,24 @@ static void test_host_text_section(void **state)
 	setup_unit();
 	uintptr_t host_lo = 0x401000, host_hi = 0x480000;
 	u.host_text = (gofn_mb_range){host_lo, host_hi};
+	/* Text exactly one page long, the last function ending at its end:
+	 * the sentinel offset equals the text length (only addresses are
+	 * used, nothing reads the text bytes). */
+	u.text.end = u.text.start + 4096;
+	funcs[1].entry = u.text.end - funcs[1].size;
 	gofn_mb_image *img;
 	gofn_err err = {0};
 	build_ok(&img, &err);
 	const gort_moduledata *md = gofn_mb_moduledata(img);
 	assert_int_equal(md->textsectmap.len, 2);
 	uint32_t hoff = (uint32_t)gofn_mb_hosttext_off(u.text);
-	assert_true(hoff >= u.text.end - u.text.start);
+	assert_true(hoff > u.text.end - u.text.start);
+	/* the ftab sentinel (end of the last function) stays in the unit */
+	const gort_functab *ft = md->ftab.ptr;
+	assert_int_equal(text_addr(md, ft[2].entryoff), funcs[1].entry + funcs[1].size);
 	assert_int_equal(text_addr(md, hoff + 0x1234), host_lo + 0x1234);
 	assert_int_equal(text_addr(md, 64), u.text.start + 64);
+	assert_int_equal(md->maxpc, text_addr(md, ft[2].entryoff)); /* moduledataverify1 */
 	assert_int_equal(gofn_mb_free(img), 0);
 
 	u.host_text = (gofn_mb_range){u.text.start + 4096, u.text.start + 8192};
