@@ -82,6 +82,7 @@ static const struct attempt {
     {"dumpable", NONE, ERROR, "Operation not permitted"},
     {"replace_sigsys", NONE, KILLED, ""},
     {"int80_execve", NONE, KILLED, ""},
+    {"x32_syscall", NONE, KILLED, ""},
     {"guess_fds", NONE, ERROR, "Bad file descriptor"},
     {"thread_bomb", NONE, ERROR, "Resource temporarily unavailable"},
     {"memory_bomb", NONE, MEMORY, NULL},

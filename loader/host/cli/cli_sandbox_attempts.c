@@ -313,6 +313,11 @@ static long a_int80_execve(void)
 	errno = r < 0 ? (int)-r : 0;
 	return r;
 }
+/* The x32 ABI shares the x86-64 audit arch, numbers offset by 0x40000000. */
+static long a_x32_syscall(void)
+{
+	return syscall(0x40000000 | SYS_getuid);
+}
 /* Every fd besides 0-2, the report fd 3 and the objects given on purpose. */
 static long a_guess_fds(void)
 {
@@ -474,6 +479,7 @@ static const struct attempt {
     {"dumpable", a_dumpable},
     {"replace_sigsys", a_replace_sigsys},
     {"int80_execve", a_int80_execve},
+    {"x32_syscall", a_x32_syscall},
     {"guess_fds", a_guess_fds},
     {"memory_bomb", a_memory_bomb},
     {"thread_bomb", a_thread_bomb},
