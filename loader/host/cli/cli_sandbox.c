@@ -125,8 +125,10 @@ static int plan(run *r, int argc, char **argv, gofn_err *err)
 				return -1;
 			continue;
 		}
-		if (strcmp(argv[i], "-o") == 0 ||
-		    (strcmp(argv[i], "-parse") == 0 && i + 1 < argc)) {
+		if (strcmp(argv[i], "-parse") == 0)
+			return gofn_errf(err, GOFN_EINVAL,
+					 "-parse runs no tenant code; use it without -sandbox");
+		if (strcmp(argv[i], "-o") == 0) {
 			int fd;
 			if (nobj >= 12 || r->nfds >= 16)
 				return gofn_errf(err, GOFN_EINVAL, "too many objects (max 12)");
@@ -135,8 +137,7 @@ static int plan(run *r, int argc, char **argv, gofn_err *err)
 			snprintf(r->fdnum[nobj], sizeof r->fdnum[nobj], "fd:%d", r->nfds);
 			r->fds[r->nfds++] = fd;
 			/* The worker reads "fd:N" (cli_run.c) instead of a path. */
-			if (add_arg(r, strcmp(argv[i], "-o") == 0 ? o_flag : argv[i], err) ||
-			    add_arg(r, r->fdnum[nobj++], err))
+			if (add_arg(r, o_flag, err) || add_arg(r, r->fdnum[nobj++], err))
 				return -1;
 			i++;
 			continue;
@@ -299,8 +300,10 @@ static int parent(int argc, char **argv)
 	if (rc < 0)
 		return die(&err);
 	if (getenv("GOFN_SANDBOX_VERBOSE"))
-		fprintf(stderr, "gofn-loader: sandbox: worker %d, layers %s\n", (int)p.pid,
-			gofn_sandbox_layers_str(p.layers, layers, sizeof layers));
+		fprintf(stderr,
+			"gofn-loader: sandbox: worker %d, layers %s, exec'd %llu ms after spawn\n",
+			(int)p.pid, gofn_sandbox_layers_str(p.layers, layers, sizeof layers),
+			(unsigned long long)(gofn_sandbox_now_ms() - start));
 	stream st[3] = {
 	    {.fd = out[0], .out = 1, .cap = r.limits.output_bytes, .name = "stdout"},
 	    {.fd = errp[0], .out = 2, .cap = r.limits.output_bytes, .name = "stderr"},
@@ -329,13 +332,10 @@ static int child(int argc, char **argv)
 	for (int i = 1; i < n; i++)
 		if (strcmp(rest[i], "-selftest") == 0)
 			return gofn_sandbox_attempt(n - i - 1, rest + i + 1);
-	if (n > 1 && strcmp(rest[1], "-parse") == 0)
-		return gofn_cli_parse(n, rest);
 	for (int i = 1; i < n; i++)
 		if (strcmp(rest[i], "-run") == 0)
 			return gofn_cli_run(n, rest);
-	fprintf(stderr, "gofn-loader: sandbox: nothing to run (want -o ... -run, -parse or "
-			"-selftest)\n");
+	fprintf(stderr, "gofn-loader: sandbox: nothing to run (want -o ... -run or -selftest)\n");
 	return 2;
 }
 
