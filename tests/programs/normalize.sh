@@ -16,7 +16,9 @@
 #     of the argument list become "0x?" (they are pointers and registers); in
 #     a location line "\tfile.go:12 +0x1d" the "+0x1d" PC offset is dropped
 #     (it depends on code layout, not behaviour).
-#  4. "pc=0x..." in the "[signal SIGSEGV ...]" line becomes "pc=0x?".
+#  4. "pc=0x..." in the "[signal SIGSEGV ...]" line becomes "pc=0x?"; in
+#     "panic: (main.T) 0x4ceef8" (a panic value Go prints by type and
+#     address) the address becomes "0x?".
 #  5. Frames below the entry point: once a traceback reaches "main.main()"
 #     and its location line, the frames after it are dropped up to the end
 #     of that goroutine's block (blank line, "created by", or a new
@@ -48,6 +50,8 @@ function literal_sub(s, from, to,    i, out) {
 	gsub(/in goroutine [0-9]+/, "in goroutine N", line)
 	if (line ~ /^\[signal /)
 		gsub(/pc=0x[0-9a-f]+/, "pc=0x?", line)
+	if (line ~ /^\t*panic: \([^()]+\) 0x[0-9a-f]+/)
+		sub(/\) 0x[0-9a-f]+/, ") 0x?", line)
 
 	is_frame = (line ~ /^[A-Za-z_][^ \t]*\(.*\)$/)
 	is_loc = (line ~ /^\t[^ \t]+:[0-9]+( \+0x[0-9a-f]+)?$/)
