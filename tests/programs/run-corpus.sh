@@ -44,7 +44,7 @@ done
 [[ -z "$loader" || -x "$loader" ]] || { echo "run-corpus: loader $loader is not executable" >&2; exit 1; }
 
 golden="$CORPUS_DIR/golden"
-TIMEOUT=${CORPUS_TIMEOUT:-120}
+TIMEOUT=${CORPUS_TIMEOUT:-30} # seconds per run; natively none takes 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/gofn-corpus.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 export GOROOT=${GOROOT:-$(go env GOROOT)} # for normalize.sh, computed once
@@ -56,11 +56,24 @@ while read -r entry _; do
 done <"$CORPUS_DIR/LOADED"
 
 mapfile -t names < <(corpus_programs)
+pass=0 fail=0 skip=0 written=0
+
+# A LOADED entry naming no program is a typo that would hide a program.
+declare -A known=()
+for n in "${names[@]}"; do
+	known[$n]=1
+	[[ -z "$(corpus_calls "$n")" ]] || known[$n:calls]=1
+done
+for entry in "${!loaded[@]}"; do
+	if [[ -z "${known[$entry]:-}" ]]; then
+		echo "FAIL LOADED lists $entry, which is no program (or has no calls/)"
+		fail=$((fail + 1))
+	fi
+done
+
 if [[ -n "$only" ]]; then
 	IFS=, read -r -a names <<<"$only"
 fi
-
-pass=0 fail=0 skip=0 written=0
 
 # objects_of NAME: the -o arguments for a program, dependencies first.
 objects_of() {
