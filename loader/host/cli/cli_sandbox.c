@@ -167,37 +167,49 @@ typedef struct stream {
 
 /* Copies what is there; beyond the cap data is read and dropped, so the
  * worker never blocks on a full pipe while we wait for it to end. */
-static void pump(stream *s, char *report, size_t *rlen, size_t rcap)
+static void write_all(int fd, const char *p, size_t n)
+{
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return; /* our own stdout is gone: nothing better to do */
+		p += w;
+		n -= (size_t)w;
+	}
+}
+
+/* One read: 1 = data, 0 = nothing now, -1 = closed. */
+static int pump(stream *s, char *report, size_t *rlen, size_t rcap)
 {
 	char buf[1 << 16];
 	ssize_t n = read(s->fd, buf, sizeof buf);
 
 	if (n <= 0) {
-		if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
-			close(s->fd);
-			s->fd = -1;
-		}
-		return;
+		if (n < 0 && (errno == EAGAIN || errno == EINTR))
+			return 0;
+		close(s->fd);
+		s->fd = -1;
+		return -1;
 	}
 	if (s->out < 0) { /* the report channel */
 		size_t take = (size_t)n < rcap - *rlen ? (size_t)n : rcap - *rlen;
 		memcpy(report + *rlen, buf, take);
 		*rlen += take;
-		return;
+		return 1;
 	}
 	size_t keep = s->copied >= s->cap ? 0 : (size_t)(s->cap - s->copied);
-	if (!s->cap)
+	if (!s->cap || (size_t)n < keep)
 		keep = (size_t)n;
-	if ((size_t)n < keep)
-		keep = (size_t)n;
-	if (keep)
-		(void)!write(s->out, buf, keep);
+	write_all(s->out, buf, keep);
 	s->copied += (uint64_t)n;
 	if (keep < (size_t)n && !s->truncated) {
 		s->truncated = 1;
 		fprintf(stderr, "gofn-loader: sandbox: %s truncated at %llu bytes (-output)\n",
 			s->name, (unsigned long long)s->cap);
 	}
+	return 1;
 }
 
 static int exit_code(const gofn_sandbox_exit *x, const char *report, size_t rlen)
@@ -256,9 +268,12 @@ static int supervise(run *r, gofn_sandbox_proc *p, stream *st, int nst, uint64_t
 	}
 	/* Drain what the worker wrote before it ended; it cannot write more. */
 	for (int i = 0; i < nst; i++) {
-		fcntl(st[i].fd, F_SETFL, O_NONBLOCK);
-		while (st[i].fd >= 0)
-			pump(&st[i], report, &rlen, sizeof report);
+		if (st[i].fd >= 0)
+			fcntl(st[i].fd, F_SETFL, O_NONBLOCK);
+		while (st[i].fd >= 0 && pump(&st[i], report, &rlen, sizeof report) > 0)
+			;
+		if (st[i].fd >= 0)
+			close(st[i].fd);
 	}
 	gofn_sandbox_release(p);
 	return exit_code(&x, report, rlen);
