@@ -4,7 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 
 DATA=$TMP/data
-GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
+GOFN_ADMIN_TOKEN="" start_gofnd "$DATA" --max-functions 1
 check "admin token file is mode 0600" test "$(stat -c %a "$DATA/admin-token")" = 600
 ADMIN=$(cat "$DATA/admin-token")
 check "admin token printed on first start" grep -qF "$ADMIN" "$TMP/gofnd.out"
@@ -17,6 +17,8 @@ if [[ "$CODE" == 201 ]]; then
 	FN=$(jqv .id)
 	SHA=$(jqv .sha256)
 	check "object stored under its sha256" cmp -s "$HELLO" "$DATA/objects/$SHA"
+	req POST /functions "$A" -F "obj=@$HELLO"
+	expect_err 409 too_many_functions "upload over --max-functions"
 else
 	echo "SKIP function persistence: loader cannot run objects yet ($(jqv .error.message))"
 fi
