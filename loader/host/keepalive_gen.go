@@ -16,6 +16,7 @@ import (
 	p_crypto_sha1 "crypto/sha1"
 	p_crypto_sha256 "crypto/sha256"
 	p_crypto_sha512 "crypto/sha512"
+	p_encoding "encoding"
 	p_encoding_base32 "encoding/base32"
 	p_encoding_base64 "encoding/base64"
 	p_encoding_binary "encoding/binary"
@@ -214,6 +215,13 @@ var keepalive = [...]any{
 	p_crypto_sha512.Sum512,
 	p_crypto_sha512.Sum512_224,
 	p_crypto_sha512.Sum512_256,
+	// encoding
+	(*p_encoding.BinaryAppender)(nil),
+	(*p_encoding.BinaryMarshaler)(nil),
+	(*p_encoding.BinaryUnmarshaler)(nil),
+	(*p_encoding.TextAppender)(nil),
+	(*p_encoding.TextMarshaler)(nil),
+	(*p_encoding.TextUnmarshaler)(nil),
 	// encoding/base32
 	p_encoding_base32.NewDecoder,
 	p_encoding_base32.NewEncoder,
@@ -1665,6 +1673,14 @@ var keepalive = [...]any{
 	keepExtra176,
 	keepExtra177,
 	keepExtra178,
+	keepExtra179,
+	keepExtra180,
+	keepExtra181,
+	keepExtra182,
+	keepExtra183,
+	keepExtra184,
+	keepExtra185,
+	keepExtra186,
 }
 
 // keepSink is written by init so that keepalive is reachable.
@@ -2572,3 +2588,43 @@ func keepExtra177()
 //
 //go:linkname keepExtra178 runtime.sigpanic
 func keepExtra178()
+
+// compiler builtin
+//
+//go:linkname keepExtra179 runtime.growsliceBuf
+func keepExtra179()
+
+// compiler builtin
+//
+//go:linkname keepExtra180 runtime.growsliceBufNoAlias
+func keepExtra180()
+
+// compiler builtin
+//
+//go:linkname keepExtra181 runtime.growsliceNoAlias
+func keepExtra181()
+
+// compiler builtin
+//
+//go:linkname keepExtra182 runtime.moveSlice
+func keepExtra182()
+
+// compiler builtin
+//
+//go:linkname keepExtra183 runtime.moveSliceNoScan
+func keepExtra183()
+
+// compiler builtin
+//
+//go:linkname keepExtra184 runtime.moveSliceNoCap
+func keepExtra184()
+
+// compiler builtin
+//
+//go:linkname keepExtra185 runtime.moveSliceNoCapNoScan
+func keepExtra185()
+
+// compiler builtin
+//
+//go:linkname keepExtra186 runtime.KeepAlive
+func keepExtra186()

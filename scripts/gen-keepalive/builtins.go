@@ -11,13 +11,14 @@ import (
 	"strings"
 )
 
-// builtinExtras are the runtime functions compiled code calls without
-// naming them (cmd/internal/goobj/builtinlist.go: makeslice64, chanrecv2,
-// assertE2I, goPanicIndex, …). The worker uses only some of them; a tenant
-// may need any. Those that runtime defines in Go on this platform are
-// pulled; the rest are defined elsewhere (internal/runtime/maps,
-// internal/bytealg, assembly) or exist only in race/msan/asan/fuzz builds
-// or on other architectures.
+// builtinExtras are the runtime functions the compiler inserts calls to
+// (cmd/compile/internal/typecheck/_builtin/runtime.go; the older ones are
+// also in cmd/internal/goobj/builtinlist.go and referenced by index):
+// makeslice64, chanrecv2, assertE2I, goPanicIndex, moveSliceNoScan, …. The
+// worker uses only some of them; a tenant may need any. Those that runtime
+// defines in Go on this platform are pulled; the rest are defined elsewhere
+// (internal/runtime/maps, internal/bytealg, assembly) or exist only in
+// race/msan/asan/fuzz builds or on other architectures.
 func builtinExtras() ([]extra, error) {
 	goroot, err := goOutput("env", "GOROOT")
 	if err != nil {
@@ -27,14 +28,27 @@ func builtinExtras() ([]extra, error) {
 	if err != nil {
 		return nil, err
 	}
+	decls, err := os.ReadFile(filepath.Join(strings.TrimSpace(goroot), "src/cmd/compile/internal/typecheck/_builtin/runtime.go"))
+	if err != nil {
+		return nil, err
+	}
 	defined, err := runtimeGoFuncs()
 	if err != nil {
 		return nil, err
 	}
-	var out []extra
+	var names []string
 	for _, m := range regexp.MustCompile(`\{"([^"]+)", 1\}`).FindAllStringSubmatch(string(list), -1) {
-		if defined[m[1]] {
-			out = append(out, extra{sym: m[1], why: "compiler builtin"})
+		names = append(names, m[1])
+	}
+	for _, m := range regexp.MustCompile(`(?m)^func ([A-Za-z0-9_]+)`).FindAllStringSubmatch(string(decls), -1) {
+		names = append(names, "runtime."+m[1])
+	}
+	var out []extra
+	seen := map[string]bool{}
+	for _, n := range names {
+		if defined[n] && !seen[n] {
+			seen[n] = true
+			out = append(out, extra{sym: n, why: "compiler builtin"})
 		}
 	}
 	if len(out) < 50 {

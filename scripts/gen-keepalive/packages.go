@@ -17,5 +17,5 @@ var hostPackages = []string{
 	"hash", "io/fs", "path", "path/filepath", "log", "crypto/sha512",
 	"encoding/base32", "hash/adler32", "hash/crc64", "hash/maphash",
 	"text/tabwriter", "html", "math/cmplx", "runtime/debug",
-	"container/ring", "encoding/pem",
+	"container/ring", "encoding/pem", "encoding",
 }

@@ -16,11 +16,19 @@ import (
 // unit is one link unit to compile: an optional library package and the
 // main package, each a list of files.
 type unit struct {
-	name    string
-	corpus  bool     // someone else's program: a compile error skips it
-	lib     []string // compiled as package libPath
-	libPath string
-	main    []string
+	name     string
+	corpus   bool     // someone else's program: a compile error skips it
+	lib      []string // compiled as package libPath
+	libPath  string
+	main     []string
+	mainPath string // import path of main's files; "main" if empty
+}
+
+func (u unit) path() string {
+	if u.mainPath != "" {
+		return u.mainPath
+	}
+	return "main"
 }
 
 // objectRefs is what the compiled units need: each symbol with the first
@@ -104,6 +112,11 @@ func findUnits(root, tmp string) ([]unit, error) {
 			units = append(units, u)
 		}
 	}
+	examples, err := exampleUnits(root)
+	if err != nil {
+		return nil, err
+	}
+	units = append(units, examples...)
 	calls, err := generator(root, "-calls")
 	if err != nil {
 		return nil, err
@@ -113,6 +126,52 @@ func findUnits(root, tmp string) ([]unit, error) {
 		return nil, err
 	}
 	return append(units, unit{name: "generated program calling the whole API", main: []string{f}}), nil
+}
+
+// exampleUnits: the std packages' own examples (example*_test.go in
+// GOROOT) use the API as real code does. Those of a host package that
+// import only host packages are compiled like a tenant's program.
+func exampleUnits(root string) ([]unit, error) {
+	out, err := generator(root, "-pkgs")
+	if err != nil {
+		return nil, err
+	}
+	goroot, err := goOutputString("env", "GOROOT")
+	if err != nil {
+		return nil, err
+	}
+	host := map[string]bool{"unsafe": true}
+	for _, p := range strings.Fields(string(out)) {
+		host[p] = true
+	}
+	var units []unit
+	for p := range host {
+		files, _ := filepath.Glob(filepath.Join(goroot, "src", p, "example*_test.go"))
+		var use []string
+		for _, f := range files {
+			if externalTestOnlyHost(f, host) {
+				use = append(use, f)
+			}
+		}
+		if len(use) > 0 {
+			units = append(units, unit{name: "GOROOT examples of " + p, corpus: true, main: use, mainPath: p + "_test"})
+		}
+	}
+	sort.Slice(units, func(i, j int) bool { return units[i].name < units[j].name })
+	return units, nil
+}
+
+func externalTestOnlyHost(path string, host map[string]bool) bool {
+	f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+	if err != nil || !strings.HasSuffix(f.Name.Name, "_test") {
+		return false
+	}
+	for _, s := range f.Imports {
+		if p, err := strconv.Unquote(s.Path.Value); err != nil || !host[p] {
+			return false
+		}
+	}
+	return true
 }
 
 func corpusUnit(root, dir string) (unit, bool) {
@@ -216,7 +275,7 @@ func compileUnit(u unit, cfg, tmp string) ([]string, error) {
 		objs = append(objs, lib)
 	}
 	main := filepath.Join(dir, "main.o")
-	if err := compile("main", cfg, main, u.main); err != nil {
+	if err := compile(u.path(), cfg, main, u.main); err != nil {
 		return nil, err
 	}
 	return append(objs, main), nil
@@ -233,7 +292,7 @@ func compile(pkg, cfg, out string, files []string) error {
 // defines reports symbols the unit's own objects provide.
 func (u unit) defines(sym string) bool {
 	p := symbolPackage(sym)
-	return p == "main" || (u.libPath != "" && p == u.libPath)
+	return p == u.path() || (u.libPath != "" && p == u.libPath)
 }
 
 func rel(root, path string) string {
