@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "loader/go126_obj.h"
+#include "loader/pcln_inlname.h"
 
 typedef struct arena_blk {
 	struct arena_blk *next;
@@ -88,7 +89,7 @@ static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
 	return 0;
 }
 
-static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, const goobj_funcinfo *fi,
+static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, uint32_t fn, const goobj_funcinfo *fi,
 			gofn_mb_func *f)
 {
 	const goobj_object *o = l->objs[oi].o;
@@ -103,10 +104,10 @@ static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, const goobj_funcinf
 		v[k].file = n.file;
 		v[k].parent_pc = n.parent_pc;
 		v[k].callee = "?";
-		if (goobj_resolve(o, n.func, &t, NULL) == 0 && t.name.len) {
-			if (!(v[k].callee = astrdup(d, t.name.p, t.name.len)))
-				return -1;
-		}
+		if (goobj_resolve(o, n.func, &t, NULL) == 0 && !t.name.len)
+			t.name = gofn_inl_callee_name(o, fn, fi, k); /* cross-package: from DWARF */
+		if (t.name.len && !(v[k].callee = astrdup(d, t.name.p, t.name.len)))
+			return -1;
 		if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined &&
 		    goobj_funcinfo_get(o, t.local, &cfi, NULL) == 1) {
 			v[k].callee_funcid = cfi.funcid;
@@ -178,7 +179,7 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 	f->npcdata = npc;
 	f->funcdata = fd;
 	f->nfuncdata = nfd;
-	if (fi.ninl && describe_inl(l, d, oi, &fi, f))
+	if (fi.ninl && describe_inl(l, d, oi, i, &fi, f))
 		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
 	return 0;
 }
