@@ -46,6 +46,11 @@ static const opt opts[] = {
     O("--sandbox", "GOFN_SANDBOX", K_MODE, sandbox,
       "confine workers: auto, 1 (required) or 0 (auto)"),
     O("--print-routes", NULL, K_BOOL, print_routes, "print the route table and exit"),
+    O("--profile-keep", "GOFN_PROFILE_KEEP", K_INT, profile_keep, "profiles kept per tenant (100)"),
+    O("--profile-max-age", "GOFN_PROFILE_MAX_AGE", K_I64, profile_max_age_s,
+      "seconds a profile is kept (604800)"),
+    O("--profile-token-ttl", "GOFN_PROFILE_TOKEN_TTL", K_I64, profile_token_ttl_s,
+      "seconds a profile URL's token is valid (3600)"),
 };
 
 void gofn_config_defaults(gofn_config *c)
@@ -66,6 +71,9 @@ void gofn_config_defaults(gofn_config *c)
 	c->max_connections = 512;
 	c->shutdown_grace_ms = 30000;
 	c->sandbox = -1;
+	c->profile_keep = 100;
+	c->profile_max_age_s = 7 * 24 * 3600;
+	c->profile_token_ttl_s = 3600;
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

@@ -24,7 +24,10 @@ typedef struct gofn_config {
 	int functions_per_tenant;
 	int max_connections;
 	int64_t shutdown_grace_ms;
-	int sandbox; /* 1: confined or refuse to start; 0: plain processes; -1: auto */
+	int sandbox;	  /* 1: confined or refuse to start; 0: plain processes; -1: auto */
+	int profile_keep; /* profiles kept per tenant */
+	int64_t profile_max_age_s;   /* profiles older than this are removed */
+	int64_t profile_token_ttl_s; /* lifetime of a profile URL's capability token */
 	int print_routes;
 } gofn_config;
 

@@ -9,6 +9,7 @@
 #include "loader/loader.h" /* gofn_sig only: gofnd never links the loader */
 #include "server/crypto.h"
 #include "server/exec.h"
+#include "server/h_profiles.h"
 #include "server/log.h"
 #include "server/routes.h"
 
@@ -166,17 +167,23 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	int sigkind = 0, found;
 	int64_t timeout_ms;
 	char rnd[17], inv[24];
+	unsigned prof_asked, prof_kinds;
+	int prof_hz;
 
 	if (!valid_symbol(r->param))
 		return gofn_reply_error(r, 400, "bad_symbol", "want a symbol like main.main");
 	if (parse_timeout(r, &timeout_ms) < 0)
 		return gofn_reply_error(r, 400, "bad_timeout", "timeout_ms: 1..%lld",
 					(long long)s->cfg.max_timeout_ms);
-	enum MHD_Result rc = find_function(r, &f, &sigkind, &found);
+	enum MHD_Result rc;
+	if (gofn_profiles_query(r, &prof_asked, &prof_hz, &rc) < 0)
+		return rc;
+	rc = find_function(r, &f, &sigkind, &found);
 	if (!found) {
 		gofn_function_clear(&f);
 		return rc;
 	}
+	prof_kinds = gofn_profiles_kinds(r, &f, prof_asked);
 	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
 	if (x != GOFN_EXEC_OK) {
 		gofn_function_clear(&f);
@@ -193,15 +200,19 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	}
 	gofn_random_hex(rnd, 8, NULL);
 	snprintf(inv, sizeof inv, "inv_%s", rnd);
-	gofn_worker_invoke(w, &s->cfg, r->param, r->body, r->len, timeout_ms, &o);
+	gofn_worker_invoke_profiled(w, &s->cfg, r->param, r->body, r->len, timeout_ms, prof_kinds,
+				    prof_hz, &o);
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	record(r, inv, &f, &o);
-	if (wants_raw(r))
+	if (wants_raw(r)) {
+		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, NULL);
 		rc = reply_raw_result(r, inv, &o);
-	else
-		rc = gofn_reply_json(r, 200,
-				     outcome_json(inv, &f, r->param, sigkind != GOFN_SIG_VOID, &o));
+	} else {
+		json_t *j = outcome_json(inv, &f, r->param, sigkind != GOFN_SIG_VOID, &o);
+		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, j);
+		rc = gofn_reply_json(r, 200, j);
+	}
 	gofn_function_clear(&f);
 	gofn_outcome_clear(&o);
 	return rc;

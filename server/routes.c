@@ -14,10 +14,15 @@ static const gofn_route routes[] = {
     {"POST", "/invoke/{symbol}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"GET", "/healthz", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_healthz},
     {"GET", "/metrics", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_metrics},
+    {"GET", "/profiles", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_list},
+    {"GET", "/profiles/{id}", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_profile_get},
+    {"DELETE", "/profiles/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_delete},
+    {"POST", "/functions/{id}/profile", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_profile},
 };
 
 /* Matches "/functions/{id}" against "/functions/abc": the literal prefix,
- * then one non-empty segment without '/'. */
+ * then one non-empty segment without '/', then the literal rest if any
+ * ("/functions/{id}/profile"). */
 static int path_match(const char *pattern, const char *url, char *param, size_t cap)
 {
 	const char *brace = strchr(pattern, '{');
@@ -28,10 +33,15 @@ static int path_match(const char *pattern, const char *url, char *param, size_t 
 	if (strncmp(pattern, url, pre) != 0)
 		return 0;
 	const char *seg = url + pre;
-	size_t n = strlen(seg);
-	if (n == 0 || n >= cap || strchr(seg, '/'))
+	const char *rest = strchr(brace, '}') + 1;
+	size_t n = strlen(seg), nrest = strlen(rest);
+	if (n <= nrest || strcmp(seg + n - nrest, rest) != 0)
 		return 0;
-	memcpy(param, seg, n + 1);
+	n -= nrest;
+	if (n == 0 || n >= cap || memchr(seg, '/', n))
+		return 0;
+	memcpy(param, seg, n);
+	param[n] = 0;
 	return 1;
 }
 

@@ -11,7 +11,7 @@ enum gofn_body { GOFN_BODY_NONE, GOFN_BODY_SMALL, GOFN_BODY_OBJECT };
 
 struct gofn_route {
 	const char *method;
-	const char *pattern; /* at most one {param}, as the last segment */
+	const char *pattern; /* at most one {param}: a whole segment, then literal text */
 	enum gofn_auth auth;
 	enum gofn_body body;
 	enum MHD_Result (*handle)(gofn_req *r);
@@ -33,5 +33,9 @@ enum MHD_Result gofn_h_fn_delete(gofn_req *r);
 enum MHD_Result gofn_h_invoke(gofn_req *r);
 enum MHD_Result gofn_h_healthz(gofn_req *r);
 enum MHD_Result gofn_h_metrics(gofn_req *r);
+enum MHD_Result gofn_h_profile_list(gofn_req *r);
+enum MHD_Result gofn_h_profile_get(gofn_req *r); /* own auth: bearer or ?token= */
+enum MHD_Result gofn_h_profile_delete(gofn_req *r);
+enum MHD_Result gofn_h_fn_profile(gofn_req *r);
 
 #endif

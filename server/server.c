@@ -18,6 +18,7 @@
 #include "server/http.h"
 #include "server/log.h"
 #include "server/objects.h"
+#include "server/profiles.h"
 #include "server/worker.h"
 
 int64_t gofn_mono_us(void)
@@ -147,6 +148,8 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	snprintf(db, sizeof db, "%s/gofn.db", s->cfg.data_dir);
 	if (gofn_store_open(db, &s->store, e) < 0)
 		return -1;
+	if (gofn_profiles_open(&s->cfg, db, &s->profiles, e) < 0)
+		return -1;
 	s->pool = gofn_pool_new(&s->cfg);
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
@@ -177,6 +180,8 @@ void gofn_server_stop(gofn_server *s)
 	}
 	gofn_pool_free(s->pool, 1000);
 	s->pool = NULL;
+	gofn_profiles_close(s->profiles);
+	s->profiles = NULL;
 	gofn_store_close(s->store);
 	s->store = NULL;
 	gofn_metrics_free(s->metrics);

@@ -25,6 +25,7 @@ typedef struct gofn_server {
 	gofn_store *store;
 	gofn_pool *pool;
 	gofn_metrics *metrics;
+	struct gofn_profiles *profiles; /* server/profiles.h */
 	char admin_sha256[65];
 	int confined;		/* workers spawned through the sandbox */
 	unsigned layers;	/* GOFN_LAYER_* the probe worker got */

@@ -120,6 +120,8 @@ void gofn_outcome_clear(gofn_outcome *o)
 	free(o->out.data);
 	free(o->err.data);
 	free(o->result.data);
+	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
+		free(o->profiles[k].data);
 	memset(o, 0, sizeof *o);
 }
 
@@ -455,6 +457,23 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 	return rc;
 }
 
+/* A profile field: kind byte, then the profile (or why it is missing).
+ * Profiles are capped at GOFN_PROFILE_MAX like output at max_output. */
+static void take_profile(gofn_outcome *o, const gofn_field *f)
+{
+	if (f->len < 1 || f->data[0] >= GOFN_PROF_NKINDS)
+		return;
+	int k = f->data[0];
+	if (f->tag == GOFN_FLD_PROFILE_ERROR) {
+		snprintf(o->profile_error[k], sizeof o->profile_error[k], "%.*s", (int)(f->len - 1),
+			 (const char *)f->data + 1);
+		return;
+	}
+	if (o->profiles[k].len)
+		return; /* one per kind */
+	capture_add(&o->profiles[k], f->data + 1, f->len - 1, GOFN_PROFILE_MAX);
+}
+
 static void parse_result(gofn_worker *w, const gofn_config *c, const gofn_frame *f, gofn_outcome *o)
 {
 	gofn_fields it;
@@ -475,6 +494,8 @@ static void parse_result(gofn_worker *w, const gofn_config *c, const gofn_frame 
 				 (const char *)fld.data);
 		else if (fld.tag == GOFN_FLD_DURATION_US && gofn_field_u64(&fld, &v, &e) == 0)
 			o->duration_us = (int64_t)v;
+		else if (fld.tag == GOFN_FLD_PROFILE || fld.tag == GOFN_FLD_PROFILE_ERROR)
+			take_profile(o, &fld);
 	}
 	if (r < 0)
 		mark_bad(w, o, e.msg);
@@ -483,23 +504,36 @@ static void parse_result(gofn_worker *w, const gofn_config *c, const gofn_frame 
 void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol, const uint8_t *in,
 			size_t in_len, int64_t timeout_ms, gofn_outcome *o)
 {
+	gofn_worker_invoke_profiled(w, c, symbol, in, in_len, timeout_ms, 0, 0, o);
+}
+
+void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
+				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
+				 unsigned prof_kinds, int prof_hz, gofn_outcome *o)
+{
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
 	int64_t t0 = now_us();
 
-	if (gofn_fbuf_start(&b, GOFN_F_INVOKE, in_len + strlen(symbol) + 64, &e) < 0 ||
+	if (gofn_fbuf_start(&b, GOFN_F_INVOKE, in_len + strlen(symbol) + 128, &e) < 0 ||
 	    gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, symbol, &e) < 0 ||
 	    gofn_fbuf_put(&b, GOFN_FLD_INPUT, in, in_len, &e) < 0 ||
-	    gofn_fbuf_put_u64(&b, GOFN_FLD_TIMEOUT_MS, (uint64_t)timeout_ms, &e) < 0) {
+	    gofn_fbuf_put_u64(&b, GOFN_FLD_TIMEOUT_MS, (uint64_t)timeout_ms, &e) < 0 ||
+	    (prof_kinds &&
+	     (gofn_fbuf_put_u64(&b, GOFN_FLD_PROFILE_KINDS, prof_kinds, &e) < 0 ||
+	      gofn_fbuf_put_u64(&b, GOFN_FLD_PROFILE_HZ, (uint64_t)prof_hz, &e) < 0))) {
 		gofn_fbuf_free(&b);
 		o->status = "error";
 		snprintf(o->error, sizeof o->error, "%s", e.msg);
 		return;
 	}
 	gofn_fbuf_finish(&b);
-	int rc =
-	    exchange(w, c, &b, gofn_now_ms() + timeout_ms, c->max_output + REPLY_SLACK, &reply, o);
+	size_t reply_max = c->max_output + REPLY_SLACK;
+	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
+		if (prof_kinds & (1u << k))
+			reply_max += GOFN_PROFILE_MAX + GOFN_FIELD_HDR + 1;
+	int rc = exchange(w, c, &b, gofn_now_ms() + timeout_ms, reply_max, &reply, o);
 	gofn_fbuf_free(&b);
 	if (rc == 0) {
 		if (reply.type == GOFN_F_RESULT)

@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "api/profile.h"
 #include "common/err.h"
 #include "server/config.h"
 #include "server/spawn.h"
@@ -42,6 +43,10 @@ typedef struct gofn_outcome {
 	char error[1024]; /* the handler's error, the crash, or the refusal */
 	gofn_capture out, err, result;
 	int64_t duration_us;
+	/* pprof profiles the worker took (gzip'd profile.proto), by api/profile.h
+	 * kind, or why one is missing */
+	gofn_capture profiles[GOFN_PROF_NKINDS];
+	char profile_error[GOFN_PROF_NKINDS][160];
 } gofn_outcome;
 
 /* Spawns a worker and waits (until deadline_ms) for its HELLO. */
@@ -61,6 +66,11 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 /* INVOKEs symbol; always fills o. */
 void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol, const uint8_t *in,
 			size_t in_len, int64_t timeout_ms, gofn_outcome *o);
+/* The same with the profiles of prof_kinds (api/profile.h bits) taken around
+ * the call at prof_hz (0: the runtime's default). */
+void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
+				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
+				 unsigned prof_kinds, int prof_hz, gofn_outcome *o);
 
 /* Kills (if alive), reaps and frees. */
 void gofn_worker_destroy(gofn_worker *w);

@@ -17,7 +17,9 @@
 
 #include "api/frame.h"
 #include "api/frame_io.h"
+#include "api/profile.h"
 #include "loader/loader.h"
+#include "loader/profile.h"
 #include "loader/symtab.h"
 #include "sandbox/sandbox.h"
 
@@ -29,7 +31,17 @@ typedef struct worker {
 	int ctrl;
 	int devnull;
 	gofn_module *mod;
+	unsigned prof_kinds; /* profiles running for the current INVOKE */
+	char *prof_err;	     /* why the CPU profile did not start */
 } worker;
+
+/* The profiles of one call (api/profile.h kinds). */
+typedef struct profiles {
+	uint8_t *data[GOFN_PROF_NKINDS];
+	size_t len[GOFN_PROF_NKINDS];
+	unsigned kinds;
+	char *cpu_err;
+} profiles;
 
 static int64_t now_us(void)
 {
@@ -145,7 +157,91 @@ static int handle_load(worker *w, const gofn_frame *f)
 	return 0;
 }
 
-static int reply_result(worker *w, const gofn_result *res, int64_t dur, gofn_err *e)
+/* Starts the profiles an INVOKE asks for. Runs before the request's pipes
+ * are on 1 and 2, so the runtime's rate warning goes to /dev/null. */
+static void profile_begin(worker *w, const gofn_frame *f)
+{
+	gofn_fields it;
+	gofn_field fld;
+	gofn_err e;
+	uint64_t kinds = 0, hz = 0;
+
+	gofn_fields_init(&it, f->payload, f->len);
+	while (gofn_fields_next(&it, &fld, &e) > 0) {
+		if (fld.tag == GOFN_FLD_PROFILE_KINDS)
+			gofn_field_u64(&fld, &kinds, &e);
+		else if (fld.tag == GOFN_FLD_PROFILE_HZ)
+			gofn_field_u64(&fld, &hz, &e);
+	}
+	kinds &= (1u << GOFN_PROF_NKINDS) - 1;
+	if (hz > GOFN_PROFILE_HZ_MAX)
+		hz = GOFN_PROFILE_HZ_MAX;
+	if (!kinds || !gofnProfileStart)
+		return;
+	w->prof_kinds = (unsigned)kinds;
+	w->prof_err = gofnProfileStart(w->prof_kinds, (int)hz);
+}
+
+static void profile_end(worker *w, profiles *p)
+{
+	memset(p, 0, sizeof *p);
+	if (!w->prof_kinds)
+		return;
+	p->kinds = w->prof_kinds;
+	p->cpu_err = w->prof_err;
+	w->prof_kinds = 0;
+	w->prof_err = NULL;
+	gofnProfileStop(GOFN_PROFILE_MAX, p->data, p->len);
+}
+
+static void profiles_free(profiles *p)
+{
+	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
+		free(p->data[k]);
+	free(p->cpu_err);
+}
+
+/* One PROFILE field per profile taken, PROFILE_ERROR for one that is not. */
+static int put_profiles(gofn_fbuf *b, const profiles *p, gofn_err *e)
+{
+	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
+		if (!(p->kinds & (1u << k)))
+			continue;
+		char msg[256];
+		uint8_t *buf = p->data[k];
+		size_t n = p->len[k];
+		if (!buf) {
+			if (k == GOFN_PROF_CPU && p->cpu_err)
+				n = (size_t)snprintf(msg + 1, sizeof msg - 1, "%s", p->cpu_err);
+			else if (n)
+				n = (size_t)snprintf(
+				    msg + 1, sizeof msg - 1,
+				    "profile of %zu bytes is over the %u-byte limit", n,
+				    GOFN_PROFILE_MAX);
+			else
+				n = (size_t)snprintf(msg + 1, sizeof msg - 1, "profile is empty");
+			msg[0] = (char)k;
+			n = n + 1 < sizeof msg ? n + 1 : sizeof msg - 1;
+			if (gofn_fbuf_put(b, GOFN_FLD_PROFILE_ERROR, msg, n, e) < 0)
+				return -1;
+			continue;
+		}
+		/* The kind byte goes in front: make room for it. */
+		uint8_t *f = malloc(n + 1);
+		if (!f)
+			return gofn_errf(e, GOFN_ENOMEM, "profile: out of memory");
+		f[0] = (uint8_t)k;
+		memcpy(f + 1, buf, n);
+		int rc = gofn_fbuf_put(b, GOFN_FLD_PROFILE, f, n + 1, e);
+		free(f);
+		if (rc < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int reply_result(worker *w, const gofn_result *res, int64_t dur, const profiles *p,
+			gofn_err *e)
 {
 	gofn_fbuf b;
 	int rc = gofn_fbuf_start(&b, GOFN_F_RESULT, REPLY_MAX, e);
@@ -160,6 +256,8 @@ static int reply_result(worker *w, const gofn_result *res, int64_t dur, gofn_err
 		rc = gofn_fbuf_put_str(&b, GOFN_FLD_ERRMSG, res->err_msg, e);
 	if (rc == 0)
 		rc = gofn_fbuf_put_u64(&b, GOFN_FLD_DURATION_US, (uint64_t)dur, e);
+	if (rc == 0)
+		rc = put_profiles(&b, p, e);
 	if (rc == 0) {
 		gofn_fbuf_finish(&b);
 		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, e);
@@ -200,10 +298,13 @@ static int handle_invoke(worker *w, const gofn_frame *f)
 	int64_t t0 = now_us();
 	r = gofn_module_call(w->mod, sym, in, in_len, &res, &e);
 	int64_t dur = now_us() - t0;
+	profiles prof;
+	profile_end(w, &prof);
 	if (r < 0)
 		r = reply_error(w, &e);
 	else
-		r = reply_result(w, &res, dur, &e);
+		r = reply_result(w, &res, dur, &prof, &e);
+	profiles_free(&prof);
 	gofn_result_free(&res);
 	return r;
 }
@@ -216,6 +317,8 @@ static int serve(worker *w)
 		if (gofn_frame_recv(w->ctrl, REQUEST_MAX, -1, &f, &e) < 0)
 			return e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
 		int rc;
+		if (f.type == GOFN_F_INVOKE)
+			profile_begin(w, &f);
 		route_output(w, &f);
 		/* 1 and 2 now hold the only copies of the request's pipes, so
 		 * restoring /dev/null before replying gives the server EOF. */
@@ -230,6 +333,9 @@ static int serve(worker *w)
 			rc = reply_error(w, &e);
 		}
 		route_output(w, NULL);
+		profiles unused;
+		profile_end(w, &unused); /* an INVOKE refused before the call */
+		profiles_free(&unused);
 		gofn_frame_free(&f);
 		if (rc < 0)
 			return 1;
