@@ -98,7 +98,7 @@ static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, uint32_t fn, const 
 		return -1;
 	for (uint32_t k = 0; k < fi->ninl; k++) {
 		goobj_inlnode n;
-		goobj_target t;
+		goobj_target t = {0};
 		goobj_funcinfo cfi;
 		goobj_funcinfo_inl(fi, k, &n);
 		v[k].file = n.file;
