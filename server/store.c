@@ -6,6 +6,10 @@
 #include <string.h>
 #include <time.h>
 
+/* One connection shared by every HTTP thread. Each public function holds
+ * the connection's (recursive) mutex for its whole run, so a transaction
+ * never absorbs another thread's statements and sqlite3_changes() and
+ * sqlite3_errmsg() describe our own statement. */
 struct gofn_store {
 	sqlite3 *db;
 };
@@ -100,7 +104,8 @@ static int exec_args(gofn_store *s, gofn_err *e, const char *sql, const char *co
 	return sqlite3_changes(s->db) == 0 ? 1 : 0;
 }
 
-int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
+static int tenant_add_unlocked(gofn_store *s, const char *name, const char *token_sha256,
+			       gofn_err *e)
 {
 	char now[32];
 
@@ -110,14 +115,30 @@ int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha
 			 args);
 }
 
-int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
+int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = tenant_add_unlocked(s, name, token_sha256, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int tenant_del_unlocked(gofn_store *s, const char *name, gofn_err *e)
 {
 	const char *args[] = {name, NULL};
 	return exec_args(s, e, "DELETE FROM tenants WHERE name = ?", args);
 }
 
-int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
-			       gofn_err *e)
+int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = tenant_del_unlocked(s, name, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int tenant_by_token_unlocked(gofn_store *s, const char *token_sha256, char *name, size_t cap,
+				    gofn_err *e)
 {
 	const char *args[] = {token_sha256, NULL};
 	sqlite3_stmt *st = prep(s, e, "SELECT name FROM tenants WHERE token_sha256 = ?", args);
@@ -136,7 +157,16 @@ int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *na
 	return ret;
 }
 
-json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
+int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
+			       gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static json_t *tenant_list_unlocked(gofn_store *s, gofn_err *e)
 {
 	sqlite3_stmt *st = prep(s, e, "SELECT name, created FROM tenants ORDER BY name", NULL);
 	json_t *a = json_array();
@@ -157,6 +187,14 @@ json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
 		return NULL;
 	}
 	return a;
+}
+
+json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	json_t *r = tenant_list_unlocked(s, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
 }
 
 static int add_symbols(gofn_store *s, const gofn_function *f, gofn_err *e)
@@ -195,7 +233,7 @@ static int add_objects(gofn_store *s, const gofn_function *f, gofn_err *e)
 	return 0;
 }
 
-int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
+static int fn_add_unlocked(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {f->id, f->tenant, f->sha256, f->package, f->go_version, NULL};
 	sqlite3_stmt *st;
@@ -226,6 +264,14 @@ int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 rollback:
 	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
 	return -1;
+}
+
+int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = fn_add_unlocked(s, f, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
 }
 
 static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
@@ -307,16 +353,25 @@ static int fn_query(gofn_store *s, const char *sql, const char *const *args, gof
 
 #define FN_COLS "f.id, f.tenant, f.sha256, f.size, f.package, f.go_version, f.created"
 
-int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
-		      gofn_err *e)
+static int fn_get_unlocked(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
+			   gofn_err *e)
 {
 	const char *args[] = {tenant, id, NULL};
 	return fn_query(s, "SELECT " FN_COLS " FROM functions f WHERE f.tenant = ? AND f.id = ?",
 			args, f, e);
 }
 
-int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
-			      gofn_function *f, gofn_err *e)
+int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
+		      gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = fn_get_unlocked(s, tenant, id, f, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int fn_newest_with_unlocked(gofn_store *s, const char *tenant, const char *symbol,
+				   gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {tenant, symbol, NULL};
 	return fn_query(s,
@@ -325,10 +380,27 @@ int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *sym
 			args, f, e);
 }
 
-int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
+int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
+			      gofn_function *f, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int fn_del_unlocked(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
 	const char *args[] = {tenant, id, NULL};
 	return exec_args(s, e, "DELETE FROM functions WHERE tenant = ? AND id = ?", args);
+}
+
+int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = fn_del_unlocked(s, tenant, id, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
 }
 
 static int count(gofn_store *s, const char *sql, const char *arg, int64_t *n, gofn_err *e)
@@ -344,14 +416,30 @@ static int count(gofn_store *s, const char *sql, const char *arg, int64_t *n, go
 	return rc == SQLITE_ROW ? 0 : db_err(s, e, "count");
 }
 
-int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
+static int fn_count_unlocked(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
 {
 	return count(s, "SELECT count(*) FROM functions WHERE tenant = ?", tenant, n, e);
 }
 
-int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
+int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = fn_count_unlocked(s, tenant, n, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int sha_refs_unlocked(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
 {
 	return count(s, "SELECT count(*) FROM objects WHERE sha256 = ?", sha256, n, e);
+}
+
+int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r = sha_refs_unlocked(s, sha256, n, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
 }
 
 static json_t *strings(gofn_store *s, const char *sql, const char *arg, gofn_err *e)
@@ -376,14 +464,30 @@ static json_t *strings(gofn_store *s, const char *sql, const char *arg, gofn_err
 	return a;
 }
 
-json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
+static json_t *fn_ids_unlocked(gofn_store *s, const char *tenant, gofn_err *e)
 {
 	return strings(s, "SELECT id FROM functions WHERE tenant = ? ORDER BY seq", tenant, e);
 }
 
-json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
+json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	json_t *r = fn_ids_unlocked(s, tenant, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static json_t *all_shas_unlocked(gofn_store *s, gofn_err *e)
 {
 	return strings(s, "SELECT DISTINCT sha256 FROM objects", NULL, e);
+}
+
+json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	json_t *r = all_shas_unlocked(s, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
 }
 
 void gofn_function_clear(gofn_function *f)
