@@ -73,6 +73,13 @@ except Exception: pass' "$work/connected" >"$work/port" &
 	port=$(cat "$work/port")
 fi
 
+# A second tenant's worker, confined the same way, beating every 100 ms
+# while the attempts run; it must still be alive and beating at the end.
+"$loader" -sandbox -timeout 600s -selftest heartbeat 600 >"$work/beats" 2>&1 &
+neighbour=$!
+sleep 0.5
+beats0=$(grep -c beat "$work/beats")
+
 fail=0 ran=0 skipped=0
 for line in "${expect[@]}"; do
 	read -r name want argkind <<<"$line"
@@ -130,9 +137,18 @@ if [[ -n ${listener:-} ]]; then
 	kill "$listener" 2>/dev/null
 	wait "$listener" 2>/dev/null
 fi
+sleep 0.5
+beats1=$(grep -c beat "$work/beats")
+if ! kill -0 "$neighbour" 2>/dev/null || ((beats1 <= beats0)); then
+	echo "FAIL host: the second worker stopped (beats $beats0 -> $beats1)"
+	fail=$((fail + 1))
+fi
+kill "$neighbour" 2>/dev/null
+wait "$neighbour" 2>/dev/null
 [[ $(cat "$work/data/canary") == canary && ! -e $work/data/escaped ]] || {
 	echo "FAIL host: canary directory changed"
 	fail=$((fail + 1))
 }
+echo "second worker: $beats0 -> $beats1 beats during the suite"
 echo "${#expect[@]} attempts: $ran ran, $skipped skipped (loader not ready), $fail failed"
 ((fail == 0))
