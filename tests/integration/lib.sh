@@ -69,11 +69,13 @@ stop_gofnd() {
 	return $rc
 }
 
-# workers_gone PID...: none of these processes is still alive.
+# workers_gone PID...: none of these processes still runs (a zombie waiting
+# for a reaper that is not ours counts as gone).
 workers_gone() {
-	local p
+	local p state
 	for p in "$@"; do
-		kill -0 "$p" 2>/dev/null && return 1
+		state=$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null) || continue
+		[[ -z "$state" || "$state" == Z || "$state" == X ]] || return 1
 	done
 	return 0
 }

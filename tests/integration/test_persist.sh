@@ -43,7 +43,10 @@ GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
 check "admin token not printed again" bash -c "! grep -qF '$ADMIN' '$TMP/gofnd.out'"
 survives "after restart"
 
+WORKERS=$(pgrep -P "$PID" | tr '\n' ' ')
 kill9_gofnd
+sleep 0.5
+check "kill -9 of gofnd leaves no worker behind" workers_gone $WORKERS
 GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
 survives "after kill -9"
 

@@ -9,6 +9,8 @@
 #include "loader/host/cli/cli.h"
 
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/prctl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -379,6 +381,11 @@ int gofn_cli_worker(int argc, char **argv)
 		return 2;
 	}
 	fcntl(w.ctrl, F_SETFD, FD_CLOEXEC);
+	/* Die with gofnd even when it is killed -9 mid-invocation (the sandbox
+	 * also arms this; an unconfined worker needs it too). */
+	pid_t parent = getppid();
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		return 1;
 	/* The loader reads the host's symbols from /proc/self/exe on first
 	 * use; seccomp refuses open() afterwards, so read them now. */
 	gofn_err pe = {0};
