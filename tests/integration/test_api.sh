@@ -2,11 +2,15 @@
 # Every route's auth and error behaviour against a real gofnd.
 source "$(dirname "$0")/lib.sh"
 
-start_gofnd "$TMP/data" --max-object 65536 --max-body 1024
+# Unconfined on purpose: the other tests run confined where the kernel
+# allows, this one covers the plain-process mode and how /healthz reports it.
+start_gofnd "$TMP/data" --max-object 65536 --max-body 1024 --sandbox 0
 
 req GET /healthz ""
 check "healthz 200 with sandbox layers" \
 	test "$CODE" = 200 -a "$(jqv '.sandbox | has("confined") and has("layers")')" = true
+check "healthz says degraded, and why, when workers are unconfined" \
+	test "$(jqv .status)" = degraded -a "$(jqv .sandbox.note)" = "disabled by --sandbox 0"
 
 # --- admin routes
 req POST /tenants "" -d '{"name":"acme"}'
