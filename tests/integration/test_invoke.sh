@@ -4,6 +4,13 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gofnd "$TMP/data" --workers 2 --max-output 100000
+req GET /healthz ""
+if [[ "$(jqv .sandbox.confined)" == true ]]; then
+	check "healthz ok with seccomp among the layers" \
+		test "$(jqv .status)" = ok -a "$(jqv '.sandbox.layers | contains("seccomp")')" = true
+else
+	echo "NOTE: workers run unconfined here: $(jqv .sandbox.note)"
+fi
 A=$(new_tenant alpha) || exit 1
 B=$(new_tenant beta) || exit 1
 HELLO=$(compile hello) || exit 1
