@@ -258,16 +258,21 @@ static void reloc_fields_checked(void **state)
 
 static void index_not_monotonic(void **state)
 {
-	blob b = load_testdata("hello.o");
-	uint8_t *idx = blk_at(b, GO126_BLK_RELOCIDX);
-	uint32_t n = blk_len(b, GO126_BLK_RELOCIDX) / 4;
+	static const int blks[] = {GO126_BLK_RELOCIDX, GO126_BLK_AUXIDX, GO126_BLK_DATAIDX};
+	static const char *const what[] = {"relocation index entry 1", "aux index entry 1",
+					   "data byte index entry 1"};
 
 	(void)state;
-	assert_true(rd32(idx + 4) < rd32(idx + 4 * (n - 1)));
-	wr32(idx, rd32(idx + 4 * (n - 1))); /* first entry = total */
-	expect_fail(b, GOFN_EINVAL, "relocation index entry 1");
-	expect_fail(b, GOFN_EINVAL, "not monotonic");
-	free(b.p);
+	for (int i = 0; i < 3; i++) {
+		blob b = load_testdata("hello.o");
+		uint8_t *idx = blk_at(b, blks[i]);
+		uint32_t n = blk_len(b, blks[i]) / 4;
+		assert_true(rd32(idx + 4) < rd32(idx + 4 * (n - 1)));
+		wr32(idx, rd32(idx + 4 * (n - 1))); /* first entry = total */
+		expect_fail(b, GOFN_EINVAL, what[i]);
+		expect_fail(b, GOFN_EINVAL, "not monotonic");
+		free(b.p);
+	}
 }
 
 static void index_exceeds_count(void **state)
