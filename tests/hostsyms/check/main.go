@@ -26,6 +26,7 @@ type config struct {
 	root, loader, allow string
 	fresh               bool
 	verbose             bool
+	examples            bool
 }
 
 func main() {
@@ -35,6 +36,7 @@ func main() {
 	flag.StringVar(&c.allow, "allow", "tests/hostsyms/allowlist.txt", "allowlist, relative to -root")
 	flag.BoolVar(&c.fresh, "fresh", true, "also check that keepalive_gen.go is up to date")
 	flag.BoolVar(&c.verbose, "v", false, "list every missing symbol, allowlisted ones too")
+	flag.BoolVar(&c.examples, "examples", false, "instead: run the std examples in the worker and compare their output")
 	flag.Parse()
 	if c.loader == "" {
 		fatal(fmt.Errorf("-loader is required"))
@@ -44,6 +46,10 @@ func main() {
 		fatal(err)
 	}
 	c.root = root
+	run := run
+	if c.examples {
+		run = examples
+	}
 	ok, err := run(c)
 	if err != nil {
 		fatal(err)
@@ -103,6 +109,19 @@ func run(c config) (bool, error) {
 		fmt.Printf("hostsyms: allowlist entries no longer needed: %s\n", strings.Join(unused, ", "))
 	}
 	return ok && r.missing["referenced"]+r.missing["API"] == 0, nil
+}
+
+func examples(c config) (bool, error) {
+	allow, err := readAllowlist(filepath.Join(c.root, "tests/hostsyms/examples-skip.txt"))
+	if err != nil {
+		return false, err
+	}
+	pass, fail, skipped, err := runExamples(c.root, c.loader, allow.entries)
+	if err != nil {
+		return false, err
+	}
+	fmt.Printf("hostsyms examples: %d passed, %d failed, %d skipped\n", pass, fail, skipped)
+	return fail == 0 && pass > 0, nil
 }
 
 // report counts symbols the worker lacks, by kind of check.
