@@ -114,7 +114,11 @@ static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_fr
 		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
 		if (r < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (r < 0)
+		/* A peer that dies with our request unread resets the stream:
+		 * that is the end of it, like a close. */
+		if (r < 0 && errno == ECONNRESET)
+			r = 0;
+		else if (r < 0)
 			return gofn_errsys(e, "receive frame");
 		take_fds(&m, f);
 		if (r == 0)

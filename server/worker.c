@@ -17,9 +17,10 @@
 #include "sandbox/sandbox.h"
 #include "server/spawn.h"
 
-#define LOADED_MAX    (16u << 20)
-#define REPLY_SLACK   (64u << 10)
-#define REAP_GRACE_MS 2000
+#define LOADED_MAX     (16u << 20)
+#define REPLY_SLACK    (64u << 10)
+#define REAP_GRACE_MS  2000
+#define DRAIN_GRACE_MS 250
 
 static int64_t now_us(void)
 {
@@ -282,8 +283,18 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		    {.fd = x.out, .events = POLLIN},
 		    {.fd = x.err, .events = POLLIN},
 		    {.fd = (x.have_reply || x.closed) ? -1 : w->ctrl, .events = POLLIN}};
+		/* After the reply the pipes only hold what is already written:
+		 * an honest worker dropped its copies before replying. One that
+		 * kept them (or never took them) gets a short grace, no more. */
+		if (x.have_reply && deadline_ms > gofn_now_ms() + DRAIN_GRACE_MS)
+			deadline_ms = gofn_now_ms() + DRAIN_GRACE_MS;
 		int64_t left = deadline_ms - gofn_now_ms();
 		if (left <= 0) {
+			if (x.have_reply) { /* the reply counts; stray output is cut */
+				o->out.truncated |= x.out >= 0;
+				o->err.truncated |= x.err >= 0;
+				break;
+			}
 			x.timed_out = 1;
 			break;
 		}
@@ -300,6 +311,10 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 			read_ctrl(w, &x, reply_max, deadline_ms, reply, o);
 	}
 	if (x.have_reply && !x.bad && !x.timed_out) {
+		if (x.out >= 0)
+			close(x.out);
+		if (x.err >= 0)
+			close(x.err);
 		w->invocations++;
 		return 0;
 	}
