@@ -63,61 +63,48 @@ static void wait_for_parent(int sync_rd)
 		_exit(127);
 }
 
-static void mkdirs(const char *path)
+/* One entry of the new root, relative to it (we are chdir'd into it). */
+static void add_entry(const gofn_bind *b)
 {
-	char buf[sizeof((gofn_bind *)0)->path + 2];
-	size_t n = strlen(path);
+	char at[sizeof b->path + 2];
+	int fd;
 
-	if (n + 2 > sizeof buf)
-		fail("mount point path too long");
-	buf[0] = '.';
-	memcpy(buf + 1, path, n + 1);
-	for (char *p = buf + 2; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = 0;
-		if (mkdir(buf, 0755) < 0 && errno != EEXIST)
+	at[0] = '.';
+	memcpy(at + 1, b->path, strlen(b->path) + 1);
+	switch (b->kind) {
+	case GOFN_BIND_DIR:
+		if (mkdir(at, 0755) < 0 && errno != EEXIST)
 			fail("mkdir in new root");
-		*p = '/';
+		return;
+	case GOFN_BIND_SYMLINK:
+		if (symlink(b->target, at) < 0)
+			fail("symlink in new root");
+		return;
+	default:
+		fd = open(at, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd < 0)
+			fail("mount point in new root");
+		close(fd);
+		if (mount(b->path, at, NULL, MS_BIND, NULL) < 0)
+			fail("bind mount into new root");
 	}
 }
 
-/* A fresh tmpfs that becomes "/", holding only /dev/null, the library
- * directories the dynamic worker executable needs (bound, remounted
- * read-only later) and a /proc of the new pid namespace (the worker's own
- * processes only). */
+/* A fresh tmpfs that becomes "/", holding only what rootfs.c planned
+ * (/dev/null, the ELF interpreter and libraries, bound one file at a time
+ * and remounted read-only later) and a /proc of the new pid namespace (the
+ * worker's own processes only). */
 static void build_root(const gofn_spawn_plan *p)
 {
-	char at[sizeof p->binds[0].path + 2];
-
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("make mounts private");
 	if (mount("tmpfs", p->base, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		  "mode=0755,size=64k,nr_inodes=64") < 0)
+		  "mode=0755,size=64k,nr_inodes=256") < 0)
 		fail("mount tmpfs root");
 	if (chdir(p->base) < 0)
 		fail("chdir new root");
-	for (size_t i = 0; i < p->nbinds; i++) {
-		const gofn_bind *b = &p->binds[i];
-		mkdirs(b->path);
-		at[0] = '.';
-		memcpy(at + 1, b->path, strlen(b->path) + 1);
-		if (b->target[0]) {
-			if (symlink(b->target, at) < 0)
-				fail("symlink in new root");
-			continue;
-		}
-		if (b->device) {
-			int fd = open(at, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-			if (fd < 0)
-				fail("device mount point");
-			close(fd);
-		} else if (mkdir(at, 0755) < 0 && errno != EEXIST) {
-			fail("bind mount point");
-		}
-		if (mount(b->path, at, NULL, MS_BIND | MS_REC, NULL) < 0)
-			fail("bind mount");
-	}
+	for (size_t i = 0; i < p->nbinds; i++)
+		add_entry(&p->binds[i]);
 	if (p->clone_ns & CLONE_NEWPID) {
 		if (mkdir("proc", 0555) < 0)
 			fail("mkdir /proc");
@@ -155,9 +142,13 @@ static void enter_root(const gofn_spawn_plan *p)
 		fail("detach old root");
 	if (chdir("/") < 0)
 		fail("chdir /");
-	for (size_t i = 0; i < p->nbinds; i++)
-		if (!p->binds[i].target[0])
-			remount_ro(p->binds[i].path, p->binds[i].device ? MS_NOEXEC : MS_NODEV);
+	for (size_t i = 0; i < p->nbinds; i++) {
+		const gofn_bind *b = &p->binds[i];
+		if (b->kind == GOFN_BIND_FILE)
+			remount_ro(b->path, MS_NODEV);
+		else if (b->kind == GOFN_BIND_DEVICE)
+			remount_ro(b->path, MS_NOEXEC);
+	}
 	remount_ro("/", MS_NOEXEC | MS_NODEV);
 }
 

@@ -18,60 +18,6 @@
 #define ALL_NS                                                                                     \
 	(CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET | CLONE_NEWIPC | CLONE_NEWUTS)
 
-/* Library directories a dynamically linked worker needs after pivot_root
- * (the ELF interpreter and libc). Symlinks are recreated, directories bound
- * read-only; anything under a symlinked parent is covered by its target. */
-static const char *const lib_paths[] = {"/lib64", "/lib", "/usr/lib64", "/usr/lib/x86_64-linux-gnu",
-					"/lib/x86_64-linux-gnu"};
-
-static int under_symlink(const char *path)
-{
-	char buf[128];
-	struct stat st;
-
-	for (size_t i = 1; path[i]; i++) {
-		if (path[i] != '/')
-			continue;
-		if (i >= sizeof buf)
-			return 1;
-		memcpy(buf, path, i);
-		buf[i] = 0;
-		if (lstat(buf, &st) == 0 && S_ISLNK(st.st_mode))
-			return 1;
-	}
-	return 0;
-}
-
-static void plan_binds(gofn_spawn_plan *p)
-{
-	struct stat st;
-
-	p->nbinds = 0;
-	/* Programs (and gofn-loader -worker) park unused stdio on /dev/null. */
-	if (stat("/dev/null", &st) == 0 && S_ISCHR(st.st_mode)) {
-		snprintf(p->binds[0].path, sizeof p->binds[0].path, "/dev/null");
-		p->binds[0].device = 1;
-		p->nbinds = 1;
-	}
-	for (size_t i = 0; i < sizeof lib_paths / sizeof lib_paths[0]; i++) {
-		gofn_bind *b = &p->binds[p->nbinds];
-		if (lstat(lib_paths[i], &st) < 0 || under_symlink(lib_paths[i]))
-			continue;
-		snprintf(b->path, sizeof b->path, "%s", lib_paths[i]);
-		b->target[0] = 0;
-		b->device = 0;
-		if (S_ISLNK(st.st_mode)) {
-			ssize_t n = readlink(lib_paths[i], b->target, sizeof b->target - 1);
-			if (n <= 0)
-				continue;
-			b->target[n] = 0;
-		} else if (!S_ISDIR(st.st_mode)) {
-			continue;
-		}
-		p->nbinds++;
-	}
-}
-
 static int plan_fds(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, int devnull, gofn_err *err)
 {
 	if (cfg->nfds < 3 || cfg->nfds > GOFN_PLAN_MAX_FDS)
@@ -274,8 +220,9 @@ int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn
 		close(p.exefd);
 		return gofn_errsys(err, "sandbox spawn: open /dev/null");
 	}
-	plan_binds(&p);
-	rc = plan_fds(cfg, &p, devnull, err);
+	rc = gofn_rootfs_plan(cfg->exe, &p, err);
+	if (rc == 0)
+		rc = plan_fds(cfg, &p, devnull, err);
 	if (rc == 0)
 		rc = start(cfg, &p, out, err);
 	close(devnull);

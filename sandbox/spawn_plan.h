@@ -11,14 +11,17 @@
 #include "sandbox/sandbox.h"
 
 #define GOFN_PLAN_MAX_FDS   16
-#define GOFN_PLAN_MAX_BINDS 8
+#define GOFN_PLAN_MAX_BINDS 64
 #define GOFN_WORKER_UID	    1000 /* inside the user namespace */
 #define GOFN_NOBODY	    65534
 
+enum { GOFN_BIND_DIR = 1, GOFN_BIND_SYMLINK, GOFN_BIND_FILE, GOFN_BIND_DEVICE };
+
+/* One entry of the worker's root, replayed in order by the child. */
 typedef struct gofn_bind {
+	int kind;	  /* GOFN_BIND_* */
 	char path[128];	  /* same path inside the new root as outside */
-	char target[128]; /* non-empty: create a symlink to this instead of binding */
-	int device;	  /* a single device node (/dev/null) rather than a directory */
+	char target[128]; /* GOFN_BIND_SYMLINK: the link's text */
 } gofn_bind;
 
 typedef struct gofn_spawn_plan {
@@ -47,6 +50,9 @@ typedef struct gofn_child_msg {
 
 /* Runs in the cloned child; never returns. */
 _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr);
+
+/* Fills p->binds for exe (sandbox/rootfs.c). */
+int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err);
 
 /* Parent side cgroup (sandbox/cgroup.c). 1 = created and pid attached,
  * 0 = no writable hierarchy with the needed controllers, -1 = error. */

@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -162,6 +163,7 @@ static void spawn_view_from_inside(void **state)
 	    "while read k v rest; do [ \"$k\" = Uid: ] && echo uid=$v; done < /proc/self/status;"
 	    "export -p | while read l; do case $l in *PWD*) ;; *) echo ENV:$l;; esac; done;"
 	    "for f in /proc/self/fd/*; do n=${f##*/}; echo fd=$n; done;"
+	    "set -- /usr/lib/x86_64-linux-gnu/*; echo libs=$#;"
 	    "echo side >&3; exit 7";
 	char out[4096];
 	gofn_sandbox_exit x;
@@ -184,6 +186,10 @@ static void spawn_view_from_inside(void **state)
 	/* 0-3 as given, plus the one the glob itself opens */
 	assert_non_null(strstr(out, "fd=3\n"));
 	assert_null(strstr(out, "fd=5\n"));
+	/* only the interpreter and sh's own libraries, not the host's library dir */
+	const char *libs = strstr(out, "libs=");
+	assert_non_null(libs);
+	assert_in_range(atoi(libs + 5), 1, 4);
 	assert_int_equal(x.end, GOFN_END_EXITED);
 	assert_int_equal(x.status, 7);
 	assert_true(p.layers & GOFN_LAYER_USERNS);
