@@ -186,6 +186,8 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	prof_kinds = gofn_profiles_kinds(r, &f, prof_asked);
 	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
 	if (x != GOFN_EXEC_OK) {
+		gofn_profiles_invoked(r, "", &f, 0, prof_kinds, &o,
+				      NULL); /* ends a window's count */
 		gofn_function_clear(&f);
 		if (x == GOFN_EXEC_QUEUE_FULL)
 			rc = gofn_reply_busy(r, 429, "tenant queue is full");

@@ -88,8 +88,8 @@ int gofn_profiles_query(gofn_req *r, unsigned *asked, int *hz, enum MHD_Result *
 
 unsigned gofn_profiles_kinds(gofn_req *r, const gofn_function *f, unsigned asked)
 {
-	if (gofn_profiles_window_active(r->srv->profiles, r->tenant, f->id))
-		asked |= 1u << GOFN_PROF_CPU;
+	if (gofn_profiles_window_begin(r->srv->profiles, r->tenant, f->id))
+		asked |= 1u << GOFN_PROF_CPU | GOFN_PROF_WINDOW;
 	return asked;
 }
 
@@ -143,6 +143,8 @@ void gofn_profiles_invoked(gofn_req *r, const char *inv, const gofn_function *f,
 		if (asked & (1u << k))
 			json_object_set_new(urls, name, profile_url(r, id));
 	}
+	if (taken & GOFN_PROF_WINDOW)
+		gofn_profiles_window_done(r->srv->profiles, r->tenant, f->id);
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
 		if (!(asked & (1u << k)))
 			json_object_del(errs, gofn_profile_kind_name(k));
@@ -317,7 +319,9 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r)
 	int64_t end_ms = gofn_now_ms() + secs * 1000;
 	while (gofn_now_ms() < end_ms && !atomic_load(&r->srv->shutting_down))
 		usleep(50000);
-	json_t *ids = gofn_profiles_window_close(r->srv->profiles, w);
+	/* Invocations that started inside the window may run this much longer. */
+	json_t *ids = gofn_profiles_window_close(r->srv->profiles, w,
+						 gofn_now_ms() + r->srv->cfg.max_timeout_ms + 1000);
 	json_t *j = window_json(r, r->param, secs, ids);
 	json_decref(ids);
 	return gofn_reply_json(r, 200, j);

@@ -75,10 +75,13 @@ int gofn_profiles_secret_load(gofn_profiles *p, const char *data_dir, gofn_err *
 typedef struct gofn_profile_window gofn_profile_window;
 gofn_profile_window *gofn_profiles_window_open(gofn_profiles *p, const char *tenant,
 					       const char *function);
-/* Closes it and returns the JSON array of the profile ids it collected. */
-json_t *gofn_profiles_window_close(gofn_profiles *p, gofn_profile_window *w);
-/* Whether some window of this tenant's function is open now. */
-int gofn_profiles_window_active(gofn_profiles *p, const char *tenant, const char *function);
+/* Closes it once the invocations it profiles have finished (or at
+ * deadline_ms) and returns the JSON array of the profile ids it collected. */
+json_t *gofn_profiles_window_close(gofn_profiles *p, gofn_profile_window *w, int64_t deadline_ms);
+/* If a window of this tenant's function is open, counts one more invocation
+ * profiled for it (gofn_profiles_window_done ends it) and returns 1. */
+int gofn_profiles_window_begin(gofn_profiles *p, const char *tenant, const char *function);
+void gofn_profiles_window_done(gofn_profiles *p, const char *tenant, const char *function);
 /* Adds a CPU profile id to every open window of that function. */
 void gofn_profiles_window_add(gofn_profiles *p, const char *tenant, const char *function,
 			      const char *profile_id);

@@ -11,8 +11,17 @@ struct gofn_profile_window {
 	char tenant[64];
 	char function[40];
 	json_t *ids; /* profile ids collected so far */
+	int closing; /* past its end: collects, but profiles no new invocations */
 	struct gofn_profile_window *next;
 };
+
+/* Invocations of a function running with a window's CPU profile. */
+typedef struct gofn_profile_inflight {
+	char tenant[64];
+	char function[40];
+	int n;
+	struct gofn_profile_inflight *next;
+} gofn_profile_inflight;
 
 struct gofn_profiles {
 	sqlite3 *db;
@@ -20,8 +29,9 @@ struct gofn_profiles {
 	int keep;	/* per tenant */
 	int64_t max_age_s;
 	unsigned char secret[32];
-	pthread_mutex_t lock; /* guards windows */
+	pthread_mutex_t lock; /* guards windows and inflight */
 	struct gofn_profile_window *windows;
+	gofn_profile_inflight *inflight;
 };
 
 #endif

@@ -123,6 +123,11 @@ void gofn_profiles_close(gofn_profiles *p)
 		json_decref(w->ids);
 		free(w);
 	}
+	while (p->inflight) {
+		gofn_profile_inflight *f = p->inflight;
+		p->inflight = f->next;
+		free(f);
+	}
 	sqlite3_close(p->db);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

@@ -1,8 +1,11 @@
-/* gofn-loader -o a.o [-o b.o ...] -run SYM [-times N] [-in FILE|-] [-- ARGS...]
+/* gofn-loader -o a.o [-o b.o ...] -run SYM [-times N] [-in FILE|-]
+ *             [-cpuprofile FILE] [-memprofile FILE] [-- ARGS...]
  * Loads the objects as one unit, initialises it, calls SYM and prints a
  * handler's result on stdout; -times N repeats load -> init -> run ->
- * unload. The program sees os.Args = [first object, ARGS...]. Errors are one line, "gofn-loader:
- * <context>: <message>", and exit 1; otherwise output and exit status are those of the program. */
+ * unload; -cpuprofile/-memprofile profile the calls of the last run
+ * (cli_profile.h). The program sees os.Args = [first object, ARGS...]. Errors are one line,
+ * "gofn-loader: <context>: <message>", and exit 1; otherwise output and exit status are those of
+ * the program. */
 #include "loader/host/cli/cli.h"
 
 #include <errno.h>
@@ -12,6 +15,7 @@
 #include <time.h>
 
 #include "loader/call_bridge.h"
+#include "loader/host/cli/cli_profile.h"
 #include "loader/loader.h"
 
 #define MAX_OBJS  64
@@ -23,6 +27,7 @@ typedef struct run_args {
 	const char *sym;
 	const char *in;
 	long times;
+	const char *cpuprofile, *memprofile;
 	char **prog_args; /* after "--" */
 	int nprog_args;
 } run_args;
@@ -61,6 +66,10 @@ static int parse_args(int argc, char **argv, run_args *a, gofn_err *e)
 			a->sym = v;
 		} else if (strcmp(f, "-in") == 0) {
 			a->in = v;
+		} else if (strcmp(f, "-cpuprofile") == 0) {
+			a->cpuprofile = v;
+		} else if (strcmp(f, "-memprofile") == 0) {
+			a->memprofile = v;
 		} else if (strcmp(f, "-times") == 0) {
 			char *end;
 			errno = 0;
@@ -208,6 +217,8 @@ static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, in
 		return gofn_errctx(e, "init"), -1;
 	}
 	t2 = now();
+	if (last && gofn_cli_profile_start(a->cpuprofile, a->memprofile, e) < 0)
+		return gofn_errctx(e, "profile"), -1;
 	for (long c = 0; c < ncalls && rc == 0; c++) {
 		if (gofn_module_call(m, a->sym, in->p, in->n, &r, e)) {
 			gofn_module_unload(m);
@@ -217,6 +228,8 @@ static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, in
 		gofn_result_free(&r);
 	}
 	t3 = now();
+	if (last && gofn_cli_profile_stop(a->cpuprofile, a->memprofile, e) < 0)
+		return gofn_errctx(e, "profile"), -1;
 	if (!last)
 		gofn_module_unload(m);
 	tm->load += t1 - t0;
