@@ -13,6 +13,17 @@ loader=${1:?usage: goobj_oracle.sh GOFN_LOADER OBJECT...}
 shift
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+
+# Run the tool binaries directly: `go tool X` costs ~0.2 s of go command per
+# call. Calling each once first makes sure it is built (Go builds nm and
+# objdump on first use).
+tool() {
+	go tool "$1" -h >/dev/null 2>&1 || true
+	local p
+	p=$(go tool -n "$1" 2>/dev/null) && [ -x "$p" ] && echo "$p" || echo "go tool $1"
+}
+NM=$(tool nm)
+OBJDUMP=$(tool objdump)
 failed=0 checked=0 nsyms=0 nrelocs=0
 
 # -parse "sym" lines -> "name|size|code", as nm would print them.
@@ -88,7 +99,7 @@ for obj in "$@"; do
 		failed=1
 		continue
 	fi
-	go tool nm -size -type "$obj" >"$base.nm" || { echo "FAIL $obj: go tool nm"; failed=1; continue; }
+	$NM -size -type "$obj" >"$base.nm" || { echo "FAIL $obj: go tool nm"; failed=1; continue; }
 	parse_syms "$base.parse" >"$base.ps"
 	nm_syms "$base.nm" >"$base.ns"
 	if ! diff -u "$base.ns" "$base.ps" >"$base.sdiff"; then
@@ -102,7 +113,7 @@ for obj in "$@"; do
 	fi
 	nsyms=$((nsyms + $(wc -l <"$base.ps")))
 	if [ "$(grep -c '^object ' "$base.parse")" = 1 ]; then
-		go tool objdump "$obj" >"$base.od" 2>/dev/null || { echo "FAIL $obj: go tool objdump"; failed=1; continue; }
+		$OBJDUMP "$obj" >"$base.od" 2>/dev/null || { echo "FAIL $obj: go tool objdump"; failed=1; continue; }
 		parse_relocs "$base.parse" | sed 's/<[0-9][0-9]*>//g' >"$base.pr"
 		objdump_relocs "$base.od" >"$base.or"
 		# objdump only shows relocations inside disassembled instructions, and
@@ -118,6 +129,6 @@ for obj in "$@"; do
 	fi
 	checked=$((checked + 1))
 done
-echo "goobj_oracle: $checked objects, $nsyms symbols matched go tool nm, $nrelocs text relocations matched go tool objdump"
+echo "goobj_oracle: $checked objects, $nsyms symbols compared with go tool nm, $nrelocs text relocations with go tool objdump; failed=$failed"
 [ "$checked" -gt 0 ] || { echo "FAIL: no objects checked"; exit 1; }
 exit $failed
