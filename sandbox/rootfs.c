@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -185,7 +186,7 @@ static int find_lib(const char *name, char *out, size_t len)
 	return -1;
 }
 
-int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err)
+static int plan(const char *exe, gofn_spawn_plan *p, gofn_err *err)
 {
 	char interp[128] = "", names[MAX_LIBS][64], path[256];
 	int n = 0;
@@ -210,4 +211,42 @@ int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err)
 			return -1;
 	}
 	return 0;
+}
+
+/* gofnd spawns the same executable over and over: keep the last plan,
+ * keyed by the file's identity, so only a changed worker is parsed again. */
+static pthread_mutex_t cache_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+	size_t n;
+	gofn_bind binds[GOFN_PLAN_MAX_BINDS];
+} cache;
+
+int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err)
+{
+	struct stat st;
+	int rc;
+
+	if (stat(exe, &st) < 0)
+		return gofn_errsys(err, "worker root: %s", exe);
+	pthread_mutex_lock(&cache_mu);
+	if (cache.n && cache.dev == st.st_dev && cache.ino == st.st_ino &&
+	    cache.mtime.tv_sec == st.st_mtim.tv_sec && cache.mtime.tv_nsec == st.st_mtim.tv_nsec) {
+		memcpy(p->binds, cache.binds, cache.n * sizeof cache.binds[0]);
+		p->nbinds = cache.n;
+		pthread_mutex_unlock(&cache_mu);
+		return 0;
+	}
+	rc = plan(exe, p, err);
+	if (rc == 0) {
+		cache.dev = st.st_dev;
+		cache.ino = st.st_ino;
+		cache.mtime = st.st_mtim;
+		cache.n = p->nbinds;
+		memcpy(cache.binds, p->binds, p->nbinds * sizeof p->binds[0]);
+	}
+	pthread_mutex_unlock(&cache_mu);
+	return rc;
 }
