@@ -8,6 +8,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 typedef struct elf_scan {
@@ -51,12 +52,14 @@ static int find_sections(elf_scan *s, gofn_symtab *t, gofn_err *err)
 /* The highest PT_LOAD end, and the TLS segment that places runtime.tlsg:
  * the executable's TLS block ends at the thread pointer (x86-64 variant
  * II), so a TLS symbol's offset is st_value - alignup(memsz, align). */
-static int scan_phdrs(elf_scan *s, gofn_symtab *t, uint64_t *tls_size, gofn_err *err)
+static int scan_phdrs(elf_scan *s, gofn_symtab *t, uint64_t *tls_size, uint64_t *phdr_vaddr,
+		      gofn_err *err)
 {
 	size_t n;
 	GElf_Phdr ph;
 
 	*tls_size = 0;
+	*phdr_vaddr = 0;
 	if (elf_getphdrnum(s->elf, &n) != 0)
 		return gofn_errf(err, GOFN_EINVAL, "no program headers: %s", elf_errmsg(-1));
 	for (size_t i = 0; i < n; i++) {
@@ -64,6 +67,8 @@ static int scan_phdrs(elf_scan *s, gofn_symtab *t, uint64_t *tls_size, gofn_err 
 			continue;
 		if (ph.p_type == PT_LOAD && ph.p_vaddr + ph.p_memsz > t->image_end)
 			t->image_end = ph.p_vaddr + ph.p_memsz;
+		if (ph.p_type == PT_PHDR)
+			*phdr_vaddr = ph.p_vaddr;
 		if (ph.p_type == PT_TLS) {
 			uint64_t a = ph.p_align ? ph.p_align : 1;
 			*tls_size = (ph.p_memsz + a - 1) / a * a;
@@ -119,11 +124,27 @@ static int read_syms(elf_scan *s, gofn_symtab *t, uint64_t tls_size, gofn_err *e
 	return 0;
 }
 
+/* The Go worker is not PIE (bias 0), but a PIE process reading itself (the
+ * unit tests) is loaded at a bias: where the kernel put the program
+ * headers minus where the file says they are. */
+static void relocate_self(gofn_symtab *t, uint64_t phdr_vaddr)
+{
+	uint64_t bias = getauxval(AT_PHDR) - phdr_vaddr;
+	if (!bias)
+		return;
+	for (size_t i = 0; i < t->nsyms; i++)
+		if (t->syms[i].addr)
+			t->syms[i].addr += bias;
+	t->text_lo += bias;
+	t->text_hi += bias;
+	t->image_end += bias;
+}
+
 int gofn_symtab_open(const char *path, gofn_symtab *t, gofn_err *err)
 {
 	elf_scan s = {0};
-	uint64_t tls_size;
-	int fd, rc = -1;
+	uint64_t tls_size, phdr_vaddr;
+	int fd, rc = -1, self = !path;
 
 	memset(t, 0, sizeof *t);
 	if (!path)
@@ -138,9 +159,11 @@ int gofn_symtab_open(const char *path, gofn_symtab *t, gofn_err *err)
 		gofn_errf(err, GOFN_EINVAL, "not an ELF file");
 		goto out;
 	}
-	if (find_sections(&s, t, err) || scan_phdrs(&s, t, &tls_size, err) ||
+	if (find_sections(&s, t, err) || scan_phdrs(&s, t, &tls_size, &phdr_vaddr, err) ||
 	    read_syms(&s, t, tls_size, err))
 		goto out;
+	if (self && phdr_vaddr)
+		relocate_self(t, phdr_vaddr);
 	rc = 0;
 out:
 	if (s.elf)

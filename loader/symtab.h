@@ -1,6 +1,7 @@
 /* The host's own symbols: name + ABI -> address, read with libelf from the
  * worker executable (/proc/self/exe). The host is a non-PIE, unstripped,
- * externally linked Go binary, so ELF st_value is the run-time address.
+ * externally linked Go binary, so ELF st_value is the run-time address; a
+ * PIE process reading itself (the unit tests) gets its load bias added.
  *
  * Naming (cmd/link/internal/ld/symtab.go mangleABIName): a text symbol
  * that exists in both ABIs is written twice, the ABI0 one with a ".abi0"
