@@ -39,6 +39,8 @@ static const opt opts[] = {
     O("--queue", "GOFN_QUEUE", K_INT, queue_per_tenant, "queued invocations per tenant (64)"),
     O("--max-functions", "GOFN_MAX_FUNCTIONS", K_INT, functions_per_tenant,
       "functions per tenant (100)"),
+    O("--max-inflight", "GOFN_MAX_INFLIGHT", K_SIZE, max_inflight,
+      "request body bytes buffered at once, all requests (512 MiB)"),
     O("--max-connections", "GOFN_MAX_CONNECTIONS", K_INT, max_connections,
       "HTTP connections (512)"),
     O("--shutdown-grace-ms", "GOFN_SHUTDOWN_GRACE_MS", K_I64, shutdown_grace_ms,
@@ -69,6 +71,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->queue_per_tenant = 64;
 	c->functions_per_tenant = 100;
 	c->max_connections = 512;
+	c->max_inflight = 512u << 20;
 	c->shutdown_grace_ms = 30000;
 	c->sandbox = -1;
 	c->profile_keep = 100;

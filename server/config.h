@@ -23,6 +23,7 @@ typedef struct gofn_config {
 	int queue_per_tenant;
 	int functions_per_tenant;
 	int max_connections;
+	size_t max_inflight; /* request body bytes held in memory across all requests */
 	int64_t shutdown_grace_ms;
 	int sandbox;	  /* 1: confined or refuse to start; 0: plain processes; -1: auto */
 	int profile_keep; /* profiles kept per tenant */

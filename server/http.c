@@ -171,9 +171,18 @@ static int append(gofn_req *r, const char *p, size_t n)
 		r->too_large = 1;
 		return -1;
 	}
+	/* Bounded per request and across requests: 512 connections times a
+	 * 32 MiB object must not be a way to exhaust memory. */
+	size_t held = atomic_fetch_add(&r->srv->inflight, n) + n;
+	if (held > r->srv->cfg.max_inflight) {
+		atomic_fetch_sub(&r->srv->inflight, n);
+		r->over_budget = 1;
+		return -1;
+	}
 	uint8_t *b = realloc(r->body, r->len + n + 1);
 	if (!b) {
-		r->too_large = 1;
+		atomic_fetch_sub(&r->srv->inflight, n);
+		r->over_budget = 1;
 		return -1;
 	}
 	memcpy(b + r->len, p, n);
@@ -245,22 +254,27 @@ static enum MHD_Result begin(gofn_req *r)
 
 static enum MHD_Result finish(gofn_req *r)
 {
+	int done = 1;
+
 	if (r->pp) {
-		int done = MHD_destroy_post_processor(r->pp) == MHD_YES;
+		done = MHD_destroy_post_processor(r->pp) == MHD_YES;
 		r->pp = NULL;
-		if (r->too_many_objs)
-			return gofn_reply_error(r, 413, "too_large", "more than %d obj fields",
-						GOFN_MAX_OBJECTS);
-		if (!r->too_large && (r->multipart_bad || !done))
-			return gofn_reply_error(r, 400, "bad_multipart",
-						"malformed multipart body");
-		if (!r->too_large && !r->have_obj_field)
-			return gofn_reply_error(r, 400, "bad_multipart",
-						"multipart body has no field named obj");
 	}
+	/* Most specific first: the budget and size refusals also break the
+	 * multipart parse, which is then not the body's fault. */
+	if (r->over_budget)
+		return gofn_reply_busy(r, 503, "too many request bytes in flight; retry");
+	if (r->too_many_objs)
+		return gofn_reply_error(r, 413, "too_large", "more than %d obj fields",
+					GOFN_MAX_OBJECTS);
 	if (r->too_large)
 		return gofn_reply_error(r, 413, "too_large", "request body over the %zu-byte limit",
 					r->limit);
+	if (r->multipart_bad || !done)
+		return gofn_reply_error(r, 400, "bad_multipart", "malformed multipart body");
+	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r) && !r->have_obj_field)
+		return gofn_reply_error(r, 400, "bad_multipart",
+					"multipart body has no field named obj");
 	atomic_fetch_add(&r->srv->active, 1);
 	enum MHD_Result rc = r->route->handle(r);
 	atomic_fetch_sub(&r->srv->active, 1);
@@ -291,7 +305,7 @@ enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char
 		return MHD_YES;
 	}
 	if (*upload_size) {
-		if (r->too_large || r->multipart_bad)
+		if (r->too_large || r->multipart_bad || r->over_budget)
 			;
 		else if (r->pp)
 			r->multipart_bad = MHD_post_process(r->pp, upload, *upload_size) != MHD_YES;
@@ -315,6 +329,7 @@ void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		return;
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
+	atomic_fetch_sub(&r->srv->inflight, r->len);
 	free(r->body);
 	free(r);
 	*con_cls = NULL;

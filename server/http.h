@@ -21,6 +21,7 @@ typedef struct gofn_req {
 	uint8_t *body;	  /* raw body, or the multipart field "obj" */
 	size_t len, limit;
 	int too_large;
+	int over_budget; /* all requests together hold cfg.max_inflight */
 	struct MHD_PostProcessor *pp;
 	int multipart_bad;
 	int have_obj_field;

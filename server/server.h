@@ -33,7 +33,8 @@ typedef struct gofn_server {
 	struct MHD_Daemon *mhd;
 	int bound_port;
 	atomic_int shutting_down;
-	atomic_int active; /* requests inside a handler */
+	atomic_int active;	/* requests inside a handler */
+	atomic_size_t inflight; /* body bytes buffered now (cfg.max_inflight) */
 } gofn_server;
 
 int64_t gofn_mono_us(void);

@@ -4,7 +4,7 @@ source "$(dirname "$0")/lib.sh"
 
 # Unconfined on purpose: the other tests run confined where the kernel
 # allows, this one covers the plain-process mode and how /healthz reports it.
-start_gofnd "$TMP/data" --max-object 65536 --max-body 1024 --sandbox 0
+start_gofnd "$TMP/data" --max-object 65536 --max-body 1024 --max-inflight 50000 --sandbox 0
 
 req GET /healthz ""
 check "healthz 200 with sandbox layers" \
@@ -69,6 +69,10 @@ req POST /functions "$A" -H 'Content-Type: application/octet-stream' --data-bina
 expect_err 413 too_large "object over --max-object (raw body)"
 req POST /functions "$A" -H 'Content-Type: application/octet-stream' --data-binary ''
 expect_err 400 bad_request "empty upload"
+head -c 60000 /dev/zero >"$TMP/mid"
+req POST /functions "$A" -H 'Content-Type: application/octet-stream' --data-binary "@$TMP/mid"
+expect_err 503 unavailable "bodies over --max-inflight, all requests together"
+check "... with Retry-After" grep -qi '^Retry-After: [0-9]' "$HDRS"
 
 # --- lookups
 req GET /functions/fn_0000000000000000 "$A"
