@@ -18,4 +18,21 @@ wrap=$(mktemp /tmp/gofn-sandboxed-loader-XXXXXX)
 trap 'rm -f "$wrap"' EXIT
 printf '#!/bin/sh\nexec %q -sandbox -timeout 25s "$@"\n' "$loader" >"$wrap"
 chmod +x "$wrap"
-"$harness" --loader "$wrap" --objects "$objects" --no-gogc1
+# Programs whose golden depends on what the sandbox changes on purpose.
+declare -A differs=(
+	[errors_is_as]="opens a missing file: the sandbox refuses every open with EACCES, the golden expects ENOENT"
+)
+only=()
+while read -r entry; do
+	name=${entry%%:*}
+	if [[ -n ${differs[$name]:-} ]]; then
+		echo "SKIP $name: ${differs[$name]}"
+		continue
+	fi
+	[[ " ${only[*]} " == *" $name "* ]] || only+=("$name")
+done < <(grep -v '^[[:space:]]*\(#\|$\)' "$here/../programs/LOADED")
+list=$(
+	IFS=,
+	echo "${only[*]}"
+)
+"$harness" --loader "$wrap" --objects "$objects" --no-gogc1 --only "$list"
