@@ -25,15 +25,22 @@
 #     "goroutine" header). Natively these are runtime frames the traceback
 #     already hides; under the loader they are the worker's own frames.
 # Anything else, including a missing final newline, passes through unchanged.
+#
+# usage: normalize.sh <in >out   or   normalize.sh IN OUT [IN OUT]...
 set -euo pipefail
 goroot=${GOROOT:-$(go env GOROOT)}
-in=$(mktemp "${TMPDIR:-/tmp}/gofn-norm.XXXXXX")
-trap 'rm -f "$in"' EXIT
-cat >"$in"
-# awk ends every record with a newline; take it back off if the input had none.
-trim=(cat)
-[[ -s "$in" && "$(tail -c 1 "$in" | od -An -c | tr -d ' ')" != '\n' ]] && trim=(head -c -1)
-awk -v goroot="$goroot/" '
+
+# normalize IN OUT. awk ends every record with a newline; take it back off
+# when the input had none.
+normalize() {
+	if [[ -s "$1" && "$(tail -c 1 "$1" | od -An -tx1)" != " 0a" ]]; then
+		awk -v goroot="$goroot/" "$prog" "$1" | head -c -1 >"$2"
+	else
+		awk -v goroot="$goroot/" "$prog" "$1" >"$2"
+	fi
+}
+
+prog='
 function literal_sub(s, from, to,    i, out) {
 	out = ""
 	while ((i = index(s, from)) > 0) {
@@ -75,4 +82,17 @@ function literal_sub(s, from, to,    i, out) {
 	after_main_frame = (is_frame && head == "main.main")
 	print line
 }
-' "$in" | "${trim[@]}"
+'
+
+if (($# == 0)); then
+	in=$(mktemp "${TMPDIR:-/tmp}/gofn-norm.XXXXXX")
+	trap 'rm -f "$in"' EXIT
+	cat >"$in"
+	normalize "$in" /dev/stdout
+	exit
+fi
+(($# % 2 == 0)) || { echo "usage: normalize.sh [IN OUT]..." >&2; exit 2; }
+while (($#)); do
+	normalize "$1" "$2"
+	shift 2
+done

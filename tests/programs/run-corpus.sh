@@ -101,8 +101,7 @@ run_one() {
 	local rc=0
 	env "$@" timeout -k 5 "$TIMEOUT" "${cmd[@]}" <"${input:-/dev/null}" \
 		>"$work/raw.stdout" 2>"$work/raw.stderr" || rc=$?
-	"$CORPUS_DIR/normalize.sh" <"$work/raw.stdout" >"$work/out.stdout"
-	"$CORPUS_DIR/normalize.sh" <"$work/raw.stderr" >"$work/out.stderr"
+	"$CORPUS_DIR/normalize.sh" "$work/raw.stdout" "$work/out.stdout" "$work/raw.stderr" "$work/out.stderr"
 	echo "$rc" >"$work/out.exit"
 }
 
