@@ -12,6 +12,8 @@ RUNTIME_PKGS=(libmicrohttpd12 libjansson4 libseccomp2 libelf1 libsqlite3-0 curl 
 # gofnd hashes tokens and objects with libcrypto; wrk drives the invoke benchmark.
 BUILD_PKGS+=(libssl-dev wrk)
 RUNTIME_PKGS+=(libssl3)
+# hyperfine times whole processes for make bench (bench/run.sh).
+BUILD_PKGS+=(hyperfine)
 
 pkgs=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == "--runtime" ]] && pkgs=("${RUNTIME_PKGS[@]}")
