@@ -126,7 +126,7 @@ static int parse_number(const opt *o, const char *v, long long min, long long *o
 static int apply(gofn_config *c, const opt *o, const char *v, gofn_err *e)
 {
 	char *field = (char *)c + o->off;
-	long long n;
+	long long n = 0; /* -O3 cannot see parse_number sets it on success */
 
 	switch (o->kind) {
 	case K_LISTEN:
