@@ -21,7 +21,7 @@
 #define MAX_ALIGN      32 /* cmd/link/internal/amd64/obj.go Maxalign */
 #define REACH	       ((uint64_t)1 << 31)
 #define PAGE	       4096u
-#define MAX_UNIT_BYTES ((uint64_t)1 << 30)
+#define MAX_UNIT_BYTES ((uint64_t)512 << 20) /* all sections; far above any real unit */
 
 static uint64_t rnd(uint64_t v, uint64_t a)
 {
@@ -52,9 +52,19 @@ static int pass_matches(const goobj_sym *s, int sect, int pass)
 	return pass == 0 ? is_type : !is_type;
 }
 
+/* An object's alignment is a power of two the compiler chose (at most a
+ * cache line in practice); anything else is corrupt input. */
+static int check_align(const goobj_sym *s, gofn_err *err)
+{
+	if (s->align & (s->align - 1) || s->align > PAGE)
+		return gofn_errf(err, GOFN_EINVAL, "symbol %.*s: bad alignment %u",
+				 (int)s->name.len, s->name.p, s->align);
+	return 0;
+}
+
 static int assign_offsets(gofn_link *l, gofn_err *err)
 {
-	uint64_t off[LK_NSECT] = {0};
+	uint64_t off[LK_NSECT] = {0}, total = 0;
 
 	for (int sect = 0; sect < LK_NSECT; sect++)
 		for (int pass = 0; pass < 2; pass++)
@@ -65,10 +75,13 @@ static int assign_offsets(gofn_link *l, gofn_err *err)
 					lk_sym *ls = &ob->syms[i];
 					if (ls->sect != sect || !pass_matches(s, sect, pass))
 						continue;
+					if (check_align(s, err))
+						return -1;
 					off[sect] = rnd(off[sect], sym_align(s, sect));
 					ls->addr = off[sect]; /* relative until mapped */
 					off[sect] += s->size;
-					if (off[sect] > MAX_UNIT_BYTES)
+					total += s->size;
+					if (total > MAX_UNIT_BYTES)
 						return gofn_errf(
 						    err, GOFN_ELIMIT,
 						    "unit too large (over %llu bytes)",
