@@ -66,7 +66,7 @@ check "several kinds at once" test "$(jqv '.profiles | keys | join(",")')" = "al
 HEAP_URL=$(jqv .profiles.heap)
 go tool pprof -top -sample_index=inuse_space "$HEAP_URL" >"$TMP/heap.txt" 2>&1
 check "heap profile: main.hoard holds the in-use bytes" \
-	bash -c 'awk '\''$NF=="main.hoard" {sub("%","",$2); if ($2 > 50) f=1} END{exit !f}'\'' "$1"' _ "$TMP/heap.txt"
+	bash -c 'awk '\''$NF=="main.hoard" {sub("%","",$2); if ($2 + 0 > 50) f=1} END{exit !f}'\'' "$1"' _ "$TMP/heap.txt"
 grep -q 'main.hoard$' "$TMP/heap.txt" || head -20 "$TMP/heap.txt"
 go tool pprof -top -lines -sample_index=alloc_space "$(jqv .profiles.allocs)" >"$TMP/allocs.txt" 2>&1
 check "allocs profile: the make() line in main.hoard" \
@@ -154,8 +154,8 @@ check "... with the pprof command that merges them" \
 mapfile -t WURLS < <(jqv '.profiles[].url')
 go tool pprof -top "${WURLS[@]}" >"$TMP/window.txt" 2>&1
 check "pprof merges the window's profiles: main.burn has the majority" \
-	bash -c 'awk '\''$NF=="main.burn" {sub("%","",$5); if ($5 > 50) f=1} END{exit !f}'\'' "$1"' _ "$TMP/window.txt"
-awk '$NF=="main.burn" {sub("%","",$5); if ($5 > 50) f=1} END{exit !f}' "$TMP/window.txt" ||
+	bash -c 'awk '\''$NF=="main.burn" {sub("%","",$5); if ($5 + 0 > 50) f=1} END{exit !f}'\'' "$1"' _ "$TMP/window.txt"
+awk '$NF=="main.burn" {sub("%","",$5); if ($5 + 0 > 50) f=1} END{exit !f}' "$TMP/window.txt" ||
 	head -20 "$TMP/window.txt"
 
 # --- gofn-loader -cpuprofile / -memprofile (no server)
