@@ -239,4 +239,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 		free(t);
 		t = next;
 	}
+	pthread_cond_destroy(&p->drained);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
 }

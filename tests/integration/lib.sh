@@ -5,7 +5,11 @@ set -uo pipefail
 
 BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+# The sanitized twin when the build has one (GOFN_SANITIZE=ON, as make does):
+# ASan/UBSan abort on a memory error, LeakSanitizer fails the SIGTERM exit.
 GOFND=$BUILD/bin/gofnd
+[[ -x "$BUILD/bin/gofnd_san" && -z "${GOFN_TEST_PLAIN:-}" ]] && GOFND=$BUILD/bin/gofnd_san
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 LOADER=$BUILD/bin/gofn-loader
 PROGS=$ROOT/tests/integration/progs
 export PATH="$PATH:/usr/local/go/bin"
