@@ -112,8 +112,29 @@ static void *probe_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
 	return NULL;
 }
 
-/* A free gap of `len` bytes within reach of [lo, hi), lowest first. */
+/* Units are placed above every earlier unit's range (until the 2 GiB
+ * reach is used up): caches in host code keyed by type address (reflect's
+ * PointerTo/FuncOf maps, encoding/json's encoders, ...) outlive an unload,
+ * and a new unit's types at a reused address would hit those stale
+ * entries. Concurrent loads may race on it; the worst outcome is a reuse. */
+static uint64_t unit_floor;
+
+static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err);
+
+/* A free gap of `len` bytes within reach of [lo, hi), lowest first above
+ * earlier units; from the bottom again once that space is exhausted. */
 static void *map_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
+{
+	uint64_t floor = __atomic_load_n(&unit_floor, __ATOMIC_RELAXED);
+	void *p = map_above(lo, hi > floor ? hi : floor, len, err);
+	if (!p && floor > hi)
+		p = map_above(lo, hi, len, err);
+	if (p)
+		__atomic_store_n(&unit_floor, (uint64_t)(uintptr_t)p + len, __ATOMIC_RELAXED);
+	return p;
+}
+
+static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
 	uint64_t prev_end = hi, a, b;

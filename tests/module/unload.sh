@@ -60,4 +60,30 @@ else
 	echo "FAIL mappings after 50 rounds: $one, after 400: $many (units not unmapped?)"
 	fail=1
 fi
+# 3. Each round's unit lives at a fresh address: host caches keyed by type
+#    address (reflect, encoding/json) survive an unload and must never see a
+#    new type at an old type's address.
+cat >"$work/addr.go" <<'GO'
+package main
+
+import (
+	"fmt"
+	"unsafe"
+)
+
+type T struct{ a int }
+
+func main() {
+	var x any = T{}
+	fmt.Printf("%#x\n", *(*uintptr)(unsafe.Pointer(&x)))
+}
+GO
+"$repo/scripts/gofn-compile" -o "$work/addr.o" "$work/addr.go"
+"$loader" -o "$work/addr.o" -run main.main -times 20 >"$work/addr.out"
+if [[ $(wc -l <"$work/addr.out") == 20 && $(sort -u "$work/addr.out" | wc -l) == 20 ]]; then
+	echo "PASS 20 rounds, 20 distinct type addresses"
+else
+	echo "FAIL type addresses reused across rounds:"; sort "$work/addr.out" | uniq -c | sort -rn | head -3
+	fail=1
+fi
 exit $fail
