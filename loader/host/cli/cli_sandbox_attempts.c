@@ -318,15 +318,19 @@ static long a_x32_syscall(void)
 {
 	return syscall(0x40000000 | SYS_getuid);
 }
-/* Every fd besides 0-2, the report fd 3 and the objects given on purpose. */
+/* Every fd besides 0-2, the report fd 3 and the objects given on purpose
+ * that came in through exec: those lack FD_CLOEXEC (a close-on-exec fd
+ * cannot survive exec; the runtime opens its own files close-on-exec). */
 static long a_guess_fds(void)
 {
 	int extra = 0;
-	for (int fd = 4; fd < 4096; fd++)
-		if (fcntl(fd, F_GETFD) >= 0) {
-			printf("open fd %d\n", fd);
+	for (int fd = 4; fd < 4096; fd++) {
+		int f = fcntl(fd, F_GETFD);
+		if (f >= 0 && !(f & FD_CLOEXEC)) {
+			printf("inherited fd %d\n", fd);
 			extra++;
 		}
+	}
 	if (!extra)
 		errno = EBADF;
 	return extra ? 0 : -1;

@@ -52,7 +52,9 @@ func report(err error) {
 func main() {
 	n := 0
 	for fd := 4; fd < 4096; fd++ {
-		if _, _, e := syscall.RawSyscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0); e == 0 {
+		// Inherited through exec = open without FD_CLOEXEC (the runtime
+		// opens its own files close-on-exec).
+		if f, _, e := syscall.RawSyscall(syscall.SYS_FCNTL, uintptr(fd), syscall.F_GETFD, 0); e == 0 && f&syscall.FD_CLOEXEC == 0 {
 			n++
 		}
 	}
