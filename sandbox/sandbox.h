@@ -78,8 +78,13 @@ typedef struct gofn_sandbox_proc {
 	uint64_t peak_rss; /* highest RSS the watchdog saw, bytes */
 } gofn_sandbox_proc;
 
-/* Starts the worker confined. Every layer that cannot be set up is skipped
- * only if the kernel refuses it (EPERM/EINVAL/ENOSYS); anything else is an error. */
+/* Starts the worker confined and returns once it has exec'd. A namespace
+ * layer is skipped only if the kernel refuses it (EPERM/EINVAL/ENOSPC/
+ * EUSERS/ENOSYS); out->layers says what the worker got; anything else is an
+ * error. The worker is killed (PR_SET_PDEATHSIG) when the *thread* that
+ * called this exits: call it from a thread that outlives the worker.
+ * Test hook: GOFN_SANDBOX_TEST_FALLBACK=nouserns|none in the caller's
+ * environment starts at that fallback step. */
 int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn_err *err);
 
 /* In the worker: no_new_privs, a SIGSYS reporter that writes the refused
