@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Per-invocation pprof profiles (issue 6), read with the real `go tool pprof`:
-# CPU time attributed to main.burn at the right file:line, a heap profile
+# CPU time attributed to main.burn at the right file:line, inlined frames, a heap profile
 # naming the tenant's allocation site, capability-token URLs (plain curl and
 # pprof itself fetch them), another tenant's 404, tampered/expired tokens,
 # listing, delete, retention, the time window, gofn-loader -cpuprofile.
@@ -8,7 +8,16 @@ source "$(dirname "$0")/lib.sh"
 export PPROF_TMPDIR=$TMP/pprof # pprof saves fetched profiles here, not in ~/pprof
 mkdir -p "$PPROF_TMPDIR"
 
-start_gofnd "$TMP/data" --profile-keep 6
+# called_from TRACES LEAF CALLER: some sample's stack in `pprof -traces`
+# output starts at LEAF (after the sample's value) with CALLER right below.
+called_from() {
+	awk -v leaf="$2" -v caller="$3" '
+		prev != "" { if ($0 ~ "^ +" && substr($0, match($0, /[^ ]/)) == caller) f = 1; prev = "" }
+		/^ +[0-9.]+[mun]?s +/ { sub(/^ +[0-9.]+[mun]?s +/, ""); if ($0 == leaf) prev = $0 }
+		END { exit !f }' "$1"
+}
+
+start_gofnd "$TMP/data" --profile-keep 10
 A=$(new_tenant alpha) || exit 1
 B=$(new_tenant beta) || exit 1
 BURN=$(compile burn) || exit 1
@@ -55,10 +64,20 @@ else
 	head -20 "$TMP/lines.txt"
 fi
 go tool pprof -traces "$TMP/cpu.pb.gz" >"$TMP/traces.txt" 2>&1
-check "pprof -traces: main.burn called from main.Burn" \
-	grep -A1 -E '^ +[0-9.]+m?s +main\.burn$' "$TMP/traces.txt" | grep -q 'main.Burn'
+check "pprof -traces: main.burn called from main.Burn" called_from "$TMP/traces.txt" main.burn main.Burn
 check "pprof -top URL: pprof fetches the token URL itself" \
 	bash -c 'go tool pprof -top "$1" 2>&1 | grep -q "main.burn$"' _ "$CPU_URL"
+
+# --- inlined frames: main.warm is inlined into main.Warm
+req POST "/invoke/main.Warm?profile=cpu&profile_hz=500" "$A" --data-binary 60
+curl -sS -o "$TMP/warm.pb.gz" "$(jqv .profiles.cpu)"
+WLINE=$(grep -n "warm's loop body" "$SRC" | cut -d: -f1)
+go tool pprof -traces "$TMP/warm.pb.gz" >"$TMP/warm.traces" 2>&1
+check "pprof -traces: main.warm (inline) inside main.Warm" \
+	called_from "$TMP/warm.traces" "main.warm (inline)" main.Warm
+go tool pprof -top -lines "$TMP/warm.pb.gz" >"$TMP/warm.lines" 2>&1
+check "pprof -lines: the inlined frame has warm's own file:line" \
+	grep -qE "main\.warm $SRC:($WLINE|$((WLINE - 1))) \(inline\)\$" "$TMP/warm.lines"
 
 # --- heap profile: the allocation site is the tenant's main.hoard
 req POST "/invoke/main.Hoard?profile=heap,allocs,goroutine" "$A" --data-binary 64
@@ -74,6 +93,7 @@ check "allocs profile: the make() line in main.hoard" \
 
 # --- profile_hz and bad requests
 req POST "/invoke/main.Burn?profile=cpu&profile_hz=500" "$A" --data-binary 200
+check "profile_hz: the runtime's rate warning stays out of the tenant's stderr" test "$(jqv .stderr)" = ""
 curl -sS -o "$TMP/hz.pb.gz" "$(jqv .profiles.cpu)"
 check "profile_hz=500 sets the sampling period (2ms)" \
 	bash -c 'go tool pprof -raw "$1" 2>/dev/null | grep -qE "^Period: 2000000$|period: 2000000"' _ "$TMP/hz.pb.gz"
@@ -123,14 +143,14 @@ expect_code 204 "DELETE /profiles/{id}"
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' "$CPU_URL")
 check "deleted profile's URL is 404" test "$CODE" = 404
 
-# --- retention by count (--profile-keep 6)
+# --- retention by count (--profile-keep 10; 7 profiles so far)
 for i in 1 2 3 4; do
 	req POST "/invoke/main.Hoard?profile=heap,allocs" "$A" --data-binary 1
 done
 req POST "/invoke/main.Hoard?profile=heap" "$A" --data-binary 1
 NEWEST=$(jqv .invocation_id)
 req GET /profiles "$A"
-check "retention keeps at most --profile-keep profiles per tenant" test "$(jqv '.profiles | length')" = 6
+check "retention keeps at most --profile-keep profiles per tenant" test "$(jqv '.profiles | length')" = 10
 check "... the newest ones" test "$(jqv '.profiles[0].invocation_id')" = "$NEWEST"
 
 # --- a window over real traffic: every invocation in it is CPU-profiled

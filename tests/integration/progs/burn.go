@@ -1,7 +1,7 @@
 // A tenant function for the profile tests (tests/integration/test_profiles.sh):
-// main.burn takes nearly all of Burn's CPU time, main.hoard makes the
-// allocations a heap profile must point at. Keep line numbers stable: the
-// test asserts the file:line of burn's loop.
+// main.burn takes nearly all of Burn's CPU time, main.warm is inlined into
+// Warm, and main.hoard makes the allocations a heap profile must point at.
+// The test finds the lines it asserts by their text.
 package main
 
 import "strconv"
@@ -11,13 +11,21 @@ var sink uint64
 //go:noinline
 func burn(n int) uint64 {
 	x := uint64(n)
-	for i := 0; i < n; i++ { // line 14
-		x = x*6364136223846793005 + 1442695040888963407 // line 15
+	for i := 0; i < n; i++ {
+		x = x*6364136223846793005 + 1442695040888963407 // burn's loop body
 	}
 	return x
 }
 
-// Burn spins for about the number of milliseconds given as input.
+// warm is small enough to be inlined: pprof must show main.warm (inline).
+func warm(x uint64, n int) uint64 {
+	for i := 0; i < n; i++ {
+		x ^= x<<13 ^ x>>7 // warm's loop body
+	}
+	return x
+}
+
+// Burn spins for roughly the number of milliseconds given as input.
 func Burn(in string) string {
 	ms, err := strconv.Atoi(in)
 	if err != nil || ms <= 0 {
@@ -25,7 +33,21 @@ func Burn(in string) string {
 	}
 	var x uint64
 	for i := 0; i < ms; i++ {
-		x += burn(1_500_000)
+		x += burn(1_000_000)
+	}
+	sink = x
+	return strconv.FormatUint(x, 16)
+}
+
+// Warm spins inside the inlined warm (input: rounds of 1e6 iterations).
+func Warm(in string) string {
+	n, err := strconv.Atoi(in)
+	if err != nil || n <= 0 {
+		n = 100
+	}
+	x := uint64(n)
+	for i := 0; i < n; i++ {
+		x = warm(x|1, 1_000_000)
 	}
 	sink = x
 	return strconv.FormatUint(x, 16)
