@@ -1,0 +1,58 @@
+# Helpers shared by bench/run.sh and its row scripts: medians, wrk output in
+# microseconds, and the results file every row appends to.
+#
+# A result is one TSV line in $RESULTS:
+#   row  case  gofn_value  peer_name  peer_value  unit  target  note
+# target is "ratio<=X", "ratio>=X", "value<=X" or "-" (no target); the ratio
+# is always gofn_value / peer_value.
+
+# median: the median of the numbers on stdin (one per line), or nothing.
+median() {
+	sort -g | awk '{v[NR] = $1} END {
+		if (NR == 0) exit
+		if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# field NAME: the value after "NAME " on stdin's last such line.
+field() { awk -v k="$1" '$1 == k {v = $2} END {if (v != "") print v}'; }
+
+# record ROW CASE GOFN PEER_NAME PEER UNIT TARGET [NOTE]
+record() {
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$1" "$2" "${3:-}" "$4" "${5:-}" "$6" "$7" \
+		"${8:-}" >>"$RESULTS"
+	printf 'bench: %-3s %-48s gofn %-12s %s %s %s\n' "$1" "$2" "${3:-?}" "$4" "${5:-?}" "$6" >&2
+}
+
+# to_us VALUE_WITH_UNIT: wrk's "812.00us", "1.20ms", "2.00s" in microseconds.
+to_us() {
+	awk -v v="$1" 'BEGIN {
+		n = v + 0
+		if (v ~ /us$/) print n; else if (v ~ /ms$/) print n * 1000
+		else if (v ~ /s$/) print n * 1000000; else print n }'
+}
+
+# wrk_stats FILE: "p50_us p99_us rps non2xx" from wrk --latency output.
+wrk_stats() {
+	local p50 p99 rps bad
+	p50=$(awk '$1 == "50%" {print $2; exit}' "$1")
+	p99=$(awk '$1 == "99%" {print $2; exit}' "$1")
+	rps=$(awk '$1 == "Requests/sec:" {print $2; exit}' "$1")
+	bad=$(awk '/Non-2xx/ {print $NF; exit}' "$1")
+	echo "$(to_us "${p50:-}") $(to_us "${p99:-}") ${rps:-} ${bad:-0}"
+}
+
+# run_wrk CONCURRENCY SECONDS URL LUA OUTFILE: the load exactly as
+# tests/integration/bench_invoke.sh drives gofnd, so peers see the same.
+run_wrk() {
+	local c=$1
+	wrk -t $((c < 2 ? 1 : 2)) -c "$c" -d "${2}s" --latency -s "$4" "$3" >"$5" 2>&1
+}
+
+# hyperfine_median OUT_JSON CMD...: median seconds of each command, one a line.
+hyperfine_median() {
+	local json=$1
+	shift
+	hyperfine -N --style none --warmup 1 --runs "$HF_RUNS" --export-json "$json" "$@" \
+		>/dev/null 2>&1 || return 1
+	jq -r '.results[].median' "$json"
+}

@@ -1,0 +1,30 @@
+# Row 3, call overhead: N calls of an empty func() through a func value,
+# timed inside the program, loaded by gofn vs native (func value and direct
+# call) vs the plugin host calling the looked-up symbol. Also the entry from
+# the host into a loaded func() (gofn_module_call: a cgo callback and a
+# goroutine per call), which is what a worker pays per invocation.
+# Sourced by bench/run.sh.
+
+: >"$WORK/calls.gofn" && : >"$WORK/calls.native" && : >"$WORK/calls.direct" &&
+	: >"$WORK/calls.plugin"
+for ((i = 0; i < REPS; i++)); do
+	"$LOADER" -o "$WORK/calls.o" -run main.main -- "$CALLS" | field funcvalue_ns_per_call \
+		>>"$WORK/calls.gofn"
+	"$WORK/calls" "$CALLS" >"$WORK/calls.out"
+	field funcvalue_ns_per_call <"$WORK/calls.out" >>"$WORK/calls.native"
+	field direct_ns_per_call <"$WORK/calls.out" >>"$WORK/calls.direct"
+	"$WORK/plugin_host" "$WORK/calls.so" Noop "$CALLS" | field call_ns_per_call \
+		>>"$WORK/calls.plugin"
+done
+calls_g=$(median <"$WORK/calls.gofn")
+record 3 "loaded func() via func value" "$calls_g" "native direct call" \
+	"$(median <"$WORK/calls.direct")" ns/call "ratio<=2" "$CALLS calls, median of $REPS"
+record 3 "loaded func() via func value" "$calls_g" "native func value" \
+	"$(median <"$WORK/calls.native")" ns/call - "$CALLS calls, median of $REPS"
+record 3 "loaded func() via func value" "$calls_g" "plugin symbol call" \
+	"$(median <"$WORK/calls.plugin")" ns/call - "$CALLS calls, median of $REPS"
+entry=$(GOFN_LOADER_TIMING=1 GOFN_LOADER_CALLS=$HOST_CALLS "$LOADER" -o "$WORK/calls.o" \
+	-run main.Noop 2>&1 >/dev/null | sed -n 's/.*, call \([0-9.]*\) us,.*/\1/p' |
+	awk '{print $1 * 1000}')
+record 3 "host -> loaded func() (gofn_module_call)" "$entry" "native direct call" \
+	"$(median <"$WORK/calls.direct")" ns/call - "$HOST_CALLS calls; per-invocation entry"
