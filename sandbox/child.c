@@ -51,9 +51,10 @@ static void reset_signals(void)
 	sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
-/* The parent writes our uid/gid maps and cgroup, then one byte. EOF instead
- * means it died or gave up. */
-static void wait_for_parent(int sync_rd)
+/* The parent writes our uid/gid maps and cgroup, then one byte: 'c' if it
+ * put us in a cgroup with a pids limit, 'g' otherwise. EOF instead means it
+ * died or gave up. */
+static int wait_for_parent(int sync_rd)
 {
 	char c;
 
@@ -61,6 +62,7 @@ static void wait_for_parent(int sync_rd)
 		fail("PR_SET_PDEATHSIG");
 	if (read(sync_rd, &c, 1) != 1)
 		_exit(127);
+	return c == 'c';
 }
 
 /* One entry of the new root, relative to it (we are chdir'd into it). */
@@ -188,7 +190,11 @@ static void set_limit(int res, uint64_t v)
 		fail("setrlimit");
 }
 
-static void set_limits(const gofn_sandbox_limits *l)
+/* RLIMIT_NPROC counts every task of the uid in its user namespace. In our
+ * own user namespace that is this worker alone; without one the uid is
+ * shared by all workers, so the limit would cap them together: leave the
+ * count to pids.max when a cgroup holds it. */
+static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup)
 {
 	if (l->cpu_sec) {
 		/* SIGXCPU at the soft limit is ignored by Go; SIGKILL follows a second later. */
@@ -196,7 +202,7 @@ static void set_limits(const gofn_sandbox_limits *l)
 		if (setrlimit(RLIMIT_CPU, &r) < 0)
 			fail("setrlimit CPU");
 	}
-	if (l->max_threads)
+	if (l->max_threads && !shared_uid_and_cgroup)
 		set_limit(RLIMIT_NPROC, l->max_threads);
 	if (l->fsize_bytes)
 		set_limit(RLIMIT_FSIZE, l->fsize_bytes);
@@ -263,11 +269,12 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 	static char *const empty_env[] = {NULL};
 	int exefd = p->exefd;
 	gofn_child_msg ready;
+	int in_cgroup;
 
 	msg_fd = msg_wr;
 	layers = 0;
 	reset_signals();
-	wait_for_parent(sync_rd);
+	in_cgroup = wait_for_parent(sync_rd);
 	if (setsid() < 0)
 		fail("setsid");
 	if (p->clone_ns & CLONE_NEWUSER)
@@ -282,7 +289,7 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 	} else if (chdir("/") < 0)
 		fail("chdir /");
 	arrange_fds(p, &exefd, &sync_rd);
-	set_limits(&p->limits);
+	set_limits(&p->limits, in_cgroup && !(p->clone_ns & CLONE_NEWUSER));
 	drop_privileges(p);
 	check_parent_alive(sync_rd);
 	close(sync_rd);

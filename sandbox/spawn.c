@@ -201,7 +201,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 		gofn_cgroup_remove(out->cgroup);
 		goto out;
 	}
-	if (write(syncp[1], "g", 1) != 1) {
+	if (write(syncp[1], out->layers & GOFN_LAYER_CGROUP ? "c" : "g", 1) != 1) {
 		rc = gofn_errsys(err, "release worker");
 		kill(pid, SIGKILL);
 		waitpid(pid, NULL, 0);
