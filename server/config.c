@@ -43,6 +43,7 @@ static const opt opts[] = {
       "request body bytes buffered at once, all requests (512 MiB)"),
     O("--max-connections", "GOFN_MAX_CONNECTIONS", K_INT, max_connections,
       "HTTP connections (512)"),
+    O("--idle-ms", "GOFN_IDLE_MS", K_I64, idle_ms, "stop warm workers idle this long (300000)"),
     O("--shutdown-grace-ms", "GOFN_SHUTDOWN_GRACE_MS", K_I64, shutdown_grace_ms,
       "SIGTERM grace (30000)"),
     O("--sandbox", "GOFN_SANDBOX", K_MODE, sandbox,
@@ -73,6 +74,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->max_connections = 512;
 	c->max_inflight = 512u << 20;
 	c->shutdown_grace_ms = 30000;
+	c->idle_ms = 300000;
 	c->sandbox = -1;
 	c->profile_keep = 100;
 	c->profile_max_age_s = 7 * 24 * 3600;

@@ -25,6 +25,7 @@ typedef struct gofn_config {
 	int max_connections;
 	size_t max_inflight; /* request body bytes held in memory across all requests */
 	int64_t shutdown_grace_ms;
+	int64_t idle_ms;  /* a warm worker unused this long is stopped */
 	int sandbox;	  /* 1: confined or refuse to start; 0: plain processes; -1: auto */
 	int profile_keep; /* profiles kept per tenant */
 	int64_t profile_max_age_s;   /* profiles older than this are removed */

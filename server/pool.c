@@ -23,10 +23,15 @@ struct gofn_pool {
 	const gofn_config *c;
 	pthread_mutex_t mu;
 	pthread_cond_t drained;
+	pthread_cond_t wake_reaper;
+	pthread_t reaper;
+	int have_reaper;
 	tenant_pool *tenants;
 	int closing;
 	int64_t spawned;
 };
+
+static void *reap_idle(void *arg);
 
 gofn_pool *gofn_pool_new(const gofn_config *c)
 {
@@ -40,7 +45,9 @@ gofn_pool *gofn_pool_new(const gofn_config *c)
 	pthread_condattr_init(&ca);
 	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
 	pthread_cond_init(&p->drained, &ca);
+	pthread_cond_init(&p->wake_reaper, &ca);
 	pthread_condattr_destroy(&ca);
+	p->have_reaper = pthread_create(&p->reaper, NULL, reap_idle, p) == 0;
 	return p;
 }
 
@@ -142,6 +149,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 		if (t)
 			t->total--;
 	} else {
+		w->idle_since_ms = gofn_now_ms();
 		w->next = t->idle;
 		t->idle = w;
 	}
@@ -184,6 +192,55 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 	}
 }
 
+/* Takes every idle worker unused since before `cutoff` out of the pool. */
+static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
+{
+	gofn_worker *stale = NULL;
+
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		for (gofn_worker **pp = &t->idle; *pp;) {
+			gofn_worker *w = *pp;
+			if (w->idle_since_ms > cutoff) {
+				pp = &w->next;
+				continue;
+			}
+			*pp = w->next;
+			t->total--;
+			w->next = stale;
+			stale = w;
+			pthread_cond_signal(&t->cv);
+		}
+	return stale;
+}
+
+/* Warm workers cost memory and a process each; ones nobody used for
+ * cfg.idle_ms are stopped (checked a few times per idle period). */
+static void *reap_idle(void *arg)
+{
+	gofn_pool *p = arg;
+	int64_t tick = p->c->idle_ms / 4 > 1000 ? p->c->idle_ms / 4 : 1000;
+
+	pthread_mutex_lock(&p->mu);
+	while (!p->closing) {
+		int64_t deadline = gofn_now_ms() + tick;
+		struct timespec ts = {.tv_sec = deadline / 1000,
+				      .tv_nsec = (deadline % 1000) * 1000000};
+		pthread_cond_timedwait(&p->wake_reaper, &p->mu, &ts);
+		if (p->closing)
+			break;
+		gofn_worker *stale = take_stale(p, gofn_now_ms() - p->c->idle_ms);
+		pthread_mutex_unlock(&p->mu);
+		while (stale) {
+			gofn_worker *next = stale->next;
+			gofn_worker_destroy(stale);
+			stale = next;
+		}
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
 void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 {
 	memset(s, 0, sizeof *s);
@@ -222,7 +279,10 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	p->closing = 1;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		pthread_cond_broadcast(&t->cv);
+	pthread_cond_signal(&p->wake_reaper);
 	pthread_mutex_unlock(&p->mu);
+	if (p->have_reaper)
+		pthread_join(p->reaper, NULL);
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		gofn_pool_forget(p, t->name, NULL);
 	struct timespec ts = abs_ts(gofn_now_ms() + grace_ms);
@@ -240,6 +300,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 		t = next;
 	}
 	pthread_cond_destroy(&p->drained);
+	pthread_cond_destroy(&p->wake_reaper);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
 }

@@ -26,6 +26,7 @@ typedef struct gofn_worker {
 	int64_t spawned_us;
 	int64_t invocations;
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
+	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
 	int dead;
 	struct gofn_worker *next; /* pool bookkeeping */
 } gofn_worker;

@@ -57,6 +57,21 @@ GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
 req GET /functions "$B"
 check "a tenant acknowledged just before kill -9 exists" test "$CODE" = 200
 
+# Warm workers nobody uses are stopped after --idle-ms.
+if ((LOADS)); then
+	stop_gofnd
+	GOFN_ADMIN_TOKEN="" start_gofnd "$DATA" --idle-ms 1000
+	req POST /invoke/main.Handle "$A" --data-binary warm
+	IDLE=$(pgrep -P "$PID" | tr '\n' ' ')
+	check "a warm worker after the invocation" test -n "$IDLE"
+	sleep 2.5
+	check "it is stopped after --idle-ms" workers_gone $IDLE
+	req GET /metrics "$ADMIN"
+	check "metrics show no workers left" grep -q '^gofn_workers 0$' "$TMP/body"
+	req POST /invoke/main.Handle "$A" --data-binary cold
+	check "the next invocation starts a new one" test "$(jqv .result)" = "hi cold"
+fi
+
 req DELETE /tenants/acme "$ADMIN"
 expect_code 204 "delete tenant"
 req GET /functions "$A"
