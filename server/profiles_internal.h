@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 
 #include "server/profiles.h"
 
@@ -29,6 +30,7 @@ struct gofn_profiles {
 	int keep;	/* per tenant */
 	int64_t max_age_s;
 	unsigned char secret[32];
+	atomic_uint stores;   /* profiles stored since start (for sweeps) */
 	pthread_mutex_t lock; /* guards windows and inflight */
 	struct gofn_profile_window *windows;
 	gofn_profile_inflight *inflight;

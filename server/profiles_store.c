@@ -47,9 +47,15 @@ static void path_of(const gofn_profiles *p, const char *id, char *out, size_t ca
 	snprintf(out, cap, "%s/%s.pb.gz", p->dir, id);
 }
 
+/* Sweep every this many stores, so a deleted tenant's files (its rows go
+ * by ON DELETE CASCADE) do not wait for a restart. */
+#define SWEEP_EVERY 64
+/* A file this young may be a store between its file and its row. */
+#define SWEEP_MIN_AGE_S 60
+
 /* Files without a row (a crash between file and row, or a deleted tenant)
- * and stray tmp files go at startup. */
-static void sweep(gofn_profiles *p)
+ * and stray tmp files go, at startup and every SWEEP_EVERY stores. */
+static void sweep(gofn_profiles *p, int startup)
 {
 	DIR *d = opendir(p->dir);
 	struct dirent *de;
@@ -59,7 +65,11 @@ static void sweep(gofn_profiles *p)
 	while ((de = readdir(d))) {
 		char id[64], path[1400];
 		const char *dot = strstr(de->d_name, ".pb.gz");
+		struct stat sb;
 		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "%s/%s", p->dir, de->d_name);
+		if (!startup && (stat(path, &sb) < 0 || sb.st_mtime > time(NULL) - SWEEP_MIN_AGE_S))
 			continue;
 		size_t n = dot ? (size_t)(dot - de->d_name) : 0;
 		int keep = 0;
@@ -70,10 +80,8 @@ static void sweep(gofn_profiles *p)
 			gofn_err e = {0};
 			keep = gofn_profiles_get(p, NULL, id, &row, &e) != 1;
 		}
-		if (!keep) {
-			snprintf(path, sizeof path, "%s/%s", p->dir, de->d_name);
+		if (!keep)
 			unlink(path);
-		}
 	}
 	closedir(d);
 }
@@ -105,7 +113,7 @@ int gofn_profiles_open(const gofn_config *cfg, const char *db_path, gofn_profile
 	}
 	if (gofn_profiles_secret_load(p, cfg->data_dir, e) < 0)
 		goto fail;
-	sweep(p);
+	sweep(p, 1);
 	*out = p;
 	return 0;
 fail:
@@ -173,6 +181,8 @@ int gofn_profiles_put(gofn_profiles *p, gofn_profile_row *row, const uint8_t *da
 	snprintf(row->id, sizeof row->id, "prof_%s", rnd);
 	row->size = (int64_t)len;
 	row->created = (int64_t)time(NULL);
+	if (atomic_fetch_add(&p->stores, 1) % SWEEP_EVERY == SWEEP_EVERY - 1)
+		sweep(p, 0);
 	if (write_file(p, row->id, data, len, e) < 0)
 		return -1;
 	const char *args[] = {row->id,	     row->tenant, row->kind, row->invocation,

@@ -143,6 +143,15 @@ expect_code 204 "DELETE /profiles/{id}"
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' "$CPU_URL")
 check "deleted profile's URL is 404" test "$CODE" = 404
 
+# --- a deleted tenant's profiles go with it
+G=$(new_tenant gamma) || exit 1
+upload "$G" "$BURN" >/dev/null
+req POST "/invoke/main.Hoard?profile=heap" "$G" --data-binary 1
+GURL=$(jqv .profiles.heap)
+req DELETE /tenants/gamma "$ADMIN"
+CODE=$(curl -sS -o /dev/null -w '%{http_code}' "$GURL")
+check "a deleted tenant's profile URL is 404" test "$CODE" = 404
+
 # --- retention by count (--profile-keep 10; 7 profiles so far)
 for i in 1 2 3 4; do
 	req POST "/invoke/main.Hoard?profile=heap,allocs" "$A" --data-binary 1

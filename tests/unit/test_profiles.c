@@ -157,6 +157,20 @@ static void test_store_and_retention(void **state)
 	assert_int_equal(gofn_profiles_list(p, "beta", &rows, &n, &e), 0);
 	assert_int_equal(n, 1); /* another tenant's count is its own */
 	free(rows);
+
+	/* files without a row (a crash between file and row) go at startup */
+	char stray[160], kept[160];
+	snprintf(stray, sizeof stray, "%s/profiles/prof_stray.pb.gz", dir);
+	FILE *f = fopen(stray, "w");
+	assert_non_null(f);
+	fclose(f);
+	assert_int_equal(gofn_profiles_list(p, "beta", &rows, &n, &e), 0);
+	snprintf(kept, sizeof kept, "%s/profiles/%s.pb.gz", dir, rows[0].id);
+	free(rows);
+	gofn_profiles_close(p);
+	p = open_profiles();
+	assert_int_equal(access(stray, F_OK), -1);
+	assert_int_equal(access(kept, F_OK), 0);
 	gofn_profiles_close(p);
 
 	/* age: with a 1 s limit, everything written 2 s ago is gone */
