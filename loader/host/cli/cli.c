@@ -9,7 +9,7 @@ static int usage(void)
 	    stderr,
 	    "usage: gofn-loader -parse x.o\n"
 	    "       gofn-loader [-sandbox [limits]] -o a.o [-o b.o ...] -run main.main [-times N] "
-	    "[-in FILE|-]\n"
+	    "[-in FILE|-] [-cpuprofile FILE] [-memprofile FILE]\n"
 	    "       gofn-loader -worker   (spawned by gofnd)\n");
 	return 2;
 }
