@@ -1,0 +1,272 @@
+/* libFuzzer target for gofnd's request handling: the real server (all of server/ but main.c,
+ * started with gofn_server_start on 127.0.0.1, port chosen by the kernel)
+ * runs inside the fuzzer and each input becomes one HTTP request over
+ * loopback. The routing, auth, body limits, MHD's multipart post processor
+ * feeding post_field, JSON bodies (jansson) and the handlers all run as in
+ * gofnd; only workers cannot start (--loader names no file), so an upload
+ * that passes every check ends in 503 instead of spawning processes.
+ *
+ * Input, structured (byte 0 < 0xf0):
+ *   byte 0: bits 0-1 method (GET POST DELETE PUT), bits 2-3 token (none,
+ *           admin, the tenant's, junk)
+ *   line 1: path and query;  line 2: Content-Type (may be empty);  rest: body
+ * Raw (byte 0 >= 0xf0): the rest is written to the socket as is.
+ *
+ * Promises checked for structured requests: an answer always comes, with a
+ * status gofnd documents, never 500; every error is JSON
+ * {"error":{"code","message"}}; and once the connection is gone no request
+ * bytes are still counted against --max-inflight. */
+#include <arpa/inet.h>
+#include <jansson.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "api/frame_io.h"
+#include "server/log.h"
+#include "server/server.h"
+
+static gofn_server srv;
+static char tenant_token[128];
+static const char admin_token[] = "fuzz-admin-token";
+
+static void must(int ok)
+{
+	if (!ok)
+		abort();
+}
+
+/* gofnd's log goes to stderr, where libFuzzer and ASan report; the fuzzer
+ * keeps only the check that every log line is a JSON object. */
+void gofn_log(const char *level, const char *event, json_t *fields)
+{
+	must(level && event);
+	must(!fields || json_is_object(fields));
+	json_decref(fields);
+}
+
+typedef struct buf {
+	char *p;
+	size_t len, cap;
+} buf;
+
+static void put(buf *b, const void *p, size_t n)
+{
+	if (b->len + n + 1 > b->cap) {
+		b->cap = (b->len + n + 1) * 2;
+		b->p = realloc(b->p, b->cap);
+		must(b->p != NULL);
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = 0;
+}
+
+static void puts_(buf *b, const char *s)
+{
+	put(b, s, strlen(s));
+}
+
+/* Sends req, reads the answer until the server closes (or 10 s pass). */
+static void roundtrip(const buf *req, int half_close, buf *resp)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.bound_port)};
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	must(s >= 0);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	must(connect(s, (struct sockaddr *)&a, sizeof a) == 0);
+	for (size_t off = 0; off < req->len;) {
+		ssize_t r = send(s, req->p + off, req->len - off, MSG_NOSIGNAL);
+		if (r <= 0)
+			break; /* the server may refuse early and close */
+		off += (size_t)r;
+	}
+	if (half_close)
+		shutdown(s, SHUT_WR);
+	int64_t end = gofn_now_ms() + 10000;
+	for (;;) {
+		struct pollfd p = {.fd = s, .events = POLLIN};
+		int64_t left = end - gofn_now_ms();
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		char tmp[16384];
+		ssize_t r = recv(s, tmp, sizeof tmp, 0);
+		if (r <= 0)
+			break;
+		put(resp, tmp, (size_t)r);
+	}
+	close(s);
+}
+
+static int documented(int status)
+{
+	static const int ok[] = {200, 201, 204, 400, 401, 403, 404,
+				 405, 409, 413, 415, 422, 429, 503};
+	for (size_t i = 0; i < sizeof ok / sizeof *ok; i++)
+		if (status == ok[i])
+			return 1;
+	return 0;
+}
+
+static void check_response(const buf *resp)
+{
+	int status = 0;
+
+	must(resp->len > 0); /* an answer always comes */
+	must(sscanf(resp->p, "HTTP/1.%*d %d", &status) == 1);
+	if (!documented(status)) {
+		fprintf(stderr, "undocumented status %d:\n%.*s\n", status, (int)resp->len, resp->p);
+		abort();
+	}
+	const char *body = strstr(resp->p, "\r\n\r\n");
+	must(body != NULL);
+	body += 4;
+	if (status >= 400) {
+		json_error_t je;
+		json_t *j = json_loads(body, 0, &je);
+		must(j != NULL);
+		json_t *err = json_object_get(j, "error");
+		must(json_is_string(json_object_get(err, "code")));
+		must(json_is_string(json_object_get(err, "message")));
+		json_decref(j);
+	}
+}
+
+/* Once MHD has run the completion callback nothing may stay counted. */
+static void check_budget_released(void)
+{
+	int64_t end = gofn_now_ms() + 2000;
+
+	while (atomic_load(&srv.inflight) != 0 && gofn_now_ms() < end)
+		usleep(200);
+	must(atomic_load(&srv.inflight) == 0);
+}
+
+static void start(void)
+{
+	char dir[] = "/tmp/gofn-fuzz-http.XXXXXX";
+	gofn_err e = {0};
+
+	signal(SIGPIPE, SIG_IGN);
+	must(mkdtemp(dir) != NULL);
+	setenv("GOFN_ADMIN_TOKEN", admin_token, 1);
+	gofn_config_defaults(&srv.cfg);
+	snprintf(srv.cfg.listen_host, sizeof srv.cfg.listen_host, "127.0.0.1");
+	srv.cfg.listen_port = 0;
+	snprintf(srv.cfg.data_dir, sizeof srv.cfg.data_dir, "%s", dir);
+	snprintf(srv.cfg.loader_path, sizeof srv.cfg.loader_path, "%s/no-such-loader", dir);
+	srv.cfg.sandbox = 0;
+	srv.cfg.max_object = 1 << 20;
+	srv.cfg.max_body = 64 << 10;
+	srv.cfg.load_timeout_ms = 2000;
+	if (gofn_server_start(&srv, &e) < 0) {
+		fprintf(stderr, "fuzz_http: gofnd did not start: %s\n", e.msg);
+		abort();
+	}
+	/* One tenant, created through the API like any other. */
+	buf req = {0}, resp = {0};
+	puts_(&req, "POST /tenants HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+		    "Authorization: Bearer fuzz-admin-token\r\n"
+		    "Content-Type: application/json\r\nContent-Length: 15\r\n\r\n"
+		    "{\"name\":\"fuzz\"}");
+	roundtrip(&req, 0, &resp);
+	const char *body = resp.p ? strstr(resp.p, "\r\n\r\n") : NULL;
+	json_t *j = body ? json_loads(body + 4, 0, NULL) : NULL;
+	const char *tok = json_string_value(json_object_get(j, "token"));
+	must(tok != NULL);
+	snprintf(tenant_token, sizeof tenant_token, "%s", tok);
+	json_decref(j);
+	free(req.p);
+	free(resp.p);
+}
+
+static int printable(const uint8_t *p, size_t n, uint8_t lo)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < lo || p[i] > 0x7e)
+			return 0;
+	return 1;
+}
+
+/* Takes the next line (without its newline); NULL at the end. */
+static const uint8_t *line(const uint8_t **p, const uint8_t *end, size_t *n)
+{
+	const uint8_t *s = *p;
+	const uint8_t *nl = s < end ? memchr(s, '\n', (size_t)(end - s)) : NULL;
+
+	if (!nl)
+		return NULL;
+	*n = (size_t)(nl - s);
+	*p = nl + 1;
+	return s;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static const char *const methods[] = {"GET", "POST", "DELETE", "PUT"};
+	static int started;
+	buf req = {0}, resp = {0};
+
+	if (!started) {
+		start();
+		started = 1;
+	}
+	if (size < 1)
+		return 0;
+	if (data[0] >= 0xf0) {
+		put(&req, data + 1, size - 1);
+		roundtrip(&req, 1, &resp);
+		free(req.p);
+		free(resp.p);
+		check_budget_released();
+		return 0;
+	}
+	const uint8_t *p = data + 1, *end = data + size, *path, *ctype;
+	size_t npath, nctype;
+	if (!(path = line(&p, end, &npath)) || !(ctype = line(&p, end, &nctype)))
+		return 0;
+	/* Only what MHD passes on to gofnd (its own refusals are not JSON);
+	 * raw mode covers the rest. */
+	if (npath == 0 || npath > 2048 || path[0] != '/' || !printable(path, npath, 0x21) ||
+	    nctype > 512 || !printable(ctype, nctype, 0x20))
+		return 0;
+	char hdr[256];
+	puts_(&req, methods[data[0] & 3]);
+	puts_(&req, " ");
+	put(&req, path, npath);
+	puts_(&req, " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+	switch ((data[0] >> 2) & 3) {
+	case 1:
+		snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", admin_token);
+		puts_(&req, hdr);
+		break;
+	case 2:
+		snprintf(hdr, sizeof hdr, "Authorization: Bearer %s\r\n", tenant_token);
+		puts_(&req, hdr);
+		break;
+	case 3:
+		puts_(&req, "Authorization: Bearer gofn_0000\r\n");
+		break;
+	}
+	if (nctype) {
+		puts_(&req, "Content-Type: ");
+		put(&req, ctype, nctype);
+		puts_(&req, "\r\n");
+	}
+	snprintf(hdr, sizeof hdr, "Content-Length: %zu\r\n\r\n", (size_t)(end - p));
+	puts_(&req, hdr);
+	put(&req, p, (size_t)(end - p));
+	roundtrip(&req, 0, &resp);
+	check_response(&resp);
+	free(req.p);
+	free(resp.p);
+	check_budget_released();
+	return 0;
+}
