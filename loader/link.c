@@ -184,6 +184,21 @@ static void choose_hashed_owners(gofn_link *l)
 	}
 }
 
+/* A named dupok symbol the host also has becomes the host's. */
+static int use_host_copy(gofn_link *l, const goobj_sym *s, lk_sym *ls)
+{
+	uintptr_t h;
+
+	if (!s->name.len || !(s->flag & GOOBJ_SYMFLAG_DUPOK))
+		return 0;
+	if (!(h = host_addr(l, s->name.p, s->name.len, s->abi)))
+		return 0;
+	ls->sect = LK_HOST;
+	ls->addr = h;
+	ls->done = 1;
+	return 1;
+}
+
 /* Classifies defined symbol i of object oi. */
 static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 {
@@ -207,16 +222,8 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	/* Content-hashed symbols may have names too (itabs, type data): the
 	 * host's copy still wins, or a loaded itab would differ from the one
 	 * host code compares against. */
-	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) && s->name.len &&
-	    (s->flag & GOOBJ_SYMFLAG_DUPOK)) {
-		uintptr_t h = host_addr(l, s->name.p, s->name.len, s->abi);
-		if (h) {
-			ls->sect = LK_HOST;
-			ls->addr = h;
-			ls->done = 1;
-			return 0;
-		}
-	}
+	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) && use_host_copy(l, s, ls))
+		return 0;
 	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
 		d = hashed_slot(l, s);
 		if (d->owner == ls->owner)
@@ -225,14 +232,7 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
 		if (!d->k) {
 			*d = (lk_dedup){s->name.p, s->name.len, KEY_NAME, s->abi, ls->owner};
-			if (s->flag & GOOBJ_SYMFLAG_DUPOK) {
-				uintptr_t h = host_addr(l, s->name.p, s->name.len, s->abi);
-				if (h) {
-					ls->sect = LK_HOST;
-					ls->addr = h;
-					ls->done = 1;
-				}
-			}
+			use_host_copy(l, s, ls);
 			return 0;
 		}
 		const goobj_sym *first =
