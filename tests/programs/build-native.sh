@@ -17,7 +17,10 @@ if [[ "${CORPUS_ONE:-}" == 1 ]]; then
 		if [[ -x "$bin" && $(stat -c %Y "$bin") -ge $(corpus_src_mtime "$n") ]]; then
 			continue
 		fi
-		if ! (cd "$CORPUS_DIR" && go build -buildvcs=false -o "$bin.tmp" "$(corpus_main_pkg "$n")"); then
+		# -s -w: no symbol table or DWARF (a third faster to link); tracebacks,
+		# Callers and FuncForPC use pclntab, which stays.
+		if ! (cd "$CORPUS_DIR" && go build -buildvcs=false -ldflags='-s -w' -o "$bin.tmp" \
+			"$(corpus_main_pkg "$n")"); then
 			echo "build-native: $n: go build failed" >&2
 			exit 1
 		fi
