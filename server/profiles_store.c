@@ -12,9 +12,12 @@
 #include "server/crypto.h"
 #include "server/profiles_internal.h"
 
-/* The tenants table is the store's (server/store.c); it exists by now. */
+/* The tenants table is the store's (server/store.c); it exists by now.
+ * synchronous=NORMAL (this connection only): a power loss may drop the
+ * newest rows, never corrupt; their files, fsync'd first, are then swept. */
 static const char schema[] =
     "PRAGMA foreign_keys=ON;"
+    "PRAGMA synchronous=NORMAL;"
     "CREATE TABLE IF NOT EXISTS profiles("
     " seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
