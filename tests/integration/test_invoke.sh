@@ -82,6 +82,25 @@ req POST "/invoke/main.Nil?function=$CFN" "$A"
 check "nil dereference: status panic" test "$(jqv .status)" = panic
 req POST "/invoke/main.Spin?function=$CFN&timeout_ms=300" "$A"
 check "endless loop: status timeout" test "$(jqv .status)" = timeout
+# a worker killed from outside mid-invocation (OOM killer, an operator)
+BEFORE=$(pgrep -P "$PID" | tr '\n' ' ')
+curl -sS -o "$TMP/killed.json" --max-time 30 -X POST -H "Authorization: Bearer $A" \
+	"$URL/invoke/main.Spin?function=$CFN&timeout_ms=10000" &
+cp=$!
+victim=""
+for _ in $(seq 50); do
+	sleep 0.1
+	for p in $(pgrep -P "$PID"); do
+		[[ " $BEFORE " == *" $p "* ]] || victim=$p
+	done
+	[[ -n "$victim" ]] && break
+done
+sleep 1 # past the load, into the spin
+[[ -n "$victim" ]] && kill -9 "$victim"
+wait $cp
+check "worker killed mid-invocation: status killed, named" \
+	test "$(jq -r .status "$TMP/killed.json")" = killed -a \
+	"$(jq -r '.error | contains("SIGKILL")' "$TMP/killed.json")" = true
 req POST "/invoke/main.Ok?function=$CFN" "$A" --data-binary 'still here'
 check "the function works again after crashes" \
 	test "$(jqv .status)" = ok -a "$(jqv .result)" = "still here"

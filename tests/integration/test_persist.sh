@@ -31,6 +31,8 @@ survives() {
 	check "$how: tenant token still valid" test "$CODE" = 200
 	if ((LOADS)); then
 		check "$how: function still listed" test "$(jqv ".functions[0].id")" = "$FN"
+		req GET "/functions/$FN" "$A"
+		check "$how: GET /functions/{id}" test "$(jqv .sha256)" = "$SHA"
 		req POST /invoke/main.Handle "$A" --data-binary again
 		check "$how: function runs from the stored object" test "$(jqv .result)" = "hi again"
 	fi
@@ -43,8 +45,20 @@ GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
 check "admin token not printed again" bash -c "! grep -qF '$ADMIN' '$TMP/gofnd.out'"
 survives "after restart"
 
+# kill -9 while an invocation runs
+if ((LOADS)); then
+	CRASH=$(compile crash) || exit 1
+	req POST /functions "$A" -F "obj=@$CRASH"
+	expect_code 201 "upload a spinning function"
+	SPIN=$(jqv .id)
+	curl -s -o /dev/null --max-time 20 -X POST -H "Authorization: Bearer $A" \
+		"$URL/invoke/main.Spin?function=$SPIN&timeout_ms=10000" &
+	inflight=$!
+	sleep 1
+fi
 WORKERS=$(pgrep -P "$PID" | tr '\n' ' ')
 kill9_gofnd
+((LOADS)) && wait $inflight
 sleep 0.5
 check "kill -9 of gofnd leaves no worker behind" workers_gone $WORKERS
 GOFN_ADMIN_TOKEN="" start_gofnd "$DATA"
