@@ -30,7 +30,7 @@ typedef struct gofn_mb_bytes {
 
 /* One funcdata entry, already relocated by the linker (stack object records
  * carry R_ADDROFF offsets relative to gofn_mb_unit.rodata). The builder copies
- * the bytes into the module's gofunc area, deduplicating by `p`.
+ * the bytes into the module's gofunc area, deduplicating identical bytes.
  * p == NULL means "no entry" (runtime sentinel ^0). */
 typedef struct gofn_mb_funcdata {
 	const uint8_t *p;
