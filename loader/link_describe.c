@@ -104,8 +104,8 @@ static int describe_inl(gofn_link *l, lk_desc *d, size_t oi, uint32_t fn, const 
 		v[k].file = n.file;
 		v[k].parent_pc = n.parent_pc;
 		v[k].callee = "?";
-		if (goobj_resolve(o, n.func, &t, NULL) == 0 && !t.name.len)
-			t.name = gofn_inl_callee_name(o, fn, fi, k); /* cross-package: from DWARF */
+		if (goobj_resolve(o, n.func, &t, NULL) == 0 && !t.name.len) /* cross-package */
+			t.name = gofn_inl_callee_name(o, fn, fi, k, &v[k].callee_start_line);
 		if (t.name.len && !(v[k].callee = astrdup(d, t.name.p, t.name.len)))
 			return -1;
 		if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined &&

@@ -10,6 +10,7 @@ enum {
 	R_DWARFSECREF = 31,
 	ABRV_INLINED_SUBROUTINE = 8,	    /* origin, low_pc addr, high_pc addr, file, line */
 	ABRV_INLINED_SUBROUTINE_RANGES = 9, /* origin, ranges sec_offset, file, line */
+	ABRV_FUNCTION_ABSTRACT = 5,	    /* name string, inline data1, decl_line udata, ... */
 };
 
 static const char info_prefix[] = "go:info.";
@@ -20,6 +21,7 @@ typedef struct inl_die {
 	uint32_t file; /* CU file index (DW_AT_call_file - 1) */
 	uint32_t line;
 	goobj_str callee;
+	int32_t start_line; /* from the callee's abstract DIE; 0 if unknown */
 } inl_die;
 
 static int uleb32(const uint8_t *p, const uint8_t *end, uint32_t *v)
@@ -45,6 +47,23 @@ static int callee_of(goobj_str t, goobj_str *name)
 	name->p = t.p + pl;
 	name->len = (uint32_t)(t.len - pl - sl);
 	return 0;
+}
+
+/* DW_AT_decl_line of an abstract function DIE: abbrev, name NUL, inline
+ * byte, then the line. */
+static int32_t decl_line(const goobj_object *o, const goobj_target *t)
+{
+	uint32_t line;
+	if (t->kind != GOOBJ_TARGET_LOCAL || t->local >= o->ndefined)
+		return 0;
+	const goobj_sym *s = &o->syms[t->local];
+	const uint8_t *p = s->data, *end = s->data + s->data_len;
+	if (!p || p == end || *p != ABRV_FUNCTION_ABSTRACT)
+		return 0;
+	const uint8_t *nul = memchr(p + 1, 0, (size_t)(end - p - 1));
+	if (!nul || end - nul < 3 || uleb32(nul + 2, end, &line) < 0 || line > INT32_MAX)
+		return 0;
+	return (int32_t)line;
 }
 
 /* Decodes the DIE whose abstract-origin relocation is r, if it is an
@@ -74,6 +93,7 @@ static int die_at(const goobj_object *o, const goobj_sym *info, const goobj_relo
 	if (file == 0 || uleb32(p + at + 4, end, &d->line) < 0)
 		return -1;
 	d->file = file - 1;
+	d->start_line = decl_line(o, &t);
 	return 0;
 }
 
@@ -96,7 +116,7 @@ static int dwarf_info_of(const goobj_object *o, uint32_t fn, const goobj_sym **i
 /* Node k is the rank-th node with its (file, line); the answer is the
  * rank-th DIE with that call site, or any DIE there if all name one callee. */
 goobj_str gofn_inl_callee_name(const goobj_object *o, uint32_t fn, const goobj_funcinfo *fi,
-			       uint32_t k)
+			       uint32_t k, int32_t *start_line)
 {
 	goobj_str none = {0};
 	const goobj_sym *info;
@@ -111,21 +131,26 @@ goobj_str gofn_inl_callee_name(const goobj_object *o, uint32_t fn, const goobj_f
 		rank += n.file == node.file && n.line == node.line;
 	}
 	goobj_str first = none, ranked = none;
+	int32_t first_line = 0, ranked_line = 0;
 	int same = 1;
 	uint32_t seen = 0;
+	if (start_line)
+		*start_line = 0;
 	for (uint32_t i = 0; i < info->nrelocs; i++) {
 		inl_die d;
 		if (die_at(o, info, &info->relocs[i], &d) < 0 || d.file != node.file ||
 		    d.line != (uint32_t)node.line)
 			continue;
 		if (seen == 0)
-			first = d.callee;
+			first = d.callee, first_line = d.start_line;
 		else if (d.callee.len != first.len || memcmp(d.callee.p, first.p, first.len) != 0)
 			same = 0;
 		if (seen++ == rank)
-			ranked = d.callee;
+			ranked = d.callee, ranked_line = d.start_line;
 	}
 	if (seen == 0)
 		return none;
+	if (start_line)
+		*start_line = same ? first_line : ranked_line;
 	return same ? first : ranked;
 }

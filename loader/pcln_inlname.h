@@ -25,8 +25,11 @@
 
 /* The name of the function inlined at node k of text symbol `fn`'s
  * inline tree (fi as decoded by goobj_funcinfo_get), from the DWARF info;
- * len 0 if it cannot be determined. Points into the object. */
+ * len 0 if it cannot be determined. Points into the object. When
+ * start_line is not NULL it receives the callee's first line (the abstract
+ * DIE's DW_AT_decl_line, which cmd/internal/dwarf writes from the
+ * function's start position), or 0. */
 goobj_str gofn_inl_callee_name(const goobj_object *o, uint32_t fn, const goobj_funcinfo *fi,
-			       uint32_t k);
+			       uint32_t k, int32_t *start_line);
 
 #endif
