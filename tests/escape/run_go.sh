@@ -137,6 +137,26 @@ if [[ -n ${listener:-} ]]; then
 	kill "$listener" 2>/dev/null
 	wait "$listener" 2>/dev/null
 fi
+# Not an attack: pprof's CPU profiler must work inside, and the profile
+# (written by the worker through an fd the supervisor created) must name
+# the tenant's hot function.
+if go tool compile -p main -importcfg "$work/importcfg" -o "$work/burn.o" "$here/pprof/main.go" 2>"$work/cc"; then
+	"$loader" -sandbox -timeout 60s -cpuprofile "$work/cpu.prof" -o "$work/burn.o" -run main.main \
+		>"$work/out" 2>"$work/err"
+	rc=$?
+	if [[ $rc -ne 0 ]] && ! grep -q "burned" "$work/out"; then
+		echo "SKIP pprof: loader cannot run objects yet ($(grep -m1 . "$work/err" || echo "exit $rc"))"
+	elif go tool pprof -top "$work/cpu.prof" 2>/dev/null | grep -q "main\.burn"; then
+		echo "ok   pprof: CPU profile from inside names main.burn"
+	else
+		echo "FAIL pprof: no usable CPU profile from the confined worker (exit $rc): $(head -c 300 "$work/err")"
+		fail=$((fail + 1))
+	fi
+else
+	echo "FAIL pprof: does not compile: $(head -1 "$work/cc")"
+	fail=$((fail + 1))
+fi
+
 sleep 0.5
 beats1=$(grep -c beat "$work/beats")
 if ! kill -0 "$neighbour" 2>/dev/null || ((beats1 <= beats0)); then

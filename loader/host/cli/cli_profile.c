@@ -2,6 +2,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "api/profile.h"
 #include "loader/profile.h"
@@ -30,7 +31,9 @@ int gofn_cli_profile_start(const char *cpu_path, const char *mem_path, gofn_err 
 
 static int write_file(const char *path, const uint8_t *p, size_t n, gofn_err *e)
 {
-	FILE *f = fopen(path, "wb");
+	/* "fd:N": a file gofn-loader -sandbox created for its worker, which
+	 * cannot open paths itself. */
+	FILE *f = strncmp(path, "fd:", 3) == 0 ? fdopen(atoi(path + 3), "wb") : fopen(path, "wb");
 
 	if (!f)
 		return gofn_errsys(e, "create %s", path);

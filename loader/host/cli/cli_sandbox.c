@@ -128,6 +128,23 @@ static int plan(run *r, int argc, char **argv, gofn_err *err)
 		if (strcmp(argv[i], "-parse") == 0)
 			return gofn_errf(err, GOFN_EINVAL,
 					 "-parse runs no tenant code; use it without -sandbox");
+		if (strcmp(argv[i], "-cpuprofile") == 0 || strcmp(argv[i], "-memprofile") == 0) {
+			/* Created here, written by the worker through the fd (cli_profile.c). */
+			int fd;
+			if (i + 1 >= argc)
+				return gofn_errf(err, GOFN_EINVAL, "%s: missing file", argv[i]);
+			if (r->nfds >= 16 || nobj >= 12)
+				return gofn_errf(err, GOFN_EINVAL, "too many files");
+			fd = open(argv[i + 1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+			if (fd < 0)
+				return gofn_errsys(err, "create %s", argv[i + 1]);
+			snprintf(r->fdnum[nobj], sizeof r->fdnum[nobj], "fd:%d", r->nfds);
+			r->fds[r->nfds++] = fd;
+			if (add_arg(r, argv[i], err) || add_arg(r, r->fdnum[nobj++], err))
+				return -1;
+			i++;
+			continue;
+		}
 		if (strcmp(argv[i], "-o") == 0) {
 			int fd;
 			if (nobj >= 12 || r->nfds >= 16)
