@@ -164,8 +164,7 @@ func resetCaches(triples []C.uintptr_t, r memRanges) {
 // its innermost frames (runtime.StackRecord keeps 32).
 func onSomeStack(r memRanges) bool {
 	for {
-		n, _ := runtime.GoroutineProfile(nil)
-		recs := make([]runtime.StackRecord, n+16)
+		recs := make([]runtime.StackRecord, runtime.NumGoroutine()+16)
 		n, ok := runtime.GoroutineProfile(recs)
 		if !ok {
 			continue // goroutines were created meanwhile
@@ -182,19 +181,24 @@ func onSomeStack(r memRanges) bool {
 }
 
 // unitIdle gives goroutines that are finishing the unit's code (e.g.
-// senders woken by main's last receive) a moment to exit.
+// senders woken by main's last receive) about 100 ms to exit. Each check
+// stops the world, which takes milliseconds when a goroutine spins, so the
+// budget is time, not a number of checks.
 func unitIdle(r memRanges) bool {
-	for i := 0; i < 200; i++ {
+	deadline := time.Now().Add(100 * time.Millisecond)
+	for i := 0; ; i++ {
 		if !onSomeStack(r) {
 			return true
 		}
-		if i < 20 {
+		if time.Now().After(deadline) {
+			return false
+		}
+		if i < 5 {
 			runtime.Gosched()
 		} else {
-			time.Sleep(time.Millisecond)
+			time.Sleep(5 * time.Millisecond)
 		}
 	}
-	return false
 }
 
 //export gofnUnregisterModule
