@@ -56,3 +56,6 @@ hyperfine_median() {
 		>/dev/null 2>&1 || return 1
 	jq -r '.results[].median' "$json"
 }
+
+# mib KB: kilobytes in MiB with one decimal (nothing for no input).
+mib() { awk -v k="${1:-}" 'BEGIN {if (k != "") printf "%.1f\n", k / 1024}'; }

@@ -24,9 +24,9 @@ load_case() {
 	p=$(median <"$WORK/$name.load.plugin")
 	record 2 "load $name ($size KiB object), fresh process" "$g" "plugin.Open+Lookup" "$p" \
 		us "ratio<1" "median of $((REPS * 3)); plugin .so $(($(stat -c %s "$WORK/$name.so") / 1024)) KiB"
-	w=$(gofn_load_us "$WORK/$name.o" "$CYCLES_HI")
-	record 2 "load $name, average of $CYCLES_HI loads in one process" "$w" \
-		"plugin.Open+Lookup (fresh)" "$p" us "ratio<1" "gofn-loader -times $CYCLES_HI"
+	w=$(gofn_load_us "$WORK/$name.o" "$LOAD_TIMES")
+	record 2 "load $name, average of $LOAD_TIMES loads in one process" "$w" \
+		"plugin.Open+Lookup (fresh)" "$p" us "ratio<1" "gofn-loader -times $LOAD_TIMES"
 }
 
 load_case calls

@@ -8,6 +8,6 @@ cycles_rss() {
 }
 hi=$(cycles_rss "$CYCLES_HI")
 lo=$(cycles_rss "$CYCLES_LO")
-record 6 "RSS after $CYCLES_HI load/unload cycles" "$((${hi:-0} / 1024))" \
-	"after $CYCLES_LO cycles" "$((${lo:-0} / 1024))" MiB "ratio<=1.1" \
+record 6 "RSS after $CYCLES_HI load/unload cycles" "$(mib "$hi")" \
+	"after $CYCLES_LO cycles" "$(mib "$lo")" MiB "ratio<=1.1" \
 	"gofn-loader -times N, VmRSS read by the loaded program"

@@ -42,15 +42,15 @@ for ((i = 0; i < max; i++)); do
 done
 sleep 1
 rssn=$(rss_kb "$PID")
-record 6 "gofnd RSS, $max idle tenants (one function each)" "$((rssn / 1024))" \
-	"gofnd, no tenants" "$((rss0 / 1024))" MiB - "workers not included; confined=$confined"
+record 6 "gofnd RSS, $max idle tenants (one function each)" "$(mib "$rssn")" \
+	"gofnd, no tenants" "$(mib "$rss0")" MiB - "workers not included; confined=$confined"
 
 ws=$(workers)
 wrss=$(for w in $ws; do rss_kb "$w"; done | median)
 total=$(for w in $ws; do rss_kb "$w"; done | awk '{s += $1} END {print int(s / 1024)}')
 nrss=$("$WORK/rss" | field rss_kb)
-record 6 "idle warm worker RSS (median of $(wc -w <<<"$ws"))" "$((${wrss:-0} / 1024))" \
-	"native Go process (rss.go)" "$((${nrss:-0} / 1024))" MiB - \
+record 6 "idle warm worker RSS (median of $(wc -w <<<"$ws"))" "$(mib "$wrss")" \
+	"native Go process (rss.go)" "$(mib "$nrss")" MiB - \
 	"all $(wc -w <<<"$ws") workers: $total MiB; confined=$confined"
 
 for k in $TENANTS; do
