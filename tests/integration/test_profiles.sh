@@ -31,6 +31,11 @@ SRC=$PROGS/burn.go
 # The line of burn's loop body: the samples must land on it or the loop header.
 LINE=$(grep -n 'x = x\*6364136223846793005' "$SRC" | cut -d: -f1)
 
+# --- a Host header that is not a host name does not make it into URLs
+req POST "/invoke/main.Burn?profile=cpu" "$A" --data-binary 1 -H 'Host: x"y/../z'
+check "a malformed Host falls back to the listening address" \
+	bash -c '[[ "$1" == "$2"/profiles/prof_* ]]' _ "$(jqv .profiles.cpu)" "$URL"
+
 # --- CPU profile of one invocation
 req POST "/invoke/main.Burn?profile=cpu" "$A" --data-binary 400
 check "invoke with ?profile=cpu: status ok" test "$CODE" = 200 -a "$(jqv .status)" = ok
@@ -152,7 +157,7 @@ req DELETE /tenants/gamma "$ADMIN"
 CODE=$(curl -sS -o /dev/null -w '%{http_code}' "$GURL")
 check "a deleted tenant's profile URL is 404" test "$CODE" = 404
 
-# --- retention by count (--profile-keep 10; 7 profiles so far)
+# --- retention by count (--profile-keep 10; 8 profiles so far)
 for i in 1 2 3 4; do
 	req POST "/invoke/main.Hoard?profile=heap,allocs" "$A" --data-binary 1
 done
@@ -200,11 +205,14 @@ fi
 stop_gofnd
 
 # --- expiry and age: a token that lives 1 s, profiles that live 2 s
-start_gofnd "$TMP/data2" --profile-token-ttl 1 --profile-max-age 2
+start_gofnd "$TMP/data2" --profile-token-ttl 1 --profile-max-age 2 \
+	--public-url https://gofn.example.com/base/
 A=$(new_tenant alpha) || exit 1
 upload "$A" "$BURN" >/dev/null
 req POST "/invoke/main.Burn?profile=cpu" "$A" --data-binary 1
-SHORT=$(jqv .profiles.cpu)
+check "--public-url is the base of profile URLs" \
+	bash -c '[[ "$1" == https://gofn.example.com/base/profiles/prof_*\?token=* ]]' _ "$(jqv .profiles.cpu)"
+SHORT=$URL/profiles/$(jqv .profiles.cpu | sed 's|.*/profiles/||')
 sleep 2.2
 CODE=$(curl -sS -o "$TMP/exp.json" -w '%{http_code}' "$SHORT")
 check "expired token is refused with 401 token_expired" \
