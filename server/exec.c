@@ -12,7 +12,8 @@ int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e)
 {
 	if (gofn_worker_spawn(&s->cfg, s->confined, gofn_now_ms() + s->cfg.load_timeout_ms, w, e) <
 	    0) {
-		gofn_log("error", "worker_spawn_failed", json_pack("{s:s}", "error", e->msg));
+		gofn_log("error", "worker_spawn_failed",
+			 json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 		return -1;
 	}
 	gofn_pool_note_spawn(s->pool);
@@ -62,8 +63,9 @@ static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, g
 	free_objs(objs, f->nobjs);
 	gofn_function_clear(&scratch);
 	if (rc < 0) {
-		gofn_log("error", "reload_failed",
-			 json_pack("{s:s, s:s}", "function", f->id, "error", o->error));
+		gofn_log(
+		    "error", "reload_failed",
+		    json_pack("{s:s, s:o}", "function", f->id, "error", gofn_json_text(o->error)));
 		gofn_worker_destroy(*w);
 		*w = NULL;
 		return -1;

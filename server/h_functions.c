@@ -145,8 +145,8 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 	gofn_metrics_load(s->metrics, rc == 0);
 	if (rc < 0) {
 		gofn_log("info", "load_refused",
-			 json_pack("{s:s, s:s, s:s}", "tenant", r->tenant, "status", o.status,
-				   "error", o.error));
+			 json_pack("{s:s, s:s, s:o}", "tenant", r->tenant, "status", o.status,
+				   "error", gofn_json_text(o.error)));
 		gofn_worker_destroy(w);
 		gofn_pool_release_slot(s->pool, r->tenant);
 		enum MHD_Result res = refuse_load(r, &o);
@@ -162,7 +162,8 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 	if (rc < 0 || gofn_store_fn_add(s->store, f, &e) < 0) {
 		gofn_worker_destroy(w);
 		gofn_pool_release_slot(s->pool, r->tenant);
-		gofn_log("error", "store_failed", json_pack("{s:s}", "error", e.msg));
+		gofn_log("error", "store_failed",
+			 json_pack("{s:o}", "error", gofn_json_text(e.msg)));
 		return gofn_reply_error(r, 500, "internal", "storing the function: %s", e.msg);
 	}
 	snprintf(w->function, sizeof w->function, "%s", f->id);

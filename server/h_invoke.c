@@ -55,7 +55,7 @@ static json_t *outcome_json(const char *inv, const gofn_function *f, const char 
 			      f->id, "symbol", symbol, "status", o->status, "exit_code",
 			      o->exit_code, "duration_us", (json_int_t)o->duration_us);
 	put_bytes(j, "result", &o->result, !has_result || strcmp(o->status, "ok") != 0);
-	json_object_set_new(j, "error", o->error[0] ? json_string(o->error) : json_null());
+	json_object_set_new(j, "error", o->error[0] ? gofn_json_text(o->error) : json_null());
 	put_bytes(j, "stdout", &o->out, 0);
 	put_bytes(j, "stderr", &o->err, 0);
 	return j;
@@ -145,9 +145,10 @@ static void record(gofn_req *r, const char *inv, const gofn_function *f, const g
 	gofn_metrics_invocation(r->srv->metrics, r->tenant, o->status, o->duration_us);
 	gofn_log(strcmp(o->status, "ok") && strcmp(o->status, "error") ? "warn" : "info",
 		 "invocation",
-		 json_pack("{s:s, s:s, s:s, s:s, s:s, s:I, s:s}", "invocation_id", inv, "tenant",
-			   r->tenant, "function", f->id, "symbol", r->param, "status", o->status,
-			   "duration_us", (json_int_t)o->duration_us, "error", o->error));
+		 json_pack("{s:s, s:s, s:s, s:o, s:s, s:I, s:o}", "invocation_id", inv, "tenant",
+			   r->tenant, "function", f->id, "symbol", gofn_json_text(r->param),
+			   "status", o->status, "duration_us", (json_int_t)o->duration_us, "error",
+			   gofn_json_text(o->error)));
 }
 
 static void note_first_result(gofn_server *s, gofn_worker *w)

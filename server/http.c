@@ -36,8 +36,9 @@ const char *gofn_req_query(gofn_req *r, const char *name)
 static void log_request(gofn_req *r, unsigned status)
 {
 	gofn_metrics_http(r->srv->metrics, status);
-	json_t *f = json_pack("{s:s, s:s, s:i, s:I}", "method", r->method, "path", r->url, "status",
-			      (int)status, "us", (json_int_t)(now_us() - r->t0_us));
+	json_t *f = json_pack("{s:o, s:o, s:i, s:I}", "method", gofn_json_text(r->method), "path",
+			      gofn_json_text(r->url), "status", (int)status, "us",
+			      (json_int_t)(now_us() - r->t0_us));
 	if (f && r->tenant[0])
 		json_object_set_new(f, "tenant", json_string(r->tenant));
 	gofn_log(status >= 500 ? "error" : "info", "http", f);
@@ -85,7 +86,8 @@ static enum MHD_Result verror(gofn_req *r, unsigned status, const char *code,
 	char msg[1024];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code", code, "message", msg);
+	json_t *body =
+	    json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", gofn_json_text(msg));
 	return reply_json_h(r, status, body, headers);
 }
 

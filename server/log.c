@@ -2,7 +2,26 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+
+json_t *gofn_json_text(const char *s)
+{
+	json_t *j = json_string(s);
+
+	if (j)
+		return j;
+	char *copy = strdup(s);
+	if (!copy)
+		return json_string("?");
+	/* Crude but total: keep ASCII, mask the rest. */
+	for (unsigned char *p = (unsigned char *)copy; *p; p++)
+		if (*p >= 0x80)
+			*p = '?';
+	j = json_string(copy);
+	free(copy);
+	return j ? j : json_string("?");
+}
 
 void gofn_log(const char *level, const char *event, json_t *fields)
 {

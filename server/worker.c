@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -389,6 +390,15 @@ static char *dup_field(const gofn_field *f)
 	return s;
 }
 
+/* Names end up in JSON and SQLite: jansson decides what UTF-8 is. */
+static int valid_utf8(const gofn_field *f)
+{
+	json_t *s = json_stringn((const char *)f->data, f->len);
+
+	json_decref(s);
+	return s != NULL;
+}
+
 static int parse_loaded(const gofn_frame *f, gofn_function *fn, gofn_err *e)
 {
 	gofn_fields it;
@@ -398,6 +408,9 @@ static int parse_loaded(const gofn_frame *f, gofn_function *fn, gofn_err *e)
 	gofn_fields_init(&it, f->payload, f->len);
 	while ((r = gofn_fields_next(&it, &fld, e)) > 0) {
 		uint64_t v;
+		if ((fld.tag == GOFN_FLD_SYMBOL || fld.tag == GOFN_FLD_SIGNATURE) &&
+		    !valid_utf8(&fld))
+			return gofn_errf(e, GOFN_EINVAL, "symbol or signature is not UTF-8");
 		if (fld.tag == GOFN_FLD_SYMBOL) {
 			if (fld.len == 0 || fld.len > 1024 || memchr(fld.data, 0, fld.len))
 				return gofn_errf(e, GOFN_EINVAL, "bad symbol name");

@@ -158,6 +158,15 @@ static void bad_sigkind(void **state)
 	load_expect(r, sizeof r, "killed", "signature kind");
 }
 
+static void symbol_not_utf8(void **state)
+{
+	/* LOADED: SYMBOL "a.\xff" */
+	const uint8_t r[] = {GOFN_F_LOADED, 0,	 0,   0, 9, 0, 0, 0, GOFN_FLD_SYMBOL, 0, 3, 0, 0, 0,
+			     'a',	    '.', 0xff};
+	(void)state;
+	load_expect(r, sizeof r, "killed", "not UTF-8");
+}
+
 static void wrong_reply_type(void **state)
 {
 	const uint8_t r[] = {GOFN_F_RESULT, 0, 0, 0, 0, 0, 0, 0};
@@ -233,11 +242,11 @@ static void honest_worker(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(honest_worker),	     cmocka_unit_test(unknown_frame_type),
-	    cmocka_unit_test(huge_length),	     cmocka_unit_test(field_overruns_frame),
-	    cmocka_unit_test(bad_sigkind),	     cmocka_unit_test(wrong_reply_type),
-	    cmocka_unit_test(truncated_then_silent), cmocka_unit_test(never_answers),
-	    cmocka_unit_test(exits_mid_request),
+	    cmocka_unit_test(honest_worker),	cmocka_unit_test(unknown_frame_type),
+	    cmocka_unit_test(huge_length),	cmocka_unit_test(field_overruns_frame),
+	    cmocka_unit_test(bad_sigkind),	cmocka_unit_test(symbol_not_utf8),
+	    cmocka_unit_test(wrong_reply_type), cmocka_unit_test(truncated_then_silent),
+	    cmocka_unit_test(never_answers),	cmocka_unit_test(exits_mid_request),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
