@@ -14,6 +14,9 @@ BUILD_PKGS+=(libssl-dev wrk)
 RUNTIME_PKGS+=(libssl3)
 # hyperfine times whole processes for make bench (bench/run.sh).
 BUILD_PKGS+=(hyperfine)
+# gofnd --store postgres links libpq; the tests start a throwaway PostgreSQL.
+BUILD_PKGS+=(libpq-dev postgresql)
+RUNTIME_PKGS+=(libpq5)
 
 pkgs=("${BUILD_PKGS[@]}")
 [[ "${1:-}" == "--runtime" ]] && pkgs=("${RUNTIME_PKGS[@]}")

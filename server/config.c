@@ -54,6 +54,9 @@ static const opt opts[] = {
       "seconds a profile is kept (604800)"),
     O("--profile-token-ttl", "GOFN_PROFILE_TOKEN_TTL", K_I64, profile_token_ttl_s,
       "seconds a profile URL's token is valid (3600)"),
+    O("--store", "GOFN_STORE", K_STR, store, "metadata store: sqlite or postgres (sqlite)"),
+    O("--database-url", "GOFN_DATABASE_URL", K_STR, database_url,
+      "PostgreSQL conninfo or URL (--store postgres)"),
 };
 
 void gofn_config_defaults(gofn_config *c)
@@ -79,6 +82,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->profile_keep = 100;
 	c->profile_max_age_s = 7 * 24 * 3600;
 	c->profile_token_ttl_s = 3600;
+	snprintf(c->store, sizeof c->store, "sqlite");
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -195,6 +199,10 @@ int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
 	}
 	if (c->timeout_ms > c->max_timeout_ms)
 		c->max_timeout_ms = c->timeout_ms;
+	if (strcmp(c->store, "sqlite") && strcmp(c->store, "postgres"))
+		return gofn_errf(e, GOFN_EINVAL, "--store %s: want sqlite or postgres", c->store);
+	if (!strcmp(c->store, "postgres") && !c->database_url[0])
+		return gofn_errf(e, GOFN_EINVAL, "--store postgres needs --database-url");
 	return 0;
 }
 

@@ -31,6 +31,8 @@ typedef struct gofn_config {
 	int64_t profile_max_age_s;   /* profiles older than this are removed */
 	int64_t profile_token_ttl_s; /* lifetime of a profile URL's capability token */
 	int print_routes;
+	char store[16];		 /* "sqlite" (DATA/gofn.db) or "postgres" (database_url) */
+	char database_url[1024]; /* libpq conninfo or postgresql:// URL */
 } gofn_config;
 
 void gofn_config_defaults(gofn_config *c);

@@ -3,10 +3,10 @@
 #define GOFN_SERVER_PROFILES_INTERNAL_H
 
 #include <pthread.h>
-#include <sqlite3.h>
 #include <stdatomic.h>
 
 #include "server/profiles.h"
+#include "server/store.h"
 
 struct gofn_profile_window {
 	char tenant[64];
@@ -25,9 +25,9 @@ typedef struct gofn_profile_inflight {
 } gofn_profile_inflight;
 
 struct gofn_profiles {
-	sqlite3 *db;
-	char dir[1100]; /* DATA/profiles */
-	int keep;	/* per tenant */
+	gofn_store *store; /* its own connection to the configured store */
+	char dir[1100];	   /* DATA/profiles */
+	int keep;	   /* per tenant */
 	int64_t max_age_s;
 	unsigned char secret[32];
 	atomic_uint stores;   /* profiles stored since start (for sweeps) */

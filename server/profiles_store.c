@@ -1,4 +1,6 @@
-/* Profile rows in SQLite and profile bytes in DATA/profiles (see profiles.h). */
+/* Profile rows in the store (server/store.h: SQLite or PostgreSQL, whichever
+ * --store selects; the table is created with the store's schema) and
+ * profile bytes in DATA/profiles (see profiles.h). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -11,39 +13,6 @@
 
 #include "server/crypto.h"
 #include "server/profiles_internal.h"
-
-/* The tenants table is the store's (server/store.c); it exists by now.
- * synchronous=NORMAL (this connection only): a power loss may drop the
- * newest rows, never corrupt; their files, fsync'd first, are then swept. */
-static const char schema[] =
-    "PRAGMA foreign_keys=ON;"
-    "PRAGMA synchronous=NORMAL;"
-    "CREATE TABLE IF NOT EXISTS profiles("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
-    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
-    " kind TEXT NOT NULL, invocation TEXT NOT NULL, function TEXT NOT NULL,"
-    " symbol TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);";
-
-#define COLS "id, tenant, kind, invocation, function, symbol, size, created"
-
-static int db_err(gofn_profiles *p, gofn_err *e, const char *what)
-{
-	return gofn_errf(e, GOFN_ESYS, "profiles: sqlite: %s: %s", what, sqlite3_errmsg(p->db));
-}
-
-static sqlite3_stmt *prep(gofn_profiles *p, gofn_err *e, const char *sql, const char *const *args)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(p->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_err(p, e, "prepare");
-		return NULL;
-	}
-	for (int i = 0; args && args[i]; i++)
-		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
-	return st;
-}
 
 static void path_of(const gofn_profiles *p, const char *id, char *out, size_t cap)
 {
@@ -104,14 +73,8 @@ int gofn_profiles_open(const gofn_config *cfg, const char *db_path, gofn_profile
 		gofn_errsys(e, "mkdir %s", p->dir);
 		goto fail;
 	}
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_FULLMUTEX;
-	if (sqlite3_open_v2(db_path, &p->db, flags, NULL) != SQLITE_OK) {
-		gofn_errf(e, GOFN_ESYS, "profiles: open %s failed", db_path);
-		goto fail;
-	}
-	sqlite3_busy_timeout(p->db, 5000);
-	if (sqlite3_exec(p->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-		db_err(p, e, "schema");
+	if (gofn_store_open_config(cfg, db_path, &p->store, e) < 0) {
+		gofn_errctx(e, "profiles");
 		goto fail;
 	}
 	if (gofn_profiles_secret_load(p, cfg->data_dir, e) < 0)
@@ -139,7 +102,7 @@ void gofn_profiles_close(gofn_profiles *p)
 		p->inflight = f->next;
 		free(f);
 	}
-	sqlite3_close(p->db);
+	gofn_store_close(p->store);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }
@@ -188,66 +151,23 @@ int gofn_profiles_put(gofn_profiles *p, gofn_profile_row *row, const uint8_t *da
 		sweep(p, 0);
 	if (write_file(p, row->id, data, len, e) < 0)
 		return -1;
-	const char *args[] = {row->id,	     row->tenant, row->kind, row->invocation,
-			      row->function, row->symbol, NULL};
-	sqlite3_stmt *st = prep(p, e,
-				"INSERT INTO profiles(id, tenant, kind, invocation, function, "
-				"symbol, size, created) VALUES(?,?,?,?,?,?,?,?)",
-				args);
-	int rc = st ? SQLITE_OK : SQLITE_ERROR;
-	if (st) {
-		sqlite3_bind_int64(st, 7, row->size);
-		sqlite3_bind_int64(st, 8, row->created);
-		rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-	}
-	if (rc != SQLITE_DONE) {
+	int rc = gofn_store_profile_add(p->store, row, e);
+	if (rc != 0) {
 		char path[1200];
 		path_of(p, row->id, path, sizeof path);
 		unlink(path);
-		return st ? db_err(p, e, "insert profile") : -1;
+		return rc < 0 ? -1 : gofn_errf(e, GOFN_ESYS, "profiles: id %s exists", row->id);
 	}
 	return gofn_profiles_retain(p, row->tenant, e);
-}
-
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
-static void take_row(sqlite3_stmt *st, gofn_profile_row *r)
-{
-	memset(r, 0, sizeof *r);
-	copy_col(r->id, sizeof r->id, st, 0);
-	copy_col(r->tenant, sizeof r->tenant, st, 1);
-	copy_col(r->kind, sizeof r->kind, st, 2);
-	copy_col(r->invocation, sizeof r->invocation, st, 3);
-	copy_col(r->function, sizeof r->function, st, 4);
-	copy_col(r->symbol, sizeof r->symbol, st, 5);
-	r->size = sqlite3_column_int64(st, 6);
-	r->created = sqlite3_column_int64(st, 7);
 }
 
 int gofn_profiles_get(gofn_profiles *p, const char *tenant, const char *id, gofn_profile_row *row,
 		      gofn_err *e)
 {
-	const char *args[] = {id, tenant, NULL};
-	sqlite3_stmt *st = prep(p, e,
-				tenant ? "SELECT " COLS " FROM profiles WHERE id = ? AND tenant = ?"
-				       : "SELECT " COLS " FROM profiles WHERE id = ?",
-				args);
+	int rc = gofn_store_profile_get(p->store, tenant, id, row, e);
 
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW)
-		take_row(st, row);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_DONE)
-		return 1;
-	if (rc != SQLITE_ROW)
-		return db_err(p, e, "get profile");
+	if (rc != 0)
+		return rc;
 	/* Past its age it is gone, even before retention runs again. */
 	if (p->max_age_s && row->created < (int64_t)time(NULL) - p->max_age_s)
 		return 1;
@@ -289,75 +209,31 @@ int gofn_profiles_read(gofn_profiles *p, const char *id, uint8_t **data, size_t 
 
 int gofn_profiles_del(gofn_profiles *p, const char *tenant, const char *id, gofn_err *e)
 {
-	const char *args[] = {tenant, id, NULL};
-	sqlite3_stmt *st = prep(p, e, "DELETE FROM profiles WHERE tenant = ? AND id = ?", args);
 	char path[1200];
+	int rc = gofn_store_profile_del(p->store, tenant, id, e);
 
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(p, e, "delete profile");
-	if (sqlite3_changes(p->db) == 0)
-		return 1;
+	if (rc != 0)
+		return rc;
 	path_of(p, id, path, sizeof path);
 	unlink(path);
-	return 0;
-}
-
-static int query_rows(gofn_profiles *p, sqlite3_stmt *st, gofn_profile_row **rows, size_t *n,
-		      gofn_err *e)
-{
-	int rc;
-
-	*rows = NULL;
-	*n = 0;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gofn_profile_row *r = realloc(*rows, (*n + 1) * sizeof *r);
-		if (!r) {
-			sqlite3_finalize(st);
-			return gofn_errf(e, GOFN_ENOMEM, "profiles: out of memory");
-		}
-		*rows = r;
-		take_row(st, &r[(*n)++]);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return db_err(p, e, "list profiles");
 	return 0;
 }
 
 int gofn_profiles_list(gofn_profiles *p, const char *tenant, gofn_profile_row **rows, size_t *n,
 		       gofn_err *e)
 {
-	const char *args[] = {tenant, NULL};
-
 	if (gofn_profiles_retain(p, tenant, e) < 0)
 		return -1;
-	sqlite3_stmt *st =
-	    prep(p, e, "SELECT " COLS " FROM profiles WHERE tenant = ? ORDER BY seq DESC", args);
-	return st ? query_rows(p, st, rows, n, e) : -1;
+	return gofn_store_profile_list(p->store, tenant, rows, n, e);
 }
 
 int gofn_profiles_retain(gofn_profiles *p, const char *tenant, gofn_err *e)
 {
-	const char *args[] = {tenant, tenant, NULL};
+	int64_t older_than = p->max_age_s ? (int64_t)time(NULL) - p->max_age_s : 0;
 	gofn_profile_row *rows;
 	size_t n;
-	sqlite3_stmt *st = prep(p, e,
-				"SELECT " COLS " FROM profiles WHERE tenant = ? AND (created < ? OR"
-				" seq NOT IN (SELECT seq FROM profiles WHERE tenant = ?"
-				" ORDER BY seq DESC LIMIT ?))",
-				NULL);
 
-	if (!st)
-		return -1;
-	sqlite3_bind_text(st, 1, args[0], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, p->max_age_s ? (int64_t)time(NULL) - p->max_age_s : 0);
-	sqlite3_bind_text(st, 3, args[1], -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, p->keep);
-	if (query_rows(p, st, &rows, &n, e) < 0)
+	if (gofn_store_profile_expired(p->store, tenant, older_than, p->keep, &rows, &n, e) < 0)
 		return -1;
 	int rc = 0;
 	for (size_t i = 0; i < n && rc >= 0; i++)

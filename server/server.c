@@ -146,7 +146,7 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	if (gofn_objects_init(s->cfg.data_dir, e) < 0 || admin_token(s, e) < 0)
 		return -1;
 	snprintf(db, sizeof db, "%s/gofn.db", s->cfg.data_dir);
-	if (gofn_store_open(db, &s->store, e) < 0)
+	if (gofn_store_open_config(&s->cfg, db, &s->store, e) < 0)
 		return -1;
 	if (gofn_profiles_open(&s->cfg, db, &s->profiles, e) < 0)
 		return -1;

@@ -1,493 +1,117 @@
-#include "server/store.h"
+/* server/store.h's entry points: pick a backend at open, then dispatch
+ * every call through its ops table (server/store_impl.h). */
+#include "server/store_impl.h"
 
-#include <sqlite3.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <time.h>
-
-/* One connection shared by every HTTP thread. Each public function holds
- * the connection's (recursive) mutex for its whole run, so a transaction
- * never absorbs another thread's statements and sqlite3_changes() and
- * sqlite3_errmsg() describe our own statement. */
-struct gofn_store {
-	sqlite3 *db;
-};
-
-static const char schema[] =
-    "PRAGMA journal_mode=WAL;"
-    "PRAGMA synchronous=FULL;"
-    "PRAGMA foreign_keys=ON;"
-    "CREATE TABLE IF NOT EXISTS tenants("
-    " name TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE, created INTEGER NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS functions("
-    " seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE,"
-    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
-    " sha256 TEXT NOT NULL, size INTEGER NOT NULL, package TEXT NOT NULL,"
-    " go_version TEXT NOT NULL, created INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS functions_tenant ON functions(tenant);"
-    "CREATE TABLE IF NOT EXISTS symbols("
-    " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
-    " name TEXT NOT NULL, signature TEXT NOT NULL, sigkind INTEGER NOT NULL,"
-    " PRIMARY KEY(function, name));"
-    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);"
-    "CREATE TABLE IF NOT EXISTS objects("
-    " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
-    " idx INTEGER NOT NULL, sha256 TEXT NOT NULL, size INTEGER NOT NULL,"
-    " PRIMARY KEY(function, idx));"
-    "CREATE INDEX IF NOT EXISTS objects_sha ON objects(sha256);";
-
-static int db_err(gofn_store *s, gofn_err *e, const char *what)
-{
-	return gofn_errf(e, GOFN_ESYS, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
-}
 
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
-	gofn_store *s = calloc(1, sizeof *s);
+	return gofn_store_sqlite_open(path, out, e);
+}
 
-	if (!s)
-		return gofn_errf(e, GOFN_ENOMEM, "store: out of memory");
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX;
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-		gofn_errf(e, GOFN_ESYS, "sqlite: open %s: %s", path,
-			  s->db ? sqlite3_errmsg(s->db) : "out of memory");
-		gofn_store_close(s);
-		return -1;
-	}
-	sqlite3_busy_timeout(s->db, 5000);
-	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
-		db_err(s, e, "schema");
-		gofn_store_close(s);
-		return -1;
-	}
-	*out = s;
-	return 0;
+int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
+			   gofn_err *e)
+{
+	if (strcmp(cfg->store, "postgres") == 0)
+		return gofn_store_pg_open(cfg->database_url, out, e);
+	return gofn_store_sqlite_open(sqlite_path, out, e);
 }
 
 void gofn_store_close(gofn_store *s)
 {
-	if (!s)
-		return;
-	sqlite3_close(s->db);
-	free(s);
-}
-
-/* Prepares sql and binds text arguments (NULL-terminated list). */
-static sqlite3_stmt *prep(gofn_store *s, gofn_err *e, const char *sql, const char *const *args)
-{
-	sqlite3_stmt *st;
-
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
-		db_err(s, e, "prepare");
-		return NULL;
-	}
-	for (int i = 0; args && args[i]; i++)
-		sqlite3_bind_text(st, i + 1, args[i], -1, SQLITE_TRANSIENT);
-	return st;
-}
-
-/* Runs a statement that returns no rows; returns 0, 1 when it changed
- * nothing (for deletes) or hit a UNIQUE conflict (for inserts), -1 on error. */
-static int exec_args(gofn_store *s, gofn_err *e, const char *sql, const char *const *args)
-{
-	sqlite3_stmt *st = prep(s, e, sql, args);
-
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc == SQLITE_CONSTRAINT)
-		return 1;
-	if (rc != SQLITE_DONE)
-		return db_err(s, e, "step");
-	return sqlite3_changes(s->db) == 0 ? 1 : 0;
-}
-
-static int tenant_add_unlocked(gofn_store *s, const char *name, const char *token_sha256,
-			       gofn_err *e)
-{
-	char now[32];
-
-	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
-	const char *args[] = {name, token_sha256, now, NULL};
-	return exec_args(s, e, "INSERT INTO tenants(name, token_sha256, created) VALUES(?,?,?)",
-			 args);
+	if (s)
+		s->ops->close(s);
 }
 
 int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = tenant_add_unlocked(s, name, token_sha256, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int tenant_del_unlocked(gofn_store *s, const char *name, gofn_err *e)
-{
-	const char *args[] = {name, NULL};
-	return exec_args(s, e, "DELETE FROM tenants WHERE name = ?", args);
+	return s->ops->tenant_add(s, name, token_sha256, e);
 }
 
 int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = tenant_del_unlocked(s, name, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int tenant_by_token_unlocked(gofn_store *s, const char *token_sha256, char *name, size_t cap,
-				    gofn_err *e)
-{
-	const char *args[] = {token_sha256, NULL};
-	sqlite3_stmt *st = prep(s, e, "SELECT name FROM tenants WHERE token_sha256 = ?", args);
-
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	int ret = 1;
-	if (rc == SQLITE_ROW) {
-		snprintf(name, cap, "%s", (const char *)sqlite3_column_text(st, 0));
-		ret = 0;
-	} else if (rc != SQLITE_DONE) {
-		ret = db_err(s, e, "tenant by token");
-	}
-	sqlite3_finalize(st);
-	return ret;
+	return s->ops->tenant_del(s, name, e);
 }
 
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static json_t *tenant_list_unlocked(gofn_store *s, gofn_err *e)
-{
-	sqlite3_stmt *st = prep(s, e, "SELECT name, created FROM tenants ORDER BY name", NULL);
-	json_t *a = json_array();
-	int rc;
-
-	if (!st) {
-		json_decref(a);
-		return NULL;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:I}", "name", sqlite3_column_text(st, 0),
-						   "created",
-						   (json_int_t)sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(a);
-		db_err(s, e, "list tenants");
-		return NULL;
-	}
-	return a;
+	return s->ops->tenant_by_token(s, token_sha256, name, cap, e);
 }
 
 json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = tenant_list_unlocked(s, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int add_symbols(gofn_store *s, const gofn_function *f, gofn_err *e)
-{
-	for (size_t i = 0; i < f->nsymbols; i++) {
-		const char *args[] = {f->id, f->symbols[i].name, f->symbols[i].signature, NULL};
-		sqlite3_stmt *st = prep(
-		    s, e, "INSERT INTO symbols(function, name, signature, sigkind) VALUES(?,?,?,?)",
-		    args);
-		if (!st)
-			return -1;
-		sqlite3_bind_int(st, 4, f->symbols[i].sigkind);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return db_err(s, e, "insert symbol");
-	}
-	return 0;
-}
-
-static int add_objects(gofn_store *s, const gofn_function *f, gofn_err *e)
-{
-	for (size_t i = 0; i < f->nobjs; i++) {
-		const char *args[] = {f->id, f->objs[i].sha256, NULL};
-		sqlite3_stmt *st = prep(
-		    s, e, "INSERT INTO objects(function, sha256, idx, size) VALUES(?,?,?,?)", args);
-		if (!st)
-			return -1;
-		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-		sqlite3_bind_int64(st, 4, f->objs[i].size);
-		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
-		if (rc != SQLITE_DONE)
-			return db_err(s, e, "insert object");
-	}
-	return 0;
-}
-
-static int fn_add_unlocked(gofn_store *s, const gofn_function *f, gofn_err *e)
-{
-	const char *args[] = {f->id, f->tenant, f->sha256, f->package, f->go_version, NULL};
-	sqlite3_stmt *st;
-
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(s, e, "begin");
-	st = prep(s, e,
-		  "INSERT INTO functions(id, tenant, sha256, package, go_version, size, created)"
-		  " VALUES(?,?,?,?,?,?,?)",
-		  args);
-	if (!st)
-		goto rollback;
-	sqlite3_bind_int64(st, 6, f->size);
-	sqlite3_bind_int64(st, 7, f->created);
-	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		db_err(s, e, "insert function");
-		goto rollback;
-	}
-	if (add_symbols(s, f, e) < 0 || add_objects(s, f, e) < 0)
-		goto rollback;
-	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-		db_err(s, e, "commit");
-		goto rollback;
-	}
-	return 0;
-rollback:
-	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
-	return -1;
+	return s->ops->tenant_list(s, e);
 }
 
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_add_unlocked(s, f, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static void copy_col(char *dst, size_t cap, sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	snprintf(dst, cap, "%s", t ? (const char *)t : "");
-}
-
-static int load_symbols(gofn_store *s, gofn_function *f, gofn_err *e)
-{
-	const char *args[] = {f->id, NULL};
-	sqlite3_stmt *st = prep(
-	    s, e, "SELECT name, signature, sigkind FROM symbols WHERE function = ? ORDER BY rowid",
-	    args);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		gofn_fn_symbol *n = realloc(f->symbols, (f->nsymbols + 1) * sizeof *n);
-		if (!n)
-			break;
-		f->symbols = n;
-		n[f->nsymbols].name = strdup((const char *)sqlite3_column_text(st, 0));
-		n[f->nsymbols].signature = strdup((const char *)sqlite3_column_text(st, 1));
-		n[f->nsymbols].sigkind = sqlite3_column_int(st, 2);
-		f->nsymbols++;
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return gofn_errf(e, GOFN_ENOMEM, "load symbols of %s failed", f->id);
-	return 0;
-}
-
-static int load_objects(gofn_store *s, gofn_function *f, gofn_err *e)
-{
-	const char *args[] = {f->id, NULL};
-	sqlite3_stmt *st =
-	    prep(s, e, "SELECT sha256, size FROM objects WHERE function = ? ORDER BY idx", args);
-	int rc;
-
-	if (!st)
-		return -1;
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW && f->nobjs < GOFN_MAX_OBJECTS) {
-		copy_col(f->objs[f->nobjs].sha256, sizeof f->objs[0].sha256, st, 0);
-		f->objs[f->nobjs++].size = sqlite3_column_int64(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_err(s, e, "load objects");
-	return 0;
-}
-
-static int fn_query(gofn_store *s, const char *sql, const char *const *args, gofn_function *f,
-		    gofn_err *e)
-{
-	sqlite3_stmt *st = prep(s, e, sql, args);
-
-	memset(f, 0, sizeof *f);
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
-		return rc == SQLITE_DONE ? 1 : db_err(s, e, "get function");
-	}
-	copy_col(f->id, sizeof f->id, st, 0);
-	copy_col(f->tenant, sizeof f->tenant, st, 1);
-	copy_col(f->sha256, sizeof f->sha256, st, 2);
-	f->size = sqlite3_column_int64(st, 3);
-	copy_col(f->package, sizeof f->package, st, 4);
-	copy_col(f->go_version, sizeof f->go_version, st, 5);
-	f->created = sqlite3_column_int64(st, 6);
-	sqlite3_finalize(st);
-	if (load_objects(s, f, e) < 0)
-		return -1;
-	return load_symbols(s, f, e);
-}
-
-#define FN_COLS "f.id, f.tenant, f.sha256, f.size, f.package, f.go_version, f.created"
-
-static int fn_get_unlocked(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
-			   gofn_err *e)
-{
-	const char *args[] = {tenant, id, NULL};
-	return fn_query(s, "SELECT " FN_COLS " FROM functions f WHERE f.tenant = ? AND f.id = ?",
-			args, f, e);
+	return s->ops->fn_add(s, f, e);
 }
 
 int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
 		      gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_get_unlocked(s, tenant, id, f, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int fn_newest_with_unlocked(gofn_store *s, const char *tenant, const char *symbol,
-				   gofn_function *f, gofn_err *e)
-{
-	const char *args[] = {tenant, symbol, NULL};
-	return fn_query(s,
-			"SELECT " FN_COLS " FROM functions f JOIN symbols y ON y.function = f.id"
-			" WHERE f.tenant = ? AND y.name = ? ORDER BY f.seq DESC LIMIT 1",
-			args, f, e);
+	return s->ops->fn_get(s, tenant, id, f, e);
 }
 
 int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
 			      gofn_function *f, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int fn_del_unlocked(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
-{
-	const char *args[] = {tenant, id, NULL};
-	return exec_args(s, e, "DELETE FROM functions WHERE tenant = ? AND id = ?", args);
+	return s->ops->fn_newest_with(s, tenant, symbol, f, e);
 }
 
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_del_unlocked(s, tenant, id, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int count(gofn_store *s, const char *sql, const char *arg, int64_t *n, gofn_err *e)
-{
-	const char *args[] = {arg, NULL};
-	sqlite3_stmt *st = prep(s, e, sql, args);
-
-	if (!st)
-		return -1;
-	int rc = sqlite3_step(st);
-	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
-	return rc == SQLITE_ROW ? 0 : db_err(s, e, "count");
-}
-
-static int fn_count_unlocked(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
-{
-	return count(s, "SELECT count(*) FROM functions WHERE tenant = ?", tenant, n, e);
+	return s->ops->fn_del(s, tenant, id, e);
 }
 
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_count_unlocked(s, tenant, n, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static int sha_refs_unlocked(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
-{
-	return count(s, "SELECT count(*) FROM objects WHERE sha256 = ?", sha256, n, e);
-}
-
-int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
-{
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = sha_refs_unlocked(s, sha256, n, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
-}
-
-static json_t *strings(gofn_store *s, const char *sql, const char *arg, gofn_err *e)
-{
-	const char *args[] = {arg, NULL};
-	sqlite3_stmt *st = prep(s, e, sql, arg ? args : NULL);
-	json_t *a = json_array();
-	int rc;
-
-	if (!st) {
-		json_decref(a);
-		return NULL;
-	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE) {
-		json_decref(a);
-		db_err(s, e, "list");
-		return NULL;
-	}
-	return a;
-}
-
-static json_t *fn_ids_unlocked(gofn_store *s, const char *tenant, gofn_err *e)
-{
-	return strings(s, "SELECT id FROM functions WHERE tenant = ? ORDER BY seq", tenant, e);
+	return s->ops->fn_count(s, tenant, n, e);
 }
 
 json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = fn_ids_unlocked(s, tenant, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
+	return s->ops->fn_ids(s, tenant, e);
 }
 
-static json_t *all_shas_unlocked(gofn_store *s, gofn_err *e)
+int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
 {
-	return strings(s, "SELECT DISTINCT sha256 FROM objects", NULL, e);
+	return s->ops->sha_refs(s, sha256, n, e);
 }
 
 json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
 {
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = all_shas_unlocked(s, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
+	return s->ops->all_shas(s, e);
+}
+
+int gofn_store_profile_add(gofn_store *s, const gofn_profile_row *r, gofn_err *e)
+{
+	return s->ops->profile_add(s, r, e);
+}
+
+int gofn_store_profile_get(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
+			   gofn_err *e)
+{
+	return s->ops->profile_get(s, tenant, id, r, e);
+}
+
+int gofn_store_profile_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
+{
+	return s->ops->profile_del(s, tenant, id, e);
+}
+
+int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row **rows, size_t *n,
+			    gofn_err *e)
+{
+	return s->ops->profile_list(s, tenant, rows, n, e);
+}
+
+int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
+			       gofn_profile_row **rows, size_t *n, gofn_err *e)
+{
+	return s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e);
 }
 
 void gofn_function_clear(gofn_function *f)

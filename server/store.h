@@ -1,7 +1,10 @@
-/* Metadata in SQLite (WAL, synchronous=FULL so an acknowledged write
- * survives kill -9 and power loss): tenants, functions, their symbols.
- * One connection in serialized mode; every call is one statement or one
- * transaction, so a crash never leaves half a function visible. */
+/* Metadata: tenants, functions, their objects and symbols, profile rows.
+ * Two backends (server/store_impl.h), chosen by --store:
+ * - sqlite: DATA/gofn.db (WAL, synchronous=FULL so an acknowledged write
+ *   survives kill -9 and power loss), one connection in serialized mode;
+ * - postgres: --database-url (libpq), shared by several gofnd replicas.
+ * Every call is one statement or one transaction, so a crash never leaves
+ * half a function visible. */
 #ifndef GOFN_SERVER_STORE_H
 #define GOFN_SERVER_STORE_H
 
@@ -10,6 +13,8 @@
 #include <stdint.h>
 
 #include "common/err.h"
+#include "server/config.h"
+#include "server/profiles.h"
 
 typedef struct gofn_store gofn_store;
 
@@ -40,7 +45,12 @@ typedef struct gofn_function {
 	size_t nsymbols;
 } gofn_function;
 
+/* The SQLite store in the file at path. */
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e);
+/* The store cfg selects: SQLite at sqlite_path, or PostgreSQL at
+ * cfg->database_url. */
+int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
+			   gofn_err *e);
 void gofn_store_close(gofn_store *s);
 
 /* Returns 0, 1 if the tenant already exists, -1 on error. */
@@ -68,6 +78,20 @@ json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e);
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
 /* Every object hash referenced by some function (for garbage collection). */
 json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e);
+
+/* Profile rows (server/profiles.h keeps the files). add: 1 if the id exists. */
+int gofn_store_profile_add(gofn_store *s, const gofn_profile_row *r, gofn_err *e);
+/* 0 with *r, 1 if none (tenant NULL: any tenant's). */
+int gofn_store_profile_get(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
+			   gofn_err *e);
+/* 0, or 1 if the tenant has no such profile. */
+int gofn_store_profile_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
+/* The tenant's rows, newest first (malloc'd array, may be NULL when *n is 0). */
+int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row **rows, size_t *n,
+			    gofn_err *e);
+/* The tenant's rows created before older_than or past the keep newest. */
+int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
+			       gofn_profile_row **rows, size_t *n, gofn_err *e);
 
 void gofn_function_clear(gofn_function *f);
 json_t *gofn_function_json(const gofn_function *f);

@@ -1,0 +1,51 @@
+/* The backends behind server/store.h: SQLite (store_sqlite.c, one machine)
+ * and PostgreSQL (store_pg.c, several gofnd replicas on one database).
+ * store.c dispatches each public call through the handle's ops table; a
+ * backend's handle struct starts with a gofn_store so the two convert.
+ *
+ * Every backend keeps the same promises: each call is one statement or one
+ * transaction (a function with its objects and symbols appears whole or not
+ * at all), conflicts are decided by UNIQUE constraints in the database (so
+ * several processes racing on one name get one winner, never a duplicate),
+ * and the schema is created idempotently when the store opens. */
+#ifndef GOFN_SERVER_STORE_IMPL_H
+#define GOFN_SERVER_STORE_IMPL_H
+
+#include "server/store.h"
+
+typedef struct gofn_store_ops {
+	const char *name; /* "sqlite", "postgres": for logs and errors */
+	void (*close)(gofn_store *s);
+	int (*tenant_add)(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e);
+	int (*tenant_del)(gofn_store *s, const char *name, gofn_err *e);
+	int (*tenant_by_token)(gofn_store *s, const char *token_sha256, char *name, size_t cap,
+			       gofn_err *e);
+	json_t *(*tenant_list)(gofn_store *s, gofn_err *e);
+	int (*fn_add)(gofn_store *s, const gofn_function *f, gofn_err *e);
+	int (*fn_get)(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
+		      gofn_err *e);
+	int (*fn_newest_with)(gofn_store *s, const char *tenant, const char *symbol,
+			      gofn_function *f, gofn_err *e);
+	int (*fn_del)(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
+	int (*fn_count)(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e);
+	json_t *(*fn_ids)(gofn_store *s, const char *tenant, gofn_err *e);
+	int (*sha_refs)(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
+	json_t *(*all_shas)(gofn_store *s, gofn_err *e);
+	int (*profile_add)(gofn_store *s, const gofn_profile_row *r, gofn_err *e);
+	int (*profile_get)(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
+			   gofn_err *e);
+	int (*profile_del)(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
+	int (*profile_list)(gofn_store *s, const char *tenant, gofn_profile_row **rows, size_t *n,
+			    gofn_err *e);
+	int (*profile_expired)(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
+			       gofn_profile_row **rows, size_t *n, gofn_err *e);
+} gofn_store_ops;
+
+struct gofn_store {
+	const gofn_store_ops *ops;
+};
+
+int gofn_store_sqlite_open(const char *path, gofn_store **out, gofn_err *e);
+int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
+
+#endif

@@ -1,0 +1,603 @@
+/* The PostgreSQL backend of server/store.h (--store postgres), for several
+ * gofnd replicas sharing one database (object bytes stay content-addressed
+ * files under DATA, on a volume the replicas share).
+ *
+ * - One libpq connection per gofnd, used under a mutex for each whole call
+ *   (a PGconn serves one query at a time, and a transaction must not absorb
+ *   another thread's statements). A connection found broken is reset at
+ *   the start of the next call, so gofnd survives a database restart.
+ * - Parameterised statements only ($1…, sent as text); no SQL is ever
+ *   built from request data.
+ * - A function, its objects and symbols are inserted in one transaction;
+ *   a function is read back in one statement (objects and symbols
+ *   aggregated as JSON), so a reader sees one snapshot, never half of one.
+ * - Races between replicas are settled by constraints: a duplicate tenant
+ *   name or token is a unique violation (SQLSTATE 23505), reported as
+ *   "exists" exactly like SQLite's constraint error.
+ * - The schema is created at open, inside a transaction holding an
+ *   advisory lock, so replicas starting together do not race on
+ *   CREATE TABLE IF NOT EXISTS (which is not atomic in PostgreSQL).
+ * - Names sort with COLLATE "C" so listings come in SQLite's byte order. */
+#include "server/store_impl.h"
+
+#include <libpq-fe.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct pg {
+	gofn_store base;
+	PGconn *conn;
+	pthread_mutex_t mu;
+} pg;
+
+/* Any constant: the key of the advisory lock serialising schema setup. */
+#define SCHEMA_LOCK "0x676f666e"
+
+static const char schema[] =
+    "BEGIN;"
+    "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ");"
+    "CREATE TABLE IF NOT EXISTS tenants("
+    " name TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE, created BIGINT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS functions("
+    " seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " sha256 TEXT NOT NULL, size BIGINT NOT NULL, package TEXT NOT NULL,"
+    " go_version TEXT NOT NULL, created BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS functions_tenant ON functions(tenant);"
+    "CREATE TABLE IF NOT EXISTS symbols("
+    " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, name TEXT NOT NULL, signature TEXT NOT NULL,"
+    " sigkind INTEGER NOT NULL, PRIMARY KEY(function, name));"
+    "CREATE INDEX IF NOT EXISTS symbols_name ON symbols(name);"
+    "CREATE TABLE IF NOT EXISTS objects("
+    " function TEXT NOT NULL REFERENCES functions(id) ON DELETE CASCADE,"
+    " idx INTEGER NOT NULL, sha256 TEXT NOT NULL, size BIGINT NOT NULL,"
+    " PRIMARY KEY(function, idx));"
+    "CREATE INDEX IF NOT EXISTS objects_sha ON objects(sha256);"
+    "CREATE TABLE IF NOT EXISTS profiles("
+    " seq BIGSERIAL PRIMARY KEY, id TEXT NOT NULL UNIQUE,"
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " kind TEXT NOT NULL, invocation TEXT NOT NULL, function TEXT NOT NULL,"
+    " symbol TEXT NOT NULL, size BIGINT NOT NULL, created BIGINT NOT NULL);"
+    "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);"
+    "COMMIT;";
+
+static const gofn_store_ops pg_ops;
+
+/* libpq messages end in a newline and may run to several lines; our
+ * errors are one line. */
+static int pg_err(gofn_err *e, const char *what, const char *msg)
+{
+	size_t n = strcspn(msg ? msg : "", "\n");
+	return gofn_errf(e, GOFN_ESYS, "postgres: %s: %.*s", what, (int)n, msg ? msg : "");
+}
+
+static void lock(pg *p)
+{
+	pthread_mutex_lock(&p->mu);
+	if (PQstatus(p->conn) != CONNECTION_OK)
+		PQreset(p->conn);
+}
+
+static void unlock(pg *p)
+{
+	pthread_mutex_unlock(&p->mu);
+}
+
+/* Runs sql with n text parameters. Returns the result when its status is
+ * the one a successful statement gives; else NULL with e set, and *state
+ * (when given) the SQLSTATE ("" when there is none). */
+static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+		     const char *const *params, char state[6])
+{
+	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (state)
+		state[0] = 0;
+	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
+		return r;
+	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+	if (state && code)
+		snprintf(state, 6, "%s", code);
+	pg_err(e, what, r ? PQresultErrorMessage(r) : PQerrorMessage(p->conn));
+	PQclear(r);
+	return NULL;
+}
+
+/* A statement that returns no rows: 0, 1 when it changed nothing or hit a
+ * unique constraint, -1 on error. */
+static int change(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+		  const char *const *params)
+{
+	char state[6];
+	PGresult *r = run(p, e, what, sql, n, params, state);
+
+	if (!r)
+		return strcmp(state, "23505") == 0 ? 1 : -1;
+	int rc = strcmp(PQcmdTuples(r), "0") == 0 ? 1 : 0;
+	PQclear(r);
+	return rc;
+}
+
+static int64_t col_i64(const PGresult *r, int row, int col)
+{
+	return strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static void col_str(char *dst, size_t cap, const PGresult *r, int row, int col)
+{
+	snprintf(dst, cap, "%s", PQgetvalue(r, row, col));
+}
+
+static void pg_close(gofn_store *g)
+{
+	pg *p = (pg *)g;
+
+	if (!p)
+		return;
+	PQfinish(p->conn);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+}
+
+int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e)
+{
+	/* connect_timeout comes first so the URL's own value wins; the
+	 * conninfo is never logged (it may hold a password). */
+	const char *keys[] = {"connect_timeout", "application_name", "dbname", NULL};
+	const char *vals[] = {"10", "gofnd", conninfo, NULL};
+	pg *p = calloc(1, sizeof *p);
+
+	if (!p)
+		return gofn_errf(e, GOFN_ENOMEM, "store: out of memory");
+	p->base.ops = &pg_ops;
+	pthread_mutex_init(&p->mu, NULL);
+	p->conn = PQconnectdbParams(keys, vals, 1);
+	if (PQstatus(p->conn) != CONNECTION_OK) {
+		pg_err(e, "connect", p->conn ? PQerrorMessage(p->conn) : "out of memory");
+		pg_close(&p->base);
+		return -1;
+	}
+	PGresult *r = PQexec(p->conn, schema);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		pg_err(e, "schema", PQresultErrorMessage(r));
+		PQclear(r);
+		pg_close(&p->base);
+		return -1;
+	}
+	PQclear(r);
+	*out = &p->base;
+	return 0;
+}
+
+static int pg_tenant_add(gofn_store *g, const char *name, const char *token_sha256, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	char now[32];
+
+	snprintf(now, sizeof now, "%lld", (long long)time(NULL));
+	const char *args[] = {name, token_sha256, now};
+	lock(p);
+	int rc =
+	    change(p, e, "add tenant",
+		   "INSERT INTO tenants(name, token_sha256, created) VALUES($1, $2, $3)", 3, args);
+	unlock(p);
+	return rc;
+}
+
+static int pg_tenant_del(gofn_store *g, const char *name, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	int rc = change(p, e, "delete tenant", "DELETE FROM tenants WHERE name = $1", 1, &name);
+	unlock(p);
+	return rc;
+}
+
+static int pg_tenant_by_token(gofn_store *g, const char *token_sha256, char *name, size_t cap,
+			      gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	PGresult *r =
+	    run(p, e, "tenant by token", "SELECT name FROM tenants WHERE token_sha256 = $1", 1,
+		&token_sha256, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	int rc = PQntuples(r) ? 0 : 1;
+	if (!rc)
+		col_str(name, cap, r, 0, 0);
+	PQclear(r);
+	return rc;
+}
+
+static json_t *pg_tenant_list(gofn_store *g, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	PGresult *r =
+	    run(p, e, "list tenants",
+		"SELECT name, created FROM tenants ORDER BY name COLLATE \"C\"", 0, NULL, NULL);
+	unlock(p);
+	if (!r)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(a, json_pack("{s:s, s:I}", "name", PQgetvalue(r, i, 0),
+						   "created", (json_int_t)col_i64(r, i, 1)));
+	PQclear(r);
+	return a;
+}
+
+static int insert_parts(pg *p, const gofn_function *f, gofn_err *e)
+{
+	char idx[24], sigkind[24], size[24];
+
+	for (size_t i = 0; i < f->nsymbols; i++) {
+		snprintf(idx, sizeof idx, "%zu", i);
+		snprintf(sigkind, sizeof sigkind, "%d", f->symbols[i].sigkind);
+		const char *args[] = {f->id, idx, f->symbols[i].name, f->symbols[i].signature,
+				      sigkind};
+		int rc = change(p, e, "insert symbol",
+				"INSERT INTO symbols(function, idx, name, signature, sigkind)"
+				" VALUES($1, $2, $3, $4, $5)",
+				5, args);
+		if (rc == 1)
+			return gofn_errf(e, GOFN_EINVAL, "postgres: duplicate symbol %s",
+					 f->symbols[i].name);
+		if (rc < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < f->nobjs; i++) {
+		snprintf(idx, sizeof idx, "%zu", i);
+		snprintf(size, sizeof size, "%lld", (long long)f->objs[i].size);
+		const char *args[] = {f->id, idx, f->objs[i].sha256, size};
+		if (change(
+			p, e, "insert object",
+			"INSERT INTO objects(function, idx, sha256, size) VALUES($1, $2, $3, $4)",
+			4, args) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int fn_add_tx(pg *p, const gofn_function *f, gofn_err *e)
+{
+	char size[24], created[24];
+
+	snprintf(size, sizeof size, "%lld", (long long)f->size);
+	snprintf(created, sizeof created, "%lld", (long long)f->created);
+	const char *args[] = {f->id,	  f->tenant,	 f->sha256, size,
+			      f->package, f->go_version, created};
+	int rc =
+	    change(p, e, "insert function",
+		   "INSERT INTO functions(id, tenant, sha256, size, package, go_version, created)"
+		   " VALUES($1, $2, $3, $4, $5, $6, $7)",
+		   7, args);
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ESYS, "postgres: function %s exists", f->id);
+	if (rc < 0)
+		return -1;
+	return insert_parts(p, f, e);
+}
+
+static int pg_fn_add(gofn_store *g, const gofn_function *f, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0)
+		rc = fn_add_tx(p, f, e);
+	if (rc == 0)
+		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
+	if (rc != 0) {
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+		rc = -1;
+	}
+	unlock(p);
+	return rc;
+}
+
+/* The function's columns, then its objects and symbols as JSON arrays of
+ * arrays, in link and definition order. */
+#define FN_SELECT                                                                                  \
+	"SELECT f.id, f.tenant, f.sha256, f.size, f.package, f.go_version, f.created,"             \
+	" COALESCE((SELECT json_agg(json_build_array(o.sha256, o.size) ORDER BY o.idx)"            \
+	"  FROM objects o WHERE o.function = f.id), '[]'),"                                        \
+	" COALESCE((SELECT json_agg(json_build_array(y.name, y.signature, y.sigkind)"              \
+	"  ORDER BY y.idx) FROM symbols y WHERE y.function = f.id), '[]')"                         \
+	" FROM functions f "
+
+static int take_objects(gofn_function *f, const char *text, gofn_err *e)
+{
+	json_t *a = json_loads(text, 0, NULL), *v;
+	size_t i;
+
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return gofn_errf(e, GOFN_ESYS, "postgres: objects of %s unreadable", f->id);
+	}
+	json_array_foreach(a, i, v)
+	{
+		if (f->nobjs == GOFN_MAX_OBJECTS)
+			break;
+		snprintf(f->objs[f->nobjs].sha256, sizeof f->objs[0].sha256, "%s",
+			 json_is_string(json_array_get(v, 0))
+			     ? json_string_value(json_array_get(v, 0))
+			     : "");
+		f->objs[f->nobjs++].size = json_integer_value(json_array_get(v, 1));
+	}
+	json_decref(a);
+	return 0;
+}
+
+static int take_symbols(gofn_function *f, const char *text, gofn_err *e)
+{
+	json_t *a = json_loads(text, 0, NULL), *v;
+	size_t i;
+
+	if (!json_is_array(a)) {
+		json_decref(a);
+		return gofn_errf(e, GOFN_ESYS, "postgres: symbols of %s unreadable", f->id);
+	}
+	f->symbols = calloc(json_array_size(a) + 1, sizeof *f->symbols);
+	json_array_foreach(a, i, v)
+	{
+		const char *name = json_string_value(json_array_get(v, 0));
+		const char *sig = json_string_value(json_array_get(v, 1));
+		gofn_fn_symbol *y = f->symbols ? &f->symbols[f->nsymbols] : NULL;
+		if (!y || !name || !sig)
+			break;
+		y->name = strdup(name);
+		y->signature = strdup(sig);
+		y->sigkind = (int)json_integer_value(json_array_get(v, 2));
+		f->nsymbols++;
+		if (!y->name || !y->signature)
+			break;
+	}
+	int ok = f->symbols && f->nsymbols == json_array_size(a);
+	json_decref(a);
+	return ok ? 0 : gofn_errf(e, GOFN_ENOMEM, "postgres: symbols of %s: out of memory", f->id);
+}
+
+static int fn_query(pg *p, const char *sql, const char *const *args, gofn_function *f, gofn_err *e)
+{
+	memset(f, 0, sizeof *f);
+	lock(p);
+	PGresult *r = run(p, e, "get function", sql, 2, args, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return 1;
+	}
+	col_str(f->id, sizeof f->id, r, 0, 0);
+	col_str(f->tenant, sizeof f->tenant, r, 0, 1);
+	col_str(f->sha256, sizeof f->sha256, r, 0, 2);
+	f->size = col_i64(r, 0, 3);
+	col_str(f->package, sizeof f->package, r, 0, 4);
+	col_str(f->go_version, sizeof f->go_version, r, 0, 5);
+	f->created = col_i64(r, 0, 6);
+	int rc = take_objects(f, PQgetvalue(r, 0, 7), e);
+	if (rc == 0)
+		rc = take_symbols(f, PQgetvalue(r, 0, 8), e);
+	PQclear(r);
+	if (rc < 0)
+		gofn_function_clear(f);
+	return rc;
+}
+
+static int pg_fn_get(gofn_store *g, const char *tenant, const char *id, gofn_function *f,
+		     gofn_err *e)
+{
+	const char *args[] = {tenant, id};
+	return fn_query((pg *)g, FN_SELECT "WHERE f.tenant = $1 AND f.id = $2", args, f, e);
+}
+
+static int pg_fn_newest_with(gofn_store *g, const char *tenant, const char *symbol,
+			     gofn_function *f, gofn_err *e)
+{
+	const char *args[] = {tenant, symbol};
+	return fn_query((pg *)g,
+			FN_SELECT
+			"JOIN symbols s ON s.function = f.id"
+			" WHERE f.tenant = $1 AND s.name = $2 ORDER BY f.seq DESC LIMIT 1",
+			args, f, e);
+}
+
+static int pg_fn_del(gofn_store *g, const char *tenant, const char *id, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {tenant, id};
+
+	lock(p);
+	int rc = change(p, e, "delete function",
+			"DELETE FROM functions WHERE tenant = $1 AND id = $2", 2, args);
+	unlock(p);
+	return rc;
+}
+
+static int count(pg *p, const char *sql, const char *arg, int64_t *n, gofn_err *e)
+{
+	lock(p);
+	PGresult *r = run(p, e, "count", sql, 1, &arg, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	*n = PQntuples(r) ? col_i64(r, 0, 0) : 0;
+	PQclear(r);
+	return 0;
+}
+
+static int pg_fn_count(gofn_store *g, const char *tenant, int64_t *n, gofn_err *e)
+{
+	return count((pg *)g, "SELECT count(*) FROM functions WHERE tenant = $1", tenant, n, e);
+}
+
+static int pg_sha_refs(gofn_store *g, const char *sha256, int64_t *n, gofn_err *e)
+{
+	return count((pg *)g, "SELECT count(*) FROM objects WHERE sha256 = $1", sha256, n, e);
+}
+
+static json_t *strings(pg *p, const char *sql, const char *arg, gofn_err *e)
+{
+	lock(p);
+	PGresult *r = run(p, e, "list", sql, arg ? 1 : 0, arg ? &arg : NULL, NULL);
+	unlock(p);
+	if (!r)
+		return NULL;
+	json_t *a = json_array();
+	for (int i = 0; i < PQntuples(r); i++)
+		json_array_append_new(a, json_string(PQgetvalue(r, i, 0)));
+	PQclear(r);
+	return a;
+}
+
+static json_t *pg_fn_ids(gofn_store *g, const char *tenant, gofn_err *e)
+{
+	return strings((pg *)g, "SELECT id FROM functions WHERE tenant = $1 ORDER BY seq", tenant,
+		       e);
+}
+
+static json_t *pg_all_shas(gofn_store *g, gofn_err *e)
+{
+	return strings((pg *)g, "SELECT DISTINCT sha256 FROM objects", NULL, e);
+}
+
+#define PROFILE_COLS "id, tenant, kind, invocation, function, symbol, size, created"
+
+static int pg_profile_add(gofn_store *g, const gofn_profile_row *row, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	char size[24], created[24];
+
+	snprintf(size, sizeof size, "%lld", (long long)row->size);
+	snprintf(created, sizeof created, "%lld", (long long)row->created);
+	const char *args[] = {row->id,	     row->tenant, row->kind, row->invocation,
+			      row->function, row->symbol, size,	     created};
+	lock(p);
+	int rc =
+	    change(p, e, "insert profile",
+		   "INSERT INTO profiles(" PROFILE_COLS ") VALUES($1, $2, $3, $4, $5, $6, $7, $8)",
+		   8, args);
+	unlock(p);
+	return rc;
+}
+
+/* Runs a profile query and copies its rows out (malloc'd). */
+static int profile_rows(pg *p, const char *sql, int n, const char *const *args,
+			gofn_profile_row **rows, size_t *nrows, gofn_err *e)
+{
+	*rows = NULL;
+	*nrows = 0;
+	lock(p);
+	PGresult *r = run(p, e, "profiles", sql, n, args, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	int nt = PQntuples(r);
+	if (nt > 0 && !(*rows = calloc((size_t)nt, sizeof **rows))) {
+		PQclear(r);
+		return gofn_errf(e, GOFN_ENOMEM, "profiles: out of memory");
+	}
+	for (int i = 0; i < nt; i++) {
+		gofn_profile_row *o = &(*rows)[i];
+		col_str(o->id, sizeof o->id, r, i, 0);
+		col_str(o->tenant, sizeof o->tenant, r, i, 1);
+		col_str(o->kind, sizeof o->kind, r, i, 2);
+		col_str(o->invocation, sizeof o->invocation, r, i, 3);
+		col_str(o->function, sizeof o->function, r, i, 4);
+		col_str(o->symbol, sizeof o->symbol, r, i, 5);
+		o->size = col_i64(r, i, 6);
+		o->created = col_i64(r, i, 7);
+	}
+	*nrows = (size_t)nt;
+	PQclear(r);
+	return 0;
+}
+
+static int pg_profile_get(gofn_store *g, const char *tenant, const char *id, gofn_profile_row *row,
+			  gofn_err *e)
+{
+	const char *args[] = {id, tenant};
+	gofn_profile_row *rows;
+	size_t n;
+
+	if (profile_rows((pg *)g,
+			 tenant ? "SELECT " PROFILE_COLS
+				  " FROM profiles WHERE id = $1 AND tenant = $2"
+				: "SELECT " PROFILE_COLS " FROM profiles WHERE id = $1",
+			 tenant ? 2 : 1, args, &rows, &n, e) < 0)
+		return -1;
+	if (n)
+		*row = rows[0];
+	free(rows);
+	return n ? 0 : 1;
+}
+
+static int pg_profile_del(gofn_store *g, const char *tenant, const char *id, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {tenant, id};
+
+	lock(p);
+	int rc = change(p, e, "delete profile",
+			"DELETE FROM profiles WHERE tenant = $1 AND id = $2", 2, args);
+	unlock(p);
+	return rc;
+}
+
+static int pg_profile_list(gofn_store *g, const char *tenant, gofn_profile_row **rows, size_t *n,
+			   gofn_err *e)
+{
+	return profile_rows(
+	    (pg *)g, "SELECT " PROFILE_COLS " FROM profiles WHERE tenant = $1 ORDER BY seq DESC", 1,
+	    &tenant, rows, n, e);
+}
+
+static int pg_profile_expired(gofn_store *g, const char *tenant, int64_t older_than, int64_t keep,
+			      gofn_profile_row **rows, size_t *n, gofn_err *e)
+{
+	char old[24], k[24];
+
+	snprintf(old, sizeof old, "%lld", (long long)older_than);
+	snprintf(k, sizeof k, "%lld", (long long)keep);
+	const char *args[] = {tenant, old, k};
+	return profile_rows((pg *)g,
+			    "SELECT " PROFILE_COLS " FROM profiles WHERE tenant = $1 AND"
+			    " (created < $2 OR seq NOT IN (SELECT seq FROM profiles"
+			    " WHERE tenant = $1 ORDER BY seq DESC LIMIT $3))",
+			    3, args, rows, n, e);
+}
+
+static const gofn_store_ops pg_ops = {
+    .name = "postgres",
+    .close = pg_close,
+    .tenant_add = pg_tenant_add,
+    .tenant_del = pg_tenant_del,
+    .tenant_by_token = pg_tenant_by_token,
+    .tenant_list = pg_tenant_list,
+    .fn_add = pg_fn_add,
+    .fn_get = pg_fn_get,
+    .fn_newest_with = pg_fn_newest_with,
+    .fn_del = pg_fn_del,
+    .fn_count = pg_fn_count,
+    .fn_ids = pg_fn_ids,
+    .sha_refs = pg_sha_refs,
+    .all_shas = pg_all_shas,
+    .profile_add = pg_profile_add,
+    .profile_get = pg_profile_get,
+    .profile_del = pg_profile_del,
+    .profile_list = pg_profile_list,
+    .profile_expired = pg_profile_expired,
+};
