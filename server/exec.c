@@ -1,5 +1,6 @@
 #include "server/exec.h"
 
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +77,32 @@ static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, g
 	return 0;
 }
 
+/* An idle worker never speaks first: a readable control socket means it
+ * died while idle (killed from outside, OOM) or talks out of turn. */
+static int idle_worker_gone(const gofn_worker *w)
+{
+	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
+
+	return poll(&p, 1, 0) != 0;
+}
+
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o)
 {
 	switch (gofn_pool_acquire(s->pool, tenant, f->id, deadline_ms, w)) {
 	case GOFN_GOT_WORKER:
-		return GOFN_EXEC_OK;
+		if (!idle_worker_gone(*w))
+			return GOFN_EXEC_OK;
+		gofn_log("warn", "worker_lost",
+			 json_pack("{s:s, s:s, s:i}", "tenant", tenant, "function", f->id, "pid",
+				   (int)(*w)->pid));
+		gofn_worker_destroy(*w);
+		*w = NULL;
+		/* its slot gets a fresh worker */
+		if (cold_start(s, f, w, o) == 0)
+			return GOFN_EXEC_OK;
+		gofn_pool_release_slot(s->pool, tenant);
+		return GOFN_EXEC_FAILED;
 	case GOFN_GOT_SLOT:
 		if (cold_start(s, f, w, o) == 0)
 			return GOFN_EXEC_OK;
