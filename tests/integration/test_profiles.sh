@@ -202,7 +202,7 @@ if "$LOADER" -o "$BURN" -run main.Burn -in - -cpuprofile "$TMP/cli.cpu" -memprof
 else
 	fail "gofn-loader -cpuprofile: $(cat "$TMP/cli.err")"
 fi
-stop_gofnd
+check "gofnd exits 0 on SIGTERM (no sanitizer report)" stop_gofnd
 
 # --- expiry and age: a token that lives 1 s, profiles that live 2 s
 start_gofnd "$TMP/data2" --profile-token-ttl 1 --profile-max-age 2 \
@@ -221,5 +221,5 @@ sleep 1
 req GET /profiles "$A"
 check "retention by age removes old profiles" test "$(jqv '.profiles | length')" = 0
 check "... and their files" test -z "$(ls "$TMP/data2/profiles")"
-stop_gofnd
+check "gofnd exits 0 on SIGTERM (no sanitizer report)" stop_gofnd
 finish
