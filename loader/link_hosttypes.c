@@ -93,8 +93,12 @@ typedef struct sbuf {
 
 static void sb_add(sbuf *b, const char *s, size_t n)
 {
-	if (b->oom)
+	/* A type name over 1 MiB is a corrupt descriptor, not a name; the bound
+	 * also lets the compiler see that the copy below cannot overflow. */
+	if (b->oom || n > (1u << 20)) {
+		b->oom = 1;
 		return;
+	}
 	if (b->n + n + 1 > b->cap) {
 		size_t c = (b->cap ? b->cap * 2 : 64) + n;
 		char *p = realloc(b->p, c);
