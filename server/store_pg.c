@@ -33,8 +33,9 @@ typedef struct pg {
 	pthread_mutex_t mu;
 } pg;
 
-/* Any constant: the key of the advisory lock serialising schema setup. */
-#define SCHEMA_LOCK "0x676f666e"
+/* Any constant ("gofn" as a 32-bit number): the key of the advisory lock
+ * serialising schema setup. */
+#define SCHEMA_LOCK "1735353966"
 
 static const char schema[] =
     "BEGIN;"
@@ -87,17 +88,48 @@ static void unlock(pg *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
+/* PostgreSQL refuses text that is not UTF-8 (the database's encoding);
+ * jansson's string constructor checks exactly that. */
+static int utf8(const char *s)
+{
+	json_t *j = json_string(s);
+
+	json_decref(j);
+	return j != NULL;
+}
+
+/* A SELECT whose text parameters are not UTF-8 can match no stored row
+ * (every stored value is UTF-8): it returns no rows without asking the
+ * server. Other statements fail with SQLSTATE 22021, which change() takes
+ * as "nothing deleted" for a DELETE. */
+static PGresult *not_utf8(pg *p, gofn_err *e, const char *what, const char *sql, char state[6])
+{
+	if (strncmp(sql, "SELECT", 6) == 0) {
+		PGresult *r = PQmakeEmptyPGresult(p->conn, PGRES_TUPLES_OK);
+		if (!r)
+			gofn_errf(e, GOFN_ENOMEM, "postgres: %s: out of memory", what);
+		return r;
+	}
+	if (state)
+		snprintf(state, 6, "22021");
+	gofn_errf(e, GOFN_EINVAL, "postgres: %s: text is not valid UTF-8", what);
+	return NULL;
+}
+
 /* Runs sql with n text parameters. Returns the result when its status is
  * the one a successful statement gives; else NULL with e set, and *state
  * (when given) the SQLSTATE ("" when there is none). */
 static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int n,
 		     const char *const *params, char state[6])
 {
+	if (state)
+		state[0] = 0;
+	for (int i = 0; i < n; i++)
+		if (params[i] && !utf8(params[i]))
+			return not_utf8(p, e, what, sql, state);
 	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 
-	if (state)
-		state[0] = 0;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
 	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
@@ -116,6 +148,8 @@ static int change(pg *p, gofn_err *e, const char *what, const char *sql, int n,
 	char state[6];
 	PGresult *r = run(p, e, what, sql, n, params, state);
 
+	if (!r && strcmp(state, "22021") == 0 && strncmp(sql, "DELETE", 6) == 0)
+		return 1;
 	if (!r)
 		return strcmp(state, "23505") == 0 ? 1 : -1;
 	int rc = strcmp(PQcmdTuples(r), "0") == 0 ? 1 : 0;
@@ -131,6 +165,14 @@ static int64_t col_i64(const PGresult *r, int row, int col)
 static void col_str(char *dst, size_t cap, const PGresult *r, int row, int col)
 {
 	snprintf(dst, cap, "%s", PQgetvalue(r, row, col));
+}
+
+/* libpq prints server notices ("relation exists, skipping") on stderr,
+ * which is gofnd's JSON log; none of them needs reporting. */
+static void drop_notice(void *arg, const char *msg)
+{
+	(void)arg;
+	(void)msg;
 }
 
 static void pg_close(gofn_store *g)
@@ -162,6 +204,7 @@ int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e)
 		pg_close(&p->base);
 		return -1;
 	}
+	PQsetNoticeProcessor(p->conn, drop_notice, NULL);
 	PGresult *r = PQexec(p->conn, schema);
 	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
 		pg_err(e, "schema", PQresultErrorMessage(r));

@@ -25,9 +25,22 @@ cleanup() {
 		kill -9 "$PID" 2>/dev/null
 		wait "$PID" 2>/dev/null
 	fi
+	declare -F pg_stop >/dev/null && pg_stop
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
+# GOFN_TEST_STORE=postgres: the same tests against gofnd --store postgres,
+# on a throwaway PostgreSQL started here (tests/integration/pg.sh).
+[[ "${GOFN_TEST_STORE:-sqlite}" == postgres ]] && source "$ROOT/tests/integration/pg.sh"
+
+# store_args DATA_DIR: the --store flags for that data dir (none for SQLite).
+store_args() {
+	STORE_ARGS=()
+	declare -F pg_database_url >/dev/null || return 0
+	local url
+	url=$(pg_database_url "$1") || exit 1
+	STORE_ARGS=(--store postgres --database-url "$url")
+}
 
 fail() {
 	echo "FAIL: $*"
@@ -47,8 +60,9 @@ start_gofnd() {
 	local data=$1
 	shift
 	: >"$TMP/gofnd.log"
+	store_args "$data"
 	GOFN_ADMIN_TOKEN=${GOFN_ADMIN_TOKEN-$ADMIN} "$GOFND" --listen 127.0.0.1:0 --data "$data" \
-		--loader "$LOADER" "$@" >"$TMP/gofnd.out" 2>"$TMP/gofnd.log" &
+		--loader "$LOADER" "${STORE_ARGS[@]}" "$@" >"$TMP/gofnd.out" 2>"$TMP/gofnd.log" &
 	PID=$!
 	for _ in $(seq 100); do
 		PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/gofnd.log" 2>/dev/null | head -1)
