@@ -17,6 +17,7 @@
  * {"error":{"code","message"}}; and once the connection is gone no request
  * bytes are still counted against --max-inflight. */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -29,7 +30,6 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
-#include "server/log.h"
 #include "server/server.h"
 
 static gofn_server srv;
@@ -40,15 +40,6 @@ static void must(int ok)
 {
 	if (!ok)
 		abort();
-}
-
-/* gofnd's log goes to stderr, where libFuzzer and ASan report; the fuzzer
- * keeps only the check that every log line is a JSON object. */
-void gofn_log(const char *level, const char *event, json_t *fields)
-{
-	must(level && event);
-	must(!fields || json_is_object(fields));
-	json_decref(fields);
 }
 
 typedef struct buf {
@@ -73,9 +64,14 @@ static void puts_(buf *b, const char *s)
 	put(b, s, strlen(s));
 }
 
-/* Sends req, reads the answer until the server closes (or 10 s pass). */
-static void roundtrip(const buf *req, int half_close, buf *resp)
+/* Sends req, reads the answer until the server closes (or 10 s pass).
+ * Returns 0, or -1 when the connection was reset: a server that answers
+ * before reading the whole body (401, 413) and closes makes the kernel
+ * send RST, which may discard the answer before it is read; that is TCP,
+ * not gofnd. */
+static int roundtrip(const buf *req, int half_close, buf *resp)
 {
+	int reset = 0;
 	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)srv.bound_port)};
 	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
@@ -98,11 +94,14 @@ static void roundtrip(const buf *req, int half_close, buf *resp)
 			break;
 		char tmp[16384];
 		ssize_t r = recv(s, tmp, sizeof tmp, 0);
+		if (r < 0 && errno == ECONNRESET)
+			reset = 1;
 		if (r <= 0)
 			break;
 		put(resp, tmp, (size_t)r);
 	}
 	close(s);
+	return reset ? -1 : 0;
 }
 
 static int documented(int status)
@@ -119,10 +118,10 @@ static void check_response(const buf *resp)
 {
 	int status = 0;
 
-	must(resp->len > 0); /* an answer always comes */
-	must(sscanf(resp->p, "HTTP/1.%*d %d", &status) == 1);
-	if (!documented(status)) {
-		fprintf(stderr, "undocumented status %d:\n%.*s\n", status, (int)resp->len, resp->p);
+	if (resp->len == 0 || sscanf(resp->p, "HTTP/1.%*d %d", &status) != 1 ||
+	    !documented(status)) {
+		dprintf(2, "no answer or an undocumented status (%d):\n%.*s\n", status,
+			(int)resp->len, resp->p);
 		abort();
 	}
 	const char *body = strstr(resp->p, "\r\n\r\n");
@@ -155,6 +154,11 @@ static void start(void)
 	gofn_err e = {0};
 
 	signal(SIGPIPE, SIG_IGN);
+	/* gofnd logs a JSON line per request through stdio's stderr; libFuzzer
+	 * and the sanitizers report on fd 2 directly, so only the log goes. */
+	FILE *devnull = fopen("/dev/null", "w");
+	must(devnull != NULL);
+	stderr = devnull;
 	must(mkdtemp(dir) != NULL);
 	setenv("GOFN_ADMIN_TOKEN", admin_token, 1);
 	gofn_config_defaults(&srv.cfg);
@@ -167,7 +171,7 @@ static void start(void)
 	srv.cfg.max_body = 64 << 10;
 	srv.cfg.load_timeout_ms = 2000;
 	if (gofn_server_start(&srv, &e) < 0) {
-		fprintf(stderr, "fuzz_http: gofnd did not start: %s\n", e.msg);
+		dprintf(2, "fuzz_http: gofnd did not start: %s\n", e.msg);
 		abort();
 	}
 	/* One tenant, created through the API like any other. */
@@ -237,6 +241,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (npath == 0 || npath > 2048 || path[0] != '/' || !printable(path, npath, 0x21) ||
 	    nctype > 512 || !printable(ctype, nctype, 0x20))
 		return 0;
+	/* The fuzzer's own tenant stays: without it every later input would
+	 * stop at 401. */
+	if ((data[0] & 3) == 2 && npath >= 13 && !memcmp(path, "/tenants/fuzz", 13))
+		return 0;
 	char hdr[256];
 	puts_(&req, methods[data[0] & 3]);
 	puts_(&req, " ");
@@ -263,8 +271,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(hdr, sizeof hdr, "Content-Length: %zu\r\n\r\n", (size_t)(end - p));
 	puts_(&req, hdr);
 	put(&req, p, (size_t)(end - p));
-	roundtrip(&req, 0, &resp);
-	check_response(&resp);
+	if (roundtrip(&req, 0, &resp) == 0 || resp.len)
+		check_response(&resp);
 	free(req.p);
 	free(resp.p);
 	check_budget_released();

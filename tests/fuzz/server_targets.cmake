@@ -1,6 +1,6 @@
 # libFuzzer targets for gofnd's side of its two hostile inputs (issue 9):
 # fuzz_frame (what a worker sends on fd 3: server/worker.c over api/) and
-# fuzz_http (requests: all of server/ but main.c and log.c, in-process on
+# fuzz_http (requests: all of server/ but main.c, in-process on
 # 127.0.0.1). The code under test is compiled by clang with the fuzzer's
 # instrumentation; the sandbox and common libraries come from the gcc build.
 # Included from tests/CMakeLists.txt.
@@ -14,15 +14,17 @@ pkg_check_modules(GOFN_FUZZ_CRYPTO REQUIRED libcrypto)
 set(GOFN_FUZZ_DIR ${CMAKE_CURRENT_LIST_DIR})
 set(GOFN_FUZZ_FLAGS -std=c17 -g -O1 -Wall -Wextra -Werror -D_GNU_SOURCE
     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -I${PROJECT_SOURCE_DIR})
+foreach(d ${LIBPQ_INCLUDE_DIRS} ${MHD_INCLUDE_DIRS} ${JANSSON_INCLUDE_DIRS} ${SQLITE_INCLUDE_DIRS})
+  list(APPEND GOFN_FUZZ_FLAGS -I${d})
+endforeach()
 set(GOFN_FUZZ_LIBS $<TARGET_FILE:gofnsandbox> $<TARGET_FILE:gofncommon> ${SECCOMP_LINK_LIBRARIES}
     ${LIBELF_LINK_LIBRARIES} ${SQLITE_LINK_LIBRARIES} ${JANSSON_LINK_LIBRARIES}
-    ${MHD_LINK_LIBRARIES} ${GOFN_FUZZ_CRYPTO_LINK_LIBRARIES} -lpthread)
+    ${MHD_LINK_LIBRARIES} ${LIBPQ_LINK_LIBRARIES} ${GOFN_FUZZ_CRYPTO_LINK_LIBRARIES} -lpthread)
 file(GLOB GOFN_FUZZ_API_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/api/*.c)
 file(GLOB GOFN_FUZZ_SERVER_HDR CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/server/*.h
      ${PROJECT_SOURCE_DIR}/api/*.h)
 file(GLOB GOFN_FUZZ_SERVER_SRC CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/server/*.c)
-list(REMOVE_ITEM GOFN_FUZZ_SERVER_SRC ${PROJECT_SOURCE_DIR}/server/main.c
-     ${PROJECT_SOURCE_DIR}/server/log.c)
+list(REMOVE_ITEM GOFN_FUZZ_SERVER_SRC ${PROJECT_SOURCE_DIR}/server/main.c)
 
 # fuzz_frame needs only the worker side of the server; the rest (store,
 # spawn, config) links from gcc-built copies it does not fuzz.
