@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "common/file.h"
 #include "server/crypto.h"
 #include "server/profiles_internal.h"
 
@@ -110,31 +111,10 @@ void gofn_profiles_close(gofn_profiles *p)
 static int write_file(const gofn_profiles *p, const char *id, const uint8_t *data, size_t len,
 		      gofn_err *e)
 {
-	char path[1200], tmp[1210];
+	char name[128];
 
-	path_of(p, id, path, sizeof path);
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0)
-		return gofn_errsys(e, "create %s", tmp);
-	for (size_t off = 0; off < len;) {
-		ssize_t w = write(fd, data + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			gofn_errsys(e, "write %s", tmp);
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) < 0 || close(fd) < 0 || rename(tmp, path) < 0) {
-		gofn_errsys(e, "store %s", path);
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	snprintf(name, sizeof name, "%s.pb.gz", id);
+	return gofn_file_write_durable(p->dir, name, data, len, e);
 }
 
 int gofn_profiles_put(gofn_profiles *p, gofn_profile_row *row, const uint8_t *data, size_t len,
@@ -177,34 +157,9 @@ int gofn_profiles_get(gofn_profiles *p, const char *tenant, const char *id, gofn
 int gofn_profiles_read(gofn_profiles *p, const char *id, uint8_t **data, size_t *len, gofn_err *e)
 {
 	char path[1200];
-	struct stat sb;
 
 	path_of(p, id, path, sizeof path);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return gofn_errsys(e, "open %s", path);
-	if (fstat(fd, &sb) < 0 || sb.st_size < 0 || (uint64_t)sb.st_size > GOFN_PROFILE_MAX) {
-		close(fd);
-		return gofn_errf(e, GOFN_EINVAL, "%s: not a profile file", path);
-	}
-	uint8_t *b = malloc((size_t)sb.st_size + 1);
-	size_t got = 0;
-	while (b && got < (size_t)sb.st_size) {
-		ssize_t r = read(fd, b + got, (size_t)sb.st_size - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(fd);
-	if (!b || got != (size_t)sb.st_size) {
-		free(b);
-		return gofn_errf(e, GOFN_ESYS, "read %s failed", path);
-	}
-	*data = b;
-	*len = got;
-	return 0;
+	return gofn_file_read(path, GOFN_PROFILE_MAX, data, len, e);
 }
 
 int gofn_profiles_del(gofn_profiles *p, const char *tenant, const char *id, gofn_err *e)
