@@ -23,6 +23,7 @@ function num(v) { return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
 }' "$tsv" >"$out/results.full.tsv"
 
 {
+	jq -r '"Run \(.date) at \(.commit) (scale \(.scale), \(.seconds) s): \(.cpu), \(.ncpu) CPUs, \(.mem), Linux \(.kernel), \(.go); load average \(.load_start) at start, \(.load_end) at end.\n"' "$out/meta.json"
 	echo "| row | case | gofn | peer | peer value | unit | ratio gofn/peer | target | verdict | note |"
 	echo "| --- | --- | ---: | --- | ---: | --- | ---: | --- | --- | --- |"
 	awk -F'\t' '{
@@ -31,14 +32,14 @@ function num(v) { return v ~ /^-?[0-9]+(\.[0-9]+)?([eE][-+]?[0-9]+)?$/ }
 			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$out/results.full.tsv"
 } >"$out/results.md"
 
-jq -R -s '[split("\n")[] | select(length > 0) | split("\t") |
+jq -R -s --slurpfile meta "$out/meta.json" '{meta: $meta[0], rows: [split("\n")[] | select(length > 0) | split("\t") |
 	{row: (.[0] | tonumber), case: .[1], gofn: (.[2] | tonumber? // null), peer: .[3],
 	 peer_value: (.[4] | tonumber? // null), unit: .[5], ratio: (.[6] | tonumber? // null),
-	 target: .[7], verdict: .[8], note: .[9]}]' "$out/results.full.tsv" >"$out/results.json"
+	 target: .[7], verdict: .[8], note: .[9]}]}' "$out/results.full.tsv" >"$out/results.json"
 
-missing=$(jq -r '.[] | select(.gofn == null or .peer_value == null) |
+missing=$(jq -r '.rows[] | select(.gofn == null or .peer_value == null) |
 	"row \(.row) \(.case) vs \(.peer): no figure"' "$out/results.json")
-rows=$(jq -r '[.[].row] | unique | join(" ")' "$out/results.json")
+rows=$(jq -r '[.rows[].row] | unique | join(" ")' "$out/results.json")
 if [[ -n "$missing" || "$rows" != "1 2 3 4 5 6 7" ]]; then
 	echo "bench: incomplete results (rows present: $rows)" >&2
 	[[ -n "$missing" ]] && echo "$missing" >&2

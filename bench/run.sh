@@ -46,6 +46,7 @@ done
 	echo "bench: build first (make BUILD=$BUILD)" >&2
 	exit 1
 }
+LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 rm -rf "$OUT"
 mkdir -p "$WORK"
 : >"$RESULTS"
@@ -74,6 +75,14 @@ for row in compute load calls memory server; do
 	echo "bench: row $row done at ${SECONDS}s" >&2
 done
 
+# What the figures were measured on: they mean little without it.
+jq -n --arg date "$(date -u +%FT%TZ)" --arg commit "$(git -C "$ROOT" describe --always --dirty)" \
+	--arg scale "${BENCH_SCALE:-full}" --arg go "$(go env GOVERSION)" \
+	--arg cpu "$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)" \
+	--arg ncpu "$(nproc)" --arg kernel "$(uname -r)" \
+	--arg mem "$(awk '/^MemTotal/ {printf "%.1f GiB", $2 / 1048576}' /proc/meminfo)" \
+	--arg load_start "$LOAD_START" --arg load_end "$(cut -d' ' -f1-3 /proc/loadavg)" \
+	--arg seconds "$SECONDS" '$ARGS.named' >"$OUT/meta.json"
 "$BENCH/report.sh" "$RESULTS" "$OUT" || exit 1
 echo "bench: wrote $OUT/results.md and $OUT/results.json" >&2
 cat "$OUT/results.md"
