@@ -3,7 +3,8 @@
 # build time (tests/unit/testdata/build.sh); the working corpus and any crash
 # artifacts stay in BUILD/fuzz/.
 #   run.sh BUILD        bounded run for ctest (20 s per target)
-#   run.sh BUILD long   `make fuzz`: FUZZ_SECONDS per target (default 600)
+#   run.sh BUILD long   `make fuzz`: FUZZ_SECONDS per target (default 600), then
+#                       the linker, frame and http targets the same way
 # A crash makes libFuzzer exit non-zero and leaves crash-* in BUILD/fuzz/artifacts/;
 # reproduce with: BUILD/fuzz/fuzz_goobj BUILD/fuzz/artifacts/crash-...
 set -euo pipefail
@@ -29,4 +30,11 @@ status=0
 grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)|^stat::number_of_executed_units|^Done|ERROR|SUMMARY|Test unit written' \
 	"$build/fuzz/last.log" || true
 [ "$status" = 0 ] || echo "FAIL: fuzz_goobj exited $status; full log: $build/fuzz/last.log"
+if [ "$mode" = long ]; then
+	# `make fuzz` runs every target long, one after the other.
+	"$here/run_link.sh" "$build" long || status=1
+	for t in frame http; do
+		"$here/run_target.sh" "$build" "$t" long || status=1
+	done
+fi
 exit "$status"
