@@ -52,6 +52,17 @@ pg_start() {
 		cat "$PG_DIR/server.log"
 		exit 1
 	fi
+	pg_watchdog
+}
+
+# A SIGKILLed test (ctest's timeout) runs no cleanup, and the server is a
+# daemon: a detached watcher stops it once this shell is gone.
+pg_watchdog() {
+	local stop
+	stop=$(printf '%q ' "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m immediate -w stop)
+	(setsid bash -c "while kill -0 $$ 2>/dev/null; do sleep 1; done
+		[[ -d $(printf '%q' "$PG_DIR")/data ]] || exit 0
+		$stop; rm -rf $(printf '%q' "$PG_DIR")" </dev/null >/dev/null 2>&1 &)
 }
 
 # pg_database_url DATA_DIR: creates that dir's database if needed and

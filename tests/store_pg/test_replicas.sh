@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# Two gofnd replicas behind (imagined) one load balancer: one PostgreSQL
+# database and one shared data dir (the object volume). Whatever one
+# replica writes the other serves at once; racing creations of one tenant
+# name get exactly one winner; deletions are seen by both.
+# Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
+source "$(dirname "$0")/../integration/lib.sh"
+
+DATA=$TMP/data
+B_PID=""
+trap '[[ -n "$B_PID" ]] && kill -9 "$B_PID" 2>/dev/null; cleanup' EXIT
+
+start_gofnd "$DATA" --sandbox 0
+A=$URL
+A_PID=$PID
+# Replica B: the same flags, its own port and log (start_gofnd's twin).
+store_args "$DATA"
+GOFN_ADMIN_TOKEN=$ADMIN "$GOFND" --listen 127.0.0.1:0 --data "$DATA" --loader "$LOADER" \
+	--sandbox 0 "${STORE_ARGS[@]}" >"$TMP/b.out" 2>"$TMP/b.log" &
+B_PID=$!
+B_PORT=""
+for _ in $(seq 100); do
+	B_PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/b.log" 2>/dev/null | head -1)
+	[[ -n "$B_PORT" ]] && break
+	sleep 0.1
+done
+[[ -n "$B_PORT" ]] || {
+	echo "replica B did not start:"
+	cat "$TMP/b.log"
+	exit 1
+}
+B=http://127.0.0.1:$B_PORT
+on() { URL=$1; }
+
+on "$A"
+T=$(new_tenant acme) || exit 1
+on "$B"
+req GET /functions "$T"
+expect_code 200 "tenant made on A authenticates on B"
+
+HELLO=$(compile hello) || exit 1
+on "$A"
+req POST /functions "$T" -F "obj=@$HELLO"
+expect_code 201 "upload on A"
+FN=$(jqv .id)
+SHA=$(jqv .sha256)
+on "$B"
+req GET "/functions/$FN" "$T"
+check "B lists A's function" test "$(jqv .sha256)" = "$SHA"
+req POST /invoke/main.Handle "$T" --data-binary replica
+check "B runs A's upload from the shared volume" test "$(jqv .result)" = "hi replica"
+
+# The same new name on both replicas at once, several times.
+for i in 1 2 3 4 5; do
+	racers=()
+	for u in "$A" "$B"; do
+		curl -sS -o /dev/null -w '%{http_code}\n' -X POST -H "Authorization: Bearer $ADMIN" \
+			-H 'Content-Type: application/json' -d "{\"name\":\"race$i\"}" \
+			"$u/tenants" >>"$TMP/race$i" &
+		racers+=($!)
+	done
+	wait "${racers[@]}"
+	check "race$i: one 201, one 409" test "$(sort "$TMP/race$i" | tr '\n' ' ')" = "201 409 "
+done
+
+req DELETE "/functions/$FN" "$T"
+expect_code 204 "B deletes the function"
+on "$A"
+req GET "/functions/$FN" "$T"
+expect_code 404 "A no longer has it"
+req POST /invoke/main.Handle "$T" --data-binary x
+expect_code 404 "A no longer invokes it"
+req DELETE /tenants/acme "$ADMIN"
+check "A deletes the tenant" test "$CODE" = 204 -o "$CODE" = 200
+on "$B"
+req GET /functions "$T"
+expect_code 401 "B refuses the deleted tenant's token"
+
+kill -TERM "$B_PID"
+wait "$B_PID"
+check "replica B: SIGTERM exits 0" test $? = 0
+B_PID=""
+on "$A"
+PID=$A_PID
+check "replica A: SIGTERM exits 0" stop_gofnd
+finish

@@ -1,0 +1,364 @@
+/* The PostgreSQL store (server/store_pg.c) against a real server: the
+ * database named by GOFN_TEST_DATABASE_URL (run_unit.sh starts a throwaway
+ * one). Each test works in a fresh schema-less database state: it deletes
+ * every tenant first (the cascades empty the other tables).
+ * Covers what differs from SQLite: unique conflicts decided by the server
+ * between several connections (as between gofnd replicas), a function
+ * written whole or not at all, order of symbols and objects, non-UTF-8
+ * input, profile rows and retention, reconnect after the server dropped
+ * the connection, and schema setup by several processes at once. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libpq-fe.h>
+
+#include "server/store.h"
+
+static const char *url;
+
+static gofn_store *open_pg(void)
+{
+	gofn_config cfg;
+	gofn_store *s = NULL;
+	gofn_err e = {0};
+
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(cfg.store, sizeof cfg.store, "postgres");
+	snprintf(cfg.database_url, sizeof cfg.database_url, "%s", url);
+	if (gofn_store_open_config(&cfg, "/nonexistent/unused.db", &s, &e) < 0)
+		fail_msg("open: %s", e.msg);
+	return s;
+}
+
+/* Runs SQL on a connection of our own (test setup and inspection). */
+static void sql(const char *q)
+{
+	PGconn *c = PQconnectdb(url);
+	PGresult *r = PQexec(c, q);
+	ExecStatusType st = PQresultStatus(r);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", q, PQerrorMessage(c));
+	PQclear(r);
+	PQfinish(c);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	gofn_store_close(open_pg()); /* the schema exists from here on */
+	sql("DELETE FROM tenants");
+	return 0;
+}
+
+static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)
+{
+	static gofn_fn_symbol syms[] = {{"main.main", "func()", 1},
+					{"main.Zed", "func(string) string", 2},
+					{"main.Add", "func(int, int) int", 0}};
+
+	memset(f, 0, sizeof *f);
+	snprintf(f->id, sizeof f->id, "%s", id);
+	snprintf(f->tenant, sizeof f->tenant, "%s", tenant);
+	snprintf(f->sha256, sizeof f->sha256, "%s", sha);
+	snprintf(f->package, sizeof f->package, "main");
+	snprintf(f->go_version, sizeof f->go_version, "go1.26.8");
+	f->size = 30;
+	f->created = 1700000000;
+	f->nobjs = 2;
+	snprintf(f->objs[0].sha256, sizeof f->objs[0].sha256, "lib-%s", sha);
+	f->objs[0].size = 20;
+	snprintf(f->objs[1].sha256, sizeof f->objs[1].sha256, "%s", sha);
+	f->objs[1].size = 10;
+	f->symbols = syms;
+	f->nsymbols = 3;
+}
+
+static void tenants(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	char name[64];
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "zulu", "hash-z", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "Acme", "hash-a", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "Acme", "hash-x", &e), 1);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hash-a", &e), 1); /* token unique */
+	assert_int_equal(gofn_store_tenant_by_token(s, "hash-a", name, sizeof name, &e), 0);
+	assert_string_equal(name, "Acme");
+	assert_int_equal(gofn_store_tenant_by_token(s, "nope", name, sizeof name, &e), 1);
+	json_t *l = gofn_store_tenant_list(s, &e);
+	assert_non_null(l);
+	assert_int_equal(json_array_size(l), 2);
+	/* byte order, as SQLite sorts: upper case first */
+	assert_string_equal(json_string_value(json_object_get(json_array_get(l, 0), "name")),
+			    "Acme");
+	assert_true(json_integer_value(json_object_get(json_array_get(l, 0), "created")) > 0);
+	json_decref(l);
+	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 0);
+	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 1);
+	gofn_store_close(s);
+}
+
+static void functions(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_function f, g;
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb", &e), 0);
+	make_fn(&f, "fn_1", "acme", "s1");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	make_fn(&f, "fn_2", "acme", "s2");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	make_fn(&f, "fn_3", "bravo", "s1");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+
+	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_1", &g, &e), 0);
+	assert_string_equal(g.id, "fn_1");
+	assert_int_equal(g.size, 30);
+	assert_int_equal(g.created, 1700000000);
+	assert_int_equal(g.nobjs, 2); /* link order kept */
+	assert_string_equal(g.objs[0].sha256, "lib-s1");
+	assert_int_equal(g.objs[0].size, 20);
+	assert_string_equal(g.objs[1].sha256, "s1");
+	assert_int_equal(g.nsymbols, 3); /* definition order kept, not name order */
+	assert_string_equal(g.symbols[1].name, "main.Zed");
+	assert_string_equal(g.symbols[1].signature, "func(string) string");
+	assert_int_equal(g.symbols[1].sigkind, 2);
+	gofn_function_clear(&g);
+
+	assert_int_equal(gofn_store_fn_get(s, "bravo", "fn_1", &g, &e), 1); /* another tenant's */
+	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.Zed", &g, &e), 0);
+	assert_string_equal(g.id, "fn_2");
+	gofn_function_clear(&g);
+	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.Nope", &g, &e), 1);
+	assert_int_equal(gofn_store_fn_count(s, "acme", &n, &e), 0);
+	assert_int_equal(n, 2);
+	json_t *ids = gofn_store_fn_ids(s, "acme", &e);
+	assert_int_equal(json_array_size(ids), 2);
+	assert_string_equal(json_string_value(json_array_get(ids, 0)), "fn_1");
+	json_decref(ids);
+	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
+	assert_int_equal(n, 2);
+	json_t *shas = gofn_store_all_shas(s, &e);
+	assert_int_equal(json_array_size(shas), 4); /* s1 s2 lib-s1 lib-s2 */
+	json_decref(shas);
+
+	assert_int_equal(gofn_store_fn_del(s, "bravo", "fn_1", &e), 1);
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_1", &e), 0);
+	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
+	assert_int_equal(n, 1);
+	/* a tenant's deletion takes its functions, objects and symbols */
+	assert_int_equal(gofn_store_tenant_del(s, "bravo", &e), 0);
+	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
+	assert_int_equal(n, 0);
+	gofn_store_close(s);
+}
+
+/* A function whose symbols break a constraint halfway leaves nothing. */
+static void all_or_nothing(void **state)
+{
+	gofn_fn_symbol twice[] = {{"main.main", "func()", 1}, {"main.main", "func()", 1}};
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_function f, g;
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	make_fn(&f, "fn_dup", "acme", "s9");
+	f.symbols = twice;
+	f.nsymbols = 2;
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), -1);
+	assert_non_null(strstr(e.msg, "main.main"));
+	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_dup", &g, &e), 1);
+	assert_int_equal(gofn_store_sha_refs(s, "s9", &n, &e), 0);
+	assert_int_equal(n, 0);
+	/* the same id twice: the second is refused, the first stays whole */
+	make_fn(&f, "fn_once", "acme", "s8");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), -1);
+	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_once", &g, &e), 0);
+	assert_int_equal(g.nsymbols, 3);
+	gofn_function_clear(&g);
+	/* a tenant that does not exist owns nothing */
+	make_fn(&f, "fn_orphan", "ghost", "s7");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), -1);
+	gofn_store_close(s);
+}
+
+static void not_utf8(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_function f, g;
+	char name[64];
+	int64_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	assert_int_equal(gofn_store_tenant_by_token(s, "\xc3\x28", name, sizeof name, &e), 1);
+	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.\xff", &g, &e), 1);
+	assert_int_equal(gofn_store_fn_del(s, "acme", "\xff", &e), 1);
+	assert_int_equal(gofn_store_sha_refs(s, "\xff", &n, &e), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(gofn_store_tenant_add(s, "\xff", "hx", &e), -1);
+	assert_non_null(strstr(e.msg, "UTF-8"));
+	gofn_fn_symbol bad[] = {{"main.\xc3\x28", "func()", 1}};
+	make_fn(&f, "fn_bad", "acme", "s6");
+	f.symbols = bad;
+	f.nsymbols = 1;
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), -1);
+	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_bad", &g, &e), 1);
+	gofn_store_close(s);
+}
+
+static void profile_rows(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_profile_row r, *rows;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	for (int i = 0; i < 5; i++) {
+		memset(&r, 0, sizeof r);
+		snprintf(r.id, sizeof r.id, "prof_%d", i);
+		snprintf(r.tenant, sizeof r.tenant, "acme");
+		snprintf(r.kind, sizeof r.kind, "cpu");
+		snprintf(r.invocation, sizeof r.invocation, "inv_%d", i);
+		snprintf(r.function, sizeof r.function, "fn_1");
+		snprintf(r.symbol, sizeof r.symbol, "main.main");
+		r.size = 100 + i;
+		r.created = i == 0 ? 1000 : 2000 + i; /* prof_0 is old */
+		assert_int_equal(gofn_store_profile_add(s, &r, &e), 0);
+	}
+	assert_int_equal(gofn_store_profile_add(s, &r, &e), 1); /* same id */
+	assert_int_equal(gofn_store_profile_get(s, NULL, "prof_3", &r, &e), 0);
+	assert_string_equal(r.invocation, "inv_3");
+	assert_int_equal(r.size, 103);
+	assert_int_equal(gofn_store_profile_get(s, "other", "prof_3", &r, &e), 1);
+	assert_int_equal(gofn_store_profile_list(s, "acme", &rows, &n, &e), 0);
+	assert_int_equal(n, 5);
+	assert_string_equal(rows[0].id, "prof_4"); /* newest first */
+	free(rows);
+	/* keep the 3 newest, none created before 1500: prof_0 and prof_1 go */
+	assert_int_equal(gofn_store_profile_expired(s, "acme", 1500, 3, &rows, &n, &e), 0);
+	assert_int_equal(n, 2);
+	assert_true(!strcmp(rows[0].id, "prof_0") || !strcmp(rows[1].id, "prof_0"));
+	assert_true(!strcmp(rows[0].id, "prof_1") || !strcmp(rows[1].id, "prof_1"));
+	free(rows);
+	assert_int_equal(gofn_store_profile_del(s, "acme", "prof_0", &e), 0);
+	assert_int_equal(gofn_store_profile_del(s, "acme", "prof_0", &e), 1);
+	assert_int_equal(gofn_store_tenant_del(s, "acme", &e), 0);
+	assert_int_equal(gofn_store_profile_list(s, "acme", &rows, &n, &e), 0);
+	assert_int_equal(n, 0);
+	free(rows);
+	gofn_store_close(s);
+}
+
+/* The server ends our session (a database restart does the same): the
+ * next call reconnects instead of failing forever. */
+static void reconnect(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	char name[64];
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+	    " WHERE application_name = 'gofnd' AND pid <> pg_backend_pid()");
+	/* the first call after may still see the dead session */
+	if (gofn_store_tenant_by_token(s, "ha", name, sizeof name, &e) != 0)
+		assert_int_equal(gofn_store_tenant_by_token(s, "ha", name, sizeof name, &e), 0);
+	assert_string_equal(name, "acme");
+	gofn_store_close(s);
+}
+
+#define RACERS 8
+
+typedef struct racer {
+	pthread_barrier_t *go;
+	int rc, opened;
+} racer;
+
+/* Like gofnd replicas starting together and then creating one tenant:
+ * each racer opens its own connection (schema setup included) and adds the
+ * same name. */
+static void *race(void *arg)
+{
+	racer *r = arg;
+	gofn_config cfg;
+	gofn_store *s = NULL;
+	gofn_err e = {0};
+	char tok[32];
+
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(cfg.store, sizeof cfg.store, "postgres");
+	snprintf(cfg.database_url, sizeof cfg.database_url, "%s", url);
+	snprintf(tok, sizeof tok, "tok-%p", arg);
+	pthread_barrier_wait(r->go);
+	r->opened = gofn_store_open_config(&cfg, "", &s, &e) == 0;
+	if (r->opened)
+		r->rc = gofn_store_tenant_add(s, "same", tok, &e);
+	gofn_store_close(s);
+	return NULL;
+}
+
+static void racing_replicas(void **state)
+{
+	pthread_t t[RACERS];
+	racer r[RACERS];
+	pthread_barrier_t go;
+	int won = 0, lost = 0;
+
+	(void)state;
+	sql("DROP TABLE IF EXISTS profiles, objects, symbols, functions, tenants");
+	pthread_barrier_init(&go, NULL, RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		r[i] = (racer){.go = &go, .rc = -1};
+		pthread_create(&t[i], NULL, race, &r[i]);
+	}
+	for (int i = 0; i < RACERS; i++) {
+		pthread_join(t[i], NULL);
+		assert_true(r[i].opened);
+		won += r[i].rc == 0;
+		lost += r[i].rc == 1;
+	}
+	pthread_barrier_destroy(&go);
+	assert_int_equal(won, 1);
+	assert_int_equal(lost, RACERS - 1);
+}
+
+int main(void)
+{
+	url = getenv("GOFN_TEST_DATABASE_URL");
+	if (!url || !*url) {
+		printf("SKIP: GOFN_TEST_DATABASE_URL is not set (run_unit.sh starts PostgreSQL)\n");
+		return 77;
+	}
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup(tenants, setup),
+	    cmocka_unit_test_setup(functions, setup),
+	    cmocka_unit_test_setup(all_or_nothing, setup),
+	    cmocka_unit_test_setup(not_utf8, setup),
+	    cmocka_unit_test_setup(profile_rows, setup),
+	    cmocka_unit_test_setup(reconnect, setup),
+	    cmocka_unit_test(racing_replicas),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
