@@ -344,6 +344,43 @@ static void racing_replicas(void **state)
 	assert_int_equal(lost, RACERS - 1);
 }
 
+/* --store and --database-url: from flags or environment, checked at load. */
+static void config(void **state)
+{
+	gofn_config c;
+	gofn_err e = {0};
+	char *bad[] = {"gofnd", "--store", "mysql"};
+	char *no_url[] = {"gofnd", "--store", "postgres"};
+	char *pg[] = {"gofnd", "--store", "postgres", "--database-url", "host=/x dbname=y"};
+
+	(void)state;
+	gofn_config_defaults(&c);
+	assert_string_equal(c.store, "sqlite");
+	assert_int_equal(gofn_config_load(&c, 3, bad, &e), -1);
+	assert_non_null(strstr(e.msg, "mysql"));
+	gofn_config_defaults(&c);
+	assert_int_equal(gofn_config_load(&c, 3, no_url, &e), -1);
+	assert_non_null(strstr(e.msg, "--database-url"));
+	gofn_config_defaults(&c);
+	assert_int_equal(gofn_config_load(&c, 5, pg, &e), 0);
+	assert_string_equal(c.database_url, "host=/x dbname=y");
+	setenv("GOFN_STORE", "postgres", 1);
+	setenv("GOFN_DATABASE_URL", "postgresql://u@h/d", 1);
+	gofn_config_defaults(&c);
+	assert_int_equal(gofn_config_load(&c, 1, bad, &e), 0);
+	assert_string_equal(c.store, "postgres");
+	assert_string_equal(c.database_url, "postgresql://u@h/d");
+	unsetenv("GOFN_STORE");
+	unsetenv("GOFN_DATABASE_URL");
+	/* a server that is not there: one line naming the store */
+	gofn_store *s = NULL;
+	snprintf(c.database_url, sizeof c.database_url, "host=/nonexistent-gofn dbname=x");
+	assert_int_equal(gofn_store_open_config(&c, "", &s, &e), -1);
+	assert_null(s);
+	assert_non_null(strstr(e.msg, "postgres: connect"));
+	assert_null(strchr(e.msg, '\n'));
+}
+
 int main(void)
 {
 	url = getenv("GOFN_TEST_DATABASE_URL");
@@ -352,6 +389,7 @@ int main(void)
 		return 77;
 	}
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(config),
 	    cmocka_unit_test_setup(tenants, setup),
 	    cmocka_unit_test_setup(functions, setup),
 	    cmocka_unit_test_setup(all_or_nothing, setup),
