@@ -1,6 +1,8 @@
 /* Profile rows in the store (server/store.h: SQLite or PostgreSQL, whichever
  * --store selects; the table is created with the store's schema) and
- * profile bytes in DATA/profiles (see profiles.h). */
+ * profile bytes in DATA/profiles (see profiles.h). Its own connection opens
+ * relaxed: a power loss may drop the newest rows, never corrupt; their
+ * files, fsync'd first, are then swept. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -74,7 +76,7 @@ int gofn_profiles_open(const gofn_config *cfg, const char *db_path, gofn_profile
 		gofn_errsys(e, "mkdir %s", p->dir);
 		goto fail;
 	}
-	if (gofn_store_open_config(cfg, db_path, &p->store, e) < 0) {
+	if (gofn_store_open_relaxed(cfg, db_path, &p->store, e) < 0) {
 		gofn_errctx(e, "profiles");
 		goto fail;
 	}

@@ -6,7 +6,7 @@
 
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
-	return gofn_store_sqlite_open(path, out, e);
+	return gofn_store_sqlite_open(path, 0, out, e);
 }
 
 int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
@@ -14,7 +14,15 @@ int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn
 {
 	if (strcmp(cfg->store, "postgres") == 0)
 		return gofn_store_pg_open(cfg->database_url, out, e);
-	return gofn_store_sqlite_open(sqlite_path, out, e);
+	return gofn_store_sqlite_open(sqlite_path, 0, out, e);
+}
+
+int gofn_store_open_relaxed(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
+			    gofn_err *e)
+{
+	if (strcmp(cfg->store, "postgres") == 0)
+		return gofn_store_pg_open(cfg->database_url, out, e);
+	return gofn_store_sqlite_open(sqlite_path, 1, out, e);
 }
 
 void gofn_store_close(gofn_store *s)

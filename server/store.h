@@ -51,6 +51,12 @@ int gofn_store_open(const char *path, gofn_store **out, gofn_err *e);
  * cfg->database_url. */
 int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
 			   gofn_err *e);
+/* The same, for rows of which a power loss may drop the newest (never
+ * corrupt them): profile rows, whose files are swept when their row is
+ * gone. SQLite: synchronous=NORMAL on this connection, one fsync fewer per
+ * write; PostgreSQL: the server's own durability, as for every row. */
+int gofn_store_open_relaxed(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
+			    gofn_err *e);
 void gofn_store_close(gofn_store *s);
 
 /* Returns 0, 1 if the tenant already exists, -1 on error. */

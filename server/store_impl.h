@@ -45,7 +45,8 @@ struct gofn_store {
 	const gofn_store_ops *ops;
 };
 
-int gofn_store_sqlite_open(const char *path, gofn_store **out, gofn_err *e);
+/* relaxed: synchronous=NORMAL on this connection (see gofn_store_open_relaxed). */
+int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn_err *e);
 int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
 
 #endif

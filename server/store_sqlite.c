@@ -62,7 +62,7 @@ static void sq_close(gofn_store *g)
 	free(s);
 }
 
-int gofn_store_sqlite_open(const char *path, gofn_store **out, gofn_err *e)
+int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn_err *e)
 {
 	sq *s = calloc(1, sizeof *s);
 
@@ -77,7 +77,9 @@ int gofn_store_sqlite_open(const char *path, gofn_store **out, gofn_err *e)
 		return -1;
 	}
 	sqlite3_busy_timeout(s->db, 5000);
-	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+	if (sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK ||
+	    (relaxed &&
+	     sqlite3_exec(s->db, "PRAGMA synchronous=NORMAL", NULL, NULL, NULL) != SQLITE_OK)) {
 		db_err(s, e, "schema");
 		sq_close(&s->base);
 		return -1;
