@@ -130,6 +130,16 @@ static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int 
 	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
 	ExecStatusType st = PQresultStatus(r);
 
+	/* The session died under us (database restart, idle kill): a SELECT
+	 * changes nothing, so it is safe to retry once on a new session.
+	 * A write may have committed before the loss: its error stands. */
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK &&
+	    PQstatus(p->conn) == CONNECTION_BAD && strncmp(sql, "SELECT", 6) == 0) {
+		PQclear(r);
+		PQreset(p->conn);
+		r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+		st = PQresultStatus(r);
+	}
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return r;
 	const char *code = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
