@@ -1,22 +1,28 @@
 # Row 1, compute: the same CPU-bound program loaded by gofn and as a native
-# binary. Each program times its own work loop (elapsed_ns), so process
-# start and loading are excluded; runs alternate between the two so drift in
+# binary. Each program times its own work loop (wall and process CPU time),
+# so process start and loading are excluded; runs alternate between the two so drift in
 # the machine's load hits both. Then whole processes with hyperfine.
 # Sourced by bench/run.sh.
 
+# compute_metric NAME ARG KIND LABEL: median of the KIND (elapsed_ns or
+# cpu_ns) lines both sides printed, recorded in ms.
+compute_metric() {
+	local name=$1 kind=$3 g n
+	g=$(grep "^$kind " "$WORK/$name.gofn" | cut -d' ' -f2 | median)
+	n=$(grep "^$kind " "$WORK/$name.native" | cut -d' ' -f2 | median)
+	record 1 "compute $name($2), in-program $4" "$(awk -v v="$g" 'BEGIN {print v / 1e6}')" \
+		native "$(awk -v v="$n" 'BEGIN {print v / 1e6}')" ms "ratio<=1.02" "median of $REPS"
+}
+
 compute_case() {
-	local name=$1 arg=$2 g n
+	local name=$1 arg=$2
 	: >"$WORK/$name.gofn" && : >"$WORK/$name.native"
 	for ((i = 0; i < REPS; i++)); do
-		"$WORK/$name" "$arg" | field elapsed_ns >>"$WORK/$name.native"
-		"$LOADER" -o "$WORK/$name.o" -run main.main -- "$arg" | field elapsed_ns \
-			>>"$WORK/$name.gofn"
+		"$WORK/$name" "$arg" >>"$WORK/$name.native"
+		"$LOADER" -o "$WORK/$name.o" -run main.main -- "$arg" >>"$WORK/$name.gofn"
 	done
-	g=$(median <"$WORK/$name.gofn")
-	n=$(median <"$WORK/$name.native")
-	record 1 "compute $name($arg), in-program" "$(awk -v v="$g" 'BEGIN {print v / 1e6}')" \
-		native "$(awk -v v="$n" 'BEGIN {print v / 1e6}')" ms "ratio<=1.02" \
-		"median of $REPS"
+	compute_metric "$name" "$arg" elapsed_ns wall
+	compute_metric "$name" "$arg" cpu_ns "CPU time"
 
 	local t
 	t=$(hyperfine_median "$WORK/$name.hf.json" "$LOADER -o $WORK/$name.o -run main.main -- $arg" \
