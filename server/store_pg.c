@@ -2,10 +2,11 @@
  * gofnd replicas sharing one database (object bytes stay content-addressed
  * files under DATA, on a volume the replicas share).
  *
- * - One libpq connection per gofnd, used under a mutex for each whole call
- *   (a PGconn serves one query at a time, and a transaction must not absorb
- *   another thread's statements). A connection found broken is reset at
- *   the start of the next call, so gofnd survives a database restart.
+ * - One libpq connection per store handle, used under a mutex for each
+ *   whole call (a PGconn serves one query at a time, and a transaction must
+ *   not absorb another thread's statements). A connection the server has
+ *   closed is reset at the start of the next call, and a SELECT that finds
+ *   it dead retries once, so gofnd survives a database restart.
  * - Parameterised statements only ($1…, sent as text); no SQL is ever
  *   built from request data.
  * - A function, its objects and symbols are inserted in one transaction;
@@ -76,10 +77,16 @@ static int pg_err(gofn_err *e, const char *what, const char *msg)
 	return gofn_errf(e, GOFN_ESYS, "postgres: %s: %.*s", what, (int)n, msg ? msg : "");
 }
 
+/* A session the server has closed since our last call (restart, idle
+ * kill) shows as its goodbye message and then EOF on the socket: two
+ * non-blocking PQconsumeInput reads find it (an idle healthy session just
+ * has nothing to read), and the call starts on a new session instead of
+ * failing. */
 static void lock(pg *p)
 {
 	pthread_mutex_lock(&p->mu);
-	if (PQstatus(p->conn) != CONNECTION_OK)
+	int alive = PQconsumeInput(p->conn) && PQconsumeInput(p->conn);
+	if (!alive || PQstatus(p->conn) != CONNECTION_OK)
 		PQreset(p->conn);
 }
 

@@ -2,7 +2,8 @@
 # Two gofnd replicas behind (imagined) one load balancer: one PostgreSQL
 # database and one shared data dir (the object volume). Whatever one
 # replica writes the other serves at once; racing creations of one tenant
-# name get exactly one winner; deletions are seen by both.
+# name get exactly one winner; deletions are seen by both; a database
+# restart under them goes unnoticed.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
 source "$(dirname "$0")/../integration/lib.sh"
 
@@ -62,6 +63,15 @@ for i in 1 2 3 4 5; do
 	wait "${racers[@]}"
 	check "race$i: one 201, one 409" test "$(sort "$TMP/race$i" | tr '\n' ' ')" = "201 409 "
 done
+
+# The database restarts under both replicas: they reconnect by themselves.
+"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w restart >/dev/null
+on "$A"
+req GET "/functions/$FN" "$T"
+expect_code 200 "A after a database restart"
+on "$B"
+req POST /invoke/main.Handle "$T" --data-binary again
+check "B invokes after a database restart" test "$(jqv .result)" = "hi again"
 
 req DELETE "/functions/$FN" "$T"
 expect_code 204 "B deletes the function"
