@@ -211,6 +211,38 @@ static int describe_cus(gofn_link *l, lk_desc *d)
 	return 0;
 }
 
+/* The Go type of global s. An object names a type another package
+ * defines (type:sync.Map) only by index into that package's symbols when
+ * nothing but the Gotype aux refers to it: the compiler writes names for
+ * relocation targets only (cmd/internal/obj/objfile.go refNames). The
+ * index is then read back through the host's type index, checked against
+ * the fingerprint the object's Autolib records for that package. */
+static int gotype_addr(gofn_link *l, size_t oi, goobj_symref r, uintptr_t *ta, gofn_err *err)
+{
+	const goobj_object *o = l->objs[oi].o;
+	goobj_target t;
+	const void *p;
+
+	if (goobj_resolve(o, r, &t, err))
+		return -1;
+	if (t.kind != GOOBJ_TARGET_EXTERN || t.name.len || !t.pkg.len || !l->htypes)
+		return lk_target_addr(l, oi, r, 0, ta, err);
+	for (uint32_t k = 0; k < o->nautolib; k++) {
+		const goobj_import *imp = &o->autolib[k];
+		if (imp->pkg.len != t.pkg.len || memcmp(imp->pkg.p, t.pkg.p, t.pkg.len))
+			continue;
+		if (!(p = gofn_hosttypes_by_index(l->htypes, t.pkg.p, t.pkg.len, imp->fingerprint,
+						  r.idx, err)))
+			return -1;
+		*ta = (uintptr_t)p;
+		return 0;
+	}
+	return gofn_errf(err, GOFN_EUNRESOLVED,
+			 "a type of package %.*s named only by index, and the object does not "
+			 "list that package among its imports",
+			 (int)t.pkg.len, t.pkg.p);
+}
+
 /* Counts (pass 0) or fills (pass 1) funcs, vars, typelinks and itabs. */
 static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size_t *nt, size_t *ni,
 		gofn_err *err)
@@ -239,8 +271,7 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 					if (s->auxs[k].type != GO126_AUX_GOTYPE)
 						continue;
 					if (pass) {
-						if (lk_target_addr(l, oi, s->auxs[k].sym, 0, &ta,
-								   err))
+						if (gotype_addr(l, oi, s->auxs[k].sym, &ta, err))
 							return gofn_errctx(err, "type of %.*s",
 									   (int)s->name.len,
 									   s->name.p);

@@ -660,6 +660,73 @@ const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_
 	return NULL;
 }
 
+/* loader/host/typeindex_gen.go (scripts/gen-typeindex): per std package
+ * "P <path> <fingerprint hex>", then "<index> <name>" for each type
+ * descriptor it defines. Weak: a C-only host has no table. */
+extern const char *gofnTypeIndex(size_t *n) __attribute__((weak));
+
+static const char *next_line(const char *p, const char *end)
+{
+	const char *nl = memchr(p, '\n', (size_t)(end - p));
+	return nl ? nl + 1 : end;
+}
+
+/* The block of package pkg in the table; NULL if absent. */
+static const char *index_block(const char *p, const char *end, const char *pkg, size_t plen,
+			       char fp[17])
+{
+	for (; p < end; p = next_line(p, end)) {
+		if ((size_t)(end - p) < plen + 20 || p[0] != 'P' || p[1] != ' ')
+			continue;
+		if (memcmp(p + 2, pkg, plen) == 0 && p[2 + plen] == ' ') {
+			memcpy(fp, p + 3 + plen, 16);
+			fp[16] = 0;
+			return next_line(p, end);
+		}
+	}
+	return NULL;
+}
+
+const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, size_t plen,
+				    const uint8_t fingerprint[8], uint32_t idx, gofn_err *err)
+{
+	size_t n = 0;
+	const char *p = gofnTypeIndex ? gofnTypeIndex(&n) : NULL, *end = p + n;
+	char fp[17], want[17];
+
+	if (!p)
+		return gofn_errf(err, GOFN_EUNRESOLVED, "host has no type index"), NULL;
+	if (!(p = index_block(p, end, pkg, plen, fp)))
+		return gofn_errf(err, GOFN_EUNRESOLVED,
+				 "package %.*s is not in the host's type index", (int)plen, pkg),
+		       NULL;
+	for (int i = 0; i < 8; i++)
+		snprintf(want + 2 * i, 3, "%02x", fingerprint[i]);
+	if (strcmp(fp, want) != 0)
+		return gofn_errf(err, GOFN_EUNRESOLVED,
+				 "object was compiled against another build of package %.*s "
+				 "(fingerprint %s, host %s)",
+				 (int)plen, pkg, want, fp),
+		       NULL;
+	for (; p < end && *p != 'P'; p = next_line(p, end)) {
+		char *sp;
+		unsigned long k = strtoul(p, &sp, 10);
+		if (k != idx || *sp != ' ')
+			continue;
+		const char *name = sp + 1, *eol = next_line(name, end);
+		size_t len = (size_t)(eol - name) - (eol[-1] == '\n');
+		const void *t = gofn_hosttypes_find(h, name, len);
+		if (!t)
+			gofn_errf(err, GOFN_EUNRESOLVED,
+				  "unresolved symbol type:%.*s (package %.*s)", (int)len, name,
+				  (int)plen, pkg);
+		return t;
+	}
+	return gofn_errf(err, GOFN_EUNRESOLVED, "package %.*s defines no type with index %u",
+			 (int)plen, pkg, idx),
+	       NULL;
+}
+
 size_t gofn_hosttypes_count(const gofn_hosttypes *h)
 {
 	return h->n;

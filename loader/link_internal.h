@@ -22,6 +22,11 @@ typedef struct gofn_hosttypes gofn_hosttypes;
 const gofn_hosttypes *gofn_hosttypes_self(gofn_err *err);
 const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_t len);
 size_t gofn_hosttypes_count(const gofn_hosttypes *h);
+/* The host's type descriptor that package pkg (compiled with that
+ * fingerprint) defines as symbol number idx: for a type an object names
+ * only by index (link_describe.c). NULL with err set if unknown. */
+const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, size_t plen,
+				    const uint8_t fingerprint[8], uint32_t idx, gofn_err *err);
 
 /* Where a laid-out symbol goes. Read-only data and type descriptors share
  * one region: the runtime resolves nameOff/typeOff from moduledata.types

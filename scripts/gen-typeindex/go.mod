@@ -1,0 +1,3 @@
+module gentypeindex
+
+go 1.26
