@@ -66,6 +66,10 @@ static int assign_offsets(gofn_link *l, gofn_err *err)
 {
 	uint64_t off[LK_NSECT] = {0}, total = 0;
 
+	/* A nameOff or typeOff of 0 means "none" to the runtime
+	 * (runtime/type.go resolveNameOff), so nothing may sit at the very
+	 * start of the types: a name placed there reads as empty. */
+	off[LK_RODATA] = 8;
 	for (int sect = 0; sect < LK_NSECT; sect++)
 		for (int pass = 0; pass < 2; pass++)
 			for (size_t oi = 0; oi < l->nobjs; oi++) {
