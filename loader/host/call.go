@@ -16,6 +16,7 @@ import "C"
 import (
 	"os"
 	"runtime"
+	"time"
 	"unsafe"
 )
 
@@ -46,16 +47,31 @@ func callVoid(pc uintptr) { funcOf[func()](pc)() }
 // runMain runs a func() on a goroutine of its own and waits for it. The
 // calling goroutine is inside a cgo callback, hence locked to its thread;
 // a native main is not, and runtime.Stack and tracebacks say so. A panic
-// or runtime.Goexit leaves ok false and this goroutine parked: the panic
-// ends the process as natively, a Goexit lets the others run on.
+// or runtime.Goexit leaves ok false: the panic ends the process as
+// natively, a Goexit lets the others run on (goexitMain).
 //
 //go:linkname runMain runtime.gofnRunMain
 func runMain(pc uintptr) {
+	base := runtime.NumGoroutine()
 	done := make(chan bool, 1)
 	go mainGoroutine(pc, done)
 	if !<-done {
-		select {}
+		goexitMain(base)
 	}
+}
+
+// goexitMain ends the process as the runtime's checkdead does after main
+// called runtime.Goexit, once the program's goroutines are gone. The
+// runtime cannot see that itself here: this thread sits in a cgo
+// callback. A panicking main goroutine never leaves, so the panic ends
+// the process first. Goroutines blocked forever keep the wait going
+// (natively "all goroutines are asleep"), like any deadlock in a worker.
+func goexitMain(base int) {
+	for runtime.NumGoroutine() > base {
+		time.Sleep(time.Millisecond)
+	}
+	os.Stderr.WriteString("fatal error: no goroutines (main called runtime.Goexit) - deadlock!\n")
+	os.Exit(2)
 }
 
 //go:linkname mainGoroutine runtime.gofnMainGoroutine
