@@ -323,9 +323,36 @@ static void settle_copies(gofn_link *l)
 	}
 }
 
+/* A unit package the host has too would be a second copy of it: two
+ * sets of globals and a second init, while host code and the runtime's
+ * type identity keep using the first. Merging them symbol by symbol
+ * cannot be made right (the unit's functions see its own globals), so
+ * such a unit is refused (docs/loader.md). The host's own main is not a
+ * package anyone imports. */
+static int check_packages(gofn_link *l, gofn_err *err)
+{
+	char buf[512];
+
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		goobj_str p = l->objs[oi].o->pkgpath;
+		if (!p.len || p.len >= sizeof buf - 1 || (p.len == 4 && !memcmp(p.p, "main", 4)))
+			continue;
+		memcpy(buf, p.p, p.len);
+		buf[p.len] = '.';
+		if (gofn_symtab_has_prefix(l->host, buf, p.len + 1))
+			return gofn_errf(err, GOFN_EINVAL,
+					 "%s: package %.*s is part of the host; a unit may not "
+					 "define it again",
+					 l->objs[oi].o->name, (int)p.len, p.p);
+	}
+	return 0;
+}
+
 int gofn_link_unit(gofn_link *l, gofn_err *err)
 {
 	if (!(l->host = gofn_symtab_self(err)))
+		return -1;
+	if (check_packages(l, err))
 		return -1;
 	/* NULL for a host without a Go runtime (the C unit tests): then no
 	 * type:* reference resolves to the host */

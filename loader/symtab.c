@@ -203,6 +203,20 @@ const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, siz
 	return NULL;
 }
 
+int gofn_symtab_has_prefix(const gofn_symtab *t, const char *prefix, size_t len)
+{
+	size_t lo = 0, hi = t->nsyms;
+
+	while (lo < hi) { /* the first name not below prefix */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(t->syms[mid].name, prefix, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->nsyms && strncmp(t->syms[lo].name, prefix, len) == 0;
+}
+
 const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi)
 {
 	if (abi == 0 && len < 490) {
