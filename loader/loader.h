@@ -42,7 +42,14 @@ typedef struct gofn_result {
 	char *err_msg; /* the error's Error() text for handlers that returned one; NULL otherwise */
 } gofn_result;
 
-/* Parse, link and register `n` blobs as one link unit. Nothing runs yet. */
+/* Reads what every load needs from the host once: its ELF symbols (from
+ * /proc/self/exe, so before a sandbox forbids open) and its type table.
+ * A worker calls it at start so that the first load does not pay for it;
+ * loads work without it. */
+int gofn_loader_preload(gofn_err *err);
+
+/* Parse, link and register `n` blobs as one link unit. Nothing runs yet.
+ * A unit may not define a package the host already has (GOFN_EINVAL). */
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err);
 
 /* Run package initialisation (vars and init funcs) in dependency order. */

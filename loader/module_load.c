@@ -136,6 +136,13 @@ static int build_module(gofn_module *m, gofn_err *err)
 	return 0;
 }
 
+int gofn_loader_preload(gofn_err *err)
+{
+	if (!gofn_symtab_self(err))
+		return -1;
+	return gofn_hosttypes_self(err) ? 0 : -1;
+}
+
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err)
 {
 	gofn_module *m = calloc(1, sizeof *m);

@@ -9,6 +9,7 @@
  * input is parsed, then the requested mode. */
 #include "loader/host/cli/cli.h"
 #include "loader/host/cli/cli_sandbox_attempts.h"
+#include "loader/loader.h"
 #include "loader/symtab.h"
 #include "sandbox/sandbox.h"
 
@@ -354,7 +355,7 @@ static int child(int argc, char **argv)
 	int n = 0;
 
 	gofn_sandbox_limits_default(&cfg.limits);
-	(void)gofn_symtab_self(NULL); /* host symbols via /proc/self/exe, cached */
+	(void)gofn_loader_preload(NULL); /* host symbols via /proc/self/exe, cached */
 	if (gofn_sandbox_enter(&cfg, &err) < 0)
 		return die(&err);
 	rest[n++] = argv[0];

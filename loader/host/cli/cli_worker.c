@@ -387,9 +387,10 @@ int gofn_cli_worker(int argc, char **argv)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		return 1;
 	/* The loader reads the host's symbols from /proc/self/exe on first
-	 * use; seccomp refuses open() afterwards, so read them now. */
+	 * use; seccomp refuses open() afterwards, so read them now (and the
+	 * host type table, which the first load would otherwise build). */
 	gofn_err pe = {0};
-	if (!gofn_symtab_self(&pe)) {
+	if (gofn_loader_preload(&pe)) {
 		reply_error(&w, &pe);
 		return 1;
 	}
