@@ -46,13 +46,23 @@ pg_start() {
 		cat "$PG_DIR/initdb.log"
 		exit 1
 	fi
+	pg_server start || exit 1
+	pg_watchdog
+}
+
+# pg_server start|stop: the server of the cluster pg_start made (tests
+# stop and start it under a running gofnd).
+pg_server() {
+	if [[ "$1" == stop ]]; then
+		"${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null
+		return
+	fi
 	if ! "${PG_AS[@]}" "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -l "$PG_DIR/server.log" -w -t 60 \
 		-o "-F -k $PG_DIR -c listen_addresses=''" start >/dev/null; then
 		echo "PostgreSQL did not start:"
 		cat "$PG_DIR/server.log"
-		exit 1
+		return 1
 	fi
-	pg_watchdog
 }
 
 # A SIGKILLed test (ctest's timeout) runs no cleanup, and the server is a

@@ -3,7 +3,8 @@
 # database and one shared data dir (the object volume). Whatever one
 # replica writes the other serves at once; racing creations of one tenant
 # name get exactly one winner; deletions are seen by both; a database
-# restart under them goes unnoticed.
+# restart under them goes unnoticed; while it is down they answer 500
+# naming it, and serve again once it is back.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
 source "$(dirname "$0")/../integration/lib.sh"
 
@@ -72,6 +73,18 @@ expect_code 200 "A after a database restart"
 on "$B"
 req POST /invoke/main.Handle "$T" --data-binary again
 check "B invokes after a database restart" test "$(jqv .result)" = "hi again"
+
+# The database is down: requests that need it fail at once with a message
+# naming it, the rest is served, and all is back when the database is.
+pg_server stop
+req GET "/functions/$FN" "$T"
+check "database down: 500 naming postgres" test "$CODE" = 500 -a \
+	"$(jqv '.error.message | test("postgres")')" = true
+req GET /healthz ""
+expect_code 200 "database down: /healthz still answers"
+pg_server start
+req GET "/functions/$FN" "$T"
+expect_code 200 "database back: served again"
 
 req DELETE "/functions/$FN" "$T"
 expect_code 204 "B deletes the function"
