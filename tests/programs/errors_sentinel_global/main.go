@@ -7,8 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"strconv"
 )
 
 var (
@@ -32,10 +31,10 @@ func main() {
 	fmt.Println(errEOF == io.EOF, errors.Is(fmt.Errorf("read: %w", io.EOF), errEOF))
 	var ce *codeErr
 	fmt.Println(errors.As(fmt.Errorf("w: %w", errCode), &ce), ce != nil && ce.code == 7)
-	_, err := os.Open("/nonexistent/gofn")
-	fmt.Println(errors.Is(err, fs.ErrNotExist), errors.Is(err, os.ErrNotExist))
-	var pe *fs.PathError
-	fmt.Println(errors.As(err, &pe), pe.Op)
+	_, err := strconv.Atoi("x")
+	fmt.Println(errors.Is(err, strconv.ErrSyntax), errors.Is(err, strconv.ErrRange))
+	var ne *strconv.NumError
+	fmt.Println(errors.As(err, &ne), ne.Func)
 	switch v := anyX.(type) {
 	case fmt.Stringer:
 		fmt.Println("stringer", v)
