@@ -675,16 +675,26 @@ static const char *next_line(const char *p, const char *end)
 static const char *index_block(const char *p, const char *end, const char *pkg, size_t plen,
 			       char fp[17])
 {
-	for (; p < end; p = next_line(p, end)) {
-		if ((size_t)(end - p) < plen + 20 || p[0] != 'P' || p[1] != ' ')
-			continue;
-		if (memcmp(p + 2, pkg, plen) == 0 && p[2 + plen] == ' ') {
-			memcpy(fp, p + 3 + plen, 16);
-			fp[16] = 0;
-			return next_line(p, end);
-		}
-	}
-	return NULL;
+	char needle[300];
+	size_t n;
+
+	if (plen > sizeof needle - 4)
+		return NULL;
+	needle[0] = '\n';
+	needle[1] = 'P';
+	needle[2] = ' ';
+	memcpy(needle + 3, pkg, plen);
+	needle[3 + plen] = ' ';
+	n = plen + 4;
+	/* the table starts with a package line, which has no '\n' before it */
+	const char *hit = (size_t)(end - p) >= n - 1 && memcmp(p, needle + 1, n - 1) == 0
+			      ? p - 1
+			      : memmem(p, (size_t)(end - p), needle, n);
+	if (!hit || (size_t)(end - hit) < n + 16)
+		return NULL;
+	memcpy(fp, hit + n, 16);
+	fp[16] = 0;
+	return next_line(hit + 1, end);
 }
 
 const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, size_t plen,
