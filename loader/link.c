@@ -323,6 +323,45 @@ static void settle_copies(gofn_link *l)
 	}
 }
 
+/* Whether addr lies in the Go part of the host: the spans cmd/link
+ * brackets with runtime.text/etext, noptrdata/enoptrdata and so on, all
+ * inside its own sections. C code and statics of the worker lie outside,
+ * and their names can have dots too ("buf.0", a function's static). */
+static int in_go_image(const gofn_symtab *t, uint64_t addr)
+{
+	static const char *const span[][2] = {{"runtime.text", "runtime.etext"},
+					      {"runtime.noptrdata", "runtime.enoptrdata"},
+					      {"runtime.data", "runtime.edata"},
+					      {"runtime.bss", "runtime.ebss"},
+					      {"runtime.noptrbss", "runtime.enoptrbss"}};
+	for (size_t i = 0; i < sizeof span / sizeof span[0]; i++) {
+		const gofn_hostsym *lo = gofn_symtab_find(t, span[i][0], strlen(span[i][0]));
+		const gofn_hostsym *hi = gofn_symtab_find(t, span[i][1], strlen(span[i][1]));
+		if (lo && hi && addr >= lo->addr && addr < hi->addr)
+			return 1;
+	}
+	return 0;
+}
+
+/* Whether the host has Go package pkg: a Go symbol named "pkg.…". */
+static int host_has_package(const gofn_symtab *t, const char *pkg, size_t len)
+{
+	char buf[512];
+
+	if (len >= sizeof buf - 1)
+		return 0;
+	memcpy(buf, pkg, len);
+	buf[len++] = '.';
+	const gofn_hostsym *s = gofn_symtab_first_prefix(t, buf, len);
+	for (const gofn_hostsym *end = t->syms + t->nsyms; s && s < end; s++) {
+		if (strncmp(s->name, buf, len) != 0)
+			break;
+		if (in_go_image(t, s->addr))
+			return 1;
+	}
+	return 0;
+}
+
 /* A unit package the host has too would be a second copy of it: two
  * sets of globals and a second init, while host code and the runtime's
  * type identity keep using the first. Merging them symbol by symbol
@@ -331,15 +370,11 @@ static void settle_copies(gofn_link *l)
  * package anyone imports. */
 static int check_packages(gofn_link *l, gofn_err *err)
 {
-	char buf[512];
-
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		goobj_str p = l->objs[oi].o->pkgpath;
-		if (!p.len || p.len >= sizeof buf - 1 || (p.len == 4 && !memcmp(p.p, "main", 4)))
+		if (!p.len || (p.len == 4 && !memcmp(p.p, "main", 4)))
 			continue;
-		memcpy(buf, p.p, p.len);
-		buf[p.len] = '.';
-		if (gofn_symtab_has_prefix(l->host, buf, p.len + 1))
+		if (host_has_package(l->host, p.p, p.len))
 			return gofn_errf(err, GOFN_EINVAL,
 					 "%s: package %.*s is part of the host; a unit may not "
 					 "define it again",

@@ -203,7 +203,7 @@ const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, siz
 	return NULL;
 }
 
-int gofn_symtab_has_prefix(const gofn_symtab *t, const char *prefix, size_t len)
+const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *prefix, size_t len)
 {
 	size_t lo = 0, hi = t->nsyms;
 
@@ -214,7 +214,9 @@ int gofn_symtab_has_prefix(const gofn_symtab *t, const char *prefix, size_t len)
 		else
 			hi = mid;
 	}
-	return lo < t->nsyms && strncmp(t->syms[lo].name, prefix, len) == 0;
+	if (lo < t->nsyms && strncmp(t->syms[lo].name, prefix, len) == 0)
+		return &t->syms[lo];
+	return NULL;
 }
 
 const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi)

@@ -39,9 +39,9 @@ void gofn_symtab_close(gofn_symtab *t);
 /* Exact lookup of an ELF name; NULL if absent. */
 const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len);
 
-/* Whether some ELF name starts with prefix (say "strings.": the host has
- * package strings). */
-int gofn_symtab_has_prefix(const gofn_symtab *t, const char *prefix, size_t len);
+/* The first ELF name (in sort order) that starts with prefix; the others
+ * follow it in t->syms. NULL if none does. */
+const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *prefix, size_t len);
 
 /* A Go symbol by name and ABI (0 = ABI0, 1 = ABIInternal, <0 = either).
  * ABI0 prefers "name.abi0" and falls back to the plain name (a symbol with

@@ -32,4 +32,15 @@ func main() { fmt.Println("main ok") }
 GO
 "$repo/scripts/gofn-compile" -o "$work/hp/main.o" "$work/hp/m.go"
 [[ "$("$loader" -o "$work/hp/main.o" -run main.main)" == "main ok" ]] || { echo "FAIL: main"; exit 1; }
+# Nor is a package refused whose name only a C static of the worker shares
+# ("buf.0"): C names are outside the host's Go image.
+go tool nm "$loader" | grep -c ' buf\.' >/dev/null || echo "note: the worker has no C symbol buf.*; the case below proves less"
+cat >"$work/hp/b.go" <<'GO'
+package buf
+
+func F(s string) string { return "buf:" + s }
+GO
+"$repo/scripts/gofn-compile" -p buf -o "$work/hp/buf.o" "$work/hp/b.go"
+printf hi >"$work/hp/in"
+[[ "$("$loader" -o "$work/hp/buf.o" -run buf.F -in "$work/hp/in")" == "buf:hi" ]] || { echo "FAIL: package buf"; exit 1; }
 echo PASS
