@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one libFuzzer target of a build with its seeds (tests/fuzz/seeds/NAME_seeds.py
-# writes them), its dictionary (tests/fuzz/NAME.dict, if any) and every past
+# writes them), its dictionary (tests/fuzz/NAME.dict) and flags (NAME.flags), if any, and every past
 # crash (tests/fuzz/regress/NAME/*, replayed first: a fixed bug stays fixed).
 #   run_target.sh BUILD NAME          bounded run for ctest (FUZZ_SECONDS, default 20)
 #   run_target.sh BUILD NAME long     `make fuzz` (FUZZ_SECONDS, default 600)
@@ -34,6 +34,12 @@ if [ -d "$here/regress/$name" ] && [ -n "$(ls -A "$here/regress/$name")" ]; then
 fi
 dict=()
 [ -f "$here/$name.dict" ] && dict=(-dict="$here/$name.dict")
+# Extra libFuzzer flags of a target, one per line (# comments), with why.
+if [ -f "$here/$name.flags" ]; then
+	while IFS= read -r f; do
+		[[ -z "$f" || "$f" == \#* ]] || dict+=("$f")
+	done <"$here/$name.flags"
+fi
 echo "fuzz_$name: ${secs}s, corpus $corpus ($(ls "$corpus" | wc -l) inputs)"
 status=0
 "$bin" -max_total_time="$secs" -timeout=20 -rss_limit_mb=2048 -max_len=65536 -print_final_stats=1 \
