@@ -23,7 +23,7 @@ for _ in $(seq 50); do
 	[[ -n "$busy" ]] && break
 	sleep 0.1
 done
-sleep 0.3
+sleep 1.5 # the call (5 s) has its worker by now, even on a loaded machine
 kill -9 $busy
 wait $cpid
 BODY=$(cat "$TMP/inv")
