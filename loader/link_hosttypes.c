@@ -725,7 +725,7 @@ const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, si
 			continue;
 		const char *name = sp + 1, *eol = next_line(name, end);
 		size_t len = (size_t)(eol - name) - (eol[-1] == '\n');
-		const void *t = gofn_hosttypes_find(h, name, len);
+		const void *t = h ? gofn_hosttypes_find(h, name, len) : NULL;
 		if (!t)
 			gofn_errf(err, GOFN_EUNRESOLVED,
 				  "unresolved symbol type:%.*s (package %.*s)", (int)len, name,
