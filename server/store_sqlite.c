@@ -11,9 +11,39 @@
  * the connection's (recursive) mutex for its whole run, so a transaction
  * never absorbs another thread's statements and sqlite3_changes() and
  * sqlite3_errmsg() describe our own statement. */
+#define STMT_CACHE 32
+
+/* Statements are prepared once per connection and reused: preparing
+ * (parsing and planning) cost more than running the warm invoke's
+ * queries. Keyed by the SQL literal's address, which is stable. */
+#define HOT_SLOTS 64 /* per cache, direct-mapped */
+
+/* The warm invoke's lookups (token -> tenant, tenant + symbol -> newest
+ * function) answered from memory. Exact, not a TTL: every write through
+ * this connection empties both, and PRAGMA data_version, which changes
+ * when any other connection or process commits, empties them before a
+ * lookup trusts them. Only positive answers are kept. */
+typedef struct hot_token {
+	char sha256[65];
+	char tenant[64];
+} hot_token;
+
+typedef struct hot_fn {
+	char symbol[520];
+	gofn_function f; /* f.tenant is the key's tenant; f.id[0] == 0: empty */
+} hot_fn;
+
 typedef struct sq {
 	gofn_store base;
 	sqlite3 *db;
+	struct {
+		const char *sql;
+		sqlite3_stmt *st;
+	} cache[STMT_CACHE];
+	int ncache;
+	sqlite3_int64 data_version;
+	hot_token tokens[HOT_SLOTS];
+	hot_fn fns[HOT_SLOTS];
 } sq;
 
 static const char schema[] =
@@ -46,6 +76,7 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);";
 
 static const gofn_store_ops sqlite_ops;
+static void hot_flush(sq *s);
 
 static int db_err(sq *s, gofn_err *e, const char *what)
 {
@@ -58,6 +89,9 @@ static void sq_close(gofn_store *g)
 
 	if (!s)
 		return;
+	hot_flush(s);
+	for (int i = 0; i < s->ncache; i++)
+		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
 	free(s);
 }
@@ -88,12 +122,37 @@ int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn
 	return 0;
 }
 
-/* Prepares sql and binds text arguments (NULL-terminated list). */
+/* The cached statement for sql, prepared on first use; NULL if the cache
+ * is full or the cached one is still running (a nested use). */
+static sqlite3_stmt *cached(sq *s, gofn_err *e, const char *sql, int *failed)
+{
+	*failed = 0;
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].sql == sql)
+			return sqlite3_stmt_busy(s->cache[i].st) ? NULL : s->cache[i].st;
+	if (s->ncache == STMT_CACHE)
+		return NULL;
+	sqlite3_stmt *st;
+	if (sqlite3_prepare_v3(s->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st, NULL) != SQLITE_OK) {
+		*failed = 1;
+		db_err(s, e, "prepare");
+		return NULL;
+	}
+	s->cache[s->ncache].sql = sql;
+	s->cache[s->ncache++].st = st;
+	return st;
+}
+
+/* Prepares sql (or takes it from the cache) and binds text arguments
+ * (NULL-terminated list). Give it back with done(). */
 static sqlite3_stmt *prep(sq *s, gofn_err *e, const char *sql, const char *const *args)
 {
-	sqlite3_stmt *st;
+	int failed;
+	sqlite3_stmt *st = cached(s, e, sql, &failed);
 
-	if (sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
+	if (failed)
+		return NULL;
+	if (!st && sqlite3_prepare_v2(s->db, sql, -1, &st, NULL) != SQLITE_OK) {
 		db_err(s, e, "prepare");
 		return NULL;
 	}
@@ -102,16 +161,94 @@ static sqlite3_stmt *prep(sq *s, gofn_err *e, const char *sql, const char *const
 	return st;
 }
 
+/* Ends a statement from prep(): a cached one is reset for the next call
+ * (which also ends its read transaction), any other finalized. */
+static void done(sq *s, sqlite3_stmt *st)
+{
+	for (int i = 0; i < s->ncache; i++)
+		if (s->cache[i].st == st) {
+			sqlite3_reset(st);
+			sqlite3_clear_bindings(st);
+			return;
+		}
+	sqlite3_finalize(st);
+}
+
+static unsigned hot_slot(const char *a, const char *b)
+{
+	unsigned h = 2166136261u; /* FNV-1a over a, a 0 byte, b */
+
+	for (const unsigned char *p = (const unsigned char *)a;; p++) {
+		h = (h ^ *p) * 16777619u;
+		if (!*p)
+			break;
+	}
+	for (const unsigned char *p = (const unsigned char *)(b ? b : ""); *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h % HOT_SLOTS;
+}
+
+static void hot_flush(sq *s)
+{
+	memset(s->tokens, 0, sizeof s->tokens);
+	for (int i = 0; i < HOT_SLOTS; i++) {
+		gofn_function_clear(&s->fns[i].f);
+		memset(&s->fns[i], 0, sizeof s->fns[i]);
+	}
+}
+
+/* Whether the caches may be trusted: empties them when another connection
+ * committed since the last look. 0 when the version cannot be read. */
+static int hot_fresh(sq *s)
+{
+	gofn_err e = {0};
+	sqlite3_stmt *st = prep(s, &e, "PRAGMA data_version", NULL);
+
+	if (!st) {
+		hot_flush(s);
+		return 0;
+	}
+	int ok = sqlite3_step(st) == SQLITE_ROW;
+	sqlite3_int64 v = ok ? sqlite3_column_int64(st, 0) : 0;
+	done(s, st);
+	if (!ok || v != s->data_version)
+		hot_flush(s);
+	s->data_version = v;
+	return ok;
+}
+
+/* A deep copy of src (its symbols are owned by each copy). */
+static int fn_copy(gofn_function *dst, const gofn_function *src)
+{
+	*dst = *src;
+	dst->symbols = calloc(src->nsymbols ? src->nsymbols : 1, sizeof *dst->symbols);
+	if (!dst->symbols) {
+		dst->nsymbols = 0;
+		return -1;
+	}
+	for (size_t i = 0; i < src->nsymbols; i++) {
+		dst->symbols[i].name = strdup(src->symbols[i].name);
+		dst->symbols[i].signature = strdup(src->symbols[i].signature);
+		dst->symbols[i].sigkind = src->symbols[i].sigkind;
+		if (!dst->symbols[i].name || !dst->symbols[i].signature) {
+			gofn_function_clear(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 /* Runs a statement that returns no rows; returns 0, 1 when it changed
  * nothing (for deletes) or hit a UNIQUE conflict (for inserts), -1 on error. */
 static int exec_args(sq *s, gofn_err *e, const char *sql, const char *const *args)
 {
 	sqlite3_stmt *st = prep(s, e, sql, args);
 
+	hot_flush(s); /* every write here may change what a lookup answers */
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc == SQLITE_CONSTRAINT)
 		return 1;
 	if (rc != SQLITE_DONE)
@@ -171,7 +308,7 @@ static int tenant_by_token_unlocked(sq *s, const char *token_sha256, char *name,
 	} else if (rc != SQLITE_DONE) {
 		ret = db_err(s, e, "tenant by token");
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	return ret;
 }
 
@@ -180,8 +317,21 @@ static int sq_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 {
 	sq *s = (sq *)g;
 
+	hot_token *h = &s->tokens[hot_slot(token_sha256, NULL)];
+	int r;
+
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
+	if (hot_fresh(s) && strcmp(h->sha256, token_sha256) == 0) {
+		snprintf(name, cap, "%s", h->tenant);
+		r = 0;
+	} else {
+		r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
+		if (r == 0 && strlen(token_sha256) < sizeof h->sha256 &&
+		    strlen(name) < sizeof h->tenant) {
+			snprintf(h->sha256, sizeof h->sha256, "%s", token_sha256);
+			snprintf(h->tenant, sizeof h->tenant, "%s", name);
+		}
+	}
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
@@ -200,7 +350,7 @@ static json_t *tenant_list_unlocked(sq *s, gofn_err *e)
 		json_array_append_new(a, json_pack("{s:s, s:I}", "name", sqlite3_column_text(st, 0),
 						   "created",
 						   (json_int_t)sqlite3_column_int64(st, 1)));
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
 		db_err(s, e, "list tenants");
@@ -230,7 +380,7 @@ static int add_symbols(sq *s, const gofn_function *f, gofn_err *e)
 			return -1;
 		sqlite3_bind_int(st, 4, f->symbols[i].sigkind);
 		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		done(s, st);
 		if (rc != SQLITE_DONE)
 			return db_err(s, e, "insert symbol");
 	}
@@ -248,7 +398,7 @@ static int add_objects(sq *s, const gofn_function *f, gofn_err *e)
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
 		sqlite3_bind_int64(st, 4, f->objs[i].size);
 		int rc = sqlite3_step(st);
-		sqlite3_finalize(st);
+		done(s, st);
 		if (rc != SQLITE_DONE)
 			return db_err(s, e, "insert object");
 	}
@@ -260,6 +410,7 @@ static int fn_add_unlocked(sq *s, const gofn_function *f, gofn_err *e)
 	const char *args[] = {f->id, f->tenant, f->sha256, f->package, f->go_version, NULL};
 	sqlite3_stmt *st;
 
+	hot_flush(s);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_err(s, e, "begin");
 	st = prep(s, e,
@@ -271,7 +422,7 @@ static int fn_add_unlocked(sq *s, const gofn_function *f, gofn_err *e)
 	sqlite3_bind_int64(st, 6, f->size);
 	sqlite3_bind_int64(st, 7, f->created);
 	int rc = sqlite3_step(st);
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE) {
 		db_err(s, e, "insert function");
 		goto rollback;
@@ -324,7 +475,7 @@ static int load_symbols(sq *s, gofn_function *f, gofn_err *e)
 		n[f->nsymbols].sigkind = sqlite3_column_int(st, 2);
 		f->nsymbols++;
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE)
 		return gofn_errf(e, GOFN_ENOMEM, "load symbols of %s failed", f->id);
 	return 0;
@@ -343,7 +494,7 @@ static int load_objects(sq *s, gofn_function *f, gofn_err *e)
 		copy_col(f->objs[f->nobjs].sha256, sizeof f->objs[0].sha256, st, 0);
 		f->objs[f->nobjs++].size = sqlite3_column_int64(st, 1);
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		return db_err(s, e, "load objects");
 	return 0;
@@ -358,7 +509,7 @@ static int fn_query(sq *s, const char *sql, const char *const *args, gofn_functi
 		return -1;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_ROW) {
-		sqlite3_finalize(st);
+		done(s, st);
 		return rc == SQLITE_DONE ? 1 : db_err(s, e, "get function");
 	}
 	copy_col(f->id, sizeof f->id, st, 0);
@@ -368,7 +519,7 @@ static int fn_query(sq *s, const char *sql, const char *const *args, gofn_functi
 	copy_col(f->package, sizeof f->package, st, 4);
 	copy_col(f->go_version, sizeof f->go_version, st, 5);
 	f->created = sqlite3_column_int64(st, 6);
-	sqlite3_finalize(st);
+	done(s, st);
 	if (load_objects(s, f, e) < 0)
 		return -1;
 	return load_symbols(s, f, e);
@@ -409,8 +560,24 @@ static int sq_fn_newest_with(gofn_store *g, const char *tenant, const char *symb
 {
 	sq *s = (sq *)g;
 
+	hot_fn *h = &s->fns[hot_slot(tenant, symbol)];
+	int r;
+
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	int r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
+	if (hot_fresh(s) && h->f.id[0] && strcmp(h->f.tenant, tenant) == 0 &&
+	    strcmp(h->symbol, symbol) == 0 && fn_copy(f, &h->f) == 0) {
+		r = 0;
+	} else {
+		r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
+		if (r == 0 && strlen(symbol) < sizeof h->symbol && strcmp(f->tenant, tenant) == 0) {
+			gofn_function_clear(&h->f);
+			memset(h, 0, sizeof *h);
+			if (fn_copy(&h->f, f) == 0)
+				snprintf(h->symbol, sizeof h->symbol, "%s", symbol);
+			else
+				memset(h, 0, sizeof *h);
+		}
+	}
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
@@ -440,7 +607,7 @@ static int count(sq *s, const char *sql, const char *arg, int64_t *n, gofn_err *
 		return -1;
 	int rc = sqlite3_step(st);
 	*n = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc == SQLITE_ROW ? 0 : db_err(s, e, "count");
 }
 
@@ -487,7 +654,7 @@ static json_t *strings(sq *s, const char *sql, const char *arg, gofn_err *e)
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		json_array_append_new(a, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
+	done(s, st);
 	if (rc != SQLITE_DONE) {
 		json_decref(a);
 		db_err(s, e, "list");
@@ -535,6 +702,7 @@ static int sq_profile_add(gofn_store *g, const gofn_profile_row *r, gofn_err *e)
 			      r->function, r->symbol, NULL};
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	hot_flush(s);
 	sqlite3_stmt *st =
 	    prep(s, e, "INSERT INTO profiles(" PROFILE_COLS ") VALUES(?,?,?,?,?,?,?,?)", args);
 	int rc = -1;
@@ -542,7 +710,7 @@ static int sq_profile_add(gofn_store *g, const gofn_profile_row *r, gofn_err *e)
 		sqlite3_bind_int64(st, 7, r->size);
 		sqlite3_bind_int64(st, 8, r->created);
 		int step = sqlite3_step(st);
-		sqlite3_finalize(st);
+		done(s, st);
 		rc = step == SQLITE_DONE	 ? 0
 		     : step == SQLITE_CONSTRAINT ? 1
 						 : db_err(s, e, "insert profile");
@@ -564,7 +732,7 @@ static void take_profile(sqlite3_stmt *st, gofn_profile_row *r)
 	r->created = sqlite3_column_int64(st, 7);
 }
 
-/* Steps st to the end, collecting rows; finalizes it. */
+/* Steps st to the end, collecting rows; ends it with done(). */
 static int profile_rows(sq *s, sqlite3_stmt *st, gofn_profile_row **rows, size_t *n, gofn_err *e)
 {
 	int rc;
@@ -574,13 +742,13 @@ static int profile_rows(sq *s, sqlite3_stmt *st, gofn_profile_row **rows, size_t
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		gofn_profile_row *r = realloc(*rows, (*n + 1) * sizeof *r);
 		if (!r) {
-			sqlite3_finalize(st);
+			done(s, st);
 			return gofn_errf(e, GOFN_ENOMEM, "profiles: out of memory");
 		}
 		*rows = r;
 		take_profile(st, &r[(*n)++]);
 	}
-	sqlite3_finalize(st);
+	done(s, st);
 	return rc == SQLITE_DONE ? 0 : db_err(s, e, "list profiles");
 }
 
