@@ -399,7 +399,23 @@ static int valid_utf8(const gofn_field *f)
 	return s != NULL;
 }
 
-static int parse_loaded(const gofn_frame *f, gofn_function *fn, gofn_err *e)
+/* Printable ASCII as is, other bytes as \xNN: safe in any message. */
+static void escape_bytes(const gofn_field *f, char *out, size_t cap)
+{
+	size_t n = 0;
+
+	out[0] = 0;
+	for (size_t i = 0; i < f->len && n + 5 < cap; i++) {
+		unsigned char c = f->data[i];
+		if (c >= ' ' && c < 0x7f && c != '\\' && c != '"')
+			out[n++] = (char)c;
+		else
+			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", c);
+	}
+	out[n] = 0;
+}
+
+static int parse_loaded(const gofn_frame *f, gofn_function *fn, int *bad_name, gofn_err *e)
 {
 	gofn_fields it;
 	gofn_field fld;
@@ -408,9 +424,17 @@ static int parse_loaded(const gofn_frame *f, gofn_function *fn, gofn_err *e)
 	gofn_fields_init(&it, f->payload, f->len);
 	while ((r = gofn_fields_next(&it, &fld, e)) > 0) {
 		uint64_t v;
+		/* The loader passes the object's names through, so this is
+		 * the object's fault (the caller refuses it), not the worker's. */
 		if ((fld.tag == GOFN_FLD_SYMBOL || fld.tag == GOFN_FLD_SIGNATURE) &&
-		    !valid_utf8(&fld))
-			return gofn_errf(e, GOFN_EINVAL, "symbol or signature is not UTF-8");
+		    !valid_utf8(&fld)) {
+			char shown[200];
+			*bad_name = 1;
+			escape_bytes(&fld, shown, sizeof shown);
+			return gofn_errf(e, GOFN_EINVAL,
+					 "the object's symbol %s \"%s\" is not valid UTF-8",
+					 fld.tag == GOFN_FLD_SYMBOL ? "name" : "signature", shown);
+		}
 		if (fld.tag == GOFN_FLD_SYMBOL) {
 			if (fld.len == 0 || fld.len > 1024 || memchr(fld.data, 0, fld.len))
 				return gofn_errf(e, GOFN_EINVAL, "bad symbol name");
@@ -458,6 +482,7 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
+	int bad_name = 0;
 
 	if (build_load(&b, objs, nobjs, &e) < 0) {
 		gofn_fbuf_free(&b);
@@ -475,8 +500,14 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 		take_error(&reply, o);
 	} else if (reply.type != GOFN_F_LOADED) {
 		mark_bad(w, o, "unexpected reply to LOAD");
-	} else if (parse_loaded(&reply, fn, &e) < 0) {
-		mark_bad(w, o, e.msg);
+	} else if (parse_loaded(&reply, fn, &bad_name, &e) < 0) {
+		if (!bad_name) {
+			mark_bad(w, o, e.msg);
+		} else {
+			o->status = "error";
+			o->err_class = GOFN_EINVAL;
+			snprintf(o->error, sizeof o->error, "%s", e.msg);
+		}
 	} else {
 		o->status = "ok";
 		rc = 0;
