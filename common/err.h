@@ -21,6 +21,7 @@ enum {
 	GOFN_ESYS,   /* a system call failed */
 	GOFN_ELIMIT, /* a configured limit was hit */
 	GOFN_ENOTFOUND,
+	GOFN_EUNAVAIL, /* a service we need (the database) is down: retry later */
 };
 
 /* Sets the message and class; returns -1 so callers can `return gofn_errf(...)`. */

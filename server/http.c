@@ -94,10 +94,14 @@ static enum MHD_Result verror(gofn_req *r, unsigned status, const char *code,
 enum MHD_Result gofn_reply_error(gofn_req *r, unsigned status, const char *code, const char *fmt,
 				 ...)
 {
+	static const char *const retry[] = {"Retry-After", "2", NULL};
 	va_list ap;
 
+	/* A 500 because the database is down is the client's to retry. */
+	int down = status == 500 && gofn_store_down_take();
 	va_start(ap, fmt);
-	enum MHD_Result rc = verror(r, status, code, NULL, fmt, ap);
+	enum MHD_Result rc = down ? verror(r, 503, "store_unavailable", retry, fmt, ap)
+				  : verror(r, status, code, NULL, fmt, ap);
 	va_end(ap);
 	return rc;
 }
@@ -226,6 +230,7 @@ static enum MHD_Result begin(gofn_req *r)
 {
 	int mismatch, ok;
 
+	gofn_store_down_take(); /* nothing left from this thread's last request */
 	r->route = gofn_route_match(r->method, r->url, r->param, sizeof r->param, &mismatch);
 	if (!r->route && mismatch)
 		return gofn_reply_error(r, 405, "method_not_allowed", "%s not allowed on %s",
@@ -258,6 +263,7 @@ static enum MHD_Result finish(gofn_req *r)
 {
 	int done = 1;
 
+	gofn_store_down_take();
 	if (r->pp) {
 		done = MHD_destroy_post_processor(r->pp) == MHD_YES;
 		r->pp = NULL;

@@ -4,6 +4,34 @@
 
 #include <string.h>
 
+/* Set when a store call on this thread failed because the database is
+ * down. A request is handled on one thread from its store calls to its
+ * reply, so the reply (server/http.c) can answer 503 + Retry-After
+ * instead of 500 without every handler passing the error class up. */
+static _Thread_local int store_down;
+
+static int noted(int rc, const gofn_err *e)
+{
+	if (rc < 0 && e && e->code == GOFN_EUNAVAIL)
+		store_down = 1;
+	return rc;
+}
+
+static json_t *noted_json(json_t *j, const gofn_err *e)
+{
+	if (!j && e && e->code == GOFN_EUNAVAIL)
+		store_down = 1;
+	return j;
+}
+
+int gofn_store_down_take(void)
+{
+	int d = store_down;
+
+	store_down = 0;
+	return d;
+}
+
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
 	return gofn_store_sqlite_open(path, 0, out, e);
@@ -33,93 +61,93 @@ void gofn_store_close(gofn_store *s)
 
 int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
 {
-	return s->ops->tenant_add(s, name, token_sha256, e);
+	return noted(s->ops->tenant_add(s, name, token_sha256, e), e);
 }
 
 int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 {
-	return s->ops->tenant_del(s, name, e);
+	return noted(s->ops->tenant_del(s, name, e), e);
 }
 
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e)
 {
-	return s->ops->tenant_by_token(s, token_sha256, name, cap, e);
+	return noted(s->ops->tenant_by_token(s, token_sha256, name, cap, e), e);
 }
 
 json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
 {
-	return s->ops->tenant_list(s, e);
+	return noted_json(s->ops->tenant_list(s, e), e);
 }
 
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
-	return s->ops->fn_add(s, f, e);
+	return noted(s->ops->fn_add(s, f, e), e);
 }
 
 int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
 		      gofn_err *e)
 {
-	return s->ops->fn_get(s, tenant, id, f, e);
+	return noted(s->ops->fn_get(s, tenant, id, f, e), e);
 }
 
 int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
 			      gofn_function *f, gofn_err *e)
 {
-	return s->ops->fn_newest_with(s, tenant, symbol, f, e);
+	return noted(s->ops->fn_newest_with(s, tenant, symbol, f, e), e);
 }
 
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	return s->ops->fn_del(s, tenant, id, e);
+	return noted(s->ops->fn_del(s, tenant, id, e), e);
 }
 
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
 {
-	return s->ops->fn_count(s, tenant, n, e);
+	return noted(s->ops->fn_count(s, tenant, n, e), e);
 }
 
 json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
 {
-	return s->ops->fn_ids(s, tenant, e);
+	return noted_json(s->ops->fn_ids(s, tenant, e), e);
 }
 
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
 {
-	return s->ops->sha_refs(s, sha256, n, e);
+	return noted(s->ops->sha_refs(s, sha256, n, e), e);
 }
 
 json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
 {
-	return s->ops->all_shas(s, e);
+	return noted_json(s->ops->all_shas(s, e), e);
 }
 
 int gofn_store_profile_add(gofn_store *s, const gofn_profile_row *r, gofn_err *e)
 {
-	return s->ops->profile_add(s, r, e);
+	return noted(s->ops->profile_add(s, r, e), e);
 }
 
 int gofn_store_profile_get(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
 			   gofn_err *e)
 {
-	return s->ops->profile_get(s, tenant, id, r, e);
+	return noted(s->ops->profile_get(s, tenant, id, r, e), e);
 }
 
 int gofn_store_profile_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	return s->ops->profile_del(s, tenant, id, e);
+	return noted(s->ops->profile_del(s, tenant, id, e), e);
 }
 
 int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row **rows, size_t *n,
 			    gofn_err *e)
 {
-	return s->ops->profile_list(s, tenant, rows, n, e);
+	return noted(s->ops->profile_list(s, tenant, rows, n, e), e);
 }
 
 int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e)
 {
-	return s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e);
+	return noted(s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e), e);
 }
 
 void gofn_function_clear(gofn_function *f)

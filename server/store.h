@@ -99,6 +99,10 @@ int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row 
 int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e);
 
+/* Whether a store call on this thread failed since the last take because
+ * the database is down (GOFN_EUNAVAIL); clears it. */
+int gofn_store_down_take(void);
+
 void gofn_function_clear(gofn_function *f);
 json_t *gofn_function_json(const gofn_function *f);
 

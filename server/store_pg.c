@@ -153,6 +153,10 @@ static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int 
 	if (state && code)
 		snprintf(state, 6, "%s", code);
 	pg_err(e, what, r ? PQresultErrorMessage(r) : PQerrorMessage(p->conn));
+	/* No session even after a reset: the database is down or unreachable,
+	 * which the client should retry (503), not a fault of ours (500). */
+	if (PQstatus(p->conn) == CONNECTION_BAD)
+		e->code = GOFN_EUNAVAIL;
 	PQclear(r);
 	return NULL;
 }

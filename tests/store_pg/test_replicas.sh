@@ -3,7 +3,7 @@
 # database and one shared data dir (the object volume). Whatever one
 # replica writes the other serves at once; racing creations of one tenant
 # name get exactly one winner; deletions are seen by both; a database
-# restart under them goes unnoticed; while it is down they answer 500
+# restart under them goes unnoticed; while it is down they answer 503 (Retry-After)
 # naming it, and serve again once it is back.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
 source "$(dirname "$0")/../integration/lib.sh"
@@ -78,8 +78,12 @@ check "B invokes after a database restart" test "$(jqv .result)" = "hi again"
 # naming it, the rest is served, and all is back when the database is.
 pg_server stop
 req GET "/functions/$FN" "$T"
-check "database down: 500 naming postgres" test "$CODE" = 500 -a \
+check "database down: 503 store_unavailable naming postgres" test "$CODE" = 503 -a \
+	"$(jqv .error.code)" = store_unavailable -a \
 	"$(jqv '.error.message | test("postgres")')" = true
+check "database down: Retry-After" grep -qi '^Retry-After: [0-9]' "$HDRS"
+req POST /invoke/main.Handle "$T" --data-binary down
+check "database down: invoke answers 503 too" test "$CODE" = 503
 req GET /healthz ""
 expect_code 200 "database down: /healthz still answers"
 pg_server start
