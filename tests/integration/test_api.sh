@@ -55,6 +55,14 @@ req POST /functions "$A" -F "obj=@$TMP/badarch"
 check "loader refuses a malformed archive with 400/422 and a message" \
 	test "$CODE" = 400 -o "$CODE" = 422
 check "... naming the problem" test -n "$(jqv '.error.message')"
+# Names go into JSON and the store, so they must be UTF-8 (an edited object).
+HELLO=$(compile hello) || exit 1
+python3 -c 'import sys; d = open(sys.argv[1], "rb").read()
+open(sys.argv[2], "wb").write(d.replace(b"main.Handle", b"main.H\xffndle"))' "$HELLO" "$TMP/badname.o"
+req POST /functions "$A" -F "obj=@$TMP/badname.o"
+expect_err 400 bad_object "object with a symbol name that is not UTF-8"
+check "... naming the name and the problem" \
+	test "$(jqv '.error.message | test("H.xffndle.* is not valid UTF-8")')" = true
 req POST /functions "$A" -F "other=@$TMP/junk"
 expect_err 400 bad_multipart "multipart without field obj"
 req POST /functions "$A" -H 'Content-Type: multipart/form-data; boundary=XYZ' \

@@ -128,6 +128,50 @@ static void functions_are_per_tenant(void **state)
 	gofn_store_close(s);
 }
 
+/* The warm-invoke lookups are cached in memory: a write through this
+ * store, or a commit by another connection (another process), must show
+ * at once. */
+static void cached_lookups_follow_writes(void **state)
+{
+	gofn_store *s = open_store(), *other = open_store();
+	gofn_err e = {0};
+	gofn_function f, got;
+	char name[64];
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "t1", "h1", &e), 0);
+	make_fn(&f, "fn_old", "t1", "aaaa");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	for (int i = 0; i < 2; i++) { /* the second answer comes from the cache */
+		assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
+		assert_string_equal(name, "t1");
+		assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
+		assert_string_equal(got.id, "fn_old");
+		assert_int_equal(got.nsymbols, 2);
+		assert_string_equal(got.symbols[1].signature, "func(int, int) int");
+		gofn_function_clear(&got);
+	}
+	make_fn(&f, "fn_new", "t1", "bbbb");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
+	assert_string_equal(got.id, "fn_new");
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_fn_del(s, "t1", "fn_new", &e), 0);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
+	assert_string_equal(got.id, "fn_old");
+	gofn_function_clear(&got);
+
+	/* another connection deletes: no stale answer here */
+	assert_int_equal(gofn_store_fn_del(other, "t1", "fn_old", &e), 0);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 1);
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
+	assert_int_equal(gofn_store_tenant_del(other, "t1", &e), 0);
+	assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 1);
+	gofn_store_close(other);
+	gofn_store_close(s);
+}
+
 static void survives_reopen(void **state)
 {
 	gofn_store *s = open_store();
@@ -207,6 +251,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(tenants_and_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(functions_are_per_tenant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),
 	    cmocka_unit_test(config_flags_and_env),
