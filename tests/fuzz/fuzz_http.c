@@ -18,6 +18,7 @@
  * bytes are still counted against --max-inflight. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ftw.h>
 #include <jansson.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -34,6 +35,24 @@
 
 static gofn_server srv;
 static FILE *gofnd_log;
+static char data_dir[] = "/tmp/gofn-fuzz-http.XXXXXX";
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+/* The data dir and log go when the fuzzer exits normally; gofnd's threads
+ * may still hold files there, which Linux allows. */
+static void remove_data(void)
+{
+	char log[64];
+
+	nftw(data_dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+	snprintf(log, sizeof log, "%s.log", data_dir);
+	unlink(log);
+}
 static char tenant_token[128];
 static const char admin_token[] = "fuzz-admin-token";
 
@@ -202,7 +221,7 @@ static void check_budget_released(void)
 
 static void start(void)
 {
-	char dir[] = "/tmp/gofn-fuzz-http.XXXXXX";
+	char *dir = data_dir;
 	gofn_err e = {0};
 
 	signal(SIGPIPE, SIG_IGN);
@@ -210,6 +229,7 @@ static void start(void)
 	 * and the sanitizers report on fd 2 directly. The log goes to a file
 	 * kept short, shown when a check fails. */
 	must(mkdtemp(dir) != NULL);
+	atexit(remove_data);
 	char logpath[64];
 	snprintf(logpath, sizeof logpath, "%s.log", dir);
 	gofnd_log = fopen(logpath, "w+");
