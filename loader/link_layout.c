@@ -97,6 +97,21 @@ static int assign_offsets(gofn_link *l, gofn_err *err)
 	return 0;
 }
 
+/* Maps len bytes exactly at `at`, or returns NULL: MAP_FIXED_NOREPLACE
+ * never clobbers, and an old kernel that ignores the flag and maps
+ * elsewhere is undone. */
+static void *map_at(uint64_t at, size_t len)
+{
+	void *p = mmap((void *)at, len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+
+	if (p == (void *)at)
+		return p;
+	if (p != MAP_FAILED)
+		munmap(p, len);
+	return NULL;
+}
+
 /* Without /proc/self/maps (a sandboxed worker may open nothing): let the
  * kernel say which candidate addresses are free, one step at a time. */
 static void *probe_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
@@ -104,12 +119,9 @@ static void *probe_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
 	const uint64_t step = rnd(len, (uint64_t)1 << 20);
 
 	for (uint64_t at = rnd(hi, PAGE) + 64 * PAGE; at + len - lo < REACH; at += step) {
-		void *p = mmap((void *)at, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p == (void *)at)
+		void *p = map_at(at, len);
+		if (p)
 			return p;
-		if (p != MAP_FAILED)
-			munmap(p, len);
 	}
 	gofn_errf(err, GOFN_ENOMEM, "no free address range of %zu bytes within 2 GiB of the host",
 		  len);
@@ -168,12 +180,9 @@ static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
 	}
 	fclose(f);
 	if (prev_end + len - lo < REACH) {
-		void *p = mmap((void *)prev_end, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
-		if (p == (void *)prev_end)
+		void *p = map_at(prev_end, len);
+		if (p)
 			return p;
-		if (p != MAP_FAILED)
-			munmap(p, len);
 	}
 	gofn_errf(err, GOFN_ENOMEM, "no free address range of %zu bytes within 2 GiB of the host",
 		  len);
