@@ -20,6 +20,7 @@
 #include <libpq-fe.h>
 
 #include "server/store.h"
+#include "tests/unit/store_contract.h"
 
 static const char *url;
 
@@ -58,113 +59,16 @@ static int setup(void **state)
 	return 0;
 }
 
-static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)
-{
-	static gofn_fn_symbol syms[] = {{"main.main", "func()", 1},
-					{"main.Zed", "func(string) string", 2},
-					{"main.Add", "func(int, int) int", 0}};
-
-	memset(f, 0, sizeof *f);
-	snprintf(f->id, sizeof f->id, "%s", id);
-	snprintf(f->tenant, sizeof f->tenant, "%s", tenant);
-	snprintf(f->sha256, sizeof f->sha256, "%s", sha);
-	snprintf(f->package, sizeof f->package, "main");
-	snprintf(f->go_version, sizeof f->go_version, "go1.26.8");
-	f->size = 30;
-	f->created = 1700000000;
-	f->nobjs = 2;
-	snprintf(f->objs[0].sha256, sizeof f->objs[0].sha256, "lib-%s", sha);
-	f->objs[0].size = 20;
-	snprintf(f->objs[1].sha256, sizeof f->objs[1].sha256, "%s", sha);
-	f->objs[1].size = 10;
-	f->symbols = syms;
-	f->nsymbols = 3;
-}
-
 static void tenants(void **state)
 {
-	gofn_store *s = open_pg();
-	gofn_err e = {0};
-	char name[64];
-
 	(void)state;
-	assert_int_equal(gofn_store_tenant_add(s, "zulu", "hash-z", &e), 0);
-	assert_int_equal(gofn_store_tenant_add(s, "Acme", "hash-a", &e), 0);
-	assert_int_equal(gofn_store_tenant_add(s, "Acme", "hash-x", &e), 1);
-	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hash-a", &e), 1); /* token unique */
-	assert_int_equal(gofn_store_tenant_by_token(s, "hash-a", name, sizeof name, &e), 0);
-	assert_string_equal(name, "Acme");
-	assert_int_equal(gofn_store_tenant_by_token(s, "nope", name, sizeof name, &e), 1);
-	json_t *l = gofn_store_tenant_list(s, &e);
-	assert_non_null(l);
-	assert_int_equal(json_array_size(l), 2);
-	/* byte order, as SQLite sorts: upper case first */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(l, 0), "name")),
-			    "Acme");
-	assert_true(json_integer_value(json_object_get(json_array_get(l, 0), "created")) > 0);
-	json_decref(l);
-	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 0);
-	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 1);
-	gofn_store_close(s);
+	contract_tenants(open_pg());
 }
 
 static void functions(void **state)
 {
-	gofn_store *s = open_pg();
-	gofn_err e = {0};
-	gofn_function f, g;
-	int64_t n;
-
 	(void)state;
-	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
-	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb", &e), 0);
-	make_fn(&f, "fn_1", "acme", "s1");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-	make_fn(&f, "fn_2", "acme", "s2");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-	make_fn(&f, "fn_3", "bravo", "s1");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-
-	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_1", &g, &e), 0);
-	assert_string_equal(g.id, "fn_1");
-	assert_int_equal(g.size, 30);
-	assert_int_equal(g.created, 1700000000);
-	assert_int_equal(g.nobjs, 2); /* link order kept */
-	assert_string_equal(g.objs[0].sha256, "lib-s1");
-	assert_int_equal(g.objs[0].size, 20);
-	assert_string_equal(g.objs[1].sha256, "s1");
-	assert_int_equal(g.nsymbols, 3); /* definition order kept, not name order */
-	assert_string_equal(g.symbols[1].name, "main.Zed");
-	assert_string_equal(g.symbols[1].signature, "func(string) string");
-	assert_int_equal(g.symbols[1].sigkind, 2);
-	gofn_function_clear(&g);
-
-	assert_int_equal(gofn_store_fn_get(s, "bravo", "fn_1", &g, &e), 1); /* another tenant's */
-	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.Zed", &g, &e), 0);
-	assert_string_equal(g.id, "fn_2");
-	gofn_function_clear(&g);
-	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.Nope", &g, &e), 1);
-	assert_int_equal(gofn_store_fn_count(s, "acme", &n, &e), 0);
-	assert_int_equal(n, 2);
-	json_t *ids = gofn_store_fn_ids(s, "acme", &e);
-	assert_int_equal(json_array_size(ids), 2);
-	assert_string_equal(json_string_value(json_array_get(ids, 0)), "fn_1");
-	json_decref(ids);
-	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
-	assert_int_equal(n, 2);
-	json_t *shas = gofn_store_all_shas(s, &e);
-	assert_int_equal(json_array_size(shas), 4); /* s1 s2 lib-s1 lib-s2 */
-	json_decref(shas);
-
-	assert_int_equal(gofn_store_fn_del(s, "bravo", "fn_1", &e), 1);
-	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_1", &e), 0);
-	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
-	assert_int_equal(n, 1);
-	/* a tenant's deletion takes its functions, objects and symbols */
-	assert_int_equal(gofn_store_tenant_del(s, "bravo", &e), 0);
-	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
-	assert_int_equal(n, 0);
-	gofn_store_close(s);
+	contract_functions(open_pg());
 }
 
 /* A function whose symbols break a constraint halfway leaves nothing. */

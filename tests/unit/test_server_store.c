@@ -16,6 +16,7 @@
 #include "server/config.h"
 #include "server/objects.h"
 #include "server/store.h"
+#include "tests/unit/store_contract.h"
 
 static char dir[64];
 
@@ -46,86 +47,16 @@ static gofn_store *open_store(void)
 	return s;
 }
 
-static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)
-{
-	static gofn_fn_symbol syms[] = {{"main.main", "func()", 1},
-					{"main.Add", "func(int, int) int", 0}};
-
-	memset(f, 0, sizeof *f);
-	snprintf(f->id, sizeof f->id, "%s", id);
-	snprintf(f->tenant, sizeof f->tenant, "%s", tenant);
-	snprintf(f->sha256, sizeof f->sha256, "%s", sha);
-	snprintf(f->package, sizeof f->package, "main");
-	snprintf(f->go_version, sizeof f->go_version, "go1.26.8");
-	f->size = 10;
-	f->nobjs = 1;
-	snprintf(f->objs[0].sha256, sizeof f->objs[0].sha256, "%s", sha);
-	f->objs[0].size = 10;
-	f->symbols = syms;
-	f->nsymbols = 2;
-}
-
 static void tenants_and_tokens(void **state)
 {
-	gofn_store *s = open_store();
-	gofn_err e = {0};
-	char name[64];
-
 	(void)state;
-	assert_int_equal(gofn_store_tenant_add(s, "acme", "hash-a", &e), 0);
-	assert_int_equal(gofn_store_tenant_add(s, "acme", "hash-x", &e), 1);
-	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hash-a", &e), 1); /* token unique */
-	assert_int_equal(gofn_store_tenant_by_token(s, "hash-a", name, sizeof name, &e), 0);
-	assert_string_equal(name, "acme");
-	assert_int_equal(gofn_store_tenant_by_token(s, "nope", name, sizeof name, &e), 1);
-	json_t *l = gofn_store_tenant_list(s, &e);
-	assert_int_equal(json_array_size(l), 1);
-	json_decref(l);
-	assert_int_equal(gofn_store_tenant_del(s, "nosuch", &e), 1);
-	gofn_store_close(s);
+	contract_tenants(open_store());
 }
 
 static void functions_are_per_tenant(void **state)
 {
-	gofn_store *s = open_store();
-	gofn_err e = {0};
-	gofn_function f, got;
-	int64_t n;
-
 	(void)state;
-	assert_int_equal(gofn_store_tenant_add(s, "t1", "h1", &e), 0);
-	assert_int_equal(gofn_store_tenant_add(s, "t2", "h2", &e), 0);
-	make_fn(&f, "fn_1", "t1", "aaaa");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-	make_fn(&f, "fn_2", "t2", "aaaa"); /* same object, other tenant */
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-
-	assert_int_equal(gofn_store_fn_get(s, "t1", "fn_1", &got, &e), 0);
-	assert_int_equal(got.nsymbols, 2);
-	assert_int_equal(got.nobjs, 1);
-	assert_string_equal(got.objs[0].sha256, "aaaa");
-	gofn_function_clear(&got);
-	assert_int_equal(gofn_store_fn_get(s, "t2", "fn_1", &got, &e), 1); /* not yours */
-	gofn_function_clear(&got);
-	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
-	assert_string_equal(got.id, "fn_1");
-	gofn_function_clear(&got);
-	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Nope", &got, &e), 1);
-	gofn_function_clear(&got);
-
-	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
-	assert_int_equal(n, 2);
-	assert_int_equal(gofn_store_fn_del(s, "t2", "fn_1", &e), 1); /* not yours */
-	assert_int_equal(gofn_store_fn_del(s, "t1", "fn_1", &e), 0);
-	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
-	assert_int_equal(n, 1);
-	/* deleting a tenant takes its functions (and their objects' references) */
-	assert_int_equal(gofn_store_tenant_del(s, "t2", &e), 0);
-	assert_int_equal(gofn_store_sha_refs(s, "aaaa", &n, &e), 0);
-	assert_int_equal(n, 0);
-	assert_int_equal(gofn_store_fn_count(s, "t1", &n, &e), 0);
-	assert_int_equal(n, 0);
-	gofn_store_close(s);
+	contract_functions(open_store());
 }
 
 /* The warm-invoke lookups are cached in memory: a write through this
@@ -147,8 +78,8 @@ static void cached_lookups_follow_writes(void **state)
 		assert_string_equal(name, "t1");
 		assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
 		assert_string_equal(got.id, "fn_old");
-		assert_int_equal(got.nsymbols, 2);
-		assert_string_equal(got.symbols[1].signature, "func(int, int) int");
+		assert_int_equal(got.nsymbols, 3);
+		assert_string_equal(got.symbols[2].signature, "func(int, int) int");
 		gofn_function_clear(&got);
 	}
 	make_fn(&f, "fn_new", "t1", "bbbb");
@@ -187,8 +118,8 @@ static void survives_reopen(void **state)
 	s = open_store();
 	assert_int_equal(gofn_store_tenant_by_token(s, "hk", name, sizeof name, &e), 0);
 	assert_int_equal(gofn_store_fn_get(s, "keep", "fn_k", &got, &e), 0);
-	assert_string_equal(got.symbols[1].signature, "func(int, int) int");
-	assert_int_equal(got.symbols[1].sigkind, 0);
+	assert_string_equal(got.symbols[2].signature, "func(int, int) int");
+	assert_int_equal(got.symbols[2].sigkind, 0);
 	gofn_function_clear(&got);
 	gofn_store_close(s);
 }
