@@ -46,7 +46,7 @@ int gofn_errsys(gofn_err *e, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof what, fmt, ap);
 	va_end(ap);
-	e->code = GOFN_ESYS;
+	e->code = saved == ENOSPC || saved == EDQUOT ? GOFN_ENOSPACE : GOFN_ESYS;
 	if (snprintf(e->msg, sizeof e->msg, "%s: %s", what, strerror(saved)) >= (int)sizeof e->msg)
 		e->msg[sizeof e->msg - 1] = 0;
 	errno = saved;

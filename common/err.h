@@ -22,6 +22,7 @@ enum {
 	GOFN_ELIMIT, /* a configured limit was hit */
 	GOFN_ENOTFOUND,
 	GOFN_EUNAVAIL, /* a service we need (the database) is down: retry later */
+	GOFN_ENOSPACE, /* the disk is full: retry once space is freed */
 };
 
 /* Sets the message and class; returns -1 so callers can `return gofn_errf(...)`. */

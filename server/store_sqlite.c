@@ -78,9 +78,17 @@ static const char schema[] =
 static const gofn_store_ops sqlite_ops;
 static void hot_flush(sq *s);
 
+/* A busy or locked database is another process's transaction: the client
+ * may retry (503); a full one is out of disk (507); the rest is ours (500). */
 static int db_err(sq *s, gofn_err *e, const char *what)
 {
-	return gofn_errf(e, GOFN_ESYS, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
+	int rc = sqlite3_errcode(s->db), code = GOFN_ESYS;
+
+	if (rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		code = GOFN_EUNAVAIL;
+	else if (rc == SQLITE_FULL)
+		code = GOFN_ENOSPACE;
+	return gofn_errf(e, code, "sqlite: %s: %s", what, sqlite3_errmsg(s->db));
 }
 
 static void sq_close(gofn_store *g)

@@ -32,8 +32,8 @@ first=$(jqv .id)
 dd if=/dev/zero of="$DATA/filler" bs=4k 2>/dev/null
 echo "free after filler: $(df -k --output=avail "$DATA" | tail -1) KiB"
 req POST /functions "$tok" -F "obj=@$hello"
-check "upload on a full disk is refused with a message naming it ($CODE $(jqv .error.message))" \
-	bash -c "[[ '$CODE' == 5* && '$(jqv .error.message)' == *'No space left'* ]]"
+check "upload on a full disk is 507 with a message naming it ($CODE $(jqv .error.message))" \
+	bash -c "[[ '$CODE' == 507 && '$(jqv .error.code)' == insufficient_storage && '$(jqv .error.message)' == *'No space left'* ]]"
 check "log: store_failed names ENOSPC" \
 	log_has '.event=="store_failed" and (.error|test("No space left"))'
 check "nothing half-written after ENOSPC" store_consistent "$DATA" "$tok"

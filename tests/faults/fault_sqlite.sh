@@ -47,8 +47,8 @@ check "invocations served while the db is locked" test "$(jqv .status):$(jqv .re
 req GET "/functions/$fid" "$tok"
 expect_code 200 "reads served while the db is locked"
 req POST /tenants "$ADMIN" -H 'Content-Type: application/json' -d '{"name":"blocked"}'
-check "write past the busy timeout is refused naming the lock ($CODE $(jqv .error.message))" \
-	bash -c "[[ '$CODE' == 5* && '$(jqv .error.message)' == *locked* ]]"
+check "write past the busy timeout is 503 (retry) naming the lock ($CODE $(jqv .error.message))" \
+	bash -c "[[ '$CODE' == 503 && '$(jqv .error.code)' == store_unavailable && '$(jqv .error.message)' == *locked* ]]"
 check "log: the refused write is logged as a server error" \
 	log_has '.event=="http" and .path=="/tenants" and .status>=500 and .level=="error"'
 wait $LOCKER

@@ -45,6 +45,9 @@ static void test_errsys_keeps_errno(void **state)
 	assert_int_equal(errno, ENOENT);
 	assert_int_equal(e.code, GOFN_ESYS);
 	assert_non_null(strstr(e.msg, "open /nope: "));
+	errno = ENOSPC; /* a full disk is its own class: gofnd answers 507, not 500 */
+	gofn_errsys(&e, "write %s", "obj");
+	assert_int_equal(e.code, GOFN_ENOSPACE);
 }
 
 int main(void)
