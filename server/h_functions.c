@@ -166,8 +166,9 @@ static enum MHD_Result load_and_store(gofn_req *r, gofn_function *f)
 			 json_pack("{s:o}", "error", gofn_json_text(e.msg)));
 		/* The log has the path; the client needs only the condition. */
 		if (e.code == GOFN_ENOSPACE)
-			return gofn_reply_error(r, 507, "insufficient_storage",
-						"No space left on the server's disk; nothing was stored");
+			return gofn_reply_error(
+			    r, 507, "insufficient_storage",
+			    "No space left on the data disk; nothing was stored");
 		return gofn_reply_error(r, 500, "internal", "storing the function: %s", e.msg);
 	}
 	snprintf(w->function, sizeof w->function, "%s", f->id);
