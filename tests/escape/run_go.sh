@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Escape suite, Go half: each tests/escape/go/<name>/main.go is compiled to an
+# Escape suite, Go half: each tests/escape/go/<name>/main.go, with the shared
+# helpers of tests/escape/go/prelude.go, is compiled to an
 # object with the ordinary toolchain and run as tenant code:
 #   gofn-loader -sandbox -o x.o -run main.main
 # (the host path, port or pid an attempt aims at is written into its source).
@@ -54,7 +55,7 @@ expect=(
 	"guess_fds error:EBADF"
 )
 
-pkgs=$(cat "$here"/go/*/main.go | sed -n 's/^\t"\([a-z/]*\)"$/\1/p' | sort -u)
+pkgs=$(cat "$here"/go/prelude.go "$here"/go/*/main.go "$here"/pprof/main.go | sed -n 's/^\t"\([a-z/]*\)"$/\1/p' | sort -u)
 # shellcheck disable=SC2086
 go list -export -deps -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' \
 	$pkgs >"$work/importcfg" || {
@@ -109,7 +110,9 @@ for line in "${expect[@]}"; do
 	esac
 	obj=$work/$name.o
 	sed "s|@ARG@|$arg|" "$here/go/$name/main.go" >"$work/main.go"
-	if ! go tool compile -p main -importcfg "$work/importcfg" -o "$obj" "$work/main.go" 2>"$work/cc"; then
+	sed "s|@ARG@|$arg|" "$here/go/prelude.go" >"$work/prelude.go"
+	if ! go tool compile -p main -importcfg "$work/importcfg" -o "$obj" "$work/main.go" \
+		"$work/prelude.go" 2>"$work/cc"; then
 		echo "FAIL $name: does not compile: $(head -1 "$work/cc")"
 		fail=$((fail + 1))
 		continue

@@ -3,51 +3,10 @@
 package main
 
 import (
-	"fmt"
 	"os"
-	"strconv"
-	"syscall"
 )
 
 const name = "read_passwd"
-
-var _ = strconv.Itoa
-var _ = syscall.Getpid
-var _ = os.Stdout
-
-// argument is filled in by run_go.sh before compiling (a host path, port or pid).
-var argument = "@ARG@"
-
-func target(def string) string {
-	if argument != "" && argument[0] != '@' {
-		return argument
-	}
-	return def
-}
-
-func atoi(s string) int {
-	v, _ := strconv.Atoi(s)
-	return v
-}
-
-func errnoErr(e syscall.Errno) error {
-	if e == 0 {
-		return nil
-	}
-	return e
-}
-
-func syscall_EFBIG() error { return syscall.EFBIG }
-
-func escaped() { fmt.Println("ESCAPED:" + name) }
-
-func report(err error) {
-	if err == nil {
-		escaped()
-		return
-	}
-	fmt.Printf("denied:%s: %v\n", name, err)
-}
 
 func main() {
 	_, err := os.ReadFile("/etc/passwd")
