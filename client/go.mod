@@ -1,0 +1,3 @@
+module gofn/client
+
+go 1.26
