@@ -21,8 +21,14 @@ enum {
 	GOFN_ESYS,   /* a system call failed */
 	GOFN_ELIMIT, /* a configured limit was hit */
 	GOFN_ENOTFOUND,
-	GOFN_EUNAVAIL, /* a service we need (the database) is down: retry later */
-	GOFN_ENOSPACE, /* the disk is full: retry once space is freed */
+	GOFN_EUNAVAIL,	 /* a service we need (the database) is down: retry later */
+	GOFN_ENOSPACE,	 /* the disk is full: retry once space is freed */
+	GOFN_ECONFLICT,	 /* the request conflicts with what exists (a name taken, a cap reached) */
+	GOFN_EBUSY,	 /* a per-tenant queue or cap is full: retry later */
+	GOFN_EAGAIN,	 /* no capacity right now (no free worker, shutting down): retry later */
+	GOFN_ELOAD,	 /* a well-formed object that cannot be loaded here */
+	GOFN_EAUTH,	 /* no or an invalid credential */
+	GOFN_EFORBIDDEN, /* a valid credential that does not grant this */
 };
 
 /* Sets the message and class; returns -1 so callers can `return gofn_errf(...)`. */

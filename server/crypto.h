@@ -6,8 +6,7 @@
 #include <stdint.h>
 
 #include "common/err.h"
-
-#define GOFN_SHA256_HEX 65 /* 64 digits + NUL */
+#include "common/limits.h"
 
 void gofn_sha256_hex(const void *p, size_t n, char out[GOFN_SHA256_HEX]);
 /* nbytes of kernel randomness as lowercase hex into out (2*nbytes+1). */

@@ -105,24 +105,24 @@ static enum MHD_Result find_function(gofn_req *r, gofn_function *f, int *sigkind
 
 	*found = 0;
 	if (rc < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (rc > 0)
-		return fid ? gofn_reply_error(r, 404, "not_found", "no such function")
-			   : gofn_reply_error(r, 404, "unknown_symbol",
-					      "no function of yours defines %s", r->param);
+		return fid ? gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such function")
+			   : gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
+					     "no function of yours defines %s", r->param);
 	for (size_t i = 0; i < f->nsymbols; i++)
 		if (strcmp(f->symbols[i].name, r->param) == 0) {
 			*sigkind = f->symbols[i].sigkind;
 			if (*sigkind == 0)
-				return gofn_reply_error(
-				    r, 400, "unsupported_signature",
+				return gofn_reply_fail(
+				    r, GOFN_ESIG, NULL,
 				    "%s has signature %s, which gofn cannot call", r->param,
 				    f->symbols[i].signature);
 			*found = 1;
 			return MHD_YES;
 		}
-	return gofn_reply_error(r, 404, "unknown_symbol", "function %s does not define %s", f->id,
-				r->param);
+	return gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
+			       "function %s does not define %s", f->id, r->param);
 }
 
 static int parse_timeout(gofn_req *r, int64_t *ms)
@@ -172,10 +172,11 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	int prof_hz;
 
 	if (!valid_symbol(r->param))
-		return gofn_reply_error(r, 400, "bad_symbol", "want a symbol like main.main");
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_symbol",
+				       "want a symbol like main.main");
 	if (parse_timeout(r, &timeout_ms) < 0)
-		return gofn_reply_error(r, 400, "bad_timeout", "timeout_ms: 1..%lld",
-					(long long)s->cfg.max_timeout_ms);
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_timeout", "timeout_ms: 1..%lld",
+				       (long long)s->cfg.max_timeout_ms);
 	enum MHD_Result rc;
 	if (gofn_profiles_query(r, &prof_asked, &prof_hz, &rc) < 0)
 		return rc;
@@ -190,14 +191,15 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_profiles_invoked(r, "", &f, 0, prof_kinds, &o,
 				      NULL); /* ends a window's count */
 		gofn_function_clear(&f);
-		if (x == GOFN_EXEC_QUEUE_FULL)
-			rc = gofn_reply_busy(r, 429, "tenant queue is full");
-		else if (x == GOFN_EXEC_QUEUE_TIMEOUT)
-			rc = gofn_reply_busy(r, 503, "no worker became free before the timeout");
-		else if (x == GOFN_EXEC_SHUTDOWN)
-			rc = gofn_reply_busy(r, 503, "shutting down");
+		gofn_err e = {0};
+		if (x == GOFN_EXEC_FAILED)
+			gofn_errf(&e, GOFN_EAGAIN, "%s", o.error);
 		else
-			rc = gofn_reply_error(r, 503, "worker_unavailable", "%s", o.error);
+			gofn_pool_refusal(x == GOFN_EXEC_QUEUE_FULL	 ? GOFN_QUEUE_FULL
+					  : x == GOFN_EXEC_QUEUE_TIMEOUT ? GOFN_QUEUE_TIMEOUT
+									 : GOFN_SHUTTING_DOWN,
+					  &e);
+		rc = gofn_reply_err(r, &e);
 		gofn_outcome_clear(&o);
 		return rc;
 	}

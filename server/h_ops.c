@@ -29,6 +29,6 @@ enum MHD_Result gofn_h_metrics(gofn_req *r)
 	gofn_pool_stats_get(r->srv->pool, &ps);
 	char *text = gofn_metrics_render(r->srv->metrics, &ps);
 	if (!text)
-		return gofn_reply_error(r, 500, "internal", "out of memory");
+		return gofn_reply_fail(r, GOFN_ESYS, NULL, "out of memory");
 	return gofn_reply_raw(r, 200, "text/plain; version=0.0.4", text, strlen(text), NULL);
 }

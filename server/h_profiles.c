@@ -71,14 +71,15 @@ int gofn_profiles_query(gofn_req *r, unsigned *asked, int *hz, enum MHD_Result *
 	*asked = 0;
 	*hz = 0;
 	if (list && gofn_profile_kinds_parse(list, asked, &e) < 0) {
-		*rc = gofn_reply_error(r, 400, "bad_profile", "profile: %s", e.msg);
+		*rc = gofn_reply_fail(r, GOFN_EINVAL, "bad_profile", "profile: %s", e.msg);
 		return -1;
 	}
 	if (h) {
 		long v = strtol(h, &end, 10);
 		if (end == h || *end || v < GOFN_PROFILE_HZ_MIN || v > GOFN_PROFILE_HZ_MAX) {
-			*rc = gofn_reply_error(r, 400, "bad_profile_hz", "profile_hz: %d..%d",
-					       GOFN_PROFILE_HZ_MIN, GOFN_PROFILE_HZ_MAX);
+			*rc =
+			    gofn_reply_fail(r, GOFN_EINVAL, "bad_profile_hz", "profile_hz: %d..%d",
+					    GOFN_PROFILE_HZ_MIN, GOFN_PROFILE_HZ_MAX);
 			return -1;
 		}
 		*hz = (int)v;
@@ -175,7 +176,7 @@ enum MHD_Result gofn_h_profile_list(gofn_req *r)
 	gofn_err e = {0};
 
 	if (gofn_profiles_list(r->srv->profiles, r->tenant, &rows, &n, &e) < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	json_t *a = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(a, row_json(r, &rows[i]));
@@ -198,24 +199,24 @@ static enum MHD_Result authorize(gofn_req *r, const char **tenant, int *ok)
 		int v =
 		    gofn_profiles_token_check(r->srv->profiles, r->param, tok, (int64_t)time(NULL));
 		if (v < 0)
-			return gofn_reply_error(r, 403, "forbidden",
-						"token is not valid for this profile");
+			return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
+					       "token is not valid for this profile");
 		if (v > 0)
-			return gofn_reply_error(r, 401, "token_expired",
-						"token has expired; list /profiles for a new URL");
+			return gofn_reply_fail(r, GOFN_EAUTH, "token_expired",
+					       "token has expired; list /profiles for a new URL");
 		*ok = 1;
 		return MHD_YES;
 	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
-		return gofn_reply_error(r, 401, "unauthorized",
-					"want ?token= or Authorization: Bearer token");
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL,
+				       "want ?token= or Authorization: Bearer token");
 	gofn_sha256_hex(h + 7, strlen(h + 7), sha);
 	int rc = gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
 	if (rc < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (rc > 0) {
 		r->tenant[0] = 0;
-		return gofn_reply_error(r, 401, "unauthorized", "invalid token");
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
 	}
 	*tenant = r->tenant;
 	*ok = 1;
@@ -236,11 +237,11 @@ enum MHD_Result gofn_h_profile_get(gofn_req *r)
 		return rc;
 	int g = gofn_profiles_get(r->srv->profiles, tenant, r->param, &row, &e);
 	if (g < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (g > 0)
-		return gofn_reply_error(r, 404, "not_found", "no such profile");
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such profile");
 	if (gofn_profiles_read(r->srv->profiles, row.id, &data, &len, &e) < 0)
-		return gofn_reply_error(r, 404, "not_found", "profile is gone");
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "profile is gone");
 	char disp[160];
 	snprintf(disp, sizeof disp, "attachment; filename=\"%s-%s.pb.gz\"", row.kind,
 		 row.invocation);
@@ -254,9 +255,9 @@ enum MHD_Result gofn_h_profile_delete(gofn_req *r)
 	int rc = gofn_profiles_del(r->srv->profiles, r->tenant, r->param, &e);
 
 	if (rc < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (rc > 0)
-		return gofn_reply_error(r, 404, "not_found", "no such profile");
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such profile");
 	return gofn_reply_raw(r, 204, "application/json", NULL, 0, NULL);
 }
 
@@ -304,18 +305,18 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r)
 	if (s) {
 		secs = strtol(s, &end, 10);
 		if (end == s || *end || secs < 1 || secs > WINDOW_MAX_S)
-			return gofn_reply_error(r, 400, "bad_seconds", "seconds: 1..%d",
-						WINDOW_MAX_S);
+			return gofn_reply_fail(r, GOFN_EINVAL, "bad_seconds", "seconds: 1..%d",
+					       WINDOW_MAX_S);
 	}
 	int rc = gofn_store_fn_get(r->srv->store, r->tenant, r->param, &f, &e);
 	if (rc < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (rc > 0)
-		return gofn_reply_error(r, 404, "not_found", "no such function");
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such function");
 	gofn_function_clear(&f);
 	gofn_profile_window *w = gofn_profiles_window_open(r->srv->profiles, r->tenant, r->param);
 	if (!w)
-		return gofn_reply_error(r, 500, "internal", "out of memory");
+		return gofn_reply_fail(r, GOFN_ESYS, NULL, "out of memory");
 	int64_t end_ms = gofn_now_ms() + secs * 1000;
 	while (gofn_now_ms() < end_ms && !atomic_load(&r->srv->shutting_down))
 		usleep(50000);

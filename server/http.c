@@ -63,8 +63,7 @@ enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, 
 	return rc;
 }
 
-static enum MHD_Result reply_json_h(gofn_req *r, unsigned status, json_t *body,
-				    const char *const *headers)
+enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body)
 {
 	char *text = body ? json_dumps(body, JSON_COMPACT) : NULL;
 	json_decref(body);
@@ -72,64 +71,12 @@ static enum MHD_Result reply_json_h(gofn_req *r, unsigned status, json_t *body,
 		return MHD_NO;
 	size_t n = strlen(text);
 	text[n] = '\n'; /* replace the NUL: a newline-terminated body reads well in a shell */
-	return gofn_reply_raw(r, status, "application/json", text, n + 1, headers);
-}
-
-enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body)
-{
-	return reply_json_h(r, status, body, NULL);
-}
-
-static enum MHD_Result verror(gofn_req *r, unsigned status, const char *code,
-			      const char *const *headers, const char *fmt, va_list ap)
-{
-	char msg[1024];
-
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	json_t *body =
-	    json_pack("{s:{s:s, s:o}}", "error", "code", code, "message", gofn_json_text(msg));
-	return reply_json_h(r, status, body, headers);
-}
-
-enum MHD_Result gofn_reply_error(gofn_req *r, unsigned status, const char *code, const char *fmt,
-				 ...)
-{
-	static const char *const retry[] = {"Retry-After", "2", NULL};
-	va_list ap;
-
-	/* A 500 because the database is down is the client's to retry. */
-	int down = status == 500 && gofn_store_down_take();
-	va_start(ap, fmt);
-	enum MHD_Result rc = down ? verror(r, 503, "store_unavailable", retry, fmt, ap)
-				  : verror(r, status, code, NULL, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-__attribute__((format(printf, 4, 5))) static enum MHD_Result
-error_h(gofn_req *r, unsigned status, const char *const *headers, const char *fmt, ...)
-{
-	va_list ap;
-	const char *code = status == 401 ? "unauthorized" : status == 503 ? "unavailable" : "error";
-
-	va_start(ap, fmt);
-	enum MHD_Result rc = verror(r, status, code, headers, fmt, ap);
-	va_end(ap);
-	return rc;
-}
-
-enum MHD_Result gofn_reply_busy(gofn_req *r, unsigned status, const char *msg)
-{
-	static const char *const retry[] = {"Retry-After", "1", NULL};
-	json_t *body = json_pack("{s:{s:s, s:s}}", "error", "code",
-				 status == 429 ? "busy" : "unavailable", "message", msg);
-	return reply_json_h(r, status, body, retry);
+	return gofn_reply_raw(r, status, "application/json", text, n + 1, NULL);
 }
 
 /* Bearer token -> admin, a tenant, or a reason to refuse. */
 static enum MHD_Result authorize(gofn_req *r, int *ok)
 {
-	static const char *const challenge[] = {"WWW-Authenticate", "Bearer", NULL};
 	const char *h = gofn_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
 	char sha[GOFN_SHA256_HEX];
 	gofn_err e = {0};
@@ -140,7 +87,7 @@ static enum MHD_Result authorize(gofn_req *r, int *ok)
 		return MHD_YES;
 	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
-		return error_h(r, 401, challenge, "missing Authorization: Bearer token");
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "missing Authorization: Bearer token");
 	const char *tok = h + 7;
 	gofn_sha256_hex(tok, strlen(tok), sha);
 	int is_admin = gofn_ct_equal(sha, r->srv->admin_sha256);
@@ -153,20 +100,20 @@ static enum MHD_Result authorize(gofn_req *r, int *ok)
 		    gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
 		r->tenant[0] = 0;
 		if (rc == 0)
-			return gofn_reply_error(r, 403, "forbidden",
-						"this route needs the admin token");
+			return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
+					       "this route needs the admin token");
 		if (rc < 0)
-			return gofn_reply_error(r, 500, "internal", "%s", e.msg);
-		return error_h(r, 401, challenge, "invalid token");
+			return gofn_reply_err(r, &e);
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
 	}
 	if (is_admin)
-		return gofn_reply_error(r, 403, "forbidden",
-					"this route needs a tenant token, not the admin token");
+		return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
+				       "this route needs a tenant token, not the admin token");
 	int rc = gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
 	if (rc < 0)
-		return gofn_reply_error(r, 500, "internal", "%s", e.msg);
+		return gofn_reply_err(r, &e);
 	if (rc > 0)
-		return error_h(r, 401, challenge, "invalid token");
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
 	*ok = 1;
 	return MHD_YES;
 }
@@ -230,15 +177,15 @@ static enum MHD_Result begin(gofn_req *r)
 {
 	int mismatch, ok;
 
-	gofn_store_down_take(); /* nothing left from this thread's last request */
 	r->route = gofn_route_match(r->method, r->url, r->param, sizeof r->param, &mismatch);
 	if (!r->route && mismatch)
-		return gofn_reply_error(r, 405, "method_not_allowed", "%s not allowed on %s",
-					r->method, r->url);
+		return gofn_reply_status(r, 405, "method_not_allowed", NULL, "%s not allowed on %s",
+					 r->method, r->url);
 	if (!r->route)
-		return gofn_reply_error(r, 404, "not_found", "no route %s %s", r->method, r->url);
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no route %s %s", r->method,
+				       r->url);
 	if (atomic_load(&r->srv->shutting_down))
-		return gofn_reply_busy(r, 503, "shutting down");
+		return gofn_reply_fail(r, GOFN_EAGAIN, NULL, "shutting down");
 	enum MHD_Result rc = authorize(r, &ok);
 	if (!ok)
 		return rc;
@@ -248,13 +195,13 @@ static enum MHD_Result begin(gofn_req *r)
 	const char *cl = gofn_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
 	size_t wire_limit = r->limit + (r->route->body == GOFN_BODY_OBJECT ? MULTIPART_SLACK : 0);
 	if (cl && strtoull(cl, NULL, 10) > wire_limit)
-		return gofn_reply_error(r, 413, "too_large", "request body over the %zu-byte limit",
-					r->limit);
+		return gofn_reply_fail(r, GOFN_ELIMIT, NULL, "request body over the %zu-byte limit",
+				       r->limit);
 	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r)) {
 		r->pp = MHD_create_post_processor(r->conn, 64 * 1024, post_field, r);
 		if (!r->pp)
-			return gofn_reply_error(r, 400, "bad_multipart",
-						"multipart/form-data without a usable boundary");
+			return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart",
+					       "multipart/form-data without a usable boundary");
 	}
 	return MHD_YES;
 }
@@ -263,7 +210,6 @@ static enum MHD_Result finish(gofn_req *r)
 {
 	int done = 1;
 
-	gofn_store_down_take();
 	if (r->pp) {
 		done = MHD_destroy_post_processor(r->pp) == MHD_YES;
 		r->pp = NULL;
@@ -271,18 +217,19 @@ static enum MHD_Result finish(gofn_req *r)
 	/* Most specific first: the budget and size refusals also break the
 	 * multipart parse, which is then not the body's fault. */
 	if (r->over_budget)
-		return gofn_reply_busy(r, 503, "too many request bytes in flight; retry");
+		return gofn_reply_fail(r, GOFN_EAGAIN, NULL,
+				       "too many request bytes in flight; retry");
 	if (r->too_many_objs)
-		return gofn_reply_error(r, 413, "too_large", "more than %d obj fields",
-					GOFN_MAX_OBJECTS);
+		return gofn_reply_fail(r, GOFN_ELIMIT, NULL, "more than %d obj fields",
+				       GOFN_MAX_OBJECTS);
 	if (r->too_large)
-		return gofn_reply_error(r, 413, "too_large", "request body over the %zu-byte limit",
-					r->limit);
+		return gofn_reply_fail(r, GOFN_ELIMIT, NULL, "request body over the %zu-byte limit",
+				       r->limit);
 	if (r->multipart_bad || !done)
-		return gofn_reply_error(r, 400, "bad_multipart", "malformed multipart body");
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart", "malformed multipart body");
 	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r) && !r->have_obj_field)
-		return gofn_reply_error(r, 400, "bad_multipart",
-					"multipart body has no field named obj");
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart",
+				       "multipart body has no field named obj");
 	atomic_fetch_add(&r->srv->active, 1);
 	enum MHD_Result rc = r->route->handle(r);
 	atomic_fetch_sub(&r->srv->active, 1);

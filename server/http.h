@@ -16,9 +16,9 @@ typedef struct gofn_req {
 	struct MHD_Connection *conn;
 	const char *method, *url;
 	const gofn_route *route;
-	char param[1024]; /* the {…} segment of the route, decoded */
-	char tenant[64];  /* set once a tenant token is accepted */
-	uint8_t *body;	  /* raw body, or the multipart field "obj" */
+	char param[1024];	    /* the {…} segment of the route, decoded */
+	char tenant[GOFN_NAME_MAX]; /* set once a tenant token is accepted */
+	uint8_t *body;		    /* raw body, or the multipart field "obj" */
 	size_t len, limit;
 	int too_large;
 	int over_budget; /* all requests together hold cfg.max_inflight */
@@ -35,10 +35,23 @@ typedef struct gofn_req {
 } gofn_req;
 
 enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body);
-enum MHD_Result gofn_reply_error(gofn_req *r, unsigned status, const char *code, const char *fmt,
-				 ...) __attribute__((format(printf, 4, 5)));
-/* 429/503 with Retry-After: 1 and code "busy" (or "unavailable"). */
-enum MHD_Result gofn_reply_busy(gofn_req *r, unsigned status, const char *msg);
+
+/* Error answers (server/http_error.c, the one table from an error class to
+ * a status, a default code and headers such as Retry-After). */
+/* An error from below (store, service, worker) with its class and message. */
+enum MHD_Result gofn_reply_err(gofn_req *r, const gofn_err *e);
+/* An error the handler decides: a class, and a code refining the class's
+ * (NULL: the class's own). */
+enum MHD_Result gofn_reply_fail(gofn_req *r, int cls, const char *code, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* HTTP-level refusals no class describes (no route, 405, framing). */
+enum MHD_Result gofn_reply_status(gofn_req *r, unsigned status, const char *code,
+				  const char *const *headers, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+/* The JSON error body, newline-terminated and malloc'd (*len without NUL):
+ * also for answers made outside a request (libmicrohttpd's own). */
+char *gofn_error_body(const char *code, const char *msg, size_t *len);
+unsigned gofn_http_status_of(int cls);
 /* Takes ownership of data (malloc'd); extra headers as NULL-terminated name/value pairs. */
 enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, void *data,
 			       size_t len, const char *const *headers);

@@ -304,3 +304,12 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	pthread_mutex_destroy(&p->mu);
 	free(p);
 }
+
+int gofn_pool_refusal(enum gofn_acquire a, gofn_err *e)
+{
+	if (a == GOFN_QUEUE_FULL)
+		return gofn_errf(e, GOFN_EBUSY, "tenant queue is full");
+	if (a == GOFN_QUEUE_TIMEOUT)
+		return gofn_errf(e, GOFN_EAGAIN, "no worker became free before the deadline");
+	return gofn_errf(e, GOFN_EAGAIN, "shutting down");
+}

@@ -7,6 +7,7 @@
 
 #include <stdint.h>
 
+#include "common/err.h"
 #include "server/config.h"
 #include "server/worker.h"
 
@@ -26,6 +27,10 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms);
 
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *tenant, const char *function,
 				    int64_t deadline_ms, gofn_worker **w);
+/* The refusal an acquire that got neither worker nor slot means, as one
+ * error class and one message wherever it happens: GOFN_EBUSY (429) for a
+ * full queue, GOFN_EAGAIN (503) for a deadline or shutdown. Returns -1. */
+int gofn_pool_refusal(enum gofn_acquire a, gofn_err *e);
 /* Returns a worker: dead ones are destroyed, live ones kept warm. */
 void gofn_pool_release(gofn_pool *p, const char *tenant, gofn_worker *w);
 /* Gives back a slot from GOFN_GOT_SLOT that produced no worker. */

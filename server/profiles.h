@@ -26,17 +26,18 @@
 
 #include "api/profile.h"
 #include "common/err.h"
+#include "common/limits.h"
 #include "server/config.h"
 
 typedef struct gofn_profiles gofn_profiles;
 
 /* One stored profile's metadata. */
 typedef struct gofn_profile_row {
-	char id[40];
-	char tenant[64];
+	char id[GOFN_ID_MAX];
+	char tenant[GOFN_NAME_MAX];
 	char kind[16];
-	char invocation[40];
-	char function[40];
+	char invocation[GOFN_ID_MAX];
+	char function[GOFN_ID_MAX];
 	char symbol[1024];
 	int64_t size, created;
 } gofn_profile_row;

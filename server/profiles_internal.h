@@ -9,8 +9,8 @@
 #include "server/store.h"
 
 struct gofn_profile_window {
-	char tenant[64];
-	char function[40];
+	char tenant[GOFN_NAME_MAX];
+	char function[GOFN_ID_MAX];
 	json_t *ids; /* profile ids collected so far */
 	int closing; /* past its end: collects, but profiles no new invocations */
 	struct gofn_profile_window *next;
@@ -18,8 +18,8 @@ struct gofn_profile_window {
 
 /* Invocations of a function running with a window's CPU profile. */
 typedef struct gofn_profile_inflight {
-	char tenant[64];
-	char function[40];
+	char tenant[GOFN_NAME_MAX];
+	char function[GOFN_ID_MAX];
 	int n;
 	struct gofn_profile_inflight *next;
 } gofn_profile_inflight;

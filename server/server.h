@@ -26,7 +26,7 @@ typedef struct gofn_server {
 	gofn_pool *pool;
 	gofn_metrics *metrics;
 	struct gofn_profiles *profiles; /* server/profiles.h */
-	char admin_sha256[65];
+	char admin_sha256[GOFN_SHA256_HEX];
 	int confined;		/* workers spawned through the sandbox */
 	unsigned layers;	/* GOFN_LAYER_* the probe worker got */
 	char sandbox_note[512]; /* why workers are unconfined, if they are */

@@ -1,36 +1,11 @@
 /* server/store.h's entry points: pick a backend at open, then dispatch
- * every call through its ops table (server/store_impl.h). */
+ * every call through its ops table (server/store_impl.h). Errors keep
+ * their class (GOFN_EUNAVAIL when the database is down) up to the one
+ * place that turns a class into an HTTP answer (server/http_error.c). */
 #include "server/store_impl.h"
 
+#include <stdlib.h>
 #include <string.h>
-
-/* Set when a store call on this thread failed because the database is
- * down. A request is handled on one thread from its store calls to its
- * reply, so the reply (server/http.c) can answer 503 + Retry-After
- * instead of 500 without every handler passing the error class up. */
-static _Thread_local int store_down;
-
-static int noted(int rc, const gofn_err *e)
-{
-	if (rc < 0 && e && e->code == GOFN_EUNAVAIL)
-		store_down = 1;
-	return rc;
-}
-
-static json_t *noted_json(json_t *j, const gofn_err *e)
-{
-	if (!j && e && e->code == GOFN_EUNAVAIL)
-		store_down = 1;
-	return j;
-}
-
-int gofn_store_down_take(void)
-{
-	int d = store_down;
-
-	store_down = 0;
-	return d;
-}
 
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
@@ -61,93 +36,97 @@ void gofn_store_close(gofn_store *s)
 
 int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
 {
-	return noted(s->ops->tenant_add(s, name, token_sha256, e), e);
+	return s->ops->tenant_add(s, name, token_sha256, e);
 }
 
 int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 {
-	return noted(s->ops->tenant_del(s, name, e), e);
+	return s->ops->tenant_del(s, name, e);
 }
 
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e)
 {
-	return noted(s->ops->tenant_by_token(s, token_sha256, name, cap, e), e);
+	return s->ops->tenant_by_token(s, token_sha256, name, cap, e);
 }
 
-json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e)
+int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
-	return noted_json(s->ops->tenant_list(s, e), e);
+	*rows = NULL;
+	*n = 0;
+	return s->ops->tenant_list(s, rows, n, e);
 }
 
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
-	return noted(s->ops->fn_add(s, f, e), e);
+	return s->ops->fn_add(s, f, e);
 }
 
 int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
 		      gofn_err *e)
 {
-	return noted(s->ops->fn_get(s, tenant, id, f, e), e);
+	return s->ops->fn_get(s, tenant, id, f, e);
 }
 
 int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
 			      gofn_function *f, gofn_err *e)
 {
-	return noted(s->ops->fn_newest_with(s, tenant, symbol, f, e), e);
+	return s->ops->fn_newest_with(s, tenant, symbol, f, e);
 }
 
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	return noted(s->ops->fn_del(s, tenant, id, e), e);
+	return s->ops->fn_del(s, tenant, id, e);
 }
 
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
 {
-	return noted(s->ops->fn_count(s, tenant, n, e), e);
+	return s->ops->fn_count(s, tenant, n, e);
 }
 
-json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e)
+int gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_strlist *ids, gofn_err *e)
 {
-	return noted_json(s->ops->fn_ids(s, tenant, e), e);
+	*ids = (gofn_strlist){0};
+	return s->ops->fn_ids(s, tenant, ids, e);
 }
 
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e)
 {
-	return noted(s->ops->sha_refs(s, sha256, n, e), e);
+	return s->ops->sha_refs(s, sha256, n, e);
 }
 
-json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e)
+int gofn_store_all_shas(gofn_store *s, gofn_strlist *shas, gofn_err *e)
 {
-	return noted_json(s->ops->all_shas(s, e), e);
+	*shas = (gofn_strlist){0};
+	return s->ops->all_shas(s, shas, e);
 }
 
 int gofn_store_profile_add(gofn_store *s, const gofn_profile_row *r, gofn_err *e)
 {
-	return noted(s->ops->profile_add(s, r, e), e);
+	return s->ops->profile_add(s, r, e);
 }
 
 int gofn_store_profile_get(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
 			   gofn_err *e)
 {
-	return noted(s->ops->profile_get(s, tenant, id, r, e), e);
+	return s->ops->profile_get(s, tenant, id, r, e);
 }
 
 int gofn_store_profile_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	return noted(s->ops->profile_del(s, tenant, id, e), e);
+	return s->ops->profile_del(s, tenant, id, e);
 }
 
 int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row **rows, size_t *n,
 			    gofn_err *e)
 {
-	return noted(s->ops->profile_list(s, tenant, rows, n, e), e);
+	return s->ops->profile_list(s, tenant, rows, n, e);
 }
 
 int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e)
 {
-	return noted(s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e), e);
+	return s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e);
 }
 
 void gofn_function_clear(gofn_function *f)
@@ -161,20 +140,24 @@ void gofn_function_clear(gofn_function *f)
 	f->nsymbols = 0;
 }
 
-json_t *gofn_function_json(const gofn_function *f)
+int gofn_strlist_add(gofn_strlist *l, const char *s)
 {
-	json_t *syms = json_array();
-	json_t *objs = json_array();
+	char *c = strdup(s);
+	char **v = c ? realloc(l->v, (l->n + 1) * sizeof *v) : NULL;
 
-	for (size_t i = 0; i < f->nobjs; i++)
-		json_array_append_new(objs, json_pack("{s:s, s:I}", "sha256", f->objs[i].sha256,
-						      "size", (json_int_t)f->objs[i].size));
-	for (size_t i = 0; i < f->nsymbols; i++)
-		json_array_append_new(syms, json_pack("{s:s, s:s, s:b}", "name", f->symbols[i].name,
-						      "signature", f->symbols[i].signature,
-						      "invokable", f->symbols[i].sigkind != 0));
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", f->id, "package",
-			 f->package, "go_version", f->go_version, "sha256", f->sha256, "size",
-			 (json_int_t)f->size, "created", (json_int_t)f->created, "objects", objs,
-			 "symbols", syms);
+	if (!v) {
+		free(c);
+		return -1;
+	}
+	v[l->n++] = c;
+	l->v = v;
+	return 0;
+}
+
+void gofn_strlist_free(gofn_strlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+	*l = (gofn_strlist){0};
 }

@@ -8,11 +8,11 @@
 #ifndef GOFN_SERVER_STORE_H
 #define GOFN_SERVER_STORE_H
 
-#include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include "common/err.h"
+#include "common/limits.h"
 #include "server/config.h"
 #include "server/profiles.h"
 
@@ -23,19 +23,32 @@ typedef struct gofn_fn_symbol {
 	int sigkind; /* gofn_sig from loader/loader.h */
 } gofn_fn_symbol;
 
+/* Rows, not JSON: the server renders them (server/views.h). A backend
+ * returns data; how it looks on the wire is decided in one place. */
+typedef struct gofn_tenant_row {
+	char name[GOFN_NAME_MAX];
+	int64_t created;
+} gofn_tenant_row;
+
+/* A list of strings (ids, digests), each malloc'd. */
+typedef struct gofn_strlist {
+	char **v;
+	size_t n;
+} gofn_strlist;
+
 /* One uploaded object of a function's link unit. */
 typedef struct gofn_fn_object {
-	char sha256[65];
+	char sha256[GOFN_SHA256_HEX];
 	int64_t size;
 } gofn_fn_object;
 
 #define GOFN_MAX_OBJECTS 16
 
 typedef struct gofn_function {
-	char id[40];
-	char tenant[64];
-	char sha256[65]; /* of the object, or of the objects' digests (one per line) */
-	int64_t size;	 /* all objects together */
+	char id[GOFN_ID_MAX];
+	char tenant[GOFN_NAME_MAX];
+	char sha256[GOFN_SHA256_HEX]; /* of the object, or of the objects' digests (one per line) */
+	int64_t size;		      /* all objects together */
 	gofn_fn_object objs[GOFN_MAX_OBJECTS];
 	size_t nobjs; /* in link order */
 	char package[256];
@@ -66,7 +79,8 @@ int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e);
 /* Finds the tenant owning a token hash: 0 with name filled, 1 if none. */
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e);
-json_t *gofn_store_tenant_list(gofn_store *s, gofn_err *e);
+/* Every tenant, by name (malloc'd array, may be NULL when *n is 0). */
+int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e);
 
 /* Inserts the function and its symbols in one transaction. */
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e);
@@ -78,12 +92,12 @@ int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *sym
 			      gofn_function *f, gofn_err *e);
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e);
-/* Ids of a tenant's functions (JSON array of strings). */
-json_t *gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_err *e);
+/* Ids of a tenant's functions, oldest first. */
+int gofn_store_fn_ids(gofn_store *s, const char *tenant, gofn_strlist *ids, gofn_err *e);
 /* How many functions (any tenant) still use an object (by its own sha256). */
 int gofn_store_sha_refs(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
 /* Every object hash referenced by some function (for garbage collection). */
-json_t *gofn_store_all_shas(gofn_store *s, gofn_err *e);
+int gofn_store_all_shas(gofn_store *s, gofn_strlist *shas, gofn_err *e);
 
 /* Profile rows (server/profiles.h keeps the files). add: 1 if the id exists. */
 int gofn_store_profile_add(gofn_store *s, const gofn_profile_row *r, gofn_err *e);
@@ -99,11 +113,9 @@ int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row 
 int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e);
 
-/* Whether a store call on this thread failed since the last take because
- * the database is down (GOFN_EUNAVAIL); clears it. */
-int gofn_store_down_take(void);
-
 void gofn_function_clear(gofn_function *f);
-json_t *gofn_function_json(const gofn_function *f);
+/* Appends a copy of s; -1 when out of memory. */
+int gofn_strlist_add(gofn_strlist *l, const char *s);
+void gofn_strlist_free(gofn_strlist *l);
 
 #endif

@@ -20,7 +20,7 @@ typedef struct gofn_store_ops {
 	int (*tenant_del)(gofn_store *s, const char *name, gofn_err *e);
 	int (*tenant_by_token)(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e);
-	json_t *(*tenant_list)(gofn_store *s, gofn_err *e);
+	int (*tenant_list)(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e);
 	int (*fn_add)(gofn_store *s, const gofn_function *f, gofn_err *e);
 	int (*fn_get)(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
 		      gofn_err *e);
@@ -28,9 +28,9 @@ typedef struct gofn_store_ops {
 			      gofn_function *f, gofn_err *e);
 	int (*fn_del)(gofn_store *s, const char *tenant, const char *id, gofn_err *e);
 	int (*fn_count)(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e);
-	json_t *(*fn_ids)(gofn_store *s, const char *tenant, gofn_err *e);
+	int (*fn_ids)(gofn_store *s, const char *tenant, gofn_strlist *ids, gofn_err *e);
 	int (*sha_refs)(gofn_store *s, const char *sha256, int64_t *n, gofn_err *e);
-	json_t *(*all_shas)(gofn_store *s, gofn_err *e);
+	int (*all_shas)(gofn_store *s, gofn_strlist *shas, gofn_err *e);
 	int (*profile_add)(gofn_store *s, const gofn_profile_row *r, gofn_err *e);
 	int (*profile_get)(gofn_store *s, const char *tenant, const char *id, gofn_profile_row *r,
 			   gofn_err *e);

@@ -21,6 +21,7 @@
  * - Names sort with COLLATE "C" so listings come in SQLite's byte order. */
 #include "server/store_impl.h"
 
+#include <jansson.h>
 #include <libpq-fe.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -282,7 +283,7 @@ static int pg_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 	return rc;
 }
 
-static json_t *pg_tenant_list(gofn_store *g, gofn_err *e)
+static int pg_tenant_list(gofn_store *g, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
 	pg *p = (pg *)g;
 
@@ -292,13 +293,19 @@ static json_t *pg_tenant_list(gofn_store *g, gofn_err *e)
 		"SELECT name, created FROM tenants ORDER BY name COLLATE \"C\"", 0, NULL, NULL);
 	unlock(p);
 	if (!r)
-		return NULL;
-	json_t *a = json_array();
-	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(a, json_pack("{s:s, s:I}", "name", PQgetvalue(r, i, 0),
-						   "created", (json_int_t)col_i64(r, i, 1)));
+		return -1;
+	*rows = PQntuples(r) ? calloc((size_t)PQntuples(r), sizeof **rows) : NULL;
+	if (PQntuples(r) && !*rows) {
+		PQclear(r);
+		return gofn_errf(e, GOFN_ENOMEM, "list tenants: out of memory");
+	}
+	for (int i = 0; i < PQntuples(r); i++) {
+		snprintf((*rows)[i].name, sizeof(*rows)[i].name, "%s", PQgetvalue(r, i, 0));
+		(*rows)[i].created = col_i64(r, i, 1);
+	}
+	*n = (size_t)PQntuples(r);
 	PQclear(r);
-	return a;
+	return 0;
 }
 
 static int insert_parts(pg *p, const gofn_function *f, gofn_err *e)
@@ -513,29 +520,32 @@ static int pg_sha_refs(gofn_store *g, const char *sha256, int64_t *n, gofn_err *
 	return count((pg *)g, "SELECT count(*) FROM objects WHERE sha256 = $1", sha256, n, e);
 }
 
-static json_t *strings(pg *p, const char *sql, const char *arg, gofn_err *e)
+static int strings(pg *p, const char *sql, const char *arg, gofn_strlist *out, gofn_err *e)
 {
 	lock(p);
 	PGresult *r = run(p, e, "list", sql, arg ? 1 : 0, arg ? &arg : NULL, NULL);
 	unlock(p);
 	if (!r)
-		return NULL;
-	json_t *a = json_array();
+		return -1;
 	for (int i = 0; i < PQntuples(r); i++)
-		json_array_append_new(a, json_string(PQgetvalue(r, i, 0)));
+		if (gofn_strlist_add(out, PQgetvalue(r, i, 0)) < 0) {
+			PQclear(r);
+			gofn_strlist_free(out);
+			return gofn_errf(e, GOFN_ENOMEM, "list: out of memory");
+		}
 	PQclear(r);
-	return a;
+	return 0;
 }
 
-static json_t *pg_fn_ids(gofn_store *g, const char *tenant, gofn_err *e)
+static int pg_fn_ids(gofn_store *g, const char *tenant, gofn_strlist *ids, gofn_err *e)
 {
 	return strings((pg *)g, "SELECT id FROM functions WHERE tenant = $1 ORDER BY seq", tenant,
-		       e);
+		       ids, e);
 }
 
-static json_t *pg_all_shas(gofn_store *g, gofn_err *e)
+static int pg_all_shas(gofn_store *g, gofn_strlist *shas, gofn_err *e)
 {
-	return strings((pg *)g, "SELECT DISTINCT sha256 FROM objects", NULL, e);
+	return strings((pg *)g, "SELECT DISTINCT sha256 FROM objects", NULL, shas, e);
 }
 
 #define PROFILE_COLS "id, tenant, kind, invocation, function, symbol, size, created"

@@ -344,35 +344,40 @@ static int sq_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 	return r;
 }
 
-static json_t *tenant_list_unlocked(sq *s, gofn_err *e)
+static int tenant_list_unlocked(sq *s, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
 	sqlite3_stmt *st = prep(s, e, "SELECT name, created FROM tenants ORDER BY name", NULL);
-	json_t *a = json_array();
 	int rc;
 
-	if (!st) {
-		json_decref(a);
-		return NULL;
+	if (!st)
+		return -1;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gofn_tenant_row *v = realloc(*rows, (*n + 1) * sizeof *v);
+		if (!v) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*rows = v;
+		snprintf(v[*n].name, sizeof v[*n].name, "%s",
+			 (const char *)sqlite3_column_text(st, 0));
+		v[(*n)++].created = sqlite3_column_int64(st, 1);
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_pack("{s:s, s:I}", "name", sqlite3_column_text(st, 0),
-						   "created",
-						   (json_int_t)sqlite3_column_int64(st, 1)));
 	done(s, st);
 	if (rc != SQLITE_DONE) {
-		json_decref(a);
-		db_err(s, e, "list tenants");
-		return NULL;
+		free(*rows);
+		*rows = NULL;
+		*n = 0;
+		return db_err(s, e, "list tenants");
 	}
-	return a;
+	return 0;
 }
 
-static json_t *sq_tenant_list(gofn_store *g, gofn_err *e)
+static int sq_tenant_list(gofn_store *g, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
 	sq *s = (sq *)g;
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = tenant_list_unlocked(s, e);
+	int r = tenant_list_unlocked(s, rows, n, e);
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
@@ -649,56 +654,44 @@ static int sq_sha_refs(gofn_store *g, const char *sha256, int64_t *n, gofn_err *
 	return r;
 }
 
-static json_t *strings(sq *s, const char *sql, const char *arg, gofn_err *e)
+static int strings_unlocked(sq *s, const char *sql, const char *arg, gofn_strlist *out, gofn_err *e)
 {
 	const char *args[] = {arg, NULL};
 	sqlite3_stmt *st = prep(s, e, sql, arg ? args : NULL);
-	json_t *a = json_array();
 	int rc;
 
-	if (!st) {
-		json_decref(a);
-		return NULL;
-	}
+	if (!st)
+		return -1;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		json_array_append_new(a, json_string((const char *)sqlite3_column_text(st, 0)));
+		if (gofn_strlist_add(out, (const char *)sqlite3_column_text(st, 0)) < 0) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
 	done(s, st);
 	if (rc != SQLITE_DONE) {
-		json_decref(a);
-		db_err(s, e, "list");
-		return NULL;
+		gofn_strlist_free(out);
+		return db_err(s, e, "list");
 	}
-	return a;
+	return 0;
 }
 
-static json_t *fn_ids_unlocked(sq *s, const char *tenant, gofn_err *e)
+static int strings(sq *s, const char *sql, const char *arg, gofn_strlist *out, gofn_err *e)
 {
-	return strings(s, "SELECT id FROM functions WHERE tenant = ? ORDER BY seq", tenant, e);
-}
-
-static json_t *sq_fn_ids(gofn_store *g, const char *tenant, gofn_err *e)
-{
-	sq *s = (sq *)g;
-
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = fn_ids_unlocked(s, tenant, e);
+	int r = strings_unlocked(s, sql, arg, out, e);
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
 
-static json_t *all_shas_unlocked(sq *s, gofn_err *e)
+static int sq_fn_ids(gofn_store *g, const char *tenant, gofn_strlist *ids, gofn_err *e)
 {
-	return strings(s, "SELECT DISTINCT sha256 FROM objects", NULL, e);
+	return strings((sq *)g, "SELECT id FROM functions WHERE tenant = ? ORDER BY seq", tenant,
+		       ids, e);
 }
 
-static json_t *sq_all_shas(gofn_store *g, gofn_err *e)
+static int sq_all_shas(gofn_store *g, gofn_strlist *shas, gofn_err *e)
 {
-	sq *s = (sq *)g;
-
-	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	json_t *r = all_shas_unlocked(s, e);
-	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
-	return r;
+	return strings((sq *)g, "SELECT DISTINCT sha256 FROM objects", NULL, shas, e);
 }
 
 #define PROFILE_COLS "id, tenant, kind, invocation, function, symbol, size, created"

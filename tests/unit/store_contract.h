@@ -7,6 +7,7 @@
 
 #include <jansson.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "server/store.h"
@@ -49,14 +50,14 @@ static void contract_tenants(gofn_store *s)
 	assert_int_equal(gofn_store_tenant_by_token(s, "hash-a", name, sizeof name, &e), 0);
 	assert_string_equal(name, "Acme");
 	assert_int_equal(gofn_store_tenant_by_token(s, "nope", name, sizeof name, &e), 1);
-	json_t *l = gofn_store_tenant_list(s, &e);
-	assert_non_null(l);
-	assert_int_equal(json_array_size(l), 2);
+	gofn_tenant_row *l;
+	size_t nl;
+	assert_int_equal(gofn_store_tenant_list(s, &l, &nl, &e), 0);
+	assert_int_equal(nl, 2);
 	/* byte order, as SQLite sorts: upper case first */
-	assert_string_equal(json_string_value(json_object_get(json_array_get(l, 0), "name")),
-			    "Acme");
-	assert_true(json_integer_value(json_object_get(json_array_get(l, 0), "created")) > 0);
-	json_decref(l);
+	assert_string_equal(l[0].name, "Acme");
+	assert_true(l[0].created > 0);
+	free(l);
 	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 0);
 	assert_int_equal(gofn_store_tenant_del(s, "Acme", &e), 1);
 	gofn_store_close(s);
@@ -101,15 +102,17 @@ static void contract_functions(gofn_store *s)
 	assert_int_equal(gofn_store_fn_newest_with(s, "acme", "main.Nope", &g, &e), 1);
 	assert_int_equal(gofn_store_fn_count(s, "acme", &n, &e), 0);
 	assert_int_equal(n, 2);
-	json_t *ids = gofn_store_fn_ids(s, "acme", &e);
-	assert_int_equal(json_array_size(ids), 2);
-	assert_string_equal(json_string_value(json_array_get(ids, 0)), "fn_1");
-	json_decref(ids);
+	gofn_strlist ids;
+	assert_int_equal(gofn_store_fn_ids(s, "acme", &ids, &e), 0);
+	assert_int_equal(ids.n, 2);
+	assert_string_equal(ids.v[0], "fn_1");
+	gofn_strlist_free(&ids);
 	assert_int_equal(gofn_store_sha_refs(s, "s1", &n, &e), 0);
 	assert_int_equal(n, 2);
-	json_t *shas = gofn_store_all_shas(s, &e);
-	assert_int_equal(json_array_size(shas), 4); /* s1 s2 lib-s1 lib-s2 */
-	json_decref(shas);
+	gofn_strlist shas;
+	assert_int_equal(gofn_store_all_shas(s, &shas, &e), 0);
+	assert_int_equal(shas.n, 4); /* s1 s2 lib-s1 lib-s2 */
+	gofn_strlist_free(&shas);
 
 	assert_int_equal(gofn_store_fn_del(s, "bravo", "fn_1", &e), 1);
 	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_1", &e), 0);

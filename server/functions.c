@@ -1,0 +1,243 @@
+#include "server/functions.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/frame_io.h"
+#include "server/crypto.h"
+#include "server/exec.h"
+#include "server/log.h"
+#include "server/objects.h"
+
+/* Go objects are ar archives ("!<arch>\n", from go tool compile) or bare
+ * "go object ..." files; anything else is refused before a worker sees it.
+ * The header line names the toolchain: "go object linux amd64 go1.26.8 …". */
+static int sniff_one(const uint8_t *p, size_t n, char *gover, size_t cap)
+{
+	static const char magic[] = "go object ";
+	size_t scan = n < 4096 ? n : 4096;
+
+	if (!(n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) &&
+	    !(n >= sizeof magic - 1 && memcmp(p, magic, sizeof magic - 1) == 0))
+		return -1;
+	snprintf(gover, cap, "unknown");
+	for (size_t i = 0; i + sizeof magic - 1 <= scan; i++) {
+		if (memcmp(p + i, magic, sizeof magic - 1) != 0)
+			continue;
+		char line[256];
+		size_t j = 0;
+		while (i + j < scan && j < sizeof line - 1 && p[i + j] != '\n') {
+			line[j] = (char)p[i + j];
+			j++;
+		}
+		line[j] = 0;
+		char os[32], arch[32], ver[64];
+		if (sscanf(line, "go object %31s %31s %63s", os, arch, ver) == 3)
+			snprintf(gover, cap, "%s", ver);
+		break;
+	}
+	return 0;
+}
+
+int gofn_fn_sniff(const gofn_objbuf *objs, size_t nobjs, char *go_version, size_t cap, gofn_err *e)
+{
+	for (size_t i = 0; i < nobjs; i++)
+		if (sniff_one(objs[i].data, objs[i].len, go_version, cap) < 0)
+			return gofn_errf(
+			    e, GOFN_EINVAL,
+			    "object %zu: not a Go object file (want go tool compile output)",
+			    i + 1);
+	return 0;
+}
+
+/* "example.com/x.F" -> "example.com/x": the package is what precedes the
+ * first '.' after the last '/'. */
+static void package_of(const gofn_function *f, char *out, size_t cap)
+{
+	out[0] = 0;
+	if (!f->nsymbols)
+		return;
+	const char *name = f->symbols[0].name;
+	const char *slash = strrchr(name, '/');
+	const char *dot = strchr(slash ? slash : name, '.');
+	size_t n = dot ? (size_t)(dot - name) : strlen(name);
+	snprintf(out, cap, "%.*s", (int)n, name);
+}
+
+/* Fills the per-object digests and the function's: the object's own for
+ * one object, else the digest of their digests, one per line. */
+static void digest(gofn_function *f, const gofn_objbuf *objs)
+{
+	char joined[GOFN_MAX_OBJECTS * GOFN_SHA256_HEX];
+	size_t n = 0;
+
+	f->size = 0;
+	for (size_t i = 0; i < f->nobjs; i++) {
+		gofn_sha256_hex(objs[i].data, objs[i].len, f->objs[i].sha256);
+		f->objs[i].size = (int64_t)objs[i].len;
+		f->size += (int64_t)objs[i].len;
+		n += (size_t)snprintf(joined + n, sizeof joined - n, "%s\n", f->objs[i].sha256);
+	}
+	if (f->nobjs == 1)
+		memcpy(f->sha256, f->objs[0].sha256, sizeof f->sha256);
+	else
+		gofn_sha256_hex(joined, n, f->sha256);
+}
+
+/* A refused load as an error class: a malformed object is the client's
+ * bad request; a well-formed one that cannot link here is unprocessable. */
+static int load_refusal(const gofn_outcome *o, gofn_err *e)
+{
+	if (strcmp(o->status, "error") != 0)
+		return gofn_errf(e, GOFN_ELOAD, "loading the object %s: %s", o->status, o->error);
+	switch (o->err_class) {
+	case GOFN_EINVAL:
+	case GOFN_EVERSION:
+	case GOFN_EUNRESOLVED:
+	case GOFN_ELIMIT:
+		return gofn_errf(e, o->err_class, "%s", o->error);
+	default:
+		return gofn_errf(e, GOFN_ELOAD, "%s", o->error);
+	}
+}
+
+/* The function's objects as files, then its row. */
+static int persist(gofn_server *s, const gofn_function *f, const gofn_objbuf *objs, gofn_err *e)
+{
+	int rc = 0;
+
+	for (size_t i = 0; rc == 0 && i < f->nobjs; i++)
+		rc = gofn_objects_put(s->cfg.data_dir, f->objs[i].sha256, objs[i].data, objs[i].len,
+				      e);
+	if (rc == 0 && gofn_store_fn_add(s->store, f, e) == 0)
+		return 0;
+	gofn_log("error", "store_failed", json_pack("{s:o}", "error", gofn_json_text(e->msg)));
+	/* The log has the path; the client needs only the condition. */
+	if (e->code == GOFN_ENOSPACE)
+		return gofn_errf(e, GOFN_ENOSPACE,
+				 "No space left on the data disk; nothing was stored");
+	return gofn_errctx(e, "storing the function");
+}
+
+/* Spawns a worker in a pool slot and loads the objects; on success the
+ * worker is kept warm for this function. */
+static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf *objs,
+			  gofn_function *f, gofn_err *e)
+{
+	gofn_worker *w = NULL;
+	gofn_outcome o = {0};
+
+	enum gofn_acquire a =
+	    gofn_pool_acquire(s->pool, tenant, f->id, gofn_now_ms() + s->cfg.load_timeout_ms, &w);
+	if (a != GOFN_GOT_SLOT)
+		return gofn_pool_refusal(a, e);
+	if (gofn_exec_spawn(s, &w, e) < 0) {
+		gofn_pool_release_slot(s->pool, tenant);
+		e->code = GOFN_EAGAIN;
+		return -1;
+	}
+	int rc = gofn_worker_load(w, &s->cfg, objs, f->nobjs, f, &o);
+	gofn_metrics_load(s->metrics, rc == 0);
+	if (rc < 0) {
+		gofn_log("info", "load_refused",
+			 json_pack("{s:s, s:s, s:o}", "tenant", tenant, "status", o.status, "error",
+				   gofn_json_text(o.error)));
+		load_refusal(&o, e);
+		gofn_outcome_clear(&o);
+		gofn_worker_destroy(w);
+		gofn_pool_release_slot(s->pool, tenant);
+		return -1;
+	}
+	gofn_outcome_clear(&o);
+	package_of(f, f->package, sizeof f->package);
+	if (persist(s, f, objs, e) < 0) {
+		gofn_worker_destroy(w);
+		gofn_pool_release_slot(s->pool, tenant);
+		return -1;
+	}
+	snprintf(w->function, sizeof w->function, "%s", f->id);
+	w->first_result_us = -1; /* its spawn served the upload, not an invocation */
+	gofn_pool_release(s->pool, tenant, w);
+	gofn_log("info", "function_uploaded",
+		 json_pack("{s:s, s:s, s:s, s:I}", "tenant", tenant, "function", f->id, "sha256",
+			   f->sha256, "symbols", (json_int_t)f->nsymbols));
+	return 0;
+}
+
+int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, size_t nobjs,
+		   gofn_function *f, gofn_err *e)
+{
+	int64_t count = 0;
+	char rnd[GOFN_RAND_HEX];
+
+	*f = (gofn_function){.nobjs = nobjs};
+	if (gofn_fn_sniff(objs, nobjs, f->go_version, sizeof f->go_version, e) < 0)
+		return -1;
+	if (gofn_store_fn_count(s->store, tenant, &count, e) < 0)
+		return -1;
+	if (count >= s->cfg.functions_per_tenant)
+		return gofn_errf(e, GOFN_ECONFLICT, "tenant already has %lld functions (limit %d)",
+				 (long long)count, s->cfg.functions_per_tenant);
+	if (gofn_random_hex(rnd, 8, e) < 0)
+		return -1;
+	snprintf(f->id, sizeof f->id, "fn_%s", rnd);
+	snprintf(f->tenant, sizeof f->tenant, "%s", tenant);
+	digest(f, objs);
+	f->created = (int64_t)time(NULL);
+	return load_and_store(s, tenant, objs, f, e);
+}
+
+/* Objects are shared by content; removes those nothing references now. */
+static void collect_garbage(gofn_server *s, char *const *shas, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t refs = 1;
+		gofn_err e = {0};
+		if (gofn_store_sha_refs(s->store, shas[i], &refs, &e) == 0 && refs == 0)
+			gofn_objects_remove(s->cfg.data_dir, shas[i]);
+	}
+}
+
+int gofn_fn_remove(gofn_server *s, const char *tenant, const char *id, gofn_err *e)
+{
+	gofn_function f;
+	int rc = gofn_store_fn_get(s->store, tenant, id, &f, e);
+
+	if (rc == 0)
+		rc = gofn_store_fn_del(s->store, tenant, id, e);
+	if (rc != 0) {
+		gofn_function_clear(&f);
+		return rc < 0 ? -1 : gofn_errf(e, GOFN_ENOTFOUND, "no such function");
+	}
+	char *shas[GOFN_MAX_OBJECTS];
+	for (size_t i = 0; i < f.nobjs; i++)
+		shas[i] = f.objs[i].sha256;
+	collect_garbage(s, shas, f.nobjs);
+	gofn_pool_forget(s->pool, tenant, id);
+	gofn_log("info", "function_deleted",
+		 json_pack("{s:s, s:s}", "tenant", tenant, "function", id));
+	gofn_function_clear(&f);
+	return 0;
+}
+
+int gofn_tenant_remove(gofn_server *s, const char *name, gofn_err *e)
+{
+	gofn_strlist before;
+	gofn_err le = {0};
+	/* Without the list the objects stay: a leak, not a reason to refuse. */
+	int listed = gofn_store_all_shas(s->store, &before, &le) == 0;
+	int rc = gofn_store_tenant_del(s->store, name, e);
+
+	if (rc != 0) {
+		gofn_strlist_free(&before);
+		return rc < 0 ? -1 : gofn_errf(e, GOFN_ENOTFOUND, "no such tenant");
+	}
+	gofn_pool_forget(s->pool, name, NULL);
+	if (listed)
+		collect_garbage(s, before.v, before.n);
+	gofn_strlist_free(&before);
+	gofn_log("info", "tenant_deleted", json_pack("{s:s}", "tenant", name));
+	return 0;
+}
