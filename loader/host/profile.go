@@ -5,6 +5,12 @@ package main
 // gofnProfileStop right after it, so the CPU profile covers exactly that
 // call; the other kinds are snapshots the runtime keeps for the whole
 // process, written after the call (a worker holds one function only).
+//
+// The profiles show the tenant's code, not gofn's: memory sampling is on
+// only between the CPU profile's start and stop (so the profile builder's
+// gzip and proto work after the call is never sampled), and the samples of
+// runtime/pprof's writer goroutine, which converts CPU samples while the
+// call runs, are removed from every profile (pproffilter).
 
 /*
 #include <stdint.h>
@@ -17,7 +23,13 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"unsafe"
+
+	"gofn/loader/host/pproffilter"
 )
+
+// gofnFrames name the functions whose samples are gofn's own work: the
+// CPU profile's writer goroutine, and the start and stop around the call.
+var gofnFrames = []string{"runtime/pprof.profileWriter", "main.gofnProfileStart", "main.gofnProfileStop"}
 
 // The kinds of api/profile.h, in its order; each is also a pprof.Lookup name.
 var profileNames = [...]string{"cpu", "heap", "allocs", "goroutine", "mutex", "block"}
@@ -52,6 +64,11 @@ func gofnProfileStart(kinds C.uint, hz C.int) *C.char {
 	p := &profiling
 	p.kinds = uint(kinds)
 	p.cpu.Reset()
+	var msg *C.char
+	if p.kinds&profCPU != 0 {
+		msg = startCPU(hz)
+	}
+	// After the CPU profile's start: its setup is not the call's.
 	if p.kinds&(profHeap|profAllocs) != 0 {
 		p.memRate = runtime.MemProfileRate
 		runtime.MemProfileRate = profiledMemRate
@@ -62,9 +79,11 @@ func gofnProfileStart(kinds C.uint, hz C.int) *C.char {
 	if p.kinds&profBlock != 0 {
 		runtime.SetBlockProfileRate(1)
 	}
-	if p.kinds&profCPU == 0 {
-		return nil
-	}
+	return msg
+}
+
+func startCPU(hz C.int) *C.char {
+	p := &profiling
 	// StartCPUProfile always asks for 100 Hz; a rate set before it wins
 	// (the runtime then prints a warning, which the caller discards).
 	custom := hz > 0 && hz != 100
@@ -91,6 +110,11 @@ func gofnProfileStop(max C.size_t, out **C.uint8_t, outlen *C.size_t) {
 	p := &profiling
 	outs := unsafe.Slice(out, len(profileNames))
 	lens := unsafe.Slice(outlen, len(profileNames))
+	// The call is over: what follows (building, gzip, snapshots) is
+	// gofn's, and no allocation of it is sampled.
+	if p.kinds&(profHeap|profAllocs) != 0 {
+		runtime.MemProfileRate = 0
+	}
 	if p.cpuRunning {
 		pprof.StopCPUProfile()
 		p.cpuRunning = false
@@ -112,6 +136,7 @@ func gofnProfileStop(max C.size_t, out **C.uint8_t, outlen *C.size_t) {
 		}
 	}
 	if p.kinds&(profHeap|profAllocs) != 0 {
+		// Back to the process's rate for what runs unprofiled.
 		runtime.MemProfileRate = p.memRate
 	}
 	if p.kinds&profMutex != 0 {
@@ -124,6 +149,9 @@ func gofnProfileStop(max C.size_t, out **C.uint8_t, outlen *C.size_t) {
 }
 
 func put(b []byte, max C.size_t, out **C.uint8_t, outlen *C.size_t) {
+	if f, _, err := pproffilter.Drop(b, gofnFrames...); err == nil {
+		b = f
+	}
 	*outlen = C.size_t(len(b))
 	if C.size_t(len(b)) > max || len(b) == 0 {
 		return
