@@ -140,7 +140,7 @@ int gofn_field_u64(const gofn_field *f, uint64_t *v, gofn_err *e)
 
 const char *gofn_frame_type_name(uint32_t type)
 {
-	static const char *const names[] = {"?",      "HELLO",	"LOAD", "LOADED",
-					    "INVOKE", "RESULT", "ERROR"};
+	static const char *const names[] = {"?",      "HELLO", "LOAD", "LOADED", "INVOKE",
+					    "RESULT", "ERROR", "INIT", "READY"};
 	return type < GOFN_F_MAX_ ? names[type] : "?";
 }

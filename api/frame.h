@@ -1,4 +1,5 @@
-/* The gofnd <-> gofn-loader -worker protocol.
+/* The wire format of the gofnd <-> gofn-loader -worker protocol (the
+ * messages themselves, their order and limits: api/proto.h).
  *
  * A stream socket (socketpair; the worker's end is fd 3) carries frames:
  *
@@ -8,13 +9,9 @@
  *
  *   u16 tag | u32 length | bytes
  *
- * Server -> worker: LOAD {OBJECT}, INVOKE {SYMBOL, INPUT, TIMEOUT_MS}.
  * Each request frame carries two fds (SCM_RIGHTS, on the header bytes):
  * fresh pipe write ends the worker dup2()s onto 1 and 2 for exactly that
  * request, then drops, so the server sees EOF and output cannot cross over.
- * Worker -> server: HELLO {} once confined, LOADED {SYMBOL, SIGNATURE,
- * SIGKIND}*, RESULT {STATUS, OUTPUT, ERRMSG, DURATION_US}, ERROR {ERRCODE,
- * ERRMSG}.
  *
  * Both ends decode with hard caps and reject unknown frame types; the server
  * treats everything from a worker as hostile (tests/fuzz exercises this). */
@@ -37,7 +34,9 @@ enum gofn_frame_type {
 	GOFN_F_INVOKE = 4,
 	GOFN_F_RESULT = 5,
 	GOFN_F_ERROR = 6,
-	GOFN_F_MAX_ = 7,
+	GOFN_F_INIT = 7,  /* run package initialisation (after LOADED) */
+	GOFN_F_READY = 8, /* initialisation done */
+	GOFN_F_MAX_ = 9,
 };
 
 enum gofn_field_tag {
@@ -47,7 +46,7 @@ enum gofn_field_tag {
 	GOFN_FLD_SIGKIND = 4,
 	GOFN_FLD_INPUT = 5,
 	GOFN_FLD_TIMEOUT_MS = 6,
-	GOFN_FLD_STATUS = 7, /* RESULT: "ok" or "error" (handler returned an error) */
+	GOFN_FLD_STATUS = 7, /* RESULT: gofn_status OK or ERROR (api/proto.h) */
 	GOFN_FLD_OUTPUT = 8,
 	GOFN_FLD_ERRMSG = 9,
 	GOFN_FLD_ERRCODE = 10, /* a GOFN_E* class as u32 */
@@ -56,6 +55,7 @@ enum gofn_field_tag {
 	GOFN_FLD_PROFILE_HZ = 13,    /* INVOKE: CPU sampling rate */
 	GOFN_FLD_PROFILE = 14,	     /* RESULT: kind byte + gzip'd profile.proto */
 	GOFN_FLD_PROFILE_ERROR = 15, /* RESULT: kind byte + why that profile is missing */
+	GOFN_FLD_RESULT_MAX = 16,    /* INVOKE: the largest OUTPUT gofnd accepts */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot

@@ -1,4 +1,6 @@
-/* Frame transport: blocking sockets, poll() deadlines, SCM_RIGHTS. */
+/* Frame transport: poll() deadlines in both directions, SCM_RIGHTS. On a
+ * non-blocking socket (gofnd's end) a peer that stops reading or writing
+ * costs at most the deadline; the worker's end blocks (deadline -1). */
 #include "api/frame_io.h"
 
 #include <errno.h>
@@ -17,7 +19,28 @@ int64_t gofn_now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nfds, gofn_err *e)
+/* Waits until sock has `events` or the deadline (absolute ms, -1: none). */
+static int wait_for(int sock, short events, int64_t deadline_ms, gofn_err *e)
+{
+	for (;;) {
+		int timeout = -1;
+		if (deadline_ms >= 0) {
+			int64_t left = deadline_ms - gofn_now_ms();
+			if (left <= 0)
+				return gofn_errf(e, GOFN_ELIMIT, "timed out");
+			timeout = left > 1000000 ? 1000000 : (int)left;
+		}
+		struct pollfd p = {.fd = sock, .events = events};
+		int r = poll(&p, 1, timeout);
+		if (r > 0)
+			return 0;
+		if (r < 0 && errno != EINTR)
+			return gofn_errsys(e, "poll");
+	}
+}
+
+static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nfds,
+		    int64_t deadline_ms, gofn_err *e)
 {
 	union {
 		char buf[CMSG_SPACE(2 * sizeof(int))];
@@ -42,6 +65,11 @@ static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nf
 		ssize_t w = nfds > 0 ? sendmsg(sock, &m, MSG_NOSIGNAL) : write(sock, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_for(sock, POLLOUT, deadline_ms, e) < 0)
+				return -1;
+			continue;
+		}
 		if (w < 0)
 			return gofn_errsys(e, "send frame");
 		p += w;
@@ -51,30 +79,12 @@ static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nf
 	return 0;
 }
 
-int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, gofn_err *e)
+int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, int64_t deadline_ms,
+		    gofn_err *e)
 {
 	if (nfds < 0 || nfds > 2)
 		return gofn_errf(e, GOFN_EINVAL, "send frame: %d fds", nfds);
-	return send_all(sock, b->data, b->len, fds, nfds, e);
-}
-
-static int wait_readable(int sock, int64_t deadline_ms, gofn_err *e)
-{
-	for (;;) {
-		int timeout = -1;
-		if (deadline_ms >= 0) {
-			int64_t left = deadline_ms - gofn_now_ms();
-			if (left <= 0)
-				return gofn_errf(e, GOFN_ELIMIT, "timed out");
-			timeout = left > 1000000 ? 1000000 : (int)left;
-		}
-		struct pollfd p = {.fd = sock, .events = POLLIN};
-		int r = poll(&p, 1, timeout);
-		if (r > 0)
-			return 0;
-		if (r < 0 && errno != EINTR)
-			return gofn_errsys(e, "poll");
-	}
+	return send_all(sock, b->data, b->len, fds, nfds, deadline_ms, e);
 }
 
 /* Keeps up to two fds from any SCM_RIGHTS message; closes surplus ones so a
@@ -105,14 +115,14 @@ static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_fr
 	} u;
 
 	while (n > 0) {
-		if (wait_readable(sock, deadline_ms, e) < 0)
+		if (wait_for(sock, POLLIN, deadline_ms, e) < 0)
 			return -1;
 		struct iovec iov = {.iov_base = p, .iov_len = n};
 		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 		m.msg_control = u.buf;
 		m.msg_controllen = sizeof u.buf;
 		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN))
+		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
 			continue;
 		/* A peer that dies with our request unread resets the stream:
 		 * that is the end of it, like a close. */

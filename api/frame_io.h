@@ -8,8 +8,12 @@
 #include "api/frame.h"
 #include "common/err.h"
 
-/* Sends a finished frame; nfds (0..2) descriptors ride on its first byte. */
-int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, gofn_err *e);
+/* Sends a finished frame; nfds (0..2) descriptors ride on its first byte.
+ * deadline_ms: absolute CLOCK_MONOTONIC ms, or -1 to wait forever. On a
+ * non-blocking socket whose peer does not read, fails with GOFN_ELIMIT
+ * "timed out" at the deadline. */
+int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, int64_t deadline_ms,
+		    gofn_err *e);
 
 /* A received frame: payload is malloc'd (free it), fds are -1 when absent. */
 typedef struct gofn_frame {

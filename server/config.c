@@ -8,6 +8,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "api/limits.h"
+
 enum kind { K_STR, K_SIZE, K_I64, K_INT, K_LISTEN, K_BOOL, K_MODE };
 
 typedef struct opt {
@@ -30,6 +32,8 @@ static const opt opts[] = {
     O("--max-body", "GOFN_MAX_BODY", K_SIZE, max_body, "other request body bytes (4 MiB)"),
     O("--max-output", "GOFN_MAX_OUTPUT", K_SIZE, max_output,
       "bytes kept per output stream (1 MiB)"),
+    O("--max-result", "GOFN_MAX_RESULT", K_SIZE, max_result,
+      "bytes of one call's result; more is status error (8 MiB)"),
     O("--timeout-ms", "GOFN_TIMEOUT_MS", K_I64, timeout_ms, "default invocation timeout (10000)"),
     O("--max-timeout-ms", "GOFN_MAX_TIMEOUT_MS", K_I64, max_timeout_ms,
       "largest ?timeout_ms (300000)"),
@@ -68,6 +72,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->max_object = 32u << 20;
 	c->max_body = 4u << 20;
 	c->max_output = 1u << 20;
+	c->max_result = GOFN_RESULT_MAX_DEFAULT;
 	c->timeout_ms = 10000;
 	c->max_timeout_ms = 300000;
 	c->load_timeout_ms = 30000;
@@ -197,6 +202,9 @@ int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
 		if (apply(c, o, argv[++a], e) < 0)
 			return -1;
 	}
+	if (c->max_result > GOFN_RESULT_MAX_CEILING)
+		return gofn_errf(e, GOFN_EINVAL, "--max-result %zu: at most %u", c->max_result,
+				 GOFN_RESULT_MAX_CEILING);
 	if (c->timeout_ms > c->max_timeout_ms)
 		c->max_timeout_ms = c->timeout_ms;
 	if (strcmp(c->store, "sqlite") && strcmp(c->store, "postgres"))

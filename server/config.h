@@ -15,7 +15,8 @@ typedef struct gofn_config {
 	char public_url[512];	/* base for absolute URLs; "" = from the Host header */
 	size_t max_object;	/* bytes of an uploaded object */
 	size_t max_body;	/* bytes of any other request body (invoke input, JSON) */
-	size_t max_output;	/* bytes kept per stream (stdout, stderr, result) */
+	size_t max_output;	/* bytes kept per stream (stdout, stderr) */
+	size_t max_result;	/* bytes of one call's result (api/limits.h) */
 	int64_t timeout_ms;	/* default invocation timeout */
 	int64_t max_timeout_ms; /* the most ?timeout_ms= may ask for */
 	int64_t load_timeout_ms;

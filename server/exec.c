@@ -49,14 +49,14 @@ static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, g
 	gofn_function scratch = {0};
 
 	if (read_objs(s, f, objs, &e) < 0) {
-		o->status = "killed";
+		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot read the function's objects: %s",
 			 e.msg);
 		return -1;
 	}
 	if (gofn_exec_spawn(s, w, &e) < 0) {
 		free_objs(objs, f->nobjs);
-		o->status = "killed";
+		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
 		return -1;
 	}

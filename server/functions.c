@@ -90,8 +90,9 @@ static void digest(gofn_function *f, const gofn_objbuf *objs)
  * bad request; a well-formed one that cannot link here is unprocessable. */
 static int load_refusal(const gofn_outcome *o, gofn_err *e)
 {
-	if (strcmp(o->status, "error") != 0)
-		return gofn_errf(e, GOFN_ELOAD, "loading the object %s: %s", o->status, o->error);
+	if (o->status != GOFN_STATUS_ERROR)
+		return gofn_errf(e, GOFN_ELOAD, "loading the object %s: %s",
+				 gofn_status_name(o->status), o->error);
 	switch (o->err_class) {
 	case GOFN_EINVAL:
 	case GOFN_EVERSION:
@@ -142,8 +143,8 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 	gofn_metrics_load(s->metrics, rc == 0);
 	if (rc < 0) {
 		gofn_log("info", "load_refused",
-			 json_pack("{s:s, s:s, s:o}", "tenant", tenant, "status", o.status, "error",
-				   gofn_json_text(o.error)));
+			 json_pack("{s:s, s:s, s:o}", "tenant", tenant, "status",
+				   gofn_status_name(o.status), "error", gofn_json_text(o.error)));
 		load_refusal(&o, e);
 		gofn_outcome_clear(&o);
 		gofn_worker_destroy(w);

@@ -6,22 +6,20 @@
 #include <string.h>
 
 #include "api/frame_io.h"
-#include "loader/loader.h" /* gofn_sig only: gofnd never links the loader */
+#include "api/proto.h"
 #include "server/crypto.h"
 #include "server/exec.h"
 #include "server/h_profiles.h"
 #include "server/log.h"
 #include "server/routes.h"
 
-static int valid_symbol(const char *s)
+/* The protocol's rule for names (api/proto.h), and a package part. */
+static int valid_symbol(const char *s, gofn_err *e)
 {
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 512 || !strchr(s, '.'))
+	if (gofn_symbol_name_check((const uint8_t *)s, strlen(s), e) < 0)
 		return 0;
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)s[i] <= ' ' || s[i] == 0x7f)
-			return 0;
+	if (!strchr(s, '.'))
+		return gofn_errf(e, GOFN_EINVAL, "want a symbol like main.main"), 0;
 	return 1;
 }
 
@@ -52,9 +50,9 @@ static json_t *outcome_json(const char *inv, const gofn_function *f, const char 
 			    int has_result, const gofn_outcome *o)
 {
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I}", "invocation_id", inv, "function",
-			      f->id, "symbol", symbol, "status", o->status, "exit_code",
-			      o->exit_code, "duration_us", (json_int_t)o->duration_us);
-	put_bytes(j, "result", &o->result, !has_result || strcmp(o->status, "ok") != 0);
+			      f->id, "symbol", symbol, "status", gofn_status_name(o->status),
+			      "exit_code", o->exit_code, "duration_us", (json_int_t)o->duration_us);
+	put_bytes(j, "result", &o->result, !has_result || o->status != GOFN_STATUS_OK);
 	json_object_set_new(j, "error", o->error[0] ? gofn_json_text(o->error) : json_null());
 	put_bytes(j, "stdout", &o->out, 0);
 	put_bytes(j, "stderr", &o->err, 0);
@@ -75,7 +73,7 @@ static enum MHD_Result reply_raw_result(gofn_req *r, const char *inv, gofn_outco
 	const char *h[] = {"X-Gofn-Invocation-Id",
 			   inv,
 			   "X-Gofn-Status",
-			   o->status,
+			   gofn_status_name(o->status),
 			   "X-Gofn-Exit-Code",
 			   code,
 			   "X-Gofn-Duration-Us",
@@ -142,13 +140,14 @@ static int parse_timeout(gofn_req *r, int64_t *ms)
 
 static void record(gofn_req *r, const char *inv, const gofn_function *f, const gofn_outcome *o)
 {
-	gofn_metrics_invocation(r->srv->metrics, r->tenant, o->status, o->duration_us);
-	gofn_log(strcmp(o->status, "ok") && strcmp(o->status, "error") ? "warn" : "info",
+	gofn_metrics_invocation(r->srv->metrics, r->tenant, gofn_status_name(o->status),
+				o->duration_us);
+	gofn_log(o->status != GOFN_STATUS_OK && o->status != GOFN_STATUS_ERROR ? "warn" : "info",
 		 "invocation",
 		 json_pack("{s:s, s:s, s:s, s:o, s:s, s:I, s:o}", "invocation_id", inv, "tenant",
 			   r->tenant, "function", f->id, "symbol", gofn_json_text(r->param),
-			   "status", o->status, "duration_us", (json_int_t)o->duration_us, "error",
-			   gofn_json_text(o->error)));
+			   "status", gofn_status_name(o->status), "duration_us",
+			   (json_int_t)o->duration_us, "error", gofn_json_text(o->error)));
 }
 
 static void note_first_result(gofn_server *s, gofn_worker *w)
@@ -171,9 +170,9 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	unsigned prof_asked, prof_kinds;
 	int prof_hz;
 
-	if (!valid_symbol(r->param))
-		return gofn_reply_fail(r, GOFN_EINVAL, "bad_symbol",
-				       "want a symbol like main.main");
+	gofn_err se = {0};
+	if (!valid_symbol(r->param, &se))
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_symbol", "%s", se.msg);
 	if (parse_timeout(r, &timeout_ms) < 0)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_timeout", "timeout_ms: 1..%lld",
 				       (long long)s->cfg.max_timeout_ms);
@@ -214,7 +213,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, NULL);
 		rc = reply_raw_result(r, inv, &o);
 	} else {
-		json_t *j = outcome_json(inv, &f, r->param, sigkind != GOFN_SIG_VOID, &o);
+		json_t *j = outcome_json(inv, &f, r->param, sigkind != GOFN_SIGKIND_VOID, &o);
 		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, j);
 		rc = gofn_reply_json(r, 200, j);
 	}

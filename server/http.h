@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/limits.h"
 #include "server/server.h"
 
 typedef struct gofn_route gofn_route;
@@ -16,7 +17,9 @@ typedef struct gofn_req {
 	struct MHD_Connection *conn;
 	const char *method, *url;
 	const gofn_route *route;
-	char param[1024];	    /* the {…} segment of the route, decoded */
+	/* the {…} segment of the route, decoded: room for a symbol name one
+	 * byte over its limit, so that the handler can name the limit */
+	char param[GOFN_SYMBOL_NAME_MAX + 2];
 	char tenant[GOFN_NAME_MAX]; /* set once a tenant token is accepted */
 	uint8_t *body;		    /* raw body, or the multipart field "obj" */
 	size_t len, limit;

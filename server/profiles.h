@@ -24,6 +24,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/limits.h"
 #include "api/profile.h"
 #include "common/err.h"
 #include "common/limits.h"
@@ -38,7 +39,7 @@ typedef struct gofn_profile_row {
 	char kind[16];
 	char invocation[GOFN_ID_MAX];
 	char function[GOFN_ID_MAX];
-	char symbol[1024];
+	char symbol[GOFN_SYMBOL_NAME_MAX + 2]; /* as gofn_req.param */
 	int64_t size, created;
 } gofn_profile_row;
 

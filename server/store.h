@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "api/limits.h"
 #include "common/err.h"
 #include "common/limits.h"
 #include "server/config.h"
@@ -20,7 +21,7 @@ typedef struct gofn_store gofn_store;
 
 typedef struct gofn_fn_symbol {
 	char *name, *signature;
-	int sigkind; /* gofn_sig from loader/loader.h */
+	int sigkind; /* gofn_sigkind (api/proto.h) */
 } gofn_fn_symbol;
 
 /* Rows, not JSON: the server renders them (server/views.h). A backend
@@ -41,8 +42,6 @@ typedef struct gofn_fn_object {
 	char sha256[GOFN_SHA256_HEX];
 	int64_t size;
 } gofn_fn_object;
-
-#define GOFN_MAX_OBJECTS 16
 
 typedef struct gofn_function {
 	char id[GOFN_ID_MAX];

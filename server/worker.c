@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <jansson.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,13 +16,51 @@
 
 #include "api/frame.h"
 #include "api/frame_io.h"
+#include "api/proto.h"
 #include "sandbox/sandbox.h"
 #include "server/spawn.h"
 
-#define LOADED_MAX     (16u << 20)
-#define REPLY_SLACK    (64u << 10)
 #define REAP_GRACE_MS  2000
 #define DRAIN_GRACE_MS 250
+
+/* Every live worker, so that shutdown can kill the busy ones too. */
+static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
+static gofn_worker *reg_head;
+
+static void reg_add(gofn_worker *w)
+{
+	pthread_mutex_lock(&reg_mu);
+	w->reg_next = reg_head;
+	reg_head = w;
+	w->registered = 1;
+	pthread_mutex_unlock(&reg_mu);
+}
+
+static void reg_del(gofn_worker *w)
+{
+	if (!w->registered)
+		return;
+	pthread_mutex_lock(&reg_mu);
+	for (gofn_worker **p = &reg_head; *p; p = &(*p)->reg_next)
+		if (*p == w) {
+			*p = w->reg_next;
+			break;
+		}
+	w->registered = 0;
+	pthread_mutex_unlock(&reg_mu);
+}
+
+int gofn_workers_kill_all(void)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&reg_mu);
+	for (gofn_worker *w = reg_head; w; w = w->reg_next)
+		if (w->pid > 0 && kill(w->pid, SIGKILL) == 0)
+			n++;
+	pthread_mutex_unlock(&reg_mu);
+	return n;
+}
 
 static int64_t now_us(void)
 {
@@ -31,7 +70,7 @@ static int64_t now_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-static void take_error(const gofn_frame *f, gofn_outcome *o);
+static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
 int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e)
@@ -57,17 +96,27 @@ int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, g
 		return -1;
 	}
 	w->pid = w->sp.proc.pid;
+	reg_add(w);
+	/* Our end never blocks: every send and receive has a deadline. */
+	if (fcntl(w->ctrl, F_SETFL, O_NONBLOCK) < 0) {
+		gofn_errsys(e, "start worker: control socket");
+		gofn_worker_destroy(w);
+		return -1;
+	}
 	gofn_frame hello;
-	if (gofn_frame_recv(w->ctrl, 4096, deadline_ms, &hello, e) < 0) {
+	if (gofn_frame_recv(w->ctrl, GOFN_SMALL_FRAME_MAX, deadline_ms, &hello, e) < 0) {
 		if (e->code == GOFN_EOK)
 			gofn_errf(e, GOFN_ESYS, "worker exited before it was ready");
 		gofn_errctx(e, "start worker");
 		gofn_worker_destroy(w);
 		return -1;
 	}
-	if (hello.type != GOFN_F_HELLO) {
+	if (hello.type != GOFN_F_HELLO || gofn_dec_hello(hello.payload, hello.len, e) < 0) {
 		gofn_outcome o = {0};
-		take_error(&hello, &o);
+		if (hello.type == GOFN_F_HELLO)
+			snprintf(o.error, sizeof o.error, "%s", e->msg);
+		else
+			take_error(NULL, &hello, &o);
 		gofn_errf(e, GOFN_ESYS, "start worker: %s", o.error);
 		gofn_frame_free(&hello);
 		gofn_worker_destroy(w);
@@ -113,6 +162,7 @@ void gofn_worker_destroy(gofn_worker *w)
 		close(w->ctrl); /* a healthy worker exits on EOF */
 	w->ctrl = -1;
 	reap(w, w->dead ? 0 : 200, &killed);
+	reg_del(w);
 	gofn_spawned_release(&w->sp);
 	free(w);
 }
@@ -188,32 +238,32 @@ static void describe_violation(gofn_outcome *o)
 static void classify_death(gofn_outcome *o, int st, int killed_by_us, int timed_out)
 {
 	if (timed_out) {
-		o->status = "timeout";
+		o->status = GOFN_STATUS_TIMEOUT;
 		snprintf(o->error, sizeof o->error, "timed out");
 	} else if ((WIFSIGNALED(st) && WTERMSIG(st) == SIGSYS) ||
 		   (WIFEXITED(st) && WEXITSTATUS(st) == GOFN_SANDBOX_SIGSYS_EXIT)) {
-		o->status = "sandbox_violation";
+		o->status = GOFN_STATUS_SANDBOX_VIOLATION;
 		describe_violation(o);
 	} else if (WIFSIGNALED(st) && (WTERMSIG(st) == SIGKILL || WTERMSIG(st) == SIGXCPU)) {
-		o->status = "killed";
+		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "%s",
 			 killed_by_us ? "worker stopped responding"
 			 : WTERMSIG(st) == SIGXCPU
 			     ? "killed: CPU time limit"
 			     : "killed: SIGKILL from outside (memory limit?)");
 	} else if (WIFSIGNALED(st)) {
-		o->status = "panic";
+		o->status = GOFN_STATUS_PANIC;
 		snprintf(o->error, sizeof o->error, "crashed: %s", strsignal(WTERMSIG(st)));
 	} else if (WIFEXITED(st) && WEXITSTATUS(st) == 2 && o->err.data &&
 		   (strstr((char *)o->err.data, "panic: ") ||
 		    strstr((char *)o->err.data, "fatal error: "))) {
-		o->status = "panic";
+		o->status = GOFN_STATUS_PANIC;
 		const char *p = strstr((char *)o->err.data, "panic: ");
 		if (!p)
 			p = strstr((char *)o->err.data, "fatal error: ");
 		snprintf(o->error, sizeof o->error, "%.*s", (int)strcspn(p, "\n"), p);
 	} else {
-		o->status = "exit";
+		o->status = GOFN_STATUS_EXIT;
 		o->exit_code = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 		snprintf(o->error, sizeof o->error, "exited with code %d", o->exit_code);
 	}
@@ -248,8 +298,20 @@ static void read_ctrl(gofn_worker *w, xchg *x, size_t reply_max, int64_t deadlin
 	}
 }
 
-/* The poll loop shared by LOAD and INVOKE. Returns 0 with *reply, or -1 with
- * the worker dead and o describing why. */
+/* After its reply an honest worker has dropped the request's pipes (and
+ * says nothing more until asked): pipes still open, or more bytes on the
+ * socket, mean tenant code wrote the reply or kept a copy of them. The
+ * reply stands (tenant code could have returned it anyway), but the worker
+ * is not trusted with another request. */
+static int spoke_out_of_turn(const gofn_worker *w, const xchg *x)
+{
+	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
+
+	return x->out >= 0 || x->err >= 0 || poll(&p, 1, 0) != 0;
+}
+
+/* Sends req and runs the poll loop shared by LOAD, INIT and INVOKE. Returns
+ * 0 with *reply, or -1 with the worker dead and o describing why. */
 static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_t deadline_ms,
 		    size_t reply_max, gofn_frame *reply, gofn_outcome *o)
 {
@@ -273,10 +335,14 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	x.out = op[0];
 	x.err = ep[0];
 	int wfds[2] = {op[1], ep[1]};
-	int sent = gofn_frame_send(w->ctrl, req, wfds, 2, &e);
+	/* A worker whose tenant code still runs (it forged its last reply)
+	 * does not read: the call's deadline bounds the send too. */
+	int sent = gofn_frame_send(w->ctrl, req, wfds, 2, deadline_ms, &e);
 	close(op[1]);
 	close(ep[1]);
-	if (sent < 0)
+	if (sent < 0 && e.code == GOFN_ELIMIT)
+		x.timed_out = 1;
+	else if (sent < 0)
 		x.closed = 1;
 	while (!x.bad && !x.timed_out &&
 	       (x.out >= 0 || x.err >= 0 || (!x.have_reply && !x.closed))) {
@@ -312,6 +378,10 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 			read_ctrl(w, &x, reply_max, deadline_ms, reply, o);
 	}
 	if (x.have_reply && !x.bad && !x.timed_out) {
+		if (spoke_out_of_turn(w, &x)) {
+			kill(w->pid, SIGKILL);
+			w->dead = 1;
+		}
 		if (x.out >= 0)
 			close(x.out);
 		if (x.err >= 0)
@@ -336,37 +406,17 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	if (x.err >= 0)
 		close(x.err);
 	if (x.bad) {
-		o->status = "killed";
+		o->status = GOFN_STATUS_KILLED;
 	} else {
 		classify_death(o, st, killed, x.timed_out);
 	}
 	return -1;
 broken:
 	snprintf(o->error, sizeof o->error, "pipe: %s", strerror(errno));
-	o->status = "killed";
+	o->status = GOFN_STATUS_KILLED;
+	kill(w->pid, SIGKILL);
 	w->dead = 1;
 	return -1;
-}
-
-static void take_error(const gofn_frame *f, gofn_outcome *o)
-{
-	gofn_fields it;
-	gofn_field fld;
-	gofn_err e;
-	uint64_t v;
-
-	o->status = "error";
-	o->err_class = GOFN_EINVAL;
-	snprintf(o->error, sizeof o->error, "worker refused without a reason");
-	gofn_fields_init(&it, f->payload, f->len);
-	while (gofn_fields_next(&it, &fld, &e) > 0) {
-		if (fld.tag == GOFN_FLD_ERRMSG)
-			snprintf(o->error, sizeof o->error, "%.*s", (int)fld.len,
-				 (const char *)fld.data);
-		else if (fld.tag == GOFN_FLD_ERRCODE && gofn_field_u64(&fld, &v, &e) == 0 &&
-			 v < 100)
-			o->err_class = (int)v;
-	}
 }
 
 static void mark_bad(gofn_worker *w, gofn_outcome *o, const char *why)
@@ -375,105 +425,97 @@ static void mark_bad(gofn_worker *w, gofn_outcome *o, const char *why)
 
 	kill(w->pid, SIGKILL);
 	reap(w, 0, &killed);
-	o->status = "killed";
+	o->status = GOFN_STATUS_KILLED;
 	snprintf(o->error, sizeof o->error, "worker protocol error: %s", why);
 }
 
-static char *dup_field(const gofn_field *f)
+/* An ERROR frame: the worker refused the request (status "error"). A
+ * malformed one breaks the protocol. */
+static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o)
 {
-	char *s = malloc(f->len + 1);
+	gofn_msg_error m;
+	gofn_err e = {0};
+
+	if (gofn_dec_error(f->payload, f->len, &m, &e) < 0) {
+		if (w)
+			mark_bad(w, o, e.msg);
+		else
+			snprintf(o->error, sizeof o->error, "malformed ERROR: %s", e.msg);
+		return;
+	}
+	o->status = GOFN_STATUS_ERROR;
+	o->err_class = m.code;
+	snprintf(o->error, sizeof o->error, "%.*s", (int)m.msg.len, (const char *)m.msg.p);
+}
+
+/* Expects a reply of type `want` (or ERROR); anything else kills the worker.
+ * Returns 1 when the reply is `want`. */
+static int expect(gofn_worker *w, const gofn_frame *f, uint32_t want, gofn_outcome *o)
+{
+	char why[96];
+
+	if (f->type == want)
+		return 1;
+	if (f->type == GOFN_F_ERROR) {
+		take_error(w, f, o);
+		return 0;
+	}
+	snprintf(why, sizeof why, "unexpected %s frame (want %s)", gofn_frame_type_name(f->type),
+		 gofn_frame_type_name(want));
+	mark_bad(w, o, why);
+	return 0;
+}
+
+static char *dup_bytes(gofn_bytes b)
+{
+	char *s = malloc(b.len + 1);
 
 	if (s) {
-		memcpy(s, f->data, f->len);
-		s[f->len] = 0;
+		memcpy(s, b.p, b.len);
+		s[b.len] = 0;
 	}
 	return s;
 }
 
-/* Names end up in JSON and SQLite: jansson decides what UTF-8 is. */
-static int valid_utf8(const gofn_field *f)
+/* Copies a decoded LOADED into the function's symbols. */
+static int take_symbols(const gofn_msg_loaded *m, gofn_function *fn, gofn_err *e)
 {
-	json_t *s = json_stringn((const char *)f->data, f->len);
-
-	json_decref(s);
-	return s != NULL;
-}
-
-/* Printable ASCII as is, other bytes as \xNN: safe in any message. */
-static void escape_bytes(const gofn_field *f, char *out, size_t cap)
-{
-	size_t n = 0;
-
-	out[0] = 0;
-	for (size_t i = 0; i < f->len && n + 5 < cap; i++) {
-		unsigned char c = f->data[i];
-		if (c >= ' ' && c < 0x7f && c != '\\' && c != '"')
-			out[n++] = (char)c;
-		else
-			n += (size_t)snprintf(out + n, cap - n, "\\x%02x", c);
-	}
-	out[n] = 0;
-}
-
-static int parse_loaded(const gofn_frame *f, gofn_function *fn, int *bad_name, gofn_err *e)
-{
-	gofn_fields it;
-	gofn_field fld;
-	int r;
-
-	gofn_fields_init(&it, f->payload, f->len);
-	while ((r = gofn_fields_next(&it, &fld, e)) > 0) {
-		uint64_t v;
-		/* The loader passes the object's names through, so this is
-		 * the object's fault (the caller refuses it), not the worker's. */
-		if ((fld.tag == GOFN_FLD_SYMBOL || fld.tag == GOFN_FLD_SIGNATURE) &&
-		    !valid_utf8(&fld)) {
-			char shown[200];
-			*bad_name = 1;
-			escape_bytes(&fld, shown, sizeof shown);
-			return gofn_errf(e, GOFN_EINVAL,
-					 "the object's symbol %s \"%s\" is not valid UTF-8",
-					 fld.tag == GOFN_FLD_SYMBOL ? "name" : "signature", shown);
-		}
-		if (fld.tag == GOFN_FLD_SYMBOL) {
-			if (fld.len == 0 || fld.len > 1024 || memchr(fld.data, 0, fld.len))
-				return gofn_errf(e, GOFN_EINVAL, "bad symbol name");
-			gofn_fn_symbol *n = realloc(fn->symbols, (fn->nsymbols + 1) * sizeof *n);
-			if (!n)
-				return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-			fn->symbols = n;
-			n[fn->nsymbols] =
-			    (gofn_fn_symbol){.name = dup_field(&fld), .signature = strdup("")};
-			fn->nsymbols++;
-		} else if (fld.tag == GOFN_FLD_SIGNATURE && fn->nsymbols) {
-			if (fld.len > 4096 || memchr(fld.data, 0, fld.len))
-				return gofn_errf(e, GOFN_EINVAL, "bad signature");
-			free(fn->symbols[fn->nsymbols - 1].signature);
-			fn->symbols[fn->nsymbols - 1].signature = dup_field(&fld);
-		} else if (fld.tag == GOFN_FLD_SIGKIND && fn->nsymbols) {
-			if (gofn_field_u64(&fld, &v, e) < 0 || v > 100)
-				return gofn_errf(e, GOFN_EINVAL, "bad signature kind");
-			fn->symbols[fn->nsymbols - 1].sigkind = (int)v;
-		}
-	}
-	for (size_t i = 0; r == 0 && i < fn->nsymbols; i++)
-		if (!fn->symbols[i].name || !fn->symbols[i].signature)
+	fn->symbols = calloc(m->nsyms ? m->nsyms : 1, sizeof *fn->symbols);
+	if (!fn->symbols)
+		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
+	for (size_t i = 0; i < m->nsyms; i++) {
+		gofn_fn_symbol *s = &fn->symbols[fn->nsymbols++];
+		s->name = dup_bytes(m->syms[i].name);
+		s->signature = dup_bytes(m->syms[i].signature);
+		s->sigkind = (int)m->syms[i].kind;
+		if (!s->name || !s->signature)
 			return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-	return r;
+	}
+	return 0;
 }
 
-static int build_load(gofn_fbuf *b, const gofn_objbuf *objs, size_t nobjs, gofn_err *e)
+/* One request frame out, its reply (of type want, or ERROR) in. Returns 1
+ * with *reply of type want, 0 with o filled (worker refused or dead). */
+static int request(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, uint32_t want,
+		   int64_t deadline_ms, size_t reply_max, gofn_frame *reply, gofn_outcome *o)
 {
-	size_t total = 0;
+	int rc = exchange(w, c, req, deadline_ms, reply_max, reply, o);
 
-	for (size_t i = 0; i < nobjs; i++)
-		total += objs[i].len + GOFN_FIELD_HDR;
-	if (gofn_fbuf_start(b, GOFN_F_LOAD, total, e) < 0)
-		return -1;
-	for (size_t i = 0; i < nobjs; i++)
-		if (gofn_fbuf_put(b, GOFN_FLD_OBJECT, objs[i].data, objs[i].len, e) < 0)
-			return -1;
+	gofn_fbuf_free(req);
+	if (rc < 0)
+		return 0;
+	if (expect(w, reply, want, o))
+		return 1;
+	gofn_frame_free(reply);
 	return 0;
+}
+
+static void fail_build(gofn_fbuf *b, const gofn_err *e, gofn_outcome *o)
+{
+	gofn_fbuf_free(b);
+	o->status = GOFN_STATUS_ERROR;
+	o->err_class = e->code;
+	snprintf(o->error, sizeof o->error, "%s", e->msg);
 }
 
 int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs, size_t nobjs,
@@ -482,82 +524,84 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
-	int bad_name = 0;
+	gofn_msg_load load = {.nobjs = nobjs};
+	gofn_msg_loaded loaded;
+	int64_t deadline = gofn_now_ms() + c->load_timeout_ms;
 
-	if (build_load(&b, objs, nobjs, &e) < 0) {
-		gofn_fbuf_free(&b);
-		o->status = "error";
-		snprintf(o->error, sizeof o->error, "%s", e.msg);
+	for (size_t i = 0; i < nobjs && i < GOFN_MAX_OBJECTS; i++)
+		load.objs[i] = (gofn_bytes){.p = objs[i].data, .len = objs[i].len};
+	if (gofn_enc_load(&b, &load, &e) < 0) {
+		fail_build(&b, &e, o);
 		return -1;
 	}
-	gofn_fbuf_finish(&b);
-	int rc = exchange(w, c, &b, gofn_now_ms() + c->load_timeout_ms, LOADED_MAX, &reply, o);
-	gofn_fbuf_free(&b);
-	if (rc < 0)
+	/* LOADED comes before any tenant code runs: the only symbol list
+	 * gofnd ever stores. */
+	if (!request(w, c, &b, GOFN_F_LOADED, deadline, GOFN_LOADED_FRAME_MAX, &reply, o))
 		return -1;
-	rc = -1;
-	if (reply.type == GOFN_F_ERROR) {
-		take_error(&reply, o);
-	} else if (reply.type != GOFN_F_LOADED) {
-		mark_bad(w, o, "unexpected reply to LOAD");
-	} else if (parse_loaded(&reply, fn, &bad_name, &e) < 0) {
-		if (!bad_name) {
-			mark_bad(w, o, e.msg);
-		} else {
-			o->status = "error";
-			o->err_class = GOFN_EINVAL;
-			snprintf(o->error, sizeof o->error, "%s", e.msg);
-		}
-	} else {
-		o->status = "ok";
-		rc = 0;
+	int rc = w->dead ? gofn_errf(&e, GOFN_EINVAL, "spoke out of turn after LOADED")
+			 : gofn_dec_loaded(reply.payload, reply.len, &loaded, &e);
+	if (rc == 0) {
+		rc = take_symbols(&loaded, fn, &e);
+		gofn_msg_loaded_free(&loaded);
 	}
 	gofn_frame_free(&reply);
-	return rc;
-}
-
-/* A profile field: kind byte, then the profile (or why it is missing).
- * Profiles are capped at GOFN_PROFILE_MAX like output at max_output. */
-static void take_profile(gofn_outcome *o, const gofn_field *f)
-{
-	if (f->len < 1 || f->data[0] >= GOFN_PROF_NKINDS)
-		return;
-	int k = f->data[0];
-	if (f->tag == GOFN_FLD_PROFILE_ERROR) {
-		snprintf(o->profile_error[k], sizeof o->profile_error[k], "%.*s", (int)(f->len - 1),
-			 (const char *)f->data + 1);
-		return;
-	}
-	if (o->profiles[k].len)
-		return; /* one per kind */
-	capture_add(&o->profiles[k], f->data + 1, f->len - 1, GOFN_PROFILE_MAX);
-}
-
-static void parse_result(gofn_worker *w, const gofn_config *c, const gofn_frame *f, gofn_outcome *o)
-{
-	gofn_fields it;
-	gofn_field fld;
-	gofn_err e = {0};
-	int r;
-
-	o->status = "ok";
-	gofn_fields_init(&it, f->payload, f->len);
-	while ((r = gofn_fields_next(&it, &fld, &e)) > 0) {
-		uint64_t v;
-		if (fld.tag == GOFN_FLD_STATUS && fld.len == 5 && !memcmp(fld.data, "error", 5))
-			o->status = "error";
-		else if (fld.tag == GOFN_FLD_OUTPUT)
-			capture_add(&o->result, fld.data, fld.len, c->max_output);
-		else if (fld.tag == GOFN_FLD_ERRMSG)
-			snprintf(o->error, sizeof o->error, "%.*s", (int)fld.len,
-				 (const char *)fld.data);
-		else if (fld.tag == GOFN_FLD_DURATION_US && gofn_field_u64(&fld, &v, &e) == 0)
-			o->duration_us = (int64_t)v;
-		else if (fld.tag == GOFN_FLD_PROFILE || fld.tag == GOFN_FLD_PROFILE_ERROR)
-			take_profile(o, &fld);
-	}
-	if (r < 0)
+	if (rc < 0) {
 		mark_bad(w, o, e.msg);
+		return -1;
+	}
+	/* Package init is tenant code: from here on, only READY will do. */
+	if (gofn_enc_init(&b, &e) < 0) {
+		fail_build(&b, &e, o);
+		return -1;
+	}
+	if (!request(w, c, &b, GOFN_F_READY, deadline, GOFN_SMALL_FRAME_MAX, &reply, o))
+		return -1;
+	/* init that wrote READY itself and kept running (or kept the pipes)
+	 * leaves a worker nobody may use */
+	rc = w->dead ? gofn_errf(&e, GOFN_EINVAL, "spoke out of turn during init")
+		     : gofn_dec_ready(reply.payload, reply.len, &e);
+	gofn_frame_free(&reply);
+	if (rc < 0) {
+		mark_bad(w, o, e.msg);
+		return -1;
+	}
+	o->status = GOFN_STATUS_OK;
+	return 0;
+}
+
+/* A RESULT's profiles into the outcome, each capped at GOFN_PROFILE_MAX. */
+static void take_profiles(gofn_outcome *o, const gofn_msg_result *m)
+{
+	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
+		if (m->profile_error[k].p)
+			snprintf(o->profile_error[k], sizeof o->profile_error[k], "%.*s",
+				 (int)m->profile_error[k].len, (const char *)m->profile_error[k].p);
+		if (m->profile[k].p)
+			capture_add(&o->profiles[k], m->profile[k].p, m->profile[k].len,
+				    GOFN_PROFILE_MAX);
+	}
+}
+
+static void take_result(gofn_worker *w, const gofn_config *c, const gofn_frame *f, gofn_outcome *o)
+{
+	gofn_msg_result m;
+	gofn_err e = {0};
+
+	if (gofn_dec_result(f->payload, f->len, &m, &e) < 0) {
+		mark_bad(w, o, e.msg);
+		return;
+	}
+	if (m.output.len > c->max_result) { /* the worker was told the limit */
+		mark_bad(w, o, "RESULT over the limit it was given");
+		return;
+	}
+	o->status = m.status;
+	capture_add(&o->result, m.output.p, m.output.len, c->max_result);
+	if (m.errmsg.p)
+		snprintf(o->error, sizeof o->error, "%.*s", (int)m.errmsg.len,
+			 (const char *)m.errmsg.p);
+	o->duration_us = (int64_t)m.duration_us;
+	take_profiles(o, &m);
 }
 
 void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol, const uint8_t *in,
@@ -574,33 +618,22 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 	gofn_frame reply;
 	gofn_err e = {0};
 	int64_t t0 = now_us();
+	gofn_msg_invoke m = {
+	    .symbol = {.p = (const uint8_t *)symbol, .len = strlen(symbol)},
+	    .input = {.p = in, .len = in_len},
+	    .timeout_ms = (uint64_t)timeout_ms,
+	    .result_max = c->max_result,
+	    .prof_kinds = prof_kinds,
+	    .prof_hz = prof_hz > 0 ? (unsigned)prof_hz : 0,
+	};
 
-	if (gofn_fbuf_start(&b, GOFN_F_INVOKE, in_len + strlen(symbol) + 128, &e) < 0 ||
-	    gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, symbol, &e) < 0 ||
-	    gofn_fbuf_put(&b, GOFN_FLD_INPUT, in, in_len, &e) < 0 ||
-	    gofn_fbuf_put_u64(&b, GOFN_FLD_TIMEOUT_MS, (uint64_t)timeout_ms, &e) < 0 ||
-	    (prof_kinds &&
-	     (gofn_fbuf_put_u64(&b, GOFN_FLD_PROFILE_KINDS, prof_kinds, &e) < 0 ||
-	      gofn_fbuf_put_u64(&b, GOFN_FLD_PROFILE_HZ, (uint64_t)prof_hz, &e) < 0))) {
-		gofn_fbuf_free(&b);
-		o->status = "error";
-		snprintf(o->error, sizeof o->error, "%s", e.msg);
+	if (gofn_enc_invoke(&b, &m, &e) < 0) {
+		fail_build(&b, &e, o);
 		return;
 	}
-	gofn_fbuf_finish(&b);
-	size_t reply_max = c->max_output + REPLY_SLACK;
-	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
-		if (prof_kinds & (1u << k))
-			reply_max += GOFN_PROFILE_MAX + GOFN_FIELD_HDR + 1;
-	int rc = exchange(w, c, &b, gofn_now_ms() + timeout_ms, reply_max, &reply, o);
-	gofn_fbuf_free(&b);
-	if (rc == 0) {
-		if (reply.type == GOFN_F_RESULT)
-			parse_result(w, c, &reply, o);
-		else if (reply.type == GOFN_F_ERROR)
-			take_error(&reply, o);
-		else
-			mark_bad(w, o, "unexpected reply to INVOKE");
+	if (request(w, c, &b, GOFN_F_RESULT, gofn_now_ms() + timeout_ms,
+		    gofn_result_frame_max(c->max_result, prof_kinds), &reply, o)) {
+		take_result(w, c, &reply, o);
 		gofn_frame_free(&reply);
 	}
 	if (o->duration_us == 0)

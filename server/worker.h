@@ -2,7 +2,9 @@
  *
  * Every exchange hands the worker fresh stdout/stderr pipes and reads them,
  * the control socket and the deadline in one poll loop, keeping at most
- * max_output bytes per stream. When the worker dies, times out or talks
+ * max_output bytes per stream. The control socket is non-blocking: every
+ * send and receive ends by the request's deadline (api/proto.h says what
+ * may be said when). When the worker dies, times out or talks
  * nonsense, the outcome says how (status below) and `dead` is set: the
  * caller must gofn_worker_destroy it and use a new one. */
 #ifndef GOFN_SERVER_WORKER_H
@@ -13,6 +15,7 @@
 #include <sys/types.h>
 
 #include "api/profile.h"
+#include "api/proto.h"
 #include "common/err.h"
 #include "server/config.h"
 #include "server/spawn.h"
@@ -28,7 +31,9 @@ typedef struct gofn_worker {
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
 	int dead;
-	struct gofn_worker *next; /* pool bookkeeping */
+	struct gofn_worker *next;     /* pool bookkeeping */
+	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
+	int registered;
 } gofn_worker;
 
 typedef struct gofn_capture {
@@ -38,7 +43,7 @@ typedef struct gofn_capture {
 } gofn_capture;
 
 typedef struct gofn_outcome {
-	const char *status; /* ok error panic exit timeout killed sandbox_violation */
+	gofn_status status; /* gofn_status_name() is the API's "status" */
 	int exit_code;
 	int err_class;	  /* GOFN_E* when the worker refused (ERROR frame), else 0 */
 	char error[1024]; /* the handler's error, the crash, or the refusal */
@@ -54,7 +59,8 @@ typedef struct gofn_outcome {
 int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e);
 
-/* LOADs a link unit (objects in link order). Returns 0 with symbols (caller frees via
+/* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
+ * the symbols the worker listed before any tenant code ran (caller frees via
  * gofn_function_clear on a scratch function) or -1 with o filled. */
 typedef struct gofn_objbuf {
 	const uint8_t *data;
@@ -72,6 +78,11 @@ void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol
 void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
 				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
 				 unsigned prof_kinds, int prof_hz, gofn_outcome *o);
+
+/* SIGKILLs every spawned worker, busy or idle (shutdown's hard deadline):
+ * the threads talking to them see the end of their streams at once.
+ * Returns how many it signalled. */
+int gofn_workers_kill_all(void);
 
 /* Kills (if alive), reaps and frees. */
 void gofn_worker_destroy(gofn_worker *w);

@@ -1,12 +1,20 @@
-/* libFuzzer target for what a hostile worker can send gofnd on its control
- * socket (fd 3). The input is the worker's side of one exchange: gofnd's
- * real code (server/worker.c over api/frame*.c) sends a LOAD or an INVOKE
- * to a fake worker thread, which takes the request's stdout/stderr pipes,
+/* libFuzzer target for both directions of the worker protocol (fd 3).
+ *
+ * MODE_DECODE: the rest of the input is one frame as either end may receive
+ * it; its type picks the api/proto.h decoder the receiving end uses (the
+ * worker's for LOAD, INIT, INVOKE; gofnd's for HELLO, LOADED, READY,
+ * RESULT, ERROR). A message that decodes must encode again to a frame that
+ * decodes to the same message.
+ *
+ * Otherwise the input is the worker's side of one LOAD (with its INIT) or
+ * INVOKE: gofnd's real code (server/worker.c over api/) sends its requests
+ * to a fake worker thread, which takes each request's stdout/stderr pipes,
  * optionally writes output to them, optionally passes descriptors back,
- * then writes the fuzz bytes as its "reply" and hangs up.
+ * then answers each request with the next segment of the fuzz bytes (u16
+ * length, bytes) and hangs up when they run out.
  *
  * Input: byte 0 = mode bits (below), byte 1 = bytes of the reply also
- * written to the stdout pipe, then the reply stream itself.
+ * written to the stdout pipe, then the reply segments.
  *
  * Beyond "no crash", each run checks gofnd's promises about a worker's
  * reply: the outcome has a known status, every capture stays within its
@@ -25,12 +33,14 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "api/proto.h"
 #include "server/worker.h"
 
 enum {
 	MODE_LOAD = 1,	   /* LOAD instead of INVOKE */
 	MODE_PROFILED = 2, /* INVOKE asks for every profile kind */
 	MODE_PASS_FDS = 4, /* the fake worker sends three fds with its reply */
+	MODE_DECODE = 8,   /* decode one frame, no exchange */
 };
 
 #define NO_SUCH_PID 0x7ffffff0 /* above any pid_max (at most 2^22) */
@@ -83,49 +93,153 @@ static void send_fds(int sock, const uint8_t *p, size_t n)
 		close(fds[i]);
 }
 
-static void *fake_worker(void *arg)
+static void send_segment(fake *f, const uint8_t *p, size_t n)
 {
-	fake *f = arg;
-	gofn_frame req;
-	gofn_err e = {0};
-
-	if (gofn_frame_recv(f->sock, 64u << 20, gofn_now_ms() + 5000, &req, &e) == 0) {
-		if (req.nfds > 0 && f->out_len)
-			(void)!write(req.fds[0], f->out, f->out_len);
-		gofn_frame_free_fds(&req);
-	}
 	size_t off = 0;
-	if ((f->mode & MODE_PASS_FDS) && f->reply_len) {
-		send_fds(f->sock, f->reply, 1);
+
+	if ((f->mode & MODE_PASS_FDS) && n) {
+		send_fds(f->sock, p, 1);
 		off = 1;
 	}
-	/* gofnd stops reading once it has a reply or gives up; it then closes
-	 * its end, which ends these writes with EPIPE. */
-	while (off < f->reply_len) {
-		ssize_t r = send(f->sock, f->reply + off, f->reply_len - off, MSG_NOSIGNAL);
+	while (off < n) {
+		ssize_t r = send(f->sock, p + off, n - off, MSG_NOSIGNAL);
 		if (r <= 0)
 			break;
 		off += (size_t)r;
 	}
-	close(f->sock);
-	if (req.payload)
+}
+
+static void *fake_worker(void *arg)
+{
+	fake *f = arg;
+	size_t pos = 0;
+
+	/* gofnd stops reading once it has a reply or gives up; it then closes
+	 * its end, which ends these reads and writes. */
+	while (pos < f->reply_len) {
+		gofn_frame req;
+		gofn_err e = {0};
+		if (gofn_frame_recv(f->sock, 64u << 20, gofn_now_ms() + 5000, &req, &e) < 0)
+			break;
+		if (req.nfds > 0 && f->out_len)
+			(void)!write(req.fds[0], f->out, f->out_len);
 		gofn_frame_free(&req);
+		size_t n = f->reply_len - pos;
+		if (n >= 2) {
+			size_t want = (size_t)f->reply[pos] | (size_t)f->reply[pos + 1] << 8;
+			pos += 2;
+			n = want < f->reply_len - pos ? want : f->reply_len - pos;
+		}
+		send_segment(f, f->reply + pos, n);
+		pos += n;
+	}
+	close(f->sock);
 	return NULL;
 }
 
-static int known_status(const char *s)
+/* A decoded message, encoded again, must decode to the same thing. */
+static void roundtrip(uint32_t type, const uint8_t *p, size_t n)
 {
-	static const char *const known[] = {
-	    "ok", "error", "panic", "exit", "timeout", "killed", "sandbox_violation"};
-	for (size_t i = 0; s && i < sizeof known / sizeof *known; i++)
-		if (!strcmp(s, known[i]))
-			return 1;
-	return 0;
+	gofn_err e = {0};
+	gofn_fbuf b = {0};
+	const uint8_t *q;
+	size_t qn;
+
+	switch (type) {
+	case GOFN_F_LOAD: {
+		gofn_msg_load m, m2;
+		if (gofn_dec_load(p, n, &m, &e) < 0)
+			return;
+		must(gofn_enc_load(&b, &m, &e) == 0);
+		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
+		must(gofn_dec_load(q, qn, &m2, &e) == 0 && m2.nobjs == m.nobjs);
+		for (size_t i = 0; i < m.nobjs; i++)
+			must(m2.objs[i].len == m.objs[i].len &&
+			     !memcmp(m2.objs[i].p, m.objs[i].p, m.objs[i].len));
+		break;
+	}
+	case GOFN_F_LOADED: {
+		gofn_msg_loaded m, m2;
+		if (gofn_dec_loaded(p, n, &m, &e) < 0)
+			return;
+		must(gofn_enc_loaded(&b, &m, &e) == 0);
+		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
+		must(gofn_dec_loaded(q, qn, &m2, &e) == 0 && m2.nsyms == m.nsyms);
+		for (size_t i = 0; i < m.nsyms; i++) {
+			must(m.syms[i].name.len >= 1 && m.syms[i].name.len <= GOFN_SYMBOL_NAME_MAX);
+			must(m2.syms[i].kind == m.syms[i].kind &&
+			     m2.syms[i].name.len == m.syms[i].name.len &&
+			     !memcmp(m2.syms[i].name.p, m.syms[i].name.p, m.syms[i].name.len));
+		}
+		gofn_msg_loaded_free(&m);
+		gofn_msg_loaded_free(&m2);
+		break;
+	}
+	case GOFN_F_INVOKE: {
+		gofn_msg_invoke m, m2;
+		if (gofn_dec_invoke(p, n, &m, &e) < 0)
+			return;
+		must(gofn_enc_invoke(&b, &m, &e) == 0);
+		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
+		must(gofn_dec_invoke(q, qn, &m2, &e) == 0);
+		must(m2.timeout_ms == m.timeout_ms && m2.result_max == m.result_max &&
+		     m2.prof_kinds == m.prof_kinds && m2.input.len == m.input.len &&
+		     m2.symbol.len == m.symbol.len &&
+		     !memcmp(m2.symbol.p, m.symbol.p, m.symbol.len));
+		break;
+	}
+	case GOFN_F_RESULT: {
+		gofn_msg_result m, m2;
+		if (gofn_dec_result(p, n, &m, &e) < 0)
+			return;
+		must(gofn_enc_result(&b, &m, n + 64, &e) == 0);
+		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
+		must(gofn_dec_result(q, qn, &m2, &e) == 0);
+		must(m2.status == m.status && m2.output.len == m.output.len &&
+		     m2.duration_us == m.duration_us);
+		break;
+	}
+	case GOFN_F_ERROR: {
+		gofn_msg_error m, m2;
+		if (gofn_dec_error(p, n, &m, &e) < 0)
+			return;
+		must(gofn_enc_error(&b, &m, &e) == 0);
+		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
+		must(gofn_dec_error(q, qn, &m2, &e) == 0);
+		must(m2.code == m.code && m2.msg.len == m.msg.len);
+		break;
+	}
+	case GOFN_F_HELLO:
+		(void)gofn_dec_hello(p, n, &e);
+		break;
+	case GOFN_F_INIT:
+		(void)gofn_dec_init(p, n, &e);
+		break;
+	case GOFN_F_READY:
+		(void)gofn_dec_ready(p, n, &e);
+		break;
+	}
+	gofn_fbuf_free(&b);
+}
+
+static void decode_one(const uint8_t *p, size_t n)
+{
+	uint32_t type, len;
+	gofn_err e = {0};
+
+	if (n < GOFN_FRAME_HDR || gofn_frame_header(p, n - GOFN_FRAME_HDR, &type, &len, &e) < 0)
+		return;
+	/* a private copy, so ASan sees any read past the payload */
+	uint8_t *payload = malloc(len ? len : 1);
+	must(payload != NULL);
+	memcpy(payload, p + GOFN_FRAME_HDR, len);
+	roundtrip(type, payload, len);
+	free(payload);
 }
 
 static void check_outcome(const gofn_outcome *o)
 {
-	must(known_status(o->status));
+	must(o->status > GOFN_STATUS_UNSET && o->status < GOFN_STATUS_COUNT_);
 	must(memchr(o->error, 0, sizeof o->error) != NULL);
 	must(o->out.len <= MAX_OUTPUT && o->err.len <= MAX_OUTPUT && o->result.len <= MAX_OUTPUT);
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
@@ -138,8 +252,8 @@ static void check_symbols(const gofn_function *fn)
 {
 	for (size_t i = 0; i < fn->nsymbols; i++) {
 		const gofn_fn_symbol *s = &fn->symbols[i];
-		must(s->name && s->name[0] && strlen(s->name) <= 1024);
-		must(s->signature && strlen(s->signature) <= 4096);
+		must(s->name && s->name[0] && strlen(s->name) <= GOFN_SYMBOL_NAME_MAX);
+		must(s->signature && strlen(s->signature) <= GOFN_SIGNATURE_MAX);
 	}
 }
 
@@ -155,12 +269,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 2)
 		return 0;
 	unsigned mode = data[0];
+	if (mode & MODE_DECODE) {
+		decode_one(data + 1, size - 1);
+		return 0;
+	}
 	size_t out_len = data[1] < size - 2 ? data[1] : size - 2;
 	int fds_before = count_fds();
 
 	gofn_config c;
 	gofn_config_defaults(&c);
 	c.max_output = MAX_OUTPUT;
+	c.max_result = MAX_OUTPUT;
 	c.load_timeout_ms = 5000;
 
 	int sv[2];
@@ -186,7 +305,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		gofn_function fn = {0};
 		gofn_objbuf ob = {.data = obj, .len = sizeof obj - 1};
 		if (gofn_worker_load(w, &c, &ob, 1, &fn, &o) == 0) {
-			must(!strcmp(o.status, "ok"));
+			must(o.status == GOFN_STATUS_OK);
 			check_symbols(&fn);
 		}
 		gofn_function_clear(&fn);

@@ -100,7 +100,7 @@ expect_err 405 method_not_allowed "wrong method"
 req POST '/nosuch%dd%ff' "$A"
 expect_err 404 not_found "a path %-decoding to bytes that are not UTF-8 still gets a JSON error"
 req POST '/invoke/main.%c3%28' "$A"
-expect_err 404 unknown_symbol "... also when it is a symbol"
+expect_err 400 bad_symbol "... also when it is a symbol (no symbol can have that name)"
 
 # --- metrics
 req GET /metrics ""

@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -12,6 +13,7 @@
 
 #include "api/frame.h"
 #include "api/frame_io.h"
+#include "api/proto.h"
 
 static void roundtrip_fields(void **state)
 {
@@ -114,7 +116,7 @@ static void send_recv_with_fds(void **state)
 	assert_int_equal(gofn_fbuf_put_str(&b, GOFN_FLD_OBJECT, "bytes", &e), 0);
 	gofn_fbuf_finish(&b);
 	int fds[2] = {p[1], p[1]};
-	assert_int_equal(gofn_frame_send(sv[0], &b, fds, 2, &e), 0);
+	assert_int_equal(gofn_frame_send(sv[0], &b, fds, 2, -1, &e), 0);
 	assert_int_equal(gofn_frame_recv(sv[1], 1 << 20, gofn_now_ms() + 2000, &f, &e), 0);
 	assert_int_equal(f.type, GOFN_F_LOAD);
 	assert_int_equal(f.nfds, 2);
@@ -125,7 +127,7 @@ static void send_recv_with_fds(void **state)
 	gofn_frame_free(&f);
 
 	/* a payload over the receiver's cap is refused, not allocated */
-	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, &e), 0);
+	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, -1, &e), 0);
 	assert_int_equal(gofn_frame_recv(sv[1], 4, gofn_now_ms() + 2000, &f, &e), -1);
 	assert_int_equal(e.code, GOFN_ELIMIT);
 
@@ -151,6 +153,164 @@ static void send_recv_with_fds(void **state)
 	close(p[1]);
 }
 
+/* A peer that never reads: a send on a non-blocking socket ends at its
+ * deadline (this is what stops a worker wedged in tenant code from holding
+ * a gofnd thread). */
+static void send_times_out_when_peer_stops_reading(void **state)
+{
+	int sv[2];
+	gofn_fbuf b;
+	gofn_err e = {0};
+	static uint8_t big[4u << 20];
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
+	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_INVOKE, sizeof big + 64, &e), 0);
+	assert_int_equal(gofn_fbuf_put(&b, GOFN_FLD_INPUT, big, sizeof big, &e), 0);
+	gofn_fbuf_finish(&b);
+	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, gofn_now_ms() + 100, &e), -1);
+	assert_int_equal(e.code, GOFN_ELIMIT);
+	assert_string_equal(e.msg, "timed out");
+	gofn_fbuf_free(&b);
+	close(sv[0]);
+	close(sv[1]);
+}
+
+static gofn_bytes str(const char *s)
+{
+	return (gofn_bytes){.p = (const uint8_t *)s, .len = strlen(s)};
+}
+
+static void proto_invoke_roundtrip_and_strictness(void **state)
+{
+	gofn_fbuf b;
+	gofn_err e = {0};
+	gofn_msg_invoke m = {.symbol = str("main.Handle"),
+			     .input = str("in"),
+			     .timeout_ms = 1500,
+			     .result_max = 1u << 20,
+			     .prof_kinds = 3,
+			     .prof_hz = 200};
+	gofn_msg_invoke d;
+
+	(void)state;
+	assert_int_equal(gofn_enc_invoke(&b, &m, &e), 0);
+	assert_int_equal(gofn_dec_invoke(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e),
+			 0);
+	assert_int_equal(d.symbol.len, 11);
+	assert_memory_equal(d.symbol.p, "main.Handle", 11);
+	assert_int_equal(d.timeout_ms, 1500);
+	assert_int_equal(d.result_max, 1u << 20);
+	assert_int_equal(d.prof_kinds, 3);
+	assert_int_equal(d.prof_hz, 200);
+	/* a repeated field is refused */
+	b.cap += 64;
+	assert_int_equal(gofn_fbuf_put_u64(&b, GOFN_FLD_TIMEOUT_MS, 1, &e), 0);
+	gofn_fbuf_finish(&b);
+	assert_int_equal(gofn_dec_invoke(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "repeated"));
+	gofn_fbuf_free(&b);
+}
+
+/* Symbol names: GOFN_SYMBOL_NAME_MAX bytes pass every check, one more fails. */
+static void proto_symbol_name_limit(void **state)
+{
+	char name[GOFN_SYMBOL_NAME_MAX + 2];
+	gofn_err e = {0};
+	gofn_fbuf b;
+	gofn_msg_symbol sym;
+	gofn_msg_loaded m = {.syms = &sym, .nsyms = 1}, d;
+
+	(void)state;
+	memset(name, 'A', sizeof name);
+	memcpy(name, "main.", 5);
+	name[GOFN_SYMBOL_NAME_MAX] = 0;
+	sym = (gofn_msg_symbol){.name = str(name), .signature = str("func()"), .kind = 1};
+	assert_int_equal(gofn_enc_loaded(&b, &m, &e), 0);
+	assert_int_equal(gofn_dec_loaded(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e),
+			 0);
+	assert_int_equal(d.nsyms, 1);
+	assert_int_equal(d.syms[0].name.len, GOFN_SYMBOL_NAME_MAX);
+	gofn_msg_loaded_free(&d);
+	gofn_fbuf_free(&b);
+
+	name[GOFN_SYMBOL_NAME_MAX] = 'A';
+	name[GOFN_SYMBOL_NAME_MAX + 1] = 0;
+	sym.name = str(name);
+	assert_int_equal(gofn_enc_loaded(&b, &m, &e), -1);
+	gofn_fbuf_free(&b);
+	assert_int_equal(e.code, GOFN_ELIMIT);
+	assert_non_null(strstr(e.msg, "1025 bytes exceeds the 1024-byte limit"));
+	assert_int_equal(gofn_symbol_name_check((const uint8_t *)name, strlen(name), &e), -1);
+}
+
+/* LOADED is capped by count and bytes on both ends. */
+static void proto_loaded_caps(void **state)
+{
+	gofn_err e = {0};
+	gofn_fbuf b;
+	size_t n = GOFN_SYMBOLS_MAX + 1;
+	gofn_msg_symbol *syms = calloc(n, sizeof *syms);
+	gofn_msg_loaded m = {.syms = syms, .nsyms = n}, d;
+
+	(void)state;
+	assert_non_null(syms);
+	for (size_t i = 0; i < n; i++)
+		syms[i] = (gofn_msg_symbol){.name = str("main.F"), .signature = str("func()")};
+	assert_int_equal(gofn_enc_loaded(&b, &m, &e), -1);
+	assert_int_equal(e.code, GOFN_ELIMIT);
+	gofn_fbuf_free(&b);
+	/* a forged frame with one symbol too many, built field by field */
+	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_LOADED, GOFN_LOADED_FRAME_MAX * 2, &e), 0);
+	for (size_t i = 0; i < n; i++) {
+		gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, "main.F", &e);
+		gofn_fbuf_put_str(&b, GOFN_FLD_SIGNATURE, "func()", &e);
+		gofn_fbuf_put_u64(&b, GOFN_FLD_SIGKIND, 1, &e);
+	}
+	gofn_fbuf_finish(&b);
+	assert_int_equal(gofn_dec_loaded(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e),
+			 -1);
+	assert_non_null(strstr(e.msg, "more than"));
+	gofn_fbuf_free(&b);
+	free(syms);
+}
+
+static void proto_result_and_error(void **state)
+{
+	gofn_fbuf b;
+	gofn_err e = {0};
+	gofn_msg_result r = {.status = GOFN_STATUS_ERROR,
+			     .output = str("out"),
+			     .errmsg = str("boom"),
+			     .duration_us = 7};
+	gofn_msg_result d;
+	gofn_msg_error er = {.code = GOFN_ELIMIT, .msg = str("too big")}, de;
+
+	(void)state;
+	r.profile[GOFN_PROF_HEAP] = str("pprof");
+	assert_int_equal(gofn_enc_result(&b, &r, 1024, &e), 0);
+	assert_int_equal(gofn_dec_result(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e),
+			 0);
+	assert_int_equal(d.status, GOFN_STATUS_ERROR);
+	assert_int_equal(d.errmsg.len, 4);
+	assert_int_equal(d.duration_us, 7);
+	assert_int_equal(d.profile[GOFN_PROF_HEAP].len, 5);
+	assert_null(d.profile[GOFN_PROF_CPU].p);
+	gofn_fbuf_free(&b);
+	/* only OK and ERROR travel in a RESULT */
+	r.status = GOFN_STATUS_TIMEOUT;
+	assert_int_equal(gofn_enc_result(&b, &r, 1024, &e), -1);
+	gofn_fbuf_free(&b);
+	assert_int_equal(gofn_enc_error(&b, &er, &e), 0);
+	assert_int_equal(gofn_dec_error(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &de, &e),
+			 0);
+	assert_int_equal(de.code, GOFN_ELIMIT);
+	assert_int_equal(de.msg.len, 7);
+	gofn_fbuf_free(&b);
+	assert_string_equal(gofn_status_name(GOFN_STATUS_SANDBOX_VIOLATION), "sandbox_violation");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -159,6 +319,11 @@ int main(void)
 	    cmocka_unit_test(header_rejects_unknown_and_oversize),
 	    cmocka_unit_test(fields_reject_overruns),
 	    cmocka_unit_test(send_recv_with_fds),
+	    cmocka_unit_test(send_times_out_when_peer_stops_reading),
+	    cmocka_unit_test(proto_invoke_roundtrip_and_strictness),
+	    cmocka_unit_test(proto_symbol_name_limit),
+	    cmocka_unit_test(proto_loaded_caps),
+	    cmocka_unit_test(proto_result_and_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,6 +16,7 @@
 
 #include "api/frame.h"
 #include "api/frame_io.h"
+#include "api/proto.h"
 #include "server/config.h"
 #include "server/worker.h"
 
@@ -53,23 +54,41 @@ static void emit(FILE *f, const uint8_t *p, size_t n)
 }
 
 static const uint8_t hello[] = {GOFN_F_HELLO, 0, 0, 0, 0, 0, 0, 0};
+static const uint8_t ready[] = {GOFN_F_READY, 0, 0, 0, 0, 0, 0, 0};
 
-/* A fake worker: HELLO, then `reply` after the request arrives, then
- * `tail` shell commands (e.g. a sleep to outlive the deadline). */
-static void fake(const uint8_t *reply, size_t n, const char *tail)
+static const uint8_t obj[] = "!<arch>\nfake";
+/* The bytes of the LOAD of obj and of an INIT, which the fake reads before
+ * it answers each. */
+#define LOAD_BYTES (GOFN_FRAME_HDR + GOFN_FIELD_HDR + sizeof obj)
+#define INIT_BYTES GOFN_FRAME_HDR
+
+/* A fake worker: HELLO, then `reply` once the LOAD arrived, then (with
+ * reply2) `reply2` once the INIT arrived, then `tail` shell commands
+ * (e.g. a sleep to outlive the deadline). */
+static void fake2(const uint8_t *reply, size_t n, const uint8_t *reply2, size_t n2,
+		  const char *tail)
 {
 	snprintf(cfg.loader_path, sizeof cfg.loader_path, "%s/fake.sh", dir);
 	FILE *f = fopen(cfg.loader_path, "w");
 	assert_non_null(f);
 	fputs("#!/bin/sh\n", f);
 	emit(f, hello, sizeof hello);
-	fputs("/bin/sleep 0.1\n", f);
+	fprintf(f, "head -c %zu <&3 >/dev/null\n", LOAD_BYTES);
 	if (reply)
 		emit(f, reply, n);
+	if (reply2) {
+		fprintf(f, "head -c %d <&3 >/dev/null\n", INIT_BYTES);
+		emit(f, reply2, n2);
+	}
 	fputs(tail ? tail : "", f);
 	fputs("\nexec /bin/sleep 5\n", f); /* stay alive: the server must decide */
 	fclose(f);
 	chmod(cfg.loader_path, 0700);
+}
+
+static void fake(const uint8_t *reply, size_t n, const char *tail)
+{
+	fake2(reply, n, NULL, 0, tail);
 }
 
 static gofn_worker *start(void)
@@ -80,8 +99,6 @@ static gofn_worker *start(void)
 	assert_int_equal(gofn_worker_spawn(&cfg, 0, gofn_now_ms() + 3000, &w, &e), 0);
 	return w;
 }
-
-static const uint8_t obj[] = "!<arch>\nfake";
 
 static void load_expect(const uint8_t *reply, size_t n, const char *status, const char *needle)
 {
@@ -94,7 +111,7 @@ static void load_expect(const uint8_t *reply, size_t n, const char *status, cons
 	int64_t t0 = gofn_now_ms();
 	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), -1);
 	assert_true(gofn_now_ms() - t0 < cfg.load_timeout_ms + 1500);
-	assert_string_equal(o.status, status);
+	assert_string_equal(gofn_status_name(o.status), status);
 	if (!strstr(o.error, needle))
 		fail_msg("outcome error \"%s\" lacks \"%s\"", o.error, needle);
 	gofn_function_clear(&fn);
@@ -155,24 +172,31 @@ static void bad_sigkind(void **state)
 			     2,
 			     3};
 	(void)state;
-	load_expect(r, sizeof r, "killed", "signature kind");
+	load_expect(r, sizeof r, "killed", "want SYMBOL, SIGNATURE, SIGKIND");
 }
 
 static void symbol_not_utf8(void **state)
 {
-	/* LOADED: SYMBOL "a.\xff" */
-	const uint8_t r[] = {GOFN_F_LOADED, 0,	 0,   0, 9, 0, 0, 0, GOFN_FLD_SYMBOL, 0, 3, 0, 0, 0,
-			     'a',	    '.', 0xff};
+	/* LOADED: SYMBOL "a.\xff", SIGNATURE "", SIGKIND 0 */
+	gofn_fbuf b;
+	gofn_err e = {0};
+
 	(void)state;
-	/* the object's fault (the loader passes names through): refused, 400 */
-	load_expect(r, sizeof r, "error", "symbol name \"a.\\xff\" is not valid UTF-8");
+	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_LOADED, 64, &e), 0);
+	gofn_fbuf_put(&b, GOFN_FLD_SYMBOL, "a.\xff", 3, &e);
+	gofn_fbuf_put(&b, GOFN_FLD_SIGNATURE, "", 0, &e);
+	gofn_fbuf_put_u64(&b, GOFN_FLD_SIGKIND, 0, &e);
+	gofn_fbuf_finish(&b);
+	/* an honest worker refuses such an object with ERROR itself */
+	load_expect(b.data, b.len, "killed", "not valid UTF-8");
+	gofn_fbuf_free(&b);
 }
 
 static void wrong_reply_type(void **state)
 {
 	const uint8_t r[] = {GOFN_F_RESULT, 0, 0, 0, 0, 0, 0, 0};
 	(void)state;
-	load_expect(r, sizeof r, "killed", "unexpected reply");
+	load_expect(r, sizeof r, "killed", "unexpected RESULT frame (want LOADED)");
 }
 
 static void truncated_then_silent(void **state)
@@ -203,51 +227,148 @@ static void exits_mid_request(void **state)
 	gofn_worker *w = start();
 	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), -1);
 	/* stderr of a dead worker is /dev/null until a request hands it a pipe */
-	if (strcmp(o.status, "exit") != 0 || o.exit_code != 2)
-		fail_msg("want exit 2, got %s %d (%s)", o.status, o.exit_code, o.error);
+	if (o.status != GOFN_STATUS_EXIT || o.exit_code != 2)
+		fail_msg("want exit 2, got %s %d (%s)", gofn_status_name(o.status), o.exit_code,
+			 o.error);
 	gofn_outcome_clear(&o);
 	gofn_worker_destroy(w);
 }
 
+/* LOADED with one symbol main.F func() into b. */
+static void loaded_one(gofn_fbuf *b)
+{
+	gofn_err e = {0};
+	gofn_msg_symbol sym = {.name = {(const uint8_t *)"main.F", 6},
+			       .signature = {(const uint8_t *)"func()", 6},
+			       .kind = GOFN_SIGKIND_VOID};
+	gofn_msg_loaded m = {.syms = &sym, .nsyms = 1};
+
+	assert_int_equal(gofn_enc_loaded(b, &m, &e), 0);
+}
+
+/* A worker that loaded honestly: LOADED, READY, then `tail`. */
+static gofn_worker *loaded_worker(const char *tail)
+{
+	gofn_fbuf b;
+	gofn_function fn = {0};
+	gofn_outcome o = {0};
+	gofn_objbuf ob = {obj, sizeof obj};
+
+	loaded_one(&b);
+	fake2(b.data, b.len, ready, sizeof ready, tail);
+	gofn_fbuf_free(&b);
+	gofn_worker *w = start();
+	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), 0);
+	assert_int_equal(fn.nsymbols, 1);
+	assert_string_equal(fn.symbols[0].name, "main.F");
+	assert_string_equal(fn.symbols[0].signature, "func()");
+	assert_int_equal(fn.symbols[0].sigkind, GOFN_SIGKIND_VOID);
+	assert_int_equal(o.status, GOFN_STATUS_OK);
+	assert_false(w->dead);
+	gofn_function_clear(&fn);
+	gofn_outcome_clear(&o);
+	return w;
+}
+
 static void honest_worker(void **state)
 {
-	/* LOADED: SYMBOL "main.F", SIGNATURE "func()", SIGKIND 1 */
-	uint8_t r[64];
-	gofn_fbuf b;
+	(void)state;
+	gofn_worker_destroy(loaded_worker(NULL));
+}
+
+/* Package init (tenant code) forges a LOADED with a long list instead of
+ * READY: the load fails, the worker dies, no symbols come from it. */
+static void forged_loaded_during_init(void **state)
+{
+	gofn_fbuf b, forged;
 	gofn_err e = {0};
 	gofn_function fn = {0};
 	gofn_outcome o = {0};
 	gofn_objbuf ob = {obj, sizeof obj};
 
 	(void)state;
-	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_LOADED, 64, &e), 0);
-	gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, "main.F", &e);
-	gofn_fbuf_put_str(&b, GOFN_FLD_SIGNATURE, "func()", &e);
-	gofn_fbuf_put_u64(&b, GOFN_FLD_SIGKIND, 1, &e);
-	gofn_fbuf_finish(&b);
-	assert_true(b.len <= sizeof r);
-	memcpy(r, b.data, b.len);
-	fake(r, b.len, NULL);
+	loaded_one(&b);
+	assert_int_equal(gofn_fbuf_start(&forged, GOFN_F_LOADED, 1 << 16, &e), 0);
+	for (int i = 0; i < 100; i++) {
+		gofn_fbuf_put_str(&forged, GOFN_FLD_SYMBOL, "main.Forged", &e);
+		gofn_fbuf_put_str(&forged, GOFN_FLD_SIGNATURE, "func()", &e);
+		gofn_fbuf_put_u64(&forged, GOFN_FLD_SIGKIND, 1, &e);
+	}
+	gofn_fbuf_finish(&forged);
+	fake2(b.data, b.len, forged.data, forged.len, NULL);
 	gofn_worker *w = start();
-	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), 0);
-	assert_int_equal(fn.nsymbols, 1);
-	assert_string_equal(fn.symbols[0].name, "main.F");
-	assert_string_equal(fn.symbols[0].signature, "func()");
-	assert_int_equal(fn.symbols[0].sigkind, 1);
+	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), -1);
+	assert_int_equal(o.status, GOFN_STATUS_KILLED);
+	assert_non_null(strstr(o.error, "LOADED"));
+	assert_true(w->dead);
+	gofn_function_clear(&fn);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	gofn_fbuf_free(&forged);
+	gofn_worker_destroy(w);
+}
+
+/* READY sent before INIT was asked for: out of turn, the load fails. */
+static void ready_out_of_turn(void **state)
+{
+	gofn_fbuf b;
+	gofn_function fn = {0};
+	gofn_outcome o = {0};
+	gofn_objbuf ob = {obj, sizeof obj};
+	uint8_t both[256];
+
+	(void)state;
+	loaded_one(&b);
+	assert_true(b.len + sizeof ready <= sizeof both);
+	memcpy(both, b.data, b.len);
+	memcpy(both + b.len, ready, sizeof ready);
+	fake(both, b.len + sizeof ready, NULL);
+	gofn_worker *w = start();
+	assert_int_equal(gofn_worker_load(w, &cfg, &ob, 1, &fn, &o), -1);
+	assert_int_equal(o.status, GOFN_STATUS_KILLED);
+	assert_non_null(strstr(o.error, "out of turn"));
 	gofn_function_clear(&fn);
 	gofn_outcome_clear(&o);
 	gofn_fbuf_free(&b);
 	gofn_worker_destroy(w);
 }
 
+/* A worker that stops reading (its tenant code forged the last RESULT and
+ * blocks): an INVOKE bigger than the socket buffer ends at the call's
+ * deadline as "timeout", and the worker is dead, not reusable. */
+static void invoke_send_has_deadline(void **state)
+{
+	gofn_outcome o = {0};
+	size_t n = 4u << 20;
+	uint8_t *in = calloc(1, n);
+
+	(void)state;
+	assert_non_null(in);
+	gofn_worker *w = loaded_worker(NULL); /* then sleeps, never reading */
+	gofn_worker_invoke(w, &cfg, "main.F", in, n, 300, &o);
+	assert_int_equal(o.status, GOFN_STATUS_TIMEOUT);
+	assert_true(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_worker_destroy(w);
+	free(in);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(honest_worker),	cmocka_unit_test(unknown_frame_type),
-	    cmocka_unit_test(huge_length),	cmocka_unit_test(field_overruns_frame),
-	    cmocka_unit_test(bad_sigkind),	cmocka_unit_test(symbol_not_utf8),
-	    cmocka_unit_test(wrong_reply_type), cmocka_unit_test(truncated_then_silent),
-	    cmocka_unit_test(never_answers),	cmocka_unit_test(exits_mid_request),
+	    cmocka_unit_test(honest_worker),
+	    cmocka_unit_test(unknown_frame_type),
+	    cmocka_unit_test(huge_length),
+	    cmocka_unit_test(field_overruns_frame),
+	    cmocka_unit_test(bad_sigkind),
+	    cmocka_unit_test(symbol_not_utf8),
+	    cmocka_unit_test(wrong_reply_type),
+	    cmocka_unit_test(truncated_then_silent),
+	    cmocka_unit_test(never_answers),
+	    cmocka_unit_test(exits_mid_request),
+	    cmocka_unit_test(forged_loaded_during_init),
+	    cmocka_unit_test(ready_out_of_turn),
+	    cmocka_unit_test(invoke_send_has_deadline),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

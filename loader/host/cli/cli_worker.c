@@ -1,8 +1,9 @@
 /* gofn-loader -worker: one tenant function's process, driven by gofnd over
- * the control socket on fd 3 (protocol in api/frame.h).
+ * the control socket on fd 3 (protocol in api/proto.h).
  *
- * Life: confine (sandbox) -> HELLO -> LOAD once -> INVOKE ... until the
- * socket closes. Each request brings its own stdout/stderr pipes, which are
+ * Life: confine (sandbox) -> HELLO -> LOAD once (reply LOADED: the symbol
+ * list, before any tenant code runs) -> INIT (package init; READY) ->
+ * INVOKE ... until the socket closes. Each request brings its own stdout/stderr pipes, which are
  * dup2()'d onto 1 and 2 only while that request runs; /dev/null sits there
  * otherwise, so the server sees EOF right before our reply. Tenant code that
  * calls os.Exit or crashes ends this process; gofnd notices and replaces us. */
@@ -20,19 +21,17 @@
 #include "api/frame.h"
 #include "api/frame_io.h"
 #include "api/profile.h"
+#include "api/proto.h"
 #include "loader/loader.h"
 #include "loader/profile.h"
 #include "loader/symtab.h"
 #include "sandbox/sandbox.h"
 
-/* The server is trusted more than tenants, but a cap still bounds memory. */
-#define REQUEST_MAX (256u << 20)
-#define REPLY_MAX   (512u << 20)
-
 typedef struct worker {
 	int ctrl;
 	int devnull;
 	gofn_module *mod;
+	int inited;
 	unsigned prof_kinds; /* profiles running for the current INVOKE */
 	char *prof_err;	     /* why the CPU profile did not start */
 } worker;
@@ -69,119 +68,127 @@ static void route_output(worker *w, const gofn_frame *f)
 	dup3(err, 2, 0);
 }
 
+/* Sends a built frame (or reports why it could not be built) and frees it. */
+static int send_reply(worker *w, gofn_fbuf *b, int built, gofn_err *e)
+{
+	route_output(w, NULL); /* EOF on the request's pipes first */
+	int rc = built == 0 ? gofn_frame_send(w->ctrl, b, NULL, 0, -1, e) : -1;
+	gofn_fbuf_free(b);
+	return rc;
+}
+
 static int reply_error(worker *w, const gofn_err *le)
 {
 	gofn_fbuf b;
 	gofn_err e;
+	gofn_msg_error m = {.code = le->code,
+			    .msg = {.p = (const uint8_t *)le->msg, .len = strlen(le->msg)}};
 
-	route_output(w, NULL); /* EOF on the request's pipes first */
-
-	if (gofn_fbuf_start(&b, GOFN_F_ERROR, REPLY_MAX, &e) < 0)
-		return -1;
-	int rc = gofn_fbuf_put_u64(&b, GOFN_FLD_ERRCODE, (uint64_t)le->code, &e);
-	if (rc == 0)
-		rc = gofn_fbuf_put_str(&b, GOFN_FLD_ERRMSG, le->msg, &e);
-	if (rc == 0) {
-		gofn_fbuf_finish(&b);
-		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, &e);
-	}
-	gofn_fbuf_free(&b);
-	return rc;
+	return send_reply(w, &b, gofn_enc_error(&b, &m, &e), &e);
 }
 
-static int reply_loaded(worker *w, gofn_err *e)
+/* The loader's classification as the protocol's (the two enums are kept
+ * apart so that the loader needs nothing from api/). */
+static gofn_sigkind sigkind_of(gofn_sig s)
+{
+	switch (s) {
+	case GOFN_SIG_VOID:
+		return GOFN_SIGKIND_VOID;
+	case GOFN_SIG_BYTES_BYTES_ERR:
+		return GOFN_SIGKIND_BYTES_BYTES_ERR;
+	case GOFN_SIG_BYTES_BYTES:
+		return GOFN_SIGKIND_BYTES_BYTES;
+	case GOFN_SIG_STR_STR:
+		return GOFN_SIGKIND_STR_STR;
+	case GOFN_SIG_STR_STR_ERR:
+		return GOFN_SIGKIND_STR_STR_ERR;
+	case GOFN_SIG_UNSUPPORTED:
+		break;
+	}
+	return GOFN_SIGKIND_UNSUPPORTED;
+}
+
+/* LOADED: the module's callable symbols. A name over a limit is the
+ * object's fault: refused with ERROR naming the limit. */
+static int reply_loaded(worker *w)
 {
 	const gofn_symbol_info *syms;
 	size_t n = gofn_module_symbols(w->mod, &syms);
+	gofn_msg_loaded m = {.syms = calloc(n ? n : 1, sizeof *m.syms), .nsyms = n};
 	gofn_fbuf b;
-	int rc = gofn_fbuf_start(&b, GOFN_F_LOADED, REPLY_MAX, e);
+	gofn_err e = {0};
 
-	route_output(w, NULL); /* EOF on the request's pipes first */
-
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		rc = gofn_fbuf_put_str(&b, GOFN_FLD_SYMBOL, syms[i].name, e);
-		if (rc == 0)
-			rc = gofn_fbuf_put_str(&b, GOFN_FLD_SIGNATURE,
-					       syms[i].signature ? syms[i].signature : "", e);
-		if (rc == 0)
-			rc = gofn_fbuf_put_u64(&b, GOFN_FLD_SIGKIND, (uint64_t)syms[i].sig, e);
+	if (!m.syms) {
+		gofn_errf(&e, GOFN_ENOMEM, "LOADED: out of memory");
+		return reply_error(w, &e);
 	}
-	if (rc == 0) {
-		gofn_fbuf_finish(&b);
-		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, e);
+	for (size_t i = 0; i < n; i++) {
+		const char *sig = syms[i].signature ? syms[i].signature : "";
+		m.syms[i] = (gofn_msg_symbol){
+		    .name = {.p = (const uint8_t *)syms[i].name, .len = strlen(syms[i].name)},
+		    .signature = {.p = (const uint8_t *)sig, .len = strlen(sig)},
+		    .kind = sigkind_of(syms[i].sig)};
 	}
-	gofn_fbuf_free(&b);
-	return rc;
+	int built = gofn_enc_loaded(&b, &m, &e);
+	free(m.syms);
+	if (built < 0) {
+		gofn_fbuf_free(&b);
+		return reply_error(w, &e);
+	}
+	return send_reply(w, &b, 0, &e);
 }
 
-/* The link unit, in link order (libraries first), as the loader wants it. */
-#define MAX_OBJECTS 64
-
+/* LOAD: parse and link, and list the symbols. Runs no tenant code. */
 static int handle_load(worker *w, const gofn_frame *f)
 {
-	gofn_fields it;
-	gofn_field fld;
 	gofn_err e = {0};
-	gofn_blob blobs[MAX_OBJECTS];
-	static char names[MAX_OBJECTS][24];
-	size_t n = 0;
-	int r;
+	gofn_msg_load m;
+	gofn_blob blobs[GOFN_MAX_OBJECTS];
+	static char names[GOFN_MAX_OBJECTS][32];
 
 	if (w->mod) {
 		gofn_errf(&e, GOFN_EINVAL, "worker already holds a module");
 		return reply_error(w, &e);
 	}
-	gofn_fields_init(&it, f->payload, f->len);
-	while ((r = gofn_fields_next(&it, &fld, &e)) > 0) {
-		if (fld.tag != GOFN_FLD_OBJECT)
-			continue;
-		if (n == MAX_OBJECTS) {
-			gofn_errf(&e, GOFN_ELIMIT, "more than %d objects", MAX_OBJECTS);
-			return reply_error(w, &e);
-		}
-		snprintf(names[n], sizeof names[n], "object %zu", n + 1); /* for error messages */
-		blobs[n] = (gofn_blob){.name = names[n], .data = fld.data, .len = fld.len};
-		n++;
-	}
-	if (r < 0 || n == 0) {
-		if (r == 0)
-			gofn_errf(&e, GOFN_EINVAL, "LOAD without an object");
+	if (gofn_dec_load(f->payload, f->len, &m, &e) < 0)
 		return reply_error(w, &e);
+	for (size_t i = 0; i < m.nobjs; i++) {
+		snprintf(names[i], sizeof names[i], "object %zu", i + 1); /* for error messages */
+		blobs[i] = (gofn_blob){.name = names[i], .data = m.objs[i].p, .len = m.objs[i].len};
 	}
-	if (gofn_module_load(blobs, n, &w->mod, &e) < 0) {
+	if (gofn_module_load(blobs, m.nobjs, &w->mod, &e) < 0) {
 		w->mod = NULL;
 		return reply_error(w, &e);
 	}
+	return reply_loaded(w);
+}
+
+/* INIT: package initialisation, the first tenant code to run. */
+static int handle_init(worker *w, const gofn_frame *f)
+{
+	gofn_err e = {0};
+	gofn_fbuf b;
+
+	if (gofn_dec_init(f->payload, f->len, &e) < 0)
+		return reply_error(w, &e);
+	if (!w->mod || w->inited) {
+		gofn_errf(&e, GOFN_EINVAL, "INIT %s", w->mod ? "twice" : "before LOAD");
+		return reply_error(w, &e);
+	}
+	w->inited = 1;
 	if (gofn_module_init(w->mod, &e) < 0)
 		return reply_error(w, &e);
-	if (reply_loaded(w, &e) < 0)
-		return -1;
-	return 0;
+	return send_reply(w, &b, gofn_enc_ready(&b, &e), &e);
 }
 
 /* Starts the profiles an INVOKE asks for. Runs before the request's pipes
  * are on 1 and 2, so the runtime's rate warning goes to /dev/null. */
-static void profile_begin(worker *w, const gofn_frame *f)
+static void profile_begin(worker *w, const gofn_msg_invoke *m)
 {
-	gofn_fields it;
-	gofn_field fld;
-	gofn_err e;
-	uint64_t kinds = 0, hz = 0;
-
-	gofn_fields_init(&it, f->payload, f->len);
-	while (gofn_fields_next(&it, &fld, &e) > 0) {
-		if (fld.tag == GOFN_FLD_PROFILE_KINDS)
-			gofn_field_u64(&fld, &kinds, &e);
-		else if (fld.tag == GOFN_FLD_PROFILE_HZ)
-			gofn_field_u64(&fld, &hz, &e);
-	}
-	kinds &= (1u << GOFN_PROF_NKINDS) - 1;
-	if (hz > GOFN_PROFILE_HZ_MAX)
-		hz = GOFN_PROFILE_HZ_MAX;
-	if (!kinds || !gofnProfileStart)
+	if (!m->prof_kinds || !gofnProfileStart)
 		return;
-	w->prof_kinds = (unsigned)kinds;
-	w->prof_err = gofnProfileStart(w->prof_kinds, (int)hz);
+	w->prof_kinds = m->prof_kinds;
+	w->prof_err = gofnProfileStart(w->prof_kinds, (int)m->prof_hz);
 }
 
 static void profile_end(worker *w, profiles *p)
@@ -203,112 +210,120 @@ static void profiles_free(profiles *p)
 	free(p->cpu_err);
 }
 
-/* One PROFILE field per profile taken, PROFILE_ERROR for one that is not. */
-static int put_profiles(gofn_fbuf *b, const profiles *p, gofn_err *e)
+/* Each profile asked for: taken, or why not (msg holds the texts). */
+static void put_profiles(gofn_msg_result *m, const profiles *p, char msg[][256])
 {
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
 		if (!(p->kinds & (1u << k)))
 			continue;
-		char msg[256];
-		uint8_t *buf = p->data[k];
-		size_t n = p->len[k];
-		if (!buf) {
-			if (k == GOFN_PROF_CPU && p->cpu_err)
-				n = (size_t)snprintf(msg + 1, sizeof msg - 1, "%s", p->cpu_err);
-			else if (n)
-				n = (size_t)snprintf(
-				    msg + 1, sizeof msg - 1,
-				    "profile of %zu bytes is over the %u-byte limit", n,
-				    GOFN_PROFILE_MAX);
-			else
-				n = (size_t)snprintf(msg + 1, sizeof msg - 1, "profile is empty");
-			msg[0] = (char)k;
-			n = n + 1 < sizeof msg ? n + 1 : sizeof msg - 1;
-			if (gofn_fbuf_put(b, GOFN_FLD_PROFILE_ERROR, msg, n, e) < 0)
-				return -1;
+		if (p->data[k]) {
+			m->profile[k] = (gofn_bytes){.p = p->data[k], .len = p->len[k]};
 			continue;
 		}
-		/* The kind byte goes in front: make room for it. */
-		uint8_t *f = malloc(n + 1);
-		if (!f)
-			return gofn_errf(e, GOFN_ENOMEM, "profile: out of memory");
-		f[0] = (uint8_t)k;
-		memcpy(f + 1, buf, n);
-		int rc = gofn_fbuf_put(b, GOFN_FLD_PROFILE, f, n + 1, e);
-		free(f);
-		if (rc < 0)
-			return -1;
+		if (k == GOFN_PROF_CPU && p->cpu_err)
+			snprintf(msg[k], 256, "%s", p->cpu_err);
+		else if (p->len[k])
+			snprintf(msg[k], 256, "profile of %zu bytes is over the %u-byte limit",
+				 p->len[k], GOFN_PROFILE_MAX);
+		else
+			snprintf(msg[k], 256, "profile is empty");
+		m->profile_error[k] =
+		    (gofn_bytes){.p = (const uint8_t *)msg[k], .len = strlen(msg[k])};
 	}
-	return 0;
 }
 
-static int reply_result(worker *w, const gofn_result *res, int64_t dur, const profiles *p,
-			gofn_err *e)
+static int reply_result(worker *w, const gofn_msg_invoke *in, const gofn_result *res, int64_t dur,
+			const profiles *p)
 {
 	gofn_fbuf b;
-	int rc = gofn_fbuf_start(&b, GOFN_F_RESULT, REPLY_MAX, e);
+	gofn_err e = {0};
+	char msg[GOFN_PROF_NKINDS][256];
+	gofn_msg_result m = {
+	    .status = res->err_msg ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
+	    .output = {.p = res->out, .len = res->out_len},
+	    .duration_us = (uint64_t)dur,
+	};
 
-	route_output(w, NULL); /* EOF on the request's pipes first */
-
-	if (rc == 0)
-		rc = gofn_fbuf_put_str(&b, GOFN_FLD_STATUS, res->err_msg ? "error" : "ok", e);
-	if (rc == 0)
-		rc = gofn_fbuf_put(&b, GOFN_FLD_OUTPUT, res->out, res->out_len, e);
-	if (rc == 0 && res->err_msg)
-		rc = gofn_fbuf_put_str(&b, GOFN_FLD_ERRMSG, res->err_msg, e);
-	if (rc == 0)
-		rc = gofn_fbuf_put_u64(&b, GOFN_FLD_DURATION_US, (uint64_t)dur, e);
-	if (rc == 0)
-		rc = put_profiles(&b, p, e);
-	if (rc == 0) {
-		gofn_fbuf_finish(&b);
-		rc = gofn_frame_send(w->ctrl, &b, NULL, 0, e);
+	if (res->out_len > in->result_max) {
+		gofn_errf(&e, GOFN_ELIMIT,
+			  "result of %zu bytes exceeds the %llu-byte limit (gofnd --max-result)",
+			  res->out_len, (unsigned long long)in->result_max);
+		return reply_error(w, &e);
 	}
-	gofn_fbuf_free(&b);
-	return rc;
+	if (res->err_msg)
+		m.errmsg =
+		    (gofn_bytes){.p = (const uint8_t *)res->err_msg, .len = strlen(res->err_msg)};
+	put_profiles(&m, p, msg);
+	int built =
+	    gofn_enc_result(&b, &m, gofn_result_frame_max((size_t)in->result_max, p->kinds), &e);
+	if (built < 0) {
+		gofn_fbuf_free(&b);
+		return reply_error(w, &e);
+	}
+	return send_reply(w, &b, 0, &e);
 }
 
 /* Runs the call with 1/2 on the request's pipes; returns with them restored. */
-static int handle_invoke(worker *w, const gofn_frame *f)
+static int handle_invoke(worker *w, const gofn_msg_invoke *m)
 {
-	gofn_fields it;
-	gofn_field fld;
 	gofn_err e = {0};
-	char sym[512] = "";
-	const uint8_t *in = NULL;
-	size_t in_len = 0;
-	int r;
+	char sym[GOFN_SYMBOL_NAME_MAX + 1];
 
-	gofn_fields_init(&it, f->payload, f->len);
-	while ((r = gofn_fields_next(&it, &fld, &e)) > 0) {
-		if (fld.tag == GOFN_FLD_SYMBOL && fld.len < sizeof sym) {
-			memcpy(sym, fld.data, fld.len);
-			sym[fld.len] = 0;
-		} else if (fld.tag == GOFN_FLD_INPUT) {
-			in = fld.data;
-			in_len = fld.len;
-		}
-	}
-	if (r < 0)
-		return reply_error(w, &e);
-	if (!w->mod || !sym[0]) {
-		gofn_errf(&e, GOFN_EINVAL, "INVOKE %s",
-			  w->mod ? "without a symbol" : "before LOAD");
+	if (!w->mod || !w->inited) {
+		gofn_errf(&e, GOFN_EINVAL, "INVOKE before %s", w->mod ? "INIT" : "LOAD");
 		return reply_error(w, &e);
 	}
+	memcpy(sym, m->symbol.p, m->symbol.len); /* decoded: 1..GOFN_SYMBOL_NAME_MAX */
+	sym[m->symbol.len] = 0;
 	gofn_result res = {0};
 	int64_t t0 = now_us();
-	r = gofn_module_call(w->mod, sym, in, in_len, &res, &e);
+	int r = gofn_module_call(w->mod, sym, m->input.p, m->input.len, &res, &e);
 	int64_t dur = now_us() - t0;
 	profiles prof;
 	profile_end(w, &prof);
 	if (r < 0)
 		r = reply_error(w, &e);
 	else
-		r = reply_result(w, &res, dur, &prof, &e);
+		r = reply_result(w, m, &res, dur, &prof);
 	profiles_free(&prof);
 	gofn_result_free(&res);
 	return r;
+}
+
+/* One request: decode, route its pipes onto 1 and 2, handle, restore. */
+static int serve_one(worker *w, gofn_frame *f)
+{
+	gofn_err e = {0};
+	gofn_msg_invoke inv;
+	int bad_invoke = 0;
+
+	if (f->type == GOFN_F_INVOKE) {
+		bad_invoke = gofn_dec_invoke(f->payload, f->len, &inv, &e) < 0;
+		if (!bad_invoke)
+			profile_begin(w, &inv);
+	}
+	route_output(w, f);
+	/* 1 and 2 now hold the only copies of the request's pipes, so
+	 * restoring /dev/null before replying gives the server EOF. */
+	gofn_frame_free_fds(f);
+	int rc;
+	if (bad_invoke) {
+		rc = reply_error(w, &e);
+	} else if (f->type == GOFN_F_LOAD) {
+		rc = handle_load(w, f);
+	} else if (f->type == GOFN_F_INIT) {
+		rc = handle_init(w, f);
+	} else if (f->type == GOFN_F_INVOKE) {
+		rc = handle_invoke(w, &inv);
+	} else {
+		gofn_errf(&e, GOFN_EINVAL, "unexpected %s frame", gofn_frame_type_name(f->type));
+		rc = reply_error(w, &e);
+	}
+	route_output(w, NULL);
+	profiles unused;
+	profile_end(w, &unused); /* an INVOKE refused before the call */
+	profiles_free(&unused);
+	return rc;
 }
 
 static int serve(worker *w)
@@ -316,28 +331,9 @@ static int serve(worker *w)
 	for (;;) {
 		gofn_frame f;
 		gofn_err e = {0};
-		if (gofn_frame_recv(w->ctrl, REQUEST_MAX, -1, &f, &e) < 0)
+		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0)
 			return e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
-		int rc;
-		if (f.type == GOFN_F_INVOKE)
-			profile_begin(w, &f);
-		route_output(w, &f);
-		/* 1 and 2 now hold the only copies of the request's pipes, so
-		 * restoring /dev/null before replying gives the server EOF. */
-		gofn_frame_free_fds(&f);
-		if (f.type == GOFN_F_LOAD) {
-			rc = handle_load(w, &f);
-		} else if (f.type == GOFN_F_INVOKE) {
-			rc = handle_invoke(w, &f);
-		} else {
-			gofn_errf(&e, GOFN_EINVAL, "unexpected %s frame",
-				  gofn_frame_type_name(f.type));
-			rc = reply_error(w, &e);
-		}
-		route_output(w, NULL);
-		profiles unused;
-		profile_end(w, &unused); /* an INVOKE refused before the call */
-		profiles_free(&unused);
+		int rc = serve_one(w, &f);
 		gofn_frame_free(&f);
 		if (rc < 0)
 			return 1;
@@ -349,10 +345,7 @@ static int hello(worker *w)
 	gofn_fbuf b;
 	gofn_err e;
 
-	if (gofn_fbuf_start(&b, GOFN_F_HELLO, 0, &e) < 0)
-		return -1;
-	gofn_fbuf_finish(&b);
-	int rc = gofn_frame_send(w->ctrl, &b, NULL, 0, &e);
+	int rc = gofn_enc_hello(&b, &e) == 0 ? gofn_frame_send(w->ctrl, &b, NULL, 0, -1, &e) : -1;
 	gofn_fbuf_free(&b);
 	return rc;
 }
