@@ -623,7 +623,8 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 	    .input = {.p = in, .len = in_len},
 	    .timeout_ms = (uint64_t)timeout_ms,
 	    .result_max = c->max_result,
-	    .prof_kinds = prof_kinds,
+	    /* only kinds travel; higher bits are the caller's bookkeeping */
+	    .prof_kinds = prof_kinds & ((1u << GOFN_PROF_NKINDS) - 1),
 	    .prof_hz = prof_hz > 0 ? (unsigned)prof_hz : 0,
 	};
 
