@@ -32,8 +32,8 @@ static int read_objs(gofn_server *s, const gofn_function *f, gofn_objbuf *objs, 
 	for (size_t i = 0; i < f->nobjs; i++) {
 		uint8_t *p = NULL;
 		size_t n = 0;
-		if (gofn_objects_get(s->cfg.data_dir, f->objs[i].sha256, s->cfg.max_object, &p, &n,
-				     e) < 0) {
+		if (gofn_objects_load(s->store, s->cfg.data_dir, f->objs[i].sha256,
+				      s->cfg.max_object, &p, &n, e) < 0) {
 			free_objs(objs, i);
 			return -1;
 		}

@@ -104,15 +104,19 @@ static int load_refusal(const gofn_outcome *o, gofn_err *e)
 	}
 }
 
-/* The function's objects as files, then its row. */
+/* The function's objects as files, then its row (with the objects' bytes
+ * in the same transaction when the store holds bytes: PostgreSQL). */
 static int persist(gofn_server *s, const gofn_function *f, const gofn_objbuf *objs, gofn_err *e)
 {
+	gofn_obj_bytes bytes[GOFN_MAX_OBJECTS];
 	int rc = 0;
 
-	for (size_t i = 0; rc == 0 && i < f->nobjs; i++)
+	for (size_t i = 0; rc == 0 && i < f->nobjs; i++) {
 		rc = gofn_objects_put(s->cfg.data_dir, f->objs[i].sha256, objs[i].data, objs[i].len,
 				      e);
-	if (rc == 0 && gofn_store_fn_add(s->store, f, e) == 0)
+		bytes[i] = (gofn_obj_bytes){f->objs[i].sha256, objs[i].data, objs[i].len};
+	}
+	if (rc == 0 && gofn_store_fn_add_objects(s->store, f, bytes, e) == 0)
 		return 0;
 	gofn_log("error", "store_failed", json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 	/* The log has the path; the client needs only the condition. */

@@ -1,6 +1,7 @@
 #include "server/objects.h"
 
 #include "common/file.h"
+#include "server/crypto.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,6 +51,33 @@ int gofn_objects_get(const char *data_dir, const char *sha256, size_t max, uint8
 	snprintf(path, sizeof path, "%s/objects/%s", data_dir, sha256);
 	*p = NULL;
 	return gofn_file_read(path, max, p, n, e);
+}
+
+int gofn_objects_load(gofn_store *st, const char *data_dir, const char *sha256, size_t max,
+		      uint8_t **p, size_t *n, gofn_err *e)
+{
+	char path[1200], got[GOFN_SHA256_HEX];
+
+	snprintf(path, sizeof path, "%s/objects/%s", data_dir, sha256);
+	if (!gofn_store_holds_bytes(st) || access(path, F_OK) == 0 || errno != ENOENT)
+		return gofn_objects_get(data_dir, sha256, max, p, n, e);
+	int rc = gofn_store_object_get(st, sha256, max, p, n, e);
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ESYS, "object %s is in neither %s nor the store", sha256,
+				 path);
+	if (rc < 0)
+		return -1;
+	gofn_sha256_hex(*p, *n, got);
+	if (strcmp(got, sha256) != 0) {
+		free(*p);
+		*p = NULL;
+		return gofn_errf(e, GOFN_ESYS, "object %s: the store's bytes hash to %s", sha256,
+				 got);
+	}
+	/* Only a cache: a full disk costs a fetch next time, not this call. */
+	gofn_err ce = {0};
+	gofn_objects_put(data_dir, sha256, *p, *n, &ce);
+	return 0;
 }
 
 void gofn_objects_remove(const char *data_dir, const char *sha256)

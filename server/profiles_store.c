@@ -2,7 +2,8 @@
  * --store selects; the table is created with the store's schema) and
  * profile bytes in DATA/profiles (see profiles.h). Its own connection opens
  * relaxed: a power loss may drop the newest rows, never corrupt; their
- * files, fsync'd first, are then swept. */
+ * files, fsync'd first, are then swept. A store that holds bytes
+ * (PostgreSQL) keeps them in the row; files are then a local cache. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -131,6 +132,15 @@ int gofn_profiles_put(gofn_profiles *p, gofn_profile_row *row, const uint8_t *da
 	row->created = (int64_t)time(NULL);
 	if (atomic_fetch_add(&p->stores, 1) % SWEEP_EVERY == SWEEP_EVERY - 1)
 		sweep(p, 0);
+	/* A store that holds bytes takes them in the row itself: any replica
+	 * serves the profile, and there is no file to sweep. */
+	if (gofn_store_holds_bytes(p->store)) {
+		int rc = gofn_store_profile_add_bytes(p->store, row, data, len, e);
+		if (rc != 0)
+			return rc < 0 ? -1
+				      : gofn_errf(e, GOFN_ESYS, "profiles: id %s exists", row->id);
+		return gofn_profiles_retain(p, row->tenant, e);
+	}
 	if (write_file(p, row->id, data, len, e) < 0)
 		return -1;
 	int rc = gofn_store_profile_add(p->store, row, e);
@@ -161,7 +171,17 @@ int gofn_profiles_read(gofn_profiles *p, const char *id, uint8_t **data, size_t 
 	char path[1200];
 
 	path_of(p, id, path, sizeof path);
-	return gofn_file_read(path, GOFN_PROFILE_MAX, data, len, e);
+	if (!gofn_store_holds_bytes(p->store) || access(path, F_OK) == 0 || errno != ENOENT)
+		return gofn_file_read(path, GOFN_PROFILE_MAX, data, len, e);
+	int rc = gofn_store_profile_bytes(p->store, id, GOFN_PROFILE_MAX, data, len, e);
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ESYS, "profile %s has no bytes in the store", id);
+	if (rc < 0)
+		return -1;
+	/* This replica's cache; the sweep drops it once the row is gone. */
+	gofn_err ce = {0};
+	write_file(p, id, *data, *len, &ce);
+	return 0;
 }
 
 int gofn_profiles_del(gofn_profiles *p, const char *tenant, const char *id, gofn_err *e)

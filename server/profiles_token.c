@@ -1,6 +1,8 @@
 /* Capability tokens for profile URLs: "<expiry>.<hex HMAC-SHA256>" over
  * the profile id and the expiry, keyed with a secret only this install
- * knows (DATA/profile-secret, created once with mode 0600). */
+ * knows: GOFN_PROFILE_SECRET, the store's (PostgreSQL: shared by the
+ * replicas) or DATA/profile-secret (created once with mode 0600). */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -72,9 +74,49 @@ static int read_secret(gofn_profiles *p, int fd, const char *path, gofn_err *e)
 	return 0;
 }
 
+/* 64 hex digits into the secret. */
+static int secret_from_hex(gofn_profiles *p, const char *hex, const char *from, gofn_err *e)
+{
+	if (strlen(hex) != 2 * sizeof p->secret)
+		return gofn_errf(e, GOFN_EINVAL, "%s: want %zu hex digits", from,
+				 2 * sizeof p->secret);
+	for (size_t i = 0; i < sizeof p->secret; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !isxdigit((unsigned char)hex[2 * i]) ||
+		    !isxdigit((unsigned char)hex[2 * i + 1]))
+			return gofn_errf(e, GOFN_EINVAL, "%s: not hex", from);
+		p->secret[i] = (unsigned char)v;
+	}
+	return 0;
+}
+
+/* Replicas on one database share the first secret any of them stored,
+ * so a profile URL one hands out verifies on all. 1: no such store. */
+static int secret_from_store(gofn_profiles *p, gofn_err *e)
+{
+	unsigned char mine[32];
+	char hex[2 * sizeof mine + 1], got[2 * sizeof mine + 8];
+
+	if (RAND_bytes(mine, sizeof mine) != 1)
+		return gofn_errf(e, GOFN_ESYS, "random bytes unavailable");
+	for (size_t i = 0; i < sizeof mine; i++)
+		snprintf(hex + 2 * i, 3, "%02x", mine[i]);
+	int rc = gofn_store_setting(p->store, "profile_secret", hex, got, sizeof got, e);
+	return rc != 0 ? rc : secret_from_hex(p, got, "the store's profile_secret", e);
+}
+
+/* GOFN_PROFILE_SECRET (64 hex digits), else the store's (PostgreSQL), else
+ * DATA/profile-secret. */
 int gofn_profiles_secret_load(gofn_profiles *p, const char *data_dir, gofn_err *e)
 {
 	char path[1100], tmp[1110];
+	const char *env = getenv("GOFN_PROFILE_SECRET");
+
+	if (env && *env)
+		return secret_from_hex(p, env, "GOFN_PROFILE_SECRET", e);
+	int rc = secret_from_store(p, e);
+	if (rc <= 0)
+		return rc;
 
 	snprintf(path, sizeof path, "%s/profile-secret", data_dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);

@@ -29,8 +29,33 @@ int64_t gofn_mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* The admin token: GOFN_ADMIN_TOKEN, else DATA/admin-token (created once,
- * mode 0600, and printed that one time). Only its hash stays in memory. */
+/* A store with settings (PostgreSQL) keeps the admin token's hash for
+ * every replica: the first one to start generates the token and prints it
+ * once; the others take the stored hash. 1: the store keeps no settings. */
+static int admin_token_shared(gofn_server *s, gofn_err *e)
+{
+	char secret[65], tok[128], mine[GOFN_SHA256_HEX], got[GOFN_SHA256_HEX + 8];
+
+	if (gofn_random_hex(secret, 32, e) < 0)
+		return -1;
+	snprintf(tok, sizeof tok, "gofn_admin_%s", secret);
+	gofn_sha256_hex(tok, strlen(tok), mine);
+	int rc = gofn_store_setting(s->store, "admin_sha256", mine, got, sizeof got, e);
+	if (rc != 0)
+		return rc;
+	if (strlen(got) != GOFN_SHA256_HEX - 1)
+		return gofn_errf(e, GOFN_EINVAL, "the store's admin_sha256 is not a SHA-256");
+	snprintf(s->admin_sha256, sizeof s->admin_sha256, "%s", got);
+	if (strcmp(got, mine) == 0) {
+		printf("gofnd: generated admin token (its hash is in the database): %s\n", tok);
+		fflush(stdout);
+	}
+	return 0;
+}
+
+/* The admin token: GOFN_ADMIN_TOKEN, else the store's (PostgreSQL), else
+ * DATA/admin-token (created once, mode 0600, and printed that one time).
+ * Only its hash stays in memory. */
 static int admin_token(gofn_server *s, gofn_err *e)
 {
 	char path[1100], tok[128] = "";
@@ -40,6 +65,9 @@ static int admin_token(gofn_server *s, gofn_err *e)
 		gofn_sha256_hex(env, strlen(env), s->admin_sha256);
 		return 0;
 	}
+	int rc = admin_token_shared(s, e);
+	if (rc <= 0)
+		return rc;
 	snprintf(path, sizeof path, "%s/admin-token", s->cfg.data_dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -143,10 +171,10 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 
 	if (mkdir(s->cfg.data_dir, 0700) < 0 && errno != EEXIST)
 		return gofn_errsys(e, "mkdir %s", s->cfg.data_dir);
-	if (gofn_objects_init(s->cfg.data_dir, e) < 0 || admin_token(s, e) < 0)
+	if (gofn_objects_init(s->cfg.data_dir, e) < 0)
 		return -1;
 	snprintf(db, sizeof db, "%s/gofn.db", s->cfg.data_dir);
-	if (gofn_store_open_config(&s->cfg, db, &s->store, e) < 0)
+	if (gofn_store_open_config(&s->cfg, db, &s->store, e) < 0 || admin_token(s, e) < 0)
 		return -1;
 	if (gofn_profiles_open(&s->cfg, db, &s->profiles, e) < 0)
 		return -1;

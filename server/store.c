@@ -7,6 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* After a deletion: object bytes nobody uses go. A failure only delays
+ * that to the next deletion, so the deletion itself stands. */
+static void objects_gc(gofn_store *s)
+{
+	gofn_err e = {0};
+
+	if (s->ops->objects_gc)
+		s->ops->objects_gc(s, &e);
+}
+
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
 	return gofn_store_sqlite_open(path, 0, out, e);
@@ -41,7 +51,11 @@ int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha
 
 int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 {
-	return s->ops->tenant_del(s, name, e);
+	int rc = s->ops->tenant_del(s, name, e);
+
+	if (rc == 0)
+		objects_gc(s);
+	return rc;
 }
 
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
@@ -76,7 +90,11 @@ int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *sym
 
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	return s->ops->fn_del(s, tenant, id, e);
+	int rc = s->ops->fn_del(s, tenant, id, e);
+
+	if (rc == 0)
+		objects_gc(s);
+	return rc;
 }
 
 int gofn_store_fn_count(gofn_store *s, const char *tenant, int64_t *n, gofn_err *e)
@@ -127,6 +145,51 @@ int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_
 			       gofn_profile_row **rows, size_t *n, gofn_err *e)
 {
 	return s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e);
+}
+
+int gofn_store_holds_bytes(const gofn_store *s)
+{
+	return s->ops->object_get != NULL;
+}
+
+int gofn_store_fn_add_objects(gofn_store *s, const gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e)
+{
+	if (!s->ops->fn_add_objects)
+		return gofn_store_fn_add(s, f, e);
+	return s->ops->fn_add_objects(s, f, objs, e);
+}
+
+int gofn_store_object_get(gofn_store *s, const char *sha256, size_t max, uint8_t **p, size_t *n,
+			  gofn_err *e)
+{
+	if (!s->ops->object_get)
+		return 1;
+	return s->ops->object_get(s, sha256, max, p, n, e);
+}
+
+int gofn_store_profile_add_bytes(gofn_store *s, const gofn_profile_row *r, const uint8_t *data,
+				 size_t len, gofn_err *e)
+{
+	if (!s->ops->profile_add_bytes)
+		return gofn_store_profile_add(s, r, e);
+	return s->ops->profile_add_bytes(s, r, data, len, e);
+}
+
+int gofn_store_profile_bytes(gofn_store *s, const char *id, size_t max, uint8_t **p, size_t *n,
+			     gofn_err *e)
+{
+	if (!s->ops->profile_bytes)
+		return 1;
+	return s->ops->profile_bytes(s, id, max, p, n, e);
+}
+
+int gofn_store_setting(gofn_store *s, const char *key, const char *proposed, char *out, size_t cap,
+		       gofn_err *e)
+{
+	if (!s->ops->setting)
+		return 1;
+	return s->ops->setting(s, key, proposed, out, cap, e);
 }
 
 void gofn_function_clear(gofn_function *f)

@@ -112,6 +112,37 @@ int gofn_store_profile_list(gofn_store *s, const char *tenant, gofn_profile_row 
 int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e);
 
+/* Bytes in the store (--store postgres): object bytes (content-addressed)
+ * and profile bytes live in the database, so replicas share nothing but
+ * it and keep files in DATA only as a cache. SQLite holds no bytes: they
+ * are files in DATA (server/objects.h, server/profiles.h). */
+typedef struct gofn_obj_bytes {
+	const char *sha256;
+	const uint8_t *data;
+	size_t len;
+} gofn_obj_bytes;
+
+int gofn_store_holds_bytes(const gofn_store *s);
+/* fn_add, with the objects' bytes (one per f->objs, same order) written in
+ * the same transaction when the store holds bytes. */
+int gofn_store_fn_add_objects(gofn_store *s, const gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e);
+/* An object's bytes (at most max, malloc'd): 0, or 1 if the store has none. */
+int gofn_store_object_get(gofn_store *s, const char *sha256, size_t max, uint8_t **p, size_t *n,
+			  gofn_err *e);
+/* profile_add, with the profile's bytes in the same row when the store
+ * holds bytes. */
+int gofn_store_profile_add_bytes(gofn_store *s, const gofn_profile_row *r, const uint8_t *data,
+				 size_t len, gofn_err *e);
+/* A profile's bytes: 0, or 1 if the store has none. */
+int gofn_store_profile_bytes(gofn_store *s, const char *id, size_t max, uint8_t **p, size_t *n,
+			     gofn_err *e);
+/* A value every replica must agree on (admin token hash, profile secret):
+ * the one already stored, else `proposed`, stored now; into out. Returns
+ * 0, or 1 when the store keeps no settings (SQLite: files in DATA). */
+int gofn_store_setting(gofn_store *s, const char *key, const char *proposed, char *out, size_t cap,
+		       gofn_err *e);
+
 void gofn_function_clear(gofn_function *f);
 /* Appends a copy of s; -1 when out of memory. */
 int gofn_strlist_add(gofn_strlist *l, const char *s);

@@ -39,6 +39,19 @@ typedef struct gofn_store_ops {
 			    gofn_err *e);
 	int (*profile_expired)(gofn_store *s, const char *tenant, int64_t older_than, int64_t keep,
 			       gofn_profile_row **rows, size_t *n, gofn_err *e);
+	/* Bytes in the store (store.h); NULL in a backend that holds none. */
+	int (*fn_add_objects)(gofn_store *s, const gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e);
+	int (*object_get)(gofn_store *s, const char *sha256, size_t max, uint8_t **p, size_t *n,
+			  gofn_err *e);
+	/* Drops object bytes no function uses any more (after deletions). */
+	int (*objects_gc)(gofn_store *s, gofn_err *e);
+	int (*profile_add_bytes)(gofn_store *s, const gofn_profile_row *r, const uint8_t *data,
+				 size_t len, gofn_err *e);
+	int (*profile_bytes)(gofn_store *s, const char *id, size_t max, uint8_t **p, size_t *n,
+			     gofn_err *e);
+	int (*setting)(gofn_store *s, const char *key, const char *proposed, char *out, size_t cap,
+		       gofn_err *e);
 } gofn_store_ops;
 
 struct gofn_store {

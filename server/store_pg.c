@@ -1,6 +1,8 @@
 /* The PostgreSQL backend of server/store.h (--store postgres), for several
- * gofnd replicas sharing one database (object bytes stay content-addressed
- * files under DATA, on a volume the replicas share).
+ * gofnd replicas sharing one database and nothing else: object bytes
+ * (content-addressed, table blobs) and profile bytes are rows too, each
+ * replica caching them as files in its own DATA; the admin token's hash
+ * and the profile secret are rows of table settings.
  *
  * - One libpq connection per store handle, used under a mutex for each
  *   whole call (a PGconn serves one query at a time, and a transaction must
@@ -68,6 +70,20 @@ static const char schema[] =
     "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);"
     "COMMIT;";
 
+/* Bytes in the database (see the block "Bytes in the store" below). The
+ * key of the advisory lock between uploads (shared) and the sweep of
+ * unused blobs (exclusive): "blob" as a 32-bit number. */
+#define BLOB_LOCK "1651273570"
+
+static const char bytes_schema[] =
+    "BEGIN;"
+    "SELECT pg_advisory_xact_lock(" SCHEMA_LOCK ");"
+    "CREATE TABLE IF NOT EXISTS blobs("
+    " sha256 TEXT PRIMARY KEY, size BIGINT NOT NULL, data BYTEA NOT NULL);"
+    "ALTER TABLE profiles ADD COLUMN IF NOT EXISTS data BYTEA;"
+    "CREATE TABLE IF NOT EXISTS settings(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "COMMIT;";
+
 static const gofn_store_ops pg_ops;
 
 /* libpq messages end in a newline and may run to several lines; our
@@ -124,18 +140,29 @@ static PGresult *not_utf8(pg *p, gofn_err *e, const char *what, const char *sql,
 	return NULL;
 }
 
-/* Runs sql with n text parameters. Returns the result when its status is
- * the one a successful statement gives; else NULL with e set, and *state
- * (when given) the SQLSTATE ("" when there is none). */
-static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int n,
-		     const char *const *params, char state[6])
+/* Parameters and result format of a statement that sends or reads bytes
+ * (bytea) in binary; NULL for all-text statements. */
+typedef struct bin_fmt {
+	const int *lens, *fmts; /* per parameter: length, 1 = binary */
+	int result;		/* 1: result columns in binary */
+} bin_fmt;
+
+/* Runs sql with n parameters (text unless b says otherwise). Returns the
+ * result when its status is the one a successful statement gives; else
+ * NULL with e set, and *state (when given) the SQLSTATE ("" when there is
+ * none). */
+static PGresult *run_fmt(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+			 const char *const *params, const bin_fmt *b, char state[6])
 {
+	const int *lens = b ? b->lens : NULL, *fmts = b ? b->fmts : NULL;
+	int resfmt = b ? b->result : 0;
+
 	if (state)
 		state[0] = 0;
 	for (int i = 0; i < n; i++)
-		if (params[i] && !utf8(params[i]))
+		if (params[i] && !(fmts && fmts[i]) && !utf8(params[i]))
 			return not_utf8(p, e, what, sql, state);
-	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+	PGresult *r = PQexecParams(p->conn, sql, n, NULL, params, lens, fmts, resfmt);
 	ExecStatusType st = PQresultStatus(r);
 
 	/* The session died under us (database restart, idle kill): a SELECT
@@ -145,7 +172,7 @@ static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int 
 	    PQstatus(p->conn) == CONNECTION_BAD && strncmp(sql, "SELECT", 6) == 0) {
 		PQclear(r);
 		PQreset(p->conn);
-		r = PQexecParams(p->conn, sql, n, NULL, params, NULL, NULL, 0);
+		r = PQexecParams(p->conn, sql, n, NULL, params, lens, fmts, resfmt);
 		st = PQresultStatus(r);
 	}
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
@@ -160,6 +187,12 @@ static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int 
 		e->code = GOFN_EUNAVAIL;
 	PQclear(r);
 	return NULL;
+}
+
+static PGresult *run(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+		     const char *const *params, char state[6])
+{
+	return run_fmt(p, e, what, sql, n, params, NULL, state);
 }
 
 /* A statement that returns no rows: 0, 1 when it changed nothing or hit a
@@ -227,14 +260,17 @@ int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e)
 		return -1;
 	}
 	PQsetNoticeProcessor(p->conn, drop_notice, NULL);
-	PGresult *r = PQexec(p->conn, schema);
-	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
-		pg_err(e, "schema", PQresultErrorMessage(r));
+	const char *schemas[] = {schema, bytes_schema};
+	for (size_t i = 0; i < sizeof schemas / sizeof *schemas; i++) {
+		PGresult *r = PQexec(p->conn, schemas[i]);
+		if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+			pg_err(e, "schema", PQresultErrorMessage(r));
+			PQclear(r);
+			pg_close(&p->base);
+			return -1;
+		}
 		PQclear(r);
-		pg_close(&p->base);
-		return -1;
 	}
-	PQclear(r);
 	*out = &p->base;
 	return 0;
 }
@@ -360,12 +396,15 @@ static int fn_add_tx(pg *p, const gofn_function *f, gofn_err *e)
 	return insert_parts(p, f, e);
 }
 
-static int pg_fn_add(gofn_store *g, const gofn_function *f, gofn_err *e)
-{
-	pg *p = (pg *)g;
+static int blobs_add_tx(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gofn_err *e);
 
+/* objs: the objects' bytes to store with the function, or NULL. */
+static int fn_add(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gofn_err *e)
+{
 	lock(p);
 	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0 && objs)
+		rc = blobs_add_tx(p, f, objs, e);
 	if (rc == 0)
 		rc = fn_add_tx(p, f, e);
 	if (rc == 0)
@@ -376,6 +415,11 @@ static int pg_fn_add(gofn_store *g, const gofn_function *f, gofn_err *e)
 	}
 	unlock(p);
 	return rc;
+}
+
+static int pg_fn_add(gofn_store *g, const gofn_function *f, gofn_err *e)
+{
+	return fn_add((pg *)g, f, NULL, e);
 }
 
 /* The function's columns, then its objects and symbols as JSON arrays of
@@ -654,6 +698,177 @@ static int pg_profile_expired(gofn_store *g, const char *tenant, int64_t older_t
 			    3, args, rows, n, e);
 }
 
+/* ---- Bytes in the store: objects, profiles, settings ---- */
+
+/* Inside fn_add's transaction: each object's bytes under its sha256 (kept
+ * once, however many functions use it). The shared advisory lock keeps
+ * the sweep of unused blobs (pg_objects_gc) from deleting a blob this
+ * upload is about to reference. */
+static int blobs_add_tx(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gofn_err *e)
+{
+	if (change(p, e, "lock blobs", "SELECT pg_advisory_xact_lock_shared(" BLOB_LOCK ")", 0,
+		   NULL) < 0)
+		return -1;
+	for (size_t i = 0; i < f->nobjs; i++) {
+		char size[24];
+		snprintf(size, sizeof size, "%zu", objs[i].len);
+		const char *args[] = {objs[i].sha256, size, (const char *)objs[i].data};
+		const int lens[] = {0, 0, (int)objs[i].len}, fmts[] = {0, 0, 1};
+		const bin_fmt b = {lens, fmts, 0};
+		if (objs[i].len > INT32_MAX)
+			return gofn_errf(e, GOFN_ELIMIT, "postgres: object %s too large",
+					 objs[i].sha256);
+		PGresult *r = run_fmt(p, e, "insert object bytes",
+				      "INSERT INTO blobs(sha256, size, data) VALUES($1, $2, $3)"
+				      " ON CONFLICT (sha256) DO NOTHING",
+				      3, args, &b, NULL);
+		if (!r)
+			return -1;
+		PQclear(r);
+	}
+	return 0;
+}
+
+static int pg_fn_add_objects(gofn_store *g, const gofn_function *f, const gofn_obj_bytes *objs,
+			     gofn_err *e)
+{
+	return fn_add((pg *)g, f, objs, e);
+}
+
+/* One bytea column of one row, in binary: 0 with a malloc'd copy, 1 when
+ * there is no row (or the column is NULL). */
+static int bytes_query(pg *p, const char *what, const char *sql, const char *arg, size_t max,
+		       uint8_t **out, size_t *n, gofn_err *e)
+{
+	const bin_fmt b = {NULL, NULL, 1};
+
+	*out = NULL;
+	*n = 0;
+	lock(p);
+	PGresult *r = run_fmt(p, e, what, sql, 1, &arg, &b, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 0 || PQgetisnull(r, 0, 0)) {
+		PQclear(r);
+		return 1;
+	}
+	size_t len = (size_t)PQgetlength(r, 0, 0);
+	if (len > max) {
+		PQclear(r);
+		return gofn_errf(e, GOFN_ELIMIT, "postgres: %s: %s larger than %zu bytes", what,
+				 arg, max);
+	}
+	uint8_t *buf = malloc(len + 1);
+	if (!buf) {
+		PQclear(r);
+		return gofn_errf(e, GOFN_ENOMEM, "postgres: %s: out of memory", what);
+	}
+	memcpy(buf, PQgetvalue(r, 0, 0), len);
+	buf[len] = 0;
+	PQclear(r);
+	*out = buf;
+	*n = len;
+	return 0;
+}
+
+static int pg_object_get(gofn_store *g, const char *sha256, size_t max, uint8_t **out, size_t *n,
+			 gofn_err *e)
+{
+	return bytes_query((pg *)g, "object bytes", "SELECT data FROM blobs WHERE sha256 = $1",
+			   sha256, max, out, n, e);
+}
+
+/* Blobs no object row names any more go, under the exclusive lock so no
+ * upload is between storing a blob and naming it. */
+static int pg_objects_gc(gofn_store *g, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0)
+		rc = change(p, e, "lock blobs", "SELECT pg_advisory_xact_lock(" BLOB_LOCK ")", 0,
+			    NULL) < 0
+			 ? -1
+			 : 0;
+	if (rc == 0)
+		rc = change(p, e, "sweep blobs",
+			    "DELETE FROM blobs b WHERE NOT EXISTS"
+			    " (SELECT 1 FROM objects o WHERE o.sha256 = b.sha256)",
+			    0, NULL) < 0
+			 ? -1
+			 : 0;
+	if (rc == 0)
+		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
+	if (rc != 0)
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+	unlock(p);
+	return rc;
+}
+
+static int pg_profile_add_bytes(gofn_store *g, const gofn_profile_row *row, const uint8_t *data,
+				size_t len, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	char size[24], created[24];
+
+	if (len > INT32_MAX)
+		return gofn_errf(e, GOFN_ELIMIT, "postgres: profile %s too large", row->id);
+	snprintf(size, sizeof size, "%lld", (long long)row->size);
+	snprintf(created, sizeof created, "%lld", (long long)row->created);
+	const char *args[] = {row->id,	   row->tenant, row->kind, row->invocation,   row->function,
+			      row->symbol, size,	created,   (const char *)data};
+	const int lens[] = {0, 0, 0, 0, 0, 0, 0, 0, (int)len}, fmts[] = {0, 0, 0, 0, 0, 0, 0, 0, 1};
+	const bin_fmt b = {lens, fmts, 0};
+	char state[6];
+	lock(p);
+	PGresult *r = run_fmt(p, e, "insert profile",
+			      "INSERT INTO profiles(" PROFILE_COLS ", data)"
+			      " VALUES($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+			      9, args, &b, state);
+	unlock(p);
+	if (!r)
+		return strcmp(state, "23505") == 0 ? 1 : -1;
+	PQclear(r);
+	return 0;
+}
+
+static int pg_profile_bytes(gofn_store *g, const char *id, size_t max, uint8_t **out, size_t *n,
+			    gofn_err *e)
+{
+	return bytes_query((pg *)g, "profile bytes", "SELECT data FROM profiles WHERE id = $1", id,
+			   max, out, n, e);
+}
+
+/* Insert-if-absent, then read: every replica ends with the first value
+ * any of them stored. */
+static int pg_setting(gofn_store *g, const char *key, const char *proposed, char *out, size_t cap,
+		      gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {key, proposed};
+
+	lock(p);
+	int rc =
+	    change(p, e, "store setting",
+		   "INSERT INTO settings(key, value) VALUES($1, $2) ON CONFLICT (key) DO NOTHING",
+		   2, args);
+	PGresult *r = rc < 0 ? NULL
+			     : run(p, e, "read setting",
+				   "SELECT value FROM settings WHERE key = $1", 1, args, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	if (PQntuples(r) == 0) {
+		PQclear(r);
+		return gofn_errf(e, GOFN_ESYS, "postgres: setting %s vanished", key);
+	}
+	col_str(out, cap, r, 0, 0);
+	PQclear(r);
+	return 0;
+}
+
 static const gofn_store_ops pg_ops = {
     .name = "postgres",
     .close = pg_close,
@@ -674,4 +889,10 @@ static const gofn_store_ops pg_ops = {
     .profile_del = pg_profile_del,
     .profile_list = pg_profile_list,
     .profile_expired = pg_profile_expired,
+    .fn_add_objects = pg_fn_add_objects,
+    .object_get = pg_object_get,
+    .objects_gc = pg_objects_gc,
+    .profile_add_bytes = pg_profile_add_bytes,
+    .profile_bytes = pg_profile_bytes,
+    .setting = pg_setting,
 };

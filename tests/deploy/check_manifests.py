@@ -48,6 +48,17 @@ def compose():
     check(svc.get("cap_drop") == ["ALL"], "compose: drops all capabilities")
 
 
+def compose_postgres():
+    d = yaml.safe_load(open(f"{ROOT}/deploy/docker-compose.postgres.yml"))
+    svc = d.get("services", {})
+    env = svc.get("gofnd", {}).get("environment", {})
+    check(env.get("GOFN_STORE") == "postgres", "compose.postgres: gofnd GOFN_STORE=postgres")
+    check("postgres" in env.get("GOFN_DATABASE_URL", ""), "compose.postgres: gofnd GOFN_DATABASE_URL")
+    check(svc.get("postgres", {}).get("healthcheck"), "compose.postgres: postgres has a healthcheck")
+    check(svc.get("gofnd", {}).get("depends_on", {}).get("postgres", {}).get("condition") == "service_healthy",
+          "compose.postgres: gofnd waits for a healthy postgres")
+
+
 def seccomp():
     d = json.load(open(f"{ROOT}/deploy/seccomp-gofn.json"))
     check(d.get("defaultAction") == "SCMP_ACT_ERRNO", "seccomp: default deny")
@@ -63,33 +74,62 @@ def seccomp():
         check(never not in names, f"seccomp: does not allow {never}")
 
 
-def k8s():
-    docs = [x for x in yaml.safe_load_all(open(f"{ROOT}/deploy/k8s/gofnd.yaml")) if x]
-    kinds = {x["kind"]: x for x in docs}
-    for k in ("Deployment", "Service", "PersistentVolumeClaim"):
-        check(k in kinds, f"k8s: has a {k}")
+def k8s_docs(name):
+    docs = [x for x in yaml.safe_load_all(open(f"{ROOT}/deploy/k8s/{name}")) if x]
     for x in docs:
-        check(x.get("apiVersion") and x.get("metadata", {}).get("name"), f"k8s: {x.get('kind')} has apiVersion and name")
+        check(x.get("apiVersion") and x.get("metadata", {}).get("name"),
+              f"k8s/{name}: {x.get('kind')} has apiVersion and name")
+    return {x["kind"]: x for x in docs}
+
+
+def k8s_pod(name, kinds):
     dep = kinds.get("Deployment")
+    check(dep is not None, f"k8s/{name}: has a Deployment")
+    if not dep:
+        return None
+    spec = dep["spec"]["template"]["spec"]
+    check(dep["spec"]["selector"]["matchLabels"].items() <= dep["spec"]["template"]["metadata"]["labels"].items(),
+          f"k8s/{name}: selector matches template labels")
+    c = spec["containers"][0]
+    check(c.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/healthz", f"k8s/{name}: readiness probe /healthz")
+    check(c.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/healthz", f"k8s/{name}: liveness probe /healthz")
+    check(c.get("resources", {}).get("limits", {}).get("memory"), f"k8s/{name}: memory limit")
+    check(spec["securityContext"].get("runAsNonRoot") is True, f"k8s/{name}: runAsNonRoot")
+    check(spec["securityContext"]["seccompProfile"]["type"] == "Localhost", f"k8s/{name}: custom seccomp profile")
+    check(c["securityContext"]["capabilities"]["drop"] == ["ALL"], f"k8s/{name}: drops all capabilities")
+    check(not c["securityContext"].get("privileged"), f"k8s/{name}: not privileged")
+    svc = kinds.get("Service")
+    check(svc is not None, f"k8s/{name}: has a Service")
+    if svc:
+        check(svc["spec"]["selector"] == dep["spec"]["selector"]["matchLabels"], f"k8s/{name}: service selects the pods")
+    return dep
+
+
+def k8s():
+    kinds = k8s_docs("gofnd.yaml")
+    check("PersistentVolumeClaim" in kinds, "k8s/gofnd.yaml: has a PersistentVolumeClaim")
+    dep = k8s_pod("gofnd.yaml", kinds)
+    if dep:
+        check(dep["spec"]["replicas"] == 1 and dep["spec"]["strategy"]["type"] == "Recreate",
+              "k8s/gofnd.yaml: SQLite: one replica, never two writers")
+
+
+def k8s_postgres():
+    name = "gofnd-postgres.yaml"
+    kinds = k8s_docs(name)
+    check("PersistentVolumeClaim" not in kinds, f"k8s/{name}: no volume claim (replicas share only the database)")
+    dep = k8s_pod(name, kinds)
     if not dep:
         return
     spec = dep["spec"]["template"]["spec"]
-    check(dep["spec"]["selector"]["matchLabels"].items() <= dep["spec"]["template"]["metadata"]["labels"].items(),
-          "k8s: selector matches template labels")
-    c = spec["containers"][0]
-    check(c.get("readinessProbe", {}).get("httpGet", {}).get("path") == "/healthz", "k8s: readiness probe /healthz")
-    check(c.get("livenessProbe", {}).get("httpGet", {}).get("path") == "/healthz", "k8s: liveness probe /healthz")
-    check(c.get("resources", {}).get("limits", {}).get("memory"), "k8s: memory limit")
-    check(spec["securityContext"].get("runAsNonRoot") is True, "k8s: runAsNonRoot")
-    check(spec["securityContext"]["seccompProfile"]["type"] == "Localhost", "k8s: custom seccomp profile")
-    check(c["securityContext"]["capabilities"]["drop"] == ["ALL"], "k8s: drops all capabilities")
-    check(not c["securityContext"].get("privileged"), "k8s: not privileged")
-    svc = kinds.get("Service")
-    if svc:
-        check(svc["spec"]["selector"] == dep["spec"]["selector"]["matchLabels"], "k8s: service selects the pods")
+    env = {v["name"]: v for v in spec["containers"][0].get("env", [])}
+    check(env.get("GOFN_STORE", {}).get("value") == "postgres", f"k8s/{name}: GOFN_STORE=postgres")
+    check("secretKeyRef" in env.get("GOFN_DATABASE_URL", {}).get("valueFrom", {}), f"k8s/{name}: database URL from a secret")
+    check(all("emptyDir" in v for v in spec.get("volumes", [])), f"k8s/{name}: /data is a local cache (emptyDir)")
+    check(dep["spec"]["replicas"] > 1, f"k8s/{name}: several replicas")
 
 
-for f in (dockerfile, compose, seccomp, k8s):
+for f in (dockerfile, compose, compose_postgres, seccomp, k8s, k8s_postgres):
     try:
         f()
     except Exception as e:  # a missing key is a broken manifest, not a crash of the check
