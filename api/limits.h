@@ -44,8 +44,4 @@
  * trusted more than tenants, but a cap still bounds the worker's memory. */
 #define GOFN_REQUEST_FRAME_MAX (1u << 30)
 
-/* How long gofnd waits for in-flight calls after SIGTERM before it kills
- * the workers and exits anyway (--shutdown-grace's default, ms). */
-#define GOFN_SHUTDOWN_GRACE_DEFAULT_MS 10000
-
 #endif

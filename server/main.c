@@ -1,13 +1,32 @@
 /* gofnd: flags -> server start -> wait for SIGTERM/SIGINT -> graceful stop.
  * Signals are blocked in every thread and taken synchronously here. */
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "server/config.h"
 #include "server/log.h"
 #include "server/routes.h"
 #include "server/server.h"
+
+/* The hard deadline: whatever still holds the stop up (a thread stuck past
+ * every deadline we know of), the process ends this long after SIGTERM. */
+#define HARD_STOP_EXTRA_MS 5000
+
+static void *hard_stop(void *arg)
+{
+	int64_t ms = *(const int64_t *)arg + HARD_STOP_EXTRA_MS;
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000};
+
+	while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) != 0)
+		;
+	gofn_log("error", "shutdown_deadline", json_pack("{s:I}", "after_ms", (json_int_t)(ms)));
+	_exit(1);
+	return NULL;
+}
 
 int main(int argc, char **argv)
 {
@@ -42,6 +61,9 @@ int main(int argc, char **argv)
 	}
 	sigwait(&set, &sig);
 	gofn_log("info", "signal", json_pack("{s:s}", "signal", sig == SIGTERM ? "TERM" : "INT"));
+	pthread_t t;
+	if (pthread_create(&t, NULL, hard_stop, &s.cfg.shutdown_grace_ms) == 0)
+		pthread_detach(t);
 	gofn_server_stop(&s);
 	return 0;
 }

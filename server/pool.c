@@ -271,6 +271,15 @@ static int busy_total(gofn_pool *p)
 	return n;
 }
 
+void gofn_pool_close(gofn_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->closing = 1;
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		pthread_cond_broadcast(&t->cv);
+	pthread_mutex_unlock(&p->mu);
+}
+
 void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 {
 	if (!p)

@@ -23,6 +23,8 @@ enum gofn_acquire {
 
 gofn_pool *gofn_pool_new(const gofn_config *c);
 /* Stops handing out workers, kills idle ones, waits (bounded) for busy ones. */
+/* From now on acquire answers GOFN_SHUTTING_DOWN, also to those queued. */
+void gofn_pool_close(gofn_pool *p);
 void gofn_pool_free(gofn_pool *p, int64_t grace_ms);
 
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *tenant, const char *function,

@@ -21,6 +21,9 @@
 #include "server/profiles.h"
 #include "server/worker.h"
 
+/* After the grace: how long calls get to notice their workers died. */
+#define SHUTDOWN_DRAIN_MS 3000
+
 int64_t gofn_mono_us(void)
 {
 	struct timespec ts;
@@ -192,6 +195,20 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	return 0;
 }
 
+/* The grace is over: calls still running end now (their workers die, so
+ * their threads see the end of the control socket and answer "killed"),
+ * queued ones are refused. */
+static void cut_short(gofn_server *s)
+{
+	gofn_pool_close(s->pool);
+	int n = gofn_workers_kill_all();
+	gofn_log("warn", "shutdown_grace_expired",
+		 json_pack("{s:i, s:i}", "active", atomic_load(&s->active), "workers_killed", n));
+	int64_t end = gofn_now_ms() + SHUTDOWN_DRAIN_MS;
+	while (atomic_load(&s->active) > 0 && gofn_now_ms() < end)
+		usleep(10000);
+}
+
 void gofn_server_stop(gofn_server *s)
 {
 	atomic_store(&s->shutting_down, 1);
@@ -203,6 +220,8 @@ void gofn_server_stop(gofn_server *s)
 		int64_t end = gofn_now_ms() + s->cfg.shutdown_grace_ms;
 		while (atomic_load(&s->active) > 0 && gofn_now_ms() < end)
 			usleep(10000);
+		if (atomic_load(&s->active) > 0)
+			cut_short(s);
 		MHD_stop_daemon(s->mhd);
 		s->mhd = NULL;
 	}

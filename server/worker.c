@@ -26,6 +26,7 @@
 /* Every live worker, so that shutdown can kill the busy ones too. */
 static pthread_mutex_t reg_mu = PTHREAD_MUTEX_INITIALIZER;
 static gofn_worker *reg_head;
+static int reg_killing; /* after gofn_workers_kill_all, new ones die at once */
 
 static void reg_add(gofn_worker *w)
 {
@@ -33,6 +34,8 @@ static void reg_add(gofn_worker *w)
 	w->reg_next = reg_head;
 	reg_head = w;
 	w->registered = 1;
+	if (reg_killing)
+		kill(w->pid, SIGKILL);
 	pthread_mutex_unlock(&reg_mu);
 }
 
@@ -55,6 +58,7 @@ int gofn_workers_kill_all(void)
 	int n = 0;
 
 	pthread_mutex_lock(&reg_mu);
+	reg_killing = 1;
 	for (gofn_worker *w = reg_head; w; w = w->reg_next)
 		if (w->pid > 0 && kill(w->pid, SIGKILL) == 0)
 			n++;

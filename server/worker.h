@@ -79,9 +79,9 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
 				 unsigned prof_kinds, int prof_hz, gofn_outcome *o);
 
-/* SIGKILLs every spawned worker, busy or idle (shutdown's hard deadline):
- * the threads talking to them see the end of their streams at once.
- * Returns how many it signalled. */
+/* SIGKILLs every spawned worker, busy or idle, and every one spawned later
+ * (shutdown's hard deadline): the threads talking to them see the end of
+ * their streams at once. Returns how many it signalled. */
 int gofn_workers_kill_all(void);
 
 /* Kills (if alive), reaps and frees. */
