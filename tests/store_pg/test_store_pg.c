@@ -5,7 +5,8 @@
  * Covers what differs from SQLite: unique conflicts decided by the server
  * between several connections (as between gofnd replicas), a function
  * written whole or not at all, order of symbols and objects, non-UTF-8
- * input, profile rows and retention, reconnect after the server dropped
+ * input, profile rows and retention, object and profile bytes and shared
+ * settings (replicas share only the database), reconnect after the server dropped
  * the connection, and schema setup by several processes at once. */
 #include <pthread.h>
 #include <setjmp.h>
@@ -174,6 +175,79 @@ static void profile_rows(void **state)
 	gofn_store_close(s);
 }
 
+/* Object bytes (binary, NUL included) stored with their function, kept
+ * once per sha256 and dropped with the last function using them. */
+static void object_bytes(void **state)
+{
+	static const uint8_t lib[] = {'l', 0, 'i', 0xff, 'b'}, obj[] = {0, 1, 2};
+	gofn_obj_bytes bytes[] = {{"lib-b1", lib, sizeof lib}, {"b1", obj, sizeof obj}};
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_function f;
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	assert_true(gofn_store_holds_bytes(s));
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	make_fn(&f, "fn_b1", "acme", "b1");
+	assert_int_equal(gofn_store_fn_add_objects(s, &f, bytes, &e), 0);
+	make_fn(&f, "fn_b2", "acme", "b1"); /* the same two objects again */
+	assert_int_equal(gofn_store_fn_add_objects(s, &f, bytes, &e), 0);
+	assert_int_equal(gofn_store_object_get(s, "lib-b1", 1024, &p, &n, &e), 0);
+	assert_int_equal(n, sizeof lib);
+	assert_memory_equal(p, lib, sizeof lib);
+	free(p);
+	assert_int_equal(gofn_store_object_get(s, "lib-b1", 2, &p, &n, &e), -1);
+	assert_int_equal(e.code, GOFN_ELIMIT);
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_b1", &e), 0);
+	assert_int_equal(gofn_store_object_get(s, "b1", 1024, &p, &n, &e), 0);
+	free(p);
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_b2", &e), 0);
+	assert_int_equal(gofn_store_object_get(s, "b1", 1024, &p, &n, &e), 1);
+	/* a tenant's deletion takes its functions' bytes too */
+	make_fn(&f, "fn_b3", "acme", "b3");
+	assert_int_equal(gofn_store_fn_add_objects(s, &f, bytes, &e), 0);
+	assert_int_equal(gofn_store_tenant_del(s, "acme", &e), 0);
+	assert_int_equal(gofn_store_object_get(s, "lib-b1", 1024, &p, &n, &e), 1);
+	gofn_store_close(s);
+}
+
+/* Profile bytes ride in their row; settings: the first value stored wins. */
+static void profile_bytes_and_settings(void **state)
+{
+	static const uint8_t gz[] = {0x1f, 0x8b, 0, 7};
+	gofn_store *s = open_pg(), *t = open_pg();
+	gofn_profile_row r;
+	gofn_err e = {0};
+	char v[64];
+	uint8_t *p;
+	size_t n;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	memset(&r, 0, sizeof r);
+	snprintf(r.id, sizeof r.id, "prof_b");
+	snprintf(r.tenant, sizeof r.tenant, "acme");
+	snprintf(r.kind, sizeof r.kind, "cpu");
+	r.size = sizeof gz;
+	assert_int_equal(gofn_store_profile_add_bytes(s, &r, gz, sizeof gz, &e), 0);
+	assert_int_equal(gofn_store_profile_add_bytes(s, &r, gz, sizeof gz, &e), 1);
+	assert_int_equal(gofn_store_profile_bytes(t, "prof_b", 1024, &p, &n, &e), 0);
+	assert_int_equal(n, sizeof gz);
+	assert_memory_equal(p, gz, sizeof gz);
+	free(p);
+	assert_int_equal(gofn_store_profile_del(s, "acme", "prof_b", &e), 0);
+	assert_int_equal(gofn_store_profile_bytes(t, "prof_b", 1024, &p, &n, &e), 1);
+
+	assert_int_equal(gofn_store_setting(s, "unit_key", "first", v, sizeof v, &e), 0);
+	assert_string_equal(v, "first");
+	assert_int_equal(gofn_store_setting(t, "unit_key", "second", v, sizeof v, &e), 0);
+	assert_string_equal(v, "first");
+	gofn_store_close(s);
+	gofn_store_close(t);
+}
+
 /* The server ends our session (a database restart does the same): the
  * next call reconnects instead of failing forever. */
 /* (pg_terminate_backend waits up to 5 s for the session to be gone.) */
@@ -305,6 +379,8 @@ int main(void)
 	    cmocka_unit_test_setup(all_or_nothing, setup),
 	    cmocka_unit_test_setup(not_utf8, setup),
 	    cmocka_unit_test_setup(profile_rows, setup),
+	    cmocka_unit_test_setup(object_bytes, setup),
+	    cmocka_unit_test_setup(profile_bytes_and_settings, setup),
 	    cmocka_unit_test_setup(reconnect, setup),
 	    cmocka_unit_test(racing_replicas),
 	};
