@@ -55,6 +55,19 @@ check() {
 	if "$@"; then ok "$what"; else fail "$what"; fi
 }
 
+# wait_port LOG PID: the port of gofnd's "listening" line in LOG, once it
+# is there (empty if PID ends first or it never comes).
+wait_port() {
+	local port=""
+	for _ in $(seq 100); do
+		port=$(jq -r 'select(.event=="listening") | .port' "$1" 2>/dev/null | head -1)
+		[[ -n "$port" ]] && break
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "$port"
+}
+
 # start_gofnd DATA_DIR [flags...]: starts and waits for its "listening" line.
 start_gofnd() {
 	local data=$1
@@ -64,12 +77,7 @@ start_gofnd() {
 	GOFN_ADMIN_TOKEN=${GOFN_ADMIN_TOKEN-$ADMIN} "$GOFND" --listen 127.0.0.1:0 --data "$data" \
 		--loader "$LOADER" "${STORE_ARGS[@]}" "$@" >"$TMP/gofnd.out" 2>"$TMP/gofnd.log" &
 	PID=$!
-	for _ in $(seq 100); do
-		PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/gofnd.log" 2>/dev/null | head -1)
-		[[ -n "$PORT" ]] && break
-		kill -0 "$PID" 2>/dev/null || break
-		sleep 0.1
-	done
+	PORT=$(wait_port "$TMP/gofnd.log" "$PID")
 	if [[ -z "$PORT" ]]; then
 		echo "gofnd did not start:"
 		cat "$TMP/gofnd.log"

@@ -22,12 +22,7 @@ start_replica() {
 		>"$TMP/$name.out" 2>"$TMP/$name.log" &
 	local pid=$!
 	PIDS+=("$pid")
-	for _ in $(seq 100); do
-		port=$(jq -r 'select(.event=="listening") | .port' "$TMP/$name.log" 2>/dev/null | head -1)
-		[[ -n "$port" ]] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	port=$(wait_port "$TMP/$name.log" "$pid")
 	[[ -n "$port" ]] || {
 		echo "replica $name did not start:"
 		cat "$TMP/$name.log"
