@@ -11,14 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int64_t gofn_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* Waits until sock has `events` or the deadline (absolute ms, -1: none). */
 static int wait_for(int sock, short events, int64_t deadline_ms, gofn_err *e)
 {

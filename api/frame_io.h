@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "api/frame.h"
+#include "common/clock.h"
 #include "common/err.h"
 
 /* Sends a finished frame; nfds (0..2) descriptors ride on its first byte.
@@ -31,7 +32,5 @@ int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, go
 void gofn_frame_free(gofn_frame *f);
 /* Closes only the received descriptors. */
 void gofn_frame_free_fds(gofn_frame *f);
-
-int64_t gofn_now_ms(void);
 
 #endif

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
 #include "loader/go126_obj.h"
 
 enum { KEY_NAME, KEY_HASH64, KEY_HASH };
@@ -26,10 +27,7 @@ typedef struct lk_dedup {
 
 static size_t key_hash(const char *k, size_t n, int tag, int abi)
 {
-	uint64_t h = 1469598103934665603ULL ^ (uint64_t)(tag * 31 + abi);
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)k[i]) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT ^ (uint64_t)(tag * 31 + abi), k, n);
 }
 
 static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi)

@@ -19,6 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+#include "common/hash.h"
 #include "loader/go126_rt.h"
 
 /* Kind-specific layouts not in go126_rt.h (internal/abi/type.go, map.go). */
@@ -85,33 +87,15 @@ struct gofn_hosttypes {
 	size_t ncap;
 };
 
-typedef struct sbuf {
-	char *p;
-	size_t n, cap;
-	int oom;
-} sbuf;
+typedef gofn_buf sbuf;
 
 static void sb_add(sbuf *b, const char *s, size_t n)
 {
-	/* A type name over 1 MiB is a corrupt descriptor, not a name; the bound
-	 * also lets the compiler see that the copy below cannot overflow. */
-	if (b->oom || n > (1u << 20)) {
+	/* A type name over 1 MiB is a corrupt descriptor, not a name. */
+	if (n > (1u << 20))
 		b->oom = 1;
-		return;
-	}
-	if (b->n + n + 1 > b->cap) {
-		size_t c = (b->cap ? b->cap * 2 : 64) + n;
-		char *p = realloc(b->p, c);
-		if (!p) {
-			b->oom = 1;
-			return;
-		}
-		b->p = p;
-		b->cap = c;
-	}
-	memcpy(b->p + b->n, s, n);
-	b->n += n;
-	b->p[b->n] = 0;
+	else
+		gofn_buf_add(b, s, n);
 }
 
 static void sb_str(sbuf *b, const char *s)
@@ -130,10 +114,7 @@ static size_t hash_ptr(const void *p)
 
 static size_t hash_str(const char *s, size_t n)
 {
-	uint64_t h = 1469598103934665603ULL;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ (uint8_t)s[i]) * 1099511628211ULL;
-	return (size_t)h;
+	return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT, s, n);
 }
 
 /* abi.Name: flag byte, varint length, bytes, [varint tag length, tag]. */

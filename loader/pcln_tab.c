@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hash.h"
+
 struct pcln_tab_slot {
 	uint32_t off1; /* offset + 1; 0 = empty */
 	uint32_t len;
@@ -22,13 +24,9 @@ void pcln_tab_free(pcln_tab *t)
 	memset(t, 0, sizeof *t);
 }
 
-/* FNV-1a: cheap and good enough to spread symbol names and pc tables. */
 static uint64_t hash_bytes(const uint8_t *p, size_t n)
 {
-	uint64_t h = 0xcbf29ce484222325ull;
-	for (size_t i = 0; i < n; i++)
-		h = (h ^ p[i]) * 0x100000001b3ull;
-	return h;
+	return gofn_fnv1a(GOFN_FNV1A_INIT, p, n);
 }
 
 static int grow_bytes(pcln_tab *t, size_t need, gofn_err *err)

@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 
 /* Limits shared by the service and the CLI. 0 means "no limit" for each. */
@@ -117,7 +118,7 @@ typedef struct gofn_sandbox_exit {
 int gofn_sandbox_parse_report(const char *buf, size_t len);
 
 /* Waits for the worker (non-blocking if timeout_ms == 0), killing it when the
- * wall clock (limits.wall_ms since `start_ms`, a gofn_sandbox_now_ms() value)
+ * wall clock (limits.wall_ms since `start_ms`, a gofn_now_ms() value)
  * or the memory limit is passed. Returns 1 if it ended (x filled, reaped), 0 if
  * still running, -1 on error. Callers that also pump pipes call it in their
  * poll loop with a small timeout. */
@@ -132,9 +133,6 @@ void gofn_sandbox_release(gofn_sandbox_proc *p);
 
 /* Resident set size of a process in bytes, from /proc; 0 if unknown. */
 uint64_t gofn_sandbox_rss(pid_t pid);
-
-/* CLOCK_MONOTONIC in milliseconds. */
-uint64_t gofn_sandbox_now_ms(void);
 
 /* "userns,pidns,mntns,netns,ipcns,utsns,cgroupns,cgroup,seccomp" for the given
  * mask, written into buf. Returns buf. */

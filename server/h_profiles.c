@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/buf.h"
 #include "server/crypto.h"
 #include "server/log.h"
 #include "server/profiles.h"
@@ -267,7 +268,9 @@ static json_t *window_json(gofn_req *r, const char *fid, long secs, json_t *ids)
 	json_t *list = json_array();
 	size_t i;
 	json_t *v;
-	char *cmd = strdup("go tool pprof -http=:0");
+	gofn_buf cmd = {0};
+
+	gofn_buf_str(&cmd, "go tool pprof -http=:0");
 
 	json_array_foreach(ids, i, v)
 	{
@@ -277,20 +280,16 @@ static json_t *window_json(gofn_req *r, const char *fid, long secs, json_t *ids)
 				      &e) != 0)
 			continue; /* retention took it already */
 		json_t *url = profile_url(r, row.id);
-		size_t n = cmd ? strlen(cmd) : 0;
-		char *c2 = cmd ? realloc(cmd, n + strlen(json_string_value(url)) + 4) : NULL;
-		if (c2)
-			sprintf(c2 + n, " '%s'", json_string_value(url));
-		cmd = c2;
+		gofn_buf_printf(&cmd, " '%s'", json_string_value(url));
 		json_array_append_new(list, json_pack("{s:s, s:s, s:o}", "id", row.id,
 						      "invocation_id", row.invocation, "url", url));
 	}
 	json_t *j =
 	    json_pack("{s:s, s:s, s:i, s:i, s:o}", "function", fid, "kind", "cpu", "seconds",
 		      (int)secs, "invocations", (int)json_array_size(list), "profiles", list);
-	if (json_array_size(list) && cmd)
-		json_object_set_new(j, "pprof_command", json_string(cmd));
-	free(cmd);
+	if (json_array_size(list) && !cmd.oom)
+		json_object_set_new(j, "pprof_command", json_string(cmd.p));
+	gofn_buf_free(&cmd);
 	return j;
 }
 

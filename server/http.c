@@ -15,14 +15,6 @@
 /* Multipart framing around the object may add this much to the body. */
 #define MULTIPART_SLACK (64u << 10)
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 const char *gofn_req_header(gofn_req *r, const char *name)
 {
 	return MHD_lookup_connection_value(r->conn, MHD_HEADER_KIND, name);
@@ -38,7 +30,7 @@ static void log_request(gofn_req *r, unsigned status)
 	gofn_metrics_http(r->srv->metrics, status);
 	json_t *f = json_pack("{s:o, s:o, s:i, s:I}", "method", gofn_json_text(r->method), "path",
 			      gofn_json_text(r->url), "status", (int)status, "us",
-			      (json_int_t)(now_us() - r->t0_us));
+			      (json_int_t)(gofn_mono_us() - r->t0_us));
 	if (f && r->tenant[0])
 		json_object_set_new(f, "tenant", json_string(r->tenant));
 	gofn_log(status >= 500 ? "error" : "info", "http", f);
@@ -252,7 +244,7 @@ enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char
 		r->conn = c;
 		r->method = method;
 		r->url = url;
-		r->t0_us = now_us();
+		r->t0_us = gofn_mono_us();
 		return begin(r);
 	}
 	if (r->replied) {

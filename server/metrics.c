@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/buf.h"
+
 static const char *const statuses[] = {
     "ok", "error", "panic", "exit", "timeout", "killed", "sandbox_violation"};
 #define NSTATUS (sizeof statuses / sizeof statuses[0])
@@ -113,73 +115,50 @@ void gofn_metrics_first_result(gofn_metrics *m, int64_t us)
 	pthread_mutex_unlock(&m->mu);
 }
 
-typedef struct sbuf {
-	char *p;
-	size_t len, cap;
-} sbuf;
-
-__attribute__((format(printf, 2, 3))) static void out(sbuf *b, const char *fmt, ...)
+static void render_invocations(gofn_metrics *m, gofn_buf *b)
 {
-	va_list ap;
-
-	for (;;) {
-		va_start(ap, fmt);
-		int n = vsnprintf(b->p ? b->p + b->len : NULL, b->p ? b->cap - b->len : 0, fmt, ap);
-		va_end(ap);
-		if (n < 0)
-			return;
-		if (b->p && b->len + (size_t)n < b->cap) {
-			b->len += (size_t)n;
-			return;
-		}
-		size_t cap = (b->cap + (size_t)n + 1) * 2;
-		char *p = realloc(b->p, cap);
-		if (!p)
-			return;
-		b->p = p;
-		b->cap = cap;
-	}
-}
-
-static void render_invocations(gofn_metrics *m, sbuf *b)
-{
-	out(b, "# HELP gofn_invocations_total Invocations by tenant and status.\n"
-	       "# TYPE gofn_invocations_total counter\n");
+	gofn_buf_printf(b, "# HELP gofn_invocations_total Invocations by tenant and status.\n"
+			   "# TYPE gofn_invocations_total counter\n");
 	for (tenant_stat *t = m->tenants; t; t = t->next)
 		for (size_t i = 0; i < NSTATUS; i++)
-			out(b, "gofn_invocations_total{tenant=\"%s\",status=\"%s\"} %llu\n",
+			gofn_buf_printf(
+			    b, "gofn_invocations_total{tenant=\"%s\",status=\"%s\"} %llu\n",
 			    t->name, statuses[i], (unsigned long long)t->by_status[i]);
-	out(b, "# HELP gofn_invocation_duration_seconds Invocation latency as seen by gofnd.\n"
+	gofn_buf_printf(
+	    b, "# HELP gofn_invocation_duration_seconds Invocation latency as seen by gofnd.\n"
 	       "# TYPE gofn_invocation_duration_seconds histogram\n");
 	uint64_t cum = 0;
 	for (size_t i = 0; i < NBUCKET; i++) {
 		cum += m->hist[i];
-		out(b, "gofn_invocation_duration_seconds_bucket{le=\"%g\"} %llu\n", buckets[i],
-		    (unsigned long long)cum);
+		gofn_buf_printf(b, "gofn_invocation_duration_seconds_bucket{le=\"%g\"} %llu\n",
+				buckets[i], (unsigned long long)cum);
 	}
 	cum += m->hist[NBUCKET];
-	out(b, "gofn_invocation_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-	    (unsigned long long)cum);
-	out(b, "gofn_invocation_duration_seconds_sum %.6f\n", m->hist_sum);
-	out(b, "gofn_invocation_duration_seconds_count %llu\n", (unsigned long long)cum);
+	gofn_buf_printf(b, "gofn_invocation_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
+			(unsigned long long)cum);
+	gofn_buf_printf(b, "gofn_invocation_duration_seconds_sum %.6f\n", m->hist_sum);
+	gofn_buf_printf(b, "gofn_invocation_duration_seconds_count %llu\n",
+			(unsigned long long)cum);
 }
 
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 {
-	sbuf b = {0};
+	gofn_buf b = {0};
 
 	pthread_mutex_lock(&m->mu);
 	render_invocations(m, &b);
-	out(&b,
+	gofn_buf_printf(
+	    &b,
 	    "# HELP gofn_loads_total Object loads by result.\n# TYPE gofn_loads_total counter\n"
 	    "gofn_loads_total{result=\"ok\"} %llu\ngofn_loads_total{result=\"failed\"} %llu\n",
 	    (unsigned long long)m->loads_ok, (unsigned long long)m->loads_failed);
-	out(&b, "# HELP gofn_http_responses_total HTTP responses by status class.\n"
-		"# TYPE gofn_http_responses_total counter\n");
+	gofn_buf_printf(&b, "# HELP gofn_http_responses_total HTTP responses by status class.\n"
+			    "# TYPE gofn_http_responses_total counter\n");
 	for (int i = 1; i < 6; i++)
-		out(&b, "gofn_http_responses_total{code=\"%dxx\"} %llu\n", i,
-		    (unsigned long long)m->http[i]);
-	out(&b,
+		gofn_buf_printf(&b, "gofn_http_responses_total{code=\"%dxx\"} %llu\n", i,
+				(unsigned long long)m->http[i]);
+	gofn_buf_printf(
+	    &b,
 	    "# HELP gofn_worker_first_result_seconds Time from a worker's spawn to its first "
 	    "result.\n"
 	    "# TYPE gofn_worker_first_result_seconds summary\n"
@@ -187,7 +166,8 @@ char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 	    "%llu\n",
 	    m->first_sum, (unsigned long long)m->first_n);
 	pthread_mutex_unlock(&m->mu);
-	out(&b,
+	gofn_buf_printf(
+	    &b,
 	    "# HELP gofn_workers Worker processes alive (or starting).\n# TYPE gofn_workers gauge\n"
 	    "gofn_workers %lld\n"
 	    "# HELP gofn_workers_idle Warm workers waiting for work.\n# TYPE gofn_workers_idle "
@@ -200,5 +180,5 @@ char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 	    "gofn_queue_depth %lld\n",
 	    (long long)ps->workers, (long long)ps->idle, (long long)ps->spawned,
 	    (long long)ps->queued);
-	return b.p;
+	return gofn_buf_take(&b);
 }

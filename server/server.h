@@ -12,6 +12,7 @@
 
 #include <stdatomic.h>
 
+#include "common/clock.h"
 #include "common/err.h"
 #include "server/config.h"
 #include "server/metrics.h"
@@ -36,8 +37,6 @@ typedef struct gofn_server {
 	atomic_int active;	/* requests inside a handler */
 	atomic_size_t inflight; /* body bytes buffered now (cfg.max_inflight) */
 } gofn_server;
-
-int64_t gofn_mono_us(void);
 
 /* Opens the data dir, store and admin token, then listens. */
 int gofn_server_start(gofn_server *s, gofn_err *e);

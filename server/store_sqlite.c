@@ -1,4 +1,5 @@
 /* The SQLite backend of server/store.h: DATA/gofn.db on one machine. */
+#include "common/hash.h"
 #include "server/store_impl.h"
 
 #include <sqlite3.h>
@@ -184,16 +185,11 @@ static void done(sq *s, sqlite3_stmt *st)
 
 static unsigned hot_slot(const char *a, const char *b)
 {
-	unsigned h = 2166136261u; /* FNV-1a over a, a 0 byte, b */
+	/* over a, its NUL, b: ("ab", "") and ("a", "b") land apart */
+	uint64_t h = gofn_fnv1a(GOFN_FNV1A_INIT, a, strlen(a) + 1);
 
-	for (const unsigned char *p = (const unsigned char *)a;; p++) {
-		h = (h ^ *p) * 16777619u;
-		if (!*p)
-			break;
-	}
-	for (const unsigned char *p = (const unsigned char *)(b ? b : ""); *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h % HOT_SLOTS;
+	h = gofn_fnv1a(h, b ? b : "", b ? strlen(b) : 0);
+	return (unsigned)(h % HOT_SLOTS);
 }
 
 static void hot_flush(sq *s)

@@ -66,14 +66,6 @@ int gofn_workers_kill_all(void)
 	return n;
 }
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
 int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
@@ -86,7 +78,7 @@ int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, g
 		return gofn_errf(e, GOFN_ENOMEM, "spawn worker: out of memory");
 	w->ctrl = -1;
 	w->sp.proc.pidfd = -1;
-	w->spawned_us = now_us();
+	w->spawned_us = gofn_mono_us();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
 		free(w);
 		return gofn_errsys(e, "socketpair");
@@ -621,7 +613,7 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
-	int64_t t0 = now_us();
+	int64_t t0 = gofn_mono_us();
 	gofn_msg_invoke m = {
 	    .symbol = {.p = (const uint8_t *)symbol, .len = strlen(symbol)},
 	    .input = {.p = in, .len = in_len},
@@ -642,5 +634,5 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 		gofn_frame_free(&reply);
 	}
 	if (o->duration_us == 0)
-		o->duration_us = now_us() - t0;
+		o->duration_us = gofn_mono_us() - t0;
 }

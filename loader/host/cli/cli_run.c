@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/clock.h"
 #include "loader/call_bridge.h"
 #include "loader/host/cli/cli_profile.h"
 #include "loader/loader.h"
@@ -181,9 +182,7 @@ typedef struct timing {
 
 static double now(void)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	return (double)gofn_mono_us() / 1e6;
 }
 
 static void print_timing(const timing *t)

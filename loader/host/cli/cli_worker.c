@@ -44,14 +44,6 @@ typedef struct profiles {
 	char *cpu_err;
 } profiles;
 
-static int64_t now_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* Points 1/2 at the request's pipes (or back at /dev/null when fds is NULL). */
 static void route_output(worker *w, const gofn_frame *f)
 {
@@ -276,9 +268,9 @@ static int handle_invoke(worker *w, const gofn_msg_invoke *m)
 	memcpy(sym, m->symbol.p, m->symbol.len); /* decoded: 1..GOFN_SYMBOL_NAME_MAX */
 	sym[m->symbol.len] = 0;
 	gofn_result res = {0};
-	int64_t t0 = now_us();
+	int64_t t0 = gofn_mono_us();
 	int r = gofn_module_call(w->mod, sym, m->input.p, m->input.len, &res, &e);
-	int64_t dur = now_us() - t0;
+	int64_t dur = gofn_mono_us() - t0;
 	profiles prof;
 	profile_end(w, &prof);
 	if (r < 0)
