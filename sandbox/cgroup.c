@@ -4,6 +4,7 @@
  * supervisor's RSS watchdog and RLIMIT_NPROC remain. Layout:
  *   v2: <mount>/gofn/w<pid>         recorded as that path
  *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>" */
+#include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
 #include <dirent.h>
@@ -54,9 +55,9 @@ static int put(const char *dir, const char *file, const char *text)
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	n = write(fd, text, strlen(text));
+	n = gofn_write_all(fd, text, strlen(text));
 	close(fd);
-	return n == (ssize_t)strlen(text) ? 0 : -1;
+	return n < 0 ? -1 : 0;
 }
 
 static int has_word(const char *path, const char *word)

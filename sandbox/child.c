@@ -3,6 +3,7 @@
  * story; each step is one small function. Only async-signal-safe calls are
  * made here (the parent may be multi-threaded), so errors travel to the
  * parent as a fixed struct on msg_wr. */
+#include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
 #include <errno.h>
@@ -32,7 +33,7 @@ _Noreturn static void fail(const char *what)
 	m.err = errno;
 	m.layers = layers;
 	strncpy(m.what, what, sizeof m.what - 1);
-	(void)!write(msg_fd, &m, sizeof m);
+	(void)gofn_write_all(msg_fd, &m, sizeof m);
 	_exit(127);
 }
 
@@ -60,7 +61,7 @@ static int wait_for_parent(int sync_rd)
 
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		fail("PR_SET_PDEATHSIG");
-	if (read(sync_rd, &c, 1) != 1)
+	if (gofn_read_retry(sync_rd, &c, 1) != 1)
 		_exit(127);
 	return c == 'c';
 }
@@ -296,7 +297,7 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 
 	memset(&ready, 0, sizeof ready);
 	ready.layers = layers;
-	if (write(msg_fd, &ready, sizeof ready) != sizeof ready)
+	if (gofn_write_all(msg_fd, &ready, sizeof ready) < 0)
 		_exit(127);
 	syscall(SYS_execveat, exefd, "", p->argv, empty_env, AT_EMPTY_PATH);
 	fail("execveat worker");

@@ -2,6 +2,7 @@
  * namespaces (falling back layer by layer where the kernel refuses), write
  * the child's uid/gid maps and cgroup, release it, and wait until it has
  * exec'd or reported the step that failed. */
+#include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
 #include <errno.h>
@@ -44,9 +45,9 @@ static int write_file(pid_t pid, const char *name, const char *text, gofn_err *e
 	fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return gofn_errsys(err, "open %s", path);
-	n = write(fd, text, len);
+	n = gofn_write_all(fd, text, len);
 	close(fd);
-	if (n != (ssize_t)len)
+	if (n < 0)
 		return gofn_errsys(err, "write %s", path);
 	return 0;
 }
@@ -116,7 +117,7 @@ static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
 			return gofn_errf(err, GOFN_ESYS, "worker setup: short report");
 		if (m.failed) {
 			m.what[sizeof m.what - 1] = 0;
-			waitpid(pid, NULL, 0);
+			gofn_waitpid(pid, NULL, 0);
 			errno = m.err;
 			return gofn_errsys(err, "worker setup: %s", m.what);
 		}
@@ -124,7 +125,7 @@ static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
 		ready = 1;
 	}
 	if (!ready) {
-		waitpid(pid, NULL, 0);
+		gofn_waitpid(pid, NULL, 0);
 		return gofn_errf(err, GOFN_ESYS, "worker setup: child died before exec");
 	}
 	return 0;
@@ -197,14 +198,14 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 	}
 	if (rc < 0) {
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		gofn_waitpid(pid, NULL, 0);
 		gofn_cgroup_remove(out->cgroup);
 		goto out;
 	}
-	if (write(syncp[1], out->layers & GOFN_LAYER_CGROUP ? "c" : "g", 1) != 1) {
+	if (gofn_write_all(syncp[1], out->layers & GOFN_LAYER_CGROUP ? "c" : "g", 1) < 0) {
 		rc = gofn_errsys(err, "release worker");
 		kill(pid, SIGKILL);
-		waitpid(pid, NULL, 0);
+		gofn_waitpid(pid, NULL, 0);
 		goto out;
 	}
 	rc = await_exec(pid, msgp[0], &out->layers, err);

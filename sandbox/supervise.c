@@ -1,5 +1,6 @@
 /* The parent's watch over a running worker: wall clock, memory, and the
  * reason it ended. */
+#include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
 #include <errno.h>
@@ -16,14 +17,6 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t gofn_sandbox_now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
 uint64_t gofn_sandbox_rss(pid_t pid)
 {
 	char path[64], buf[128];
@@ -35,7 +28,7 @@ uint64_t gofn_sandbox_rss(pid_t pid)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return 0;
-	n = read(fd, buf, sizeof buf - 1);
+	n = gofn_read_retry(fd, buf, sizeof buf - 1);
 	close(fd);
 	if (n <= 0)
 		return 0;
@@ -106,7 +99,7 @@ int gofn_sandbox_wait(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, uint64
 	if (timeout_ms > 0) {
 		struct pollfd pf = {.fd = p->pidfd, .events = POLLIN};
 		if (p->pidfd >= 0)
-			poll(&pf, 1, timeout_ms);
+			gofn_poll(&pf, 1, timeout_ms);
 		else
 			usleep((useconds_t)timeout_ms * 1000);
 	}
@@ -114,7 +107,7 @@ int gofn_sandbox_wait(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, uint64
 		return r;
 	if (!l)
 		return 0;
-	if (l->wall_ms && gofn_sandbox_now_ms() - start_ms >= l->wall_ms) {
+	if (l->wall_ms && (uint64_t)gofn_now_ms() - start_ms >= l->wall_ms) {
 		force_end(p, GOFN_END_TIMEOUT, x);
 		return 1;
 	}
@@ -132,8 +125,7 @@ void gofn_sandbox_kill(gofn_sandbox_proc *p)
 {
 	if (p->pid > 0) {
 		kill(p->pid, SIGKILL);
-		while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		gofn_waitpid(p->pid, NULL, 0);
 		p->pid = -1;
 	}
 	gofn_sandbox_release(p);
@@ -168,7 +160,8 @@ unsigned gofn_sandbox_layers(void)
 			_exit(unshare(CLONE_NEWCGROUP) == 0 ? 0 : 1);
 		if (pid < 0)
 			continue;
-		waitpid(pid, &st, 0);
+		if (gofn_waitpid(pid, &st, 0) < 0)
+			continue;
 		cached = (tries[i] & CLONE_NEWUSER ? GOFN_LAYER_USERNS : 0) | GOFN_LAYER_PIDNS |
 			 GOFN_LAYER_MNTNS | GOFN_LAYER_NETNS | GOFN_LAYER_IPCNS | GOFN_LAYER_UTSNS;
 		if (WIFEXITED(st) && WEXITSTATUS(st) == 0)

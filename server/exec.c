@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "api/frame_io.h"
+#include "common/io.h"
 #include "server/log.h"
 #include "server/objects.h"
 
@@ -83,7 +84,7 @@ static int idle_worker_gone(const gofn_worker *w)
 {
 	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
 
-	return poll(&p, 1, 0) != 0;
+	return gofn_poll(&p, 1, 0) != 0;
 }
 
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "common/io.h"
 #include "server/profiles_internal.h"
 
 #define MAC_HEX 65
@@ -66,7 +67,7 @@ int gofn_profiles_token_check(const gofn_profiles *p, const char *id, const char
 
 static int read_secret(gofn_profiles *p, int fd, const char *path, gofn_err *e)
 {
-	ssize_t n = read(fd, p->secret, sizeof p->secret);
+	ssize_t n = gofn_read_full(fd, p->secret, sizeof p->secret);
 
 	close(fd);
 	if (n != (ssize_t)sizeof p->secret)
@@ -131,7 +132,7 @@ int gofn_profiles_secret_load(gofn_profiles *p, const char *data_dir, gofn_err *
 	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return gofn_errsys(e, "create %s", tmp);
-	if (write(fd, p->secret, sizeof p->secret) != (ssize_t)sizeof p->secret || fsync(fd) < 0) {
+	if (gofn_write_all(fd, p->secret, sizeof p->secret) < 0 || fsync(fd) < 0) {
 		close(fd);
 		return gofn_errsys(e, "write %s", tmp);
 	}

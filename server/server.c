@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/io.h"
 #include "sandbox/sandbox.h"
 #include "server/crypto.h"
 #include "server/http.h"
@@ -24,20 +25,12 @@
 /* After the grace: how long calls get to notice their workers died. */
 #define SHUTDOWN_DRAIN_MS 3000
 
-int64_t gofn_mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 /* A store with settings (PostgreSQL) keeps the admin token's hash for
  * every replica: the first one to start generates the token and prints it
  * once; the others take the stored hash. 1: the store keeps no settings. */
 static int admin_token_shared(gofn_server *s, gofn_err *e)
 {
-	char secret[65], tok[128], mine[GOFN_SHA256_HEX], got[GOFN_SHA256_HEX + 8];
+	char secret[GOFN_SECRET_HEX], tok[128], mine[GOFN_SHA256_HEX], got[GOFN_SHA256_HEX + 8];
 
 	if (gofn_random_hex(secret, 32, e) < 0)
 		return -1;
@@ -74,7 +67,7 @@ static int admin_token(gofn_server *s, gofn_err *e)
 	snprintf(path, sizeof path, "%s/admin-token", s->cfg.data_dir);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
-		ssize_t n = read(fd, tok, sizeof tok - 1);
+		ssize_t n = gofn_read_full(fd, tok, sizeof tok - 1);
 		close(fd);
 		if (n <= 0)
 			return gofn_errf(e, GOFN_EINVAL, "%s is empty", path);

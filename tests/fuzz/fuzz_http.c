@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/io.h"
 #include "server/server.h"
 
 static gofn_server srv;
@@ -119,12 +120,14 @@ static int roundtrip(const buf *req, int half_close, buf *resp)
 
 	must(s >= 0);
 	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
+	if (gofn_connect(s, (struct sockaddr *)&a, sizeof a) < 0) {
 		dprintf(2, "fuzz_http: connect: %s\n", strerror(errno));
 		abort();
 	}
 	for (size_t off = 0; off < req->len;) {
 		ssize_t r = send(s, req->p + off, req->len - off, MSG_NOSIGNAL);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r <= 0)
 			break; /* the server may refuse early and close */
 		off += (size_t)r;
@@ -135,10 +138,12 @@ static int roundtrip(const buf *req, int half_close, buf *resp)
 	for (;;) {
 		struct pollfd p = {.fd = s, .events = POLLIN};
 		int64_t left = end - gofn_now_ms();
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+		if (left <= 0 || gofn_poll(&p, 1, (int)left) <= 0)
 			break;
 		char tmp[16384];
 		ssize_t r = recv(s, tmp, sizeof tmp, 0);
+		if (r < 0 && errno == EINTR)
+			continue;
 		if (r < 0 && errno == ECONNRESET)
 			reset = 1;
 		if (r <= 0)

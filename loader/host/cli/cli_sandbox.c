@@ -7,6 +7,7 @@
  * killed it.
  * Child (argv "-sandbox -child ..."): gofn_sandbox_enter() before any byte of
  * input is parsed, then the requested mode. */
+#include "common/io.h"
 #include "loader/host/cli/cli.h"
 #include "loader/host/cli/cli_sandbox_attempts.h"
 #include "loader/loader.h"
@@ -65,9 +66,9 @@ static int memfd_of(const char *path, gofn_err *err)
 		close(in);
 		return gofn_errsys(err, "memfd_create");
 	}
-	while ((n = read(in, buf, sizeof buf)) > 0) {
+	while ((n = gofn_read_retry(in, buf, sizeof buf)) > 0) {
 		total += (uint64_t)n;
-		if (total > MAX_OBJ_BYTES || write(mfd, buf, (size_t)n) != n) {
+		if (total > MAX_OBJ_BYTES || gofn_write_all(mfd, buf, (size_t)n) < 0) {
 			close(in);
 			close(mfd);
 			return total > MAX_OBJ_BYTES
@@ -324,7 +325,7 @@ static int parent(int argc, char **argv)
 				 .nfds = (size_t)r.nfds,
 				 .limits = r.limits,
 				 .sigsys_fd = FD_REPORT};
-	uint64_t start = gofn_sandbox_now_ms();
+	uint64_t start = (uint64_t)gofn_now_ms();
 	rc = gofn_sandbox_spawn(&cfg, &p, &err);
 	close(out[1]);
 	close(errp[1]);
@@ -336,7 +337,7 @@ static int parent(int argc, char **argv)
 		fprintf(stderr,
 			"gofn-loader: sandbox: worker %d, layers %s, exec'd %llu ms after spawn\n",
 			(int)p.pid, gofn_sandbox_layers_str(p.layers, layers, sizeof layers),
-			(unsigned long long)(gofn_sandbox_now_ms() - start));
+			(unsigned long long)((uint64_t)gofn_now_ms() - start));
 	stream st[3] = {
 	    {.fd = out[0], .out = 1, .cap = r.limits.output_bytes, .name = "stdout"},
 	    {.fd = errp[0], .out = 2, .cap = r.limits.output_bytes, .name = "stderr"},
