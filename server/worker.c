@@ -16,6 +16,7 @@
 
 #include "api/frame.h"
 #include "api/frame_io.h"
+#include "common/io.h"
 #include "api/proto.h"
 #include "sandbox/sandbox.h"
 #include "server/spawn.h"
@@ -303,7 +304,7 @@ static int spoke_out_of_turn(const gofn_worker *w, const xchg *x)
 {
 	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
 
-	return x->out >= 0 || x->err >= 0 || poll(&p, 1, 0) != 0;
+	return x->out >= 0 || x->err >= 0 || gofn_poll(&p, 1, 0) != 0;
 }
 
 /* Sends req and runs the poll loop shared by LOAD, INIT and INVOKE. Returns
