@@ -5,6 +5,9 @@
 
 /* Tenant names: 1-63 of [a-z0-9_-] (server/h_tenants.c valid_name). */
 #define GOFN_NAME_MAX 64
+/* Function names: 1-63 of [A-Za-z0-9_.-], not starting with "fn_" (ids do)
+ * (server/h_functions.c valid_fn_name). */
+#define GOFN_FN_NAME_MAX 64
 /* Generated ids: a prefix ("fn_", "inv_", "prof_") and GOFN_RAND_HEX digits. */
 #define GOFN_ID_MAX 40
 /* The random part of an id: 8 bytes as 16 hex digits, plus the NUL. */

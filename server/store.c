@@ -224,3 +224,64 @@ void gofn_strlist_free(gofn_strlist *l)
 	free(l->v);
 	*l = (gofn_strlist){0};
 }
+
+/* Named versions (issue 17). */
+
+int gofn_store_fn_add_version(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e)
+{
+	return s->ops->fn_add_version(s, f, objs, e);
+}
+
+int gofn_store_fn_by_name(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			  gofn_function *f, gofn_err *e)
+{
+	return s->ops->fn_by_name(s, tenant, name, version, f, e);
+}
+
+int gofn_store_fn_versions(gofn_store *s, const char *tenant, const char *name, gofn_strlist *ids,
+			   int64_t *current, gofn_err *e)
+{
+	return s->ops->fn_versions(s, tenant, name, ids, current, e);
+}
+
+int gofn_store_fn_set_current(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			      gofn_err *e)
+{
+	return s->ops->fn_set_current(s, tenant, name, version, e);
+}
+
+int gofn_store_fn_names_tidy(gofn_store *s, const char *tenant, gofn_err *e)
+{
+	return s->ops->fn_names_tidy(s, tenant, e);
+}
+
+int gofn_store_obj_owned(gofn_store *s, const char *tenant, const char *sha256, int *owned,
+			 gofn_err *e)
+{
+	return s->ops->obj_owned(s, tenant, sha256, owned, e);
+}
+
+int gofn_store_fn_resolve(gofn_store *s, const char *tenant, const char *ref, gofn_function *f,
+			  gofn_err *e)
+{
+	const char *at = strrchr(ref, '@');
+	char name[GOFN_FN_NAME_MAX];
+
+	if (!at) {
+		int rc = gofn_store_fn_get(s, tenant, ref, f, e);
+		if (rc != 1)
+			return rc;
+		gofn_function_clear(f);
+		return gofn_store_fn_by_name(s, tenant, ref, 0, f, e);
+	}
+	char *end;
+	long long v = strtoll(at + 1, &end, 10);
+	size_t n = (size_t)(at - ref);
+	memset(f, 0, sizeof *f);
+	if (n == 0 || n >= sizeof name || end == at + 1 || *end || v < 1)
+		return 1;
+	memcpy(name, ref, n);
+	name[n] = 0;
+	return gofn_store_fn_by_name(s, tenant, name, v, f, e);
+}

@@ -55,6 +55,10 @@ typedef struct gofn_function {
 	int64_t created;
 	gofn_fn_symbol *symbols;
 	size_t nsymbols;
+	/* A named function's (issue 17): "" and 0 for one uploaded without a name. */
+	char name[GOFN_FN_NAME_MAX];
+	int64_t version;
+	int current; /* this version is the one NAME invokes */
 } gofn_function;
 
 /* The SQLite store in the file at path. */
@@ -142,6 +146,35 @@ int gofn_store_profile_bytes(gofn_store *s, const char *id, size_t max, uint8_t 
  * 0, or 1 when the store keeps no settings (SQLite: files in DATA). */
 int gofn_store_setting(gofn_store *s, const char *key, const char *proposed, char *out, size_t cap,
 		       gofn_err *e);
+/* Named, versioned functions. A tenant's name has versions 1, 2, ... and
+ * one current version (the newest deployed, or the one rolled back to);
+ * version rows go with their function, names with their tenant. */
+/* Inserts f (with f->name) as the name's next version, made current, in one
+ * transaction (with the objects' bytes, as gofn_store_fn_add_objects);
+ * sets f->version. GOFN_ECONFLICT if a concurrent deploy
+ * took the number. */
+int gofn_store_fn_add_version(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e);
+/* version 0: the current one. 0 with *f, 1 if none. */
+int gofn_store_fn_by_name(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			  gofn_function *f, gofn_err *e);
+/* The name's version ids, oldest first, and the current version (1 if no such name). */
+int gofn_store_fn_versions(gofn_store *s, const char *tenant, const char *name, gofn_strlist *ids,
+			   int64_t *current, gofn_err *e);
+/* Makes version current: 0, or 1 if the name has no such version. */
+int gofn_store_fn_set_current(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			      gofn_err *e);
+/* After versions were deleted: a name whose current version is gone
+ * points at its newest remaining one, a name without versions goes. */
+int gofn_store_fn_names_tidy(gofn_store *s, const char *tenant, gofn_err *e);
+/* Whether one of the tenant's functions uses the object (*owned 0/1): a
+ * deploy may reference it by digest instead of sending it. Another
+ * tenant's objects are not revealed. */
+int gofn_store_obj_owned(gofn_store *s, const char *tenant, const char *sha256, int *owned,
+			 gofn_err *e);
+/* ref is an id, NAME (its current version) or NAME@N: 0 with *f, 1 if none. */
+int gofn_store_fn_resolve(gofn_store *s, const char *tenant, const char *ref, gofn_function *f,
+			  gofn_err *e);
 
 void gofn_function_clear(gofn_function *f);
 /* Appends a copy of s; -1 when out of memory. */

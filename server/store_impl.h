@@ -52,6 +52,18 @@ typedef struct gofn_store_ops {
 			     gofn_err *e);
 	int (*setting)(gofn_store *s, const char *key, const char *proposed, char *out, size_t cap,
 		       gofn_err *e);
+	/* Named versions (server/store.h). */
+	int (*fn_add_version)(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
+			      gofn_err *e);
+	int (*fn_by_name)(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			  gofn_function *f, gofn_err *e);
+	int (*fn_versions)(gofn_store *s, const char *tenant, const char *name, gofn_strlist *ids,
+			   int64_t *current, gofn_err *e);
+	int (*fn_set_current)(gofn_store *s, const char *tenant, const char *name, int64_t version,
+			      gofn_err *e);
+	int (*fn_names_tidy)(gofn_store *s, const char *tenant, gofn_err *e);
+	int (*obj_owned)(gofn_store *s, const char *tenant, const char *sha256, int *owned,
+			 gofn_err *e);
 } gofn_store_ops;
 
 struct gofn_store {

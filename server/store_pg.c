@@ -68,6 +68,15 @@ static const char schema[] =
     " kind TEXT NOT NULL, invocation TEXT NOT NULL, function TEXT NOT NULL,"
     " symbol TEXT NOT NULL, size BIGINT NOT NULL, created BIGINT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);"
+    /* Named versions (issue 17): new tables, so an existing database
+     * migrates by this very script; its functions stay unnamed. */
+    "CREATE TABLE IF NOT EXISTS fn_versions("
+    " function TEXT PRIMARY KEY REFERENCES functions(id) ON DELETE CASCADE,"
+    " tenant TEXT NOT NULL, name TEXT NOT NULL, version BIGINT NOT NULL,"
+    " UNIQUE(tenant, name, version));"
+    "CREATE TABLE IF NOT EXISTS fn_names("
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, current BIGINT NOT NULL, PRIMARY KEY(tenant, name));"
     "COMMIT;";
 
 /* Bytes in the database (see the block "Bytes in the store" below). The
@@ -429,8 +438,10 @@ static int pg_fn_add(gofn_store *g, const gofn_function *f, gofn_err *e)
 	" COALESCE((SELECT json_agg(json_build_array(o.sha256, o.size) ORDER BY o.idx)"            \
 	"  FROM objects o WHERE o.function = f.id), '[]'),"                                        \
 	" COALESCE((SELECT json_agg(json_build_array(y.name, y.signature, y.sigkind)"              \
-	"  ORDER BY y.idx) FROM symbols y WHERE y.function = f.id), '[]')"                         \
-	" FROM functions f "
+	"  ORDER BY y.idx) FROM symbols y WHERE y.function = f.id), '[]'),"                        \
+	" coalesce(v.name, ''), coalesce(v.version, 0), coalesce(v.version = n.current, false)"    \
+	" FROM functions f LEFT JOIN fn_versions v ON v.function = f.id"                           \
+	" LEFT JOIN fn_names n ON n.tenant = v.tenant AND n.name = v.name "
 
 static int take_objects(gofn_function *f, const char *text, gofn_err *e)
 {
@@ -484,11 +495,12 @@ static int take_symbols(gofn_function *f, const char *text, gofn_err *e)
 	return ok ? 0 : gofn_errf(e, GOFN_ENOMEM, "postgres: symbols of %s: out of memory", f->id);
 }
 
-static int fn_query(pg *p, const char *sql, const char *const *args, gofn_function *f, gofn_err *e)
+static int fn_query_n(pg *p, const char *sql, int n, const char *const *args, gofn_function *f,
+		      gofn_err *e)
 {
 	memset(f, 0, sizeof *f);
 	lock(p);
-	PGresult *r = run(p, e, "get function", sql, 2, args, NULL);
+	PGresult *r = run(p, e, "get function", sql, n, args, NULL);
 	unlock(p);
 	if (!r)
 		return -1;
@@ -503,6 +515,9 @@ static int fn_query(pg *p, const char *sql, const char *const *args, gofn_functi
 	col_str(f->package, sizeof f->package, r, 0, 4);
 	col_str(f->go_version, sizeof f->go_version, r, 0, 5);
 	f->created = col_i64(r, 0, 6);
+	col_str(f->name, sizeof f->name, r, 0, 9);
+	f->version = col_i64(r, 0, 10);
+	f->current = PQgetvalue(r, 0, 11)[0] == 't';
 	int rc = take_objects(f, PQgetvalue(r, 0, 7), e);
 	if (rc == 0)
 		rc = take_symbols(f, PQgetvalue(r, 0, 8), e);
@@ -510,6 +525,11 @@ static int fn_query(pg *p, const char *sql, const char *const *args, gofn_functi
 	if (rc < 0)
 		gofn_function_clear(f);
 	return rc;
+}
+
+static int fn_query(pg *p, const char *sql, const char *const *args, gofn_function *f, gofn_err *e)
+{
+	return fn_query_n(p, sql, 2, args, f, e);
 }
 
 static int pg_fn_get(gofn_store *g, const char *tenant, const char *id, gofn_function *f,
@@ -869,6 +889,168 @@ static int pg_setting(gofn_store *g, const char *key, const char *proposed, char
 	return 0;
 }
 
+/* Named versions (issue 17). */
+
+static int fn_add_version_tx(pg *p, gofn_function *f, gofn_err *e)
+{
+	const char *nargs[] = {f->tenant, f->name};
+	char v[24];
+
+	PGresult *r = run(p, e, "next version",
+			  "SELECT coalesce(max(version), 0) + 1 FROM fn_versions"
+			  " WHERE tenant = $1 AND name = $2",
+			  2, nargs, NULL);
+	if (!r)
+		return -1;
+	f->version = col_i64(r, 0, 0);
+	PQclear(r);
+	snprintf(v, sizeof v, "%lld", (long long)f->version);
+	if (fn_add_tx(p, f, e) < 0)
+		return -1;
+	const char *vargs[] = {f->id, f->tenant, f->name, v};
+	int rc = change(p, e, "insert version",
+			"INSERT INTO fn_versions(function, tenant, name, version)"
+			" VALUES($1, $2, $3, $4)",
+			4, vargs);
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ECONFLICT, "a concurrent deploy took that version; retry");
+	if (rc < 0)
+		return -1;
+	const char *cargs[] = {f->tenant, f->name, v};
+	return change(p, e, "set current",
+		      "INSERT INTO fn_names(tenant, name, current) VALUES($1, $2, $3)"
+		      " ON CONFLICT(tenant, name) DO UPDATE SET current = excluded.current",
+		      3, cargs) < 0
+		   ? -1
+		   : 0;
+}
+
+static int pg_fn_add_version(gofn_store *g, gofn_function *f, const gofn_obj_bytes *objs,
+			     gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0 && objs)
+		rc = blobs_add_tx(p, f, objs, e);
+	if (rc == 0)
+		rc = fn_add_version_tx(p, f, e);
+	if (rc == 0)
+		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
+	if (rc != 0) {
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+		rc = -1;
+	} else {
+		f->current = 1;
+	}
+	unlock(p);
+	return rc;
+}
+
+static int pg_fn_by_name(gofn_store *g, const char *tenant, const char *name, int64_t version,
+			 gofn_function *f, gofn_err *e)
+{
+	char v[24];
+
+	snprintf(v, sizeof v, "%lld", (long long)version);
+	const char *args[] = {tenant, name, v};
+	if (version)
+		return fn_query_n(
+		    (pg *)g, FN_SELECT "WHERE v.tenant = $1 AND v.name = $2 AND v.version = $3", 3,
+		    args, f, e);
+	return fn_query_n((pg *)g,
+			  FN_SELECT "WHERE n.tenant = $1 AND n.name = $2 AND v.version = n.current",
+			  2, args, f, e);
+}
+
+static int pg_fn_versions(gofn_store *g, const char *tenant, const char *name, gofn_strlist *ids,
+			  int64_t *current, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {tenant, name};
+
+	memset(ids, 0, sizeof *ids);
+	lock(p);
+	PGresult *r = run(p, e, "versions",
+			  "SELECT n.current, v.function FROM fn_names n JOIN fn_versions v"
+			  " ON v.tenant = n.tenant AND v.name = n.name"
+			  " WHERE n.tenant = $1 AND n.name = $2 ORDER BY v.version",
+			  2, args, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	int rows = PQntuples(r);
+	*current = rows ? col_i64(r, 0, 0) : 0;
+	for (int i = 0; i < rows; i++)
+		if (gofn_strlist_add(ids, PQgetvalue(r, i, 1)) < 0) {
+			PQclear(r);
+			gofn_strlist_free(ids);
+			return gofn_errf(e, GOFN_ENOMEM, "versions: out of memory");
+		}
+	PQclear(r);
+	return rows ? 0 : 1;
+}
+
+static int pg_fn_set_current(gofn_store *g, const char *tenant, const char *name, int64_t version,
+			     gofn_err *e)
+{
+	pg *p = (pg *)g;
+	char v[24];
+
+	snprintf(v, sizeof v, "%lld", (long long)version);
+	const char *args[] = {tenant, name, v};
+	lock(p);
+	int rc = change(p, e, "rollback",
+			"UPDATE fn_names SET current = $3 WHERE tenant = $1 AND name = $2"
+			" AND EXISTS (SELECT 1 FROM fn_versions v WHERE v.tenant = $1"
+			" AND v.name = $2 AND v.version = $3)",
+			3, args);
+	unlock(p);
+	return rc;
+}
+
+static int pg_fn_names_tidy(gofn_store *g, const char *tenant, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	/* First the names without versions, so the maximum below is never NULL. */
+	int rc = change(p, e, "tidy names",
+			"DELETE FROM fn_names n WHERE n.tenant = $1 AND NOT EXISTS (SELECT 1 FROM"
+			" fn_versions v WHERE v.tenant = n.tenant AND v.name = n.name)",
+			1, &tenant);
+	if (rc >= 0)
+		rc = change(
+		    p, e, "tidy names",
+		    "UPDATE fn_names n SET current = (SELECT max(v.version) FROM fn_versions v"
+		    " WHERE v.tenant = n.tenant AND v.name = n.name)"
+		    " WHERE n.tenant = $1 AND NOT EXISTS (SELECT 1 FROM fn_versions v"
+		    " WHERE v.tenant = n.tenant AND v.name = n.name AND v.version = n.current)",
+		    1, &tenant);
+	unlock(p);
+	return rc < 0 ? -1 : 0;
+}
+
+static int pg_obj_owned(gofn_store *g, const char *tenant, const char *sha256, int *owned,
+			gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {tenant, sha256};
+
+	lock(p);
+	PGresult *r = run(p, e, "object",
+			  "SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
+			  " WHERE f.tenant = $1 AND o.sha256 = $2 LIMIT 1",
+			  2, args, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	*owned = PQntuples(r) > 0;
+	PQclear(r);
+	return 0;
+}
+
 static const gofn_store_ops pg_ops = {
     .name = "postgres",
     .close = pg_close,
@@ -895,4 +1077,10 @@ static const gofn_store_ops pg_ops = {
     .profile_add_bytes = pg_profile_add_bytes,
     .profile_bytes = pg_profile_bytes,
     .setting = pg_setting,
+    .fn_add_version = pg_fn_add_version,
+    .fn_by_name = pg_fn_by_name,
+    .fn_versions = pg_fn_versions,
+    .fn_set_current = pg_fn_set_current,
+    .fn_names_tidy = pg_fn_names_tidy,
+    .obj_owned = pg_obj_owned,
 };

@@ -74,7 +74,16 @@ static const char schema[] =
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
     " kind TEXT NOT NULL, invocation TEXT NOT NULL, function TEXT NOT NULL,"
     " symbol TEXT NOT NULL, size INTEGER NOT NULL, created INTEGER NOT NULL);"
-    "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);";
+    "CREATE INDEX IF NOT EXISTS profiles_tenant ON profiles(tenant, seq);"
+    /* Named versions (issue 17): new tables, so an existing database
+     * migrates by this very script; its functions stay unnamed. */
+    "CREATE TABLE IF NOT EXISTS fn_versions("
+    " function TEXT PRIMARY KEY REFERENCES functions(id) ON DELETE CASCADE,"
+    " tenant TEXT NOT NULL, name TEXT NOT NULL, version INTEGER NOT NULL,"
+    " UNIQUE(tenant, name, version));"
+    "CREATE TABLE IF NOT EXISTS fn_names("
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, current INTEGER NOT NULL, PRIMARY KEY(tenant, name));";
 
 static const gofn_store_ops sqlite_ops;
 static void hot_flush(sq *s);
@@ -414,29 +423,35 @@ static int add_objects(sq *s, const gofn_function *f, gofn_err *e)
 	return 0;
 }
 
-static int fn_add_unlocked(sq *s, const gofn_function *f, gofn_err *e)
+/* The function's rows, inside the caller's transaction. */
+static int fn_insert(sq *s, const gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {f->id, f->tenant, f->sha256, f->package, f->go_version, NULL};
-	sqlite3_stmt *st;
+	sqlite3_stmt *st =
+	    prep(s, e,
+		 "INSERT INTO functions(id, tenant, sha256, package, go_version, size, created)"
+		 " VALUES(?,?,?,?,?,?,?)",
+		 args);
 
-	hot_flush(s);
-	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-		return db_err(s, e, "begin");
-	st = prep(s, e,
-		  "INSERT INTO functions(id, tenant, sha256, package, go_version, size, created)"
-		  " VALUES(?,?,?,?,?,?,?)",
-		  args);
 	if (!st)
-		goto rollback;
+		return -1;
 	sqlite3_bind_int64(st, 6, f->size);
 	sqlite3_bind_int64(st, 7, f->created);
 	int rc = sqlite3_step(st);
 	done(s, st);
-	if (rc != SQLITE_DONE) {
-		db_err(s, e, "insert function");
-		goto rollback;
-	}
+	if (rc != SQLITE_DONE)
+		return db_err(s, e, "insert function");
 	if (add_symbols(s, f, e) < 0 || add_objects(s, f, e) < 0)
+		return -1;
+	return 0;
+}
+
+static int fn_add_unlocked(sq *s, const gofn_function *f, gofn_err *e)
+{
+	hot_flush(s);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return db_err(s, e, "begin");
+	if (fn_insert(s, f, e) < 0)
 		goto rollback;
 	if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
 		db_err(s, e, "commit");
@@ -528,18 +543,27 @@ static int fn_query(sq *s, const char *sql, const char *const *args, gofn_functi
 	copy_col(f->package, sizeof f->package, st, 4);
 	copy_col(f->go_version, sizeof f->go_version, st, 5);
 	f->created = sqlite3_column_int64(st, 6);
+	copy_col(f->name, sizeof f->name, st, 7);
+	f->version = sqlite3_column_int64(st, 8);
+	f->current = sqlite3_column_int(st, 9);
 	done(s, st);
 	if (load_objects(s, f, e) < 0)
 		return -1;
 	return load_symbols(s, f, e);
 }
 
-#define FN_COLS "f.id, f.tenant, f.sha256, f.size, f.package, f.go_version, f.created"
+#define FN_COLS                                                                                    \
+	"f.id, f.tenant, f.sha256, f.size, f.package, f.go_version, f.created, v.name, v.version," \
+	" coalesce(v.version = n.current, 0)"
+/* A function with its name and version, if it has them. */
+#define FN_FROM                                                                                    \
+	"functions f LEFT JOIN fn_versions v ON v.function = f.id"                                 \
+	" LEFT JOIN fn_names n ON n.tenant = v.tenant AND n.name = v.name"
 
 static int fn_get_unlocked(sq *s, const char *tenant, const char *id, gofn_function *f, gofn_err *e)
 {
 	const char *args[] = {tenant, id, NULL};
-	return fn_query(s, "SELECT " FN_COLS " FROM functions f WHERE f.tenant = ? AND f.id = ?",
+	return fn_query(s, "SELECT " FN_COLS " FROM " FN_FROM " WHERE f.tenant = ? AND f.id = ?",
 			args, f, e);
 }
 
@@ -559,7 +583,7 @@ static int fn_newest_with_unlocked(sq *s, const char *tenant, const char *symbol
 {
 	const char *args[] = {tenant, symbol, NULL};
 	return fn_query(s,
-			"SELECT " FN_COLS " FROM functions f JOIN symbols y ON y.function = f.id"
+			"SELECT " FN_COLS " FROM " FN_FROM " JOIN symbols y ON y.function = f.id"
 			" WHERE f.tenant = ? AND y.name = ? ORDER BY f.seq DESC LIMIT 1",
 			args, f, e);
 }
@@ -820,6 +844,216 @@ static int sq_profile_expired(gofn_store *g, const char *tenant, int64_t older_t
 	return rc;
 }
 
+/* Named versions (issue 17). */
+
+/* The name's next version number: one past its highest. */
+static int next_version(sq *s, const gofn_function *f, int64_t *v, gofn_err *e)
+{
+	const char *args[] = {f->tenant, f->name, NULL};
+	sqlite3_stmt *st = prep(
+	    s, e,
+	    "SELECT coalesce(max(version), 0) + 1 FROM fn_versions WHERE tenant = ? AND name = ?",
+	    args);
+
+	if (!st)
+		return -1;
+	int rc = sqlite3_step(st);
+	*v = sqlite3_column_int64(st, 0);
+	done(s, st);
+	return rc == SQLITE_ROW ? 0 : db_err(s, e, "next version");
+}
+
+static int bind_version_exec(sq *s, gofn_err *e, const char *sql, const char *const *args, int at,
+			     int64_t v)
+{
+	sqlite3_stmt *st = prep(s, e, sql, args);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int64(st, at, v);
+	int rc = sqlite3_step(st);
+	done(s, st);
+	if (rc == SQLITE_CONSTRAINT)
+		return gofn_errf(e, GOFN_ECONFLICT, "a concurrent deploy took that version; retry");
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "version");
+}
+
+/* objs: unused, SQLite holds no bytes (they are files in DATA). */
+static int sq_fn_add_version(gofn_store *g, gofn_function *f, const gofn_obj_bytes *objs,
+			     gofn_err *e)
+{
+	sq *s = (sq *)g;
+
+	(void)objs;
+	const char *vargs[] = {f->id, f->tenant, f->name, NULL};
+	const char *nargs[] = {f->tenant, f->name, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	hot_flush(s);
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+		     ? 0
+		     : db_err(s, e, "begin");
+	if (rc == 0)
+		rc = next_version(s, f, &f->version, e);
+	if (rc == 0)
+		rc = fn_insert(s, f, e);
+	if (rc == 0)
+		rc = bind_version_exec(
+		    s, e,
+		    "INSERT INTO fn_versions(function, tenant, name, version) VALUES(?,?,?,?)",
+		    vargs, 4, f->version);
+	if (rc == 0)
+		rc = bind_version_exec(
+		    s, e,
+		    "INSERT INTO fn_names(tenant, name, current) VALUES(?,?,?)"
+		    " ON CONFLICT(tenant, name) DO UPDATE SET current = excluded.current",
+		    nargs, 3, f->version);
+	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_err(s, e, "commit");
+	if (rc != 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	else
+		f->current = 1;
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return rc;
+}
+
+static int sq_fn_by_name(gofn_store *g, const char *tenant, const char *name, int64_t version,
+			 gofn_function *f, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, name, NULL};
+	char v[24];
+
+	snprintf(v, sizeof v, "%lld", (long long)version);
+	const char *vargs[] = {tenant, name, v, NULL};
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int r =
+	    version
+		? fn_query(s,
+			   "SELECT " FN_COLS " FROM " FN_FROM
+			   " WHERE v.tenant = ? AND v.name = ? AND v.version = CAST(? AS INTEGER)",
+			   vargs, f, e)
+		: fn_query(s,
+			   "SELECT " FN_COLS " FROM " FN_FROM
+			   " WHERE n.tenant = ? AND n.name = ? AND v.version = n.current",
+			   args, f, e);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int sq_fn_versions(gofn_store *g, const char *tenant, const char *name, gofn_strlist *ids,
+			  int64_t *current, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, name, NULL};
+
+	memset(ids, 0, sizeof *ids);
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	sqlite3_stmt *st =
+	    prep(s, e, "SELECT current FROM fn_names WHERE tenant = ? AND name = ?", args);
+	int rc = st ? sqlite3_step(st) : SQLITE_ERROR;
+	*current = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	if (st)
+		done(s, st);
+	int r = rc == SQLITE_ROW ? 0 : rc == SQLITE_DONE ? 1 : -1;
+	if (r == -1 && st)
+		db_err(s, e, "versions");
+	if (r == 0) {
+		sqlite3_stmt *q =
+		    prep(s, e,
+			 "SELECT function FROM fn_versions WHERE tenant = ? AND name = ?"
+			 " ORDER BY version",
+			 args);
+		if (!q)
+			r = -1;
+		while (q && (rc = sqlite3_step(q)) == SQLITE_ROW)
+			if (gofn_strlist_add(ids, (const char *)sqlite3_column_text(q, 0)) < 0) {
+				rc = SQLITE_NOMEM;
+				break;
+			}
+		if (q)
+			done(s, q);
+		if (q && rc != SQLITE_DONE) {
+			gofn_strlist_free(ids);
+			r = db_err(s, e, "versions");
+		}
+	}
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int sq_fn_set_current(gofn_store *g, const char *tenant, const char *name, int64_t version,
+			     gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, name, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	hot_flush(s);
+	sqlite3_stmt *st = prep(s, e,
+				"UPDATE fn_names SET current = ?3 WHERE tenant = ?1 AND name = ?2"
+				" AND EXISTS (SELECT 1 FROM fn_versions v WHERE v.tenant = ?1"
+				" AND v.name = ?2 AND v.version = ?3)",
+				args);
+	int r = -1;
+	if (st) {
+		sqlite3_bind_int64(st, 3, version);
+		int rc = sqlite3_step(st);
+		done(s, st);
+		r = rc != SQLITE_DONE ? db_err(s, e, "rollback") : sqlite3_changes(s->db) ? 0 : 1;
+	}
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
+static int sq_fn_names_tidy(gofn_store *g, const char *tenant, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	/* First the names without versions, so the maximum below is never NULL. */
+	int r =
+	    exec_args(s, e,
+		      "DELETE FROM fn_names WHERE tenant = ? AND NOT EXISTS (SELECT 1 FROM"
+		      " fn_versions v WHERE v.tenant = fn_names.tenant AND v.name = fn_names.name)",
+		      args);
+	if (r >= 0)
+		r = exec_args(
+		    s, e,
+		    "UPDATE fn_names SET current = (SELECT max(v.version) FROM fn_versions v"
+		    " WHERE v.tenant = fn_names.tenant AND v.name = fn_names.name)"
+		    " WHERE tenant = ? AND NOT EXISTS (SELECT 1 FROM fn_versions v"
+		    " WHERE v.tenant = fn_names.tenant AND v.name = fn_names.name"
+		    " AND v.version = fn_names.current)",
+		    args);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r < 0 ? -1 : 0;
+}
+
+static int sq_obj_owned(gofn_store *g, const char *tenant, const char *sha256, int *owned,
+			gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, sha256, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	sqlite3_stmt *st = prep(s, e,
+				"SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
+				" WHERE f.tenant = ? AND o.sha256 = ? LIMIT 1",
+				args);
+	int r = -1;
+	if (st) {
+		int rc = sqlite3_step(st);
+		done(s, st);
+		*owned = rc == SQLITE_ROW;
+		r = rc == SQLITE_ROW || rc == SQLITE_DONE ? 0 : db_err(s, e, "object");
+	}
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return r;
+}
+
 static const gofn_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -840,4 +1074,10 @@ static const gofn_store_ops sqlite_ops = {
     .profile_del = sq_profile_del,
     .profile_list = sq_profile_list,
     .profile_expired = sq_profile_expired,
+    .fn_add_version = sq_fn_add_version,
+    .fn_by_name = sq_fn_by_name,
+    .fn_versions = sq_fn_versions,
+    .fn_set_current = sq_fn_set_current,
+    .fn_names_tidy = sq_fn_names_tidy,
+    .obj_owned = sq_obj_owned,
 };

@@ -72,6 +72,12 @@ static void functions(void **state)
 	contract_functions(open_pg());
 }
 
+static void named_versions(void **state)
+{
+	(void)state;
+	contract_named_versions(open_pg());
+}
+
 /* A function whose symbols break a constraint halfway leaves nothing. */
 static void all_or_nothing(void **state)
 {
@@ -311,7 +317,8 @@ static void racing_replicas(void **state)
 	int won = 0, lost = 0;
 
 	(void)state;
-	sql("DROP TABLE IF EXISTS profiles, objects, symbols, functions, tenants");
+	sql("DROP TABLE IF EXISTS fn_names, fn_versions, profiles, objects, symbols, functions, "
+	    "tenants");
 	pthread_barrier_init(&go, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {
 		r[i] = (racer){.go = &go, .rc = -1};
@@ -376,6 +383,7 @@ int main(void)
 	    cmocka_unit_test(config),
 	    cmocka_unit_test_setup(tenants, setup),
 	    cmocka_unit_test_setup(functions, setup),
+	    cmocka_unit_test_setup(named_versions, setup),
 	    cmocka_unit_test_setup(all_or_nothing, setup),
 	    cmocka_unit_test_setup(not_utf8, setup),
 	    cmocka_unit_test_setup(profile_rows, setup),

@@ -125,4 +125,97 @@ static void contract_functions(gofn_store *s)
 	gofn_store_close(s);
 }
 
+/* Named versions: numbering per name and tenant, the current version
+ * (newest, or rolled back to), lookup by name, name@N and id, objects a
+ * tenant may reference by digest, and names following deletions. */
+static void contract_named_versions(gofn_store *s)
+{
+	gofn_err e = {0};
+	gofn_function f, g;
+	gofn_strlist ids;
+	int64_t cur;
+	int owned;
+
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb", &e), 0);
+	make_fn(&f, "fn_a1", "acme", "s1");
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
+	assert_int_equal(f.version, 1);
+	make_fn(&f, "fn_a2", "acme", "s2");
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
+	assert_int_equal(f.version, 2);
+	make_fn(&f, "fn_b1", "bravo", "s3"); /* the same name, another tenant: its own 1 */
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
+	assert_int_equal(f.version, 1);
+
+	assert_int_equal(gofn_store_fn_by_name(s, "acme", "app", 0, &g, &e), 0);
+	assert_string_equal(g.id, "fn_a2");
+	assert_string_equal(g.name, "app");
+	assert_int_equal(g.version, 2);
+	assert_int_equal(g.current, 1);
+	assert_int_equal(g.nobjs, 2);
+	gofn_function_clear(&g);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "app@1", &g, &e), 0);
+	assert_string_equal(g.id, "fn_a1");
+	assert_int_equal(g.current, 0);
+	gofn_function_clear(&g);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "fn_a1", &g, &e), 0);
+	assert_int_equal(g.version, 1);
+	gofn_function_clear(&g);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "app@3", &g, &e), 1);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "app@x", &g, &e), 1);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "nope", &g, &e), 1);
+	assert_int_equal(gofn_store_fn_resolve(s, "bravo", "fn_a1", &g, &e), 1);
+
+	/* rollback */
+	assert_int_equal(gofn_store_fn_set_current(s, "acme", "app", 1, &e), 0);
+	assert_int_equal(gofn_store_fn_set_current(s, "acme", "app", 7, &e), 1);
+	assert_int_equal(gofn_store_fn_set_current(s, "bravo", "nope", 1, &e), 1);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "app", &g, &e), 0);
+	assert_string_equal(g.id, "fn_a1");
+	assert_int_equal(g.current, 1);
+	gofn_function_clear(&g);
+	assert_int_equal(gofn_store_fn_versions(s, "acme", "app", &ids, &cur, &e), 0);
+	assert_int_equal(ids.n, 2);
+	assert_string_equal(ids.v[0], "fn_a1");
+	assert_string_equal(ids.v[1], "fn_a2");
+	assert_int_equal(cur, 1);
+	gofn_strlist_free(&ids);
+	assert_int_equal(gofn_store_fn_versions(s, "acme", "nope", &ids, &cur, &e), 1);
+
+	/* objects by digest: only the tenant's own */
+	assert_int_equal(gofn_store_obj_owned(s, "acme", "lib-s1", &owned, &e), 0);
+	assert_int_equal(owned, 1);
+	assert_int_equal(gofn_store_obj_owned(s, "acme", "s3", &owned, &e), 0);
+	assert_int_equal(owned, 0);
+
+	/* the current version's deletion: the name falls back to its newest */
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_a1", &e), 0);
+	assert_int_equal(gofn_store_fn_names_tidy(s, "acme", &e), 0);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "app", &g, &e), 0);
+	assert_string_equal(g.id, "fn_a2");
+	gofn_function_clear(&g);
+	/* numbering goes on past the highest left */
+	make_fn(&f, "fn_a3", "acme", "s4");
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
+	assert_int_equal(f.version, 3);
+	/* every version gone: so is the name */
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_a2", &e), 0);
+	assert_int_equal(gofn_store_fn_del(s, "acme", "fn_a3", &e), 0);
+	assert_int_equal(gofn_store_fn_names_tidy(s, "acme", &e), 0);
+	assert_int_equal(gofn_store_fn_versions(s, "acme", "app", &ids, &cur, &e), 1);
+	assert_int_equal(gofn_store_fn_resolve(s, "bravo", "app", &g, &e), 0);
+	assert_string_equal(g.id, "fn_b1");
+	gofn_function_clear(&g);
+	/* a tenant's deletion takes its names */
+	assert_int_equal(gofn_store_tenant_del(s, "bravo", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb2", &e), 0);
+	assert_int_equal(gofn_store_fn_versions(s, "bravo", "app", &ids, &cur, &e), 1);
+	gofn_store_close(s);
+}
+
 #endif

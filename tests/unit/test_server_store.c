@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "server/config.h"
 #include "server/objects.h"
@@ -57,6 +58,45 @@ static void functions_are_per_tenant(void **state)
 {
 	(void)state;
 	contract_functions(open_store());
+}
+
+static void named_versions(void **state)
+{
+	(void)state;
+	contract_named_versions(open_store());
+}
+
+/* A database from before named versions (no fn_versions, fn_names) gains
+ * them when opened; its functions stay, unnamed. */
+static void migrates_to_named_versions(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_function f, g;
+	sqlite3 *db;
+	char path[128];
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/gofn.db", dir);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	make_fn(&f, "fn_old", "acme", "s1");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	gofn_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP TABLE fn_versions; DROP TABLE fn_names;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store();
+	assert_int_equal(gofn_store_fn_get(s, "acme", "fn_old", &g, &e), 0);
+	assert_string_equal(g.name, "");
+	assert_int_equal(g.version, 0);
+	gofn_function_clear(&g);
+	make_fn(&f, "fn_new", "acme", "s2");
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
+	assert_int_equal(f.version, 1);
+	gofn_store_close(s);
 }
 
 /* The warm-invoke lookups are cached in memory: a write through this
@@ -182,6 +222,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(tenants_and_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(functions_are_per_tenant, setup, teardown),
+	    cmocka_unit_test_setup_teardown(named_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(migrates_to_named_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),
