@@ -28,7 +28,8 @@ static const opt opts[] = {
     O("--data", "GOFN_DATA", K_STR, data_dir, "data directory (./data)"),
     O("--loader", "GOFN_LOADER", K_STR, loader_path, "gofn-loader path (next to gofnd)"),
     O("--public-url", "GOFN_PUBLIC_URL", K_STR, public_url, "base URL for links (from Host)"),
-    O("--max-object", "GOFN_MAX_OBJECT", K_SIZE, max_object, "object upload bytes (32 MiB)"),
+    O("--max-object", "GOFN_MAX_OBJECT", K_SIZE, max_object,
+      "bytes of an upload, and of a function's objects together (128 MiB)"),
     O("--max-body", "GOFN_MAX_BODY", K_SIZE, max_body, "other request body bytes (4 MiB)"),
     O("--max-output", "GOFN_MAX_OUTPUT", K_SIZE, max_output,
       "bytes kept per output stream (1 MiB)"),
@@ -69,7 +70,7 @@ void gofn_config_defaults(gofn_config *c)
 	snprintf(c->listen_host, sizeof c->listen_host, "127.0.0.1");
 	c->listen_port = 8080;
 	snprintf(c->data_dir, sizeof c->data_dir, "./data");
-	c->max_object = 32u << 20;
+	c->max_object = 128u << 20; /* gin's dependency tree: 101 MiB (server/store.h) */
 	c->max_body = 4u << 20;
 	c->max_output = 1u << 20;
 	c->max_result = GOFN_RESULT_MAX_DEFAULT;

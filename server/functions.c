@@ -53,13 +53,15 @@ int gofn_fn_sniff(const gofn_objbuf *objs, size_t nobjs, char *go_version, size_
 }
 
 /* "example.com/x.F" -> "example.com/x": the package is what precedes the
- * first '.' after the last '/'. */
+ * first '.' after the last '/'. Symbols come in link order, so the last
+ * one is of the unit's last object: the package deployed, the others
+ * being its dependencies. */
 static void package_of(const gofn_function *f, char *out, size_t cap)
 {
 	out[0] = 0;
 	if (!f->nsymbols)
 		return;
-	const char *name = f->symbols[0].name;
+	const char *name = f->symbols[f->nsymbols - 1].name;
 	const char *slash = strrchr(name, '/');
 	const char *dot = strchr(slash ? slash : name, '.');
 	size_t n = dot ? (size_t)(dot - name) : strlen(name);
@@ -105,8 +107,9 @@ static int load_refusal(const gofn_outcome *o, gofn_err *e)
 }
 
 /* The function's objects as files, then its row (with the objects' bytes
- * in the same transaction when the store holds bytes: PostgreSQL). */
-static int persist(gofn_server *s, const gofn_function *f, const gofn_objbuf *objs, gofn_err *e)
+ * in the same transaction when the store holds bytes: PostgreSQL); a
+ * named one as its name's next version. */
+static int persist(gofn_server *s, gofn_function *f, const gofn_objbuf *objs, gofn_err *e)
 {
 	gofn_obj_bytes bytes[GOFN_MAX_OBJECTS];
 	int rc = 0;
@@ -116,8 +119,11 @@ static int persist(gofn_server *s, const gofn_function *f, const gofn_objbuf *ob
 				      e);
 		bytes[i] = (gofn_obj_bytes){f->objs[i].sha256, objs[i].data, objs[i].len};
 	}
-	if (rc == 0 && gofn_store_fn_add_objects(s->store, f, bytes, e) == 0)
+	if (rc == 0 && (f->name[0] ? gofn_store_fn_add_version(s->store, f, bytes, e)
+				   : gofn_store_fn_add_objects(s->store, f, bytes, e)) == 0)
 		return 0;
+	if (e->code == GOFN_ECONFLICT)
+		return -1;
 	gofn_log("error", "store_failed", json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 	/* The log has the path; the client needs only the condition. */
 	if (e->code == GOFN_ENOSPACE)
@@ -174,10 +180,21 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, size_t nobjs,
 		   gofn_function *f, gofn_err *e)
 {
+	return gofn_fn_create_named(s, tenant, NULL, objs, nobjs, f, e);
+}
+
+int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name,
+			 const gofn_objbuf *objs, size_t nobjs, gofn_function *f, gofn_err *e)
+{
 	int64_t count = 0;
 	char rnd[GOFN_RAND_HEX];
 
 	*f = (gofn_function){.nobjs = nobjs};
+	if (name)
+		snprintf(f->name, sizeof f->name, "%s", name);
+	if (nobjs == 0 || nobjs > GOFN_MAX_OBJECTS)
+		return gofn_errf(e, GOFN_ELIMIT, "%zu objects: a function has 1 to %d", nobjs,
+				 GOFN_MAX_OBJECTS);
 	if (gofn_fn_sniff(objs, nobjs, f->go_version, sizeof f->go_version, e) < 0)
 		return -1;
 	if (gofn_store_fn_count(s->store, tenant, &count, e) < 0)
@@ -192,6 +209,12 @@ int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, 
 	digest(f, objs);
 	f->created = (int64_t)time(NULL);
 	return load_and_store(s, tenant, objs, f, e);
+}
+
+void gofn_fn_digest(const gofn_objbuf *objs, size_t nobjs, gofn_function *f)
+{
+	f->nobjs = nobjs;
+	digest(f, objs);
 }
 
 /* Objects are shared by content; removes those nothing references now. */

@@ -22,6 +22,13 @@ int gofn_fn_sniff(const gofn_objbuf *objs, size_t nobjs, char *go_version, size_
 int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, size_t nobjs,
 		   gofn_function *f, gofn_err *e);
 
+/* The same for a named function (name non-NULL): stored as the name's
+ * next version and made current. */
+int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name,
+			 const gofn_objbuf *objs, size_t nobjs, gofn_function *f, gofn_err *e);
+/* The digests a create would give f (objects' and the unit's). */
+void gofn_fn_digest(const gofn_objbuf *objs, size_t nobjs, gofn_function *f);
+
 /* Removes the function (GOFN_ENOTFOUND if the tenant has no such one), its
  * warm workers, and its object files if nothing else uses them. */
 int gofn_fn_remove(gofn_server *s, const char *tenant, const char *id, gofn_err *e);

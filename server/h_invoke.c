@@ -52,6 +52,10 @@ static json_t *outcome_json(const char *inv, const gofn_function *f, const char 
 	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I}", "invocation_id", inv, "function",
 			      f->id, "symbol", symbol, "status", gofn_status_name(o->status),
 			      "exit_code", o->exit_code, "duration_us", (json_int_t)o->duration_us);
+	if (f->name[0]) {
+		json_object_set_new(j, "name", json_string(f->name));
+		json_object_set_new(j, "version", json_integer(f->version));
+	}
 	put_bytes(j, "result", &o->result, !has_result || o->status != GOFN_STATUS_OK);
 	json_object_set_new(j, "error", o->error[0] ? gofn_json_text(o->error) : json_null());
 	put_bytes(j, "stdout", &o->out, 0);
@@ -98,7 +102,8 @@ static enum MHD_Result find_function(gofn_req *r, gofn_function *f, int *sigkind
 {
 	const char *fid = gofn_req_query(r, "function");
 	gofn_err e = {0};
-	int rc = fid ? gofn_store_fn_get(r->srv->store, r->tenant, fid, f, &e)
+	/* ?function= is an id, NAME (its current version) or NAME@N. */
+	int rc = fid ? gofn_store_fn_resolve(r->srv->store, r->tenant, fid, f, &e)
 		     : gofn_store_fn_newest_with(r->srv->store, r->tenant, r->param, f, &e);
 
 	*found = 0;

@@ -307,13 +307,16 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r)
 			return gofn_reply_fail(r, GOFN_EINVAL, "bad_seconds", "seconds: 1..%d",
 					       WINDOW_MAX_S);
 	}
-	int rc = gofn_store_fn_get(r->srv->store, r->tenant, r->param, &f, &e);
+	/* An id, NAME or NAME@N: the window is that version's. */
+	int rc = gofn_store_fn_resolve(r->srv->store, r->tenant, r->param, &f, &e);
 	if (rc < 0)
 		return gofn_reply_err(r, &e);
 	if (rc > 0)
 		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such function");
+	char id[GOFN_ID_MAX];
+	snprintf(id, sizeof id, "%s", f.id);
 	gofn_function_clear(&f);
-	gofn_profile_window *w = gofn_profiles_window_open(r->srv->profiles, r->tenant, r->param);
+	gofn_profile_window *w = gofn_profiles_window_open(r->srv->profiles, r->tenant, id);
 	if (!w)
 		return gofn_reply_fail(r, GOFN_ESYS, NULL, "out of memory");
 	int64_t end_ms = gofn_now_ms() + secs * 1000;
@@ -322,7 +325,7 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r)
 	/* Invocations that started inside the window may run this much longer. */
 	json_t *ids = gofn_profiles_window_close(r->srv->profiles, w,
 						 gofn_now_ms() + r->srv->cfg.max_timeout_ms + 1000);
-	json_t *j = window_json(r, r->param, secs, ids);
+	json_t *j = window_json(r, id, secs, ids);
 	json_decref(ids);
 	return gofn_reply_json(r, 200, j);
 }

@@ -137,6 +137,28 @@ static int append(gofn_req *r, const char *p, size_t n)
 	return 0;
 }
 
+/* A manifest names at most GOFN_MAX_OBJECTS digests: 64 hex digits,
+ * quotes and a comma each, and some white space. */
+#define MANIFEST_MAX (GOFN_MAX_OBJECTS * 80 + 1024)
+
+static enum MHD_Result manifest_field(gofn_req *r, const char *data, size_t size)
+{
+	if (r->manifest_len + size >= MANIFEST_MAX) {
+		r->too_large = 1;
+		return MHD_NO;
+	}
+	char *m = realloc(r->manifest, r->manifest_len + size + 1);
+	if (!m) {
+		r->over_budget = 1;
+		return MHD_NO;
+	}
+	memcpy(m + r->manifest_len, data, size);
+	r->manifest = m;
+	r->manifest_len += size;
+	m[r->manifest_len] = 0;
+	return MHD_YES;
+}
+
 static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char *key,
 				  const char *filename, const char *ctype, const char *encoding,
 				  const char *data, uint64_t off, size_t size)
@@ -144,6 +166,8 @@ static enum MHD_Result post_field(void *cls, enum MHD_ValueKind kind, const char
 	gofn_req *r = cls;
 
 	(void)kind, (void)filename, (void)ctype, (void)encoding;
+	if (key && strcmp(key, "objects") == 0)
+		return manifest_field(r, data, size);
 	if (!key || strcmp(key, "obj") != 0)
 		return MHD_YES; /* other fields are ignored */
 	r->have_obj_field = 1;
@@ -219,7 +243,8 @@ static enum MHD_Result finish(gofn_req *r)
 				       r->limit);
 	if (r->multipart_bad || !done)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart", "malformed multipart body");
-	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r) && !r->have_obj_field)
+	if (r->route->body == GOFN_BODY_OBJECT && is_multipart(r) && !r->have_obj_field &&
+	    !r->manifest)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart",
 				       "multipart body has no field named obj");
 	atomic_fetch_add(&r->srv->active, 1);
@@ -278,6 +303,7 @@ void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 		MHD_destroy_post_processor(r->pp);
 	atomic_fetch_sub(&r->srv->inflight, r->len);
 	free(r->body);
+	free(r->manifest);
 	free(r);
 	*con_cls = NULL;
 }

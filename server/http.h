@@ -33,6 +33,10 @@ typedef struct gofn_req {
 	size_t obj_off[GOFN_MAX_OBJECTS];
 	int nobj;
 	int too_many_objs;
+	/* The multipart field "objects" (a deploy's JSON list of every
+	 * object's sha256 in link order), NUL-terminated; NULL if none. */
+	char *manifest;
+	size_t manifest_len;
 	int64_t t0_us;
 	int replied;
 } gofn_req;

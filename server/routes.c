@@ -18,6 +18,9 @@ static const gofn_route routes[] = {
     {"GET", "/profiles/{id}", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_profile_get},
     {"DELETE", "/profiles/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_delete},
     {"POST", "/functions/{id}/profile", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_profile},
+    {"GET", "/functions/{name}/versions", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_versions},
+    {"POST", "/functions/{name}/rollback", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_fn_rollback},
+    {"POST", "/objects/missing", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_objects_missing},
 };
 
 /* Matches "/functions/{id}" against "/functions/abc": the literal prefix,

@@ -37,5 +37,8 @@ enum MHD_Result gofn_h_profile_list(gofn_req *r);
 enum MHD_Result gofn_h_profile_get(gofn_req *r); /* own auth: bearer or ?token= */
 enum MHD_Result gofn_h_profile_delete(gofn_req *r);
 enum MHD_Result gofn_h_fn_profile(gofn_req *r);
+enum MHD_Result gofn_h_fn_versions(gofn_req *r);
+enum MHD_Result gofn_h_fn_rollback(gofn_req *r);
+enum MHD_Result gofn_h_objects_missing(gofn_req *r);
 
 #endif

@@ -12,10 +12,16 @@ json_t *gofn_function_json(const gofn_function *f)
 		json_array_append_new(syms, json_pack("{s:s, s:s, s:b}", "name", f->symbols[i].name,
 						      "signature", f->symbols[i].signature,
 						      "invokable", f->symbols[i].sigkind != 0));
-	return json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", f->id, "package",
-			 f->package, "go_version", f->go_version, "sha256", f->sha256, "size",
-			 (json_int_t)f->size, "created", (json_int_t)f->created, "objects", objs,
-			 "symbols", syms);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:I, s:I, s:o, s:o}", "id", f->id, "package",
+			      f->package, "go_version", f->go_version, "sha256", f->sha256, "size",
+			      (json_int_t)f->size, "created", (json_int_t)f->created, "objects",
+			      objs, "symbols", syms);
+	if (j && f->name[0]) {
+		json_object_set_new(j, "name", json_string(f->name));
+		json_object_set_new(j, "version", json_integer(f->version));
+		json_object_set_new(j, "current", json_boolean(f->current));
+	}
+	return j;
 }
 
 json_t *gofn_tenant_json(const gofn_tenant_row *t)
