@@ -31,6 +31,10 @@ typedef struct worker {
 	int ctrl;
 	int devnull;
 	gofn_module *mod;
+	/* The LOAD frame's payload: the module points into the objects' bytes
+	 * (as -run's module points into its files), and INIT runs after LOAD
+	 * returned, so the bytes live as long as the module (the process). */
+	uint8_t *load_bytes;
 	int inited;
 	unsigned prof_kinds; /* profiles running for the current INVOKE */
 	char *prof_err;	     /* why the CPU profile did not start */
@@ -131,7 +135,7 @@ static int reply_loaded(worker *w)
 }
 
 /* LOAD: parse and link, and list the symbols. Runs no tenant code. */
-static int handle_load(worker *w, const gofn_frame *f)
+static int handle_load(worker *w, gofn_frame *f)
 {
 	gofn_err e = {0};
 	gofn_msg_load m;
@@ -152,6 +156,8 @@ static int handle_load(worker *w, const gofn_frame *f)
 		w->mod = NULL;
 		return reply_error(w, &e);
 	}
+	w->load_bytes = f->payload;
+	f->payload = NULL;
 	return reply_loaded(w);
 }
 
