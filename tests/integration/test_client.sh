@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# Issue 17's "done when": the gofn client deploys a go.mod project with two
+# third-party modules (github.com/dustin/go-humanize, github.com/tidwall/gjson
+# and gjson's two dependencies, from the module proxy) by name; invoke by
+# name with curl and gofn invoke; redeploy unchanged (no new version) and
+# changed (version 2, only the changed object sent); roll back; names@N;
+# a CPU and a heap profile whose top frames are the tenant's; ls, versions,
+# rm; exit codes.
+source "$(dirname "$0")/lib.sh"
+GOFN=$BUILD/bin/gofn
+# The modules are fetched once into the build dir and reused (CI caches the
+# build dir; a cold cache needs only the module proxy). -modcacherw: the
+# build dir stays removable.
+export GOMODCACHE=${GOFN_TEST_MODCACHE:-$BUILD/test-modcache}
+export GOFLAGS="-modcacherw -mod=readonly"
+export XDG_CONFIG_HOME=$TMP/config # gofn login's config file, not the user's
+
+start_gofnd "$TMP/data"
+TOKEN=$(new_tenant acme) || exit 1
+PROJ=$TMP/proj
+cp -r "$ROOT/tests/integration/client_proj" "$PROJ"
+mkdir -p "$PROJ/cmd"
+
+# --- configuration: none, then gofn login (mode 0600)
+(cd "$PROJ" && GOFN_URL= GOFN_TOKEN= "$GOFN" ls >/dev/null 2>"$TMP/err")
+check "no configuration: exit 3, one line" bash -c '[[ $1 == 3 && $(wc -l <"$2") == 1 ]]' _ $? "$TMP/err"
+"$GOFN" login "$URL" "$TOKEN" >/dev/null
+check "gofn login writes the config with mode 0600" \
+	test "$(stat -c %a "$XDG_CONFIG_HOME/gofn/config.json")" = 600
+
+# --- first deploy, from a subdirectory of the module
+(cd "$PROJ/cmd" && "$GOFN" deploy --name sizer example.com/sizer) >"$TMP/deploy1" 2>"$TMP/err"
+RC=$?
+if [[ $RC != 0 ]]; then
+	fail "gofn deploy: exit $RC: $(cat "$TMP/err")"
+	finish
+fi
+check "deploy prints the function and its version 1" grep -q '^deployed sizer version 1 ' "$TMP/deploy1"
+check "... with the invokable symbols and signatures" grep -q '^  main.Size  func(string) string$' "$TMP/deploy1"
+check "... 5 objects (sizer, humanize, gjson, match, pretty), all sent" grep -q ' 5 objects, .* 5 sent)' "$TMP/deploy1"
+
+# --- invoke by name: curl and gofn invoke
+req POST "/invoke/main.Size?function=sizer" "$TOKEN" --data-binary '{"name":"disk","bytes":123456789}'
+check "curl ?function=sizer: ok" test "$CODE:$(jqv .status):$(jqv .result)" = "200:ok:disk is 123 MB"
+check "... names the function and version" test "$(jqv .name)@$(jqv .version)" = sizer@1
+OUT=$("$GOFN" invoke sizer main.Size -d '{"name":"a","bytes":2048}')
+check "gofn invoke prints the result" test "$OUT" = "a is 2.0 kB"
+echo '{"name":"b","bytes":1}' >"$TMP/in.json"
+OUT=$("$GOFN" invoke sizer main.Size -d @"$TMP/in.json")
+check "gofn invoke -d @FILE" test "$OUT" = "b is 1 B"
+"$GOFN" invoke sizer main.Fail -d x >/dev/null 2>"$TMP/err"
+RC=$?
+check "gofn invoke: an error status exits 1 with one line" \
+	bash -c '[[ $1 == 1 && $(cat "$2") == *"error: no x"* && $(wc -l <"$2") == 1 ]]' _ $RC "$TMP/err"
+"$GOFN" invoke nosuch main.Size 2>/dev/null
+check "gofn invoke of an unknown name exits 4" test $? = 4
+
+# --- redeploy unchanged: no new version, nothing sent
+(cd "$PROJ" && "$GOFN" deploy --name sizer) >"$TMP/deploy2" 2>&1
+check "unchanged redeploy creates nothing" grep -q '^unchanged sizer version 1 .* 0 sent)' "$TMP/deploy2"
+req GET /functions/sizer/versions "$TOKEN"
+check "... still one version" test "$(jqv '.versions|length')" = 1
+
+# --- changed: version 2, only the changed object sent
+sed -i 's/ is " + humanize/ weighs " + humanize/' "$PROJ/main.go"
+(cd "$PROJ" && "$GOFN" deploy --name sizer) >"$TMP/deploy3" 2>&1
+check "changed redeploy is version 2, sending only main's object" \
+	grep -q '^deployed sizer version 2 .* 1 sent)' "$TMP/deploy3"
+check "the name invokes version 2" test "$("$GOFN" invoke sizer main.Size -d '{"name":"c","bytes":1}')" = "c weighs 1 B"
+check "sizer@1 still invokes version 1" test "$("$GOFN" invoke sizer@1 main.Size -d '{"name":"c","bytes":1}')" = "c is 1 B"
+"$GOFN" versions sizer >"$TMP/versions"
+check "gofn versions marks version 2 current" grep -q '^\* 2 ' "$TMP/versions"
+
+# --- rollback (client and route)
+"$GOFN" rollback sizer 1 >/dev/null
+check "after gofn rollback sizer 1 the name invokes version 1" \
+	test "$("$GOFN" invoke sizer main.Size -d '{"name":"d","bytes":1}')" = "d is 1 B"
+req POST "/functions/sizer/rollback?version=2" "$TOKEN"
+check "POST /functions/sizer/rollback?version=2: current again" test "$CODE:$(jqv .version):$(jqv .current)" = "200:2:true"
+req POST "/functions/sizer/rollback" "$TOKEN" -H 'Content-Type: application/json' -d '{"version":9}'
+expect_err 404 not_found "rollback to a version that does not exist"
+req POST "/functions/sizer/rollback" "$TOKEN"
+expect_err 400 bad_version "rollback without a version"
+
+# --- a version whose objects are all known: nothing to send at all
+sed -i 's/ weighs " + humanize/ is " + humanize/' "$PROJ/main.go"
+(cd "$PROJ" && "$GOFN" deploy --name sizer) >"$TMP/deploy4" 2>&1
+check "deploying version 1's code again is version 3 with 0 sent" \
+	grep -q '^deployed sizer version 3 .* 0 sent)' "$TMP/deploy4"
+
+# --- profiles of a small handler show the handler, not gofn's profiling
+"$GOFN" profile sizer main.Spin --cpu -d 300 -o "$TMP/cpu.pb.gz" --hz 500 >/dev/null 2>"$TMP/err"
+check "gofn profile --cpu saves the profile" test -s "$TMP/cpu.pb.gz"
+go tool pprof -top "$TMP/cpu.pb.gz" >"$TMP/cpu.top" 2>&1
+SPIN=$(awk '$NF=="main.spin" {sub("%","",$5); print $5; exit}' "$TMP/cpu.top")
+if awk -v p="${SPIN:-0}" 'BEGIN{exit !(p > 50)}'; then
+	ok "CPU profile: main.spin has the majority of samples ($SPIN% cum)"
+else
+	fail "CPU profile: main.spin has ${SPIN:-no}% cum"
+	head -20 "$TMP/cpu.top"
+fi
+check "CPU profile: no sample in runtime/pprof or compress/" \
+	bash -c '! grep -qE "runtime/pprof\.|compress/" "$1"' _ "$TMP/cpu.top"
+"$GOFN" profile sizer main.Hoard --heap -d 2000 -o "$TMP/heap.pb.gz" >/dev/null 2>"$TMP/err"
+go tool pprof -top -sample_index=alloc_space "$TMP/heap.pb.gz" >"$TMP/heap.top" 2>&1
+check "heap profile: main.Hoard's allocations are the top frame" \
+	bash -c 'grep -A1 "flat%" "$1" | tail -1 | grep -q "main.Hoard$"' _ "$TMP/heap.top"
+check "heap profile: nothing of runtime/pprof or compress/" \
+	bash -c '! grep -qE "runtime/pprof\.|compress/" "$1"' _ "$TMP/heap.top"
+
+# --- listing and removal
+"$GOFN" ls >"$TMP/ls"
+check "gofn ls shows sizer at its current version" grep -qE '^sizer +v3 ' "$TMP/ls"
+check "gofn rm sizer removes every version" "$GOFN" rm sizer
+req GET /functions/sizer/versions "$TOKEN"
+expect_err 404 not_found "versions after gofn rm"
+req GET /functions "$TOKEN"
+check "no function left" test "$(jqv '.functions|length')" = 0
+
+stop_gofnd || fail "gofnd exit status"
+finish
