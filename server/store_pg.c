@@ -407,6 +407,16 @@ static int fn_add_tx(pg *p, const gofn_function *f, gofn_err *e)
 
 static int blobs_add_tx(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gofn_err *e);
 
+/* Ends the transaction a call opened: COMMIT when rc is 0 and the commit
+ * goes through, else ROLLBACK. 0 or -1. */
+static int tx_end(pg *p, int rc, gofn_err *e)
+{
+	if (rc == 0 && change(p, e, "commit", "COMMIT", 0, NULL) == 0)
+		return 0;
+	PQclear(PQexec(p->conn, "ROLLBACK"));
+	return -1;
+}
+
 /* objs: the objects' bytes to store with the function, or NULL. */
 static int fn_add(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gofn_err *e)
 {
@@ -416,12 +426,7 @@ static int fn_add(pg *p, const gofn_function *f, const gofn_obj_bytes *objs, gof
 		rc = blobs_add_tx(p, f, objs, e);
 	if (rc == 0)
 		rc = fn_add_tx(p, f, e);
-	if (rc == 0)
-		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
-	if (rc != 0) {
-		PQclear(PQexec(p->conn, "ROLLBACK"));
-		rc = -1;
-	}
+	rc = tx_end(p, rc, e);
 	unlock(p);
 	return rc;
 }
@@ -819,10 +824,7 @@ static int pg_objects_gc(gofn_store *g, gofn_err *e)
 			    0, NULL) < 0
 			 ? -1
 			 : 0;
-	if (rc == 0)
-		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
-	if (rc != 0)
-		PQclear(PQexec(p->conn, "ROLLBACK"));
+	rc = tx_end(p, rc, e);
 	unlock(p);
 	return rc;
 }
@@ -936,14 +938,9 @@ static int pg_fn_add_version(gofn_store *g, gofn_function *f, const gofn_obj_byt
 		rc = blobs_add_tx(p, f, objs, e);
 	if (rc == 0)
 		rc = fn_add_version_tx(p, f, e);
+	rc = tx_end(p, rc, e);
 	if (rc == 0)
-		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
-	if (rc != 0) {
-		PQclear(PQexec(p->conn, "ROLLBACK"));
-		rc = -1;
-	} else {
 		f->current = 1;
-	}
 	unlock(p);
 	return rc;
 }
