@@ -61,6 +61,13 @@ enum {
 
 /* How to start a worker. The executable is opened by the parent and run by
  * fd, so the worker's root needs no path to it. */
+/* The namespace fallback steps gofn_sandbox_spawn tries in order. */
+typedef enum gofn_sandbox_fallback {
+	GOFN_FALLBACK_ALL_NS = 0, /* every namespace (the default) */
+	GOFN_FALLBACK_NO_USERNS,  /* all but the user namespace (root only) */
+	GOFN_FALLBACK_NONE,	  /* no namespace: seccomp, ids, rlimits, fds */
+} gofn_sandbox_fallback;
+
 typedef struct gofn_sandbox_cfg {
 	const char *exe;   /* path of the worker executable (gofn-loader) */
 	char *const *argv; /* argv of the worker, NULL-terminated */
@@ -68,6 +75,11 @@ typedef struct gofn_sandbox_cfg {
 	size_t nfds;	   /* at least 3 (stdin, stdout, stderr); all other fds are closed */
 	gofn_sandbox_limits limits;
 	int sigsys_fd; /* fd number IN THE WORKER where a seccomp kill is reported; -1 = stderr */
+	/* Test-only: start at a later fallback step, as if the kernel refused
+	 * namespaces, so the escape suites can prove what holds there. It can
+	 * only weaken confinement; gofnd never sets it (gofn-loader -sandbox
+	 * -test-fallback does, for tests/escape). */
+	gofn_sandbox_fallback test_fallback;
 } gofn_sandbox_cfg;
 
 /* A running worker. */
@@ -84,8 +96,7 @@ typedef struct gofn_sandbox_proc {
  * EUSERS/ENOSYS); out->layers says what the worker got; anything else is an
  * error. The worker is killed (PR_SET_PDEATHSIG) when the *thread* that
  * called this exits: call it from a thread that outlives the worker.
- * Test hook: GOFN_SANDBOX_TEST_FALLBACK=nouserns|none in the caller's
- * environment starts at that fallback step. */
+ * cfg->test_fallback starts at a later fallback step (tests only). */
 int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn_err *err);
 
 /* In the worker: no_new_privs, a SIGSYS reporter that writes the refused

@@ -131,18 +131,18 @@ static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
 	return 0;
 }
 
-/* Test hook: GOFN_SANDBOX_TEST_FALLBACK=nouserns|none starts at a later
- * fallback step, so the suites can prove what holds where a kernel or a
- * container refuses namespaces. It can only weaken confinement, and only for
- * whoever controls the supervisor's environment. */
-static size_t first_try(void)
+/* cfg->test_fallback starts at a later fallback step, so the suites can
+ * prove what holds where a kernel or a container refuses namespaces. */
+static size_t first_try(const gofn_sandbox_cfg *cfg)
 {
-	const char *f = getenv("GOFN_SANDBOX_TEST_FALLBACK");
-
-	if (f && strcmp(f, "nouserns") == 0)
+	switch (cfg->test_fallback) {
+	case GOFN_FALLBACK_NO_USERNS:
 		return 1;
-	if (f && strcmp(f, "none") == 0)
+	case GOFN_FALLBACK_NONE:
 		return 2;
+	case GOFN_FALLBACK_ALL_NS:
+		break;
+	}
 	return 0;
 }
 
@@ -162,7 +162,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 		close(syncp[1]);
 		return gofn_errsys(err, "pipe");
 	}
-	for (size_t i = first_try(); i < sizeof tries / sizeof tries[0]; i++) {
+	for (size_t i = first_try(cfg); i < sizeof tries / sizeof tries[0]; i++) {
 		/* Namespaces without a userns need root; do not try them otherwise. */
 		if (tries[i] && !(tries[i] & CLONE_NEWUSER) && !privileged)
 			continue;

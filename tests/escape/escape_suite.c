@@ -1,5 +1,6 @@
-/* Escape suite, C half: every attempt in gofn-loader's test-only -selftest
- * mode runs confined exactly like tenant code (same executable, same
+/* Escape suite, C half: every attempt of tests/escape/attempts.c (the
+ * -selftest mode of gofn-loader-escape, gofn-loader built again with them)
+ * runs confined exactly like tenant code (same executable code, same
  * confinement, same filter), the machine-code equivalent of a hostile
  * tenant. For each attempt it asserts that no ESCAPED marker appears and that
  * the attempt ended the way the design says (an error, or a kill naming the
@@ -7,7 +8,10 @@
  * unaffected: a canary file outside, a socket the test listens on, the test
  * process itself, and a second confined worker running throughout.
  *
- * usage: escape_suite path/to/gofn-loader */
+ * GOFN_SANDBOX_TEST_FALLBACK=nouserns|none runs every confined process with
+ * -test-fallback MODE.
+ *
+ * usage: escape_suite path/to/gofn-loader-escape */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -95,6 +99,7 @@ static const struct attempt {
 #define OUTPUT_CAP 65536
 
 static const char *loader;
+static const char *fallback; /* GOFN_SANDBOX_TEST_FALLBACK, or NULL */
 static char canary_dir[64], port_str[16], pid_str[16];
 static int failures;
 
@@ -155,9 +160,16 @@ static void check(const struct attempt *a)
 			     : a->arg == PORT_ARG ? port_str
 			     : a->arg == PID_ARG  ? pid_str
 						  : NULL;
-	char *argv[] = {(char *)loader, "-sandbox",	 "-timeout",	 "2s",
-			"-mem",		"128M",		 "-output",	 "64K",
-			"-selftest",	(char *)a->name, (char *)argval, NULL};
+	char *argv[16] = {(char *)loader, "-sandbox"};
+	int n = 2;
+	if (fallback) {
+		argv[n++] = "-test-fallback";
+		argv[n++] = (char *)fallback;
+	}
+	char *rest[] = {"-timeout", "2s",	 "-mem",	  "128M",	  "-output",
+			"64K",	    "-selftest", (char *)a->name, (char *)argval, NULL};
+	for (size_t i = 0; i < sizeof rest / sizeof *rest; i++)
+		argv[n++] = rest[i];
 	int rc = run(argv, out, sizeof out, &outn, err, sizeof err);
 
 	if (strstr(out, "ESCAPED:") || strstr(err, "ESCAPED:")) {
@@ -228,8 +240,12 @@ static pid_t start_neighbour(int *rd)
 	if (pid == 0) {
 		dup2(p[1], 1);
 		close(p[0]);
-		execl(loader, loader, "-sandbox", "-timeout", "600s", "-selftest", "heartbeat",
-		      "600", (char *)NULL);
+		if (fallback)
+			execl(loader, loader, "-sandbox", "-test-fallback", fallback, "-timeout",
+			      "600s", "-selftest", "heartbeat", "600", (char *)NULL);
+		else
+			execl(loader, loader, "-sandbox", "-timeout", "600s", "-selftest",
+			      "heartbeat", "600", (char *)NULL);
 		_exit(127);
 	}
 	close(p[1]);
@@ -284,10 +300,13 @@ int main(int argc, char **argv)
 	FILE *f;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: escape_suite path/to/gofn-loader\n");
+		fprintf(stderr, "usage: escape_suite path/to/gofn-loader-escape\n");
 		return 2;
 	}
 	loader = argv[1];
+	fallback = getenv("GOFN_SANDBOX_TEST_FALLBACK");
+	if (fallback && !*fallback)
+		fallback = NULL;
 	signal(SIGPIPE, SIG_IGN);
 	snprintf(canary_dir, sizeof canary_dir, "/tmp/gofn-escape-XXXXXX");
 	if (!mkdtemp(canary_dir)) {

@@ -8,9 +8,16 @@
 # says (error / killed naming the syscall / limit). An attempt that ends any
 # other way (the loader refusing the object included: the worker keeps the
 # whole API of the packages they import, scripts/gen-keepalive) fails.
-# usage: run_go.sh path/to/gofn-loader
+# usage: run_go.sh path/to/gofn-loader path/to/gofn-loader-escape
+# (the second is the test build with the C attempts, for the heartbeat
+# neighbour). GOFN_SANDBOX_TEST_FALLBACK=nouserns|none runs every confined
+# process with -test-fallback MODE.
 set -uo pipefail
-loader=${1:?usage: run_go.sh path/to/gofn-loader}
+usage="usage: run_go.sh path/to/gofn-loader path/to/gofn-loader-escape"
+loader=${1:?$usage}
+escape_loader=${2:?$usage}
+fallback=()
+[[ -n "${GOFN_SANDBOX_TEST_FALLBACK:-}" ]] && fallback=(-test-fallback "$GOFN_SANDBOX_TEST_FALLBACK")
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d /tmp/gofn-escape-go-XXXXXX)
 trap 'rm -rf "$work"' EXIT
@@ -82,7 +89,7 @@ fi
 
 # A second tenant's worker, confined the same way, beating every 100 ms
 # while the attempts run; it must still be alive and beating at the end.
-"$loader" -sandbox -timeout 600s -selftest heartbeat 600 >"$work/beats" 2>&1 &
+"$escape_loader" -sandbox "${fallback[@]}" -timeout 600s -selftest heartbeat 600 >"$work/beats" 2>&1 &
 neighbour=$!
 sleep 0.5
 beats0=$(grep -c beat "$work/beats")
@@ -117,7 +124,7 @@ for line in "${expect[@]}"; do
 		fail=$((fail + 1))
 		continue
 	fi
-	"$loader" -sandbox -timeout 3s -mem 128M -output 64K -o "$obj" -run main.main \
+	"$loader" -sandbox "${fallback[@]}" -timeout 3s -mem 128M -output 64K -o "$obj" -run main.main \
 		>"$work/out" 2>"$work/err"
 	rc=$?
 	out=$(head -c 300 "$work/out")
@@ -165,7 +172,7 @@ fi
 # (written by the worker through an fd the supervisor created) must name
 # the tenant's hot function.
 if go tool compile -p main -importcfg "$work/importcfg" -o "$work/burn.o" "$here/pprof/main.go" 2>"$work/cc"; then
-	"$loader" -sandbox -timeout 60s -cpuprofile "$work/cpu.prof" -o "$work/burn.o" -run main.main \
+	"$loader" -sandbox "${fallback[@]}" -timeout 60s -cpuprofile "$work/cpu.prof" -o "$work/burn.o" -run main.main \
 		>"$work/out" 2>"$work/err"
 	rc=$?
 	if [[ $rc -ne 0 ]] && ! grep -q "burned" "$work/out"; then

@@ -9,7 +9,6 @@
  * input is parsed, then the requested mode. */
 #include "common/io.h"
 #include "loader/host/cli/cli.h"
-#include "loader/host/cli/cli_sandbox_attempts.h"
 #include "loader/loader.h"
 #include "loader/symtab.h"
 #include "sandbox/sandbox.h"
@@ -30,9 +29,16 @@
 #define FD_REPORT     3 /* worker fd where a refused system call is reported */
 #define FD_FIRST_OBJ  4
 
+/* The escape attempts of tests/escape (`-selftest NAME [ARG]`): linked only
+ * into the test build of this executable (tests/escape/CMakeLists.txt), so
+ * the shipped gofn-loader carries no attack code. Prints "ESCAPED:<name>"
+ * only if an attempt succeeded; returns the exit code. */
+extern int gofn_sandbox_attempt(int argc, char **argv) __attribute__((weak));
+
 typedef struct run {
 	gofn_sandbox_limits limits;
-	char *argv[MAX_ARGS + 4]; /* the worker's argv */
+	gofn_sandbox_fallback fallback; /* -test-fallback (tests/escape only) */
+	char *argv[MAX_ARGS + 4];	/* the worker's argv */
 	int argc;
 	int fds[16]; /* the worker's fds */
 	int nfds;
@@ -112,6 +118,18 @@ static int plan(run *r, int argc, char **argv, gofn_err *err)
 	for (int i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-sandbox") == 0)
 			continue;
+		if (strcmp(argv[i], "-test-fallback") == 0) {
+			/* as if the kernel refused namespaces: weakens, never strengthens */
+			const char *m = i + 1 < argc ? argv[++i] : "";
+			if (strcmp(m, "nouserns") == 0)
+				r->fallback = GOFN_FALLBACK_NO_USERNS;
+			else if (strcmp(m, "none") == 0)
+				r->fallback = GOFN_FALLBACK_NONE;
+			else
+				return gofn_errf(err, GOFN_EINVAL,
+						 "-test-fallback: want nouserns or none");
+			continue;
+		}
 		if ((k = gofn_sandbox_limits_flag(&r->limits, argc, argv, i, err)) < 0)
 			return -1;
 		if (k) {
@@ -324,7 +342,8 @@ static int parent(int argc, char **argv)
 				 .fds = r.fds,
 				 .nfds = (size_t)r.nfds,
 				 .limits = r.limits,
-				 .sigsys_fd = FD_REPORT};
+				 .sigsys_fd = FD_REPORT,
+				 .test_fallback = r.fallback};
 	uint64_t start = (uint64_t)gofn_now_ms();
 	rc = gofn_sandbox_spawn(&cfg, &p, &err);
 	close(out[1]);
@@ -364,8 +383,13 @@ static int child(int argc, char **argv)
 		rest[n++] = argv[i];
 	rest[n] = NULL;
 	for (int i = 1; i < n; i++)
-		if (strcmp(rest[i], "-selftest") == 0)
-			return gofn_sandbox_attempt(n - i - 1, rest + i + 1);
+		if (strcmp(rest[i], "-selftest") == 0) {
+			if (gofn_sandbox_attempt)
+				return gofn_sandbox_attempt(n - i - 1, rest + i + 1);
+			fprintf(stderr, "gofn-loader: sandbox: -selftest: this build has no "
+					"escape attempts (tests/escape builds one that has)\n");
+			return 2;
+		}
 	for (int i = 1; i < n; i++)
 		if (strcmp(rest[i], "-run") == 0)
 			return gofn_cli_run(n, rest);

@@ -2,8 +2,11 @@
  * An attempt that the kernel lets through prints ESCAPED:<name>; one that
  * fails prints denied:<name> and the error; one the filter kills prints
  * nothing (the supervisor reports the system call). tests/escape decides
- * which of these each attempt must end in. */
-#include "loader/host/cli/cli_sandbox_attempts.h"
+ * which of these each attempt must end in.
+ *
+ * Linked only into tests/gofn-loader-escape, the test build of gofn-loader:
+ * this definition fills the weak gofn_sandbox_attempt that
+ * loader/host/cli/cli_sandbox.c calls for `-sandbox -selftest NAME [ARG]`. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -495,6 +498,8 @@ static const struct attempt {
     {"heartbeat", a_heartbeat},
     {"pprof_timers", a_pprof_timers},
 };
+
+int gofn_sandbox_attempt(int argc, char **argv);
 
 int gofn_sandbox_attempt(int argc, char **argv)
 {
