@@ -120,7 +120,24 @@ req POST "/invoke/main.$over" "$tok" --data-binary x
 expect_err 400 bad_symbol "invoking a 1025-byte name"
 check "... naming the limit" has "$(jqv .error.message)" "1025 bytes exceeds the 1024-byte limit"
 
-# --- 5. SIGTERM while a call is stuck sending to a wedged worker and an
+# --- 5. callable symbols per function: 4096 stored, 4097 refused
+many() { # many N: a package with N callable functions
+	printf 'package main\n\nfunc main() {}\n'
+	for ((i = 1; i < $1; i++)); do printf 'func F%d(in []byte) []byte { return in }\n' $i; done
+}
+PROGS=$TMP/syms
+many 4096 >"$TMP/syms/many.go" # with main.main: 4096
+many 4097 >"$TMP/syms/toomany.go"
+many_o=$(compile many) && toomany_o=$(compile toomany) || exit 1
+PROGS=$ROOT/tests/faults/progs
+req POST /functions "$tok" -F "obj=@$many_o"
+check "4096 callable symbols are stored ($CODE)" test "$CODE:$(jqv '.symbols | length')" == 201:4096
+jq -c 'select(.event=="http" and .method=="POST" and .path=="/functions")' "$TMP/gofnd.log" | tail -1
+req POST /functions "$tok" -F "obj=@$toomany_o"
+check "4097 are refused ($CODE)" test "${CODE:0:1}" == 4
+check "... naming the limit" has "$(jqv .error.message)" "4097 callable symbols; the limit is 4096"
+
+# --- 6. SIGTERM while a call is stuck sending to a wedged worker and an
 # upload waits on an init that never finishes: gofnd still stops.
 stop_gofnd || fail "gofnd exits 0 on SIGTERM"
 start_gofnd "$DATA" --workers 1 --shutdown-grace-ms 1000
