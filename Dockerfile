@@ -1,9 +1,10 @@
 # syntax=docker/dockerfile:1
-# Build stage. The Go toolchain is pinned: tenants must compile their objects
-# with the same minor release (Go 1.26) as the worker that links them.
+# Build stage. The Go toolchains are pinned: Go 1.26.8 is the base, and
+# install-deps.sh fetches Go 1.27.3 through the module proxy; each builds the
+# worker for its release (gofn-loader-go1.26, gofn-loader-go1.27).
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
-COPY scripts/install-deps.sh scripts/install-deps.sh
+COPY scripts/install-deps.sh scripts/go-toolchains.txt scripts/
 RUN scripts/install-deps.sh
 COPY . .
 RUN scripts/build-release.sh /out
@@ -12,7 +13,7 @@ RUN scripts/build-release.sh /out
 FROM debian:bookworm-slim
 COPY scripts/install-deps.sh /usr/local/lib/gofn/install-deps.sh
 RUN /usr/local/lib/gofn/install-deps.sh --runtime && rm -rf /var/lib/apt/lists/*
-COPY --from=build /out/bin/gofnd /out/bin/gofn-loader /usr/local/bin/
+COPY --from=build /out/bin/gofnd /out/bin/gofn-loader* /usr/local/bin/
 # Non-root: the sandbox builds its jails in unprivileged user namespaces, so
 # gofnd needs no host capability (see deploy/seccomp-gofn.json for the rest).
 RUN useradd --system --uid 10001 --home-dir /data gofn && install -d -o gofn -g gofn /data

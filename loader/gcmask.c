@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 
 #define MAX_DEPTH 64
 

@@ -150,8 +150,12 @@ static const char *const aux_names[] = {
     "PCINLINE",	   "PCDATA",	 "WASMIMPORT", "WASMTYPE",  "SEHUNWINDINFO",
 };
 
+/* goobj/objfile.go SymFlag* for Flag2, index = bit number. */
+static const char *const symflag2_names[] = {"USEDINIFACE", "ITAB",	  "DICT",      "PKGINIT",
+					     "LINKNAME",    "ABIWRAPPER", "WASMEXPORT"};
+
 /* goobj/builtinlist.go, index = SymIdx under PkgIdxBuiltin. */
-static const struct go126_builtin builtins[] = {
+static const struct gorel_builtin builtins[] = {
     {"runtime.newobject", 1},
     {"runtime.mallocgc", 1},
     {"runtime.panicdivide", 1},
@@ -420,30 +424,37 @@ static const struct go126_builtin builtins[] = {
     {"type:*func(error) string", 0},
 };
 
-_Static_assert(COUNT(symkind_names) == GO126_NSYMKIND, "symkind table out of step");
-_Static_assert(COUNT(aux_names) == GO126_NAUX, "aux table out of step");
+_Static_assert(COUNT(symkind_names) == GOREL_NSYMKIND, "symkind table out of step");
+_Static_assert(COUNT(aux_names) == GOREL_NAUX, "aux table out of step");
+_Static_assert(COUNT(symflag2_names) == GOREL_NSYMFLAG2, "flag2 table out of step");
+_Static_assert(COUNT(reloc_names) == GOREL_R_DWTXTADDR_U4 + 1, "reloc table out of step");
 
-const char *go126_symkind_name(unsigned kind)
+const char *gorel_symkind_name(unsigned kind)
 {
 	return kind < COUNT(symkind_names) ? symkind_names[kind] : NULL;
 }
 
-const char *go126_reloc_name(unsigned type)
+const char *gorel_reloc_name(unsigned type)
 {
 	return type < COUNT(reloc_names) ? reloc_names[type] : NULL;
 }
 
-const char *go126_aux_name(unsigned type)
+const char *gorel_aux_name(unsigned type)
 {
 	return type < COUNT(aux_names) ? aux_names[type] : NULL;
 }
 
-const struct go126_builtin *go126_builtin(uint32_t idx)
+const char *gorel_symflag2_name(unsigned bit)
+{
+	return bit < COUNT(symflag2_names) ? symflag2_names[bit] : NULL;
+}
+
+const struct gorel_builtin *gorel_builtin(uint32_t idx)
 {
 	return idx < COUNT(builtins) ? &builtins[idx] : NULL;
 }
 
-uint32_t go126_nbuiltins(void)
+uint32_t gorel_nbuiltins(void)
 {
 	return COUNT(builtins);
 }

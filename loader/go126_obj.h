@@ -13,147 +13,165 @@
 
 #include <stdint.h>
 
-#define GO126_MAGIC	     "\x00go120ld"
-#define GO126_MAGIC_LEN	     8
-#define GO126_VERSION_PREFIX "go1.26" /* accepted: "go1.26" exactly or "go1.26.N"/"go1.26rcN" */
-#define GO126_GOOS	     "linux"
-#define GO126_GOARCH	     "amd64"
+#define GOREL_MAGIC	     "\x00go120ld"
+#define GOREL_MAGIC_LEN	     8
+#define GOREL_VERSION_PREFIX "go1.26" /* accepted: "go1.26" exactly or "go1.26.N"/"go1.26rcN" */
+#define GOREL_GOOS	     "linux"
+#define GOREL_GOARCH	     "amd64"
 
 /* Blocks, in file order (objfile.go Blk*). The header holds one uint32
  * offset per block; block i spans [off[i], off[i+1]). */
 enum {
-	GO126_BLK_AUTOLIB,
-	GO126_BLK_PKGIDX,
-	GO126_BLK_FILE,
-	GO126_BLK_SYMDEF,
-	GO126_BLK_HASHED64DEF,
-	GO126_BLK_HASHEDDEF,
-	GO126_BLK_NONPKGDEF,
-	GO126_BLK_NONPKGREF,
-	GO126_BLK_REFFLAGS,
-	GO126_BLK_HASH64,
-	GO126_BLK_HASH,
-	GO126_BLK_RELOCIDX,
-	GO126_BLK_AUXIDX,
-	GO126_BLK_DATAIDX,
-	GO126_BLK_RELOC,
-	GO126_BLK_AUX,
-	GO126_BLK_DATA,
-	GO126_BLK_REFNAME,
-	GO126_BLK_END,
-	GO126_NBLK,
+	GOREL_BLK_AUTOLIB,
+	GOREL_BLK_PKGIDX,
+	GOREL_BLK_FILE,
+	GOREL_BLK_SYMDEF,
+	GOREL_BLK_HASHED64DEF,
+	GOREL_BLK_HASHEDDEF,
+	GOREL_BLK_NONPKGDEF,
+	GOREL_BLK_NONPKGREF,
+	GOREL_BLK_REFFLAGS,
+	GOREL_BLK_HASH64,
+	GOREL_BLK_HASH,
+	GOREL_BLK_RELOCIDX,
+	GOREL_BLK_AUXIDX,
+	GOREL_BLK_DATAIDX,
+	GOREL_BLK_RELOC,
+	GOREL_BLK_AUX,
+	GOREL_BLK_DATA,
+	GOREL_BLK_REFNAME,
+	GOREL_BLK_END,
+	GOREL_NBLK,
 };
 
 /* Record sizes in bytes (objfile.go *Size constants). */
 enum {
-	GO126_FINGERPRINT_SIZE = 8,
-	GO126_HEADER_SIZE = GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE + 4 + 4 * GO126_NBLK,
-	GO126_STRREF_SIZE = 8,	     /* uint32 len, uint32 off */
-	GO126_IMPORTEDPKG_SIZE = 16, /* strref + fingerprint */
-	GO126_SYM_SIZE = 21, /* strref, u16 abi, u8 type, u8 flag, u8 flag2, u32 size, u32 align */
-	GO126_REFFLAGS_SIZE = 10,
-	GO126_HASH64_SIZE = 8,
-	GO126_HASH_SIZE = 16,
-	GO126_RELOC_SIZE = 23,	 /* i32 off, u8 size, u16 type, i64 add, symref */
-	GO126_AUX_SIZE = 9,	 /* u8 type, symref */
-	GO126_REFNAME_SIZE = 16, /* symref, strref */
+	GOREL_FINGERPRINT_SIZE = 8,
+	GOREL_HEADER_SIZE = GOREL_MAGIC_LEN + GOREL_FINGERPRINT_SIZE + 4 + 4 * GOREL_NBLK,
+	GOREL_STRREF_SIZE = 8,	     /* uint32 len, uint32 off */
+	GOREL_IMPORTEDPKG_SIZE = 16, /* strref + fingerprint */
+	GOREL_SYM_SIZE = 21, /* strref, u16 abi, u8 type, u8 flag, u8 flag2, u32 size, u32 align */
+	GOREL_REFFLAGS_SIZE = 10,
+	GOREL_HASH64_SIZE = 8,
+	GOREL_HASH_SIZE = 16,
+	GOREL_RELOC_SIZE = 23,	 /* i32 off, u8 size, u16 type, i64 add, symref */
+	GOREL_AUX_SIZE = 9,	 /* u8 type, symref */
+	GOREL_REFNAME_SIZE = 16, /* symref, strref */
 };
 
 /* Aux symbol types (objfile.go Aux*). */
 enum {
-	GO126_AUX_GOTYPE,
-	GO126_AUX_FUNCINFO,
-	GO126_AUX_FUNCDATA,
-	GO126_AUX_DWARFINFO,
-	GO126_AUX_DWARFLOC,
-	GO126_AUX_DWARFRANGES,
-	GO126_AUX_DWARFLINES,
-	GO126_AUX_PCSP,
-	GO126_AUX_PCFILE,
-	GO126_AUX_PCLINE,
-	GO126_AUX_PCINLINE,
-	GO126_AUX_PCDATA,
-	GO126_AUX_WASMIMPORT,
-	GO126_AUX_WASMTYPE,
-	GO126_AUX_SEHUNWINDINFO,
-	GO126_NAUX,
+	GOREL_AUX_GOTYPE,
+	GOREL_AUX_FUNCINFO,
+	GOREL_AUX_FUNCDATA,
+	GOREL_AUX_DWARFINFO,
+	GOREL_AUX_DWARFLOC,
+	GOREL_AUX_DWARFRANGES,
+	GOREL_AUX_DWARFLINES,
+	GOREL_AUX_PCSP,
+	GOREL_AUX_PCFILE,
+	GOREL_AUX_PCLINE,
+	GOREL_AUX_PCINLINE,
+	GOREL_AUX_PCDATA,
+	GOREL_AUX_WASMIMPORT,
+	GOREL_AUX_WASMTYPE,
+	GOREL_AUX_SEHUNWINDINFO,
+	GOREL_NAUX,
 };
 
 /* Symbol kinds (objabi/symkind.go). */
 enum {
-	GO126_SXXX,
-	GO126_STEXT,
-	GO126_STEXTFIPS,
-	GO126_SRODATA,
-	GO126_SRODATAFIPS,
-	GO126_SNOPTRDATA,
-	GO126_SNOPTRDATAFIPS,
-	GO126_SDATA,
-	GO126_SDATAFIPS,
-	GO126_SBSS,
-	GO126_SNOPTRBSS,
-	GO126_STLSBSS,
-	GO126_SDWARFCUINFO,
-	GO126_SDWARFCONST,
-	GO126_SDWARFFCN,
-	GO126_SDWARFABSFCN,
-	GO126_SDWARFTYPE,
-	GO126_SDWARFVAR,
-	GO126_SDWARFRANGE,
-	GO126_SDWARFLOC,
-	GO126_SDWARFLINES,
-	GO126_SDWARFADDR,
-	GO126_SLIBFUZZER_8BIT_COUNTER,
-	GO126_SCOVERAGE_COUNTER,
-	GO126_SCOVERAGE_AUXVAR,
-	GO126_SSEHUNWINDINFO,
-	GO126_NSYMKIND,
+	GOREL_SXXX,
+	GOREL_STEXT,
+	GOREL_STEXTFIPS,
+	GOREL_SRODATA,
+	GOREL_SRODATAFIPS,
+	GOREL_SNOPTRDATA,
+	GOREL_SNOPTRDATAFIPS,
+	GOREL_SDATA,
+	GOREL_SDATAFIPS,
+	GOREL_SBSS,
+	GOREL_SNOPTRBSS,
+	GOREL_STLSBSS,
+	GOREL_SDWARFCUINFO,
+	GOREL_SDWARFCONST,
+	GOREL_SDWARFFCN,
+	GOREL_SDWARFABSFCN,
+	GOREL_SDWARFTYPE,
+	GOREL_SDWARFVAR,
+	GOREL_SDWARFRANGE,
+	GOREL_SDWARFLOC,
+	GOREL_SDWARFLINES,
+	GOREL_SDWARFADDR,
+	GOREL_SLIBFUZZER_8BIT_COUNTER,
+	GOREL_SCOVERAGE_COUNTER,
+	GOREL_SCOVERAGE_AUXVAR,
+	GOREL_SSEHUNWINDINFO,
+	GOREL_NSYMKIND,
 };
 
 /* Relocation types used by amd64 code and data (objabi/reloctype.go);
  * the full table of names is in go126_obj.c. */
 enum {
-	GO126_R_ADDR = 1,
-	GO126_R_ADDROFF = 5,
-	GO126_R_SIZE = 6,
-	GO126_R_CALL = 7,
-	GO126_R_CALLIND = 10,
-	GO126_R_CONST = 13,
-	GO126_R_PCREL = 14,
-	GO126_R_TLS_LE = 15,
-	GO126_R_TLS_IE = 16,
-	GO126_R_GOTOFF = 17,
-	GO126_R_USEFIELD = 21,
-	GO126_R_USETYPE = 22,
-	GO126_R_USEIFACE = 23,
-	GO126_R_USEIFACEMETHOD = 24,
-	GO126_R_USENAMEDMETHOD = 25,
-	GO126_R_METHODOFF = 26,
-	GO126_R_KEEP = 27,
-	GO126_R_GOTPCREL = 29,
-	GO126_R_WEAK = 0x8000, /* R_WEAK = -1 << 15: flag bit on another type */
+	GOREL_R_ADDR = 1,
+	GOREL_R_ADDROFF = 5,
+	GOREL_R_SIZE = 6,
+	GOREL_R_CALL = 7,
+	GOREL_R_CALLIND = 10,
+	GOREL_R_CONST = 13,
+	GOREL_R_PCREL = 14,
+	GOREL_R_TLS_LE = 15,
+	GOREL_R_TLS_IE = 16,
+	GOREL_R_GOTOFF = 17,
+	GOREL_R_USEFIELD = 21,
+	GOREL_R_USETYPE = 22,
+	GOREL_R_USEIFACE = 23,
+	GOREL_R_USEIFACEMETHOD = 24,
+	GOREL_R_USENAMEDMETHOD = 25,
+	GOREL_R_METHODOFF = 26,
+	GOREL_R_KEEP = 27,
+	GOREL_R_GOTPCREL = 29,
+	GOREL_R_DWARFSECREF = 31,
+	GOREL_R_ADDRCUOFF = 95,
+	GOREL_R_INITORDER = 99,
+	GOREL_R_DWTXTADDR_U1 = 100, /* ..U4: DWARF text addresses */
+	GOREL_R_DWTXTADDR_U4 = 103,
+	GOREL_R_WEAK = 0x8000, /* R_WEAK = -1 << 15: flag bit on another type */
+};
+
+/* Sym.Flag2 bits (objfile.go SymFlagUsedInIface...). */
+enum {
+	GOREL_SYMFLAG2_USEDINIFACE = 1 << 0,
+	GOREL_SYMFLAG2_ITAB = 1 << 1,
+	GOREL_SYMFLAG2_DICT = 1 << 2,
+	GOREL_SYMFLAG2_PKGINIT = 1 << 3,
+	GOREL_SYMFLAG2_LINKNAME = 1 << 4,
+	GOREL_SYMFLAG2_ABIWRAPPER = 1 << 5,
+	GOREL_SYMFLAG2_WASMEXPORT = 1 << 6,
+	GOREL_NSYMFLAG2 = 7,
 };
 
 /* FuncInfo encoding (goobj/funcinfo.go): u32 args, u32 locals, u8 funcID,
  * u8 funcFlag, 2 pad, i32 startLine, u32 nfile, nfile*u32, u32 ninl,
  * ninl * inline node. */
 enum {
-	GO126_FUNCINFO_NUMFILE_OFF = 16,
-	GO126_INLNODE_SIZE = 24, /* i32 parent, u32 file, i32 line, symref func, i32 parentPC */
+	GOREL_FUNCINFO_NUMFILE_OFF = 16,
+	GOREL_INLNODE_SIZE = 24, /* i32 parent, u32 file, i32 line, symref func, i32 parentPC */
 };
 
-struct go126_builtin {
+struct gorel_builtin {
 	const char *name;
 	int abi;
 };
 
 /* Names for printing; unknown numbers give NULL. */
-const char *go126_symkind_name(unsigned kind);
-const char *go126_reloc_name(unsigned type); /* without the R_WEAK bit */
-const char *go126_aux_name(unsigned type);
+const char *gorel_symkind_name(unsigned kind);
+const char *gorel_reloc_name(unsigned type); /* without the R_WEAK bit */
+const char *gorel_aux_name(unsigned type);
+const char *gorel_symflag2_name(unsigned bit); /* bit number, not mask */
 
 /* The builtin symbol list; NULL when idx is out of range. */
-const struct go126_builtin *go126_builtin(uint32_t idx);
-uint32_t go126_nbuiltins(void);
+const struct gorel_builtin *gorel_builtin(uint32_t idx);
+uint32_t gorel_nbuiltins(void);
 
 #endif

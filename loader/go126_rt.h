@@ -204,6 +204,12 @@ typedef struct gort_type {
 } gort_type;
 _Static_assert(sizeof(gort_type) == 48, "abi.Type");
 
+/* Sizes of kind-specific descriptors that precede the UncommonType
+ * (internal/abi/type.go FuncType, map.go MapType). */
+#define GORT_SIZEOF_FUNCTYPE 56
+#define GORT_SIZEOF_MAPTYPE                                                                        \
+	112 /* Type, Key, Elem, Group, Hasher, GroupSize, SlotSize, ElemOff, Flags */
+
 /* internal/abi/type.go ArrayType */
 typedef struct gort_arraytype {
 	gort_type type;

@@ -13,7 +13,7 @@
  *
  * Format: $GOROOT/src/cmd/internal/goobj/objfile.go (layout and indexing),
  * cmd/internal/archive/archive.go (the !<arch> container), and the
- * release-specific numbering in loader/go126_obj.h. */
+ * release-specific numbering in the release's loader/goNNN_obj.h. */
 #ifndef GOFN_LOADER_GOOBJ_H
 #define GOFN_LOADER_GOOBJ_H
 
@@ -74,16 +74,8 @@ enum {
 	GOOBJ_SYMFLAG_GOTYPE = 1 << 6,
 };
 
-/* Sym.Flag2 bits (objfile.go). */
-enum {
-	GOOBJ_SYMFLAG2_USEDINIFACE = 1 << 0,
-	GOOBJ_SYMFLAG2_ITAB = 1 << 1,
-	GOOBJ_SYMFLAG2_DICT = 1 << 2,
-	GOOBJ_SYMFLAG2_PKGINIT = 1 << 3,
-	GOOBJ_SYMFLAG2_LINKNAME = 1 << 4,
-	GOOBJ_SYMFLAG2_ABIWRAPPER = 1 << 5,
-	GOOBJ_SYMFLAG2_WASMEXPORT = 1 << 6,
-};
+/* Sym.Flag2 bits move between releases (1.27 inserted LinknameStd):
+ * GOREL_SYMFLAG2_* in the release's goNNN_obj.h. */
 
 /* Object header flags (objfile.go ObjFlag*). */
 enum {
@@ -93,8 +85,8 @@ enum {
 	GOOBJ_OBJFLAG_STD = 1 << 4,
 };
 
-/* One relocation (objfile.go Reloc); type numbers in loader/go126_obj.h
- * (objabi.RelocType, possibly with the GO126_R_WEAK bit). Guaranteed:
+/* One relocation (objfile.go Reloc); type numbers in the release's loader/goNNN_obj.h
+ * (objabi.RelocType, possibly with the GOREL_R_WEAK bit). Guaranteed:
  * 0 <= off and off+size <= max(symbol size, data_len); size is 0, 1, 2, 4
  * or 8; the type is a known RelocType; sym resolves (goobj_resolve). */
 typedef struct goobj_reloc {
@@ -105,7 +97,7 @@ typedef struct goobj_reloc {
 	goobj_symref sym; /* may be nil {0,0} (e.g. R_CALLIND) */
 } goobj_reloc;
 
-/* One aux symbol (objfile.go Aux); type numbers in loader/go126_obj.h. */
+/* One aux symbol (objfile.go Aux); type numbers in the release's loader/goNNN_obj.h. */
 typedef struct goobj_aux {
 	uint8_t type;
 	goobj_symref sym;
@@ -114,9 +106,9 @@ typedef struct goobj_aux {
 typedef struct goobj_sym {
 	goobj_str name; /* may be empty for hashed (content-addressable) symbols */
 	uint16_t abi;	/* GOOBJ_ABI0, GOOBJ_ABIINTERNAL or GOOBJ_ABI_STATIC */
-	uint8_t kind;	/* objabi.SymKind; names in go126_obj.h */
+	uint8_t kind;	/* objabi.SymKind; names in goNNN_obj.h */
 	uint8_t flag;	/* GOOBJ_SYMFLAG_* */
-	uint8_t flag2;	/* GOOBJ_SYMFLAG2_* */
+	uint8_t flag2;	/* GOREL_SYMFLAG2_* */
 	uint8_t cls;	/* goobj_symclass */
 	uint32_t size;	/* usually >= data_len (BSS); DWARF CU info has size 0 + data */
 	uint32_t align;

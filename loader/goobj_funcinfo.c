@@ -9,7 +9,7 @@ static long funcinfo_sym(const goobj_object *o, const goobj_sym *s, gofn_err *er
 {
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GO126_AUX_FUNCINFO)
+		if (s->auxs[k].type != GOREL_AUX_FUNCINFO)
 			continue;
 		if (goobj_resolve(o, s->auxs[k].sym, &t, err) < 0)
 			return -1;
@@ -61,21 +61,21 @@ int goobj_funcinfo_get(const goobj_object *o, uint32_t symi, goobj_funcinfo *fi,
 	b = o->syms[fs].data;
 	n = o->syms[fs].data_len;
 	memset(fi, 0, sizeof *fi);
-	if (n < GO126_FUNCINFO_NUMFILE_OFF + 4)
+	if (n < GOREL_FUNCINFO_NUMFILE_OFF + 4)
 		goto trunc;
 	fi->args = goobj_le32(b);
 	fi->locals = goobj_le32(b + 4);
 	fi->funcid = b[8];
 	fi->funcflag = b[9];
 	fi->startline = (int32_t)goobj_le32(b + 12);
-	fi->nfiles = goobj_le32(b + GO126_FUNCINFO_NUMFILE_OFF);
-	need = GO126_FUNCINFO_NUMFILE_OFF + 4 + 4 * (uint64_t)fi->nfiles + 4;
+	fi->nfiles = goobj_le32(b + GOREL_FUNCINFO_NUMFILE_OFF);
+	need = GOREL_FUNCINFO_NUMFILE_OFF + 4 + 4 * (uint64_t)fi->nfiles + 4;
 	if (need > n)
 		goto trunc;
-	fi->files_raw = b + GO126_FUNCINFO_NUMFILE_OFF + 4;
+	fi->files_raw = b + GOREL_FUNCINFO_NUMFILE_OFF + 4;
 	fi->ninl = goobj_le32(b + need - 4);
 	fi->inl_raw = b + need;
-	if (need + (uint64_t)fi->ninl * GO126_INLNODE_SIZE > n)
+	if (need + (uint64_t)fi->ninl * GOREL_INLNODE_SIZE > n)
 		goto trunc;
 	for (uint32_t k = 0; k < fi->nfiles; k++)
 		if (goobj_funcinfo_file(fi, k) >= o->nfiles)
@@ -99,7 +99,7 @@ uint32_t goobj_funcinfo_file(const goobj_funcinfo *fi, uint32_t k)
 
 void goobj_funcinfo_inl(const goobj_funcinfo *fi, uint32_t k, goobj_inlnode *out)
 {
-	const uint8_t *p = fi->inl_raw + (size_t)k * GO126_INLNODE_SIZE;
+	const uint8_t *p = fi->inl_raw + (size_t)k * GOREL_INLNODE_SIZE;
 
 	out->parent = (int32_t)goobj_le32(p);
 	out->file = goobj_le32(p + 4);

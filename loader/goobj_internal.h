@@ -7,14 +7,14 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 #include "loader/goobj.h"
 
 /* The binary part of one object: offsets are relative to b. */
 typedef struct goobj_bin {
 	const uint8_t *b;
 	uint32_t len;
-	uint32_t off[GO126_NBLK];
+	uint32_t off[GOREL_NBLK];
 } goobj_bin;
 
 static inline uint32_t goobj_blklen(const goobj_bin *bin, int blk)

@@ -9,11 +9,11 @@
 
 #include "loader/goobj_internal.h"
 
-static int is_go126(goobj_str v)
+static int is_release(goobj_str v)
 {
-	size_t n = strlen(GO126_VERSION_PREFIX);
+	size_t n = strlen(GOREL_VERSION_PREFIX);
 
-	if (v.len < n || memcmp(v.p, GO126_VERSION_PREFIX, n) != 0)
+	if (v.len < n || memcmp(v.p, GOREL_VERSION_PREFIX, n) != 0)
 		return 0;
 	/* "go1.26", "go1.26.8", "go1.26rc1" — but not "go1.260" */
 	return v.len == n || v.p[n] == '.' || v.p[n] == 'r' || v.p[n] == 'b';
@@ -38,10 +38,10 @@ static int parse_header_line(goobj_object *o, const char *line, size_t n, gofn_e
 	o->goos = f[2];
 	o->goarch = f[3];
 	o->goversion = f[4];
-	if (!is_go126(o->goversion) || o->goos.len != strlen(GO126_GOOS) ||
-	    memcmp(o->goos.p, GO126_GOOS, o->goos.len) != 0 ||
-	    o->goarch.len != strlen(GO126_GOARCH) ||
-	    memcmp(o->goarch.p, GO126_GOARCH, o->goarch.len) != 0)
+	if (!is_release(o->goversion) || o->goos.len != strlen(GOREL_GOOS) ||
+	    memcmp(o->goos.p, GOREL_GOOS, o->goos.len) != 0 ||
+	    o->goarch.len != strlen(GOREL_GOARCH) ||
+	    memcmp(o->goarch.p, GOREL_GOARCH, o->goarch.len) != 0)
 		return gofn_errf(
 		    err, GOFN_EVERSION,
 		    "%s: object is for %.*s %.*s/%.*s; this gofn loads only %s.x %s/%s "
@@ -49,7 +49,7 @@ static int parse_header_line(goobj_object *o, const char *line, size_t n, gofn_e
 		    o->name, (int)(o->goversion.len > 64 ? 64 : o->goversion.len), o->goversion.p,
 		    (int)(o->goos.len > 32 ? 32 : o->goos.len), o->goos.p,
 		    (int)(o->goarch.len > 32 ? 32 : o->goarch.len), o->goarch.p,
-		    GO126_VERSION_PREFIX, GO126_GOOS, GO126_GOARCH);
+		    GOREL_VERSION_PREFIX, GOREL_GOOS, GOREL_GOARCH);
 	return 0;
 }
 
@@ -95,25 +95,25 @@ int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_str *out, gofn_
 	return 0;
 }
 
-static const uint32_t block_recsize[GO126_NBLK] = {
-    [GO126_BLK_AUTOLIB] = GO126_IMPORTEDPKG_SIZE,
-    [GO126_BLK_PKGIDX] = GO126_STRREF_SIZE,
-    [GO126_BLK_FILE] = GO126_STRREF_SIZE,
-    [GO126_BLK_SYMDEF] = GO126_SYM_SIZE,
-    [GO126_BLK_HASHED64DEF] = GO126_SYM_SIZE,
-    [GO126_BLK_HASHEDDEF] = GO126_SYM_SIZE,
-    [GO126_BLK_NONPKGDEF] = GO126_SYM_SIZE,
-    [GO126_BLK_NONPKGREF] = GO126_SYM_SIZE,
-    [GO126_BLK_REFFLAGS] = GO126_REFFLAGS_SIZE,
-    [GO126_BLK_HASH64] = GO126_HASH64_SIZE,
-    [GO126_BLK_HASH] = GO126_HASH_SIZE,
-    [GO126_BLK_RELOCIDX] = 4,
-    [GO126_BLK_AUXIDX] = 4,
-    [GO126_BLK_DATAIDX] = 4,
-    [GO126_BLK_RELOC] = GO126_RELOC_SIZE,
-    [GO126_BLK_AUX] = GO126_AUX_SIZE,
-    [GO126_BLK_DATA] = 1,
-    [GO126_BLK_REFNAME] = GO126_REFNAME_SIZE,
+static const uint32_t block_recsize[GOREL_NBLK] = {
+    [GOREL_BLK_AUTOLIB] = GOREL_IMPORTEDPKG_SIZE,
+    [GOREL_BLK_PKGIDX] = GOREL_STRREF_SIZE,
+    [GOREL_BLK_FILE] = GOREL_STRREF_SIZE,
+    [GOREL_BLK_SYMDEF] = GOREL_SYM_SIZE,
+    [GOREL_BLK_HASHED64DEF] = GOREL_SYM_SIZE,
+    [GOREL_BLK_HASHEDDEF] = GOREL_SYM_SIZE,
+    [GOREL_BLK_NONPKGDEF] = GOREL_SYM_SIZE,
+    [GOREL_BLK_NONPKGREF] = GOREL_SYM_SIZE,
+    [GOREL_BLK_REFFLAGS] = GOREL_REFFLAGS_SIZE,
+    [GOREL_BLK_HASH64] = GOREL_HASH64_SIZE,
+    [GOREL_BLK_HASH] = GOREL_HASH_SIZE,
+    [GOREL_BLK_RELOCIDX] = 4,
+    [GOREL_BLK_AUXIDX] = 4,
+    [GOREL_BLK_DATAIDX] = 4,
+    [GOREL_BLK_RELOC] = GOREL_RELOC_SIZE,
+    [GOREL_BLK_AUX] = GOREL_AUX_SIZE,
+    [GOREL_BLK_DATA] = 1,
+    [GOREL_BLK_REFNAME] = GOREL_REFNAME_SIZE,
 };
 
 /* Magic, flags and block offsets: every block inside the object, in
@@ -122,20 +122,20 @@ static int parse_bin_header(goobj_object *o, goobj_bin *bin, gofn_err *err)
 {
 	const uint8_t *b = bin->b;
 
-	if (bin->len < GO126_HEADER_SIZE)
+	if (bin->len < GOREL_HEADER_SIZE)
 		return gofn_errf(err, GOFN_EINVAL,
 				 "%s: truncated object: %u bytes after the text header, the binary "
 				 "header needs %d",
-				 o->name, bin->len, GO126_HEADER_SIZE);
-	if (memcmp(b, GO126_MAGIC, GO126_MAGIC_LEN) != 0)
+				 o->name, bin->len, GOREL_HEADER_SIZE);
+	if (memcmp(b, GOREL_MAGIC, GOREL_MAGIC_LEN) != 0)
 		return gofn_errf(err, GOFN_EINVAL,
 				 "%s: wrong magic: not a Go 1.26 object (expected \"\\0go120ld\")",
 				 o->name);
-	o->fingerprint = b + GO126_MAGIC_LEN;
-	o->flags = goobj_le32(b + GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE);
-	for (int i = 0; i < GO126_NBLK; i++) {
-		uint32_t prev = i ? bin->off[i - 1] : GO126_HEADER_SIZE;
-		bin->off[i] = goobj_le32(b + GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE + 4 + 4 * i);
+	o->fingerprint = b + GOREL_MAGIC_LEN;
+	o->flags = goobj_le32(b + GOREL_MAGIC_LEN + GOREL_FINGERPRINT_SIZE);
+	for (int i = 0; i < GOREL_NBLK; i++) {
+		uint32_t prev = i ? bin->off[i - 1] : GOREL_HEADER_SIZE;
+		bin->off[i] = goobj_le32(b + GOREL_MAGIC_LEN + GOREL_FINGERPRINT_SIZE + 4 + 4 * i);
 		if (bin->off[i] < prev || bin->off[i] > bin->len)
 			return gofn_errf(
 			    err, GOFN_EINVAL,
@@ -143,7 +143,7 @@ static int parse_bin_header(goobj_object *o, goobj_bin *bin, gofn_err *err)
 			    "(previous %u, size %u)",
 			    o->name, i, bin->off[i], prev, bin->len);
 	}
-	for (int i = 0; i < GO126_BLK_END; i++)
+	for (int i = 0; i < GOREL_BLK_END; i++)
 		if (goobj_blklen(bin, i) % block_recsize[i] != 0)
 			return gofn_errf(err, GOFN_EINVAL,
 					 "%s: block %d is %u bytes, not a multiple of its %u-byte "
@@ -169,7 +169,7 @@ static int read_tables(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
 	goobj_str *names;
 
-	if (read_strtab(bin, GO126_BLK_AUTOLIB, GO126_IMPORTEDPKG_SIZE, &names, &o->nautolib,
+	if (read_strtab(bin, GOREL_BLK_AUTOLIB, GOREL_IMPORTEDPKG_SIZE, &names, &o->nautolib,
 			"import", err) < 0) {
 		free(names);
 		return -1;
@@ -182,13 +182,13 @@ static int read_tables(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	for (uint32_t i = 0; i < o->nautolib; i++) {
 		o->autolib[i].pkg = names[i];
 		o->autolib[i].fingerprint =
-		    bin->b + bin->off[GO126_BLK_AUTOLIB] + i * GO126_IMPORTEDPKG_SIZE + 8;
+		    bin->b + bin->off[GOREL_BLK_AUTOLIB] + i * GOREL_IMPORTEDPKG_SIZE + 8;
 	}
 	free(names);
-	if (read_strtab(bin, GO126_BLK_PKGIDX, GO126_STRREF_SIZE, &o->pkgs, &o->npkgs,
+	if (read_strtab(bin, GOREL_BLK_PKGIDX, GOREL_STRREF_SIZE, &o->pkgs, &o->npkgs,
 			"package index", err) < 0)
 		return -1;
-	return read_strtab(bin, GO126_BLK_FILE, GO126_STRREF_SIZE, &o->files, &o->nfiles, "file",
+	return read_strtab(bin, GOREL_BLK_FILE, GOREL_STRREF_SIZE, &o->files, &o->nfiles, "file",
 			   err);
 }
 

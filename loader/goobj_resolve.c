@@ -22,13 +22,13 @@ static int cmp_refname(const void *a, const void *b)
 
 int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	const uint8_t *p = bin->b + bin->off[GO126_BLK_REFNAME];
+	const uint8_t *p = bin->b + bin->off[GOREL_BLK_REFNAME];
 
-	o->nrefnames = goobj_blklen(bin, GO126_BLK_REFNAME) / GO126_REFNAME_SIZE;
+	o->nrefnames = goobj_blklen(bin, GOREL_BLK_REFNAME) / GOREL_REFNAME_SIZE;
 	o->refnames = calloc(o->nrefnames ? o->nrefnames : 1, sizeof *o->refnames);
 	if (!o->refnames)
 		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u names", o->nrefnames);
-	for (uint32_t i = 0; i < o->nrefnames; i++, p += GO126_REFNAME_SIZE) {
+	for (uint32_t i = 0; i < o->nrefnames; i++, p += GOREL_REFNAME_SIZE) {
 		struct goobj_refname *r = &o->refnames[i];
 		r->sym = goobj_symref_at(p);
 		if (r->sym.pkg == 0 || r->sym.pkg >= o->npkgs)
@@ -76,7 +76,7 @@ int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_e
 		return 0;
 	}
 	if (r.pkg == GOOBJ_PKG_BUILTIN) {
-		const struct go126_builtin *b = go126_builtin(r.idx);
+		const struct gorel_builtin *b = gorel_builtin(r.idx);
 		t->kind = GOOBJ_TARGET_EXTERN;
 		t->name = (goobj_str){b->name, (uint32_t)strlen(b->name)};
 		t->abi = b->abi;

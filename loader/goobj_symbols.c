@@ -40,7 +40,7 @@ int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err)
 		lim = o->nhashed;
 		break;
 	case GOOBJ_PKG_BUILTIN:
-		lim = go126_nbuiltins();
+		lim = gorel_nbuiltins();
 		break;
 	case GOOBJ_PKG_SELF:
 		lim = o->nsymdefs;
@@ -81,7 +81,7 @@ static int decode_sym(goobj_object *o, const goobj_bin *bin, uint32_t i, const u
 	if (s->abi != GOOBJ_ABI0 && s->abi != GOOBJ_ABIINTERNAL && s->abi != GOOBJ_ABI_STATIC)
 		return gofn_errf(err, GOFN_EINVAL, "%s: unknown ABI %u",
 				 goobj_symdesc(o, i, (char[128]){0}, 128), s->abi);
-	if (s->kind >= GO126_NSYMKIND)
+	if (s->kind >= GOREL_NSYMKIND)
 		return gofn_errf(err, GOFN_EINVAL, "%s: unknown symbol kind %u",
 				 goobj_symdesc(o, i, (char[128]){0}, 128), s->kind);
 	return 0;
@@ -89,15 +89,15 @@ static int decode_sym(goobj_object *o, const goobj_bin *bin, uint32_t i, const u
 
 static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	static const int blks[] = {GO126_BLK_SYMDEF, GO126_BLK_HASHED64DEF, GO126_BLK_HASHEDDEF,
-				   GO126_BLK_NONPKGDEF, GO126_BLK_NONPKGREF};
+	static const int blks[] = {GOREL_BLK_SYMDEF, GOREL_BLK_HASHED64DEF, GOREL_BLK_HASHEDDEF,
+				   GOREL_BLK_NONPKGDEF, GOREL_BLK_NONPKGREF};
 	uint32_t *counts[] = {&o->nsymdefs, &o->nhashed64, &o->nhashed, &o->nnonpkgdefs,
 			      &o->nnonpkgrefs};
 	uint32_t i = 0;
 
 	o->nsyms = 0;
 	for (int b = 0; b < 5; b++) {
-		*counts[b] = goobj_blklen(bin, blks[b]) / GO126_SYM_SIZE;
+		*counts[b] = goobj_blklen(bin, blks[b]) / GOREL_SYM_SIZE;
 		o->nsyms += *counts[b]; /* each < 2^32/21: no overflow */
 	}
 	o->ndefined = o->nsyms - o->nnonpkgrefs;
@@ -106,7 +106,7 @@ static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u symbols", o->nsyms);
 	for (int b = 0; b < 5; b++)
 		for (uint32_t k = 0; k < *counts[b]; k++, i++)
-			if (decode_sym(o, bin, i, bin->b + bin->off[blks[b]] + k * GO126_SYM_SIZE,
+			if (decode_sym(o, bin, i, bin->b + bin->off[blks[b]] + k * GOREL_SYM_SIZE,
 				       (uint8_t)b, err) < 0)
 				return -1;
 	return 0;
@@ -140,13 +140,13 @@ static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uin
 
 static int decode_relocs(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	const uint8_t *p = bin->b + bin->off[GO126_BLK_RELOC];
+	const uint8_t *p = bin->b + bin->off[GOREL_BLK_RELOC];
 
-	o->nrelocs = goobj_blklen(bin, GO126_BLK_RELOC) / GO126_RELOC_SIZE;
+	o->nrelocs = goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE;
 	o->relocs = calloc(o->nrelocs ? o->nrelocs : 1, sizeof *o->relocs);
 	if (!o->relocs)
 		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u relocations", o->nrelocs);
-	for (uint32_t i = 0; i < o->nrelocs; i++, p += GO126_RELOC_SIZE)
+	for (uint32_t i = 0; i < o->nrelocs; i++, p += GOREL_RELOC_SIZE)
 		o->relocs[i] = (goobj_reloc){.off = (int32_t)goobj_le32(p),
 					     .size = p[4],
 					     .type = goobj_le16(p + 5),
@@ -157,20 +157,20 @@ static int decode_relocs(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 
 static int decode_auxs(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	const uint8_t *p = bin->b + bin->off[GO126_BLK_AUX];
+	const uint8_t *p = bin->b + bin->off[GOREL_BLK_AUX];
 
-	o->nauxs = goobj_blklen(bin, GO126_BLK_AUX) / GO126_AUX_SIZE;
+	o->nauxs = goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE;
 	o->auxs = calloc(o->nauxs ? o->nauxs : 1, sizeof *o->auxs);
 	if (!o->auxs)
 		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u aux symbols", o->nauxs);
-	for (uint32_t i = 0; i < o->nauxs; i++, p += GO126_AUX_SIZE)
+	for (uint32_t i = 0; i < o->nauxs; i++, p += GOREL_AUX_SIZE)
 		o->auxs[i] = (goobj_aux){.type = p[0], .sym = goobj_symref_at(p + 1)};
 	return 0;
 }
 
 static int is_dwarf(uint8_t kind)
 {
-	return kind >= GO126_SDWARFCUINFO && kind <= GO126_SDWARFADDR;
+	return kind >= GOREL_SDWARFCUINFO && kind <= GOREL_SDWARFADDR;
 }
 
 static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_reloc *r,
@@ -184,7 +184,7 @@ static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_re
 				 r->size, (unsigned long long)extent);
 	if (r->size != 0 && r->size != 1 && r->size != 2 && r->size != 4 && r->size != 8)
 		return gofn_errf(err, GOFN_EINVAL, "size %u is not 0, 1, 2, 4 or 8", r->size);
-	if (!go126_reloc_name(r->type & ~GO126_R_WEAK))
+	if (!gorel_reloc_name(r->type & ~GOREL_R_WEAK))
 		return gofn_errf(err, GOFN_EINVAL, "unknown type %u", r->type);
 	if (goobj_check_symref(o, r->sym, err) < 0)
 		return gofn_errctx(err, "target");
@@ -203,10 +203,10 @@ static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_re
 /* Ties each defined symbol to its data, relocs and aux, checking each. */
 static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	const uint8_t *ri = bin->b + bin->off[GO126_BLK_RELOCIDX];
-	const uint8_t *ai = bin->b + bin->off[GO126_BLK_AUXIDX];
-	const uint8_t *di = bin->b + bin->off[GO126_BLK_DATAIDX];
-	const uint8_t *data = bin->b + bin->off[GO126_BLK_DATA];
+	const uint8_t *ri = bin->b + bin->off[GOREL_BLK_RELOCIDX];
+	const uint8_t *ai = bin->b + bin->off[GOREL_BLK_AUXIDX];
+	const uint8_t *di = bin->b + bin->off[GOREL_BLK_DATAIDX];
+	const uint8_t *data = bin->b + bin->off[GOREL_BLK_DATA];
 	char d[128];
 
 	for (uint32_t i = 0; i < o->ndefined; i++) {
@@ -225,7 +225,7 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 				return gofn_errctx(err, "%s: reloc %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
 		for (uint32_t k = 0; k < s->nauxs; k++) {
-			if (s->auxs[k].type >= GO126_NAUX)
+			if (s->auxs[k].type >= GOREL_NAUX)
 				return gofn_errf(err, GOFN_EINVAL, "%s: aux %u has unknown type %u",
 						 goobj_symdesc(o, i, d, sizeof d), k,
 						 s->auxs[k].type);
@@ -239,21 +239,21 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 
 static int check_hashes_and_refflags(const goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
-	const uint8_t *h64 = bin->b + bin->off[GO126_BLK_HASH64];
-	const uint8_t *h = bin->b + bin->off[GO126_BLK_HASH];
-	const uint8_t *rf = bin->b + bin->off[GO126_BLK_REFFLAGS];
+	const uint8_t *h64 = bin->b + bin->off[GOREL_BLK_HASH64];
+	const uint8_t *h = bin->b + bin->off[GOREL_BLK_HASH];
+	const uint8_t *rf = bin->b + bin->off[GOREL_BLK_REFFLAGS];
 
-	if (goobj_blklen(bin, GO126_BLK_HASH64) != (uint64_t)o->nhashed64 * GO126_HASH64_SIZE ||
-	    goobj_blklen(bin, GO126_BLK_HASH) != (uint64_t)o->nhashed * GO126_HASH_SIZE)
+	if (goobj_blklen(bin, GOREL_BLK_HASH64) != (uint64_t)o->nhashed64 * GOREL_HASH64_SIZE ||
+	    goobj_blklen(bin, GOREL_BLK_HASH) != (uint64_t)o->nhashed * GOREL_HASH_SIZE)
 		return gofn_errf(err, GOFN_EINVAL,
 				 "hash blocks do not match the %u short and %u long hashed symbols",
 				 o->nhashed64, o->nhashed);
 	for (uint32_t i = 0; i < o->nhashed64; i++)
-		o->syms[o->nsymdefs + i].hash = h64 + i * GO126_HASH64_SIZE;
+		o->syms[o->nsymdefs + i].hash = h64 + i * GOREL_HASH64_SIZE;
 	for (uint32_t i = 0; i < o->nhashed; i++)
-		o->syms[o->nsymdefs + o->nhashed64 + i].hash = h + i * GO126_HASH_SIZE;
-	for (uint32_t i = 0; i < goobj_blklen(bin, GO126_BLK_REFFLAGS) / GO126_REFFLAGS_SIZE; i++)
-		if (goobj_check_symref(o, goobj_symref_at(rf + i * GO126_REFFLAGS_SIZE), err) < 0)
+		o->syms[o->nsymdefs + o->nhashed64 + i].hash = h + i * GOREL_HASH_SIZE;
+	for (uint32_t i = 0; i < goobj_blklen(bin, GOREL_BLK_REFFLAGS) / GOREL_REFFLAGS_SIZE; i++)
+		if (goobj_check_symref(o, goobj_symref_at(rf + i * GOREL_REFFLAGS_SIZE), err) < 0)
 			return gofn_errctx(err, "ref flags entry %u", i);
 	return 0;
 }
@@ -262,12 +262,12 @@ int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
 	if (decode_syms(o, bin, err) < 0 || check_hashes_and_refflags(o, bin, err) < 0)
 		return -1;
-	if (check_index(o, bin, GO126_BLK_RELOCIDX,
-			goobj_blklen(bin, GO126_BLK_RELOC) / GO126_RELOC_SIZE, "relocation",
+	if (check_index(o, bin, GOREL_BLK_RELOCIDX,
+			goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE, "relocation",
 			err) < 0 ||
-	    check_index(o, bin, GO126_BLK_AUXIDX, goobj_blklen(bin, GO126_BLK_AUX) / GO126_AUX_SIZE,
+	    check_index(o, bin, GOREL_BLK_AUXIDX, goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE,
 			"aux", err) < 0 ||
-	    check_index(o, bin, GO126_BLK_DATAIDX, goobj_blklen(bin, GO126_BLK_DATA), "data byte",
+	    check_index(o, bin, GOREL_BLK_DATAIDX, goobj_blklen(bin, GOREL_BLK_DATA), "data byte",
 			err) < 0)
 		return -1;
 	if (decode_relocs(o, bin, err) < 0 || decode_auxs(o, bin, err) < 0)

@@ -13,7 +13,7 @@
 #include <string.h>
 
 #include "common/hash.h"
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 
 enum { KEY_NAME, KEY_HASH64, KEY_HASH };
 
@@ -55,30 +55,30 @@ static int dedup_init(gofn_link *l)
 
 static int is_dwarf(int kind)
 {
-	return kind >= GO126_SDWARFCUINFO && kind <= GO126_SDWARFADDR;
+	return kind >= GOREL_SDWARFCUINFO && kind <= GOREL_SDWARFADDR;
 }
 
 static int sect_of(const goobj_sym *s)
 {
 	switch (s->kind) {
-	case GO126_STEXT:
-	case GO126_STEXTFIPS:
+	case GOREL_STEXT:
+	case GOREL_STEXTFIPS:
 		return LK_TEXT;
-	case GO126_SRODATA:
-	case GO126_SRODATAFIPS:
+	case GOREL_SRODATA:
+	case GOREL_SRODATAFIPS:
 		return LK_RODATA;
-	case GO126_SNOPTRDATA:
-	case GO126_SNOPTRDATAFIPS:
+	case GOREL_SNOPTRDATA:
+	case GOREL_SNOPTRDATAFIPS:
 		return LK_NOPTRDATA;
-	case GO126_SDATA:
-	case GO126_SDATAFIPS:
+	case GOREL_SDATA:
+	case GOREL_SDATAFIPS:
 		return LK_DATA;
-	case GO126_SBSS:
+	case GOREL_SBSS:
 		return LK_BSS;
-	case GO126_SNOPTRBSS:
-	case GO126_SLIBFUZZER_8BIT_COUNTER:
-	case GO126_SCOVERAGE_COUNTER:
-	case GO126_SCOVERAGE_AUXVAR:
+	case GOREL_SNOPTRBSS:
+	case GOREL_SLIBFUZZER_8BIT_COUNTER:
+	case GOREL_SCOVERAGE_COUNTER:
+	case GOREL_SCOVERAGE_AUXVAR:
 		return LK_NOPTRBSS;
 	default:
 		return -1;
@@ -86,7 +86,8 @@ static int sect_of(const goobj_sym *s)
 }
 
 /* The host's copy of a named symbol: type descriptors from the type
- * table, everything else from the ELF symbol table. */
+ * table, everything else from the ELF symbol table, itabs the 1.27 linker
+ * leaves out of it from the runtime's itab table. */
 static uintptr_t host_addr(gofn_link *l, const char *name, size_t len, int abi)
 {
 	const gofn_hostsym *h;
@@ -97,6 +98,8 @@ static uintptr_t host_addr(gofn_link *l, const char *name, size_t len, int abi)
 			return (uintptr_t)t;
 	}
 	h = gofn_symtab_lookup(l->host, name, len, abi);
+	if (!h && l->htypes && len > 8 && memcmp(name, "go:itab.", 8) == 0)
+		return (uintptr_t)gofn_hostitabs_find(l->htypes, name + 8, len - 8);
 	return h ? (uintptr_t)h->addr : 0;
 }
 
@@ -208,14 +211,14 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 
 	ls->defined = 1;
 	ls->owner = LK_OWNER(oi, i);
-	if (is_dwarf(s->kind) || s->kind == GO126_SSEHUNWINDINFO) {
+	if (is_dwarf(s->kind) || s->kind == GOREL_SSEHUNWINDINFO) {
 		ls->sect = LK_SKIP;
 		return 0;
 	}
 	if (sect < 0)
 		return gofn_errf(err, GOFN_EINVAL, "symbol %.*s: unsupported kind %s",
 				 (int)s->name.len, s->name.p,
-				 go126_symkind_name(s->kind) ? go126_symkind_name(s->kind) : "?");
+				 gorel_symkind_name(s->kind) ? gorel_symkind_name(s->kind) : "?");
 	ls->sect = (uint8_t)sect;
 	/* Content-hashed symbols may have names too (itabs, type data): the
 	 * host's copy still wins, or a loaded itab would differ from the one

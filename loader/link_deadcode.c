@@ -8,7 +8,7 @@
 
 #include <stdlib.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 
 typedef struct stack {
 	uint32_t *v;
@@ -37,13 +37,13 @@ static int push(gofn_link *l, stack *s, uint32_t owner)
  * only the static linker cares about. */
 static int is_edge(unsigned type)
 {
-	switch (type & ~GO126_R_WEAK) {
-	case GO126_R_USEFIELD:
-	case GO126_R_USETYPE:
-	case GO126_R_USEIFACE:
-	case GO126_R_USEIFACEMETHOD:
-	case GO126_R_USENAMEDMETHOD:
-	case GO126_R_CALLIND:
+	switch (type & ~GOREL_R_WEAK) {
+	case GOREL_R_USEFIELD:
+	case GOREL_R_USETYPE:
+	case GOREL_R_USEIFACE:
+	case GOREL_R_USEIFACEMETHOD:
+	case GOREL_R_USENAMEDMETHOD:
+	case GOREL_R_CALLIND:
 		return 0;
 	default:
 		return 1;
@@ -62,7 +62,7 @@ static int visit(gofn_link *l, stack *s, uint32_t owner)
 			return -1;
 	for (uint32_t k = 0; k < sym->nauxs; k++) {
 		unsigned a = sym->auxs[k].type;
-		if (a >= GO126_AUX_DWARFINFO && a <= GO126_AUX_DWARFLINES)
+		if (a >= GOREL_AUX_DWARFINFO && a <= GOREL_AUX_DWARFLINES)
 			continue;
 		if (lk_unit_target(l, oi, sym->auxs[k].sym, &t) && push(l, s, t))
 			return -1;

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 #include "loader/pcln_inlname.h"
 
 typedef struct arena_blk {
@@ -80,7 +80,7 @@ static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		const goobj_reloc *r = &s->relocs[k];
 		uintptr_t a;
-		if (r->type != GO126_R_CALL || !l->deferreturn)
+		if (r->type != GOREL_R_CALL || !l->deferreturn)
 			continue;
 		if (lk_target_addr(l, oi, r->sym, 1, &a, NULL) == 0 && a == l->deferreturn)
 			return (uint32_t)(r->off -
@@ -144,8 +144,8 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 	f->start_line = fi.startline;
 	f->deferreturn = deferreturn_off(l, oi, s);
 	for (uint32_t k = 0; k < s->nauxs; k++) {
-		npc += s->auxs[k].type == GO126_AUX_PCDATA;
-		nfd += s->auxs[k].type == GO126_AUX_FUNCDATA;
+		npc += s->auxs[k].type == GOREL_AUX_PCDATA;
+		nfd += s->auxs[k].type == GOREL_AUX_FUNCDATA;
 	}
 	gofn_mb_bytes *pcd = aalloc(d, npc * sizeof *pcd);
 	gofn_mb_funcdata *fd = aalloc(d, nfd * sizeof *fd);
@@ -155,22 +155,22 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		const goobj_aux *a = &s->auxs[k];
 		switch (a->type) {
-		case GO126_AUX_PCSP:
+		case GOREL_AUX_PCSP:
 			f->pcsp = aux_bytes(l, oi, a->sym);
 			break;
-		case GO126_AUX_PCFILE:
+		case GOREL_AUX_PCFILE:
 			f->pcfile = aux_bytes(l, oi, a->sym);
 			break;
-		case GO126_AUX_PCLINE:
+		case GOREL_AUX_PCLINE:
 			f->pcline = aux_bytes(l, oi, a->sym);
 			break;
-		case GO126_AUX_PCINLINE:
+		case GOREL_AUX_PCINLINE:
 			f->pcinline = aux_bytes(l, oi, a->sym);
 			break;
-		case GO126_AUX_PCDATA:
+		case GOREL_AUX_PCDATA:
 			pcd[npc++] = aux_bytes(l, oi, a->sym);
 			break;
-		case GO126_AUX_FUNCDATA:
+		case GOREL_AUX_FUNCDATA:
 			fd[nfd++] = funcdata_of(l, oi, a->sym);
 			break;
 		}
@@ -268,7 +268,7 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 			if (ls->sect == LK_DATA || ls->sect == LK_BSS) {
 				for (uint32_t k = 0; k < s->nauxs; k++) {
 					uintptr_t ta;
-					if (s->auxs[k].type != GO126_AUX_GOTYPE)
+					if (s->auxs[k].type != GOREL_AUX_GOTYPE)
 						continue;
 					if (pass) {
 						if (gotype_addr(l, oi, s->auxs[k].sym, &ta, err))
@@ -290,7 +290,7 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 					((uintptr_t *)u->typelinks)[*nt] = ls->addr;
 				(*nt)++;
 			}
-			if ((s->flag2 & GOOBJ_SYMFLAG2_ITAB) && ls->sect < LK_NSECT) {
+			if ((s->flag2 & GOREL_SYMFLAG2_ITAB) && ls->sect < LK_NSECT) {
 				if (pass)
 					((uintptr_t *)u->itabs)[*ni] = ls->addr;
 				(*ni)++;

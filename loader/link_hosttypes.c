@@ -5,8 +5,9 @@
  *
  * Go's ELF symbol table has no type:* entries, so the names are rebuilt
  * from the descriptors themselves, reached from the host moduledata's
- * typelinks and itablinks and followed through every element, field,
- * parameter, method type and pointer-to-this. The spelling follows
+ * type tables (gorel_host_types: typelinks and itablinks up to Go 1.26,
+ * the itab range since 1.27) and a scan of its types section, followed through every element,
+ * field, parameter, method type and pointer-to-this. The spelling follows
  * cmd/compile/internal/types/fmt.go in fmtTypeID mode (LinkString): full
  * import paths, unexported field and method names package-qualified,
  * struct tags quoted. Generic instantiations keep the bracketed type
@@ -21,9 +22,9 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 
-/* Kind-specific layouts not in go126_rt.h (internal/abi/type.go, map.go). */
+/* Kind-specific layouts not in goNNN_rt.h (internal/abi/type.go, map.go). */
 enum {
 	K_BOOL = 1,
 	K_ARRAY = 17,
@@ -71,8 +72,6 @@ typedef struct {
 typedef struct {
 	int32_t name, mtyp, ifn, tfn;
 } rt_method;
-#define SIZEOF_FUNCTYPE 56 /* unsafe.Sizeof(abi.FuncType{}) */
-#define SIZEOF_MAPTYPE	112
 
 typedef struct entry {
 	const gort_type *t;
@@ -179,11 +178,11 @@ static size_t kind_size(int kind)
 	case K_CHAN:
 		return sizeof(rt_chantype);
 	case K_FUNC:
-		return SIZEOF_FUNCTYPE;
+		return GORT_SIZEOF_FUNCTYPE;
 	case K_INTERFACE:
 		return sizeof(rt_ifacetype);
 	case K_MAP:
-		return SIZEOF_MAPTYPE;
+		return GORT_SIZEOF_MAPTYPE;
 	case K_POINTER:
 	case K_SLICE:
 		return sizeof(rt_ptrtype);
@@ -287,7 +286,7 @@ static void params(gofn_hosttypes *h, const gort_type *const *p, int n, int vari
 static void func_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int with_func, int depth)
 {
 	const rt_functype *f = (const rt_functype *)t;
-	size_t off = SIZEOF_FUNCTYPE + (uncommon(t) ? sizeof(rt_uncommon) : 0);
+	size_t off = GORT_SIZEOF_FUNCTYPE + (uncommon(t) ? sizeof(rt_uncommon) : 0);
 	const gort_type *const *p = (const gort_type *const *)((const uint8_t *)t + off);
 	int nin = f->in, nout = f->out & 0x7fff, variadic = (f->out & 0x8000) != 0;
 	if (with_func)
@@ -500,7 +499,7 @@ static int push_children(gofn_hosttypes *h, work *w, const gort_type *t)
 		break;
 	case K_FUNC: {
 		const rt_functype *f = (const rt_functype *)t;
-		size_t off = SIZEOF_FUNCTYPE + (u ? sizeof(rt_uncommon) : 0);
+		size_t off = GORT_SIZEOF_FUNCTYPE + (u ? sizeof(rt_uncommon) : 0);
 		const gort_type *const *p = (const gort_type *const *)((const uint8_t *)t + off);
 		for (int i = 0; i < f->in + (f->out & 0x7fff); i++)
 			rc |= push(h, w, p[i]);
@@ -599,6 +598,17 @@ static void scan_types(gofn_hosttypes *h, work *w, int *rc)
 	}
 }
 
+typedef struct seed_ctx {
+	gofn_hosttypes *h;
+	work *w;
+} seed_ctx;
+
+static int seed(void *ctx, const gort_type *t)
+{
+	seed_ctx *c = ctx;
+	return push(c->h, c->w, t);
+}
+
 static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 {
 	const gofn_hostsym *fm = gofn_symtab_find(st, "runtime.firstmoduledata", 23);
@@ -612,14 +622,8 @@ static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 	h->etypes = md->etypes;
 	if (grow(h))
 		return gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
-	const int32_t *tl = md->typelinks.ptr;
-	for (intptr_t i = 0; i < md->typelinks.len; i++)
-		rc |= push(h, &w, type_off(h, tl[i]));
-	const gort_itab *const *il = md->itablinks.ptr;
-	for (intptr_t i = 0; i < md->itablinks.len; i++) {
-		rc |= push(h, &w, il[i]->inter);
-		rc |= push(h, &w, il[i]->type);
-	}
+	seed_ctx sc = {h, &w};
+	rc |= gorel_host_types(md, seed, &sc);
 	scan_types(h, &w, &rc);
 	for (size_t i = 0; i < w.n && !rc; i++)
 		rc |= push_children(h, &w, w.v[i]);
@@ -716,6 +720,14 @@ const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, si
 	return gofn_errf(err, GOFN_EUNRESOLVED, "package %.*s defines no type with index %u",
 			 (int)plen, pkg, idx),
 	       NULL;
+}
+
+const char *gofn_hosttypes_name(const gofn_hosttypes *h, const void *t)
+{
+	if (!t || !in_types(h, t))
+		return NULL;
+	const entry *e = slot((gofn_hosttypes *)h, t);
+	return e->t ? e->name : NULL;
 }
 
 size_t gofn_hosttypes_count(const gofn_hosttypes *h)

@@ -22,6 +22,12 @@ typedef struct gofn_hosttypes gofn_hosttypes;
 const gofn_hosttypes *gofn_hosttypes_self(gofn_err *err);
 const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_t len);
 size_t gofn_hosttypes_count(const gofn_hosttypes *h);
+/* The linker name of a host type descriptor (NULL if not a known type). */
+const char *gofn_hosttypes_name(const gofn_hosttypes *h, const void *t);
+/* The host's itab "go:itab.T,I" given "T,I": since Go 1.27 itabs are not
+ * in the ELF symbol table, so they are named from the runtime's itab
+ * table and the type names (link_hostitabs.c). NULL if the host has none. */
+const void *gofn_hostitabs_find(const gofn_hosttypes *h, const char *name, size_t len);
 /* The host's type descriptor that package pkg (compiled with that
  * fingerprint) defines as symbol number idx: for a type an object names
  * only by index (link_describe.c). NULL with err set if unknown. */

@@ -15,7 +15,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 
 #define FUNC_ALIGN     32 /* cmd/link/internal/amd64/l.go funcAlign */
 #define MAX_ALIGN      32 /* cmd/link/internal/amd64/obj.go Maxalign */

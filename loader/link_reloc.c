@@ -19,30 +19,24 @@
 
 #include <string.h>
 
-#include "loader/go126_obj.h"
-
-#define R_INITORDER    99  /* objabi.R_INITORDER */
-#define R_ADDRCUOFF    95  /* objabi.R_ADDRCUOFF */
-#define R_DWARFSECREF  31  /* objabi.R_DWARFSECREF */
-#define R_DWTXTADDR_U1 100 /* objabi.R_DWTXTADDR_U1..U4 */
-#define R_DWTXTADDR_U4 103
+#include "loader/release_obj.h"
 
 static int is_marker(unsigned t)
 {
 	switch (t) {
-	case GO126_R_CALLIND:
-	case GO126_R_USEFIELD:
-	case GO126_R_USETYPE:
-	case GO126_R_USEIFACE:
-	case GO126_R_USEIFACEMETHOD:
-	case GO126_R_USENAMEDMETHOD:
-	case GO126_R_KEEP:
-	case R_INITORDER:
-	case R_ADDRCUOFF:
-	case R_DWARFSECREF:
+	case GOREL_R_CALLIND:
+	case GOREL_R_USEFIELD:
+	case GOREL_R_USETYPE:
+	case GOREL_R_USEIFACE:
+	case GOREL_R_USEIFACEMETHOD:
+	case GOREL_R_USENAMEDMETHOD:
+	case GOREL_R_KEEP:
+	case GOREL_R_INITORDER:
+	case GOREL_R_ADDRCUOFF:
+	case GOREL_R_DWARFSECREF:
 		return 1;
 	default:
-		return t >= R_DWTXTADDR_U1 && t <= R_DWTXTADDR_U4;
+		return t >= GOREL_R_DWTXTADDR_U1 && t <= GOREL_R_DWTXTADDR_U4;
 	}
 }
 
@@ -57,7 +51,7 @@ static int put32(uint8_t *p, int64_t v, int is_signed)
 
 static const char *rname(unsigned t)
 {
-	const char *n = go126_reloc_name(t & ~GO126_R_WEAK);
+	const char *n = gorel_reloc_name(t & ~GOREL_R_WEAK);
 	return n ? n : "?";
 }
 
@@ -65,8 +59,8 @@ static const char *rname(unsigned t)
 static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, const goobj_reloc *r,
 		 gofn_err *err)
 {
-	unsigned type = r->type, plain = type & ~GO126_R_WEAK;
-	int weak = (type & GO126_R_WEAK) || plain == GO126_R_METHODOFF;
+	unsigned type = r->type, plain = type & ~GOREL_R_WEAK;
+	int weak = (type & GOREL_R_WEAK) || plain == GOREL_R_METHODOFF;
 	uint8_t *p = (uint8_t *)base + r->off;
 	uintptr_t tgt;
 	int64_t v;
@@ -77,7 +71,7 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 		return gofn_errf(err, GOFN_EINVAL, "%s at offset %d size %u is outside the symbol",
 				 rname(type), r->off, r->size);
 	/* g's TLS slot: the compiler leaves the symbol nil (runtime.tlsg) */
-	if (plain == GO126_R_TLS_LE) {
+	if (plain == GOREL_R_TLS_LE) {
 		if (!l->host->has_tls_g)
 			return gofn_errf(err, GOFN_EUNRESOLVED,
 					 "R_TLS_LE: host has no runtime.tlsg");
@@ -88,7 +82,7 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 	if (lk_target_addr(l, oi, r->sym, weak, &tgt, err))
 		return -1;
 	switch (plain) {
-	case GO126_R_ADDR:
+	case GOREL_R_ADDR:
 		if (!tgt && weak)
 			tgt = 0;
 		v = (int64_t)tgt + r->add;
@@ -99,8 +93,8 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 		if (r->size == 4 && put32(p, v, 0) == 0)
 			return 0;
 		break;
-	case GO126_R_CALL:
-	case GO126_R_PCREL:
+	case GOREL_R_CALL:
+	case GOREL_R_PCREL:
 		if (r->size != 4)
 			break;
 		v = (int64_t)tgt + r->add - (int64_t)((uintptr_t)p + 4);
@@ -108,8 +102,8 @@ static int apply(gofn_link *l, size_t oi, const goobj_sym *s, uintptr_t base, co
 			return 0;
 		return gofn_errf(err, GOFN_ELIMIT, "%s: target %#lx out of 32-bit reach",
 				 rname(type), (unsigned long)tgt);
-	case GO126_R_ADDROFF:
-	case GO126_R_METHODOFF: {
+	case GOREL_R_ADDROFF:
+	case GOREL_R_METHODOFF: {
 		if (r->size != 4)
 			break;
 		if (!tgt) {

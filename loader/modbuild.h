@@ -10,7 +10,7 @@
  * functab with _func records, findfunctab, gofunc data, GC masks, typelinks,
  * itablinks, moduledata) in memory it owns, and registers it with the
  * running Go runtime. Nothing here is Go-release specific; that lives in
- * loader/go126_rt.h.
+ * loader/goNNN_rt.h (one per release).
  *
  * All pointers in a gofn_mb_unit are borrowed for the duration of
  * gofn_mb_build only: the builder copies what it keeps. */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "loader/gcmask.h"
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/modbuild.h"
 #include "loader/pcln.h"
 #include "loader/rt_bridge.h"
@@ -20,9 +20,12 @@ struct gofn_mb_image {
 	gort_moduledata md; /* the runtime keeps a pointer to it: never moves */
 	gofn_pcln pcln;
 	uint8_t *datamask, *bssmask;
-	int32_t *typelinks;
+	int32_t *typelinks; /* offsets from md.types, sorted by type string */
+	void **types;	    /* the same as pointers */
+	size_t ntypelinks;
 	gort_textsect textsects[2];
 	void **itabs;
+	size_t nitabs;
 	char *modulename;
 	uintptr_t ranges[2 * NRANGES]; /* the unit's memory, for unregister */
 	size_t nranges;
@@ -131,7 +134,8 @@ static int build_typelinks(gofn_mb_image *img, const gofn_mb_unit *u, gofn_err *
 		return 0;
 	tl_key *k = calloc(u->ntypelinks, sizeof *k);
 	img->typelinks = calloc(u->ntypelinks, sizeof *img->typelinks);
-	if (!k || !img->typelinks) {
+	img->types = calloc(u->ntypelinks, sizeof *img->types);
+	if (!k || !img->typelinks || !img->types) {
 		free(k);
 		return gofn_errf(err, GOFN_ENOMEM, "typelinks: out of memory");
 	}
@@ -145,10 +149,12 @@ static int build_typelinks(gofn_mb_image *img, const gofn_mb_unit *u, gofn_err *
 		k[i].off = (int32_t)(u->typelinks[i] - u->types.start);
 	}
 	qsort(k, u->ntypelinks, sizeof *k, tl_cmp);
-	for (size_t i = 0; i < u->ntypelinks; i++)
+	for (size_t i = 0; i < u->ntypelinks; i++) {
 		img->typelinks[i] = k[i].off;
+		img->types[i] = (void *)(u->types.start + (uintptr_t)k[i].off);
+	}
 	free(k);
-	img->md.typelinks = slice_of(img->typelinks, u->ntypelinks);
+	img->ntypelinks = u->ntypelinks;
 	return 0;
 }
 
@@ -170,7 +176,7 @@ static int copy_itabs(gofn_mb_image *img, const gofn_mb_unit *u, gofn_err *err)
 					 i);
 		img->itabs[i] = (void *)a;
 	}
-	img->md.itablinks = slice_of(img->itabs, u->nitabs);
+	img->nitabs = u->nitabs;
 	return 0;
 }
 
@@ -283,12 +289,13 @@ int gofn_mb_build(const gofn_mb_unit *u, gofn_mb_image **out, gofn_err *err)
 	}
 	fill_pcln(img);
 	fill_sections(img, u);
+	gorel_md_set_links(&img->md, img->typelinks, img->ntypelinks, img->itabs, img->nitabs);
 	img->md.modulename = (gort_string){img->modulename, (intptr_t)strlen(img->modulename)};
 	*out = img;
 	return 0;
 }
 
-/* The mirror in go126_rt.h must describe the running runtime: check it on
+/* The mirror in goNNN_rt.h must describe the running runtime: check it on
  * the host's own moduledata before we hand the runtime one of ours. */
 static int check_host(gofn_err *err)
 {
@@ -300,7 +307,7 @@ static int check_host(gofn_err *err)
 				 GOFN_GO_RELEASE);
 	if (h->ftab.len != ph->nfunc + 1 || h->minpc > h->maxpc || h->text > h->etext ||
 	    h->data > h->edata || h->bss > h->ebss || h->types > h->etypes ||
-	    h->etypes > h->epclntab || !h->gcdatamask.bytedata || h->modulename.len < 0)
+	    !h->gcdatamask.bytedata || h->modulename.len < 0 || !gorel_md_host_ok(h))
 		return gofn_errf(err, GOFN_EVERSION,
 				 "host runtime moduledata does not match the %s layout",
 				 GOFN_GO_RELEASE);
@@ -317,8 +324,8 @@ int gofn_mb_register(gofn_mb_image *img, gofn_err *err)
 	if (!host_ok && check_host(err) < 0)
 		return gofn_errctx(err, "register module");
 	host_ok = 1;
-	gofnRegisterModule(&img->md, offsetof(gort_moduledata, next), img->itabs,
-			   (size_t)img->md.itablinks.len);
+	gofnRegisterModule(&img->md, offsetof(gort_moduledata, next), img->types, img->ntypelinks,
+			   img->itabs, img->nitabs);
 	img->registered = 1;
 	return 0;
 }
@@ -352,6 +359,7 @@ int gofn_mb_free(gofn_mb_image *img)
 	free(img->datamask);
 	free(img->bssmask);
 	free(img->typelinks);
+	free(img->types);
 	free(img->itabs);
 	free(img->modulename);
 	free(img);

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/pcln_tab.h"
 
 #define PART_LIMIT (1u << 30) /* keeps every uint32 offset and the sum in range */

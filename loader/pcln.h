@@ -3,7 +3,7 @@
  * pcHeader, funcnametab, cutab, filetab, pctab, functab (ftab + _func
  * records), findfunctab and the gofunc area holding every function's
  * funcdata — laid out and encoded as cmd/link/internal/ld/pcln.go does,
- * in one allocation the image owns. Layouts: loader/go126_rt.h. */
+ * in one allocation the image owns. Layouts: loader/goNNN_rt.h (one per release). */
 #ifndef GOFN_LOADER_PCLN_H
 #define GOFN_LOADER_PCLN_H
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/pcln.h"
 
 #define NOIDX 0x7fffffffu

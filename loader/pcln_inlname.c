@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 
 /* cmd/internal/objabi/reloctype.go R_DWARFSECREF; cmd/internal/dwarf/dwarf.go
  * abbrev codes (DW_ABRV_NULL = 0, ...). */
@@ -102,7 +102,7 @@ static int dwarf_info_of(const goobj_object *o, uint32_t fn, const goobj_sym **i
 	const goobj_sym *s = &o->syms[fn];
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GO126_AUX_DWARFINFO ||
+		if (s->auxs[k].type != GOREL_AUX_DWARFINFO ||
 		    goobj_resolve(o, s->auxs[k].sym, &t, NULL) < 0 ||
 		    t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined ||
 		    !o->syms[t.local].data)

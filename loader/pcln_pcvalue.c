@@ -3,7 +3,7 @@
  * a 0 value delta after the first pair. We decode only to validate what
  * the object hands us; the runtime decodes the same bytes itself later and
  * must never run past the end of a table or see a value out of range. */
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/pcln.h"
 
 static int read_uvarint32(gofn_pcvalue_it *it, uint32_t *v)

@@ -13,9 +13,12 @@ extern void *gofnFirstModuledata(void) __attribute__((weak));
 
 /* Links md (a runtime moduledata whose `next` field is at next_off) after
  * runtime.lastmoduledatap, rebuilds the active module list and adds the
- * nitabs itabs to the runtime's itab table. Returns 0. */
-extern int gofnRegisterModule(void *md, size_t next_off, void **itabs, size_t nitabs)
-    __attribute__((weak));
+ * nitabs itabs to the runtime's itab table. types are the module's
+ * typelinked descriptors sorted by type string: where the release's
+ * runtime has no typelinks field (1.27+) the worker's per-release Go code
+ * publishes them (module_go127.go). Returns 0. */
+extern int gofnRegisterModule(void *md, size_t next_off, void **types, size_t ntypes, void **itabs,
+			      size_t nitabs) __attribute__((weak));
 
 /* Returns 1 without changing anything if, after waiting briefly, some
  * goroutine still has a pc in the ranges on its stack. Otherwise removes

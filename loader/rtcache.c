@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/symtab.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;

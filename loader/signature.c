@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 
 #define R_DWARFSECREF 31 /* objabi.R_DWARFSECREF */
 #define MAX_PARAMS    16
@@ -156,7 +156,7 @@ int gofn_signature_of(const goobj_object *o, uint32_t fn, char *buf, size_t n, g
 
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GO126_AUX_DWARFINFO)
+		if (s->auxs[k].type != GOREL_AUX_DWARFINFO)
 			continue;
 		if (goobj_resolve(o, s->auxs[k].sym, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL ||
 		    t.local >= o->ndefined)

@@ -4,7 +4,7 @@
 #   --runtime   only the shared libraries a deployed gofnd needs
 set -euo pipefail
 
-GO_WANT="go1.26"
+GO_WANT="go1.26" # the base go on PATH (any 1.26.x)
 BUILD_PKGS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
 	libmicrohttpd-dev libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
 	libsqlite3-dev curl jq ca-certificates python3-yaml)
@@ -36,6 +36,11 @@ fi
 
 [[ "${1:-}" == "--runtime" ]] && exit 0
 
+# Every other supported release, as the exact toolchain its worker is built
+# with (scripts/go-toolchains.txt). The go command fetches it through the
+# module proxy into the module cache.
+mapfile -t GO_EXTRA_TOOLCHAINS < <(grep -Ev '^(#|local$|$)' "$(dirname "$0")/go-toolchains.txt")
+
 if ! command -v go >/dev/null; then
 	echo "install-deps: go not found; install Go ${GO_WANT}.x (https://go.dev/dl) and put it on PATH" >&2
 	exit 1
@@ -44,7 +49,17 @@ have=$(go env GOVERSION)
 case "$have" in
 "$GO_WANT" | "$GO_WANT".*) ;;
 *)
-	echo "install-deps: gofn needs Go ${GO_WANT}.x (objects and the worker must match), found $have" >&2
+	echo "install-deps: gofn needs Go ${GO_WANT}.x on PATH as its base toolchain (the others are fetched: ${GO_EXTRA_TOOLCHAINS[*]}), found $have" >&2
 	exit 1
 	;;
 esac
+
+for tc in "${GO_EXTRA_TOOLCHAINS[@]}"; do
+	if ! got=$(GOTOOLCHAIN=$tc go env GOVERSION 2>&1) || [[ "$got" != "$tc" ]]; then
+		echo "install-deps: fetching the $tc toolchain (GOTOOLCHAIN=$tc go version)"
+		GOTOOLCHAIN=$tc go version >/dev/null || {
+			echo "install-deps: could not fetch $tc through the Go module proxy ($(go env GOPROXY))" >&2
+			exit 1
+		}
+	fi
+done

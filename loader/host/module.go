@@ -4,7 +4,7 @@ package main
 // (loader/moduledata.c builds the moduledata; loader/rt_bridge.h declares
 // these exports). Everything here touches runtime internals through
 // //go:linkname, which the worker is built to allow (-checklinkname=0).
-// The layout of runtime.moduledata stays in loader/go126_rt.h: C passes the
+// The layout of runtime.moduledata stays in loader/goNNN_rt.h (one per release): C passes the
 // offsets we need.
 
 /*
@@ -64,7 +64,8 @@ func gofnFirstModuledata() unsafe.Pointer {
 }
 
 //export gofnRegisterModule
-func gofnRegisterModule(md unsafe.Pointer, nextOff C.size_t, itabs *unsafe.Pointer, nitabs C.size_t) C.int {
+func gofnRegisterModule(md unsafe.Pointer, nextOff C.size_t, types *unsafe.Pointer, ntypes C.size_t,
+	itabs *unsafe.Pointer, nitabs C.size_t) C.int {
 	moduleMu.Lock()
 	defer moduleMu.Unlock()
 	// Throws (a fatal error naming the problem) if our tables are wrong;
@@ -74,6 +75,9 @@ func gofnRegisterModule(md unsafe.Pointer, nextOff C.size_t, itabs *unsafe.Point
 	*mdNext(p, uintptr(nextOff)) = 0
 	atomic.StoreUintptr(mdNext(rtLastmoduledatap, uintptr(nextOff)), p)
 	rtLastmoduledatap = p
+	if ntypes > 0 {
+		publishTypelinks(md, unsafe.Slice(types, int(ntypes)))
+	}
 	rtModulesinit()
 	if nitabs > 0 {
 		tabs := unsafe.Slice(itabs, int(nitabs))
@@ -229,6 +233,7 @@ func gofnUnregisterModule(md unsafe.Pointer, nextOff C.size_t, ranges *C.uintptr
 			rtLastmoduledatap = prev
 		}
 	}
+	forgetTypelinks(md)
 	rtModulesinit()
 	// One full cycle so no mark phase still holds the old module list.
 	runtime.GC()

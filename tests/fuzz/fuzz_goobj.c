@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 #include "loader/goobj.h"
 
 static volatile uint8_t sink;
@@ -62,7 +62,7 @@ static void check_sym(const goobj_object *o, uint32_t i)
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		const goobj_reloc *r = &s->relocs[k];
 		must(r->off >= 0 && (uint64_t)r->off + r->size <= extent);
-		must(go126_reloc_name(r->type & ~GO126_R_WEAK) != NULL);
+		must(gorel_reloc_name(r->type & ~GOREL_R_WEAK) != NULL);
 		resolve(o, r->sym);
 	}
 	for (uint32_t k = 0; k < s->nauxs; k++)

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/modbuild.h"
 #include "loader/pcln.h"
 

@@ -43,7 +43,10 @@ done
 [[ $write == 0 || -n "$native" ]] || usage
 [[ -z "$loader" || -x "$loader" ]] || { echo "run-corpus: loader $loader is not executable" >&2; exit 1; }
 
-golden="$CORPUS_DIR/golden"
+golden="${CORPUS_GOLDEN:-$CORPUS_DIR/golden}"
+# Goldens are per program; where a Go release prints differently (runtime
+# line numbers, std error texts), golden/go1.NN/<file> overrides for it.
+release=$(go env GOVERSION | sed -E 's/^(go1\.[0-9]+).*/\1/')
 TIMEOUT=${CORPUS_TIMEOUT:-30} # seconds per run; natively none takes 2
 work=$(mktemp -d "${TMPDIR:-/tmp}/gofn-corpus.XXXXXX")
 trap 'rm -rf "$work"' EXIT
@@ -108,18 +111,24 @@ run_one() {
 # compare GOLDEN-PREFIX CALL: 0 when the last run matches. For a handler call
 # that failed, the golden stderr (the error text) need only appear in stderr:
 # the loader may add its own prefix.
+# gold PREFIX EXT: the golden file, the release's own if it has one.
+gold() {
+	local r="$golden/$release/${1##*/}.$2"
+	[[ -f "$r" ]] && echo "$r" || echo "$1.$2"
+}
+
 compare() {
 	local g=$1 call=$2 ok=0
 	for f in stdout exit; do
-		diff -u --label "golden $f" --label "got $f" "$g.$f" "$work/out.$f" >"$work/diff.$f" || ok=1
+		diff -u --label "golden $f" --label "got $f" "$(gold "$g" $f)" "$work/out.$f" >"$work/diff.$f" || ok=1
 	done
-	if [[ "$call" == 1 && "$(cat "$g.exit")" != 0 ]]; then
-		grep -qF -- "$(cat "$g.stderr")" "$work/out.stderr" || {
+	if [[ "$call" == 1 && "$(cat "$(gold "$g" exit)")" != 0 ]]; then
+		grep -qF -- "$(cat "$(gold "$g" stderr)")" "$work/out.stderr" || {
 			ok=1
-			{ echo "stderr lacks the golden error text: $(cat "$g.stderr")"; cat "$work/out.stderr"; } >"$work/diff.stderr"
+			{ echo "stderr lacks the golden error text: $(cat "$(gold "$g" stderr)")"; cat "$work/out.stderr"; } >"$work/diff.stderr"
 		}
 	else
-		diff -u --label "golden stderr" --label "got stderr" "$g.stderr" "$work/out.stderr" >"$work/diff.stderr" || ok=1
+		diff -u --label "golden stderr" --label "got stderr" "$(gold "$g" stderr)" "$work/out.stderr" >"$work/diff.stderr" || ok=1
 	fi
 	return $ok
 }

@@ -11,7 +11,7 @@
 #include <cmocka.h>
 
 #include "loader/gcmask.h"
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 
 /* All descriptors live in one arena so the walk's bounds can name it. */
 static struct {

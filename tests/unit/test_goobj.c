@@ -44,16 +44,16 @@ static void hello_object(void **state)
 	assert_true(o->npkgs >= 2 && o->pkgs[0].len == 0);
 
 	m = find(o, "main.main", GOOBJ_ABIINTERNAL);
-	assert_int_equal(m->kind, GO126_STEXT);
+	assert_int_equal(m->kind, GOREL_STEXT);
 	assert_int_equal(m->cls, GOOBJ_DEF);
 	assert_int_equal(m->data_len, m->size);
 	/* the data really is x86 code inside the caller's buffer */
 	assert_true(m->data > b.p && m->data + m->data_len <= b.p + b.len);
-	assert_true(has_reloc_to(o, m, GO126_R_CALL, "fmt.Fprintln"));
-	assert_true(has_reloc_to(o, m, GO126_R_CALL, "runtime.morestack_noctxt"));
+	assert_true(has_reloc_to(o, m, GOREL_R_CALL, "fmt.Fprintln"));
+	assert_true(has_reloc_to(o, m, GOREL_R_CALL, "runtime.morestack_noctxt"));
 
 	str = find(o, "main.T.String", GOOBJ_ABIINTERNAL);
-	assert_true(has_reloc_to(o, str, GO126_R_CALL, "strings.Repeat"));
+	assert_true(has_reloc_to(o, str, GOREL_R_CALL, "strings.Repeat"));
 	goobj_free(a);
 	free(b.p);
 }
@@ -80,14 +80,14 @@ static void every_ref_resolves(void **state)
 					assert_int_equal(goobj_resolve(o, r, &t, &e), 0);
 					if (t.kind == GOOBJ_TARGET_LOCAL)
 						assert_true(t.local < o->nsyms);
-					if (t.kind != GOOBJ_TARGET_EXTERN || s->kind != GO126_STEXT)
+					if (t.kind != GOOBJ_TARGET_EXTERN || s->kind != GOREL_STEXT)
 						continue;
 					ext++;
 					assert_true(t.name.len > 0);
 					if (r.pkg == GOOBJ_PKG_BUILTIN) {
 						builtin++;
 						assert_true(
-						    str_eq(t.name, go126_builtin(r.idx)->name));
+						    str_eq(t.name, gorel_builtin(r.idx)->name));
 					} else {
 						assert_int_equal(t.abi, GOOBJ_ABI_UNKNOWN);
 						assert_true(t.pkg.len > 0);
@@ -150,10 +150,10 @@ static void archive_with_assembly(void **state)
 	assert_non_null(goo);
 	assert_false(goo->is_main);
 	const goobj_sym *add = find(asmo, "example.com/gofnlib.Add", GOOBJ_ABI0);
-	assert_int_equal(add->kind, GO126_STEXT);
+	assert_int_equal(add->kind, GOREL_STEXT);
 	assert_true(add->data_len > 0);
 	assert_true(has_reloc_to(goo, find(goo, "example.com/gofnlib.Shout", GOOBJ_ABIINTERNAL),
-				 GO126_R_CALL, "strings.ToUpper"));
+				 GOREL_R_CALL, "strings.ToUpper"));
 	goobj_free(a);
 	free(b.p);
 }

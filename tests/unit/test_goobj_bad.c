@@ -183,17 +183,17 @@ static void block_offsets_outside(void **state)
 {
 	blob b = load_testdata("hello.o");
 	(void)state;
-	wr32(blk_field(b, GO126_BLK_DATA), 0xfffffff0u);
+	wr32(blk_field(b, GOREL_BLK_DATA), 0xfffffff0u);
 	expect_fail(b, GOFN_EINVAL, "outside the object");
 	free(b.p);
 	b = load_testdata("hello.o");
 	/* a block starting before the previous one */
-	wr32(blk_field(b, GO126_BLK_RELOC), rd32(blk_field(b, GO126_BLK_SYMDEF)));
+	wr32(blk_field(b, GOREL_BLK_RELOC), rd32(blk_field(b, GOREL_BLK_SYMDEF)));
 	expect_fail(b, GOFN_EINVAL, "out of order");
 	free(b.p);
 	b = load_testdata("hello.o");
 	/* a symbol block that is not a whole number of 21-byte records */
-	wr32(blk_field(b, GO126_BLK_SYMDEF), rd32(blk_field(b, GO126_BLK_SYMDEF)) + 1);
+	wr32(blk_field(b, GOREL_BLK_SYMDEF), rd32(blk_field(b, GOREL_BLK_SYMDEF)) + 1);
 	expect_fail(b, GOFN_EINVAL, "not a multiple");
 	free(b.p);
 }
@@ -202,11 +202,11 @@ static void string_ref_outside(void **state)
 {
 	blob b = load_testdata("hello.o");
 	(void)state;
-	wr32(blk_at(b, GO126_BLK_SYMDEF) + 4, 0xffffff00u); /* symbol 0's name offset */
+	wr32(blk_at(b, GOREL_BLK_SYMDEF) + 4, 0xffffff00u); /* symbol 0's name offset */
 	expect_fail(b, GOFN_EINVAL, "symbol 0 name: string at offset 4294967040");
 	free(b.p);
 	b = load_testdata("hello.o");
-	wr32(blk_at(b, GO126_BLK_PKGIDX) + 8, 0x7fffffffu); /* package 1's name length */
+	wr32(blk_at(b, GOREL_BLK_PKGIDX) + 8, 0x7fffffffu); /* package 1's name length */
 	expect_fail(b, GOFN_EINVAL, "package index 1: string");
 	free(b.p);
 }
@@ -214,8 +214,8 @@ static void string_ref_outside(void **state)
 /* The first reloc of hello.o belongs to symbol 0 (a Go function). */
 static uint8_t *first_reloc(blob b)
 {
-	assert_true(blk_len(b, GO126_BLK_RELOC) >= GO126_RELOC_SIZE);
-	return blk_at(b, GO126_BLK_RELOC);
+	assert_true(blk_len(b, GOREL_BLK_RELOC) >= GOREL_RELOC_SIZE);
+	return blk_at(b, GOREL_BLK_RELOC);
 }
 
 static void bogus_package_index(void **state)
@@ -258,7 +258,7 @@ static void reloc_fields_checked(void **state)
 
 static void index_not_monotonic(void **state)
 {
-	static const int blks[] = {GO126_BLK_RELOCIDX, GO126_BLK_AUXIDX, GO126_BLK_DATAIDX};
+	static const int blks[] = {GOREL_BLK_RELOCIDX, GOREL_BLK_AUXIDX, GOREL_BLK_DATAIDX};
 	static const char *const what[] = {"relocation index entry 1", "aux index entry 1",
 					   "data byte index entry 1"};
 
@@ -277,7 +277,7 @@ static void index_not_monotonic(void **state)
 
 static void index_exceeds_count(void **state)
 {
-	static const int blks[] = {GO126_BLK_RELOCIDX, GO126_BLK_AUXIDX, GO126_BLK_DATAIDX};
+	static const int blks[] = {GOREL_BLK_RELOCIDX, GOREL_BLK_AUXIDX, GOREL_BLK_DATAIDX};
 	static const char *const what[] = {"relocation index", "aux index", "data byte index"};
 
 	(void)state;
@@ -293,12 +293,12 @@ static void index_exceeds_count(void **state)
 static void aux_checked(void **state)
 {
 	blob b = load_testdata("hello.o");
-	uint8_t *aux = blk_at(b, GO126_BLK_AUX);
+	uint8_t *aux = blk_at(b, GOREL_BLK_AUX);
 
 	(void)state;
 	aux[0] = 200;
 	expect_fail(b, GOFN_EINVAL, "aux 0 has unknown type 200");
-	aux[0] = GO126_AUX_FUNCINFO;
+	aux[0] = GOREL_AUX_FUNCINFO;
 	wr32(aux + 1, 4242);
 	expect_fail(b, GOFN_EINVAL, "aux 0: package index 4242");
 	free(b.p);
@@ -308,8 +308,8 @@ static void refname_checked(void **state)
 {
 	blob b = load_testdata("hello.o");
 	(void)state;
-	assert_true(blk_len(b, GO126_BLK_REFNAME) > 0);
-	wr32(blk_at(b, GO126_BLK_REFNAME), 0); /* package index 0 */
+	assert_true(blk_len(b, GOREL_BLK_REFNAME) > 0);
+	wr32(blk_at(b, GOREL_BLK_REFNAME), 0); /* package index 0 */
 	expect_fail(b, GOFN_EINVAL, "ref name 0");
 	free(b.p);
 }
@@ -318,10 +318,10 @@ static void unknown_kind_and_abi(void **state)
 {
 	blob b = load_testdata("hello.o");
 	(void)state;
-	blk_at(b, GO126_BLK_SYMDEF)[10] = 99;
+	blk_at(b, GOREL_BLK_SYMDEF)[10] = 99;
 	expect_fail(b, GOFN_EINVAL, "unknown symbol kind 99");
-	blk_at(b, GO126_BLK_SYMDEF)[10] = GO126_STEXT;
-	blk_at(b, GO126_BLK_SYMDEF)[8] = 7;
+	blk_at(b, GOREL_BLK_SYMDEF)[10] = GOREL_STEXT;
+	blk_at(b, GOREL_BLK_SYMDEF)[8] = 7;
 	expect_fail(b, GOFN_EINVAL, "unknown ABI 7");
 	free(b.p);
 }
@@ -331,12 +331,12 @@ static void unknown_kind_and_abi(void **state)
  * refused before anything is allocated for them. */
 static void huge_counts(void **state)
 {
-	static const int blks[] = {GO126_BLK_SYMDEF + 1, GO126_BLK_RELOC + 1, GO126_BLK_REFNAME};
+	static const int blks[] = {GOREL_BLK_SYMDEF + 1, GOREL_BLK_RELOC + 1, GOREL_BLK_REFNAME};
 
 	(void)state;
 	for (int i = 0; i < 3; i++) {
 		blob b = load_testdata("hello.o");
-		for (int k = blks[i]; k < GO126_NBLK; k++)
+		for (int k = blks[i]; k < GOREL_NBLK; k++)
 			wr32(blk_field(b, k), 0xfffffff0u);
 		expect_fail(b, GOFN_EINVAL, "outside the object");
 		free(b.p);
@@ -362,7 +362,7 @@ static void allocation_bounded_by_input(void **state)
 		goobj_free(a);
 		/* hostile: random garbage over the symbol and reloc tables */
 		for (int round = 0; round < 200; round++) {
-			uint8_t *p = blk_at(b, GO126_BLK_SYMDEF);
+			uint8_t *p = blk_at(b, GOREL_BLK_SYMDEF);
 			uint8_t *end = b.p + b.len;
 			goobj_archive *x = NULL;
 			gofn_err e;

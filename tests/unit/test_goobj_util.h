@@ -14,7 +14,7 @@
 
 #include <cmocka.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 #include "loader/goobj.h"
 
 typedef struct blob {
@@ -60,7 +60,7 @@ static inline void wr32(uint8_t *p, uint32_t v)
 /* Offset of the binary object ("\0go120ld") in the file. */
 static inline size_t bin_off(blob b)
 {
-	const uint8_t *m = memmem(b.p, b.len, GO126_MAGIC, GO126_MAGIC_LEN);
+	const uint8_t *m = memmem(b.p, b.len, GOREL_MAGIC, GOREL_MAGIC_LEN);
 	assert_non_null(m);
 	return (size_t)(m - b.p);
 }
@@ -68,7 +68,7 @@ static inline size_t bin_off(blob b)
 /* Pointer to the header's uint32 offset of block `blk`. */
 static inline uint8_t *blk_field(blob b, int blk)
 {
-	return b.p + bin_off(b) + GO126_MAGIC_LEN + GO126_FINGERPRINT_SIZE + 4 + 4 * blk;
+	return b.p + bin_off(b) + GOREL_MAGIC_LEN + GOREL_FINGERPRINT_SIZE + 4 + 4 * blk;
 }
 
 /* File position of the start of block `blk`. */

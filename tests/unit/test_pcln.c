@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/modbuild.h"
 #include "loader/pcln.h"
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "loader/go126_rt.h"
+#include "loader/release_rt.h"
 #include "loader/modbuild.h"
 
 /* One fake unit in one buffer: text, then "types" holding three type

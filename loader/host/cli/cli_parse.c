@@ -19,7 +19,7 @@
  * (STEXT, SRODATA, ...). ABI is 0, 1 (ABIInternal) or static. CLASS is def,
  * hashed64, hashed, nonpkgdef or nonpkgref. FLAGS is a comma list of DUPOK,
  * LOCAL, TYPELINK, LEAF, NOSPLIT, REFLECTMETHOD, GOTYPE, USEDINIFACE, ITAB,
- * DICT, PKGINIT, LINKNAME, ABIWRAPPER, WASMEXPORT, or "-". TYPE is the
+ * DICT, PKGINIT, LINKNAME, (1.27: LINKNAMESTD,) ABIWRAPPER, WASMEXPORT, or "-". TYPE is the
  * objabi.RelocType name (R_CALL, ...), "R_WEAK|" prefixed for weak ones.
  * TARGET is a symbol name, "-" for none, "#hash:HEX" for an unnamed hashed
  * symbol, "#INDEX" for another unnamed local symbol, "{pkg P idx I}" for an
@@ -35,7 +35,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/go126_obj.h"
+#include "loader/release_obj.h"
 #include "loader/goobj.h"
 #include "loader/host/cli/cli.h"
 
@@ -43,8 +43,6 @@
 
 static const char *const flag_names[] = {"DUPOK",   "LOCAL",	     "TYPELINK", "LEAF",
 					 "NOSPLIT", "REFLECTMETHOD", "GOTYPE"};
-static const char *const flag2_names[] = {"USEDINIFACE", "ITAB",       "DICT",	    "PKGINIT",
-					  "LINKNAME",	 "ABIWRAPPER", "WASMEXPORT"};
 static const char *const class_names[] = {"def", "hashed64", "hashed", "nonpkgdef", "nonpkgref"};
 
 static void put_str(FILE *f, goobj_str s)
@@ -96,11 +94,11 @@ static void put_flags(FILE *f, const goobj_sym *s)
 {
 	int any = 0;
 
-	for (unsigned b = 0; b < 7; b++) {
-		if (s->flag & (1u << b))
+	for (unsigned b = 0; b < 8; b++) {
+		if (b < 7 && (s->flag & (1u << b)))
 			fprintf(f, "%s%s", any++ ? "," : "", flag_names[b]);
-		if (s->flag2 & (1u << b))
-			fprintf(f, "%s%s", any++ ? "," : "", flag2_names[b]);
+		if ((s->flag2 & (1u << b)) && gorel_symflag2_name(b))
+			fprintf(f, "%s%s", any++ ? "," : "", gorel_symflag2_name(b));
 	}
 	if (!any)
 		fputs("-", f);
@@ -110,7 +108,7 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 {
 	const goobj_sym *s = &o->syms[i];
 
-	fprintf(f, "sym %u %s size=%u align=%u abi=", i, go126_symkind_name(s->kind), s->size,
+	fprintf(f, "sym %u %s size=%u align=%u abi=", i, gorel_symkind_name(s->kind), s->size,
 		s->align);
 	if (s->abi == GOOBJ_ABI_STATIC)
 		fputs("static", f);
@@ -124,13 +122,13 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		const goobj_reloc *r = &s->relocs[k];
 		fprintf(f, "\treloc %d %u %s%s ", r->off, r->size,
-			(r->type & GO126_R_WEAK) ? "R_WEAK|" : "",
-			go126_reloc_name(r->type & ~GO126_R_WEAK));
+			(r->type & GOREL_R_WEAK) ? "R_WEAK|" : "",
+			gorel_reloc_name(r->type & ~GOREL_R_WEAK));
 		put_target(f, o, r->sym);
 		fprintf(f, "%+lld\n", (long long)r->add);
 	}
 	for (uint32_t k = 0; k < s->nauxs; k++) {
-		fprintf(f, "\taux %s ", go126_aux_name(s->auxs[k].type));
+		fprintf(f, "\taux %s ", gorel_aux_name(s->auxs[k].type));
 		put_target(f, o, s->auxs[k].sym);
 		putc('\n', f);
 	}
