@@ -48,6 +48,14 @@ static const opt opts[] = {
       "request body bytes buffered at once, all requests (512 MiB)"),
     O("--max-connections", "GOFN_MAX_CONNECTIONS", K_INT, max_connections,
       "HTTP connections (512)"),
+    O("--max-connections-per-client", "GOFN_MAX_CONNECTIONS_PER_CLIENT", K_INT,
+      max_connections_per_client, "HTTP connections from one client address (128)"),
+    O("--header-timeout-ms", "GOFN_HEADER_TIMEOUT_MS", K_I64, header_timeout_ms,
+      "from a request's first byte to the end of its headers (10000)"),
+    O("--body-timeout-ms", "GOFN_BODY_TIMEOUT_MS", K_I64, body_timeout_ms,
+      "from the end of a request's headers to the end of its body (60000)"),
+    O("--profile-windows", "GOFN_PROFILE_WINDOWS", K_INT, profile_windows_per_tenant,
+      "open profile windows per tenant (2)"),
     O("--idle-ms", "GOFN_IDLE_MS", K_I64, idle_ms, "stop warm workers idle this long (300000)"),
     O("--shutdown-grace-ms", "GOFN_SHUTDOWN_GRACE_MS", K_I64, shutdown_grace_ms,
       "SIGTERM grace (30000)"),
@@ -81,6 +89,10 @@ void gofn_config_defaults(gofn_config *c)
 	c->queue_per_tenant = 64;
 	c->functions_per_tenant = 100;
 	c->max_connections = 512;
+	c->max_connections_per_client = 128;
+	c->header_timeout_ms = 10000;
+	c->body_timeout_ms = 60000;
+	c->profile_windows_per_tenant = 2;
 	c->max_inflight = 512u << 20;
 	c->shutdown_grace_ms = 30000;
 	c->idle_ms = 300000;

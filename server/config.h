@@ -24,7 +24,11 @@ typedef struct gofn_config {
 	int queue_per_tenant;
 	int functions_per_tenant;
 	int max_connections;
-	size_t max_inflight; /* request body bytes held in memory across all requests */
+	int max_connections_per_client; /* per client address (slowloris from one host) */
+	int64_t header_timeout_ms;	/* first byte of a request to the end of its headers */
+	int64_t body_timeout_ms;	/* end of the headers to the end of the body */
+	int profile_windows_per_tenant; /* open POST /functions/{id}/profile windows */
+	size_t max_inflight;		/* request body bytes held in memory across all requests */
 	int64_t shutdown_grace_ms;
 	int64_t idle_ms;  /* a warm worker unused this long is stopped */
 	int sandbox;	  /* 1: confined or refuse to start; 0: plain processes; -1: auto */

@@ -14,7 +14,10 @@
 #include "server/routes.h"
 
 /* The protocol's rule for names (api/proto.h), and a package part. */
-static int valid_symbol(const char *s, gofn_err *e)
+/* What follows /invoke/: today the whole rest is the symbol, slashes of
+ * its import path included (example.com/greet.Hello). The one place that
+ * splits it when routes under a symbol are added. */
+static int invoke_target(const char *s, gofn_err *e)
 {
 	if (gofn_symbol_name_check((const uint8_t *)s, strlen(s), e) < 0)
 		return 0;
@@ -171,29 +174,27 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	gofn_worker *w = NULL;
 	int sigkind = 0, found;
 	int64_t timeout_ms;
-	char rnd[17], inv[24];
-	unsigned prof_asked, prof_kinds;
-	int prof_hz;
+	char rnd[GOFN_RAND_HEX], inv[GOFN_ID_MAX];
+	gofn_profiling prof;
 
 	gofn_err se = {0};
-	if (!valid_symbol(r->param, &se))
+	if (!invoke_target(r->param, &se))
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_symbol", "%s", se.msg);
 	if (parse_timeout(r, &timeout_ms) < 0)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_timeout", "timeout_ms: 1..%lld",
 				       (long long)s->cfg.max_timeout_ms);
 	enum MHD_Result rc;
-	if (gofn_profiles_query(r, &prof_asked, &prof_hz, &rc) < 0)
+	if (gofn_profiling_query(r, &prof, &rc) < 0)
 		return rc;
 	rc = find_function(r, &f, &sigkind, &found);
 	if (!found) {
 		gofn_function_clear(&f);
 		return rc;
 	}
-	prof_kinds = gofn_profiles_kinds(r, &f, prof_asked);
+	gofn_profiling_begin(r, &f, &prof);
 	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
 	if (x != GOFN_EXEC_OK) {
-		gofn_profiles_invoked(r, "", &f, 0, prof_kinds, &o,
-				      NULL); /* ends a window's count */
+		gofn_profiling_end(r, &prof, NULL, NULL, NULL);
 		gofn_function_clear(&f);
 		gofn_err e = {0};
 		if (x == GOFN_EXEC_FAILED)
@@ -209,17 +210,17 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	}
 	gofn_random_hex(rnd, 8, NULL);
 	snprintf(inv, sizeof inv, "inv_%s", rnd);
-	gofn_worker_invoke_profiled(w, &s->cfg, r->param, r->body, r->len, timeout_ms, prof_kinds,
-				    prof_hz, &o);
+	gofn_worker_invoke_profiled(w, &s->cfg, r->param, r->body, r->len, timeout_ms, prof.kinds,
+				    prof.hz, &o);
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	record(r, inv, &f, &o);
 	if (wants_raw(r)) {
-		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, NULL);
+		gofn_profiling_end(r, &prof, inv, &o, NULL);
 		rc = reply_raw_result(r, inv, &o);
 	} else {
 		json_t *j = outcome_json(inv, &f, r->param, sigkind != GOFN_SIGKIND_VOID, &o);
-		gofn_profiles_invoked(r, inv, &f, prof_asked, prof_kinds, &o, j);
+		gofn_profiling_end(r, &prof, inv, &o, j);
 		rc = gofn_reply_json(r, 200, j);
 	}
 	gofn_function_clear(&f);

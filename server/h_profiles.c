@@ -62,16 +62,15 @@ static json_t *profile_url(gofn_req *r, const char *id)
 	return json_string(url);
 }
 
-int gofn_profiles_query(gofn_req *r, unsigned *asked, int *hz, enum MHD_Result *rc)
+int gofn_profiling_query(gofn_req *r, gofn_profiling *p, enum MHD_Result *rc)
 {
 	const char *list = gofn_req_query(r, "profile");
 	const char *h = gofn_req_query(r, "profile_hz");
 	gofn_err e = {0};
 	char *end;
 
-	*asked = 0;
-	*hz = 0;
-	if (list && gofn_profile_kinds_parse(list, asked, &e) < 0) {
+	*p = (gofn_profiling){0};
+	if (list && gofn_profile_kinds_parse(list, &p->asked, &e) < 0) {
 		*rc = gofn_reply_fail(r, GOFN_EINVAL, "bad_profile", "profile: %s", e.msg);
 		return -1;
 	}
@@ -83,16 +82,18 @@ int gofn_profiles_query(gofn_req *r, unsigned *asked, int *hz, enum MHD_Result *
 					    GOFN_PROFILE_HZ_MIN, GOFN_PROFILE_HZ_MAX);
 			return -1;
 		}
-		*hz = (int)v;
+		p->hz = (int)v;
 	}
 	return 0;
 }
 
-unsigned gofn_profiles_kinds(gofn_req *r, const gofn_function *f, unsigned asked)
+void gofn_profiling_begin(gofn_req *r, const gofn_function *f, gofn_profiling *p)
 {
-	if (gofn_profiles_window_begin(r->srv->profiles, r->tenant, f->id))
-		asked |= 1u << GOFN_PROF_CPU | GOFN_PROF_WINDOW;
-	return asked;
+	p->f = f;
+	p->kinds = p->asked;
+	p->in_window = gofn_profiles_window_begin(r->srv->profiles, r->tenant, f->id);
+	if (p->in_window)
+		p->kinds |= 1u << GOFN_PROF_CPU;
 }
 
 static int store_one(gofn_req *r, const char *inv, const gofn_function *f, int k,
@@ -114,9 +115,11 @@ static int store_one(gofn_req *r, const char *inv, const gofn_function *f, int k
 	return 0;
 }
 
-void gofn_profiles_invoked(gofn_req *r, const char *inv, const gofn_function *f, unsigned asked,
-			   unsigned taken, const gofn_outcome *o, json_t *j)
+void gofn_profiling_end(gofn_req *r, gofn_profiling *p, const char *inv, const gofn_outcome *o,
+			json_t *j)
 {
+	const gofn_function *f = p->f;
+	unsigned asked = o ? p->asked : 0, taken = o ? p->kinds : 0;
 	json_t *urls = json_object(), *errs = json_object();
 
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
@@ -145,8 +148,9 @@ void gofn_profiles_invoked(gofn_req *r, const char *inv, const gofn_function *f,
 		if (asked & (1u << k))
 			json_object_set_new(urls, name, profile_url(r, id));
 	}
-	if (taken & GOFN_PROF_WINDOW)
+	if (p->in_window)
 		gofn_profiles_window_done(r->srv->profiles, r->tenant, f->id);
+	p->in_window = 0;
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
 		if (!(asked & (1u << k)))
 			json_object_del(errs, gofn_profile_kind_name(k));
@@ -316,9 +320,10 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r)
 	char id[GOFN_ID_MAX];
 	snprintf(id, sizeof id, "%s", f.id);
 	gofn_function_clear(&f);
-	gofn_profile_window *w = gofn_profiles_window_open(r->srv->profiles, r->tenant, id);
+	gofn_profile_window *w = gofn_profiles_window_open(
+	    r->srv->profiles, r->tenant, id, r->srv->cfg.profile_windows_per_tenant, &e);
 	if (!w)
-		return gofn_reply_fail(r, GOFN_ESYS, NULL, "out of memory");
+		return gofn_reply_err(r, &e);
 	int64_t end_ms = gofn_now_ms() + secs * 1000;
 	while (gofn_now_ms() < end_ms && !atomic_load(&r->srv->shutting_down))
 		usleep(50000);

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "server/crypto.h"
+#include "server/http_guard.h"
 #include "server/log.h"
 #include "server/routes.h"
 
@@ -188,21 +189,38 @@ static int is_multipart(gofn_req *r)
 	return ct && strncasecmp(ct, "multipart/form-data", 19) == 0;
 }
 
-/* First call: everything that can be refused before reading the body. */
-static enum MHD_Result begin(gofn_req *r)
+/* Before the route: the request's shape, then the route or why none. */
+static enum MHD_Result route(gofn_req *r)
 {
-	int mismatch, ok;
+	char allow[64];
+	enum MHD_Result rc;
 
-	r->route = gofn_route_match(r->method, r->url, r->param, sizeof r->param, &mismatch);
-	if (!r->route && mismatch)
-		return gofn_reply_status(r, 405, "method_not_allowed", NULL, "%s not allowed on %s",
+	if (gofn_http_check_shape(r, &rc) < 0)
+		return rc;
+	r->route =
+	    gofn_route_match(r->method, r->url, r->param, sizeof r->param, allow, sizeof allow);
+	if (!r->route && allow[0]) {
+		const char *const h[] = {"Allow", allow, NULL};
+		return gofn_reply_status(r, 405, "method_not_allowed", h, "%s not allowed on %s",
 					 r->method, r->url);
+	}
 	if (!r->route)
 		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no route %s %s", r->method,
 				       r->url);
+	return MHD_YES;
+}
+
+/* First call: everything that can be refused before reading the body. */
+static enum MHD_Result begin(gofn_req *r)
+{
+	int ok;
+	enum MHD_Result rc = route(r);
+
+	if (r->replied)
+		return rc;
 	if (atomic_load(&r->srv->shutting_down))
 		return gofn_reply_fail(r, GOFN_EAGAIN, NULL, "shutting down");
-	enum MHD_Result rc = authorize(r, &ok);
+	rc = authorize(r, &ok);
 	if (!ok)
 		return rc;
 	r->limit = r->route->body == GOFN_BODY_OBJECT  ? r->srv->cfg.max_object
@@ -247,6 +265,7 @@ static enum MHD_Result finish(gofn_req *r)
 	    !r->manifest)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart",
 				       "multipart body has no field named obj");
+	gofn_guard_handling(r->srv->guard, r->conn);
 	atomic_fetch_add(&r->srv->active, 1);
 	enum MHD_Result rc = r->route->handle(r);
 	atomic_fetch_sub(&r->srv->active, 1);
@@ -270,7 +289,11 @@ enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char
 		r->method = method;
 		r->url = url;
 		r->t0_us = gofn_mono_us();
-		return begin(r);
+		gofn_guard_headers_done(r->srv->guard, c);
+		enum MHD_Result rc = begin(r);
+		if (r->replied) /* MHD sends it and closes: no body deadline */
+			gofn_guard_handling(r->srv->guard, c);
+		return rc;
 	}
 	if (r->replied) {
 		*upload_size = 0; /* refused early: discard whatever still arrives */
@@ -296,7 +319,8 @@ void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 {
 	gofn_req *r = *con_cls;
 
-	(void)cls, (void)c, (void)toe;
+	(void)toe;
+	gofn_guard_request_done(((gofn_server *)cls)->guard, c);
 	if (!r)
 		return;
 	if (r->pp)

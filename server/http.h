@@ -65,6 +65,13 @@ enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, 
 const char *gofn_req_header(gofn_req *r, const char *name);
 const char *gofn_req_query(gofn_req *r, const char *name);
 
+/* The request's shape (server/http_shape.c): control bytes in the path or
+ * query and conflicting framing headers are 400, an unknown transfer
+ * coding 501. 0, or -1 with the refusal queued in *rc. */
+int gofn_http_check_shape(gofn_req *r, enum MHD_Result *rc);
+/* MHD_OPTION_UNESCAPE_CALLBACK: marks values that decode to control bytes. */
+size_t gofn_http_unescape(void *cls, struct MHD_Connection *c, char *s);
+
 /* The MHD access handler and completion callback (server.c installs them). */
 enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char *url,
 				 const char *method, const char *version, const char *upload,

@@ -75,8 +75,11 @@ int gofn_profiles_secret_load(gofn_profiles *p, const char *data_dir, gofn_err *
 
 /* Profiling windows (profiles_window.c). */
 typedef struct gofn_profile_window gofn_profile_window;
+/* NULL with GOFN_EBUSY when the tenant has max_per_tenant windows open:
+ * each holds a connection for its length, and connections are shared. */
 gofn_profile_window *gofn_profiles_window_open(gofn_profiles *p, const char *tenant,
-					       const char *function);
+					       const char *function, int max_per_tenant,
+					       gofn_err *e);
 /* Closes it once the invocations it profiles have finished (or at
  * deadline_ms) and returns the JSON array of the profile ids it collected. */
 json_t *gofn_profiles_window_close(gofn_profiles *p, gofn_profile_window *w, int64_t deadline_ms);

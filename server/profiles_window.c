@@ -16,17 +16,30 @@ static int matches(const char *t1, const char *f1, const char *tenant, const cha
 }
 
 gofn_profile_window *gofn_profiles_window_open(gofn_profiles *p, const char *tenant,
-					       const char *function)
+					       const char *function, int max_per_tenant,
+					       gofn_err *e)
 {
 	gofn_profile_window *w = calloc(1, sizeof *w);
+	int open = 0;
 
 	if (!w || !(w->ids = json_array())) {
 		free(w);
+		gofn_errf(e, GOFN_ENOMEM, "out of memory");
 		return NULL;
 	}
 	snprintf(w->tenant, sizeof w->tenant, "%s", tenant);
 	snprintf(w->function, sizeof w->function, "%s", function);
 	pthread_mutex_lock(&p->lock);
+	for (gofn_profile_window *o = p->windows; o; o = o->next)
+		open += strcmp(o->tenant, tenant) == 0;
+	if (open >= max_per_tenant) {
+		pthread_mutex_unlock(&p->lock);
+		json_decref(w->ids);
+		free(w);
+		gofn_errf(e, GOFN_EBUSY, "%d profile windows of this tenant are open (limit %d)",
+			  open, max_per_tenant);
+		return NULL;
+	}
 	w->next = p->windows;
 	p->windows = w;
 	pthread_mutex_unlock(&p->lock);

@@ -11,7 +11,7 @@ static const gofn_route routes[] = {
     {"GET", "/functions", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_list},
     {"GET", "/functions/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_get},
     {"DELETE", "/functions/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_delete},
-    {"POST", "/invoke/{symbol}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"POST", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"GET", "/healthz", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_healthz},
     {"GET", "/metrics", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_metrics},
     {"GET", "/profiles", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_list},
@@ -25,7 +25,9 @@ static const gofn_route routes[] = {
 
 /* Matches "/functions/{id}" against "/functions/abc": the literal prefix,
  * then one non-empty segment without '/', then the literal rest if any
- * ("/functions/{id}/profile"). */
+ * ("/functions/{id}/profile"). "{symbol...}" takes the non-empty rest of
+ * the path, slashes and all: Go symbols carry their package's import path
+ * (example.com/greet.Hello). */
 static int path_match(const char *pattern, const char *url, char *param, size_t cap)
 {
 	const char *brace = strchr(pattern, '{');
@@ -36,6 +38,13 @@ static int path_match(const char *pattern, const char *url, char *param, size_t 
 	if (strncmp(pattern, url, pre) != 0)
 		return 0;
 	const char *seg = url + pre;
+	if (strstr(brace, "...}")) {
+		size_t n = strlen(seg);
+		if (n == 0 || n >= cap)
+			return 0;
+		memcpy(param, seg, n + 1);
+		return 1;
+	}
 	const char *rest = strchr(brace, '}') + 1;
 	size_t n = strlen(seg), nrest = strlen(rest);
 	if (n <= nrest || strcmp(seg + n - nrest, rest) != 0)
@@ -48,22 +57,37 @@ static int path_match(const char *pattern, const char *url, char *param, size_t 
 	return 1;
 }
 
-const gofn_route *gofn_route_match(const char *method, const char *url, char *param, size_t cap,
-				   int *method_mismatch)
+static void allow_add(char *allow, size_t cap, const char *method)
 {
-	*method_mismatch = 0;
+	size_t n = strlen(allow);
+
+	snprintf(allow + n, cap - n, "%s%s", n ? ", " : "", method);
+}
+
+const gofn_route *gofn_route_match(const char *method, const char *url, char *param, size_t cap,
+				   char *allow, size_t allow_cap)
+{
+	const char *want = strcmp(method, "HEAD") == 0 ? "GET" : method;
+
+	allow[0] = 0;
 	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
 		if (!path_match(routes[i].pattern, url, param, cap))
 			continue;
-		if (strcmp(routes[i].method, method) == 0)
+		if (strcmp(routes[i].method, want) == 0)
 			return &routes[i];
-		*method_mismatch = 1;
+		allow_add(allow, allow_cap, routes[i].method);
+		if (strcmp(routes[i].method, "GET") == 0)
+			allow_add(allow, allow_cap, "HEAD");
 	}
 	return NULL;
 }
 
 void gofn_routes_print(void)
 {
-	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++)
-		printf("%s %s\n", routes[i].method, routes[i].pattern);
+	/* As api/openapi.yaml spells them: "{symbol...}" is "{symbol}" there. */
+	for (size_t i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		const char *dots = strstr(routes[i].pattern, "...}");
+		int n = dots ? (int)(dots - routes[i].pattern) : (int)strlen(routes[i].pattern);
+		printf("%s %.*s%s\n", routes[i].method, n, routes[i].pattern, dots ? "}" : "");
+	}
 }

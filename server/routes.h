@@ -11,15 +11,18 @@ enum gofn_body { GOFN_BODY_NONE, GOFN_BODY_SMALL, GOFN_BODY_OBJECT };
 
 struct gofn_route {
 	const char *method;
-	const char *pattern; /* at most one {param}: a whole segment, then literal text */
+	/* At most one {param}: a whole segment, then literal text; or {param...}
+	 * at the end: the rest of the path, '/' included. */
+	const char *pattern;
 	enum gofn_auth auth;
 	enum gofn_body body;
 	enum MHD_Result (*handle)(gofn_req *r);
 };
 
-/* Finds the route; *method_mismatch is set when only the method differs. */
+/* Finds the route. HEAD matches GET's (MHD sends no body for HEAD). When
+ * none matches, allow lists the methods the path has ("" if none: 404). */
 const gofn_route *gofn_route_match(const char *method, const char *url, char *param, size_t cap,
-				   int *method_mismatch);
+				   char *allow, size_t allow_cap);
 void gofn_routes_print(void);
 
 /* Handlers (h_*.c). */

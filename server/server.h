@@ -32,6 +32,7 @@ typedef struct gofn_server {
 	unsigned layers;	/* GOFN_LAYER_* the probe worker got */
 	char sandbox_note[512]; /* why workers are unconfined, if they are */
 	struct MHD_Daemon *mhd;
+	struct gofn_guard *guard; /* request deadlines (server/http_guard.h) */
 	int bound_port;
 	atomic_int shutting_down;
 	atomic_int active;	/* requests inside a handler */

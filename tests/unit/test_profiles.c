@@ -208,27 +208,43 @@ static void test_kinds(void **state)
 static void test_routes(void **state)
 {
 	char param[64];
-	int mm;
+	char mm[64];
 	const gofn_route *r;
 
 	(void)state;
-	r = gofn_route_match("POST", "/functions/fn_1/profile", param, sizeof param, &mm);
+	r = gofn_route_match("POST", "/functions/fn_1/profile", param, sizeof param, mm, sizeof mm);
 	assert_non_null(r);
 	assert_ptr_equal(r->handle, gofn_h_fn_profile);
 	assert_string_equal(param, "fn_1");
-	r = gofn_route_match("GET", "/functions/fn_1", param, sizeof param, &mm);
+	r = gofn_route_match("GET", "/functions/fn_1", param, sizeof param, mm, sizeof mm);
 	assert_non_null(r);
 	assert_string_equal(param, "fn_1");
-	r = gofn_route_match("GET", "/profiles/prof_1", param, sizeof param, &mm);
+	r = gofn_route_match("GET", "/profiles/prof_1", param, sizeof param, mm, sizeof mm);
 	assert_non_null(r);
 	assert_ptr_equal(r->handle, gofn_h_profile_get);
 	const char *none[] = {"/functions//profile", "/functions/a/b/profile",
 			      "/functions/profile",  "/functions/a/profilex",
 			      "/profiles/",	     "/profiles/a/b"};
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++)
-		assert_null(gofn_route_match("POST", none[i], param, sizeof param, &mm));
-	assert_null(gofn_route_match("GET", "/functions/fn_1/profile", param, sizeof param, &mm));
-	assert_int_equal(mm, 1); /* the path exists, the method does not */
+		assert_null(gofn_route_match("POST", none[i], param, sizeof param, mm, sizeof mm));
+	assert_null(
+	    gofn_route_match("GET", "/functions/fn_1/profile", param, sizeof param, mm, sizeof mm));
+	assert_string_equal(mm, "POST"); /* the path exists, the method does not: Allow */
+	/* HEAD wherever GET is; 405's Allow names both */
+	r = gofn_route_match("HEAD", "/functions/fn_1", param, sizeof param, mm, sizeof mm);
+	assert_non_null(r);
+	assert_ptr_equal(r->handle, gofn_h_fn_get);
+	assert_null(gofn_route_match("PUT", "/functions/fn_1", param, sizeof param, mm, sizeof mm));
+	assert_string_equal(mm, "GET, HEAD, DELETE");
+	assert_null(gofn_route_match("PUT", "/nowhere", param, sizeof param, mm, sizeof mm));
+	assert_string_equal(mm, "");
+	/* a symbol's package path has slashes: the route takes the rest */
+	r = gofn_route_match("POST", "/invoke/example.com/greet.Hello", param, sizeof param, mm,
+			     sizeof mm);
+	assert_non_null(r);
+	assert_ptr_equal(r->handle, gofn_h_invoke);
+	assert_string_equal(param, "example.com/greet.Hello");
+	assert_null(gofn_route_match("POST", "/invoke/", param, sizeof param, mm, sizeof mm));
 }
 
 int main(void)
