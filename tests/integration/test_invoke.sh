@@ -169,6 +169,10 @@ if [[ -x "$ROOT/scripts/gofn-compile" ]]; then
 		"$(sha256sum "$TMP/greetlib.o" | cut -d' ' -f1),$(sha256sum "$TMP/usegreet.o" | cut -d' ' -f1)"
 	req POST /invoke/main.Greet "$A" --data-binary ann
 	check "main calls into the library" test "$(jqv .result)" = "hello from a library, ann"
+	# A package path has slashes: the route takes the rest of the path (issue 15 #11).
+	req POST /invoke/example.com/greetlib.Greeting "$A" --data-binary bob
+	check "a library function is invoked by its import path (POST /invoke/example.com/greetlib.Greeting)" \
+		test "$CODE" = 200 -a "$(jqv .result)" = "hello from a library, bob"
 	req POST /functions "$A" -F "obj=@$TMP/usegreet.o"
 	check "main alone is refused with the missing package named" \
 		test "$CODE" = 422 -a "$(jqv '.error.message | contains("greetlib")')" = true
