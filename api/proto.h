@@ -44,6 +44,9 @@ typedef enum gofn_sigkind {
 	GOFN_SIGKIND_BYTES_BYTES,     /* func([]byte) []byte */
 	GOFN_SIGKIND_STR_STR,	      /* func(string) string */
 	GOFN_SIGKIND_STR_STR_ERR,     /* func(string) (string, error) */
+	/* func(http.ResponseWriter, *http.Request): INPUT and OUTPUT are the
+	 * request and the response as api/httpcall.h envelopes. */
+	GOFN_SIGKIND_HTTP,
 	GOFN_SIGKIND_COUNT_,
 } gofn_sigkind;
 

@@ -26,6 +26,7 @@ typedef enum gofn_sig {
 	GOFN_SIG_BYTES_BYTES,	  /* func([]byte) []byte */
 	GOFN_SIG_STR_STR,	  /* func(string) string */
 	GOFN_SIG_STR_STR_ERR,	  /* func(string) (string, error) */
+	GOFN_SIG_HTTP,		  /* func(net/http.ResponseWriter, *net/http.Request) */
 } gofn_sig;
 
 /* An exported function of a loaded module with the signature read from the object. */

@@ -141,6 +141,7 @@ gofn_sig gofn_sig_of_spelling(const char *s)
 	    {"func([]uint8) []uint8", GOFN_SIG_BYTES_BYTES},
 	    {"func(string) string", GOFN_SIG_STR_STR},
 	    {"func(string) (string, error)", GOFN_SIG_STR_STR_ERR},
+	    {"func(net/http.ResponseWriter, *net/http.Request)", GOFN_SIG_HTTP},
 	};
 	for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
 		if (strcmp(s, known[i].spelling) == 0)

@@ -27,6 +27,7 @@ const (
 	sigBytesBytes    = 3
 	sigStrStr        = 4
 	sigStrStrErr     = 5
+	sigHTTP          = 6 // httpcall.go
 )
 
 // funcOf returns a func value of type F whose code is at pc.
@@ -125,6 +126,8 @@ func gofnCallEntry(pc C.uintptr_t, sig C.int, in *C.uint8_t, inlen C.size_t,
 		res = callBB(uintptr(pc), input)
 	case sigStrStr:
 		res = []byte(callSS(uintptr(pc), string(input)))
+	case sigHTTP:
+		res, err = invokeHTTP(uintptr(pc), input)
 	case sigStrStrErr:
 		var s string
 		s, err = callSSE(uintptr(pc), string(input))

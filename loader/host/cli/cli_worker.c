@@ -98,6 +98,8 @@ static gofn_sigkind sigkind_of(gofn_sig s)
 		return GOFN_SIGKIND_STR_STR;
 	case GOFN_SIG_STR_STR_ERR:
 		return GOFN_SIGKIND_STR_STR_ERR;
+	case GOFN_SIG_HTTP:
+		return GOFN_SIGKIND_HTTP;
 	case GOFN_SIG_UNSUPPORTED:
 		break;
 	}
