@@ -11,12 +11,13 @@
 #include "server/exec.h"
 #include "server/h_profiles.h"
 #include "server/log.h"
+#include "server/h_invoke_http.h"
 #include "server/routes.h"
 
-/* The protocol's rule for names (api/proto.h), and a package part. */
-/* What follows /invoke/: today the whole rest is the symbol, slashes of
- * its import path included (example.com/greet.Hello). The one place that
- * splits it when routes under a symbol are added. */
+/* The protocol's rule for names (api/proto.h), and a package part.
+ * What follows /invoke/ is the symbol, slashes of its import path included
+ * (example.com/greet.Hello), then for an HTTP function its path: where
+ * the symbol ends only the function can tell, so find_function splits. */
 static int invoke_target(const char *s, gofn_err *e)
 {
 	if (gofn_symbol_name_check((const uint8_t *)s, strlen(s), e) < 0)
@@ -101,34 +102,64 @@ static int wants_raw(gofn_req *r)
 	return a && strstr(a, "application/octet-stream") && !strstr(a, "application/json");
 }
 
-static enum MHD_Result find_function(gofn_req *r, gofn_function *f, int *sigkind, int *found)
+static int symbol_index(const gofn_function *f, const char *sym)
+{
+	for (size_t i = 0; i < f->nsymbols; i++)
+		if (strcmp(f->symbols[i].name, sym) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* /invoke/{symbol}[/{path...}]: a Go symbol carries its package's import
+ * path (example.com/greet.Hello), so only the function tells where the
+ * symbol ends: the longest prefix, ending before a '/', that it defines.
+ * What follows is an HTTP function's path (*rest, "" or "/..."). */
+static enum MHD_Result find_function(gofn_req *r, gofn_function *f, char *sym, const char **rest,
+				     int *sigkind, int *found)
 {
 	const char *fid = gofn_req_query(r, "function");
 	gofn_err e = {0};
-	/* ?function= is an id, NAME (its current version) or NAME@N. */
-	int rc = fid ? gofn_store_fn_resolve(r->srv->store, r->tenant, fid, f, &e)
-		     : gofn_store_fn_newest_with(r->srv->store, r->tenant, r->param, f, &e);
+	size_t n = strlen(r->param);
+	int rc = 1, i = -1;
 
 	*found = 0;
-	if (rc < 0)
-		return gofn_reply_err(r, &e);
-	if (rc > 0)
-		return fid ? gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such function")
-			   : gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
-					     "no function of yours defines %s", r->param);
-	for (size_t i = 0; i < f->nsymbols; i++)
-		if (strcmp(f->symbols[i].name, r->param) == 0) {
-			*sigkind = f->symbols[i].sigkind;
-			if (*sigkind == 0)
-				return gofn_reply_fail(
-				    r, GOFN_ESIG, NULL,
-				    "%s has signature %s, which gofn cannot call", r->param,
-				    f->symbols[i].signature);
-			*found = 1;
-			return MHD_YES;
+	memset(f, 0, sizeof *f);
+	/* ?function= is an id, NAME (its current version) or NAME@N. */
+	if (fid && (rc = gofn_store_fn_resolve(r->srv->store, r->tenant, fid, f, &e)) != 0)
+		return rc < 0 ? gofn_reply_err(r, &e)
+			      : gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no such function");
+	for (;;) {
+		memcpy(sym, r->param, n);
+		sym[n] = 0;
+		if (!fid) {
+			gofn_function_clear(f);
+			rc = gofn_store_fn_newest_with(r->srv->store, r->tenant, sym, f, &e);
+			if (rc < 0)
+				return gofn_reply_err(r, &e);
 		}
-	return gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
-			       "function %s does not define %s", f->id, r->param);
+		if (rc == 0 && (i = symbol_index(f, sym)) >= 0)
+			break;
+		const char *slash = memrchr(r->param, '/', n);
+		if (!slash || slash == r->param)
+			return fid ? gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
+						     "function %s does not define %s", f->id,
+						     r->param)
+				   : gofn_reply_fail(r, GOFN_ENOTFOUND, "unknown_symbol",
+						     "no function of yours defines %s", r->param);
+		n = (size_t)(slash - r->param);
+	}
+	*rest = r->param + n;
+	*sigkind = f->symbols[i].sigkind;
+	if (*sigkind == 0)
+		return gofn_reply_fail(r, GOFN_ESIG, NULL,
+				       "%s has signature %s, which gofn cannot call", sym,
+				       f->symbols[i].signature);
+	if (*sigkind != GOFN_SIGKIND_HTTP && (**rest || strcmp(r->method, "POST") != 0))
+		return gofn_reply_fail(r, GOFN_EINVAL, "not_http_function",
+				       "%s is not an HTTP function: it takes POST /invoke/%s only",
+				       sym, sym);
+	*found = 1;
+	return MHD_YES;
 }
 
 static int parse_timeout(gofn_req *r, int64_t *ms)
@@ -186,10 +217,19 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	enum MHD_Result rc;
 	if (gofn_profiling_query(r, &prof, &rc) < 0)
 		return rc;
-	rc = find_function(r, &f, &sigkind, &found);
+	char sym[sizeof r->param];
+	const char *rest = "";
+	rc = find_function(r, &f, sym, &rest, &sigkind, &found);
 	if (!found) {
 		gofn_function_clear(&f);
 		return rc;
+	}
+	/* An HTTP function's input is the request itself (api/httpcall.h). */
+	uint8_t *in = r->body;
+	size_t inlen = r->len;
+	if (sigkind == GOFN_SIGKIND_HTTP && gofn_http_call_input(r, rest, &in, &inlen, &se) < 0) {
+		gofn_function_clear(&f);
+		return gofn_reply_err(r, &se);
 	}
 	gofn_profiling_begin(r, &f, &prof);
 	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
@@ -210,18 +250,26 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	}
 	gofn_random_hex(rnd, 8, NULL);
 	snprintf(inv, sizeof inv, "inv_%s", rnd);
-	gofn_worker_invoke_profiled(w, &s->cfg, r->param, r->body, r->len, timeout_ms, prof.kinds,
-				    prof.hz, &o);
+	gofn_worker_invoke_profiled(w, &s->cfg, sym, in, inlen, timeout_ms, prof.kinds, prof.hz,
+				    &o);
+	if (in != r->body)
+		free(in);
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	record(r, inv, &f, &o);
-	if (wants_raw(r)) {
+	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
+		gofn_profiling_end(r, &prof, inv, &o, NULL);
+		rc = gofn_reply_http_call(r, inv, &o);
+	} else if (wants_raw(r)) {
 		gofn_profiling_end(r, &prof, inv, &o, NULL);
 		rc = reply_raw_result(r, inv, &o);
 	} else {
-		json_t *j = outcome_json(inv, &f, r->param, sigkind != GOFN_SIGKIND_VOID, &o);
+		/* An HTTP function that did not answer (panic, timeout, ...): the
+		 * outcome, as 502 since no handler's answer exists. */
+		json_t *j = outcome_json(
+		    inv, &f, sym, sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP, &o);
 		gofn_profiling_end(r, &prof, inv, &o, j);
-		rc = gofn_reply_json(r, 200, j);
+		rc = gofn_reply_json(r, sigkind == GOFN_SIGKIND_HTTP ? 502 : 200, j);
 	}
 	gofn_function_clear(&f);
 	gofn_outcome_clear(&o);

@@ -12,6 +12,13 @@ static const gofn_route routes[] = {
     {"GET", "/functions/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_get},
     {"DELETE", "/functions/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_delete},
     {"POST", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    /* HTTP functions (issue 17) take any method. */
+    {"GET", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"PUT", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"PATCH", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"DELETE", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"HEAD", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"OPTIONS", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"GET", "/healthz", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_healthz},
     {"GET", "/metrics", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_metrics},
     {"GET", "/profiles", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_list},

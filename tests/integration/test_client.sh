@@ -37,7 +37,7 @@ if [[ $RC != 0 ]]; then
 fi
 check "deploy prints the function and its version 1" grep -q '^deployed sizer version 1 ' "$TMP/deploy1"
 check "... with the invokable symbols and signatures" grep -q '^  main.Size  func(string) string$' "$TMP/deploy1"
-check "... 5 objects (sizer, humanize, gjson, match, pretty), all sent" grep -q ' 5 objects, .* 5 sent)' "$TMP/deploy1"
+check "... 6 objects (sizer, greet, humanize, gjson, match, pretty), all sent" grep -q ' 6 objects, .* 6 sent)' "$TMP/deploy1"
 
 # --- invoke by name: curl and gofn invoke
 req POST "/invoke/main.Size?function=sizer" "$TOKEN" --data-binary '{"name":"disk","bytes":123456789}'
@@ -87,6 +87,25 @@ sed -i 's/ weighs " + humanize/ is " + humanize/' "$PROJ/main.go"
 (cd "$PROJ" && "$GOFN" deploy --name sizer) >"$TMP/deploy4" 2>&1
 check "deploying version 1's code again is version 3 with 0 sent" \
 	grep -q '^deployed sizer version 3 .* 0 sent)' "$TMP/deploy4"
+
+# --- an HTTP function through the route: status, headers and body as written
+req PATCH "/invoke/main.Echo/users/42?function=sizer&q=1&timeout_ms=5000" "$TOKEN" \
+	-H 'X-In: hello' -H 'Content-Type: text/plain' --data-binary 'the body'
+check "HTTP function: the handler's status (418)" test "$CODE" = 418
+check "... its headers" grep -qi '^X-Echo-Method: PATCH' "$HDRS"
+check "... its Content-Type, not JSON-wrapped" grep -qi '^Content-Type: application/json' "$HDRS"
+check "... the rest of the path" test "$(jqv .path)" = /users/42
+check "... the query without gofn's parameters" test "$(jqv .query)" = q=1
+check "... the headers without the bearer token" test "$(jqv .in):$(jqv .auth)" = hello:
+check "... the body" test "$(jqv .body)" = "the body"
+req GET "/invoke/main.Echo?function=sizer" "$TOKEN"
+check "GET without a path: the handler sees /" test "$CODE:$(jqv .path)" = 418:/
+req POST "/invoke/example.com/sizer/greet.Upper?function=sizer" "$TOKEN" --data-binary abc
+check "a symbol whose package path has '/' is invokable" test "$CODE:$(jqv .result)" = 200:ABC
+req GET "/invoke/example.com/sizer/greet.Hi/a/b.c" "$TOKEN"
+check "... and as an HTTP function with a path (no ?function=)" test "$CODE:$BODY" = "200:hi from /a/b.c"
+req GET "/invoke/main.Size/x?function=sizer" "$TOKEN"
+expect_err 400 not_http_function "a path after a non-HTTP function"
 
 # --- profiles of a small handler show the handler, not gofn's profiling
 "$GOFN" profile sizer main.Spin --cpu -d 300 -o "$TMP/cpu.pb.gz" --hz 500 >/dev/null 2>"$TMP/err"

@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 # paths are 2-space keys under "paths:", methods 4-space keys under them
 awk '/^paths:/ {p=1; next} p && /^[^ ]/ {p=0}
      p && /^  \/[^ ]*:$/ {path=$1; sub(/:$/, "", path)}
-     p && /^    (get|post|put|delete|patch):/ {m=$1; sub(/:$/, "", m); print toupper(m), path}' \
+     p && /^    (get|post|put|delete|patch|head|options):/ {m=$1; sub(/:$/, "", m); print toupper(m), path}' \
 	"$ROOT/api/openapi.yaml" | sort >"$TMP/documented"
 if diff -u "$TMP/documented" "$TMP/served"; then
 	ok "openapi.yaml matches the route table ($(wc -l <"$TMP/served") routes)"

@@ -5,11 +5,16 @@ package main
 
 import (
 	"errors"
+	"io"
+	"net/http"
 	"strconv"
 
+	"example.com/sizer/greet"
 	"github.com/dustin/go-humanize"
 	"github.com/tidwall/gjson"
 )
+
+var _ = greet.Upper // greet is part of the unit
 
 // Size reads {"name": ..., "bytes": N} and says it in words.
 func Size(in string) string {
@@ -51,6 +56,20 @@ func Hoard(in string) string {
 		keep = append(keep, make([]byte, 4096))
 	}
 	return strconv.Itoa(len(keep))
+}
+
+// Echo is an HTTP function: ANY /invoke/main.Echo/{path...} hands it the
+// method, path, query, headers and body, and answers with what it writes.
+func Echo(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("X-Echo-Method", r.Method)
+	w.WriteHeader(http.StatusTeapot)
+	w.Write([]byte(`{"path":` + strconv.Quote(r.URL.Path) +
+		`,"query":` + strconv.Quote(r.URL.RawQuery) +
+		`,"in":` + strconv.Quote(r.Header.Get("X-In")) +
+		`,"auth":` + strconv.Quote(r.Header.Get("Authorization")) +
+		`,"body":` + strconv.Quote(string(body)) + `}`))
 }
 
 func main() {}
