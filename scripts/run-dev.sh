@@ -45,6 +45,11 @@ health:  curl -s $URL/healthz
 dev tenant token:
   export TOKEN=$TOKEN
 
+deploy a go.mod project with the client (README, Quick start):
+  export GOFN_URL=$URL GOFN_TOKEN=\$TOKEN PATH=$(cd "$BUILD" && pwd)/bin:\$PATH
+  cd $ROOT/tests/integration/client_proj && gofn deploy --name sizer
+  gofn invoke sizer main.Size -d '{"name":"disk","bytes":123456789}'
+
 upload an object (compiled from tests/integration/progs/greet.go):
   curl -s -H "Authorization: Bearer \$TOKEN" -F obj=@$DATA/greet.o $URL/functions | jq .
 invoke main.main:
