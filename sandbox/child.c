@@ -194,8 +194,14 @@ static void set_limit(int res, uint64_t v)
 /* RLIMIT_NPROC counts every task of the uid in its user namespace. In our
  * own user namespace that is this worker alone; without one the uid is
  * shared by all workers, so the limit would cap them together: leave the
- * count to pids.max when a cgroup holds it. */
-static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup)
+ * count to pids.max when a cgroup holds it.
+ * RLIMIT_CPU is a lifetime total: pooled workers (cpu_sec 0) are held to a
+ * per-call budget by their supervisor instead (server/cpu_budget.c).
+ * Queued signals and POSIX timers are charged to the host uid, so the
+ * inherited RLIMIT_SIGPENDING (~96k) would let one worker take the share
+ * of every worker of that uid. RLIMIT_DATA backs up the RSS watchdog where
+ * no cgroup limits memory (gofn_sandbox_data_limit). */
+static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup, int in_cgroup)
 {
 	if (l->cpu_sec) {
 		/* SIGXCPU at the soft limit is ignored by Go; SIGKILL follows a second later. */
@@ -207,6 +213,9 @@ static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup)
 		set_limit(RLIMIT_NPROC, l->max_threads);
 	if (l->fsize_bytes)
 		set_limit(RLIMIT_FSIZE, l->fsize_bytes);
+	if (!in_cgroup && l->mem_bytes)
+		set_limit(RLIMIT_DATA, gofn_sandbox_data_limit(l->mem_bytes));
+	set_limit(RLIMIT_SIGPENDING, GOFN_SANDBOX_SIGPENDING);
 	set_limit(RLIMIT_CORE, 0);
 	set_limit(RLIMIT_MEMLOCK, 0);
 	set_limit(RLIMIT_MSGQUEUE, 0);
@@ -290,7 +299,7 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 	} else if (chdir("/") < 0)
 		fail("chdir /");
 	arrange_fds(p, &exefd, &sync_rd);
-	set_limits(&p->limits, in_cgroup && !(p->clone_ns & CLONE_NEWUSER));
+	set_limits(&p->limits, in_cgroup && !(p->clone_ns & CLONE_NEWUSER), in_cgroup);
 	drop_privileges(p);
 	check_parent_alive(sync_rd);
 	close(sync_rd);

@@ -2,6 +2,7 @@
  * /healthz and error messages. */
 #include "sandbox/sandbox.h"
 
+#include <limits.h>
 #include <seccomp.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,14 +31,19 @@ const char *gofn_sandbox_layers_str(unsigned layers, char *buf, size_t len)
 	return buf;
 }
 
-const char *gofn_sandbox_syscall_name(int nr, char *buf, size_t len)
+const char *gofn_sandbox_syscall_name(long nr, char *buf, size_t len)
 {
-	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+	if (nr < 0 || nr > INT_MAX) {
+		snprintf(buf, len, "syscall 0x%lx (no such number)",
+			 (unsigned long)nr & 0xffffffffUL);
+		return buf;
+	}
+	char *name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, (int)nr);
 
 	if (name)
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "syscall_%d", nr);
+		snprintf(buf, len, "syscall_%ld", nr);
 	free(name);
 	return buf;
 }

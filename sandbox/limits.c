@@ -16,6 +16,12 @@ void gofn_sandbox_limits_default(gofn_sandbox_limits *l)
 	l->output_bytes = GOFN_SANDBOX_DEFAULT_OUTPUT_BYTES;
 }
 
+uint64_t gofn_sandbox_data_limit(uint64_t mem_bytes)
+{
+	const uint64_t slack = 256ull << 20; /* idle worker: VmData ~107 MiB, RSS ~10 MiB */
+	return mem_bytes > UINT64_MAX - slack ? UINT64_MAX : mem_bytes + slack;
+}
+
 /* An unsigned number with an optional suffix from `units`; *mult of the match.
  * Refuses overflow, signs, empty strings and trailing junk. */
 static int parse_scaled(const char *s, const char *const *units, const uint64_t *mults,

@@ -40,6 +40,17 @@ typedef struct gofn_sandbox_limits {
 
 void gofn_sandbox_limits_default(gofn_sandbox_limits *l);
 
+/* RLIMIT_SIGPENDING of every worker: queued signals and POSIX timers are
+ * charged per host uid, and the inherited limit is the whole host's. */
+#define GOFN_SANDBOX_SIGPENDING 1024u
+
+/* RLIMIT_DATA for a worker limited to mem_bytes without a cgroup: a
+ * backstop behind the RSS watchdog. Go reserves heap address space
+ * PROT_NONE (not counted) but glibc's and the loader's writable mappings
+ * are, so it is mem_bytes plus the slack a worker needs idle (measured in
+ * docs/security.md). */
+uint64_t gofn_sandbox_data_limit(uint64_t mem_bytes);
+
 /* Parses "-timeout 5s|250ms", "-cpu 3", "-mem 256M", "-threads 32",
  * "-fsize 1M", "-output 64K" into l. Returns 1 if argv[i] was one of these
  * flags (and consumed argv[i+1]), 0 if it is not a limit flag, -1 on a bad
@@ -80,6 +91,9 @@ typedef struct gofn_sandbox_cfg {
 	 * only weaken confinement; gofnd never sets it (gofn-loader -sandbox
 	 * -test-fallback does, for tests/escape). */
 	gofn_sandbox_fallback test_fallback;
+	/* Host uid/gid the worker runs as when the supervisor is root (its
+	 * tenant's, server/tenant_uid.c); 0 = nobody (65534). */
+	unsigned host_uid;
 } gofn_sandbox_cfg;
 
 /* A running worker. */
@@ -117,7 +131,7 @@ typedef enum gofn_sandbox_end {
 typedef struct gofn_sandbox_exit {
 	gofn_sandbox_end end;
 	int status;
-	int syscall; /* -1 unless GOFN_END_SYSCALL */
+	long syscall; /* -1 unless GOFN_END_SYSCALL (0xffffffff is a real report) */
 } gofn_sandbox_exit;
 
 /* The exit code a worker uses after reporting a refused system call, so the
@@ -125,8 +139,9 @@ typedef struct gofn_sandbox_exit {
 #define GOFN_SANDBOX_SIGSYS_EXIT 159 /* 128 + SIGSYS */
 
 /* Parses one report line the worker's SIGSYS reporter wrote
- * ("gofn-sandbox: blocked syscall N\n"); returns the number or -1. */
-int gofn_sandbox_parse_report(const char *buf, size_t len);
+ * ("gofn-sandbox: blocked syscall N\n", N any unsigned 32-bit number):
+ * 0 with *nr set, or -1 if buf holds no such line. */
+int gofn_sandbox_parse_report(const char *buf, size_t len, long *nr);
 
 /* Waits for the worker (non-blocking if timeout_ms == 0), killing it when the
  * wall clock (limits.wall_ms since `start_ms`, a gofn_now_ms() value)
@@ -145,6 +160,10 @@ void gofn_sandbox_release(gofn_sandbox_proc *p);
 /* Resident set size of a process in bytes, from /proc; 0 if unknown. */
 uint64_t gofn_sandbox_rss(pid_t pid);
 
+/* CPU time (user + system, all threads, dead ones included) a process has
+ * used, in ms, from /proc/PID/stat; 0 if unknown. Clock-tick resolution. */
+uint64_t gofn_sandbox_cpu_ms(pid_t pid);
+
 /* "userns,pidns,mntns,netns,ipcns,utsns,cgroupns,cgroup,seccomp" for the given
  * mask, written into buf. Returns buf. */
 const char *gofn_sandbox_layers_str(unsigned layers, char *buf, size_t len);
@@ -153,8 +172,9 @@ const char *gofn_sandbox_layers_str(unsigned layers, char *buf, size_t len);
  * for /healthz and start-up logs. */
 unsigned gofn_sandbox_layers(void);
 
-/* Name of an x86-64 system call number ("ptrace"), or "syscall_N" in buf. */
-const char *gofn_sandbox_syscall_name(int nr, char *buf, size_t len);
+/* Name of an x86-64 system call number ("ptrace"), "syscall_N" for an
+ * unnamed one, "syscall 0xffffffff (no such number)" outside 0..INT_MAX. */
+const char *gofn_sandbox_syscall_name(long nr, char *buf, size_t len);
 
 /* Short description of an end for logs: "killed: syscall ptrace refused". */
 const char *gofn_sandbox_exit_str(const gofn_sandbox_exit *x, char *buf, size_t len);

@@ -64,20 +64,26 @@ static void on_sigsys(int sig, siginfo_t *si, void *uc)
 	syscall(SYS_exit_group, GOFN_SANDBOX_SIGSYS_EXIT);
 }
 
-int gofn_sandbox_parse_report(const char *buf, size_t len)
+/* The number is what the kernel put in si_syscall, printed unsigned: any
+ * 32-bit value, 0xffffffff included (syscall(-1) still passes the filter,
+ * whose default verdict traps it). Returns 0 and sets *nr, or -1. */
+int gofn_sandbox_parse_report(const char *buf, size_t len, long *nr)
 {
 	static const char head[] = "gofn-sandbox: blocked syscall ";
 	const size_t hl = sizeof head - 1;
-	long v = 0;
+	uint64_t v = 0;
 	size_t i;
 
 	for (size_t at = 0; at + hl <= len; at++) {
 		if (memcmp(buf + at, head, hl) != 0)
 			continue;
-		for (i = at + hl; i < len && buf[i] >= '0' && buf[i] <= '9' && v < 100000; i++)
-			v = v * 10 + (buf[i] - '0');
-		if (i > at + hl && v < 100000)
-			return (int)v;
+		v = 0;
+		for (i = at + hl; i < len && buf[i] >= '0' && buf[i] <= '9' && v <= UINT32_MAX; i++)
+			v = v * 10 + (uint64_t)(buf[i] - '0');
+		if (i > at + hl && v <= UINT32_MAX) {
+			*nr = (long)v;
+			return 0;
+		}
 	}
 	return -1;
 }
@@ -148,7 +154,6 @@ static const int allowed[] = {
     SCMP_SYS(rseq),
     SCMP_SYS(set_tid_address),
     SCMP_SYS(getrusage),
-    SCMP_SYS(sysinfo),
     SCMP_SYS(getrlimit),
 };
 
@@ -169,6 +174,12 @@ static const int eacces[] = {
     SCMP_SYS(sendto),	     SCMP_SYS(recvfrom),    SCMP_SYS(sendmsg),	  SCMP_SYS(sendmmsg),
     SCMP_SYS(recvmmsg),	     SCMP_SYS(shutdown),    SCMP_SYS(getsockopt), SCMP_SYS(setsockopt),
     SCMP_SYS(getsockname),   SCMP_SYS(getpeername), SCMP_SYS(wait4),	  SCMP_SYS(waitid),
+};
+
+/* Host-wide facts a tenant does not need: sysinfo reports the host's RAM,
+ * load and process count, none of which a namespace hides. */
+static const int eperm[] = {
+    SCMP_SYS(sysinfo),
 };
 
 /* Newer calls whose callers fall back to an older one on ENOSYS. */
@@ -252,7 +263,9 @@ static int build_filter(scmp_filter_ctx ctx, gofn_err *err)
 	    (bad = add_list(ctx, SCMP_ACT_ERRNO(EACCES), eacces,
 			    sizeof eacces / sizeof eacces[0])) >= 0 ||
 	    (bad = add_list(ctx, SCMP_ACT_ERRNO(ENOSYS), enosys,
-			    sizeof enosys / sizeof enosys[0])) >= 0)
+			    sizeof enosys / sizeof enosys[0])) >= 0 ||
+	    (bad = add_list(ctx, SCMP_ACT_ERRNO(EPERM), eperm, sizeof eperm / sizeof eperm[0])) >=
+		0)
 		return gofn_errf(err, GOFN_ESYS, "seccomp rule for syscall %d refused", bad);
 	if (add_arg_rules(ctx, err) < 0)
 		return -1;

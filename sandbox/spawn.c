@@ -52,20 +52,22 @@ static int write_file(pid_t pid, const char *name, const char *text, gofn_err *e
 	return 0;
 }
 
-/* Root may map the worker to nobody outside, so it owns nothing and can
- * signal nothing of the host; anyone else can only map itself. */
-static int write_id_maps(pid_t pid, int privileged, gofn_err *err)
+/* Root maps the worker to its tenant's host uid (or nobody), so it owns
+ * nothing and can signal nothing of the host or of other tenants, and the
+ * kernel's per-user quotas (signals, pipe pages) are per tenant; anyone
+ * else can only map itself. */
+static int write_id_maps(pid_t pid, int privileged, unsigned host, gofn_err *err)
 {
 	char map[64];
 
-	snprintf(map, sizeof map, "%d %d 1\n", GOFN_WORKER_UID,
-		 privileged ? GOFN_NOBODY : (int)geteuid());
+	snprintf(map, sizeof map, "%d %u 1\n", GOFN_WORKER_UID,
+		 privileged ? host : (unsigned)geteuid());
 	if (write_file(pid, "uid_map", map, err) < 0)
 		return -1;
 	if (!privileged && write_file(pid, "setgroups", "deny", err) < 0)
 		return -1;
-	snprintf(map, sizeof map, "%d %d 1\n", GOFN_WORKER_UID,
-		 privileged ? GOFN_NOBODY : (int)getegid());
+	snprintf(map, sizeof map, "%d %u 1\n", GOFN_WORKER_UID,
+		 privileged ? host : (unsigned)getegid());
 	return write_file(pid, "gid_map", map, err);
 }
 
@@ -94,7 +96,7 @@ static void plan_ids(gofn_spawn_plan *p, int privileged)
 	if (p->clone_ns & CLONE_NEWUSER) {
 		p->uid = p->gid = GOFN_WORKER_UID;
 	} else if (privileged) {
-		p->uid = p->gid = GOFN_NOBODY;
+		p->uid = p->gid = p->host_uid;
 	} else {
 		p->set_ids = 0; /* neither a userns nor root: stays who it is */
 	}
@@ -189,7 +191,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 	out->layers = ns_layers(p->clone_ns);
 	rc = 0;
 	if (p->clone_ns & CLONE_NEWUSER)
-		rc = write_id_maps(pid, privileged, err);
+		rc = write_id_maps(pid, privileged, p->host_uid, err);
 	if (rc == 0) {
 		int cg =
 		    gofn_cgroup_attach(pid, &cfg->limits, out->cgroup, sizeof out->cgroup, err);
@@ -228,6 +230,7 @@ int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn
 	memset(&p, 0, sizeof p);
 	p.argv = cfg->argv;
 	p.limits = cfg->limits;
+	p.host_uid = cfg->host_uid ? cfg->host_uid : GOFN_NOBODY;
 	p.base = access("/tmp", F_OK) == 0 ? "/tmp" : "/mnt";
 	p.exefd = open(cfg->exe, O_RDONLY | O_CLOEXEC);
 	if (p.exefd < 0)

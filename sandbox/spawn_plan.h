@@ -33,6 +33,7 @@ typedef struct gofn_spawn_plan {
 	int want_cgroupns; /* unshare cgroup ns after being moved into the cgroup */
 	int set_ids;	   /* switch to a non-root uid/gid */
 	unsigned uid, gid; /* in the worker's view */
+	unsigned host_uid; /* outside, when root: the tenant's uid (or nobody) */
 	int drop_groups;   /* setgroups(0) is allowed */
 	const char *base;  /* existing dir the new root's tmpfs is mounted on */
 	gofn_bind binds[GOFN_PLAN_MAX_BINDS];

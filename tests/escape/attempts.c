@@ -321,6 +321,38 @@ static long a_x32_syscall(void)
 {
 	return syscall(0x40000000 | SYS_getuid);
 }
+/* -1 is no system call, but the filter still sees it (as 0xffffffff) and
+ * traps: the report must name it, not pass for an ordinary exit. */
+static long a_syscall_minus1(void)
+{
+	return syscall(-1L);
+}
+/* The host's RAM, load and process count: no namespace hides them. */
+static long a_sysinfo(void)
+{
+	char buf[256];
+	return syscall(SYS_sysinfo, buf);
+}
+/* Queued real-time signals are charged to the worker's host uid: with the
+ * host's RLIMIT_SIGPENDING one worker could use up every other's share
+ * (and their timer_create). The queue must stop at 1024 or fewer. */
+static long a_sigqueue_flood(void)
+{
+	sigset_t rt;
+	sigemptyset(&rt);
+	sigaddset(&rt, SIGRTMIN);
+	pthread_sigmask(SIG_BLOCK, &rt, NULL);
+	/* To this thread (it blocks the signal): the runtime's threads do not */
+	for (int n = 0; n < 200000; n++) {
+		if (syscall(SYS_tgkill, getpid(), gettid(), SIGRTMIN) == 0)
+			continue;
+		if (n > 1024)
+			printf("ESCAPED:sigqueue_flood: %d signals queued\n", n);
+		return -1;
+	}
+	printf("ESCAPED:sigqueue_flood: no limit\n");
+	return 0;
+}
 /* Every fd besides 0-2, the report fd 3 and the objects given on purpose
  * that came in through exec: those lack FD_CLOEXEC (a close-on-exec fd
  * cannot survive exec; the runtime opens its own files close-on-exec). */
@@ -490,6 +522,9 @@ static const struct attempt {
     {"replace_sigsys", a_replace_sigsys},
     {"int80_execve", a_int80_execve},
     {"x32_syscall", a_x32_syscall},
+    {"syscall_minus1", a_syscall_minus1},
+    {"sysinfo", a_sysinfo},
+    {"sigqueue_flood", a_sigqueue_flood},
     {"guess_fds", a_guess_fds},
     {"memory_bomb", a_memory_bomb},
     {"thread_bomb", a_thread_bomb},

@@ -78,12 +78,20 @@ static void report_and_names(void **state)
 	static const char cut[] = "gofn-sandbox: blocked syscall ";
 	static const char huge[] = "gofn-sandbox: blocked syscall 99999999999\n";
 	char buf[128];
+	static const char minus1[] = "gofn-sandbox: blocked syscall 4294967295\n";
 	gofn_sandbox_exit x = {.end = GOFN_END_SYSCALL, .syscall = 101};
+	long nr = 0;
 	(void)state;
-	assert_int_equal(gofn_sandbox_parse_report(good, sizeof good - 1), 101);
-	assert_int_equal(gofn_sandbox_parse_report(cut, sizeof cut - 1), -1);
-	assert_int_equal(gofn_sandbox_parse_report(huge, sizeof huge - 1), -1);
-	assert_int_equal(gofn_sandbox_parse_report("", 0), -1);
+	assert_int_equal(gofn_sandbox_parse_report(good, sizeof good - 1, &nr), 0);
+	assert_int_equal(nr, 101);
+	assert_int_equal(gofn_sandbox_parse_report(cut, sizeof cut - 1, &nr), -1);
+	assert_int_equal(gofn_sandbox_parse_report(huge, sizeof huge - 1, &nr), -1);
+	assert_int_equal(gofn_sandbox_parse_report("", 0, &nr), -1);
+	/* syscall(-1) traps like any unknown number and must be named, not lost */
+	assert_int_equal(gofn_sandbox_parse_report(minus1, sizeof minus1 - 1, &nr), 0);
+	assert_true(nr == 0xffffffffL);
+	assert_string_equal(gofn_sandbox_syscall_name(nr, buf, sizeof buf),
+			    "syscall 0xffffffff (no such number)");
 	assert_string_equal(gofn_sandbox_syscall_name(101, buf, sizeof buf), "ptrace");
 	assert_string_equal(gofn_sandbox_syscall_name(100000, buf, sizeof buf), "syscall_100000");
 	assert_non_null(strstr(gofn_sandbox_exit_str(&x, buf, sizeof buf), "ptrace refused"));

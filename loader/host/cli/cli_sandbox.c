@@ -255,7 +255,8 @@ static int exit_code(const gofn_sandbox_exit *x, const char *report, size_t rlen
 	char msg[160];
 
 	if (x->end == GOFN_END_SYSCALL)
-		shown.syscall = gofn_sandbox_parse_report(report, rlen);
+		if (gofn_sandbox_parse_report(report, rlen, &shown.syscall) < 0)
+			shown.syscall = -1;
 	/* Exit status 159 without a report is a program's own os.Exit(159). */
 	if (x->end == GOFN_END_SYSCALL && shown.syscall < 0 &&
 	    x->status == GOFN_SANDBOX_SIGSYS_EXIT)
