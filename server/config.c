@@ -1,5 +1,6 @@
 /* Each setting is one row of `opts`: flag name, env name, kind, where. */
 #include "server/config.h"
+#include "server/tenant_uid.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -10,7 +11,7 @@
 
 #include "api/limits.h"
 
-enum kind { K_STR, K_SIZE, K_I64, K_INT, K_LISTEN, K_BOOL, K_MODE };
+enum kind { K_STR, K_SIZE, K_I64, K_I64Z, K_INT, K_INTZ, K_LISTEN, K_BOOL, K_MODE, K_UIDS };
 
 typedef struct opt {
 	const char *flag, *env, *help;
@@ -68,6 +69,16 @@ static const opt opts[] = {
     O("--profile-token-ttl", "GOFN_PROFILE_TOKEN_TTL", K_I64, profile_token_ttl_s,
       "seconds a profile URL's token is valid (3600)"),
     O("--store", "GOFN_STORE", K_STR, store, "metadata store: sqlite or postgres (sqlite)"),
+    O("--uid-range", "GOFN_UID_RANGE", K_UIDS, uid_base,
+      "host uids for tenants' workers, BASE:COUNT or off (1000000:65536)"),
+    O("--call-cpu-ms", "GOFN_CALL_CPU_MS", K_I64Z, call_cpu_ms,
+      "CPU time one call may use, 0 = no limit (10000)"),
+    O("--idle-cpu-ms", "GOFN_IDLE_CPU_MS", K_I64, idle_cpu_ms,
+      "CPU an idle warm worker may use before it is killed (200)"),
+    O("--worker-mem", "GOFN_WORKER_MEM", K_SIZE, worker_mem, "memory of one worker (256 MiB)"),
+    O("--cpu-weight", "GOFN_CPU_WEIGHT", K_INT, cpu_weight, "cgroup CPU weight per tenant (100)"),
+    O("--cpu-quota-pct", "GOFN_CPU_QUOTA_PCT", K_INTZ, cpu_quota_pct,
+      "CPU cap per tenant, % of one CPU, 0 = none (0)"),
     O("--database-url", "GOFN_DATABASE_URL", K_STR, database_url,
       "PostgreSQL conninfo or URL (--store postgres)"),
 };
@@ -101,6 +112,12 @@ void gofn_config_defaults(gofn_config *c)
 	c->profile_max_age_s = 7 * 24 * 3600;
 	c->profile_token_ttl_s = 3600;
 	snprintf(c->store, sizeof c->store, "sqlite");
+	c->uid_base = 1000000;
+	c->uid_count = 65536;
+	c->call_cpu_ms = 10000;
+	c->idle_cpu_ms = 200;
+	c->worker_mem = 256u << 20;
+	c->cpu_weight = 100;
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
@@ -177,15 +194,20 @@ static int apply(gofn_config *c, const opt *o, const char *v, gofn_err *e)
 		*(size_t *)field = (size_t)n;
 		return 0;
 	case K_I64:
-		if (parse_number(o, v, 1, &n, e) < 0)
+	case K_I64Z:
+		if (parse_number(o, v, o->kind == K_I64, &n, e) < 0)
 			return -1;
 		*(int64_t *)field = n;
 		return 0;
 	case K_INT:
-		if (parse_number(o, v, 1, &n, e) < 0 || n > INT_MAX)
-			return gofn_errf(e, GOFN_EINVAL, "%s %s: want 1..%d", o->flag, v, INT_MAX);
+	case K_INTZ:
+		if (parse_number(o, v, o->kind == K_INT, &n, e) < 0 || n > INT_MAX)
+			return gofn_errf(e, GOFN_EINVAL, "%s %s: want %d..%d", o->flag, v,
+					 o->kind == K_INT, INT_MAX);
 		*(int *)field = (int)n;
 		return 0;
+	case K_UIDS:
+		return gofn_uid_range_parse(c, v, e);
 	}
 	return 0;
 }
@@ -220,6 +242,8 @@ int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
 				 GOFN_RESULT_MAX_CEILING);
 	if (c->timeout_ms > c->max_timeout_ms)
 		c->max_timeout_ms = c->timeout_ms;
+	if (c->cpu_weight > 10000)
+		return gofn_errf(e, GOFN_EINVAL, "--cpu-weight %d: want 1..10000", c->cpu_weight);
 	if (strcmp(c->store, "sqlite") && strcmp(c->store, "postgres"))
 		return gofn_errf(e, GOFN_EINVAL, "--store %s: want sqlite or postgres", c->store);
 	if (!strcmp(c->store, "postgres") && !c->database_url[0])

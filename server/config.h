@@ -38,6 +38,13 @@ typedef struct gofn_config {
 	int print_routes;
 	char store[16];		 /* "sqlite" (DATA/gofn.db) or "postgres" (database_url) */
 	char database_url[1024]; /* libpq conninfo or postgresql:// URL */
+	/* Isolation between tenants (docs/security.md, "Noisy neighbours") */
+	unsigned uid_base, uid_count; /* --uid-range: one host uid per tenant; count 0 = off */
+	int64_t call_cpu_ms;	      /* CPU time one call may use (0: unlimited) */
+	int64_t idle_cpu_ms;	      /* CPU an idle pooled worker may use before it is killed */
+	size_t worker_mem;	      /* memory limit of one worker (bytes) */
+	int cpu_weight;		      /* cgroup cpu weight of each tenant (1..10000) */
+	int cpu_quota_pct;	      /* each tenant's CPU cap in % of one CPU (0: none) */
 } gofn_config;
 
 void gofn_config_defaults(gofn_config *c);

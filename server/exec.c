@@ -10,10 +10,10 @@
 #include "server/log.h"
 #include "server/objects.h"
 
-int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e)
+int gofn_exec_spawn(gofn_server *s, const char *tenant, gofn_worker **w, gofn_err *e)
 {
-	if (gofn_worker_spawn(&s->cfg, s->confined, gofn_now_ms() + s->cfg.load_timeout_ms, w, e) <
-	    0) {
+	if (gofn_worker_spawn(&s->cfg, s->confined, tenant, gofn_now_ms() + s->cfg.load_timeout_ms,
+			      w, e) < 0) {
 		gofn_log("error", "worker_spawn_failed",
 			 json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 		return -1;
@@ -43,7 +43,8 @@ static int read_objs(gofn_server *s, const gofn_function *f, gofn_objbuf *objs, 
 	return 0;
 }
 
-static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, gofn_outcome *o)
+static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f, gofn_worker **w,
+		      gofn_outcome *o)
 {
 	gofn_err e = {0};
 	gofn_objbuf objs[GOFN_MAX_OBJECTS];
@@ -55,7 +56,7 @@ static int cold_start(gofn_server *s, const gofn_function *f, gofn_worker **w, g
 			 e.msg);
 		return -1;
 	}
-	if (gofn_exec_spawn(s, w, &e) < 0) {
+	if (gofn_exec_spawn(s, tenant, w, &e) < 0) {
 		free_objs(objs, f->nobjs);
 		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
@@ -100,12 +101,12 @@ enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_f
 		gofn_worker_destroy(*w);
 		*w = NULL;
 		/* its slot gets a fresh worker */
-		if (cold_start(s, f, w, o) == 0)
+		if (cold_start(s, tenant, f, w, o) == 0)
 			return GOFN_EXEC_OK;
 		gofn_pool_release_slot(s->pool, tenant);
 		return GOFN_EXEC_FAILED;
 	case GOFN_GOT_SLOT:
-		if (cold_start(s, f, w, o) == 0)
+		if (cold_start(s, tenant, f, w, o) == 0)
 			return GOFN_EXEC_OK;
 		gofn_pool_release_slot(s->pool, tenant);
 		return GOFN_EXEC_FAILED;

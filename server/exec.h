@@ -18,6 +18,6 @@ enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_f
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o);
 
 /* Spawns a worker for a pool slot; counts it. */
-int gofn_exec_spawn(gofn_server *s, gofn_worker **w, gofn_err *e);
+int gofn_exec_spawn(gofn_server *s, const char *tenant, gofn_worker **w, gofn_err *e);
 
 #endif

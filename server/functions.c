@@ -144,7 +144,7 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 	    gofn_pool_acquire(s->pool, tenant, f->id, gofn_now_ms() + s->cfg.load_timeout_ms, &w);
 	if (a != GOFN_GOT_SLOT)
 		return gofn_pool_refusal(a, e);
-	if (gofn_exec_spawn(s, &w, e) < 0) {
+	if (gofn_exec_spawn(s, tenant, &w, e) < 0) {
 		gofn_pool_release_slot(s->pool, tenant);
 		e->code = GOFN_EAGAIN;
 		return -1;

@@ -9,6 +9,8 @@
 #include <time.h>
 
 #include "api/frame_io.h"
+#include "sandbox/sandbox.h"
+#include "server/pool_idle.h"
 
 typedef struct tenant_pool {
 	char name[64];
@@ -142,6 +144,8 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 {
 	gofn_worker *dead = NULL;
 
+	if (!w->dead) /* the idle watch compares against this (pool_idle.c) */
+		w->idle_cpu_ms = gofn_sandbox_cpu_ms(w->pid);
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
 	if (!t || w->dead || p->closing) {
@@ -192,6 +196,30 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 	}
 }
 
+/* Takes every idle worker that died or misbehaves out of the pool, marked
+ * dead so destroying it kills at once. /proc is read under the mutex: a
+ * few reads per idle worker per tick, far less than a spawn. */
+static gofn_worker *take_misbehaving(gofn_pool *p)
+{
+	gofn_worker *bad = NULL;
+
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		for (gofn_worker **pp = &t->idle; *pp;) {
+			gofn_worker *w = *pp;
+			if (!gofn_idle_misbehaves(p->c, t->name, w)) {
+				pp = &w->next;
+				continue;
+			}
+			*pp = w->next;
+			t->total--;
+			w->dead = 1;
+			w->next = bad;
+			bad = w;
+			pthread_cond_signal(&t->cv);
+		}
+	return bad;
+}
+
 /* Takes every idle worker unused since before `cutoff` out of the pool. */
 static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
 {
@@ -214,26 +242,34 @@ static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
 }
 
 /* Warm workers cost memory and a process each; ones nobody used for
- * cfg.idle_ms are stopped (checked a few times per idle period). */
+ * cfg.idle_ms are stopped. Every IDLE_TICK_MS the idle ones are also
+ * checked (gofn_idle_misbehaves): dead ones are reaped at once, ones that
+ * use CPU or memory while nobody called them are killed. */
 static void *reap_idle(void *arg)
 {
 	gofn_pool *p = arg;
-	int64_t tick = p->c->idle_ms / 4 > 1000 ? p->c->idle_ms / 4 : 1000;
+	int64_t last_stale = gofn_now_ms();
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->closing) {
-		int64_t deadline = gofn_now_ms() + tick;
-		struct timespec ts = {.tv_sec = deadline / 1000,
-				      .tv_nsec = (deadline % 1000) * 1000000};
+		int64_t deadline = gofn_now_ms() + GOFN_IDLE_TICK_MS;
+		struct timespec ts = abs_ts(deadline);
 		pthread_cond_timedwait(&p->wake_reaper, &p->mu, &ts);
 		if (p->closing)
 			break;
-		gofn_worker *stale = take_stale(p, gofn_now_ms() - p->c->idle_ms);
+		gofn_worker *gone = take_misbehaving(p);
+		if (gofn_now_ms() - last_stale >= p->c->idle_ms / 4) {
+			gofn_worker **tail = &gone;
+			while (*tail)
+				tail = &(*tail)->next;
+			*tail = take_stale(p, gofn_now_ms() - p->c->idle_ms);
+			last_stale = gofn_now_ms();
+		}
 		pthread_mutex_unlock(&p->mu);
-		while (stale) {
-			gofn_worker *next = stale->next;
-			gofn_worker_destroy(stale);
-			stale = next;
+		while (gone) {
+			gofn_worker *next = gone->next;
+			gofn_worker_destroy(gone);
+			gone = next;
 		}
 		pthread_mutex_lock(&p->mu);
 	}

@@ -107,7 +107,7 @@ static int probe_sandbox(gofn_server *s, gofn_err *e)
 		snprintf(s->sandbox_note, sizeof s->sandbox_note, "disabled by --sandbox 0");
 		return 0;
 	}
-	if (gofn_worker_spawn(&s->cfg, 1, gofn_now_ms() + 10000, &w, &pe) == 0) {
+	if (gofn_worker_spawn(&s->cfg, 1, NULL, gofn_now_ms() + 10000, &w, &pe) == 0) {
 		s->confined = 1;
 		s->layers = w->sp.proc.layers;
 		gofn_worker_destroy(w);

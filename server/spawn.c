@@ -11,6 +11,8 @@
 
 #include "api/frame.h"
 #include "sandbox/sandbox.h"
+#include "server/callwatch.h"
+#include "server/tenant_uid.h"
 
 /* posix_spawn (vfork semantics) is safe from our many threads: the child
  * runs no allocator or lock before exec. Every other server fd is
@@ -37,9 +39,11 @@ static int spawn_plain(const gofn_config *c, int child_end, gofn_spawned *out, g
 	return 0;
 }
 
-/* Timeouts are enforced by gofnd per invocation (a warm worker lives across
- * many), so the sandbox gets no wall-clock limit; the rest are its defaults. */
-static int spawn_confined(const gofn_config *c, int child_end, gofn_spawned *out, gofn_err *e)
+/* Time and CPU are enforced by gofnd per invocation (a warm worker lives
+ * across many: server/callwatch.c), so the sandbox gets no wall-clock limit
+ * and no lifetime RLIMIT_CPU; the worker runs as its tenant's host uid. */
+static int spawn_confined(const gofn_config *c, const char *tenant, int child_end,
+			  gofn_spawned *out, gofn_err *e)
 {
 	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", NULL};
 	int fds[] = {-1, -1, -1, child_end};
@@ -47,7 +51,10 @@ static int spawn_confined(const gofn_config *c, int child_end, gofn_spawned *out
 	    .exe = c->loader_path, .argv = argv, .fds = fds, .nfds = 4, .sigsys_fd = -1};
 	gofn_sandbox_limits_default(&sc.limits);
 	sc.limits.wall_ms = 0;
+	sc.limits.cpu_sec = 0;
 	sc.limits.output_bytes = 0;
+	sc.limits.mem_bytes = gofn_worker_mem_limit(c);
+	sc.host_uid = gofn_tenant_uid(c, tenant);
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
 }
 
@@ -56,6 +63,7 @@ static int spawn_confined(const gofn_config *c, int child_end, gofn_spawned *out
  * HTTP connection threads come and go. */
 typedef struct spawn_req {
 	const gofn_config *c;
+	const char *tenant;
 	int confined, child_end, rc, done;
 	gofn_spawned *out;
 	gofn_err *e;
@@ -79,7 +87,7 @@ static void *spawner(void *arg)
 		spawn_req *r = queue;
 		queue = r->next;
 		pthread_mutex_unlock(&mu);
-		r->rc = r->confined ? spawn_confined(r->c, r->child_end, r->out, r->e)
+		r->rc = r->confined ? spawn_confined(r->c, r->tenant, r->child_end, r->out, r->e)
 				    : spawn_plain(r->c, r->child_end, r->out, r->e);
 		pthread_mutex_lock(&mu);
 		r->done = 1;
@@ -102,10 +110,15 @@ static void start_spawner(void)
 		pthread_detach(t);
 }
 
-int gofn_spawn_worker(const gofn_config *c, int confined, int child_end, gofn_spawned *out,
-		      gofn_err *e)
+int gofn_spawn_worker(const gofn_config *c, int confined, const char *tenant, int child_end,
+		      gofn_spawned *out, gofn_err *e)
 {
-	spawn_req r = {.c = c, .confined = confined, .child_end = child_end, .out = out, .e = e};
+	spawn_req r = {.c = c,
+		       .tenant = tenant,
+		       .confined = confined,
+		       .child_end = child_end,
+		       .out = out,
+		       .e = e};
 
 	memset(out, 0, sizeof *out);
 	out->proc.pidfd = -1;

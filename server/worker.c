@@ -19,6 +19,7 @@
 #include "common/io.h"
 #include "api/proto.h"
 #include "sandbox/sandbox.h"
+#include "server/callwatch.h"
 #include "server/spawn.h"
 
 #define REAP_GRACE_MS  2000
@@ -69,8 +70,8 @@ int gofn_workers_kill_all(void)
 
 static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
-int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
-		      gofn_err *e)
+int gofn_worker_spawn(const gofn_config *c, int confined, const char *tenant, int64_t deadline_ms,
+		      gofn_worker **out, gofn_err *e)
 {
 	int sv[2];
 	gofn_worker *w = calloc(1, sizeof *w);
@@ -84,7 +85,7 @@ int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, g
 		free(w);
 		return gofn_errsys(e, "socketpair");
 	}
-	int rc = gofn_spawn_worker(c, confined, sv[1], &w->sp, e);
+	int rc = gofn_spawn_worker(c, confined, tenant, sv[1], &w->sp, e);
 	close(sv[1]);
 	w->ctrl = sv[0];
 	if (rc < 0) {
@@ -220,10 +221,10 @@ static void drain(int *fd, gofn_capture *c, size_t cap)
 static void describe_violation(gofn_outcome *o)
 {
 	const char *rep = o->err.data ? strstr((char *)o->err.data, "gofn-sandbox:") : NULL;
-	int nr = rep ? gofn_sandbox_parse_report(rep, strlen(rep)) : -1;
+	long nr;
 	char name[64];
 
-	if (nr >= 0)
+	if (rep && gofn_sandbox_parse_report(rep, strlen(rep), &nr) == 0)
 		snprintf(o->error, sizeof o->error, "sandbox refused system call %s",
 			 gofn_sandbox_syscall_name(nr, name, sizeof name));
 	else
@@ -315,7 +316,9 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	int op[2], ep[2];
 	gofn_err e = {0};
 	xchg x = {.out = -1, .err = -1};
+	gofn_callwatch cw; /* per-call CPU and (without a cgroup) RSS */
 
+	gofn_callwatch_start(&cw, c, w->pid, w->sp.proc.layers);
 	memset(reply, 0, sizeof *reply);
 	reply->fds[0] = reply->fds[1] = -1;
 	/* Only our read ends are non-blocking: the worker's write ends must
@@ -341,7 +344,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		x.timed_out = 1;
 	else if (sent < 0)
 		x.closed = 1;
-	while (!x.bad && !x.timed_out &&
+	while (!x.bad && !x.timed_out && !gofn_callwatch_over(&cw) &&
 	       (x.out >= 0 || x.err >= 0 || (!x.have_reply && !x.closed))) {
 		struct pollfd p[3] = {
 		    {.fd = x.out, .events = POLLIN},
@@ -362,7 +365,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 			x.timed_out = 1;
 			break;
 		}
-		int r = poll(p, 3, left > 60000 ? 60000 : (int)left);
+		int r = poll(p, 3, gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : left));
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
@@ -374,7 +377,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		if (p[2].revents)
 			read_ctrl(w, &x, reply_max, deadline_ms, reply, o);
 	}
-	if (x.have_reply && !x.bad && !x.timed_out) {
+	if (x.have_reply && !x.bad && !x.timed_out && !cw.over) {
 		if (spoke_out_of_turn(w, &x)) {
 			kill(w->pid, SIGKILL);
 			w->dead = 1;
@@ -388,7 +391,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	}
 	gofn_frame_free(reply);
 	int killed = 0, st = 0;
-	if (x.timed_out || x.bad) {
+	if (x.timed_out || x.bad || cw.over) {
 		kill(w->pid, SIGKILL);
 		st = reap(w, 0, &killed);
 	} else {
@@ -402,7 +405,9 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		close(x.out);
 	if (x.err >= 0)
 		close(x.err);
-	if (x.bad) {
+	if (cw.over) {
+		gofn_callwatch_outcome(&cw, &o->status, o->error, sizeof o->error);
+	} else if (x.bad) {
 		o->status = GOFN_STATUS_KILLED;
 	} else {
 		classify_death(o, st, killed, x.timed_out);

@@ -30,6 +30,7 @@ typedef struct gofn_worker {
 	int64_t invocations;
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
+	uint64_t idle_cpu_ms;	 /* its CPU time then (server/pool.c watches idle ones) */
 	int dead;
 	struct gofn_worker *next;     /* pool bookkeeping */
 	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
@@ -55,9 +56,9 @@ typedef struct gofn_outcome {
 	char profile_error[GOFN_PROF_NKINDS][160];
 } gofn_outcome;
 
-/* Spawns a worker and waits (until deadline_ms) for its HELLO. */
-int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
-		      gofn_err *e);
+/* Spawns a worker for tenant (NULL: none) and waits (until deadline_ms) for its HELLO. */
+int gofn_worker_spawn(const gofn_config *c, int confined, const char *tenant, int64_t deadline_ms,
+		      gofn_worker **out, gofn_err *e);
 
 /* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
  * the symbols the worker listed before any tenant code ran (caller frees via

@@ -1,0 +1,71 @@
+#include "server/callwatch.h"
+
+#include <stdio.h>
+
+#include "common/clock.h"
+#include "sandbox/sandbox.h"
+
+/* /proc is read at most this often during a call: the CPU limit overshoots
+ * by at most this much CPU per running thread, the RSS limit by what a
+ * thread can allocate in it (RLIMIT_DATA is the backstop). */
+#define CHECK_MS 50
+
+uint64_t gofn_worker_mem_limit(const gofn_config *c)
+{
+	return c->worker_mem ? c->worker_mem : GOFN_SANDBOX_DEFAULT_MEM_BYTES;
+}
+
+void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid, unsigned layers)
+{
+	*cw = (gofn_callwatch){.pid = pid,
+			       .cpu_limit_ms = (uint64_t)c->call_cpu_ms,
+			       .next_ms = gofn_now_ms() + CHECK_MS};
+	if (!(layers & GOFN_LAYER_CGROUP))
+		cw->mem_limit = gofn_worker_mem_limit(c);
+	if (pid > 0 && cw->cpu_limit_ms)
+		cw->cpu0_ms = gofn_sandbox_cpu_ms(pid);
+}
+
+int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left)
+{
+	if ((cw->cpu_limit_ms || cw->mem_limit) && left > CHECK_MS)
+		return CHECK_MS;
+	return left < 0 ? 0 : (int)left;
+}
+
+int gofn_callwatch_over(gofn_callwatch *cw)
+{
+	if (cw->over || cw->pid <= 0)
+		return cw->over;
+	/* Output wakes the poll loop often; /proc is read at most every CHECK_MS. */
+	int64_t now_ms = gofn_now_ms();
+	if (now_ms < cw->next_ms)
+		return 0;
+	cw->next_ms = now_ms + CHECK_MS;
+	if (cw->cpu_limit_ms) {
+		uint64_t now = gofn_sandbox_cpu_ms(cw->pid);
+		cw->used_ms = now > cw->cpu0_ms ? now - cw->cpu0_ms : 0;
+		if (cw->used_ms > cw->cpu_limit_ms)
+			cw->over = GOFN_WATCH_CPU;
+	}
+	if (!cw->over && cw->mem_limit) {
+		cw->rss = gofn_sandbox_rss(cw->pid);
+		if (cw->rss > cw->mem_limit)
+			cw->over = GOFN_WATCH_MEMORY;
+	}
+	return cw->over;
+}
+
+void gofn_callwatch_outcome(const gofn_callwatch *cw, gofn_status *status, char *msg, size_t len)
+{
+	if (cw->over == GOFN_WATCH_CPU) {
+		*status = GOFN_STATUS_TIMEOUT;
+		snprintf(msg, len, "CPU time limit: the call used %.2f s of CPU, limit %.2f s",
+			 (double)cw->used_ms / 1000.0, (double)cw->cpu_limit_ms / 1000.0);
+	} else {
+		*status = GOFN_STATUS_KILLED;
+		snprintf(
+		    msg, len, "memory limit: resident set %llu MiB over %llu MiB (RSS watchdog)",
+		    (unsigned long long)(cw->rss >> 20), (unsigned long long)(cw->mem_limit >> 20));
+	}
+}

@@ -1,0 +1,38 @@
+/* What the supervisor measures while a worker serves one call: the CPU
+ * time the call uses (from the worker's /proc/PID/stat at the start and
+ * while it runs, so a warm worker's earlier calls never count against this
+ * one) and, where no cgroup limits memory, its resident set. worker.c polls
+ * with gofn_callwatch_wait_ms and asks gofn_callwatch_over after each
+ * wake-up; the decision and its message live here. */
+#ifndef GOFN_SERVER_CALLWATCH_H
+#define GOFN_SERVER_CALLWATCH_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "api/proto.h"
+#include "server/config.h"
+
+enum { GOFN_WATCH_OK = 0, GOFN_WATCH_CPU, GOFN_WATCH_MEMORY };
+
+typedef struct gofn_callwatch {
+	pid_t pid;
+	uint64_t cpu0_ms, cpu_limit_ms, used_ms;
+	uint64_t mem_limit, rss;
+	int64_t next_ms; /* no /proc reads before this (gofn_now_ms) */
+	int over;	 /* GOFN_WATCH_* */
+} gofn_callwatch;
+
+/* layers: the worker's GOFN_LAYER_* (no GOFN_LAYER_CGROUP: watch RSS). */
+void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid, unsigned layers);
+/* How long to poll before the next check, at most `left` ms. */
+int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left);
+/* Measures now; non-zero (GOFN_WATCH_*) once a limit is passed. */
+int gofn_callwatch_over(gofn_callwatch *cw);
+/* The call's status and message for a worker the watch stopped. */
+void gofn_callwatch_outcome(const gofn_callwatch *cw, gofn_status *status, char *msg, size_t len);
+
+/* Memory limit of a worker (bytes); the sandbox's default unless configured. */
+uint64_t gofn_worker_mem_limit(const gofn_config *c);
+
+#endif
