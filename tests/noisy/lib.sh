@@ -34,3 +34,82 @@ ok_count() { grep -c '^2' "$1"; }
 within_factor() {
 	awk -v v="$1" -v b="$2" -v f="$3" -v fl="$4" 'BEGIN {if (b < fl) b = fl; exit !(v <= b * f)}'
 }
+
+# --- tenant-isolation helpers (test_cpu, test_memory, test_quota, tests/vm)
+NOISY_PROGS=$NOISY/progs
+
+# noisy_compile NAME: tests/noisy/progs/NAME.go -> object path (prebuilt in
+# $GOFN_NOISY_OBJS inside the VM, which has no Go toolchain).
+noisy_compile() {
+	if [[ -n "${GOFN_NOISY_OBJS:-}" ]]; then
+		echo "$GOFN_NOISY_OBJS/$1.o"
+		return
+	fi
+	PROGS=$NOISY_PROGS compile "$1"
+}
+
+# call TOKEN FUNCTION_ID SYMBOL [INPUT]: one invocation (sets CODE, BODY).
+call() {
+	req POST "/invoke/$3?function=$2" "$1" --data-binary "${4-}"
+}
+
+# p50_ms TOKEN FUNCTION_ID SYMBOL INPUT N: N sequential invocations; sets P50
+# (ms, as p50) and FAILED_CALLS (answers whose JSON status is not "ok": an
+# invocation that failed is still HTTP 200).
+p50_ms() {
+	local tok=$1 fn=$2 sym=$3 in=$4 n=$5 t
+	: >"$TMP/calls"
+	for _ in $(seq "$n"); do
+		t=$(curl -sS --max-time 60 -o "$TMP/lat" -w '%{time_total}' -X POST \
+			-H "Authorization: Bearer $tok" --data-binary "$in" "$URL/invoke/$sym?function=$fn")
+		if [[ "$(jq -r .status "$TMP/lat" 2>/dev/null)" == ok ]]; then
+			echo "200 ${t:-60}" >>"$TMP/calls"
+		else
+			echo "000 ${t:-60}" >>"$TMP/calls"
+		fi
+	done
+	P50=$(p50 "$TMP/calls")
+	FAILED_CALLS=$((n - $(ok_count "$TMP/calls")))
+}
+
+# wait_until SECONDS COMMAND...: polls the condition (never a fixed sleep
+# as the assertion); fails when it does not hold within the bound.
+wait_until() {
+	local limit=$1
+	shift
+	local end=$((SECONDS + limit))
+	while ((SECONDS < end)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
+# log_has EVENT: gofnd logged that event.
+log_has() {
+	grep -q "\"event\":\"$1\"" "$TMP/gofnd.log"
+}
+
+# worker_pids: gofnd's worker processes (its children running gofn-loader).
+worker_pids() {
+	local p
+	for p in /proc/[0-9]*; do
+		[[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" == "$PID" ]] || continue
+		[[ "$(cat "$p/comm" 2>/dev/null)" == gofn-loader ]] && echo "${p#/proc/}"
+	done
+}
+
+# running_workers: how many of gofnd's workers are on a CPU right now.
+running_workers() {
+	local p n=0
+	for p in $(worker_pids); do
+		[[ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" == R ]] && n=$((n + 1))
+	done
+	echo "$n"
+}
+no_running_workers() { [[ "$(running_workers)" == 0 ]]; }
+
+# noisy_report NAME FIELDS...: one line of figures for docs/security.md.
+noisy_report() {
+	echo "FIGURES $*"
+}

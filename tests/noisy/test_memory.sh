@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Memory where no cgroup limits it (issue 13 item 5): gofnd is told the
+# cgroup layer is missing (GOFN_SANDBOX_TEST_NO_CGROUP=1, as for a non-root
+# gofnd or Docker on a cgroup v1 host). /healthz must say degraded naming
+# cgroup, and a pooled worker allocating 1.5 GiB against 256 MiB is stopped
+# by the RSS watchdog (or RLIMIT_DATA) while a victim tenant keeps working.
+source "$(dirname "$0")/lib.sh"
+
+export GOFN_SANDBOX_TEST_NO_CGROUP=1
+start_gofnd "$TMP/data" --workers 2 --worker-mem 268435456 --timeout-ms 60000
+req GET /healthz ""
+echo "healthz: $BODY"
+check "healthz degraded without the cgroup layer" test "$(jqv .status)" = degraded
+check "healthz names the missing cgroup layer" \
+	test "$(jqv '.sandbox.missing | index("cgroup") != null')" = true
+A=$(new_tenant attacker) || exit 1
+V=$(new_tenant victim) || exit 1
+OBJ=$(noisy_compile noisy) || exit 1
+AF=$(upload "$A" "$OBJ") || exit 1
+VF=$(upload "$V" "$OBJ") || exit 1
+call "$V" "$VF" main.Burn 10
+p50_ms "$V" "$VF" main.Burn 10 10
+BASE=$P50
+
+# The attack runs in the background while the victim is measured.
+curl -sS --max-time 120 -o "$TMP/alloc" -X POST -H "Authorization: Bearer $A" \
+	--data-binary 1536 "$URL/invoke/main.Alloc?function=$AF" &
+ALLOC=$!
+p50_ms "$V" "$VF" main.Burn 10 10
+ATTACKED=$P50
+VFAILED=$FAILED_CALLS
+wait "$ALLOC"
+echo "attacker: $(head -c 400 "$TMP/alloc")"
+check "1.5 GiB against 256 MiB without a cgroup: the call is stopped, not ok" \
+	test "$(jq -r .status "$TMP/alloc")" != ok
+check "... and the reason names memory" \
+	bash -c "jq -r .error '$TMP/alloc' | grep -qiE 'memory'"
+check "victim calls all ok during the attack" test "$VFAILED" = 0
+check "victim p50 ${ATTACKED} ms within 2x of its baseline (floor 5 ms) ${BASE} ms" \
+	within_factor "$ATTACKED" "$BASE" 2 5
+noisy_report memory_nocgroup baseline_p50_ms="$BASE" attacked_p50_ms="$ATTACKED"
+max_rss=0
+for p in $(worker_pids); do
+	r=$(awk '/VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null)
+	((${r:-0} > max_rss)) && max_rss=$r
+done
+check "no worker holds more than 256 MiB afterwards (max ${max_rss} kB)" test "$max_rss" -le 262144
+call "$A" "$AF" main.Burn 1
+check "the attacker's next call works on a fresh worker" test "$(jqv .status)" = ok
+finish
