@@ -1,9 +1,13 @@
 /* Memory and pid limits enforced by the kernel, where a writable cgroup
  * hierarchy with the controllers exists: cgroup v2 (memory.max, pids.max)
  * first, else the v1 memory and pids hierarchies. Neither is an error: the
- * supervisor's RSS watchdog and RLIMIT_NPROC remain. Layout:
- *   v2: <mount>/gofn/w<pid>         recorded as that path
- *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>" */
+ * supervisor's RSS watchdog and RLIMIT_NPROC remain. When l->cpu_weight is
+ * set, the worker also shares one CPU group with the other workers of its
+ * host uid (its tenant's): cpu.weight / cpu.shares between tenants, and
+ * cpu.max / cpu.cfs_quota_us as an optional cap per tenant. Layout:
+ *   v2: <mount>/gofn/[t<uid>/]w<pid>          recorded as that path
+ *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>",
+ *       <v1 root>/cpu/gofn/t<uid>             (tenant group, kept) */
 #include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
@@ -99,20 +103,60 @@ static void num(char *buf, size_t len, uint64_t v)
 		snprintf(buf, len, "max");
 }
 
-static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, char *path,
-		     size_t len)
+/* The controllers this v2 tree can delegate below root: memory and pids
+ * are required, cpu is used when present. */
+static const char *v2_controllers(const char *root)
 {
-	char parent[256], v[32], p[32];
+	char p[160];
+
+	snprintf(p, sizeof p, "%s/cgroup.controllers", root);
+	return has_word(p, "cpu") ? "+memory +pids +cpu" : "+memory +pids";
+}
+
+/* The tenant's CPU group under parent: weight between tenants, optional cap. */
+static int tenant_group_v2(const char *parent, const char *ctl, const gofn_sandbox_limits *l,
+			   unsigned uid, char *dir, size_t len)
+{
+	char v[48];
+
+	snprintf(dir, len, "%s/t%u", parent, uid);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return -1;
+	if (put(dir, "cgroup.subtree_control", ctl) < 0)
+		return -1;
+	if (!strstr(ctl, "cpu"))
+		return 0;
+	snprintf(v, sizeof v, "%u", l->cpu_weight);
+	if (put(dir, "cpu.weight", v) < 0)
+		return -1;
+	if (l->cpu_quota_pct)
+		snprintf(v, sizeof v, "%u 100000", l->cpu_quota_pct * 1000u);
+	else
+		snprintf(v, sizeof v, "max 100000");
+	return put(dir, "cpu.max", v);
+}
+
+static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, unsigned uid,
+		     char *path, size_t len)
+{
+	char parent[256], group[300], v[32], p[32];
+	const char *ctl = v2_controllers(root);
 
 	snprintf(parent, sizeof parent, "%s/gofn", root);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return 0;
 	sweep(parent);
 	/* Controllers must be enabled at every level above the leaf. */
-	if (put(root, "cgroup.subtree_control", "+memory +pids") < 0 ||
-	    put(parent, "cgroup.subtree_control", "+memory +pids") < 0)
+	if (put(root, "cgroup.subtree_control", ctl) < 0 ||
+	    put(parent, "cgroup.subtree_control", ctl) < 0)
 		return 0;
-	snprintf(path, len, "%s/w%d", parent, (int)pid);
+	snprintf(group, sizeof group, "%s", parent);
+	if (l->cpu_weight) {
+		if (tenant_group_v2(parent, ctl, l, uid, group, sizeof group) < 0)
+			return 0;
+		sweep(group);
+	}
+	snprintf(path, len, "%s/w%d", group, (int)pid);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
 		return 0;
 	num(v, sizeof v, l->mem_bytes);
@@ -124,7 +168,7 @@ static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, 
 		path[0] = 0;
 		return 0;
 	}
-	return 1;
+	return strstr(ctl, "cpu") && l->cpu_weight ? 2 : 1;
 }
 
 static int v1_dir(const char *ctl, const char *leaf, char *buf, size_t len)
@@ -182,6 +226,32 @@ static int no_cgroup_hook(void)
 	return v && strcmp(v, "1") == 0;
 }
 
+/* v1: the tenant's group in the cpu hierarchy; the worker joins it. A
+ * group is never removed while gofnd runs (one per tenant). 1 = joined. */
+static int attach_v1_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
+{
+	char dir[160], v[32];
+
+	if (!l->cpu_weight || access(V1_ROOT "/cpu/cgroup.procs", W_OK) < 0)
+		return 0;
+	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn");
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return 0;
+	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn/t%u", uid);
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+		return 0;
+	/* cpu.weight 100 is the v2 default, cpu.shares 1024 the v1 one */
+	snprintf(v, sizeof v, "%u",
+		 l->cpu_weight * 1024u / 100u ? l->cpu_weight * 1024u / 100u : 2);
+	if (put(dir, "cpu.shares", v) < 0)
+		return 0;
+	snprintf(v, sizeof v, "%d", l->cpu_quota_pct ? (int)(l->cpu_quota_pct * 1000u) : -1);
+	if (put(dir, "cpu.cfs_period_us", "100000") < 0 || put(dir, "cpu.cfs_quota_us", v) < 0)
+		return 0;
+	snprintf(v, sizeof v, "%d", (int)pid);
+	return put(dir, "cgroup.procs", v) == 0;
+}
+
 int gofn_cgroup_available(void)
 {
 	const char *root = v2_root();
@@ -198,19 +268,21 @@ int gofn_cgroup_available(void)
 	       access(V1_ROOT "/pids/cgroup.procs", W_OK) == 0;
 }
 
-int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, char *path, size_t len,
-		       gofn_err *err)
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, char *path,
+		       size_t len, gofn_err *err)
 {
 	const char *root = v2_root();
+	int r;
 
 	(void)err;
 	path[0] = 0;
 	if (no_cgroup_hook())
 		return 0;
-	if (root && attach_v2(root, pid, l, path, len) == 1)
-		return 1;
+	if (root && (r = attach_v2(root, pid, l, uid, path, len)) > 0)
+		return r;
 	path[0] = 0;
-	return attach_v1(pid, l, path, len);
+	r = attach_v1(pid, l, path, len);
+	return r > 0 && attach_v1_cpu(pid, l, uid) ? 2 : r;
 }
 
 static int counter(const char *file, const char *key)

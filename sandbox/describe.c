@@ -11,8 +11,8 @@
 
 const char *gofn_sandbox_layers_str(unsigned layers, char *buf, size_t len)
 {
-	static const char *const names[] = {"userns", "pidns",	  "mntns",  "netns",  "ipcns",
-					    "utsns",  "cgroupns", "cgroup", "seccomp"};
+	static const char *const names[] = {"userns", "pidns",	  "mntns",  "netns",   "ipcns",
+					    "utsns",  "cgroupns", "cgroup", "seccomp", "cpu"};
 	size_t used = 0;
 
 	if (!len)

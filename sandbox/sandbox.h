@@ -29,6 +29,10 @@ typedef struct gofn_sandbox_limits {
 	uint64_t max_threads;  /* RLIMIT_NPROC in the worker's own user ns; pids.max */
 	uint64_t fsize_bytes;  /* RLIMIT_FSIZE */
 	uint64_t output_bytes; /* cap on what the supervisor copies from stdout/stderr */
+	/* The CPU group the worker shares with the other workers of its host
+	 * uid (gofnd: its tenant): weight 1..10000 (100 = default share; 0 =
+	 * no group), cap in % of one CPU (0 = none). */
+	unsigned cpu_weight, cpu_quota_pct;
 } gofn_sandbox_limits;
 
 #define GOFN_SANDBOX_DEFAULT_WALL_MS	  10000u
@@ -68,6 +72,7 @@ enum {
 	GOFN_LAYER_CGROUPNS = 1u << 6,
 	GOFN_LAYER_CGROUP = 1u << 7, /* memory/pids limits enforced by a cgroup */
 	GOFN_LAYER_SECCOMP = 1u << 8,
+	GOFN_LAYER_CPU = 1u << 9, /* in its tenant's CPU cgroup (weight, optional cap) */
 };
 
 /* How to start a worker. The executable is opened by the parent and run by
@@ -156,6 +161,9 @@ void gofn_sandbox_kill(gofn_sandbox_proc *p);
 
 /* Removes the cgroup and closes the pidfd of a reaped worker. */
 void gofn_sandbox_release(gofn_sandbox_proc *p);
+
+/* 1 if the worker's cgroup recorded an OOM kill (memory.max / limit_in_bytes). */
+int gofn_sandbox_oom_killed(const gofn_sandbox_proc *p);
 
 /* Resident set size of a process in bytes, from /proc; 0 if unknown. */
 uint64_t gofn_sandbox_rss(pid_t pid);

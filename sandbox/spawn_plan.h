@@ -55,10 +55,11 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 /* Fills p->binds for exe (sandbox/rootfs.c). */
 int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err);
 
-/* Parent side cgroup (sandbox/cgroup.c). 1 = created and pid attached,
- * 0 = no writable hierarchy with the needed controllers, -1 = error. */
-int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, char *path, size_t len,
-		       gofn_err *err);
+/* Parent side cgroup (sandbox/cgroup.c). 2 = created, pid attached and in
+ * its uid's CPU group (l->cpu_weight), 1 = created and attached (memory,
+ * pids), 0 = no writable hierarchy with the needed controllers, -1 = error. */
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, char *path,
+		       size_t len, gofn_err *err);
 /* 1 if the cgroup recorded an OOM kill. */
 int gofn_cgroup_oom(const char *path);
 void gofn_cgroup_remove(const char *path);

@@ -62,6 +62,11 @@ uint64_t gofn_sandbox_cpu_ms(pid_t pid)
 	return (uint64_t)(ut + st) * 1000u / (uint64_t)sysconf(_SC_CLK_TCK);
 }
 
+int gofn_sandbox_oom_killed(const gofn_sandbox_proc *p)
+{
+	return gofn_cgroup_oom(p->cgroup);
+}
+
 static void classify(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, int status,
 		     const struct rusage *ru, gofn_sandbox_exit *x)
 {

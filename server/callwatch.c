@@ -1,6 +1,7 @@
 #include "server/callwatch.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "common/clock.h"
 #include "sandbox/sandbox.h"
@@ -68,4 +69,13 @@ void gofn_callwatch_outcome(const gofn_callwatch *cw, gofn_status *status, char 
 		    msg, len, "memory limit: resident set %llu MiB over %llu MiB (RSS watchdog)",
 		    (unsigned long long)(cw->rss >> 20), (unsigned long long)(cw->mem_limit >> 20));
 	}
+}
+
+void gofn_callwatch_after_death(const gofn_sandbox_proc *p, gofn_status status, char *msg,
+				size_t len)
+{
+	if (status == GOFN_STATUS_KILLED && gofn_sandbox_oom_killed(p))
+		snprintf(msg, len,
+			 "memory limit: killed by the kernel's OOM killer (cgroup memory "
+			 "limit)");
 }

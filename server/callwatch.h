@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "api/proto.h"
+#include "sandbox/sandbox.h"
 #include "server/config.h"
 
 enum { GOFN_WATCH_OK = 0, GOFN_WATCH_CPU, GOFN_WATCH_MEMORY };
@@ -31,6 +32,11 @@ int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left);
 int gofn_callwatch_over(gofn_callwatch *cw);
 /* The call's status and message for a worker the watch stopped. */
 void gofn_callwatch_outcome(const gofn_callwatch *cw, gofn_status *status, char *msg, size_t len);
+
+/* A worker killed by a SIGKILL gofnd did not send: if its cgroup's OOM
+ * killer did it, msg says memory instead of "from outside". */
+void gofn_callwatch_after_death(const gofn_sandbox_proc *p, gofn_status status, char *msg,
+				size_t len);
 
 /* Memory limit of a worker (bytes); the sandbox's default unless configured. */
 uint64_t gofn_worker_mem_limit(const gofn_config *c);

@@ -13,7 +13,8 @@ static json_t *missing_layers(const gofn_server *s)
 {
 	const unsigned all = GOFN_LAYER_USERNS | GOFN_LAYER_PIDNS | GOFN_LAYER_MNTNS |
 			     GOFN_LAYER_NETNS | GOFN_LAYER_IPCNS | GOFN_LAYER_UTSNS |
-			     GOFN_LAYER_CGROUPNS | GOFN_LAYER_CGROUP | GOFN_LAYER_SECCOMP;
+			     GOFN_LAYER_CGROUPNS | GOFN_LAYER_CGROUP | GOFN_LAYER_SECCOMP |
+			     GOFN_LAYER_CPU;
 	json_t *m = json_array();
 	char name[32];
 

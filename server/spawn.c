@@ -54,6 +54,8 @@ static int spawn_confined(const gofn_config *c, const char *tenant, int child_en
 	sc.limits.cpu_sec = 0;
 	sc.limits.output_bytes = 0;
 	sc.limits.mem_bytes = gofn_worker_mem_limit(c);
+	sc.limits.cpu_weight = (unsigned)c->cpu_weight;
+	sc.limits.cpu_quota_pct = (unsigned)c->cpu_quota_pct;
 	sc.host_uid = gofn_tenant_uid(c, tenant);
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
 }

@@ -411,6 +411,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		o->status = GOFN_STATUS_KILLED;
 	} else {
 		classify_death(o, st, killed, x.timed_out);
+		gofn_callwatch_after_death(&w->sp.proc, o->status, o->error, sizeof o->error);
 	}
 	return -1;
 broken:
