@@ -16,6 +16,9 @@ RUNTIME_PKGS+=(libssl3)
 BUILD_PKGS+=(hyperfine)
 # gofnd --store postgres links libpq; the tests start a throwaway PostgreSQL.
 BUILD_PKGS+=(libpq-dev postgresql)
+# tests/vm boots Debian's cloud kernel (cgroup v2) under qemu (TCG) with a
+# busybox initramfs; the kernel .deb itself is fetched with apt-get download.
+BUILD_PKGS+=(qemu-system-x86 busybox-static cpio)
 RUNTIME_PKGS+=(libpq5)
 
 pkgs=("${BUILD_PKGS[@]}")

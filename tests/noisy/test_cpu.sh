@@ -40,7 +40,7 @@ check "victim p50 ${ATTACKED} ms within 2x of its baseline (floor 5 ms) ${BASE} 
 	within_factor "$ATTACKED" "$BASE" 2 5
 noisy_report spin_idle baseline_p50_ms="$BASE" attacked_p50_ms="$ATTACKED"
 check "no attacker worker left spinning: all of gofnd's workers use no CPU" \
-	wait_until 20 bash -c "! pgrep -P $PID -r R >/dev/null"
+	wait_until 20 no_running_workers
 
 # --- a worker that dies while idle is reaped at once, not at its next use
 call "$V" "$VF" main.Burn 1

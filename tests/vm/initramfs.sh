@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the VM's root: a newc cpio with busybox, bash, curl, jq, gofnd,
+# gofn-loader, the escape suite, the test scripts and the test objects,
+# each executable with the shared libraries ldd names (at the same paths,
+# which the sandbox's rootfs.c also relies on).
+# usage: initramfs.sh BUILD_DIR OBJ_DIR OUT.cpio.gz
+set -euo pipefail
+build=$(cd "$1" && pwd)
+objs=$(cd "$2" && pwd)
+out=$3
+root_src=$(cd "$(dirname "$0")/../.." && pwd)
+stage=$(mktemp -d /tmp/gofn-vmroot.XXXXXX)
+trap 'rm -rf "$stage"' EXIT
+
+copy_with_libs() { # FILE [DEST]: the file (at DEST, else its own path) and its ldd closure
+	local f=$1 dest=${2:-$1} lib
+	mkdir -p "$stage$(dirname "$dest")"
+	cp -L "$f" "$stage$dest"
+	for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*' | sort -u); do
+		[[ -e "$stage$lib" ]] && continue
+		mkdir -p "$stage$(dirname "$lib")"
+		cp -L "$lib" "$stage$lib"
+	done
+}
+
+mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,newroot,gofn/build/bin,gofn/objs,etc}
+cp "$(command -v busybox)" "$stage/bin/busybox"
+for t in bash curl jq; do copy_with_libs "$(command -v $t)"; done
+# At the paths the scripts use (BUILD/bin/..., BUILD/tests/escape_suite).
+copy_with_libs "$build/bin/gofnd" /gofn/build/bin/gofnd
+copy_with_libs "$build/bin/gofn-loader" /gofn/build/bin/gofn-loader
+copy_with_libs "$build/tests/escape_suite" /gofn/build/tests/escape_suite
+mkdir -p "$stage/gofn/tests"
+cp -r "$root_src/tests/integration" "$root_src/tests/noisy" "$root_src/tests/vm" "$stage/gofn/tests/"
+cp "$objs"/*.o "$stage/gofn/objs/"
+echo "root:x:0:0:root:/:/bin/bash" >"$stage/etc/passwd"
+echo "nobody:x:65534:65534:nobody:/:/bin/false" >>"$stage/etc/passwd"
+cp "$root_src/tests/vm/init" "$stage/init"
+chmod +x "$stage/init"
+(cd "$stage" && find . | cpio -o -H newc --quiet | gzip -1) >"$out"

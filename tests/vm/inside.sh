@@ -1,0 +1,31 @@
+#!/usr/bin/bash
+# Runs inside the VM as PID 1 (after switch_root): cgroup v2 mounted as the
+# only hierarchy, loopback up, then the suites. Each suite's result is a
+# "VMTEST <name> rc=N" line on the console, which tests/vm/run.sh reads.
+export PATH=/bin:/usr/bin:/sbin:/usr/sbin
+mount -t proc proc /proc
+mount -t sysfs sys /sys
+mount -t devtmpfs dev /dev
+mount -t tmpfs -o mode=1777 tmp /tmp
+mount -t cgroup2 none /sys/fs/cgroup
+ip link set lo up
+echo "VMINFO kernel $(uname -r)"
+echo "VMINFO cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+export GOFN_TEST_PLAIN=1 GOFN_NOISY_OBJS=/gofn/objs
+cd /gofn
+suite() { # NAME COMMAND...
+	local name=$1
+	shift
+	echo "VMTEST-BEGIN $name"
+	"$@" 2>&1
+	echo "VMTEST $name rc=$?"
+}
+for s in $(echo "${GOFN_VM_SUITES:-cgroup2,escape,cpu,memory,quota}" | tr , " "); do
+	case $s in
+	escape) suite escape build/tests/escape_suite build/bin/gofn-loader ;;
+	cgroup2) suite cgroup2 bash tests/vm/test_cgroup2.sh build ;;
+	*) suite "$s" bash tests/noisy/test_$s.sh build ;;
+	esac
+done
+echo "VMTEST-DONE"
+poweroff -f
