@@ -216,16 +216,6 @@ undo:
 	return 0;
 }
 
-/* Test hook, like GOFN_SANDBOX_TEST_FALLBACK: GOFN_SANDBOX_TEST_NO_CGROUP=1
- * behaves as a host without a writable hierarchy (non-root gofnd, Docker on
- * cgroup v1), so tests/noisy can prove what holds memory there. It can only
- * weaken confinement. */
-static int no_cgroup_hook(void)
-{
-	const char *v = getenv("GOFN_SANDBOX_TEST_NO_CGROUP");
-	return v && strcmp(v, "1") == 0;
-}
-
 /* v1: the tenant's group in the cpu hierarchy; the worker joins it. A
  * group is never removed while gofnd runs (one per tenant). 1 = joined. */
 static int attach_v1_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
@@ -257,8 +247,6 @@ int gofn_cgroup_available(void)
 	const char *root = v2_root();
 	char p[128];
 
-	if (no_cgroup_hook())
-		return 0;
 	if (root) {
 		snprintf(p, sizeof p, "%s/cgroup.procs", root);
 		if (access(p, W_OK) == 0)
@@ -276,8 +264,6 @@ int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, ch
 
 	(void)err;
 	path[0] = 0;
-	if (no_cgroup_hook())
-		return 0;
 	if (root && (r = attach_v2(root, pid, l, uid, path, len)) > 0)
 		return r;
 	path[0] = 0;

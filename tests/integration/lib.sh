@@ -69,12 +69,14 @@ wait_port() {
 }
 
 # start_gofnd DATA_DIR [flags...]: starts and waits for its "listening" line.
+# GOFND_WRAP=(setpriv ...) runs it through a wrapper (tests/noisy: as nobody).
+GOFND_WRAP=()
 start_gofnd() {
 	local data=$1
 	shift
 	: >"$TMP/gofnd.log"
 	store_args "$data"
-	GOFN_ADMIN_TOKEN=${GOFN_ADMIN_TOKEN-$ADMIN} "$GOFND" --listen 127.0.0.1:0 --data "$data" \
+	GOFN_ADMIN_TOKEN=${GOFN_ADMIN_TOKEN-$ADMIN} "${GOFND_WRAP[@]}" "$GOFND" --listen 127.0.0.1:0 --data "$data" \
 		--loader "$LOADER" "${STORE_ARGS[@]}" "$@" >"$TMP/gofnd.out" 2>"$TMP/gofnd.log" &
 	PID=$!
 	PORT=$(wait_port "$TMP/gofnd.log" "$PID")

@@ -1,12 +1,24 @@
 #!/usr/bin/env bash
-# Memory where no cgroup limits it (issue 13 item 5): gofnd is told the
-# cgroup layer is missing (GOFN_SANDBOX_TEST_NO_CGROUP=1, as for a non-root
-# gofnd or Docker on a cgroup v1 host). /healthz must say degraded naming
-# cgroup, and a pooled worker allocating 1.5 GiB against 256 MiB is stopped
-# by the RSS watchdog (or RLIMIT_DATA) while a victim tenant keeps working.
+# Memory where no cgroup limits it (issue 13 item 5): gofnd runs as nobody,
+# as in the Dockerfile and the k8s manifest, so no cgroup is writable.
+# /healthz must say degraded naming cgroup, and a pooled worker allocating
+# 1.5 GiB against 256 MiB is stopped by the RSS watchdog (or RLIMIT_DATA)
+# while a victim tenant keeps working.
 source "$(dirname "$0")/lib.sh"
 
-export GOFN_SANDBOX_TEST_NO_CGROUP=1
+if [[ $(id -u) -eq 0 ]]; then
+	command -v setpriv >/dev/null || {
+		echo "FAIL: setpriv (util-linux) is needed to run gofnd as nobody"
+		exit 1
+	}
+	GOFND_WRAP=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	"${GOFND_WRAP[@]}" test -x "$LOADER" || {
+		echo "SKIP: nobody cannot reach $LOADER (a parent directory is private)"
+		exit 0
+	}
+	chmod 755 "$TMP"
+	mkdir -p "$TMP/data" && chown 65534:65534 "$TMP/data"
+fi
 start_gofnd "$TMP/data" --workers 2 --worker-mem 268435456 --timeout-ms 60000
 req GET /healthz ""
 echo "healthz: $BODY"

@@ -25,11 +25,12 @@ copy_with_libs() { # FILE [DEST]: the file (at DEST, else its own path) and its 
 
 mkdir -p "$stage"/{bin,sbin,proc,sys,dev,tmp,newroot,gofn/build/bin,gofn/objs,etc}
 cp "$(command -v busybox)" "$stage/bin/busybox"
-for t in bash curl jq; do copy_with_libs "$(command -v $t)"; done
+for t in bash curl jq setpriv; do copy_with_libs "$(command -v $t)"; done
 # At the paths the scripts use (BUILD/bin/..., BUILD/tests/escape_suite).
 copy_with_libs "$build/bin/gofnd" /gofn/build/bin/gofnd
 copy_with_libs "$build/bin/gofn-loader" /gofn/build/bin/gofn-loader
 copy_with_libs "$build/tests/escape_suite" /gofn/build/tests/escape_suite
+copy_with_libs "$build/tests/gofn-loader-escape" /gofn/build/tests/gofn-loader-escape
 mkdir -p "$stage/gofn/tests"
 cp -r "$root_src/tests/integration" "$root_src/tests/noisy" "$root_src/tests/vm" "$stage/gofn/tests/"
 cp "$objs"/*.o "$stage/gofn/objs/"

@@ -22,7 +22,7 @@ suite() { # NAME COMMAND...
 }
 for s in $(echo "${GOFN_VM_SUITES:-cgroup2,escape,cpu,memory,quota}" | tr , " "); do
 	case $s in
-	escape) suite escape build/tests/escape_suite build/bin/gofn-loader ;;
+	escape) suite escape build/tests/escape_suite build/tests/gofn-loader-escape ;;
 	cgroup2) suite cgroup2 bash tests/vm/test_cgroup2.sh build ;;
 	*) suite "$s" bash tests/noisy/test_$s.sh build ;;
 	esac
