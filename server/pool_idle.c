@@ -20,7 +20,7 @@ int gofn_idle_misbehaves(const gofn_config *c, const char *tenant, gofn_worker *
 
 	/* An idle worker never speaks first; a readable pidfd means it exited. */
 	if (w->pid <= 0 || poll(pf, 2, 0) > 0) {
-		note("idle_worker_exited", tenant, w, 0);
+		note("worker_lost", tenant, w, 0); /* the name exec.c uses for the same finding */
 		return 1;
 	}
 	uint64_t cpu = gofn_sandbox_cpu_ms(w->pid);

@@ -49,7 +49,7 @@ VICTIM_W=$(for p in $VPIDS; do echo "$p"; done | head -1)
 kill -9 "$VICTIM_W"
 check "worker killed while idle is reaped by the pool (no zombie)" \
 	wait_until 10 bash -c "[[ ! -e /proc/$VICTIM_W ]]"
-check "idle_worker_exited logged" log_has idle_worker_exited
+check "worker_lost logged" log_has worker_lost
 
 # --- per-call CPU budget on a warm worker
 ok_calls=0
