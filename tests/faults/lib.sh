@@ -29,7 +29,7 @@ descendants() {
 loaders_of() {
 	local p
 	for p in $(descendants "$1"); do
-		[[ "$(cat /proc/"$p"/comm 2>/dev/null)" == gofn-loader ]] && echo "$p"
+		[[ "$(cat /proc/"$p"/comm 2>/dev/null)" == gofn-loader* ]] && echo "$p" # also gofn-loader-go1.NN (comm keeps 15 bytes)
 	done
 	return 0
 }

@@ -95,7 +95,7 @@ worker_pids() {
 	local p
 	for p in /proc/[0-9]*; do
 		[[ "$(awk '{print $4}' "$p/stat" 2>/dev/null)" == "$PID" ]] || continue
-		[[ "$(cat "$p/comm" 2>/dev/null)" == gofn-loader ]] && echo "${p#/proc/}"
+		[[ "$(cat "$p/comm" 2>/dev/null)" == gofn-loader* ]] && echo "${p#/proc/}"
 	done
 }
 

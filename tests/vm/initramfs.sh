@@ -28,7 +28,11 @@ cp "$(command -v busybox)" "$stage/bin/busybox"
 for t in bash curl jq setpriv; do copy_with_libs "$(command -v $t)"; done
 # At the paths the scripts use (BUILD/bin/..., BUILD/tests/escape_suite).
 copy_with_libs "$build/bin/gofnd" /gofn/build/bin/gofnd
-copy_with_libs "$build/bin/gofn-loader" /gofn/build/bin/gofn-loader
+# gofn-loader and, where the build has them, its per-release workers
+# (gofn-loader-go1.NN, which gofnd spawns directly).
+for f in "$build"/bin/gofn-loader*; do
+	copy_with_libs "$f" "/gofn/build/bin/$(basename "$f")"
+done
 copy_with_libs "$build/tests/escape_suite" /gofn/build/tests/escape_suite
 copy_with_libs "$build/tests/gofn-loader-escape" /gofn/build/tests/gofn-loader-escape
 mkdir -p "$stage/gofn/tests"
