@@ -17,43 +17,43 @@
 #include <time.h>
 #include <unistd.h>
 
-uint64_t gofn_sandbox_rss(pid_t pid)
+/* /proc/PID/NAME into buf (NUL-terminated); its length, or -1. */
+static ssize_t read_proc(pid_t pid, const char *name, char *buf, size_t len)
 {
-	char path[64], buf[128];
-	unsigned long long size = 0, rss = 0;
+	char path[64];
 	ssize_t n;
 	int fd;
 
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+	snprintf(path, sizeof path, "/proc/%d/%s", (int)pid, name);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
-		return 0;
-	n = gofn_read_retry(fd, buf, sizeof buf - 1);
+		return -1;
+	n = gofn_read_retry(fd, buf, len - 1);
 	close(fd);
 	if (n <= 0)
-		return 0;
+		return -1;
 	buf[n] = 0;
-	if (sscanf(buf, "%llu %llu", &size, &rss) != 2)
+	return n;
+}
+
+uint64_t gofn_sandbox_rss(pid_t pid)
+{
+	char buf[128];
+	unsigned long long size = 0, rss = 0;
+
+	if (read_proc(pid, "statm", buf, sizeof buf) < 0 ||
+	    sscanf(buf, "%llu %llu", &size, &rss) != 2)
 		return 0;
 	return (uint64_t)rss * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 
 uint64_t gofn_sandbox_cpu_ms(pid_t pid)
 {
-	char path[64], buf[1024];
+	char buf[1024];
 	unsigned long long ut, st;
-	ssize_t n;
-	int fd;
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
+	if (read_proc(pid, "stat", buf, sizeof buf) < 0)
 		return 0;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
 	/* comm (field 2) may hold spaces and parentheses: count from the last ')' */
 	const char *p = strrchr(buf, ')');
 	if (!p ||

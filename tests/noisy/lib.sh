@@ -48,6 +48,17 @@ noisy_compile() {
 	PROGS=$NOISY_PROGS compile "$1"
 }
 
+# attacker_and_victim: two tenants, each with tests/noisy/progs/noisy.go
+# uploaded; sets A, V (tokens) and AF, VF (function ids).
+attacker_and_victim() {
+	local obj
+	A=$(new_tenant attacker) || exit 1
+	V=$(new_tenant victim) || exit 1
+	obj=$(noisy_compile noisy) || exit 1
+	AF=$(upload "$A" "$obj") || { echo "upload: $CODE $BODY"; exit 1; }
+	VF=$(upload "$V" "$obj") || { echo "upload: $CODE $BODY"; exit 1; }
+}
+
 # call TOKEN FUNCTION_ID SYMBOL [INPUT]: one invocation (sets CODE, BODY).
 call() {
 	req POST "/invoke/$3?function=$2" "$1" --data-binary "${4-}"

@@ -10,11 +10,7 @@
 source "$(dirname "$0")/lib.sh"
 
 start_gofnd "$TMP/data" --workers 4 --call-cpu-ms 2000 --timeout-ms 30000 --idle-cpu-ms 200
-A=$(new_tenant attacker) || exit 1
-V=$(new_tenant victim) || exit 1
-OBJ=$(noisy_compile noisy) || exit 1
-AF=$(upload "$A" "$OBJ") || { echo "upload: $CODE $BODY"; exit 1; }
-VF=$(upload "$V" "$OBJ") || { echo "upload: $CODE $BODY"; exit 1; }
+attacker_and_victim
 
 # --- spinning idle workers
 call "$V" "$VF" main.Burn 10 # warm

@@ -25,11 +25,7 @@ echo "healthz: $BODY"
 check "healthz degraded without the cgroup layer" test "$(jqv .status)" = degraded
 check "healthz names the missing cgroup layer" \
 	test "$(jqv '.sandbox.missing | index("cgroup") != null')" = true
-A=$(new_tenant attacker) || exit 1
-V=$(new_tenant victim) || exit 1
-OBJ=$(noisy_compile noisy) || exit 1
-AF=$(upload "$A" "$OBJ") || exit 1
-VF=$(upload "$V" "$OBJ") || exit 1
+attacker_and_victim
 call "$V" "$VF" main.Burn 10
 p50_ms "$V" "$VF" main.Burn 10 10
 BASE=$P50

@@ -11,11 +11,7 @@ if [[ $(id -u) -ne 0 ]]; then
 	exit 0
 fi
 start_gofnd "$TMP/data" --workers 4 --uid-range 200000:1000
-A=$(new_tenant attacker) || exit 1
-V=$(new_tenant victim) || exit 1
-OBJ=$(noisy_compile noisy) || exit 1
-AF=$(upload "$A" "$OBJ") || exit 1
-VF=$(upload "$V" "$OBJ") || exit 1
+attacker_and_victim
 
 # --- distinct host uids
 call "$A" "$AF" main.Burn 1
