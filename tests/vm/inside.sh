@@ -2,7 +2,8 @@
 # Runs inside the VM as PID 1 (after switch_root): cgroup v2 mounted as the
 # only hierarchy, loopback up, then the suites. Each suite's result is a
 # "VMTEST <name> rc=N" line on the console, which tests/vm/run.sh reads.
-export PATH=/bin:/usr/bin:/sbin:/usr/sbin
+# /usr/bin first: the real bash, curl, jq and setpriv, not busybox's applets
+export PATH=/usr/bin:/usr/sbin:/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
@@ -11,7 +12,7 @@ mount -t cgroup2 none /sys/fs/cgroup
 ip link set lo up
 echo "VMINFO kernel $(uname -r)"
 echo "VMINFO cgroup2 controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
-export GOFN_TEST_PLAIN=1 GOFN_NOISY_OBJS=/gofn/objs
+export GOFN_TEST_PLAIN=1 GOFN_NOISY_OBJS=/gofn/objs GOFN_ESCAPE_TIMEOUT=15s
 cd /gofn
 suite() { # NAME COMMAND...
 	local name=$1

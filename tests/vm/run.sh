@@ -10,6 +10,7 @@ BUILD=$(cd "${1:?usage: $0 BUILD_DIR}" && pwd)
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CACHE=${GOFN_VM_CACHE:-$BUILD/vm-cache}
 SUITES=${GOFN_VM_SUITES:-cgroup2 escape cpu memory quota}
+SUITES=${SUITES//,/ }
 export PATH="$PATH:/usr/local/go/bin"
 for t in qemu-system-x86_64 busybox cpio; do
 	command -v $t >/dev/null || {
