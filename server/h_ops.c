@@ -1,9 +1,11 @@
-/* Operations routes: /healthz for probes, /metrics for Prometheus. */
+/* Operations routes: /healthz for probes, /runtimes for the Go releases
+ * served, /metrics for Prometheus. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "sandbox/sandbox.h"
 #include "server/routes.h"
+#include "server/runtimes.h"
 
 enum MHD_Result gofn_h_healthz(gofn_req *r)
 {
@@ -20,6 +22,13 @@ enum MHD_Result gofn_h_healthz(gofn_req *r)
 	    json_pack("{s:s, s:o, s:I, s:I}", "status", s->confined ? "ok" : "degraded", "sandbox",
 		      sb, "workers", (json_int_t)ps.workers, "queued", (json_int_t)ps.queued);
 	return gofn_reply_json(r, 200, j);
+}
+
+/* The Go releases this gofnd runs objects of, each with the exact
+ * toolchain its worker was built by (objects must match it). */
+enum MHD_Result gofn_h_runtimes(gofn_req *r)
+{
+	return gofn_reply_json(r, 200, gofn_runtimes_json());
 }
 
 enum MHD_Result gofn_h_metrics(gofn_req *r)

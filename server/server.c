@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/goversion.h"
 #include "common/io.h"
 #include "sandbox/sandbox.h"
 #include "server/crypto.h"
@@ -21,6 +22,7 @@
 #include "server/log.h"
 #include "server/objects.h"
 #include "server/profiles.h"
+#include "server/runtimes.h"
 #include "server/worker.h"
 
 /* After the grace: how long calls get to notice their workers died. */
@@ -107,7 +109,10 @@ static int probe_sandbox(gofn_server *s, gofn_err *e)
 		snprintf(s->sandbox_note, sizeof s->sandbox_note, "disabled by --sandbox 0");
 		return 0;
 	}
-	if (gofn_worker_spawn(&s->cfg, 1, gofn_now_ms() + 10000, &w, &pe) == 0) {
+	char exe[sizeof s->cfg.loader_path + 64];
+	if (gofn_runtime_worker(&s->cfg, gofn_go_releases[0].toolchain, exe, sizeof exe, e) < 0)
+		return -1;
+	if (gofn_worker_spawn(exe, 1, gofn_now_ms() + 10000, &w, &pe) == 0) {
 		s->confined = 1;
 		s->layers = w->sp.proc.layers;
 		gofn_worker_destroy(w);
@@ -189,7 +194,7 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
 		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-	if (probe_sandbox(s, e) < 0 || listen_http(s, e) < 0)
+	if (gofn_runtimes_check(&s->cfg, e) < 0 || probe_sandbox(s, e) < 0 || listen_http(s, e) < 0)
 		return -1;
 	char layers[256];
 	gofn_log("info", "listening",

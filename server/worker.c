@@ -69,7 +69,7 @@ int gofn_workers_kill_all(void)
 
 static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
-int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
+int gofn_worker_spawn(const char *exe, int confined, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e)
 {
 	int sv[2];
@@ -84,7 +84,7 @@ int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, g
 		free(w);
 		return gofn_errsys(e, "socketpair");
 	}
-	int rc = gofn_spawn_worker(c, confined, sv[1], &w->sp, e);
+	int rc = gofn_spawn_worker(exe, confined, sv[1], &w->sp, e);
 	close(sv[1]);
 	w->ctrl = sv[0];
 	if (rc < 0) {

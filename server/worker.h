@@ -55,8 +55,9 @@ typedef struct gofn_outcome {
 	char profile_error[GOFN_PROF_NKINDS][160];
 } gofn_outcome;
 
-/* Spawns a worker and waits (until deadline_ms) for its HELLO. */
-int gofn_worker_spawn(const gofn_config *c, int confined, int64_t deadline_ms, gofn_worker **out,
+/* Spawns the worker executable exe (server/runtimes.h picks it by Go
+ * release) and waits (until deadline_ms) for its HELLO. */
+int gofn_worker_spawn(const char *exe, int confined, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e);
 
 /* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
