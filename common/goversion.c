@@ -49,6 +49,24 @@ const gofn_go_release *gofn_go_release_of(const char *version)
 	return NULL;
 }
 
+int gofn_go_check(const char *version, char *msg, size_t cap)
+{
+	char served[512];
+	const gofn_go_release *r = gofn_go_release_of(version);
+
+	if (r && strcmp(version, r->toolchain) == 0)
+		return 0;
+	gofn_go_releases_text(served, sizeof served);
+	if (r)
+		snprintf(msg, cap,
+			 "compiled by %s, but this gofn runs %s objects with %s only: compile "
+			 "with %s (GOTOOLCHAIN=%s)",
+			 version, r->release, r->toolchain, r->toolchain, r->toolchain);
+	else
+		snprintf(msg, cap, "compiled by %s; this gofn runs objects of %s", version, served);
+	return -1;
+}
+
 void gofn_go_releases_text(char *buf, size_t cap)
 {
 	size_t off = 0;

@@ -25,6 +25,14 @@ int gofn_goversion_sniff(const uint8_t *p, size_t n, char *ver, size_t cap);
  * NULL when this build has no worker for it. */
 const gofn_go_release *gofn_go_release_of(const char *version);
 
+/* Whether this build runs objects compiled by version: 0, or -1 with why
+ * in msg. Only the exact toolchain of the release's worker is accepted:
+ * an object from another patch release (go1.27.1 on a go1.27.3 worker)
+ * names std packages by index under export-data fingerprints that differ
+ * between patch releases (sync, for one), and carries std code inlined
+ * from that release. The message names the version to compile with. */
+int gofn_go_check(const char *version, char *msg, size_t cap);
+
 /* "go1.26 (go1.26.8), go1.27 (go1.27.3)", for error messages and --help. */
 void gofn_go_releases_text(char *buf, size_t cap);
 

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "api/limits.h"
+#include "common/goversion.h"
 
 enum kind { K_STR, K_SIZE, K_I64, K_I64Z, K_INT, K_INTZ, K_LISTEN, K_BOOL, K_MODE, K_UIDS };
 
@@ -27,7 +28,8 @@ typedef struct opt {
 static const opt opts[] = {
     O("--listen", "GOFN_LISTEN", K_LISTEN, listen_port, "HOST:PORT to listen on (127.0.0.1:8080)"),
     O("--data", "GOFN_DATA", K_STR, data_dir, "data directory (./data)"),
-    O("--loader", "GOFN_LOADER", K_STR, loader_path, "gofn-loader path (next to gofnd)"),
+    O("--loader", "GOFN_LOADER", K_STR, loader_path,
+      "gofn-loader path (next to gofnd); its per-release workers gofn-loader-go1.NN sit beside it"),
     O("--public-url", "GOFN_PUBLIC_URL", K_STR, public_url, "base URL for links (from Host)"),
     O("--max-object", "GOFN_MAX_OBJECT", K_SIZE, max_object,
       "bytes of an upload, and of a function's objects together (128 MiB)"),
@@ -257,4 +259,10 @@ void gofn_config_usage(void)
 	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
 		fprintf(stderr, "  %-20s %-24s %s\n", opts[i].flag, opts[i].env ? opts[i].env : "",
 			opts[i].help);
+	/* the same table GET /runtimes answers with */
+	fprintf(stderr, "Go releases served (objects must be compiled by exactly this toolchain;\n"
+			"each runs in gofn-loader-<release> next to --loader):\n");
+	for (size_t i = 0; i < gofn_go_nreleases; i++)
+		fprintf(stderr, "  %-8s %s\n", gofn_go_releases[i].release,
+			gofn_go_releases[i].toolchain);
 }

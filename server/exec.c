@@ -9,11 +9,16 @@
 #include "common/io.h"
 #include "server/log.h"
 #include "server/objects.h"
+#include "server/runtimes.h"
 
-int gofn_exec_spawn(gofn_server *s, const char *tenant, gofn_worker **w, gofn_err *e)
+int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
+		    gofn_err *e)
 {
-	if (gofn_worker_spawn(&s->cfg, s->confined, tenant, gofn_now_ms() + s->cfg.load_timeout_ms,
-			      w, e) < 0) {
+	char exe[sizeof s->cfg.loader_path + 64];
+	if (gofn_runtime_worker(&s->cfg, go_version, exe, sizeof exe, e) < 0)
+		return -1;
+	if (gofn_worker_spawn(&s->cfg, exe, s->confined, tenant,
+			      gofn_now_ms() + s->cfg.load_timeout_ms, w, e) < 0) {
 		gofn_log("error", "worker_spawn_failed",
 			 json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 		return -1;
@@ -56,7 +61,7 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 			 e.msg);
 		return -1;
 	}
-	if (gofn_exec_spawn(s, tenant, w, &e) < 0) {
+	if (gofn_exec_spawn(s, tenant, f->go_version, w, &e) < 0) {
 		free_objs(objs, f->nobjs);
 		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);

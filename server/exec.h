@@ -17,7 +17,9 @@ enum gofn_exec {
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o);
 
-/* Spawns a worker for a pool slot; counts it. */
-int gofn_exec_spawn(gofn_server *s, const char *tenant, gofn_worker **w, gofn_err *e);
+/* Spawns a worker for a pool slot, the one for go_version's release
+ * (server/runtimes.h), running as tenant's host uid; counts it. */
+int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
+		    gofn_err *e);
 
 #endif

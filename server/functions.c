@@ -10,45 +10,15 @@
 #include "server/exec.h"
 #include "server/log.h"
 #include "server/objects.h"
+#include "server/runtimes.h"
 
-/* Go objects are ar archives ("!<arch>\n", from go tool compile) or bare
- * "go object ..." files; anything else is refused before a worker sees it.
- * The header line names the toolchain: "go object linux amd64 go1.26.8 …". */
-static int sniff_one(const uint8_t *p, size_t n, char *gover, size_t cap)
-{
-	static const char magic[] = "go object ";
-	size_t scan = n < 4096 ? n : 4096;
-
-	if (!(n >= 8 && memcmp(p, "!<arch>\n", 8) == 0) &&
-	    !(n >= sizeof magic - 1 && memcmp(p, magic, sizeof magic - 1) == 0))
-		return -1;
-	snprintf(gover, cap, "unknown");
-	for (size_t i = 0; i + sizeof magic - 1 <= scan; i++) {
-		if (memcmp(p + i, magic, sizeof magic - 1) != 0)
-			continue;
-		char line[256];
-		size_t j = 0;
-		while (i + j < scan && j < sizeof line - 1 && p[i + j] != '\n') {
-			line[j] = (char)p[i + j];
-			j++;
-		}
-		line[j] = 0;
-		char os[32], arch[32], ver[64];
-		if (sscanf(line, "go object %31s %31s %63s", os, arch, ver) == 3)
-			snprintf(gover, cap, "%s", ver);
-		break;
-	}
-	return 0;
-}
-
+/* Every object must be a Go object, all of one Go release served here in
+ * that exact toolchain (server/runtimes.h); the version picks the worker. */
 int gofn_fn_sniff(const gofn_objbuf *objs, size_t nobjs, char *go_version, size_t cap, gofn_err *e)
 {
 	for (size_t i = 0; i < nobjs; i++)
-		if (sniff_one(objs[i].data, objs[i].len, go_version, cap) < 0)
-			return gofn_errf(
-			    e, GOFN_EINVAL,
-			    "object %zu: not a Go object file (want go tool compile output)",
-			    i + 1);
+		if (gofn_runtime_unit_add(objs[i].data, objs[i].len, i, go_version, cap, e) < 0)
+			return -1;
 	return 0;
 }
 
@@ -144,7 +114,7 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 	    gofn_pool_acquire(s->pool, tenant, f->id, gofn_now_ms() + s->cfg.load_timeout_ms, &w);
 	if (a != GOFN_GOT_SLOT)
 		return gofn_pool_refusal(a, e);
-	if (gofn_exec_spawn(s, tenant, &w, e) < 0) {
+	if (gofn_exec_spawn(s, tenant, f->go_version, &w, e) < 0) {
 		gofn_pool_release_slot(s->pool, tenant);
 		e->code = GOFN_EAGAIN;
 		return -1;

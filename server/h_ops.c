@@ -1,10 +1,12 @@
-/* Operations routes: /healthz for probes, /metrics for Prometheus. */
+/* Operations routes: /healthz for probes, /runtimes for the Go releases
+ * served, /metrics for Prometheus. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
 #include "server/routes.h"
+#include "server/runtimes.h"
 
 /* Every layer docs/security.md promises that this host does not give the
  * workers: a missing cgroup means memory and pids are held only by the RSS
@@ -49,6 +51,13 @@ enum MHD_Result gofn_h_healthz(gofn_req *r)
 			      "workers", (json_int_t)ps.workers, "queued", (json_int_t)ps.queued);
 	json_decref(missing);
 	return gofn_reply_json(r, 200, j);
+}
+
+/* The Go releases this gofnd runs objects of, each with the exact
+ * toolchain its worker was built by (objects must match it). */
+enum MHD_Result gofn_h_runtimes(gofn_req *r)
+{
+	return gofn_reply_json(r, 200, gofn_runtimes_json());
 }
 
 enum MHD_Result gofn_h_metrics(gofn_req *r)

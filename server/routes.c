@@ -20,6 +20,7 @@ static const gofn_route routes[] = {
     {"HEAD", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"OPTIONS", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"GET", "/healthz", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_healthz},
+    {"GET", "/runtimes", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_runtimes},
     {"GET", "/metrics", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_metrics},
     {"GET", "/profiles", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_profile_list},
     {"GET", "/profiles/{id}", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_profile_get},

@@ -13,14 +13,15 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/goversion.h"
 #include "common/io.h"
 #include "sandbox/sandbox.h"
 #include "server/crypto.h"
 #include "server/http.h"
-#include "server/http_guard.h"
 #include "server/log.h"
 #include "server/objects.h"
 #include "server/profiles.h"
+#include "server/runtimes.h"
 #include "server/worker.h"
 
 /* After the grace: how long calls get to notice their workers died. */
@@ -107,7 +108,10 @@ static int probe_sandbox(gofn_server *s, gofn_err *e)
 		snprintf(s->sandbox_note, sizeof s->sandbox_note, "disabled by --sandbox 0");
 		return 0;
 	}
-	if (gofn_worker_spawn(&s->cfg, 1, NULL, gofn_now_ms() + 10000, &w, &pe) == 0) {
+	char exe[sizeof s->cfg.loader_path + 64];
+	if (gofn_runtime_worker(&s->cfg, gofn_go_releases[0].toolchain, exe, sizeof exe, e) < 0)
+		return -1;
+	if (gofn_worker_spawn(&s->cfg, exe, 1, NULL, gofn_now_ms() + 10000, &w, &pe) == 0) {
 		s->confined = 1;
 		s->layers = w->sp.proc.layers;
 		gofn_worker_destroy(w);
@@ -147,22 +151,12 @@ static int listen_http(gofn_server *s, gofn_err *e)
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	s->guard = gofn_guard_start(s->cfg.header_timeout_ms, s->cfg.body_timeout_ms);
-	if (!s->guard) {
-		freeaddrinfo(ai);
-		return gofn_errf(e, GOFN_ENOMEM, "cannot start the request deadline watchdog");
-	}
-	/* The logger goes first so that MHD's own messages are JSON too. The
-	 * idle timeout is for silence between requests; a request that is
-	 * arriving has the guard's deadlines. */
+	/* The logger goes first so that MHD's own messages are JSON too. */
 	s->mhd = MHD_start_daemon(
 	    flags, 0, NULL, NULL, gofn_http_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-	    (unsigned)s->cfg.max_connections_per_client, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-	    MHD_OPTION_NOTIFY_CONNECTION, gofn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK,
-	    gofn_http_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s,
-	    MHD_OPTION_END);
+	    (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	    MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s, MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->mhd)
 		return gofn_errf(e, GOFN_ESYS, "listen on %s:%d failed (address in use?)",
@@ -189,7 +183,7 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
 		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-	if (probe_sandbox(s, e) < 0 || listen_http(s, e) < 0)
+	if (gofn_runtimes_check(&s->cfg, e) < 0 || probe_sandbox(s, e) < 0 || listen_http(s, e) < 0)
 		return -1;
 	char layers[256];
 	gofn_log("info", "listening",
@@ -229,8 +223,6 @@ void gofn_server_stop(gofn_server *s)
 		MHD_stop_daemon(s->mhd);
 		s->mhd = NULL;
 	}
-	gofn_guard_stop(s->guard);
-	s->guard = NULL;
 	gofn_pool_free(s->pool, 1000);
 	s->pool = NULL;
 	gofn_profiles_close(s->profiles);

@@ -17,7 +17,7 @@
 /* posix_spawn (vfork semantics) is safe from our many threads: the child
  * runs no allocator or lock before exec. Every other server fd is
  * O_CLOEXEC, and closefrom drops anything that is not. */
-static int spawn_plain(const gofn_config *c, int child_end, gofn_spawned *out, gofn_err *e)
+static int spawn_plain(const char *exe, int child_end, gofn_spawned *out, gofn_err *e)
 {
 	posix_spawn_file_actions_t fa;
 	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", (char *)"-unconfined", NULL};
@@ -29,11 +29,11 @@ static int spawn_plain(const gofn_config *c, int child_end, gofn_spawned *out, g
 	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
 	posix_spawn_file_actions_adddup2(&fa, child_end, GOFN_WORKER_CTRL_FD);
 	posix_spawn_file_actions_addclosefrom_np(&fa, GOFN_WORKER_CTRL_FD + 1);
-	int rc = posix_spawn(&out->proc.pid, c->loader_path, &fa, NULL, argv, envp);
+	int rc = posix_spawn(&out->proc.pid, exe, &fa, NULL, argv, envp);
 	posix_spawn_file_actions_destroy(&fa);
 	if (rc != 0) {
 		errno = rc;
-		return gofn_errsys(e, "spawn %s", c->loader_path);
+		return gofn_errsys(e, "spawn %s", exe);
 	}
 	out->proc.pidfd = (int)pidfd_open(out->proc.pid, 0);
 	return 0;
@@ -42,13 +42,12 @@ static int spawn_plain(const gofn_config *c, int child_end, gofn_spawned *out, g
 /* Time and CPU are enforced by gofnd per invocation (a warm worker lives
  * across many: server/callwatch.c), so the sandbox gets no wall-clock limit
  * and no lifetime RLIMIT_CPU; the worker runs as its tenant's host uid. */
-static int spawn_confined(const gofn_config *c, const char *tenant, int child_end,
+static int spawn_confined(const gofn_config *c, const char *exe, const char *tenant, int child_end,
 			  gofn_spawned *out, gofn_err *e)
 {
 	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", NULL};
 	int fds[] = {-1, -1, -1, child_end};
-	gofn_sandbox_cfg sc = {
-	    .exe = c->loader_path, .argv = argv, .fds = fds, .nfds = 4, .sigsys_fd = -1};
+	gofn_sandbox_cfg sc = {.exe = exe, .argv = argv, .fds = fds, .nfds = 4, .sigsys_fd = -1};
 	gofn_sandbox_limits_default(&sc.limits);
 	sc.limits.wall_ms = 0;
 	sc.limits.cpu_sec = 0;
@@ -65,7 +64,7 @@ static int spawn_confined(const gofn_config *c, const char *tenant, int child_en
  * HTTP connection threads come and go. */
 typedef struct spawn_req {
 	const gofn_config *c;
-	const char *tenant;
+	const char *exe, *tenant;
 	int confined, child_end, rc, done;
 	gofn_spawned *out;
 	gofn_err *e;
@@ -89,8 +88,9 @@ static void *spawner(void *arg)
 		spawn_req *r = queue;
 		queue = r->next;
 		pthread_mutex_unlock(&mu);
-		r->rc = r->confined ? spawn_confined(r->c, r->tenant, r->child_end, r->out, r->e)
-				    : spawn_plain(r->c, r->child_end, r->out, r->e);
+		r->rc = r->confined
+			    ? spawn_confined(r->c, r->exe, r->tenant, r->child_end, r->out, r->e)
+			    : spawn_plain(r->exe, r->child_end, r->out, r->e);
 		pthread_mutex_lock(&mu);
 		r->done = 1;
 		pthread_cond_broadcast(&finished);
@@ -112,10 +112,11 @@ static void start_spawner(void)
 		pthread_detach(t);
 }
 
-int gofn_spawn_worker(const gofn_config *c, int confined, const char *tenant, int child_end,
-		      gofn_spawned *out, gofn_err *e)
+int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined, const char *tenant,
+		      int child_end, gofn_spawned *out, gofn_err *e)
 {
 	spawn_req r = {.c = c,
+		       .exe = exe,
 		       .tenant = tenant,
 		       .confined = confined,
 		       .child_end = child_end,

@@ -20,9 +20,10 @@ typedef struct gofn_spawned {
  * after the process has been reaped. */
 void gofn_spawned_release(gofn_spawned *sp);
 
-/* child_end becomes the worker's fd 3; stdin/stdout/stderr are /dev/null.
- * tenant (NULL: none, e.g. the start-up probe) picks the host uid. */
-int gofn_spawn_worker(const gofn_config *c, int confined, const char *tenant, int child_end,
-		      gofn_spawned *out, gofn_err *e);
+/* Runs exe -worker (a per-release worker, server/runtimes.h); child_end
+ * becomes its fd 3; stdin/stdout/stderr are /dev/null. tenant (NULL: none,
+ * e.g. the start-up probe) picks the host uid; c the limits. */
+int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined, const char *tenant,
+		      int child_end, gofn_spawned *out, gofn_err *e);
 
 #endif

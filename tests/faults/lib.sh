@@ -29,7 +29,8 @@ descendants() {
 loaders_of() {
 	local p
 	for p in $(descendants "$1"); do
-		[[ "$(cat /proc/"$p"/comm 2>/dev/null)" == gofn-loader* ]] && echo "$p" # also gofn-loader-go1.NN (comm keeps 15 bytes)
+		# the worker of each Go release: gofn-loader-go1.NN (comm keeps 15 bytes)
+		[[ "$(cat /proc/"$p"/comm 2>/dev/null)" == gofn-loader* ]] && echo "$p"
 	done
 	return 0
 }

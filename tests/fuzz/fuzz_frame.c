@@ -45,6 +45,7 @@ enum {
 
 #define NO_SUCH_PID 0x7ffffff0 /* above any pid_max (at most 2^22) */
 #define MAX_OUTPUT  4096
+#define TIMEOUT_MS  300
 
 typedef struct fake {
 	int sock;
@@ -113,10 +114,14 @@ static void *fake_worker(void *arg)
 {
 	fake *f = arg;
 	size_t pos = 0;
+	/* gofnd sends at most this many requests (LOAD then INIT, or INVOKE):
+	 * after the last reply the fake hangs up rather than wait for one more,
+	 * so a reply cut short ends at EOF, not at gofnd's deadline. */
+	int left = (f->mode & MODE_LOAD) ? 2 : 1;
 
 	/* gofnd stops reading once it has a reply or gives up; it then closes
 	 * its end, which ends these reads and writes. */
-	while (pos < f->reply_len) {
+	while (pos < f->reply_len && left-- > 0) {
 		gofn_frame req;
 		gofn_err e = {0};
 		if (gofn_frame_recv(f->sock, 64u << 20, gofn_now_ms() + 5000, &req, &e) < 0)
@@ -280,7 +285,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gofn_config_defaults(&c);
 	c.max_output = MAX_OUTPUT;
 	c.max_result = MAX_OUTPUT;
-	c.load_timeout_ms = 5000;
+	/* Deadlines short enough to fuzz at speed: a reply cut short inside the
+	 * LOADED that precedes INIT waits this long. */
+	c.load_timeout_ms = TIMEOUT_MS;
 
 	int sv[2];
 	must(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0);
@@ -310,10 +317,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		}
 		gofn_function_clear(&fn);
 	} else if (mode & MODE_PROFILED) {
-		gofn_worker_invoke_profiled(w, &c, "main.Handle", (const uint8_t *)"in", 2, 5000,
-					    (1u << GOFN_PROF_NKINDS) - 1, 100, &o);
+		gofn_worker_invoke_profiled(w, &c, "main.Handle", (const uint8_t *)"in", 2,
+					    TIMEOUT_MS, (1u << GOFN_PROF_NKINDS) - 1, 100, &o);
 	} else {
-		gofn_worker_invoke(w, &c, "main.Handle", (const uint8_t *)"in", 2, 5000, &o);
+		gofn_worker_invoke(w, &c, "main.Handle", (const uint8_t *)"in", 2, TIMEOUT_MS, &o);
 	}
 	check_outcome(&o);
 	gofn_outcome_clear(&o);

@@ -96,7 +96,8 @@ static gofn_worker *start(void)
 	gofn_worker *w = NULL;
 	gofn_err e = {0};
 
-	assert_int_equal(gofn_worker_spawn(&cfg, 0, NULL, gofn_now_ms() + 3000, &w, &e), 0);
+	assert_int_equal(
+	    gofn_worker_spawn(&cfg, cfg.loader_path, 0, NULL, gofn_now_ms() + 3000, &w, &e), 0);
 	return w;
 }
 

@@ -5,7 +5,9 @@
  * execs the matching worker with the same arguments. Without an object
  * (-worker by hand, -sandbox -selftest) the first release's worker runs,
  * or the one GOFN_GO_RELEASE names. An object that is not readable or not
- * a Go object goes to a worker too, which reports it. */
+ * a Go object goes to a worker too, which reports it; one from a release
+ * or patch release no worker was built by is refused here, naming the
+ * version to compile with (gofn_go_check). */
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -41,7 +43,7 @@ static void object_version(const char *path, char *ver, size_t cap)
 static int choose(int argc, char **argv, const gofn_go_release **rel)
 {
 	const char *first = NULL;
-	char firstver[64] = "", ver[64], served[512];
+	char firstver[64] = "", ver[64];
 	int parse = argc > 1 && strcmp(argv[1], "-parse") == 0;
 
 	for (int i = 1; i < argc; i++) {
@@ -55,15 +57,14 @@ static int choose(int argc, char **argv, const gofn_go_release **rel)
 		object_version(obj, ver, sizeof ver);
 		if (!ver[0])
 			continue;
-		const gofn_go_release *r = gofn_go_release_of(ver);
-		if (!r) {
-			gofn_go_releases_text(served, sizeof served);
-			fprintf(stderr,
-				"gofn-loader: %s was compiled by %s; this gofn serves %s: compile "
-				"with one of those\n",
-				obj, ver, served);
+		char why[512];
+		/* -parse links nothing: any patch release of a served release */
+		if ((!parse || !gofn_go_release_of(ver)) &&
+		    gofn_go_check(ver, why, sizeof why) < 0) {
+			fprintf(stderr, "gofn-loader: %s: %s\n", obj, why);
 			return -1;
 		}
+		const gofn_go_release *r = gofn_go_release_of(ver);
 		if (*rel && *rel != r) {
 			fprintf(stderr,
 				"gofn-loader: %s was compiled by %s but %s by %s: objects linked "
