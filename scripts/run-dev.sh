@@ -32,6 +32,8 @@ TOKEN=$(cat "$DATA/dev-token")
 SRC=$ROOT/tests/integration/progs/greet.go
 if [[ -x "$ROOT/scripts/gofn-compile" ]]; then
 	"$ROOT/scripts/gofn-compile" -o "$DATA/greet.o" "$SRC"
+	# the same for Go 1.27: gofnd serves every release side by side
+	"$ROOT/scripts/gofn-compile" -go 1.27 -o "$DATA/greet-go1.27.o" "$SRC"
 else # the two steps gofn-compile automates
 	go list -export -f '{{if .Export}}packagefile {{.ImportPath}}={{.Export}}{{end}}' -deps fmt \
 		>"$DATA/greet.importcfg"
@@ -42,6 +44,7 @@ cat <<MSG
 
 gofnd is running on $URL (data in $DATA; Ctrl-C stops it).
 health:  curl -s $URL/healthz
+Go releases served (one worker each):  curl -s $URL/runtimes | jq .
 dev tenant token:
   export TOKEN=$TOKEN
 
@@ -50,8 +53,10 @@ deploy a go.mod project with the client (README, Quick start):
   cd $ROOT/tests/integration/client_proj && gofn deploy --name sizer
   gofn invoke sizer main.Size -d '{"name":"disk","bytes":123456789}'
 
-upload an object (compiled from tests/integration/progs/greet.go):
+upload an object (compiled from tests/integration/progs/greet.go by $(go env GOVERSION)):
   curl -s -H "Authorization: Bearer \$TOKEN" -F obj=@$DATA/greet.o $URL/functions | jq .
+the same compiled by go1.27.3 (scripts/gofn-compile -go 1.27), run by the go1.27 worker:
+  curl -s -H "Authorization: Bearer \$TOKEN" -F obj=@$DATA/greet-go1.27.o $URL/functions | jq .
 invoke main.main:
   curl -s -X POST -H "Authorization: Bearer \$TOKEN" $URL/invoke/main.main | jq -r .stdout
 invoke a handler, func Greet([]byte) ([]byte, error):

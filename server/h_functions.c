@@ -93,14 +93,7 @@ enum MHD_Result gofn_h_fn_list(gofn_req *r)
 
 	if (gofn_store_fn_ids(r->srv->store, r->tenant, &ids, &e) < 0)
 		return gofn_reply_err(r, &e);
-	json_t *out = json_array();
-	for (size_t i = 0; i < ids.n; i++) {
-		gofn_function f;
-		/* One deleted since the listing is simply not shown. */
-		if (gofn_store_fn_get(r->srv->store, r->tenant, ids.v[i], &f, &e) == 0)
-			json_array_append_new(out, gofn_function_json(&f));
-		gofn_function_clear(&f);
-	}
+	json_t *out = gofn_functions_json(r->srv->store, r->tenant, &ids);
 	gofn_strlist_free(&ids);
 	return gofn_reply_json(r, 200, json_pack("{s:o}", "functions", out));
 }

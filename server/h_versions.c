@@ -20,14 +20,7 @@ enum MHD_Result gofn_h_fn_versions(gofn_req *r)
 		return gofn_reply_err(r, &e);
 	if (rc > 0)
 		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no function named %s", r->param);
-	json_t *out = json_array();
-	for (size_t i = 0; i < ids.n; i++) {
-		gofn_function f;
-		/* One removed since the listing is simply not shown. */
-		if (gofn_store_fn_get(r->srv->store, r->tenant, ids.v[i], &f, &e) == 0)
-			json_array_append_new(out, gofn_function_json(&f));
-		gofn_function_clear(&f);
-	}
+	json_t *out = gofn_functions_json(r->srv->store, r->tenant, &ids);
 	gofn_strlist_free(&ids);
 	return gofn_reply_json(r, 200,
 			       json_pack("{s:s, s:I, s:o}", "name", r->param, "current",

@@ -28,3 +28,17 @@ json_t *gofn_tenant_json(const gofn_tenant_row *t)
 {
 	return json_pack("{s:s, s:I}", "name", t->name, "created", (json_int_t)t->created);
 }
+
+json_t *gofn_functions_json(gofn_store *s, const char *tenant, const gofn_strlist *ids)
+{
+	json_t *out = json_array();
+
+	for (size_t i = 0; i < ids->n; i++) {
+		gofn_function f;
+		gofn_err e = {0};
+		if (gofn_store_fn_get(s, tenant, ids->v[i], &f, &e) == 0)
+			json_array_append_new(out, gofn_function_json(&f));
+		gofn_function_clear(&f);
+	}
+	return out;
+}

@@ -9,5 +9,8 @@
 
 json_t *gofn_function_json(const gofn_function *f);
 json_t *gofn_tenant_json(const gofn_tenant_row *t);
+/* The tenant's functions of these ids, read from the store, as an array;
+ * one deleted since the ids were listed is simply not shown. */
+json_t *gofn_functions_json(gofn_store *s, const char *tenant, const gofn_strlist *ids);
 
 #endif

@@ -57,6 +57,16 @@ static void remove_data(void)
 static char tenant_token[128];
 static const char admin_token[] = "fuzz-admin-token";
 
+/* At exit, before LeakSanitizer's check (registered first, so run last):
+ * stopping the daemon joins every connection thread, so none is still
+ * exiting with OpenSSL's per-thread state not yet freed by its pthread-key
+ * destructor, which LeakSanitizer reported as 40 bytes from CRYPTO_zalloc
+ * in about one run in ten. */
+static void stop_gofnd(void)
+{
+	gofn_server_stop(&srv);
+}
+
 static void must(int ok)
 {
 	if (!ok)
@@ -250,10 +260,12 @@ static void start(void)
 	srv.cfg.max_object = 1 << 20;
 	srv.cfg.max_body = 64 << 10;
 	srv.cfg.load_timeout_ms = 2000;
+	srv.cfg.shutdown_grace_ms = 2000;
 	if (gofn_server_start(&srv, &e) < 0) {
 		dprintf(2, "fuzz_http: gofnd did not start: %s\n", e.msg);
 		abort();
 	}
+	atexit(stop_gofnd);
 	/* One tenant, created through the API like any other. */
 	buf req = {0}, resp = {0};
 	puts_(&req, "POST /tenants HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"

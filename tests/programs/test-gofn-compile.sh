@@ -71,6 +71,18 @@ ok "  ... same object either way" cmp "$t/m1.o" "$t/m2.o"
 ok "default output name" "$gc" "$t/greet/greet.go" -p example.com/greet
 ok "  ... greet.o next to the source" is_archive "$t/greet/greet.o"
 
+# -go 1.NN: compiled by exactly the toolchain of gofn's worker for that release.
+names() { head -c 4096 "$1" | grep -aq "go object linux amd64 $2 "; }
+while read -r tc; do
+	v=$tc
+	[[ $tc == local ]] && v=$(GOTOOLCHAIN=local go env GOVERSION)
+	rel=${v#go}
+	rel=${rel%.*}
+	ok "-go $rel" "$gc" -go "$rel" -o "$t/go$rel.o" "$p"/a.go "$p"/b.go
+	ok "  ... the object names $v" names "$t/go$rel.o" "$v"
+done < <(grep -Ev '^(#|$)' "$REPO_DIR/scripts/go-toolchains.txt")
+refused "-go of a release not served" "not a Go release gofn serves" "$gc" -go 1.19 "$t/main.go"
+
 refused "user package not given" "a user package needs -L importpath=file.o or -I dir" "$gc" -o "$t/x.o" "$t/main.go"
 refused "library without -p" "package greet is not main: give its import path with -p" "$gc" "$t/greet/greet.go"
 refused "archive mode on main" "-buildmode=archive needs a non-main package" "$gc" -buildmode=archive "$t/main.go"
