@@ -9,7 +9,7 @@
 #    over it ends `timeout` naming CPU.
 source "$(dirname "$0")/lib.sh"
 
-start_gofnd "$TMP/data" --workers 4 --call-cpu-ms 2000 --timeout-ms 30000 --idle-cpu-ms 200
+start_gofnd "$TMP/data" --workers 4 --call-cpu-ms 2000 --timeout-ms 30000 --idle-cpu-ms 50
 attacker_and_victim
 
 # --- spinning idle workers
@@ -27,7 +27,9 @@ done
 wait "${SPINS[@]}"
 check "attacker's Spin calls answered ok" \
 	bash -c "cat $TMP/spin1 $TMP/spin2 $TMP/spin3 $TMP/spin4 | jq -e -s 'map(.status==\"ok\") | all'"
-p50_ms "$V" "$VF" main.Burn 10 15
+# 21 calls: the median falls after the spinners are found (on one slow CPU,
+# as in the VM, finding them takes a good part of a second).
+p50_ms "$V" "$VF" main.Burn 10 21
 ATTACKED=$P50
 check "victim calls all ok while the attacker's idle workers spin" test "$FAILED_CALLS" = 0
 check "idle workers burning CPU are killed (idle_worker_used_cpu logged)" \
