@@ -148,7 +148,8 @@ req PUT /functions/sizer/config "$TOKEN" -d '{"env":{"1BAD":"x"}}'
 expect_err 400 bad_request "a variable name that is not [A-Za-z_][A-Za-z0-9_]*"
 req PUT /functions/nosuch/config "$TOKEN" -d '{"env":{}}'
 expect_err 404 not_found "config of a name that does not exist"
-req PUT /functions/sizer/config "$TOKEN" -d '{"env":{"GREETING":"hej"}}'
+"$GOFN" config sizer --env GREETING=hej >"$TMP/config.out"
+check "gofn config replaces it and shows it" test "$(cat "$TMP/config.out")" = GREETING=hej
 check "a new configuration reaches the next call (warm workers restarted)" \
 	test "$("$GOFN" invoke sizer main.Getenv -d GREETING):$("$GOFN" invoke sizer main.Getenv -d API_KEY)" = "hej:"
 
