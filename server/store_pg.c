@@ -897,6 +897,16 @@ static int pg_setting(gofn_store *g, const char *key, const char *proposed, char
 
 /* Named versions (issue 17). */
 
+/* One statement on the shared session. */
+static PGresult *run_locked(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+			    const char *const *params)
+{
+	lock(p);
+	PGresult *r = run(p, e, what, sql, n, params, NULL);
+	unlock(p);
+	return r;
+}
+
 static int fn_add_version_tx(pg *p, gofn_function *f, gofn_err *e)
 {
 	const char *nargs[] = {f->tenant, f->name};
@@ -972,13 +982,11 @@ static int pg_fn_versions(gofn_store *g, const char *tenant, const char *name, g
 	const char *args[] = {tenant, name};
 
 	memset(ids, 0, sizeof *ids);
-	lock(p);
-	PGresult *r = run(p, e, "versions",
-			  "SELECT n.current, v.function FROM fn_names n JOIN fn_versions v"
-			  " ON v.tenant = n.tenant AND v.name = n.name"
-			  " WHERE n.tenant = $1 AND n.name = $2 ORDER BY v.version",
-			  2, args, NULL);
-	unlock(p);
+	PGresult *r = run_locked(p, e, "versions",
+				 "SELECT n.current, v.function FROM fn_names n JOIN fn_versions v"
+				 " ON v.tenant = n.tenant AND v.name = n.name"
+				 " WHERE n.tenant = $1 AND n.name = $2 ORDER BY v.version",
+				 2, args);
 	if (!r)
 		return -1;
 	int rows = PQntuples(r);
@@ -1047,12 +1055,10 @@ static int pg_obj_owned(gofn_store *g, const char *tenant, const char *sha256, i
 	pg *p = (pg *)g;
 	const char *args[] = {tenant, sha256};
 
-	lock(p);
-	PGresult *r = run(p, e, "object",
-			  "SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
-			  " WHERE f.tenant = $1 AND o.sha256 = $2 LIMIT 1",
-			  2, args, NULL);
-	unlock(p);
+	PGresult *r = run_locked(p, e, "object",
+				 "SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
+				 " WHERE f.tenant = $1 AND o.sha256 = $2 LIMIT 1",
+				 2, args);
 	if (!r)
 		return -1;
 	*owned = PQntuples(r) > 0;
@@ -1105,12 +1111,11 @@ static int pg_fn_config_get(gofn_store *g, const char *tenant, const char *name,
 	pg *p = (pg *)g;
 	const char *args[] = {tenant, name};
 
-	lock(p);
-	PGresult *r = run(p, e, "config",
-			  "SELECT key, value, secret FROM fn_config WHERE tenant = $1 AND name = $2"
-			  " ORDER BY key",
-			  2, args, NULL);
-	unlock(p);
+	PGresult *r =
+	    run_locked(p, e, "config",
+		       "SELECT key, value, secret FROM fn_config WHERE tenant = $1 AND name = $2"
+		       " ORDER BY key",
+		       2, args);
 	if (!r)
 		return -1;
 	int rows_n = PQntuples(r);
