@@ -56,6 +56,7 @@ enum gofn_field_tag {
 	GOFN_FLD_PROFILE = 14,	     /* RESULT: kind byte + gzip'd profile.proto */
 	GOFN_FLD_PROFILE_ERROR = 15, /* RESULT: kind byte + why that profile is missing */
 	GOFN_FLD_RESULT_MAX = 16,    /* INVOKE: the largest OUTPUT gofnd accepts */
+	GOFN_FLD_ENV = 17,	     /* INIT: "KEY=VALUE", the function's environment */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot

@@ -49,4 +49,9 @@
  * trusted more than tenants, but a cap still bounds the worker's memory. */
 #define GOFN_REQUEST_FRAME_MAX (1u << 30)
 
+/* A function's environment (INIT's ENV fields, issue 17): variables and
+ * their bytes together ("KEY=VALUE" each). */
+#define GOFN_ENV_MAX	   128
+#define GOFN_ENV_BYTES_MAX (64u << 10)
+
 #endif

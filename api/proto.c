@@ -140,9 +140,39 @@ int gofn_enc_hello(gofn_fbuf *b, gofn_err *e)
 	return empty_frame(b, GOFN_F_HELLO, e);
 }
 
-int gofn_enc_init(gofn_fbuf *b, gofn_err *e)
+/* An ENV value: "KEY=VALUE", KEY non-empty and without NUL or '='. */
+static int env_check(gofn_bytes v, gofn_err *e)
 {
-	return empty_frame(b, GOFN_F_INIT, e);
+	const uint8_t *eq = v.len ? memchr(v.p, '=', v.len) : NULL;
+
+	if (!eq || eq == v.p || memchr(v.p, 0, v.len))
+		return gofn_errf(e, GOFN_EINVAL, "INIT: an ENV field is not KEY=VALUE");
+	return 0;
+}
+
+int gofn_enc_init(gofn_fbuf *b, const gofn_msg_init *m, gofn_err *e)
+{
+	size_t total = 0;
+
+	memset(b, 0, sizeof *b); /* freeable on every path */
+	if (m && m->nenv > GOFN_ENV_MAX)
+		return gofn_errf(e, GOFN_ELIMIT, "%zu environment variables (at most %d)", m->nenv,
+				 GOFN_ENV_MAX);
+	for (size_t i = 0; m && i < m->nenv; i++) {
+		if (env_check(m->env[i], e) < 0)
+			return -1;
+		total += m->env[i].len;
+	}
+	if (total > GOFN_ENV_BYTES_MAX)
+		return gofn_errf(e, GOFN_ELIMIT, "environment of %zu bytes (at most %u)", total,
+				 GOFN_ENV_BYTES_MAX);
+	if (gofn_fbuf_start(b, GOFN_F_INIT, total + (m ? m->nenv : 0) * GOFN_FIELD_HDR, e) < 0)
+		return -1;
+	for (size_t i = 0; m && i < m->nenv; i++)
+		if (put_bytes(b, GOFN_FLD_ENV, m->env[i], e) < 0)
+			return -1;
+	gofn_fbuf_finish(b);
+	return 0;
 }
 
 int gofn_enc_ready(gofn_fbuf *b, gofn_err *e)
@@ -155,9 +185,31 @@ int gofn_dec_hello(const uint8_t *p, size_t n, gofn_err *e)
 	return dec_empty(p, n, "HELLO", e);
 }
 
-int gofn_dec_init(const uint8_t *p, size_t n, gofn_err *e)
+int gofn_dec_init(const uint8_t *p, size_t n, gofn_msg_init *m, gofn_err *e)
 {
-	return dec_empty(p, n, "INIT", e);
+	gofn_fields it;
+	gofn_field f;
+	size_t total = 0;
+	int r;
+
+	memset(m, 0, sizeof *m);
+	gofn_fields_init(&it, p, n);
+	while ((r = gofn_fields_next(&it, &f, e)) > 0) {
+		if (f.tag != GOFN_FLD_ENV)
+			return unknown(&f, "INIT", e);
+		if (m->nenv == GOFN_ENV_MAX)
+			return gofn_errf(e, GOFN_ELIMIT, "INIT with more than %d ENV fields",
+					 GOFN_ENV_MAX);
+		gofn_bytes v = bytes_of(&f);
+		total += v.len;
+		if (total > GOFN_ENV_BYTES_MAX)
+			return gofn_errf(e, GOFN_ELIMIT, "INIT: environment over %u bytes",
+					 GOFN_ENV_BYTES_MAX);
+		if (env_check(v, e) < 0)
+			return -1;
+		m->env[m->nenv++] = v;
+	}
+	return r;
 }
 
 int gofn_dec_ready(const uint8_t *p, size_t n, gofn_err *e)

@@ -6,7 +6,7 @@
  *   HELLO            ->                        once confined
  *                    <-  LOAD {OBJECT*}        objects, link order
  *   LOADED {SYMBOL, SIGNATURE, SIGKIND}* ->    linked, NO tenant code run yet
- *                    <-  INIT {}
+ *                    <-  INIT {ENV*}               the function's environment
  *   READY            ->                        package init done
  *                    <-  INVOKE {SYMBOL, INPUT, TIMEOUT_MS, RESULT_MAX,
  *                               [PROFILE_KINDS, PROFILE_HZ]}
@@ -90,6 +90,13 @@ typedef struct gofn_msg_loaded {
 	size_t nsyms;
 } gofn_msg_loaded;
 
+/* INIT: the function's environment variables, set (os.Setenv) before
+ * package init runs; each "KEY=VALUE" with a non-empty KEY. */
+typedef struct gofn_msg_init {
+	gofn_bytes env[GOFN_ENV_MAX];
+	size_t nenv;
+} gofn_msg_init;
+
 typedef struct gofn_msg_invoke {
 	gofn_bytes symbol; /* 1..GOFN_SYMBOL_NAME_MAX bytes */
 	gofn_bytes input;
@@ -118,7 +125,7 @@ typedef struct gofn_msg_error {
 int gofn_enc_hello(gofn_fbuf *b, gofn_err *e);
 int gofn_enc_load(gofn_fbuf *b, const gofn_msg_load *m, gofn_err *e);
 int gofn_enc_loaded(gofn_fbuf *b, const gofn_msg_loaded *m, gofn_err *e);
-int gofn_enc_init(gofn_fbuf *b, gofn_err *e);
+int gofn_enc_init(gofn_fbuf *b, const gofn_msg_init *m, gofn_err *e);
 int gofn_enc_ready(gofn_fbuf *b, gofn_err *e);
 int gofn_enc_invoke(gofn_fbuf *b, const gofn_msg_invoke *m, gofn_err *e);
 /* cap bounds the whole frame (the sender's own limit). */
@@ -130,7 +137,7 @@ int gofn_dec_hello(const uint8_t *p, size_t n, gofn_err *e);
 int gofn_dec_load(const uint8_t *p, size_t n, gofn_msg_load *m, gofn_err *e);
 int gofn_dec_loaded(const uint8_t *p, size_t n, gofn_msg_loaded *m, gofn_err *e);
 void gofn_msg_loaded_free(gofn_msg_loaded *m);
-int gofn_dec_init(const uint8_t *p, size_t n, gofn_err *e);
+int gofn_dec_init(const uint8_t *p, size_t n, gofn_msg_init *m, gofn_err *e);
 int gofn_dec_ready(const uint8_t *p, size_t n, gofn_err *e);
 int gofn_dec_invoke(const uint8_t *p, size_t n, gofn_msg_invoke *m, gofn_err *e);
 int gofn_dec_result(const uint8_t *p, size_t n, gofn_msg_result *m, gofn_err *e);

@@ -27,5 +27,7 @@ extern int gofnDrainQueues(void) __attribute__((weak));
 
 /* Sets os.Args of the process to argv[0..argc) for the loaded program. */
 extern void gofnSetArgs(char **argv, int argc) __attribute__((weak));
+/* os.Setenv of "KEY=VALUE" (n bytes, not NUL-terminated). */
+extern void gofnSetenv(const char *kv, size_t n) __attribute__((weak));
 
 #endif

@@ -16,4 +16,13 @@ int gofn_ct_equal(const char *a, const char *b);
 /* malloc'd NUL-terminated base64 of p[0..n). */
 char *gofn_base64(const void *p, size_t n);
 
+/* AES-256-GCM with a random 96-bit nonce: "v1:" + base64(nonce | ciphertext
+ * | tag), malloc'd. aad binds the ciphertext to where it is stored (a
+ * secret moved to another row does not open). */
+char *gofn_seal(const unsigned char key[32], const char *aad, const void *p, size_t n, gofn_err *e);
+/* The plaintext (malloc'd, NUL-terminated, *n bytes); GOFN_EINVAL if the
+ * text was not sealed with this key and aad. */
+char *gofn_unseal(const unsigned char key[32], const char *aad, const char *sealed, size_t *n,
+		  gofn_err *e);
+
 #endif

@@ -1,4 +1,5 @@
 #include "server/exec.h"
+#include "server/fn_config.h"
 
 #include <poll.h>
 #include <stdio.h>
@@ -55,7 +56,16 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 	gofn_objbuf objs[GOFN_MAX_OBJECTS];
 	gofn_function scratch = {0};
 
+	gofn_fn_env env;
+
+	if (gofn_fn_env_load(s, f, &env, &e) < 0) {
+		o->status = GOFN_STATUS_KILLED;
+		snprintf(o->error, sizeof o->error, "cannot read the function's configuration: %s",
+			 e.msg);
+		return -1;
+	}
 	if (read_objs(s, f, objs, &e) < 0) {
+		gofn_fn_env_free(&env);
 		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot read the function's objects: %s",
 			 e.msg);
@@ -63,11 +73,13 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 	}
 	if (gofn_exec_spawn(s, tenant, f->go_version, w, &e) < 0) {
 		free_objs(objs, f->nobjs);
+		gofn_fn_env_free(&env);
 		o->status = GOFN_STATUS_KILLED;
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
 		return -1;
 	}
-	int rc = gofn_worker_load(*w, &s->cfg, objs, f->nobjs, &scratch, o);
+	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, &scratch, o);
+	gofn_fn_env_free(&env);
 	free_objs(objs, f->nobjs);
 	gofn_function_clear(&scratch);
 	if (rc < 0) {

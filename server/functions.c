@@ -8,6 +8,7 @@
 #include "api/frame_io.h"
 #include "server/crypto.h"
 #include "server/exec.h"
+#include "server/fn_config.h"
 #include "server/log.h"
 #include "server/objects.h"
 #include "server/runtimes.h"
@@ -119,7 +120,16 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 		e->code = GOFN_EAGAIN;
 		return -1;
 	}
-	int rc = gofn_worker_load(w, &s->cfg, objs, f->nobjs, f, &o);
+	/* A new version of a name gets the name's environment for its init. */
+	gofn_fn_env env;
+	int rc = gofn_fn_env_load(s, f, &env, e);
+	if (rc < 0) {
+		gofn_worker_destroy(w);
+		gofn_pool_release_slot(s->pool, tenant);
+		return -1;
+	}
+	rc = gofn_worker_load_env(w, &s->cfg, objs, f->nobjs, &env.msg, f, &o);
+	gofn_fn_env_free(&env);
 	gofn_metrics_load(s->metrics, rc == 0);
 	if (rc < 0) {
 		gofn_log("info", "load_refused",

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "server/fn_config.h"
 #include "server/fn_versions.h"
 #include "server/routes.h"
 #include "server/views.h"
@@ -97,4 +98,46 @@ enum MHD_Result gofn_h_objects_missing(gofn_req *r)
 	}
 	json_decref(b);
 	return gofn_reply_json(r, 200, json_pack("{s:o}", "missing", missing));
+}
+
+/* GET /functions/{name}/config: variables with values, secrets by name. */
+enum MHD_Result gofn_h_fn_config_get(gofn_req *r)
+{
+	gofn_config_row *rows;
+	gofn_strlist ids;
+	int64_t cur;
+	size_t n;
+	gofn_err e = {0};
+	int rc = gofn_store_fn_versions(r->srv->store, r->tenant, r->param, &ids, &cur, &e);
+
+	if (rc < 0)
+		return gofn_reply_err(r, &e);
+	gofn_strlist_free(&ids);
+	if (rc > 0)
+		return gofn_reply_fail(r, GOFN_ENOTFOUND, NULL, "no function named %s", r->param);
+	if (gofn_store_fn_config_get(r->srv->store, r->tenant, r->param, &rows, &n, &e) < 0)
+		return gofn_reply_err(r, &e);
+	json_t *j = gofn_fn_config_json(rows, n);
+	gofn_config_rows_free(rows, n);
+	return gofn_reply_json(r, 200, j);
+}
+
+/* PUT /functions/{name}/config {"env": {...}, "secrets": {...}}: replaces
+ * the name's configuration; answers as GET does (no secret values). */
+enum MHD_Result gofn_h_fn_config_put(gofn_req *r)
+{
+	json_t *b = json_loadb((const char *)r->body, r->len, 0, NULL);
+	gofn_err e = {0};
+
+	if (!json_is_object(b)) {
+		json_decref(b);
+		return gofn_reply_fail(r, GOFN_EINVAL, NULL,
+				       "want {\"env\": {...}, \"secrets\": {...}}");
+	}
+	int rc = gofn_fn_config_put(r->srv, r->tenant, r->param, json_object_get(b, "env"),
+				    json_object_get(b, "secrets"), &e);
+	json_decref(b);
+	if (rc < 0)
+		return gofn_reply_err(r, &e);
+	return gofn_h_fn_config_get(r);
 }

@@ -29,6 +29,8 @@ static const gofn_route routes[] = {
     {"GET", "/functions/{name}/versions", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_versions},
     {"POST", "/functions/{name}/rollback", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_fn_rollback},
     {"POST", "/objects/missing", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_objects_missing},
+    {"GET", "/functions/{name}/config", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_config_get},
+    {"PUT", "/functions/{name}/config", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_fn_config_put},
 };
 
 /* Matches "/functions/{id}" against "/functions/abc": the literal prefix,

@@ -44,5 +44,7 @@ enum MHD_Result gofn_h_fn_profile(gofn_req *r);
 enum MHD_Result gofn_h_fn_versions(gofn_req *r);
 enum MHD_Result gofn_h_fn_rollback(gofn_req *r);
 enum MHD_Result gofn_h_objects_missing(gofn_req *r);
+enum MHD_Result gofn_h_fn_config_get(gofn_req *r);
+enum MHD_Result gofn_h_fn_config_put(gofn_req *r);
 
 #endif

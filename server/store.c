@@ -285,3 +285,24 @@ int gofn_store_fn_resolve(gofn_store *s, const char *tenant, const char *ref, go
 	name[n] = 0;
 	return gofn_store_fn_by_name(s, tenant, name, v, f, e);
 }
+
+int gofn_store_fn_config_set(gofn_store *s, const char *tenant, const char *name,
+			     const gofn_config_row *rows, size_t n, gofn_err *e)
+{
+	return s->ops->fn_config_set(s, tenant, name, rows, n, e);
+}
+
+int gofn_store_fn_config_get(gofn_store *s, const char *tenant, const char *name,
+			     gofn_config_row **rows, size_t *n, gofn_err *e)
+{
+	*rows = NULL;
+	*n = 0;
+	return s->ops->fn_config_get(s, tenant, name, rows, n, e);
+}
+
+void gofn_config_rows_free(gofn_config_row *rows, size_t n)
+{
+	for (size_t i = 0; rows && i < n; i++)
+		free(rows[i].value);
+	free(rows);
+}

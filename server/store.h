@@ -176,6 +176,23 @@ int gofn_store_obj_owned(gofn_store *s, const char *tenant, const char *sha256, 
 int gofn_store_fn_resolve(gofn_store *s, const char *tenant, const char *ref, gofn_function *f,
 			  gofn_err *e);
 
+/* A named function's configuration (issue 17): environment variables,
+ * and secrets whose value is stored sealed (server/crypto.h gofn_seal). */
+#define GOFN_CONFIG_KEY_MAX 256
+typedef struct gofn_config_row {
+	char key[GOFN_CONFIG_KEY_MAX];
+	char *value; /* malloc'd; a secret's sealed text */
+	int secret;
+} gofn_config_row;
+
+/* Replaces the name's configuration with rows, in one transaction. */
+int gofn_store_fn_config_set(gofn_store *s, const char *tenant, const char *name,
+			     const gofn_config_row *rows, size_t n, gofn_err *e);
+/* The name's rows by key (malloc'd array, may be NULL when *n is 0). */
+int gofn_store_fn_config_get(gofn_store *s, const char *tenant, const char *name,
+			     gofn_config_row **rows, size_t *n, gofn_err *e);
+void gofn_config_rows_free(gofn_config_row *rows, size_t n);
+
 void gofn_function_clear(gofn_function *f);
 /* Appends a copy of s; -1 when out of memory. */
 int gofn_strlist_add(gofn_strlist *l, const char *s);

@@ -64,6 +64,10 @@ typedef struct gofn_store_ops {
 	int (*fn_names_tidy)(gofn_store *s, const char *tenant, gofn_err *e);
 	int (*obj_owned)(gofn_store *s, const char *tenant, const char *sha256, int *owned,
 			 gofn_err *e);
+	int (*fn_config_set)(gofn_store *s, const char *tenant, const char *name,
+			     const gofn_config_row *rows, size_t n, gofn_err *e);
+	int (*fn_config_get)(gofn_store *s, const char *tenant, const char *name,
+			     gofn_config_row **rows, size_t *n, gofn_err *e);
 } gofn_store_ops;
 
 struct gofn_store {

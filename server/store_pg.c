@@ -77,6 +77,10 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS fn_names("
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
     " name TEXT NOT NULL, current BIGINT NOT NULL, PRIMARY KEY(tenant, name));"
+    "CREATE TABLE IF NOT EXISTS fn_config("
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, secret INTEGER NOT NULL,"
+    " PRIMARY KEY(tenant, name, key));"
     "COMMIT;";
 
 /* Bytes in the database (see the block "Bytes in the store" below). The
@@ -893,6 +897,16 @@ static int pg_setting(gofn_store *g, const char *key, const char *proposed, char
 
 /* Named versions (issue 17). */
 
+/* One statement on the shared session. */
+static PGresult *run_locked(pg *p, gofn_err *e, const char *what, const char *sql, int n,
+			    const char *const *params)
+{
+	lock(p);
+	PGresult *r = run(p, e, what, sql, n, params, NULL);
+	unlock(p);
+	return r;
+}
+
 static int fn_add_version_tx(pg *p, gofn_function *f, gofn_err *e)
 {
 	const char *nargs[] = {f->tenant, f->name};
@@ -968,13 +982,11 @@ static int pg_fn_versions(gofn_store *g, const char *tenant, const char *name, g
 	const char *args[] = {tenant, name};
 
 	memset(ids, 0, sizeof *ids);
-	lock(p);
-	PGresult *r = run(p, e, "versions",
-			  "SELECT n.current, v.function FROM fn_names n JOIN fn_versions v"
-			  " ON v.tenant = n.tenant AND v.name = n.name"
-			  " WHERE n.tenant = $1 AND n.name = $2 ORDER BY v.version",
-			  2, args, NULL);
-	unlock(p);
+	PGresult *r = run_locked(p, e, "versions",
+				 "SELECT n.current, v.function FROM fn_names n JOIN fn_versions v"
+				 " ON v.tenant = n.tenant AND v.name = n.name"
+				 " WHERE n.tenant = $1 AND n.name = $2 ORDER BY v.version",
+				 2, args);
 	if (!r)
 		return -1;
 	int rows = PQntuples(r);
@@ -1012,6 +1024,14 @@ static int pg_fn_names_tidy(gofn_store *g, const char *tenant, gofn_err *e)
 	pg *p = (pg *)g;
 
 	lock(p);
+	/* Configuration of names without versions goes with them. */
+	if (change(p, e, "tidy config",
+		   "DELETE FROM fn_config c WHERE c.tenant = $1 AND NOT EXISTS (SELECT 1 FROM"
+		   " fn_versions v WHERE v.tenant = c.tenant AND v.name = c.name)",
+		   1, &tenant) < 0) {
+		unlock(p);
+		return -1;
+	}
 	/* First the names without versions, so the maximum below is never NULL. */
 	int rc = change(p, e, "tidy names",
 			"DELETE FROM fn_names n WHERE n.tenant = $1 AND NOT EXISTS (SELECT 1 FROM"
@@ -1035,16 +1055,86 @@ static int pg_obj_owned(gofn_store *g, const char *tenant, const char *sha256, i
 	pg *p = (pg *)g;
 	const char *args[] = {tenant, sha256};
 
-	lock(p);
-	PGresult *r = run(p, e, "object",
-			  "SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
-			  " WHERE f.tenant = $1 AND o.sha256 = $2 LIMIT 1",
-			  2, args, NULL);
-	unlock(p);
+	PGresult *r = run_locked(p, e, "object",
+				 "SELECT 1 FROM objects o JOIN functions f ON f.id = o.function"
+				 " WHERE f.tenant = $1 AND o.sha256 = $2 LIMIT 1",
+				 2, args);
 	if (!r)
 		return -1;
 	*owned = PQntuples(r) > 0;
 	PQclear(r);
+	return 0;
+}
+
+static int config_tx(pg *p, const char *tenant, const char *name, const gofn_config_row *rows,
+		     size_t n, gofn_err *e)
+{
+	const char *args[] = {tenant, name};
+
+	if (change(p, e, "config", "DELETE FROM fn_config WHERE tenant = $1 AND name = $2", 2,
+		   args) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *a[] = {tenant, name, rows[i].key, rows[i].value,
+				   rows[i].secret ? "1" : "0"};
+		if (change(p, e, "insert config",
+			   "INSERT INTO fn_config(tenant, name, key, value, secret)"
+			   " VALUES($1, $2, $3, $4, $5)",
+			   5, a) != 0)
+			return -1;
+	}
+	return 0;
+}
+
+static int pg_fn_config_set(gofn_store *g, const char *tenant, const char *name,
+			    const gofn_config_row *rows, size_t n, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0)
+		rc = config_tx(p, tenant, name, rows, n, e);
+	if (rc == 0)
+		rc = change(p, e, "commit", "COMMIT", 0, NULL) == 0 ? 0 : -1;
+	if (rc != 0) {
+		PQclear(PQexec(p->conn, "ROLLBACK"));
+		rc = -1;
+	}
+	unlock(p);
+	return rc;
+}
+
+static int pg_fn_config_get(gofn_store *g, const char *tenant, const char *name,
+			    gofn_config_row **rows, size_t *n, gofn_err *e)
+{
+	pg *p = (pg *)g;
+	const char *args[] = {tenant, name};
+
+	PGresult *r =
+	    run_locked(p, e, "config",
+		       "SELECT key, value, secret FROM fn_config WHERE tenant = $1 AND name = $2"
+		       " ORDER BY key",
+		       2, args);
+	if (!r)
+		return -1;
+	int rows_n = PQntuples(r);
+	*rows = rows_n ? calloc((size_t)rows_n, sizeof **rows) : NULL;
+	for (int i = 0; *rows && i < rows_n; i++) {
+		col_str((*rows)[i].key, sizeof(*rows)[i].key, r, i, 0);
+		(*rows)[i].value = strdup(PQgetvalue(r, i, 1));
+		(*rows)[i].secret = col_i64(r, i, 2) != 0;
+		*n = (size_t)i + 1;
+		if (!(*rows)[i].value)
+			break;
+	}
+	PQclear(r);
+	if (rows_n && (!*rows || *n != (size_t)rows_n || !(*rows)[*n - 1].value)) {
+		gofn_config_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+		return gofn_errf(e, GOFN_ENOMEM, "postgres: config: out of memory");
+	}
 	return 0;
 }
 
@@ -1080,4 +1170,6 @@ static const gofn_store_ops pg_ops = {
     .fn_set_current = pg_fn_set_current,
     .fn_names_tidy = pg_fn_names_tidy,
     .obj_owned = pg_obj_owned,
+    .fn_config_set = pg_fn_config_set,
+    .fn_config_get = pg_fn_config_get,
 };

@@ -83,7 +83,11 @@ static const char schema[] =
     " UNIQUE(tenant, name, version));"
     "CREATE TABLE IF NOT EXISTS fn_names("
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
-    " name TEXT NOT NULL, current INTEGER NOT NULL, PRIMARY KEY(tenant, name));";
+    " name TEXT NOT NULL, current INTEGER NOT NULL, PRIMARY KEY(tenant, name));"
+    "CREATE TABLE IF NOT EXISTS fn_config("
+    " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
+    " name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, secret INTEGER NOT NULL,"
+    " PRIMARY KEY(tenant, name, key));";
 
 static const gofn_store_ops sqlite_ops;
 static void hot_flush(sq *s);
@@ -1013,12 +1017,19 @@ static int sq_fn_names_tidy(gofn_store *g, const char *tenant, gofn_err *e)
 	const char *args[] = {tenant, NULL};
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	/* First the names without versions, so the maximum below is never NULL. */
-	int r =
-	    exec_args(s, e,
-		      "DELETE FROM fn_names WHERE tenant = ? AND NOT EXISTS (SELECT 1 FROM"
-		      " fn_versions v WHERE v.tenant = fn_names.tenant AND v.name = fn_names.name)",
-		      args);
+	/* First the names without versions, so the maximum below is never NULL;
+	 * their configuration goes with them. */
+	int r = exec_args(
+	    s, e,
+	    "DELETE FROM fn_config WHERE tenant = ? AND NOT EXISTS (SELECT 1 FROM"
+	    " fn_versions v WHERE v.tenant = fn_config.tenant AND v.name = fn_config.name)",
+	    args);
+	if (r >= 0)
+		r = exec_args(
+		    s, e,
+		    "DELETE FROM fn_names WHERE tenant = ? AND NOT EXISTS (SELECT 1 FROM"
+		    " fn_versions v WHERE v.tenant = fn_names.tenant AND v.name = fn_names.name)",
+		    args);
 	if (r >= 0)
 		r = exec_args(
 		    s, e,
@@ -1054,6 +1065,88 @@ static int sq_obj_owned(gofn_store *g, const char *tenant, const char *sha256, i
 	return r;
 }
 
+static int config_insert(sq *s, const char *tenant, const char *name, const gofn_config_row *r,
+			 gofn_err *e)
+{
+	const char *args[] = {tenant, name, r->key, r->value, NULL};
+	sqlite3_stmt *st =
+	    prep(s, e, "INSERT INTO fn_config(tenant, name, key, value, secret) VALUES(?,?,?,?,?)",
+		 args);
+
+	if (!st)
+		return -1;
+	sqlite3_bind_int(st, 5, r->secret);
+	int rc = sqlite3_step(st);
+	done(s, st);
+	return rc == SQLITE_DONE ? 0 : db_err(s, e, "insert config");
+}
+
+static int sq_fn_config_set(gofn_store *g, const char *tenant, const char *name,
+			    const gofn_config_row *rows, size_t n, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, name, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
+		     ? 0
+		     : db_err(s, e, "begin");
+	if (rc == 0 &&
+	    exec_args(s, e, "DELETE FROM fn_config WHERE tenant = ? AND name = ?", args) < 0)
+		rc = -1;
+	for (size_t i = 0; rc == 0 && i < n; i++)
+		rc = config_insert(s, tenant, name, &rows[i], e);
+	if (rc == 0 && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+		rc = db_err(s, e, "commit");
+	if (rc != 0)
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return rc;
+}
+
+static int sq_fn_config_get(gofn_store *g, const char *tenant, const char *name,
+			    gofn_config_row **rows, size_t *n, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {tenant, name, NULL};
+	int rc;
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	sqlite3_stmt *st =
+	    prep(s, e,
+		 "SELECT key, value, secret FROM fn_config WHERE tenant = ? AND name = ?"
+		 " ORDER BY key",
+		 args);
+	if (!st) {
+		sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+		return -1;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		gofn_config_row *m = realloc(*rows, (*n + 1) * sizeof *m);
+		if (!m) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+		*rows = m;
+		copy_col(m[*n].key, sizeof m[*n].key, st, 0);
+		m[*n].value = strdup((const char *)sqlite3_column_text(st, 1));
+		m[*n].secret = sqlite3_column_int(st, 2);
+		if (!m[(*n)++].value) {
+			rc = SQLITE_NOMEM;
+			break;
+		}
+	}
+	done(s, st);
+	int r = rc == SQLITE_DONE ? 0 : db_err(s, e, "config");
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	if (r < 0) {
+		gofn_config_rows_free(*rows, *n);
+		*rows = NULL;
+		*n = 0;
+	}
+	return r;
+}
+
 static const gofn_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1080,4 +1173,6 @@ static const gofn_store_ops sqlite_ops = {
     .fn_set_current = sq_fn_set_current,
     .fn_names_tidy = sq_fn_names_tidy,
     .obj_owned = sq_obj_owned,
+    .fn_config_set = sq_fn_config_set,
+    .fn_config_get = sq_fn_config_get,
 };

@@ -524,6 +524,12 @@ static void fail_build(gofn_fbuf *b, const gofn_err *e, gofn_outcome *o)
 int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs, size_t nobjs,
 		     gofn_function *fn, gofn_outcome *o)
 {
+	return gofn_worker_load_env(w, c, objs, nobjs, NULL, fn, o);
+}
+
+int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs,
+			 size_t nobjs, const gofn_msg_init *env, gofn_function *fn, gofn_outcome *o)
+{
 	gofn_fbuf b;
 	gofn_frame reply;
 	gofn_err e = {0};
@@ -553,7 +559,7 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 		return -1;
 	}
 	/* Package init is tenant code: from here on, only READY will do. */
-	if (gofn_enc_init(&b, &e) < 0) {
+	if (gofn_enc_init(&b, env, &e) < 0) {
 		fail_build(&b, &e, o);
 		return -1;
 	}

@@ -72,6 +72,11 @@ typedef struct gofn_objbuf {
 
 int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs, size_t nobjs,
 		     gofn_function *syms_into, gofn_outcome *o);
+/* The same, with the function's environment (INIT's ENV, "KEY=VALUE"
+ * each; NULL: none) set before its package init runs. */
+int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs,
+			 size_t nobjs, const gofn_msg_init *env, gofn_function *syms_into,
+			 gofn_outcome *o);
 
 /* INVOKEs symbol; always fills o. */
 void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol, const uint8_t *in,

@@ -162,6 +162,20 @@ func gofnGOROOT() *C.char {
 	return C.CString(runtime.GOROOT())
 }
 
+// gofnSetenv sets one variable of the function's environment ("KEY=VALUE",
+// n bytes) through os.Setenv, so os.Getenv in the function sees it.
+//
+//export gofnSetenv
+func gofnSetenv(kv *C.char, n C.size_t) {
+	s := C.GoStringN(kv, C.int(n))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '=' {
+			os.Setenv(s[:i], s[i+1:])
+			return
+		}
+	}
+}
+
 // gofnSetArgs replaces os.Args for the loaded program, so it sees its own
 // name and arguments as a native binary would, not the loader's flags.
 //

@@ -217,9 +217,11 @@ static void roundtrip(uint32_t type, const uint8_t *p, size_t n)
 	case GOFN_F_HELLO:
 		(void)gofn_dec_hello(p, n, &e);
 		break;
-	case GOFN_F_INIT:
-		(void)gofn_dec_init(p, n, &e);
+	case GOFN_F_INIT: {
+		gofn_msg_init m;
+		(void)gofn_dec_init(p, n, &m, &e);
 		break;
+	}
 	case GOFN_F_READY:
 		(void)gofn_dec_ready(p, n, &e);
 		break;

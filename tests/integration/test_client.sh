@@ -127,6 +127,32 @@ check "heap profile: main.Hoard's allocations are the top frame" \
 check "heap profile: nothing of runtime/pprof or compress/" \
 	bash -c '! grep -qE "runtime/pprof\.|compress/" "$1"' _ "$TMP/heap.top"
 
+# --- per-function configuration: variables and secrets (sealed at rest, never returned)
+req PUT /functions/sizer/config "$TOKEN" -H 'Content-Type: application/json' \
+	-d '{"env":{"GREETING":"hola"},"secrets":{"API_KEY":"s3cr3t-value"}}'
+check "PUT config: the variables, the secrets by name only" \
+	test "$CODE:$(jqv .env.GREETING):$(jqv '.secrets|join(",")')" = "200:hola:API_KEY"
+check "... no secret value in the answer" bash -c '! grep -q s3cr3t <<<"$1"' _ "$BODY"
+check "os.Getenv sees a variable" test "$("$GOFN" invoke sizer main.Getenv -d GREETING)" = hola
+check "os.Getenv sees a secret" test "$("$GOFN" invoke sizer main.Getenv -d API_KEY)" = s3cr3t-value
+check "package init saw the environment" test "$("$GOFN" invoke sizer main.InitEnv)" = hola
+check "sizer@1 (another version) has the name's environment" \
+	test "$("$GOFN" invoke sizer@1 main.Getenv -d GREETING)" = hola
+req GET /functions/sizer/config "$TOKEN"
+check "GET config never returns a secret's value" \
+	bash -c '[[ $1 == *API_KEY* && $1 != *s3cr3t* ]]' _ "$BODY"
+check "the secret is not stored in plain text" \
+	bash -c '! grep -rqa s3cr3t-value "$1"' _ "$TMP/data"
+check "the sealing key is DATA/config-key, mode 0600" test "$(stat -c %a "$TMP/data/config-key")" = 600
+req PUT /functions/sizer/config "$TOKEN" -d '{"env":{"1BAD":"x"}}'
+expect_err 400 bad_request "a variable name that is not [A-Za-z_][A-Za-z0-9_]*"
+req PUT /functions/nosuch/config "$TOKEN" -d '{"env":{}}'
+expect_err 404 not_found "config of a name that does not exist"
+"$GOFN" config sizer --env GREETING=hej >"$TMP/config.out"
+check "gofn config replaces it and shows it" test "$(cat "$TMP/config.out")" = GREETING=hej
+check "a new configuration reaches the next call (warm workers restarted)" \
+	test "$("$GOFN" invoke sizer main.Getenv -d GREETING):$("$GOFN" invoke sizer main.Getenv -d API_KEY)" = "hej:"
+
 # --- listing and removal
 "$GOFN" ls >"$TMP/ls"
 check "gofn ls shows sizer at its current version" grep -qE '^sizer +v3 ' "$TMP/ls"

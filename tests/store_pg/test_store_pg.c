@@ -317,7 +317,8 @@ static void racing_replicas(void **state)
 	int won = 0, lost = 0;
 
 	(void)state;
-	sql("DROP TABLE IF EXISTS fn_names, fn_versions, profiles, objects, symbols, functions, "
+	sql("DROP TABLE IF EXISTS fn_config, fn_names, fn_versions, profiles, objects, symbols, "
+	    "functions, "
 	    "tenants");
 	pthread_barrier_init(&go, NULL, RACERS);
 	for (int i = 0; i < RACERS; i++) {

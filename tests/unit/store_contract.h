@@ -211,6 +211,26 @@ static void contract_named_versions(gofn_store *s)
 	assert_int_equal(gofn_store_fn_resolve(s, "bravo", "app", &g, &e), 0);
 	assert_string_equal(g.id, "fn_b1");
 	gofn_function_clear(&g);
+	/* configuration: replaced whole, by key, gone with the name */
+	gofn_config_row cfg[2] = {{"B", "two", 1}, {"A", "one", 0}}, *got;
+	size_t ng;
+	assert_int_equal(gofn_store_fn_config_set(s, "bravo", "app", cfg, 2, &e), 0);
+	assert_int_equal(gofn_store_fn_config_get(s, "bravo", "app", &got, &ng, &e), 0);
+	assert_int_equal(ng, 2);
+	assert_string_equal(got[0].key, "A");
+	assert_string_equal(got[0].value, "one");
+	assert_int_equal(got[1].secret, 1);
+	gofn_config_rows_free(got, ng);
+	assert_int_equal(gofn_store_fn_config_set(s, "bravo", "app", cfg + 1, 1, &e), 0);
+	assert_int_equal(gofn_store_fn_config_get(s, "bravo", "app", &got, &ng, &e), 0);
+	assert_int_equal(ng, 1);
+	gofn_config_rows_free(got, ng);
+	assert_int_equal(gofn_store_fn_config_get(s, "acme", "app", &got, &ng, &e), 0);
+	assert_int_equal(ng, 0); /* another tenant's name */
+	assert_int_equal(gofn_store_fn_del(s, "bravo", "fn_b1", &e), 0);
+	assert_int_equal(gofn_store_fn_names_tidy(s, "bravo", &e), 0);
+	assert_int_equal(gofn_store_fn_config_get(s, "bravo", "app", &got, &ng, &e), 0);
+	assert_int_equal(ng, 0);
 	/* a tenant's deletion takes its names */
 	assert_int_equal(gofn_store_tenant_del(s, "bravo", &e), 0);
 	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb2", &e), 0);

@@ -11,6 +11,8 @@
 
 #include <cmocka.h>
 
+#include "api/httpcall.h"
+
 #include "api/frame.h"
 #include "api/frame_io.h"
 #include "api/proto.h"
@@ -311,6 +313,76 @@ static void proto_result_and_error(void **state)
 	assert_string_equal(gofn_status_name(GOFN_STATUS_SANDBOX_VIOLATION), "sandbox_violation");
 }
 
+/* INIT carries the function's environment: KEY=VALUE fields, nothing else. */
+static void proto_init_env(void **state)
+{
+	gofn_msg_init m = {.nenv = 2}, got;
+	gofn_fbuf b;
+	gofn_err e = {0};
+
+	(void)state;
+	m.env[0] = (gofn_bytes){.p = (const uint8_t *)"A=1", .len = 3};
+	m.env[1] = (gofn_bytes){.p = (const uint8_t *)"EMPTY=", .len = 6};
+	assert_int_equal(gofn_enc_init(&b, &m, &e), 0);
+	assert_int_equal(gofn_dec_init(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &got, &e),
+			 0);
+	assert_int_equal(got.nenv, 2);
+	assert_memory_equal(got.env[1].p, "EMPTY=", 6);
+	gofn_fbuf_free(&b);
+	assert_int_equal(gofn_enc_init(&b, NULL, &e), 0); /* no environment */
+	assert_int_equal(gofn_dec_init(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &got, &e),
+			 0);
+	assert_int_equal(got.nenv, 0);
+	gofn_fbuf_free(&b);
+	m.env[1] = (gofn_bytes){.p = (const uint8_t *)"=x", .len = 2}; /* no key */
+	assert_int_equal(gofn_enc_init(&b, &m, &e), -1);
+	gofn_fbuf_free(&b);
+	m.env[1] = (gofn_bytes){.p = (const uint8_t *)"NOEQUALS", .len = 8};
+	assert_int_equal(gofn_enc_init(&b, &m, &e), -1);
+	gofn_fbuf_free(&b);
+}
+
+static size_t envelope(uint8_t *out, const char *head, const char *body)
+{
+	size_t n = strlen(head), bn = strlen(body);
+	out[0] = 0, out[1] = 0, out[2] = (uint8_t)(n >> 8), out[3] = (uint8_t)n;
+	memcpy(out + 4, head, n);
+	memcpy(out + 4 + n, body, bn);
+	return 4 + n + bn;
+}
+
+/* A response comes from tenant code: what HTTP forbids is refused. */
+static void http_response_checks(void **state)
+{
+	uint8_t buf[512];
+	gofn_http_response r;
+	gofn_err e = {0};
+
+	(void)state;
+	size_t n = envelope(buf, "{\"status\":418,\"headers\":[[\"X-A\",\"b\"]]}", "tea");
+	assert_int_equal(gofn_http_response_decode(buf, n, &r, &e), 0);
+	assert_int_equal(r.status, 418);
+	assert_int_equal(r.nheaders, 1);
+	assert_string_equal(r.value[0], "b");
+	assert_int_equal(r.len, 3);
+	assert_memory_equal(r.body, "tea", 3);
+	gofn_http_response_free(&r);
+	const char *bad[] = {
+	    "{\"status\":99,\"headers\":[]}",
+	    "{\"status\":200,\"headers\":[[\"X A\",\"b\"]]}",
+	    "{\"status\":200,\"headers\":[[\"X\",\"a\\r\\nSet-Cookie: x\"]]}",
+	    "{\"status\":200}",
+	    "not json",
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		n = envelope(buf, bad[i], "");
+		assert_int_equal(gofn_http_response_decode(buf, n, &r, &e), -1);
+	}
+	buf[2] = 0xff; /* head longer than the envelope */
+	assert_int_equal(gofn_http_response_decode(buf, n, &r, &e), -1);
+	assert_int_equal(gofn_http_response_decode(buf, 3, &r, &e), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +396,8 @@ int main(void)
 	    cmocka_unit_test(proto_symbol_name_limit),
 	    cmocka_unit_test(proto_loaded_caps),
 	    cmocka_unit_test(proto_result_and_error),
+	    cmocka_unit_test(proto_init_env),
+	    cmocka_unit_test(http_response_checks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 
 #include "server/config.h"
+#include "server/crypto.h"
 #include "server/objects.h"
 #include "server/store.h"
 #include "tests/unit/store_contract.h"
@@ -58,6 +59,37 @@ static void functions_are_per_tenant(void **state)
 {
 	(void)state;
 	contract_functions(open_store());
+}
+
+/* Secrets at rest: what gofn_seal wrote opens only with the same key and
+ * the same row (aad), and a changed byte is refused. */
+static void sealed_values(void **state)
+{
+	unsigned char key[32] = {1, 2, 3}, other[32] = {9};
+	gofn_err e = {0};
+	size_t n;
+
+	(void)state;
+	char *s = gofn_seal(key, "t\nname\nK", "s3cr3t", 6, &e);
+	assert_non_null(s);
+	assert_null(strstr(s, "s3cr3t"));
+	char *p = gofn_unseal(key, "t\nname\nK", s, &n, &e);
+	assert_non_null(p);
+	assert_int_equal(n, 6);
+	assert_string_equal(p, "s3cr3t");
+	free(p);
+	assert_null(gofn_unseal(other, "t\nname\nK", s, &n, &e));
+	assert_null(gofn_unseal(key, "t\nname\nOTHER", s, &n, &e));
+	s[10] = s[10] == 'A' ? 'B' : 'A';
+	assert_null(gofn_unseal(key, "t\nname\nK", s, &n, &e));
+	assert_null(gofn_unseal(key, "t\nname\nK", "plain", &n, &e));
+	free(s);
+	char *empty = gofn_seal(key, "a", "", 0, &e);
+	p = gofn_unseal(key, "a", empty, &n, &e);
+	assert_non_null(p);
+	assert_int_equal(n, 0);
+	free(p);
+	free(empty);
 }
 
 static void named_versions(void **state)
@@ -223,6 +255,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(tenants_and_tokens, setup, teardown),
 	    cmocka_unit_test_setup_teardown(functions_are_per_tenant, setup, teardown),
 	    cmocka_unit_test_setup_teardown(named_versions, setup, teardown),
+	    cmocka_unit_test(sealed_values),
 	    cmocka_unit_test_setup_teardown(migrates_to_named_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),

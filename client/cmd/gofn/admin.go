@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"sort"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -154,6 +155,57 @@ func cmdTenants(e *env, args []string) error {
 		e.printf("removed tenant %s\n", args[1])
 	default:
 		return usageErr("usage: gofn tenants ls|add NAME|rm NAME")
+	}
+	return nil
+}
+
+// gofn config NAME [--env K=V]... [--secret K=V]...: without flags shows the
+// configuration (secrets by name); with them replaces it whole.
+func cmdConfig(e *env, args []string) error {
+	if len(args) == 0 || strings.HasPrefix(args[0], "-") {
+		return usageErr("usage: gofn config NAME [--env K=V]... [--secret K=V]...")
+	}
+	name := args[0]
+	vars, secrets := map[string]string{}, map[string]string{}
+	for i := 1; i < len(args); i++ {
+		into := map[string]map[string]string{"--env": vars, "--secret": secrets}[args[i]]
+		if into == nil || i+1 == len(args) {
+			return usageErr("want --env K=V or --secret K=V, not %q", args[i])
+		}
+		k, v, ok := strings.Cut(args[i+1], "=")
+		if !ok || k == "" {
+			return usageErr("%s %q: want K=V", args[i], args[i+1])
+		}
+		into[k] = v
+		i++
+	}
+	c, err := tenantClient(e)
+	if err != nil {
+		return err
+	}
+	var cfg struct {
+		Env     map[string]string `json:"env"`
+		Secrets []string          `json:"secrets"`
+	}
+	path := "/functions/" + url.PathEscape(name) + "/config"
+	if len(args) == 1 {
+		err = c.json("GET", path, nil, nil, &cfg)
+	} else {
+		err = c.json("PUT", path, nil, map[string]any{"env": vars, "secrets": secrets}, &cfg)
+	}
+	if err != nil {
+		return err
+	}
+	keys := make([]string, 0, len(cfg.Env))
+	for k := range cfg.Env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		e.printf("%s=%s\n", k, cfg.Env[k])
+	}
+	for _, k := range cfg.Secrets {
+		e.printf("%s (secret)\n", k)
 	}
 	return nil
 }

@@ -142,64 +142,51 @@ func hashUnits(units []unit) ([][]byte, error) {
 	return data, nil
 }
 
-// serverGoVersion: the Go release the server's workers run, from
-// GET /runtimes (its default, else its first), else GET /healthz's
-// go_version; "" when the server says neither (the local go is used and
-// the server refuses a mismatch with 422 wrong_go_version).
-func serverGoVersion(c *client) (string, error) {
+// serverGoVersion: the Go toolchain to compile with, from GET /runtimes
+// ({"runtimes": [{"release": "go1.26", "toolchain": "go1.26.8"}, ...]}):
+// the server's toolchain of the local go's release if it runs that
+// release, else its first. "" when the server lists none (the local go is
+// used, and the server refuses a mismatch with 422 wrong_go_version).
+func serverGoVersion(c *client, local string) (string, error) {
 	var rt map[string]any
 	err := c.json("GET", "/runtimes", nil, nil, &rt)
 	var a *apiError
-	if err != nil && !(errors.As(err, &a) && (a.status == 404 || a.status == 405)) {
+	if errors.As(err, &a) && (a.status == 404 || a.status == 405) {
+		return "", nil
+	}
+	if err != nil {
 		return "", err
 	}
-	if err == nil {
-		if v := pickRuntime(rt); v != "" {
-			return v, nil
-		}
-	}
-	var hz map[string]any
-	if c.json("GET", "/healthz", nil, nil, &hz) == nil {
-		if v, ok := hz["go_version"].(string); ok && goRelease.MatchString(v) {
-			return v, nil
-		}
-	}
-	return "", nil
+	return pickRuntime(rt, local), nil
 }
 
-// pickRuntime reads {"default": "go1.x.y", "runtimes": [{"go_version": ...}]}
-// leniently: the default if named, else the first release listed.
-func pickRuntime(rt map[string]any) string {
-	if v, ok := rt["default"].(string); ok && goRelease.MatchString(v) {
-		return v
+// releaseOf: "go1.26.8" -> "go1.26".
+func releaseOf(v string) string {
+	if i := strings.Index(v, "."); i >= 0 {
+		if j := strings.Index(v[i+1:], "."); j >= 0 {
+			return v[:i+1+j]
+		}
 	}
+	return v
+}
+
+func pickRuntime(rt map[string]any, local string) string {
 	list, _ := rt["runtimes"].([]any)
+	first := ""
 	for _, x := range list {
-		switch v := x.(type) {
-		case string:
-			if goRelease.MatchString(v) {
-				return v
-			}
-		case map[string]any:
-			for _, k := range []string{"go_version", "version", "name"} {
-				if s, ok := v[k].(string); ok && goRelease.MatchString(s) {
-					if d, _ := v["default"].(bool); d || len(list) == 1 {
-						return s
-					}
-				}
-			}
+		m, _ := x.(map[string]any)
+		tc, _ := m["toolchain"].(string)
+		if !goRelease.MatchString(tc) {
+			continue
+		}
+		if first == "" {
+			first = tc
+		}
+		if releaseOf(tc) == releaseOf(local) {
+			return tc
 		}
 	}
-	for _, x := range list {
-		if v, ok := x.(map[string]any); ok {
-			for _, k := range []string{"go_version", "version", "name"} {
-				if s, ok := v[k].(string); ok && goRelease.MatchString(s) {
-					return s
-				}
-			}
-		}
-	}
-	return ""
+	return first
 }
 
 func describeUnit(units []unit) string {

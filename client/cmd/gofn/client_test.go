@@ -172,13 +172,15 @@ func TestUnitFromList(t *testing.T) {
 
 func TestPickRuntime(t *testing.T) {
 	var rt map[string]any
-	json.Unmarshal([]byte(`{"runtimes":[{"go_version":"go1.26.8"},{"go_version":"go1.27.1","default":true}]}`), &rt)
-	if v := pickRuntime(rt); v != "go1.27.1" {
-		t.Fatalf("default: %q", v)
+	json.Unmarshal([]byte(`{"runtimes":[{"release":"go1.26","toolchain":"go1.26.8"},{"release":"go1.27","toolchain":"go1.27.1"}]}`), &rt)
+	if v := pickRuntime(rt, "go1.27.0"); v != "go1.27.1" {
+		t.Fatalf("the local release: %q", v)
 	}
-	json.Unmarshal([]byte(`{"runtimes":[{"go_version":"go1.26.8"},{"go_version":"go1.27.1"}]}`), &rt)
-	if v := pickRuntime(rt); v != "go1.26.8" {
-		t.Fatalf("first: %q", v)
+	if v := pickRuntime(rt, "go1.25.3"); v != "go1.26.8" {
+		t.Fatalf("another release: the first, got %q", v)
+	}
+	if v := pickRuntime(map[string]any{}, "go1.26.8"); v != "" {
+		t.Fatalf("none listed: %q", v)
 	}
 	if goEnv("go1.26.8", "go1.27.1")[len(os.Environ())] != "GOTOOLCHAIN=go1.27.1" {
 		t.Fatal("GOTOOLCHAIN not set for another release")

@@ -86,11 +86,11 @@ func cmdDeploy(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	want, err := serverGoVersion(c)
+	local, err := localGoVersion()
 	if err != nil {
 		return err
 	}
-	local, err := localGoVersion()
+	want, err := serverGoVersion(c, local)
 	if err != nil {
 		return err
 	}

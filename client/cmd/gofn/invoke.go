@@ -108,6 +108,19 @@ func (ic *invokeCall) do(c *client) (*outcome, error) {
 	return &o, nil
 }
 
+// run makes the call with the configured client and reports it.
+func (ic *invokeCall) run(e *env) (*client, *outcome, error) {
+	c, err := tenantClient(e)
+	if err != nil {
+		return nil, nil, err
+	}
+	o, err := ic.do(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	return c, o, o.report(e)
+}
+
 // report shows what the call wrote (stdout to stdout, stderr to stderr),
 // then the result; a status other than ok is an error (exit 1).
 func (o *outcome) report(e *env) error {
@@ -137,15 +150,8 @@ func cmdInvoke(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c, err := tenantClient(e)
-	if err != nil {
-		return err
-	}
-	o, err := ic.do(c)
-	if err != nil {
-		return err
-	}
-	return o.report(e)
+	_, _, err = ic.run(e)
+	return err
 }
 
 // gofn profile NAME SYMBOL --cpu|--heap [-o FILE] [--web] [--hz N]
@@ -170,15 +176,8 @@ func cmdProfile(e *env, args []string) error {
 	if hz := f.vals["hz"]; hz != "" {
 		ic.query.Set("profile_hz", hz)
 	}
-	c, err := tenantClient(e)
+	c, o, err := ic.run(e)
 	if err != nil {
-		return err
-	}
-	o, err := ic.do(c)
-	if err != nil {
-		return err
-	}
-	if err := o.report(e); err != nil {
 		return err
 	}
 	purl := o.Profiles[kind]

@@ -49,6 +49,7 @@ func commands() []command {
 		{"rm", "NAME|ID", "delete a function with all its versions (or one function id)", cmdRm},
 		{"versions", "NAME", "list the versions of NAME; the current one is marked *", cmdVersions},
 		{"rollback", "NAME VERSION", "make an older version of NAME current", cmdRollback},
+		{"config", "NAME [--env K=V]... [--secret K=V]...", "show NAME's environment, or replace it (secrets are stored sealed, never shown)", cmdConfig},
 		{"tenants", "ls|add NAME|rm NAME", "administer tenants (needs the admin token)", cmdTenants},
 		{"help", "", "this text", cmdHelp},
 	}

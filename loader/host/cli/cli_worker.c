@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "api/frame.h"
+#include "loader/call_bridge.h"
 #include "api/frame_io.h"
 #include "api/profile.h"
 #include "api/proto.h"
@@ -168,14 +169,19 @@ static int handle_init(worker *w, const gofn_frame *f)
 {
 	gofn_err e = {0};
 	gofn_fbuf b;
+	gofn_msg_init m;
 
-	if (gofn_dec_init(f->payload, f->len, &e) < 0)
+	if (gofn_dec_init(f->payload, f->len, &m, &e) < 0)
 		return reply_error(w, &e);
 	if (!w->mod || w->inited) {
 		gofn_errf(&e, GOFN_EINVAL, "INIT %s", w->mod ? "twice" : "before LOAD");
 		return reply_error(w, &e);
 	}
 	w->inited = 1;
+	/* The function's environment, before any of its code runs: Go's
+	 * os.Getenv reads the runtime's copy, so Go sets it (call.go). */
+	for (size_t i = 0; i < m.nenv && gofnSetenv; i++)
+		gofnSetenv((const char *)m.env[i].p, m.env[i].len);
 	if (gofn_module_init(w->mod, &e) < 0)
 		return reply_error(w, &e);
 	return send_reply(w, &b, gofn_enc_ready(&b, &e), &e);

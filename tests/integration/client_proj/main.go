@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
 	"strconv"
 
 	"example.com/sizer/greet"
@@ -71,5 +72,14 @@ func Echo(w http.ResponseWriter, r *http.Request) {
 		`,"auth":` + strconv.Quote(r.Header.Get("Authorization")) +
 		`,"body":` + strconv.Quote(string(body)) + `}`))
 }
+
+// Getenv shows the function's configuration (PUT /functions/{name}/config).
+func Getenv(name string) string { return os.Getenv(name) }
+
+// atInit is read by package init: the environment is set before it runs.
+var atInit = os.Getenv("GREETING")
+
+// InitEnv returns what init saw.
+func InitEnv(string) string { return atInit }
 
 func main() {}
