@@ -83,6 +83,19 @@ static const opt opts[] = {
       "CPU cap per tenant, % of one CPU, 0 = none (0)"),
     O("--database-url", "GOFN_DATABASE_URL", K_STR, database_url,
       "PostgreSQL conninfo or URL (--store postgres)"),
+    O("--async-queue", "GOFN_ASYNC_QUEUE", K_INT, async_queue,
+      "queued async invocations per tenant (1000)"),
+    O("--async-workers", "GOFN_ASYNC_WORKERS", K_INT, async_workers,
+      "workers per tenant async may hold (--workers - 1, at least 1)"),
+    O("--async-runners", "GOFN_ASYNC_RUNNERS", K_INT, async_runners,
+      "async invocations run at once by this gofnd (8)"),
+    O("--async-lease-ms", "GOFN_ASYNC_LEASE_MS", K_I64, async_lease_ms,
+      "a running async invocation's claim lapses this long after gofnd stops renewing it "
+      "(30000)"),
+    O("--result-ttl", "GOFN_RESULT_TTL", K_I64, result_ttl_s,
+      "seconds finished invocations are kept (86400)"),
+    O("--result-keep", "GOFN_RESULT_KEEP", K_INT, result_keep,
+      "finished invocations kept per tenant, async and sync each (1000)"),
 };
 
 void gofn_config_defaults(gofn_config *c)
@@ -120,6 +133,11 @@ void gofn_config_defaults(gofn_config *c)
 	c->idle_cpu_ms = 200;
 	c->worker_mem = 256u << 20;
 	c->cpu_weight = 100;
+	c->async_queue = 1000;
+	c->async_runners = 8;
+	c->async_lease_ms = 30000;
+	c->result_ttl_s = 24 * 3600;
+	c->result_keep = 1000;
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

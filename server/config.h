@@ -45,6 +45,13 @@ typedef struct gofn_config {
 	size_t worker_mem;	      /* memory limit of one worker (bytes) */
 	int cpu_weight;		      /* cgroup cpu weight of each tenant (1..10000) */
 	int cpu_quota_pct;	      /* each tenant's CPU cap in % of one CPU (0: none) */
+	/* Asynchronous invocations (server/async.h). */
+	int async_queue;	/* queued + running async invocations per tenant */
+	int async_workers;	/* a tenant's workers async may hold; 0: workers - 1 (min 1) */
+	int async_runners;	/* async invocations this gofnd runs at once, all tenants */
+	int64_t async_lease_ms; /* a claim lapses this long after its last heartbeat */
+	int64_t result_ttl_s;	/* finished invocations are kept this long */
+	int result_keep;	/* and at most this many per tenant (async and sync each) */
 } gofn_config;
 
 void gofn_config_defaults(gofn_config *c);

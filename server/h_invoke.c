@@ -7,10 +7,12 @@
 
 #include "api/frame_io.h"
 #include "api/proto.h"
+#include "server/async.h"
 #include "server/crypto.h"
 #include "server/exec.h"
 #include "server/h_profiles.h"
 #include "server/log.h"
+#include "server/outcome.h"
 #include "server/h_invoke_http.h"
 #include "server/routes.h"
 
@@ -25,46 +27,6 @@ static int invoke_target(const char *s, gofn_err *e)
 	if (!strchr(s, '.'))
 		return gofn_errf(e, GOFN_EINVAL, "want a symbol like main.main"), 0;
 	return 1;
-}
-
-/* Valid UTF-8 goes out as a JSON string (jansson checks), the rest as base64. */
-static void put_bytes(json_t *o, const char *key, const gofn_capture *c, int null_if_empty)
-{
-	char k[64];
-	json_t *s = NULL;
-
-	if (c->len || !null_if_empty)
-		s = json_stringn(c->data ? (const char *)c->data : "", c->len);
-	if (s || (null_if_empty && !c->len)) {
-		json_object_set_new(o, key, s ? s : json_null());
-	} else {
-		char *b64 = gofn_base64(c->data, c->len);
-		json_object_set_new(o, key, json_null());
-		snprintf(k, sizeof k, "%s_base64", key);
-		json_object_set_new(o, k, b64 ? json_string(b64) : json_null());
-		free(b64);
-	}
-	if (c->truncated) {
-		snprintf(k, sizeof k, "%s_truncated", key);
-		json_object_set_new(o, k, json_true());
-	}
-}
-
-static json_t *outcome_json(const char *inv, const gofn_function *f, const char *symbol,
-			    int has_result, const gofn_outcome *o)
-{
-	json_t *j = json_pack("{s:s, s:s, s:s, s:s, s:i, s:I}", "invocation_id", inv, "function",
-			      f->id, "symbol", symbol, "status", gofn_status_name(o->status),
-			      "exit_code", o->exit_code, "duration_us", (json_int_t)o->duration_us);
-	if (f->name[0]) {
-		json_object_set_new(j, "name", json_string(f->name));
-		json_object_set_new(j, "version", json_integer(f->version));
-	}
-	put_bytes(j, "result", &o->result, !has_result || o->status != GOFN_STATUS_OK);
-	json_object_set_new(j, "error", o->error[0] ? gofn_json_text(o->error) : json_null());
-	put_bytes(j, "stdout", &o->out, 0);
-	put_bytes(j, "stderr", &o->err, 0);
-	return j;
 }
 
 /* Accept: application/octet-stream: the result bytes, metadata in headers. */
@@ -189,6 +151,68 @@ static void record(gofn_req *r, const char *inv, const gofn_function *f, const g
 			   (json_int_t)o->duration_us, "error", gofn_json_text(o->error)));
 }
 
+/* ?async=1: 1, absent or 0: 0, anything else -1. */
+static int async_asked(gofn_req *r)
+{
+	const char *a = gofn_req_query(r, "async");
+
+	if (!a || strcmp(a, "0") == 0 || strcmp(a, "false") == 0)
+		return 0;
+	return strcmp(a, "1") == 0 || strcmp(a, "true") == 0 ? 1 : -1;
+}
+
+/* Queues the invocation and answers 202 once its row is durable. */
+static enum MHD_Result accept_async(gofn_req *r, const gofn_function *f, const char *sym,
+				    int64_t timeout_ms)
+{
+	gofn_inv_row row = {0};
+	gofn_err e = {0};
+	char loc[80];
+
+	snprintf(row.tenant, sizeof row.tenant, "%s", r->tenant);
+	snprintf(row.function, sizeof row.function, "%s", f->id);
+	snprintf(row.symbol, sizeof row.symbol, "%s", sym);
+	row.timeout_ms = timeout_ms;
+	row.input = r->body;
+	row.input_len = r->len;
+	int rc = gofn_async_submit(r->srv->async, &row, &e);
+	if (rc == 2)
+		return gofn_reply_fail(r, GOFN_EBUSY, NULL,
+				       "your async queue is full (%d queued or running)",
+				       r->srv->cfg.async_queue);
+	if (rc < 0)
+		return gofn_reply_err(r, &e);
+	snprintf(loc, sizeof loc, "/invocations/%s", row.id);
+	json_t *j = json_pack("{s:s, s:s, s:s, s:s}", "invocation_id", row.id, "status", "queued",
+			      "function", f->id, "location", loc);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	if (!text)
+		return gofn_reply_fail(r, GOFN_ENOMEM, NULL, "out of memory");
+	const char *h[] = {"Location", loc, NULL};
+	size_t n = strlen(text);
+	text[n] = '\n'; /* like every JSON reply: newline-terminated */
+	return gofn_reply_raw(r, 202, "application/json", text, n + 1, h);
+}
+
+/* ?async=1 on a POST of a non-HTTP function: queued; anything else that
+ * asks for it is refused. Returns 1 when it replied (*rc). */
+static int async_path(gofn_req *r, int async, const gofn_profiling *prof, const gofn_function *f,
+		      const char *sym, int sigkind, int64_t timeout_ms, enum MHD_Result *rc)
+{
+	if (!async)
+		return 0;
+	if (prof->asked)
+		*rc = gofn_reply_fail(r, GOFN_EINVAL, "bad_profile",
+				      "profiles are not taken for async invocations");
+	else if (sigkind == GOFN_SIGKIND_HTTP || strcmp(r->method, "POST") != 0)
+		*rc = gofn_reply_fail(r, GOFN_EINVAL, "bad_async",
+				      "async=1 is for POST of non-HTTP functions");
+	else
+		*rc = accept_async(r, f, sym, timeout_ms);
+	return 1;
+}
+
 static void note_first_result(gofn_server *s, gofn_worker *w)
 {
 	if (w->first_result_us)
@@ -217,10 +241,13 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	enum MHD_Result rc;
 	if (gofn_profiling_query(r, &prof, &rc) < 0)
 		return rc;
+	int async = async_asked(r);
+	if (async < 0)
+		return gofn_reply_fail(r, GOFN_EINVAL, "bad_async", "async: 1 or 0");
 	char sym[sizeof r->param];
 	const char *rest = "";
 	rc = find_function(r, &f, sym, &rest, &sigkind, &found);
-	if (!found) {
+	if (!found || async_path(r, async, &prof, &f, sym, sigkind, timeout_ms, &rc)) {
 		gofn_function_clear(&f);
 		return rc;
 	}
@@ -257,6 +284,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	record(r, inv, &f, &o);
+	gofn_async_note_sync(s->async, inv, r->tenant, f.id, sym, timeout_ms, &o);
 	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
 		gofn_profiling_end(r, &prof, inv, &o, NULL);
 		rc = gofn_reply_http_call(r, inv, &o);
@@ -266,7 +294,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	} else {
 		/* An HTTP function that did not answer (panic, timeout, ...): the
 		 * outcome, as 502 since no handler's answer exists. */
-		json_t *j = outcome_json(
+		json_t *j = gofn_outcome_json(
 		    inv, &f, sym, sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP, &o);
 		gofn_profiling_end(r, &prof, inv, &o, j);
 		rc = gofn_reply_json(r, sigkind == GOFN_SIGKIND_HTTP ? 502 : 200, j);

@@ -17,6 +17,23 @@ static const double buckets[] = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 
 				 0.1,	 0.25,	  0.5,	  1,	 2.5,	 5,	10,   30,    60};
 #define NBUCKET (sizeof buckets / sizeof buckets[0])
 
+/* Async outcomes: the statuses above plus "failed" (could not run). */
+static const char *const async_statuses[] = {
+    "ok", "error", "panic", "exit", "timeout", "killed", "sandbox_violation", "failed"};
+#define NASYNC (sizeof async_statuses / sizeof async_statuses[0])
+
+/* Upper bounds in seconds of the async queue wait histogram. */
+static const double wait_buckets[] = {0.001, 0.005, 0.01, 0.05, 0.1, 0.5,  1,
+				      5,     10,    30,	  60,	300, 1800, 3600};
+#define NWAIT (sizeof wait_buckets / sizeof wait_buckets[0])
+
+typedef struct async_stat {
+	uint64_t done[NASYNC];
+	uint64_t wait[NWAIT + 1];
+	double wait_sum;
+	int64_t queued, running;
+} async_stat;
+
 typedef struct tenant_stat {
 	char name[64];
 	uint64_t by_status[NSTATUS];
@@ -32,6 +49,7 @@ struct gofn_metrics {
 	uint64_t http[6]; /* by status class 1xx..5xx */
 	uint64_t first_n;
 	double first_sum;
+	async_stat async;
 };
 
 gofn_metrics *gofn_metrics_new(void)
@@ -115,6 +133,42 @@ void gofn_metrics_first_result(gofn_metrics *m, int64_t us)
 	pthread_mutex_unlock(&m->mu);
 }
 
+void gofn_metrics_async_wait(gofn_metrics *m, int64_t wait_us)
+{
+	double s = wait_us > 0 ? (double)wait_us / 1e6 : 0;
+	size_t b = 0;
+
+	while (b < NWAIT && s > wait_buckets[b])
+		b++;
+	pthread_mutex_lock(&m->mu);
+	m->async.wait[b]++;
+	m->async.wait_sum += s;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_async_done(gofn_metrics *m, const char *status)
+{
+	pthread_mutex_lock(&m->mu);
+	for (size_t i = 0; i < NASYNC; i++)
+		if (strcmp(async_statuses[i], status) == 0)
+			m->async.done[i]++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_async_queued(gofn_metrics *m, int64_t queued)
+{
+	pthread_mutex_lock(&m->mu);
+	m->async.queued = queued;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_async_running(gofn_metrics *m, int64_t running)
+{
+	pthread_mutex_lock(&m->mu);
+	m->async.running = running;
+	pthread_mutex_unlock(&m->mu);
+}
+
 static void render_invocations(gofn_metrics *m, gofn_buf *b)
 {
 	gofn_buf_printf(b, "# HELP gofn_invocations_total Invocations by tenant and status.\n"
@@ -141,12 +195,44 @@ static void render_invocations(gofn_metrics *m, gofn_buf *b)
 			(unsigned long long)cum);
 }
 
+static void render_async(const async_stat *a, gofn_buf *b)
+{
+	gofn_buf_printf(
+	    b,
+	    "# HELP gofn_async_queued Async invocations waiting in the store's queue (all "
+	    "replicas).\n# TYPE gofn_async_queued gauge\ngofn_async_queued %lld\n"
+	    "# HELP gofn_async_running Async invocations this gofnd runs now.\n"
+	    "# TYPE gofn_async_running gauge\ngofn_async_running %lld\n"
+	    "# HELP gofn_async_completed_total Async invocations finished by this gofnd, by "
+	    "status.\n# TYPE gofn_async_completed_total counter\n",
+	    (long long)a->queued, (long long)a->running);
+	for (size_t i = 0; i < NASYNC; i++)
+		gofn_buf_printf(b, "gofn_async_completed_total{status=\"%s\"} %llu\n",
+				async_statuses[i], (unsigned long long)a->done[i]);
+	gofn_buf_printf(
+	    b, "# HELP gofn_async_queue_wait_seconds Time from acceptance to a runner's claim.\n"
+	       "# TYPE gofn_async_queue_wait_seconds histogram\n");
+	uint64_t cum = 0;
+	for (size_t i = 0; i < NWAIT; i++) {
+		cum += a->wait[i];
+		gofn_buf_printf(b, "gofn_async_queue_wait_seconds_bucket{le=\"%g\"} %llu\n",
+				wait_buckets[i], (unsigned long long)cum);
+	}
+	cum += a->wait[NWAIT];
+	gofn_buf_printf(
+	    b,
+	    "gofn_async_queue_wait_seconds_bucket{le=\"+Inf\"} %llu\n"
+	    "gofn_async_queue_wait_seconds_sum %.6f\ngofn_async_queue_wait_seconds_count %llu\n",
+	    (unsigned long long)cum, a->wait_sum, (unsigned long long)cum);
+}
+
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 {
 	gofn_buf b = {0};
 
 	pthread_mutex_lock(&m->mu);
 	render_invocations(m, &b);
+	render_async(&m->async, &b);
 	gofn_buf_printf(
 	    &b,
 	    "# HELP gofn_loads_total Object loads by result.\n# TYPE gofn_loads_total counter\n"

@@ -16,6 +16,12 @@ void gofn_metrics_invocation(gofn_metrics *m, const char *tenant, const char *st
 void gofn_metrics_load(gofn_metrics *m, int ok);
 void gofn_metrics_http(gofn_metrics *m, unsigned status);
 void gofn_metrics_first_result(gofn_metrics *m, int64_t spawn_to_result_us);
+/* Async invocations (server/async.h): claimed after waiting wait_us in the
+ * queue; finished with status; the gauges as last seen. */
+void gofn_metrics_async_wait(gofn_metrics *m, int64_t wait_us);
+void gofn_metrics_async_done(gofn_metrics *m, const char *status);
+void gofn_metrics_async_queued(gofn_metrics *m, int64_t queued);
+void gofn_metrics_async_running(gofn_metrics *m, int64_t running);
 /* malloc'd exposition text. */
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps);
 

@@ -277,6 +277,18 @@ static void *reap_idle(void *arg)
 	return NULL;
 }
 
+int gofn_pool_waiting(gofn_pool *p, const char *name)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			n = t->waiting;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
 void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 {
 	memset(s, 0, sizeof *s);

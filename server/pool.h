@@ -40,6 +40,9 @@ void gofn_pool_release_slot(gofn_pool *p, const char *tenant);
 /* Kills idle workers holding function (or every function when NULL). */
 void gofn_pool_forget(gofn_pool *p, const char *tenant, const char *function);
 
+/* Callers of this tenant waiting for a worker now. */
+int gofn_pool_waiting(gofn_pool *p, const char *tenant);
+
 typedef struct gofn_pool_stats {
 	int64_t workers, idle, queued, spawned;
 } gofn_pool_stats;

@@ -19,6 +19,8 @@ static const gofn_route routes[] = {
     {"DELETE", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"HEAD", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
     {"OPTIONS", "/invoke/{symbol...}", GOFN_AUTH_TENANT, GOFN_BODY_SMALL, gofn_h_invoke},
+    {"GET", "/invocations", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_invocation_list},
+    {"GET", "/invocations/{id}", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_invocation_get},
     {"GET", "/healthz", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_healthz},
     {"GET", "/runtimes", GOFN_AUTH_NONE, GOFN_BODY_NONE, gofn_h_runtimes},
     {"GET", "/metrics", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_metrics},

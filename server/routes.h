@@ -34,6 +34,8 @@ enum MHD_Result gofn_h_fn_list(gofn_req *r);
 enum MHD_Result gofn_h_fn_get(gofn_req *r);
 enum MHD_Result gofn_h_fn_delete(gofn_req *r);
 enum MHD_Result gofn_h_invoke(gofn_req *r);
+enum MHD_Result gofn_h_invocation_list(gofn_req *r);
+enum MHD_Result gofn_h_invocation_get(gofn_req *r);
 enum MHD_Result gofn_h_healthz(gofn_req *r);
 enum MHD_Result gofn_h_runtimes(gofn_req *r);
 enum MHD_Result gofn_h_metrics(gofn_req *r);

@@ -16,6 +16,7 @@
 #include "common/goversion.h"
 #include "common/io.h"
 #include "sandbox/sandbox.h"
+#include "server/async.h"
 #include "server/crypto.h"
 #include "server/http.h"
 #include "server/log.h"
@@ -183,7 +184,8 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
 		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-	if (gofn_runtimes_check(&s->cfg, e) < 0 || probe_sandbox(s, e) < 0 || listen_http(s, e) < 0)
+	if (gofn_runtimes_check(&s->cfg, e) < 0 || probe_sandbox(s, e) < 0 ||
+	    gofn_async_start(s, db, &s->async, e) < 0 || listen_http(s, e) < 0)
 		return -1;
 	char layers[256];
 	gofn_log("info", "listening",
@@ -223,6 +225,8 @@ void gofn_server_stop(gofn_server *s)
 		MHD_stop_daemon(s->mhd);
 		s->mhd = NULL;
 	}
+	gofn_async_stop(s->async, s->cfg.shutdown_grace_ms);
+	s->async = NULL;
 	gofn_pool_free(s->pool, 1000);
 	s->pool = NULL;
 	gofn_profiles_close(s->profiles);

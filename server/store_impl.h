@@ -12,6 +12,7 @@
 #define GOFN_SERVER_STORE_IMPL_H
 
 #include "server/store.h"
+#include "server/store_invocations.h"
 
 typedef struct gofn_store_ops {
 	const char *name; /* "sqlite", "postgres": for logs and errors */
@@ -68,6 +69,7 @@ typedef struct gofn_store_ops {
 			     const gofn_config_row *rows, size_t n, gofn_err *e);
 	int (*fn_config_get)(gofn_store *s, const char *tenant, const char *name,
 			     gofn_config_row **rows, size_t *n, gofn_err *e);
+	const gofn_inv_ops *inv; /* invocation rows (store_invocations.h) */
 } gofn_store_ops;
 
 struct gofn_store {
@@ -77,5 +79,7 @@ struct gofn_store {
 /* relaxed: synchronous=NORMAL on this connection (see gofn_store_open_relaxed). */
 int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn_err *e);
 int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
+
+extern const gofn_inv_ops gofn_sqlite_inv_ops, gofn_pg_inv_ops;
 
 #endif

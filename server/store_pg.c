@@ -21,7 +21,7 @@
  *   advisory lock, so replicas starting together do not race on
  *   CREATE TABLE IF NOT EXISTS (which is not atomic in PostgreSQL).
  * - Names sort with COLLATE "C" so listings come in SQLite's byte order. */
-#include "server/store_impl.h"
+#include "server/store_pg_internal.h"
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -1138,6 +1138,39 @@ static int pg_fn_config_get(gofn_store *g, const char *tenant, const char *name,
 	return 0;
 }
 
+/* For server/store_pg_internal.h. */
+PGconn *gofn_pg_conn(gofn_store *g)
+{
+	return ((pg *)g)->conn;
+}
+
+void gofn_pg_lock(gofn_store *g)
+{
+	lock((pg *)g);
+}
+
+void gofn_pg_unlock(gofn_store *g)
+{
+	unlock((pg *)g);
+}
+
+PGresult *gofn_pg_run(gofn_store *g, gofn_err *e, const char *what, const char *sql, int n,
+		      const char *const *params, char state[6])
+{
+	return run((pg *)g, e, what, sql, n, params, state);
+}
+
+int gofn_pg_change(gofn_store *g, gofn_err *e, const char *what, const char *sql, int n,
+		   const char *const *params)
+{
+	return change((pg *)g, e, what, sql, n, params);
+}
+
+void gofn_pg_rollback(gofn_store *g)
+{
+	PQclear(PQexec(((pg *)g)->conn, "ROLLBACK"));
+}
+
 static const gofn_store_ops pg_ops = {
     .name = "postgres",
     .close = pg_close,
@@ -1172,4 +1205,5 @@ static const gofn_store_ops pg_ops = {
     .obj_owned = pg_obj_owned,
     .fn_config_set = pg_fn_config_set,
     .fn_config_get = pg_fn_config_get,
+    .inv = &gofn_pg_inv_ops,
 };

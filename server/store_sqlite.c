@@ -1,6 +1,6 @@
 /* The SQLite backend of server/store.h: DATA/gofn.db on one machine. */
 #include "common/hash.h"
-#include "server/store_impl.h"
+#include "server/store_sqlite_internal.h"
 
 #include <sqlite3.h>
 #include <stdio.h>
@@ -1147,6 +1147,37 @@ static int sq_fn_config_get(gofn_store *g, const char *tenant, const char *name,
 	return r;
 }
 
+/* For server/store_sqlite_internal.h. */
+sqlite3 *gofn_sq_db(gofn_store *g)
+{
+	return ((sq *)g)->db;
+}
+
+void gofn_sq_lock(gofn_store *g)
+{
+	sqlite3_mutex_enter(sqlite3_db_mutex(((sq *)g)->db));
+}
+
+void gofn_sq_unlock(gofn_store *g)
+{
+	sqlite3_mutex_leave(sqlite3_db_mutex(((sq *)g)->db));
+}
+
+sqlite3_stmt *gofn_sq_prep(gofn_store *g, const char *sql, gofn_err *e)
+{
+	return prep((sq *)g, e, sql, NULL);
+}
+
+void gofn_sq_done(gofn_store *g, sqlite3_stmt *st)
+{
+	done((sq *)g, st);
+}
+
+int gofn_sq_err(gofn_store *g, gofn_err *e, const char *what)
+{
+	return db_err((sq *)g, e, what);
+}
+
 static const gofn_store_ops sqlite_ops = {
     .name = "sqlite",
     .close = sq_close,
@@ -1175,4 +1206,5 @@ static const gofn_store_ops sqlite_ops = {
     .obj_owned = sq_obj_owned,
     .fn_config_set = sq_fn_config_set,
     .fn_config_get = sq_fn_config_get,
+    .inv = &gofn_sqlite_inv_ops,
 };

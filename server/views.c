@@ -1,5 +1,9 @@
 #include "server/views.h"
 
+#include <string.h>
+
+#include "server/log.h"
+
 json_t *gofn_function_json(const gofn_function *f)
 {
 	json_t *syms = json_array();
@@ -41,4 +45,48 @@ json_t *gofn_functions_json(gofn_store *s, const char *tenant, const gofn_strlis
 		gofn_function_clear(&f);
 	}
 	return out;
+}
+
+static void put_times(json_t *j, const gofn_inv_row *row)
+{
+	json_object_set_new(j, "mode", json_string(row->mode));
+	json_object_set_new(j, "attempt", json_integer(row->attempt));
+	json_object_set_new(j, "created_ms", json_integer(row->created_ms));
+	if (row->started_ms)
+		json_object_set_new(j, "started_ms", json_integer(row->started_ms));
+	if (row->finished_ms)
+		json_object_set_new(j, "finished_ms", json_integer(row->finished_ms));
+}
+
+/* A row's summary: what a list shows, and all there is for a queued or
+ * running row or a synchronous one. */
+json_t *gofn_invocation_summary_json(const gofn_inv_row *row)
+{
+	int done = strcmp(row->state, "done") == 0;
+	json_t *j = json_pack("{s:s, s:s, s:o, s:s}", "invocation_id", row->id, "function",
+			      row->function, "symbol", gofn_json_text(row->symbol), "status",
+			      done ? row->status : row->state);
+	put_times(j, row);
+	if (done) {
+		json_object_set_new(j, "exit_code", json_integer(row->exit_code));
+		json_object_set_new(j, "duration_us", json_integer(row->duration_us));
+		json_object_set_new(j, "error",
+				    row->error[0] ? gofn_json_text(row->error) : json_null());
+	}
+	return j;
+}
+
+json_t *gofn_invocation_json(const gofn_inv_row *row)
+{
+	json_t *j = row->outcome ? json_loads(row->outcome, 0, NULL) : NULL;
+
+	if (json_is_object(j)) { /* a finished async invocation: its kept outcome */
+		put_times(j, row);
+		return j;
+	}
+	json_decref(j);
+	j = gofn_invocation_summary_json(row);
+	if (strcmp(row->mode, "sync") == 0)
+		json_object_set_new(j, "output_kept", json_false());
+	return j;
 }

@@ -6,11 +6,17 @@
 #include <jansson.h>
 
 #include "server/store.h"
+#include "server/store_invocations.h"
 
 json_t *gofn_function_json(const gofn_function *f);
 json_t *gofn_tenant_json(const gofn_tenant_row *t);
 /* The tenant's functions of these ids, read from the store, as an array;
  * one deleted since the ids were listed is simply not shown. */
 json_t *gofn_functions_json(gofn_store *s, const char *tenant, const gofn_strlist *ids);
+/* An invocation row (server/store_invocations.h) as GET /invocations lists
+ * it, and as GET /invocations/{id} shows it: a finished async one is the
+ * outcome JSON the synchronous call answers, plus mode, attempt, times. */
+json_t *gofn_invocation_summary_json(const gofn_inv_row *row);
+json_t *gofn_invocation_json(const gofn_inv_row *row);
 
 #endif

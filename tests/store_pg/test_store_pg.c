@@ -78,6 +78,12 @@ static void named_versions(void **state)
 	contract_named_versions(open_pg());
 }
 
+static void invocations(void **state)
+{
+	(void)state;
+	contract_invocations(open_pg());
+}
+
 /* A function whose symbols break a constraint halfway leaves nothing. */
 static void all_or_nothing(void **state)
 {
@@ -317,7 +323,8 @@ static void racing_replicas(void **state)
 	int won = 0, lost = 0;
 
 	(void)state;
-	sql("DROP TABLE IF EXISTS fn_config, fn_names, fn_versions, profiles, objects, symbols, "
+	sql("DROP TABLE IF EXISTS invocations, fn_config, fn_names, fn_versions, profiles, "
+	    "objects, symbols, "
 	    "functions, "
 	    "tenants");
 	pthread_barrier_init(&go, NULL, RACERS);
@@ -385,6 +392,7 @@ int main(void)
 	    cmocka_unit_test_setup(tenants, setup),
 	    cmocka_unit_test_setup(functions, setup),
 	    cmocka_unit_test_setup(named_versions, setup),
+	    cmocka_unit_test_setup(invocations, setup),
 	    cmocka_unit_test_setup(all_or_nothing, setup),
 	    cmocka_unit_test_setup(not_utf8, setup),
 	    cmocka_unit_test_setup(profile_rows, setup),

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "server/store.h"
+#include "server/store_invocations.h"
 
 /* A two-object link unit whose symbols are deliberately not in name order. */
 static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)
@@ -235,6 +236,153 @@ static void contract_named_versions(gofn_store *s)
 	assert_int_equal(gofn_store_tenant_del(s, "bravo", &e), 0);
 	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb2", &e), 0);
 	assert_int_equal(gofn_store_fn_versions(s, "bravo", "app", &ids, &cur, &e), 1);
+	gofn_store_close(s);
+}
+
+static void make_inv(gofn_inv_row *r, const char *id, const char *tenant, int64_t created)
+{
+	static uint8_t input[] = {0, 0xff, 'a', 'b'}; /* not text: bytes survive the store */
+
+	memset(r, 0, sizeof *r);
+	snprintf(r->id, sizeof r->id, "%s", id);
+	snprintf(r->tenant, sizeof r->tenant, "%s", tenant);
+	snprintf(r->function, sizeof r->function, "fn_x");
+	snprintf(r->symbol, sizeof r->symbol, "main.Handle");
+	r->timeout_ms = 1000;
+	r->created_ms = created;
+	r->input = input;
+	r->input_len = sizeof input;
+}
+
+static void expect_inv(gofn_store *s, const char *tenant, const char *id, const char *state,
+		       int attempt)
+{
+	gofn_err e = {0};
+	gofn_inv_row r;
+
+	assert_int_equal(gofn_store_inv_get(s, tenant, id, &r, &e), 0);
+	assert_string_equal(r.state, state);
+	assert_int_equal(r.attempt, attempt);
+	gofn_inv_row_clear(&r);
+}
+
+/* Invocation rows: the per-tenant queue limit, claims that skip what is
+ * claimed and take back what lapsed, a lapsed claimer's finish refused,
+ * requeue, the record of sync calls, listing with filters, retention, and
+ * a tenant's deletion taking its rows. */
+static void contract_invocations(gofn_store *s)
+{
+	gofn_err e = {0};
+	gofn_inv_row r, c;
+	int64_t q, run;
+
+	assert_int_equal(gofn_store_inv_setup(s, &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "bravo", "hb", &e), 0);
+	make_inv(&r, "inv_1", "acme", 100);
+	assert_int_equal(gofn_store_inv_add(s, &r, 2, &e), 0);
+	make_inv(&r, "inv_2", "acme", 101);
+	assert_int_equal(gofn_store_inv_add(s, &r, 2, &e), 0);
+	make_inv(&r, "inv_3", "acme", 102);
+	assert_int_equal(gofn_store_inv_add(s, &r, 2, &e), 2); /* acme's queue is full */
+	make_inv(&r, "inv_b", "bravo", 103);
+	assert_int_equal(gofn_store_inv_add(s, &r, 2, &e), 0); /* bravo's is its own */
+	assert_int_equal(gofn_store_inv_get(s, "bravo", "inv_1", &c, &e), 1);
+	expect_inv(s, "acme", "inv_1", "queued", 0);
+
+	char(*ready)[64];
+	size_t n;
+	assert_int_equal(gofn_store_inv_ready(s, 1000, &ready, &n, &e), 0);
+	assert_int_equal(n, 2);
+	free(ready);
+	/* oldest first, input intact, one claimer per row */
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "o1", 1000, 100, &c, &e), 0);
+	assert_string_equal(c.id, "inv_1");
+	assert_int_equal(c.attempt, 1);
+	assert_int_equal(c.input_len, 4);
+	assert_memory_equal(c.input, r.input, 4);
+	gofn_inv_row_clear(&c);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "o2", 1000, 100, &c, &e), 0);
+	assert_string_equal(c.id, "inv_2");
+	gofn_inv_row_clear(&c);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "o1", 1050, 100, &c, &e), 1);
+	/* o2 renews, o1 does not: at 1200 only inv_1's claim has lapsed */
+	assert_int_equal(gofn_store_inv_heartbeat(s, "o2", 1500, &e), 0);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "o2", 1200, 100, &c, &e), 0);
+	assert_string_equal(c.id, "inv_1");
+	assert_int_equal(c.attempt, 2);
+	gofn_inv_row_clear(&c);
+	/* a claimer late renewing never takes back its own row: it still runs it */
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "o2", 1350, 100, &c, &e), 1);
+	/* o1's late finish of attempt 1 is refused; o2's of attempt 2 kept */
+	make_inv(&r, "inv_1", "acme", 100);
+	snprintf(r.owner, sizeof r.owner, "o1");
+	r.attempt = 1;
+	snprintf(r.status, sizeof r.status, "ok");
+	r.outcome = "{\"status\":\"ok\"}";
+	r.finished_ms = 1300;
+	assert_int_equal(gofn_store_inv_finish(s, &r, &e), 1);
+	snprintf(r.owner, sizeof r.owner, "o2");
+	r.attempt = 2;
+	assert_int_equal(gofn_store_inv_finish(s, &r, &e), 0);
+	assert_int_equal(gofn_store_inv_get(s, "acme", "inv_1", &c, &e), 0);
+	assert_string_equal(c.state, "done");
+	assert_string_equal(c.status, "ok");
+	assert_string_equal(c.outcome, "{\"status\":\"ok\"}");
+	assert_int_equal(c.finished_ms, 1300);
+	gofn_inv_row_clear(&c);
+	/* a claim given back unrun gets its attempt back */
+	assert_int_equal(gofn_store_inv_requeue(s, "inv_2", "o1", 1, &e), 1); /* not o1's */
+	assert_int_equal(gofn_store_inv_requeue(s, "inv_2", "o2", 1, &e), 0);
+	expect_inv(s, "acme", "inv_2", "queued", 0);
+
+	/* synchronous records; a deleted tenant's are skipped */
+	gofn_inv_row recs[2];
+	make_inv(&recs[0], "sync_1", "acme", 1400);
+	make_inv(&recs[1], "sync_2", "ghost", 1400);
+	for (int i = 0; i < 2; i++) {
+		snprintf(recs[i].status, sizeof recs[i].status, "error");
+		recs[i].finished_ms = 1401;
+	}
+	assert_int_equal(gofn_store_inv_record(s, recs, 2, &e), 0);
+	assert_int_equal(gofn_store_inv_get(s, "acme", "sync_1", &c, &e), 0);
+	assert_string_equal(c.mode, "sync");
+	assert_string_equal(c.status, "error");
+	assert_null(c.outcome);
+	gofn_inv_row_clear(&c);
+	assert_int_equal(gofn_store_inv_get(s, "ghost", "sync_2", &c, &e), 1);
+
+	gofn_inv_row *rows;
+	gofn_inv_filter f = {.tenant = "acme", .limit = 10};
+	assert_int_equal(gofn_store_inv_list(s, &f, &rows, &n, &e), 0);
+	assert_int_equal(n, 3); /* newest first */
+	assert_string_equal(rows[0].id, "sync_1");
+	assert_string_equal(rows[2].id, "inv_1");
+	gofn_inv_rows_free(rows, n);
+	f.status = "queued";
+	assert_int_equal(gofn_store_inv_list(s, &f, &rows, &n, &e), 0);
+	assert_int_equal(n, 1);
+	assert_string_equal(rows[0].id, "inv_2");
+	gofn_inv_rows_free(rows, n);
+	f.status = "ok";
+	f.function = "fn_y";
+	assert_int_equal(gofn_store_inv_list(s, &f, &rows, &n, &e), 0);
+	assert_int_equal(n, 0);
+	gofn_inv_rows_free(rows, n);
+	assert_int_equal(gofn_store_inv_counts(s, &q, &run, &e), 0);
+	assert_int_equal(q, 2); /* inv_2, inv_b */
+	assert_int_equal(run, 0);
+
+	/* retention: one of each mode is within keep 1; all are past a TTL */
+	assert_int_equal(gofn_store_inv_expire(s, 0, 1, &e), 0);
+	expect_inv(s, "acme", "inv_1", "done", 2);
+	assert_int_equal(gofn_store_inv_expire(s, 5000, 1000, &e), 0);
+	assert_int_equal(gofn_store_inv_get(s, "acme", "inv_1", &c, &e), 1);
+	assert_int_equal(gofn_store_inv_get(s, "acme", "sync_1", &c, &e), 1);
+	expect_inv(s, "acme", "inv_2", "queued", 0); /* never a queued one */
+
+	assert_int_equal(gofn_store_tenant_del(s, "acme", &e), 0);
+	assert_int_equal(gofn_store_inv_get(s, "acme", "inv_2", &c, &e), 1);
 	gofn_store_close(s);
 }
 

@@ -131,6 +131,38 @@ static void migrates_to_named_versions(void **state)
 	gofn_store_close(s);
 }
 
+static void invocation_rows(void **state)
+{
+	(void)state;
+	contract_invocations(open_store());
+}
+
+/* One gofnd per SQLite data dir: at start, every claim left running is
+ * the dead predecessor's and becomes claimable at once. */
+static void recover_lapses_claims(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_inv_row r, c;
+
+	(void)state;
+	assert_int_equal(gofn_store_inv_setup(s, &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	make_inv(&r, "inv_1", "acme", 100);
+	assert_int_equal(gofn_store_inv_add(s, &r, 10, &e), 0);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "dead", 1000, 60000, &c, &e), 0);
+	gofn_inv_row_clear(&c);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "new", 2000, 60000, &c, &e), 1);
+	assert_int_equal(gofn_store_inv_recover(s, &e), 0);
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "new", 2000, 60000, &c, &e), 0);
+	assert_int_equal(c.attempt, 2);
+	gofn_inv_row_clear(&c);
+	gofn_store_close(s);
+}
+
+/* The warm-invoke lookups are cached in memory: a write through this
+ * store, or a commit by another connection (another process), must show
+ * at once. */
 /* The warm-invoke lookups are cached in memory: a write through this
  * store, or a commit by another connection (another process), must show
  * at once. */
@@ -257,6 +289,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(named_versions, setup, teardown),
 	    cmocka_unit_test(sealed_values),
 	    cmocka_unit_test_setup_teardown(migrates_to_named_versions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(invocation_rows, setup, teardown),
+	    cmocka_unit_test_setup_teardown(recover_lapses_claims, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),

@@ -1,0 +1,621 @@
+/* The async runner: dispatcher, runners, heartbeat, recorder (see
+ * server/async.h). One mutex guards the in-memory bookkeeping; store
+ * calls and invocations always happen outside it. */
+#include "server/async.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api/frame_io.h"
+#include "api/proto.h"
+#include "server/crypto.h"
+#include "server/exec.h"
+#include "server/log.h"
+#include "server/outcome.h"
+
+/* How long a runner waits for a worker after its claim before giving the
+ * row back (a synchronous burst took them all). */
+#define WORKER_WAIT_MS 5000
+/* Synchronous records waiting for the recorder; more are dropped (and
+ * counted in the log) rather than slow the calls down. */
+#define MAX_PENDING_RECORDS 4096
+#define GC_EVERY_MS	    10000
+
+typedef struct job {
+	gofn_inv_row row;
+	struct job *next;
+} job;
+
+typedef struct tenant_count {
+	char tenant[64];
+	int running;
+	struct tenant_count *next;
+} tenant_count;
+
+struct gofn_async {
+	gofn_server *s;
+	gofn_store *q;	 /* the queue: durable commits */
+	gofn_store *log; /* the record of synchronous calls: relaxed */
+	char owner[40];	 /* this gofnd's name on its claims */
+	int cap;	 /* workers per tenant async may hold */
+	pthread_mutex_t mu;
+	pthread_cond_t kick; /* dispatcher: new work, a runner freed, stop */
+	pthread_cond_t work; /* runners: a job, stop */
+	pthread_cond_t done; /* stop: a runner finished */
+	pthread_cond_t beat; /* heartbeat and recorder: stop */
+	int stopping, kicked;
+	job *jobs;	  /* claimed, waiting for a runner */
+	int njobs;	  /* in jobs */
+	int free_runners; /* waiting for a job */
+	int running;	  /* claimed and not finished */
+	tenant_count *tenants;
+	gofn_inv_row *recs; /* synchronous records for the recorder */
+	size_t nrecs, caprecs;
+	int64_t dropped;
+	pthread_t dispatcher, heartbeat, recorder;
+	pthread_t *runners;
+	int nrunners, started;
+};
+
+int64_t gofn_wall_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static struct timespec in_ms(int64_t ms)
+{
+	int64_t at = gofn_now_ms() + ms;
+	return (struct timespec){.tv_sec = at / 1000, .tv_nsec = (at % 1000) * 1000000};
+}
+
+static tenant_count *count_of(gofn_async *a, const char *tenant)
+{
+	tenant_count *t;
+
+	for (t = a->tenants; t; t = t->next)
+		if (strcmp(t->tenant, tenant) == 0)
+			return t;
+	if (!(t = calloc(1, sizeof *t)))
+		return NULL;
+	snprintf(t->tenant, sizeof t->tenant, "%s", tenant);
+	t->next = a->tenants;
+	a->tenants = t;
+	return t;
+}
+
+static void log_err(const char *event, const char *id, const gofn_err *e)
+{
+	gofn_log("error", event,
+		 json_pack("{s:s, s:o}", "invocation_id", id ? id : "", "error",
+			   gofn_json_text(e->msg)));
+}
+
+/* ---- dispatcher ---- */
+
+/* Claims the tenant's next row for a free runner: 1 handed out, 0 none
+ * (no capacity, sync waiting, or nothing left), -1 store error. */
+static int claim_for(gofn_async *a, const char *tenant, int *none_left)
+{
+	gofn_err e = {0};
+	gofn_inv_row r;
+
+	*none_left = 0;
+	pthread_mutex_lock(&a->mu);
+	tenant_count *t = count_of(a, tenant);
+	int room = !a->stopping && a->free_runners > a->njobs && t && t->running < a->cap;
+	pthread_mutex_unlock(&a->mu);
+	/* Synchronous callers first: async takes no worker while one waits. */
+	if (!room || gofn_pool_waiting(a->s->pool, tenant) > 0)
+		return 0;
+	int rc = gofn_store_inv_claim(a->q, tenant, a->owner, gofn_wall_ms(),
+				      a->s->cfg.async_lease_ms, &r, &e);
+	if (rc < 0) {
+		log_err("async_claim_failed", NULL, &e);
+		return -1;
+	}
+	if (rc == 1) {
+		*none_left = 1;
+		return 0;
+	}
+	job *j = calloc(1, sizeof *j);
+	if (!j) {
+		gofn_store_inv_requeue(a->q, r.id, a->owner, r.attempt, &e);
+		gofn_inv_row_clear(&r);
+		return -1;
+	}
+	j->row = r;
+	gofn_metrics_async_wait(a->s->metrics, (r.started_ms - r.created_ms) * 1000);
+	pthread_mutex_lock(&a->mu);
+	t->running++;
+	a->running++;
+	gofn_metrics_async_running(a->s->metrics, a->running);
+	j->next = a->jobs;
+	a->jobs = j;
+	a->njobs++;
+	pthread_cond_signal(&a->work);
+	pthread_mutex_unlock(&a->mu);
+	return 1;
+}
+
+/* One pass over the tenants with claimable rows, a row per tenant per
+ * round (so one tenant's backlog does not hold up another's), until no
+ * claim succeeds. Returns 1 if some row could not be handed out yet. */
+static int dispatch_round(gofn_async *a, size_t *rotate)
+{
+	char(*tenants)[64];
+	size_t n;
+	gofn_err e = {0};
+
+	if (gofn_store_inv_ready(a->q, gofn_wall_ms(), &tenants, &n, &e) < 0) {
+		log_err("async_poll_failed", NULL, &e);
+		return 1;
+	}
+	int progress = 1, waiting = 0;
+	while (progress && n) {
+		progress = 0;
+		waiting = 0;
+		for (size_t k = 0; k < n; k++) {
+			char *t = tenants[(k + *rotate) % n];
+			int none_left;
+			if (!t[0])
+				continue;
+			int rc = claim_for(a, t, &none_left);
+			if (rc < 0) {
+				free(tenants);
+				return 1;
+			}
+			if (none_left)
+				t[0] = 0;
+			else if (rc == 0)
+				waiting = 1;
+			progress |= rc;
+		}
+	}
+	(*rotate)++;
+	free(tenants);
+	return waiting;
+}
+
+static void collect_garbage(gofn_async *a)
+{
+	gofn_err e = {0};
+
+	if (gofn_store_inv_expire(a->q, gofn_wall_ms() - a->s->cfg.result_ttl_s * 1000,
+				  a->s->cfg.result_keep, &e) < 0)
+		log_err("async_expire_failed", NULL, &e);
+}
+
+static void count_queued(gofn_async *a)
+{
+	gofn_err e = {0};
+	int64_t queued, running;
+
+	if (gofn_store_inv_counts(a->q, &queued, &running, &e) == 0)
+		gofn_metrics_async_queued(a->s->metrics, queued);
+}
+
+static void *dispatch(void *arg)
+{
+	gofn_async *a = arg;
+	size_t rotate = 0;
+	int64_t next_gc = 0, next_count = 0;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->stopping) {
+		a->kicked = 0;
+		pthread_mutex_unlock(&a->mu);
+		int blocked = dispatch_round(a, &rotate);
+		if (gofn_now_ms() >= next_gc) {
+			collect_garbage(a);
+			next_gc = gofn_now_ms() + GC_EVERY_MS;
+		}
+		if (gofn_now_ms() >= next_count) { /* the gauge, at most once a second */
+			count_queued(a);
+			next_count = gofn_now_ms() + 1000;
+		}
+		pthread_mutex_lock(&a->mu);
+		/* Rows that wait for a sync caller or a runner are looked at
+		 * again soon; otherwise a new row or a finished run kicks us,
+		 * and the tick finds rows other replicas queued or whose
+		 * claims lapsed. */
+		struct timespec ts = in_ms(blocked ? 50 : 1000);
+		while (!a->stopping && !a->kicked)
+			if (pthread_cond_timedwait(&a->kick, &a->mu, &ts) == ETIMEDOUT)
+				break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* ---- runners ---- */
+
+static int sigkind_of(const gofn_function *f, const char *symbol)
+{
+	for (size_t i = 0; i < f->nsymbols; i++)
+		if (strcmp(f->symbols[i].name, symbol) == 0)
+			return f->symbols[i].sigkind;
+	return -1;
+}
+
+/* Stores the row's end; a store that is down is retried for a while (the
+ * worker is already free), else the claim lapses and the row runs again. */
+static void finish(gofn_async *a, gofn_inv_row *r)
+{
+	gofn_err e = {0};
+	int rc = -1;
+
+	r->finished_ms = gofn_wall_ms();
+	for (int i = 0; i < 10 && rc < 0; i++) {
+		rc = gofn_store_inv_finish(a->q, r, &e);
+		if (rc < 0) {
+			log_err("async_finish_failed", r->id, &e);
+			pthread_mutex_lock(&a->mu);
+			struct timespec ts = in_ms(500);
+			if (!a->stopping)
+				pthread_cond_timedwait(&a->beat, &a->mu, &ts);
+			pthread_mutex_unlock(&a->mu);
+		}
+	}
+	if (rc == 1)
+		gofn_log("warn", "async_claim_lost",
+			 json_pack("{s:s, s:i}", "invocation_id", r->id, "attempt", r->attempt));
+	if (rc == 0)
+		gofn_metrics_async_done(a->s->metrics, r->status);
+	gofn_log(strcmp(r->status, "ok") && strcmp(r->status, "error") ? "warn" : "info",
+		 "invocation",
+		 json_pack("{s:s, s:s, s:s, s:s, s:o, s:s, s:i, s:I, s:o}", "invocation_id", r->id,
+			   "mode", "async", "tenant", r->tenant, "function", r->function, "symbol",
+			   gofn_json_text(r->symbol), "status", r->status, "attempt", r->attempt,
+			   "duration_us", (json_int_t)r->duration_us, "error",
+			   gofn_json_text(r->error)));
+}
+
+static void fail(gofn_async *a, gofn_inv_row *r, const char *fmt, const char *arg)
+{
+	snprintf(r->status, sizeof r->status, "failed");
+	snprintf(r->error, sizeof r->error, fmt, arg);
+	json_t *j =
+	    json_pack("{s:s, s:s, s:s, s:s, s:o, s:i, s:I}", "invocation_id", r->id, "function",
+		      r->function, "symbol", r->symbol, "status", "failed", "error",
+		      gofn_json_text(r->error), "exit_code", 0, "duration_us", (json_int_t)0);
+	r->outcome = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	finish(a, r);
+}
+
+static void requeue(gofn_async *a, gofn_inv_row *r)
+{
+	gofn_err e = {0};
+
+	if (gofn_store_inv_requeue(a->q, r->id, a->owner, r->attempt, &e) < 0)
+		log_err("async_requeue_failed", r->id, &e); /* the claim lapses instead */
+}
+
+static void ran(gofn_async *a, gofn_inv_row *r, const gofn_function *f, int sigkind,
+		const gofn_outcome *o)
+{
+	snprintf(r->status, sizeof r->status, "%s", gofn_status_name(o->status));
+	snprintf(r->error, sizeof r->error, "%s", o->error);
+	r->exit_code = o->exit_code;
+	r->duration_us = o->duration_us;
+	json_t *j = gofn_outcome_json(r->id, f, r->symbol, sigkind != GOFN_SIGKIND_VOID, o);
+	r->outcome = json_dumps(j, JSON_COMPACT);
+	json_decref(j);
+	gofn_metrics_invocation(a->s->metrics, r->tenant, r->status, o->duration_us);
+	finish(a, r);
+}
+
+static void run_job(gofn_async *a, gofn_inv_row *r)
+{
+	gofn_server *s = a->s;
+	gofn_function f;
+	gofn_err e = {0};
+	gofn_outcome o = {0};
+	gofn_worker *w = NULL;
+
+	int rc = gofn_store_fn_get(s->store, r->tenant, r->function, &f, &e);
+	if (rc < 0) {
+		log_err("async_function_lookup_failed", r->id, &e);
+		requeue(a, r);
+		return;
+	}
+	int sigkind = rc == 0 ? sigkind_of(&f, r->symbol) : -1;
+	if (rc == 1 || sigkind <= 0) {
+		fail(a, r, "function %s was deleted before the invocation ran", r->function);
+		gofn_function_clear(&f);
+		return;
+	}
+	switch (gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + WORKER_WAIT_MS, &w, &o)) {
+	case GOFN_EXEC_OK:
+		gofn_worker_invoke_profiled(w, &s->cfg, r->symbol, r->input, r->input_len,
+					    r->timeout_ms, 0, 0, &o);
+		gofn_pool_release(s->pool, r->tenant, w);
+		ran(a, r, &f, sigkind, &o);
+		break;
+	case GOFN_EXEC_FAILED:
+		fail(a, r, "no worker could load the function: %s", o.error);
+		break;
+	default: /* no worker free in time, or shutting down: unrun, back in line */
+		requeue(a, r);
+		break;
+	}
+	gofn_outcome_clear(&o);
+	gofn_function_clear(&f);
+}
+
+static void *runner(void *arg)
+{
+	gofn_async *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		while (!a->jobs && !a->stopping) {
+			a->free_runners++;
+			pthread_cond_signal(&a->kick);
+			pthread_cond_wait(&a->work, &a->mu);
+			a->free_runners--;
+		}
+		job *j = a->jobs;
+		if (!j)
+			break;
+		a->jobs = j->next;
+		a->njobs--;
+		int stopping = a->stopping;
+		pthread_mutex_unlock(&a->mu);
+		if (stopping)
+			requeue(a, &j->row);
+		else
+			run_job(a, &j->row);
+		pthread_mutex_lock(&a->mu);
+		tenant_count *t = count_of(a, j->row.tenant);
+		if (t)
+			t->running--;
+		a->running--;
+		gofn_metrics_async_running(a->s->metrics, a->running);
+		a->kicked = 1;
+		pthread_cond_signal(&a->kick);
+		pthread_cond_broadcast(&a->done);
+		gofn_inv_row_clear(&j->row);
+		free(j);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+/* ---- heartbeat and recorder ---- */
+
+static void *heartbeat(void *arg)
+{
+	gofn_async *a = arg;
+	int64_t every = a->s->cfg.async_lease_ms / 3 > 0 ? a->s->cfg.async_lease_ms / 3 : 1;
+
+	pthread_mutex_lock(&a->mu);
+	while (!a->stopping) {
+		struct timespec ts = in_ms(every);
+		pthread_cond_timedwait(&a->beat, &a->mu, &ts);
+		int busy = a->running > 0;
+		pthread_mutex_unlock(&a->mu);
+		gofn_err e = {0};
+		if (busy && gofn_store_inv_heartbeat(
+				a->q, a->owner, gofn_wall_ms() + a->s->cfg.async_lease_ms, &e) < 0)
+			log_err("async_heartbeat_failed", NULL, &e);
+		pthread_mutex_lock(&a->mu);
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+static void write_records(gofn_async *a, gofn_inv_row *recs, size_t n)
+{
+	gofn_err e = {0};
+
+	if (n && gofn_store_inv_record(a->log, recs, n, &e) < 0)
+		gofn_log("warn", "sync_records_lost",
+			 json_pack("{s:I, s:o}", "count", (json_int_t)n, "error",
+				   gofn_json_text(e.msg)));
+	free(recs);
+}
+
+static void *recorder(void *arg)
+{
+	gofn_async *a = arg;
+
+	pthread_mutex_lock(&a->mu);
+	for (;;) {
+		int stopping = a->stopping;
+		if (!stopping && !a->nrecs) {
+			struct timespec ts = in_ms(200);
+			pthread_cond_timedwait(&a->beat, &a->mu, &ts);
+		}
+		gofn_inv_row *recs = a->recs;
+		size_t n = a->nrecs;
+		int64_t dropped = a->dropped;
+		a->recs = NULL;
+		a->nrecs = a->caprecs = 0;
+		a->dropped = 0;
+		pthread_mutex_unlock(&a->mu);
+		if (dropped)
+			gofn_log("warn", "sync_records_dropped",
+				 json_pack("{s:I}", "count", (json_int_t)dropped));
+		write_records(a, recs, n);
+		pthread_mutex_lock(&a->mu);
+		if (stopping && !a->nrecs)
+			break;
+	}
+	pthread_mutex_unlock(&a->mu);
+	return NULL;
+}
+
+void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
+			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	if (a->nrecs == a->caprecs) {
+		size_t cap = a->caprecs ? 2 * a->caprecs : 64;
+		gofn_inv_row *more =
+		    cap <= MAX_PENDING_RECORDS ? realloc(a->recs, cap * sizeof *more) : NULL;
+		if (!more) {
+			a->dropped++;
+			pthread_mutex_unlock(&a->mu);
+			return;
+		}
+		a->recs = more;
+		a->caprecs = cap;
+	}
+	gofn_inv_row *r = &a->recs[a->nrecs++];
+	memset(r, 0, sizeof *r);
+	snprintf(r->id, sizeof r->id, "%s", inv);
+	snprintf(r->tenant, sizeof r->tenant, "%s", tenant);
+	snprintf(r->function, sizeof r->function, "%s", function);
+	snprintf(r->symbol, sizeof r->symbol, "%s", symbol);
+	snprintf(r->status, sizeof r->status, "%s", gofn_status_name(o->status));
+	snprintf(r->error, sizeof r->error, "%s", o->error);
+	r->exit_code = o->exit_code;
+	r->timeout_ms = timeout_ms;
+	r->duration_us = o->duration_us;
+	r->finished_ms = gofn_wall_ms();
+	r->created_ms = r->finished_ms - o->duration_us / 1000;
+	pthread_mutex_unlock(&a->mu);
+}
+
+/* ---- lifecycle ---- */
+
+int gofn_async_submit(gofn_async *a, gofn_inv_row *r, gofn_err *e)
+{
+	char rnd[17];
+
+	if (gofn_random_hex(rnd, 8, e) < 0)
+		return -1;
+	snprintf(r->id, sizeof r->id, "inv_%s", rnd);
+	r->created_ms = gofn_wall_ms();
+	int rc = gofn_store_inv_add(a->q, r, a->s->cfg.async_queue, e);
+	if (rc == 0) {
+		pthread_mutex_lock(&a->mu);
+		a->kicked = 1;
+		pthread_cond_signal(&a->kick);
+		pthread_mutex_unlock(&a->mu);
+	}
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ESYS, "invocation id %s exists", r->id);
+	return rc;
+}
+
+gofn_store *gofn_async_store(gofn_async *a)
+{
+	return a->q;
+}
+
+static int start_threads(gofn_async *a, gofn_err *e)
+{
+	a->runners = calloc((size_t)a->s->cfg.async_runners, sizeof *a->runners);
+	if (!a->runners)
+		return gofn_errf(e, GOFN_ENOMEM, "async: out of memory");
+	if (pthread_create(&a->recorder, NULL, recorder, a) != 0)
+		return gofn_errf(e, GOFN_ESYS, "async: cannot start the recorder");
+	a->started = 1;
+	if (pthread_create(&a->heartbeat, NULL, heartbeat, a) != 0)
+		return gofn_errf(e, GOFN_ESYS, "async: cannot start the heartbeat");
+	a->started = 2;
+	for (; a->nrunners < a->s->cfg.async_runners; a->nrunners++)
+		if (pthread_create(&a->runners[a->nrunners], NULL, runner, a) != 0)
+			return gofn_errf(e, GOFN_ESYS, "async: cannot start runner %d",
+					 a->nrunners);
+	if (pthread_create(&a->dispatcher, NULL, dispatch, a) != 0)
+		return gofn_errf(e, GOFN_ESYS, "async: cannot start the dispatcher");
+	a->started = 3;
+	return 0;
+}
+
+int gofn_async_start(gofn_server *s, const char *sqlite_path, gofn_async **out, gofn_err *e)
+{
+	gofn_async *a = calloc(1, sizeof *a);
+	char rnd[13];
+
+	*out = NULL;
+	if (!a)
+		return gofn_errf(e, GOFN_ENOMEM, "async: out of memory");
+	a->s = s;
+	int w = s->cfg.workers_per_tenant;
+	a->cap = s->cfg.async_workers ? s->cfg.async_workers : (w > 1 ? w - 1 : 1);
+	if (a->cap > w)
+		a->cap = w;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->kick, &ca);
+	pthread_cond_init(&a->work, &ca);
+	pthread_cond_init(&a->done, &ca);
+	pthread_cond_init(&a->beat, &ca);
+	pthread_condattr_destroy(&ca);
+	*out = a;
+	if (gofn_random_hex(rnd, 6, e) < 0)
+		return -1;
+	snprintf(a->owner, sizeof a->owner, "gofnd-%s", rnd);
+	if (gofn_store_inv_open(&s->cfg, sqlite_path, 0, &a->q, e) < 0 ||
+	    gofn_store_inv_open(&s->cfg, sqlite_path, 1, &a->log, e) < 0)
+		return -1;
+	if (strcmp(s->cfg.store, "postgres") != 0 && gofn_store_inv_recover(a->q, e) < 0)
+		return -1;
+	gofn_log("info", "async_ready",
+		 json_pack("{s:s, s:i, s:i, s:I}", "owner", a->owner, "runners",
+			   s->cfg.async_runners, "per_tenant", a->cap, "lease_ms",
+			   (json_int_t)s->cfg.async_lease_ms));
+	return start_threads(a, e);
+}
+
+void gofn_async_stop(gofn_async *a, int64_t grace_ms)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->stopping = 1;
+	pthread_cond_broadcast(&a->kick);
+	pthread_cond_broadcast(&a->work);
+	pthread_cond_broadcast(&a->beat);
+	/* Running invocations finish within the grace period, like
+	 * synchronous ones; claimed-but-unstarted rows go back to the queue. */
+	struct timespec ts = in_ms(grace_ms);
+	while (a->running > 0)
+		if (pthread_cond_timedwait(&a->done, &a->mu, &ts) == ETIMEDOUT)
+			break;
+	int stuck = a->running > 0;
+	pthread_mutex_unlock(&a->mu);
+	if (a->started == 3)
+		pthread_join(a->dispatcher, NULL);
+	if (a->started >= 1)
+		pthread_join(a->recorder, NULL);
+	if (a->started >= 2)
+		pthread_join(a->heartbeat, NULL);
+	if (stuck) {
+		/* A runner still inside tenant code: its claim lapses and the
+		 * row runs again (at least once); leave it to the exit. */
+		gofn_log("warn", "async_stop_timeout", json_pack("{s:i}", "running", a->running));
+		return;
+	}
+	for (int i = 0; i < a->nrunners; i++)
+		pthread_join(a->runners[i], NULL);
+	free(a->runners);
+	gofn_store_close(a->q);
+	gofn_store_close(a->log);
+	while (a->tenants) {
+		tenant_count *n = a->tenants->next;
+		free(a->tenants);
+		a->tenants = n;
+	}
+	pthread_cond_destroy(&a->kick);
+	pthread_cond_destroy(&a->work);
+	pthread_cond_destroy(&a->done);
+	pthread_cond_destroy(&a->beat);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+}

@@ -1,0 +1,49 @@
+/* Asynchronous invocations (issue 18): POST /invoke/{symbol}?async=1 is
+ * answered 202 once its row is durably in the store's queue
+ * (server/store_invocations.h); threads of gofnd run it later.
+ *
+ * - A dispatcher finds tenants with claimable rows and claims one row at a
+ *   time for a free runner, for a tenant below its async share of workers
+ *   (--async-workers, default --workers - 1, at least 1) and only while no
+ *   synchronous call of that tenant waits for a worker: sync has priority,
+ *   and async never holds all of a tenant's workers when it has several.
+ * - --async-runners runner threads each run one claimed invocation through
+ *   the same worker pool as synchronous calls (gofn_exec_worker) and store
+ *   the outcome JSON. A worker that crashes is that invocation's outcome
+ *   (status exit, killed, …), never a retry.
+ * - A heartbeat renews this gofnd's claims every lease/3. When gofnd dies
+ *   (kill -9, power loss), its claims lapse after --async-lease-ms and the
+ *   rows run again, with attempt + 1: at least once. With SQLite (one gofnd
+ *   per data dir) a starting gofnd lapses every claim at once.
+ * - The record of synchronous calls is written in batches by a recorder
+ *   thread, off the request path.
+ * - Finished rows older than --result-ttl, or past the newest
+ *   --result-keep per tenant (async and sync separately), are deleted. */
+#ifndef GOFN_SERVER_ASYNC_H
+#define GOFN_SERVER_ASYNC_H
+
+#include "server/server.h"
+#include "server/store_invocations.h"
+#include "server/worker.h"
+
+typedef struct gofn_async gofn_async;
+
+/* Opens its store handles, lapses stale SQLite claims, starts the threads. */
+int gofn_async_start(gofn_server *s, const char *sqlite_path, gofn_async **out, gofn_err *e);
+/* Stops taking work, waits (grace) for running invocations, writes the
+ * last records; what is still queued stays queued in the store. */
+void gofn_async_stop(gofn_async *a, int64_t grace_ms);
+
+/* Queues r (id and created_ms are filled in): 0 once durable, 2 if the
+ * tenant's queue is full, -1 on error. */
+int gofn_async_submit(gofn_async *a, gofn_inv_row *r, gofn_err *e);
+/* Records a finished synchronous invocation (its outcome, not its output). */
+void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
+			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o);
+/* The handle the /invocations routes read. */
+gofn_store *gofn_async_store(gofn_async *a);
+
+/* Milliseconds since the epoch (rows are compared across replicas). */
+int64_t gofn_wall_ms(void);
+
+#endif
