@@ -124,18 +124,25 @@ golang_image() {
 		return 0
 	say "making $tag from debian:bookworm-slim and the Go tree(s): $GOLANG_LABEL"
 	ctx=$RUN/golang
-	mkdir -p "$ctx/toolchains"
+	local mc=$ctx/gopath/pkg/mod dl=cache/download/golang.org/toolchain/@v
+	mkdir -p "$mc/$dl" "$ctx/gopath/pkg/sumdb"
 	cp -a "$(go_root "$pin")" "$ctx/go" || need "Go $pin" "the go command fetches it from the module proxy"
 	for v in $extra; do
-		local r=$(go_root "${v#go}") || need "$v" "the go command fetches it from the module proxy"
-		local mod=${r#"$(go env GOMODCACHE)"/}
-		mkdir -p "$ctx/toolchains/$(dirname "$mod")" "$ctx/toolchains/cache/download/golang.org/toolchain/@v"
-		cp -a "$r" "$ctx/toolchains/$mod"
-		cp -a "$(go env GOMODCACHE)"/cache/download/golang.org/toolchain/@v/*"$v".linux-amd64.* \
-			"$ctx/toolchains/cache/download/golang.org/toolchain/@v/" 2>/dev/null
+		local r
+		r=$(go_root "${v#go}") || need "$v" "the go command fetches it from the module proxy"
+		mkdir -p "$mc/golang.org"
+		cp -a "$r" "$mc/golang.org/"
+		cp -a "$(go env GOMODCACHE)/$dl/"*"$v".linux-amd64.* "$mc/$dl/"
 	done
+	# What the go command verified them with (checksum database tiles and
+	# its latest tree head), so it needs no network to trust them again.
+	if [[ -n "$extra" ]]; then
+		cp -a "$(go env GOMODCACHE)/cache/download/sumdb" "$mc/cache/download/" 2>/dev/null
+		cp -a "$(go env GOPATH)/pkg/sumdb/." "$ctx/gopath/pkg/sumdb/" 2>/dev/null
+	fi
 	DOCKER_BUILDKIT=0 docker build -q --network host --label "gofn.go=$GOLANG_LABEL" -t "$tag" \
 		-f "$HERE/images/golang.Dockerfile" "$ctx" >/dev/null || exit 1
+	chmod -R u+w "$ctx" # module cache trees are read-only
 	rm -rf "$ctx"
 }
 

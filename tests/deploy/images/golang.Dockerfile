@@ -6,6 +6,6 @@ RUN apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq 
         --no-install-recommends gcc libc6-dev git make pkg-config ca-certificates >/dev/null && \
     rm -rf /var/lib/apt/lists/*
 COPY go /usr/local/go
-COPY toolchains /go/pkg/mod
+COPY gopath /go
 ENV GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 WORKDIR /go
