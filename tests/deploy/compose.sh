@@ -92,6 +92,8 @@ scenario() {
 	local store=$1 T FN id
 	say "--- $store: compose up"
 	override "$store"
+	# Whatever a killed earlier run left in the cached engine goes first.
+	compose down -v --timeout 5 >/dev/null 2>&1
 	compose up -d --no-build --pull never --quiet-pull >"$TMP/up.log" 2>&1 || {
 		cat "$TMP/up.log"
 		fail "$store: compose up"
