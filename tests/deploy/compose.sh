@@ -106,6 +106,8 @@ scenario() {
 	layers=$(jqv .sandbox.layers)
 	status=$(jqv .status)
 	say "$store: /healthz in the container: status=$status layers=$layers"
+	[[ "$(jqv .sandbox.confined)" == true ]] ||
+		say "$store: WARNING the container's workers run UNCONFINED: $(jqv .sandbox.note)"
 	# A host with cgroup v1 gives the container no cgroup of its own to
 	# delegate: memory is then held by gofnd's RSS watchdog alone, a
 	# promise kept less well, which /healthz must not hide.
