@@ -21,5 +21,6 @@ USER gofn
 VOLUME /data
 EXPOSE 8080
 ENV GOFN_LISTEN=0.0.0.0:8080 GOFN_DATA=/data
-HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -fsS http://127.0.0.1:8080/healthz || exit 1
+# The probe follows the configured port (GOFN_LISTEN=HOST:PORT).
+HEALTHCHECK --interval=10s --timeout=3s --retries=3 CMD curl -fsS "http://127.0.0.1:${GOFN_LISTEN##*:}/healthz" || exit 1
 ENTRYPOINT ["/usr/local/bin/gofnd"]

@@ -9,6 +9,21 @@ source "$(dirname "$0")/../tests/integration/lib.sh"
 source "$ROOT/bench/lib.sh"
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
+# pss_kb PID: proportional set size (shared pages split among their users:
+# the workers' common binary text counts once in a sum); uss_kb: private pages.
+pss_kb() { awk '/^Pss:/ {print $2}' "/proc/$1/smaps_rollup" 2>/dev/null; }
+uss_kb() { awk '/^Private_(Clean|Dirty):/ {s += $2} END {print s + 0}' "/proc/$1/smaps_rollup" 2>/dev/null; }
+
+# smaps_by_mapping PID: resident KiB per mapping (file, [heap], [stack] or
+# anon), the largest first, then smaps_rollup's totals.
+smaps_by_mapping() {
+	awk '/^[0-9a-f]+-[0-9a-f]+ / {name = NF >= 6 ? $6 : "[anon]"; perm = $2}
+		/^Rss:/ {rss[name " " perm] += $2}
+		/^Anonymous:/ {anon[name " " perm] += $2}
+		END {for (k in rss) if (rss[k]) printf "%8d KiB rss %8d KiB anon  %s\n", rss[k], anon[k], k}' \
+		"/proc/$1/smaps" 2>/dev/null | sort -rn
+	cat "/proc/$1/smaps_rollup" 2>/dev/null
+}
 
 # workers: pids of gofnd's descendants that run gofn-loader -worker.
 workers() {
@@ -47,12 +62,27 @@ record 6 "gofnd RSS, $max idle tenants (one function each)" "$(mib "$rssn")" \
 
 ws=$(workers)
 wrss=$(for w in $ws; do rss_kb "$w"; done | median)
-total=$(for w in $ws; do rss_kb "$w"; done | awk '{s += $1} END {print int(s / 1024)}')
+total_kb=$(for w in $ws; do rss_kb "$w"; done | awk '{s += $1} END {print s + 0}')
+total=$((total_kb / 1024))
+# What an idle worker's resident pages are, by mapping (docs/benchmarks.md).
+first=${ws%% *}
+if [[ -n "$first" ]]; then smaps_by_mapping "$first" >"$WORK/worker.smaps.txt"; fi
 nrss=$("$WORK/rss" | field rss_kb)
 record 6 "idle warm worker RSS (median of $(wc -w <<<"$ws"))" "$(mib "$wrss")" \
-	"native Go process (rss.go)" "$(mib "$nrss")" MiB - \
+	"native Go process (rss.go)" "$(mib "$nrss")" MiB "value<=6" \
 	"all $(wc -w <<<"$ws") workers: $total MiB; confined=$confined"
-
+wuss=$(for w in $ws; do uss_kb "$w"; done | median)
+record 6 "idle warm worker private pages (USS, median)" "$(mib "$wuss")" \
+	"native Go process (rss.go)" "$(mib "$nrss")" MiB - \
+	"RSS less the pages shared with other processes (binary text, libc)"
+# Issue 16: gofnd + 1,000 idle tenants with one function each in 1 GiB.
+# Measured with $max tenants as PSS (a page shared by all workers counts
+# once): gofnd's, plus its workers' scaled linearly to 1,000 tenants.
+gpss=$(pss_kb "$PID")
+wpss=$(for w in $ws; do pss_kb "$w"; done | awk '{s += $1} END {print s + 0}')
+proj=$(awk -v g="$gpss" -v w="$wpss" -v m="$max" 'BEGIN {print g + w * 1000 / m}')
+record 6 "gofnd + 1000 idle tenants, projected (PSS)" "$(mib "$proj")" "1 GiB" 1024 MiB \
+	"ratio<=1" "from $max tenants: gofnd $(mib "$gpss") MiB + $(wc -w <<<"$ws") workers $(mib "$wpss") MiB"
 for k in $TENANTS; do
 	{
 		echo "tokens = {"
@@ -72,7 +102,13 @@ LUA
 	done
 	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$k.lua" "$WORK/scale$k.out"
 	read -r _ _ rps bad < <(wrk_stats "$WORK/scale$k.out")
+	if ((k == 1)); then one_rps=$rps; fi
 	record 7 "throughput, $k tenant(s) active, c=64" "$rps" "bare MHD handler, c=64" \
 		"$BARE_RPS" req/s - "non-2xx: $bad; workers: $(wc -w <<<"$(workers)")"
+	# Issue 16: with 100 and 1,000 tenants, >= 0.7 x the 1-tenant figure.
+	if ((k >= 100)); then
+		record 7 "throughput, $k tenants vs 1 tenant, c=64" "$rps" \
+			"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "non-2xx: $bad"
+	fi
 done
 stop_gofnd

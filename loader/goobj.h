@@ -202,7 +202,15 @@ typedef struct goobj_target {
 	int abi;	/* EXTERN: GOOBJ_ABI0/ABIINTERNAL for builtins, GOOBJ_ABI_UNKNOWN for
 			 * indexed refs (try ABIInternal then ABI0); LOCAL: syms[local].abi */
 	goobj_str pkg;	/* EXTERN indexed: the package path from PkgIndex; builtins: "runtime" */
+	uint32_t ext;	/* EXTERN: this name's slot among the object's external names,
+			 * < goobj_nexterns(o): RefNames first, then the builtins, so a
+			 * linker can resolve each name once (GOOBJ_NO_EXT if unnamed) */
 } goobj_target;
+
+#define GOOBJ_NO_EXT UINT32_MAX
+
+/* How many goobj_target.ext slots the object's EXTERN targets use. */
+uint32_t goobj_nexterns(const goobj_object *o);
 
 /* Resolves a symref of a parsed object. Every reloc and aux symref of a
  * successfully parsed object resolves; returns -1 with err set (err may be

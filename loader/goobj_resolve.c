@@ -43,12 +43,21 @@ int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	return 0;
 }
 
+static const struct goobj_refname *refname_of(const goobj_object *o, goobj_symref r)
+{
+	struct goobj_refname key = {.sym = r};
+	return bsearch(&key, o->refnames, o->nrefnames, sizeof key, cmp_refname);
+}
+
 const goobj_str *goobj_refname(const goobj_object *o, goobj_symref r)
 {
-	struct goobj_refname key = {.sym = r}, *hit;
-
-	hit = bsearch(&key, o->refnames, o->nrefnames, sizeof key, cmp_refname);
+	const struct goobj_refname *hit = refname_of(o, r);
 	return hit ? &hit->name : NULL;
+}
+
+uint32_t goobj_nexterns(const goobj_object *o)
+{
+	return o->nrefnames + gorel_nbuiltins();
 }
 
 /* Position of a symref of this object in o->syms. */
@@ -81,13 +90,15 @@ int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_e
 		t->name = (goobj_str){b->name, (uint32_t)strlen(b->name)};
 		t->abi = b->abi;
 		t->pkg = (goobj_str){"runtime", 7};
+		t->ext = o->nrefnames + r.idx;
 		return 0;
 	}
 	if (r.pkg < GOOBJ_PKG_SELF) {
-		const goobj_str *n = goobj_refname(o, r);
+		const struct goobj_refname *n = refname_of(o, r);
 		t->kind = GOOBJ_TARGET_EXTERN;
-		t->name = n ? *n : (goobj_str){"", 0};
+		t->name = n ? n->name : (goobj_str){"", 0};
 		t->abi = GOOBJ_ABI_UNKNOWN;
+		t->ext = n ? (uint32_t)(n - o->refnames) : GOOBJ_NO_EXT;
 		t->pkg = o->pkgs[r.pkg];
 		return 0;
 	}

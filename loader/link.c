@@ -25,9 +25,26 @@ typedef struct lk_dedup {
 	uint32_t owner;
 } lk_dedup;
 
+/* Names go through FNV-1a. A content hash key is mixed as two words
+ * instead: FNV's byte loop was most of dedup_slot's cost on a large unit,
+ * and a hash64 key (short content zero-padded, e.g. small integers) is
+ * not uniform, so its word still gets a full 64-bit mix (splitmix64's
+ * finalizer). */
+static uint64_t mix64(uint64_t x)
+{
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return x ^ (x >> 31);
+}
+
 static size_t key_hash(const char *k, size_t n, int tag, int abi)
 {
-	return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT ^ (uint64_t)(tag * 31 + abi), k, n);
+	uint64_t seed = (uint64_t)(tag * 31 + abi), w[2] = {0, 0};
+
+	if (tag == KEY_NAME)
+		return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT ^ seed, k, n);
+	memcpy(w, k, n < sizeof w ? n : sizeof w);
+	return (size_t)mix64(w[0] ^ mix64(w[1] ^ seed));
 }
 
 static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi)
@@ -137,6 +154,14 @@ int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_
 	return *addr != 0;
 }
 
+/* The cache slot of an EXTERN target, or NULL. */
+static lk_ext *ext_of(gofn_link *l, size_t oi, const goobj_target *t)
+{
+	if (t->kind != GOOBJ_TARGET_EXTERN || t->ext == GOOBJ_NO_EXT || !l->objs[oi].ext)
+		return NULL;
+	return &l->objs[oi].ext[t->ext];
+}
+
 int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 {
 	const goobj_object *o = l->objs[oi].o;
@@ -148,7 +173,18 @@ int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 		*owner = l->objs[oi].syms[t.local].owner;
 		return 1;
 	}
-	return unit_owner(l, t.name.p, t.name.len, t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi, owner);
+	lk_ext *x = ext_of(l, oi, &t);
+	if (x && x->unit) {
+		*owner = x->owner;
+		return x->unit == 1;
+	}
+	int abi = t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi,
+	    in = unit_owner(l, t.name.p, t.name.len, abi, owner);
+	if (x) {
+		x->unit = in ? 1 : 2;
+		x->owner = in ? *owner : 0;
+	}
+	return in;
 }
 
 static uint32_t owner_size(gofn_link *l, uint32_t owner)
@@ -283,6 +319,11 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 			return 0;
 		}
 	}
+	lk_ext *x = ext_of(l, oi, &t);
+	if (x && x->addr) {
+		*addr = x->addr;
+		return 0;
+	}
 	int abi = t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi;
 	if (unit_owner(l, t.name.p, t.name.len, abi, &owner)) {
 		lk_sym *w = owner_sym(l, owner);
@@ -290,6 +331,7 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 			*addr = w->addr;
 			goto found;
 		}
+		x = NULL; /* laid out later: the host's copy stands in until then */
 	}
 	*addr = host_addr(l, t.name.p, t.name.len, abi);
 	if (!*addr && !weak) {
@@ -301,6 +343,8 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 				 (int)t.name.len, t.name.p);
 	}
 found:
+	if (x)
+		x->addr = *addr;
 	if (t.kind == GOOBJ_TARGET_LOCAL) {
 		l->objs[oi].syms[t.local].addr = *addr;
 		l->objs[oi].syms[t.local].done = *addr != 0;
@@ -404,7 +448,8 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 		if (ob->o->nsyms >= LK_MAX_SYMS)
 			return gofn_errf(err, GOFN_ELIMIT, "%s: too many symbols", ob->o->name);
 		ob->syms = calloc(ob->o->nsyms ? ob->o->nsyms : 1, sizeof *ob->syms);
-		if (!ob->syms)
+		ob->ext = calloc(goobj_nexterns(ob->o) + 1, sizeof *ob->ext);
+		if (!ob->syms || !ob->ext)
 			return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
 		for (uint32_t i = 0; i < ob->o->ndefined; i++)
 			if (classify(l, oi, i, err))
@@ -425,8 +470,10 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 void gofn_link_free(gofn_link *l)
 {
 	lk_unmap(l);
-	for (size_t i = 0; i < l->nobjs; i++)
+	for (size_t i = 0; i < l->nobjs; i++) {
 		free(l->objs[i].syms);
+		free(l->objs[i].ext);
+	}
 	free(l->objs);
 	for (size_t i = 0; i < l->narchives; i++)
 		goobj_free(l->archives[i]);

@@ -60,9 +60,19 @@ typedef struct lk_sym {
 	uint8_t live;	 /* reachable from the unit's own symbols (link_deadcode.c) */
 } lk_sym;
 
+/* What an external name (goobj_target.ext) resolved to, found once per
+ * link: a large unit names the same few hundred runtime and library
+ * symbols in tens of thousands of relocations. */
+typedef struct lk_ext {
+	uintptr_t addr; /* nonzero once known */
+	uint32_t owner; /* the unit's definition, if unit == 1 */
+	uint8_t unit;	/* 0 not looked up, 1 the unit defines it, 2 it does not */
+} lk_ext;
+
 typedef struct lk_obj {
 	const goobj_object *o;
 	lk_sym *syms; /* o->nsyms */
+	lk_ext *ext;  /* goobj_nexterns(o) */
 } lk_obj;
 
 typedef struct gofn_link {

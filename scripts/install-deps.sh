@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what gofn needs on Debian 12. README, .ci/run and the Dockerfile
 # all call this one script, so what CI proves is what users get.
-#   --runtime   only the shared libraries a deployed gofnd needs
+#   --runtime       only the shared libraries a deployed gofnd needs
+#   --deploy-test   also what tests/deploy/compose.sh needs: a container engine
+#                   and debootstrap to make the base images from Debian's packages
 set -euo pipefail
 
 GO_WANT="go1.26" # the base go on PATH (any 1.26.x)
@@ -21,8 +23,15 @@ BUILD_PKGS+=(libpq-dev postgresql)
 BUILD_PKGS+=(qemu-system-x86 busybox-static cpio)
 RUNTIME_PKGS+=(libpq5)
 
+# tests/deploy/compose.sh: its own dockerd (Debian's docker.io) and base images
+# made with debootstrap, since no image registry is reachable from CI.
+DEPLOY_TEST_PKGS=(docker.io debootstrap)
+
 pkgs=("${BUILD_PKGS[@]}")
-[[ "${1:-}" == "--runtime" ]] && pkgs=("${RUNTIME_PKGS[@]}")
+case "${1:-}" in
+--runtime) pkgs=("${RUNTIME_PKGS[@]}") ;;
+--deploy-test) pkgs+=("${DEPLOY_TEST_PKGS[@]}") ;;
+esac
 
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,6 +1,8 @@
 #!/usr/bin/python3
-"""Structural checks of the deployment files, so they can't rot while no
-Docker engine or cluster runs here. Each check names the file and the rule."""
+"""Structural checks of the deployment files: the promises in them that a
+run in a real engine (compose.sh) would not notice losing, and the k8s
+manifests, for which no cluster runs here. Each check names the file and
+the rule."""
 import json
 import re
 import sys
