@@ -19,6 +19,7 @@
 #include "server/async.h"
 #include "server/crypto.h"
 #include "server/http.h"
+#include "server/http_guard.h"
 #include "server/log.h"
 #include "server/objects.h"
 #include "server/profiles.h"
@@ -152,12 +153,22 @@ static int listen_http(gofn_server *s, gofn_err *e)
 			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
-	/* The logger goes first so that MHD's own messages are JSON too. */
+	s->guard = gofn_guard_start(s->cfg.header_timeout_ms, s->cfg.body_timeout_ms);
+	if (!s->guard) {
+		freeaddrinfo(ai);
+		return gofn_errf(e, GOFN_ENOMEM, "cannot start the request deadline watchdog");
+	}
+	/* The logger goes first so that MHD's own messages are JSON too. The
+	 * idle timeout is for silence between requests; a request that is
+	 * arriving has the guard's deadlines. */
 	s->mhd = MHD_start_daemon(
 	    flags, 0, NULL, NULL, gofn_http_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
 	    MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
-	    (unsigned)s->cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-	    MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s, MHD_OPTION_END);
+	    (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+	    (unsigned)s->cfg.max_connections_per_client, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
+	    MHD_OPTION_NOTIFY_CONNECTION, gofn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK,
+	    gofn_http_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s,
+	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->mhd)
 		return gofn_errf(e, GOFN_ESYS, "listen on %s:%d failed (address in use?)",
@@ -227,6 +238,8 @@ void gofn_server_stop(gofn_server *s)
 	}
 	gofn_async_stop(s->async, s->cfg.shutdown_grace_ms);
 	s->async = NULL;
+	gofn_guard_stop(s->guard);
+	s->guard = NULL;
 	gofn_pool_free(s->pool, 1000);
 	s->pool = NULL;
 	gofn_profiles_close(s->profiles);

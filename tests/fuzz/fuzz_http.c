@@ -31,6 +31,7 @@
 #include <unistd.h>
 
 #include "api/frame_io.h"
+#include "common/goversion.h"
 #include "common/io.h"
 #include "server/server.h"
 
@@ -255,7 +256,16 @@ static void start(void)
 	snprintf(srv.cfg.listen_host, sizeof srv.cfg.listen_host, "127.0.0.1");
 	srv.cfg.listen_port = 0;
 	snprintf(srv.cfg.data_dir, sizeof srv.cfg.data_dir, "%s", dir);
-	snprintf(srv.cfg.loader_path, sizeof srv.cfg.loader_path, "%s/no-such-loader", dir);
+	/* gofnd checks at start that each served release has its worker; these
+	 * exit at once, so an upload that gets as far as a worker fails fast,
+	 * as a missing loader did before per-release workers. */
+	snprintf(srv.cfg.loader_path, sizeof srv.cfg.loader_path, "%s/gofn-loader", dir);
+	for (size_t i = 0; i < gofn_go_nreleases; i++) {
+		char worker[128];
+		snprintf(worker, sizeof worker, "%s/gofn-loader-%s", dir,
+			 gofn_go_releases[i].release);
+		must(symlink("/bin/false", worker) == 0);
+	}
 	srv.cfg.sandbox = 0;
 	srv.cfg.max_object = 1 << 20;
 	srv.cfg.max_body = 64 << 10;
