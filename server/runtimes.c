@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "common/goversion.h"
+#include "server/log.h"
 
 int gofn_runtime_worker(const gofn_config *c, const char *go_version, char *exe, size_t cap,
 			gofn_err *e)
@@ -43,17 +44,19 @@ int gofn_runtime_unit_add(const uint8_t *p, size_t n, size_t index, char *go_ver
 	return 0;
 }
 
-int gofn_runtimes_check(const gofn_config *c, gofn_err *e)
+void gofn_runtimes_check(const gofn_config *c)
 {
 	char exe[sizeof c->loader_path + 64];
+	gofn_err e = {0};
 	for (size_t i = 0; i < gofn_go_nreleases; i++) {
-		if (gofn_runtime_worker(c, gofn_go_releases[i].toolchain, exe, sizeof exe, e) < 0)
-			return -1;
-		if (access(exe, X_OK) < 0)
-			return gofn_errsys(e, "the %s worker %s (built with gofn-loader)",
-					   gofn_go_releases[i].release, exe);
+		if (gofn_runtime_worker(c, gofn_go_releases[i].toolchain, exe, sizeof exe, &e) <
+			0 ||
+		    access(exe, X_OK) == 0)
+			continue;
+		gofn_log(
+		    "warn", "worker_missing",
+		    json_pack("{s:s, s:s}", "release", gofn_go_releases[i].release, "path", exe));
 	}
-	return 0;
 }
 
 json_t *gofn_runtimes_json(void)

@@ -24,8 +24,10 @@ int gofn_runtime_worker(const gofn_config *c, const char *go_version, char *exe,
 int gofn_runtime_unit_add(const uint8_t *p, size_t n, size_t index, char *go_version, size_t cap,
 			  gofn_err *e);
 
-/* At start: every release's worker executable is there (-1 naming it). */
-int gofn_runtimes_check(const gofn_config *c, gofn_err *e);
+/* At start: logs a warning naming each release whose worker executable is
+ * missing (its uploads then fail to spawn a worker, 503; gofnd still
+ * serves the others, and tests run it with no workers on purpose). */
+void gofn_runtimes_check(const gofn_config *c);
 
 /* {"runtimes":[{"release":"go1.27","toolchain":"go1.27.3","worker":"gofn-loader-go1.27"},…]} */
 json_t *gofn_runtimes_json(void);

@@ -195,8 +195,9 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
 		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
-	if (gofn_runtimes_check(&s->cfg, e) < 0 || probe_sandbox(s, e) < 0 ||
-	    gofn_async_start(s, db, &s->async, e) < 0 || listen_http(s, e) < 0)
+	gofn_runtimes_check(&s->cfg);
+	if (probe_sandbox(s, e) < 0 || gofn_async_start(s, db, &s->async, e) < 0 ||
+	    listen_http(s, e) < 0)
 		return -1;
 	char layers[256];
 	gofn_log("info", "listening",
