@@ -169,6 +169,22 @@ void gofn_metrics_async_running(gofn_metrics *m, int64_t running)
 	pthread_mutex_unlock(&m->mu);
 }
 
+/* A Prometheus histogram: counts[i] observations <= le[i], counts[n] above. */
+static void render_histogram(gofn_buf *b, const char *name, const double *le, size_t n,
+			     const uint64_t *counts, double sum)
+{
+	uint64_t cum = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		cum += counts[i];
+		gofn_buf_printf(b, "%s_bucket{le=\"%g\"} %llu\n", name, le[i],
+				(unsigned long long)cum);
+	}
+	cum += counts[n];
+	gofn_buf_printf(b, "%s_bucket{le=\"+Inf\"} %llu\n%s_sum %.6f\n%s_count %llu\n", name,
+			(unsigned long long)cum, name, sum, name, (unsigned long long)cum);
+}
+
 static void render_invocations(gofn_metrics *m, gofn_buf *b)
 {
 	gofn_buf_printf(b, "# HELP gofn_invocations_total Invocations by tenant and status.\n"
@@ -181,18 +197,8 @@ static void render_invocations(gofn_metrics *m, gofn_buf *b)
 	gofn_buf_printf(
 	    b, "# HELP gofn_invocation_duration_seconds Invocation latency as seen by gofnd.\n"
 	       "# TYPE gofn_invocation_duration_seconds histogram\n");
-	uint64_t cum = 0;
-	for (size_t i = 0; i < NBUCKET; i++) {
-		cum += m->hist[i];
-		gofn_buf_printf(b, "gofn_invocation_duration_seconds_bucket{le=\"%g\"} %llu\n",
-				buckets[i], (unsigned long long)cum);
-	}
-	cum += m->hist[NBUCKET];
-	gofn_buf_printf(b, "gofn_invocation_duration_seconds_bucket{le=\"+Inf\"} %llu\n",
-			(unsigned long long)cum);
-	gofn_buf_printf(b, "gofn_invocation_duration_seconds_sum %.6f\n", m->hist_sum);
-	gofn_buf_printf(b, "gofn_invocation_duration_seconds_count %llu\n",
-			(unsigned long long)cum);
+	render_histogram(b, "gofn_invocation_duration_seconds", buckets, NBUCKET, m->hist,
+			 m->hist_sum);
 }
 
 static void render_async(const async_stat *a, gofn_buf *b)
@@ -212,18 +218,8 @@ static void render_async(const async_stat *a, gofn_buf *b)
 	gofn_buf_printf(
 	    b, "# HELP gofn_async_queue_wait_seconds Time from acceptance to a runner's claim.\n"
 	       "# TYPE gofn_async_queue_wait_seconds histogram\n");
-	uint64_t cum = 0;
-	for (size_t i = 0; i < NWAIT; i++) {
-		cum += a->wait[i];
-		gofn_buf_printf(b, "gofn_async_queue_wait_seconds_bucket{le=\"%g\"} %llu\n",
-				wait_buckets[i], (unsigned long long)cum);
-	}
-	cum += a->wait[NWAIT];
-	gofn_buf_printf(
-	    b,
-	    "gofn_async_queue_wait_seconds_bucket{le=\"+Inf\"} %llu\n"
-	    "gofn_async_queue_wait_seconds_sum %.6f\ngofn_async_queue_wait_seconds_count %llu\n",
-	    (unsigned long long)cum, a->wait_sum, (unsigned long long)cum);
+	render_histogram(b, "gofn_async_queue_wait_seconds", wait_buckets, NWAIT, a->wait,
+			 a->wait_sum);
 }
 
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)

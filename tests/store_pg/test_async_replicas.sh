@@ -20,12 +20,7 @@ store_args "$DATA"
 GOFN_ADMIN_TOKEN=$ADMIN "$GOFND" --listen 127.0.0.1:0 --data "$DATA" --loader "$LOADER" \
 	"${FLAGS[@]}" "${STORE_ARGS[@]}" >"$TMP/b.out" 2>"$TMP/b.log" &
 B_PID=$!
-B_PORT=""
-for _ in $(seq 100); do
-	B_PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/b.log" 2>/dev/null | head -1)
-	[[ -n "$B_PORT" ]] && break
-	sleep 0.1
-done
+B_PORT=$(wait_port "$TMP/b.log" "$B_PID")
 [[ -n "$B_PORT" ]] || {
 	echo "replica B did not start:"
 	cat "$TMP/b.log"
