@@ -5,6 +5,7 @@
  * were initialised when the worker started, and their tasks are never
  * run again (the initTask state says so). */
 #include "loader/initorder.h"
+#include "loader/ident.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -62,11 +63,13 @@ uintptr_t gofn_init_task(const gofn_link *l, size_t oi)
 	goobj_str pkg = pkg_of(o);
 	static const char suffix[] = "..inittask";
 	size_t sl = sizeof suffix - 1;
+	char pre[1024]; /* the path as symbol names spell it: x/lib%2ev2..inittask */
+	size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
 
-	for (uint32_t i = 0; i < o->ndefined; i++) {
+	for (uint32_t i = 0; pl && i < o->ndefined; i++) {
 		const goobj_sym *s = &o->syms[i];
-		if (s->name.len != pkg.len + sl || memcmp(s->name.p, pkg.p, pkg.len) != 0 ||
-		    memcmp(s->name.p + pkg.len, suffix, sl) != 0)
+		if (s->name.len != pl + sl || memcmp(s->name.p, pre, pl) != 0 ||
+		    memcmp(s->name.p + pl, suffix, sl) != 0)
 			continue;
 		const lk_sym *ls = &l->objs[oi].syms[i];
 		return ls->done ? ls->addr : 0;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "loader/ident.h"
 #include "loader/release_obj.h"
 
 enum { KEY_NAME, KEY_HASH64, KEY_HASH };
@@ -391,11 +392,12 @@ static int in_go_image(const gofn_symtab *t, uint64_t addr)
 /* Whether the host has Go package pkg: a Go symbol named "pkg.…". */
 static int host_has_package(const gofn_symtab *t, const char *pkg, size_t len)
 {
-	char buf[512];
+	char buf[1024];
 
-	if (len >= sizeof buf - 1)
+	/* symbol names spell the path escaped (objabi.PathToPrefix) */
+	len = gofn_path_to_prefix(pkg, len, buf, sizeof buf - 1);
+	if (!len)
 		return 0;
-	memcpy(buf, pkg, len);
 	buf[len++] = '.';
 	const gofn_hostsym *s = gofn_symtab_first_prefix(t, buf, len);
 	for (const gofn_hostsym *end = t->syms + t->nsyms; s && s < end; s++) {
@@ -428,11 +430,43 @@ static int check_packages(gofn_link *l, gofn_err *err)
 	return 0;
 }
 
+/* Standard packages that cannot work loaded (docs/hostsyms.md; the worker
+ * keeps every other one, scripts/gen-keepalive/packages.go). An object
+ * importing one is refused by name before anything is resolved. */
+static const struct {
+	const char *pkg, *why;
+} refused_pkgs[] = {
+    {"plugin", "it loads Go shared objects with dlopen; a function is itself a loaded "
+	       "module and cannot host plugins"},
+    {"runtime/cgo", "cgo: tenant code is compiled without a C toolchain and loaded code "
+		    "cannot call into C"},
+    {"runtime/race", "it exists only in -race builds; the worker is not one"},
+};
+
+static int check_refused_imports(gofn_link *l, gofn_err *err)
+{
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		for (uint32_t k = 0; k < o->nautolib; k++)
+			for (size_t r = 0; r < sizeof refused_pkgs / sizeof *refused_pkgs; r++) {
+				goobj_str p = o->autolib[k].pkg;
+				if (strlen(refused_pkgs[r].pkg) == p.len &&
+				    !memcmp(p.p, refused_pkgs[r].pkg, p.len))
+					return gofn_errf(err, GOFN_EINVAL,
+							 "%s: imports package %s, which cannot be "
+							 "used in a loaded function: %s",
+							 o->name, refused_pkgs[r].pkg,
+							 refused_pkgs[r].why);
+			}
+	}
+	return 0;
+}
+
 int gofn_link_unit(gofn_link *l, gofn_err *err)
 {
 	if (!(l->host = gofn_symtab_self(err)))
 		return -1;
-	if (check_packages(l, err))
+	if (check_refused_imports(l, err) || check_packages(l, err))
 		return -1;
 	/* NULL for a host without a Go runtime (the C unit tests): then no
 	 * type:* reference resolves to the host */

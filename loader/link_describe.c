@@ -71,7 +71,12 @@ static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
 	if (lk_target_addr(l, oi, r, 1, &a, NULL) || !a)
 		return fd;
 	fd.p = (const uint8_t *)a;
-	fd.n = t.kind == GOOBJ_TARGET_LOCAL ? o->syms[t.local].size : 0;
+	/* The size is the defining symbol's: an assembly function's args
+	 * stack map (F.args_stackmap) is defined by the package's Go object,
+	 * another object of the unit, and only referenced by name here. */
+	uint32_t owner;
+	if (lk_unit_target(l, oi, r, &owner))
+		fd.n = l->objs[owner >> 24].o->syms[owner & (LK_MAX_SYMS - 1)].size;
 	return fd;
 }
 
@@ -225,7 +230,23 @@ static int gotype_addr(gofn_link *l, size_t oi, goobj_symref r, uintptr_t *ta, g
 
 	if (goobj_resolve(o, r, &t, err))
 		return -1;
-	if (t.kind != GOOBJ_TARGET_EXTERN || t.name.len || !t.pkg.len || !l->htypes)
+	if (t.kind != GOOBJ_TARGET_EXTERN || t.name.len || !t.pkg.len)
+		return lk_target_addr(l, oi, r, 0, ta, err);
+	/* A type another package of the unit defines: the index is into that
+	 * object's own symbol definitions. */
+	for (size_t oj = 0; oj < l->nobjs; oj++) {
+		const goobj_object *d = l->objs[oj].o;
+		if (oj == oi || d->pkgpath.len != t.pkg.len ||
+		    memcmp(d->pkgpath.p, t.pkg.p, t.pkg.len))
+			continue;
+		if (r.idx >= d->ndefined || d->syms[r.idx].cls != GOOBJ_DEF)
+			return gofn_errf(
+			    err, GOFN_EINVAL,
+			    "a type of package %.*s named by index %u, which %s does not define",
+			    (int)t.pkg.len, t.pkg.p, r.idx, d->name);
+		return lk_target_addr(l, oj, (goobj_symref){GOOBJ_PKG_SELF, r.idx}, 0, ta, err);
+	}
+	if (!l->htypes)
 		return lk_target_addr(l, oi, r, 0, ta, err);
 	for (uint32_t k = 0; k < o->nautolib; k++) {
 		const goobj_import *imp = &o->autolib[k];

@@ -22,6 +22,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "loader/ident.h"
 #include "loader/release_rt.h"
 
 /* Kind-specific layouts not in goNNN_rt.h (internal/abi/type.go, map.go). */
@@ -322,7 +323,7 @@ static void quote(sbuf *b, const char *s, size_t n)
 
 static int exported(const char *s, size_t n)
 {
-	return n && s[0] >= 'A' && s[0] <= 'Z';
+	return gofn_ident_exported(s, n);
 }
 
 static void struct_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)

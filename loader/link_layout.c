@@ -83,8 +83,13 @@ static int assign_offsets(gofn_link *l, gofn_err *err)
 						return -1;
 					off[sect] = rnd(off[sect], sym_align(s, sect));
 					ls->addr = off[sect]; /* relative until mapped */
-					off[sect] += s->size;
-					total += s->size;
+					/* A zero-size symbol still takes a byte: its
+					 * address must be readable (a method wrapper's
+					 * nil check touches it), and at a section's end
+					 * it would otherwise lie on an unmapped page.
+					 * cmd/link always has symbols after it. */
+					off[sect] += s->size ? s->size : 1;
+					total += s->size ? s->size : 1;
 					if (total > MAX_UNIT_BYTES)
 						return gofn_errf(
 						    err, GOFN_ELIMIT,

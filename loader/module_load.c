@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "loader/call_bridge.h"
+#include "loader/ident.h"
 #include "loader/initorder.h"
 #include "loader/link_internal.h"
 #include "loader/signature.h"
@@ -53,19 +54,24 @@ static int parse_all(gofn_module *m, const gofn_blob *blobs, size_t n, gofn_err 
 }
 
 /* "pkg.Name" with an exported Name and no receiver. */
+/* Symbol names spell the package path escaped (objabi.PathToPrefix:
+ * "x/lib.v2" is "x/lib%2ev2"); the function name is UTF-8 and exported
+ * when its first rune is upper case ("Äpfel", "Ω"). */
 static int is_exported_func(const goobj_sym *s, goobj_str pkg)
 {
 	const char *p = s->name.p;
 	size_t n = s->name.len;
-	if (s->abi != GOOBJ_ABIINTERNAL || (s->flag & GOOBJ_SYMFLAG_DUPOK))
+	char pre[1024];
+	size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
+	if (s->abi != GOOBJ_ABIINTERNAL || (s->flag & GOOBJ_SYMFLAG_DUPOK) || !pl)
 		return 0;
-	if (n <= pkg.len + 1 || memcmp(p, pkg.p, pkg.len) != 0 || p[pkg.len] != '.')
+	if (n <= pl + 1 || memcmp(p, pre, pl) != 0 || p[pl] != '.')
 		return 0;
-	const char *f = p + pkg.len + 1;
-	size_t fl = n - pkg.len - 1;
+	const char *f = p + pl + 1;
+	size_t fl = n - pl - 1;
 	if (memchr(f, '.', fl) || memchr(f, '(', fl) || memchr(f, '[', fl))
 		return 0;
-	return (f[0] >= 'A' && f[0] <= 'Z') || (fl == 4 && memcmp(f, "main", 4) == 0);
+	return gofn_ident_exported(f, fl) || (fl == 4 && memcmp(f, "main", 4) == 0);
 }
 
 static int list_functions(gofn_module *m, gofn_err *err)
@@ -138,6 +144,7 @@ static int build_module(gofn_module *m, gofn_err *err)
 
 int gofn_loader_preload(gofn_err *err)
 {
+	gofn_ident_preload();
 	if (!gofn_symtab_self(err))
 		return -1;
 	return gofn_hosttypes_self(err) ? 0 : -1;
