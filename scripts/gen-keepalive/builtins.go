@@ -43,6 +43,13 @@ func builtinExtras() ([]extra, error) {
 	for _, m := range regexp.MustCompile(`(?m)^func ([A-Za-z0-9_]+)`).FindAllStringSubmatch(string(decls), -1) {
 		names = append(names, "runtime."+m[1])
 	}
+	// Calls the compiler emits by name rather than from the builtin list
+	// (deferprocat in a range-over-func body, the ssagen helpers).
+	looked, err := compilerRuntimeFuncs(strings.TrimSpace(goroot))
+	if err != nil {
+		return nil, err
+	}
+	names = append(names, looked...)
 	var out []extra
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -93,4 +100,25 @@ func goOutput(args ...string) (string, error) {
 		return "", fmt.Errorf("go %s: %v: %s", strings.Join(args, " "), err, stderr.String())
 	}
 	return string(out), nil
+}
+
+// compilerRuntimeFuncs: runtime functions cmd/compile looks up by name
+// (typecheck.LookupRuntimeFunc("deferprocat")), from its sources.
+func compilerRuntimeFuncs(goroot string) ([]string, error) {
+	re := regexp.MustCompile(`LookupRuntimeFunc\("([A-Za-z0-9_]+)"\)`)
+	var names []string
+	err := filepath.WalkDir(filepath.Join(goroot, "src/cmd/compile/internal"), func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return err
+		}
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, m := range re.FindAllSubmatch(src, -1) {
+			names = append(names, "runtime."+string(m[1]))
+		}
+		return nil
+	})
+	return names, err
 }

@@ -47,11 +47,14 @@ func writeMethodCalls(b *strings.Builder, im imports, tn *types.TypeName) (made,
 	}
 	ptr := types.NewPointer(tn.Type())
 	ms := types.NewMethodSet(ptr)
-	recv := fmt.Sprintf("(*new(%s))", im.typeString(ptr))
+	recv := "" // spelled on first use: naming the type imports its package
 	for i := 0; i < ms.Len(); i++ {
 		m := ms.At(i).Obj().(*types.Func)
 		if !m.Exported() {
 			continue
+		}
+		if recv == "" {
+			recv = fmt.Sprintf("(*new(%s))", im.typeString(ptr))
 		}
 		if call, ok := callExpr(im, recv+"."+m.Name(), m.Signature()); ok {
 			fmt.Fprintf(b, "\t%s\n", call)

@@ -31,6 +31,8 @@ var extras = []extra{
 	{sym: "os.joinPath", why: "inlined os.(*Root) and os.DirFS methods"},
 	{sym: "reflect.(*rtype).uncommon", why: "inlined reflect methods"},
 	{sym: "reflect.toType", why: "inlined reflect.TypeOf/TypeFor"},
+	{sym: "crypto/internal/fips140.RecordNonApproved", why: "crypto/hkdf and crypto/pbkdf2 instantiations"},
+	{sym: "crypto/internal/fips140/hmac.MarkAsUsedInKDF", why: "crypto/hkdf and crypto/pbkdf2 instantiations"},
 }
 
 func (e extra) goName(i int) string {
@@ -47,4 +49,18 @@ func (e extra) writePull(b *strings.Builder, i int) {
 		return
 	}
 	fmt.Fprintf(b, "func keepExtra%d()\n", i)
+}
+
+// dedupExtras keeps the first entry of each symbol: a pushed runtime
+// function may also be a compiler builtin.
+func dedupExtras(es []extra) []extra {
+	seen := map[string]bool{}
+	var out []extra
+	for _, e := range es {
+		if !seen[e.sym] {
+			seen[e.sym] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }

@@ -42,19 +42,14 @@ func keepaliveFile(apis []*api, extras []extra, methodExprs bool) string {
 			if methodExprs {
 				writeMethodExprs(&body, q, tn)
 			}
+			writeInterfaceMethodExprs(&body, q, tn)
 		}
 		for _, v := range a.vars {
 			fmt.Fprintf(&body, "\t&%s.%s,\n", q, v.Name())
 		}
 	}
-	var pulls strings.Builder
 	if len(extras) > 0 {
-		im.blank("unsafe") // for go:linkname
-		body.WriteString("\t// extras (linkname pulls)\n")
-	}
-	for i, e := range extras {
-		fmt.Fprintf(&body, "\t%s,\n", e.goName(i))
-		e.writePull(&pulls, i)
+		im.blank(keepextraPath)
 	}
 
 	var b strings.Builder
@@ -66,6 +61,7 @@ func keepaliveFile(apis []*api, extras []extra, methodExprs bool) string {
 // scripts/gen-keepalive/keepalive.go for why each kind of entry is here.
 var keepalive = [...]any{
 	keepMethods,
+	error.Error, // the predeclared interface's method expression (go:builtin.error.Error)
 `)
 	b.WriteString(body.String())
 	b.WriteString(`}
@@ -81,7 +77,7 @@ func keepMethods(v any, name string) p_reflect.Value {
 	return p_reflect.ValueOf(v).MethodByName(name)
 }
 `)
-	b.WriteString(pulls.String())
+
 	return b.String()
 }
 
@@ -90,6 +86,53 @@ func writeMethodExprs(b *strings.Builder, q string, tn *types.TypeName) {
 		if _, ptr := m.Signature().Recv().Type().(*types.Pointer); ptr {
 			fmt.Fprintf(b, "\t(*%s.%s).%s,\n", q, tn.Name(), m.Name())
 		} else {
+			fmt.Fprintf(b, "\t%s.%s.%s,\n", q, tn.Name(), m.Name())
+		}
+	}
+}
+
+// keepextraPath holds the linkname pulls of the extras: pulling
+// type:P.t into a package that also uses P.t through the type system (main
+// converts types with such methods to any) is an internal compiler error
+// ("NewVarInfo with Extra of type *obj.TypeInfo"), and a second pull of a
+// symbol the worker's own files already linkname (runtime.lastmoduledatap)
+// is "redeclared", so they live in a package of their own.
+const keepextraPath = "gofn/loader/host/keepextra"
+
+// extraFile is loader/host/keepextra/keepextra_gen.go: the pulls, stored by
+// an init so the linker keeps them ("" when none).
+func extraFile(es []extra) string {
+	var body, pulls strings.Builder
+	for i, e := range es {
+		fmt.Fprintf(&body, "\t%s,\n", e.goName(i))
+		e.writePull(&pulls, i)
+	}
+	if len(es) == 0 {
+		return ""
+	}
+	return strings.Replace(header, "run . > loader/host/keepalive_gen.go", "run . -extra > loader/host/keepextra/keepextra_gen.go", 1) +
+		"\n// Package keepextra keeps the unexported std symbols tenants reference in\n" +
+		"// the worker (see scripts/gen-keepalive/keepalive.go, keepextraPath).\npackage keepextra\n\n" +
+		"import _ \"unsafe\" // for go:linkname\n\n" +
+		"var keep = [...]any{\n" + body.String() + "}\n\n" +
+		"// Sink is written by init so that keep is reachable.\nvar Sink []any\n\n" +
+		"func init() { Sink = keep[:] }\n" + pulls.String()
+}
+
+// writeInterfaceMethodExprs keeps I.M for each method of an exported
+// interface: a method expression of an interface (f := io.Reader.Read,
+// reflect.Type.Method as a value) calls a wrapper only the package defining
+// the interface emits, which the worker's linker drops unless used.
+func writeInterfaceMethodExprs(b *strings.Builder, q string, tn *types.TypeName) {
+	it, ok := tn.Type().Underlying().(*types.Interface)
+	if !ok || !it.IsMethodSet() {
+		return
+	}
+	if n, ok := types.Unalias(tn.Type()).(*types.Named); !ok || n.Obj() != tn || tn.IsAlias() {
+		return // the wrapper belongs to the aliased type's package
+	}
+	for i := 0; i < it.NumMethods(); i++ {
+		if m := it.Method(i); m.Exported() {
 			fmt.Fprintf(b, "\t%s.%s.%s,\n", q, tn.Name(), m.Name())
 		}
 	}

@@ -3,6 +3,8 @@
 // toolchain, and the inputs of the hostsyms/coverage test.
 //
 //	go -C scripts/gen-keepalive run .              keepalive_gen.go to stdout
+//	go -C scripts/gen-keepalive run . -extra       keepextra/keepextra_gen.go to stdout
+//	go -C scripts/gen-keepalive run . -w "$PWD"    both, written under the repository root
 //	go -C scripts/gen-keepalive run . -pkgs        host package paths
 //	go -C scripts/gen-keepalive run . -syms        symbols the worker must define
 //	go -C scripts/gen-keepalive run . -calls       program calling the whole API
@@ -13,6 +15,7 @@ import (
 	"fmt"
 	"go/format"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -20,14 +23,20 @@ func main() {
 	pkgs := flag.Bool("pkgs", false, "print the host package paths")
 	syms := flag.Bool("syms", false, "print the symbols the worker must define")
 	calls := flag.Bool("calls", false, "print a program that calls every exported function and method")
+	extraOnly := flag.Bool("extra", false, "print loader/host/keepextra/keepextra_gen.go instead")
+	write := flag.String("w", "", "write both generated files under this repository root")
 	methodExprs := flag.Bool("methodexprs", false, "also reference every method by method expression (for measurement)")
 	flag.Parse()
 
+	hosts, err := hostPackages()
+	if err != nil {
+		fatal(err)
+	}
 	if *pkgs {
-		fmt.Println(strings.Join(hostPackages, "\n"))
+		fmt.Println(strings.Join(hosts, "\n"))
 		return
 	}
-	apis, err := loadAPIs(hostPackages)
+	apis, err := loadAPIs(hosts)
 	if err != nil {
 		fatal(err)
 	}
@@ -43,7 +52,41 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		emit(keepaliveFile(apis, append(append([]extra{}, extras...), builtins...), *methodExprs))
+		pushed, err := pushedExtras()
+		if err != nil {
+			fatal(err)
+		}
+		hidden, err := hiddenTypeExtras(hosts)
+		if err != nil {
+			fatal(err)
+		}
+		all, err := definedOnly(dedupExtras(append(append(append(append([]extra{}, extras...), builtins...), pushed...), hidden...)))
+		if err != nil {
+			fatal(err)
+		}
+		if *write != "" {
+			writeFile(filepath.Join(*write, "loader/host/keepalive_gen.go"), keepaliveFile(apis, all, *methodExprs))
+			writeFile(filepath.Join(*write, "loader/host/keepextra/keepextra_gen.go"), extraFile(all))
+			return
+		}
+		if *extraOnly {
+			emit(extraFile(all))
+			return
+		}
+		emit(keepaliveFile(apis, all, *methodExprs))
+	}
+}
+
+func writeFile(path, src string) {
+	out, err := format.Source([]byte(src))
+	if err == nil {
+		err = os.MkdirAll(filepath.Dir(path), 0o755)
+	}
+	if err == nil {
+		err = os.WriteFile(path, out, 0o644)
+	}
+	if err != nil {
+		fatal(fmt.Errorf("%s: %w", path, err))
 	}
 }
 

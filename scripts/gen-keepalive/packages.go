@@ -1,26 +1,53 @@
 package main
 
-// hostPackages are the standard packages a tenant may import: the worker
-// keeps every exported function, method, type and variable of each.
-// The first block is the list required by issue 3; the second adds small
-// packages their APIs hand out (io/fs via os) or tenants commonly use; the
-// third is the system interface a hostile tenant reaches for (the escape
-// suite, tests/escape/go, imports them). Keeping them is safe: the sandbox,
-// not a missing symbol, is what stops a tenant (docs/security.md).
-var hostPackages = []string{
-	"bufio", "bytes", "cmp", "container/heap", "container/list", "context",
-	"crypto/hmac", "crypto/md5", "crypto/sha1", "crypto/sha256",
-	"encoding/base64", "encoding/binary", "encoding/csv", "encoding/hex",
-	"encoding/json", "errors", "fmt", "hash/crc32", "hash/fnv", "io", "iter",
-	"maps", "math", "math/big", "math/bits", "math/rand", "math/rand/v2", "os",
-	"reflect", "regexp", "runtime", "slices", "sort", "strconv", "strings",
-	"sync", "sync/atomic", "text/template", "time", "unicode", "unicode/utf16",
-	"unicode/utf8", "unique",
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
 
-	"hash", "io/fs", "path", "path/filepath", "log", "crypto/sha512",
-	"encoding/base32", "hash/adler32", "hash/crc64", "hash/maphash",
-	"text/tabwriter", "html", "math/cmplx", "runtime/debug",
-	"container/ring", "encoding/pem", "encoding",
+// refusedPackages are the standard packages a tenant may not import: they
+// cannot work in a loaded module. The loader refuses an object importing one
+// with an error naming it and this reason (loader/link.c refused_pkgs carries the
+// same list; docs/hostsyms.md explains each).
+var refusedPackages = map[string]string{
+	"plugin":       "loads Go shared objects with dlopen; a function is itself a loaded module and cannot host plugins",
+	"runtime/cgo":  "cgo: tenant code is compiled without a C toolchain and loaded code cannot call into C",
+	"runtime/race": "exists only in -race builds; the worker is not one",
+	"unsafe":       "", // compile-time only: nothing to keep, not refused
+}
 
-	"syscall", "net", "os/exec", "os/signal",
+// hostPackages are the standard packages a tenant may import: every package
+// of `go list std` for this GOOS/GOARCH except internal and vendored ones and
+// refusedPackages. The worker keeps every exported function, method, type
+// and variable of each. Taken from the toolchain the generator runs with
+// (the go binary on PATH), so each release's worker gets its own list.
+func hostPackages() ([]string, error) {
+	out, err := goOutput("list", "std")
+	if err != nil {
+		return nil, err
+	}
+	var pkgs []string
+	for _, p := range strings.Fields(out) {
+		if _, refused := refusedPackages[p]; refused || !importable(p) {
+			continue
+		}
+		pkgs = append(pkgs, p)
+	}
+	if len(pkgs) == 0 {
+		return nil, fmt.Errorf("go list std gave no packages")
+	}
+	sort.Strings(pkgs)
+	return pkgs, nil
+}
+
+// importable: internal packages and the vendored golang.org/x copies cannot
+// be imported by code outside the standard library.
+func importable(path string) bool {
+	for _, el := range strings.Split(path, "/") {
+		if el == "internal" || el == "vendor" {
+			return false
+		}
+	}
+	return true
 }

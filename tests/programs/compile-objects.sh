@@ -2,7 +2,7 @@
 # compile-objects.sh OUTDIR [name...]: compiles every program to objects the
 # way a user does, with scripts/gofn-compile:
 #   OUTDIR/<name>.o            a program (all its files, package main)
-#   OUTDIR/<name>/lib.o        a unit's library (import path corpus/<name>/lib)
+#   OUTDIR/<name>/lib.o        a unit's library (import path corpus/<name>/lib or lib.<x>)
 #   OUTDIR/<name>/main.o       the unit's main, compiled against lib.o
 #   OUTDIR/<name>/lib.a        the library again, by `go build -buildmode=archive`
 # Outputs newer than their sources (same Go release) are kept.
@@ -26,14 +26,17 @@ one() {
 		fresh "$out/$n.o" "$n" || "${compile[@]}" -o "$out/$n.o" "$src"/*.go
 		return
 	fi
-	local libpath="$CORPUS_MODULE/$n/lib"
+	local libdir libpath
+	libdir=$(corpus_lib_dir "$n")
+	libpath="$CORPUS_MODULE/$n/$libdir"
 	mkdir -p "$out/$n"
 	if ! fresh "$out/$n/main.o" "$n"; then
-		"${compile[@]}" -buildmode=archive -p "$libpath" -o "$out/$n/lib.o" "$src"/lib/*.go
+		"${compile[@]}" -buildmode=archive -p "$libpath" -o "$out/$n/lib.o" "$src/$libdir"/*.go \
+			$(compgen -G "$src/$libdir/*.s" || true)
 		"${compile[@]}" -L "$libpath=$out/$n/lib.o" -o "$out/$n/main.o" "$src"/main/*.go
 	fi
 	fresh "$out/$n/lib.a" "$n" ||
-		(cd "$CORPUS_DIR" && go build -buildvcs=false -buildmode=archive -o "$out/$n/lib.a" "./$n/lib")
+		(cd "$CORPUS_DIR" && go build -buildvcs=false -buildmode=archive -o "$out/$n/lib.a" "./$n/$libdir")
 }
 
 if [[ "${CORPUS_ONE:-}" == 1 ]]; then

@@ -1,6 +1,7 @@
 # lib.sh: sourced by the corpus scripts; knows the corpus layout.
 #   <name>/*.go             a program (package main, one or more files)
 #   <name>/lib/*.go         a two-package unit: library package corpus/<name>/lib
+#                           (or lib.<x>/: corpus/<name>/lib.<x>; *.s assembly too)
 #   <name>/main/*.go          and the main package that imports it
 #   <name>/calls/<sym>.<case>.in   input for a handler call (see README.md)
 #   golden/                 normalized native results (make-golden.sh)
@@ -23,6 +24,16 @@ corpus_programs() {
 
 corpus_is_unit() { [[ -d "$CORPUS_DIR/$1/main" ]]; }
 
+# The library directory of a unit: lib, or lib.<x> (an import path whose last
+# element has a dot, as gopkg.in/yaml.v3).
+corpus_lib_dir() {
+	local d
+	for d in "$CORPUS_DIR/$1"/lib "$CORPUS_DIR/$1"/lib.*; do
+		[[ -d "$d" ]] && { basename "$d"; return; }
+	done
+	echo lib
+}
+
 # The package directory `go build` gets for a program's executable.
 corpus_main_pkg() {
 	if corpus_is_unit "$1"; then echo "./$1/main"; else echo "./$1"; fi
@@ -30,7 +41,7 @@ corpus_main_pkg() {
 
 # Newest modification time (epoch seconds) among a program's sources.
 corpus_src_mtime() {
-	find "$CORPUS_DIR/$1" "$CORPUS_DIR/go.mod" -name '*.go' -o -name go.mod |
+	find "$CORPUS_DIR/$1" "$CORPUS_DIR/go.mod" -name '*.go' -o -name '*.s' -o -name go.mod |
 		xargs stat -c %Y | sort -n | tail -1
 }
 

@@ -70,6 +70,9 @@ ok "main importing it via -I" "$gc" -I "$t/inc" -o "$t/m2.o" "$t/main.go"
 ok "  ... same object either way" cmp "$t/m1.o" "$t/m2.o"
 ok "default output name" "$gc" "$t/greet/greet.go" -p example.com/greet
 ok "  ... greet.o next to the source" is_archive "$t/greet/greet.o"
+a="$CORPUS_DIR/twopkg_asm/lib"
+ok "library with assembly" "$gc" -buildmode=archive -p corpus/twopkg_asm/lib -o "$t/asm.o" "$a"/*.go "$a"/*.s
+ok "  ... holds the Go and the assembly object" bash -c "go tool pack t '$t/asm.o' | grep -qx lib_amd64.o"
 
 # -go 1.NN: compiled by exactly the toolchain of gofn's worker for that release.
 names() { head -c 4096 "$1" | grep -aq "go object linux amd64 $2 "; }
@@ -91,7 +94,7 @@ refused "compile error" "undefined: undefined" "$gc" -o "$t/b.o" "$t/broken.go"
 refused "two packages" "found packages" "$gc" "$t/mixed/a.go" "$t/mixed/b.go"
 refused "not Go source" "cannot read the package" "$gc" "$t/garbage.go"
 refused "missing file" "no such file" "$gc" "$t/nope.go"
-refused "not a .go file" "not a .go file" "$gc" "$t/greet.o"
+refused "not a .go file" "not a .go or .s file" "$gc" "$t/greet.o"
 refused "bad -L" "want importpath=file" "$gc" -L example.com/greet "$t/main.go"
 refused "unknown flag" "unknown flag -frobnicate" "$gc" -frobnicate "$t/main.go"
 refused "no files" "usage: gofn-compile" "$gc"

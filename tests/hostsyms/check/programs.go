@@ -179,7 +179,11 @@ func corpusUnit(root, dir string) (unit, bool) {
 	if files, _ := filepath.Glob(filepath.Join(dir, "*.go")); len(files) > 0 {
 		return unit{name: name, corpus: true, main: files}, true
 	}
-	lib, _ := filepath.Glob(filepath.Join(dir, "lib/*.go"))
+	libdir := "lib"
+	if ds, _ := filepath.Glob(filepath.Join(dir, "lib.*")); len(ds) > 0 {
+		libdir = filepath.Base(ds[0]) // an import path ending in a dotted element
+	}
+	lib, _ := filepath.Glob(filepath.Join(dir, libdir, "*.go"))
 	main, _ := filepath.Glob(filepath.Join(dir, "main/*.go"))
 	if len(lib) == 0 || len(main) == 0 {
 		if nested, _ := filepath.Glob(filepath.Join(dir, "*/*.go")); len(nested) > 0 {
@@ -188,7 +192,7 @@ func corpusUnit(root, dir string) (unit, bool) {
 		return unit{}, false
 	}
 	// The corpus names a library by its directory: corpus/<unit>/lib.
-	return unit{name: name, corpus: true, lib: lib, libPath: "corpus/" + filepath.Base(dir) + "/lib", main: main}, true
+	return unit{name: name, corpus: true, lib: lib, libPath: "corpus/" + filepath.Base(dir) + "/" + libdir, main: main}, true
 }
 
 // importcfg maps every std package the units import (and their deps) to
@@ -292,7 +296,22 @@ func compile(pkg, cfg, out string, files []string) error {
 // defines reports symbols the unit's own objects provide.
 func (u unit) defines(sym string) bool {
 	p := symbolPackage(sym)
-	return p == u.path() || (u.libPath != "" && p == u.libPath)
+	return p == u.path() || (u.libPath != "" && p == pathToPrefix(u.libPath))
+}
+
+// pathToPrefix spells an import path as symbol names do
+// (cmd/internal/objabi.PathToPrefix: corpus/x/lib.v2 -> corpus/x/lib%2ev2).
+func pathToPrefix(s string) string {
+	slash := strings.LastIndex(s, "/")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c <= ' ' || (c == '.' && i > slash) || c == '%' || c == '"' || c >= 0x7F {
+			fmt.Fprintf(&b, "%%%02x", c)
+		} else {
+			b.WriteByte(c)
+		}
+	}
+	return b.String()
 }
 
 func rel(root, path string) string {
