@@ -401,7 +401,7 @@ static int host_has_package(const gofn_symtab *t, const char *pkg, size_t len)
 	buf[len++] = '.';
 	const gofn_hostsym *s = gofn_symtab_first_prefix(t, buf, len);
 	for (const gofn_hostsym *end = t->syms + t->nsyms; s && s < end; s++) {
-		if (strncmp(s->name, buf, len) != 0)
+		if (strncmp(gofn_hostsym_name(t, s), buf, len) != 0)
 			break;
 		if (in_go_image(t, s->addr))
 			return 1;

@@ -22,6 +22,7 @@
 
 #include "common/buf.h"
 #include "common/hash.h"
+#include "loader/hosttab.h"
 #include "loader/ident.h"
 #include "loader/release_rt.h"
 
@@ -80,6 +81,10 @@ typedef struct entry {
 } entry;
 
 struct gofn_hosttypes {
+	/* precomputed (hosttab.h): sorted records, no walk at all */
+	const gofn_hosttype_rec *recs;
+	size_t nrecs;
+	const char *rec_names;
 	uintptr_t types, etypes;
 	entry *by_addr; /* open addressing on t */
 	size_t cap, n;
@@ -634,8 +639,29 @@ static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 	return 0;
 }
 
+static const void *find_rec(const gofn_hosttypes *h, const char *name, size_t len)
+{
+	size_t lo = 0, hi = h->nrecs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const char *m = h->rec_names + h->recs[mid].name;
+		int c = strncmp(m, name, len);
+		if (c == 0 && m[len] != 0)
+			c = 1;
+		if (c == 0)
+			return (const void *)(uintptr_t)h->recs[mid].addr;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
 const void *gofn_hosttypes_find(const gofn_hosttypes *h, const char *name, size_t len)
 {
+	if (h->recs)
+		return find_rec(h, name, len);
 	size_t j = hash_str(name, len) & (h->ncap - 1);
 	while (h->by_name[j]) {
 		const char *n = h->by_name[j]->name;
@@ -723,8 +749,29 @@ const void *gofn_hosttypes_by_index(const gofn_hosttypes *h, const char *pkg, si
 	       NULL;
 }
 
+static void release(gofn_hosttypes *h);
+
+static gofn_hosttypes walked;
+static pthread_once_t walked_once = PTHREAD_ONCE_INIT;
+
+/* Names by address need the walked table; a precomputed one (hosttab.h)
+ * holds names by name only, so the walk is made on first use (Go 1.27's
+ * host itabs, link_hostitabs.c). */
+static void walk_self(void)
+{
+	const gofn_symtab *st = gofn_symtab_self(NULL);
+	if (st && build(&walked, st, NULL))
+		release(&walked);
+}
+
 const char *gofn_hosttypes_name(const gofn_hosttypes *h, const void *t)
 {
+	if (h->recs) {
+		pthread_once(&walked_once, walk_self);
+		h = &walked;
+		if (!h->by_addr)
+			return NULL;
+	}
 	if (!t || !in_types(h, t))
 		return NULL;
 	const entry *e = slot((gofn_hosttypes *)h, t);
@@ -733,7 +780,69 @@ const char *gofn_hosttypes_name(const gofn_hosttypes *h, const void *t)
 
 size_t gofn_hosttypes_count(const gofn_hosttypes *h)
 {
-	return h->n;
+	return h->recs ? h->nrecs : h->n;
+}
+
+static int cmp_rec(const void *a, const void *b, void *names)
+{
+	return strcmp((const char *)names + ((const gofn_hosttype_rec *)a)->name,
+		      (const char *)names + ((const gofn_hosttype_rec *)b)->name);
+}
+
+static int export(const gofn_hosttypes *h, gofn_hosttype_rec **recs, size_t *n, char **names,
+		  size_t *names_len);
+
+static void release(gofn_hosttypes *h)
+{
+	for (size_t i = 0; h->by_addr && i < h->cap; i++)
+		free(h->by_addr[i].name);
+	free(h->by_addr);
+	free(h->by_name);
+}
+
+int gofn_hosttypes_export(const gofn_symtab *st, gofn_hosttype_rec **recs, size_t *n, char **names,
+			  size_t *names_len, gofn_err *err)
+{
+	gofn_hosttypes h = {0};
+	int rc = build(&h, st, err);
+	if (!rc && export(&h, recs, n, names, names_len))
+		rc = gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
+	release(&h);
+	return rc;
+}
+
+static int export(const gofn_hosttypes *h, gofn_hosttype_rec **recs, size_t *n, char **names,
+		  size_t *names_len)
+{
+	size_t cnt = 0, len = 0;
+	for (size_t i = 0; i < h->ncap; i++)
+		if (h->by_name[i]) {
+			cnt++;
+			len += strlen(h->by_name[i]->name) + 1;
+		}
+	gofn_hosttype_rec *r = calloc(cnt ? cnt : 1, sizeof *r);
+	char *nm = malloc(len ? len : 1);
+	if (!r || !nm) {
+		free(r);
+		free(nm);
+		return -1;
+	}
+	size_t k = 0, off = 0;
+	for (size_t i = 0; i < h->ncap; i++) {
+		const entry *e = h->by_name[i];
+		if (!e)
+			continue;
+		size_t l = strlen(e->name) + 1;
+		memcpy(nm + off, e->name, l);
+		r[k++] = (gofn_hosttype_rec){.addr = (uintptr_t)e->t, .name = (uint32_t)off};
+		off += l;
+	}
+	qsort_r(r, k, sizeof *r, cmp_rec, nm);
+	*recs = r;
+	*n = k;
+	*names = nm;
+	*names_len = off;
+	return 0;
 }
 
 static gofn_hosttypes self_types;
@@ -743,6 +852,8 @@ static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
 static void build_self(void)
 {
+	if (gofn_hosttab_types(&self_types.recs, &self_types.nrecs, &self_types.rec_names))
+		return;
 	const gofn_symtab *st = gofn_symtab_self(&self_err);
 	self_rc = st ? build(&self_types, st, &self_err) : -1;
 }

@@ -28,6 +28,12 @@ const char *gofn_hosttypes_name(const gofn_hosttypes *h, const void *t);
  * in the ELF symbol table, so they are named from the runtime's itab
  * table and the type names (link_hostitabs.c). NULL if the host has none. */
 const void *gofn_hostitabs_find(const gofn_hosttypes *h, const char *name, size_t len);
+/* Every named host type sorted by name, walked afresh from the symbols st
+ * (never from a precomputed table), for hosttab.c; the caller frees recs
+ * and names. */
+struct gofn_hosttype_rec;
+int gofn_hosttypes_export(const gofn_symtab *st, struct gofn_hosttype_rec **recs, size_t *n,
+			  char **names, size_t *names_len, gofn_err *err);
 /* The host's type descriptor that package pkg (compiled with that
  * fingerprint) defines as symbol number idx: for a type an object names
  * only by index (link_describe.c). NULL with err set if unknown. */

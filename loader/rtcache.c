@@ -38,9 +38,10 @@ static void collect(void)
 		uintptr_t words = 0, empty = 0;
 		if (s->is_func)
 			continue;
-		if (strstr(s->name, "..typeAssert.") && empty_ta)
+		const char *name = gofn_hostsym_name(t, s);
+		if (strstr(name, "..typeAssert.") && empty_ta)
 			words = GORT_TYPEASSERT_ENTRY_WORDS, empty = empty_ta;
-		else if (strstr(s->name, "..interfaceSwitch.") && empty_is)
+		else if (strstr(name, "..interfaceSwitch.") && empty_is)
 			words = GORT_IFACESWITCH_ENTRY_WORDS, empty = empty_is;
 		if (!words)
 			continue;

@@ -2,6 +2,8 @@
  * names copied into one arena, then sorted for binary search. */
 #include "loader/symtab.h"
 
+#include "loader/hosttab.h"
+
 #include <fcntl.h>
 #include <gelf.h>
 #include <libelf.h>
@@ -18,9 +20,10 @@ typedef struct elf_scan {
 	size_t shstrndx;
 } elf_scan;
 
-static int cmp_sym(const void *a, const void *b)
+static int cmp_sym(const void *a, const void *b, void *names)
 {
-	return strcmp(((const gofn_hostsym *)a)->name, ((const gofn_hostsym *)b)->name);
+	return strcmp((const char *)names + ((const gofn_hostsym *)a)->name,
+		      (const char *)names + ((const gofn_hostsym *)b)->name);
 }
 
 static int find_sections(elf_scan *s, gofn_symtab *t, gofn_err *err)
@@ -93,9 +96,11 @@ static int read_syms(elf_scan *s, gofn_symtab *t, uint64_t tls_size, gofn_err *e
 			continue;
 		names_len += strlen(nm) + 1;
 	}
-	t->syms = calloc(n ? n : 1, sizeof *t->syms);
-	t->names = malloc(names_len ? names_len : 1);
-	if (!t->syms || !t->names)
+	gofn_hostsym *syms = calloc(n ? n : 1, sizeof *syms);
+	char *names = malloc(names_len ? names_len : 1);
+	t->syms = syms;
+	t->names = names;
+	if (!syms || !names)
 		return gofn_errf(err, GOFN_ENOMEM, "symbol table: out of memory");
 	for (size_t i = 0; i < n; i++) {
 		const char *nm;
@@ -108,19 +113,19 @@ static int read_syms(elf_scan *s, gofn_symtab *t, uint64_t tls_size, gofn_err *e
 		size_t l = strlen(nm) + 1;
 		if (off + l > names_len)
 			break; /* the table changed under us; keep what fits */
-		memcpy(t->names + off, nm, l);
+		memcpy(names + off, nm, l);
 		if (type == STT_TLS && strcmp(nm, "runtime.tlsg") == 0) {
 			t->tls_g = (int64_t)sym.st_value - (int64_t)tls_size;
 			t->has_tls_g = 1;
 		}
-		t->syms[k++] = (gofn_hostsym){.name = t->names + off,
-					      .addr = sym.st_value,
-					      .size = sym.st_size,
-					      .is_func = type == STT_FUNC};
+		syms[k++] = (gofn_hostsym){.name = (uint32_t)off,
+					   .addr = sym.st_value,
+					   .size = sym.st_size,
+					   .is_func = type == STT_FUNC};
 		off += l;
 	}
 	t->nsyms = k;
-	qsort(t->syms, k, sizeof *t->syms, cmp_sym);
+	qsort_r(syms, k, sizeof *syms, cmp_sym, names);
 	return 0;
 }
 
@@ -132,9 +137,10 @@ static void relocate_self(gofn_symtab *t, uint64_t phdr_vaddr)
 	uint64_t bias = getauxval(AT_PHDR) - phdr_vaddr;
 	if (!bias)
 		return;
+	gofn_hostsym *syms = (gofn_hostsym *)t->syms; /* ours: read from the ELF */
 	for (size_t i = 0; i < t->nsyms; i++)
-		if (t->syms[i].addr)
-			t->syms[i].addr += bias;
+		if (syms[i].addr)
+			syms[i].addr += bias;
 	t->text_lo += bias;
 	t->text_hi += bias;
 	t->image_end += bias;
@@ -178,8 +184,10 @@ out:
 
 void gofn_symtab_close(gofn_symtab *t)
 {
-	free(t->syms);
-	free(t->names);
+	if (!t->mapped) {
+		free((void *)t->syms);
+		free((void *)t->names);
+	}
 	memset(t, 0, sizeof *t);
 }
 
@@ -189,7 +197,7 @@ const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, siz
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const char *m = t->syms[mid].name;
+		const char *m = gofn_hostsym_name(t, &t->syms[mid]);
 		int c = strncmp(m, name, len);
 		if (c == 0 && m[len] != 0)
 			c = 1;
@@ -209,12 +217,12 @@ const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *p
 
 	while (lo < hi) { /* the first name not below prefix */
 		size_t mid = lo + (hi - lo) / 2;
-		if (strncmp(t->syms[mid].name, prefix, len) < 0)
+		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	if (lo < t->nsyms && strncmp(t->syms[lo].name, prefix, len) == 0)
+	if (lo < t->nsyms && strncmp(gofn_hostsym_name(t, &t->syms[lo]), prefix, len) == 0)
 		return &t->syms[lo];
 	return NULL;
 }
@@ -239,6 +247,8 @@ static pthread_once_t self_once = PTHREAD_ONCE_INIT;
 
 static void open_self(void)
 {
+	if (gofn_hosttab_symtab(&self_tab))
+		return;
 	self_rc = gofn_symtab_open(NULL, &self_tab, &self_err);
 }
 

@@ -15,17 +15,22 @@
 
 #include "common/err.h"
 
+/* Fixed layout: the worker's precomputed table (hosttab.c) stores these
+ * records as they are. */
 typedef struct gofn_hostsym {
-	const char *name; /* as written in the ELF symtab, ".abi0" suffix included */
 	uint64_t addr;
 	uint64_t size;
+	uint32_t name; /* offset in gofn_symtab.names: as written in the ELF symtab,
+			* ".abi0" suffix included */
 	uint8_t is_func;
+	uint8_t pad[3];
 } gofn_hostsym;
 
 typedef struct gofn_symtab {
-	gofn_hostsym *syms; /* sorted by name */
+	const gofn_hostsym *syms; /* sorted by name */
 	size_t nsyms;
-	char *names;		   /* one arena for all names */
+	const char *names;	   /* one arena for all names */
+	int mapped;		   /* syms and names point into the precomputed table */
 	uint64_t text_lo, text_hi; /* the executable's .text */
 	uint64_t image_end;	   /* end of the highest PT_LOAD (bss included) */
 	int64_t tls_g;		   /* runtime.tlsg as an offset from the thread pointer */
@@ -35,6 +40,12 @@ typedef struct gofn_symtab {
 /* Reads `path` (NULL: /proc/self/exe). */
 int gofn_symtab_open(const char *path, gofn_symtab *t, gofn_err *err);
 void gofn_symtab_close(gofn_symtab *t);
+
+/* The name of a symbol of t. */
+static inline const char *gofn_hostsym_name(const gofn_symtab *t, const gofn_hostsym *s)
+{
+	return t->names + s->name;
+}
 
 /* Exact lookup of an ELF name; NULL if absent. */
 const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len);
@@ -49,7 +60,9 @@ const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *p
  * if the host does not have it. */
 const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi);
 
-/* The process-wide table, opened on first use (thread-safe). */
+/* The process-wide table, opened on first use (thread-safe): from the
+ * table the build appended to the worker (hosttab.h) when it has one,
+ * else from its ELF symbol table. */
 const gofn_symtab *gofn_symtab_self(gofn_err *err);
 
 #endif

@@ -154,12 +154,13 @@ func definedOnly(es []extra) ([]extra, error) {
 	if err != nil {
 		return nil, err
 	}
-	defined := map[string]bool{}
+	defined, known := map[string]bool{}, map[string]bool{}
 	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		_, export, ok := strings.Cut(line, " ")
+		path, export, ok := strings.Cut(line, " ")
 		if !ok || export == "" {
 			continue
 		}
+		known[path] = true
 		nm, err := goOutput("tool", "nm", export)
 		if err != nil {
 			return nil, err
@@ -177,7 +178,11 @@ func definedOnly(es []extra) ([]extra, error) {
 	}
 	var res []extra
 	for _, e := range es {
-		if defined[e.sym] {
+		// The package must exist: the runtime also pushes into test
+		// packages (sync_test.runtime_blockUntilEmptyCleanupQueue), and a
+		// host symbol "sync_test.…" would make the loader refuse
+		// sync's examples as redefining a host package.
+		if defined[e.sym] && known[symbolPackage(e.sym)] {
 			res = append(res, e)
 		}
 	}

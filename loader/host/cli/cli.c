@@ -1,5 +1,7 @@
 #include "loader/host/cli/cli.h"
 
+#include "loader/hosttab.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -22,6 +24,16 @@ static int has_flag(int argc, char **argv, const char *flag)
 	return 0;
 }
 
+/* The build's step (scripts/hosttab-append): this binary's host tables. */
+static int hosttab_write(const char *path)
+{
+	gofn_err e = {0};
+	if (gofn_hosttab_write(path, &e) == 0)
+		return 0;
+	fprintf(stderr, "gofn-loader: %s\n", e.msg);
+	return 1;
+}
+
 /* -sandbox wraps any other mode, so it is checked first. */
 int gofn_cli_main(int argc, char **argv)
 {
@@ -33,6 +45,8 @@ int gofn_cli_main(int argc, char **argv)
 		return gofn_cli_parse(argc, argv);
 	if (strcmp(argv[1], "-worker") == 0)
 		return gofn_cli_worker(argc, argv);
+	if (strcmp(argv[1], "-hosttab-write") == 0 && argc == 3)
+		return hosttab_write(argv[2]);
 	if (has_flag(argc, argv, "-run"))
 		return gofn_cli_run(argc, argv);
 	return usage();

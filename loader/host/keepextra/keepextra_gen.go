@@ -246,34 +246,34 @@ var keep = [...]any{
 	keepExtra235,
 	keepExtra236,
 	keepExtra237,
-	keepExtra238,
-	keepExtra239,
-	keepExtra240,
-	keepExtra241,
-	keepExtra242,
-	&keepExtra243,
+	&keepExtra238,
+	&keepExtra239,
+	&keepExtra240,
+	&keepExtra241,
+	&keepExtra242,
+	keepExtra243,
 	&keepExtra244,
 	&keepExtra245,
 	&keepExtra246,
 	&keepExtra247,
 	keepExtra248,
-	&keepExtra249,
-	&keepExtra250,
-	&keepExtra251,
-	&keepExtra252,
-	keepExtra253,
-	keepExtra254,
-	keepExtra255,
-	keepExtra256,
-	keepExtra257,
+	keepExtra249,
+	keepExtra250,
+	keepExtra251,
+	keepExtra252,
+	&keepExtra253,
+	&keepExtra254,
+	&keepExtra255,
+	&keepExtra256,
+	&keepExtra257,
 	&keepExtra258,
 	&keepExtra259,
 	&keepExtra260,
-	&keepExtra261,
-	&keepExtra262,
-	&keepExtra263,
-	&keepExtra264,
-	&keepExtra265,
+	keepExtra261,
+	keepExtra262,
+	keepExtra263,
+	keepExtra264,
+	keepExtra265,
 	keepExtra266,
 	keepExtra267,
 	keepExtra268,
@@ -297,12 +297,12 @@ var keep = [...]any{
 	keepExtra286,
 	keepExtra287,
 	keepExtra288,
-	keepExtra289,
+	&keepExtra289,
 	keepExtra290,
 	keepExtra291,
 	keepExtra292,
 	keepExtra293,
-	&keepExtra294,
+	keepExtra294,
 	keepExtra295,
 	keepExtra296,
 	keepExtra297,
@@ -331,12 +331,12 @@ var keep = [...]any{
 	keepExtra320,
 	keepExtra321,
 	keepExtra322,
-	keepExtra323,
+	&keepExtra323,
 	keepExtra324,
 	keepExtra325,
 	keepExtra326,
 	keepExtra327,
-	&keepExtra328,
+	keepExtra328,
 	keepExtra329,
 	keepExtra330,
 	keepExtra331,
@@ -405,14 +405,14 @@ var keep = [...]any{
 	keepExtra394,
 	keepExtra395,
 	keepExtra396,
-	keepExtra397,
-	keepExtra398,
+	&keepExtra397,
+	&keepExtra398,
 	keepExtra399,
 	keepExtra400,
 	keepExtra401,
 	keepExtra402,
-	&keepExtra403,
-	&keepExtra404,
+	keepExtra403,
+	keepExtra404,
 	keepExtra405,
 	keepExtra406,
 	keepExtra407,
@@ -429,21 +429,21 @@ var keep = [...]any{
 	keepExtra418,
 	keepExtra419,
 	keepExtra420,
-	keepExtra421,
-	keepExtra422,
+	&keepExtra421,
+	&keepExtra422,
 	keepExtra423,
 	keepExtra424,
 	keepExtra425,
 	keepExtra426,
-	&keepExtra427,
+	keepExtra427,
 	&keepExtra428,
-	keepExtra429,
+	&keepExtra429,
 	keepExtra430,
 	keepExtra431,
 	keepExtra432,
 	keepExtra433,
-	&keepExtra434,
-	&keepExtra435,
+	keepExtra434,
+	keepExtra435,
 	keepExtra436,
 	keepExtra437,
 	keepExtra438,
@@ -464,17 +464,17 @@ var keep = [...]any{
 	keepExtra453,
 	keepExtra454,
 	keepExtra455,
-	keepExtra456,
+	&keepExtra456,
 	keepExtra457,
 	keepExtra458,
 	keepExtra459,
-	keepExtra460,
+	&keepExtra460,
 	keepExtra461,
-	&keepExtra462,
+	keepExtra462,
 	keepExtra463,
 	keepExtra464,
 	keepExtra465,
-	&keepExtra466,
+	keepExtra466,
 	keepExtra467,
 	keepExtra468,
 	keepExtra469,
@@ -482,24 +482,24 @@ var keep = [...]any{
 	keepExtra471,
 	keepExtra472,
 	keepExtra473,
-	keepExtra474,
+	&keepExtra474,
 	keepExtra475,
 	keepExtra476,
 	keepExtra477,
 	keepExtra478,
 	keepExtra479,
-	&keepExtra480,
-	keepExtra481,
+	keepExtra480,
+	&keepExtra481,
 	keepExtra482,
 	keepExtra483,
-	keepExtra484,
-	keepExtra485,
+	&keepExtra484,
+	&keepExtra485,
 	keepExtra486,
-	&keepExtra487,
+	keepExtra487,
 	keepExtra488,
 	keepExtra489,
-	&keepExtra490,
-	&keepExtra491,
+	keepExtra490,
+	keepExtra491,
 	keepExtra492,
 	keepExtra493,
 	keepExtra494,
@@ -580,20 +580,20 @@ var keep = [...]any{
 	keepExtra569,
 	keepExtra570,
 	keepExtra571,
-	keepExtra572,
-	keepExtra573,
-	keepExtra574,
-	keepExtra575,
-	keepExtra576,
-	keepExtra577,
-	keepExtra578,
-	keepExtra579,
-	keepExtra580,
-	keepExtra581,
-	keepExtra582,
-	keepExtra583,
-	keepExtra584,
-	keepExtra585,
+	&keepExtra572,
+	&keepExtra573,
+	&keepExtra574,
+	&keepExtra575,
+	&keepExtra576,
+	&keepExtra577,
+	&keepExtra578,
+	&keepExtra579,
+	&keepExtra580,
+	&keepExtra581,
+	&keepExtra582,
+	&keepExtra583,
+	&keepExtra584,
+	&keepExtra585,
 	&keepExtra586,
 	&keepExtra587,
 	&keepExtra588,
@@ -2647,20 +2647,6 @@ var keep = [...]any{
 	&keepExtra2636,
 	&keepExtra2637,
 	&keepExtra2638,
-	&keepExtra2639,
-	&keepExtra2640,
-	&keepExtra2641,
-	&keepExtra2642,
-	&keepExtra2643,
-	&keepExtra2644,
-	&keepExtra2645,
-	&keepExtra2646,
-	&keepExtra2647,
-	&keepExtra2648,
-	&keepExtra2649,
-	&keepExtra2650,
-	&keepExtra2651,
-	&keepExtra2652,
 }
 
 // Sink is written by init so that keep is reachable.
@@ -3783,12152 +3769,12082 @@ func keepExtra221()
 //go:linkname keepExtra222 runtime.f64to32
 func keepExtra222()
 
-// push linkname in runtime/arena.go
-//
-//go:linkname keepExtra223 arena.runtime_arena_arena_Free
-func keepExtra223()
-
-// push linkname in runtime/arena.go
-//
-//go:linkname keepExtra224 arena.runtime_arena_arena_New
-func keepExtra224()
-
-// push linkname in runtime/arena.go
-//
-//go:linkname keepExtra225 arena.runtime_arena_arena_Slice
-func keepExtra225()
-
-// push linkname in runtime/arena.go
-//
-//go:linkname keepExtra226 arena.runtime_arena_heapify
-func keepExtra226()
-
-// push linkname in runtime/arena.go
-//
-//go:linkname keepExtra227 arena.runtime_arena_newArena
-func keepExtra227()
-
 // push linkname in bytes/bytes.go
 //
-//go:linkname keepExtra228 bytes.Repeat
-func keepExtra228()
+//go:linkname keepExtra223 bytes.Repeat
+func keepExtra223()
 
 // push linkname in runtime/fipsbypass.go
 //
-//go:linkname keepExtra229 crypto/fips140.isBypassed
-func keepExtra229()
+//go:linkname keepExtra224 crypto/fips140.isBypassed
+func keepExtra224()
 
 // push linkname in runtime/fipsbypass.go
 //
-//go:linkname keepExtra230 crypto/fips140.setBypass
-func keepExtra230()
+//go:linkname keepExtra225 crypto/fips140.setBypass
+func keepExtra225()
 
 // push linkname in runtime/fipsbypass.go
 //
-//go:linkname keepExtra231 crypto/fips140.unsetBypass
-func keepExtra231()
+//go:linkname keepExtra226 crypto/fips140.unsetBypass
+func keepExtra226()
 
 // push linkname in runtime/runtime_boring.go
 //
-//go:linkname keepExtra232 crypto/internal/boring.runtime_arg0
-func keepExtra232()
+//go:linkname keepExtra227 crypto/internal/boring.runtime_arg0
+func keepExtra227()
 
 // push linkname in runtime/mgc.go
 //
-//go:linkname keepExtra233 crypto/internal/boring/bcache.registerCache
+//go:linkname keepExtra228 crypto/internal/boring/bcache.registerCache
+func keepExtra228()
+
+// push linkname in runtime/panic.go
+//
+//go:linkname keepExtra229 crypto/internal/fips140.fatal
+func keepExtra229()
+
+// push linkname in runtime/runtime1.go
+//
+//go:linkname keepExtra230 crypto/internal/fips140.getIndicator
+func keepExtra230()
+
+// push linkname in runtime/runtime1.go
+//
+//go:linkname keepExtra231 crypto/internal/fips140.setIndicator
+func keepExtra231()
+
+// push linkname in crypto/internal/rand/rand.go
+//
+//go:linkname keepExtra232 crypto/internal/rand.SetTestingReader
+func keepExtra232()
+
+// push linkname in runtime/panic.go
+//
+//go:linkname keepExtra233 crypto/internal/sysrand.fatal
 func keepExtra233()
 
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra234 crypto/internal/fips140.fatal
+//go:linkname keepExtra234 crypto/rand.fatal
 func keepExtra234()
 
-// push linkname in runtime/runtime1.go
+// push linkname in runtime/dit.go
 //
-//go:linkname keepExtra235 crypto/internal/fips140.getIndicator
+//go:linkname keepExtra235 crypto/subtle.setDITDisabled
 func keepExtra235()
 
-// push linkname in runtime/runtime1.go
+// push linkname in runtime/dit.go
 //
-//go:linkname keepExtra236 crypto/internal/fips140.setIndicator
+//go:linkname keepExtra236 crypto/subtle.setDITEnabled
 func keepExtra236()
 
-// push linkname in crypto/internal/rand/rand.go
+// push linkname in crypto/tls/cipher_suites.go
 //
-//go:linkname keepExtra237 crypto/internal/rand.SetTestingReader
+//go:linkname keepExtra237 crypto/tls.aeadAESGCMTLS13
 func keepExtra237()
 
-// push linkname in runtime/panic.go
-//
-//go:linkname keepExtra238 crypto/internal/sysrand.fatal
-func keepExtra238()
-
-// push linkname in runtime/panic.go
-//
-//go:linkname keepExtra239 crypto/rand.fatal
-func keepExtra239()
-
-// push linkname in runtime/dit.go
-//
-//go:linkname keepExtra240 crypto/subtle.setDITDisabled
-func keepExtra240()
-
-// push linkname in runtime/dit.go
-//
-//go:linkname keepExtra241 crypto/subtle.setDITEnabled
-func keepExtra241()
-
 // push linkname in crypto/tls/cipher_suites.go
 //
-//go:linkname keepExtra242 crypto/tls.aeadAESGCMTLS13
-func keepExtra242()
-
-// push linkname in crypto/tls/cipher_suites.go
-//
-//go:linkname keepExtra243 crypto/tls.cipherSuitesTLS13
-var keepExtra243 byte
+//go:linkname keepExtra238 crypto/tls.cipherSuitesTLS13
+var keepExtra238 byte
 
 // push linkname in crypto/tls/defaults.go
 //
-//go:linkname keepExtra244 crypto/tls.defaultCipherSuitesTLS13
-var keepExtra244 byte
+//go:linkname keepExtra239 crypto/tls.defaultCipherSuitesTLS13
+var keepExtra239 byte
 
 // push linkname in crypto/tls/defaults.go
 //
-//go:linkname keepExtra245 crypto/tls.defaultCipherSuitesTLS13NoAES
-var keepExtra245 byte
+//go:linkname keepExtra240 crypto/tls.defaultCipherSuitesTLS13NoAES
+var keepExtra240 byte
 
 // push linkname in crypto/tls/common.go
 //
-//go:linkname keepExtra246 crypto/tls.errNoCertificates
-var keepExtra246 byte
+//go:linkname keepExtra241 crypto/tls.errNoCertificates
+var keepExtra241 byte
 
 // push linkname in crypto/x509/root.go
 //
-//go:linkname keepExtra247 crypto/x509.systemRoots
-var keepExtra247 byte
+//go:linkname keepExtra242 crypto/x509.systemRoots
+var keepExtra242 byte
 
 // push linkname in database/sql/convert.go
 //
-//go:linkname keepExtra248 database/sql.convertAssign
-func keepExtra248()
+//go:linkname keepExtra243 database/sql.convertAssign
+func keepExtra243()
 
 // push linkname in database/sql/sql.go
 //
-//go:linkname keepExtra249 database/sql.drivers
-var keepExtra249 byte
+//go:linkname keepExtra244 database/sql.drivers
+var keepExtra244 byte
 
 // push linkname in debug/buildinfo/buildinfo.go
 //
-//go:linkname keepExtra250 debug/buildinfo.errNotGoExe
-var keepExtra250 byte
+//go:linkname keepExtra245 debug/buildinfo.errNotGoExe
+var keepExtra245 byte
 
 // push linkname in go/build/build.go
 //
-//go:linkname keepExtra251 go/build.defaultReleaseTags
-var keepExtra251 byte
+//go:linkname keepExtra246 go/build.defaultReleaseTags
+var keepExtra246 byte
 
 // push linkname in go/build/build.go
 //
-//go:linkname keepExtra252 go/build.defaultToolTags
-var keepExtra252 byte
+//go:linkname keepExtra247 go/build.defaultToolTags
+var keepExtra247 byte
 
 // push linkname in go/build/build.go
 //
-//go:linkname keepExtra253 go/build.parseFileHeader
-func keepExtra253()
+//go:linkname keepExtra248 go/build.parseFileHeader
+func keepExtra248()
 
 // push linkname in go/build/read.go
 //
-//go:linkname keepExtra254 go/build.readComments
-func keepExtra254()
+//go:linkname keepExtra249 go/build.readComments
+func keepExtra249()
 
 // push linkname in go/types/api.go
 //
-//go:linkname keepExtra255 go/types.srcimporter_setUsesCgo
-func keepExtra255()
+//go:linkname keepExtra250 go/types.srcimporter_setUsesCgo
+func keepExtra250()
 
 // push linkname in runtime/slice.go
 //
-//go:linkname keepExtra256 internal/bytealg.MakeNoZero
-func keepExtra256()
+//go:linkname keepExtra251 internal/bytealg.MakeNoZero
+func keepExtra251()
 
 // push linkname in runtime/covercounter.go
 //
-//go:linkname keepExtra257 internal/coverage/cfile.getCovCounterList
-func keepExtra257()
+//go:linkname keepExtra252 internal/coverage/cfile.getCovCounterList
+func keepExtra252()
 
 // push linkname in internal/cpu/cpu.go
 //
-//go:linkname keepExtra258 internal/cpu.ARM
+//go:linkname keepExtra253 internal/cpu.ARM
+var keepExtra253 byte
+
+// push linkname in internal/cpu/cpu.go
+//
+//go:linkname keepExtra254 internal/cpu.ARM64
+var keepExtra254 byte
+
+// push linkname in internal/cpu/cpu.go
+//
+//go:linkname keepExtra255 internal/cpu.Loong64
+var keepExtra255 byte
+
+// push linkname in internal/cpu/cpu.go
+//
+//go:linkname keepExtra256 internal/cpu.MIPS64X
+var keepExtra256 byte
+
+// push linkname in internal/cpu/cpu.go
+//
+//go:linkname keepExtra257 internal/cpu.PPC64
+var keepExtra257 byte
+
+// push linkname in internal/cpu/cpu.go
+//
+//go:linkname keepExtra258 internal/cpu.RISCV64
 var keepExtra258 byte
 
 // push linkname in internal/cpu/cpu.go
 //
-//go:linkname keepExtra259 internal/cpu.ARM64
+//go:linkname keepExtra259 internal/cpu.S390X
 var keepExtra259 byte
 
 // push linkname in internal/cpu/cpu.go
 //
-//go:linkname keepExtra260 internal/cpu.Loong64
+//go:linkname keepExtra260 internal/cpu.X86
 var keepExtra260 byte
-
-// push linkname in internal/cpu/cpu.go
-//
-//go:linkname keepExtra261 internal/cpu.MIPS64X
-var keepExtra261 byte
-
-// push linkname in internal/cpu/cpu.go
-//
-//go:linkname keepExtra262 internal/cpu.PPC64
-var keepExtra262 byte
-
-// push linkname in internal/cpu/cpu.go
-//
-//go:linkname keepExtra263 internal/cpu.RISCV64
-var keepExtra263 byte
-
-// push linkname in internal/cpu/cpu.go
-//
-//go:linkname keepExtra264 internal/cpu.S390X
-var keepExtra264 byte
-
-// push linkname in internal/cpu/cpu.go
-//
-//go:linkname keepExtra265 internal/cpu.X86
-var keepExtra265 byte
 
 // push linkname in runtime/metrics.go
 //
-//go:linkname keepExtra266 internal/godebug.registerMetric
-func keepExtra266()
+//go:linkname keepExtra261 internal/godebug.registerMetric
+func keepExtra261()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra267 internal/godebug.setNewIncNonDefault
-func keepExtra267()
+//go:linkname keepExtra262 internal/godebug.setNewIncNonDefault
+func keepExtra262()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra268 internal/godebug.setUpdate
-func keepExtra268()
+//go:linkname keepExtra263 internal/godebug.setUpdate
+func keepExtra263()
 
 // push linkname in internal/poll/fd_poll_runtime.go
 //
-//go:linkname keepExtra269 internal/poll.IsPollDescriptor
+//go:linkname keepExtra264 internal/poll.IsPollDescriptor
+func keepExtra264()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra265 internal/poll.runtime_Semacquire
+func keepExtra265()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra266 internal/poll.runtime_Semrelease
+func keepExtra266()
+
+// push linkname in runtime/netpoll.go
+//
+//go:linkname keepExtra267 internal/poll.runtime_isPollServerDescriptor
+func keepExtra267()
+
+// push linkname in runtime/netpoll.go
+//
+//go:linkname keepExtra268 internal/poll.runtime_pollClose
+func keepExtra268()
+
+// push linkname in runtime/netpoll.go
+//
+//go:linkname keepExtra269 internal/poll.runtime_pollOpen
 func keepExtra269()
 
-// push linkname in runtime/sema.go
+// push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra270 internal/poll.runtime_Semacquire
+//go:linkname keepExtra270 internal/poll.runtime_pollReset
 func keepExtra270()
 
-// push linkname in runtime/sema.go
+// push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra271 internal/poll.runtime_Semrelease
+//go:linkname keepExtra271 internal/poll.runtime_pollServerInit
 func keepExtra271()
 
 // push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra272 internal/poll.runtime_isPollServerDescriptor
+//go:linkname keepExtra272 internal/poll.runtime_pollSetDeadline
 func keepExtra272()
 
 // push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra273 internal/poll.runtime_pollClose
+//go:linkname keepExtra273 internal/poll.runtime_pollUnblock
 func keepExtra273()
 
 // push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra274 internal/poll.runtime_pollOpen
+//go:linkname keepExtra274 internal/poll.runtime_pollWait
 func keepExtra274()
 
 // push linkname in runtime/netpoll.go
 //
-//go:linkname keepExtra275 internal/poll.runtime_pollReset
+//go:linkname keepExtra275 internal/poll.runtime_pollWaitCanceled
 func keepExtra275()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra276 internal/poll.runtime_pollServerInit
-func keepExtra276()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra277 internal/poll.runtime_pollSetDeadline
-func keepExtra277()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra278 internal/poll.runtime_pollUnblock
-func keepExtra278()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra279 internal/poll.runtime_pollWait
-func keepExtra279()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra280 internal/poll.runtime_pollWaitCanceled
-func keepExtra280()
 
 // push linkname in runtime/chan.go
 //
-//go:linkname keepExtra281 internal/reflectlite.chanlen
-func keepExtra281()
+//go:linkname keepExtra276 internal/reflectlite.chanlen
+func keepExtra276()
 
 // push linkname in runtime/iface.go
 //
-//go:linkname keepExtra282 internal/reflectlite.ifaceE2I
-func keepExtra282()
+//go:linkname keepExtra277 internal/reflectlite.ifaceE2I
+func keepExtra277()
 
 // push linkname in runtime/map.go
 //
-//go:linkname keepExtra283 internal/reflectlite.maplen
-func keepExtra283()
+//go:linkname keepExtra278 internal/reflectlite.maplen
+func keepExtra278()
 
 // push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra284 internal/reflectlite.resolveNameOff
-func keepExtra284()
+//go:linkname keepExtra279 internal/reflectlite.resolveNameOff
+func keepExtra279()
 
 // push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra285 internal/reflectlite.resolveTypeOff
-func keepExtra285()
+//go:linkname keepExtra280 internal/reflectlite.resolveTypeOff
+func keepExtra280()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra286 internal/reflectlite.typedmemmove
-func keepExtra286()
+//go:linkname keepExtra281 internal/reflectlite.typedmemmove
+func keepExtra281()
 
 // push linkname in runtime/malloc.go
 //
-//go:linkname keepExtra287 internal/reflectlite.unsafe_New
-func keepExtra287()
+//go:linkname keepExtra282 internal/reflectlite.unsafe_New
+func keepExtra282()
 
 // push linkname in internal/runtime/atomic/atomic_amd64.go
 //
-//go:linkname keepExtra288 internal/runtime/atomic.Load
-func keepExtra288()
+//go:linkname keepExtra283 internal/runtime/atomic.Load
+func keepExtra283()
 
 // push linkname in internal/runtime/atomic/atomic_amd64.go
 //
-//go:linkname keepExtra289 internal/runtime/atomic.Load64
-func keepExtra289()
+//go:linkname keepExtra284 internal/runtime/atomic.Load64
+func keepExtra284()
 
 // push linkname in internal/runtime/atomic/atomic_amd64.go
 //
-//go:linkname keepExtra290 internal/runtime/atomic.Loadp
-func keepExtra290()
+//go:linkname keepExtra285 internal/runtime/atomic.Loadp
+func keepExtra285()
 
 // push linkname in runtime/atomic_pointer.go
 //
-//go:linkname keepExtra291 internal/runtime/atomic.casPointer
-func keepExtra291()
+//go:linkname keepExtra286 internal/runtime/atomic.casPointer
+func keepExtra286()
 
 // push linkname in internal/runtime/atomic/types.go
 //
-//go:linkname keepExtra292 internal/runtime/atomic.storePointer
-func keepExtra292()
+//go:linkname keepExtra287 internal/runtime/atomic.storePointer
+func keepExtra287()
 
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra293 internal/runtime/cgroup.throw
-func keepExtra293()
+//go:linkname keepExtra288 internal/runtime/cgroup.throw
+func keepExtra288()
 
 // push linkname in internal/runtime/maps/runtime.go
 //
-//go:linkname keepExtra294 internal/runtime/maps.errNilAssign
-var keepExtra294 byte
+//go:linkname keepExtra289 internal/runtime/maps.errNilAssign
+var keepExtra289 byte
 
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra295 internal/runtime/maps.fatal
-func keepExtra295()
+//go:linkname keepExtra290 internal/runtime/maps.fatal
+func keepExtra290()
 
 // push linkname in runtime/malloc.go
 //
-//go:linkname keepExtra296 internal/runtime/maps.newarray
-func keepExtra296()
+//go:linkname keepExtra291 internal/runtime/maps.newarray
+func keepExtra291()
 
 // push linkname in runtime/malloc.go
 //
-//go:linkname keepExtra297 internal/runtime/maps.newobject
-func keepExtra297()
+//go:linkname keepExtra292 internal/runtime/maps.newobject
+func keepExtra292()
 
 // push linkname in runtime/rand.go
 //
-//go:linkname keepExtra298 internal/runtime/maps.rand
-func keepExtra298()
+//go:linkname keepExtra293 internal/runtime/maps.rand
+func keepExtra293()
 
 // push linkname in runtime/type.go
 //
-//go:linkname keepExtra299 internal/runtime/maps.typeString
+//go:linkname keepExtra294 internal/runtime/maps.typeString
+func keepExtra294()
+
+// push linkname in runtime/mbarrier.go
+//
+//go:linkname keepExtra295 internal/runtime/maps.typedmemclr
+func keepExtra295()
+
+// push linkname in runtime/mbarrier.go
+//
+//go:linkname keepExtra296 internal/runtime/maps.typedmemmove
+func keepExtra296()
+
+// push linkname in runtime/panic.go
+//
+//go:linkname keepExtra297 internal/sync.fatal
+func keepExtra297()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra298 internal/sync.runtime_SemacquireMutex
+func keepExtra298()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra299 internal/sync.runtime_Semrelease
 func keepExtra299()
 
-// push linkname in runtime/mbarrier.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra300 internal/runtime/maps.typedmemclr
+//go:linkname keepExtra300 internal/sync.runtime_canSpin
 func keepExtra300()
 
-// push linkname in runtime/mbarrier.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra301 internal/runtime/maps.typedmemmove
+//go:linkname keepExtra301 internal/sync.runtime_doSpin
 func keepExtra301()
 
-// push linkname in runtime/panic.go
+// push linkname in runtime/sema.go
 //
-//go:linkname keepExtra302 internal/sync.fatal
+//go:linkname keepExtra302 internal/sync.runtime_nanotime
 func keepExtra302()
 
-// push linkname in runtime/sema.go
-//
-//go:linkname keepExtra303 internal/sync.runtime_SemacquireMutex
-func keepExtra303()
-
-// push linkname in runtime/sema.go
-//
-//go:linkname keepExtra304 internal/sync.runtime_Semrelease
-func keepExtra304()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra305 internal/sync.runtime_canSpin
-func keepExtra305()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra306 internal/sync.runtime_doSpin
-func keepExtra306()
-
-// push linkname in runtime/sema.go
-//
-//go:linkname keepExtra307 internal/sync.runtime_nanotime
-func keepExtra307()
-
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra308 internal/sync.throw
+//go:linkname keepExtra303 internal/sync.throw
+func keepExtra303()
+
+// push linkname in runtime/synctest.go
+//
+//go:linkname keepExtra304 internal/synctest.IsInBubble
+func keepExtra304()
+
+// push linkname in runtime/synctest.go
+//
+//go:linkname keepExtra305 internal/synctest.Run
+func keepExtra305()
+
+// push linkname in runtime/synctest.go
+//
+//go:linkname keepExtra306 internal/synctest.Wait
+func keepExtra306()
+
+// push linkname in runtime/synctest.go
+//
+//go:linkname keepExtra307 internal/synctest.acquire
+func keepExtra307()
+
+// push linkname in runtime/synctest.go
+//
+//go:linkname keepExtra308 internal/synctest.associate
 func keepExtra308()
 
 // push linkname in runtime/synctest.go
 //
-//go:linkname keepExtra309 internal/synctest.IsInBubble
+//go:linkname keepExtra309 internal/synctest.disassociate
 func keepExtra309()
 
 // push linkname in runtime/synctest.go
 //
-//go:linkname keepExtra310 internal/synctest.Run
+//go:linkname keepExtra310 internal/synctest.inBubble
 func keepExtra310()
 
 // push linkname in runtime/synctest.go
 //
-//go:linkname keepExtra311 internal/synctest.Wait
+//go:linkname keepExtra311 internal/synctest.isAssociated
 func keepExtra311()
 
 // push linkname in runtime/synctest.go
 //
-//go:linkname keepExtra312 internal/synctest.acquire
+//go:linkname keepExtra312 internal/synctest.release
 func keepExtra312()
-
-// push linkname in runtime/synctest.go
-//
-//go:linkname keepExtra313 internal/synctest.associate
-func keepExtra313()
-
-// push linkname in runtime/synctest.go
-//
-//go:linkname keepExtra314 internal/synctest.disassociate
-func keepExtra314()
-
-// push linkname in runtime/synctest.go
-//
-//go:linkname keepExtra315 internal/synctest.inBubble
-func keepExtra315()
-
-// push linkname in runtime/synctest.go
-//
-//go:linkname keepExtra316 internal/synctest.isAssociated
-func keepExtra316()
-
-// push linkname in runtime/synctest.go
-//
-//go:linkname keepExtra317 internal/synctest.release
-func keepExtra317()
 
 // push linkname in runtime/string.go
 //
-//go:linkname keepExtra318 internal/syscall/unix.gostring
-func keepExtra318()
+//go:linkname keepExtra313 internal/syscall/unix.gostring
+func keepExtra313()
 
 // push linkname in internal/testlog/exit.go
 //
-//go:linkname keepExtra319 internal/testlog.SetPanicOnExit0
-func keepExtra319()
+//go:linkname keepExtra314 internal/testlog.SetPanicOnExit0
+func keepExtra314()
 
 // push linkname in math/unsafe.go
 //
-//go:linkname keepExtra320 math.Float32bits
+//go:linkname keepExtra315 math.Float32bits
+func keepExtra315()
+
+// push linkname in math/big/arith_decl.go
+//
+//go:linkname keepExtra316 math/big.addMulVVW
+func keepExtra316()
+
+// push linkname in math/big/arith_decl.go
+//
+//go:linkname keepExtra317 math/big.addVV
+func keepExtra317()
+
+// push linkname in math/big/arith.go
+//
+//go:linkname keepExtra318 math/big.addVW
+func keepExtra318()
+
+// push linkname in math/big/arith_decl.go
+//
+//go:linkname keepExtra319 math/big.mulAddVWW
+func keepExtra319()
+
+// push linkname in math/big/arith_decl.go
+//
+//go:linkname keepExtra320 math/big.shlVU
 func keepExtra320()
 
 // push linkname in math/big/arith_decl.go
 //
-//go:linkname keepExtra321 math/big.addMulVVW
+//go:linkname keepExtra321 math/big.subVV
 func keepExtra321()
 
-// push linkname in math/big/arith_decl.go
+// push linkname in math/big/arith.go
 //
-//go:linkname keepExtra322 math/big.addVV
+//go:linkname keepExtra322 math/big.subVW
 func keepExtra322()
-
-// push linkname in math/big/arith.go
-//
-//go:linkname keepExtra323 math/big.addVW
-func keepExtra323()
-
-// push linkname in math/big/arith_decl.go
-//
-//go:linkname keepExtra324 math/big.mulAddVWW
-func keepExtra324()
-
-// push linkname in math/big/arith_decl.go
-//
-//go:linkname keepExtra325 math/big.shlVU
-func keepExtra325()
-
-// push linkname in math/big/arith_decl.go
-//
-//go:linkname keepExtra326 math/big.subVV
-func keepExtra326()
-
-// push linkname in math/big/arith.go
-//
-//go:linkname keepExtra327 math/big.subVW
-func keepExtra327()
 
 // push linkname in net/dnsconfig.go
 //
-//go:linkname keepExtra328 net.defaultNS
-var keepExtra328 byte
+//go:linkname keepExtra323 net.defaultNS
+var keepExtra323 byte
 
 // push linkname in net/ipsock_posix.go
 //
-//go:linkname keepExtra329 net.favoriteAddrFamily
-func keepExtra329()
+//go:linkname keepExtra324 net.favoriteAddrFamily
+func keepExtra324()
 
 // push linkname in net/ipsock_posix.go
 //
-//go:linkname keepExtra330 net.ipToSockaddr
-func keepExtra330()
+//go:linkname keepExtra325 net.ipToSockaddr
+func keepExtra325()
 
 // push linkname in net/dnsclient.go
 //
-//go:linkname keepExtra331 net.isDomainName
-func keepExtra331()
+//go:linkname keepExtra326 net.isDomainName
+func keepExtra326()
 
 // push linkname in net/net.go
 //
-//go:linkname keepExtra332 net.listenerBacklog
-func keepExtra332()
+//go:linkname keepExtra327 net.listenerBacklog
+func keepExtra327()
 
 // push linkname in net/ipsock.go
 //
-//go:linkname keepExtra333 net.loopbackIP
-func keepExtra333()
+//go:linkname keepExtra328 net.loopbackIP
+func keepExtra328()
 
 // push linkname in os/file_unix.go
 //
-//go:linkname keepExtra334 net.newUnixFile
+//go:linkname keepExtra329 net.newUnixFile
+func keepExtra329()
+
+// push linkname in net/http/clone.go
+//
+//go:linkname keepExtra330 net/http.cloneMultipartFileHeader
+func keepExtra330()
+
+// push linkname in net/http/clone.go
+//
+//go:linkname keepExtra331 net/http.cloneMultipartForm
+func keepExtra331()
+
+// push linkname in net/http/clone.go
+//
+//go:linkname keepExtra332 net/http.cloneOrMakeHeader
+func keepExtra332()
+
+// push linkname in net/http/transport.go
+//
+//go:linkname keepExtra333 net/http.cloneTLSConfig
+func keepExtra333()
+
+// push linkname in net/http/clone.go
+//
+//go:linkname keepExtra334 net/http.cloneURL
 func keepExtra334()
 
 // push linkname in net/http/clone.go
 //
-//go:linkname keepExtra335 net/http.cloneMultipartFileHeader
+//go:linkname keepExtra335 net/http.cloneURLValues
 func keepExtra335()
 
-// push linkname in net/http/clone.go
+// push linkname in net/http/request.go
 //
-//go:linkname keepExtra336 net/http.cloneMultipartForm
+//go:linkname keepExtra336 net/http.parseBasicAuth
 func keepExtra336()
 
-// push linkname in net/http/clone.go
+// push linkname in net/http/request.go
 //
-//go:linkname keepExtra337 net/http.cloneOrMakeHeader
+//go:linkname keepExtra337 net/http.readRequest
 func keepExtra337()
-
-// push linkname in net/http/transport.go
-//
-//go:linkname keepExtra338 net/http.cloneTLSConfig
-func keepExtra338()
-
-// push linkname in net/http/clone.go
-//
-//go:linkname keepExtra339 net/http.cloneURL
-func keepExtra339()
-
-// push linkname in net/http/clone.go
-//
-//go:linkname keepExtra340 net/http.cloneURLValues
-func keepExtra340()
-
-// push linkname in net/http/request.go
-//
-//go:linkname keepExtra341 net/http.parseBasicAuth
-func keepExtra341()
-
-// push linkname in net/http/request.go
-//
-//go:linkname keepExtra342 net/http.readRequest
-func keepExtra342()
 
 // push linkname in net/textproto/reader.go
 //
-//go:linkname keepExtra343 net/textproto.readMIMEHeader
-func keepExtra343()
+//go:linkname keepExtra338 net/textproto.readMIMEHeader
+func keepExtra338()
 
 // push linkname in syscall/exec_linux.go
 //
-//go:linkname keepExtra344 os.checkClonePidfd
-func keepExtra344()
+//go:linkname keepExtra339 os.checkClonePidfd
+func keepExtra339()
 
 // push linkname in runtime/signal_unix.go
 //
-//go:linkname keepExtra345 os.ignoreSIGSYS
-func keepExtra345()
+//go:linkname keepExtra340 os.ignoreSIGSYS
+func keepExtra340()
 
 // push linkname in runtime/signal_unix.go
 //
-//go:linkname keepExtra346 os.restoreSIGSYS
-func keepExtra346()
+//go:linkname keepExtra341 os.restoreSIGSYS
+func keepExtra341()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra347 os.runtime_args
-func keepExtra347()
+//go:linkname keepExtra342 os.runtime_args
+func keepExtra342()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra348 os.runtime_beforeExit
-func keepExtra348()
+//go:linkname keepExtra343 os.runtime_beforeExit
+func keepExtra343()
 
 // push linkname in runtime/signal_unix.go
 //
-//go:linkname keepExtra349 os.sigpipe
+//go:linkname keepExtra344 os.sigpipe
+func keepExtra344()
+
+// push linkname in runtime/sigqueue.go
+//
+//go:linkname keepExtra345 os/signal.signalWaitUntilIdle
+func keepExtra345()
+
+// push linkname in runtime/sigqueue.go
+//
+//go:linkname keepExtra346 os/signal.signal_disable
+func keepExtra346()
+
+// push linkname in runtime/sigqueue.go
+//
+//go:linkname keepExtra347 os/signal.signal_enable
+func keepExtra347()
+
+// push linkname in runtime/sigqueue.go
+//
+//go:linkname keepExtra348 os/signal.signal_ignore
+func keepExtra348()
+
+// push linkname in runtime/sigqueue.go
+//
+//go:linkname keepExtra349 os/signal.signal_ignored
 func keepExtra349()
 
 // push linkname in runtime/sigqueue.go
 //
-//go:linkname keepExtra350 os/signal.signalWaitUntilIdle
+//go:linkname keepExtra350 os/signal.signal_recv
 func keepExtra350()
 
-// push linkname in runtime/sigqueue.go
+// push linkname in reflect/type.go
 //
-//go:linkname keepExtra351 os/signal.signal_disable
+//go:linkname keepExtra351 reflect.add
 func keepExtra351()
 
-// push linkname in runtime/sigqueue.go
+// push linkname in reflect/type.go
 //
-//go:linkname keepExtra352 os/signal.signal_enable
+//go:linkname keepExtra352 reflect.addReflectOff
 func keepExtra352()
 
-// push linkname in runtime/sigqueue.go
+// push linkname in runtime/chan.go
 //
-//go:linkname keepExtra353 os/signal.signal_ignore
+//go:linkname keepExtra353 reflect.chancap
 func keepExtra353()
 
-// push linkname in runtime/sigqueue.go
+// push linkname in runtime/chan.go
 //
-//go:linkname keepExtra354 os/signal.signal_ignored
+//go:linkname keepExtra354 reflect.chanclose
 func keepExtra354()
 
-// push linkname in runtime/sigqueue.go
+// push linkname in runtime/chan.go
 //
-//go:linkname keepExtra355 os/signal.signal_recv
+//go:linkname keepExtra355 reflect.chanlen
 func keepExtra355()
 
-// push linkname in runtime/plugin.go
+// push linkname in runtime/chan.go
 //
-//go:linkname keepExtra356 plugin.lastmoduleinit
+//go:linkname keepExtra356 reflect.chanrecv
 func keepExtra356()
 
-// push linkname in reflect/type.go
+// push linkname in runtime/chan.go
 //
-//go:linkname keepExtra357 reflect.add
+//go:linkname keepExtra357 reflect.chansend0
 func keepExtra357()
 
-// push linkname in reflect/type.go
+// push linkname in runtime/mbitmap.go
 //
-//go:linkname keepExtra358 reflect.addReflectOff
+//go:linkname keepExtra358 reflect.gcbits
 func keepExtra358()
 
-// push linkname in runtime/chan.go
+// push linkname in runtime/slice.go
 //
-//go:linkname keepExtra359 reflect.chancap
+//go:linkname keepExtra359 reflect.growslice
 func keepExtra359()
 
-// push linkname in runtime/chan.go
+// push linkname in runtime/iface.go
 //
-//go:linkname keepExtra360 reflect.chanclose
+//go:linkname keepExtra360 reflect.ifaceE2I
 func keepExtra360()
 
-// push linkname in runtime/chan.go
+// push linkname in reflect/badlinkname.go
 //
-//go:linkname keepExtra361 reflect.chanlen
+//go:linkname keepExtra361 reflect.ifaceIndir
 func keepExtra361()
 
 // push linkname in runtime/chan.go
 //
-//go:linkname keepExtra362 reflect.chanrecv
+//go:linkname keepExtra362 reflect.makechan
 func keepExtra362()
 
-// push linkname in runtime/chan.go
+// push linkname in runtime/map.go
 //
-//go:linkname keepExtra363 reflect.chansend0
+//go:linkname keepExtra363 reflect.makemap
 func keepExtra363()
 
-// push linkname in runtime/mbitmap.go
+// push linkname in runtime/map.go
 //
-//go:linkname keepExtra364 reflect.gcbits
+//go:linkname keepExtra364 reflect.mapaccess
 func keepExtra364()
 
-// push linkname in runtime/slice.go
+// push linkname in runtime/map.go
 //
-//go:linkname keepExtra365 reflect.growslice
+//go:linkname keepExtra365 reflect.mapaccess_faststr
 func keepExtra365()
 
-// push linkname in runtime/iface.go
+// push linkname in reflect/value.go
 //
-//go:linkname keepExtra366 reflect.ifaceE2I
+//go:linkname keepExtra366 reflect.mapassign
 func keepExtra366()
 
-// push linkname in reflect/badlinkname.go
+// push linkname in runtime/map.go
 //
-//go:linkname keepExtra367 reflect.ifaceIndir
+//go:linkname keepExtra367 reflect.mapassign0
 func keepExtra367()
 
-// push linkname in runtime/chan.go
+// push linkname in runtime/map.go
 //
-//go:linkname keepExtra368 reflect.makechan
+//go:linkname keepExtra368 reflect.mapassign_faststr0
 func keepExtra368()
 
 // push linkname in runtime/map.go
 //
-//go:linkname keepExtra369 reflect.makemap
+//go:linkname keepExtra369 reflect.mapclear
 func keepExtra369()
 
 // push linkname in runtime/map.go
 //
-//go:linkname keepExtra370 reflect.mapaccess
+//go:linkname keepExtra370 reflect.mapdelete
 func keepExtra370()
 
 // push linkname in runtime/map.go
 //
-//go:linkname keepExtra371 reflect.mapaccess_faststr
+//go:linkname keepExtra371 reflect.mapdelete_faststr
 func keepExtra371()
 
-// push linkname in reflect/value.go
+// push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra372 reflect.mapassign
+//go:linkname keepExtra372 reflect.mapiterelem
 func keepExtra372()
 
-// push linkname in runtime/map.go
+// push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra373 reflect.mapassign0
+//go:linkname keepExtra373 reflect.mapiterinit
 func keepExtra373()
 
-// push linkname in runtime/map.go
+// push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra374 reflect.mapassign_faststr0
+//go:linkname keepExtra374 reflect.mapiterkey
 func keepExtra374()
 
-// push linkname in runtime/map.go
+// push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra375 reflect.mapclear
+//go:linkname keepExtra375 reflect.mapiternext
 func keepExtra375()
 
 // push linkname in runtime/map.go
 //
-//go:linkname keepExtra376 reflect.mapdelete
+//go:linkname keepExtra376 reflect.maplen
 func keepExtra376()
 
-// push linkname in runtime/map.go
+// push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra377 reflect.mapdelete_faststr
+//go:linkname keepExtra377 reflect.memclrNoHeapPointers
 func keepExtra377()
 
-// push linkname in runtime/linkname_shim.go
+// push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra378 reflect.mapiterelem
+//go:linkname keepExtra378 reflect.memmove
 func keepExtra378()
 
-// push linkname in runtime/linkname_shim.go
+// push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra379 reflect.mapiterinit
+//go:linkname keepExtra379 reflect.resolveNameOff
 func keepExtra379()
 
-// push linkname in runtime/linkname_shim.go
+// push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra380 reflect.mapiterkey
+//go:linkname keepExtra380 reflect.resolveTextOff
 func keepExtra380()
 
-// push linkname in runtime/linkname_shim.go
+// push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra381 reflect.mapiternext
+//go:linkname keepExtra381 reflect.resolveTypeOff
 func keepExtra381()
-
-// push linkname in runtime/map.go
-//
-//go:linkname keepExtra382 reflect.maplen
-func keepExtra382()
-
-// push linkname in runtime/stubs.go
-//
-//go:linkname keepExtra383 reflect.memclrNoHeapPointers
-func keepExtra383()
-
-// push linkname in runtime/stubs.go
-//
-//go:linkname keepExtra384 reflect.memmove
-func keepExtra384()
-
-// push linkname in runtime/runtime1.go
-//
-//go:linkname keepExtra385 reflect.resolveNameOff
-func keepExtra385()
-
-// push linkname in runtime/runtime1.go
-//
-//go:linkname keepExtra386 reflect.resolveTextOff
-func keepExtra386()
-
-// push linkname in runtime/runtime1.go
-//
-//go:linkname keepExtra387 reflect.resolveTypeOff
-func keepExtra387()
 
 // push linkname in runtime/select.go
 //
-//go:linkname keepExtra388 reflect.rselect
-func keepExtra388()
+//go:linkname keepExtra382 reflect.rselect
+func keepExtra382()
 
 // push linkname in reflect/type.go
 //
-//go:linkname keepExtra389 reflect.rtypeOff
-func keepExtra389()
+//go:linkname keepExtra383 reflect.rtypeOff
+func keepExtra383()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra390 reflect.typedarrayclear
-func keepExtra390()
+//go:linkname keepExtra384 reflect.typedarrayclear
+func keepExtra384()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra391 reflect.typedmemclr
-func keepExtra391()
+//go:linkname keepExtra385 reflect.typedmemclr
+func keepExtra385()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra392 reflect.typedmemclrpartial
-func keepExtra392()
+//go:linkname keepExtra386 reflect.typedmemclrpartial
+func keepExtra386()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra393 reflect.typedmemmove
-func keepExtra393()
+//go:linkname keepExtra387 reflect.typedmemmove
+func keepExtra387()
 
 // push linkname in runtime/mbarrier.go
 //
-//go:linkname keepExtra394 reflect.typedslicecopy
-func keepExtra394()
+//go:linkname keepExtra388 reflect.typedslicecopy
+func keepExtra388()
 
 // push linkname in runtime/alg.go
 //
-//go:linkname keepExtra395 reflect.typehash
-func keepExtra395()
+//go:linkname keepExtra389 reflect.typehash
+func keepExtra389()
 
 // push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra396 reflect.typelinks
-func keepExtra396()
+//go:linkname keepExtra390 reflect.typelinks
+func keepExtra390()
 
 // push linkname in reflect/type.go
 //
-//go:linkname keepExtra397 reflect.typesByString
-func keepExtra397()
+//go:linkname keepExtra391 reflect.typesByString
+func keepExtra391()
 
 // push linkname in runtime/malloc.go
 //
-//go:linkname keepExtra398 reflect.unsafe_New
-func keepExtra398()
+//go:linkname keepExtra392 reflect.unsafe_New
+func keepExtra392()
 
 // push linkname in runtime/malloc.go
 //
-//go:linkname keepExtra399 reflect.unsafe_NewArray
-func keepExtra399()
+//go:linkname keepExtra393 reflect.unsafe_NewArray
+func keepExtra393()
 
 // push linkname in runtime/unsafe.go
 //
-//go:linkname keepExtra400 reflect.unsafeslice
-func keepExtra400()
+//go:linkname keepExtra394 reflect.unsafeslice
+func keepExtra394()
 
 // push linkname in runtime/mbitmap.go
 //
-//go:linkname keepExtra401 reflect.verifyNotInHeapPtr
-func keepExtra401()
+//go:linkname keepExtra395 reflect.verifyNotInHeapPtr
+func keepExtra395()
 
 // push linkname in runtime/symtab.go
 //
-//go:linkname keepExtra402 runtime.FuncForPC
-func keepExtra402()
+//go:linkname keepExtra396 runtime.FuncForPC
+func keepExtra396()
 
 // push linkname in runtime/env_posix.go
 //
-//go:linkname keepExtra403 runtime._cgo_setenv
-var keepExtra403 byte
+//go:linkname keepExtra397 runtime._cgo_setenv
+var keepExtra397 byte
 
 // push linkname in runtime/env_posix.go
 //
-//go:linkname keepExtra404 runtime._cgo_unsetenv
-var keepExtra404 byte
+//go:linkname keepExtra398 runtime._cgo_unsetenv
+var keepExtra398 byte
 
 // push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra405 runtime.add
-func keepExtra405()
+//go:linkname keepExtra399 runtime.add
+func keepExtra399()
 
 // push linkname in runtime/atomic_pointer.go
 //
-//go:linkname keepExtra406 runtime.atomicwb
-func keepExtra406()
+//go:linkname keepExtra400 runtime.atomicwb
+func keepExtra400()
 
 // push linkname in runtime/traceback.go
 //
-//go:linkname keepExtra407 runtime.callers
-func keepExtra407()
+//go:linkname keepExtra401 runtime.callers
+func keepExtra401()
 
 // push linkname in runtime/cgocall.go
 //
-//go:linkname keepExtra408 runtime.cgocall
-func keepExtra408()
+//go:linkname keepExtra402 runtime.cgocall
+func keepExtra402()
 
 // push linkname in runtime/chan.go
 //
-//go:linkname keepExtra409 runtime.chanbuf
-func keepExtra409()
+//go:linkname keepExtra403 runtime.chanbuf
+func keepExtra403()
 
 // push linkname in runtime/rand.go
 //
-//go:linkname keepExtra410 runtime.cheaprand
+//go:linkname keepExtra404 runtime.cheaprand
+func keepExtra404()
+
+// push linkname in runtime/rand.go
+//
+//go:linkname keepExtra405 runtime.cheaprand64
+func keepExtra405()
+
+// push linkname in runtime/rand.go
+//
+//go:linkname keepExtra406 runtime.cheaprandn
+func keepExtra406()
+
+// push linkname in runtime/checkptr.go
+//
+//go:linkname keepExtra407 runtime.checkptrBase
+func keepExtra407()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra408 runtime.entersyscall
+func keepExtra408()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra409 runtime.entersyscallblock
+func keepExtra409()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra410 runtime.exitsyscall
 func keepExtra410()
 
 // push linkname in runtime/rand.go
 //
-//go:linkname keepExtra411 runtime.cheaprand64
+//go:linkname keepExtra411 runtime.fastrand
 func keepExtra411()
 
 // push linkname in runtime/rand.go
 //
-//go:linkname keepExtra412 runtime.cheaprandn
+//go:linkname keepExtra412 runtime.fastrand64
 func keepExtra412()
 
-// push linkname in runtime/checkptr.go
+// push linkname in runtime/rand.go
 //
-//go:linkname keepExtra413 runtime.checkptrBase
+//go:linkname keepExtra413 runtime.fastrandn
 func keepExtra413()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra414 runtime.entersyscall
-func keepExtra414()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra415 runtime.entersyscallblock
-func keepExtra415()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra416 runtime.exitsyscall
-func keepExtra416()
-
-// push linkname in runtime/rand.go
-//
-//go:linkname keepExtra417 runtime.fastrand
-func keepExtra417()
-
-// push linkname in runtime/rand.go
-//
-//go:linkname keepExtra418 runtime.fastrand64
-func keepExtra418()
-
-// push linkname in runtime/rand.go
-//
-//go:linkname keepExtra419 runtime.fastrandn
-func keepExtra419()
 
 // push linkname in runtime/mbitmap.go
 //
-//go:linkname keepExtra420 runtime.findObject
-func keepExtra420()
+//go:linkname keepExtra414 runtime.findObject
+func keepExtra414()
 
 // push linkname in runtime/symtab.go
 //
-//go:linkname keepExtra421 runtime.findfunc
-func keepExtra421()
+//go:linkname keepExtra415 runtime.findfunc
+func keepExtra415()
 
 // push linkname in runtime/symtab.go
 //
-//go:linkname keepExtra422 runtime.funcline1
-func keepExtra422()
+//go:linkname keepExtra416 runtime.funcline1
+func keepExtra416()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra423 runtime.getAuxv
+//go:linkname keepExtra417 runtime.getAuxv
+func keepExtra417()
+
+// push linkname in runtime/iface.go
+//
+//go:linkname keepExtra418 runtime.getStaticuint64s
+func keepExtra418()
+
+// push linkname in runtime/iface.go
+//
+//go:linkname keepExtra419 runtime.getitab
+func keepExtra419()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra420 runtime.getm
+func keepExtra420()
+
+// push linkname in runtime/runtime2.go
+//
+//go:linkname keepExtra421 runtime.goarm
+var keepExtra421 byte
+
+// push linkname in runtime/runtime2.go
+//
+//go:linkname keepExtra422 runtime.goarmsoftfp
+var keepExtra422 byte
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra423 runtime.gopark
 func keepExtra423()
 
-// push linkname in runtime/iface.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra424 runtime.getStaticuint64s
+//go:linkname keepExtra424 runtime.goready
 func keepExtra424()
 
-// push linkname in runtime/iface.go
+// push linkname in runtime/string.go
 //
-//go:linkname keepExtra425 runtime.getitab
+//go:linkname keepExtra425 runtime.gostring
 func keepExtra425()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra426 runtime.getm
+//go:linkname keepExtra426 runtime.goyield
 func keepExtra426()
-
-// push linkname in runtime/runtime2.go
-//
-//go:linkname keepExtra427 runtime.goarm
-var keepExtra427 byte
-
-// push linkname in runtime/runtime2.go
-//
-//go:linkname keepExtra428 runtime.goarmsoftfp
-var keepExtra428 byte
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra429 runtime.gopark
-func keepExtra429()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra430 runtime.goready
-func keepExtra430()
-
-// push linkname in runtime/string.go
-//
-//go:linkname keepExtra431 runtime.gostring
-func keepExtra431()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra432 runtime.goyield
-func keepExtra432()
 
 // push linkname in runtime/mgc.go
 //
-//go:linkname keepExtra433 runtime.heapObjectsCanMove
-func keepExtra433()
+//go:linkname keepExtra427 runtime.heapObjectsCanMove
+func keepExtra427()
 
 // push linkname in runtime/cgo.go
 //
-//go:linkname keepExtra434 runtime.iscgo
-var keepExtra434 byte
+//go:linkname keepExtra428 runtime.iscgo
+var keepExtra428 byte
 
 // push linkname in runtime/symtab.go
 //
-//go:linkname keepExtra435 runtime.lastmoduledatap
-var keepExtra435 byte
+//go:linkname keepExtra429 runtime.lastmoduledatap
+var keepExtra429 byte
 
 // push linkname in internal/runtime/maps/runtime.go
 //
-//go:linkname keepExtra436 runtime.mapaccess1
-func keepExtra436()
+//go:linkname keepExtra430 runtime.mapaccess1
+func keepExtra430()
 
 // push linkname in internal/runtime/maps/runtime_fast32.go
 //
-//go:linkname keepExtra437 runtime.mapaccess1_fast32
-func keepExtra437()
+//go:linkname keepExtra431 runtime.mapaccess1_fast32
+func keepExtra431()
 
 // push linkname in internal/runtime/maps/runtime_fast64.go
 //
-//go:linkname keepExtra438 runtime.mapaccess1_fast64
-func keepExtra438()
+//go:linkname keepExtra432 runtime.mapaccess1_fast64
+func keepExtra432()
 
 // push linkname in runtime/map_faststr.go
 //
-//go:linkname keepExtra439 runtime.mapaccess1_faststr
-func keepExtra439()
+//go:linkname keepExtra433 runtime.mapaccess1_faststr
+func keepExtra433()
 
 // push linkname in internal/runtime/maps/runtime.go
 //
-//go:linkname keepExtra440 runtime.mapaccess2
-func keepExtra440()
+//go:linkname keepExtra434 runtime.mapaccess2
+func keepExtra434()
 
 // push linkname in internal/runtime/maps/runtime_fast32.go
 //
-//go:linkname keepExtra441 runtime.mapaccess2_fast32
+//go:linkname keepExtra435 runtime.mapaccess2_fast32
+func keepExtra435()
+
+// push linkname in runtime/map_fast64.go
+//
+//go:linkname keepExtra436 runtime.mapaccess2_fast64
+func keepExtra436()
+
+// push linkname in runtime/map_faststr.go
+//
+//go:linkname keepExtra437 runtime.mapaccess2_faststr
+func keepExtra437()
+
+// push linkname in runtime/map.go
+//
+//go:linkname keepExtra438 runtime.mapassign
+func keepExtra438()
+
+// push linkname in internal/runtime/maps/runtime_fast32.go
+//
+//go:linkname keepExtra439 runtime.mapassign_fast32
+func keepExtra439()
+
+// push linkname in internal/runtime/maps/runtime_fast32.go
+//
+//go:linkname keepExtra440 runtime.mapassign_fast32ptr
+func keepExtra440()
+
+// push linkname in runtime/map_fast64.go
+//
+//go:linkname keepExtra441 runtime.mapassign_fast64
 func keepExtra441()
 
 // push linkname in runtime/map_fast64.go
 //
-//go:linkname keepExtra442 runtime.mapaccess2_fast64
+//go:linkname keepExtra442 runtime.mapassign_fast64ptr
 func keepExtra442()
-
-// push linkname in runtime/map_faststr.go
-//
-//go:linkname keepExtra443 runtime.mapaccess2_faststr
-func keepExtra443()
-
-// push linkname in runtime/map.go
-//
-//go:linkname keepExtra444 runtime.mapassign
-func keepExtra444()
-
-// push linkname in internal/runtime/maps/runtime_fast32.go
-//
-//go:linkname keepExtra445 runtime.mapassign_fast32
-func keepExtra445()
-
-// push linkname in internal/runtime/maps/runtime_fast32.go
-//
-//go:linkname keepExtra446 runtime.mapassign_fast32ptr
-func keepExtra446()
-
-// push linkname in runtime/map_fast64.go
-//
-//go:linkname keepExtra447 runtime.mapassign_fast64
-func keepExtra447()
-
-// push linkname in runtime/map_fast64.go
-//
-//go:linkname keepExtra448 runtime.mapassign_fast64ptr
-func keepExtra448()
 
 // push linkname in internal/runtime/maps/runtime_faststr.go
 //
-//go:linkname keepExtra449 runtime.mapassign_faststr
-func keepExtra449()
+//go:linkname keepExtra443 runtime.mapassign_faststr
+func keepExtra443()
 
 // push linkname in internal/runtime/maps/runtime_fast32.go
 //
-//go:linkname keepExtra450 runtime.mapdelete_fast32
-func keepExtra450()
+//go:linkname keepExtra444 runtime.mapdelete_fast32
+func keepExtra444()
 
 // push linkname in internal/runtime/maps/runtime_fast64.go
 //
-//go:linkname keepExtra451 runtime.mapdelete_fast64
-func keepExtra451()
+//go:linkname keepExtra445 runtime.mapdelete_fast64
+func keepExtra445()
 
 // push linkname in runtime/map_faststr.go
 //
-//go:linkname keepExtra452 runtime.mapdelete_faststr
-func keepExtra452()
+//go:linkname keepExtra446 runtime.mapdelete_faststr
+func keepExtra446()
 
 // push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra453 runtime.mapiterinit
-func keepExtra453()
+//go:linkname keepExtra447 runtime.mapiterinit
+func keepExtra447()
 
 // push linkname in runtime/linkname_shim.go
 //
-//go:linkname keepExtra454 runtime.mapiternext
-func keepExtra454()
+//go:linkname keepExtra448 runtime.mapiternext
+func keepExtra448()
 
 // push linkname in runtime/debug.go
 //
-//go:linkname keepExtra455 runtime.mayMoreStackMove
-func keepExtra455()
+//go:linkname keepExtra449 runtime.mayMoreStackMove
+func keepExtra449()
 
 // push linkname in runtime/debug.go
 //
-//go:linkname keepExtra456 runtime.mayMoreStackPreempt
-func keepExtra456()
+//go:linkname keepExtra450 runtime.mayMoreStackPreempt
+func keepExtra450()
 
 // push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra457 runtime.memequal
-func keepExtra457()
+//go:linkname keepExtra451 runtime.memequal
+func keepExtra451()
 
 // push linkname in runtime/symtab.go
 //
-//go:linkname keepExtra458 runtime.moduledataverify1
+//go:linkname keepExtra452 runtime.moduledataverify1
+func keepExtra452()
+
+// push linkname in runtime/stubs.go
+//
+//go:linkname keepExtra453 runtime.morestack_noctxt
+func keepExtra453()
+
+// push linkname in runtime/stack.go
+//
+//go:linkname keepExtra454 runtime.morestackc
+func keepExtra454()
+
+// push linkname in runtime/time_nofake.go
+//
+//go:linkname keepExtra455 runtime.nanotime
+func keepExtra455()
+
+// push linkname in runtime/netpoll.go
+//
+//go:linkname keepExtra456 runtime.netpollWaiters
+var keepExtra456 byte
+
+// push linkname in runtime/symtabinl.go
+//
+//go:linkname keepExtra457 runtime.newInlineUnwinder
+func keepExtra457()
+
+// push linkname in runtime/malloc.go
+//
+//go:linkname keepExtra458 runtime.newarray
 func keepExtra458()
 
 // push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra459 runtime.morestack_noctxt
+//go:linkname keepExtra459 runtime.noescape
 func keepExtra459()
 
-// push linkname in runtime/stack.go
-//
-//go:linkname keepExtra460 runtime.morestackc
-func keepExtra460()
-
 // push linkname in runtime/time_nofake.go
 //
-//go:linkname keepExtra461 runtime.nanotime
-func keepExtra461()
-
-// push linkname in runtime/netpoll.go
-//
-//go:linkname keepExtra462 runtime.netpollWaiters
-var keepExtra462 byte
-
-// push linkname in runtime/symtabinl.go
-//
-//go:linkname keepExtra463 runtime.newInlineUnwinder
-func keepExtra463()
-
-// push linkname in runtime/malloc.go
-//
-//go:linkname keepExtra464 runtime.newarray
-func keepExtra464()
-
-// push linkname in runtime/stubs.go
-//
-//go:linkname keepExtra465 runtime.noescape
-func keepExtra465()
-
-// push linkname in runtime/time_nofake.go
-//
-//go:linkname keepExtra466 runtime.overrideWrite
-var keepExtra466 byte
+//go:linkname keepExtra460 runtime.overrideWrite
+var keepExtra460 byte
 
 // push linkname in runtime/mprof.go
 //
-//go:linkname keepExtra467 runtime.pprof_blockProfileInternal
-func keepExtra467()
+//go:linkname keepExtra461 runtime.pprof_blockProfileInternal
+func keepExtra461()
 
 // push linkname in runtime/tracestack.go
 //
-//go:linkname keepExtra468 runtime.pprof_fpunwindExpand
+//go:linkname keepExtra462 runtime.pprof_fpunwindExpand
+func keepExtra462()
+
+// push linkname in runtime/mprof.go
+//
+//go:linkname keepExtra463 runtime.pprof_goroutineLeakProfileWithLabels
+func keepExtra463()
+
+// push linkname in runtime/mprof.go
+//
+//go:linkname keepExtra464 runtime.pprof_goroutineProfileWithLabels
+func keepExtra464()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra465 runtime.pprof_makeProfStack
+func keepExtra465()
+
+// push linkname in runtime/mprof.go
+//
+//go:linkname keepExtra466 runtime.pprof_memProfileInternal
+func keepExtra466()
+
+// push linkname in runtime/mprof.go
+//
+//go:linkname keepExtra467 runtime.pprof_mutexProfileInternal
+func keepExtra467()
+
+// push linkname in runtime/mprof.go
+//
+//go:linkname keepExtra468 runtime.pprof_threadCreateInternal
 func keepExtra468()
 
-// push linkname in runtime/mprof.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra469 runtime.pprof_goroutineLeakProfileWithLabels
+//go:linkname keepExtra469 runtime.procPin
 func keepExtra469()
 
-// push linkname in runtime/mprof.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra470 runtime.pprof_goroutineProfileWithLabels
+//go:linkname keepExtra470 runtime.procUnpin
 func keepExtra470()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra471 runtime.pprof_makeProfStack
-func keepExtra471()
-
-// push linkname in runtime/mprof.go
-//
-//go:linkname keepExtra472 runtime.pprof_memProfileInternal
-func keepExtra472()
-
-// push linkname in runtime/mprof.go
-//
-//go:linkname keepExtra473 runtime.pprof_mutexProfileInternal
-func keepExtra473()
-
-// push linkname in runtime/mprof.go
-//
-//go:linkname keepExtra474 runtime.pprof_threadCreateInternal
-func keepExtra474()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra475 runtime.procPin
-func keepExtra475()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra476 runtime.procUnpin
-func keepExtra476()
 
 // push linkname in runtime/stubs.go
 //
-//go:linkname keepExtra477 runtime.procyield
-func keepExtra477()
+//go:linkname keepExtra471 runtime.procyield
+func keepExtra471()
 
 // push linkname in runtime/rand.go
 //
-//go:linkname keepExtra478 runtime.randn
-func keepExtra478()
+//go:linkname keepExtra472 runtime.randn
+func keepExtra472()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra479 runtime.setCrashFD
-func keepExtra479()
+//go:linkname keepExtra473 runtime.setCrashFD
+func keepExtra473()
 
 // push linkname in runtime/cgo.go
 //
-//go:linkname keepExtra480 runtime.set_crosscall2
-var keepExtra480 byte
+//go:linkname keepExtra474 runtime.set_crosscall2
+var keepExtra474 byte
 
 // push linkname in runtime/signal_unix.go
 //
-//go:linkname keepExtra481 runtime.setsigsegv
-func keepExtra481()
+//go:linkname keepExtra475 runtime.setsigsegv
+func keepExtra475()
 
 // push linkname in runtime/alg.go
 //
-//go:linkname keepExtra482 runtime.stringHash
-func keepExtra482()
+//go:linkname keepExtra476 runtime.stringHash
+func keepExtra476()
 
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra483 runtime.throw
-func keepExtra483()
+//go:linkname keepExtra477 runtime.throw
+func keepExtra477()
 
 // push linkname in runtime/trace.go
 //
-//go:linkname keepExtra484 runtime.traceAdvance
-func keepExtra484()
+//go:linkname keepExtra478 runtime.traceAdvance
+func keepExtra478()
 
 // push linkname in runtime/tracetime.go
 //
-//go:linkname keepExtra485 runtime.traceClockNow
-func keepExtra485()
+//go:linkname keepExtra479 runtime.traceClockNow
+func keepExtra479()
 
 // push linkname in runtime/alg.go
 //
-//go:linkname keepExtra486 runtime.typehash
-func keepExtra486()
+//go:linkname keepExtra480 runtime.typehash
+func keepExtra480()
 
 // push linkname in runtime/vdso_linux_amd64.go
 //
-//go:linkname keepExtra487 runtime.vdsoGettimeofdaySym
-var keepExtra487 byte
+//go:linkname keepExtra481 runtime.vdsoGettimeofdaySym
+var keepExtra481 byte
 
 // push linkname in runtime/vgetrandom_linux.go
 //
-//go:linkname keepExtra488 runtime.vgetrandom
-func keepExtra488()
+//go:linkname keepExtra482 runtime.vgetrandom
+func keepExtra482()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra489 runtime.wakep
-func keepExtra489()
+//go:linkname keepExtra483 runtime.wakep
+func keepExtra483()
 
 // push linkname in runtime/mgc.go
 //
-//go:linkname keepExtra490 runtime.writeBarrier
-var keepExtra490 byte
+//go:linkname keepExtra484 runtime.writeBarrier
+var keepExtra484 byte
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra491 runtime.zeroVal
-var keepExtra491 byte
+//go:linkname keepExtra485 runtime.zeroVal
+var keepExtra485 byte
 
 // push linkname in runtime/runtime1.go
 //
-//go:linkname keepExtra492 runtime/debug.SetTraceback
-func keepExtra492()
+//go:linkname keepExtra486 runtime/debug.SetTraceback
+func keepExtra486()
 
 // push linkname in runtime/heapdump.go
 //
-//go:linkname keepExtra493 runtime/debug.WriteHeapDump
-func keepExtra493()
+//go:linkname keepExtra487 runtime/debug.WriteHeapDump
+func keepExtra487()
 
 // push linkname in runtime/mheap.go
 //
-//go:linkname keepExtra494 runtime/debug.freeOSMemory
-func keepExtra494()
+//go:linkname keepExtra488 runtime/debug.freeOSMemory
+func keepExtra488()
 
 // push linkname in runtime/debug.go
 //
-//go:linkname keepExtra495 runtime/debug.modinfo
-func keepExtra495()
+//go:linkname keepExtra489 runtime/debug.modinfo
+func keepExtra489()
 
 // push linkname in runtime/mstats.go
 //
-//go:linkname keepExtra496 runtime/debug.readGCStats
-func keepExtra496()
+//go:linkname keepExtra490 runtime/debug.readGCStats
+func keepExtra490()
 
 // push linkname in runtime/mgcpacer.go
 //
-//go:linkname keepExtra497 runtime/debug.setGCPercent
-func keepExtra497()
+//go:linkname keepExtra491 runtime/debug.setGCPercent
+func keepExtra491()
 
 // push linkname in runtime/rdebug.go
 //
-//go:linkname keepExtra498 runtime/debug.setMaxStack
-func keepExtra498()
+//go:linkname keepExtra492 runtime/debug.setMaxStack
+func keepExtra492()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra499 runtime/debug.setMaxThreads
-func keepExtra499()
+//go:linkname keepExtra493 runtime/debug.setMaxThreads
+func keepExtra493()
 
 // push linkname in runtime/mgcpacer.go
 //
-//go:linkname keepExtra500 runtime/debug.setMemoryLimit
-func keepExtra500()
+//go:linkname keepExtra494 runtime/debug.setMemoryLimit
+func keepExtra494()
 
 // push linkname in runtime/rdebug.go
 //
-//go:linkname keepExtra501 runtime/debug.setPanicOnFault
+//go:linkname keepExtra495 runtime/debug.setPanicOnFault
+func keepExtra495()
+
+// push linkname in runtime/metrics.go
+//
+//go:linkname keepExtra496 runtime/metrics.runtime_readMetrics
+func keepExtra496()
+
+// push linkname in runtime/cpuprof.go
+//
+//go:linkname keepExtra497 runtime/pprof.readProfile
+func keepExtra497()
+
+// push linkname in runtime/symtab.go
+//
+//go:linkname keepExtra498 runtime/pprof.runtime_FrameStartLine
+func keepExtra498()
+
+// push linkname in runtime/symtab.go
+//
+//go:linkname keepExtra499 runtime/pprof.runtime_FrameSymbolName
+func keepExtra499()
+
+// push linkname in runtime/cpuprof.go
+//
+//go:linkname keepExtra500 runtime/pprof.runtime_cyclesPerSecond
+func keepExtra500()
+
+// push linkname in runtime/symtab.go
+//
+//go:linkname keepExtra501 runtime/pprof.runtime_expandFinalInlineFrame
 func keepExtra501()
-
-// push linkname in runtime/metrics.go
-//
-//go:linkname keepExtra502 runtime/metrics.runtime_readMetrics
-func keepExtra502()
-
-// push linkname in runtime/metrics.go
-//
-//go:linkname keepExtra503 runtime/metrics_test.runtime_readMetricNames
-func keepExtra503()
-
-// push linkname in runtime/cpuprof.go
-//
-//go:linkname keepExtra504 runtime/pprof.readProfile
-func keepExtra504()
-
-// push linkname in runtime/symtab.go
-//
-//go:linkname keepExtra505 runtime/pprof.runtime_FrameStartLine
-func keepExtra505()
-
-// push linkname in runtime/symtab.go
-//
-//go:linkname keepExtra506 runtime/pprof.runtime_FrameSymbolName
-func keepExtra506()
-
-// push linkname in runtime/cpuprof.go
-//
-//go:linkname keepExtra507 runtime/pprof.runtime_cyclesPerSecond
-func keepExtra507()
-
-// push linkname in runtime/symtab.go
-//
-//go:linkname keepExtra508 runtime/pprof.runtime_expandFinalInlineFrame
-func keepExtra508()
 
 // push linkname in runtime/proflabel.go
 //
-//go:linkname keepExtra509 runtime/pprof.runtime_getProfLabel
-func keepExtra509()
+//go:linkname keepExtra502 runtime/pprof.runtime_getProfLabel
+func keepExtra502()
 
 // push linkname in runtime/mgc.go
 //
-//go:linkname keepExtra510 runtime/pprof.runtime_goroutineLeakGC
-func keepExtra510()
+//go:linkname keepExtra503 runtime/pprof.runtime_goroutineLeakGC
+func keepExtra503()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra511 runtime/pprof.runtime_goroutineleakcount
-func keepExtra511()
+//go:linkname keepExtra504 runtime/pprof.runtime_goroutineleakcount
+func keepExtra504()
 
 // push linkname in runtime/proflabel.go
 //
-//go:linkname keepExtra512 runtime/pprof.runtime_setProfLabel
-func keepExtra512()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra513 runtime/secret.appendSignalStacks
-func keepExtra513()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra514 runtime/secret.count
-func keepExtra514()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra515 runtime/secret.dec
-func keepExtra515()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra516 runtime/secret.eraseSecrets
-func keepExtra516()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra517 runtime/secret.getStack
-func keepExtra517()
-
-// push linkname in runtime/secret.go
-//
-//go:linkname keepExtra518 runtime/secret.inc
-func keepExtra518()
+//go:linkname keepExtra505 runtime/pprof.runtime_setProfLabel
+func keepExtra505()
 
 // push linkname in runtime/tracetime.go
 //
-//go:linkname keepExtra519 runtime/trace.runtime_traceClockUnitsPerSecond
-func keepExtra519()
+//go:linkname keepExtra506 runtime/trace.runtime_traceClockUnitsPerSecond
+func keepExtra506()
 
 // push linkname in runtime/traceruntime.go
 //
-//go:linkname keepExtra520 runtime/trace.userLog
-func keepExtra520()
+//go:linkname keepExtra507 runtime/trace.userLog
+func keepExtra507()
 
 // push linkname in runtime/traceruntime.go
 //
-//go:linkname keepExtra521 runtime/trace.userRegion
-func keepExtra521()
+//go:linkname keepExtra508 runtime/trace.userRegion
+func keepExtra508()
 
 // push linkname in runtime/traceruntime.go
 //
-//go:linkname keepExtra522 runtime/trace.userTaskCreate
-func keepExtra522()
+//go:linkname keepExtra509 runtime/trace.userTaskCreate
+func keepExtra509()
 
 // push linkname in runtime/traceruntime.go
 //
-//go:linkname keepExtra523 runtime/trace.userTaskEnd
-func keepExtra523()
+//go:linkname keepExtra510 runtime/trace.userTaskEnd
+func keepExtra510()
 
 // push linkname in runtime/mprof.go
 //
-//go:linkname keepExtra524 sync.event
-func keepExtra524()
+//go:linkname keepExtra511 sync.event
+func keepExtra511()
 
 // push linkname in runtime/panic.go
 //
-//go:linkname keepExtra525 sync.fatal
-func keepExtra525()
+//go:linkname keepExtra512 sync.fatal
+func keepExtra512()
 
 // push linkname in sync/pool.go
 //
-//go:linkname keepExtra526 sync.poolCleanup
-func keepExtra526()
+//go:linkname keepExtra513 sync.poolCleanup
+func keepExtra513()
 
 // push linkname in runtime/sema.go
 //
-//go:linkname keepExtra527 sync.runtime_Semacquire
-func keepExtra527()
+//go:linkname keepExtra514 sync.runtime_Semacquire
+func keepExtra514()
 
 // push linkname in runtime/sema.go
 //
-//go:linkname keepExtra528 sync.runtime_SemacquireRWMutex
-func keepExtra528()
+//go:linkname keepExtra515 sync.runtime_SemacquireRWMutex
+func keepExtra515()
 
 // push linkname in runtime/sema.go
 //
-//go:linkname keepExtra529 sync.runtime_SemacquireRWMutexR
-func keepExtra529()
+//go:linkname keepExtra516 sync.runtime_SemacquireRWMutexR
+func keepExtra516()
 
 // push linkname in runtime/sema.go
 //
-//go:linkname keepExtra530 sync.runtime_SemacquireWaitGroup
-func keepExtra530()
+//go:linkname keepExtra517 sync.runtime_SemacquireWaitGroup
+func keepExtra517()
 
 // push linkname in runtime/sema.go
 //
-//go:linkname keepExtra531 sync.runtime_Semrelease
-func keepExtra531()
+//go:linkname keepExtra518 sync.runtime_Semrelease
+func keepExtra518()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra532 sync.runtime_canSpin
+//go:linkname keepExtra519 sync.runtime_canSpin
+func keepExtra519()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra520 sync.runtime_doSpin
+func keepExtra520()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra521 sync.runtime_notifyListAdd
+func keepExtra521()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra522 sync.runtime_notifyListCheck
+func keepExtra522()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra523 sync.runtime_notifyListNotifyAll
+func keepExtra523()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra524 sync.runtime_notifyListNotifyOne
+func keepExtra524()
+
+// push linkname in runtime/sema.go
+//
+//go:linkname keepExtra525 sync.runtime_notifyListWait
+func keepExtra525()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra526 sync.runtime_procPin
+func keepExtra526()
+
+// push linkname in runtime/proc.go
+//
+//go:linkname keepExtra527 sync.runtime_procUnpin
+func keepExtra527()
+
+// push linkname in runtime/mgc.go
+//
+//go:linkname keepExtra528 sync.runtime_registerPoolCleanup
+func keepExtra528()
+
+// push linkname in runtime/panic.go
+//
+//go:linkname keepExtra529 sync.throw
+func keepExtra529()
+
+// push linkname in runtime/atomic_pointer.go
+//
+//go:linkname keepExtra530 sync/atomic.CompareAndSwapPointer
+func keepExtra530()
+
+// push linkname in runtime/atomic_pointer.go
+//
+//go:linkname keepExtra531 sync/atomic.StorePointer
+func keepExtra531()
+
+// push linkname in runtime/atomic_pointer.go
+//
+//go:linkname keepExtra532 sync/atomic.SwapPointer
 func keepExtra532()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra533 sync.runtime_doSpin
+//go:linkname keepExtra533 sync/atomic.runtime_procPin
 func keepExtra533()
 
-// push linkname in runtime/sema.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra534 sync.runtime_notifyListAdd
+//go:linkname keepExtra534 sync/atomic.runtime_procUnpin
 func keepExtra534()
 
-// push linkname in runtime/sema.go
+// push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra535 sync.runtime_notifyListCheck
+//go:linkname keepExtra535 syscall.Exit
 func keepExtra535()
 
-// push linkname in runtime/sema.go
+// push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra536 sync.runtime_notifyListNotifyAll
+//go:linkname keepExtra536 syscall.Getpagesize
 func keepExtra536()
 
-// push linkname in runtime/sema.go
+// push linkname in syscall/syscall_linux.go
 //
-//go:linkname keepExtra537 sync.runtime_notifyListNotifyOne
+//go:linkname keepExtra537 syscall.RawSyscall
 func keepExtra537()
 
-// push linkname in runtime/sema.go
+// push linkname in syscall/syscall_linux.go
 //
-//go:linkname keepExtra538 sync.runtime_notifyListWait
+//go:linkname keepExtra538 syscall.RawSyscall6
 func keepExtra538()
 
-// push linkname in runtime/proc.go
+// push linkname in syscall/syscall_linux.go
 //
-//go:linkname keepExtra539 sync.runtime_procPin
+//go:linkname keepExtra539 syscall.Syscall
 func keepExtra539()
 
-// push linkname in runtime/proc.go
+// push linkname in syscall/syscall_linux.go
 //
-//go:linkname keepExtra540 sync.runtime_procUnpin
+//go:linkname keepExtra540 syscall.Syscall6
 func keepExtra540()
 
-// push linkname in runtime/mgc.go
+// push linkname in runtime/cgocall.go
 //
-//go:linkname keepExtra541 sync.runtime_registerPoolCleanup
+//go:linkname keepExtra541 syscall.cgocaller
 func keepExtra541()
 
-// push linkname in runtime/panic.go
+// push linkname in sync/rwmutex.go
 //
-//go:linkname keepExtra542 sync.throw
+//go:linkname keepExtra542 syscall.hasWaitingReaders
 func keepExtra542()
 
-// push linkname in runtime/atomic_pointer.go
+// push linkname in syscall/syscall_linux.go
 //
-//go:linkname keepExtra543 sync/atomic.CompareAndSwapPointer
+//go:linkname keepExtra543 syscall.prlimit
 func keepExtra543()
 
-// push linkname in runtime/atomic_pointer.go
+// push linkname in runtime/runtime_clearenv.go
 //
-//go:linkname keepExtra544 sync/atomic.StorePointer
+//go:linkname keepExtra544 syscall.runtimeClearenv
 func keepExtra544()
 
-// push linkname in runtime/atomic_pointer.go
+// push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra545 sync/atomic.SwapPointer
+//go:linkname keepExtra545 syscall.runtimeSetenv
 func keepExtra545()
 
-// push linkname in runtime/proc.go
+// push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra546 sync/atomic.runtime_procPin
+//go:linkname keepExtra546 syscall.runtimeUnsetenv
 func keepExtra546()
 
 // push linkname in runtime/proc.go
 //
-//go:linkname keepExtra547 sync/atomic.runtime_procUnpin
+//go:linkname keepExtra547 syscall.runtime_AfterExec
 func keepExtra547()
 
-// push linkname in runtime/mcleanup.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra548 sync_test.runtime_blockUntilEmptyCleanupQueue
+//go:linkname keepExtra548 syscall.runtime_AfterFork
 func keepExtra548()
 
-// push linkname in runtime/runtime.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra549 syscall.Exit
+//go:linkname keepExtra549 syscall.runtime_AfterForkInChild
 func keepExtra549()
 
-// push linkname in runtime/runtime.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra550 syscall.Getpagesize
+//go:linkname keepExtra550 syscall.runtime_BeforeExec
 func keepExtra550()
 
-// push linkname in syscall/syscall_linux.go
+// push linkname in runtime/proc.go
 //
-//go:linkname keepExtra551 syscall.RawSyscall
+//go:linkname keepExtra551 syscall.runtime_BeforeFork
 func keepExtra551()
-
-// push linkname in syscall/syscall_linux.go
-//
-//go:linkname keepExtra552 syscall.RawSyscall6
-func keepExtra552()
-
-// push linkname in syscall/syscall_linux.go
-//
-//go:linkname keepExtra553 syscall.Syscall
-func keepExtra553()
-
-// push linkname in syscall/syscall_linux.go
-//
-//go:linkname keepExtra554 syscall.Syscall6
-func keepExtra554()
-
-// push linkname in runtime/cgocall.go
-//
-//go:linkname keepExtra555 syscall.cgocaller
-func keepExtra555()
-
-// push linkname in sync/rwmutex.go
-//
-//go:linkname keepExtra556 syscall.hasWaitingReaders
-func keepExtra556()
-
-// push linkname in syscall/syscall_linux.go
-//
-//go:linkname keepExtra557 syscall.prlimit
-func keepExtra557()
-
-// push linkname in runtime/runtime_clearenv.go
-//
-//go:linkname keepExtra558 syscall.runtimeClearenv
-func keepExtra558()
-
-// push linkname in runtime/runtime.go
-//
-//go:linkname keepExtra559 syscall.runtimeSetenv
-func keepExtra559()
-
-// push linkname in runtime/runtime.go
-//
-//go:linkname keepExtra560 syscall.runtimeUnsetenv
-func keepExtra560()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra561 syscall.runtime_AfterExec
-func keepExtra561()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra562 syscall.runtime_AfterFork
-func keepExtra562()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra563 syscall.runtime_AfterForkInChild
-func keepExtra563()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra564 syscall.runtime_BeforeExec
-func keepExtra564()
-
-// push linkname in runtime/proc.go
-//
-//go:linkname keepExtra565 syscall.runtime_BeforeFork
-func keepExtra565()
 
 // push linkname in runtime/os_linux.go
 //
-//go:linkname keepExtra566 syscall.runtime_doAllThreadsSyscall
-func keepExtra566()
+//go:linkname keepExtra552 syscall.runtime_doAllThreadsSyscall
+func keepExtra552()
 
 // push linkname in runtime/runtime.go
 //
-//go:linkname keepExtra567 syscall.runtime_envs
-func keepExtra567()
+//go:linkname keepExtra553 syscall.runtime_envs
+func keepExtra553()
 
 // push linkname in testing/testing.go
 //
-//go:linkname keepExtra568 testing.checkParallel
-func keepExtra568()
+//go:linkname keepExtra554 testing.checkParallel
+func keepExtra554()
 
 // push linkname in testing/testing.go
 //
-//go:linkname keepExtra569 testing/synctest.testingSynctestTest
-func keepExtra569()
+//go:linkname keepExtra555 testing/synctest.testingSynctestTest
+func keepExtra555()
 
 // push linkname in time/time.go
 //
-//go:linkname keepExtra570 time.Now
-func keepExtra570()
+//go:linkname keepExtra556 time.Now
+func keepExtra556()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra571 time.Sleep
-func keepExtra571()
+//go:linkname keepExtra557 time.Sleep
+func keepExtra557()
 
 // push linkname in time/time.go
 //
-//go:linkname keepExtra572 time.Time.abs
-func keepExtra572()
+//go:linkname keepExtra558 time.Time.abs
+func keepExtra558()
 
 // push linkname in time/time.go
 //
-//go:linkname keepExtra573 time.absClock
-func keepExtra573()
+//go:linkname keepExtra559 time.absClock
+func keepExtra559()
 
 // push linkname in time/time.go
 //
-//go:linkname keepExtra574 time.absDate
-func keepExtra574()
+//go:linkname keepExtra560 time.absDate
+func keepExtra560()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra575 time.newTimer
-func keepExtra575()
+//go:linkname keepExtra561 time.newTimer
+func keepExtra561()
 
 // push linkname in time/format.go
 //
-//go:linkname keepExtra576 time.nextStdChunk
-func keepExtra576()
+//go:linkname keepExtra562 time.nextStdChunk
+func keepExtra562()
 
 // push linkname in time/zoneinfo_read.go
 //
-//go:linkname keepExtra577 time.registerLoadFromEmbeddedTZData
-func keepExtra577()
+//go:linkname keepExtra563 time.registerLoadFromEmbeddedTZData
+func keepExtra563()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra578 time.resetTimer
-func keepExtra578()
+//go:linkname keepExtra564 time.resetTimer
+func keepExtra564()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra579 time.runtimeIsBubbled
-func keepExtra579()
+//go:linkname keepExtra565 time.runtimeIsBubbled
+func keepExtra565()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra580 time.runtimeNano
-func keepExtra580()
+//go:linkname keepExtra566 time.runtimeNano
+func keepExtra566()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra581 time.runtimeNow
-func keepExtra581()
+//go:linkname keepExtra567 time.runtimeNow
+func keepExtra567()
 
 // push linkname in runtime/time.go
 //
-//go:linkname keepExtra582 time.stopTimer
-func keepExtra582()
+//go:linkname keepExtra568 time.stopTimer
+func keepExtra568()
 
 // push linkname in runtime/mcleanup.go
 //
-//go:linkname keepExtra583 unique.runtime_blockUntilEmptyCleanupQueue
-func keepExtra583()
+//go:linkname keepExtra569 unique.runtime_blockUntilEmptyCleanupQueue
+func keepExtra569()
 
 // push linkname in runtime/mheap.go
 //
-//go:linkname keepExtra584 weak.runtime_makeStrongFromWeak
-func keepExtra584()
+//go:linkname keepExtra570 weak.runtime_makeStrongFromWeak
+func keepExtra570()
 
 // push linkname in runtime/mheap.go
 //
-//go:linkname keepExtra585 weak.runtime_registerWeakPointer
-func keepExtra585()
+//go:linkname keepExtra571 weak.runtime_registerWeakPointer
+func keepExtra571()
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra586 type:*archive/tar.block
+//go:linkname keepExtra572 type:*archive/tar.block
+var keepExtra572 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra573 type:*archive/tar.fileReader
+var keepExtra573 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra574 type:*archive/tar.fileState
+var keepExtra574 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra575 type:*archive/tar.fileWriter
+var keepExtra575 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra576 type:*archive/tar.formatter
+var keepExtra576 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra577 type:*archive/tar.headerError
+var keepExtra577 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra578 type:*archive/tar.headerFileInfo
+var keepExtra578 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra579 type:*archive/tar.headerGNU
+var keepExtra579 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra580 type:*archive/tar.headerSTAR
+var keepExtra580 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra581 type:*archive/tar.headerUSTAR
+var keepExtra581 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra582 type:*archive/tar.headerV7
+var keepExtra582 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra583 type:*archive/tar.numberFormatter
+var keepExtra583 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra584 type:*archive/tar.parser
+var keepExtra584 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra585 type:*archive/tar.regFileReader
+var keepExtra585 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra586 type:*archive/tar.regFileWriter
 var keepExtra586 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra587 type:*archive/tar.fileReader
+//go:linkname keepExtra587 type:*archive/tar.sparseArray
 var keepExtra587 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra588 type:*archive/tar.fileState
+//go:linkname keepExtra588 type:*archive/tar.sparseDatas
 var keepExtra588 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra589 type:*archive/tar.fileWriter
+//go:linkname keepExtra589 type:*archive/tar.sparseElem
 var keepExtra589 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra590 type:*archive/tar.formatter
+//go:linkname keepExtra590 type:*archive/tar.sparseEntry
 var keepExtra590 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra591 type:*archive/tar.headerError
+//go:linkname keepExtra591 type:*archive/tar.sparseFileReader
 var keepExtra591 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra592 type:*archive/tar.headerFileInfo
+//go:linkname keepExtra592 type:*archive/tar.sparseFileWriter
 var keepExtra592 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra593 type:*archive/tar.headerGNU
+//go:linkname keepExtra593 type:*archive/tar.sparseHoles
 var keepExtra593 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra594 type:*archive/tar.headerSTAR
+//go:linkname keepExtra594 type:*archive/tar.stringFormatter
 var keepExtra594 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra595 type:*archive/tar.headerUSTAR
+//go:linkname keepExtra595 type:*archive/tar.zeroReader
 var keepExtra595 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra596 type:*archive/tar.headerV7
+//go:linkname keepExtra596 type:*archive/tar.zeroWriter
 var keepExtra596 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra597 type:*archive/tar.numberFormatter
+//go:linkname keepExtra597 type:*archive/zip.checksumReader
 var keepExtra597 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra598 type:*archive/tar.parser
+//go:linkname keepExtra598 type:*archive/zip.countWriter
 var keepExtra598 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra599 type:*archive/tar.regFileReader
+//go:linkname keepExtra599 type:*archive/zip.dirReader
 var keepExtra599 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra600 type:*archive/tar.regFileWriter
+//go:linkname keepExtra600 type:*archive/zip.dirWriter
 var keepExtra600 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra601 type:*archive/tar.sparseArray
+//go:linkname keepExtra601 type:*archive/zip.directoryEnd
 var keepExtra601 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra602 type:*archive/tar.sparseDatas
+//go:linkname keepExtra602 type:*archive/zip.fileInfoDirEntry
 var keepExtra602 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra603 type:*archive/tar.sparseElem
+//go:linkname keepExtra603 type:*archive/zip.fileListEntry
 var keepExtra603 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra604 type:*archive/tar.sparseEntry
+//go:linkname keepExtra604 type:*archive/zip.fileWriter
 var keepExtra604 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra605 type:*archive/tar.sparseFileReader
+//go:linkname keepExtra605 type:*archive/zip.header
 var keepExtra605 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra606 type:*archive/tar.sparseFileWriter
+//go:linkname keepExtra606 type:*archive/zip.headerFileInfo
 var keepExtra606 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra607 type:*archive/tar.sparseHoles
+//go:linkname keepExtra607 type:*archive/zip.nopCloser
 var keepExtra607 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra608 type:*archive/tar.stringFormatter
+//go:linkname keepExtra608 type:*archive/zip.openDir
 var keepExtra608 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra609 type:*archive/tar.zeroReader
+//go:linkname keepExtra609 type:*archive/zip.pooledFlateReader
 var keepExtra609 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra610 type:*archive/tar.zeroWriter
+//go:linkname keepExtra610 type:*archive/zip.pooledFlateWriter
 var keepExtra610 byte
 
 // unexported type of archive/zip
 //
-//go:linkname keepExtra611 type:*archive/zip.checksumReader
+//go:linkname keepExtra611 type:*archive/zip.readBuf
 var keepExtra611 byte
 
 // unexported type of archive/zip
 //
-//go:linkname keepExtra612 type:*archive/zip.countWriter
+//go:linkname keepExtra612 type:*archive/zip.writeBuf
 var keepExtra612 byte
 
-// unexported type of archive/zip
+// unexported type of bytes
 //
-//go:linkname keepExtra613 type:*archive/zip.dirReader
+//go:linkname keepExtra613 type:*bytes.asciiSet
 var keepExtra613 byte
 
-// unexported type of archive/zip
+// unexported type of bytes
 //
-//go:linkname keepExtra614 type:*archive/zip.dirWriter
+//go:linkname keepExtra614 type:*bytes.readOp
 var keepExtra614 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra615 type:*archive/zip.directoryEnd
+//go:linkname keepExtra615 type:*compress/bzip2.bitReader
 var keepExtra615 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra616 type:*archive/zip.fileInfoDirEntry
+//go:linkname keepExtra616 type:*compress/bzip2.huffmanCode
 var keepExtra616 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra617 type:*archive/zip.fileListEntry
+//go:linkname keepExtra617 type:*compress/bzip2.huffmanNode
 var keepExtra617 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra618 type:*archive/zip.fileWriter
+//go:linkname keepExtra618 type:*compress/bzip2.huffmanSymbolLengthPair
 var keepExtra618 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra619 type:*archive/zip.header
+//go:linkname keepExtra619 type:*compress/bzip2.huffmanTree
 var keepExtra619 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra620 type:*archive/zip.headerFileInfo
+//go:linkname keepExtra620 type:*compress/bzip2.moveToFrontDecoder
 var keepExtra620 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra621 type:*archive/zip.nopCloser
+//go:linkname keepExtra621 type:*compress/bzip2.reader
 var keepExtra621 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra622 type:*archive/zip.openDir
+//go:linkname keepExtra622 type:*compress/flate.byFreq
 var keepExtra622 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra623 type:*archive/zip.pooledFlateReader
+//go:linkname keepExtra623 type:*compress/flate.byLiteral
 var keepExtra623 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra624 type:*archive/zip.pooledFlateWriter
+//go:linkname keepExtra624 type:*compress/flate.compressionLevel
 var keepExtra624 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra625 type:*archive/zip.readBuf
+//go:linkname keepExtra625 type:*compress/flate.compressor
 var keepExtra625 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra626 type:*archive/zip.writeBuf
+//go:linkname keepExtra626 type:*compress/flate.decompressor
 var keepExtra626 byte
 
-// unexported type of bytes
+// unexported type of compress/flate
 //
-//go:linkname keepExtra627 type:*bytes.asciiSet
+//go:linkname keepExtra627 type:*compress/flate.deflateFast
 var keepExtra627 byte
 
-// unexported type of bytes
+// unexported type of compress/flate
 //
-//go:linkname keepExtra628 type:*bytes.readOp
+//go:linkname keepExtra628 type:*compress/flate.dictDecoder
 var keepExtra628 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra629 type:*compress/bzip2.bitReader
+//go:linkname keepExtra629 type:*compress/flate.dictWriter
 var keepExtra629 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra630 type:*compress/bzip2.huffmanCode
+//go:linkname keepExtra630 type:*compress/flate.hcode
 var keepExtra630 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra631 type:*compress/bzip2.huffmanNode
+//go:linkname keepExtra631 type:*compress/flate.huffmanBitWriter
 var keepExtra631 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra632 type:*compress/bzip2.huffmanSymbolLengthPair
+//go:linkname keepExtra632 type:*compress/flate.huffmanDecoder
 var keepExtra632 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra633 type:*compress/bzip2.huffmanTree
+//go:linkname keepExtra633 type:*compress/flate.huffmanEncoder
 var keepExtra633 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra634 type:*compress/bzip2.moveToFrontDecoder
+//go:linkname keepExtra634 type:*compress/flate.levelInfo
 var keepExtra634 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra635 type:*compress/bzip2.reader
+//go:linkname keepExtra635 type:*compress/flate.literalNode
 var keepExtra635 byte
 
 // unexported type of compress/flate
 //
-//go:linkname keepExtra636 type:*compress/flate.byFreq
+//go:linkname keepExtra636 type:*compress/flate.tableEntry
 var keepExtra636 byte
 
 // unexported type of compress/flate
 //
-//go:linkname keepExtra637 type:*compress/flate.byLiteral
+//go:linkname keepExtra637 type:*compress/flate.token
 var keepExtra637 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra638 type:*compress/flate.compressionLevel
-var keepExtra638 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra639 type:*compress/flate.compressor
-var keepExtra639 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra640 type:*compress/flate.decompressor
-var keepExtra640 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra641 type:*compress/flate.deflateFast
-var keepExtra641 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra642 type:*compress/flate.dictDecoder
-var keepExtra642 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra643 type:*compress/flate.dictWriter
-var keepExtra643 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra644 type:*compress/flate.hcode
-var keepExtra644 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra645 type:*compress/flate.huffmanBitWriter
-var keepExtra645 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra646 type:*compress/flate.huffmanDecoder
-var keepExtra646 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra647 type:*compress/flate.huffmanEncoder
-var keepExtra647 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra648 type:*compress/flate.levelInfo
-var keepExtra648 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra649 type:*compress/flate.literalNode
-var keepExtra649 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra650 type:*compress/flate.tableEntry
-var keepExtra650 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra651 type:*compress/flate.token
-var keepExtra651 byte
 
 // unexported type of compress/lzw
 //
-//go:linkname keepExtra652 type:*compress/lzw.writer
-var keepExtra652 byte
+//go:linkname keepExtra638 type:*compress/lzw.writer
+var keepExtra638 byte
 
 // unexported type of compress/zlib
 //
-//go:linkname keepExtra653 type:*compress/zlib.reader
+//go:linkname keepExtra639 type:*compress/zlib.reader
+var keepExtra639 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra640 type:*context.afterFuncCtx
+var keepExtra640 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra641 type:*context.afterFuncer
+var keepExtra641 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra642 type:*context.backgroundCtx
+var keepExtra642 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra643 type:*context.cancelCtx
+var keepExtra643 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra644 type:*context.canceler
+var keepExtra644 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra645 type:*context.deadlineExceededError
+var keepExtra645 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra646 type:*context.emptyCtx
+var keepExtra646 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra647 type:*context.stopCtx
+var keepExtra647 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra648 type:*context.stringer
+var keepExtra648 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra649 type:*context.timerCtx
+var keepExtra649 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra650 type:*context.todoCtx
+var keepExtra650 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra651 type:*context.valueCtx
+var keepExtra651 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra652 type:*context.withoutCancelCtx
+var keepExtra652 byte
+
+// unexported type of crypto/cipher
+//
+//go:linkname keepExtra653 type:*crypto/cipher.aesCtrWrapper
 var keepExtra653 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra654 type:*context.afterFuncCtx
+//go:linkname keepExtra654 type:*crypto/cipher.cbc
 var keepExtra654 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra655 type:*context.afterFuncer
+//go:linkname keepExtra655 type:*crypto/cipher.cbcDecAble
 var keepExtra655 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra656 type:*context.backgroundCtx
+//go:linkname keepExtra656 type:*crypto/cipher.cbcDecrypter
 var keepExtra656 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra657 type:*context.cancelCtx
+//go:linkname keepExtra657 type:*crypto/cipher.cbcEncAble
 var keepExtra657 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra658 type:*context.canceler
+//go:linkname keepExtra658 type:*crypto/cipher.cbcEncrypter
 var keepExtra658 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra659 type:*context.deadlineExceededError
+//go:linkname keepExtra659 type:*crypto/cipher.cfb
 var keepExtra659 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra660 type:*context.emptyCtx
+//go:linkname keepExtra660 type:*crypto/cipher.ctr
 var keepExtra660 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra661 type:*context.stopCtx
+//go:linkname keepExtra661 type:*crypto/cipher.ctrAble
 var keepExtra661 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra662 type:*context.stringer
+//go:linkname keepExtra662 type:*crypto/cipher.gcmAble
 var keepExtra662 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra663 type:*context.timerCtx
+//go:linkname keepExtra663 type:*crypto/cipher.gcmFallback
 var keepExtra663 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra664 type:*context.todoCtx
+//go:linkname keepExtra664 type:*crypto/cipher.gcmWithRandomNonce
 var keepExtra664 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra665 type:*context.valueCtx
+//go:linkname keepExtra665 type:*crypto/cipher.ofb
 var keepExtra665 byte
 
-// unexported type of context
+// unexported type of crypto/des
 //
-//go:linkname keepExtra666 type:*context.withoutCancelCtx
+//go:linkname keepExtra666 type:*crypto/des.desCipher
 var keepExtra666 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/des
 //
-//go:linkname keepExtra667 type:*crypto/cipher.aesCtrWrapper
+//go:linkname keepExtra667 type:*crypto/des.tripleDESCipher
 var keepExtra667 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/ecdh
 //
-//go:linkname keepExtra668 type:*crypto/cipher.cbc
+//go:linkname keepExtra668 type:*crypto/ecdh.nistCurve
 var keepExtra668 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/ecdh
 //
-//go:linkname keepExtra669 type:*crypto/cipher.cbcDecAble
+//go:linkname keepExtra669 type:*crypto/ecdh.x25519Curve
 var keepExtra669 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra670 type:*crypto/cipher.cbcDecrypter
-var keepExtra670 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra671 type:*crypto/cipher.cbcEncAble
-var keepExtra671 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra672 type:*crypto/cipher.cbcEncrypter
-var keepExtra672 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra673 type:*crypto/cipher.cfb
-var keepExtra673 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra674 type:*crypto/cipher.ctr
-var keepExtra674 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra675 type:*crypto/cipher.ctrAble
-var keepExtra675 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra676 type:*crypto/cipher.gcmAble
-var keepExtra676 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra677 type:*crypto/cipher.gcmFallback
-var keepExtra677 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra678 type:*crypto/cipher.gcmWithRandomNonce
-var keepExtra678 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra679 type:*crypto/cipher.ofb
-var keepExtra679 byte
-
-// unexported type of crypto/des
-//
-//go:linkname keepExtra680 type:*crypto/des.desCipher
-var keepExtra680 byte
-
-// unexported type of crypto/des
-//
-//go:linkname keepExtra681 type:*crypto/des.tripleDESCipher
-var keepExtra681 byte
-
-// unexported type of crypto/ecdh
-//
-//go:linkname keepExtra682 type:*crypto/ecdh.nistCurve
-var keepExtra682 byte
-
-// unexported type of crypto/ecdh
-//
-//go:linkname keepExtra683 type:*crypto/ecdh.x25519Curve
-var keepExtra683 byte
 
 // unexported type of crypto/elliptic
 //
-//go:linkname keepExtra684 type:*crypto/elliptic.unmarshaler
+//go:linkname keepExtra670 type:*crypto/elliptic.unmarshaler
+var keepExtra670 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra671 type:*crypto/hpke.aead
+var keepExtra671 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra672 type:*crypto/hpke.context
+var keepExtra672 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra673 type:*crypto/hpke.dhKEM
+var keepExtra673 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra674 type:*crypto/hpke.dhKEMPrivateKey
+var keepExtra674 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra675 type:*crypto/hpke.dhKEMPublicKey
+var keepExtra675 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra676 type:*crypto/hpke.exportOnlyAEAD
+var keepExtra676 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra677 type:*crypto/hpke.hkdfKDF
+var keepExtra677 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra678 type:*crypto/hpke.hybridKEM
+var keepExtra678 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra679 type:*crypto/hpke.hybridPrivateKey
+var keepExtra679 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra680 type:*crypto/hpke.hybridPublicKey
+var keepExtra680 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra681 type:*crypto/hpke.mlkemKEM
+var keepExtra681 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra682 type:*crypto/hpke.mlkemPrivateKey
+var keepExtra682 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra683 type:*crypto/hpke.mlkemPublicKey
+var keepExtra683 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra684 type:*crypto/hpke.shakeKDF
 var keepExtra684 byte
 
 // unexported type of crypto/hpke
 //
-//go:linkname keepExtra685 type:*crypto/hpke.aead
+//go:linkname keepExtra685 type:*crypto/hpke.unsupportedCurveKEM
 var keepExtra685 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra686 type:*crypto/hpke.context
+//go:linkname keepExtra686 type:*crypto/tls.aead
 var keepExtra686 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra687 type:*crypto/hpke.dhKEM
+//go:linkname keepExtra687 type:*crypto/tls.alert
 var keepExtra687 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra688 type:*crypto/hpke.dhKEMPrivateKey
+//go:linkname keepExtra688 type:*crypto/tls.atLeastReader
 var keepExtra688 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra689 type:*crypto/hpke.dhKEMPublicKey
+//go:linkname keepExtra689 type:*crypto/tls.cbcMode
 var keepExtra689 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra690 type:*crypto/hpke.exportOnlyAEAD
+//go:linkname keepExtra690 type:*crypto/tls.certificateMsg
 var keepExtra690 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra691 type:*crypto/hpke.hkdfKDF
+//go:linkname keepExtra691 type:*crypto/tls.certificateMsgTLS13
 var keepExtra691 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra692 type:*crypto/hpke.hybridKEM
+//go:linkname keepExtra692 type:*crypto/tls.certificateRequestMsg
 var keepExtra692 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra693 type:*crypto/hpke.hybridPrivateKey
+//go:linkname keepExtra693 type:*crypto/tls.certificateRequestMsgTLS13
 var keepExtra693 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra694 type:*crypto/hpke.hybridPublicKey
+//go:linkname keepExtra694 type:*crypto/tls.certificateStatusMsg
 var keepExtra694 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra695 type:*crypto/hpke.mlkemKEM
+//go:linkname keepExtra695 type:*crypto/tls.certificateVerifyMsg
 var keepExtra695 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra696 type:*crypto/hpke.mlkemPrivateKey
+//go:linkname keepExtra696 type:*crypto/tls.cipherSuite
 var keepExtra696 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra697 type:*crypto/hpke.mlkemPublicKey
+//go:linkname keepExtra697 type:*crypto/tls.cipherSuiteTLS13
 var keepExtra697 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra698 type:*crypto/hpke.shakeKDF
+//go:linkname keepExtra698 type:*crypto/tls.clientHandshakeState
 var keepExtra698 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra699 type:*crypto/hpke.unsupportedCurveKEM
+//go:linkname keepExtra699 type:*crypto/tls.clientHandshakeStateTLS13
 var keepExtra699 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra700 type:*crypto/tls.aead
+//go:linkname keepExtra700 type:*crypto/tls.clientHelloMsg
 var keepExtra700 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra701 type:*crypto/tls.alert
+//go:linkname keepExtra701 type:*crypto/tls.clientKeyExchangeMsg
 var keepExtra701 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra702 type:*crypto/tls.atLeastReader
+//go:linkname keepExtra702 type:*crypto/tls.constantTimeHash
 var keepExtra702 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra703 type:*crypto/tls.cbcMode
+//go:linkname keepExtra703 type:*crypto/tls.cthWrapper
 var keepExtra703 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra704 type:*crypto/tls.certificateMsg
+//go:linkname keepExtra704 type:*crypto/tls.ecdhKeyExchange
 var keepExtra704 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra705 type:*crypto/tls.certificateMsgTLS13
+//go:linkname keepExtra705 type:*crypto/tls.ecdheKeyAgreement
 var keepExtra705 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra706 type:*crypto/tls.certificateRequestMsg
+//go:linkname keepExtra706 type:*crypto/tls.echCipher
 var keepExtra706 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra707 type:*crypto/tls.certificateRequestMsgTLS13
+//go:linkname keepExtra707 type:*crypto/tls.echClientContext
 var keepExtra707 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra708 type:*crypto/tls.certificateStatusMsg
+//go:linkname keepExtra708 type:*crypto/tls.echConfig
 var keepExtra708 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra709 type:*crypto/tls.certificateVerifyMsg
+//go:linkname keepExtra709 type:*crypto/tls.echConfigErr
 var keepExtra709 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra710 type:*crypto/tls.cipherSuite
+//go:linkname keepExtra710 type:*crypto/tls.echExtType
 var keepExtra710 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra711 type:*crypto/tls.cipherSuiteTLS13
+//go:linkname keepExtra711 type:*crypto/tls.echExtension
 var keepExtra711 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra712 type:*crypto/tls.clientHandshakeState
+//go:linkname keepExtra712 type:*crypto/tls.echServerContext
 var keepExtra712 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra713 type:*crypto/tls.clientHandshakeStateTLS13
+//go:linkname keepExtra713 type:*crypto/tls.encryptedExtensionsMsg
 var keepExtra713 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra714 type:*crypto/tls.clientHelloMsg
+//go:linkname keepExtra714 type:*crypto/tls.endOfEarlyDataMsg
 var keepExtra714 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra715 type:*crypto/tls.clientKeyExchangeMsg
+//go:linkname keepExtra715 type:*crypto/tls.finishedHash
 var keepExtra715 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra716 type:*crypto/tls.constantTimeHash
+//go:linkname keepExtra716 type:*crypto/tls.finishedMsg
 var keepExtra716 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra717 type:*crypto/tls.cthWrapper
+//go:linkname keepExtra717 type:*crypto/tls.halfConn
 var keepExtra717 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra718 type:*crypto/tls.ecdhKeyExchange
+//go:linkname keepExtra718 type:*crypto/tls.handshakeMessage
 var keepExtra718 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra719 type:*crypto/tls.ecdheKeyAgreement
+//go:linkname keepExtra719 type:*crypto/tls.handshakeMessageWithOriginalBytes
 var keepExtra719 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra720 type:*crypto/tls.echCipher
+//go:linkname keepExtra720 type:*crypto/tls.helloRequestMsg
 var keepExtra720 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra721 type:*crypto/tls.echClientContext
+//go:linkname keepExtra721 type:*crypto/tls.hybridKeyExchange
 var keepExtra721 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra722 type:*crypto/tls.echConfig
+//go:linkname keepExtra722 type:*crypto/tls.keyAgreement
 var keepExtra722 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra723 type:*crypto/tls.echConfigErr
+//go:linkname keepExtra723 type:*crypto/tls.keyExchange
 var keepExtra723 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra724 type:*crypto/tls.echExtType
+//go:linkname keepExtra724 type:*crypto/tls.keyShare
 var keepExtra724 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra725 type:*crypto/tls.echExtension
+//go:linkname keepExtra725 type:*crypto/tls.keySharePrivateKeys
 var keepExtra725 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra726 type:*crypto/tls.echServerContext
+//go:linkname keepExtra726 type:*crypto/tls.keyUpdateMsg
 var keepExtra726 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra727 type:*crypto/tls.encryptedExtensionsMsg
+//go:linkname keepExtra727 type:*crypto/tls.listener
 var keepExtra727 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra728 type:*crypto/tls.endOfEarlyDataMsg
+//go:linkname keepExtra728 type:*crypto/tls.lruSessionCache
 var keepExtra728 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra729 type:*crypto/tls.finishedHash
+//go:linkname keepExtra729 type:*crypto/tls.lruSessionCacheEntry
 var keepExtra729 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra730 type:*crypto/tls.finishedMsg
+//go:linkname keepExtra730 type:*crypto/tls.marshalingFunction
 var keepExtra730 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra731 type:*crypto/tls.halfConn
+//go:linkname keepExtra731 type:*crypto/tls.newSessionTicketMsg
 var keepExtra731 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra732 type:*crypto/tls.handshakeMessage
+//go:linkname keepExtra732 type:*crypto/tls.newSessionTicketMsgTLS13
 var keepExtra732 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra733 type:*crypto/tls.handshakeMessageWithOriginalBytes
+//go:linkname keepExtra733 type:*crypto/tls.permanentError
 var keepExtra733 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra734 type:*crypto/tls.helloRequestMsg
+//go:linkname keepExtra734 type:*crypto/tls.prefixNonceAEAD
 var keepExtra734 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra735 type:*crypto/tls.hybridKeyExchange
+//go:linkname keepExtra735 type:*crypto/tls.prfFunc
 var keepExtra735 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra736 type:*crypto/tls.keyAgreement
+//go:linkname keepExtra736 type:*crypto/tls.pskIdentity
 var keepExtra736 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra737 type:*crypto/tls.keyExchange
+//go:linkname keepExtra737 type:*crypto/tls.quicState
 var keepExtra737 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra738 type:*crypto/tls.keyShare
+//go:linkname keepExtra738 type:*crypto/tls.rawExtension
 var keepExtra738 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra739 type:*crypto/tls.keySharePrivateKeys
+//go:linkname keepExtra739 type:*crypto/tls.recordType
 var keepExtra739 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra740 type:*crypto/tls.keyUpdateMsg
+//go:linkname keepExtra740 type:*crypto/tls.rsaKeyAgreement
 var keepExtra740 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra741 type:*crypto/tls.listener
+//go:linkname keepExtra741 type:*crypto/tls.serverHandshakeState
 var keepExtra741 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra742 type:*crypto/tls.lruSessionCache
+//go:linkname keepExtra742 type:*crypto/tls.serverHandshakeStateTLS13
 var keepExtra742 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra743 type:*crypto/tls.lruSessionCacheEntry
+//go:linkname keepExtra743 type:*crypto/tls.serverHelloDoneMsg
 var keepExtra743 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra744 type:*crypto/tls.marshalingFunction
+//go:linkname keepExtra744 type:*crypto/tls.serverHelloMsg
 var keepExtra744 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra745 type:*crypto/tls.newSessionTicketMsg
+//go:linkname keepExtra745 type:*crypto/tls.serverKeyExchangeMsg
 var keepExtra745 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra746 type:*crypto/tls.newSessionTicketMsgTLS13
+//go:linkname keepExtra746 type:*crypto/tls.ticketKey
 var keepExtra746 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra747 type:*crypto/tls.permanentError
+//go:linkname keepExtra747 type:*crypto/tls.timeoutError
 var keepExtra747 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra748 type:*crypto/tls.prefixNonceAEAD
+//go:linkname keepExtra748 type:*crypto/tls.transcriptHash
 var keepExtra748 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra749 type:*crypto/tls.prfFunc
+//go:linkname keepExtra749 type:*crypto/tls.weakCertCache
 var keepExtra749 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra750 type:*crypto/tls.pskIdentity
+//go:linkname keepExtra750 type:*crypto/tls.xorNonceAEAD
 var keepExtra750 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra751 type:*crypto/tls.quicState
+//go:linkname keepExtra751 type:*crypto/x509.authKeyId
 var keepExtra751 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra752 type:*crypto/tls.rawExtension
+//go:linkname keepExtra752 type:*crypto/x509.authorityInfoAccess
 var keepExtra752 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra753 type:*crypto/tls.recordType
+//go:linkname keepExtra753 type:*crypto/x509.basicConstraints
 var keepExtra753 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra754 type:*crypto/tls.rsaKeyAgreement
+//go:linkname keepExtra754 type:*crypto/x509.certificate
 var keepExtra754 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra755 type:*crypto/tls.serverHandshakeState
+//go:linkname keepExtra755 type:*crypto/x509.certificateList
 var keepExtra755 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra756 type:*crypto/tls.serverHandshakeStateTLS13
+//go:linkname keepExtra756 type:*crypto/x509.certificateRequest
 var keepExtra756 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra757 type:*crypto/tls.serverHelloDoneMsg
+//go:linkname keepExtra757 type:*crypto/x509.chainConstraints
 var keepExtra757 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra758 type:*crypto/tls.serverHelloMsg
+//go:linkname keepExtra758 type:*crypto/x509.distributionPoint
 var keepExtra758 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra759 type:*crypto/tls.serverKeyExchangeMsg
+//go:linkname keepExtra759 type:*crypto/x509.distributionPointName
 var keepExtra759 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra760 type:*crypto/tls.ticketKey
+//go:linkname keepExtra760 type:*crypto/x509.dnsConstraints
 var keepExtra760 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra761 type:*crypto/tls.timeoutError
+//go:linkname keepExtra761 type:*crypto/x509.dsaAlgorithmParameters
 var keepExtra761 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra762 type:*crypto/tls.transcriptHash
+//go:linkname keepExtra762 type:*crypto/x509.ecPrivateKey
 var keepExtra762 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra763 type:*crypto/tls.weakCertCache
+//go:linkname keepExtra763 type:*crypto/x509.emailConstraints
 var keepExtra763 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra764 type:*crypto/tls.xorNonceAEAD
+//go:linkname keepExtra764 type:*crypto/x509.ipConstraints
 var keepExtra764 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra765 type:*crypto/x509.authKeyId
+//go:linkname keepExtra765 type:*crypto/x509.lazyCert
 var keepExtra765 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra766 type:*crypto/x509.authorityInfoAccess
+//go:linkname keepExtra766 type:*crypto/x509.parsedURI
 var keepExtra766 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra767 type:*crypto/x509.basicConstraints
+//go:linkname keepExtra767 type:*crypto/x509.pkcs1AdditionalRSAPrime
 var keepExtra767 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra768 type:*crypto/x509.certificate
+//go:linkname keepExtra768 type:*crypto/x509.pkcs1PrivateKey
 var keepExtra768 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra769 type:*crypto/x509.certificateList
+//go:linkname keepExtra769 type:*crypto/x509.pkcs1PublicKey
 var keepExtra769 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra770 type:*crypto/x509.certificateRequest
+//go:linkname keepExtra770 type:*crypto/x509.pkcs8
 var keepExtra770 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra771 type:*crypto/x509.chainConstraints
+//go:linkname keepExtra771 type:*crypto/x509.pkixPublicKey
 var keepExtra771 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra772 type:*crypto/x509.distributionPoint
+//go:linkname keepExtra772 type:*crypto/x509.policyGraph
 var keepExtra772 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra773 type:*crypto/x509.distributionPointName
+//go:linkname keepExtra773 type:*crypto/x509.policyGraphNode
 var keepExtra773 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra774 type:*crypto/x509.dnsConstraints
+//go:linkname keepExtra774 type:*crypto/x509.policyInformation
 var keepExtra774 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra775 type:*crypto/x509.dsaAlgorithmParameters
+//go:linkname keepExtra775 type:*crypto/x509.potentialParent
 var keepExtra775 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra776 type:*crypto/x509.ecPrivateKey
+//go:linkname keepExtra776 type:*crypto/x509.pssParameters
 var keepExtra776 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra777 type:*crypto/x509.emailConstraints
+//go:linkname keepExtra777 type:*crypto/x509.publicKeyInfo
 var keepExtra777 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra778 type:*crypto/x509.ipConstraints
+//go:linkname keepExtra778 type:*crypto/x509.rfc1423Algo
 var keepExtra778 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra779 type:*crypto/x509.lazyCert
+//go:linkname keepExtra779 type:*crypto/x509.rfc2821Mailbox
 var keepExtra779 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra780 type:*crypto/x509.parsedURI
+//go:linkname keepExtra780 type:*crypto/x509.sum224
 var keepExtra780 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra781 type:*crypto/x509.pkcs1AdditionalRSAPrime
+//go:linkname keepExtra781 type:*crypto/x509.tbsCertificate
 var keepExtra781 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra782 type:*crypto/x509.pkcs1PrivateKey
+//go:linkname keepExtra782 type:*crypto/x509.tbsCertificateList
 var keepExtra782 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra783 type:*crypto/x509.pkcs1PublicKey
+//go:linkname keepExtra783 type:*crypto/x509.tbsCertificateRequest
 var keepExtra783 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra784 type:*crypto/x509.pkcs8
+//go:linkname keepExtra784 type:*crypto/x509.validity
 var keepExtra784 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra785 type:*crypto/x509.pkixPublicKey
+//go:linkname keepExtra785 type:*database/sql.ccChecker
 var keepExtra785 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra786 type:*crypto/x509.policyGraph
+//go:linkname keepExtra786 type:*database/sql.connRequest
 var keepExtra786 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra787 type:*crypto/x509.policyGraphNode
+//go:linkname keepExtra787 type:*database/sql.connRequestAndIndex
 var keepExtra787 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra788 type:*crypto/x509.policyInformation
+//go:linkname keepExtra788 type:*database/sql.connRequestDelHandle
 var keepExtra788 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra789 type:*crypto/x509.potentialParent
+//go:linkname keepExtra789 type:*database/sql.connRequestSet
 var keepExtra789 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra790 type:*crypto/x509.pssParameters
+//go:linkname keepExtra790 type:*database/sql.connReuseStrategy
 var keepExtra790 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra791 type:*crypto/x509.publicKeyInfo
+//go:linkname keepExtra791 type:*database/sql.connStmt
 var keepExtra791 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra792 type:*crypto/x509.rfc1423Algo
+//go:linkname keepExtra792 type:*database/sql.decimal
 var keepExtra792 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra793 type:*crypto/x509.rfc2821Mailbox
+//go:linkname keepExtra793 type:*database/sql.decimalCompose
 var keepExtra793 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra794 type:*crypto/x509.sum224
+//go:linkname keepExtra794 type:*database/sql.decimalDecompose
 var keepExtra794 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra795 type:*crypto/x509.tbsCertificate
+//go:linkname keepExtra795 type:*database/sql.depSet
 var keepExtra795 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra796 type:*crypto/x509.tbsCertificateList
+//go:linkname keepExtra796 type:*database/sql.driverConn
 var keepExtra796 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra797 type:*crypto/x509.tbsCertificateRequest
+//go:linkname keepExtra797 type:*database/sql.driverResult
 var keepExtra797 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra798 type:*crypto/x509.validity
+//go:linkname keepExtra798 type:*database/sql.driverStmt
 var keepExtra798 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra799 type:*database/sql.ccChecker
+//go:linkname keepExtra799 type:*database/sql.dsnConnector
 var keepExtra799 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra800 type:*database/sql.connRequest
+//go:linkname keepExtra800 type:*database/sql.finalCloser
 var keepExtra800 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra801 type:*database/sql.connRequestAndIndex
+//go:linkname keepExtra801 type:*database/sql.releaseConn
 var keepExtra801 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra802 type:*database/sql.connRequestDelHandle
+//go:linkname keepExtra802 type:*database/sql.stmtConnGrabber
 var keepExtra802 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra803 type:*database/sql.connRequestSet
+//go:linkname keepExtra803 type:*database/sql/driver.boolType
 var keepExtra803 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra804 type:*database/sql.connReuseStrategy
+//go:linkname keepExtra804 type:*database/sql/driver.decimalDecompose
 var keepExtra804 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra805 type:*database/sql.connStmt
+//go:linkname keepExtra805 type:*database/sql/driver.defaultConverter
 var keepExtra805 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra806 type:*database/sql.decimal
+//go:linkname keepExtra806 type:*database/sql/driver.int32Type
 var keepExtra806 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra807 type:*database/sql.decimalCompose
+//go:linkname keepExtra807 type:*database/sql/driver.noRows
 var keepExtra807 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra808 type:*database/sql.decimalDecompose
+//go:linkname keepExtra808 type:*database/sql/driver.stringType
 var keepExtra808 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra809 type:*database/sql.depSet
+//go:linkname keepExtra809 type:*debug/buildinfo.elfExe
 var keepExtra809 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra810 type:*database/sql.driverConn
+//go:linkname keepExtra810 type:*debug/buildinfo.exe
 var keepExtra810 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra811 type:*database/sql.driverResult
+//go:linkname keepExtra811 type:*debug/buildinfo.machoExe
 var keepExtra811 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra812 type:*database/sql.driverStmt
+//go:linkname keepExtra812 type:*debug/buildinfo.peExe
 var keepExtra812 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra813 type:*database/sql.dsnConnector
+//go:linkname keepExtra813 type:*debug/buildinfo.plan9objExe
 var keepExtra813 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra814 type:*database/sql.finalCloser
+//go:linkname keepExtra814 type:*debug/buildinfo.xcoffExe
 var keepExtra814 byte
 
-// unexported type of database/sql
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra815 type:*database/sql.releaseConn
+//go:linkname keepExtra815 type:*debug/dwarf.abbrev
 var keepExtra815 byte
 
-// unexported type of database/sql
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra816 type:*database/sql.stmtConnGrabber
+//go:linkname keepExtra816 type:*debug/dwarf.abbrevTable
 var keepExtra816 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra817 type:*database/sql/driver.boolType
+//go:linkname keepExtra817 type:*debug/dwarf.afield
 var keepExtra817 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra818 type:*database/sql/driver.decimalDecompose
+//go:linkname keepExtra818 type:*debug/dwarf.buf
 var keepExtra818 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra819 type:*database/sql/driver.defaultConverter
+//go:linkname keepExtra819 type:*debug/dwarf.dataFormat
 var keepExtra819 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra820 type:*database/sql/driver.int32Type
+//go:linkname keepExtra820 type:*debug/dwarf.format
 var keepExtra820 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra821 type:*database/sql/driver.noRows
+//go:linkname keepExtra821 type:*debug/dwarf.lnctForm
 var keepExtra821 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra822 type:*database/sql/driver.stringType
+//go:linkname keepExtra822 type:*debug/dwarf.typeFixer
 var keepExtra822 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra823 type:*debug/buildinfo.elfExe
+//go:linkname keepExtra823 type:*debug/dwarf.typeReader
 var keepExtra823 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra824 type:*debug/buildinfo.exe
+//go:linkname keepExtra824 type:*debug/dwarf.typeUnit
 var keepExtra824 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra825 type:*debug/buildinfo.machoExe
+//go:linkname keepExtra825 type:*debug/dwarf.typeUnitReader
 var keepExtra825 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra826 type:*debug/buildinfo.peExe
+//go:linkname keepExtra826 type:*debug/dwarf.unit
 var keepExtra826 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra827 type:*debug/buildinfo.plan9objExe
+//go:linkname keepExtra827 type:*debug/dwarf.unit5
 var keepExtra827 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra828 type:*debug/buildinfo.xcoffExe
+//go:linkname keepExtra828 type:*debug/dwarf.unknownFormat
 var keepExtra828 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra829 type:*debug/dwarf.abbrev
+//go:linkname keepExtra829 type:*debug/elf.errorReader
 var keepExtra829 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra830 type:*debug/dwarf.abbrevTable
+//go:linkname keepExtra830 type:*debug/elf.intName
 var keepExtra830 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra831 type:*debug/dwarf.afield
+//go:linkname keepExtra831 type:*debug/elf.nobitsSectionReader
 var keepExtra831 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra832 type:*debug/dwarf.buf
+//go:linkname keepExtra832 type:*debug/elf.readSeekerFromReader
 var keepExtra832 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra833 type:*debug/dwarf.dataFormat
+//go:linkname keepExtra833 type:*debug/gosym.funcData
 var keepExtra833 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra834 type:*debug/dwarf.format
+//go:linkname keepExtra834 type:*debug/gosym.funcTab
 var keepExtra834 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra835 type:*debug/dwarf.lnctForm
+//go:linkname keepExtra835 type:*debug/gosym.sym
 var keepExtra835 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra836 type:*debug/dwarf.typeFixer
+//go:linkname keepExtra836 type:*debug/gosym.version
 var keepExtra836 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/macho
 //
-//go:linkname keepExtra837 type:*debug/dwarf.typeReader
+//go:linkname keepExtra837 type:*debug/macho.intName
 var keepExtra837 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/macho
 //
-//go:linkname keepExtra838 type:*debug/dwarf.typeUnit
+//go:linkname keepExtra838 type:*debug/macho.relocInfo
 var keepExtra838 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra839 type:*debug/dwarf.typeUnitReader
-var keepExtra839 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra840 type:*debug/dwarf.unit
-var keepExtra840 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra841 type:*debug/dwarf.unit5
-var keepExtra841 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra842 type:*debug/dwarf.unknownFormat
-var keepExtra842 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra843 type:*debug/elf.errorReader
-var keepExtra843 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra844 type:*debug/elf.intName
-var keepExtra844 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra845 type:*debug/elf.nobitsSectionReader
-var keepExtra845 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra846 type:*debug/elf.readSeekerFromReader
-var keepExtra846 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra847 type:*debug/gosym.funcData
-var keepExtra847 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra848 type:*debug/gosym.funcTab
-var keepExtra848 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra849 type:*debug/gosym.sym
-var keepExtra849 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra850 type:*debug/gosym.version
-var keepExtra850 byte
-
-// unexported type of debug/macho
-//
-//go:linkname keepExtra851 type:*debug/macho.intName
-var keepExtra851 byte
-
-// unexported type of debug/macho
-//
-//go:linkname keepExtra852 type:*debug/macho.relocInfo
-var keepExtra852 byte
 
 // unexported type of debug/pe
 //
-//go:linkname keepExtra853 type:*debug/pe.nobitsSectionReader
+//go:linkname keepExtra839 type:*debug/pe.nobitsSectionReader
+var keepExtra839 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra840 type:*debug/plan9obj.formatError
+var keepExtra840 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra841 type:*debug/plan9obj.prog
+var keepExtra841 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra842 type:*debug/plan9obj.sym
+var keepExtra842 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra843 type:*embed.file
+var keepExtra843 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra844 type:*embed.openDir
+var keepExtra844 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra845 type:*embed.openFile
+var keepExtra845 byte
+
+// unexported type of encoding/ascii85
+//
+//go:linkname keepExtra846 type:*encoding/ascii85.decoder
+var keepExtra846 byte
+
+// unexported type of encoding/ascii85
+//
+//go:linkname keepExtra847 type:*encoding/ascii85.encoder
+var keepExtra847 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra848 type:*encoding/asn1.ampersandFlag
+var keepExtra848 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra849 type:*encoding/asn1.asteriskFlag
+var keepExtra849 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra850 type:*encoding/asn1.bitStringEncoder
+var keepExtra850 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra851 type:*encoding/asn1.byteEncoder
+var keepExtra851 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra852 type:*encoding/asn1.bytesEncoder
+var keepExtra852 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra853 type:*encoding/asn1.encoder
 var keepExtra853 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra854 type:*debug/plan9obj.formatError
+//go:linkname keepExtra854 type:*encoding/asn1.fieldParameters
 var keepExtra854 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra855 type:*debug/plan9obj.prog
+//go:linkname keepExtra855 type:*encoding/asn1.int64Encoder
 var keepExtra855 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra856 type:*debug/plan9obj.sym
+//go:linkname keepExtra856 type:*encoding/asn1.invalidUnmarshalError
 var keepExtra856 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra857 type:*embed.file
+//go:linkname keepExtra857 type:*encoding/asn1.multiEncoder
 var keepExtra857 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra858 type:*embed.openDir
+//go:linkname keepExtra858 type:*encoding/asn1.oidEncoder
 var keepExtra858 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra859 type:*embed.openFile
+//go:linkname keepExtra859 type:*encoding/asn1.setEncoder
 var keepExtra859 byte
 
-// unexported type of encoding/ascii85
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra860 type:*encoding/ascii85.decoder
+//go:linkname keepExtra860 type:*encoding/asn1.stringEncoder
 var keepExtra860 byte
 
-// unexported type of encoding/ascii85
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra861 type:*encoding/ascii85.encoder
+//go:linkname keepExtra861 type:*encoding/asn1.tagAndLength
 var keepExtra861 byte
 
 // unexported type of encoding/asn1
 //
-//go:linkname keepExtra862 type:*encoding/asn1.ampersandFlag
+//go:linkname keepExtra862 type:*encoding/asn1.taggedEncoder
 var keepExtra862 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra863 type:*encoding/asn1.asteriskFlag
+//go:linkname keepExtra863 type:*encoding/base32.decoder
 var keepExtra863 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra864 type:*encoding/asn1.bitStringEncoder
+//go:linkname keepExtra864 type:*encoding/base32.encoder
 var keepExtra864 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra865 type:*encoding/asn1.byteEncoder
+//go:linkname keepExtra865 type:*encoding/base32.newlineFilteringReader
 var keepExtra865 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra866 type:*encoding/asn1.bytesEncoder
+//go:linkname keepExtra866 type:*encoding/base64.decoder
 var keepExtra866 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra867 type:*encoding/asn1.encoder
+//go:linkname keepExtra867 type:*encoding/base64.encoder
 var keepExtra867 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra868 type:*encoding/asn1.fieldParameters
+//go:linkname keepExtra868 type:*encoding/base64.newlineFilteringReader
 var keepExtra868 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra869 type:*encoding/asn1.int64Encoder
+//go:linkname keepExtra869 type:*encoding/binary.bigEndian
 var keepExtra869 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra870 type:*encoding/asn1.invalidUnmarshalError
+//go:linkname keepExtra870 type:*encoding/binary.coder
 var keepExtra870 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra871 type:*encoding/asn1.multiEncoder
+//go:linkname keepExtra871 type:*encoding/binary.decoder
 var keepExtra871 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra872 type:*encoding/asn1.oidEncoder
+//go:linkname keepExtra872 type:*encoding/binary.encoder
 var keepExtra872 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra873 type:*encoding/asn1.setEncoder
+//go:linkname keepExtra873 type:*encoding/binary.littleEndian
 var keepExtra873 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra874 type:*encoding/asn1.stringEncoder
+//go:linkname keepExtra874 type:*encoding/binary.nativeEndian
 var keepExtra874 byte
-
-// unexported type of encoding/asn1
-//
-//go:linkname keepExtra875 type:*encoding/asn1.tagAndLength
-var keepExtra875 byte
-
-// unexported type of encoding/asn1
-//
-//go:linkname keepExtra876 type:*encoding/asn1.taggedEncoder
-var keepExtra876 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra877 type:*encoding/base32.decoder
-var keepExtra877 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra878 type:*encoding/base32.encoder
-var keepExtra878 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra879 type:*encoding/base32.newlineFilteringReader
-var keepExtra879 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra880 type:*encoding/base64.decoder
-var keepExtra880 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra881 type:*encoding/base64.encoder
-var keepExtra881 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra882 type:*encoding/base64.newlineFilteringReader
-var keepExtra882 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra883 type:*encoding/binary.bigEndian
-var keepExtra883 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra884 type:*encoding/binary.coder
-var keepExtra884 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra885 type:*encoding/binary.decoder
-var keepExtra885 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra886 type:*encoding/binary.encoder
-var keepExtra886 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra887 type:*encoding/binary.littleEndian
-var keepExtra887 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra888 type:*encoding/binary.nativeEndian
-var keepExtra888 byte
 
 // unexported type of encoding/csv
 //
-//go:linkname keepExtra889 type:*encoding/csv.position
+//go:linkname keepExtra875 type:*encoding/csv.position
+var keepExtra875 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra876 type:*encoding/gob.arrayType
+var keepExtra876 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra877 type:*encoding/gob.decBuffer
+var keepExtra877 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra878 type:*encoding/gob.decEngine
+var keepExtra878 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra879 type:*encoding/gob.decHelper
+var keepExtra879 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra880 type:*encoding/gob.decInstr
+var keepExtra880 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra881 type:*encoding/gob.decOp
+var keepExtra881 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra882 type:*encoding/gob.decoderState
+var keepExtra882 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra883 type:*encoding/gob.emptyStruct
+var keepExtra883 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra884 type:*encoding/gob.encBuffer
+var keepExtra884 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra885 type:*encoding/gob.encEngine
+var keepExtra885 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra886 type:*encoding/gob.encHelper
+var keepExtra886 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra887 type:*encoding/gob.encInstr
+var keepExtra887 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra888 type:*encoding/gob.encOp
+var keepExtra888 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra889 type:*encoding/gob.encoderState
 var keepExtra889 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra890 type:*encoding/gob.arrayType
+//go:linkname keepExtra890 type:*encoding/gob.fieldType
 var keepExtra890 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra891 type:*encoding/gob.decBuffer
+//go:linkname keepExtra891 type:*encoding/gob.gobEncoderType
 var keepExtra891 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra892 type:*encoding/gob.decEngine
+//go:linkname keepExtra892 type:*encoding/gob.gobError
 var keepExtra892 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra893 type:*encoding/gob.decHelper
+//go:linkname keepExtra893 type:*encoding/gob.gobType
 var keepExtra893 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra894 type:*encoding/gob.decInstr
+//go:linkname keepExtra894 type:*encoding/gob.mapType
 var keepExtra894 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra895 type:*encoding/gob.decOp
+//go:linkname keepExtra895 type:*encoding/gob.sliceType
 var keepExtra895 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra896 type:*encoding/gob.decoderState
+//go:linkname keepExtra896 type:*encoding/gob.structType
 var keepExtra896 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra897 type:*encoding/gob.emptyStruct
+//go:linkname keepExtra897 type:*encoding/gob.typeId
 var keepExtra897 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra898 type:*encoding/gob.encBuffer
+//go:linkname keepExtra898 type:*encoding/gob.typeInfo
 var keepExtra898 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra899 type:*encoding/gob.encEngine
+//go:linkname keepExtra899 type:*encoding/gob.userTypeInfo
 var keepExtra899 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra900 type:*encoding/gob.encHelper
+//go:linkname keepExtra900 type:*encoding/gob.wireType
 var keepExtra900 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra901 type:*encoding/gob.encInstr
+//go:linkname keepExtra901 type:*encoding/hex.decoder
 var keepExtra901 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra902 type:*encoding/gob.encOp
+//go:linkname keepExtra902 type:*encoding/hex.dumper
 var keepExtra902 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra903 type:*encoding/gob.encoderState
+//go:linkname keepExtra903 type:*encoding/hex.encoder
 var keepExtra903 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra904 type:*encoding/gob.fieldType
+//go:linkname keepExtra904 type:*encoding/json.arrayEncoder
 var keepExtra904 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra905 type:*encoding/gob.gobEncoderType
+//go:linkname keepExtra905 type:*encoding/json.condAddrEncoder
 var keepExtra905 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra906 type:*encoding/gob.gobError
+//go:linkname keepExtra906 type:*encoding/json.decodeState
 var keepExtra906 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra907 type:*encoding/gob.gobType
+//go:linkname keepExtra907 type:*encoding/json.encOpts
 var keepExtra907 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra908 type:*encoding/gob.mapType
+//go:linkname keepExtra908 type:*encoding/json.encodeState
 var keepExtra908 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra909 type:*encoding/gob.sliceType
+//go:linkname keepExtra909 type:*encoding/json.encoderFunc
 var keepExtra909 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra910 type:*encoding/gob.structType
+//go:linkname keepExtra910 type:*encoding/json.errorContext
 var keepExtra910 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra911 type:*encoding/gob.typeId
+//go:linkname keepExtra911 type:*encoding/json.field
 var keepExtra911 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra912 type:*encoding/gob.typeInfo
+//go:linkname keepExtra912 type:*encoding/json.floatEncoder
 var keepExtra912 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra913 type:*encoding/gob.userTypeInfo
+//go:linkname keepExtra913 type:*encoding/json.isZeroer
 var keepExtra913 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra914 type:*encoding/gob.wireType
+//go:linkname keepExtra914 type:*encoding/json.jsonError
 var keepExtra914 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra915 type:*encoding/hex.decoder
+//go:linkname keepExtra915 type:*encoding/json.mapEncoder
 var keepExtra915 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra916 type:*encoding/hex.dumper
+//go:linkname keepExtra916 type:*encoding/json.ptrEncoder
 var keepExtra916 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra917 type:*encoding/hex.encoder
+//go:linkname keepExtra917 type:*encoding/json.reflectWithString
 var keepExtra917 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra918 type:*encoding/json.arrayEncoder
+//go:linkname keepExtra918 type:*encoding/json.scanner
 var keepExtra918 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra919 type:*encoding/json.condAddrEncoder
+//go:linkname keepExtra919 type:*encoding/json.sliceEncoder
 var keepExtra919 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra920 type:*encoding/json.decodeState
+//go:linkname keepExtra920 type:*encoding/json.structEncoder
 var keepExtra920 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra921 type:*encoding/json.encOpts
+//go:linkname keepExtra921 type:*encoding/json.structFields
 var keepExtra921 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra922 type:*encoding/json.encodeState
+//go:linkname keepExtra922 type:*encoding/json.tagOptions
 var keepExtra922 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra923 type:*encoding/json.encoderFunc
+//go:linkname keepExtra923 type:*encoding/json.unquotedValue
 var keepExtra923 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra924 type:*encoding/json.errorContext
-var keepExtra924 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra925 type:*encoding/json.field
-var keepExtra925 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra926 type:*encoding/json.floatEncoder
-var keepExtra926 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra927 type:*encoding/json.isZeroer
-var keepExtra927 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra928 type:*encoding/json.jsonError
-var keepExtra928 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra929 type:*encoding/json.mapEncoder
-var keepExtra929 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra930 type:*encoding/json.ptrEncoder
-var keepExtra930 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra931 type:*encoding/json.reflectWithString
-var keepExtra931 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra932 type:*encoding/json.scanner
-var keepExtra932 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra933 type:*encoding/json.sliceEncoder
-var keepExtra933 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra934 type:*encoding/json.structEncoder
-var keepExtra934 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra935 type:*encoding/json.structFields
-var keepExtra935 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra936 type:*encoding/json.tagOptions
-var keepExtra936 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra937 type:*encoding/json.unquotedValue
-var keepExtra937 byte
 
 // unexported type of encoding/pem
 //
-//go:linkname keepExtra938 type:*encoding/pem.lineBreaker
-var keepExtra938 byte
+//go:linkname keepExtra924 type:*encoding/pem.lineBreaker
+var keepExtra924 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra939 type:*encoding/xml.fieldFlags
-var keepExtra939 byte
+//go:linkname keepExtra925 type:*encoding/xml.fieldFlags
+var keepExtra925 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra940 type:*encoding/xml.fieldInfo
-var keepExtra940 byte
+//go:linkname keepExtra926 type:*encoding/xml.fieldInfo
+var keepExtra926 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra941 type:*encoding/xml.parentStack
-var keepExtra941 byte
+//go:linkname keepExtra927 type:*encoding/xml.parentStack
+var keepExtra927 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra942 type:*encoding/xml.printer
-var keepExtra942 byte
+//go:linkname keepExtra928 type:*encoding/xml.printer
+var keepExtra928 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra943 type:*encoding/xml.stack
-var keepExtra943 byte
+//go:linkname keepExtra929 type:*encoding/xml.stack
+var keepExtra929 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra944 type:*encoding/xml.typeInfo
-var keepExtra944 byte
+//go:linkname keepExtra930 type:*encoding/xml.typeInfo
+var keepExtra930 byte
 
 // unexported type of errors
 //
-//go:linkname keepExtra945 type:*errors.errorString
-var keepExtra945 byte
+//go:linkname keepExtra931 type:*errors.errorString
+var keepExtra931 byte
 
 // unexported type of errors
 //
-//go:linkname keepExtra946 type:*errors.joinError
-var keepExtra946 byte
+//go:linkname keepExtra932 type:*errors.joinError
+var keepExtra932 byte
 
 // unexported type of expvar
 //
-//go:linkname keepExtra947 type:*expvar.jsonVar
+//go:linkname keepExtra933 type:*expvar.jsonVar
+var keepExtra933 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra934 type:*flag.boolFlag
+var keepExtra934 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra935 type:*flag.boolFuncValue
+var keepExtra935 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra936 type:*flag.boolValue
+var keepExtra936 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra937 type:*flag.durationValue
+var keepExtra937 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra938 type:*flag.float64Value
+var keepExtra938 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra939 type:*flag.funcValue
+var keepExtra939 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra940 type:*flag.int64Value
+var keepExtra940 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra941 type:*flag.intValue
+var keepExtra941 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra942 type:*flag.stringValue
+var keepExtra942 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra943 type:*flag.textValue
+var keepExtra943 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra944 type:*flag.uint64Value
+var keepExtra944 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra945 type:*flag.uintValue
+var keepExtra945 byte
+
+// unexported type of fmt
+//
+//go:linkname keepExtra946 type:*fmt.buffer
+var keepExtra946 byte
+
+// unexported type of fmt
+//
+//go:linkname keepExtra947 type:*fmt.fmt
 var keepExtra947 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra948 type:*flag.boolFlag
+//go:linkname keepExtra948 type:*fmt.fmtFlags
 var keepExtra948 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra949 type:*flag.boolFuncValue
+//go:linkname keepExtra949 type:*fmt.pp
 var keepExtra949 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra950 type:*flag.boolValue
+//go:linkname keepExtra950 type:*fmt.readRune
 var keepExtra950 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra951 type:*flag.durationValue
+//go:linkname keepExtra951 type:*fmt.scanError
 var keepExtra951 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra952 type:*flag.float64Value
+//go:linkname keepExtra952 type:*fmt.ss
 var keepExtra952 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra953 type:*flag.funcValue
+//go:linkname keepExtra953 type:*fmt.ssave
 var keepExtra953 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra954 type:*flag.int64Value
+//go:linkname keepExtra954 type:*fmt.stringReader
 var keepExtra954 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra955 type:*flag.intValue
+//go:linkname keepExtra955 type:*fmt.wrapError
 var keepExtra955 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra956 type:*flag.stringValue
+//go:linkname keepExtra956 type:*fmt.wrapErrors
 var keepExtra956 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra957 type:*flag.textValue
+//go:linkname keepExtra957 type:*go/ast.cgPos
 var keepExtra957 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra958 type:*flag.uint64Value
+//go:linkname keepExtra958 type:*go/ast.commentListReader
 var keepExtra958 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra959 type:*flag.uintValue
+//go:linkname keepExtra959 type:*go/ast.directiveScanner
 var keepExtra959 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra960 type:*fmt.buffer
+//go:linkname keepExtra960 type:*go/ast.inspector
 var keepExtra960 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra961 type:*fmt.fmt
+//go:linkname keepExtra961 type:*go/ast.localError
 var keepExtra961 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra962 type:*fmt.fmtFlags
+//go:linkname keepExtra962 type:*go/ast.nodeStack
 var keepExtra962 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra963 type:*fmt.pp
+//go:linkname keepExtra963 type:*go/ast.pkgBuilder
 var keepExtra963 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra964 type:*fmt.readRune
+//go:linkname keepExtra964 type:*go/ast.posSpan
 var keepExtra964 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra965 type:*fmt.scanError
+//go:linkname keepExtra965 type:*go/ast.printer
 var keepExtra965 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra966 type:*fmt.ss
+//go:linkname keepExtra966 type:*go/build.fileEmbed
 var keepExtra966 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra967 type:*fmt.ssave
+//go:linkname keepExtra967 type:*go/build.fileImport
 var keepExtra967 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra968 type:*fmt.stringReader
+//go:linkname keepExtra968 type:*go/build.fileInfo
 var keepExtra968 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra969 type:*fmt.wrapError
+//go:linkname keepExtra969 type:*go/build.importReader
 var keepExtra969 byte
-
-// unexported type of fmt
-//
-//go:linkname keepExtra970 type:*fmt.wrapErrors
-var keepExtra970 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra971 type:*go/ast.cgPos
-var keepExtra971 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra972 type:*go/ast.commentListReader
-var keepExtra972 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra973 type:*go/ast.directiveScanner
-var keepExtra973 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra974 type:*go/ast.inspector
-var keepExtra974 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra975 type:*go/ast.localError
-var keepExtra975 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra976 type:*go/ast.nodeStack
-var keepExtra976 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra977 type:*go/ast.pkgBuilder
-var keepExtra977 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra978 type:*go/ast.posSpan
-var keepExtra978 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra979 type:*go/ast.printer
-var keepExtra979 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra980 type:*go/build.fileEmbed
-var keepExtra980 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra981 type:*go/build.fileImport
-var keepExtra981 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra982 type:*go/build.fileInfo
-var keepExtra982 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra983 type:*go/build.importReader
-var keepExtra983 byte
 
 // unexported type of go/build/constraint
 //
-//go:linkname keepExtra984 type:*go/build/constraint.exprParser
+//go:linkname keepExtra970 type:*go/build/constraint.exprParser
+var keepExtra970 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra971 type:*go/constant.boolVal
+var keepExtra971 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra972 type:*go/constant.complexVal
+var keepExtra972 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra973 type:*go/constant.floatVal
+var keepExtra973 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra974 type:*go/constant.int64Val
+var keepExtra974 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra975 type:*go/constant.intVal
+var keepExtra975 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra976 type:*go/constant.ratVal
+var keepExtra976 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra977 type:*go/constant.stringVal
+var keepExtra977 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra978 type:*go/constant.unknownVal
+var keepExtra978 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra979 type:*go/doc.embeddedSet
+var keepExtra979 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra980 type:*go/doc.methodSet
+var keepExtra980 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra981 type:*go/doc.namedType
+var keepExtra981 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra982 type:*go/doc.reader
+var keepExtra982 byte
+
+// unexported type of go/doc/comment
+//
+//go:linkname keepExtra983 type:*go/doc/comment.commentPrinter
+var keepExtra983 byte
+
+// unexported type of go/doc/comment
+//
+//go:linkname keepExtra984 type:*go/doc/comment.htmlPrinter
 var keepExtra984 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra985 type:*go/constant.boolVal
+//go:linkname keepExtra985 type:*go/doc/comment.mdPrinter
 var keepExtra985 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra986 type:*go/constant.complexVal
+//go:linkname keepExtra986 type:*go/doc/comment.parseDoc
 var keepExtra986 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra987 type:*go/constant.floatVal
+//go:linkname keepExtra987 type:*go/doc/comment.span
 var keepExtra987 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra988 type:*go/constant.int64Val
+//go:linkname keepExtra988 type:*go/doc/comment.spanKind
 var keepExtra988 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra989 type:*go/constant.intVal
+//go:linkname keepExtra989 type:*go/doc/comment.textPrinter
 var keepExtra989 byte
 
-// unexported type of go/constant
+// unexported type of go/importer
 //
-//go:linkname keepExtra990 type:*go/constant.ratVal
+//go:linkname keepExtra990 type:*go/importer.gccgoimports
 var keepExtra990 byte
 
-// unexported type of go/constant
+// unexported type of go/importer
 //
-//go:linkname keepExtra991 type:*go/constant.stringVal
+//go:linkname keepExtra991 type:*go/importer.gcimports
 var keepExtra991 byte
 
-// unexported type of go/constant
+// unexported type of go/parser
 //
-//go:linkname keepExtra992 type:*go/constant.unknownVal
+//go:linkname keepExtra992 type:*go/parser.bailout
 var keepExtra992 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra993 type:*go/doc.embeddedSet
+//go:linkname keepExtra993 type:*go/parser.field
 var keepExtra993 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra994 type:*go/doc.methodSet
+//go:linkname keepExtra994 type:*go/parser.parseSpecFunction
 var keepExtra994 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra995 type:*go/doc.namedType
+//go:linkname keepExtra995 type:*go/parser.parser
 var keepExtra995 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra996 type:*go/doc.reader
+//go:linkname keepExtra996 type:*go/parser.resolver
 var keepExtra996 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra997 type:*go/doc/comment.commentPrinter
+//go:linkname keepExtra997 type:*go/printer.commentInfo
 var keepExtra997 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra998 type:*go/doc/comment.htmlPrinter
+//go:linkname keepExtra998 type:*go/printer.exprListMode
 var keepExtra998 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra999 type:*go/doc/comment.mdPrinter
+//go:linkname keepExtra999 type:*go/printer.paramMode
 var keepExtra999 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra1000 type:*go/doc/comment.parseDoc
+//go:linkname keepExtra1000 type:*go/printer.pmode
 var keepExtra1000 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra1001 type:*go/doc/comment.span
+//go:linkname keepExtra1001 type:*go/printer.printer
 var keepExtra1001 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra1002 type:*go/doc/comment.spanKind
+//go:linkname keepExtra1002 type:*go/printer.sizeCounter
 var keepExtra1002 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra1003 type:*go/doc/comment.textPrinter
+//go:linkname keepExtra1003 type:*go/printer.trimmer
 var keepExtra1003 byte
 
-// unexported type of go/importer
+// unexported type of go/printer
 //
-//go:linkname keepExtra1004 type:*go/importer.gccgoimports
+//go:linkname keepExtra1004 type:*go/printer.whiteSpace
 var keepExtra1004 byte
 
-// unexported type of go/importer
+// unexported type of go/token
 //
-//go:linkname keepExtra1005 type:*go/importer.gcimports
+//go:linkname keepExtra1005 type:*go/token.key
 var keepExtra1005 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra1006 type:*go/parser.bailout
+//go:linkname keepExtra1006 type:*go/token.lineInfo
 var keepExtra1006 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra1007 type:*go/parser.field
+//go:linkname keepExtra1007 type:*go/token.node
 var keepExtra1007 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra1008 type:*go/parser.parseSpecFunction
+//go:linkname keepExtra1008 type:*go/token.serializedFile
 var keepExtra1008 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra1009 type:*go/parser.parser
+//go:linkname keepExtra1009 type:*go/token.serializedFileSet
 var keepExtra1009 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra1010 type:*go/parser.resolver
+//go:linkname keepExtra1010 type:*go/token.tree
 var keepExtra1010 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1011 type:*go/printer.commentInfo
+//go:linkname keepExtra1011 type:*go/types._TypeSet
 var keepExtra1011 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1012 type:*go/printer.exprListMode
+//go:linkname keepExtra1012 type:*go/types.action
 var keepExtra1012 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1013 type:*go/printer.paramMode
+//go:linkname keepExtra1013 type:*go/types.actionDesc
 var keepExtra1013 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1014 type:*go/printer.pmode
+//go:linkname keepExtra1014 type:*go/types.atPos
 var keepExtra1014 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1015 type:*go/printer.printer
+//go:linkname keepExtra1015 type:*go/types.bailout
 var keepExtra1015 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1016 type:*go/printer.sizeCounter
+//go:linkname keepExtra1016 type:*go/types.block
 var keepExtra1016 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1017 type:*go/printer.trimmer
+//go:linkname keepExtra1017 type:*go/types.builtinId
 var keepExtra1017 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra1018 type:*go/printer.whiteSpace
+//go:linkname keepExtra1018 type:*go/types.cleaner
 var keepExtra1018 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1019 type:*go/token.key
+//go:linkname keepExtra1019 type:*go/types.comparer
 var keepExtra1019 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1020 type:*go/token.lineInfo
+//go:linkname keepExtra1020 type:*go/types.constDecl
 var keepExtra1020 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1021 type:*go/token.node
+//go:linkname keepExtra1021 type:*go/types.ctxtEntry
 var keepExtra1021 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1022 type:*go/token.serializedFile
+//go:linkname keepExtra1022 type:*go/types.cycleFinder
 var keepExtra1022 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1023 type:*go/token.serializedFileSet
+//go:linkname keepExtra1023 type:*go/types.decl
 var keepExtra1023 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra1024 type:*go/token.tree
+//go:linkname keepExtra1024 type:*go/types.declInfo
 var keepExtra1024 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1025 type:*go/types._TypeSet
+//go:linkname keepExtra1025 type:*go/types.dependency
 var keepExtra1025 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1026 type:*go/types.action
+//go:linkname keepExtra1026 type:*go/types.dotImportKey
 var keepExtra1026 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1027 type:*go/types.actionDesc
+//go:linkname keepExtra1027 type:*go/types.embeddedType
 var keepExtra1027 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1028 type:*go/types.atPos
+//go:linkname keepExtra1028 type:*go/types.environment
 var keepExtra1028 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1029 type:*go/types.bailout
+//go:linkname keepExtra1029 type:*go/types.errorDesc
 var keepExtra1029 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1030 type:*go/types.block
+//go:linkname keepExtra1030 type:*go/types.error_
 var keepExtra1030 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1031 type:*go/types.builtinId
+//go:linkname keepExtra1031 type:*go/types.exprInfo
 var keepExtra1031 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1032 type:*go/types.cleaner
+//go:linkname keepExtra1032 type:*go/types.exprKind
 var keepExtra1032 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1033 type:*go/types.comparer
+//go:linkname keepExtra1033 type:*go/types.funcDecl
 var keepExtra1033 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1034 type:*go/types.constDecl
+//go:linkname keepExtra1034 type:*go/types.gcSizes
 var keepExtra1034 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1035 type:*go/types.ctxtEntry
+//go:linkname keepExtra1035 type:*go/types.genericType
 var keepExtra1035 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1036 type:*go/types.cycleFinder
+//go:linkname keepExtra1036 type:*go/types.goVersion
 var keepExtra1036 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1037 type:*go/types.decl
+//go:linkname keepExtra1037 type:*go/types.graphNode
 var keepExtra1037 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1038 type:*go/types.declInfo
+//go:linkname keepExtra1038 type:*go/types.ifacePair
 var keepExtra1038 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1039 type:*go/types.dependency
+//go:linkname keepExtra1039 type:*go/types.importDecl
 var keepExtra1039 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1040 type:*go/types.dotImportKey
+//go:linkname keepExtra1040 type:*go/types.importKey
 var keepExtra1040 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1041 type:*go/types.embeddedType
+//go:linkname keepExtra1041 type:*go/types.indexedExpr
 var keepExtra1041 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1042 type:*go/types.environment
+//go:linkname keepExtra1042 type:*go/types.instance
 var keepExtra1042 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1043 type:*go/types.errorDesc
+//go:linkname keepExtra1043 type:*go/types.instanceLookup
 var keepExtra1043 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1044 type:*go/types.error_
+//go:linkname keepExtra1044 type:*go/types.lazyObject
 var keepExtra1044 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1045 type:*go/types.exprInfo
+//go:linkname keepExtra1045 type:*go/types.methodSet
 var keepExtra1045 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1046 type:*go/types.exprKind
+//go:linkname keepExtra1046 type:*go/types.monoEdge
 var keepExtra1046 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1047 type:*go/types.funcDecl
+//go:linkname keepExtra1047 type:*go/types.monoGraph
 var keepExtra1047 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1048 type:*go/types.gcSizes
+//go:linkname keepExtra1048 type:*go/types.monoVertex
 var keepExtra1048 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1049 type:*go/types.genericType
+//go:linkname keepExtra1049 type:*go/types.nodeQueue
 var keepExtra1049 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1050 type:*go/types.goVersion
+//go:linkname keepExtra1050 type:*go/types.nodeSet
 var keepExtra1050 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1051 type:*go/types.graphNode
+//go:linkname keepExtra1051 type:*go/types.object
 var keepExtra1051 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1052 type:*go/types.ifacePair
+//go:linkname keepExtra1052 type:*go/types.objset
 var keepExtra1052 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1053 type:*go/types.importDecl
+//go:linkname keepExtra1053 type:*go/types.opPredicates
 var keepExtra1053 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1054 type:*go/types.importKey
+//go:linkname keepExtra1054 type:*go/types.operand
 var keepExtra1054 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1055 type:*go/types.indexedExpr
+//go:linkname keepExtra1055 type:*go/types.operandMode
 var keepExtra1055 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1056 type:*go/types.instance
+//go:linkname keepExtra1056 type:*go/types.posSpan
 var keepExtra1056 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1057 type:*go/types.instanceLookup
+//go:linkname keepExtra1057 type:*go/types.positioner
 var keepExtra1057 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1058 type:*go/types.lazyObject
+//go:linkname keepExtra1058 type:*go/types.stateMask
 var keepExtra1058 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1059 type:*go/types.methodSet
+//go:linkname keepExtra1059 type:*go/types.stmtContext
 var keepExtra1059 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1060 type:*go/types.monoEdge
+//go:linkname keepExtra1060 type:*go/types.substMap
 var keepExtra1060 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1061 type:*go/types.monoGraph
+//go:linkname keepExtra1061 type:*go/types.subster
 var keepExtra1061 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1062 type:*go/types.monoVertex
+//go:linkname keepExtra1062 type:*go/types.target
 var keepExtra1062 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1063 type:*go/types.nodeQueue
+//go:linkname keepExtra1063 type:*go/types.term
 var keepExtra1063 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1064 type:*go/types.nodeSet
+//go:linkname keepExtra1064 type:*go/types.termlist
 var keepExtra1064 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1065 type:*go/types.object
+//go:linkname keepExtra1065 type:*go/types.tpWalker
 var keepExtra1065 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1066 type:*go/types.objset
+//go:linkname keepExtra1066 type:*go/types.typeDecl
 var keepExtra1066 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1067 type:*go/types.opPredicates
+//go:linkname keepExtra1067 type:*go/types.typeError
 var keepExtra1067 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1068 type:*go/types.operand
+//go:linkname keepExtra1068 type:*go/types.typeParamsById
 var keepExtra1068 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1069 type:*go/types.operandMode
+//go:linkname keepExtra1069 type:*go/types.typeWriter
 var keepExtra1069 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1070 type:*go/types.posSpan
+//go:linkname keepExtra1070 type:*go/types.unifier
 var keepExtra1070 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1071 type:*go/types.positioner
+//go:linkname keepExtra1071 type:*go/types.unifyMode
 var keepExtra1071 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1072 type:*go/types.stateMask
+//go:linkname keepExtra1072 type:*go/types.valueMap
 var keepExtra1072 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1073 type:*go/types.stmtContext
+//go:linkname keepExtra1073 type:*go/types.valueType
 var keepExtra1073 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra1074 type:*go/types.substMap
+//go:linkname keepExtra1074 type:*go/types.varDecl
 var keepExtra1074 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1075 type:*go/types.subster
-var keepExtra1075 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1076 type:*go/types.target
-var keepExtra1076 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1077 type:*go/types.term
-var keepExtra1077 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1078 type:*go/types.termlist
-var keepExtra1078 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1079 type:*go/types.tpWalker
-var keepExtra1079 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1080 type:*go/types.typeDecl
-var keepExtra1080 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1081 type:*go/types.typeError
-var keepExtra1081 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1082 type:*go/types.typeParamsById
-var keepExtra1082 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1083 type:*go/types.typeWriter
-var keepExtra1083 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1084 type:*go/types.unifier
-var keepExtra1084 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1085 type:*go/types.unifyMode
-var keepExtra1085 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1086 type:*go/types.valueMap
-var keepExtra1086 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1087 type:*go/types.valueType
-var keepExtra1087 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra1088 type:*go/types.varDecl
-var keepExtra1088 byte
 
 // unexported type of hash/adler32
 //
-//go:linkname keepExtra1089 type:*hash/adler32.digest
-var keepExtra1089 byte
+//go:linkname keepExtra1075 type:*hash/adler32.digest
+var keepExtra1075 byte
 
 // unexported type of hash/crc64
 //
-//go:linkname keepExtra1090 type:*hash/crc64.digest
+//go:linkname keepExtra1076 type:*hash/crc64.digest
+var keepExtra1076 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1077 type:*hash/fnv.sum128
+var keepExtra1077 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1078 type:*hash/fnv.sum128a
+var keepExtra1078 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1079 type:*hash/fnv.sum32
+var keepExtra1079 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1080 type:*hash/fnv.sum32a
+var keepExtra1080 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1081 type:*hash/fnv.sum64
+var keepExtra1081 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra1082 type:*hash/fnv.sum64a
+var keepExtra1082 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1083 type:*html/template.attr
+var keepExtra1083 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1084 type:*html/template.contentType
+var keepExtra1084 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1085 type:*html/template.context
+var keepExtra1085 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1086 type:*html/template.delim
+var keepExtra1086 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1087 type:*html/template.element
+var keepExtra1087 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1088 type:*html/template.escaper
+var keepExtra1088 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1089 type:*html/template.jsCtx
+var keepExtra1089 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra1090 type:*html/template.nameSpace
 var keepExtra1090 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra1091 type:*hash/fnv.sum128
+//go:linkname keepExtra1091 type:*html/template.rangeContext
 var keepExtra1091 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra1092 type:*hash/fnv.sum128a
+//go:linkname keepExtra1092 type:*html/template.state
 var keepExtra1092 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra1093 type:*hash/fnv.sum32
+//go:linkname keepExtra1093 type:*html/template.urlPart
 var keepExtra1093 byte
 
-// unexported type of hash/fnv
+// unexported type of image
 //
-//go:linkname keepExtra1094 type:*hash/fnv.sum32a
+//go:linkname keepExtra1094 type:*image.format
 var keepExtra1094 byte
 
-// unexported type of hash/fnv
+// unexported type of image
 //
-//go:linkname keepExtra1095 type:*hash/fnv.sum64
+//go:linkname keepExtra1095 type:*image.reader
 var keepExtra1095 byte
-
-// unexported type of hash/fnv
-//
-//go:linkname keepExtra1096 type:*hash/fnv.sum64a
-var keepExtra1096 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1097 type:*html/template.attr
-var keepExtra1097 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1098 type:*html/template.contentType
-var keepExtra1098 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1099 type:*html/template.context
-var keepExtra1099 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1100 type:*html/template.delim
-var keepExtra1100 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1101 type:*html/template.element
-var keepExtra1101 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1102 type:*html/template.escaper
-var keepExtra1102 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1103 type:*html/template.jsCtx
-var keepExtra1103 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1104 type:*html/template.nameSpace
-var keepExtra1104 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1105 type:*html/template.rangeContext
-var keepExtra1105 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1106 type:*html/template.state
-var keepExtra1106 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra1107 type:*html/template.urlPart
-var keepExtra1107 byte
-
-// unexported type of image
-//
-//go:linkname keepExtra1108 type:*image.format
-var keepExtra1108 byte
-
-// unexported type of image
-//
-//go:linkname keepExtra1109 type:*image.reader
-var keepExtra1109 byte
 
 // unexported type of image/color
 //
-//go:linkname keepExtra1110 type:*image/color.modelFunc
-var keepExtra1110 byte
+//go:linkname keepExtra1096 type:*image/color.modelFunc
+var keepExtra1096 byte
 
 // unexported type of image/draw
 //
-//go:linkname keepExtra1111 type:*image/draw.floydSteinberg
+//go:linkname keepExtra1097 type:*image/draw.floydSteinberg
+var keepExtra1097 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1098 type:*image/gif.blockReader
+var keepExtra1098 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1099 type:*image/gif.blockWriter
+var keepExtra1099 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1100 type:*image/gif.decoder
+var keepExtra1100 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1101 type:*image/gif.encoder
+var keepExtra1101 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1102 type:*image/gif.interlaceScan
+var keepExtra1102 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1103 type:*image/gif.reader
+var keepExtra1103 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra1104 type:*image/gif.writer
+var keepExtra1104 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1105 type:*image/jpeg.bits
+var keepExtra1105 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1106 type:*image/jpeg.block
+var keepExtra1106 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1107 type:*image/jpeg.component
+var keepExtra1107 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1108 type:*image/jpeg.decoder
+var keepExtra1108 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1109 type:*image/jpeg.encoder
+var keepExtra1109 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1110 type:*image/jpeg.huffIndex
+var keepExtra1110 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra1111 type:*image/jpeg.huffman
 var keepExtra1111 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra1112 type:*image/gif.blockReader
+//go:linkname keepExtra1112 type:*image/jpeg.huffmanLUT
 var keepExtra1112 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra1113 type:*image/gif.blockWriter
+//go:linkname keepExtra1113 type:*image/jpeg.huffmanSpec
 var keepExtra1113 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra1114 type:*image/gif.decoder
+//go:linkname keepExtra1114 type:*image/jpeg.quantIndex
 var keepExtra1114 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra1115 type:*image/gif.encoder
+//go:linkname keepExtra1115 type:*image/jpeg.writer
 var keepExtra1115 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra1116 type:*image/gif.interlaceScan
+//go:linkname keepExtra1116 type:*image/png.decoder
 var keepExtra1116 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra1117 type:*image/gif.reader
+//go:linkname keepExtra1117 type:*image/png.encoder
 var keepExtra1117 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra1118 type:*image/gif.writer
+//go:linkname keepExtra1118 type:*image/png.interlaceScan
 var keepExtra1118 byte
 
-// unexported type of image/jpeg
+// unexported type of image/png
 //
-//go:linkname keepExtra1119 type:*image/jpeg.bits
+//go:linkname keepExtra1119 type:*image/png.opaquer
 var keepExtra1119 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1120 type:*image/jpeg.block
-var keepExtra1120 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1121 type:*image/jpeg.component
-var keepExtra1121 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1122 type:*image/jpeg.decoder
-var keepExtra1122 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1123 type:*image/jpeg.encoder
-var keepExtra1123 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1124 type:*image/jpeg.huffIndex
-var keepExtra1124 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1125 type:*image/jpeg.huffman
-var keepExtra1125 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1126 type:*image/jpeg.huffmanLUT
-var keepExtra1126 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1127 type:*image/jpeg.huffmanSpec
-var keepExtra1127 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1128 type:*image/jpeg.quantIndex
-var keepExtra1128 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra1129 type:*image/jpeg.writer
-var keepExtra1129 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra1130 type:*image/png.decoder
-var keepExtra1130 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra1131 type:*image/png.encoder
-var keepExtra1131 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra1132 type:*image/png.interlaceScan
-var keepExtra1132 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra1133 type:*image/png.opaquer
-var keepExtra1133 byte
 
 // unexported type of index/suffixarray
 //
-//go:linkname keepExtra1134 type:*index/suffixarray.ints
+//go:linkname keepExtra1120 type:*index/suffixarray.ints
+var keepExtra1120 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1121 type:*io.discard
+var keepExtra1121 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1122 type:*io.eofReader
+var keepExtra1122 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1123 type:*io.multiReader
+var keepExtra1123 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1124 type:*io.multiWriter
+var keepExtra1124 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1125 type:*io.nopCloser
+var keepExtra1125 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1126 type:*io.nopCloserWriterTo
+var keepExtra1126 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1127 type:*io.onceError
+var keepExtra1127 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1128 type:*io.pipe
+var keepExtra1128 byte
+
+// unexported type of io
+//
+//go:linkname keepExtra1129 type:*io.teeReader
+var keepExtra1129 byte
+
+// unexported type of io/fs
+//
+//go:linkname keepExtra1130 type:*io/fs.dirInfo
+var keepExtra1130 byte
+
+// unexported type of io/fs
+//
+//go:linkname keepExtra1131 type:*io/fs.subFS
+var keepExtra1131 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra1132 type:*log/slog.commonHandler
+var keepExtra1132 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra1133 type:*log/slog.defaultHandler
+var keepExtra1133 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra1134 type:*log/slog.discardHandler
 var keepExtra1134 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1135 type:*io.discard
+//go:linkname keepExtra1135 type:*log/slog.groupptr
 var keepExtra1135 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1136 type:*io.eofReader
+//go:linkname keepExtra1136 type:*log/slog.handleState
 var keepExtra1136 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1137 type:*io.multiReader
+//go:linkname keepExtra1137 type:*log/slog.handlerWriter
 var keepExtra1137 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1138 type:*io.multiWriter
+//go:linkname keepExtra1138 type:*log/slog.jsonEncoder
 var keepExtra1138 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1139 type:*io.nopCloser
+//go:linkname keepExtra1139 type:*log/slog.kind
 var keepExtra1139 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1140 type:*io.nopCloserWriterTo
+//go:linkname keepExtra1140 type:*log/slog.stringptr
 var keepExtra1140 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1141 type:*io.onceError
+//go:linkname keepExtra1141 type:*log/slog.timeLocation
 var keepExtra1141 byte
 
-// unexported type of io
+// unexported type of log/slog
 //
-//go:linkname keepExtra1142 type:*io.pipe
+//go:linkname keepExtra1142 type:*log/slog.timeTime
 var keepExtra1142 byte
 
-// unexported type of io
+// unexported type of log/syslog
 //
-//go:linkname keepExtra1143 type:*io.teeReader
+//go:linkname keepExtra1143 type:*log/syslog.netConn
 var keepExtra1143 byte
 
-// unexported type of io/fs
+// unexported type of log/syslog
 //
-//go:linkname keepExtra1144 type:*io/fs.dirInfo
+//go:linkname keepExtra1144 type:*log/syslog.serverConn
 var keepExtra1144 byte
 
-// unexported type of io/fs
+// unexported type of math/rand
 //
-//go:linkname keepExtra1145 type:*io/fs.subFS
+//go:linkname keepExtra1145 type:*math/rand.lockedSource
 var keepExtra1145 byte
 
-// unexported type of log/slog
+// unexported type of math/rand
 //
-//go:linkname keepExtra1146 type:*log/slog.commonHandler
+//go:linkname keepExtra1146 type:*math/rand.rngSource
 var keepExtra1146 byte
 
-// unexported type of log/slog
+// unexported type of math/rand
 //
-//go:linkname keepExtra1147 type:*log/slog.defaultHandler
+//go:linkname keepExtra1147 type:*math/rand.runtimeSource
 var keepExtra1147 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1148 type:*log/slog.discardHandler
-var keepExtra1148 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1149 type:*log/slog.groupptr
-var keepExtra1149 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1150 type:*log/slog.handleState
-var keepExtra1150 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1151 type:*log/slog.handlerWriter
-var keepExtra1151 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1152 type:*log/slog.jsonEncoder
-var keepExtra1152 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1153 type:*log/slog.kind
-var keepExtra1153 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1154 type:*log/slog.stringptr
-var keepExtra1154 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1155 type:*log/slog.timeLocation
-var keepExtra1155 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra1156 type:*log/slog.timeTime
-var keepExtra1156 byte
-
-// unexported type of log/syslog
-//
-//go:linkname keepExtra1157 type:*log/syslog.netConn
-var keepExtra1157 byte
-
-// unexported type of log/syslog
-//
-//go:linkname keepExtra1158 type:*log/syslog.serverConn
-var keepExtra1158 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra1159 type:*math/rand.lockedSource
-var keepExtra1159 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra1160 type:*math/rand.rngSource
-var keepExtra1160 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra1161 type:*math/rand.runtimeSource
-var keepExtra1161 byte
 
 // unexported type of math/rand/v2
 //
-//go:linkname keepExtra1162 type:*math/rand/v2.runtimeSource
+//go:linkname keepExtra1148 type:*math/rand/v2.runtimeSource
+var keepExtra1148 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra1149 type:*mime/multipart.part
+var keepExtra1149 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra1150 type:*mime/multipart.partReader
+var keepExtra1150 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra1151 type:*mime/multipart.sectionReadCloser
+var keepExtra1151 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra1152 type:*mime/multipart.stickyErrorReader
+var keepExtra1152 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1153 type:*net/http.anyDirs
+var keepExtra1153 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1154 type:*net/http.body
+var keepExtra1154 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1155 type:*net/http.bodyEOFSignal
+var keepExtra1155 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1156 type:*net/http.bodyLocked
+var keepExtra1156 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1157 type:*net/http.bufioFlushWriter
+var keepExtra1157 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1158 type:*net/http.byteReader
+var keepExtra1158 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1159 type:*net/http.cancelTimerBody
+var keepExtra1159 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1160 type:*net/http.checkConnErrorWriter
+var keepExtra1160 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1161 type:*net/http.chunkWriter
+var keepExtra1161 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra1162 type:*net/http.closeWriter
 var keepExtra1162 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra1163 type:*mime/multipart.part
+//go:linkname keepExtra1163 type:*net/http.condResult
 var keepExtra1163 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra1164 type:*mime/multipart.partReader
+//go:linkname keepExtra1164 type:*net/http.conn
 var keepExtra1164 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra1165 type:*mime/multipart.sectionReadCloser
+//go:linkname keepExtra1165 type:*net/http.connLRU
 var keepExtra1165 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra1166 type:*mime/multipart.stickyErrorReader
+//go:linkname keepExtra1166 type:*net/http.connOrError
 var keepExtra1166 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1167 type:*net/http.anyDirs
+//go:linkname keepExtra1167 type:*net/http.connReader
 var keepExtra1167 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1168 type:*net/http.body
+//go:linkname keepExtra1168 type:*net/http.connectMethod
 var keepExtra1168 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1169 type:*net/http.bodyEOFSignal
+//go:linkname keepExtra1169 type:*net/http.connectMethodKey
 var keepExtra1169 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1170 type:*net/http.bodyLocked
+//go:linkname keepExtra1170 type:*net/http.connectionStater
 var keepExtra1170 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1171 type:*net/http.bufioFlushWriter
+//go:linkname keepExtra1171 type:*net/http.contextKey
 var keepExtra1171 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1172 type:*net/http.byteReader
+//go:linkname keepExtra1172 type:*net/http.countingWriter
 var keepExtra1172 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1173 type:*net/http.cancelTimerBody
+//go:linkname keepExtra1173 type:*net/http.dirEntryDirs
 var keepExtra1173 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1174 type:*net/http.checkConnErrorWriter
+//go:linkname keepExtra1174 type:*net/http.eofReader
 var keepExtra1174 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1175 type:*net/http.chunkWriter
+//go:linkname keepExtra1175 type:*net/http.erringRoundTripper
 var keepExtra1175 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1176 type:*net/http.closeWriter
+//go:linkname keepExtra1176 type:*net/http.errorReader
 var keepExtra1176 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1177 type:*net/http.condResult
+//go:linkname keepExtra1177 type:*net/http.exactSig
 var keepExtra1177 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1178 type:*net/http.conn
+//go:linkname keepExtra1178 type:*net/http.expectContinueReader
 var keepExtra1178 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1179 type:*net/http.connLRU
+//go:linkname keepExtra1179 type:*net/http.extraHeader
 var keepExtra1179 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1180 type:*net/http.connOrError
+//go:linkname keepExtra1180 type:*net/http.fakeLocker
 var keepExtra1180 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1181 type:*net/http.connReader
+//go:linkname keepExtra1181 type:*net/http.fileHandler
 var keepExtra1181 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1182 type:*net/http.connectMethod
+//go:linkname keepExtra1182 type:*net/http.fileInfoDirs
 var keepExtra1182 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1183 type:*net/http.connectMethodKey
+//go:linkname keepExtra1183 type:*net/http.fileTransport
 var keepExtra1183 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1184 type:*net/http.connectionStater
+//go:linkname keepExtra1184 type:*net/http.finishAsyncByteRead
 var keepExtra1184 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1185 type:*net/http.contextKey
+//go:linkname keepExtra1185 type:*net/http.genericClientConn
 var keepExtra1185 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1186 type:*net/http.countingWriter
+//go:linkname keepExtra1186 type:*net/http.globalOptionsHandler
 var keepExtra1186 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1187 type:*net/http.dirEntryDirs
+//go:linkname keepExtra1187 type:*net/http.gzipReader
 var keepExtra1187 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1188 type:*net/http.eofReader
+//go:linkname keepExtra1188 type:*net/http.h2Transport
 var keepExtra1188 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1189 type:*net/http.erringRoundTripper
+//go:linkname keepExtra1189 type:*net/http.headerSorter
 var keepExtra1189 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1190 type:*net/http.errorReader
+//go:linkname keepExtra1190 type:*net/http.htmlSig
 var keepExtra1190 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1191 type:*net/http.exactSig
+//go:linkname keepExtra1191 type:*net/http.http1ClientConn
 var keepExtra1191 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1192 type:*net/http.expectContinueReader
+//go:linkname keepExtra1192 type:*net/http.http2ClientConn
 var keepExtra1192 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1193 type:*net/http.extraHeader
+//go:linkname keepExtra1193 type:*net/http.http2ClientConnPool
 var keepExtra1193 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1194 type:*net/http.fakeLocker
+//go:linkname keepExtra1194 type:*net/http.http2ClientConnState
 var keepExtra1194 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1195 type:*net/http.fileHandler
+//go:linkname keepExtra1195 type:*net/http.http2ConnectionError
 var keepExtra1195 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1196 type:*net/http.fileInfoDirs
+//go:linkname keepExtra1196 type:*net/http.http2ContinuationFrame
 var keepExtra1196 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1197 type:*net/http.fileTransport
+//go:linkname keepExtra1197 type:*net/http.http2DataFrame
 var keepExtra1197 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1198 type:*net/http.finishAsyncByteRead
+//go:linkname keepExtra1198 type:*net/http.http2ErrCode
 var keepExtra1198 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1199 type:*net/http.genericClientConn
+//go:linkname keepExtra1199 type:*net/http.http2Flags
 var keepExtra1199 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1200 type:*net/http.globalOptionsHandler
+//go:linkname keepExtra1200 type:*net/http.http2Frame
 var keepExtra1200 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1201 type:*net/http.gzipReader
+//go:linkname keepExtra1201 type:*net/http.http2FrameHeader
 var keepExtra1201 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1202 type:*net/http.h2Transport
+//go:linkname keepExtra1202 type:*net/http.http2FrameType
 var keepExtra1202 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1203 type:*net/http.headerSorter
+//go:linkname keepExtra1203 type:*net/http.http2FrameWriteRequest
 var keepExtra1203 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1204 type:*net/http.htmlSig
+//go:linkname keepExtra1204 type:*net/http.http2Framer
 var keepExtra1204 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1205 type:*net/http.http1ClientConn
+//go:linkname keepExtra1205 type:*net/http.http2GoAwayError
 var keepExtra1205 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1206 type:*net/http.http2ClientConn
+//go:linkname keepExtra1206 type:*net/http.http2GoAwayFrame
 var keepExtra1206 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1207 type:*net/http.http2ClientConnPool
+//go:linkname keepExtra1207 type:*net/http.http2HeadersFrame
 var keepExtra1207 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1208 type:*net/http.http2ClientConnState
+//go:linkname keepExtra1208 type:*net/http.http2HeadersFrameParam
 var keepExtra1208 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1209 type:*net/http.http2ConnectionError
+//go:linkname keepExtra1209 type:*net/http.http2MetaHeadersFrame
 var keepExtra1209 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1210 type:*net/http.http2ContinuationFrame
+//go:linkname keepExtra1210 type:*net/http.http2OpenStreamOptions
 var keepExtra1210 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1211 type:*net/http.http2DataFrame
+//go:linkname keepExtra1211 type:*net/http.http2PingFrame
 var keepExtra1211 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1212 type:*net/http.http2ErrCode
+//go:linkname keepExtra1212 type:*net/http.http2PriorityFrame
 var keepExtra1212 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1213 type:*net/http.http2Flags
+//go:linkname keepExtra1213 type:*net/http.http2PriorityParam
 var keepExtra1213 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1214 type:*net/http.http2Frame
+//go:linkname keepExtra1214 type:*net/http.http2PriorityWriteSchedulerConfig
 var keepExtra1214 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1215 type:*net/http.http2FrameHeader
+//go:linkname keepExtra1215 type:*net/http.http2PushPromiseFrame
 var keepExtra1215 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1216 type:*net/http.http2FrameType
+//go:linkname keepExtra1216 type:*net/http.http2PushPromiseParam
 var keepExtra1216 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1217 type:*net/http.http2FrameWriteRequest
+//go:linkname keepExtra1217 type:*net/http.http2RSTStreamFrame
 var keepExtra1217 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1218 type:*net/http.http2Framer
+//go:linkname keepExtra1218 type:*net/http.http2RoundTripOpt
 var keepExtra1218 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1219 type:*net/http.http2GoAwayError
+//go:linkname keepExtra1219 type:*net/http.http2ServeConnOpts
 var keepExtra1219 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1220 type:*net/http.http2GoAwayFrame
+//go:linkname keepExtra1220 type:*net/http.http2Server
 var keepExtra1220 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1221 type:*net/http.http2HeadersFrame
+//go:linkname keepExtra1221 type:*net/http.http2Setting
 var keepExtra1221 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1222 type:*net/http.http2HeadersFrameParam
+//go:linkname keepExtra1222 type:*net/http.http2SettingID
 var keepExtra1222 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1223 type:*net/http.http2MetaHeadersFrame
+//go:linkname keepExtra1223 type:*net/http.http2SettingsFrame
 var keepExtra1223 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1224 type:*net/http.http2OpenStreamOptions
+//go:linkname keepExtra1224 type:*net/http.http2StreamError
 var keepExtra1224 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1225 type:*net/http.http2PingFrame
+//go:linkname keepExtra1225 type:*net/http.http2Transport
 var keepExtra1225 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1226 type:*net/http.http2PriorityFrame
+//go:linkname keepExtra1226 type:*net/http.http2UnknownFrame
 var keepExtra1226 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1227 type:*net/http.http2PriorityParam
+//go:linkname keepExtra1227 type:*net/http.http2WindowUpdateFrame
 var keepExtra1227 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1228 type:*net/http.http2PriorityWriteSchedulerConfig
+//go:linkname keepExtra1228 type:*net/http.http2WriteScheduler
 var keepExtra1228 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1229 type:*net/http.http2PushPromiseFrame
+//go:linkname keepExtra1229 type:*net/http.http2addConnCall
 var keepExtra1229 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1230 type:*net/http.http2PushPromiseParam
+//go:linkname keepExtra1230 type:*net/http.http2bodyReadMsg
 var keepExtra1230 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1231 type:*net/http.http2RSTStreamFrame
+//go:linkname keepExtra1231 type:*net/http.http2bufferedWriter
 var keepExtra1231 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1232 type:*net/http.http2RoundTripOpt
+//go:linkname keepExtra1232 type:*net/http.http2bufferedWriterTimeoutWriter
 var keepExtra1232 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1233 type:*net/http.http2ServeConnOpts
+//go:linkname keepExtra1233 type:*net/http.http2chunkWriter
 var keepExtra1233 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1234 type:*net/http.http2Server
+//go:linkname keepExtra1234 type:*net/http.http2clientConnIdleState
 var keepExtra1234 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1235 type:*net/http.http2Setting
+//go:linkname keepExtra1235 type:*net/http.http2clientConnPool
 var keepExtra1235 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1236 type:*net/http.http2SettingID
+//go:linkname keepExtra1236 type:*net/http.http2clientConnPoolIdleCloser
 var keepExtra1236 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1237 type:*net/http.http2SettingsFrame
+//go:linkname keepExtra1237 type:*net/http.http2clientConnReadLoop
 var keepExtra1237 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1238 type:*net/http.http2StreamError
+//go:linkname keepExtra1238 type:*net/http.http2clientStream
 var keepExtra1238 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1239 type:*net/http.http2Transport
+//go:linkname keepExtra1239 type:*net/http.http2closeWaiter
 var keepExtra1239 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1240 type:*net/http.http2UnknownFrame
+//go:linkname keepExtra1240 type:*net/http.http2connError
 var keepExtra1240 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1241 type:*net/http.http2WindowUpdateFrame
+//go:linkname keepExtra1241 type:*net/http.http2connectionStater
 var keepExtra1241 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1242 type:*net/http.http2WriteScheduler
+//go:linkname keepExtra1242 type:*net/http.http2dataBuffer
 var keepExtra1242 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1243 type:*net/http.http2addConnCall
+//go:linkname keepExtra1243 type:*net/http.http2dialCall
 var keepExtra1243 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1244 type:*net/http.http2bodyReadMsg
+//go:linkname keepExtra1244 type:*net/http.http2duplicatePseudoHeaderError
 var keepExtra1244 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1245 type:*net/http.http2bufferedWriter
+//go:linkname keepExtra1245 type:*net/http.http2eofReader
 var keepExtra1245 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1246 type:*net/http.http2bufferedWriterTimeoutWriter
+//go:linkname keepExtra1246 type:*net/http.http2erringRoundTripper
 var keepExtra1246 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1247 type:*net/http.http2chunkWriter
+//go:linkname keepExtra1247 type:*net/http.http2errorReader
 var keepExtra1247 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1248 type:*net/http.http2clientConnIdleState
+//go:linkname keepExtra1248 type:*net/http.http2flushFrameWriter
 var keepExtra1248 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1249 type:*net/http.http2clientConnPool
+//go:linkname keepExtra1249 type:*net/http.http2frameCache
 var keepExtra1249 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1250 type:*net/http.http2clientConnPoolIdleCloser
+//go:linkname keepExtra1250 type:*net/http.http2frameParser
 var keepExtra1250 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1251 type:*net/http.http2clientConnReadLoop
+//go:linkname keepExtra1251 type:*net/http.http2frameWriteResult
 var keepExtra1251 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1252 type:*net/http.http2clientStream
+//go:linkname keepExtra1252 type:*net/http.http2goAwayFlowError
 var keepExtra1252 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1253 type:*net/http.http2closeWaiter
+//go:linkname keepExtra1253 type:*net/http.http2goroutineLock
 var keepExtra1253 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1254 type:*net/http.http2connError
+//go:linkname keepExtra1254 type:*net/http.http2gzipReader
 var keepExtra1254 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1255 type:*net/http.http2connectionStater
+//go:linkname keepExtra1255 type:*net/http.http2handlerPanicRST
 var keepExtra1255 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1256 type:*net/http.http2dataBuffer
+//go:linkname keepExtra1256 type:*net/http.http2headerFieldNameError
 var keepExtra1256 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1257 type:*net/http.http2dialCall
+//go:linkname keepExtra1257 type:*net/http.http2headerFieldValueError
 var keepExtra1257 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1258 type:*net/http.http2duplicatePseudoHeaderError
+//go:linkname keepExtra1258 type:*net/http.http2headersEnder
 var keepExtra1258 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1259 type:*net/http.http2eofReader
+//go:linkname keepExtra1259 type:*net/http.http2headersOrContinuation
 var keepExtra1259 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1260 type:*net/http.http2erringRoundTripper
+//go:linkname keepExtra1260 type:*net/http.http2http2Config
 var keepExtra1260 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1261 type:*net/http.http2errorReader
+//go:linkname keepExtra1261 type:*net/http.http2httpError
 var keepExtra1261 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1262 type:*net/http.http2flushFrameWriter
+//go:linkname keepExtra1262 type:*net/http.http2incomparable
 var keepExtra1262 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1263 type:*net/http.http2frameCache
+//go:linkname keepExtra1263 type:*net/http.http2inflow
 var keepExtra1263 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1264 type:*net/http.http2frameParser
+//go:linkname keepExtra1264 type:*net/http.http2missingBody
 var keepExtra1264 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1265 type:*net/http.http2frameWriteResult
+//go:linkname keepExtra1265 type:*net/http.http2netHTTPClientConn
 var keepExtra1265 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1266 type:*net/http.http2goAwayFlowError
+//go:linkname keepExtra1266 type:*net/http.http2noBodyReader
 var keepExtra1266 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1267 type:*net/http.http2goroutineLock
+//go:linkname keepExtra1267 type:*net/http.http2noCachedConnError
 var keepExtra1267 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1268 type:*net/http.http2gzipReader
+//go:linkname keepExtra1268 type:*net/http.http2noDialClientConnPool
 var keepExtra1268 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1269 type:*net/http.http2handlerPanicRST
+//go:linkname keepExtra1269 type:*net/http.http2noDialH2RoundTripper
 var keepExtra1269 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1270 type:*net/http.http2headerFieldNameError
+//go:linkname keepExtra1270 type:*net/http.http2outflow
 var keepExtra1270 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1271 type:*net/http.http2headerFieldValueError
+//go:linkname keepExtra1271 type:*net/http.http2pipe
 var keepExtra1271 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1272 type:*net/http.http2headersEnder
+//go:linkname keepExtra1272 type:*net/http.http2pipeBuffer
 var keepExtra1272 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1273 type:*net/http.http2headersOrContinuation
+//go:linkname keepExtra1273 type:*net/http.http2priorityNodeRFC7540
 var keepExtra1273 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1274 type:*net/http.http2http2Config
+//go:linkname keepExtra1274 type:*net/http.http2priorityNodeStateRFC7540
 var keepExtra1274 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1275 type:*net/http.http2httpError
+//go:linkname keepExtra1275 type:*net/http.http2priorityWriteSchedulerRFC7540
 var keepExtra1275 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1276 type:*net/http.http2incomparable
+//go:linkname keepExtra1276 type:*net/http.http2priorityWriteSchedulerRFC9218
 var keepExtra1276 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1277 type:*net/http.http2inflow
+//go:linkname keepExtra1277 type:*net/http.http2pseudoHeaderError
 var keepExtra1277 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1278 type:*net/http.http2missingBody
+//go:linkname keepExtra1278 type:*net/http.http2randomWriteScheduler
 var keepExtra1278 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1279 type:*net/http.http2netHTTPClientConn
+//go:linkname keepExtra1279 type:*net/http.http2readFrameResult
 var keepExtra1279 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1280 type:*net/http.http2noBodyReader
+//go:linkname keepExtra1280 type:*net/http.http2requestBody
 var keepExtra1280 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1281 type:*net/http.http2noCachedConnError
+//go:linkname keepExtra1281 type:*net/http.http2resAndError
 var keepExtra1281 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1282 type:*net/http.http2noDialClientConnPool
+//go:linkname keepExtra1282 type:*net/http.http2responseWriter
 var keepExtra1282 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1283 type:*net/http.http2noDialH2RoundTripper
+//go:linkname keepExtra1283 type:*net/http.http2responseWriterState
 var keepExtra1283 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1284 type:*net/http.http2outflow
+//go:linkname keepExtra1284 type:*net/http.http2roundRobinWriteScheduler
 var keepExtra1284 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1285 type:*net/http.http2pipe
+//go:linkname keepExtra1285 type:*net/http.http2serverConn
 var keepExtra1285 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1286 type:*net/http.http2pipeBuffer
+//go:linkname keepExtra1286 type:*net/http.http2serverInternalState
 var keepExtra1286 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1287 type:*net/http.http2priorityNodeRFC7540
+//go:linkname keepExtra1287 type:*net/http.http2serverMessage
 var keepExtra1287 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1288 type:*net/http.http2priorityNodeStateRFC7540
+//go:linkname keepExtra1288 type:*net/http.http2sortPriorityNodeSiblingsRFC7540
 var keepExtra1288 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1289 type:*net/http.http2priorityWriteSchedulerRFC7540
+//go:linkname keepExtra1289 type:*net/http.http2sorter
 var keepExtra1289 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1290 type:*net/http.http2priorityWriteSchedulerRFC9218
+//go:linkname keepExtra1290 type:*net/http.http2startPushRequest
 var keepExtra1290 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1291 type:*net/http.http2pseudoHeaderError
+//go:linkname keepExtra1291 type:*net/http.http2stickyErrWriter
 var keepExtra1291 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1292 type:*net/http.http2randomWriteScheduler
+//go:linkname keepExtra1292 type:*net/http.http2stream
 var keepExtra1292 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1293 type:*net/http.http2readFrameResult
+//go:linkname keepExtra1293 type:*net/http.http2streamEnder
 var keepExtra1293 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1294 type:*net/http.http2requestBody
+//go:linkname keepExtra1294 type:*net/http.http2streamMetadata
 var keepExtra1294 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1295 type:*net/http.http2resAndError
+//go:linkname keepExtra1295 type:*net/http.http2streamState
 var keepExtra1295 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1296 type:*net/http.http2responseWriter
+//go:linkname keepExtra1296 type:*net/http.http2stringWriter
 var keepExtra1296 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1297 type:*net/http.http2responseWriterState
+//go:linkname keepExtra1297 type:*net/http.http2transportResponseBody
 var keepExtra1297 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1298 type:*net/http.http2roundRobinWriteScheduler
+//go:linkname keepExtra1298 type:*net/http.http2transportTestHooks
 var keepExtra1298 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1299 type:*net/http.http2serverConn
+//go:linkname keepExtra1299 type:*net/http.http2unencryptedTransport
 var keepExtra1299 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1300 type:*net/http.http2serverInternalState
+//go:linkname keepExtra1300 type:*net/http.http2unstartedHandler
 var keepExtra1300 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1301 type:*net/http.http2serverMessage
+//go:linkname keepExtra1301 type:*net/http.http2write100ContinueHeadersFrame
 var keepExtra1301 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1302 type:*net/http.http2sortPriorityNodeSiblingsRFC7540
+//go:linkname keepExtra1302 type:*net/http.http2writeContext
 var keepExtra1302 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1303 type:*net/http.http2sorter
+//go:linkname keepExtra1303 type:*net/http.http2writeData
 var keepExtra1303 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1304 type:*net/http.http2startPushRequest
+//go:linkname keepExtra1304 type:*net/http.http2writeFramer
 var keepExtra1304 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1305 type:*net/http.http2stickyErrWriter
+//go:linkname keepExtra1305 type:*net/http.http2writeGoAway
 var keepExtra1305 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1306 type:*net/http.http2stream
+//go:linkname keepExtra1306 type:*net/http.http2writePing
 var keepExtra1306 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1307 type:*net/http.http2streamEnder
+//go:linkname keepExtra1307 type:*net/http.http2writePingAck
 var keepExtra1307 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1308 type:*net/http.http2streamMetadata
+//go:linkname keepExtra1308 type:*net/http.http2writePushPromise
 var keepExtra1308 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1309 type:*net/http.http2streamState
+//go:linkname keepExtra1309 type:*net/http.http2writeQueue
 var keepExtra1309 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1310 type:*net/http.http2stringWriter
+//go:linkname keepExtra1310 type:*net/http.http2writeQueuePool
 var keepExtra1310 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1311 type:*net/http.http2transportResponseBody
+//go:linkname keepExtra1311 type:*net/http.http2writeResHeaders
 var keepExtra1311 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1312 type:*net/http.http2transportTestHooks
+//go:linkname keepExtra1312 type:*net/http.http2writeSettings
 var keepExtra1312 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1313 type:*net/http.http2unencryptedTransport
+//go:linkname keepExtra1313 type:*net/http.http2writeSettingsAck
 var keepExtra1313 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1314 type:*net/http.http2unstartedHandler
+//go:linkname keepExtra1314 type:*net/http.http2writeWindowUpdate
 var keepExtra1314 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1315 type:*net/http.http2write100ContinueHeadersFrame
+//go:linkname keepExtra1315 type:*net/http.httpRange
 var keepExtra1315 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1316 type:*net/http.http2writeContext
+//go:linkname keepExtra1316 type:*net/http.incomparable
 var keepExtra1316 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1317 type:*net/http.http2writeData
+//go:linkname keepExtra1317 type:*net/http.initALPNRequest
 var keepExtra1317 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1318 type:*net/http.http2writeFramer
+//go:linkname keepExtra1318 type:*net/http.ioFS
 var keepExtra1318 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1319 type:*net/http.http2writeGoAway
+//go:linkname keepExtra1319 type:*net/http.ioFile
 var keepExtra1319 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1320 type:*net/http.http2writePing
+//go:linkname keepExtra1320 type:*net/http.keyValues
 var keepExtra1320 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1321 type:*net/http.http2writePingAck
+//go:linkname keepExtra1321 type:*net/http.loggingConn
 var keepExtra1321 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1322 type:*net/http.http2writePushPromise
+//go:linkname keepExtra1322 type:*net/http.maskedSig
 var keepExtra1322 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1323 type:*net/http.http2writeQueue
+//go:linkname keepExtra1323 type:*net/http.maxBytesReader
 var keepExtra1323 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1324 type:*net/http.http2writeQueuePool
+//go:linkname keepExtra1324 type:*net/http.mp4Sig
 var keepExtra1324 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1325 type:*net/http.http2writeResHeaders
+//go:linkname keepExtra1325 type:*net/http.muxEntry
 var keepExtra1325 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1326 type:*net/http.http2writeSettings
+//go:linkname keepExtra1326 type:*net/http.newClientConner
 var keepExtra1326 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1327 type:*net/http.http2writeSettingsAck
+//go:linkname keepExtra1327 type:*net/http.noBody
 var keepExtra1327 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1328 type:*net/http.http2writeWindowUpdate
+//go:linkname keepExtra1328 type:*net/http.noopHandler
 var keepExtra1328 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1329 type:*net/http.httpRange
+//go:linkname keepExtra1329 type:*net/http.nothingWrittenError
 var keepExtra1329 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1330 type:*net/http.incomparable
+//go:linkname keepExtra1330 type:*net/http.onceCloseListener
 var keepExtra1330 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1331 type:*net/http.initALPNRequest
+//go:linkname keepExtra1331 type:*net/http.pattern
 var keepExtra1331 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1332 type:*net/http.ioFS
+//go:linkname keepExtra1332 type:*net/http.persistConn
 var keepExtra1332 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1333 type:*net/http.ioFile
+//go:linkname keepExtra1333 type:*net/http.persistConnWriter
 var keepExtra1333 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1334 type:*net/http.keyValues
+//go:linkname keepExtra1334 type:*net/http.populateResponse
 var keepExtra1334 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1335 type:*net/http.loggingConn
+//go:linkname keepExtra1335 type:*net/http.readResult
 var keepExtra1335 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1336 type:*net/http.maskedSig
+//go:linkname keepExtra1336 type:*net/http.readTrackingBody
 var keepExtra1336 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1337 type:*net/http.maxBytesReader
+//go:linkname keepExtra1337 type:*net/http.readWriteCloserBody
 var keepExtra1337 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1338 type:*net/http.mp4Sig
+//go:linkname keepExtra1338 type:*net/http.redirectHandler
 var keepExtra1338 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1339 type:*net/http.muxEntry
+//go:linkname keepExtra1339 type:*net/http.relationship
 var keepExtra1339 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1340 type:*net/http.newClientConner
+//go:linkname keepExtra1340 type:*net/http.requestAndChan
 var keepExtra1340 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1341 type:*net/http.noBody
+//go:linkname keepExtra1341 type:*net/http.requestBodyReadError
 var keepExtra1341 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1342 type:*net/http.noopHandler
+//go:linkname keepExtra1342 type:*net/http.response
 var keepExtra1342 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1343 type:*net/http.nothingWrittenError
+//go:linkname keepExtra1343 type:*net/http.responseAndError
 var keepExtra1343 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1344 type:*net/http.onceCloseListener
+//go:linkname keepExtra1344 type:*net/http.routingIndex
 var keepExtra1344 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1345 type:*net/http.pattern
+//go:linkname keepExtra1345 type:*net/http.routingIndexKey
 var keepExtra1345 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1346 type:*net/http.persistConn
+//go:linkname keepExtra1346 type:*net/http.routingNode
 var keepExtra1346 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1347 type:*net/http.persistConnWriter
+//go:linkname keepExtra1347 type:*net/http.rwUnwrapper
 var keepExtra1347 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1348 type:*net/http.populateResponse
+//go:linkname keepExtra1348 type:*net/http.segment
 var keepExtra1348 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1349 type:*net/http.readResult
+//go:linkname keepExtra1349 type:*net/http.serveMux121
 var keepExtra1349 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1350 type:*net/http.readTrackingBody
+//go:linkname keepExtra1350 type:*net/http.serverHandler
 var keepExtra1350 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1351 type:*net/http.readWriteCloserBody
+//go:linkname keepExtra1351 type:*net/http.sniffSig
 var keepExtra1351 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1352 type:*net/http.redirectHandler
+//go:linkname keepExtra1352 type:*net/http.socksAddr
 var keepExtra1352 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1353 type:*net/http.relationship
+//go:linkname keepExtra1353 type:*net/http.socksAuthMethod
 var keepExtra1353 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1354 type:*net/http.requestAndChan
+//go:linkname keepExtra1354 type:*net/http.socksCommand
 var keepExtra1354 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1355 type:*net/http.requestBodyReadError
+//go:linkname keepExtra1355 type:*net/http.socksConn
 var keepExtra1355 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1356 type:*net/http.response
+//go:linkname keepExtra1356 type:*net/http.socksDialer
 var keepExtra1356 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1357 type:*net/http.responseAndError
+//go:linkname keepExtra1357 type:*net/http.socksReply
 var keepExtra1357 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1358 type:*net/http.routingIndex
+//go:linkname keepExtra1358 type:*net/http.socksUsernamePassword
 var keepExtra1358 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1359 type:*net/http.routingIndexKey
+//go:linkname keepExtra1359 type:*net/http.statusError
 var keepExtra1359 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1360 type:*net/http.routingNode
+//go:linkname keepExtra1360 type:*net/http.stringWriter
 var keepExtra1360 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1361 type:*net/http.rwUnwrapper
+//go:linkname keepExtra1361 type:*net/http.tLogKey
 var keepExtra1361 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1362 type:*net/http.segment
+//go:linkname keepExtra1362 type:*net/http.textSig
 var keepExtra1362 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1363 type:*net/http.serveMux121
+//go:linkname keepExtra1363 type:*net/http.timeoutError
 var keepExtra1363 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1364 type:*net/http.serverHandler
+//go:linkname keepExtra1364 type:*net/http.timeoutHandler
 var keepExtra1364 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1365 type:*net/http.sniffSig
+//go:linkname keepExtra1365 type:*net/http.timeoutWriter
 var keepExtra1365 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1366 type:*net/http.socksAddr
+//go:linkname keepExtra1366 type:*net/http.tlsHandshakeTimeoutError
 var keepExtra1366 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1367 type:*net/http.socksAuthMethod
+//go:linkname keepExtra1367 type:*net/http.transferReader
 var keepExtra1367 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1368 type:*net/http.socksCommand
+//go:linkname keepExtra1368 type:*net/http.transferWriter
 var keepExtra1368 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1369 type:*net/http.socksConn
+//go:linkname keepExtra1369 type:*net/http.transportReadFromServerError
 var keepExtra1369 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1370 type:*net/http.socksDialer
+//go:linkname keepExtra1370 type:*net/http.transportRequest
 var keepExtra1370 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1371 type:*net/http.socksReply
+//go:linkname keepExtra1371 type:*net/http.unencryptedHTTP2Request
 var keepExtra1371 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1372 type:*net/http.socksUsernamePassword
+//go:linkname keepExtra1372 type:*net/http.unencryptedNetConnInTLSConn
 var keepExtra1372 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1373 type:*net/http.statusError
+//go:linkname keepExtra1373 type:*net/http.unsupportedTEError
 var keepExtra1373 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1374 type:*net/http.stringWriter
+//go:linkname keepExtra1374 type:*net/http.wantConn
 var keepExtra1374 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1375 type:*net/http.tLogKey
+//go:linkname keepExtra1375 type:*net/http.wantConnQueue
 var keepExtra1375 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1376 type:*net/http.textSig
+//go:linkname keepExtra1376 type:*net/http.writeRequest
 var keepExtra1376 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra1377 type:*net/http.timeoutError
+//go:linkname keepExtra1377 type:*net/http.writerOnly
 var keepExtra1377 byte
 
-// unexported type of net/http
+// unexported type of net/http/cgi
 //
-//go:linkname keepExtra1378 type:*net/http.timeoutHandler
+//go:linkname keepExtra1378 type:*net/http/cgi.neverEnding
 var keepExtra1378 byte
 
-// unexported type of net/http
+// unexported type of net/http/cgi
 //
-//go:linkname keepExtra1379 type:*net/http.timeoutWriter
+//go:linkname keepExtra1379 type:*net/http/cgi.response
 var keepExtra1379 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1380 type:*net/http.tlsHandshakeTimeoutError
-var keepExtra1380 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1381 type:*net/http.transferReader
-var keepExtra1381 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1382 type:*net/http.transferWriter
-var keepExtra1382 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1383 type:*net/http.transportReadFromServerError
-var keepExtra1383 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1384 type:*net/http.transportRequest
-var keepExtra1384 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1385 type:*net/http.unencryptedHTTP2Request
-var keepExtra1385 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1386 type:*net/http.unencryptedNetConnInTLSConn
-var keepExtra1386 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1387 type:*net/http.unsupportedTEError
-var keepExtra1387 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1388 type:*net/http.wantConn
-var keepExtra1388 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1389 type:*net/http.wantConnQueue
-var keepExtra1389 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1390 type:*net/http.writeRequest
-var keepExtra1390 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra1391 type:*net/http.writerOnly
-var keepExtra1391 byte
-
-// unexported type of net/http/cgi
-//
-//go:linkname keepExtra1392 type:*net/http/cgi.neverEnding
-var keepExtra1392 byte
-
-// unexported type of net/http/cgi
-//
-//go:linkname keepExtra1393 type:*net/http/cgi.response
-var keepExtra1393 byte
 
 // unexported type of net/http/cookiejar
 //
-//go:linkname keepExtra1394 type:*net/http/cookiejar.entry
-var keepExtra1394 byte
+//go:linkname keepExtra1380 type:*net/http/cookiejar.entry
+var keepExtra1380 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1395 type:*net/http/fcgi.beginRequest
-var keepExtra1395 byte
+//go:linkname keepExtra1381 type:*net/http/fcgi.beginRequest
+var keepExtra1381 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1396 type:*net/http/fcgi.bufWriter
-var keepExtra1396 byte
+//go:linkname keepExtra1382 type:*net/http/fcgi.bufWriter
+var keepExtra1382 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1397 type:*net/http/fcgi.child
-var keepExtra1397 byte
+//go:linkname keepExtra1383 type:*net/http/fcgi.child
+var keepExtra1383 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1398 type:*net/http/fcgi.conn
-var keepExtra1398 byte
+//go:linkname keepExtra1384 type:*net/http/fcgi.conn
+var keepExtra1384 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1399 type:*net/http/fcgi.envVarsContextKey
-var keepExtra1399 byte
+//go:linkname keepExtra1385 type:*net/http/fcgi.envVarsContextKey
+var keepExtra1385 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1400 type:*net/http/fcgi.header
-var keepExtra1400 byte
+//go:linkname keepExtra1386 type:*net/http/fcgi.header
+var keepExtra1386 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1401 type:*net/http/fcgi.recType
-var keepExtra1401 byte
+//go:linkname keepExtra1387 type:*net/http/fcgi.recType
+var keepExtra1387 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1402 type:*net/http/fcgi.record
-var keepExtra1402 byte
+//go:linkname keepExtra1388 type:*net/http/fcgi.record
+var keepExtra1388 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1403 type:*net/http/fcgi.request
-var keepExtra1403 byte
+//go:linkname keepExtra1389 type:*net/http/fcgi.request
+var keepExtra1389 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1404 type:*net/http/fcgi.response
-var keepExtra1404 byte
+//go:linkname keepExtra1390 type:*net/http/fcgi.response
+var keepExtra1390 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra1405 type:*net/http/fcgi.streamWriter
-var keepExtra1405 byte
+//go:linkname keepExtra1391 type:*net/http/fcgi.streamWriter
+var keepExtra1391 byte
 
 // unexported type of net/http/httptest
 //
-//go:linkname keepExtra1406 type:*net/http/httptest.closeIdleTransport
-var keepExtra1406 byte
+//go:linkname keepExtra1392 type:*net/http/httptest.closeIdleTransport
+var keepExtra1392 byte
 
 // unexported type of net/http/httptrace
 //
-//go:linkname keepExtra1407 type:*net/http/httptrace.clientEventContextKey
+//go:linkname keepExtra1393 type:*net/http/httptrace.clientEventContextKey
+var keepExtra1393 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1394 type:*net/http/httputil.delegateReader
+var keepExtra1394 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1395 type:*net/http/httputil.dumpConn
+var keepExtra1395 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1396 type:*net/http/httputil.failureToReadBody
+var keepExtra1396 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1397 type:*net/http/httputil.maxLatencyWriter
+var keepExtra1397 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1398 type:*net/http/httputil.neverEnding
+var keepExtra1398 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1399 type:*net/http/httputil.noopCloseReader
+var keepExtra1399 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra1400 type:*net/http/httputil.switchProtocolCopier
+var keepExtra1400 byte
+
+// unexported type of net/http/pprof
+//
+//go:linkname keepExtra1401 type:*net/http/pprof.handler
+var keepExtra1401 byte
+
+// unexported type of net/http/pprof
+//
+//go:linkname keepExtra1402 type:*net/http/pprof.profileEntry
+var keepExtra1402 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra1403 type:*net/mail.addrParser
+var keepExtra1403 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra1404 type:*net/mail.charsetError
+var keepExtra1404 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra1405 type:*net/mail.debugT
+var keepExtra1405 byte
+
+// unexported type of net/netip
+//
+//go:linkname keepExtra1406 type:*net/netip.addrDetail
+var keepExtra1406 byte
+
+// unexported type of net/netip
+//
+//go:linkname keepExtra1407 type:*net/netip.parseAddrError
 var keepExtra1407 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/netip
 //
-//go:linkname keepExtra1408 type:*net/http/httputil.delegateReader
+//go:linkname keepExtra1408 type:*net/netip.parsePrefixError
 var keepExtra1408 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/netip
 //
-//go:linkname keepExtra1409 type:*net/http/httputil.dumpConn
+//go:linkname keepExtra1409 type:*net/netip.uint128
 var keepExtra1409 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1410 type:*net/http/httputil.failureToReadBody
+//go:linkname keepExtra1410 type:*net/rpc.debugHTTP
 var keepExtra1410 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1411 type:*net/http/httputil.maxLatencyWriter
+//go:linkname keepExtra1411 type:*net/rpc.debugMethod
 var keepExtra1411 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1412 type:*net/http/httputil.neverEnding
+//go:linkname keepExtra1412 type:*net/rpc.debugService
 var keepExtra1412 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1413 type:*net/http/httputil.noopCloseReader
+//go:linkname keepExtra1413 type:*net/rpc.gobClientCodec
 var keepExtra1413 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1414 type:*net/http/httputil.switchProtocolCopier
+//go:linkname keepExtra1414 type:*net/rpc.gobServerCodec
 var keepExtra1414 byte
 
-// unexported type of net/http/pprof
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1415 type:*net/http/pprof.handler
+//go:linkname keepExtra1415 type:*net/rpc.methodArray
 var keepExtra1415 byte
 
-// unexported type of net/http/pprof
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1416 type:*net/http/pprof.profileEntry
+//go:linkname keepExtra1416 type:*net/rpc.methodType
 var keepExtra1416 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1417 type:*net/mail.addrParser
+//go:linkname keepExtra1417 type:*net/rpc.service
 var keepExtra1417 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc
 //
-//go:linkname keepExtra1418 type:*net/mail.charsetError
+//go:linkname keepExtra1418 type:*net/rpc.serviceArray
 var keepExtra1418 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1419 type:*net/mail.debugT
+//go:linkname keepExtra1419 type:*net/rpc/jsonrpc.clientCodec
 var keepExtra1419 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1420 type:*net/netip.addrDetail
+//go:linkname keepExtra1420 type:*net/rpc/jsonrpc.clientRequest
 var keepExtra1420 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1421 type:*net/netip.parseAddrError
+//go:linkname keepExtra1421 type:*net/rpc/jsonrpc.clientResponse
 var keepExtra1421 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1422 type:*net/netip.parsePrefixError
+//go:linkname keepExtra1422 type:*net/rpc/jsonrpc.serverCodec
 var keepExtra1422 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1423 type:*net/netip.uint128
+//go:linkname keepExtra1423 type:*net/rpc/jsonrpc.serverRequest
 var keepExtra1423 byte
 
-// unexported type of net/rpc
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra1424 type:*net/rpc.debugHTTP
+//go:linkname keepExtra1424 type:*net/rpc/jsonrpc.serverResponse
 var keepExtra1424 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra1425 type:*net/rpc.debugMethod
+//go:linkname keepExtra1425 type:*net/smtp.cramMD5Auth
 var keepExtra1425 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra1426 type:*net/rpc.debugService
+//go:linkname keepExtra1426 type:*net/smtp.dataCloser
 var keepExtra1426 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra1427 type:*net/rpc.gobClientCodec
+//go:linkname keepExtra1427 type:*net/smtp.plainAuth
 var keepExtra1427 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra1428 type:*net/rpc.gobServerCodec
+//go:linkname keepExtra1428 type:*net/textproto.dotReader
 var keepExtra1428 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra1429 type:*net/rpc.methodArray
+//go:linkname keepExtra1429 type:*net/textproto.dotWriter
 var keepExtra1429 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra1430 type:*net/rpc.methodType
+//go:linkname keepExtra1430 type:*net/textproto.sequencer
 var keepExtra1430 byte
-
-// unexported type of net/rpc
-//
-//go:linkname keepExtra1431 type:*net/rpc.service
-var keepExtra1431 byte
-
-// unexported type of net/rpc
-//
-//go:linkname keepExtra1432 type:*net/rpc.serviceArray
-var keepExtra1432 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1433 type:*net/rpc/jsonrpc.clientCodec
-var keepExtra1433 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1434 type:*net/rpc/jsonrpc.clientRequest
-var keepExtra1434 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1435 type:*net/rpc/jsonrpc.clientResponse
-var keepExtra1435 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1436 type:*net/rpc/jsonrpc.serverCodec
-var keepExtra1436 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1437 type:*net/rpc/jsonrpc.serverRequest
-var keepExtra1437 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra1438 type:*net/rpc/jsonrpc.serverResponse
-var keepExtra1438 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra1439 type:*net/smtp.cramMD5Auth
-var keepExtra1439 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra1440 type:*net/smtp.dataCloser
-var keepExtra1440 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra1441 type:*net/smtp.plainAuth
-var keepExtra1441 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra1442 type:*net/textproto.dotReader
-var keepExtra1442 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra1443 type:*net/textproto.dotWriter
-var keepExtra1443 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra1444 type:*net/textproto.sequencer
-var keepExtra1444 byte
 
 // unexported type of net/url
 //
-//go:linkname keepExtra1445 type:*net/url.encoding
+//go:linkname keepExtra1431 type:*net/url.encoding
+var keepExtra1431 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1432 type:*os.dirFS
+var keepExtra1432 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1433 type:*os.dirInfo
+var keepExtra1433 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1434 type:*os.errSymlink
+var keepExtra1434 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1435 type:*os.file
+var keepExtra1435 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1436 type:*os.fileStat
+var keepExtra1436 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1437 type:*os.fileWithoutReadFrom
+var keepExtra1437 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1438 type:*os.fileWithoutWriteTo
+var keepExtra1438 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1439 type:*os.newFileKind
+var keepExtra1439 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1440 type:*os.noReadFrom
+var keepExtra1440 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1441 type:*os.noWriteTo
+var keepExtra1441 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1442 type:*os.processHandle
+var keepExtra1442 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1443 type:*os.processStatus
+var keepExtra1443 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1444 type:*os.rawConn
+var keepExtra1444 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra1445 type:*os.readdirMode
 var keepExtra1445 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra1446 type:*os.dirFS
+//go:linkname keepExtra1446 type:*os.root
 var keepExtra1446 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra1447 type:*os.dirInfo
+//go:linkname keepExtra1447 type:*os.rootFS
 var keepExtra1447 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra1448 type:*os.errSymlink
+//go:linkname keepExtra1448 type:*os.timeout
 var keepExtra1448 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra1449 type:*os.file
+//go:linkname keepExtra1449 type:*os.unixDirent
 var keepExtra1449 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra1450 type:*os.fileStat
+//go:linkname keepExtra1450 type:*os/exec.ctxResult
 var keepExtra1450 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra1451 type:*os.fileWithoutReadFrom
+//go:linkname keepExtra1451 type:*os/exec.prefixSuffixSaver
 var keepExtra1451 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra1452 type:*os.fileWithoutWriteTo
+//go:linkname keepExtra1452 type:*os/exec.wrappedError
 var keepExtra1452 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1453 type:*os.newFileKind
-var keepExtra1453 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1454 type:*os.noReadFrom
-var keepExtra1454 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1455 type:*os.noWriteTo
-var keepExtra1455 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1456 type:*os.processHandle
-var keepExtra1456 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1457 type:*os.processStatus
-var keepExtra1457 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1458 type:*os.rawConn
-var keepExtra1458 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1459 type:*os.readdirMode
-var keepExtra1459 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1460 type:*os.root
-var keepExtra1460 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1461 type:*os.rootFS
-var keepExtra1461 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1462 type:*os.timeout
-var keepExtra1462 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra1463 type:*os.unixDirent
-var keepExtra1463 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra1464 type:*os/exec.ctxResult
-var keepExtra1464 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra1465 type:*os/exec.prefixSuffixSaver
-var keepExtra1465 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra1466 type:*os/exec.wrappedError
-var keepExtra1466 byte
 
 // unexported type of path
 //
-//go:linkname keepExtra1467 type:*path.lazybuf
+//go:linkname keepExtra1453 type:*path.lazybuf
+var keepExtra1453 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1454 type:*regexp.bitState
+var keepExtra1454 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1455 type:*regexp.entry
+var keepExtra1455 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1456 type:*regexp.input
+var keepExtra1456 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1457 type:*regexp.inputBytes
+var keepExtra1457 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1458 type:*regexp.inputReader
+var keepExtra1458 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1459 type:*regexp.inputString
+var keepExtra1459 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1460 type:*regexp.inputs
+var keepExtra1460 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1461 type:*regexp.job
+var keepExtra1461 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1462 type:*regexp.lazyFlag
+var keepExtra1462 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1463 type:*regexp.machine
+var keepExtra1463 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1464 type:*regexp.onePassInst
+var keepExtra1464 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1465 type:*regexp.onePassMachine
+var keepExtra1465 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1466 type:*regexp.onePassProg
+var keepExtra1466 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra1467 type:*regexp.queue
 var keepExtra1467 byte
 
 // unexported type of regexp
 //
-//go:linkname keepExtra1468 type:*regexp.bitState
+//go:linkname keepExtra1468 type:*regexp.queueOnePass
 var keepExtra1468 byte
 
 // unexported type of regexp
 //
-//go:linkname keepExtra1469 type:*regexp.entry
+//go:linkname keepExtra1469 type:*regexp.thread
 var keepExtra1469 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1470 type:*regexp.input
+//go:linkname keepExtra1470 type:*regexp/syntax.charGroup
 var keepExtra1470 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1471 type:*regexp.inputBytes
+//go:linkname keepExtra1471 type:*regexp/syntax.compiler
 var keepExtra1471 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1472 type:*regexp.inputReader
+//go:linkname keepExtra1472 type:*regexp/syntax.frag
 var keepExtra1472 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1473 type:*regexp.inputString
+//go:linkname keepExtra1473 type:*regexp/syntax.parser
 var keepExtra1473 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1474 type:*regexp.inputs
+//go:linkname keepExtra1474 type:*regexp/syntax.patchList
 var keepExtra1474 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1475 type:*regexp.job
+//go:linkname keepExtra1475 type:*regexp/syntax.printFlags
 var keepExtra1475 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra1476 type:*regexp.lazyFlag
+//go:linkname keepExtra1476 type:*regexp/syntax.ranges
 var keepExtra1476 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1477 type:*regexp.machine
+//go:linkname keepExtra1477 type:*runtime/pprof.countProfile
 var keepExtra1477 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1478 type:*regexp.onePassInst
+//go:linkname keepExtra1478 type:*runtime/pprof.keysByCount
 var keepExtra1478 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1479 type:*regexp.onePassMachine
+//go:linkname keepExtra1479 type:*runtime/pprof.labelContextKey
 var keepExtra1479 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1480 type:*regexp.onePassProg
+//go:linkname keepExtra1480 type:*runtime/pprof.labelMap
 var keepExtra1480 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1481 type:*regexp.queue
+//go:linkname keepExtra1481 type:*runtime/pprof.locInfo
 var keepExtra1481 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1482 type:*regexp.queueOnePass
+//go:linkname keepExtra1482 type:*runtime/pprof.memMap
 var keepExtra1482 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1483 type:*regexp.thread
+//go:linkname keepExtra1483 type:*runtime/pprof.msgOffset
 var keepExtra1483 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1484 type:*regexp/syntax.charGroup
+//go:linkname keepExtra1484 type:*runtime/pprof.pcDeck
 var keepExtra1484 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1485 type:*regexp/syntax.compiler
+//go:linkname keepExtra1485 type:*runtime/pprof.profMap
 var keepExtra1485 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1486 type:*regexp/syntax.frag
+//go:linkname keepExtra1486 type:*runtime/pprof.profMapEntry
 var keepExtra1486 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1487 type:*regexp/syntax.parser
+//go:linkname keepExtra1487 type:*runtime/pprof.profileBuilder
 var keepExtra1487 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1488 type:*regexp/syntax.patchList
+//go:linkname keepExtra1488 type:*runtime/pprof.protobuf
 var keepExtra1488 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1489 type:*regexp/syntax.printFlags
+//go:linkname keepExtra1489 type:*runtime/pprof.runtimeProfile
 var keepExtra1489 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra1490 type:*regexp/syntax.ranges
+//go:linkname keepExtra1490 type:*runtime/pprof.stackProfile
 var keepExtra1490 byte
 
 // unexported type of runtime/pprof
 //
-//go:linkname keepExtra1491 type:*runtime/pprof.countProfile
+//go:linkname keepExtra1491 type:*runtime/pprof.symbolizeFlag
 var keepExtra1491 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1492 type:*runtime/pprof.keysByCount
+//go:linkname keepExtra1492 type:*runtime/trace.batch
 var keepExtra1492 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1493 type:*runtime/pprof.labelContextKey
+//go:linkname keepExtra1493 type:*runtime/trace.eventTime
 var keepExtra1493 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1494 type:*runtime/pprof.labelMap
+//go:linkname keepExtra1494 type:*runtime/trace.frequency
 var keepExtra1494 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1495 type:*runtime/pprof.locInfo
+//go:linkname keepExtra1495 type:*runtime/trace.rawGeneration
 var keepExtra1495 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1496 type:*runtime/pprof.memMap
+//go:linkname keepExtra1496 type:*runtime/trace.recorder
 var keepExtra1496 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1497 type:*runtime/pprof.msgOffset
+//go:linkname keepExtra1497 type:*runtime/trace.timestamp
 var keepExtra1497 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1498 type:*runtime/pprof.pcDeck
+//go:linkname keepExtra1498 type:*runtime/trace.traceContextKey
 var keepExtra1498 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra1499 type:*runtime/pprof.profMap
+//go:linkname keepExtra1499 type:*runtime/trace.traceMultiplexer
 var keepExtra1499 byte
 
-// unexported type of runtime/pprof
+// unexported type of slices
 //
-//go:linkname keepExtra1500 type:*runtime/pprof.profMapEntry
+//go:linkname keepExtra1500 type:*slices.sortedHint
 var keepExtra1500 byte
 
-// unexported type of runtime/pprof
+// unexported type of slices
 //
-//go:linkname keepExtra1501 type:*runtime/pprof.profileBuilder
+//go:linkname keepExtra1501 type:*slices.xorshift
 var keepExtra1501 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra1502 type:*runtime/pprof.protobuf
+//go:linkname keepExtra1502 type:*sort.lessSwap
 var keepExtra1502 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra1503 type:*runtime/pprof.runtimeProfile
+//go:linkname keepExtra1503 type:*sort.reverse
 var keepExtra1503 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra1504 type:*runtime/pprof.stackProfile
+//go:linkname keepExtra1504 type:*sort.sortedHint
 var keepExtra1504 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra1505 type:*runtime/pprof.symbolizeFlag
+//go:linkname keepExtra1505 type:*sort.xorshift
 var keepExtra1505 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1506 type:*runtime/trace.batch
+//go:linkname keepExtra1506 type:*strings.appendSliceWriter
 var keepExtra1506 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1507 type:*runtime/trace.eventTime
+//go:linkname keepExtra1507 type:*strings.asciiSet
 var keepExtra1507 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1508 type:*runtime/trace.frequency
+//go:linkname keepExtra1508 type:*strings.byteReplacer
 var keepExtra1508 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1509 type:*runtime/trace.rawGeneration
+//go:linkname keepExtra1509 type:*strings.byteStringReplacer
 var keepExtra1509 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1510 type:*runtime/trace.recorder
+//go:linkname keepExtra1510 type:*strings.genericReplacer
 var keepExtra1510 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1511 type:*runtime/trace.timestamp
+//go:linkname keepExtra1511 type:*strings.replacer
 var keepExtra1511 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1512 type:*runtime/trace.traceContextKey
+//go:linkname keepExtra1512 type:*strings.singleStringReplacer
 var keepExtra1512 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra1513 type:*runtime/trace.traceMultiplexer
+//go:linkname keepExtra1513 type:*strings.stringFinder
 var keepExtra1513 byte
 
-// unexported type of slices
+// unexported type of strings
 //
-//go:linkname keepExtra1514 type:*slices.sortedHint
+//go:linkname keepExtra1514 type:*strings.stringWriter
 var keepExtra1514 byte
 
-// unexported type of slices
+// unexported type of strings
 //
-//go:linkname keepExtra1515 type:*slices.xorshift
+//go:linkname keepExtra1515 type:*strings.trieNode
 var keepExtra1515 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra1516 type:*sort.lessSwap
-var keepExtra1516 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra1517 type:*sort.reverse
-var keepExtra1517 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra1518 type:*sort.sortedHint
-var keepExtra1518 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra1519 type:*sort.xorshift
-var keepExtra1519 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1520 type:*strings.appendSliceWriter
-var keepExtra1520 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1521 type:*strings.asciiSet
-var keepExtra1521 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1522 type:*strings.byteReplacer
-var keepExtra1522 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1523 type:*strings.byteStringReplacer
-var keepExtra1523 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1524 type:*strings.genericReplacer
-var keepExtra1524 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1525 type:*strings.replacer
-var keepExtra1525 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1526 type:*strings.singleStringReplacer
-var keepExtra1526 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1527 type:*strings.stringFinder
-var keepExtra1527 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1528 type:*strings.stringWriter
-var keepExtra1528 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra1529 type:*strings.trieNode
-var keepExtra1529 byte
 
 // unexported type of structs
 //
-//go:linkname keepExtra1530 type:*structs.hostLayout
+//go:linkname keepExtra1516 type:*structs.hostLayout
+var keepExtra1516 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1517 type:*sync.copyChecker
+var keepExtra1517 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1518 type:*sync.dequeueNil
+var keepExtra1518 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1519 type:*sync.eface
+var keepExtra1519 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1520 type:*sync.noCopy
+var keepExtra1520 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1521 type:*sync.notifyList
+var keepExtra1521 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1522 type:*sync.poolChain
+var keepExtra1522 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1523 type:*sync.poolChainElt
+var keepExtra1523 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1524 type:*sync.poolDequeue
+var keepExtra1524 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1525 type:*sync.poolLocal
+var keepExtra1525 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1526 type:*sync.poolLocalInternal
+var keepExtra1526 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra1527 type:*sync.rlocker
+var keepExtra1527 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra1528 type:*testing.alternationMatch
+var keepExtra1528 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra1529 type:*testing.benchState
+var keepExtra1529 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra1530 type:*testing.chattyFlag
 var keepExtra1530 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1531 type:*sync.copyChecker
+//go:linkname keepExtra1531 type:*testing.chattyPrinter
 var keepExtra1531 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1532 type:*sync.dequeueNil
+//go:linkname keepExtra1532 type:*testing.common
 var keepExtra1532 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1533 type:*sync.eface
+//go:linkname keepExtra1533 type:*testing.discard
 var keepExtra1533 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1534 type:*sync.noCopy
+//go:linkname keepExtra1534 type:*testing.durationOrCountFlag
 var keepExtra1534 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1535 type:*sync.notifyList
+//go:linkname keepExtra1535 type:*testing.filterMatch
 var keepExtra1535 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1536 type:*sync.poolChain
+//go:linkname keepExtra1536 type:*testing.fuzzCrashError
 var keepExtra1536 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1537 type:*sync.poolChainElt
+//go:linkname keepExtra1537 type:*testing.fuzzMode
 var keepExtra1537 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1538 type:*sync.poolDequeue
+//go:linkname keepExtra1538 type:*testing.fuzzResult
 var keepExtra1538 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1539 type:*sync.poolLocal
+//go:linkname keepExtra1539 type:*testing.fuzzState
 var keepExtra1539 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1540 type:*sync.poolLocalInternal
+//go:linkname keepExtra1540 type:*testing.highPrecisionTime
 var keepExtra1540 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra1541 type:*sync.rlocker
+//go:linkname keepExtra1541 type:*testing.indenter
 var keepExtra1541 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1542 type:*testing.alternationMatch
+//go:linkname keepExtra1542 type:*testing.matchStringOnly
 var keepExtra1542 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1543 type:*testing.benchState
+//go:linkname keepExtra1543 type:*testing.matcher
 var keepExtra1543 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1544 type:*testing.chattyFlag
+//go:linkname keepExtra1544 type:*testing.outputWriter
 var keepExtra1544 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1545 type:*testing.chattyPrinter
+//go:linkname keepExtra1545 type:*testing.panicHandling
 var keepExtra1545 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1546 type:*testing.common
+//go:linkname keepExtra1546 type:*testing.simpleMatch
 var keepExtra1546 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1547 type:*testing.discard
+//go:linkname keepExtra1547 type:*testing.testDeps
 var keepExtra1547 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra1548 type:*testing.durationOrCountFlag
+//go:linkname keepExtra1548 type:*testing.testState
 var keepExtra1548 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1549 type:*testing.filterMatch
-var keepExtra1549 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1550 type:*testing.fuzzCrashError
-var keepExtra1550 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1551 type:*testing.fuzzMode
-var keepExtra1551 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1552 type:*testing.fuzzResult
-var keepExtra1552 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1553 type:*testing.fuzzState
-var keepExtra1553 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1554 type:*testing.highPrecisionTime
-var keepExtra1554 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1555 type:*testing.indenter
-var keepExtra1555 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1556 type:*testing.matchStringOnly
-var keepExtra1556 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1557 type:*testing.matcher
-var keepExtra1557 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1558 type:*testing.outputWriter
-var keepExtra1558 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1559 type:*testing.panicHandling
-var keepExtra1559 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1560 type:*testing.simpleMatch
-var keepExtra1560 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1561 type:*testing.testDeps
-var keepExtra1561 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra1562 type:*testing.testState
-var keepExtra1562 byte
 
 // unexported type of testing/cryptotest
 //
-//go:linkname keepExtra1563 type:*testing/cryptotest.lockedReader
+//go:linkname keepExtra1549 type:*testing/cryptotest.lockedReader
+var keepExtra1549 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1550 type:*testing/fstest.fsOnly
+var keepExtra1550 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1551 type:*testing/fstest.fsTester
+var keepExtra1551 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1552 type:*testing/fstest.mapDir
+var keepExtra1552 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1553 type:*testing/fstest.mapFileInfo
+var keepExtra1553 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1554 type:*testing/fstest.noSub
+var keepExtra1554 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra1555 type:*testing/fstest.openMapFile
+var keepExtra1555 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1556 type:*testing/iotest.dataErrReader
+var keepExtra1556 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1557 type:*testing/iotest.errReader
+var keepExtra1557 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1558 type:*testing/iotest.halfReader
+var keepExtra1558 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1559 type:*testing/iotest.oneByteReader
+var keepExtra1559 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1560 type:*testing/iotest.readLogger
+var keepExtra1560 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1561 type:*testing/iotest.smallByteReader
+var keepExtra1561 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1562 type:*testing/iotest.timeoutReader
+var keepExtra1562 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra1563 type:*testing/iotest.truncateWriter
 var keepExtra1563 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/iotest
 //
-//go:linkname keepExtra1564 type:*testing/fstest.fsOnly
+//go:linkname keepExtra1564 type:*testing/iotest.writeLogger
 var keepExtra1564 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra1565 type:*testing/fstest.fsTester
+//go:linkname keepExtra1565 type:*testing/slogtest.check
 var keepExtra1565 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra1566 type:*testing/fstest.mapDir
+//go:linkname keepExtra1566 type:*testing/slogtest.replace
 var keepExtra1566 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra1567 type:*testing/fstest.mapFileInfo
+//go:linkname keepExtra1567 type:*testing/slogtest.testCase
 var keepExtra1567 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra1568 type:*testing/fstest.noSub
+//go:linkname keepExtra1568 type:*testing/slogtest.wrapper
 var keepExtra1568 byte
 
-// unexported type of testing/fstest
+// unexported type of text/tabwriter
 //
-//go:linkname keepExtra1569 type:*testing/fstest.openMapFile
+//go:linkname keepExtra1569 type:*text/tabwriter.cell
 var keepExtra1569 byte
 
-// unexported type of testing/iotest
+// unexported type of text/tabwriter
 //
-//go:linkname keepExtra1570 type:*testing/iotest.dataErrReader
+//go:linkname keepExtra1570 type:*text/tabwriter.osError
 var keepExtra1570 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1571 type:*testing/iotest.errReader
+//go:linkname keepExtra1571 type:*text/template.common
 var keepExtra1571 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1572 type:*testing/iotest.halfReader
+//go:linkname keepExtra1572 type:*text/template.kind
 var keepExtra1572 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1573 type:*testing/iotest.oneByteReader
+//go:linkname keepExtra1573 type:*text/template.missingKeyAction
 var keepExtra1573 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1574 type:*testing/iotest.readLogger
+//go:linkname keepExtra1574 type:*text/template.missingValType
 var keepExtra1574 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1575 type:*testing/iotest.smallByteReader
+//go:linkname keepExtra1575 type:*text/template.option
 var keepExtra1575 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1576 type:*testing/iotest.timeoutReader
+//go:linkname keepExtra1576 type:*text/template.state
 var keepExtra1576 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1577 type:*testing/iotest.truncateWriter
+//go:linkname keepExtra1577 type:*text/template.variable
 var keepExtra1577 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra1578 type:*testing/iotest.writeLogger
+//go:linkname keepExtra1578 type:*text/template.writeError
 var keepExtra1578 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1579 type:*testing/slogtest.check
+//go:linkname keepExtra1579 type:*text/template/parse.elseNode
 var keepExtra1579 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1580 type:*testing/slogtest.replace
+//go:linkname keepExtra1580 type:*text/template/parse.endNode
 var keepExtra1580 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1581 type:*testing/slogtest.testCase
+//go:linkname keepExtra1581 type:*text/template/parse.item
 var keepExtra1581 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1582 type:*testing/slogtest.wrapper
+//go:linkname keepExtra1582 type:*text/template/parse.itemType
 var keepExtra1582 byte
 
-// unexported type of text/tabwriter
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1583 type:*text/tabwriter.cell
+//go:linkname keepExtra1583 type:*text/template/parse.lexOptions
 var keepExtra1583 byte
 
-// unexported type of text/tabwriter
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1584 type:*text/tabwriter.osError
+//go:linkname keepExtra1584 type:*text/template/parse.lexer
 var keepExtra1584 byte
 
-// unexported type of text/template
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra1585 type:*text/template.common
+//go:linkname keepExtra1585 type:*text/template/parse.stateFn
 var keepExtra1585 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1586 type:*text/template.kind
+//go:linkname keepExtra1586 type:*time.absCentury
 var keepExtra1586 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1587 type:*text/template.missingKeyAction
+//go:linkname keepExtra1587 type:*time.absCyear
 var keepExtra1587 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1588 type:*text/template.missingValType
+//go:linkname keepExtra1588 type:*time.absDays
 var keepExtra1588 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1589 type:*text/template.option
+//go:linkname keepExtra1589 type:*time.absJanFeb
 var keepExtra1589 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1590 type:*text/template.state
+//go:linkname keepExtra1590 type:*time.absLeap
 var keepExtra1590 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1591 type:*text/template.variable
+//go:linkname keepExtra1591 type:*time.absMonth
 var keepExtra1591 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra1592 type:*text/template.writeError
+//go:linkname keepExtra1592 type:*time.absSeconds
 var keepExtra1592 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1593 type:*text/template/parse.elseNode
+//go:linkname keepExtra1593 type:*time.absYday
 var keepExtra1593 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1594 type:*text/template/parse.endNode
+//go:linkname keepExtra1594 type:*time.dataIO
 var keepExtra1594 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1595 type:*text/template/parse.item
+//go:linkname keepExtra1595 type:*time.fileSizeError
 var keepExtra1595 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1596 type:*text/template/parse.itemType
+//go:linkname keepExtra1596 type:*time.parseDurationError
 var keepExtra1596 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1597 type:*text/template/parse.lexOptions
+//go:linkname keepExtra1597 type:*time.rule
 var keepExtra1597 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1598 type:*text/template/parse.lexer
+//go:linkname keepExtra1598 type:*time.ruleKind
 var keepExtra1598 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra1599 type:*text/template/parse.stateFn
+//go:linkname keepExtra1599 type:*time.zone
 var keepExtra1599 byte
 
 // unexported type of time
 //
-//go:linkname keepExtra1600 type:*time.absCentury
+//go:linkname keepExtra1600 type:*time.zoneTrans
 var keepExtra1600 byte
 
-// unexported type of time
+// unexported type of unicode
 //
-//go:linkname keepExtra1601 type:*time.absCyear
+//go:linkname keepExtra1601 type:*unicode.d
 var keepExtra1601 byte
 
-// unexported type of time
+// unexported type of unicode
 //
-//go:linkname keepExtra1602 type:*time.absDays
+//go:linkname keepExtra1602 type:*unicode.foldPair
 var keepExtra1602 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1603 type:*time.absJanFeb
-var keepExtra1603 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1604 type:*time.absLeap
-var keepExtra1604 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1605 type:*time.absMonth
-var keepExtra1605 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1606 type:*time.absSeconds
-var keepExtra1606 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1607 type:*time.absYday
-var keepExtra1607 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1608 type:*time.dataIO
-var keepExtra1608 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1609 type:*time.fileSizeError
-var keepExtra1609 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1610 type:*time.parseDurationError
-var keepExtra1610 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1611 type:*time.rule
-var keepExtra1611 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1612 type:*time.ruleKind
-var keepExtra1612 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1613 type:*time.zone
-var keepExtra1613 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra1614 type:*time.zoneTrans
-var keepExtra1614 byte
-
-// unexported type of unicode
-//
-//go:linkname keepExtra1615 type:*unicode.d
-var keepExtra1615 byte
-
-// unexported type of unicode
-//
-//go:linkname keepExtra1616 type:*unicode.foldPair
-var keepExtra1616 byte
 
 // unexported type of unicode/utf8
 //
-//go:linkname keepExtra1617 type:*unicode/utf8.acceptRange
-var keepExtra1617 byte
+//go:linkname keepExtra1603 type:*unicode/utf8.acceptRange
+var keepExtra1603 byte
 
 // unexported type of unique
 //
-//go:linkname keepExtra1618 type:*unique.cloneSeq
+//go:linkname keepExtra1604 type:*unique.cloneSeq
+var keepExtra1604 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1605 type:archive/tar.block
+var keepExtra1605 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1606 type:archive/tar.fileReader
+var keepExtra1606 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1607 type:archive/tar.fileState
+var keepExtra1607 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1608 type:archive/tar.fileWriter
+var keepExtra1608 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1609 type:archive/tar.formatter
+var keepExtra1609 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1610 type:archive/tar.headerError
+var keepExtra1610 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1611 type:archive/tar.headerFileInfo
+var keepExtra1611 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1612 type:archive/tar.headerGNU
+var keepExtra1612 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1613 type:archive/tar.headerSTAR
+var keepExtra1613 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1614 type:archive/tar.headerUSTAR
+var keepExtra1614 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1615 type:archive/tar.headerV7
+var keepExtra1615 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1616 type:archive/tar.numberFormatter
+var keepExtra1616 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1617 type:archive/tar.parser
+var keepExtra1617 byte
+
+// unexported type of archive/tar
+//
+//go:linkname keepExtra1618 type:archive/tar.regFileReader
 var keepExtra1618 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1619 type:archive/tar.block
+//go:linkname keepExtra1619 type:archive/tar.regFileWriter
 var keepExtra1619 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1620 type:archive/tar.fileReader
+//go:linkname keepExtra1620 type:archive/tar.sparseArray
 var keepExtra1620 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1621 type:archive/tar.fileState
+//go:linkname keepExtra1621 type:archive/tar.sparseDatas
 var keepExtra1621 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1622 type:archive/tar.fileWriter
+//go:linkname keepExtra1622 type:archive/tar.sparseElem
 var keepExtra1622 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1623 type:archive/tar.formatter
+//go:linkname keepExtra1623 type:archive/tar.sparseEntry
 var keepExtra1623 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1624 type:archive/tar.headerError
+//go:linkname keepExtra1624 type:archive/tar.sparseFileReader
 var keepExtra1624 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1625 type:archive/tar.headerFileInfo
+//go:linkname keepExtra1625 type:archive/tar.sparseFileWriter
 var keepExtra1625 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1626 type:archive/tar.headerGNU
+//go:linkname keepExtra1626 type:archive/tar.sparseHoles
 var keepExtra1626 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1627 type:archive/tar.headerSTAR
+//go:linkname keepExtra1627 type:archive/tar.stringFormatter
 var keepExtra1627 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1628 type:archive/tar.headerUSTAR
+//go:linkname keepExtra1628 type:archive/tar.zeroReader
 var keepExtra1628 byte
 
 // unexported type of archive/tar
 //
-//go:linkname keepExtra1629 type:archive/tar.headerV7
+//go:linkname keepExtra1629 type:archive/tar.zeroWriter
 var keepExtra1629 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1630 type:archive/tar.numberFormatter
+//go:linkname keepExtra1630 type:archive/zip.checksumReader
 var keepExtra1630 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1631 type:archive/tar.parser
+//go:linkname keepExtra1631 type:archive/zip.countWriter
 var keepExtra1631 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1632 type:archive/tar.regFileReader
+//go:linkname keepExtra1632 type:archive/zip.dirReader
 var keepExtra1632 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1633 type:archive/tar.regFileWriter
+//go:linkname keepExtra1633 type:archive/zip.dirWriter
 var keepExtra1633 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1634 type:archive/tar.sparseArray
+//go:linkname keepExtra1634 type:archive/zip.directoryEnd
 var keepExtra1634 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1635 type:archive/tar.sparseDatas
+//go:linkname keepExtra1635 type:archive/zip.fileInfoDirEntry
 var keepExtra1635 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1636 type:archive/tar.sparseElem
+//go:linkname keepExtra1636 type:archive/zip.fileListEntry
 var keepExtra1636 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1637 type:archive/tar.sparseEntry
+//go:linkname keepExtra1637 type:archive/zip.fileWriter
 var keepExtra1637 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1638 type:archive/tar.sparseFileReader
+//go:linkname keepExtra1638 type:archive/zip.header
 var keepExtra1638 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1639 type:archive/tar.sparseFileWriter
+//go:linkname keepExtra1639 type:archive/zip.headerFileInfo
 var keepExtra1639 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1640 type:archive/tar.sparseHoles
+//go:linkname keepExtra1640 type:archive/zip.nopCloser
 var keepExtra1640 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1641 type:archive/tar.stringFormatter
+//go:linkname keepExtra1641 type:archive/zip.openDir
 var keepExtra1641 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1642 type:archive/tar.zeroReader
+//go:linkname keepExtra1642 type:archive/zip.pooledFlateReader
 var keepExtra1642 byte
 
-// unexported type of archive/tar
+// unexported type of archive/zip
 //
-//go:linkname keepExtra1643 type:archive/tar.zeroWriter
+//go:linkname keepExtra1643 type:archive/zip.pooledFlateWriter
 var keepExtra1643 byte
 
 // unexported type of archive/zip
 //
-//go:linkname keepExtra1644 type:archive/zip.checksumReader
+//go:linkname keepExtra1644 type:archive/zip.readBuf
 var keepExtra1644 byte
 
 // unexported type of archive/zip
 //
-//go:linkname keepExtra1645 type:archive/zip.countWriter
+//go:linkname keepExtra1645 type:archive/zip.writeBuf
 var keepExtra1645 byte
 
-// unexported type of archive/zip
+// unexported type of bytes
 //
-//go:linkname keepExtra1646 type:archive/zip.dirReader
+//go:linkname keepExtra1646 type:bytes.asciiSet
 var keepExtra1646 byte
 
-// unexported type of archive/zip
+// unexported type of bytes
 //
-//go:linkname keepExtra1647 type:archive/zip.dirWriter
+//go:linkname keepExtra1647 type:bytes.readOp
 var keepExtra1647 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1648 type:archive/zip.directoryEnd
+//go:linkname keepExtra1648 type:compress/bzip2.bitReader
 var keepExtra1648 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1649 type:archive/zip.fileInfoDirEntry
+//go:linkname keepExtra1649 type:compress/bzip2.huffmanCode
 var keepExtra1649 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1650 type:archive/zip.fileListEntry
+//go:linkname keepExtra1650 type:compress/bzip2.huffmanNode
 var keepExtra1650 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1651 type:archive/zip.fileWriter
+//go:linkname keepExtra1651 type:compress/bzip2.huffmanSymbolLengthPair
 var keepExtra1651 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1652 type:archive/zip.header
+//go:linkname keepExtra1652 type:compress/bzip2.huffmanTree
 var keepExtra1652 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1653 type:archive/zip.headerFileInfo
+//go:linkname keepExtra1653 type:compress/bzip2.moveToFrontDecoder
 var keepExtra1653 byte
 
-// unexported type of archive/zip
+// unexported type of compress/bzip2
 //
-//go:linkname keepExtra1654 type:archive/zip.nopCloser
+//go:linkname keepExtra1654 type:compress/bzip2.reader
 var keepExtra1654 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1655 type:archive/zip.openDir
+//go:linkname keepExtra1655 type:compress/flate.byFreq
 var keepExtra1655 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1656 type:archive/zip.pooledFlateReader
+//go:linkname keepExtra1656 type:compress/flate.byLiteral
 var keepExtra1656 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1657 type:archive/zip.pooledFlateWriter
+//go:linkname keepExtra1657 type:compress/flate.compressionLevel
 var keepExtra1657 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1658 type:archive/zip.readBuf
+//go:linkname keepExtra1658 type:compress/flate.compressor
 var keepExtra1658 byte
 
-// unexported type of archive/zip
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1659 type:archive/zip.writeBuf
+//go:linkname keepExtra1659 type:compress/flate.decompressor
 var keepExtra1659 byte
 
-// unexported type of bytes
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1660 type:bytes.asciiSet
+//go:linkname keepExtra1660 type:compress/flate.deflateFast
 var keepExtra1660 byte
 
-// unexported type of bytes
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1661 type:bytes.readOp
+//go:linkname keepExtra1661 type:compress/flate.dictDecoder
 var keepExtra1661 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1662 type:compress/bzip2.bitReader
+//go:linkname keepExtra1662 type:compress/flate.dictWriter
 var keepExtra1662 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1663 type:compress/bzip2.huffmanCode
+//go:linkname keepExtra1663 type:compress/flate.hcode
 var keepExtra1663 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1664 type:compress/bzip2.huffmanNode
+//go:linkname keepExtra1664 type:compress/flate.huffmanBitWriter
 var keepExtra1664 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1665 type:compress/bzip2.huffmanSymbolLengthPair
+//go:linkname keepExtra1665 type:compress/flate.huffmanDecoder
 var keepExtra1665 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1666 type:compress/bzip2.huffmanTree
+//go:linkname keepExtra1666 type:compress/flate.huffmanEncoder
 var keepExtra1666 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1667 type:compress/bzip2.moveToFrontDecoder
+//go:linkname keepExtra1667 type:compress/flate.levelInfo
 var keepExtra1667 byte
 
-// unexported type of compress/bzip2
+// unexported type of compress/flate
 //
-//go:linkname keepExtra1668 type:compress/bzip2.reader
+//go:linkname keepExtra1668 type:compress/flate.literalNode
 var keepExtra1668 byte
 
 // unexported type of compress/flate
 //
-//go:linkname keepExtra1669 type:compress/flate.byFreq
+//go:linkname keepExtra1669 type:compress/flate.tableEntry
 var keepExtra1669 byte
 
 // unexported type of compress/flate
 //
-//go:linkname keepExtra1670 type:compress/flate.byLiteral
+//go:linkname keepExtra1670 type:compress/flate.token
 var keepExtra1670 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1671 type:compress/flate.compressionLevel
-var keepExtra1671 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1672 type:compress/flate.compressor
-var keepExtra1672 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1673 type:compress/flate.decompressor
-var keepExtra1673 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1674 type:compress/flate.deflateFast
-var keepExtra1674 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1675 type:compress/flate.dictDecoder
-var keepExtra1675 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1676 type:compress/flate.dictWriter
-var keepExtra1676 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1677 type:compress/flate.hcode
-var keepExtra1677 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1678 type:compress/flate.huffmanBitWriter
-var keepExtra1678 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1679 type:compress/flate.huffmanDecoder
-var keepExtra1679 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1680 type:compress/flate.huffmanEncoder
-var keepExtra1680 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1681 type:compress/flate.levelInfo
-var keepExtra1681 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1682 type:compress/flate.literalNode
-var keepExtra1682 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1683 type:compress/flate.tableEntry
-var keepExtra1683 byte
-
-// unexported type of compress/flate
-//
-//go:linkname keepExtra1684 type:compress/flate.token
-var keepExtra1684 byte
 
 // unexported type of compress/lzw
 //
-//go:linkname keepExtra1685 type:compress/lzw.writer
-var keepExtra1685 byte
+//go:linkname keepExtra1671 type:compress/lzw.writer
+var keepExtra1671 byte
 
 // unexported type of compress/zlib
 //
-//go:linkname keepExtra1686 type:compress/zlib.reader
+//go:linkname keepExtra1672 type:compress/zlib.reader
+var keepExtra1672 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1673 type:context.afterFuncCtx
+var keepExtra1673 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1674 type:context.afterFuncer
+var keepExtra1674 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1675 type:context.backgroundCtx
+var keepExtra1675 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1676 type:context.cancelCtx
+var keepExtra1676 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1677 type:context.canceler
+var keepExtra1677 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1678 type:context.deadlineExceededError
+var keepExtra1678 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1679 type:context.emptyCtx
+var keepExtra1679 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1680 type:context.stopCtx
+var keepExtra1680 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1681 type:context.stringer
+var keepExtra1681 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1682 type:context.timerCtx
+var keepExtra1682 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1683 type:context.todoCtx
+var keepExtra1683 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1684 type:context.valueCtx
+var keepExtra1684 byte
+
+// unexported type of context
+//
+//go:linkname keepExtra1685 type:context.withoutCancelCtx
+var keepExtra1685 byte
+
+// unexported type of crypto/cipher
+//
+//go:linkname keepExtra1686 type:crypto/cipher.aesCtrWrapper
 var keepExtra1686 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1687 type:context.afterFuncCtx
+//go:linkname keepExtra1687 type:crypto/cipher.cbc
 var keepExtra1687 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1688 type:context.afterFuncer
+//go:linkname keepExtra1688 type:crypto/cipher.cbcDecAble
 var keepExtra1688 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1689 type:context.backgroundCtx
+//go:linkname keepExtra1689 type:crypto/cipher.cbcDecrypter
 var keepExtra1689 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1690 type:context.cancelCtx
+//go:linkname keepExtra1690 type:crypto/cipher.cbcEncAble
 var keepExtra1690 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1691 type:context.canceler
+//go:linkname keepExtra1691 type:crypto/cipher.cbcEncrypter
 var keepExtra1691 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1692 type:context.deadlineExceededError
+//go:linkname keepExtra1692 type:crypto/cipher.cfb
 var keepExtra1692 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1693 type:context.emptyCtx
+//go:linkname keepExtra1693 type:crypto/cipher.ctr
 var keepExtra1693 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1694 type:context.stopCtx
+//go:linkname keepExtra1694 type:crypto/cipher.ctrAble
 var keepExtra1694 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1695 type:context.stringer
+//go:linkname keepExtra1695 type:crypto/cipher.gcmAble
 var keepExtra1695 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1696 type:context.timerCtx
+//go:linkname keepExtra1696 type:crypto/cipher.gcmFallback
 var keepExtra1696 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1697 type:context.todoCtx
+//go:linkname keepExtra1697 type:crypto/cipher.gcmWithRandomNonce
 var keepExtra1697 byte
 
-// unexported type of context
+// unexported type of crypto/cipher
 //
-//go:linkname keepExtra1698 type:context.valueCtx
+//go:linkname keepExtra1698 type:crypto/cipher.ofb
 var keepExtra1698 byte
 
-// unexported type of context
+// unexported type of crypto/des
 //
-//go:linkname keepExtra1699 type:context.withoutCancelCtx
+//go:linkname keepExtra1699 type:crypto/des.desCipher
 var keepExtra1699 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/des
 //
-//go:linkname keepExtra1700 type:crypto/cipher.aesCtrWrapper
+//go:linkname keepExtra1700 type:crypto/des.tripleDESCipher
 var keepExtra1700 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/ecdh
 //
-//go:linkname keepExtra1701 type:crypto/cipher.cbc
+//go:linkname keepExtra1701 type:crypto/ecdh.nistCurve
 var keepExtra1701 byte
 
-// unexported type of crypto/cipher
+// unexported type of crypto/ecdh
 //
-//go:linkname keepExtra1702 type:crypto/cipher.cbcDecAble
+//go:linkname keepExtra1702 type:crypto/ecdh.x25519Curve
 var keepExtra1702 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1703 type:crypto/cipher.cbcDecrypter
-var keepExtra1703 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1704 type:crypto/cipher.cbcEncAble
-var keepExtra1704 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1705 type:crypto/cipher.cbcEncrypter
-var keepExtra1705 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1706 type:crypto/cipher.cfb
-var keepExtra1706 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1707 type:crypto/cipher.ctr
-var keepExtra1707 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1708 type:crypto/cipher.ctrAble
-var keepExtra1708 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1709 type:crypto/cipher.gcmAble
-var keepExtra1709 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1710 type:crypto/cipher.gcmFallback
-var keepExtra1710 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1711 type:crypto/cipher.gcmWithRandomNonce
-var keepExtra1711 byte
-
-// unexported type of crypto/cipher
-//
-//go:linkname keepExtra1712 type:crypto/cipher.ofb
-var keepExtra1712 byte
-
-// unexported type of crypto/des
-//
-//go:linkname keepExtra1713 type:crypto/des.desCipher
-var keepExtra1713 byte
-
-// unexported type of crypto/des
-//
-//go:linkname keepExtra1714 type:crypto/des.tripleDESCipher
-var keepExtra1714 byte
-
-// unexported type of crypto/ecdh
-//
-//go:linkname keepExtra1715 type:crypto/ecdh.nistCurve
-var keepExtra1715 byte
-
-// unexported type of crypto/ecdh
-//
-//go:linkname keepExtra1716 type:crypto/ecdh.x25519Curve
-var keepExtra1716 byte
 
 // unexported type of crypto/elliptic
 //
-//go:linkname keepExtra1717 type:crypto/elliptic.unmarshaler
+//go:linkname keepExtra1703 type:crypto/elliptic.unmarshaler
+var keepExtra1703 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1704 type:crypto/hpke.aead
+var keepExtra1704 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1705 type:crypto/hpke.context
+var keepExtra1705 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1706 type:crypto/hpke.dhKEM
+var keepExtra1706 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1707 type:crypto/hpke.dhKEMPrivateKey
+var keepExtra1707 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1708 type:crypto/hpke.dhKEMPublicKey
+var keepExtra1708 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1709 type:crypto/hpke.exportOnlyAEAD
+var keepExtra1709 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1710 type:crypto/hpke.hkdfKDF
+var keepExtra1710 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1711 type:crypto/hpke.hybridKEM
+var keepExtra1711 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1712 type:crypto/hpke.hybridPrivateKey
+var keepExtra1712 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1713 type:crypto/hpke.hybridPublicKey
+var keepExtra1713 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1714 type:crypto/hpke.mlkemKEM
+var keepExtra1714 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1715 type:crypto/hpke.mlkemPrivateKey
+var keepExtra1715 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1716 type:crypto/hpke.mlkemPublicKey
+var keepExtra1716 byte
+
+// unexported type of crypto/hpke
+//
+//go:linkname keepExtra1717 type:crypto/hpke.shakeKDF
 var keepExtra1717 byte
 
 // unexported type of crypto/hpke
 //
-//go:linkname keepExtra1718 type:crypto/hpke.aead
+//go:linkname keepExtra1718 type:crypto/hpke.unsupportedCurveKEM
 var keepExtra1718 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1719 type:crypto/hpke.context
+//go:linkname keepExtra1719 type:crypto/tls.aead
 var keepExtra1719 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1720 type:crypto/hpke.dhKEM
+//go:linkname keepExtra1720 type:crypto/tls.alert
 var keepExtra1720 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1721 type:crypto/hpke.dhKEMPrivateKey
+//go:linkname keepExtra1721 type:crypto/tls.atLeastReader
 var keepExtra1721 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1722 type:crypto/hpke.dhKEMPublicKey
+//go:linkname keepExtra1722 type:crypto/tls.cbcMode
 var keepExtra1722 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1723 type:crypto/hpke.exportOnlyAEAD
+//go:linkname keepExtra1723 type:crypto/tls.certificateMsg
 var keepExtra1723 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1724 type:crypto/hpke.hkdfKDF
+//go:linkname keepExtra1724 type:crypto/tls.certificateMsgTLS13
 var keepExtra1724 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1725 type:crypto/hpke.hybridKEM
+//go:linkname keepExtra1725 type:crypto/tls.certificateRequestMsg
 var keepExtra1725 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1726 type:crypto/hpke.hybridPrivateKey
+//go:linkname keepExtra1726 type:crypto/tls.certificateRequestMsgTLS13
 var keepExtra1726 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1727 type:crypto/hpke.hybridPublicKey
+//go:linkname keepExtra1727 type:crypto/tls.certificateStatusMsg
 var keepExtra1727 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1728 type:crypto/hpke.mlkemKEM
+//go:linkname keepExtra1728 type:crypto/tls.certificateVerifyMsg
 var keepExtra1728 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1729 type:crypto/hpke.mlkemPrivateKey
+//go:linkname keepExtra1729 type:crypto/tls.cipherSuite
 var keepExtra1729 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1730 type:crypto/hpke.mlkemPublicKey
+//go:linkname keepExtra1730 type:crypto/tls.cipherSuiteTLS13
 var keepExtra1730 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1731 type:crypto/hpke.shakeKDF
+//go:linkname keepExtra1731 type:crypto/tls.clientHandshakeState
 var keepExtra1731 byte
 
-// unexported type of crypto/hpke
+// unexported type of crypto/tls
 //
-//go:linkname keepExtra1732 type:crypto/hpke.unsupportedCurveKEM
+//go:linkname keepExtra1732 type:crypto/tls.clientHandshakeStateTLS13
 var keepExtra1732 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1733 type:crypto/tls.aead
+//go:linkname keepExtra1733 type:crypto/tls.clientHelloMsg
 var keepExtra1733 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1734 type:crypto/tls.alert
+//go:linkname keepExtra1734 type:crypto/tls.clientKeyExchangeMsg
 var keepExtra1734 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1735 type:crypto/tls.atLeastReader
+//go:linkname keepExtra1735 type:crypto/tls.constantTimeHash
 var keepExtra1735 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1736 type:crypto/tls.cbcMode
+//go:linkname keepExtra1736 type:crypto/tls.cthWrapper
 var keepExtra1736 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1737 type:crypto/tls.certificateMsg
+//go:linkname keepExtra1737 type:crypto/tls.ecdhKeyExchange
 var keepExtra1737 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1738 type:crypto/tls.certificateMsgTLS13
+//go:linkname keepExtra1738 type:crypto/tls.ecdheKeyAgreement
 var keepExtra1738 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1739 type:crypto/tls.certificateRequestMsg
+//go:linkname keepExtra1739 type:crypto/tls.echCipher
 var keepExtra1739 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1740 type:crypto/tls.certificateRequestMsgTLS13
+//go:linkname keepExtra1740 type:crypto/tls.echClientContext
 var keepExtra1740 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1741 type:crypto/tls.certificateStatusMsg
+//go:linkname keepExtra1741 type:crypto/tls.echConfig
 var keepExtra1741 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1742 type:crypto/tls.certificateVerifyMsg
+//go:linkname keepExtra1742 type:crypto/tls.echConfigErr
 var keepExtra1742 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1743 type:crypto/tls.cipherSuite
+//go:linkname keepExtra1743 type:crypto/tls.echExtType
 var keepExtra1743 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1744 type:crypto/tls.cipherSuiteTLS13
+//go:linkname keepExtra1744 type:crypto/tls.echExtension
 var keepExtra1744 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1745 type:crypto/tls.clientHandshakeState
+//go:linkname keepExtra1745 type:crypto/tls.echServerContext
 var keepExtra1745 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1746 type:crypto/tls.clientHandshakeStateTLS13
+//go:linkname keepExtra1746 type:crypto/tls.encryptedExtensionsMsg
 var keepExtra1746 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1747 type:crypto/tls.clientHelloMsg
+//go:linkname keepExtra1747 type:crypto/tls.endOfEarlyDataMsg
 var keepExtra1747 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1748 type:crypto/tls.clientKeyExchangeMsg
+//go:linkname keepExtra1748 type:crypto/tls.finishedHash
 var keepExtra1748 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1749 type:crypto/tls.constantTimeHash
+//go:linkname keepExtra1749 type:crypto/tls.finishedMsg
 var keepExtra1749 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1750 type:crypto/tls.cthWrapper
+//go:linkname keepExtra1750 type:crypto/tls.halfConn
 var keepExtra1750 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1751 type:crypto/tls.ecdhKeyExchange
+//go:linkname keepExtra1751 type:crypto/tls.handshakeMessage
 var keepExtra1751 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1752 type:crypto/tls.ecdheKeyAgreement
+//go:linkname keepExtra1752 type:crypto/tls.handshakeMessageWithOriginalBytes
 var keepExtra1752 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1753 type:crypto/tls.echCipher
+//go:linkname keepExtra1753 type:crypto/tls.helloRequestMsg
 var keepExtra1753 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1754 type:crypto/tls.echClientContext
+//go:linkname keepExtra1754 type:crypto/tls.hybridKeyExchange
 var keepExtra1754 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1755 type:crypto/tls.echConfig
+//go:linkname keepExtra1755 type:crypto/tls.keyAgreement
 var keepExtra1755 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1756 type:crypto/tls.echConfigErr
+//go:linkname keepExtra1756 type:crypto/tls.keyExchange
 var keepExtra1756 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1757 type:crypto/tls.echExtType
+//go:linkname keepExtra1757 type:crypto/tls.keyShare
 var keepExtra1757 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1758 type:crypto/tls.echExtension
+//go:linkname keepExtra1758 type:crypto/tls.keySharePrivateKeys
 var keepExtra1758 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1759 type:crypto/tls.echServerContext
+//go:linkname keepExtra1759 type:crypto/tls.keyUpdateMsg
 var keepExtra1759 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1760 type:crypto/tls.encryptedExtensionsMsg
+//go:linkname keepExtra1760 type:crypto/tls.listener
 var keepExtra1760 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1761 type:crypto/tls.endOfEarlyDataMsg
+//go:linkname keepExtra1761 type:crypto/tls.lruSessionCache
 var keepExtra1761 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1762 type:crypto/tls.finishedHash
+//go:linkname keepExtra1762 type:crypto/tls.lruSessionCacheEntry
 var keepExtra1762 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1763 type:crypto/tls.finishedMsg
+//go:linkname keepExtra1763 type:crypto/tls.marshalingFunction
 var keepExtra1763 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1764 type:crypto/tls.halfConn
+//go:linkname keepExtra1764 type:crypto/tls.newSessionTicketMsg
 var keepExtra1764 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1765 type:crypto/tls.handshakeMessage
+//go:linkname keepExtra1765 type:crypto/tls.newSessionTicketMsgTLS13
 var keepExtra1765 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1766 type:crypto/tls.handshakeMessageWithOriginalBytes
+//go:linkname keepExtra1766 type:crypto/tls.permanentError
 var keepExtra1766 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1767 type:crypto/tls.helloRequestMsg
+//go:linkname keepExtra1767 type:crypto/tls.prefixNonceAEAD
 var keepExtra1767 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1768 type:crypto/tls.hybridKeyExchange
+//go:linkname keepExtra1768 type:crypto/tls.prfFunc
 var keepExtra1768 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1769 type:crypto/tls.keyAgreement
+//go:linkname keepExtra1769 type:crypto/tls.pskIdentity
 var keepExtra1769 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1770 type:crypto/tls.keyExchange
+//go:linkname keepExtra1770 type:crypto/tls.quicState
 var keepExtra1770 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1771 type:crypto/tls.keyShare
+//go:linkname keepExtra1771 type:crypto/tls.rawExtension
 var keepExtra1771 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1772 type:crypto/tls.keySharePrivateKeys
+//go:linkname keepExtra1772 type:crypto/tls.recordType
 var keepExtra1772 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1773 type:crypto/tls.keyUpdateMsg
+//go:linkname keepExtra1773 type:crypto/tls.rsaKeyAgreement
 var keepExtra1773 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1774 type:crypto/tls.listener
+//go:linkname keepExtra1774 type:crypto/tls.serverHandshakeState
 var keepExtra1774 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1775 type:crypto/tls.lruSessionCache
+//go:linkname keepExtra1775 type:crypto/tls.serverHandshakeStateTLS13
 var keepExtra1775 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1776 type:crypto/tls.lruSessionCacheEntry
+//go:linkname keepExtra1776 type:crypto/tls.serverHelloDoneMsg
 var keepExtra1776 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1777 type:crypto/tls.marshalingFunction
+//go:linkname keepExtra1777 type:crypto/tls.serverHelloMsg
 var keepExtra1777 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1778 type:crypto/tls.newSessionTicketMsg
+//go:linkname keepExtra1778 type:crypto/tls.serverKeyExchangeMsg
 var keepExtra1778 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1779 type:crypto/tls.newSessionTicketMsgTLS13
+//go:linkname keepExtra1779 type:crypto/tls.ticketKey
 var keepExtra1779 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1780 type:crypto/tls.permanentError
+//go:linkname keepExtra1780 type:crypto/tls.timeoutError
 var keepExtra1780 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1781 type:crypto/tls.prefixNonceAEAD
+//go:linkname keepExtra1781 type:crypto/tls.transcriptHash
 var keepExtra1781 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1782 type:crypto/tls.prfFunc
+//go:linkname keepExtra1782 type:crypto/tls.weakCertCache
 var keepExtra1782 byte
 
 // unexported type of crypto/tls
 //
-//go:linkname keepExtra1783 type:crypto/tls.pskIdentity
+//go:linkname keepExtra1783 type:crypto/tls.xorNonceAEAD
 var keepExtra1783 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1784 type:crypto/tls.quicState
+//go:linkname keepExtra1784 type:crypto/x509.authKeyId
 var keepExtra1784 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1785 type:crypto/tls.rawExtension
+//go:linkname keepExtra1785 type:crypto/x509.authorityInfoAccess
 var keepExtra1785 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1786 type:crypto/tls.recordType
+//go:linkname keepExtra1786 type:crypto/x509.basicConstraints
 var keepExtra1786 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1787 type:crypto/tls.rsaKeyAgreement
+//go:linkname keepExtra1787 type:crypto/x509.certificate
 var keepExtra1787 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1788 type:crypto/tls.serverHandshakeState
+//go:linkname keepExtra1788 type:crypto/x509.certificateList
 var keepExtra1788 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1789 type:crypto/tls.serverHandshakeStateTLS13
+//go:linkname keepExtra1789 type:crypto/x509.certificateRequest
 var keepExtra1789 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1790 type:crypto/tls.serverHelloDoneMsg
+//go:linkname keepExtra1790 type:crypto/x509.chainConstraints
 var keepExtra1790 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1791 type:crypto/tls.serverHelloMsg
+//go:linkname keepExtra1791 type:crypto/x509.distributionPoint
 var keepExtra1791 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1792 type:crypto/tls.serverKeyExchangeMsg
+//go:linkname keepExtra1792 type:crypto/x509.distributionPointName
 var keepExtra1792 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1793 type:crypto/tls.ticketKey
+//go:linkname keepExtra1793 type:crypto/x509.dnsConstraints
 var keepExtra1793 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1794 type:crypto/tls.timeoutError
+//go:linkname keepExtra1794 type:crypto/x509.dsaAlgorithmParameters
 var keepExtra1794 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1795 type:crypto/tls.transcriptHash
+//go:linkname keepExtra1795 type:crypto/x509.ecPrivateKey
 var keepExtra1795 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1796 type:crypto/tls.weakCertCache
+//go:linkname keepExtra1796 type:crypto/x509.emailConstraints
 var keepExtra1796 byte
 
-// unexported type of crypto/tls
+// unexported type of crypto/x509
 //
-//go:linkname keepExtra1797 type:crypto/tls.xorNonceAEAD
+//go:linkname keepExtra1797 type:crypto/x509.ipConstraints
 var keepExtra1797 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1798 type:crypto/x509.authKeyId
+//go:linkname keepExtra1798 type:crypto/x509.lazyCert
 var keepExtra1798 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1799 type:crypto/x509.authorityInfoAccess
+//go:linkname keepExtra1799 type:crypto/x509.parsedURI
 var keepExtra1799 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1800 type:crypto/x509.basicConstraints
+//go:linkname keepExtra1800 type:crypto/x509.pkcs1AdditionalRSAPrime
 var keepExtra1800 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1801 type:crypto/x509.certificate
+//go:linkname keepExtra1801 type:crypto/x509.pkcs1PrivateKey
 var keepExtra1801 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1802 type:crypto/x509.certificateList
+//go:linkname keepExtra1802 type:crypto/x509.pkcs1PublicKey
 var keepExtra1802 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1803 type:crypto/x509.certificateRequest
+//go:linkname keepExtra1803 type:crypto/x509.pkcs8
 var keepExtra1803 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1804 type:crypto/x509.chainConstraints
+//go:linkname keepExtra1804 type:crypto/x509.pkixPublicKey
 var keepExtra1804 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1805 type:crypto/x509.distributionPoint
+//go:linkname keepExtra1805 type:crypto/x509.policyGraph
 var keepExtra1805 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1806 type:crypto/x509.distributionPointName
+//go:linkname keepExtra1806 type:crypto/x509.policyGraphNode
 var keepExtra1806 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1807 type:crypto/x509.dnsConstraints
+//go:linkname keepExtra1807 type:crypto/x509.policyInformation
 var keepExtra1807 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1808 type:crypto/x509.dsaAlgorithmParameters
+//go:linkname keepExtra1808 type:crypto/x509.potentialParent
 var keepExtra1808 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1809 type:crypto/x509.ecPrivateKey
+//go:linkname keepExtra1809 type:crypto/x509.pssParameters
 var keepExtra1809 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1810 type:crypto/x509.emailConstraints
+//go:linkname keepExtra1810 type:crypto/x509.publicKeyInfo
 var keepExtra1810 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1811 type:crypto/x509.ipConstraints
+//go:linkname keepExtra1811 type:crypto/x509.rfc1423Algo
 var keepExtra1811 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1812 type:crypto/x509.lazyCert
+//go:linkname keepExtra1812 type:crypto/x509.rfc2821Mailbox
 var keepExtra1812 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1813 type:crypto/x509.parsedURI
+//go:linkname keepExtra1813 type:crypto/x509.sum224
 var keepExtra1813 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1814 type:crypto/x509.pkcs1AdditionalRSAPrime
+//go:linkname keepExtra1814 type:crypto/x509.tbsCertificate
 var keepExtra1814 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1815 type:crypto/x509.pkcs1PrivateKey
+//go:linkname keepExtra1815 type:crypto/x509.tbsCertificateList
 var keepExtra1815 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1816 type:crypto/x509.pkcs1PublicKey
+//go:linkname keepExtra1816 type:crypto/x509.tbsCertificateRequest
 var keepExtra1816 byte
 
 // unexported type of crypto/x509
 //
-//go:linkname keepExtra1817 type:crypto/x509.pkcs8
+//go:linkname keepExtra1817 type:crypto/x509.validity
 var keepExtra1817 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1818 type:crypto/x509.pkixPublicKey
+//go:linkname keepExtra1818 type:database/sql.ccChecker
 var keepExtra1818 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1819 type:crypto/x509.policyGraph
+//go:linkname keepExtra1819 type:database/sql.connRequest
 var keepExtra1819 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1820 type:crypto/x509.policyGraphNode
+//go:linkname keepExtra1820 type:database/sql.connRequestAndIndex
 var keepExtra1820 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1821 type:crypto/x509.policyInformation
+//go:linkname keepExtra1821 type:database/sql.connRequestDelHandle
 var keepExtra1821 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1822 type:crypto/x509.potentialParent
+//go:linkname keepExtra1822 type:database/sql.connRequestSet
 var keepExtra1822 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1823 type:crypto/x509.pssParameters
+//go:linkname keepExtra1823 type:database/sql.connReuseStrategy
 var keepExtra1823 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1824 type:crypto/x509.publicKeyInfo
+//go:linkname keepExtra1824 type:database/sql.connStmt
 var keepExtra1824 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1825 type:crypto/x509.rfc1423Algo
+//go:linkname keepExtra1825 type:database/sql.decimal
 var keepExtra1825 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1826 type:crypto/x509.rfc2821Mailbox
+//go:linkname keepExtra1826 type:database/sql.decimalCompose
 var keepExtra1826 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1827 type:crypto/x509.sum224
+//go:linkname keepExtra1827 type:database/sql.decimalDecompose
 var keepExtra1827 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1828 type:crypto/x509.tbsCertificate
+//go:linkname keepExtra1828 type:database/sql.depSet
 var keepExtra1828 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1829 type:crypto/x509.tbsCertificateList
+//go:linkname keepExtra1829 type:database/sql.driverConn
 var keepExtra1829 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1830 type:crypto/x509.tbsCertificateRequest
+//go:linkname keepExtra1830 type:database/sql.driverResult
 var keepExtra1830 byte
 
-// unexported type of crypto/x509
+// unexported type of database/sql
 //
-//go:linkname keepExtra1831 type:crypto/x509.validity
+//go:linkname keepExtra1831 type:database/sql.driverStmt
 var keepExtra1831 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra1832 type:database/sql.ccChecker
+//go:linkname keepExtra1832 type:database/sql.dsnConnector
 var keepExtra1832 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra1833 type:database/sql.connRequest
+//go:linkname keepExtra1833 type:database/sql.finalCloser
 var keepExtra1833 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra1834 type:database/sql.connRequestAndIndex
+//go:linkname keepExtra1834 type:database/sql.releaseConn
 var keepExtra1834 byte
 
 // unexported type of database/sql
 //
-//go:linkname keepExtra1835 type:database/sql.connRequestDelHandle
+//go:linkname keepExtra1835 type:database/sql.stmtConnGrabber
 var keepExtra1835 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1836 type:database/sql.connRequestSet
+//go:linkname keepExtra1836 type:database/sql/driver.boolType
 var keepExtra1836 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1837 type:database/sql.connReuseStrategy
+//go:linkname keepExtra1837 type:database/sql/driver.decimalDecompose
 var keepExtra1837 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1838 type:database/sql.connStmt
+//go:linkname keepExtra1838 type:database/sql/driver.defaultConverter
 var keepExtra1838 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1839 type:database/sql.decimal
+//go:linkname keepExtra1839 type:database/sql/driver.int32Type
 var keepExtra1839 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1840 type:database/sql.decimalCompose
+//go:linkname keepExtra1840 type:database/sql/driver.noRows
 var keepExtra1840 byte
 
-// unexported type of database/sql
+// unexported type of database/sql/driver
 //
-//go:linkname keepExtra1841 type:database/sql.decimalDecompose
+//go:linkname keepExtra1841 type:database/sql/driver.stringType
 var keepExtra1841 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1842 type:database/sql.depSet
+//go:linkname keepExtra1842 type:debug/buildinfo.elfExe
 var keepExtra1842 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1843 type:database/sql.driverConn
+//go:linkname keepExtra1843 type:debug/buildinfo.exe
 var keepExtra1843 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1844 type:database/sql.driverResult
+//go:linkname keepExtra1844 type:debug/buildinfo.machoExe
 var keepExtra1844 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1845 type:database/sql.driverStmt
+//go:linkname keepExtra1845 type:debug/buildinfo.peExe
 var keepExtra1845 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1846 type:database/sql.dsnConnector
+//go:linkname keepExtra1846 type:debug/buildinfo.plan9objExe
 var keepExtra1846 byte
 
-// unexported type of database/sql
+// unexported type of debug/buildinfo
 //
-//go:linkname keepExtra1847 type:database/sql.finalCloser
+//go:linkname keepExtra1847 type:debug/buildinfo.xcoffExe
 var keepExtra1847 byte
 
-// unexported type of database/sql
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1848 type:database/sql.releaseConn
+//go:linkname keepExtra1848 type:debug/dwarf.abbrev
 var keepExtra1848 byte
 
-// unexported type of database/sql
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1849 type:database/sql.stmtConnGrabber
+//go:linkname keepExtra1849 type:debug/dwarf.abbrevTable
 var keepExtra1849 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1850 type:database/sql/driver.boolType
+//go:linkname keepExtra1850 type:debug/dwarf.afield
 var keepExtra1850 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1851 type:database/sql/driver.decimalDecompose
+//go:linkname keepExtra1851 type:debug/dwarf.buf
 var keepExtra1851 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1852 type:database/sql/driver.defaultConverter
+//go:linkname keepExtra1852 type:debug/dwarf.dataFormat
 var keepExtra1852 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1853 type:database/sql/driver.int32Type
+//go:linkname keepExtra1853 type:debug/dwarf.format
 var keepExtra1853 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1854 type:database/sql/driver.noRows
+//go:linkname keepExtra1854 type:debug/dwarf.lnctForm
 var keepExtra1854 byte
 
-// unexported type of database/sql/driver
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1855 type:database/sql/driver.stringType
+//go:linkname keepExtra1855 type:debug/dwarf.typeFixer
 var keepExtra1855 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1856 type:debug/buildinfo.elfExe
+//go:linkname keepExtra1856 type:debug/dwarf.typeReader
 var keepExtra1856 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1857 type:debug/buildinfo.exe
+//go:linkname keepExtra1857 type:debug/dwarf.typeUnit
 var keepExtra1857 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1858 type:debug/buildinfo.machoExe
+//go:linkname keepExtra1858 type:debug/dwarf.typeUnitReader
 var keepExtra1858 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1859 type:debug/buildinfo.peExe
+//go:linkname keepExtra1859 type:debug/dwarf.unit
 var keepExtra1859 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1860 type:debug/buildinfo.plan9objExe
+//go:linkname keepExtra1860 type:debug/dwarf.unit5
 var keepExtra1860 byte
 
-// unexported type of debug/buildinfo
+// unexported type of debug/dwarf
 //
-//go:linkname keepExtra1861 type:debug/buildinfo.xcoffExe
+//go:linkname keepExtra1861 type:debug/dwarf.unknownFormat
 var keepExtra1861 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra1862 type:debug/dwarf.abbrev
+//go:linkname keepExtra1862 type:debug/elf.errorReader
 var keepExtra1862 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra1863 type:debug/dwarf.abbrevTable
+//go:linkname keepExtra1863 type:debug/elf.intName
 var keepExtra1863 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra1864 type:debug/dwarf.afield
+//go:linkname keepExtra1864 type:debug/elf.nobitsSectionReader
 var keepExtra1864 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/elf
 //
-//go:linkname keepExtra1865 type:debug/dwarf.buf
+//go:linkname keepExtra1865 type:debug/elf.readSeekerFromReader
 var keepExtra1865 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra1866 type:debug/dwarf.dataFormat
+//go:linkname keepExtra1866 type:debug/gosym.funcData
 var keepExtra1866 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra1867 type:debug/dwarf.format
+//go:linkname keepExtra1867 type:debug/gosym.funcTab
 var keepExtra1867 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra1868 type:debug/dwarf.lnctForm
+//go:linkname keepExtra1868 type:debug/gosym.sym
 var keepExtra1868 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/gosym
 //
-//go:linkname keepExtra1869 type:debug/dwarf.typeFixer
+//go:linkname keepExtra1869 type:debug/gosym.version
 var keepExtra1869 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/macho
 //
-//go:linkname keepExtra1870 type:debug/dwarf.typeReader
+//go:linkname keepExtra1870 type:debug/macho.intName
 var keepExtra1870 byte
 
-// unexported type of debug/dwarf
+// unexported type of debug/macho
 //
-//go:linkname keepExtra1871 type:debug/dwarf.typeUnit
+//go:linkname keepExtra1871 type:debug/macho.relocInfo
 var keepExtra1871 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra1872 type:debug/dwarf.typeUnitReader
-var keepExtra1872 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra1873 type:debug/dwarf.unit
-var keepExtra1873 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra1874 type:debug/dwarf.unit5
-var keepExtra1874 byte
-
-// unexported type of debug/dwarf
-//
-//go:linkname keepExtra1875 type:debug/dwarf.unknownFormat
-var keepExtra1875 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra1876 type:debug/elf.errorReader
-var keepExtra1876 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra1877 type:debug/elf.intName
-var keepExtra1877 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra1878 type:debug/elf.nobitsSectionReader
-var keepExtra1878 byte
-
-// unexported type of debug/elf
-//
-//go:linkname keepExtra1879 type:debug/elf.readSeekerFromReader
-var keepExtra1879 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra1880 type:debug/gosym.funcData
-var keepExtra1880 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra1881 type:debug/gosym.funcTab
-var keepExtra1881 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra1882 type:debug/gosym.sym
-var keepExtra1882 byte
-
-// unexported type of debug/gosym
-//
-//go:linkname keepExtra1883 type:debug/gosym.version
-var keepExtra1883 byte
-
-// unexported type of debug/macho
-//
-//go:linkname keepExtra1884 type:debug/macho.intName
-var keepExtra1884 byte
-
-// unexported type of debug/macho
-//
-//go:linkname keepExtra1885 type:debug/macho.relocInfo
-var keepExtra1885 byte
 
 // unexported type of debug/pe
 //
-//go:linkname keepExtra1886 type:debug/pe.nobitsSectionReader
+//go:linkname keepExtra1872 type:debug/pe.nobitsSectionReader
+var keepExtra1872 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra1873 type:debug/plan9obj.formatError
+var keepExtra1873 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra1874 type:debug/plan9obj.prog
+var keepExtra1874 byte
+
+// unexported type of debug/plan9obj
+//
+//go:linkname keepExtra1875 type:debug/plan9obj.sym
+var keepExtra1875 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra1876 type:embed.file
+var keepExtra1876 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra1877 type:embed.openDir
+var keepExtra1877 byte
+
+// unexported type of embed
+//
+//go:linkname keepExtra1878 type:embed.openFile
+var keepExtra1878 byte
+
+// unexported type of encoding/ascii85
+//
+//go:linkname keepExtra1879 type:encoding/ascii85.decoder
+var keepExtra1879 byte
+
+// unexported type of encoding/ascii85
+//
+//go:linkname keepExtra1880 type:encoding/ascii85.encoder
+var keepExtra1880 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1881 type:encoding/asn1.ampersandFlag
+var keepExtra1881 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1882 type:encoding/asn1.asteriskFlag
+var keepExtra1882 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1883 type:encoding/asn1.bitStringEncoder
+var keepExtra1883 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1884 type:encoding/asn1.byteEncoder
+var keepExtra1884 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1885 type:encoding/asn1.bytesEncoder
+var keepExtra1885 byte
+
+// unexported type of encoding/asn1
+//
+//go:linkname keepExtra1886 type:encoding/asn1.encoder
 var keepExtra1886 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1887 type:debug/plan9obj.formatError
+//go:linkname keepExtra1887 type:encoding/asn1.fieldParameters
 var keepExtra1887 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1888 type:debug/plan9obj.prog
+//go:linkname keepExtra1888 type:encoding/asn1.int64Encoder
 var keepExtra1888 byte
 
-// unexported type of debug/plan9obj
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1889 type:debug/plan9obj.sym
+//go:linkname keepExtra1889 type:encoding/asn1.invalidUnmarshalError
 var keepExtra1889 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1890 type:embed.file
+//go:linkname keepExtra1890 type:encoding/asn1.multiEncoder
 var keepExtra1890 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1891 type:embed.openDir
+//go:linkname keepExtra1891 type:encoding/asn1.oidEncoder
 var keepExtra1891 byte
 
-// unexported type of embed
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1892 type:embed.openFile
+//go:linkname keepExtra1892 type:encoding/asn1.setEncoder
 var keepExtra1892 byte
 
-// unexported type of encoding/ascii85
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1893 type:encoding/ascii85.decoder
+//go:linkname keepExtra1893 type:encoding/asn1.stringEncoder
 var keepExtra1893 byte
 
-// unexported type of encoding/ascii85
+// unexported type of encoding/asn1
 //
-//go:linkname keepExtra1894 type:encoding/ascii85.encoder
+//go:linkname keepExtra1894 type:encoding/asn1.tagAndLength
 var keepExtra1894 byte
 
 // unexported type of encoding/asn1
 //
-//go:linkname keepExtra1895 type:encoding/asn1.ampersandFlag
+//go:linkname keepExtra1895 type:encoding/asn1.taggedEncoder
 var keepExtra1895 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra1896 type:encoding/asn1.asteriskFlag
+//go:linkname keepExtra1896 type:encoding/base32.decoder
 var keepExtra1896 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra1897 type:encoding/asn1.bitStringEncoder
+//go:linkname keepExtra1897 type:encoding/base32.encoder
 var keepExtra1897 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base32
 //
-//go:linkname keepExtra1898 type:encoding/asn1.byteEncoder
+//go:linkname keepExtra1898 type:encoding/base32.newlineFilteringReader
 var keepExtra1898 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra1899 type:encoding/asn1.bytesEncoder
+//go:linkname keepExtra1899 type:encoding/base64.decoder
 var keepExtra1899 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra1900 type:encoding/asn1.encoder
+//go:linkname keepExtra1900 type:encoding/base64.encoder
 var keepExtra1900 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/base64
 //
-//go:linkname keepExtra1901 type:encoding/asn1.fieldParameters
+//go:linkname keepExtra1901 type:encoding/base64.newlineFilteringReader
 var keepExtra1901 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1902 type:encoding/asn1.int64Encoder
+//go:linkname keepExtra1902 type:encoding/binary.bigEndian
 var keepExtra1902 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1903 type:encoding/asn1.invalidUnmarshalError
+//go:linkname keepExtra1903 type:encoding/binary.coder
 var keepExtra1903 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1904 type:encoding/asn1.multiEncoder
+//go:linkname keepExtra1904 type:encoding/binary.decoder
 var keepExtra1904 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1905 type:encoding/asn1.oidEncoder
+//go:linkname keepExtra1905 type:encoding/binary.encoder
 var keepExtra1905 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1906 type:encoding/asn1.setEncoder
+//go:linkname keepExtra1906 type:encoding/binary.littleEndian
 var keepExtra1906 byte
 
-// unexported type of encoding/asn1
+// unexported type of encoding/binary
 //
-//go:linkname keepExtra1907 type:encoding/asn1.stringEncoder
+//go:linkname keepExtra1907 type:encoding/binary.nativeEndian
 var keepExtra1907 byte
-
-// unexported type of encoding/asn1
-//
-//go:linkname keepExtra1908 type:encoding/asn1.tagAndLength
-var keepExtra1908 byte
-
-// unexported type of encoding/asn1
-//
-//go:linkname keepExtra1909 type:encoding/asn1.taggedEncoder
-var keepExtra1909 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra1910 type:encoding/base32.decoder
-var keepExtra1910 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra1911 type:encoding/base32.encoder
-var keepExtra1911 byte
-
-// unexported type of encoding/base32
-//
-//go:linkname keepExtra1912 type:encoding/base32.newlineFilteringReader
-var keepExtra1912 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra1913 type:encoding/base64.decoder
-var keepExtra1913 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra1914 type:encoding/base64.encoder
-var keepExtra1914 byte
-
-// unexported type of encoding/base64
-//
-//go:linkname keepExtra1915 type:encoding/base64.newlineFilteringReader
-var keepExtra1915 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1916 type:encoding/binary.bigEndian
-var keepExtra1916 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1917 type:encoding/binary.coder
-var keepExtra1917 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1918 type:encoding/binary.decoder
-var keepExtra1918 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1919 type:encoding/binary.encoder
-var keepExtra1919 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1920 type:encoding/binary.littleEndian
-var keepExtra1920 byte
-
-// unexported type of encoding/binary
-//
-//go:linkname keepExtra1921 type:encoding/binary.nativeEndian
-var keepExtra1921 byte
 
 // unexported type of encoding/csv
 //
-//go:linkname keepExtra1922 type:encoding/csv.position
+//go:linkname keepExtra1908 type:encoding/csv.position
+var keepExtra1908 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1909 type:encoding/gob.arrayType
+var keepExtra1909 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1910 type:encoding/gob.decBuffer
+var keepExtra1910 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1911 type:encoding/gob.decEngine
+var keepExtra1911 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1912 type:encoding/gob.decHelper
+var keepExtra1912 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1913 type:encoding/gob.decInstr
+var keepExtra1913 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1914 type:encoding/gob.decOp
+var keepExtra1914 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1915 type:encoding/gob.decoderState
+var keepExtra1915 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1916 type:encoding/gob.emptyStruct
+var keepExtra1916 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1917 type:encoding/gob.encBuffer
+var keepExtra1917 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1918 type:encoding/gob.encEngine
+var keepExtra1918 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1919 type:encoding/gob.encHelper
+var keepExtra1919 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1920 type:encoding/gob.encInstr
+var keepExtra1920 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1921 type:encoding/gob.encOp
+var keepExtra1921 byte
+
+// unexported type of encoding/gob
+//
+//go:linkname keepExtra1922 type:encoding/gob.encoderState
 var keepExtra1922 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1923 type:encoding/gob.arrayType
+//go:linkname keepExtra1923 type:encoding/gob.fieldType
 var keepExtra1923 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1924 type:encoding/gob.decBuffer
+//go:linkname keepExtra1924 type:encoding/gob.gobEncoderType
 var keepExtra1924 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1925 type:encoding/gob.decEngine
+//go:linkname keepExtra1925 type:encoding/gob.gobError
 var keepExtra1925 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1926 type:encoding/gob.decHelper
+//go:linkname keepExtra1926 type:encoding/gob.gobType
 var keepExtra1926 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1927 type:encoding/gob.decInstr
+//go:linkname keepExtra1927 type:encoding/gob.mapType
 var keepExtra1927 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1928 type:encoding/gob.decOp
+//go:linkname keepExtra1928 type:encoding/gob.sliceType
 var keepExtra1928 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1929 type:encoding/gob.decoderState
+//go:linkname keepExtra1929 type:encoding/gob.structType
 var keepExtra1929 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1930 type:encoding/gob.emptyStruct
+//go:linkname keepExtra1930 type:encoding/gob.typeId
 var keepExtra1930 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1931 type:encoding/gob.encBuffer
+//go:linkname keepExtra1931 type:encoding/gob.typeInfo
 var keepExtra1931 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1932 type:encoding/gob.encEngine
+//go:linkname keepExtra1932 type:encoding/gob.userTypeInfo
 var keepExtra1932 byte
 
 // unexported type of encoding/gob
 //
-//go:linkname keepExtra1933 type:encoding/gob.encHelper
+//go:linkname keepExtra1933 type:encoding/gob.wireType
 var keepExtra1933 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra1934 type:encoding/gob.encInstr
+//go:linkname keepExtra1934 type:encoding/hex.decoder
 var keepExtra1934 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra1935 type:encoding/gob.encOp
+//go:linkname keepExtra1935 type:encoding/hex.dumper
 var keepExtra1935 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/hex
 //
-//go:linkname keepExtra1936 type:encoding/gob.encoderState
+//go:linkname keepExtra1936 type:encoding/hex.encoder
 var keepExtra1936 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1937 type:encoding/gob.fieldType
+//go:linkname keepExtra1937 type:encoding/json.arrayEncoder
 var keepExtra1937 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1938 type:encoding/gob.gobEncoderType
+//go:linkname keepExtra1938 type:encoding/json.condAddrEncoder
 var keepExtra1938 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1939 type:encoding/gob.gobError
+//go:linkname keepExtra1939 type:encoding/json.decodeState
 var keepExtra1939 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1940 type:encoding/gob.gobType
+//go:linkname keepExtra1940 type:encoding/json.encOpts
 var keepExtra1940 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1941 type:encoding/gob.mapType
+//go:linkname keepExtra1941 type:encoding/json.encodeState
 var keepExtra1941 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1942 type:encoding/gob.sliceType
+//go:linkname keepExtra1942 type:encoding/json.encoderFunc
 var keepExtra1942 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1943 type:encoding/gob.structType
+//go:linkname keepExtra1943 type:encoding/json.errorContext
 var keepExtra1943 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1944 type:encoding/gob.typeId
+//go:linkname keepExtra1944 type:encoding/json.field
 var keepExtra1944 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1945 type:encoding/gob.typeInfo
+//go:linkname keepExtra1945 type:encoding/json.floatEncoder
 var keepExtra1945 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1946 type:encoding/gob.userTypeInfo
+//go:linkname keepExtra1946 type:encoding/json.isZeroer
 var keepExtra1946 byte
 
-// unexported type of encoding/gob
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1947 type:encoding/gob.wireType
+//go:linkname keepExtra1947 type:encoding/json.jsonError
 var keepExtra1947 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1948 type:encoding/hex.decoder
+//go:linkname keepExtra1948 type:encoding/json.mapEncoder
 var keepExtra1948 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1949 type:encoding/hex.dumper
+//go:linkname keepExtra1949 type:encoding/json.ptrEncoder
 var keepExtra1949 byte
 
-// unexported type of encoding/hex
+// unexported type of encoding/json
 //
-//go:linkname keepExtra1950 type:encoding/hex.encoder
+//go:linkname keepExtra1950 type:encoding/json.reflectWithString
 var keepExtra1950 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1951 type:encoding/json.arrayEncoder
+//go:linkname keepExtra1951 type:encoding/json.scanner
 var keepExtra1951 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1952 type:encoding/json.condAddrEncoder
+//go:linkname keepExtra1952 type:encoding/json.sliceEncoder
 var keepExtra1952 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1953 type:encoding/json.decodeState
+//go:linkname keepExtra1953 type:encoding/json.structEncoder
 var keepExtra1953 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1954 type:encoding/json.encOpts
+//go:linkname keepExtra1954 type:encoding/json.structFields
 var keepExtra1954 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1955 type:encoding/json.encodeState
+//go:linkname keepExtra1955 type:encoding/json.tagOptions
 var keepExtra1955 byte
 
 // unexported type of encoding/json
 //
-//go:linkname keepExtra1956 type:encoding/json.encoderFunc
+//go:linkname keepExtra1956 type:encoding/json.unquotedValue
 var keepExtra1956 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1957 type:encoding/json.errorContext
-var keepExtra1957 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1958 type:encoding/json.field
-var keepExtra1958 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1959 type:encoding/json.floatEncoder
-var keepExtra1959 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1960 type:encoding/json.isZeroer
-var keepExtra1960 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1961 type:encoding/json.jsonError
-var keepExtra1961 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1962 type:encoding/json.mapEncoder
-var keepExtra1962 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1963 type:encoding/json.ptrEncoder
-var keepExtra1963 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1964 type:encoding/json.reflectWithString
-var keepExtra1964 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1965 type:encoding/json.scanner
-var keepExtra1965 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1966 type:encoding/json.sliceEncoder
-var keepExtra1966 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1967 type:encoding/json.structEncoder
-var keepExtra1967 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1968 type:encoding/json.structFields
-var keepExtra1968 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1969 type:encoding/json.tagOptions
-var keepExtra1969 byte
-
-// unexported type of encoding/json
-//
-//go:linkname keepExtra1970 type:encoding/json.unquotedValue
-var keepExtra1970 byte
 
 // unexported type of encoding/pem
 //
-//go:linkname keepExtra1971 type:encoding/pem.lineBreaker
-var keepExtra1971 byte
+//go:linkname keepExtra1957 type:encoding/pem.lineBreaker
+var keepExtra1957 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1972 type:encoding/xml.fieldFlags
-var keepExtra1972 byte
+//go:linkname keepExtra1958 type:encoding/xml.fieldFlags
+var keepExtra1958 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1973 type:encoding/xml.fieldInfo
-var keepExtra1973 byte
+//go:linkname keepExtra1959 type:encoding/xml.fieldInfo
+var keepExtra1959 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1974 type:encoding/xml.parentStack
-var keepExtra1974 byte
+//go:linkname keepExtra1960 type:encoding/xml.parentStack
+var keepExtra1960 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1975 type:encoding/xml.printer
-var keepExtra1975 byte
+//go:linkname keepExtra1961 type:encoding/xml.printer
+var keepExtra1961 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1976 type:encoding/xml.stack
-var keepExtra1976 byte
+//go:linkname keepExtra1962 type:encoding/xml.stack
+var keepExtra1962 byte
 
 // unexported type of encoding/xml
 //
-//go:linkname keepExtra1977 type:encoding/xml.typeInfo
-var keepExtra1977 byte
+//go:linkname keepExtra1963 type:encoding/xml.typeInfo
+var keepExtra1963 byte
 
 // unexported type of errors
 //
-//go:linkname keepExtra1978 type:errors.errorString
-var keepExtra1978 byte
+//go:linkname keepExtra1964 type:errors.errorString
+var keepExtra1964 byte
 
 // unexported type of errors
 //
-//go:linkname keepExtra1979 type:errors.joinError
-var keepExtra1979 byte
+//go:linkname keepExtra1965 type:errors.joinError
+var keepExtra1965 byte
 
 // unexported type of expvar
 //
-//go:linkname keepExtra1980 type:expvar.jsonVar
+//go:linkname keepExtra1966 type:expvar.jsonVar
+var keepExtra1966 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1967 type:flag.boolFlag
+var keepExtra1967 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1968 type:flag.boolFuncValue
+var keepExtra1968 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1969 type:flag.boolValue
+var keepExtra1969 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1970 type:flag.durationValue
+var keepExtra1970 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1971 type:flag.float64Value
+var keepExtra1971 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1972 type:flag.funcValue
+var keepExtra1972 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1973 type:flag.int64Value
+var keepExtra1973 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1974 type:flag.intValue
+var keepExtra1974 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1975 type:flag.stringValue
+var keepExtra1975 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1976 type:flag.textValue
+var keepExtra1976 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1977 type:flag.uint64Value
+var keepExtra1977 byte
+
+// unexported type of flag
+//
+//go:linkname keepExtra1978 type:flag.uintValue
+var keepExtra1978 byte
+
+// unexported type of fmt
+//
+//go:linkname keepExtra1979 type:fmt.buffer
+var keepExtra1979 byte
+
+// unexported type of fmt
+//
+//go:linkname keepExtra1980 type:fmt.fmt
 var keepExtra1980 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1981 type:flag.boolFlag
+//go:linkname keepExtra1981 type:fmt.fmtFlags
 var keepExtra1981 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1982 type:flag.boolFuncValue
+//go:linkname keepExtra1982 type:fmt.pp
 var keepExtra1982 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1983 type:flag.boolValue
+//go:linkname keepExtra1983 type:fmt.readRune
 var keepExtra1983 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1984 type:flag.durationValue
+//go:linkname keepExtra1984 type:fmt.scanError
 var keepExtra1984 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1985 type:flag.float64Value
+//go:linkname keepExtra1985 type:fmt.ss
 var keepExtra1985 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1986 type:flag.funcValue
+//go:linkname keepExtra1986 type:fmt.ssave
 var keepExtra1986 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1987 type:flag.int64Value
+//go:linkname keepExtra1987 type:fmt.stringReader
 var keepExtra1987 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1988 type:flag.intValue
+//go:linkname keepExtra1988 type:fmt.wrapError
 var keepExtra1988 byte
 
-// unexported type of flag
+// unexported type of fmt
 //
-//go:linkname keepExtra1989 type:flag.stringValue
+//go:linkname keepExtra1989 type:fmt.wrapErrors
 var keepExtra1989 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra1990 type:flag.textValue
+//go:linkname keepExtra1990 type:go/ast.cgPos
 var keepExtra1990 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra1991 type:flag.uint64Value
+//go:linkname keepExtra1991 type:go/ast.commentListReader
 var keepExtra1991 byte
 
-// unexported type of flag
+// unexported type of go/ast
 //
-//go:linkname keepExtra1992 type:flag.uintValue
+//go:linkname keepExtra1992 type:go/ast.directiveScanner
 var keepExtra1992 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1993 type:fmt.buffer
+//go:linkname keepExtra1993 type:go/ast.inspector
 var keepExtra1993 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1994 type:fmt.fmt
+//go:linkname keepExtra1994 type:go/ast.localError
 var keepExtra1994 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1995 type:fmt.fmtFlags
+//go:linkname keepExtra1995 type:go/ast.nodeStack
 var keepExtra1995 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1996 type:fmt.pp
+//go:linkname keepExtra1996 type:go/ast.pkgBuilder
 var keepExtra1996 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1997 type:fmt.readRune
+//go:linkname keepExtra1997 type:go/ast.posSpan
 var keepExtra1997 byte
 
-// unexported type of fmt
+// unexported type of go/ast
 //
-//go:linkname keepExtra1998 type:fmt.scanError
+//go:linkname keepExtra1998 type:go/ast.printer
 var keepExtra1998 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra1999 type:fmt.ss
+//go:linkname keepExtra1999 type:go/build.fileEmbed
 var keepExtra1999 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra2000 type:fmt.ssave
+//go:linkname keepExtra2000 type:go/build.fileImport
 var keepExtra2000 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra2001 type:fmt.stringReader
+//go:linkname keepExtra2001 type:go/build.fileInfo
 var keepExtra2001 byte
 
-// unexported type of fmt
+// unexported type of go/build
 //
-//go:linkname keepExtra2002 type:fmt.wrapError
+//go:linkname keepExtra2002 type:go/build.importReader
 var keepExtra2002 byte
-
-// unexported type of fmt
-//
-//go:linkname keepExtra2003 type:fmt.wrapErrors
-var keepExtra2003 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2004 type:go/ast.cgPos
-var keepExtra2004 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2005 type:go/ast.commentListReader
-var keepExtra2005 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2006 type:go/ast.directiveScanner
-var keepExtra2006 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2007 type:go/ast.inspector
-var keepExtra2007 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2008 type:go/ast.localError
-var keepExtra2008 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2009 type:go/ast.nodeStack
-var keepExtra2009 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2010 type:go/ast.pkgBuilder
-var keepExtra2010 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2011 type:go/ast.posSpan
-var keepExtra2011 byte
-
-// unexported type of go/ast
-//
-//go:linkname keepExtra2012 type:go/ast.printer
-var keepExtra2012 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra2013 type:go/build.fileEmbed
-var keepExtra2013 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra2014 type:go/build.fileImport
-var keepExtra2014 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra2015 type:go/build.fileInfo
-var keepExtra2015 byte
-
-// unexported type of go/build
-//
-//go:linkname keepExtra2016 type:go/build.importReader
-var keepExtra2016 byte
 
 // unexported type of go/build/constraint
 //
-//go:linkname keepExtra2017 type:go/build/constraint.exprParser
+//go:linkname keepExtra2003 type:go/build/constraint.exprParser
+var keepExtra2003 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2004 type:go/constant.boolVal
+var keepExtra2004 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2005 type:go/constant.complexVal
+var keepExtra2005 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2006 type:go/constant.floatVal
+var keepExtra2006 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2007 type:go/constant.int64Val
+var keepExtra2007 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2008 type:go/constant.intVal
+var keepExtra2008 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2009 type:go/constant.ratVal
+var keepExtra2009 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2010 type:go/constant.stringVal
+var keepExtra2010 byte
+
+// unexported type of go/constant
+//
+//go:linkname keepExtra2011 type:go/constant.unknownVal
+var keepExtra2011 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra2012 type:go/doc.embeddedSet
+var keepExtra2012 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra2013 type:go/doc.methodSet
+var keepExtra2013 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra2014 type:go/doc.namedType
+var keepExtra2014 byte
+
+// unexported type of go/doc
+//
+//go:linkname keepExtra2015 type:go/doc.reader
+var keepExtra2015 byte
+
+// unexported type of go/doc/comment
+//
+//go:linkname keepExtra2016 type:go/doc/comment.commentPrinter
+var keepExtra2016 byte
+
+// unexported type of go/doc/comment
+//
+//go:linkname keepExtra2017 type:go/doc/comment.htmlPrinter
 var keepExtra2017 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra2018 type:go/constant.boolVal
+//go:linkname keepExtra2018 type:go/doc/comment.mdPrinter
 var keepExtra2018 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra2019 type:go/constant.complexVal
+//go:linkname keepExtra2019 type:go/doc/comment.parseDoc
 var keepExtra2019 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra2020 type:go/constant.floatVal
+//go:linkname keepExtra2020 type:go/doc/comment.span
 var keepExtra2020 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra2021 type:go/constant.int64Val
+//go:linkname keepExtra2021 type:go/doc/comment.spanKind
 var keepExtra2021 byte
 
-// unexported type of go/constant
+// unexported type of go/doc/comment
 //
-//go:linkname keepExtra2022 type:go/constant.intVal
+//go:linkname keepExtra2022 type:go/doc/comment.textPrinter
 var keepExtra2022 byte
 
-// unexported type of go/constant
+// unexported type of go/importer
 //
-//go:linkname keepExtra2023 type:go/constant.ratVal
+//go:linkname keepExtra2023 type:go/importer.gccgoimports
 var keepExtra2023 byte
 
-// unexported type of go/constant
+// unexported type of go/importer
 //
-//go:linkname keepExtra2024 type:go/constant.stringVal
+//go:linkname keepExtra2024 type:go/importer.gcimports
 var keepExtra2024 byte
 
-// unexported type of go/constant
+// unexported type of go/parser
 //
-//go:linkname keepExtra2025 type:go/constant.unknownVal
+//go:linkname keepExtra2025 type:go/parser.bailout
 var keepExtra2025 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra2026 type:go/doc.embeddedSet
+//go:linkname keepExtra2026 type:go/parser.field
 var keepExtra2026 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra2027 type:go/doc.methodSet
+//go:linkname keepExtra2027 type:go/parser.parseSpecFunction
 var keepExtra2027 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra2028 type:go/doc.namedType
+//go:linkname keepExtra2028 type:go/parser.parser
 var keepExtra2028 byte
 
-// unexported type of go/doc
+// unexported type of go/parser
 //
-//go:linkname keepExtra2029 type:go/doc.reader
+//go:linkname keepExtra2029 type:go/parser.resolver
 var keepExtra2029 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2030 type:go/doc/comment.commentPrinter
+//go:linkname keepExtra2030 type:go/printer.commentInfo
 var keepExtra2030 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2031 type:go/doc/comment.htmlPrinter
+//go:linkname keepExtra2031 type:go/printer.exprListMode
 var keepExtra2031 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2032 type:go/doc/comment.mdPrinter
+//go:linkname keepExtra2032 type:go/printer.paramMode
 var keepExtra2032 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2033 type:go/doc/comment.parseDoc
+//go:linkname keepExtra2033 type:go/printer.pmode
 var keepExtra2033 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2034 type:go/doc/comment.span
+//go:linkname keepExtra2034 type:go/printer.printer
 var keepExtra2034 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2035 type:go/doc/comment.spanKind
+//go:linkname keepExtra2035 type:go/printer.sizeCounter
 var keepExtra2035 byte
 
-// unexported type of go/doc/comment
+// unexported type of go/printer
 //
-//go:linkname keepExtra2036 type:go/doc/comment.textPrinter
+//go:linkname keepExtra2036 type:go/printer.trimmer
 var keepExtra2036 byte
 
-// unexported type of go/importer
+// unexported type of go/printer
 //
-//go:linkname keepExtra2037 type:go/importer.gccgoimports
+//go:linkname keepExtra2037 type:go/printer.whiteSpace
 var keepExtra2037 byte
 
-// unexported type of go/importer
+// unexported type of go/token
 //
-//go:linkname keepExtra2038 type:go/importer.gcimports
+//go:linkname keepExtra2038 type:go/token.key
 var keepExtra2038 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra2039 type:go/parser.bailout
+//go:linkname keepExtra2039 type:go/token.lineInfo
 var keepExtra2039 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra2040 type:go/parser.field
+//go:linkname keepExtra2040 type:go/token.node
 var keepExtra2040 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra2041 type:go/parser.parseSpecFunction
+//go:linkname keepExtra2041 type:go/token.serializedFile
 var keepExtra2041 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra2042 type:go/parser.parser
+//go:linkname keepExtra2042 type:go/token.serializedFileSet
 var keepExtra2042 byte
 
-// unexported type of go/parser
+// unexported type of go/token
 //
-//go:linkname keepExtra2043 type:go/parser.resolver
+//go:linkname keepExtra2043 type:go/token.tree
 var keepExtra2043 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2044 type:go/printer.commentInfo
+//go:linkname keepExtra2044 type:go/types._TypeSet
 var keepExtra2044 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2045 type:go/printer.exprListMode
+//go:linkname keepExtra2045 type:go/types.action
 var keepExtra2045 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2046 type:go/printer.paramMode
+//go:linkname keepExtra2046 type:go/types.actionDesc
 var keepExtra2046 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2047 type:go/printer.pmode
+//go:linkname keepExtra2047 type:go/types.atPos
 var keepExtra2047 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2048 type:go/printer.printer
+//go:linkname keepExtra2048 type:go/types.bailout
 var keepExtra2048 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2049 type:go/printer.sizeCounter
+//go:linkname keepExtra2049 type:go/types.block
 var keepExtra2049 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2050 type:go/printer.trimmer
+//go:linkname keepExtra2050 type:go/types.builtinId
 var keepExtra2050 byte
 
-// unexported type of go/printer
+// unexported type of go/types
 //
-//go:linkname keepExtra2051 type:go/printer.whiteSpace
+//go:linkname keepExtra2051 type:go/types.cleaner
 var keepExtra2051 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2052 type:go/token.key
+//go:linkname keepExtra2052 type:go/types.comparer
 var keepExtra2052 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2053 type:go/token.lineInfo
+//go:linkname keepExtra2053 type:go/types.constDecl
 var keepExtra2053 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2054 type:go/token.node
+//go:linkname keepExtra2054 type:go/types.ctxtEntry
 var keepExtra2054 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2055 type:go/token.serializedFile
+//go:linkname keepExtra2055 type:go/types.cycleFinder
 var keepExtra2055 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2056 type:go/token.serializedFileSet
+//go:linkname keepExtra2056 type:go/types.decl
 var keepExtra2056 byte
 
-// unexported type of go/token
+// unexported type of go/types
 //
-//go:linkname keepExtra2057 type:go/token.tree
+//go:linkname keepExtra2057 type:go/types.declInfo
 var keepExtra2057 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2058 type:go/types._TypeSet
+//go:linkname keepExtra2058 type:go/types.dependency
 var keepExtra2058 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2059 type:go/types.action
+//go:linkname keepExtra2059 type:go/types.dotImportKey
 var keepExtra2059 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2060 type:go/types.actionDesc
+//go:linkname keepExtra2060 type:go/types.embeddedType
 var keepExtra2060 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2061 type:go/types.atPos
+//go:linkname keepExtra2061 type:go/types.environment
 var keepExtra2061 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2062 type:go/types.bailout
+//go:linkname keepExtra2062 type:go/types.errorDesc
 var keepExtra2062 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2063 type:go/types.block
+//go:linkname keepExtra2063 type:go/types.error_
 var keepExtra2063 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2064 type:go/types.builtinId
+//go:linkname keepExtra2064 type:go/types.exprInfo
 var keepExtra2064 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2065 type:go/types.cleaner
+//go:linkname keepExtra2065 type:go/types.exprKind
 var keepExtra2065 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2066 type:go/types.comparer
+//go:linkname keepExtra2066 type:go/types.funcDecl
 var keepExtra2066 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2067 type:go/types.constDecl
+//go:linkname keepExtra2067 type:go/types.gcSizes
 var keepExtra2067 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2068 type:go/types.ctxtEntry
+//go:linkname keepExtra2068 type:go/types.genericType
 var keepExtra2068 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2069 type:go/types.cycleFinder
+//go:linkname keepExtra2069 type:go/types.goVersion
 var keepExtra2069 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2070 type:go/types.decl
+//go:linkname keepExtra2070 type:go/types.graphNode
 var keepExtra2070 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2071 type:go/types.declInfo
+//go:linkname keepExtra2071 type:go/types.ifacePair
 var keepExtra2071 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2072 type:go/types.dependency
+//go:linkname keepExtra2072 type:go/types.importDecl
 var keepExtra2072 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2073 type:go/types.dotImportKey
+//go:linkname keepExtra2073 type:go/types.importKey
 var keepExtra2073 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2074 type:go/types.embeddedType
+//go:linkname keepExtra2074 type:go/types.indexedExpr
 var keepExtra2074 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2075 type:go/types.environment
+//go:linkname keepExtra2075 type:go/types.instance
 var keepExtra2075 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2076 type:go/types.errorDesc
+//go:linkname keepExtra2076 type:go/types.instanceLookup
 var keepExtra2076 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2077 type:go/types.error_
+//go:linkname keepExtra2077 type:go/types.lazyObject
 var keepExtra2077 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2078 type:go/types.exprInfo
+//go:linkname keepExtra2078 type:go/types.methodSet
 var keepExtra2078 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2079 type:go/types.exprKind
+//go:linkname keepExtra2079 type:go/types.monoEdge
 var keepExtra2079 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2080 type:go/types.funcDecl
+//go:linkname keepExtra2080 type:go/types.monoGraph
 var keepExtra2080 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2081 type:go/types.gcSizes
+//go:linkname keepExtra2081 type:go/types.monoVertex
 var keepExtra2081 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2082 type:go/types.genericType
+//go:linkname keepExtra2082 type:go/types.nodeQueue
 var keepExtra2082 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2083 type:go/types.goVersion
+//go:linkname keepExtra2083 type:go/types.nodeSet
 var keepExtra2083 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2084 type:go/types.graphNode
+//go:linkname keepExtra2084 type:go/types.object
 var keepExtra2084 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2085 type:go/types.ifacePair
+//go:linkname keepExtra2085 type:go/types.objset
 var keepExtra2085 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2086 type:go/types.importDecl
+//go:linkname keepExtra2086 type:go/types.opPredicates
 var keepExtra2086 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2087 type:go/types.importKey
+//go:linkname keepExtra2087 type:go/types.operand
 var keepExtra2087 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2088 type:go/types.indexedExpr
+//go:linkname keepExtra2088 type:go/types.operandMode
 var keepExtra2088 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2089 type:go/types.instance
+//go:linkname keepExtra2089 type:go/types.posSpan
 var keepExtra2089 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2090 type:go/types.instanceLookup
+//go:linkname keepExtra2090 type:go/types.positioner
 var keepExtra2090 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2091 type:go/types.lazyObject
+//go:linkname keepExtra2091 type:go/types.stateMask
 var keepExtra2091 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2092 type:go/types.methodSet
+//go:linkname keepExtra2092 type:go/types.stmtContext
 var keepExtra2092 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2093 type:go/types.monoEdge
+//go:linkname keepExtra2093 type:go/types.substMap
 var keepExtra2093 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2094 type:go/types.monoGraph
+//go:linkname keepExtra2094 type:go/types.subster
 var keepExtra2094 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2095 type:go/types.monoVertex
+//go:linkname keepExtra2095 type:go/types.target
 var keepExtra2095 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2096 type:go/types.nodeQueue
+//go:linkname keepExtra2096 type:go/types.term
 var keepExtra2096 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2097 type:go/types.nodeSet
+//go:linkname keepExtra2097 type:go/types.termlist
 var keepExtra2097 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2098 type:go/types.object
+//go:linkname keepExtra2098 type:go/types.tpWalker
 var keepExtra2098 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2099 type:go/types.objset
+//go:linkname keepExtra2099 type:go/types.typeDecl
 var keepExtra2099 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2100 type:go/types.opPredicates
+//go:linkname keepExtra2100 type:go/types.typeError
 var keepExtra2100 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2101 type:go/types.operand
+//go:linkname keepExtra2101 type:go/types.typeParamsById
 var keepExtra2101 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2102 type:go/types.operandMode
+//go:linkname keepExtra2102 type:go/types.typeWriter
 var keepExtra2102 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2103 type:go/types.posSpan
+//go:linkname keepExtra2103 type:go/types.unifier
 var keepExtra2103 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2104 type:go/types.positioner
+//go:linkname keepExtra2104 type:go/types.unifyMode
 var keepExtra2104 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2105 type:go/types.stateMask
+//go:linkname keepExtra2105 type:go/types.valueMap
 var keepExtra2105 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2106 type:go/types.stmtContext
+//go:linkname keepExtra2106 type:go/types.valueType
 var keepExtra2106 byte
 
 // unexported type of go/types
 //
-//go:linkname keepExtra2107 type:go/types.substMap
+//go:linkname keepExtra2107 type:go/types.varDecl
 var keepExtra2107 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2108 type:go/types.subster
-var keepExtra2108 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2109 type:go/types.target
-var keepExtra2109 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2110 type:go/types.term
-var keepExtra2110 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2111 type:go/types.termlist
-var keepExtra2111 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2112 type:go/types.tpWalker
-var keepExtra2112 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2113 type:go/types.typeDecl
-var keepExtra2113 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2114 type:go/types.typeError
-var keepExtra2114 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2115 type:go/types.typeParamsById
-var keepExtra2115 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2116 type:go/types.typeWriter
-var keepExtra2116 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2117 type:go/types.unifier
-var keepExtra2117 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2118 type:go/types.unifyMode
-var keepExtra2118 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2119 type:go/types.valueMap
-var keepExtra2119 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2120 type:go/types.valueType
-var keepExtra2120 byte
-
-// unexported type of go/types
-//
-//go:linkname keepExtra2121 type:go/types.varDecl
-var keepExtra2121 byte
 
 // unexported type of hash/adler32
 //
-//go:linkname keepExtra2122 type:hash/adler32.digest
-var keepExtra2122 byte
+//go:linkname keepExtra2108 type:hash/adler32.digest
+var keepExtra2108 byte
 
 // unexported type of hash/crc64
 //
-//go:linkname keepExtra2123 type:hash/crc64.digest
+//go:linkname keepExtra2109 type:hash/crc64.digest
+var keepExtra2109 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2110 type:hash/fnv.sum128
+var keepExtra2110 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2111 type:hash/fnv.sum128a
+var keepExtra2111 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2112 type:hash/fnv.sum32
+var keepExtra2112 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2113 type:hash/fnv.sum32a
+var keepExtra2113 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2114 type:hash/fnv.sum64
+var keepExtra2114 byte
+
+// unexported type of hash/fnv
+//
+//go:linkname keepExtra2115 type:hash/fnv.sum64a
+var keepExtra2115 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2116 type:html/template.attr
+var keepExtra2116 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2117 type:html/template.contentType
+var keepExtra2117 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2118 type:html/template.context
+var keepExtra2118 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2119 type:html/template.delim
+var keepExtra2119 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2120 type:html/template.element
+var keepExtra2120 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2121 type:html/template.escaper
+var keepExtra2121 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2122 type:html/template.jsCtx
+var keepExtra2122 byte
+
+// unexported type of html/template
+//
+//go:linkname keepExtra2123 type:html/template.nameSpace
 var keepExtra2123 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra2124 type:hash/fnv.sum128
+//go:linkname keepExtra2124 type:html/template.rangeContext
 var keepExtra2124 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra2125 type:hash/fnv.sum128a
+//go:linkname keepExtra2125 type:html/template.state
 var keepExtra2125 byte
 
-// unexported type of hash/fnv
+// unexported type of html/template
 //
-//go:linkname keepExtra2126 type:hash/fnv.sum32
+//go:linkname keepExtra2126 type:html/template.urlPart
 var keepExtra2126 byte
 
-// unexported type of hash/fnv
+// unexported type of image
 //
-//go:linkname keepExtra2127 type:hash/fnv.sum32a
+//go:linkname keepExtra2127 type:image.format
 var keepExtra2127 byte
 
-// unexported type of hash/fnv
+// unexported type of image
 //
-//go:linkname keepExtra2128 type:hash/fnv.sum64
+//go:linkname keepExtra2128 type:image.reader
 var keepExtra2128 byte
-
-// unexported type of hash/fnv
-//
-//go:linkname keepExtra2129 type:hash/fnv.sum64a
-var keepExtra2129 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2130 type:html/template.attr
-var keepExtra2130 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2131 type:html/template.contentType
-var keepExtra2131 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2132 type:html/template.context
-var keepExtra2132 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2133 type:html/template.delim
-var keepExtra2133 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2134 type:html/template.element
-var keepExtra2134 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2135 type:html/template.escaper
-var keepExtra2135 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2136 type:html/template.jsCtx
-var keepExtra2136 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2137 type:html/template.nameSpace
-var keepExtra2137 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2138 type:html/template.rangeContext
-var keepExtra2138 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2139 type:html/template.state
-var keepExtra2139 byte
-
-// unexported type of html/template
-//
-//go:linkname keepExtra2140 type:html/template.urlPart
-var keepExtra2140 byte
-
-// unexported type of image
-//
-//go:linkname keepExtra2141 type:image.format
-var keepExtra2141 byte
-
-// unexported type of image
-//
-//go:linkname keepExtra2142 type:image.reader
-var keepExtra2142 byte
 
 // unexported type of image/color
 //
-//go:linkname keepExtra2143 type:image/color.modelFunc
-var keepExtra2143 byte
+//go:linkname keepExtra2129 type:image/color.modelFunc
+var keepExtra2129 byte
 
 // unexported type of image/draw
 //
-//go:linkname keepExtra2144 type:image/draw.floydSteinberg
+//go:linkname keepExtra2130 type:image/draw.floydSteinberg
+var keepExtra2130 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2131 type:image/gif.blockReader
+var keepExtra2131 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2132 type:image/gif.blockWriter
+var keepExtra2132 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2133 type:image/gif.decoder
+var keepExtra2133 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2134 type:image/gif.encoder
+var keepExtra2134 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2135 type:image/gif.interlaceScan
+var keepExtra2135 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2136 type:image/gif.reader
+var keepExtra2136 byte
+
+// unexported type of image/gif
+//
+//go:linkname keepExtra2137 type:image/gif.writer
+var keepExtra2137 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2138 type:image/jpeg.bits
+var keepExtra2138 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2139 type:image/jpeg.block
+var keepExtra2139 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2140 type:image/jpeg.component
+var keepExtra2140 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2141 type:image/jpeg.decoder
+var keepExtra2141 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2142 type:image/jpeg.encoder
+var keepExtra2142 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2143 type:image/jpeg.huffIndex
+var keepExtra2143 byte
+
+// unexported type of image/jpeg
+//
+//go:linkname keepExtra2144 type:image/jpeg.huffman
 var keepExtra2144 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra2145 type:image/gif.blockReader
+//go:linkname keepExtra2145 type:image/jpeg.huffmanLUT
 var keepExtra2145 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra2146 type:image/gif.blockWriter
+//go:linkname keepExtra2146 type:image/jpeg.huffmanSpec
 var keepExtra2146 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra2147 type:image/gif.decoder
+//go:linkname keepExtra2147 type:image/jpeg.quantIndex
 var keepExtra2147 byte
 
-// unexported type of image/gif
+// unexported type of image/jpeg
 //
-//go:linkname keepExtra2148 type:image/gif.encoder
+//go:linkname keepExtra2148 type:image/jpeg.writer
 var keepExtra2148 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra2149 type:image/gif.interlaceScan
+//go:linkname keepExtra2149 type:image/png.decoder
 var keepExtra2149 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra2150 type:image/gif.reader
+//go:linkname keepExtra2150 type:image/png.encoder
 var keepExtra2150 byte
 
-// unexported type of image/gif
+// unexported type of image/png
 //
-//go:linkname keepExtra2151 type:image/gif.writer
+//go:linkname keepExtra2151 type:image/png.interlaceScan
 var keepExtra2151 byte
 
-// unexported type of image/jpeg
+// unexported type of image/png
 //
-//go:linkname keepExtra2152 type:image/jpeg.bits
+//go:linkname keepExtra2152 type:image/png.opaquer
 var keepExtra2152 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2153 type:image/jpeg.block
-var keepExtra2153 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2154 type:image/jpeg.component
-var keepExtra2154 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2155 type:image/jpeg.decoder
-var keepExtra2155 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2156 type:image/jpeg.encoder
-var keepExtra2156 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2157 type:image/jpeg.huffIndex
-var keepExtra2157 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2158 type:image/jpeg.huffman
-var keepExtra2158 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2159 type:image/jpeg.huffmanLUT
-var keepExtra2159 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2160 type:image/jpeg.huffmanSpec
-var keepExtra2160 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2161 type:image/jpeg.quantIndex
-var keepExtra2161 byte
-
-// unexported type of image/jpeg
-//
-//go:linkname keepExtra2162 type:image/jpeg.writer
-var keepExtra2162 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra2163 type:image/png.decoder
-var keepExtra2163 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra2164 type:image/png.encoder
-var keepExtra2164 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra2165 type:image/png.interlaceScan
-var keepExtra2165 byte
-
-// unexported type of image/png
-//
-//go:linkname keepExtra2166 type:image/png.opaquer
-var keepExtra2166 byte
 
 // unexported type of index/suffixarray
 //
-//go:linkname keepExtra2167 type:index/suffixarray.ints
-var keepExtra2167 byte
+//go:linkname keepExtra2153 type:index/suffixarray.ints
+var keepExtra2153 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2168 type:io.discard
-var keepExtra2168 byte
+//go:linkname keepExtra2154 type:io.discard
+var keepExtra2154 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2169 type:io.eofReader
-var keepExtra2169 byte
+//go:linkname keepExtra2155 type:io.eofReader
+var keepExtra2155 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2170 type:io.multiReader
-var keepExtra2170 byte
+//go:linkname keepExtra2156 type:io.multiReader
+var keepExtra2156 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2171 type:io.multiWriter
-var keepExtra2171 byte
+//go:linkname keepExtra2157 type:io.multiWriter
+var keepExtra2157 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2172 type:io.nopCloser
-var keepExtra2172 byte
+//go:linkname keepExtra2158 type:io.nopCloser
+var keepExtra2158 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2173 type:io.nopCloserWriterTo
-var keepExtra2173 byte
+//go:linkname keepExtra2159 type:io.nopCloserWriterTo
+var keepExtra2159 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2174 type:io.onceError
-var keepExtra2174 byte
+//go:linkname keepExtra2160 type:io.onceError
+var keepExtra2160 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2175 type:io.pipe
-var keepExtra2175 byte
+//go:linkname keepExtra2161 type:io.pipe
+var keepExtra2161 byte
 
 // unexported type of io
 //
-//go:linkname keepExtra2176 type:io.teeReader
-var keepExtra2176 byte
+//go:linkname keepExtra2162 type:io.teeReader
+var keepExtra2162 byte
 
 // unexported type of io/fs
 //
-//go:linkname keepExtra2177 type:io/fs.dirInfo
-var keepExtra2177 byte
+//go:linkname keepExtra2163 type:io/fs.dirInfo
+var keepExtra2163 byte
 
 // unexported type of io/fs
 //
-//go:linkname keepExtra2178 type:io/fs.subFS
-var keepExtra2178 byte
+//go:linkname keepExtra2164 type:io/fs.subFS
+var keepExtra2164 byte
 
 // unexported type of iter
 //
-//go:linkname keepExtra2179 type:iter.coro
+//go:linkname keepExtra2165 type:iter.coro
+var keepExtra2165 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2166 type:log/slog.commonHandler
+var keepExtra2166 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2167 type:log/slog.defaultHandler
+var keepExtra2167 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2168 type:log/slog.discardHandler
+var keepExtra2168 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2169 type:log/slog.groupptr
+var keepExtra2169 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2170 type:log/slog.handleState
+var keepExtra2170 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2171 type:log/slog.handlerWriter
+var keepExtra2171 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2172 type:log/slog.jsonEncoder
+var keepExtra2172 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2173 type:log/slog.kind
+var keepExtra2173 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2174 type:log/slog.stringptr
+var keepExtra2174 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2175 type:log/slog.timeLocation
+var keepExtra2175 byte
+
+// unexported type of log/slog
+//
+//go:linkname keepExtra2176 type:log/slog.timeTime
+var keepExtra2176 byte
+
+// unexported type of log/syslog
+//
+//go:linkname keepExtra2177 type:log/syslog.netConn
+var keepExtra2177 byte
+
+// unexported type of log/syslog
+//
+//go:linkname keepExtra2178 type:log/syslog.serverConn
+var keepExtra2178 byte
+
+// unexported type of math/rand
+//
+//go:linkname keepExtra2179 type:math/rand.lockedSource
 var keepExtra2179 byte
 
-// unexported type of log/slog
+// unexported type of math/rand
 //
-//go:linkname keepExtra2180 type:log/slog.commonHandler
+//go:linkname keepExtra2180 type:math/rand.rngSource
 var keepExtra2180 byte
 
-// unexported type of log/slog
+// unexported type of math/rand
 //
-//go:linkname keepExtra2181 type:log/slog.defaultHandler
+//go:linkname keepExtra2181 type:math/rand.runtimeSource
 var keepExtra2181 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2182 type:log/slog.discardHandler
-var keepExtra2182 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2183 type:log/slog.groupptr
-var keepExtra2183 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2184 type:log/slog.handleState
-var keepExtra2184 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2185 type:log/slog.handlerWriter
-var keepExtra2185 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2186 type:log/slog.jsonEncoder
-var keepExtra2186 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2187 type:log/slog.kind
-var keepExtra2187 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2188 type:log/slog.stringptr
-var keepExtra2188 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2189 type:log/slog.timeLocation
-var keepExtra2189 byte
-
-// unexported type of log/slog
-//
-//go:linkname keepExtra2190 type:log/slog.timeTime
-var keepExtra2190 byte
-
-// unexported type of log/syslog
-//
-//go:linkname keepExtra2191 type:log/syslog.netConn
-var keepExtra2191 byte
-
-// unexported type of log/syslog
-//
-//go:linkname keepExtra2192 type:log/syslog.serverConn
-var keepExtra2192 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra2193 type:math/rand.lockedSource
-var keepExtra2193 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra2194 type:math/rand.rngSource
-var keepExtra2194 byte
-
-// unexported type of math/rand
-//
-//go:linkname keepExtra2195 type:math/rand.runtimeSource
-var keepExtra2195 byte
 
 // unexported type of math/rand/v2
 //
-//go:linkname keepExtra2196 type:math/rand/v2.runtimeSource
+//go:linkname keepExtra2182 type:math/rand/v2.runtimeSource
+var keepExtra2182 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra2183 type:mime/multipart.part
+var keepExtra2183 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra2184 type:mime/multipart.partReader
+var keepExtra2184 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra2185 type:mime/multipart.sectionReadCloser
+var keepExtra2185 byte
+
+// unexported type of mime/multipart
+//
+//go:linkname keepExtra2186 type:mime/multipart.stickyErrorReader
+var keepExtra2186 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2187 type:net/http.anyDirs
+var keepExtra2187 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2188 type:net/http.body
+var keepExtra2188 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2189 type:net/http.bodyEOFSignal
+var keepExtra2189 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2190 type:net/http.bodyLocked
+var keepExtra2190 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2191 type:net/http.bufioFlushWriter
+var keepExtra2191 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2192 type:net/http.byteReader
+var keepExtra2192 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2193 type:net/http.cancelTimerBody
+var keepExtra2193 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2194 type:net/http.checkConnErrorWriter
+var keepExtra2194 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2195 type:net/http.chunkWriter
+var keepExtra2195 byte
+
+// unexported type of net/http
+//
+//go:linkname keepExtra2196 type:net/http.closeWriter
 var keepExtra2196 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra2197 type:mime/multipart.part
+//go:linkname keepExtra2197 type:net/http.condResult
 var keepExtra2197 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra2198 type:mime/multipart.partReader
+//go:linkname keepExtra2198 type:net/http.conn
 var keepExtra2198 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra2199 type:mime/multipart.sectionReadCloser
+//go:linkname keepExtra2199 type:net/http.connLRU
 var keepExtra2199 byte
 
-// unexported type of mime/multipart
+// unexported type of net/http
 //
-//go:linkname keepExtra2200 type:mime/multipart.stickyErrorReader
+//go:linkname keepExtra2200 type:net/http.connOrError
 var keepExtra2200 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2201 type:net/http.anyDirs
+//go:linkname keepExtra2201 type:net/http.connReader
 var keepExtra2201 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2202 type:net/http.body
+//go:linkname keepExtra2202 type:net/http.connectMethod
 var keepExtra2202 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2203 type:net/http.bodyEOFSignal
+//go:linkname keepExtra2203 type:net/http.connectMethodKey
 var keepExtra2203 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2204 type:net/http.bodyLocked
+//go:linkname keepExtra2204 type:net/http.connectionStater
 var keepExtra2204 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2205 type:net/http.bufioFlushWriter
+//go:linkname keepExtra2205 type:net/http.contextKey
 var keepExtra2205 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2206 type:net/http.byteReader
+//go:linkname keepExtra2206 type:net/http.countingWriter
 var keepExtra2206 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2207 type:net/http.cancelTimerBody
+//go:linkname keepExtra2207 type:net/http.dirEntryDirs
 var keepExtra2207 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2208 type:net/http.checkConnErrorWriter
+//go:linkname keepExtra2208 type:net/http.eofReader
 var keepExtra2208 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2209 type:net/http.chunkWriter
+//go:linkname keepExtra2209 type:net/http.erringRoundTripper
 var keepExtra2209 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2210 type:net/http.closeWriter
+//go:linkname keepExtra2210 type:net/http.errorReader
 var keepExtra2210 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2211 type:net/http.condResult
+//go:linkname keepExtra2211 type:net/http.exactSig
 var keepExtra2211 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2212 type:net/http.conn
+//go:linkname keepExtra2212 type:net/http.expectContinueReader
 var keepExtra2212 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2213 type:net/http.connLRU
+//go:linkname keepExtra2213 type:net/http.extraHeader
 var keepExtra2213 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2214 type:net/http.connOrError
+//go:linkname keepExtra2214 type:net/http.fakeLocker
 var keepExtra2214 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2215 type:net/http.connReader
+//go:linkname keepExtra2215 type:net/http.fileHandler
 var keepExtra2215 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2216 type:net/http.connectMethod
+//go:linkname keepExtra2216 type:net/http.fileInfoDirs
 var keepExtra2216 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2217 type:net/http.connectMethodKey
+//go:linkname keepExtra2217 type:net/http.fileTransport
 var keepExtra2217 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2218 type:net/http.connectionStater
+//go:linkname keepExtra2218 type:net/http.finishAsyncByteRead
 var keepExtra2218 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2219 type:net/http.contextKey
+//go:linkname keepExtra2219 type:net/http.genericClientConn
 var keepExtra2219 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2220 type:net/http.countingWriter
+//go:linkname keepExtra2220 type:net/http.globalOptionsHandler
 var keepExtra2220 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2221 type:net/http.dirEntryDirs
+//go:linkname keepExtra2221 type:net/http.gzipReader
 var keepExtra2221 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2222 type:net/http.eofReader
+//go:linkname keepExtra2222 type:net/http.h2Transport
 var keepExtra2222 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2223 type:net/http.erringRoundTripper
+//go:linkname keepExtra2223 type:net/http.headerSorter
 var keepExtra2223 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2224 type:net/http.errorReader
+//go:linkname keepExtra2224 type:net/http.htmlSig
 var keepExtra2224 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2225 type:net/http.exactSig
+//go:linkname keepExtra2225 type:net/http.http1ClientConn
 var keepExtra2225 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2226 type:net/http.expectContinueReader
+//go:linkname keepExtra2226 type:net/http.http2ClientConn
 var keepExtra2226 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2227 type:net/http.extraHeader
+//go:linkname keepExtra2227 type:net/http.http2ClientConnPool
 var keepExtra2227 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2228 type:net/http.fakeLocker
+//go:linkname keepExtra2228 type:net/http.http2ClientConnState
 var keepExtra2228 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2229 type:net/http.fileHandler
+//go:linkname keepExtra2229 type:net/http.http2ConnectionError
 var keepExtra2229 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2230 type:net/http.fileInfoDirs
+//go:linkname keepExtra2230 type:net/http.http2ContinuationFrame
 var keepExtra2230 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2231 type:net/http.fileTransport
+//go:linkname keepExtra2231 type:net/http.http2DataFrame
 var keepExtra2231 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2232 type:net/http.finishAsyncByteRead
+//go:linkname keepExtra2232 type:net/http.http2ErrCode
 var keepExtra2232 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2233 type:net/http.genericClientConn
+//go:linkname keepExtra2233 type:net/http.http2Flags
 var keepExtra2233 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2234 type:net/http.globalOptionsHandler
+//go:linkname keepExtra2234 type:net/http.http2Frame
 var keepExtra2234 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2235 type:net/http.gzipReader
+//go:linkname keepExtra2235 type:net/http.http2FrameHeader
 var keepExtra2235 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2236 type:net/http.h2Transport
+//go:linkname keepExtra2236 type:net/http.http2FrameType
 var keepExtra2236 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2237 type:net/http.headerSorter
+//go:linkname keepExtra2237 type:net/http.http2FrameWriteRequest
 var keepExtra2237 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2238 type:net/http.htmlSig
+//go:linkname keepExtra2238 type:net/http.http2Framer
 var keepExtra2238 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2239 type:net/http.http1ClientConn
+//go:linkname keepExtra2239 type:net/http.http2GoAwayError
 var keepExtra2239 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2240 type:net/http.http2ClientConn
+//go:linkname keepExtra2240 type:net/http.http2GoAwayFrame
 var keepExtra2240 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2241 type:net/http.http2ClientConnPool
+//go:linkname keepExtra2241 type:net/http.http2HeadersFrame
 var keepExtra2241 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2242 type:net/http.http2ClientConnState
+//go:linkname keepExtra2242 type:net/http.http2HeadersFrameParam
 var keepExtra2242 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2243 type:net/http.http2ConnectionError
+//go:linkname keepExtra2243 type:net/http.http2MetaHeadersFrame
 var keepExtra2243 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2244 type:net/http.http2ContinuationFrame
+//go:linkname keepExtra2244 type:net/http.http2OpenStreamOptions
 var keepExtra2244 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2245 type:net/http.http2DataFrame
+//go:linkname keepExtra2245 type:net/http.http2PingFrame
 var keepExtra2245 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2246 type:net/http.http2ErrCode
+//go:linkname keepExtra2246 type:net/http.http2PriorityFrame
 var keepExtra2246 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2247 type:net/http.http2Flags
+//go:linkname keepExtra2247 type:net/http.http2PriorityParam
 var keepExtra2247 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2248 type:net/http.http2Frame
+//go:linkname keepExtra2248 type:net/http.http2PriorityWriteSchedulerConfig
 var keepExtra2248 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2249 type:net/http.http2FrameHeader
+//go:linkname keepExtra2249 type:net/http.http2PushPromiseFrame
 var keepExtra2249 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2250 type:net/http.http2FrameType
+//go:linkname keepExtra2250 type:net/http.http2PushPromiseParam
 var keepExtra2250 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2251 type:net/http.http2FrameWriteRequest
+//go:linkname keepExtra2251 type:net/http.http2RSTStreamFrame
 var keepExtra2251 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2252 type:net/http.http2Framer
+//go:linkname keepExtra2252 type:net/http.http2RoundTripOpt
 var keepExtra2252 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2253 type:net/http.http2GoAwayError
+//go:linkname keepExtra2253 type:net/http.http2ServeConnOpts
 var keepExtra2253 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2254 type:net/http.http2GoAwayFrame
+//go:linkname keepExtra2254 type:net/http.http2Server
 var keepExtra2254 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2255 type:net/http.http2HeadersFrame
+//go:linkname keepExtra2255 type:net/http.http2Setting
 var keepExtra2255 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2256 type:net/http.http2HeadersFrameParam
+//go:linkname keepExtra2256 type:net/http.http2SettingID
 var keepExtra2256 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2257 type:net/http.http2MetaHeadersFrame
+//go:linkname keepExtra2257 type:net/http.http2SettingsFrame
 var keepExtra2257 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2258 type:net/http.http2OpenStreamOptions
+//go:linkname keepExtra2258 type:net/http.http2StreamError
 var keepExtra2258 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2259 type:net/http.http2PingFrame
+//go:linkname keepExtra2259 type:net/http.http2Transport
 var keepExtra2259 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2260 type:net/http.http2PriorityFrame
+//go:linkname keepExtra2260 type:net/http.http2UnknownFrame
 var keepExtra2260 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2261 type:net/http.http2PriorityParam
+//go:linkname keepExtra2261 type:net/http.http2WindowUpdateFrame
 var keepExtra2261 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2262 type:net/http.http2PriorityWriteSchedulerConfig
+//go:linkname keepExtra2262 type:net/http.http2WriteScheduler
 var keepExtra2262 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2263 type:net/http.http2PushPromiseFrame
+//go:linkname keepExtra2263 type:net/http.http2addConnCall
 var keepExtra2263 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2264 type:net/http.http2PushPromiseParam
+//go:linkname keepExtra2264 type:net/http.http2bodyReadMsg
 var keepExtra2264 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2265 type:net/http.http2RSTStreamFrame
+//go:linkname keepExtra2265 type:net/http.http2bufferedWriter
 var keepExtra2265 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2266 type:net/http.http2RoundTripOpt
+//go:linkname keepExtra2266 type:net/http.http2bufferedWriterTimeoutWriter
 var keepExtra2266 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2267 type:net/http.http2ServeConnOpts
+//go:linkname keepExtra2267 type:net/http.http2chunkWriter
 var keepExtra2267 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2268 type:net/http.http2Server
+//go:linkname keepExtra2268 type:net/http.http2clientConnIdleState
 var keepExtra2268 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2269 type:net/http.http2Setting
+//go:linkname keepExtra2269 type:net/http.http2clientConnPool
 var keepExtra2269 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2270 type:net/http.http2SettingID
+//go:linkname keepExtra2270 type:net/http.http2clientConnPoolIdleCloser
 var keepExtra2270 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2271 type:net/http.http2SettingsFrame
+//go:linkname keepExtra2271 type:net/http.http2clientConnReadLoop
 var keepExtra2271 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2272 type:net/http.http2StreamError
+//go:linkname keepExtra2272 type:net/http.http2clientStream
 var keepExtra2272 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2273 type:net/http.http2Transport
+//go:linkname keepExtra2273 type:net/http.http2closeWaiter
 var keepExtra2273 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2274 type:net/http.http2UnknownFrame
+//go:linkname keepExtra2274 type:net/http.http2connError
 var keepExtra2274 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2275 type:net/http.http2WindowUpdateFrame
+//go:linkname keepExtra2275 type:net/http.http2connectionStater
 var keepExtra2275 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2276 type:net/http.http2WriteScheduler
+//go:linkname keepExtra2276 type:net/http.http2dataBuffer
 var keepExtra2276 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2277 type:net/http.http2addConnCall
+//go:linkname keepExtra2277 type:net/http.http2dialCall
 var keepExtra2277 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2278 type:net/http.http2bodyReadMsg
+//go:linkname keepExtra2278 type:net/http.http2duplicatePseudoHeaderError
 var keepExtra2278 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2279 type:net/http.http2bufferedWriter
+//go:linkname keepExtra2279 type:net/http.http2eofReader
 var keepExtra2279 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2280 type:net/http.http2bufferedWriterTimeoutWriter
+//go:linkname keepExtra2280 type:net/http.http2erringRoundTripper
 var keepExtra2280 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2281 type:net/http.http2chunkWriter
+//go:linkname keepExtra2281 type:net/http.http2errorReader
 var keepExtra2281 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2282 type:net/http.http2clientConnIdleState
+//go:linkname keepExtra2282 type:net/http.http2flushFrameWriter
 var keepExtra2282 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2283 type:net/http.http2clientConnPool
+//go:linkname keepExtra2283 type:net/http.http2frameCache
 var keepExtra2283 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2284 type:net/http.http2clientConnPoolIdleCloser
+//go:linkname keepExtra2284 type:net/http.http2frameParser
 var keepExtra2284 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2285 type:net/http.http2clientConnReadLoop
+//go:linkname keepExtra2285 type:net/http.http2frameWriteResult
 var keepExtra2285 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2286 type:net/http.http2clientStream
+//go:linkname keepExtra2286 type:net/http.http2goAwayFlowError
 var keepExtra2286 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2287 type:net/http.http2closeWaiter
+//go:linkname keepExtra2287 type:net/http.http2goroutineLock
 var keepExtra2287 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2288 type:net/http.http2connError
+//go:linkname keepExtra2288 type:net/http.http2gzipReader
 var keepExtra2288 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2289 type:net/http.http2connectionStater
+//go:linkname keepExtra2289 type:net/http.http2handlerPanicRST
 var keepExtra2289 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2290 type:net/http.http2dataBuffer
+//go:linkname keepExtra2290 type:net/http.http2headerFieldNameError
 var keepExtra2290 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2291 type:net/http.http2dialCall
+//go:linkname keepExtra2291 type:net/http.http2headerFieldValueError
 var keepExtra2291 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2292 type:net/http.http2duplicatePseudoHeaderError
+//go:linkname keepExtra2292 type:net/http.http2headersEnder
 var keepExtra2292 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2293 type:net/http.http2eofReader
+//go:linkname keepExtra2293 type:net/http.http2headersOrContinuation
 var keepExtra2293 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2294 type:net/http.http2erringRoundTripper
+//go:linkname keepExtra2294 type:net/http.http2http2Config
 var keepExtra2294 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2295 type:net/http.http2errorReader
+//go:linkname keepExtra2295 type:net/http.http2httpError
 var keepExtra2295 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2296 type:net/http.http2flushFrameWriter
+//go:linkname keepExtra2296 type:net/http.http2incomparable
 var keepExtra2296 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2297 type:net/http.http2frameCache
+//go:linkname keepExtra2297 type:net/http.http2inflow
 var keepExtra2297 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2298 type:net/http.http2frameParser
+//go:linkname keepExtra2298 type:net/http.http2missingBody
 var keepExtra2298 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2299 type:net/http.http2frameWriteResult
+//go:linkname keepExtra2299 type:net/http.http2netHTTPClientConn
 var keepExtra2299 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2300 type:net/http.http2goAwayFlowError
+//go:linkname keepExtra2300 type:net/http.http2noBodyReader
 var keepExtra2300 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2301 type:net/http.http2goroutineLock
+//go:linkname keepExtra2301 type:net/http.http2noCachedConnError
 var keepExtra2301 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2302 type:net/http.http2gzipReader
+//go:linkname keepExtra2302 type:net/http.http2noDialClientConnPool
 var keepExtra2302 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2303 type:net/http.http2handlerPanicRST
+//go:linkname keepExtra2303 type:net/http.http2noDialH2RoundTripper
 var keepExtra2303 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2304 type:net/http.http2headerFieldNameError
+//go:linkname keepExtra2304 type:net/http.http2outflow
 var keepExtra2304 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2305 type:net/http.http2headerFieldValueError
+//go:linkname keepExtra2305 type:net/http.http2pipe
 var keepExtra2305 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2306 type:net/http.http2headersEnder
+//go:linkname keepExtra2306 type:net/http.http2pipeBuffer
 var keepExtra2306 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2307 type:net/http.http2headersOrContinuation
+//go:linkname keepExtra2307 type:net/http.http2priorityNodeRFC7540
 var keepExtra2307 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2308 type:net/http.http2http2Config
+//go:linkname keepExtra2308 type:net/http.http2priorityNodeStateRFC7540
 var keepExtra2308 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2309 type:net/http.http2httpError
+//go:linkname keepExtra2309 type:net/http.http2priorityWriteSchedulerRFC7540
 var keepExtra2309 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2310 type:net/http.http2incomparable
+//go:linkname keepExtra2310 type:net/http.http2priorityWriteSchedulerRFC9218
 var keepExtra2310 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2311 type:net/http.http2inflow
+//go:linkname keepExtra2311 type:net/http.http2pseudoHeaderError
 var keepExtra2311 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2312 type:net/http.http2missingBody
+//go:linkname keepExtra2312 type:net/http.http2randomWriteScheduler
 var keepExtra2312 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2313 type:net/http.http2netHTTPClientConn
+//go:linkname keepExtra2313 type:net/http.http2readFrameResult
 var keepExtra2313 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2314 type:net/http.http2noBodyReader
+//go:linkname keepExtra2314 type:net/http.http2requestBody
 var keepExtra2314 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2315 type:net/http.http2noCachedConnError
+//go:linkname keepExtra2315 type:net/http.http2resAndError
 var keepExtra2315 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2316 type:net/http.http2noDialClientConnPool
+//go:linkname keepExtra2316 type:net/http.http2responseWriter
 var keepExtra2316 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2317 type:net/http.http2noDialH2RoundTripper
+//go:linkname keepExtra2317 type:net/http.http2responseWriterState
 var keepExtra2317 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2318 type:net/http.http2outflow
+//go:linkname keepExtra2318 type:net/http.http2roundRobinWriteScheduler
 var keepExtra2318 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2319 type:net/http.http2pipe
+//go:linkname keepExtra2319 type:net/http.http2serverConn
 var keepExtra2319 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2320 type:net/http.http2pipeBuffer
+//go:linkname keepExtra2320 type:net/http.http2serverInternalState
 var keepExtra2320 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2321 type:net/http.http2priorityNodeRFC7540
+//go:linkname keepExtra2321 type:net/http.http2serverMessage
 var keepExtra2321 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2322 type:net/http.http2priorityNodeStateRFC7540
+//go:linkname keepExtra2322 type:net/http.http2sortPriorityNodeSiblingsRFC7540
 var keepExtra2322 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2323 type:net/http.http2priorityWriteSchedulerRFC7540
+//go:linkname keepExtra2323 type:net/http.http2sorter
 var keepExtra2323 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2324 type:net/http.http2priorityWriteSchedulerRFC9218
+//go:linkname keepExtra2324 type:net/http.http2startPushRequest
 var keepExtra2324 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2325 type:net/http.http2pseudoHeaderError
+//go:linkname keepExtra2325 type:net/http.http2stickyErrWriter
 var keepExtra2325 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2326 type:net/http.http2randomWriteScheduler
+//go:linkname keepExtra2326 type:net/http.http2stream
 var keepExtra2326 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2327 type:net/http.http2readFrameResult
+//go:linkname keepExtra2327 type:net/http.http2streamEnder
 var keepExtra2327 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2328 type:net/http.http2requestBody
+//go:linkname keepExtra2328 type:net/http.http2streamMetadata
 var keepExtra2328 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2329 type:net/http.http2resAndError
+//go:linkname keepExtra2329 type:net/http.http2streamState
 var keepExtra2329 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2330 type:net/http.http2responseWriter
+//go:linkname keepExtra2330 type:net/http.http2stringWriter
 var keepExtra2330 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2331 type:net/http.http2responseWriterState
+//go:linkname keepExtra2331 type:net/http.http2transportResponseBody
 var keepExtra2331 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2332 type:net/http.http2roundRobinWriteScheduler
+//go:linkname keepExtra2332 type:net/http.http2transportTestHooks
 var keepExtra2332 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2333 type:net/http.http2serverConn
+//go:linkname keepExtra2333 type:net/http.http2unencryptedTransport
 var keepExtra2333 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2334 type:net/http.http2serverInternalState
+//go:linkname keepExtra2334 type:net/http.http2unstartedHandler
 var keepExtra2334 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2335 type:net/http.http2serverMessage
+//go:linkname keepExtra2335 type:net/http.http2write100ContinueHeadersFrame
 var keepExtra2335 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2336 type:net/http.http2sortPriorityNodeSiblingsRFC7540
+//go:linkname keepExtra2336 type:net/http.http2writeContext
 var keepExtra2336 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2337 type:net/http.http2sorter
+//go:linkname keepExtra2337 type:net/http.http2writeData
 var keepExtra2337 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2338 type:net/http.http2startPushRequest
+//go:linkname keepExtra2338 type:net/http.http2writeFramer
 var keepExtra2338 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2339 type:net/http.http2stickyErrWriter
+//go:linkname keepExtra2339 type:net/http.http2writeGoAway
 var keepExtra2339 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2340 type:net/http.http2stream
+//go:linkname keepExtra2340 type:net/http.http2writePing
 var keepExtra2340 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2341 type:net/http.http2streamEnder
+//go:linkname keepExtra2341 type:net/http.http2writePingAck
 var keepExtra2341 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2342 type:net/http.http2streamMetadata
+//go:linkname keepExtra2342 type:net/http.http2writePushPromise
 var keepExtra2342 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2343 type:net/http.http2streamState
+//go:linkname keepExtra2343 type:net/http.http2writeQueue
 var keepExtra2343 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2344 type:net/http.http2stringWriter
+//go:linkname keepExtra2344 type:net/http.http2writeQueuePool
 var keepExtra2344 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2345 type:net/http.http2transportResponseBody
+//go:linkname keepExtra2345 type:net/http.http2writeResHeaders
 var keepExtra2345 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2346 type:net/http.http2transportTestHooks
+//go:linkname keepExtra2346 type:net/http.http2writeSettings
 var keepExtra2346 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2347 type:net/http.http2unencryptedTransport
+//go:linkname keepExtra2347 type:net/http.http2writeSettingsAck
 var keepExtra2347 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2348 type:net/http.http2unstartedHandler
+//go:linkname keepExtra2348 type:net/http.http2writeWindowUpdate
 var keepExtra2348 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2349 type:net/http.http2write100ContinueHeadersFrame
+//go:linkname keepExtra2349 type:net/http.httpRange
 var keepExtra2349 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2350 type:net/http.http2writeContext
+//go:linkname keepExtra2350 type:net/http.incomparable
 var keepExtra2350 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2351 type:net/http.http2writeData
+//go:linkname keepExtra2351 type:net/http.initALPNRequest
 var keepExtra2351 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2352 type:net/http.http2writeFramer
+//go:linkname keepExtra2352 type:net/http.ioFS
 var keepExtra2352 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2353 type:net/http.http2writeGoAway
+//go:linkname keepExtra2353 type:net/http.ioFile
 var keepExtra2353 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2354 type:net/http.http2writePing
+//go:linkname keepExtra2354 type:net/http.keyValues
 var keepExtra2354 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2355 type:net/http.http2writePingAck
+//go:linkname keepExtra2355 type:net/http.loggingConn
 var keepExtra2355 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2356 type:net/http.http2writePushPromise
+//go:linkname keepExtra2356 type:net/http.maskedSig
 var keepExtra2356 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2357 type:net/http.http2writeQueue
+//go:linkname keepExtra2357 type:net/http.maxBytesReader
 var keepExtra2357 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2358 type:net/http.http2writeQueuePool
+//go:linkname keepExtra2358 type:net/http.mp4Sig
 var keepExtra2358 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2359 type:net/http.http2writeResHeaders
+//go:linkname keepExtra2359 type:net/http.muxEntry
 var keepExtra2359 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2360 type:net/http.http2writeSettings
+//go:linkname keepExtra2360 type:net/http.newClientConner
 var keepExtra2360 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2361 type:net/http.http2writeSettingsAck
+//go:linkname keepExtra2361 type:net/http.noBody
 var keepExtra2361 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2362 type:net/http.http2writeWindowUpdate
+//go:linkname keepExtra2362 type:net/http.noopHandler
 var keepExtra2362 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2363 type:net/http.httpRange
+//go:linkname keepExtra2363 type:net/http.nothingWrittenError
 var keepExtra2363 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2364 type:net/http.incomparable
+//go:linkname keepExtra2364 type:net/http.onceCloseListener
 var keepExtra2364 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2365 type:net/http.initALPNRequest
+//go:linkname keepExtra2365 type:net/http.pattern
 var keepExtra2365 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2366 type:net/http.ioFS
+//go:linkname keepExtra2366 type:net/http.persistConn
 var keepExtra2366 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2367 type:net/http.ioFile
+//go:linkname keepExtra2367 type:net/http.persistConnWriter
 var keepExtra2367 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2368 type:net/http.keyValues
+//go:linkname keepExtra2368 type:net/http.populateResponse
 var keepExtra2368 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2369 type:net/http.loggingConn
+//go:linkname keepExtra2369 type:net/http.readResult
 var keepExtra2369 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2370 type:net/http.maskedSig
+//go:linkname keepExtra2370 type:net/http.readTrackingBody
 var keepExtra2370 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2371 type:net/http.maxBytesReader
+//go:linkname keepExtra2371 type:net/http.readWriteCloserBody
 var keepExtra2371 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2372 type:net/http.mp4Sig
+//go:linkname keepExtra2372 type:net/http.redirectHandler
 var keepExtra2372 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2373 type:net/http.muxEntry
+//go:linkname keepExtra2373 type:net/http.relationship
 var keepExtra2373 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2374 type:net/http.newClientConner
+//go:linkname keepExtra2374 type:net/http.requestAndChan
 var keepExtra2374 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2375 type:net/http.noBody
+//go:linkname keepExtra2375 type:net/http.requestBodyReadError
 var keepExtra2375 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2376 type:net/http.noopHandler
+//go:linkname keepExtra2376 type:net/http.response
 var keepExtra2376 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2377 type:net/http.nothingWrittenError
+//go:linkname keepExtra2377 type:net/http.responseAndError
 var keepExtra2377 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2378 type:net/http.onceCloseListener
+//go:linkname keepExtra2378 type:net/http.routingIndex
 var keepExtra2378 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2379 type:net/http.pattern
+//go:linkname keepExtra2379 type:net/http.routingIndexKey
 var keepExtra2379 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2380 type:net/http.persistConn
+//go:linkname keepExtra2380 type:net/http.routingNode
 var keepExtra2380 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2381 type:net/http.persistConnWriter
+//go:linkname keepExtra2381 type:net/http.rwUnwrapper
 var keepExtra2381 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2382 type:net/http.populateResponse
+//go:linkname keepExtra2382 type:net/http.segment
 var keepExtra2382 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2383 type:net/http.readResult
+//go:linkname keepExtra2383 type:net/http.serveMux121
 var keepExtra2383 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2384 type:net/http.readTrackingBody
+//go:linkname keepExtra2384 type:net/http.serverHandler
 var keepExtra2384 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2385 type:net/http.readWriteCloserBody
+//go:linkname keepExtra2385 type:net/http.sniffSig
 var keepExtra2385 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2386 type:net/http.redirectHandler
+//go:linkname keepExtra2386 type:net/http.socksAddr
 var keepExtra2386 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2387 type:net/http.relationship
+//go:linkname keepExtra2387 type:net/http.socksAuthMethod
 var keepExtra2387 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2388 type:net/http.requestAndChan
+//go:linkname keepExtra2388 type:net/http.socksCommand
 var keepExtra2388 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2389 type:net/http.requestBodyReadError
+//go:linkname keepExtra2389 type:net/http.socksConn
 var keepExtra2389 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2390 type:net/http.response
+//go:linkname keepExtra2390 type:net/http.socksDialer
 var keepExtra2390 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2391 type:net/http.responseAndError
+//go:linkname keepExtra2391 type:net/http.socksReply
 var keepExtra2391 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2392 type:net/http.routingIndex
+//go:linkname keepExtra2392 type:net/http.socksUsernamePassword
 var keepExtra2392 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2393 type:net/http.routingIndexKey
+//go:linkname keepExtra2393 type:net/http.statusError
 var keepExtra2393 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2394 type:net/http.routingNode
+//go:linkname keepExtra2394 type:net/http.stringWriter
 var keepExtra2394 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2395 type:net/http.rwUnwrapper
+//go:linkname keepExtra2395 type:net/http.tLogKey
 var keepExtra2395 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2396 type:net/http.segment
+//go:linkname keepExtra2396 type:net/http.textSig
 var keepExtra2396 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2397 type:net/http.serveMux121
+//go:linkname keepExtra2397 type:net/http.timeoutError
 var keepExtra2397 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2398 type:net/http.serverHandler
+//go:linkname keepExtra2398 type:net/http.timeoutHandler
 var keepExtra2398 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2399 type:net/http.sniffSig
+//go:linkname keepExtra2399 type:net/http.timeoutWriter
 var keepExtra2399 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2400 type:net/http.socksAddr
+//go:linkname keepExtra2400 type:net/http.tlsHandshakeTimeoutError
 var keepExtra2400 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2401 type:net/http.socksAuthMethod
+//go:linkname keepExtra2401 type:net/http.transferReader
 var keepExtra2401 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2402 type:net/http.socksCommand
+//go:linkname keepExtra2402 type:net/http.transferWriter
 var keepExtra2402 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2403 type:net/http.socksConn
+//go:linkname keepExtra2403 type:net/http.transportReadFromServerError
 var keepExtra2403 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2404 type:net/http.socksDialer
+//go:linkname keepExtra2404 type:net/http.transportRequest
 var keepExtra2404 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2405 type:net/http.socksReply
+//go:linkname keepExtra2405 type:net/http.unencryptedHTTP2Request
 var keepExtra2405 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2406 type:net/http.socksUsernamePassword
+//go:linkname keepExtra2406 type:net/http.unencryptedNetConnInTLSConn
 var keepExtra2406 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2407 type:net/http.statusError
+//go:linkname keepExtra2407 type:net/http.unsupportedTEError
 var keepExtra2407 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2408 type:net/http.stringWriter
+//go:linkname keepExtra2408 type:net/http.wantConn
 var keepExtra2408 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2409 type:net/http.tLogKey
+//go:linkname keepExtra2409 type:net/http.wantConnQueue
 var keepExtra2409 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2410 type:net/http.textSig
+//go:linkname keepExtra2410 type:net/http.writeRequest
 var keepExtra2410 byte
 
 // unexported type of net/http
 //
-//go:linkname keepExtra2411 type:net/http.timeoutError
+//go:linkname keepExtra2411 type:net/http.writerOnly
 var keepExtra2411 byte
 
-// unexported type of net/http
+// unexported type of net/http/cgi
 //
-//go:linkname keepExtra2412 type:net/http.timeoutHandler
+//go:linkname keepExtra2412 type:net/http/cgi.neverEnding
 var keepExtra2412 byte
 
-// unexported type of net/http
+// unexported type of net/http/cgi
 //
-//go:linkname keepExtra2413 type:net/http.timeoutWriter
+//go:linkname keepExtra2413 type:net/http/cgi.response
 var keepExtra2413 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2414 type:net/http.tlsHandshakeTimeoutError
-var keepExtra2414 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2415 type:net/http.transferReader
-var keepExtra2415 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2416 type:net/http.transferWriter
-var keepExtra2416 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2417 type:net/http.transportReadFromServerError
-var keepExtra2417 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2418 type:net/http.transportRequest
-var keepExtra2418 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2419 type:net/http.unencryptedHTTP2Request
-var keepExtra2419 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2420 type:net/http.unencryptedNetConnInTLSConn
-var keepExtra2420 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2421 type:net/http.unsupportedTEError
-var keepExtra2421 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2422 type:net/http.wantConn
-var keepExtra2422 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2423 type:net/http.wantConnQueue
-var keepExtra2423 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2424 type:net/http.writeRequest
-var keepExtra2424 byte
-
-// unexported type of net/http
-//
-//go:linkname keepExtra2425 type:net/http.writerOnly
-var keepExtra2425 byte
-
-// unexported type of net/http/cgi
-//
-//go:linkname keepExtra2426 type:net/http/cgi.neverEnding
-var keepExtra2426 byte
-
-// unexported type of net/http/cgi
-//
-//go:linkname keepExtra2427 type:net/http/cgi.response
-var keepExtra2427 byte
 
 // unexported type of net/http/cookiejar
 //
-//go:linkname keepExtra2428 type:net/http/cookiejar.entry
-var keepExtra2428 byte
+//go:linkname keepExtra2414 type:net/http/cookiejar.entry
+var keepExtra2414 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2429 type:net/http/fcgi.beginRequest
-var keepExtra2429 byte
+//go:linkname keepExtra2415 type:net/http/fcgi.beginRequest
+var keepExtra2415 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2430 type:net/http/fcgi.bufWriter
-var keepExtra2430 byte
+//go:linkname keepExtra2416 type:net/http/fcgi.bufWriter
+var keepExtra2416 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2431 type:net/http/fcgi.child
-var keepExtra2431 byte
+//go:linkname keepExtra2417 type:net/http/fcgi.child
+var keepExtra2417 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2432 type:net/http/fcgi.conn
-var keepExtra2432 byte
+//go:linkname keepExtra2418 type:net/http/fcgi.conn
+var keepExtra2418 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2433 type:net/http/fcgi.envVarsContextKey
-var keepExtra2433 byte
+//go:linkname keepExtra2419 type:net/http/fcgi.envVarsContextKey
+var keepExtra2419 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2434 type:net/http/fcgi.header
-var keepExtra2434 byte
+//go:linkname keepExtra2420 type:net/http/fcgi.header
+var keepExtra2420 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2435 type:net/http/fcgi.recType
-var keepExtra2435 byte
+//go:linkname keepExtra2421 type:net/http/fcgi.recType
+var keepExtra2421 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2436 type:net/http/fcgi.record
-var keepExtra2436 byte
+//go:linkname keepExtra2422 type:net/http/fcgi.record
+var keepExtra2422 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2437 type:net/http/fcgi.request
-var keepExtra2437 byte
+//go:linkname keepExtra2423 type:net/http/fcgi.request
+var keepExtra2423 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2438 type:net/http/fcgi.response
-var keepExtra2438 byte
+//go:linkname keepExtra2424 type:net/http/fcgi.response
+var keepExtra2424 byte
 
 // unexported type of net/http/fcgi
 //
-//go:linkname keepExtra2439 type:net/http/fcgi.streamWriter
-var keepExtra2439 byte
+//go:linkname keepExtra2425 type:net/http/fcgi.streamWriter
+var keepExtra2425 byte
 
 // unexported type of net/http/httptest
 //
-//go:linkname keepExtra2440 type:net/http/httptest.closeIdleTransport
-var keepExtra2440 byte
+//go:linkname keepExtra2426 type:net/http/httptest.closeIdleTransport
+var keepExtra2426 byte
 
 // unexported type of net/http/httptrace
 //
-//go:linkname keepExtra2441 type:net/http/httptrace.clientEventContextKey
+//go:linkname keepExtra2427 type:net/http/httptrace.clientEventContextKey
+var keepExtra2427 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2428 type:net/http/httputil.delegateReader
+var keepExtra2428 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2429 type:net/http/httputil.dumpConn
+var keepExtra2429 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2430 type:net/http/httputil.failureToReadBody
+var keepExtra2430 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2431 type:net/http/httputil.maxLatencyWriter
+var keepExtra2431 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2432 type:net/http/httputil.neverEnding
+var keepExtra2432 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2433 type:net/http/httputil.noopCloseReader
+var keepExtra2433 byte
+
+// unexported type of net/http/httputil
+//
+//go:linkname keepExtra2434 type:net/http/httputil.switchProtocolCopier
+var keepExtra2434 byte
+
+// unexported type of net/http/pprof
+//
+//go:linkname keepExtra2435 type:net/http/pprof.handler
+var keepExtra2435 byte
+
+// unexported type of net/http/pprof
+//
+//go:linkname keepExtra2436 type:net/http/pprof.profileEntry
+var keepExtra2436 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra2437 type:net/mail.addrParser
+var keepExtra2437 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra2438 type:net/mail.charsetError
+var keepExtra2438 byte
+
+// unexported type of net/mail
+//
+//go:linkname keepExtra2439 type:net/mail.debugT
+var keepExtra2439 byte
+
+// unexported type of net/netip
+//
+//go:linkname keepExtra2440 type:net/netip.addrDetail
+var keepExtra2440 byte
+
+// unexported type of net/netip
+//
+//go:linkname keepExtra2441 type:net/netip.parseAddrError
 var keepExtra2441 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/netip
 //
-//go:linkname keepExtra2442 type:net/http/httputil.delegateReader
+//go:linkname keepExtra2442 type:net/netip.parsePrefixError
 var keepExtra2442 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/netip
 //
-//go:linkname keepExtra2443 type:net/http/httputil.dumpConn
+//go:linkname keepExtra2443 type:net/netip.uint128
 var keepExtra2443 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2444 type:net/http/httputil.failureToReadBody
+//go:linkname keepExtra2444 type:net/rpc.debugHTTP
 var keepExtra2444 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2445 type:net/http/httputil.maxLatencyWriter
+//go:linkname keepExtra2445 type:net/rpc.debugMethod
 var keepExtra2445 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2446 type:net/http/httputil.neverEnding
+//go:linkname keepExtra2446 type:net/rpc.debugService
 var keepExtra2446 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2447 type:net/http/httputil.noopCloseReader
+//go:linkname keepExtra2447 type:net/rpc.gobClientCodec
 var keepExtra2447 byte
 
-// unexported type of net/http/httputil
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2448 type:net/http/httputil.switchProtocolCopier
+//go:linkname keepExtra2448 type:net/rpc.gobServerCodec
 var keepExtra2448 byte
 
-// unexported type of net/http/pprof
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2449 type:net/http/pprof.handler
+//go:linkname keepExtra2449 type:net/rpc.methodArray
 var keepExtra2449 byte
 
-// unexported type of net/http/pprof
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2450 type:net/http/pprof.profileEntry
+//go:linkname keepExtra2450 type:net/rpc.methodType
 var keepExtra2450 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2451 type:net/mail.addrParser
+//go:linkname keepExtra2451 type:net/rpc.service
 var keepExtra2451 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc
 //
-//go:linkname keepExtra2452 type:net/mail.charsetError
+//go:linkname keepExtra2452 type:net/rpc.serviceArray
 var keepExtra2452 byte
 
-// unexported type of net/mail
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2453 type:net/mail.debugT
+//go:linkname keepExtra2453 type:net/rpc/jsonrpc.clientCodec
 var keepExtra2453 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2454 type:net/netip.addrDetail
+//go:linkname keepExtra2454 type:net/rpc/jsonrpc.clientRequest
 var keepExtra2454 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2455 type:net/netip.parseAddrError
+//go:linkname keepExtra2455 type:net/rpc/jsonrpc.clientResponse
 var keepExtra2455 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2456 type:net/netip.parsePrefixError
+//go:linkname keepExtra2456 type:net/rpc/jsonrpc.serverCodec
 var keepExtra2456 byte
 
-// unexported type of net/netip
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2457 type:net/netip.uint128
+//go:linkname keepExtra2457 type:net/rpc/jsonrpc.serverRequest
 var keepExtra2457 byte
 
-// unexported type of net/rpc
+// unexported type of net/rpc/jsonrpc
 //
-//go:linkname keepExtra2458 type:net/rpc.debugHTTP
+//go:linkname keepExtra2458 type:net/rpc/jsonrpc.serverResponse
 var keepExtra2458 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra2459 type:net/rpc.debugMethod
+//go:linkname keepExtra2459 type:net/smtp.cramMD5Auth
 var keepExtra2459 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra2460 type:net/rpc.debugService
+//go:linkname keepExtra2460 type:net/smtp.dataCloser
 var keepExtra2460 byte
 
-// unexported type of net/rpc
+// unexported type of net/smtp
 //
-//go:linkname keepExtra2461 type:net/rpc.gobClientCodec
+//go:linkname keepExtra2461 type:net/smtp.plainAuth
 var keepExtra2461 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra2462 type:net/rpc.gobServerCodec
+//go:linkname keepExtra2462 type:net/textproto.dotReader
 var keepExtra2462 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra2463 type:net/rpc.methodArray
+//go:linkname keepExtra2463 type:net/textproto.dotWriter
 var keepExtra2463 byte
 
-// unexported type of net/rpc
+// unexported type of net/textproto
 //
-//go:linkname keepExtra2464 type:net/rpc.methodType
+//go:linkname keepExtra2464 type:net/textproto.sequencer
 var keepExtra2464 byte
-
-// unexported type of net/rpc
-//
-//go:linkname keepExtra2465 type:net/rpc.service
-var keepExtra2465 byte
-
-// unexported type of net/rpc
-//
-//go:linkname keepExtra2466 type:net/rpc.serviceArray
-var keepExtra2466 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2467 type:net/rpc/jsonrpc.clientCodec
-var keepExtra2467 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2468 type:net/rpc/jsonrpc.clientRequest
-var keepExtra2468 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2469 type:net/rpc/jsonrpc.clientResponse
-var keepExtra2469 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2470 type:net/rpc/jsonrpc.serverCodec
-var keepExtra2470 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2471 type:net/rpc/jsonrpc.serverRequest
-var keepExtra2471 byte
-
-// unexported type of net/rpc/jsonrpc
-//
-//go:linkname keepExtra2472 type:net/rpc/jsonrpc.serverResponse
-var keepExtra2472 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra2473 type:net/smtp.cramMD5Auth
-var keepExtra2473 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra2474 type:net/smtp.dataCloser
-var keepExtra2474 byte
-
-// unexported type of net/smtp
-//
-//go:linkname keepExtra2475 type:net/smtp.plainAuth
-var keepExtra2475 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra2476 type:net/textproto.dotReader
-var keepExtra2476 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra2477 type:net/textproto.dotWriter
-var keepExtra2477 byte
-
-// unexported type of net/textproto
-//
-//go:linkname keepExtra2478 type:net/textproto.sequencer
-var keepExtra2478 byte
 
 // unexported type of net/url
 //
-//go:linkname keepExtra2479 type:net/url.encoding
+//go:linkname keepExtra2465 type:net/url.encoding
+var keepExtra2465 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2466 type:os.dirFS
+var keepExtra2466 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2467 type:os.dirInfo
+var keepExtra2467 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2468 type:os.errSymlink
+var keepExtra2468 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2469 type:os.file
+var keepExtra2469 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2470 type:os.fileStat
+var keepExtra2470 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2471 type:os.fileWithoutReadFrom
+var keepExtra2471 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2472 type:os.fileWithoutWriteTo
+var keepExtra2472 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2473 type:os.newFileKind
+var keepExtra2473 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2474 type:os.noReadFrom
+var keepExtra2474 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2475 type:os.noWriteTo
+var keepExtra2475 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2476 type:os.processHandle
+var keepExtra2476 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2477 type:os.processStatus
+var keepExtra2477 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2478 type:os.rawConn
+var keepExtra2478 byte
+
+// unexported type of os
+//
+//go:linkname keepExtra2479 type:os.readdirMode
 var keepExtra2479 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra2480 type:os.dirFS
+//go:linkname keepExtra2480 type:os.root
 var keepExtra2480 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra2481 type:os.dirInfo
+//go:linkname keepExtra2481 type:os.rootFS
 var keepExtra2481 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra2482 type:os.errSymlink
+//go:linkname keepExtra2482 type:os.timeout
 var keepExtra2482 byte
 
 // unexported type of os
 //
-//go:linkname keepExtra2483 type:os.file
+//go:linkname keepExtra2483 type:os.unixDirent
 var keepExtra2483 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra2484 type:os.fileStat
+//go:linkname keepExtra2484 type:os/exec.ctxResult
 var keepExtra2484 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra2485 type:os.fileWithoutReadFrom
+//go:linkname keepExtra2485 type:os/exec.prefixSuffixSaver
 var keepExtra2485 byte
 
-// unexported type of os
+// unexported type of os/exec
 //
-//go:linkname keepExtra2486 type:os.fileWithoutWriteTo
+//go:linkname keepExtra2486 type:os/exec.wrappedError
 var keepExtra2486 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2487 type:os.newFileKind
-var keepExtra2487 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2488 type:os.noReadFrom
-var keepExtra2488 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2489 type:os.noWriteTo
-var keepExtra2489 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2490 type:os.processHandle
-var keepExtra2490 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2491 type:os.processStatus
-var keepExtra2491 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2492 type:os.rawConn
-var keepExtra2492 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2493 type:os.readdirMode
-var keepExtra2493 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2494 type:os.root
-var keepExtra2494 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2495 type:os.rootFS
-var keepExtra2495 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2496 type:os.timeout
-var keepExtra2496 byte
-
-// unexported type of os
-//
-//go:linkname keepExtra2497 type:os.unixDirent
-var keepExtra2497 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra2498 type:os/exec.ctxResult
-var keepExtra2498 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra2499 type:os/exec.prefixSuffixSaver
-var keepExtra2499 byte
-
-// unexported type of os/exec
-//
-//go:linkname keepExtra2500 type:os/exec.wrappedError
-var keepExtra2500 byte
 
 // unexported type of path
 //
-//go:linkname keepExtra2501 type:path.lazybuf
+//go:linkname keepExtra2487 type:path.lazybuf
+var keepExtra2487 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2488 type:regexp.bitState
+var keepExtra2488 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2489 type:regexp.entry
+var keepExtra2489 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2490 type:regexp.input
+var keepExtra2490 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2491 type:regexp.inputBytes
+var keepExtra2491 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2492 type:regexp.inputReader
+var keepExtra2492 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2493 type:regexp.inputString
+var keepExtra2493 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2494 type:regexp.inputs
+var keepExtra2494 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2495 type:regexp.job
+var keepExtra2495 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2496 type:regexp.lazyFlag
+var keepExtra2496 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2497 type:regexp.machine
+var keepExtra2497 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2498 type:regexp.onePassInst
+var keepExtra2498 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2499 type:regexp.onePassMachine
+var keepExtra2499 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2500 type:regexp.onePassProg
+var keepExtra2500 byte
+
+// unexported type of regexp
+//
+//go:linkname keepExtra2501 type:regexp.queue
 var keepExtra2501 byte
 
 // unexported type of regexp
 //
-//go:linkname keepExtra2502 type:regexp.bitState
+//go:linkname keepExtra2502 type:regexp.queueOnePass
 var keepExtra2502 byte
 
 // unexported type of regexp
 //
-//go:linkname keepExtra2503 type:regexp.entry
+//go:linkname keepExtra2503 type:regexp.thread
 var keepExtra2503 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2504 type:regexp.input
+//go:linkname keepExtra2504 type:regexp/syntax.charGroup
 var keepExtra2504 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2505 type:regexp.inputBytes
+//go:linkname keepExtra2505 type:regexp/syntax.compiler
 var keepExtra2505 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2506 type:regexp.inputReader
+//go:linkname keepExtra2506 type:regexp/syntax.frag
 var keepExtra2506 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2507 type:regexp.inputString
+//go:linkname keepExtra2507 type:regexp/syntax.parser
 var keepExtra2507 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2508 type:regexp.inputs
+//go:linkname keepExtra2508 type:regexp/syntax.patchList
 var keepExtra2508 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2509 type:regexp.job
+//go:linkname keepExtra2509 type:regexp/syntax.printFlags
 var keepExtra2509 byte
 
-// unexported type of regexp
+// unexported type of regexp/syntax
 //
-//go:linkname keepExtra2510 type:regexp.lazyFlag
+//go:linkname keepExtra2510 type:regexp/syntax.ranges
 var keepExtra2510 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2511 type:regexp.machine
+//go:linkname keepExtra2511 type:runtime/pprof.countProfile
 var keepExtra2511 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2512 type:regexp.onePassInst
+//go:linkname keepExtra2512 type:runtime/pprof.keysByCount
 var keepExtra2512 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2513 type:regexp.onePassMachine
+//go:linkname keepExtra2513 type:runtime/pprof.labelContextKey
 var keepExtra2513 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2514 type:regexp.onePassProg
+//go:linkname keepExtra2514 type:runtime/pprof.labelMap
 var keepExtra2514 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2515 type:regexp.queue
+//go:linkname keepExtra2515 type:runtime/pprof.locInfo
 var keepExtra2515 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2516 type:regexp.queueOnePass
+//go:linkname keepExtra2516 type:runtime/pprof.memMap
 var keepExtra2516 byte
 
-// unexported type of regexp
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2517 type:regexp.thread
+//go:linkname keepExtra2517 type:runtime/pprof.msgOffset
 var keepExtra2517 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2518 type:regexp/syntax.charGroup
+//go:linkname keepExtra2518 type:runtime/pprof.pcDeck
 var keepExtra2518 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2519 type:regexp/syntax.compiler
+//go:linkname keepExtra2519 type:runtime/pprof.profMap
 var keepExtra2519 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2520 type:regexp/syntax.frag
+//go:linkname keepExtra2520 type:runtime/pprof.profMapEntry
 var keepExtra2520 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2521 type:regexp/syntax.parser
+//go:linkname keepExtra2521 type:runtime/pprof.profileBuilder
 var keepExtra2521 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2522 type:regexp/syntax.patchList
+//go:linkname keepExtra2522 type:runtime/pprof.protobuf
 var keepExtra2522 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2523 type:regexp/syntax.printFlags
+//go:linkname keepExtra2523 type:runtime/pprof.runtimeProfile
 var keepExtra2523 byte
 
-// unexported type of regexp/syntax
+// unexported type of runtime/pprof
 //
-//go:linkname keepExtra2524 type:regexp/syntax.ranges
+//go:linkname keepExtra2524 type:runtime/pprof.stackProfile
 var keepExtra2524 byte
 
 // unexported type of runtime/pprof
 //
-//go:linkname keepExtra2525 type:runtime/pprof.countProfile
+//go:linkname keepExtra2525 type:runtime/pprof.symbolizeFlag
 var keepExtra2525 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2526 type:runtime/pprof.keysByCount
+//go:linkname keepExtra2526 type:runtime/trace.batch
 var keepExtra2526 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2527 type:runtime/pprof.labelContextKey
+//go:linkname keepExtra2527 type:runtime/trace.eventTime
 var keepExtra2527 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2528 type:runtime/pprof.labelMap
+//go:linkname keepExtra2528 type:runtime/trace.frequency
 var keepExtra2528 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2529 type:runtime/pprof.locInfo
+//go:linkname keepExtra2529 type:runtime/trace.rawGeneration
 var keepExtra2529 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2530 type:runtime/pprof.memMap
+//go:linkname keepExtra2530 type:runtime/trace.recorder
 var keepExtra2530 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2531 type:runtime/pprof.msgOffset
+//go:linkname keepExtra2531 type:runtime/trace.timestamp
 var keepExtra2531 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2532 type:runtime/pprof.pcDeck
+//go:linkname keepExtra2532 type:runtime/trace.traceContextKey
 var keepExtra2532 byte
 
-// unexported type of runtime/pprof
+// unexported type of runtime/trace
 //
-//go:linkname keepExtra2533 type:runtime/pprof.profMap
+//go:linkname keepExtra2533 type:runtime/trace.traceMultiplexer
 var keepExtra2533 byte
 
-// unexported type of runtime/pprof
+// unexported type of slices
 //
-//go:linkname keepExtra2534 type:runtime/pprof.profMapEntry
+//go:linkname keepExtra2534 type:slices.sortedHint
 var keepExtra2534 byte
 
-// unexported type of runtime/pprof
+// unexported type of slices
 //
-//go:linkname keepExtra2535 type:runtime/pprof.profileBuilder
+//go:linkname keepExtra2535 type:slices.xorshift
 var keepExtra2535 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra2536 type:runtime/pprof.protobuf
+//go:linkname keepExtra2536 type:sort.lessSwap
 var keepExtra2536 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra2537 type:runtime/pprof.runtimeProfile
+//go:linkname keepExtra2537 type:sort.reverse
 var keepExtra2537 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra2538 type:runtime/pprof.stackProfile
+//go:linkname keepExtra2538 type:sort.sortedHint
 var keepExtra2538 byte
 
-// unexported type of runtime/pprof
+// unexported type of sort
 //
-//go:linkname keepExtra2539 type:runtime/pprof.symbolizeFlag
+//go:linkname keepExtra2539 type:sort.xorshift
 var keepExtra2539 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2540 type:runtime/trace.batch
+//go:linkname keepExtra2540 type:strings.appendSliceWriter
 var keepExtra2540 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2541 type:runtime/trace.eventTime
+//go:linkname keepExtra2541 type:strings.asciiSet
 var keepExtra2541 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2542 type:runtime/trace.frequency
+//go:linkname keepExtra2542 type:strings.byteReplacer
 var keepExtra2542 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2543 type:runtime/trace.rawGeneration
+//go:linkname keepExtra2543 type:strings.byteStringReplacer
 var keepExtra2543 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2544 type:runtime/trace.recorder
+//go:linkname keepExtra2544 type:strings.genericReplacer
 var keepExtra2544 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2545 type:runtime/trace.timestamp
+//go:linkname keepExtra2545 type:strings.replacer
 var keepExtra2545 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2546 type:runtime/trace.traceContextKey
+//go:linkname keepExtra2546 type:strings.singleStringReplacer
 var keepExtra2546 byte
 
-// unexported type of runtime/trace
+// unexported type of strings
 //
-//go:linkname keepExtra2547 type:runtime/trace.traceMultiplexer
+//go:linkname keepExtra2547 type:strings.stringFinder
 var keepExtra2547 byte
 
-// unexported type of slices
+// unexported type of strings
 //
-//go:linkname keepExtra2548 type:slices.sortedHint
+//go:linkname keepExtra2548 type:strings.stringWriter
 var keepExtra2548 byte
 
-// unexported type of slices
+// unexported type of strings
 //
-//go:linkname keepExtra2549 type:slices.xorshift
+//go:linkname keepExtra2549 type:strings.trieNode
 var keepExtra2549 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra2550 type:sort.lessSwap
-var keepExtra2550 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra2551 type:sort.reverse
-var keepExtra2551 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra2552 type:sort.sortedHint
-var keepExtra2552 byte
-
-// unexported type of sort
-//
-//go:linkname keepExtra2553 type:sort.xorshift
-var keepExtra2553 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2554 type:strings.appendSliceWriter
-var keepExtra2554 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2555 type:strings.asciiSet
-var keepExtra2555 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2556 type:strings.byteReplacer
-var keepExtra2556 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2557 type:strings.byteStringReplacer
-var keepExtra2557 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2558 type:strings.genericReplacer
-var keepExtra2558 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2559 type:strings.replacer
-var keepExtra2559 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2560 type:strings.singleStringReplacer
-var keepExtra2560 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2561 type:strings.stringFinder
-var keepExtra2561 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2562 type:strings.stringWriter
-var keepExtra2562 byte
-
-// unexported type of strings
-//
-//go:linkname keepExtra2563 type:strings.trieNode
-var keepExtra2563 byte
 
 // unexported type of structs
 //
-//go:linkname keepExtra2564 type:structs.hostLayout
+//go:linkname keepExtra2550 type:structs.hostLayout
+var keepExtra2550 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2551 type:sync.copyChecker
+var keepExtra2551 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2552 type:sync.dequeueNil
+var keepExtra2552 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2553 type:sync.eface
+var keepExtra2553 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2554 type:sync.noCopy
+var keepExtra2554 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2555 type:sync.notifyList
+var keepExtra2555 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2556 type:sync.poolChain
+var keepExtra2556 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2557 type:sync.poolChainElt
+var keepExtra2557 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2558 type:sync.poolDequeue
+var keepExtra2558 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2559 type:sync.poolLocal
+var keepExtra2559 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2560 type:sync.poolLocalInternal
+var keepExtra2560 byte
+
+// unexported type of sync
+//
+//go:linkname keepExtra2561 type:sync.rlocker
+var keepExtra2561 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra2562 type:testing.alternationMatch
+var keepExtra2562 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra2563 type:testing.benchState
+var keepExtra2563 byte
+
+// unexported type of testing
+//
+//go:linkname keepExtra2564 type:testing.chattyFlag
 var keepExtra2564 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2565 type:sync.copyChecker
+//go:linkname keepExtra2565 type:testing.chattyPrinter
 var keepExtra2565 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2566 type:sync.dequeueNil
+//go:linkname keepExtra2566 type:testing.common
 var keepExtra2566 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2567 type:sync.eface
+//go:linkname keepExtra2567 type:testing.discard
 var keepExtra2567 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2568 type:sync.noCopy
+//go:linkname keepExtra2568 type:testing.durationOrCountFlag
 var keepExtra2568 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2569 type:sync.notifyList
+//go:linkname keepExtra2569 type:testing.filterMatch
 var keepExtra2569 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2570 type:sync.poolChain
+//go:linkname keepExtra2570 type:testing.fuzzCrashError
 var keepExtra2570 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2571 type:sync.poolChainElt
+//go:linkname keepExtra2571 type:testing.fuzzMode
 var keepExtra2571 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2572 type:sync.poolDequeue
+//go:linkname keepExtra2572 type:testing.fuzzResult
 var keepExtra2572 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2573 type:sync.poolLocal
+//go:linkname keepExtra2573 type:testing.fuzzState
 var keepExtra2573 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2574 type:sync.poolLocalInternal
+//go:linkname keepExtra2574 type:testing.highPrecisionTime
 var keepExtra2574 byte
 
-// unexported type of sync
+// unexported type of testing
 //
-//go:linkname keepExtra2575 type:sync.rlocker
+//go:linkname keepExtra2575 type:testing.indenter
 var keepExtra2575 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2576 type:testing.alternationMatch
+//go:linkname keepExtra2576 type:testing.matchStringOnly
 var keepExtra2576 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2577 type:testing.benchState
+//go:linkname keepExtra2577 type:testing.matcher
 var keepExtra2577 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2578 type:testing.chattyFlag
+//go:linkname keepExtra2578 type:testing.outputWriter
 var keepExtra2578 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2579 type:testing.chattyPrinter
+//go:linkname keepExtra2579 type:testing.panicHandling
 var keepExtra2579 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2580 type:testing.common
+//go:linkname keepExtra2580 type:testing.simpleMatch
 var keepExtra2580 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2581 type:testing.discard
+//go:linkname keepExtra2581 type:testing.testDeps
 var keepExtra2581 byte
 
 // unexported type of testing
 //
-//go:linkname keepExtra2582 type:testing.durationOrCountFlag
+//go:linkname keepExtra2582 type:testing.testState
 var keepExtra2582 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2583 type:testing.filterMatch
-var keepExtra2583 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2584 type:testing.fuzzCrashError
-var keepExtra2584 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2585 type:testing.fuzzMode
-var keepExtra2585 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2586 type:testing.fuzzResult
-var keepExtra2586 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2587 type:testing.fuzzState
-var keepExtra2587 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2588 type:testing.highPrecisionTime
-var keepExtra2588 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2589 type:testing.indenter
-var keepExtra2589 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2590 type:testing.matchStringOnly
-var keepExtra2590 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2591 type:testing.matcher
-var keepExtra2591 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2592 type:testing.outputWriter
-var keepExtra2592 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2593 type:testing.panicHandling
-var keepExtra2593 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2594 type:testing.simpleMatch
-var keepExtra2594 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2595 type:testing.testDeps
-var keepExtra2595 byte
-
-// unexported type of testing
-//
-//go:linkname keepExtra2596 type:testing.testState
-var keepExtra2596 byte
 
 // unexported type of testing/cryptotest
 //
-//go:linkname keepExtra2597 type:testing/cryptotest.lockedReader
+//go:linkname keepExtra2583 type:testing/cryptotest.lockedReader
+var keepExtra2583 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2584 type:testing/fstest.fsOnly
+var keepExtra2584 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2585 type:testing/fstest.fsTester
+var keepExtra2585 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2586 type:testing/fstest.mapDir
+var keepExtra2586 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2587 type:testing/fstest.mapFileInfo
+var keepExtra2587 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2588 type:testing/fstest.noSub
+var keepExtra2588 byte
+
+// unexported type of testing/fstest
+//
+//go:linkname keepExtra2589 type:testing/fstest.openMapFile
+var keepExtra2589 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2590 type:testing/iotest.dataErrReader
+var keepExtra2590 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2591 type:testing/iotest.errReader
+var keepExtra2591 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2592 type:testing/iotest.halfReader
+var keepExtra2592 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2593 type:testing/iotest.oneByteReader
+var keepExtra2593 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2594 type:testing/iotest.readLogger
+var keepExtra2594 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2595 type:testing/iotest.smallByteReader
+var keepExtra2595 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2596 type:testing/iotest.timeoutReader
+var keepExtra2596 byte
+
+// unexported type of testing/iotest
+//
+//go:linkname keepExtra2597 type:testing/iotest.truncateWriter
 var keepExtra2597 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/iotest
 //
-//go:linkname keepExtra2598 type:testing/fstest.fsOnly
+//go:linkname keepExtra2598 type:testing/iotest.writeLogger
 var keepExtra2598 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra2599 type:testing/fstest.fsTester
+//go:linkname keepExtra2599 type:testing/slogtest.check
 var keepExtra2599 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra2600 type:testing/fstest.mapDir
+//go:linkname keepExtra2600 type:testing/slogtest.replace
 var keepExtra2600 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra2601 type:testing/fstest.mapFileInfo
+//go:linkname keepExtra2601 type:testing/slogtest.testCase
 var keepExtra2601 byte
 
-// unexported type of testing/fstest
+// unexported type of testing/slogtest
 //
-//go:linkname keepExtra2602 type:testing/fstest.noSub
+//go:linkname keepExtra2602 type:testing/slogtest.wrapper
 var keepExtra2602 byte
 
-// unexported type of testing/fstest
+// unexported type of text/tabwriter
 //
-//go:linkname keepExtra2603 type:testing/fstest.openMapFile
+//go:linkname keepExtra2603 type:text/tabwriter.cell
 var keepExtra2603 byte
 
-// unexported type of testing/iotest
+// unexported type of text/tabwriter
 //
-//go:linkname keepExtra2604 type:testing/iotest.dataErrReader
+//go:linkname keepExtra2604 type:text/tabwriter.osError
 var keepExtra2604 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2605 type:testing/iotest.errReader
+//go:linkname keepExtra2605 type:text/template.common
 var keepExtra2605 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2606 type:testing/iotest.halfReader
+//go:linkname keepExtra2606 type:text/template.kind
 var keepExtra2606 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2607 type:testing/iotest.oneByteReader
+//go:linkname keepExtra2607 type:text/template.missingKeyAction
 var keepExtra2607 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2608 type:testing/iotest.readLogger
+//go:linkname keepExtra2608 type:text/template.missingValType
 var keepExtra2608 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2609 type:testing/iotest.smallByteReader
+//go:linkname keepExtra2609 type:text/template.option
 var keepExtra2609 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2610 type:testing/iotest.timeoutReader
+//go:linkname keepExtra2610 type:text/template.state
 var keepExtra2610 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2611 type:testing/iotest.truncateWriter
+//go:linkname keepExtra2611 type:text/template.variable
 var keepExtra2611 byte
 
-// unexported type of testing/iotest
+// unexported type of text/template
 //
-//go:linkname keepExtra2612 type:testing/iotest.writeLogger
+//go:linkname keepExtra2612 type:text/template.writeError
 var keepExtra2612 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2613 type:testing/slogtest.check
+//go:linkname keepExtra2613 type:text/template/parse.elseNode
 var keepExtra2613 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2614 type:testing/slogtest.replace
+//go:linkname keepExtra2614 type:text/template/parse.endNode
 var keepExtra2614 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2615 type:testing/slogtest.testCase
+//go:linkname keepExtra2615 type:text/template/parse.item
 var keepExtra2615 byte
 
-// unexported type of testing/slogtest
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2616 type:testing/slogtest.wrapper
+//go:linkname keepExtra2616 type:text/template/parse.itemType
 var keepExtra2616 byte
 
-// unexported type of text/tabwriter
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2617 type:text/tabwriter.cell
+//go:linkname keepExtra2617 type:text/template/parse.lexOptions
 var keepExtra2617 byte
 
-// unexported type of text/tabwriter
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2618 type:text/tabwriter.osError
+//go:linkname keepExtra2618 type:text/template/parse.lexer
 var keepExtra2618 byte
 
-// unexported type of text/template
+// unexported type of text/template/parse
 //
-//go:linkname keepExtra2619 type:text/template.common
+//go:linkname keepExtra2619 type:text/template/parse.stateFn
 var keepExtra2619 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2620 type:text/template.kind
+//go:linkname keepExtra2620 type:time.absCentury
 var keepExtra2620 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2621 type:text/template.missingKeyAction
+//go:linkname keepExtra2621 type:time.absCyear
 var keepExtra2621 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2622 type:text/template.missingValType
+//go:linkname keepExtra2622 type:time.absDays
 var keepExtra2622 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2623 type:text/template.option
+//go:linkname keepExtra2623 type:time.absJanFeb
 var keepExtra2623 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2624 type:text/template.state
+//go:linkname keepExtra2624 type:time.absLeap
 var keepExtra2624 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2625 type:text/template.variable
+//go:linkname keepExtra2625 type:time.absMonth
 var keepExtra2625 byte
 
-// unexported type of text/template
+// unexported type of time
 //
-//go:linkname keepExtra2626 type:text/template.writeError
+//go:linkname keepExtra2626 type:time.absSeconds
 var keepExtra2626 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2627 type:text/template/parse.elseNode
+//go:linkname keepExtra2627 type:time.absYday
 var keepExtra2627 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2628 type:text/template/parse.endNode
+//go:linkname keepExtra2628 type:time.dataIO
 var keepExtra2628 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2629 type:text/template/parse.item
+//go:linkname keepExtra2629 type:time.fileSizeError
 var keepExtra2629 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2630 type:text/template/parse.itemType
+//go:linkname keepExtra2630 type:time.parseDurationError
 var keepExtra2630 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2631 type:text/template/parse.lexOptions
+//go:linkname keepExtra2631 type:time.rule
 var keepExtra2631 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2632 type:text/template/parse.lexer
+//go:linkname keepExtra2632 type:time.ruleKind
 var keepExtra2632 byte
 
-// unexported type of text/template/parse
+// unexported type of time
 //
-//go:linkname keepExtra2633 type:text/template/parse.stateFn
+//go:linkname keepExtra2633 type:time.zone
 var keepExtra2633 byte
 
 // unexported type of time
 //
-//go:linkname keepExtra2634 type:time.absCentury
+//go:linkname keepExtra2634 type:time.zoneTrans
 var keepExtra2634 byte
 
-// unexported type of time
+// unexported type of unicode
 //
-//go:linkname keepExtra2635 type:time.absCyear
+//go:linkname keepExtra2635 type:unicode.d
 var keepExtra2635 byte
 
-// unexported type of time
+// unexported type of unicode
 //
-//go:linkname keepExtra2636 type:time.absDays
+//go:linkname keepExtra2636 type:unicode.foldPair
 var keepExtra2636 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2637 type:time.absJanFeb
-var keepExtra2637 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2638 type:time.absLeap
-var keepExtra2638 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2639 type:time.absMonth
-var keepExtra2639 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2640 type:time.absSeconds
-var keepExtra2640 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2641 type:time.absYday
-var keepExtra2641 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2642 type:time.dataIO
-var keepExtra2642 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2643 type:time.fileSizeError
-var keepExtra2643 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2644 type:time.parseDurationError
-var keepExtra2644 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2645 type:time.rule
-var keepExtra2645 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2646 type:time.ruleKind
-var keepExtra2646 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2647 type:time.zone
-var keepExtra2647 byte
-
-// unexported type of time
-//
-//go:linkname keepExtra2648 type:time.zoneTrans
-var keepExtra2648 byte
-
-// unexported type of unicode
-//
-//go:linkname keepExtra2649 type:unicode.d
-var keepExtra2649 byte
-
-// unexported type of unicode
-//
-//go:linkname keepExtra2650 type:unicode.foldPair
-var keepExtra2650 byte
 
 // unexported type of unicode/utf8
 //
-//go:linkname keepExtra2651 type:unicode/utf8.acceptRange
-var keepExtra2651 byte
+//go:linkname keepExtra2637 type:unicode/utf8.acceptRange
+var keepExtra2637 byte
 
 // unexported type of unique
 //
-//go:linkname keepExtra2652 type:unique.cloneSeq
-var keepExtra2652 byte
+//go:linkname keepExtra2638 type:unique.cloneSeq
+var keepExtra2638 byte

@@ -92,10 +92,15 @@ func runLoaded(loader, obj, sym, dir string) (string, error) {
 	cmd := exec.CommandContext(ctx, loader, "-o", obj, "-run", sym)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "TZ=America/Los_Angeles")
-	var out bytes.Buffer
+	// go test compares only stdout (flag's ExampleFlagSet prints usage to
+	// stderr); stderr is shown after it when the example fails.
+	var out, errOut bytes.Buffer
 	cmd.Stdout = &out
-	cmd.Stderr = &out
+	cmd.Stderr = &errOut
 	err := cmd.Run()
+	if err != nil && errOut.Len() > 0 {
+		return out.String() + "--- stderr\n" + errOut.String(), err
+	}
 	return out.String(), err
 }
 
