@@ -41,3 +41,17 @@ load_case() {
 
 load_case calls
 load_case large
+
+# A function using net/http (handler + httptest) against one using only fmt
+# (issue 15: the worker keeps the whole standard library, so net/http links
+# against the worker like fmt does): load+init after preload, fresh process.
+for p in fmtfn httpfn; do
+	"$ROOT/scripts/gofn-compile" -o "$WORK/$p.o" "$BENCH/progs/$p.go" || exit 1
+	: >"$WORK/$p.load.gofn"
+	for ((i = 0; i < REPS * 3; i++)); do
+		gofn_load_us "$WORK/$p.o" | awk '{print $2}' >>"$WORK/$p.load.gofn"
+	done
+done
+record 2 "load net/http-using function ($(($(stat -c %s "$WORK/httpfn.o") / 1024)) KiB), load+init" \
+	"$(median <"$WORK/httpfn.load.gofn")" "fmt-only function" "$(median <"$WORK/fmtfn.load.gofn")" \
+	us "ratio<=2" "median of $((REPS * 3)) fresh processes; fmtfn.o $(($(stat -c %s "$WORK/fmtfn.o") / 1024)) KiB"

@@ -1,24 +1,11 @@
 /* Go identifiers and package paths as they appear in symbol names. */
 #include "loader/ident.h"
 
-#include <locale.h>
-#include <pthread.h>
 #include <stdint.h>
-#include <wctype.h>
 
-static locale_t utf8_locale;
-static pthread_once_t utf8_once = PTHREAD_ONCE_INIT;
-
-/* glibc's C.UTF-8 classifies every Unicode letter; the C locale only ASCII. */
-static void open_utf8(void)
-{
-	utf8_locale = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
-}
-
-void gofn_ident_preload(void)
-{
-	pthread_once(&utf8_once, open_utf8);
-}
+/* loader/host/ident.go: unicode.IsUpper. Weak: a C-only host (the unit
+ * tests) has no Go and knows ASCII only. */
+extern int gofnIsUpper(int32_t r) __attribute__((weak));
 
 /* The first rune of s, or -1 if s does not start with valid UTF-8. */
 static int32_t first_rune(const unsigned char *s, size_t n)
@@ -45,8 +32,7 @@ int gofn_ident_exported(const char *s, size_t n)
 
 	if (r < 0x80)
 		return r >= 'A' && r <= 'Z';
-	gofn_ident_preload();
-	return utf8_locale && iswupper_l((wint_t)r, utf8_locale);
+	return gofnIsUpper && gofnIsUpper(r);
 }
 
 size_t gofn_path_to_prefix(const char *path, size_t len, char *buf, size_t cap)

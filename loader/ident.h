@@ -6,16 +6,12 @@
 
 /* Whether identifier s (UTF-8, n bytes) is exported: its first rune is an
  * upper-case letter (go/token.IsExported: unicode.IsUpper), "Äpfel" and
- * "Ω" included. */
+ * "Ω" included (beyond ASCII only in a host with Go, loader/host/ident.go). */
 int gofn_ident_exported(const char *s, size_t n);
 
 /* Writes the prefix package path `path` has in symbol names
  * (cmd/internal/objabi.PathToPrefix: "x/lib.v2" -> "x/lib%2ev2") to buf
  * and returns its length, or 0 when it does not fit in cap bytes. */
 size_t gofn_path_to_prefix(const char *path, size_t len, char *buf, size_t cap);
-
-/* Prepares what gofn_ident_exported needs (a UTF-8 character class table)
- * while files can still be opened; later calls work without. */
-void gofn_ident_preload(void);
 
 #endif

@@ -56,8 +56,10 @@ static int parse_all(gofn_module *m, const gofn_blob *blobs, size_t n, gofn_err 
 /* "pkg.Name" with an exported Name and no receiver. */
 /* Symbol names spell the package path escaped (objabi.PathToPrefix:
  * "x/lib.v2" is "x/lib%2ev2"); the function name is UTF-8 and exported
- * when its first rune is upper case ("Äpfel", "Ω"). */
-static int is_exported_func(const goobj_sym *s, goobj_str pkg)
+ * when its first rune is upper case ("Äpfel", "Ω"). Returns the offset of
+ * the function's name in the symbol's, 0 if it is not an exported function
+ * of package pkg. */
+static size_t exported_func(const goobj_sym *s, goobj_str pkg)
 {
 	const char *p = s->name.p;
 	size_t n = s->name.len;
@@ -71,7 +73,9 @@ static int is_exported_func(const goobj_sym *s, goobj_str pkg)
 	size_t fl = n - pl - 1;
 	if (memchr(f, '.', fl) || memchr(f, '(', fl) || memchr(f, '[', fl))
 		return 0;
-	return gofn_ident_exported(f, fl) || (fl == 4 && memcmp(f, "main", 4) == 0);
+	if (gofn_ident_exported(f, fl) || (fl == 4 && memcmp(f, "main", 4) == 0))
+		return pl + 1;
+	return 0;
 }
 
 static int list_functions(gofn_module *m, gofn_err *err)
@@ -89,7 +93,8 @@ static int list_functions(gofn_module *m, gofn_err *err)
 			const goobj_sym *s = &o->syms[i];
 			char spell[256];
 			gofn_sig sig;
-			if (l->objs[oi].syms[i].sect != LK_TEXT || !is_exported_func(s, pkg))
+			size_t fn = l->objs[oi].syms[i].sect == LK_TEXT ? exported_func(s, pkg) : 0;
+			if (!fn)
 				continue;
 			if (m->nfns == cap) {
 				mod_fn *v = realloc(m->fns, 2 * cap * sizeof *v);
@@ -102,7 +107,12 @@ static int list_functions(gofn_module *m, gofn_err *err)
 			mod_fn *f = &m->fns[m->nfns++];
 			f->entry = l->objs[oi].syms[i].addr;
 			f->info.sig = sig;
-			f->info.name = strndup(s->name.p, s->name.len);
+			/* listed and called by the Go spelling: gopkg.in/yaml.v3.F */
+			char *name;
+			if (asprintf(&name, "%.*s.%.*s", (int)pkg.len, pkg.p,
+				     (int)(s->name.len - fn), s->name.p + fn) < 0)
+				name = NULL;
+			f->info.name = name;
 			f->info.signature = strdup(spell);
 			if (!f->info.name || !f->info.signature)
 				return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
@@ -144,7 +154,6 @@ static int build_module(gofn_module *m, gofn_err *err)
 
 int gofn_loader_preload(gofn_err *err)
 {
-	gofn_ident_preload();
 	if (!gofn_symtab_self(err))
 		return -1;
 	return gofn_hosttypes_self(err) ? 0 : -1;

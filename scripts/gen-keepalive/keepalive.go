@@ -110,13 +110,15 @@ func extraFile(es []extra) string {
 	if len(es) == 0 {
 		return ""
 	}
+	fmt.Fprintf(&body, "\tkeepABI0,\n")
 	return strings.Replace(header, "run . > loader/host/keepalive_gen.go", "run . -extra > loader/host/keepextra/keepextra_gen.go", 1) +
 		"\n// Package keepextra keeps the unexported std symbols tenants reference in\n" +
 		"// the worker (see scripts/gen-keepalive/keepalive.go, keepextraPath).\npackage keepextra\n\n" +
 		"import _ \"unsafe\" // for go:linkname\n\n" +
 		"var keep = [...]any{\n" + body.String() + "}\n\n" +
 		"// Sink is written by init so that keep is reachable.\nvar Sink []any\n\n" +
-		"func init() { Sink = keep[:] }\n" + pulls.String()
+		"func init() { Sink = keep[:] }\n" + pulls.String() +
+		"\n// keepABI0 is in keepextra_amd64.s (scripts/gen-keepalive/abi0.go).\nfunc keepABI0()\n"
 }
 
 // writeInterfaceMethodExprs keeps I.M for each method of an exported

@@ -67,6 +67,11 @@ func main() {
 		if *write != "" {
 			writeFile(filepath.Join(*write, "loader/host/keepalive_gen.go"), keepaliveFile(apis, all, *methodExprs))
 			writeFile(filepath.Join(*write, "loader/host/keepextra/keepextra_gen.go"), extraFile(all))
+			refs, err := abi0Refs()
+			if err != nil {
+				fatal(err)
+			}
+			writeRaw(filepath.Join(*write, "loader/host/keepextra/keepextra_amd64.s"), asmFile(refs))
 			return
 		}
 		if *extraOnly {
@@ -87,6 +92,12 @@ func writeFile(path, src string) {
 	}
 	if err != nil {
 		fatal(fmt.Errorf("%s: %w", path, err))
+	}
+}
+
+func writeRaw(path, src string) {
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		fatal(err)
 	}
 }
 

@@ -2647,6 +2647,7 @@ var keep = [...]any{
 	&keepExtra2636,
 	&keepExtra2637,
 	&keepExtra2638,
+	keepABI0,
 }
 
 // Sink is written by init so that keep is reachable.
@@ -15848,3 +15849,6 @@ var keepExtra2637 byte
 //
 //go:linkname keepExtra2638 type:unique.cloneSeq
 var keepExtra2638 byte
+
+// keepABI0 is in keepextra_amd64.s (scripts/gen-keepalive/abi0.go).
+func keepABI0()

@@ -1,0 +1,3 @@
+module gofn/tests/modules/harness
+
+go 1.26
