@@ -31,6 +31,11 @@ int gofn_hosttab_symtab(gofn_symtab *t);
 /* The appended type table; 0 when the executable has none. */
 int gofn_hosttab_types(const gofn_hosttype_rec **recs, size_t *n, const char **names);
 
+/* Drops the resident pages of the worker's read-only file mappings (text,
+ * rodata, this table) that start-up touched; later accesses fault them back
+ * from the page cache. Called once the worker is ready. */
+void gofn_hosttab_trim(void);
+
 /* Writes the table of this process (read from its ELF and types, never
  * from an appended table) to path. */
 int gofn_hosttab_write(const char *path, gofn_err *err);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "loader/call_bridge.h"
+#include "loader/hosttab.h"
 #include "loader/ident.h"
 #include "loader/initorder.h"
 #include "loader/link_internal.h"
@@ -154,9 +155,10 @@ static int build_module(gofn_module *m, gofn_err *err)
 
 int gofn_loader_preload(gofn_err *err)
 {
-	if (!gofn_symtab_self(err))
+	if (!gofn_symtab_self(err) || !gofn_hosttypes_self(err))
 		return -1;
-	return gofn_hosttypes_self(err) ? 0 : -1;
+	gofn_hosttab_trim();
+	return 0;
 }
 
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err)
