@@ -4,7 +4,7 @@
 //
 //	go -C scripts/gen-keepalive run .              keepalive_gen.go to stdout
 //	go -C scripts/gen-keepalive run . -extra       keepextra/keepextra_gen.go to stdout
-//	go -C scripts/gen-keepalive run . -w "$PWD"    both, written under the repository root
+//	go -C scripts/gen-keepalive run . -out DIR     all three files into DIR (loader/host/gen-release.sh)
 //	go -C scripts/gen-keepalive run . -pkgs        host package paths
 //	go -C scripts/gen-keepalive run . -syms        symbols the worker must define
 //	go -C scripts/gen-keepalive run . -calls       program calling the whole API
@@ -24,7 +24,7 @@ func main() {
 	syms := flag.Bool("syms", false, "print the symbols the worker must define")
 	calls := flag.Bool("calls", false, "print a program that calls every exported function and method")
 	extraOnly := flag.Bool("extra", false, "print loader/host/keepextra/keepextra_gen.go instead")
-	write := flag.String("w", "", "write both generated files under this repository root")
+	out := flag.String("out", "", "write keepalive_gen.go, keepextra_gen.go and keepextra_amd64.s into this directory")
 	methodExprs := flag.Bool("methodexprs", false, "also reference every method by method expression (for measurement)")
 	flag.Parse()
 
@@ -64,14 +64,14 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		if *write != "" {
-			writeFile(filepath.Join(*write, "loader/host/keepalive_gen.go"), keepaliveFile(apis, all, *methodExprs))
-			writeFile(filepath.Join(*write, "loader/host/keepextra/keepextra_gen.go"), extraFile(all))
+		if *out != "" {
 			refs, err := abi0Refs()
 			if err != nil {
 				fatal(err)
 			}
-			writeRaw(filepath.Join(*write, "loader/host/keepextra/keepextra_amd64.s"), asmFile(refs))
+			writeFile(filepath.Join(*out, "keepalive_gen.go"), keepaliveFile(apis, all, *methodExprs))
+			writeFile(filepath.Join(*out, "keepextra_gen.go"), extraFile(all))
+			writeRaw(filepath.Join(*out, "keepextra_amd64.s"), asmFile(refs))
 			return
 		}
 		if *extraOnly {
