@@ -19,20 +19,8 @@ var abi0Packages = []string{"runtime", "syscall", "internal/bytealg", "math"}
 // ABI0 call that fell back to the ABIInternal entry would pass its
 // arguments on the stack to a function that reads registers.
 func abi0Refs() ([]string, error) {
-	out, err := goOutput(append([]string{"list", "-export", "-f", "{{.ImportPath}} {{.Export}}"}, abi0Packages...)...)
-	if err != nil {
-		return nil, err
-	}
 	var refs []string
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		path, export, ok := strings.Cut(line, " ")
-		if !ok || export == "" {
-			continue
-		}
-		nm, err := goOutput("tool", "nm", export)
-		if err != nil {
-			return nil, err
-		}
+	err := eachArchive(abi0Packages, func(path, nm string) error {
 		seen := map[string]int{}
 		for _, l := range strings.Split(nm, "\n") {
 			f := strings.Fields(l)
@@ -49,6 +37,10 @@ func abi0Refs() ([]string, error) {
 				refs = append(refs, name)
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	sort.Strings(refs)
 	if len(refs) < 20 {

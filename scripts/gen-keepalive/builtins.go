@@ -122,3 +122,27 @@ func compilerRuntimeFuncs(goroot string) ([]string, error) {
 	})
 	return names, err
 }
+
+// eachArchive runs fn with the `go tool nm` listing of the compiled archive
+// of each package that has one (go list -e: a name that is no package here
+// is skipped).
+func eachArchive(pkgs []string, fn func(path, nm string) error) error {
+	out, err := goOutput(append([]string{"list", "-e", "-export", "-f", "{{.ImportPath}} {{.Export}}"}, pkgs...)...)
+	if err != nil {
+		return err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
+		path, export, ok := strings.Cut(line, " ")
+		if !ok || export == "" {
+			continue
+		}
+		nm, err := goOutput("tool", "nm", export)
+		if err != nil {
+			return err
+		}
+		if err := fn(path, nm); err != nil {
+			return err
+		}
+	}
+	return nil
+}

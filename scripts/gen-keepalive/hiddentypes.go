@@ -17,22 +17,13 @@ import (
 // worker never uses. Read from the package's compiled archive (go tool nm),
 // so only descriptors that exist are pulled.
 func hiddenTypeExtras(pkgs []string) ([]extra, error) {
-	args := append([]string{"list", "-export", "-f", "{{.ImportPath}} {{.Export}}"}, pkgs...)
-	out, err := goOutput(args...)
+	var res []extra
+	err := eachArchive(pkgs, func(path, nm string) error {
+		res = append(res, packageHiddenTypes(path, nm)...)
+		return nil
+	})
 	if err != nil {
 		return nil, err
-	}
-	var res []extra
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		path, export, ok := strings.Cut(line, " ")
-		if !ok || export == "" {
-			continue
-		}
-		nm, err := goOutput("tool", "nm", export)
-		if err != nil {
-			return nil, err
-		}
-		res = append(res, packageHiddenTypes(path, nm)...)
 	}
 	sort.Slice(res, func(i, j int) bool { return res[i].sym < res[j].sym })
 	return res, nil

@@ -143,28 +143,16 @@ func definedOnly(es []extra) ([]extra, error) {
 			byPkg[p] = true
 		}
 	}
-	// -e: a push target may name a package that is no package here
-	// (sync_test, a package all of whose files are for other builds).
-	args := []string{"list", "-e", "-export", "-f", "{{.ImportPath}} {{.Export}}"}
+	var list []string
 	for p := range byPkg {
-		args = append(args, p)
+		list = append(list, p)
 	}
-	sort.Strings(args[5:])
-	out, err := goOutput(args...)
-	if err != nil {
-		return nil, err
-	}
+	sort.Strings(list)
+	// A push target may name a package that is no package here (sync_test,
+	// a package all of whose files are for other builds): eachArchive skips it.
 	defined, known := map[string]bool{}, map[string]bool{}
-	for _, line := range strings.Split(strings.TrimSpace(out), "\n") {
-		path, export, ok := strings.Cut(line, " ")
-		if !ok || export == "" {
-			continue
-		}
+	err := eachArchive(list, func(path, nm string) error {
 		known[path] = true
-		nm, err := goOutput("tool", "nm", export)
-		if err != nil {
-			return nil, err
-		}
 		for _, l := range strings.Split(nm, "\n") {
 			if _, rest, ok := strings.Cut(l, ":\t"); ok {
 				l = rest // "archive(member):\t addr T name"
@@ -175,6 +163,10 @@ func definedOnly(es []extra) ([]extra, error) {
 				defined[strings.Join(f[2:], " ")] = true
 			}
 		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	var res []extra
 	for _, e := range es {
