@@ -175,14 +175,27 @@ expect_err 404 not_found "window on an unknown function"
 curl -sS -H "Authorization: Bearer $A" -X POST "$URL/functions/$FN/profile?seconds=3" \
 	-o "$TMP/window.json" &
 WPID=$!
-sleep 1
-for i in 1 2; do
-	curl -sS -o /dev/null -H "Authorization: Bearer $A" -X POST "$URL/invoke/main.Burn" --data-binary 100
+# Invoke one call after another for as long as the window request is open
+# (no guess at when gofnd opened it): the calls the window took must then
+# be one unbroken run of the calls sent, in order. Retention
+# (--profile-keep) may only trim the run's start.
+SENT=()
+for ((i = 0; i < 200; i++)); do
+	kill -0 "$WPID" 2>/dev/null || break
+	SENT+=("$(curl -sS -H "Authorization: Bearer $A" -X POST "$URL/invoke/main.Burn" \
+		--data-binary 100 | jq -r .invocation_id)")
 done
 wait $WPID
 BODY=$(cat "$TMP/window.json")
-check "window collected both invocations' CPU profiles" test "$(jqv .invocations)" = 2
-[[ "$(jqv .invocations)" == 2 ]] || echo "$BODY"
+mapfile -t WIN < <(jqv '.profiles[].invocation_id')
+check "window collected the CPU profiles of calls made while it was open" \
+	test "$(jqv .invocations)" -ge 1 -a "$(jqv .invocations)" = "${#WIN[@]}"
+contiguous_run() { # WIN is one unbroken run of SENT
+	local sent=" ${SENT[*]} " run=" ${WIN[*]} "
+	[[ ${#WIN[@]} -ge 1 && "$sent" == *"$run"* ]]
+}
+check "... every call in the window, none skipped" contiguous_run
+[[ "$(jqv .invocations)" -ge 1 ]] || echo "$BODY"
 check "... with the pprof command that merges them" \
 	test "$(jqv '.pprof_command | startswith("go tool pprof -http=:0 ")')" = true
 mapfile -t WURLS < <(jqv '.profiles[].url')
