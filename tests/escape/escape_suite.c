@@ -163,16 +163,19 @@ static void check(const struct attempt *a)
 			     : a->arg == PORT_ARG ? port_str
 			     : a->arg == PID_ARG  ? pid_str
 						  : NULL;
-	char *argv[16] = {(char *)loader, "-sandbox"};
+	char *argv[20] = {(char *)loader, "-sandbox"};
 	int n = 2;
 	if (fallback) {
 		argv[n++] = "-test-fallback";
 		argv[n++] = (char *)fallback;
 	}
 	/* A slow machine (the TCG VM of tests/vm) sets a longer wall clock: the
-	 * worker's start must not be mistaken for an attempt's timeout. */
+	 * worker's start must not be mistaken for an attempt's timeout. The CPU
+	 * limit stays above any wall clock, or on one busy CPU the infinite loop
+	 * ends by either limit, whichever the scheduler reaches first. */
 	const char *wall = getenv("GOFN_ESCAPE_TIMEOUT");
 	char *rest[] = {"-timeout",	wall && *wall ? (char *)wall : "2s",
+			"-cpu",		"600",
 			"-mem",		"128M",
 			"-output",	"64K",
 			"-selftest",	(char *)a->name,
