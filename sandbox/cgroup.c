@@ -56,7 +56,8 @@ static int put(const char *dir, const char *file, const char *text)
 	ssize_t n;
 
 	snprintf(path, sizeof path, "%s/%s", dir, file);
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd =
+	    open(path, O_WRONLY | O_TRUNC | O_CLOEXEC); /* as `echo v >file`; a fake dir in tests */
 	if (fd < 0)
 		return -1;
 	n = gofn_write_all(fd, text, strlen(text));
@@ -113,12 +114,44 @@ static const char *v2_controllers(const char *root)
 	return has_word(p, "cpu") ? "+memory +pids +cpu" : "+memory +pids";
 }
 
+/* cpu.max and cpu.cfs_quota_us count microseconds per period: over 100 ms,
+ * 1000 millicores (one CPU) is 100000 us. */
+#define CPU_PERIOD_US 100000u
+
+int gofn_cgroup_cpu_write(const char *dir, int v1, unsigned weight, unsigned quota_mcpu)
+{
+	char v[48];
+	unsigned long long quota = (unsigned long long)quota_mcpu * (CPU_PERIOD_US / 1000u);
+
+	if (v1) {
+		/* cpu.weight 100 is the v2 default, cpu.shares 1024 the v1 one */
+		unsigned shares = weight * 1024u / 100u;
+		snprintf(v, sizeof v, "%u", shares > 2 ? shares : 2);
+		if (put(dir, "cpu.shares", v) < 0)
+			return -1;
+		snprintf(v, sizeof v, "%u", CPU_PERIOD_US);
+		if (put(dir, "cpu.cfs_period_us", v) < 0)
+			return -1;
+		if (quota)
+			snprintf(v, sizeof v, "%llu", quota);
+		else
+			snprintf(v, sizeof v, "-1");
+		return put(dir, "cpu.cfs_quota_us", v);
+	}
+	snprintf(v, sizeof v, "%u", weight);
+	if (put(dir, "cpu.weight", v) < 0)
+		return -1;
+	if (quota)
+		snprintf(v, sizeof v, "%llu %u", quota, CPU_PERIOD_US);
+	else
+		snprintf(v, sizeof v, "max %u", CPU_PERIOD_US);
+	return put(dir, "cpu.max", v);
+}
+
 /* The tenant's CPU group under parent: weight between tenants, optional cap. */
 static int tenant_group_v2(const char *parent, const char *ctl, const gofn_sandbox_limits *l,
 			   unsigned uid, char *dir, size_t len)
 {
-	char v[48];
-
 	snprintf(dir, len, "%s/t%u", parent, uid);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return -1;
@@ -126,14 +159,7 @@ static int tenant_group_v2(const char *parent, const char *ctl, const gofn_sandb
 		return -1;
 	if (!strstr(ctl, "cpu"))
 		return 0;
-	snprintf(v, sizeof v, "%u", l->cpu_weight);
-	if (put(dir, "cpu.weight", v) < 0)
-		return -1;
-	if (l->cpu_quota_pct)
-		snprintf(v, sizeof v, "%u 100000", l->cpu_quota_pct * 1000u);
-	else
-		snprintf(v, sizeof v, "max 100000");
-	return put(dir, "cpu.max", v);
+	return gofn_cgroup_cpu_write(dir, 0, l->cpu_weight, l->cpu_quota_mcpu);
 }
 
 static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, unsigned uid,
@@ -230,16 +256,31 @@ static int attach_v1_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
 	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn/t%u", uid);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return 0;
-	/* cpu.weight 100 is the v2 default, cpu.shares 1024 the v1 one */
-	snprintf(v, sizeof v, "%u",
-		 l->cpu_weight * 1024u / 100u ? l->cpu_weight * 1024u / 100u : 2);
-	if (put(dir, "cpu.shares", v) < 0)
-		return 0;
-	snprintf(v, sizeof v, "%d", l->cpu_quota_pct ? (int)(l->cpu_quota_pct * 1000u) : -1);
-	if (put(dir, "cpu.cfs_period_us", "100000") < 0 || put(dir, "cpu.cfs_quota_us", v) < 0)
+	if (gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu) < 0)
 		return 0;
 	snprintf(v, sizeof v, "%d", (int)pid);
 	return put(dir, "cgroup.procs", v) == 0;
+}
+
+int gofn_sandbox_tenant_cpu(unsigned uid, unsigned weight, unsigned quota_mcpu, gofn_err *err)
+{
+	char dir[2][256];
+	const char *root = v2_root();
+	int n = 0;
+
+	snprintf(dir[0], sizeof dir[0], "%s/gofn/t%u", root ? root : "", uid);
+	snprintf(dir[1], sizeof dir[1], V1_ROOT "/cpu/gofn/t%u", uid);
+	for (int v1 = !root; v1 < 2; v1++) {
+		char f[300];
+		/* a v2 group without the cpu controller has no cpu.weight */
+		snprintf(f, sizeof f, "%s/%s", dir[v1], v1 ? "cpu.shares" : "cpu.weight");
+		if (access(f, F_OK) < 0)
+			continue;
+		if (gofn_cgroup_cpu_write(dir[v1], v1, weight, quota_mcpu) < 0)
+			return gofn_errsys(err, "CPU group %s", dir[v1]);
+		n++;
+	}
+	return n;
 }
 
 int gofn_cgroup_available(void)

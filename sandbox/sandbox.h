@@ -31,8 +31,8 @@ typedef struct gofn_sandbox_limits {
 	uint64_t output_bytes; /* cap on what the supervisor copies from stdout/stderr */
 	/* The CPU group the worker shares with the other workers of its host
 	 * uid (gofnd: its tenant): weight 1..10000 (100 = default share; 0 =
-	 * no group), cap in % of one CPU (0 = none). */
-	unsigned cpu_weight, cpu_quota_pct;
+	 * no group), cap in millicores (1000 = one CPU; 0 = none). */
+	unsigned cpu_weight, cpu_quota_mcpu;
 } gofn_sandbox_limits;
 
 #define GOFN_SANDBOX_DEFAULT_WALL_MS	  10000u
@@ -54,6 +54,21 @@ void gofn_sandbox_limits_default(gofn_sandbox_limits *l);
  * are, so it is mem_bytes plus the slack a worker needs idle (measured in
  * docs/security.md). */
 uint64_t gofn_sandbox_data_limit(uint64_t mem_bytes);
+
+/* The bounds of a tenant CPU group's settings: cgroup v2 cpu.weight, and
+ * a cap over the 100 ms period the sandbox uses (the kernel refuses a
+ * quota under 1 ms: 10 millicores). */
+#define GOFN_CPU_WEIGHT_MIN 1u
+#define GOFN_CPU_WEIGHT_MAX 10000u
+#define GOFN_CPU_QUOTA_MIN  10u
+#define GOFN_CPU_QUOTA_MAX  1024000u
+
+/* Writes weight and cap (0 = none) into the CPU group of host uid's
+ * workers where it exists (cgroup v2 <mount>/gofn/t<uid>, v1
+ * cpu/gofn/t<uid>): a change reaches the running workers at once. A group
+ * not created yet gets the values when its first worker starts. Returns
+ * how many groups were written (0: none exists here), -1 with err set. */
+int gofn_sandbox_tenant_cpu(unsigned uid, unsigned weight, unsigned quota_mcpu, gofn_err *err);
 
 /* Parses "-timeout 5s|250ms", "-cpu 3", "-mem 256M", "-threads 32",
  * "-fsize 1M", "-output 64K" into l. Returns 1 if argv[i] was one of these

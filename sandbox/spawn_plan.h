@@ -65,5 +65,9 @@ int gofn_cgroup_oom(const char *path);
 void gofn_cgroup_remove(const char *path);
 /* 1 if gofn_cgroup_attach could work here (a writable hierarchy with memory and pids). */
 int gofn_cgroup_available(void);
+/* Writes a tenant CPU group's weight and cap (millicores, 0 = none) into
+ * dir: v2 cpu.weight and cpu.max, or (v1) cpu.shares (weight x 1024 / 100)
+ * and cpu.cfs_period_us/cpu.cfs_quota_us. 0, or -1 with errno. */
+int gofn_cgroup_cpu_write(const char *dir, int v1, unsigned weight, unsigned quota_mcpu);
 
 #endif

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
+#include "sandbox/spawn_plan.h"
 
 static void limits_defaults_and_flags(void **state)
 {
@@ -220,6 +221,69 @@ static void spawn_wall_timeout_kills(void **state)
 	assert_int_equal(p.pid, -1);
 }
 
+/* What a fake cgroup directory holds after gofn_cgroup_cpu_write. */
+static void cg_file(const char *dir, const char *name, const char *text)
+{
+	char p[256];
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void cg_expect(const char *dir, const char *name, const char *want)
+{
+	char p[256], got[64] = {0};
+	FILE *f;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	f = fopen(p, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(got, sizeof got, f));
+	fclose(f);
+	assert_string_equal(got, want);
+}
+
+/* A tenant's CPU weight and cap as the cgroup files take them: v2
+ * cpu.weight and cpu.max over a 100 ms period, v1 cpu.shares (weight x
+ * 1024 / 100, at least 2) and cpu.cfs_quota_us (-1: none). */
+static void cgroup_cpu_writer(void **state)
+{
+	char dir[] = "/tmp/gofn-cg.XXXXXX";
+	const char *files[] = {"cpu.weight", "cpu.max", "cpu.shares", "cpu.cfs_period_us",
+			       "cpu.cfs_quota_us"};
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	for (size_t i = 0; i < 5; i++)
+		cg_file(dir, files[i], "untouched");
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 0, 250, 1500), 0);
+	cg_expect(dir, "cpu.weight", "250");
+	cg_expect(dir, "cpu.max", "150000 100000");
+	cg_expect(dir, "cpu.shares", "untouched");
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 0, 1, 0), 0);
+	cg_expect(dir, "cpu.weight", "1");
+	cg_expect(dir, "cpu.max", "max 100000");
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 1, 10000, 10), 0);
+	cg_expect(dir, "cpu.shares", "102400");
+	cg_expect(dir, "cpu.cfs_period_us", "100000");
+	cg_expect(dir, "cpu.cfs_quota_us", "1000");
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 1, 1, 0), 0);
+	cg_expect(dir, "cpu.shares", "10");
+	cg_expect(dir, "cpu.cfs_quota_us", "-1");
+	for (size_t i = 0; i < 5; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
+		unlink(p);
+	}
+	/* a group without the files (no cpu controller): an error, not a crash */
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 0, 100, 0), -1);
+	rmdir(dir);
+}
+
 static void spawn_refuses_bad_cfg(void **state)
 {
 	char *argv[] = {"x", NULL};
@@ -240,7 +304,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
 	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
-	    cmocka_unit_test(spawn_refuses_bad_cfg),
+	    cmocka_unit_test(spawn_refuses_bad_cfg),	 cmocka_unit_test(cgroup_cpu_writer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
