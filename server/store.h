@@ -29,6 +29,11 @@ typedef struct gofn_fn_symbol {
 typedef struct gofn_tenant_row {
 	char name[GOFN_NAME_MAX];
 	int64_t created;
+	/* Its own CPU settings (server/store_tenants.h); unset ones are the
+	 * flags' (--cpu-weight, --cpu-quota-pct). */
+	int cpu_weight;	   /* 1..10000; 0: unset */
+	int64_t cpu_quota; /* millicores of CPU; 0: no cap ("max"); -1: unset */
+	unsigned uid;	   /* its host uid from --uid-range; 0: none allocated yet */
 } gofn_tenant_row;
 
 /* A list of strings (ids, digests), each malloc'd. */

@@ -13,6 +13,7 @@
 
 #include "server/store.h"
 #include "server/store_invocations.h"
+#include "server/store_tenants.h"
 
 typedef struct gofn_store_ops {
 	const char *name; /* "sqlite", "postgres": for logs and errors */
@@ -22,6 +23,7 @@ typedef struct gofn_store_ops {
 	int (*tenant_by_token)(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e);
 	int (*tenant_list)(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e);
+	int (*tenant_get)(gofn_store *s, const char *name, gofn_tenant_row *row, gofn_err *e);
 	int (*fn_add)(gofn_store *s, const gofn_function *f, gofn_err *e);
 	int (*fn_get)(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
 		      gofn_err *e);
@@ -69,7 +71,8 @@ typedef struct gofn_store_ops {
 			     const gofn_config_row *rows, size_t n, gofn_err *e);
 	int (*fn_config_get)(gofn_store *s, const char *tenant, const char *name,
 			     gofn_config_row **rows, size_t *n, gofn_err *e);
-	const gofn_inv_ops *inv; /* invocation rows (store_invocations.h) */
+	const gofn_inv_ops *inv;    /* invocation rows (store_invocations.h) */
+	const gofn_tenant_ops *ten; /* tenants' CPU settings and uids (store_tenants.h) */
 } gofn_store_ops;
 
 struct gofn_store {
@@ -81,5 +84,6 @@ int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn
 int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
 
 extern const gofn_inv_ops gofn_sqlite_inv_ops, gofn_pg_inv_ops;
+extern const gofn_tenant_ops gofn_sqlite_tenant_ops, gofn_pg_tenant_ops;
 
 #endif

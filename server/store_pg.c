@@ -81,6 +81,12 @@ static const char schema[] =
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
     " name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, secret INTEGER NOT NULL,"
     " PRIMARY KEY(tenant, name, key));"
+    /* Tenants' CPU settings and host uids (server/store_tenants.h): new
+     * tables, so an existing database migrates by this script too. */
+    "CREATE TABLE IF NOT EXISTS tenant_cpu("
+    " tenant TEXT PRIMARY KEY REFERENCES tenants(name) ON DELETE CASCADE,"
+    " weight INTEGER, quota BIGINT);"
+    "CREATE TABLE IF NOT EXISTS tenant_uids(uid BIGINT PRIMARY KEY, tenant TEXT NOT NULL UNIQUE);"
     "COMMIT;";
 
 /* Bytes in the database (see the block "Bytes in the store" below). The
@@ -332,14 +338,45 @@ static int pg_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 	return rc;
 }
 
+/* A tenant with its CPU settings and uid, as take_tenant reads it. */
+#define TENANT_SELECT                                                                              \
+	"SELECT t.name, t.created, c.weight, c.quota, u.uid FROM tenants t"                        \
+	" LEFT JOIN tenant_cpu c ON c.tenant = t.name"                                             \
+	" LEFT JOIN tenant_uids u ON u.tenant = t.name "
+
+static void take_tenant(const PGresult *r, int i, gofn_tenant_row *t)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s", PQgetvalue(r, i, 0));
+	t->created = col_i64(r, i, 1);
+	t->cpu_weight = (int)col_i64(r, i, 2); /* NULL reads "": 0, unset */
+	t->cpu_quota = PQgetisnull(r, i, 3) ? -1 : col_i64(r, i, 3);
+	t->uid = (unsigned)col_i64(r, i, 4);
+}
+
+static int pg_tenant_get(gofn_store *g, const char *name, gofn_tenant_row *row, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	lock(p);
+	PGresult *r = run(p, e, "get tenant", TENANT_SELECT "WHERE t.name = $1", 1, &name, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	int rc = PQntuples(r) == 1 ? 0 : 1;
+	if (rc == 0)
+		take_tenant(r, 0, row);
+	PQclear(r);
+	return rc;
+}
+
 static int pg_tenant_list(gofn_store *g, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
 	pg *p = (pg *)g;
 
 	lock(p);
 	PGresult *r =
-	    run(p, e, "list tenants",
-		"SELECT name, created FROM tenants ORDER BY name COLLATE \"C\"", 0, NULL, NULL);
+	    run(p, e, "list tenants", TENANT_SELECT "ORDER BY t.name COLLATE \"C\"", 0, NULL, NULL);
 	unlock(p);
 	if (!r)
 		return -1;
@@ -348,10 +385,8 @@ static int pg_tenant_list(gofn_store *g, gofn_tenant_row **rows, size_t *n, gofn
 		PQclear(r);
 		return gofn_errf(e, GOFN_ENOMEM, "list tenants: out of memory");
 	}
-	for (int i = 0; i < PQntuples(r); i++) {
-		snprintf((*rows)[i].name, sizeof(*rows)[i].name, "%s", PQgetvalue(r, i, 0));
-		(*rows)[i].created = col_i64(r, i, 1);
-	}
+	for (int i = 0; i < PQntuples(r); i++)
+		take_tenant(r, i, &(*rows)[i]);
 	*n = (size_t)PQntuples(r);
 	PQclear(r);
 	return 0;
@@ -1178,6 +1213,7 @@ static const gofn_store_ops pg_ops = {
     .tenant_del = pg_tenant_del,
     .tenant_by_token = pg_tenant_by_token,
     .tenant_list = pg_tenant_list,
+    .tenant_get = pg_tenant_get,
     .fn_add = pg_fn_add,
     .fn_get = pg_fn_get,
     .fn_newest_with = pg_fn_newest_with,
@@ -1206,4 +1242,5 @@ static const gofn_store_ops pg_ops = {
     .fn_config_set = pg_fn_config_set,
     .fn_config_get = pg_fn_config_get,
     .inv = &gofn_pg_inv_ops,
+    .ten = &gofn_pg_tenant_ops,
 };

@@ -87,7 +87,13 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS fn_config("
     " tenant TEXT NOT NULL REFERENCES tenants(name) ON DELETE CASCADE,"
     " name TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, secret INTEGER NOT NULL,"
-    " PRIMARY KEY(tenant, name, key));";
+    " PRIMARY KEY(tenant, name, key));"
+    /* Tenants' CPU settings and host uids (server/store_tenants.h): new
+     * tables, so an existing database migrates by this script too. */
+    "CREATE TABLE IF NOT EXISTS tenant_cpu("
+    " tenant TEXT PRIMARY KEY REFERENCES tenants(name) ON DELETE CASCADE,"
+    " weight INTEGER, quota INTEGER);"
+    "CREATE TABLE IF NOT EXISTS tenant_uids(uid INTEGER PRIMARY KEY, tenant TEXT NOT NULL UNIQUE);";
 
 static const gofn_store_ops sqlite_ops;
 static void hot_flush(sq *s);
@@ -353,9 +359,44 @@ static int sq_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 	return r;
 }
 
+static void take_tenant(sqlite3_stmt *st, gofn_tenant_row *t)
+{
+	memset(t, 0, sizeof *t);
+	snprintf(t->name, sizeof t->name, "%s", (const char *)sqlite3_column_text(st, 0));
+	t->created = sqlite3_column_int64(st, 1);
+	t->cpu_weight = sqlite3_column_int(st, 2); /* NULL reads 0: unset */
+	t->cpu_quota = sqlite3_column_type(st, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 3);
+	t->uid = (unsigned)sqlite3_column_int64(st, 4);
+}
+
+/* A tenant with its CPU settings and uid, as take_tenant reads it. */
+#define TENANT_SELECT                                                                              \
+	"SELECT t.name, t.created, c.weight, c.quota, u.uid FROM tenants t"                        \
+	" LEFT JOIN tenant_cpu c ON c.tenant = t.name"                                             \
+	" LEFT JOIN tenant_uids u ON u.tenant = t.name "
+
+static int sq_tenant_get(gofn_store *g, const char *name, gofn_tenant_row *row, gofn_err *e)
+{
+	sq *s = (sq *)g;
+	const char *args[] = {name, NULL};
+
+	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
+	sqlite3_stmt *st = prep(s, e, TENANT_SELECT "WHERE t.name = ?", args);
+	int rc = -1;
+	if (st) {
+		int r = sqlite3_step(st);
+		if (r == SQLITE_ROW)
+			take_tenant(st, row);
+		rc = r == SQLITE_ROW ? 0 : r == SQLITE_DONE ? 1 : db_err(s, e, "get tenant");
+		done(s, st);
+	}
+	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
+	return rc;
+}
+
 static int tenant_list_unlocked(sq *s, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
-	sqlite3_stmt *st = prep(s, e, "SELECT name, created FROM tenants ORDER BY name", NULL);
+	sqlite3_stmt *st = prep(s, e, TENANT_SELECT "ORDER BY t.name", NULL);
 	int rc;
 
 	if (!st)
@@ -367,9 +408,7 @@ static int tenant_list_unlocked(sq *s, gofn_tenant_row **rows, size_t *n, gofn_e
 			break;
 		}
 		*rows = v;
-		snprintf(v[*n].name, sizeof v[*n].name, "%s",
-			 (const char *)sqlite3_column_text(st, 0));
-		v[(*n)++].created = sqlite3_column_int64(st, 1);
+		take_tenant(st, &v[(*n)++]);
 	}
 	done(s, st);
 	if (rc != SQLITE_DONE) {
@@ -1185,6 +1224,7 @@ static const gofn_store_ops sqlite_ops = {
     .tenant_del = sq_tenant_del,
     .tenant_by_token = sq_tenant_by_token,
     .tenant_list = sq_tenant_list,
+    .tenant_get = sq_tenant_get,
     .fn_add = sq_fn_add,
     .fn_get = sq_fn_get,
     .fn_newest_with = sq_fn_newest_with,
@@ -1207,4 +1247,5 @@ static const gofn_store_ops sqlite_ops = {
     .fn_config_set = sq_fn_config_set,
     .fn_config_get = sq_fn_config_get,
     .inv = &gofn_sqlite_inv_ops,
+    .ten = &gofn_sqlite_tenant_ops,
 };

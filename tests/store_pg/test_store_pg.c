@@ -57,6 +57,7 @@ static int setup(void **state)
 	(void)state;
 	gofn_store_close(open_pg()); /* the schema exists from here on */
 	sql("DELETE FROM tenants");
+	sql("DELETE FROM tenant_uids"); /* outlives its tenant until freed */
 	return 0;
 }
 
@@ -64,6 +65,34 @@ static void tenants(void **state)
 {
 	(void)state;
 	contract_tenants(open_pg());
+}
+
+static void tenant_settings(void **state)
+{
+	(void)state;
+	contract_tenant_settings(open_pg());
+}
+
+/* A database from before per-tenant settings gets their tables at open. */
+static void migrates_tenant_settings(void **state)
+{
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+	gofn_tenant_row t;
+	unsigned uid;
+
+	(void)state;
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	gofn_store_close(s);
+	sql("DROP TABLE tenant_cpu, tenant_uids");
+	s = open_pg();
+	assert_int_equal(gofn_store_tenant_get(s, "acme", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 0);
+	assert_int_equal(t.cpu_quota, -1);
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "acme", 300, 250, &e), 0);
+	assert_int_equal(gofn_store_tenant_uid(s, "acme", 700000, 5, &uid, &e), 0);
+	assert_true(uid >= 700000 && uid < 700005);
+	gofn_store_close(s);
 }
 
 static void functions(void **state)
@@ -324,7 +353,7 @@ static void racing_replicas(void **state)
 
 	(void)state;
 	sql("DROP TABLE IF EXISTS invocations, fn_config, fn_names, fn_versions, profiles, "
-	    "objects, symbols, "
+	    "objects, symbols, tenant_cpu, tenant_uids, "
 	    "functions, "
 	    "tenants");
 	pthread_barrier_init(&go, NULL, RACERS);
@@ -341,6 +370,60 @@ static void racing_replicas(void **state)
 	pthread_barrier_destroy(&go);
 	assert_int_equal(won, 1);
 	assert_int_equal(lost, RACERS - 1);
+}
+
+typedef struct uid_racer {
+	pthread_barrier_t *go;
+	int rc;
+	unsigned uid;
+	char name[16];
+} uid_racer;
+
+/* Like replicas starting their tenants' first workers together: each
+ * racer has its own connection and allocates for its own tenant. */
+static void *race_uid(void *arg)
+{
+	uid_racer *r = arg;
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+
+	pthread_barrier_wait(r->go);
+	r->rc = gofn_store_tenant_uid(s, r->name, 800000, RACERS, &r->uid, &e);
+	gofn_store_close(s);
+	return NULL;
+}
+
+/* RACERS tenants, a range of RACERS uids: whatever their names hash to,
+ * every one gets its own. */
+static void racing_uids(void **state)
+{
+	pthread_t t[RACERS];
+	uid_racer r[RACERS];
+	pthread_barrier_t go;
+	gofn_store *s = open_pg();
+	gofn_err e = {0};
+
+	(void)state;
+	pthread_barrier_init(&go, NULL, RACERS);
+	for (int i = 0; i < RACERS; i++) {
+		char tok[16];
+		r[i] = (uid_racer){.go = &go, .rc = -1};
+		snprintf(r[i].name, sizeof r[i].name, "t%d", i);
+		snprintf(tok, sizeof tok, "tok%d", i);
+		assert_int_equal(gofn_store_tenant_add(s, r[i].name, tok, &e), 0);
+	}
+	gofn_store_close(s);
+	for (int i = 0; i < RACERS; i++)
+		pthread_create(&t[i], NULL, race_uid, &r[i]);
+	for (int i = 0; i < RACERS; i++)
+		pthread_join(t[i], NULL);
+	pthread_barrier_destroy(&go);
+	for (int i = 0; i < RACERS; i++) {
+		assert_int_equal(r[i].rc, 0);
+		assert_true(r[i].uid >= 800000 && r[i].uid < 800000 + RACERS);
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(r[i].uid, r[j].uid);
+	}
 }
 
 /* --store and --database-url: from flags or environment, checked at load. */
@@ -390,6 +473,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(config),
 	    cmocka_unit_test_setup(tenants, setup),
+	    cmocka_unit_test_setup(tenant_settings, setup),
+	    cmocka_unit_test_setup(migrates_tenant_settings, setup),
+	    cmocka_unit_test_setup(racing_uids, setup),
 	    cmocka_unit_test_setup(functions, setup),
 	    cmocka_unit_test_setup(named_versions, setup),
 	    cmocka_unit_test_setup(invocations, setup),

@@ -12,6 +12,79 @@
 
 #include "server/store.h"
 #include "server/store_invocations.h"
+#include "server/store_tenants.h"
+
+/* Tenants' CPU settings and host uids (server/store_tenants.h): unset
+ * until set, reset by 0 / -1, "max" stored as 0, gone with the tenant;
+ * uids distinct within the range even for three tenants in a range of
+ * three, stable, "full" for a fourth, kept past the tenant's deletion
+ * until freed, never freed for a tenant that exists, and replaced when
+ * the range moves. */
+static void contract_tenant_settings(gofn_store *s)
+{
+	gofn_err e = {0};
+	gofn_tenant_row t;
+	unsigned uid[4];
+	const char *names[] = {"alpha", "beta", "gamma", "delta"};
+
+	for (int i = 0; i < 4; i++) {
+		char tok[16];
+		snprintf(tok, sizeof tok, "h-%s", names[i]);
+		assert_int_equal(gofn_store_tenant_add(s, names[i], tok, &e), 0);
+	}
+	assert_int_equal(gofn_store_tenant_get(s, "alpha", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 0);
+	assert_int_equal(t.cpu_quota, -1);
+	assert_int_equal(t.uid, 0);
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "alpha", 250, 500, &e), 0);
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "beta", 0, 0, &e), 0); /* "max" */
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "nobody", 250, 500, &e), 1);
+	assert_int_equal(gofn_store_tenant_get(s, "alpha", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 250);
+	assert_int_equal(t.cpu_quota, 500);
+	assert_int_equal(gofn_store_tenant_get(s, "beta", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 0);
+	assert_int_equal(t.cpu_quota, 0);
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "alpha", 0, -1, &e), 0); /* defaults again */
+	assert_int_equal(gofn_store_tenant_get(s, "alpha", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 0);
+	assert_int_equal(t.cpu_quota, -1);
+	assert_int_equal(gofn_store_tenant_get(s, "nobody", &t, &e), 1);
+
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(gofn_store_tenant_uid(s, names[i], 500000, 3, &uid[i], &e), 0);
+		assert_true(uid[i] >= 500000 && uid[i] < 500003);
+		for (int j = 0; j < i; j++)
+			assert_int_not_equal(uid[i], uid[j]);
+	}
+	unsigned again;
+	assert_int_equal(gofn_store_tenant_uid(s, "beta", 500000, 3, &again, &e), 0);
+	assert_int_equal(again, uid[1]);
+	assert_int_equal(gofn_store_tenant_get(s, "gamma", &t, &e), 0);
+	assert_int_equal(t.uid, uid[2]);
+	assert_int_equal(gofn_store_tenant_uid(s, "delta", 500000, 3, &uid[3], &e), 2);
+	assert_int_equal(gofn_store_tenant_uid(s, "nobody", 500000, 3, &again, &e), 1);
+	/* a freed uid of a tenant that exists stays its own */
+	assert_int_equal(gofn_store_tenant_uid_free(s, "beta", &e), 0);
+	assert_int_equal(gofn_store_tenant_uid_free(s, NULL, &e), 0);
+	assert_int_equal(gofn_store_tenant_uid(s, "delta", 500000, 3, &uid[3], &e), 2);
+	/* deleted: the CPU row goes with it, the uid stays until freed */
+	assert_int_equal(gofn_store_tenant_del(s, "beta", &e), 0);
+	assert_int_equal(gofn_store_tenant_uid(s, "delta", 500000, 3, &uid[3], &e), 2);
+	assert_int_equal(gofn_store_tenant_uid_free(s, "beta", &e), 0);
+	assert_int_equal(gofn_store_tenant_uid(s, "delta", 500000, 3, &uid[3], &e), 0);
+	assert_int_equal(uid[3], uid[1]);
+	assert_int_equal(gofn_store_tenant_add(s, "beta", "h-beta2", &e), 0);
+	assert_int_equal(gofn_store_tenant_get(s, "beta", &t, &e), 0);
+	assert_int_equal(t.cpu_quota, -1); /* its old settings went with it */
+	assert_int_equal(t.uid, 0);
+	/* another range: a tenant's uid moves into it */
+	assert_int_equal(gofn_store_tenant_uid(s, "alpha", 600000, 10, &again, &e), 0);
+	assert_true(again >= 600000 && again < 600010);
+	assert_int_equal(gofn_store_tenant_get(s, "alpha", &t, &e), 0);
+	assert_int_equal(t.uid, again);
+	gofn_store_close(s);
+}
 
 /* A two-object link unit whose symbols are deliberately not in name order. */
 static void make_fn(gofn_function *f, const char *id, const char *tenant, const char *sha)

@@ -55,6 +55,46 @@ static void tenants_and_tokens(void **state)
 	contract_tenants(open_store());
 }
 
+static void tenant_settings(void **state)
+{
+	(void)state;
+	contract_tenant_settings(open_store());
+}
+
+/* A database from before per-tenant settings gets their tables at open. */
+static void migrates_tenant_settings(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_tenant_row t;
+	sqlite3 *db;
+	char path[128];
+	unsigned uid;
+
+	(void)state;
+	snprintf(path, sizeof path, "%s/gofn.db", dir);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	gofn_store_close(s);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(
+	    sqlite3_exec(db, "DROP TABLE tenant_cpu; DROP TABLE tenant_uids;", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(db);
+	s = open_store();
+	assert_int_equal(gofn_store_tenant_get(s, "acme", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 0);
+	assert_int_equal(t.cpu_quota, -1);
+	assert_int_equal(gofn_store_tenant_cpu_set(s, "acme", 300, 250, &e), 0);
+	assert_int_equal(gofn_store_tenant_uid(s, "acme", 700000, 5, &uid, &e), 0);
+	gofn_store_close(s);
+	s = open_store(); /* kept across a restart */
+	assert_int_equal(gofn_store_tenant_get(s, "acme", &t, &e), 0);
+	assert_int_equal(t.cpu_weight, 300);
+	assert_int_equal(t.cpu_quota, 250);
+	assert_int_equal(t.uid, uid);
+	gofn_store_close(s);
+}
+
 static void functions_are_per_tenant(void **state)
 {
 	(void)state;
@@ -285,6 +325,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(tenants_and_tokens, setup, teardown),
+	    cmocka_unit_test_setup_teardown(tenant_settings, setup, teardown),
+	    cmocka_unit_test_setup_teardown(migrates_tenant_settings, setup, teardown),
 	    cmocka_unit_test_setup_teardown(functions_are_per_tenant, setup, teardown),
 	    cmocka_unit_test_setup_teardown(named_versions, setup, teardown),
 	    cmocka_unit_test(sealed_values),
