@@ -11,14 +11,23 @@
 #include "server/log.h"
 #include "server/objects.h"
 #include "server/runtimes.h"
+#include "server/tenant_uid.h"
 
 int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
 		    gofn_err *e)
 {
 	char exe[sizeof s->cfg.loader_path + 64];
+	gofn_tenant_box box;
 	if (gofn_runtime_worker(&s->cfg, go_version, exe, sizeof exe, e) < 0)
 		return -1;
-	if (gofn_worker_spawn(&s->cfg, exe, s->confined, tenant,
+	/* No uid of its own (the range is used up): no worker, not a shared uid. */
+	if (gofn_tenant_box_get(s, tenant, &box, e) < 0) {
+		gofn_log(
+		    "error", "worker_spawn_failed",
+		    json_pack("{s:s, s:o}", "tenant", tenant, "error", gofn_json_text(e->msg)));
+		return -1;
+	}
+	if (gofn_worker_spawn(&s->cfg, exe, s->confined, &box,
 			      gofn_now_ms() + s->cfg.load_timeout_ms, w, e) < 0) {
 		gofn_log("error", "worker_spawn_failed",
 			 json_pack("{s:o}", "error", gofn_json_text(e->msg)));

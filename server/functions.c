@@ -1,4 +1,5 @@
 #include "server/functions.h"
+#include "server/tenant_uid.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -243,6 +244,7 @@ int gofn_tenant_remove(gofn_server *s, const char *name, gofn_err *e)
 		return rc < 0 ? -1 : gofn_errf(e, GOFN_ENOTFOUND, "no such tenant");
 	}
 	gofn_pool_forget(s->pool, name, NULL);
+	gofn_tenant_uid_retire(s, name); /* its uid, once its busy workers are gone */
 	if (listed)
 		collect_garbage(s, before.v, before.n);
 	gofn_strlist_free(&before);

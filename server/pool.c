@@ -277,6 +277,18 @@ static void *reap_idle(void *arg)
 	return NULL;
 }
 
+int gofn_pool_workers(gofn_pool *p, const char *name)
+{
+	int n = 0;
+
+	pthread_mutex_lock(&p->mu);
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		if (strcmp(t->name, name) == 0)
+			n = t->total;
+	pthread_mutex_unlock(&p->mu);
+	return n;
+}
+
 int gofn_pool_waiting(gofn_pool *p, const char *name)
 {
 	int n = 0;

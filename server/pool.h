@@ -40,6 +40,10 @@ void gofn_pool_release_slot(gofn_pool *p, const char *tenant);
 /* Kills idle workers holding function (or every function when NULL). */
 void gofn_pool_forget(gofn_pool *p, const char *tenant, const char *function);
 
+/* The tenant's workers in this gofnd now: idle, busy and being spawned
+ * (server/tenant_uid.c frees a deleted tenant's uid only at 0). */
+int gofn_pool_workers(gofn_pool *p, const char *tenant);
+
 /* Callers of this tenant waiting for a worker now. */
 int gofn_pool_waiting(gofn_pool *p, const char *tenant);
 

@@ -6,6 +6,8 @@
 static const gofn_route routes[] = {
     {"POST", "/tenants", GOFN_AUTH_ADMIN, GOFN_BODY_SMALL, gofn_h_tenant_create},
     {"GET", "/tenants", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_tenant_list},
+    {"GET", "/tenants/{name}", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_tenant_get},
+    {"PATCH", "/tenants/{name}", GOFN_AUTH_ADMIN, GOFN_BODY_SMALL, gofn_h_tenant_patch},
     {"DELETE", "/tenants/{name}", GOFN_AUTH_ADMIN, GOFN_BODY_NONE, gofn_h_tenant_delete},
     {"POST", "/functions", GOFN_AUTH_TENANT, GOFN_BODY_OBJECT, gofn_h_fn_upload},
     {"GET", "/functions", GOFN_AUTH_TENANT, GOFN_BODY_NONE, gofn_h_fn_list},

@@ -28,6 +28,8 @@ void gofn_routes_print(void);
 /* Handlers (h_*.c). */
 enum MHD_Result gofn_h_tenant_create(gofn_req *r);
 enum MHD_Result gofn_h_tenant_list(gofn_req *r);
+enum MHD_Result gofn_h_tenant_get(gofn_req *r);
+enum MHD_Result gofn_h_tenant_patch(gofn_req *r);
 enum MHD_Result gofn_h_tenant_delete(gofn_req *r);
 enum MHD_Result gofn_h_fn_upload(gofn_req *r);
 enum MHD_Result gofn_h_fn_list(gofn_req *r);

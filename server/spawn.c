@@ -12,7 +12,6 @@
 #include "api/frame.h"
 #include "sandbox/sandbox.h"
 #include "server/callwatch.h"
-#include "server/tenant_uid.h"
 
 /* posix_spawn (vfork semantics) is safe from our many threads: the child
  * runs no allocator or lock before exec. Every other server fd is
@@ -42,8 +41,8 @@ static int spawn_plain(const char *exe, int child_end, gofn_spawned *out, gofn_e
 /* Time and CPU are enforced by gofnd per invocation (a warm worker lives
  * across many: server/callwatch.c), so the sandbox gets no wall-clock limit
  * and no lifetime RLIMIT_CPU; the worker runs as its tenant's host uid. */
-static int spawn_confined(const gofn_config *c, const char *exe, const char *tenant, int child_end,
-			  gofn_spawned *out, gofn_err *e)
+static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tenant_box *box,
+			  int child_end, gofn_spawned *out, gofn_err *e)
 {
 	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", NULL};
 	int fds[] = {-1, -1, -1, child_end};
@@ -53,9 +52,9 @@ static int spawn_confined(const gofn_config *c, const char *exe, const char *ten
 	sc.limits.cpu_sec = 0;
 	sc.limits.output_bytes = 0;
 	sc.limits.mem_bytes = gofn_worker_mem_limit(c);
-	sc.limits.cpu_weight = (unsigned)c->cpu_weight;
-	sc.limits.cpu_quota_pct = (unsigned)c->cpu_quota_pct;
-	sc.host_uid = gofn_tenant_uid(c, tenant);
+	sc.limits.cpu_weight = box ? box->cpu_weight : (unsigned)c->cpu_weight;
+	sc.limits.cpu_quota_mcpu = box ? box->cpu_quota_mcpu : (unsigned)c->cpu_quota_pct * 10u;
+	sc.host_uid = box ? box->uid : 0;
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
 }
 
@@ -64,7 +63,8 @@ static int spawn_confined(const gofn_config *c, const char *exe, const char *ten
  * HTTP connection threads come and go. */
 typedef struct spawn_req {
 	const gofn_config *c;
-	const char *exe, *tenant;
+	const char *exe;
+	const gofn_tenant_box *box;
 	int confined, child_end, rc, done;
 	gofn_spawned *out;
 	gofn_err *e;
@@ -89,7 +89,7 @@ static void *spawner(void *arg)
 		queue = r->next;
 		pthread_mutex_unlock(&mu);
 		r->rc = r->confined
-			    ? spawn_confined(r->c, r->exe, r->tenant, r->child_end, r->out, r->e)
+			    ? spawn_confined(r->c, r->exe, r->box, r->child_end, r->out, r->e)
 			    : spawn_plain(r->exe, r->child_end, r->out, r->e);
 		pthread_mutex_lock(&mu);
 		r->done = 1;
@@ -112,12 +112,12 @@ static void start_spawner(void)
 		pthread_detach(t);
 }
 
-int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined, const char *tenant,
-		      int child_end, gofn_spawned *out, gofn_err *e)
+int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined,
+		      const gofn_tenant_box *box, int child_end, gofn_spawned *out, gofn_err *e)
 {
 	spawn_req r = {.c = c,
 		       .exe = exe,
-		       .tenant = tenant,
+		       .box = box,
 		       .confined = confined,
 		       .child_end = child_end,
 		       .out = out,

@@ -16,14 +16,22 @@ typedef struct gofn_spawned {
 	int confined;
 } gofn_spawned;
 
+/* What a tenant's worker is spawned with (server/tenant_uid.h). */
+typedef struct gofn_tenant_box {
+	unsigned uid;		 /* host uid; 0: the shared nobody (--uid-range off) */
+	unsigned cpu_weight;	 /* its CPU group's weight, 1..10000 */
+	unsigned cpu_quota_mcpu; /* its CPU group's cap in millicores; 0: none */
+} gofn_tenant_box;
+
 /* Closes the pidfd and, when confined, removes the worker's cgroup. Only
  * after the process has been reaped. */
 void gofn_spawned_release(gofn_spawned *sp);
 
 /* Runs exe -worker (a per-release worker, server/runtimes.h); child_end
- * becomes its fd 3; stdin/stdout/stderr are /dev/null. tenant (NULL: none,
- * e.g. the start-up probe) picks the host uid; c the limits. */
-int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined, const char *tenant,
-		      int child_end, gofn_spawned *out, gofn_err *e);
+ * becomes its fd 3; stdin/stdout/stderr are /dev/null. box: the tenant's
+ * host uid and CPU group (NULL: none, e.g. the start-up probe: nobody and
+ * the flags' CPU settings); c the other limits. */
+int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined,
+		      const gofn_tenant_box *box, int child_end, gofn_spawned *out, gofn_err *e);
 
 #endif

@@ -6,7 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/hash.h"
+#include "sandbox/sandbox.h"
+#include "server/log.h"
+#include "server/pool.h"
+#include "server/store_tenants.h"
 
 int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e)
 {
@@ -33,60 +36,131 @@ int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e)
 	return 0;
 }
 
-/* Tenants seen so far and the uid each got; a tenant keeps its uid for the
- * life of the process (its workers may still run under it). */
-typedef struct assigned {
-	char *tenant;
-	unsigned uid;
-} assigned;
+/* Deleted tenants whose uid waits for their last worker here. */
+typedef struct retired {
+	char name[GOFN_NAME_MAX];
+	struct retired *next;
+} retired;
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
-static assigned *table;
-static size_t used, cap;
+static retired *waiting;
 
-static const assigned *find(const char *tenant, unsigned uid)
+/* Frees what can be freed now: 1 if a retired tenant still has workers. */
+static int free_retired(gofn_server *s)
 {
-	for (size_t i = 0; i < used; i++)
-		if ((tenant && strcmp(table[i].tenant, tenant) == 0) ||
-		    (!tenant && table[i].uid == uid))
-			return &table[i];
-	return NULL;
-}
+	int left = 0;
 
-static unsigned assign(const gofn_config *c, const char *tenant)
-{
-	const assigned *a = find(tenant, 0);
-
-	if (a)
-		return a->uid;
-	if (used == c->uid_count)
-		return 0;
-	if (used == cap) {
-		size_t ncap = cap ? cap * 2 : 64;
-		assigned *t = realloc(table, ncap * sizeof *t);
-		if (!t)
-			return 0;
-		table = t;
-		cap = ncap;
-	}
-	/* An attacker choosing names to collide only gets the next free uid. */
-	unsigned off =
-	    (unsigned)(gofn_fnv1a(GOFN_FNV1A_INIT, tenant, strlen(tenant)) % c->uid_count);
-	while (find(NULL, c->uid_base + off))
-		off = (off + 1) % c->uid_count;
-	char *name = strdup(tenant);
-	if (!name)
-		return 0;
-	table[used++] = (assigned){.tenant = name, .uid = c->uid_base + off};
-	return c->uid_base + off;
-}
-
-unsigned gofn_tenant_uid(const gofn_config *c, const char *tenant)
-{
-	if (!c->uid_count || !tenant)
-		return 0;
 	pthread_mutex_lock(&mu);
-	unsigned uid = assign(c, tenant);
+	for (retired **pp = &waiting; *pp;) {
+		retired *r = *pp;
+		gofn_tenant_row row;
+		gofn_err e = {0};
+		int gone = gofn_store_tenant_get(s->store, r->name, &row, &e);
+		if (gone < 0) { /* the store is down: try again later */
+			left = 1;
+			pp = &r->next;
+			continue;
+		}
+		/* Not once it was created again: its new workers use the uid. */
+		if (gone && s->pool) {
+			gofn_pool_forget(s->pool, r->name, NULL);
+			if (gofn_pool_workers(s->pool, r->name) > 0) {
+				left = 1;
+				pp = &r->next;
+				continue;
+			}
+		}
+		if (gone && gofn_store_tenant_uid_free(s->store, r->name, &e) < 0) {
+			left = 1;
+			pp = &r->next;
+			continue;
+		}
+		*pp = r->next;
+		free(r);
+	}
 	pthread_mutex_unlock(&mu);
-	return uid;
+	return left;
+}
+
+void gofn_tenant_uid_retire(gofn_server *s, const char *tenant)
+{
+	retired *r = calloc(1, sizeof *r);
+
+	if (!s->cfg.uid_count || !r) {
+		free(r);
+		return;
+	}
+	snprintf(r->name, sizeof r->name, "%s", tenant);
+	pthread_mutex_lock(&mu);
+	r->next = waiting;
+	waiting = r;
+	pthread_mutex_unlock(&mu);
+	free_retired(s);
+}
+
+int gofn_tenant_uid(gofn_server *s, const char *tenant, unsigned *uid, gofn_err *e)
+{
+	const gofn_config *c = &s->cfg;
+
+	*uid = 0;
+	if (!c->uid_count)
+		return 0;
+	int rc = gofn_store_tenant_uid(s->store, tenant, c->uid_base, c->uid_count, uid, e);
+	if (rc == 2) {
+		/* The range is full: deleted tenants' uids go back to it, those
+		 * waiting here for their workers, and (when none waits) those
+		 * of tenants deleted while no gofnd ran them (a crash between
+		 * deletion and freeing). */
+		if (!free_retired(s) && gofn_store_tenant_uid_free(s->store, NULL, e) < 0)
+			return gofn_errctx(e, "tenant %s: host uid", tenant);
+		rc = gofn_store_tenant_uid(s->store, tenant, c->uid_base, c->uid_count, uid, e);
+	}
+	if (rc < 0)
+		return gofn_errctx(e, "tenant %s: host uid", tenant);
+	if (rc == 1)
+		return gofn_errf(e, GOFN_ENOTFOUND, "no such tenant %s", tenant);
+	if (rc == 2) {
+		gofn_log("warn", "uid_range_exhausted",
+			 json_pack("{s:s, s:I, s:I}", "tenant", tenant, "uid_base",
+				   (json_int_t)c->uid_base, "uid_count", (json_int_t)c->uid_count));
+		return gofn_errf(e, GOFN_EAGAIN,
+				 "tenant %s has no host uid of its own: all %u uids of "
+				 "--uid-range %u:%u belong to other tenants (widen --uid-range "
+				 "or delete tenants)",
+				 tenant, c->uid_count, c->uid_base, c->uid_count);
+	}
+	return 0;
+}
+
+void gofn_tenant_cpu_of(const gofn_config *c, const gofn_tenant_row *t, unsigned *weight,
+			unsigned *quota_mcpu)
+{
+	*weight = t && t->cpu_weight > 0 ? (unsigned)t->cpu_weight : (unsigned)c->cpu_weight;
+	*quota_mcpu =
+	    t && t->cpu_quota >= 0 ? (unsigned)t->cpu_quota : (unsigned)c->cpu_quota_pct * 10u;
+}
+
+int gofn_tenant_box_get(gofn_server *s, const char *tenant, gofn_tenant_box *box, gofn_err *e)
+{
+	gofn_tenant_row row;
+
+	memset(box, 0, sizeof *box);
+	if (gofn_tenant_uid(s, tenant, &box->uid, e) < 0)
+		return -1;
+	/* Without uids of their own, tenants share one CPU group: the flags'. */
+	int rc = box->uid ? gofn_store_tenant_get(s->store, tenant, &row, e) : 1;
+	if (rc < 0)
+		return gofn_errctx(e, "tenant %s: CPU settings", tenant);
+	gofn_tenant_cpu_of(&s->cfg, rc == 0 ? &row : NULL, &box->cpu_weight, &box->cpu_quota_mcpu);
+	return 0;
+}
+
+int gofn_tenant_cpu_apply(gofn_server *s, const gofn_tenant_row *t, gofn_err *e)
+{
+	unsigned w, q;
+
+	if (!s->cfg.uid_count || !t->uid || !s->confined)
+		return 0;
+	gofn_tenant_cpu_of(&s->cfg, t, &w, &q);
+	return gofn_sandbox_tenant_cpu(t->uid, w, q, e);
 }

@@ -1,4 +1,5 @@
 #include "server/views.h"
+#include "server/tenant_uid.h"
 
 #include <string.h>
 
@@ -28,9 +29,15 @@ json_t *gofn_function_json(const gofn_function *f)
 	return j;
 }
 
-json_t *gofn_tenant_json(const gofn_tenant_row *t)
+json_t *gofn_tenant_json(const gofn_tenant_row *t, const gofn_config *c)
 {
-	return json_pack("{s:s, s:I}", "name", t->name, "created", (json_int_t)t->created);
+	unsigned w, q;
+
+	gofn_tenant_cpu_of(c, t, &w, &q);
+	return json_pack("{s:s, s:I, s:I, s:o, s:o}", "name", t->name, "created",
+			 (json_int_t)t->created, "cpu_weight", (json_int_t)w, "cpu_quota",
+			 q ? json_integer(q) : json_string("max"), "uid",
+			 t->uid && c->uid_count ? json_integer(t->uid) : json_null());
 }
 
 json_t *gofn_functions_json(gofn_store *s, const char *tenant, const gofn_strlist *ids)

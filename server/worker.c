@@ -70,8 +70,9 @@ int gofn_workers_kill_all(void)
 
 static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
-int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined, const char *tenant,
-		      int64_t deadline_ms, gofn_worker **out, gofn_err *e)
+int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
+		      const gofn_tenant_box *box, int64_t deadline_ms, gofn_worker **out,
+		      gofn_err *e)
 {
 	int sv[2];
 	gofn_worker *w = calloc(1, sizeof *w);
@@ -85,7 +86,7 @@ int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined, const
 		free(w);
 		return gofn_errsys(e, "socketpair");
 	}
-	int rc = gofn_spawn_worker(c, exe, confined, tenant, sv[1], &w->sp, e);
+	int rc = gofn_spawn_worker(c, exe, confined, box, sv[1], &w->sp, e);
 	close(sv[1]);
 	w->ctrl = sv[0];
 	if (rc < 0) {

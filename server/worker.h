@@ -57,10 +57,11 @@ typedef struct gofn_outcome {
 } gofn_outcome;
 
 /* Spawns the worker executable exe (server/runtimes.h picks it by Go
- * release) for tenant (NULL: none) and waits (until deadline_ms) for its
- * HELLO. */
-int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined, const char *tenant,
-		      int64_t deadline_ms, gofn_worker **out, gofn_err *e);
+ * release) with a tenant's uid and CPU group (NULL: none; server/spawn.h)
+ * and waits (until deadline_ms) for its HELLO. */
+int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
+		      const gofn_tenant_box *box, int64_t deadline_ms, gofn_worker **out,
+		      gofn_err *e);
 
 /* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
  * the symbols the worker listed before any tenant code ran (caller frees via
