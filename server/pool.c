@@ -277,28 +277,27 @@ static void *reap_idle(void *arg)
 	return NULL;
 }
 
-int gofn_pool_workers(gofn_pool *p, const char *name)
+/* A tenant's worker count or waiting callers, 0 for one the pool has not seen. */
+static int tenant_count(gofn_pool *p, const char *name, int waiting)
 {
 	int n = 0;
 
 	pthread_mutex_lock(&p->mu);
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		if (strcmp(t->name, name) == 0)
-			n = t->total;
+			n = waiting ? t->waiting : t->total;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }
 
+int gofn_pool_workers(gofn_pool *p, const char *name)
+{
+	return tenant_count(p, name, 0);
+}
+
 int gofn_pool_waiting(gofn_pool *p, const char *name)
 {
-	int n = 0;
-
-	pthread_mutex_lock(&p->mu);
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		if (strcmp(t->name, name) == 0)
-			n = t->waiting;
-	pthread_mutex_unlock(&p->mu);
-	return n;
+	return tenant_count(p, name, 1);
 }
 
 void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
