@@ -156,9 +156,34 @@ fi
 req POST /functions "$TC" -F "obj=@$OBJ"
 expect_code 503 "gamma still refused after the restart"
 
-# --- a deleted tenant's uid goes to the next one
-req DELETE /tenants/beta "$ADMIN"
-expect_code 204 "beta deleted"
+# --- a deleted tenant's uid goes to the next one, once its workers are gone
+if [[ -n $ROOTED ]]; then
+	# beta is deleted while its call runs: its worker still runs as UB,
+	# so UB must not go to gamma until that worker is gone.
+	curl -sS --max-time 120 -o "$TMP/long" -X POST -H "Authorization: Bearer $TB" \
+		--data-binary 60000 "$URL/invoke/main.Sleep?function=$FB&timeout_ms=90000" &
+	LONG=$!
+	BUSY=""
+	for _ in $(seq 300); do
+		BUSY=$(workers_of_uid "$UB")
+		[[ -n $BUSY ]] && break
+		sleep 0.1
+	done
+	check "beta's long call runs in a worker as $UB (${BUSY:-none})" test -n "$BUSY"
+	req DELETE /tenants/beta "$ADMIN"
+	expect_code 204 "beta deleted while its call runs"
+	req POST /functions "$TC" -F "obj=@$OBJ"
+	expect_code 503 "gamma still refused: beta's busy worker holds uid $UB"
+	check "beta's worker is still there (the refusal was not for another reason)" \
+		test -n "$(workers_of_uid "$UB")"
+	kill -9 $BUSY 2>/dev/null
+	wait "$LONG"
+	check "beta's call ended when its worker was killed ($(jq -r .status "$TMP/long"))" \
+		test "$(jq -r .status "$TMP/long")" = killed
+else
+	req DELETE /tenants/beta "$ADMIN"
+	expect_code 204 "beta deleted"
+fi
 FC=$(upload "$TC" "$OBJ")
 check "gamma's upload works once beta's uid is free" test -n "$FC"
 req GET /tenants/gamma "$ADMIN"
