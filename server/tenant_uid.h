@@ -29,7 +29,8 @@ int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e);
  * starts or binds a worker to a tenant. */
 int gofn_tenant_uid(gofn_server *s, const char *tenant, unsigned *uid, gofn_err *e);
 
-/* The tenant's uid and CPU settings, as its worker is spawned with. */
+/* The tenant's uid and CPU settings, as its worker is spawned with: uid 0
+ * (none) unless gofnd is root and confines workers. */
 int gofn_tenant_box_get(gofn_server *s, const char *tenant, gofn_tenant_box *box, gofn_err *e);
 
 /* The CPU settings a tenant's row stands for (the flags' where unset). */

@@ -10,12 +10,14 @@
 # those checks need root (gofnd confines workers only then).
 source "$(dirname "$0")/lib.sh"
 
-ROOTED=$([[ $(id -u) == 0 ]] && echo 1)
 # A range of 2 of our own (concurrent tests' workers use other uids, and
 # CPU groups are named after the uid).
 BASE=$((3000000 + ($$ % 50000) * 4))
 RANGE=$BASE:2
 start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2
+# Tenants get uids of their own only from a root gofnd confining its workers.
+CONFINED=$(curl -sS "$URL/healthz" | jq -r .sandbox.confined)
+ROOTED=$([[ $(id -u) == 0 && $CONFINED == true ]] && echo 1)
 
 # --- validation: 400 JSON naming the field
 bad() { # what body method path code
@@ -54,6 +56,14 @@ expect_code 200 "beta capped at 1.5 CPUs"
 check "beta: weight still the default, quota 1500" \
 	test "$(jqv '[.cpu_weight, .cpu_quota] | @text')" = '[100,1500]'
 
+if [[ -z $ROOTED ]]; then
+	echo "SKIP (host uids, --uid-range refusal, cgroup files): gofnd as uid $(id -u), confined: $CONFINED"
+	check "gofnd stops cleanly" stop_gofnd
+	start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2
+	req GET /tenants/beta "$ADMIN"
+	check "after a restart beta keeps its quota 1500" test "$(jqv .cpu_quota)" = 1500
+	finish
+fi
 OBJ=$(compile ids) || exit 1
 FA=$(upload "$TA" "$OBJ") || { fail "alpha's upload: $CODE $BODY"; finish; }
 FB=$(upload "$TB" "$OBJ") || { fail "beta's upload: $CODE $BODY"; finish; }
@@ -76,8 +86,7 @@ check "alpha and beta have distinct uids in the range ($UA, $UB)" \
 	-a "$UB" -ge "$BASE" -a "$UB" -lt $((BASE + 2))
 check "gamma got no uid (not the shared nobody either)" test "$UC" = null
 
-# host_uid_of TENANT_TOKEN FUNCTION: the host uid of the worker that just
-# served the tenant (its pid from /proc: gofnd's children as that uid).
+# workers_of_uid UID: gofnd's workers running as that host uid (from /proc).
 workers_of_uid() {
 	local p
 	for p in /proc/[0-9]*; do
@@ -113,16 +122,12 @@ cpu_is() {
 }
 
 HAVE_CPU=""
-if [[ -n $ROOTED ]]; then
-	WA=$(workers_of_uid "$UA")
-	check "alpha's worker runs as host uid $UA (pids: ${WA:-none})" test -n "$WA"
-	check "beta's worker runs as host uid $UB" test -n "$(workers_of_uid "$UB")"
-	check "no worker runs as the shared nobody uid" test -z "$(workers_of_uid 65534)"
-	[[ -n "$(cpu_group "$UA")" ]] && HAVE_CPU=1
-	[[ -z $HAVE_CPU ]] && echo "NOTE: no writable cpu cgroup here: group files not checked ($(jq -c .sandbox.layers <<<"$(curl -s "$URL/healthz")"))"
-else
-	echo "SKIP (host uids, cgroup files): gofnd runs as uid $(id -u), not root"
-fi
+WA=$(workers_of_uid "$UA")
+check "alpha's worker runs as host uid $UA (pids: ${WA:-none})" test -n "$WA"
+check "beta's worker runs as host uid $UB" test -n "$(workers_of_uid "$UB")"
+check "no worker runs as the shared nobody uid" test -z "$(workers_of_uid 65534)"
+[[ -n "$(cpu_group "$UA")" ]] && HAVE_CPU=1
+[[ -z $HAVE_CPU ]] && echo "NOTE: no writable cpu cgroup here: group files not checked ($(jq -c .sandbox.layers <<<"$(curl -s "$URL/healthz")"))"
 if [[ -n $HAVE_CPU ]]; then
 	read -r KIND DIR <<<"$(cpu_group "$UA")"
 	echo "alpha's CPU group: $KIND $DIR"
@@ -149,48 +154,40 @@ check "after a restart alpha keeps uid $UA and weight 500" \
 	test "$(jqv '[.uid, .cpu_weight] | @text')" = "[$UA,500]"
 req POST "/invoke/main.Uid?function=$FA" "$TA"
 expect_code 200 "alpha invoked after the restart"
-if [[ -n $ROOTED ]]; then
-	check "alpha's new worker runs as the same host uid $UA" test -n "$(workers_of_uid "$UA")"
-	[[ -n $HAVE_CPU ]] && check "its group was given the stored weight" cpu_is "$UA" 500 0
-fi
+check "alpha's new worker runs as the same host uid $UA" test -n "$(workers_of_uid "$UA")"
+[[ -n $HAVE_CPU ]] && check "its group was given the stored weight" cpu_is "$UA" 500 0
 req POST /functions "$TC" -F "obj=@$OBJ"
 expect_code 503 "gamma still refused after the restart"
 
 # --- a deleted tenant's uid goes to the next one, once its workers are gone
-if [[ -n $ROOTED ]]; then
-	# beta is deleted while its call runs: its worker still runs as UB,
+# beta is deleted while its call runs: its worker still runs as UB,
 	# so UB must not go to gamma until that worker is gone.
-	curl -sS --max-time 120 -o "$TMP/long" -X POST -H "Authorization: Bearer $TB" \
-		--data-binary 60000 "$URL/invoke/main.Sleep?function=$FB&timeout_ms=90000" &
-	LONG=$!
-	BUSY=""
-	for _ in $(seq 300); do
-		BUSY=$(workers_of_uid "$UB")
-		[[ -n $BUSY ]] && break
-		sleep 0.1
-	done
-	check "beta's long call runs in a worker as $UB (${BUSY:-none})" test -n "$BUSY"
-	req DELETE /tenants/beta "$ADMIN"
-	expect_code 204 "beta deleted while its call runs"
-	req POST /functions "$TC" -F "obj=@$OBJ"
-	expect_code 503 "gamma still refused: beta's busy worker holds uid $UB"
-	check "beta's worker is still there (the refusal was not for another reason)" \
-		test -n "$(workers_of_uid "$UB")"
-	kill -9 $BUSY 2>/dev/null
-	wait "$LONG"
-	check "beta's call ended when its worker was killed ($(jq -r .status "$TMP/long"))" \
-		test "$(jq -r .status "$TMP/long")" = killed
-else
-	req DELETE /tenants/beta "$ADMIN"
-	expect_code 204 "beta deleted"
-fi
+# (its worker still runs as UB, so UB must not go to gamma until it is gone)
+curl -sS --max-time 120 -o "$TMP/long" -X POST -H "Authorization: Bearer $TB" \
+	--data-binary 60000 "$URL/invoke/main.Sleep?function=$FB&timeout_ms=90000" &
+LONG=$!
+BUSY=""
+for _ in $(seq 300); do
+	BUSY=$(workers_of_uid "$UB")
+	[[ -n $BUSY ]] && break
+	sleep 0.1
+done
+check "beta's long call runs in a worker as $UB (${BUSY:-none})" test -n "$BUSY"
+req DELETE /tenants/beta "$ADMIN"
+expect_code 204 "beta deleted while its call runs"
+req POST /functions "$TC" -F "obj=@$OBJ"
+expect_code 503 "gamma still refused: beta's busy worker holds uid $UB"
+check "beta's worker is still there (the refusal was not for another reason)" \
+	test -n "$(workers_of_uid "$UB")"
+kill -9 $BUSY 2>/dev/null
+wait "$LONG"
+check "beta's call ended when its worker was killed ($(jq -r .status "$TMP/long"))" \
+	test "$(jq -r .status "$TMP/long")" = killed
 FC=$(upload "$TC" "$OBJ")
 check "gamma's upload works once beta's uid is free" test -n "$FC"
 req GET /tenants/gamma "$ADMIN"
 check "gamma has beta's old uid $UB" test "$(jqv .uid)" = "$UB"
-if [[ -n $ROOTED ]]; then
-	check "gamma's worker runs as $UB" test -n "$(workers_of_uid "$UB")"
-fi
+check "gamma's worker runs as $UB" test -n "$(workers_of_uid "$UB")"
 
 # --- --uid-range off: every tenant shares one uid, as documented
 check "gofnd stops cleanly" stop_gofnd
@@ -199,10 +196,7 @@ req GET /tenants/alpha "$ADMIN"
 check "--uid-range off: no uid shown" test "$(jqv .uid)" = null
 req POST "/invoke/main.Uid?function=$FA" "$TA"
 expect_code 200 "alpha invoked with --uid-range off"
-if [[ -n $ROOTED ]]; then
-	check "--uid-range off: its worker runs as the shared nobody" \
-		test -n "$(workers_of_uid 65534)"
-fi
+check "--uid-range off: its worker runs as the shared nobody" test -n "$(workers_of_uid 65534)"
 check "gofnd stops cleanly" stop_gofnd
 # Tenant CPU groups are kept while gofnd runs; ours go with the test (best
 # effort: a worker may still be leaving).
