@@ -3,7 +3,8 @@
  * Layout of the tail appended to the executable (all little-endian, the
  * records exactly the C structs of this build):
  *   head | syms[nsyms] | sym names | pad to 8 | types[ntypes] | type names
- *   | trailer {blob length, "GOFNHTAB"}
+ *   | pad to 8 | itabs[nitabs] | itab names | trailer {blob length, "GOFNHTAB"}
+ * (itabs: the host's itabs by name, link_hostitabs.c, as type records).
  * head.marker is the run-time address of a function of this binary: a table
  * appended to another build does not match and is ignored. */
 #include "loader/hosttab.h"
@@ -19,13 +20,13 @@
 
 #include "loader/link_internal.h"
 
-#define HOSTTAB_VERSION 1
+#define HOSTTAB_VERSION 2
 
 typedef struct head {
 	char magic[8]; /* "GOFNHT01" */
 	uint32_t version, sizeof_sym, sizeof_type, pad;
 	uint64_t marker;
-	uint64_t nsyms, sym_names_len, ntypes, type_names_len;
+	uint64_t nsyms, sym_names_len, ntypes, type_names_len, nitabs, itab_names_len;
 	uint64_t text_lo, text_hi, image_end;
 	int64_t tls_g;
 	uint64_t has_tls_g;
@@ -57,10 +58,13 @@ static const head *check(const uint8_t *blob, uint64_t len)
 	    h->sizeof_sym != sizeof(gofn_hostsym) || h->sizeof_type != sizeof(gofn_hosttype_rec) ||
 	    h->marker != marker())
 		return NULL;
-	uint64_t need = sizeof *h + h->nsyms * sizeof(gofn_hostsym) + pad8(h->sym_names_len) +
-			h->ntypes * sizeof(gofn_hosttype_rec) + h->type_names_len;
 	if (h->nsyms > len || h->ntypes > len || h->sym_names_len > len ||
-	    h->type_names_len > len || need != len)
+	    h->type_names_len > len || h->nitabs > len || h->itab_names_len > len)
+		return NULL;
+	uint64_t need = sizeof *h + h->nsyms * sizeof(gofn_hostsym) + pad8(h->sym_names_len) +
+			h->ntypes * sizeof(gofn_hosttype_rec) + pad8(h->type_names_len) +
+			h->nitabs * sizeof(gofn_hosttype_rec) + h->itab_names_len;
+	if (need != len)
 		return NULL;
 	return h;
 }
@@ -128,29 +132,50 @@ int gofn_hosttab_types(const gofn_hosttype_rec **recs, size_t *n, const char **n
 	return 1;
 }
 
+int gofn_hosttab_itabs(const gofn_hosttype_rec **recs, size_t *n, const char **names)
+{
+	const head *h = table();
+	if (!h)
+		return 0;
+	const uint8_t *p = (const uint8_t *)(h + 1) + h->nsyms * sizeof(gofn_hostsym) +
+			   pad8(h->sym_names_len) + h->ntypes * sizeof(gofn_hosttype_rec) +
+			   pad8(h->type_names_len);
+	*recs = (const gofn_hosttype_rec *)p;
+	*n = h->nitabs;
+	*names = (const char *)(p + h->nitabs * sizeof(gofn_hosttype_rec));
+	return 1;
+}
+
 static int write_all(FILE *f, const void *p, size_t n)
 {
 	return n == 0 || fwrite(p, 1, n, f) == n ? 0 : -1;
 }
 
-int gofn_hosttab_write(const char *path, gofn_err *err)
-{
-	gofn_symtab st;
-	gofn_hosttype_rec *recs = NULL;
-	char *tnames = NULL;
-	size_t ntypes = 0, tnames_len = 0;
-	static const uint8_t zeros[8];
+/* The records and names of one sorted section (types or itabs). */
+typedef struct recs {
+	gofn_hosttype_rec *v;
+	size_t n;
+	char *names;
+	size_t names_len;
+} recs;
 
-	/* Never from an appended table: this is what builds one. */
-	if (gofn_symtab_open(NULL, &st, err))
-		return -1;
-	if (gofn_hosttypes_export(&st, &recs, &ntypes, &tnames, &tnames_len, err)) {
-		gofn_symtab_close(&st);
-		return -1;
-	}
+static int write_recs(FILE *f, const recs *r)
+{
+	return write_all(f, r->v, r->n * sizeof *r->v) || write_all(f, r->names, r->names_len);
+}
+
+static int write_pad(FILE *f, size_t n)
+{
+	static const uint8_t zeros[8];
+	return write_all(f, zeros, pad8(n) - n);
+}
+
+static int write_table(const char *path, const gofn_symtab *st, const recs *types,
+		       const recs *itabs)
+{
 	size_t snames_len = 0;
-	for (size_t i = 0; i < st.nsyms; i++) {
-		size_t end = st.syms[i].name + strlen(gofn_hostsym_name(&st, &st.syms[i])) + 1;
+	for (size_t i = 0; i < st->nsyms; i++) {
+		size_t end = st->syms[i].name + strlen(gofn_hostsym_name(st, &st->syms[i])) + 1;
 		if (end > snames_len)
 			snames_len = end;
 	}
@@ -158,59 +183,77 @@ int gofn_hosttab_write(const char *path, gofn_err *err)
 		  .sizeof_sym = sizeof(gofn_hostsym),
 		  .sizeof_type = sizeof(gofn_hosttype_rec),
 		  .marker = marker(),
-		  .nsyms = st.nsyms,
+		  .nsyms = st->nsyms,
 		  .sym_names_len = snames_len,
-		  .ntypes = ntypes,
-		  .type_names_len = tnames_len,
-		  .text_lo = st.text_lo,
-		  .text_hi = st.text_hi,
-		  .image_end = st.image_end,
-		  .tls_g = st.tls_g,
-		  .has_tls_g = (uint64_t)st.has_tls_g};
+		  .ntypes = types->n,
+		  .type_names_len = types->names_len,
+		  .nitabs = itabs->n,
+		  .itab_names_len = itabs->names_len,
+		  .text_lo = st->text_lo,
+		  .text_hi = st->text_hi,
+		  .image_end = st->image_end,
+		  .tls_g = st->tls_g,
+		  .has_tls_g = (uint64_t)st->has_tls_g};
 	memcpy(h.magic, "GOFNHT01", 8);
-	trailer tr = {.blob_len = sizeof h + st.nsyms * sizeof(gofn_hostsym) + pad8(snames_len) +
-				  ntypes * sizeof(gofn_hosttype_rec) + tnames_len};
+	trailer tr = {.blob_len = sizeof h + st->nsyms * sizeof(gofn_hostsym) + pad8(snames_len) +
+				  types->n * sizeof(gofn_hosttype_rec) + pad8(types->names_len) +
+				  itabs->n * sizeof(gofn_hosttype_rec) + itabs->names_len};
 	memcpy(tr.magic, "GOFNHTAB", 8);
 	FILE *f = fopen(path, "wb");
 	int rc = !f || write_all(f, &h, sizeof h) ||
-		 write_all(f, st.syms, st.nsyms * sizeof(gofn_hostsym)) ||
-		 write_all(f, st.names, snames_len) ||
-		 write_all(f, zeros, pad8(snames_len) - snames_len) ||
-		 write_all(f, recs, ntypes * sizeof *recs) || write_all(f, tnames, tnames_len) ||
+		 write_all(f, st->syms, st->nsyms * sizeof(gofn_hostsym)) ||
+		 write_all(f, st->names, snames_len) || write_pad(f, snames_len) ||
+		 write_recs(f, types) || write_pad(f, types->names_len) || write_recs(f, itabs) ||
 		 write_all(f, &tr, sizeof tr);
 	if (f && fclose(f))
 		rc = -1;
-	gofn_symtab_close(&st);
-	free(recs);
-	free(tnames);
-	return rc ? gofn_errsys(err, "write host table %s", path) : 0;
+	return rc;
 }
 
-/* The read-only mappings of the worker's own file (text, rodata, the
- * appended table) after start-up: the init functions of every standard
- * package ran once, and with the kernel's fault-around each pulled in
- * neighbouring pages, so most of the 28 MB file is resident though idle
- * work never touches it again. Dropping the pages from this process's page
- * tables is exact for a private mapping none of whose pages was written
- * (smaps: no dirty or anonymous page; RELRO pages the dynamic linker wrote
- * are both, and are kept): a later access faults the same bytes back in
- * from the page cache. */
-static void trim_one(unsigned long lo, unsigned long hi, int clean)
+int gofn_hosttab_write(const char *path, gofn_err *err)
 {
-	if (clean && hi > lo)
-		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	gofn_symtab st;
+	recs types = {0}, itabs = {0};
+	int rc = -1;
+
+	/* Never from an appended table: this is what builds one. */
+	if (gofn_symtab_open(NULL, &st, err))
+		return -1;
+	if (!gofn_hosttypes_export(&st, &types.v, &types.n, &types.names, &types.names_len, err) &&
+	    !gofn_hostitabs_export(&itabs.v, &itabs.n, &itabs.names, &itabs.names_len, err)) {
+		rc = write_table(path, &st, &types, &itabs);
+		if (rc)
+			gofn_errsys(err, "write host table %s", path);
+	}
+	gofn_symtab_close(&st);
+	free(types.v);
+	free(types.names);
+	free(itabs.v);
+	free(itabs.names);
+	return rc;
 }
 
-void gofn_hosttab_trim(void)
+/* Calls fn for each private read-only mapping of a file (exe_only: of the
+ * worker's own executable) none of whose pages is anonymous, as
+ * /proc/self/smaps shows it now. Such a mapping holds nothing but the
+ * file's bytes: a page written through it (RELRO, which the dynamic linker
+ * wrote before making it read-only) is a private anonymous copy, and its
+ * mapping is skipped. Private_Dirty is no sign of that: a file written
+ * shortly before (a fresh build) has dirty page-cache pages until the
+ * kernel writes them back, which smaps counts as Private_Dirty too.
+ * Returns the number of mappings passed to fn, or -1 when
+ * smaps cannot be read (a seccomp'd worker: call it before the filter). */
+int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
+			 void *arg)
 {
 	char exe[4096], line[4096 + 128];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
 	unsigned long lo = 0, hi = 0;
-	int cand = 0, clean = 0;
+	int cand = 0, clean = 0, count = 0;
 	FILE *f;
 
 	if (n <= 0 || !(f = fopen("/proc/self/smaps", "re")))
-		return;
+		return -1;
 	exe[n] = 0;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long a, b, kb;
@@ -219,20 +262,38 @@ void gofn_hosttab_trim(void)
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &a, &b, perms, &path) >= 3 &&
 		    strchr(line, '-') < strchr(line, ' ')) {
-			if (cand)
-				trim_one(lo, hi, clean);
+			if (cand && clean && hi > lo && ++count)
+				fn(lo, hi, arg);
 			lo = a, hi = b;
-			cand = path && perms[1] != 'w' && perms[3] == 'p' &&
-			       strcmp(line + path, exe) == 0;
+			cand = path && line[path] == '/' && perms[1] != 'w' && perms[3] == 'p' &&
+			       (!exe_only || strcmp(line + path, exe) == 0);
 			clean = 1;
 			continue;
 		}
-		if ((sscanf(line, "Private_Dirty: %lu kB", &kb) == 1 ||
-		     sscanf(line, "Anonymous: %lu kB", &kb) == 1) &&
-		    kb)
+		if (sscanf(line, "Anonymous: %lu kB", &kb) == 1 && kb)
 			clean = 0;
 	}
-	if (cand)
-		trim_one(lo, hi, clean);
+	if (cand && clean && hi > lo && ++count)
+		fn(lo, hi, arg);
 	fclose(f);
+	return count;
+}
+
+/* Dropping a clean private file mapping's pages from this process's page
+ * tables is exact: a later access faults the same bytes back in from the
+ * page cache, where they stay, shared with every other worker. */
+static void drop(unsigned long lo, unsigned long hi, void *arg)
+{
+	(void)arg;
+	madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* The read-only mappings of the worker's own file (text, rodata, the
+ * appended table) after start-up: the init functions of every standard
+ * package ran once, and with the kernel's fault-around each pulled in
+ * neighbouring pages, so most of the 28 MB file is resident though idle
+ * work never touches it again. */
+void gofn_hosttab_trim(void)
+{
+	gofn_clean_file_maps(1, drop, NULL);
 }

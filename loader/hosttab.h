@@ -31,10 +31,20 @@ int gofn_hosttab_symtab(gofn_symtab *t);
 /* The appended type table; 0 when the executable has none. */
 int gofn_hosttab_types(const gofn_hosttype_rec **recs, size_t *n, const char **names);
 
+/* The appended itab index (the host's itabs by "T,I" name, sorted); 0 when
+ * the executable has none. */
+int gofn_hosttab_itabs(const gofn_hosttype_rec **recs, size_t *n, const char **names);
+
 /* Drops the resident pages of the worker's read-only file mappings (text,
  * rodata, this table) that start-up touched; later accesses fault them back
  * from the page cache. Called once the worker is ready. */
 void gofn_hosttab_trim(void);
+
+/* Calls fn(lo, hi, arg) for each private read-only file mapping (exe_only:
+ * of this executable) whose pages are all clean file pages, read from
+ * /proc/self/smaps (so before seccomp). Returns how many, or -1. */
+int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
+			 void *arg);
 
 /* Writes the table of this process (read from its ELF and types, never
  * from an appended table) to path. */

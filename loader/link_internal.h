@@ -34,6 +34,10 @@ const void *gofn_hostitabs_find(const gofn_hosttypes *h, const char *name, size_
 struct gofn_hosttype_rec;
 int gofn_hosttypes_export(const gofn_symtab *st, struct gofn_hosttype_rec **recs, size_t *n,
 			  char **names, size_t *names_len, gofn_err *err);
+/* The running host's itab index as records sorted by name (the name offsets
+ * into *names), for the precomputed host table (hosttab.h). */
+int gofn_hostitabs_export(struct gofn_hosttype_rec **recs, size_t *n, char **names,
+			  size_t *names_len, gofn_err *err);
 /* The host's type descriptor that package pkg (compiled with that
  * fingerprint) defines as symbol number idx: for a type an object names
  * only by index (link_describe.c). NULL with err set if unknown. */
