@@ -8,6 +8,7 @@
  * otherwise, so the server sees EOF right before our reply. Tenant code that
  * calls os.Exit or crashes ends this process; gofnd notices and replaces us. */
 #include "loader/host/cli/cli.h"
+#include "loader/host/cli/worker_trim.h"
 
 #include <fcntl.h>
 #include <signal.h>
@@ -334,13 +335,17 @@ static int serve_one(worker *w, gofn_frame *f)
 
 static int serve(worker *w)
 {
+	int trimmed = 0;
+
 	for (;;) {
 		gofn_frame f;
 		gofn_err e = {0};
+		gofn_worker_idle_wait(w->ctrl, &trimmed); /* between requests only */
 		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0)
 			return e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
 		int rc = serve_one(w, &f);
 		gofn_frame_free(&f);
+		trimmed = 0;
 		if (rc < 0)
 			return 1;
 	}
@@ -393,6 +398,7 @@ int gofn_cli_worker(int argc, char **argv)
 		reply_error(&w, &pe);
 		return 1;
 	}
+	gofn_worker_idle_trim_prepare(); /* reads smaps: before seccomp */
 	if (!unconfined(argc, argv)) {
 		/* Before any tenant byte arrives; the parent already set up the
 		 * namespaces, this adds no_new_privs and seccomp on every thread. */
