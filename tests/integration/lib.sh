@@ -108,6 +108,20 @@ workers_gone() {
 	return 0
 }
 
+# worker_pids: gofnd's gofn-loader -worker processes (children, or
+# grandchildren under the sandbox's supervisor), one a line.
+worker_pids() {
+	local kids=("$PID") p c
+	while ((${#kids[@]})); do
+		p=${kids[0]}
+		kids=("${kids[@]:1}")
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			kids+=("$c")
+			tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- '-worker' && echo "$c"
+		done
+	done
+}
+
 kill9_gofnd() {
 	kill -9 "$PID"
 	wait "$PID" 2>/dev/null
