@@ -25,19 +25,8 @@ smaps_by_mapping() {
 	cat "/proc/$1/smaps_rollup" 2>/dev/null
 }
 
-# workers: pids of gofnd's descendants that run gofn-loader -worker.
-workers() {
-	local kids=("$PID") p all=()
-	while ((${#kids[@]})); do
-		p=${kids[0]}
-		kids=("${kids[@]:1}")
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			kids+=("$c")
-			tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- '-worker' && all+=("$c")
-		done
-	done
-	echo "${all[@]}"
-}
+# workers: pids of gofnd's workers (tests/integration/lib.sh).
+workers() { worker_pids | tr '\n' ' '; }
 
 max=0
 for k in $TENANTS; do ((k > max)) && max=$k; done
