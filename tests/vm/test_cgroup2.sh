@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Inside the VM (cgroup v2 only): the limits as the sandbox sets them.
 # memory.max, memory.swap.max and pids.max on each worker's leaf, the
-# tenant's CPU group (cpu.weight, cpu.max from --cpu-quota-pct), /healthz
+# tenant's CPU group (cpu.weight, cpu.max from --cpu-quota-pct, then its
+# own from PATCH /tenants/{name} while its worker runs), /healthz
 # layers, a memory bomb stopped by the cgroup's OOM killer, and a burn
 # throttled by the tenant's cpu.max.
 source "$(dirname "$0")/../noisy/lib.sh"
@@ -39,6 +40,15 @@ call "$A" "$F" main.Burn 600
 after=$(awk '/nr_throttled/{print $2}' "$GROUP/cpu.stat")
 echo "cpu.stat nr_throttled $before -> $after"
 check "burn under the tenant's cpu.max is throttled" test "$after" -gt "$before"
+
+# A tenant's own settings (PATCH /tenants/alpha) reach its running worker's group.
+req GET /tenants/alpha "$ADMIN"
+check "the tenant JSON shows its host uid $UID_T" test "$(jqv .uid)" = "$UID_T"
+req PATCH /tenants/alpha "$ADMIN" -d '{"cpu_weight":700,"cpu_quota":250}'
+check "PATCH alpha weight 700, cap 250 millicores" test "$CODE" = 200
+check "its group now has cpu.weight 700" test "$(cat "$GROUP/cpu.weight")" = 700
+check "its group now has cpu.max 25000 100000" test "$(cat "$GROUP/cpu.max")" = "25000 100000"
+check "with its worker $W still in it" grep -qx "$W" "$LEAF/cgroup.procs"
 
 # memory.max: the cgroup's OOM killer stops 1.5 GiB, and the call says so.
 call "$A" "$F" main.Alloc 1536
