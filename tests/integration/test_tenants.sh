@@ -189,6 +189,22 @@ req GET /tenants/gamma "$ADMIN"
 check "gamma has beta's old uid $UB" test "$(jqv .uid)" = "$UB"
 check "gamma's worker runs as $UB" test -n "$(workers_of_uid "$UB")"
 
+# --- a call (not only an upload) is refused the same way: a narrower range
+# keeps the tenant on BASE and leaves the one on BASE+1 without a uid
+check "gofnd stops cleanly" stop_gofnd
+start_gofnd "$TMP/data" --uid-range "$BASE:1" --workers 2
+if [[ $UA == "$BASE" ]]; then
+	KEPT=(alpha "$TA" "$FA") LOST=(gamma "$TC" "$FC")
+else
+	KEPT=(gamma "$TC" "$FC") LOST=(alpha "$TA" "$FA")
+fi
+req POST "/invoke/main.Uid?function=${KEPT[2]}" "${KEPT[1]}"
+check "--uid-range $BASE:1: ${KEPT[0]} (uid $BASE) still runs" test "$(jqv .status)" = ok
+req POST "/invoke/main.Uid?function=${LOST[2]}" "${LOST[1]}"
+expect_code 503 "--uid-range $BASE:1: ${LOST[0]}'s call refused"
+check "the call's refusal names --uid-range ($(jqv .error.message))" \
+	grep -q -- "--uid-range $BASE:1" <<<"$(jqv .error.message)"
+
 # --- --uid-range off: every tenant shares one uid, as documented
 check "gofnd stops cleanly" stop_gofnd
 start_gofnd "$TMP/data" --uid-range off --workers 2
