@@ -25,11 +25,20 @@ def multipart(*fields):
     return out + f"--{B}--\r\n".encode()
 
 
+PATCH = b'{"cpu_weight":1,"cpu_quota":10}'
 OBJ = b"go object linux amd64 go1.26.8 X:none\n!\n\x00go126ld" + b"\x00" * 64
 seeds = {
     "tenant_create": req(POST | ADMIN, "/tenants", "application/json", b'{"name":"acme"}'),
     "tenant_create_bad": req(POST | ADMIN, "/tenants", "application/json", b'{"name":[1,{}]}'),
     "tenant_list": req(GET | ADMIN, "/tenants"),
+    "tenant_create_cpu": req(POST | ADMIN, "/tenants", "application/json",
+                             b'{"name":"cpu","cpu_weight":300,"cpu_quota":"max"}'),
+    "tenant_get": req(GET | ADMIN, "/tenants/acme"),
+    # PATCH is not one of the structured methods: a raw request (without a
+    # token, it reaches the parser and the 401 path)
+    "raw_tenant_patch": bytes([0xf0]) + (
+        b"PATCH /tenants/acme HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Length: %d\r\n\r\n%s" % (len(PATCH), PATCH)),
     "tenant_delete": req(DELETE | ADMIN, "/tenants/acme"),
     "upload_multipart": req(POST | TENANT, "/functions", f"multipart/form-data; boundary={B}",
                             multipart(("obj", OBJ))),
