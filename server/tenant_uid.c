@@ -106,6 +106,11 @@ int gofn_tenant_uid(gofn_server *s, const char *tenant, unsigned *uid, gofn_err 
 	*uid = 0;
 	if (!c->uid_count)
 		return 0;
+	pthread_mutex_lock(&mu);
+	int pending = waiting != NULL;
+	pthread_mutex_unlock(&mu);
+	if (pending) /* a deleted tenant's busy worker may have ended since */
+		free_retired(s);
 	int rc = gofn_store_tenant_uid(s->store, tenant, c->uid_base, c->uid_count, uid, e);
 	if (rc == 2) {
 		/* The range is full: deleted tenants' uids go back to it, those

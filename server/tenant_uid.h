@@ -43,7 +43,7 @@ int gofn_tenant_cpu_apply(gofn_server *s, const gofn_tenant_row *t, gofn_err *e)
 
 /* After the tenant was deleted: frees its uid once this gofnd has none of
  * its workers left (idle ones are stopped; a busy one ends its call):
- * now, or at a later allocation. */
+ * now, or at the next worker start (of any tenant) after that. */
 void gofn_tenant_uid_retire(gofn_server *s, const char *tenant);
 
 #endif
