@@ -45,6 +45,8 @@ static const opt opts[] = {
       "object load timeout (30000)"),
     O("--workers", "GOFN_WORKERS", K_INT, workers_per_tenant, "workers per tenant (4)"),
     O("--queue", "GOFN_QUEUE", K_INT, queue_per_tenant, "queued invocations per tenant (64)"),
+    O("--max-workers", "GOFN_MAX_WORKERS", K_INT, max_workers,
+      "worker processes of all tenants together; idle ones are evicted LRU first (256)"),
     O("--max-functions", "GOFN_MAX_FUNCTIONS", K_INT, functions_per_tenant,
       "functions per tenant (100)"),
     O("--max-inflight", "GOFN_MAX_INFLIGHT", K_SIZE, max_inflight,
@@ -114,6 +116,10 @@ void gofn_config_defaults(gofn_config *c)
 	c->load_timeout_ms = 30000;
 	c->workers_per_tenant = 4;
 	c->queue_per_tenant = 64;
+	/* An idle warm worker's PSS is about 2.9 MiB (docs/benchmarks.md row 6):
+	 * 256 of them are about 740 MiB, so gofnd and its workers stay in 1 GiB
+	 * with room for the busy ones' heaps. */
+	c->max_workers = 256;
 	c->functions_per_tenant = 100;
 	c->max_connections = 512;
 	c->max_connections_per_client = 128;

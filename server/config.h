@@ -22,6 +22,7 @@ typedef struct gofn_config {
 	int64_t load_timeout_ms;
 	int workers_per_tenant;
 	int queue_per_tenant;
+	int max_workers; /* worker processes of all tenants together (server/pool_budget.h) */
 	int functions_per_tenant;
 	int max_connections;
 	int max_connections_per_client; /* per client address (slowloris from one host) */

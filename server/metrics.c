@@ -259,8 +259,12 @@ char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 	    "# TYPE gofn_workers_spawned_total counter\ngofn_workers_spawned_total %lld\n"
 	    "# HELP gofn_queue_depth Invocations waiting for a worker.\n# TYPE gofn_queue_depth "
 	    "gauge\n"
-	    "gofn_queue_depth %lld\n",
+	    "gofn_queue_depth %lld\n"
+	    "# HELP gofn_workers_max The worker budget (--max-workers), all tenants.\n"
+	    "# TYPE gofn_workers_max gauge\ngofn_workers_max %lld\n"
+	    "# HELP gofn_workers_evicted_total Idle warm workers stopped to make room within the "
+	    "budget.\n# TYPE gofn_workers_evicted_total counter\ngofn_workers_evicted_total %lld\n",
 	    (long long)ps->workers, (long long)ps->idle, (long long)ps->spawned,
-	    (long long)ps->queued);
+	    (long long)ps->queued, (long long)ps->max_workers, (long long)ps->evictions);
 	return gofn_buf_take(&b);
 }

@@ -1,5 +1,6 @@
 /* One mutex guards every tenant's bookkeeping; process work (spawn, kill,
- * I/O) always happens outside it. */
+ * I/O) always happens outside it. The global budget's turn-taking is in
+ * server/pool_budget.c. */
 #include "server/pool.h"
 
 #include <errno.h>
@@ -10,28 +11,9 @@
 
 #include "api/frame_io.h"
 #include "sandbox/sandbox.h"
+#include "server/pool_budget.h"
 #include "server/pool_idle.h"
-
-typedef struct tenant_pool {
-	char name[64];
-	gofn_worker *idle;
-	int total; /* idle + busy + slots being spawned */
-	int waiting;
-	pthread_cond_t cv;
-	struct tenant_pool *next;
-} tenant_pool;
-
-struct gofn_pool {
-	const gofn_config *c;
-	pthread_mutex_t mu;
-	pthread_cond_t drained;
-	pthread_cond_t wake_reaper;
-	pthread_t reaper;
-	int have_reaper;
-	tenant_pool *tenants;
-	int closing;
-	int64_t spawned;
-};
+#include "server/pool_internal.h"
 
 static void *reap_idle(void *arg);
 
@@ -53,13 +35,31 @@ gofn_pool *gofn_pool_new(const gofn_config *c)
 	return p;
 }
 
-static tenant_pool *tenant(gofn_pool *p, const char *name)
+static unsigned bucket(const char *name)
 {
-	tenant_pool *t;
+	unsigned h = 2166136261u;
 
-	for (t = p->tenants; t; t = t->next)
+	while (*name)
+		h = (h ^ (unsigned char)*name++) * 16777619u;
+	return h % GOFN_POOL_BUCKETS;
+}
+
+static tenant_pool *find(gofn_pool *p, const char *name, unsigned b)
+{
+	for (tenant_pool *t = p->buckets[b]; t; t = t->hnext)
 		if (strcmp(t->name, name) == 0)
 			return t;
+	return NULL;
+}
+
+/* The tenant's pool, created on first use. */
+static tenant_pool *tenant(gofn_pool *p, const char *name)
+{
+	unsigned b = bucket(name);
+	tenant_pool *t = find(p, name, b);
+
+	if (t)
+		return t;
 	t = calloc(1, sizeof *t);
 	if (!t)
 		return NULL;
@@ -71,7 +71,27 @@ static tenant_pool *tenant(gofn_pool *p, const char *name)
 	pthread_condattr_destroy(&ca);
 	t->next = p->tenants;
 	p->tenants = t;
+	t->hnext = p->buckets[b];
+	p->buckets[b] = t;
 	return t;
+}
+
+void gofn_pool_count(gofn_pool *p, tenant_pool *t, int delta)
+{
+	t->total += delta;
+	p->workers += delta;
+}
+
+/* Something changed for t's callers (a worker came back or went away):
+ * one of them can act on it, unless some wait for the budget and may not
+ * be able to use what the woken one could not. */
+static void tenant_wake(gofn_pool *p, tenant_pool *t)
+{
+	if (t->bwait)
+		pthread_cond_broadcast(&t->cv);
+	else
+		pthread_cond_signal(&t->cv);
+	gofn_budget_wake(p);
 }
 
 static struct timespec abs_ts(int64_t deadline_ms)
@@ -94,11 +114,35 @@ static gofn_worker *take_idle(tenant_pool *t, const char *function)
 	return NULL;
 }
 
+/* Room for one more worker of t without waiting (in t's turn), or 0 with
+ * *for_budget set when the budget is what t waits for. A warm worker of
+ * t's own for another function is worth less than a cold start, so when
+ * the budget is full (or t at its limit) that one is replaced first. */
+static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for_budget)
+{
+	int at_limit = t->total >= p->c->workers_per_tenant;
+
+	*for_budget = 0;
+	if (at_limit || p->workers >= p->c->max_workers) {
+		if ((*evict = take_idle(t, NULL))) {
+			(*evict)->dead = 1; /* idle: nothing to finish, no grace before the kill */
+			return 1;
+		}
+		if (at_limit)
+			return 0;
+	}
+	if (gofn_budget_take(p, t, evict))
+		return 1;
+	*for_budget = 1;
+	return 0;
+}
+
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *function,
 				    int64_t deadline_ms, gofn_worker **w)
 {
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
+	int queued = 0, for_budget = 0;
 
 	*w = NULL;
 	pthread_mutex_lock(&p->mu);
@@ -108,23 +152,26 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			r = GOFN_SHUTTING_DOWN;
 			break;
 		}
-		if ((*w = take_idle(t, function))) {
+		/* While another tenant waits for room, its turn comes first: even
+		 * a warm worker of ours may be the room it needs. */
+		int turn = gofn_budget_my_turn(p, t);
+		if (turn && (*w = take_idle(t, function))) {
+			gofn_budget_served(p, t);
 			r = GOFN_GOT_WORKER;
 			break;
 		}
-		if (t->total < p->c->workers_per_tenant) {
-			t->total++;
-			r = GOFN_GOT_SLOT;
-			break;
-		}
-		/* A warm worker for another function is worth less than a cold start. */
-		if ((evict = take_idle(t, NULL))) {
+		if (turn && take_room(p, t, &evict, &for_budget)) {
+			gofn_budget_served(p, t);
 			r = GOFN_GOT_SLOT;
 			break;
 		}
 		if (t->waiting >= p->c->queue_per_tenant) {
 			r = GOFN_QUEUE_FULL;
 			break;
+		}
+		if ((for_budget || !turn) && !queued) {
+			gofn_budget_join(p, t);
+			queued = 1;
 		}
 		struct timespec ts = abs_ts(deadline_ms);
 		t->waiting++;
@@ -135,6 +182,8 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			break;
 		}
 	}
+	if (queued)
+		gofn_budget_leave(p, t);
 	pthread_mutex_unlock(&p->mu);
 	gofn_worker_destroy(evict);
 	return r;
@@ -151,14 +200,14 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	if (!t || w->dead || p->closing) {
 		dead = w;
 		if (t)
-			t->total--;
+			gofn_pool_count(p, t, -1);
 	} else {
 		w->idle_since_ms = gofn_now_ms();
 		w->next = t->idle;
 		t->idle = w;
 	}
 	if (t)
-		pthread_cond_signal(&t->cv);
+		tenant_wake(p, t);
 	pthread_cond_broadcast(&p->drained);
 	pthread_mutex_unlock(&p->mu);
 	gofn_worker_destroy(dead);
@@ -169,8 +218,8 @@ void gofn_pool_release_slot(gofn_pool *p, const char *name)
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
 	if (t) {
-		t->total--;
-		pthread_cond_signal(&t->cv);
+		gofn_pool_count(p, t, -1);
+		tenant_wake(p, t);
 	}
 	pthread_cond_broadcast(&p->drained);
 	pthread_mutex_unlock(&p->mu);
@@ -183,12 +232,13 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
 	while (t && (w = take_idle(t, function))) {
-		t->total--;
+		gofn_pool_count(p, t, -1);
 		w->next = list;
 		list = w;
 	}
 	if (t)
 		pthread_cond_broadcast(&t->cv);
+	gofn_budget_wake(p);
 	pthread_mutex_unlock(&p->mu);
 	while ((w = list)) {
 		list = w->next;
@@ -211,11 +261,11 @@ static gofn_worker *take_misbehaving(gofn_pool *p)
 				continue;
 			}
 			*pp = w->next;
-			t->total--;
+			gofn_pool_count(p, t, -1);
 			w->dead = 1;
 			w->next = bad;
 			bad = w;
-			pthread_cond_signal(&t->cv);
+			tenant_wake(p, t);
 		}
 	return bad;
 }
@@ -233,10 +283,10 @@ static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
 				continue;
 			}
 			*pp = w->next;
-			t->total--;
+			gofn_pool_count(p, t, -1);
 			w->next = stale;
 			stale = w;
-			pthread_cond_signal(&t->cv);
+			tenant_wake(p, t);
 		}
 	return stale;
 }
@@ -283,9 +333,9 @@ static int tenant_count(gofn_pool *p, const char *name, int waiting)
 	int n = 0;
 
 	pthread_mutex_lock(&p->mu);
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		if (strcmp(t->name, name) == 0)
-			n = waiting ? t->waiting : t->total;
+	tenant_pool *t = find(p, name, bucket(name));
+	if (t)
+		n = waiting ? t->waiting : t->total;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }
@@ -304,8 +354,10 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 {
 	memset(s, 0, sizeof *s);
 	pthread_mutex_lock(&p->mu);
+	s->workers = p->workers;
+	s->max_workers = p->c->max_workers;
+	s->evictions = p->evictions;
 	for (tenant_pool *t = p->tenants; t; t = t->next) {
-		s->workers += t->total;
 		s->queued += t->waiting;
 		for (gofn_worker *w = t->idle; w; w = w->next)
 			s->idle++;
@@ -319,15 +371,6 @@ void gofn_pool_note_spawn(gofn_pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->spawned++;
 	pthread_mutex_unlock(&p->mu);
-}
-
-static int busy_total(gofn_pool *p)
-{
-	int n = 0;
-
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		n += t->total;
-	return n;
 }
 
 void gofn_pool_close(gofn_pool *p)
@@ -355,7 +398,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 		gofn_pool_forget(p, t->name, NULL);
 	struct timespec ts = abs_ts(gofn_now_ms() + grace_ms);
 	pthread_mutex_lock(&p->mu);
-	while (busy_total(p) > 0)
+	while (p->workers > 0)
 		if (pthread_cond_timedwait(&p->drained, &p->mu, &ts) == ETIMEDOUT)
 			break;
 	tenant_pool *t = p->tenants;

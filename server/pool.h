@@ -1,7 +1,9 @@
 /* Per-tenant worker pools: at most `workers_per_tenant` processes per tenant
  * (warm ones are reused for the function they hold), at most
  * `queue_per_tenant` invocations waiting for one; beyond that the caller
- * answers 429. One worker runs one invocation at a time. */
+ * answers 429. One worker runs one invocation at a time. At most
+ * `max_workers` processes in all: beyond that the least-recently-used idle
+ * worker of any tenant is stopped to make room (server/pool_budget.h). */
 #ifndef GOFN_SERVER_POOL_H
 #define GOFN_SERVER_POOL_H
 
@@ -49,6 +51,7 @@ int gofn_pool_waiting(gofn_pool *p, const char *tenant);
 
 typedef struct gofn_pool_stats {
 	int64_t workers, idle, queued, spawned;
+	int64_t max_workers, evictions; /* the budget and the idle workers it stopped */
 } gofn_pool_stats;
 void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s);
 void gofn_pool_note_spawn(gofn_pool *p);

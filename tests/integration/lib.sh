@@ -122,6 +122,12 @@ worker_pids() {
 	done
 }
 
+# metric NAME: its value in GET /metrics (admin), e.g. metric gofn_workers.
+metric() {
+	curl -sS --max-time 60 -H "Authorization: Bearer $ADMIN" "$URL/metrics" |
+		awk -v m="$1" '$1 == m {print $2}'
+}
+
 kill9_gofnd() {
 	kill -9 "$PID"
 	wait "$PID" 2>/dev/null

@@ -1,0 +1,114 @@
+#include "server/pool_budget.h"
+
+#include <stddef.h>
+
+/* A tenant at its own --workers limit cannot use room in the budget; it
+ * keeps its place and the next one is served. */
+static tenant_pool *first_eligible(struct gofn_pool *p)
+{
+	for (tenant_pool *u = p->bq_head; u; u = u->bq_next)
+		if (u->total < p->c->workers_per_tenant)
+			return u;
+	return NULL;
+}
+
+int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t)
+{
+	const tenant_pool *u = first_eligible(p);
+
+	return !u || u == t;
+}
+
+static void bq_remove(struct gofn_pool *p, tenant_pool *t)
+{
+	if (t->bq_prev)
+		t->bq_prev->bq_next = t->bq_next;
+	else
+		p->bq_head = t->bq_next;
+	if (t->bq_next)
+		t->bq_next->bq_prev = t->bq_prev;
+	else
+		p->bq_tail = t->bq_prev;
+	t->bq_prev = t->bq_next = NULL;
+	t->in_bq = 0;
+}
+
+static void bq_append(struct gofn_pool *p, tenant_pool *t)
+{
+	t->bq_next = NULL;
+	t->bq_prev = p->bq_tail;
+	if (p->bq_tail)
+		p->bq_tail->bq_next = t;
+	else
+		p->bq_head = t;
+	p->bq_tail = t;
+	t->in_bq = 1;
+}
+
+/* The idle worker released longest ago, unlinked from its tenant. */
+static gofn_worker *take_lru(struct gofn_pool *p, tenant_pool **owner)
+{
+	gofn_worker **best = NULL;
+
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		for (gofn_worker **pp = &t->idle; *pp; pp = &(*pp)->next)
+			if (!best || (*pp)->idle_since_ms < (*best)->idle_since_ms) {
+				best = pp;
+				*owner = t;
+			}
+	if (!best)
+		return NULL;
+	gofn_worker *w = *best;
+	*best = w->next;
+	w->next = NULL;
+	return w;
+}
+
+int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, gofn_worker **evict)
+{
+	*evict = NULL;
+	if (p->workers >= p->c->max_workers) {
+		tenant_pool *owner = NULL;
+		gofn_worker *v = take_lru(p, &owner);
+		if (!v)
+			return 0;
+		gofn_pool_count(p, owner, -1);
+		v->dead = 1; /* idle: nothing to finish, so no grace before the kill */
+		*evict = v;
+		p->evictions++;
+	}
+	gofn_pool_count(p, t, +1);
+	return 1;
+}
+
+void gofn_budget_served(struct gofn_pool *p, tenant_pool *t)
+{
+	if (!t->in_bq)
+		return;
+	if (t != p->bq_tail) { /* the other tenants waiting come first now */
+		bq_remove(p, t);
+		bq_append(p, t);
+	}
+	gofn_budget_wake(p); /* there may be room for the next one too */
+}
+
+void gofn_budget_join(struct gofn_pool *p, tenant_pool *t)
+{
+	if (t->bwait++ == 0)
+		bq_append(p, t);
+}
+
+void gofn_budget_leave(struct gofn_pool *p, tenant_pool *t)
+{
+	if (--t->bwait == 0)
+		bq_remove(p, t);
+	gofn_budget_wake(p);
+}
+
+void gofn_budget_wake(struct gofn_pool *p)
+{
+	tenant_pool *u = first_eligible(p);
+
+	if (u)
+		pthread_cond_broadcast(&u->cv);
+}

@@ -1,0 +1,37 @@
+/* The global worker budget (--max-workers): at most that many worker
+ * processes across all tenants, busy, idle or being spawned. A tenant that
+ * needs a new worker when the budget is full takes the place of the
+ * least-recently-used idle worker of any tenant (an eviction); when every
+ * worker is busy it waits, in turn with the other tenants waiting: the
+ * tenants form one queue, the first that can use the room gets it and goes
+ * to the back, so one busy tenant cannot starve the others. While a tenant
+ * waits, the others take no worker (not even a warm one of their own, which
+ * may be the room it needs) before their turn. A busy worker is never
+ * evicted. Every function here runs under gofn_pool.mu. */
+#ifndef GOFN_SERVER_POOL_BUDGET_H
+#define GOFN_SERVER_POOL_BUDGET_H
+
+#include "server/pool_internal.h"
+
+/* 1 if no tenant ahead of t in the queue could use room now. */
+int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t);
+
+/* Counts one more worker for t if the budget has room, else evicts the
+ * least-recently-used idle worker of any tenant into *evict (marked dead:
+ * the caller destroys it, outside the mutex, before spawning). Returns 0
+ * when every worker is busy or starting. */
+int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, gofn_worker **evict);
+
+/* A caller of t got a worker or room in its turn: t goes to the back of
+ * the queue (when on it) and the next tenant is woken. */
+void gofn_budget_served(struct gofn_pool *p, tenant_pool *t);
+
+/* A caller of t waits for room (once per acquire), and leaves acquire. */
+void gofn_budget_join(struct gofn_pool *p, tenant_pool *t);
+void gofn_budget_leave(struct gofn_pool *p, tenant_pool *t);
+
+/* Room may have appeared (a worker went idle or away): wakes the callers
+ * of the first tenant in the queue that can use it. */
+void gofn_budget_wake(struct gofn_pool *p);
+
+#endif

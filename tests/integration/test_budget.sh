@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# The global worker budget (--max-workers, server/pool_budget.h): with a
+# budget of 2, five tenants invoking in turn all get their answers while
+# gofnd never runs more than 2 worker processes, and the idle workers it
+# stopped to make room are counted; with a budget of 1, concurrent callers
+# of four tenants all complete (none waits for a worker that never comes).
+source "$(dirname "$0")/lib.sh"
+
+TAGGED=$(compile tagged) || exit 1
+
+# at_most N WHAT: gofnd's gauge and its actual worker processes are both <= N.
+at_most() {
+	local g n
+	g=$(metric gofn_workers)
+	n=$(wc -w <<<"$(worker_pids)")
+	if ((g > $1 || n > $1)); then
+		fail "$2: gofn_workers $g, $n worker processes, budget $1"
+		return 1
+	fi
+}
+
+start_gofnd "$TMP/data" --max-workers 2 --workers 4
+TOKENS=()
+for i in 0 1 2 3 4; do
+	tok=$(new_tenant "b$i") || exit 1
+	TOKENS+=("$tok")
+	upload "$tok" "$TAGGED" >/dev/null || fail "upload for b$i: $CODE $BODY"
+	at_most 2 "after upload $i"
+done
+check "gofn_workers_max is the budget" test "$(metric gofn_workers_max)" = 2
+before=$(metric gofn_workers_evicted_total)
+bad=0
+for round in 0 1 2; do
+	for i in 0 1 2 3 4; do
+		want="r$round-b$i"
+		req POST /invoke/main.Tag "${TOKENS[$i]}" --data-binary "$want"
+		if [[ "$CODE" != 200 || "$(jqv .status)" != ok || "$(jqv .result)" != "tagged:$want" ]]; then
+			echo "call $want: $CODE $BODY"
+			bad=$((bad + 1))
+		fi
+		at_most 2 "after call $want" || bad=$((bad + 1))
+	done
+done
+check "15 calls of 5 tenants in turn, budget 2: all answered, never over 2 workers" test "$bad" = 0
+after=$(metric gofn_workers_evicted_total)
+# In turn, each tenant's worker is the least recently used when it calls
+# again: every call evicts one.
+check "each call evicted the least recently used idle worker ($before -> $after)" \
+	test "$((after - before))" -ge 15
+stop_gofnd || fail "gofnd exit"
+
+start_gofnd "$TMP/data1" --max-workers 1 --workers 4
+TOKENS=()
+for i in 0 1 2 3; do
+	tok=$(new_tenant "c$i") || exit 1
+	TOKENS+=("$tok")
+	upload "$tok" "$TAGGED" >/dev/null || fail "upload for c$i: $CODE $BODY"
+done
+mkdir -p "$TMP/out"
+pids=()
+for i in $(seq 0 11); do
+	t=$((i % 4))
+	curl -sS --max-time 120 -o "$TMP/out/$i.json" -w '%{http_code}' -X POST \
+		-H "Authorization: Bearer ${TOKENS[$t]}" --data-binary "c$t-$i" \
+		"$URL/invoke/main.Tag?timeout_ms=60000" >"$TMP/out/$i.code" &
+	pids+=($!)
+done
+wait "${pids[@]}"
+bad=0
+for i in $(seq 0 11); do
+	t=$((i % 4))
+	j=$TMP/out/$i.json
+	if [[ "$(cat "$TMP/out/$i.code")" != 200 || "$(jq -r .status "$j")" != ok ||
+		"$(jq -r .result "$j")" != "tagged:c$t-$i" ]]; then
+		echo "call $i: $(cat "$TMP/out/$i.code") $(cat "$j")"
+		bad=$((bad + 1))
+	fi
+done
+check "12 concurrent calls of 4 tenants, budget 1: all complete" test "$bad" = 0
+at_most 1 "after the concurrent calls"
+check "their workers took turns (evictions counted)" test "$(metric gofn_workers_evicted_total)" -ge 3
+stop_gofnd || fail "gofnd exit"
+finish

@@ -1,0 +1,269 @@
+/* The pool's global worker budget (server/pool_budget.c) with stand-in
+ * workers: each is a real child process that exits when its control socket
+ * closes, so "alive" is what the kernel says, not what the pool counts.
+ * Checks: the budget bounds the processes and evicts the least recently
+ * used idle one; a busy worker is never evicted; callers of many tenants
+ * with a budget of 1 all get through; a tenant waiting for room is served
+ * before another tenant's later callers. */
+#include <errno.h>
+#include <pthread.h>
+#include <sched.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "server/pool.h"
+
+#define LONG_DEADLINE_MS 120000 /* a bound for a hang, not a timing claim */
+
+static gofn_worker *fake_worker(const char *function)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) { /* a worker idles until its control socket closes */
+		char c;
+		close(sv[0]);
+		while (read(sv[1], &c, 1) != 0 && errno == EINTR)
+			;
+		_exit(0);
+	}
+	close(sv[1]);
+	gofn_worker *w = calloc(1, sizeof *w);
+	assert_non_null(w);
+	w->pid = pid;
+	w->ctrl = sv[0];
+	w->sp.proc.pidfd = -1;
+	snprintf(w->function, sizeof w->function, "%s", function);
+	return w;
+}
+
+static int alive(pid_t pid)
+{
+	return kill(pid, 0) == 0;
+}
+
+static void config(gofn_config *c, int max_workers)
+{
+	gofn_config_defaults(c);
+	c->max_workers = max_workers;
+	c->workers_per_tenant = 4;
+	c->idle_ms = 3600000; /* the reaper must not take idle workers here */
+}
+
+static int64_t deadline(void)
+{
+	return gofn_now_ms() + LONG_DEADLINE_MS;
+}
+
+/* One call of tenant for function: a warm worker or a new one, released
+ * idle at once. Returns its pid. */
+static pid_t call(gofn_pool *p, const char *tenant, const char *function)
+{
+	gofn_worker *w = NULL;
+	enum gofn_acquire a = gofn_pool_acquire(p, tenant, function, deadline(), &w);
+
+	assert_true(a == GOFN_GOT_WORKER || a == GOFN_GOT_SLOT);
+	if (a == GOFN_GOT_SLOT)
+		w = fake_worker(function);
+	pid_t pid = w->pid;
+	gofn_pool_release(p, tenant, w);
+	return pid;
+}
+
+static void budget_bounds_and_evicts_lru(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	pid_t pids[5], seen[10];
+	const char *names[5] = {"t0", "t1", "t2", "t3", "t4"};
+	(void)state;
+	config(&c, 2);
+	gofn_pool *p = gofn_pool_new(&c);
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 5; i++) {
+			pids[i] = seen[round * 5 + i] = call(p, names[i], "f");
+			gofn_pool_stats_get(p, &ps);
+			assert_true(ps.workers <= 2);
+			int n = 0; /* processes, whatever the pool counts */
+			for (int j = 0; j <= round * 5 + i; j++)
+				n += alive(seen[j]);
+			assert_true(n <= 2);
+		}
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.workers, 2);
+	assert_int_equal(ps.max_workers, 2);
+	/* 10 calls, each to a tenant whose worker was the least recently used: 8 evictions */
+	assert_int_equal(ps.evictions, 8);
+	assert_int_equal(ps.idle, 2);
+	/* The two most recent (t3, t4) are the warm ones left; t4 answers warm. */
+	assert_true(alive(pids[3]) && alive(pids[4]));
+	assert_int_equal(call(p, "t4", "f"), pids[4]);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.evictions, 8);
+	gofn_pool_free(p, 1000);
+	assert_false(alive(pids[3]) || alive(pids[4]));
+}
+
+static void busy_worker_never_evicted(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *busy = NULL, *w = NULL;
+	(void)state;
+	config(&c, 2);
+	gofn_pool *p = gofn_pool_new(&c);
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &busy), GOFN_GOT_SLOT);
+	busy = fake_worker("f");
+	pid_t idle_b = call(p, "b", "f");
+	/* c needs room: b's idle worker goes, a's busy one stays. */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &w), GOFN_GOT_SLOT);
+	assert_false(alive(idle_b));
+	assert_true(alive(busy->pid));
+	w = fake_worker("f");
+	/* Both busy: d waits and gets nothing, a's and c's workers live on. */
+	gofn_worker *none = NULL;
+	assert_int_equal(gofn_pool_acquire(p, "d", "f", gofn_now_ms() + 50, &none),
+			 GOFN_QUEUE_TIMEOUT);
+	assert_null(none);
+	assert_true(alive(busy->pid) && alive(w->pid));
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.workers, 2);
+	assert_int_equal(ps.evictions, 1);
+	gofn_pool_release(p, "a", busy);
+	gofn_pool_release(p, "c", w);
+	gofn_pool_free(p, 1000);
+}
+
+typedef struct caller {
+	gofn_pool *p;
+	char tenant[16];
+	int calls;
+	int ok;
+	int order; /* when its (last) call got its worker, across all callers */
+	pthread_t th;
+} caller;
+
+static int order_seq;
+static int max_seen;
+static pthread_mutex_t seq_mu = PTHREAD_MUTEX_INITIALIZER;
+
+static void *run_caller(void *arg)
+{
+	caller *cl = arg;
+	gofn_pool_stats ps;
+
+	for (int i = 0; i < cl->calls; i++) {
+		gofn_worker *w = NULL;
+		enum gofn_acquire a = gofn_pool_acquire(cl->p, cl->tenant, "f", deadline(), &w);
+		if (a != GOFN_GOT_WORKER && a != GOFN_GOT_SLOT)
+			continue;
+		if (a == GOFN_GOT_SLOT)
+			w = fake_worker("f");
+		gofn_pool_stats_get(cl->p, &ps);
+		pthread_mutex_lock(&seq_mu);
+		cl->order = order_seq++;
+		if (ps.workers > max_seen)
+			max_seen = (int)ps.workers;
+		pthread_mutex_unlock(&seq_mu);
+		sched_yield(); /* let the others queue behind this one */
+		gofn_pool_release(cl->p, cl->tenant, w);
+		cl->ok++;
+	}
+	return NULL;
+}
+
+static void start(caller *cl, gofn_pool *p, const char *tenant, int calls)
+{
+	memset(cl, 0, sizeof *cl);
+	cl->p = p;
+	cl->calls = calls;
+	snprintf(cl->tenant, sizeof cl->tenant, "%s", tenant);
+	assert_int_equal(pthread_create(&cl->th, NULL, run_caller, cl), 0);
+}
+
+static void budget_of_one_no_deadlock(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	enum { NT = 6, PER = 3, CALLS = 4 };
+	caller cl[NT * PER];
+	(void)state;
+	config(&c, 1);
+	c.queue_per_tenant = PER;
+	gofn_pool *p = gofn_pool_new(&c);
+	max_seen = 0;
+	for (int i = 0; i < NT * PER; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "t%d", i % NT);
+		start(&cl[i], p, name, CALLS);
+	}
+	for (int i = 0; i < NT * PER; i++) {
+		pthread_join(cl[i].th, NULL);
+		assert_int_equal(cl[i].ok, CALLS);
+	}
+	assert_int_equal(max_seen, 1);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.workers, 1);
+	assert_int_equal(ps.queued, 0);
+	gofn_pool_free(p, 1000);
+}
+
+static void wait_waiting(gofn_pool *p, const char *tenant, int n)
+{
+	while (gofn_pool_waiting(p, tenant) < n)
+		sched_yield();
+}
+
+static void waiting_tenant_served_in_turn(void **state)
+{
+	gofn_config c;
+	gofn_worker *x = NULL;
+	caller a[3], b;
+	(void)state;
+	config(&c, 1);
+	gofn_pool *p = gofn_pool_new(&c);
+	order_seq = 0;
+	/* x holds the only worker; a's three callers queue, then b's one. */
+	assert_int_equal(gofn_pool_acquire(p, "x", "f", deadline(), &x), GOFN_GOT_SLOT);
+	x = fake_worker("f");
+	for (int i = 0; i < 3; i++)
+		start(&a[i], p, "a", 1);
+	wait_waiting(p, "a", 3);
+	start(&b, p, "b", 1);
+	wait_waiting(p, "b", 1);
+	gofn_pool_release(p, "x", x);
+	for (int i = 0; i < 3; i++)
+		pthread_join(a[i].th, NULL);
+	pthread_join(b.th, NULL);
+	/* a was first in the queue, then b's turn came before a's second call,
+	 * although a's warm worker was idle right there. */
+	assert_int_equal(b.ok, 1);
+	assert_int_equal(b.order, 1);
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(a[i].ok, 1);
+	gofn_pool_free(p, 1000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(budget_bounds_and_evicts_lru),
+	    cmocka_unit_test(busy_worker_never_evicted),
+	    cmocka_unit_test(budget_of_one_no_deadlock),
+	    cmocka_unit_test(waiting_tenant_served_in_turn),
+	};
+	signal(SIGPIPE, SIG_IGN);
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
