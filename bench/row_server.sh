@@ -76,6 +76,6 @@ record 5 "warm invoke throughput, c=64" "$g64rps" "bare MHD handler" "$b64rps" r
 record 5 "warm invoke throughput, c=64" "$g64rps" "CGI fork+exec native" "$c64rps" req/s - \
 	"$note"
 
-WORK=$WORK RESULTS=$RESULTS SECS=$SECS TENANTS=$TENANTS BARE_RPS=$b64rps \
+WORK=$WORK RESULTS=$RESULTS SECS=$SECS TENANTS=$TENANTS BARE_RPS=$b64rps REPS_EVICT=$REPS \
 	bash "$BENCH/server_rows.sh" "$BUILD" ||
 	echo "bench: server_rows.sh failed" >&2

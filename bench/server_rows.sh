@@ -3,8 +3,8 @@
 # 127.0.0.1): gofnd's RSS with no tenants and with N idle tenants (each with
 # one uploaded function), an idle warm worker's RSS, then throughput at c=64
 # with 1..N tenants active at once (each request goes to the next tenant).
-# Usage (from bench/row_server.sh): WORK=… RESULTS=… SECS=… TENANTS="1 10 100"
-#   BARE_RPS=… server_rows.sh BUILD
+# Usage (from bench/row_server.sh): WORK=… RESULTS=… SECS=… TENANTS="1 10 100 1000"
+#   BARE_RPS=… REPS_EVICT=… server_rows.sh BUILD
 source "$(dirname "$0")/../tests/integration/lib.sh"
 source "$ROOT/bench/lib.sh"
 
@@ -34,6 +34,7 @@ for k in $TENANTS; do ((k > max)) && max=$k; done
 start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
 req GET /healthz ""
 confined=$(jqv .sandbox.confined)
+budget=$(metric gofn_workers_max)
 rss0=$(rss_kb "$PID")
 TOKENS=()
 for ((i = 0; i < max; i++)); do
@@ -50,6 +51,7 @@ record 6 "gofnd RSS, $max idle tenants (one function each)" "$(mib "$rssn")" \
 	"gofnd, no tenants" "$(mib "$rss0")" MiB - "workers not included; confined=$confined"
 
 ws=$(workers)
+nw=$(wc -w <<<"$ws")
 wrss=$(for w in $ws; do rss_kb "$w"; done | median)
 total_kb=$(for w in $ws; do rss_kb "$w"; done | awk '{s += $1} END {print s + 0}')
 total=$((total_kb / 1024))
@@ -57,21 +59,32 @@ total=$((total_kb / 1024))
 first=${ws%% *}
 if [[ -n "$first" ]]; then smaps_by_mapping "$first" >"$WORK/worker.smaps.txt"; fi
 nrss=$("$WORK/rss" | field rss_kb)
-record 6 "idle warm worker RSS (median of $(wc -w <<<"$ws"))" "$(mib "$wrss")" \
+record 6 "idle warm worker RSS (median of $nw)" "$(mib "$wrss")" \
 	"native Go process (rss.go)" "$(mib "$nrss")" MiB "value<=6" \
-	"all $(wc -w <<<"$ws") workers: $total MiB; confined=$confined"
+	"all $nw workers: $total MiB; confined=$confined"
 wuss=$(for w in $ws; do uss_kb "$w"; done | median)
 record 6 "idle warm worker private pages (USS, median)" "$(mib "$wuss")" \
 	"native Go process (rss.go)" "$(mib "$nrss")" MiB - \
 	"RSS less the pages shared with other processes (binary text, libc)"
-# Issue 16: gofnd + 1,000 idle tenants with one function each in 1 GiB.
-# Measured with $max tenants as PSS (a page shared by all workers counts
-# once): gofnd's, plus its workers' scaled linearly to 1,000 tenants.
+# Issue 16: gofnd + 1,000 idle tenants with one function each in 1 GiB, as
+# PSS (a page shared by all workers counts once): gofnd's plus its
+# workers'. The budget (--max-workers) keeps at most $budget of them; the
+# other tenants' workers were evicted, least recently used first.
 gpss=$(pss_kb "$PID")
 wpss=$(for w in $ws; do pss_kb "$w"; done | awk '{s += $1} END {print s + 0}')
-proj=$(awk -v g="$gpss" -v w="$wpss" -v m="$max" 'BEGIN {print g + w * 1000 / m}')
-record 6 "gofnd + 1000 idle tenants, projected (PSS)" "$(mib "$proj")" "1 GiB" 1024 MiB \
-	"ratio<=1" "from $max tenants: gofnd $(mib "$gpss") MiB + $(wc -w <<<"$ws") workers $(mib "$wpss") MiB"
+evicted=$(metric gofn_workers_evicted_total)
+if ((max >= 1000)); then
+	record 6 "gofnd + $max idle tenants, measured (PSS)" "$(mib $((gpss + wpss)))" "1 GiB" \
+		1024 MiB "ratio<=1" "gofnd $(mib "$gpss") MiB + $nw workers $(mib "$wpss") MiB (--max-workers $budget; $evicted evicted)"
+else
+	# Fewer tenants here (smoke): their workers' PSS scaled to the workers
+	# 1,000 tenants keep under the budget (pessimistic: fewer workers share
+	# the binary's pages).
+	keep=$((budget < 1000 ? budget : 1000))
+	proj=$(awk -v g="$gpss" -v w="$wpss" -v n="$nw" -v k="$keep" 'BEGIN {print g + w * k / (n ? n : 1)}')
+	record 6 "gofnd + 1000 idle tenants, projected (PSS)" "$(mib "$proj")" "1 GiB" 1024 MiB \
+		"ratio<=1" "from $max tenants: gofnd $(mib "$gpss") MiB + $nw workers $(mib "$wpss") MiB, scaled to $keep workers (--max-workers $budget)"
+fi
 for k in $TENANTS; do
 	{
 		echo "tokens = {"
@@ -85,19 +98,52 @@ request = function()
 end
 LUA
 	} >"$WORK/scale$k.lua"
-	# Every tenant once first, so no worker is spawned inside the measurement.
-	for ((i = 0; i < k; i++)); do
-		req POST /invoke/main.Handle "${TOKENS[$i]}" --data-binary warm
-	done
+	# Every tenant once first, so no worker is spawned inside the
+	# measurement; pointless beyond the budget, where the rotation finds
+	# every tenant's worker evicted (the least recently used is the next one
+	# called).
+	if ((k <= budget)); then
+		for ((i = 0; i < k; i++)); do
+			req POST /invoke/main.Handle "${TOKENS[$i]}" --data-binary warm
+		done
+	fi
+	sp0=$(metric gofn_workers_spawned_total)
+	ev0=$(metric gofn_workers_evicted_total)
 	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$k.lua" "$WORK/scale$k.out"
 	read -r _ _ rps bad < <(wrk_stats "$WORK/scale$k.out")
+	sp=$(($(metric gofn_workers_spawned_total) - sp0))
+	ev=$(($(metric gofn_workers_evicted_total) - ev0))
 	if ((k == 1)); then one_rps=$rps; fi
+	note="non-2xx: $bad; workers: $(wc -w <<<"$(workers)") of $budget; spawned during the run: $sp, evicted: $ev"
 	record 7 "throughput, $k tenant(s) active, c=64" "$rps" "bare MHD handler, c=64" \
-		"$BARE_RPS" req/s - "non-2xx: $bad; workers: $(wc -w <<<"$(workers)")"
+		"$BARE_RPS" req/s - "$note"
 	# Issue 16: with 100 and 1,000 tenants, >= 0.7 x the 1-tenant figure.
 	if ((k >= 100)); then
 		record 7 "throughput, $k tenants vs 1 tenant, c=64" "$rps" \
-			"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "non-2xx: $bad"
+			"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$note"
 	fi
 done
+stop_gofnd
+
+# What a tenant whose worker was evicted pays: its next call is a cold
+# start. A gofnd with a budget of one worker and two tenants: a's warm call,
+# then b's call (evicting a's worker), then a's call again, alternating.
+start_gofnd "$TMP/evict" --max-workers 1
+ta=$(new_tenant a) && tb=$(new_tenant b) || exit 1
+upload "$ta" "$WORK/hello.o" >/dev/null && upload "$tb" "$WORK/hello.o" >/dev/null || exit 1
+client_us() {
+	curl -sS -o /dev/null -w '%{time_total}\n' -X POST -H "Authorization: Bearer $1" \
+		--data-binary bench "$URL/invoke/main.Handle" | awk '{printf "%d\n", $1 * 1e6}'
+}
+: >"$WORK/evict.warm" && : >"$WORK/evict.cold"
+for ((r = 0; r < REPS_EVICT; r++)); do
+	client_us "$ta" >/dev/null # a is warm now
+	client_us "$ta" >>"$WORK/evict.warm"
+	client_us "$tb" >/dev/null # evicts a's worker
+	client_us "$ta" >>"$WORK/evict.cold"
+done
+ev=$(metric gofn_workers_evicted_total)
+record 7 "call after its worker was evicted (client)" "$(median <"$WORK/evict.cold")" \
+	"warm call of the same tenant (client)" "$(median <"$WORK/evict.warm")" us - \
+	"--max-workers 1, two tenants alternating; median of $REPS_EVICT; $ev evictions"
 stop_gofnd
