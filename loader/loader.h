@@ -59,7 +59,17 @@ int gofn_module_init(gofn_module *m, gofn_err *err);
 /* The callable functions of the module; valid until unload. */
 size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out);
 
-/* Call `name` with input `in`. Refuses unsupported signatures with GOFN_ESIG. */
+/* The entry PC and signature of `name`, after package initialisation (run
+ * here if it has not run yet), for a caller that makes the call itself
+ * from Go (loader/host/drive.go: a call from a goroutine that is not in a
+ * cgo callback can start the function's goroutine on its own thread).
+ * Refuses unsupported signatures with GOFN_ESIG, unknown names with
+ * GOFN_ENOTFOUND. */
+int gofn_module_entry(gofn_module *m, const char *name, uintptr_t *pc, gofn_sig *sig,
+		      gofn_err *err);
+
+/* Call `name` with input `in` through the Go bridge (a cgo callback).
+ * Refuses unsupported signatures with GOFN_ESIG. */
 int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
 		     gofn_result *res, gofn_err *err);
 

@@ -207,10 +207,8 @@ size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out)
 	return m->nfns;
 }
 
-int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
-		     gofn_result *res, gofn_err *err)
+int gofn_module_entry(gofn_module *m, const char *name, uintptr_t *pc, gofn_sig *sig, gofn_err *err)
 {
-	memset(res, 0, sizeof *res);
 	for (size_t i = 0; i < m->nfns; i++) {
 		mod_fn *f = &m->fns[i];
 		if (strcmp(f->info.name, name) != 0)
@@ -219,17 +217,29 @@ int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t
 			return gofn_errf(err, GOFN_ESIG,
 					 "%s has signature %s, which gofn cannot call", name,
 					 f->info.signature);
-		if (!gofnCallEntry)
-			return gofn_errf(err, GOFN_EINVAL, "call: Go call bridge not linked");
 		if (!m->inited && gofn_module_init(m, err))
 			return -1;
-		if (gofnCallEntry(f->entry, (int)f->info.sig, in, in_len, &res->out, &res->out_len,
-				  &res->err_msg))
-			return gofn_errf(err, GOFN_ESIG, "%s: call bridge refused the signature",
-					 name);
+		*pc = f->entry;
+		*sig = f->info.sig;
 		return 0;
 	}
 	return gofn_errf(err, GOFN_ENOTFOUND, "no exported function %s in the module", name);
+}
+
+int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
+		     gofn_result *res, gofn_err *err)
+{
+	uintptr_t pc;
+	gofn_sig sig;
+
+	memset(res, 0, sizeof *res);
+	if (gofn_module_entry(m, name, &pc, &sig, err))
+		return -1;
+	if (!gofnCallEntry)
+		return gofn_errf(err, GOFN_EINVAL, "call: Go call bridge not linked");
+	if (gofnCallEntry(pc, (int)sig, in, in_len, &res->out, &res->out_len, &res->err_msg))
+		return gofn_errf(err, GOFN_ESIG, "%s: call bridge refused the signature", name);
+	return 0;
 }
 
 void gofn_module_unload(gofn_module *m)

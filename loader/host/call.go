@@ -45,9 +45,11 @@ func funcOf[F any](pc uintptr) F {
 //go:noinline
 func callVoid(pc uintptr) { funcOf[func()](pc)() }
 
-// runMain runs a func() on a goroutine of its own and waits for it. The
-// calling goroutine is inside a cgo callback, hence locked to its thread;
-// a native main is not, and runtime.Stack and tracebacks say so. A panic
+// runMain runs a func() on a goroutine of its own and waits for it: a
+// native main does not run on a thread-locked goroutine, and
+// runtime.Stack and tracebacks would say so. Called from drive.go's loop
+// (not a cgo callback), the new goroutine runs on this thread as soon as
+// this one waits: no thread hand-off. A panic
 // or runtime.Goexit leaves ok false: the panic ends the process as
 // natively, a Goexit lets the others run on (goexitMain).
 //
@@ -63,10 +65,11 @@ func runMain(pc uintptr) {
 
 // goexitMain ends the process as the runtime's checkdead does after main
 // called runtime.Goexit, once the program's goroutines are gone. The
-// runtime cannot see that itself here: this thread sits in a cgo
-// callback. A panicking main goroutine never leaves, so the panic ends
-// the process first. Goroutines blocked forever keep the wait going
-// (natively "all goroutines are asleep"), like any deadlock in a worker.
+// runtime cannot see that itself here: the goroutine that called runMain
+// (drive.go's loop, or a cgo callback) outlives main. A panicking main
+// goroutine never leaves, so the panic ends the process first. Goroutines
+// blocked forever keep the wait going (natively "all goroutines are
+// asleep"), like any deadlock in a worker.
 func goexitMain(base int) {
 	for runtime.NumGoroutine() > base {
 		time.Sleep(time.Millisecond)
@@ -103,6 +106,38 @@ func callSSE(pc uintptr, in string) (string, error) {
 	return funcOf[func(string) (string, error)](pc)(in)
 }
 
+// call makes the call of the loaded function at pc as signature sig with
+// input in. ok is false for a signature it does not know.
+func call(pc uintptr, sig int, in []byte) (res []byte, err error, ok bool) {
+	switch sig {
+	case sigVoid:
+		runMain(pc)
+	case sigBytesBytesErr:
+		res, err = callBBE(pc, in)
+	case sigBytesBytes:
+		res = callBB(pc, in)
+	case sigStrStr:
+		res = []byte(callSS(pc, string(in)))
+	case sigHTTP:
+		res, err = invokeHTTP(pc, in)
+	case sigStrStrErr:
+		var s string
+		s, err = callSSE(pc, string(in))
+		res = []byte(s)
+	default:
+		return nil, nil, false
+	}
+	return res, err, true
+}
+
+// input copies a call's input out of C memory: the function may keep it.
+func input(in *C.uint8_t, inlen C.size_t, sig int) []byte {
+	if sig == sigVoid {
+		return nil
+	}
+	return C.GoBytes(unsafe.Pointer(in), C.int(inlen))
+}
+
 func cbytes(b []byte, out **C.uint8_t, outlen *C.size_t) {
 	p := C.malloc(C.size_t(len(b)) + 1)
 	copy(unsafe.Slice((*byte)(p), len(b)), b)
@@ -110,30 +145,19 @@ func cbytes(b []byte, out **C.uint8_t, outlen *C.size_t) {
 	*outlen = C.size_t(len(b))
 }
 
+// gofnCallEntry is the call as a cgo callback (gofn_module_call). The
+// worker and -run do not come this way (drive.go): a func() called here
+// starts its goroutine from a locked thread.
+//
 //export gofnCallEntry
 func gofnCallEntry(pc C.uintptr_t, sig C.int, in *C.uint8_t, inlen C.size_t,
 	out **C.uint8_t, outlen *C.size_t, errmsg **C.char) C.int {
-	input := C.GoBytes(unsafe.Pointer(in), C.int(inlen))
-	var res []byte
-	var err error
-	switch sig {
-	case sigVoid:
-		runMain(uintptr(pc))
-		return 0
-	case sigBytesBytesErr:
-		res, err = callBBE(uintptr(pc), input)
-	case sigBytesBytes:
-		res = callBB(uintptr(pc), input)
-	case sigStrStr:
-		res = []byte(callSS(uintptr(pc), string(input)))
-	case sigHTTP:
-		res, err = invokeHTTP(uintptr(pc), input)
-	case sigStrStrErr:
-		var s string
-		s, err = callSSE(uintptr(pc), string(input))
-		res = []byte(s)
-	default:
+	res, err, ok := call(uintptr(pc), int(sig), input(in, inlen, int(sig)))
+	if !ok {
 		return -1
+	}
+	if sig == sigVoid {
+		return 0
 	}
 	cbytes(res, out, outlen)
 	if err != nil {

@@ -35,19 +35,41 @@ static int hosttab_write(const char *path)
 }
 
 /* -sandbox wraps any other mode, so it is checked first. */
-int gofn_cli_main(int argc, char **argv)
+int gofn_cli_main(int argc, char **argv, gofn_cli_session *s)
 {
 	if (argc < 2)
 		return usage();
 	if (has_flag(argc, argv, "-sandbox"))
-		return gofn_cli_sandbox(argc, argv);
+		return gofn_cli_sandbox(argc, argv, s);
 	if (strcmp(argv[1], "-parse") == 0)
 		return gofn_cli_parse(argc, argv);
 	if (strcmp(argv[1], "-worker") == 0)
-		return gofn_cli_worker(argc, argv);
+		return gofn_cli_worker(argc, argv, s);
 	if (strcmp(argv[1], "-hosttab-write") == 0 && argc == 3)
 		return hosttab_write(argv[2]);
 	if (has_flag(argc, argv, "-run"))
-		return gofn_cli_run(argc, argv);
+		return gofn_cli_run(argc, argv, s);
 	return usage();
+}
+
+int gofn_cli_next(gofn_cli_session *s, gofn_cli_call *c)
+{
+	return s->next(s->impl, c);
+}
+
+void gofn_cli_finish(gofn_cli_session *s, const uint8_t *out, size_t outlen, const char *err,
+		     size_t errlen, int failed)
+{
+	s->finish(s->impl, out, outlen, err, errlen, failed);
+}
+
+void gofn_cli_idle(gofn_cli_session *s)
+{
+	if (s->idle)
+		s->idle(s->impl);
+}
+
+int gofn_cli_end(gofn_cli_session *s)
+{
+	return s->end(s->impl);
 }

@@ -159,15 +159,16 @@ static int set_prog_args(const run_args *a, gofn_err *e)
 
 /* A handler's result: its bytes on stdout, or (for a non-nil error) the
  * error text alone on stderr and exit status 1. */
-static int print_result(const gofn_result *r)
+static int print_result(const uint8_t *out, size_t outlen, const char *err, size_t errlen,
+			int failed)
 {
-	if (r->err_msg) {
+	if (failed) {
 		fflush(stdout);
-		fprintf(stderr, "%s\n", r->err_msg);
+		fprintf(stderr, "%.*s\n", (int)errlen, err ? err : "");
 		return 1;
 	}
-	if (r->out_len)
-		fwrite(r->out, 1, r->out_len, stdout);
+	if (outlen)
+		fwrite(out, 1, outlen, stdout);
 	fflush(stdout);
 	return 0;
 }
@@ -197,95 +198,161 @@ static void print_timing(const timing *t)
 		t->loads > 1 ? t->unload / (double)(t->loads - 1) * 1e6 : 0.0);
 }
 
+/* The session Go drives (cli.h): load -> init -> N calls -> unload, times
+ * over. One per process. */
+typedef struct run_state {
+	run_args a;
+	gofn_blob blobs[MAX_OBJS];
+	buf files[MAX_OBJS], in;
+	long ncalls;
+	timing tm;
+	long loads;	/* started */
+	long calls;	/* made in the current load */
+	gofn_module *m; /* the current load's, until its calls are over */
+	uintptr_t pc;	/* the symbol's entry in m */
+	gofn_sig sig;
+	double t0, t1, t2; /* load start, init start, first call */
+	int rc;		   /* exit code so far */
+	gofn_err e;
+} run_state;
+
+static run_state run;
+
+/* Load, init and look up the symbol: the calls of one run follow. */
+static int start_load(run_state *r)
+{
+	int last = r->loads == r->a.times - 1;
+
+	r->t0 = now();
+	if (gofn_module_load(r->blobs, r->a.nobjs, &r->m, &r->e)) {
+		r->m = NULL;
+		return gofn_errctx(&r->e, "load"), -1;
+	}
+	r->t1 = now();
+	int bad = 0;
+	if (gofn_module_init(r->m, &r->e) < 0)
+		bad = gofn_errctx(&r->e, "init");
+	else if (gofn_module_entry(r->m, r->a.sym, &r->pc, &r->sig, &r->e) < 0)
+		bad = gofn_errctx(&r->e, "run %s", r->a.sym);
+	if (bad) {
+		gofn_module_unload(r->m);
+		r->m = NULL;
+		return -1;
+	}
+	if (last && gofn_cli_profile_start(r->a.cpuprofile, r->a.memprofile, &r->e) < 0) {
+		r->m = NULL;
+		return gofn_errctx(&r->e, "profile"), -1;
+	}
+	r->loads++;
+	r->calls = 0;
+	r->t2 = now();
+	return 0;
+}
+
 /* The last run keeps its module: as in a native program, goroutines still
  * running when the function returns die with the process, not under an
  * unmapped module. */
-static int run_once(const run_args *a, const gofn_blob *blobs, const buf *in, int last, long ncalls,
-		    timing *tm, gofn_err *e)
+static int end_load(run_state *r)
 {
-	gofn_module *m;
-	gofn_result r;
-	int rc = 0;
-	double t0 = now(), t1, t2, t3;
+	int last = r->loads == r->a.times;
+	double t3 = now();
 
-	if (gofn_module_load(blobs, a->nobjs, &m, e))
-		return gofn_errctx(e, "load"), -1;
-	t1 = now();
-	if (gofn_module_init(m, e)) {
-		gofn_module_unload(m);
-		return gofn_errctx(e, "init"), -1;
+	if (last && gofn_cli_profile_stop(r->a.cpuprofile, r->a.memprofile, &r->e) < 0) {
+		r->m = NULL;
+		return gofn_errctx(&r->e, "profile"), -1;
 	}
-	t2 = now();
-	if (last && gofn_cli_profile_start(a->cpuprofile, a->memprofile, e) < 0)
-		return gofn_errctx(e, "profile"), -1;
-	for (long c = 0; c < ncalls && rc == 0; c++) {
-		if (gofn_module_call(m, a->sym, in->p, in->n, &r, e)) {
-			gofn_module_unload(m);
-			return gofn_errctx(e, "run %s", a->sym), -1;
-		}
-		rc = print_result(&r);
-		gofn_result_free(&r);
-	}
-	t3 = now();
-	if (last && gofn_cli_profile_stop(a->cpuprofile, a->memprofile, e) < 0)
-		return gofn_errctx(e, "profile"), -1;
 	if (!last)
-		gofn_module_unload(m);
-	tm->load += t1 - t0;
-	tm->init += t2 - t1;
-	tm->call += t3 - t2;
-	tm->unload += now() - t3;
-	tm->loads++;
-	tm->calls += ncalls;
-	return rc;
+		gofn_module_unload(r->m);
+	r->m = NULL;
+	r->tm.load += r->t1 - r->t0;
+	r->tm.init += r->t2 - r->t1;
+	r->tm.call += t3 - r->t2;
+	r->tm.unload += now() - t3;
+	r->tm.loads++;
+	r->tm.calls += r->calls;
+	return 0;
 }
 
-int gofn_cli_run(int argc, char **argv)
+static int run_next(void *impl, gofn_cli_call *c)
 {
-	run_args a;
-	gofn_blob blobs[MAX_OBJS];
-	buf files[MAX_OBJS] = {0}, in = {0};
-	gofn_err e = {0};
-	int rc = 0;
+	run_state *r = impl;
 
-	if (parse_args(argc, argv, &a, &e))
-		return fail(&e);
-	for (size_t i = 0; i < a.nobjs; i++) {
-		if (read_file(a.objs[i], &files[i], &e)) {
-			rc = fail(&e);
-			goto out;
-		}
-		blobs[i] = (gofn_blob){a.objs[i], files[i].p, files[i].n};
+	if (r->m && (r->calls == r->ncalls || r->rc != 0) && end_load(r) < 0)
+		r->rc = fail(&r->e);
+	if (!r->m && (r->rc != 0 || r->loads == r->a.times))
+		return GOFN_CLI_OVER;
+	if (!r->m && start_load(r) < 0) {
+		r->rc = fail(&r->e);
+		return GOFN_CLI_OVER;
 	}
-	if (a.in && read_file(a.in, &in, &e)) {
-		rc = fail(&e);
-		goto out;
-	}
-	if (set_prog_args(&a, &e)) {
-		rc = fail(&e);
-		goto out;
-	}
-	const char *calls_env = getenv("GOFN_LOADER_CALLS");
-	long ncalls = calls_env ? strtol(calls_env, NULL, 10) : 1;
-	timing tm = {0};
-	double t0 = now();
-	/* as a worker does at start: the first load then pays nothing extra */
-	if (gofn_loader_preload(&e)) {
-		rc = fail(&e);
-		goto out;
-	}
-	tm.preload = now() - t0;
-	for (long t = 0; t < a.times && rc == 0; t++) {
-		rc = run_once(&a, blobs, &in, t == a.times - 1, ncalls > 0 ? ncalls : 1, &tm, &e);
-		if (rc < 0)
-			rc = fail(&e);
-	}
+	*c = (gofn_cli_call){.pc = r->pc, .sig = (int)r->sig, .in = r->in.p, .inlen = r->in.n};
+	return GOFN_CLI_CALL;
+}
+
+static void run_finish(void *impl, const uint8_t *out, size_t outlen, const char *err,
+		       size_t errlen, int failed)
+{
+	run_state *r = impl;
+
+	r->rc = print_result(out, outlen, err, errlen, failed);
+	r->calls++;
+}
+
+static void run_free(run_state *r)
+{
+	for (size_t i = 0; i < r->a.nobjs; i++)
+		free(r->files[i].p);
+	free(r->in.p);
+}
+
+static int run_end(void *impl)
+{
+	run_state *r = impl;
+
 	fflush(stdout);
 	if (getenv("GOFN_LOADER_TIMING"))
-		print_timing(&tm);
-out:
-	for (size_t i = 0; i < a.nobjs; i++)
-		free(files[i].p);
-	free(in.p);
-	return rc;
+		print_timing(&r->tm);
+	run_free(r);
+	return r->rc;
+}
+
+/* Reads the objects and the input, sets os.Args, preloads: everything
+ * before the first load. */
+static int run_start(run_state *r, int argc, char **argv)
+{
+	if (parse_args(argc, argv, &r->a, &r->e))
+		return -1;
+	for (size_t i = 0; i < r->a.nobjs; i++) {
+		if (read_file(r->a.objs[i], &r->files[i], &r->e))
+			return -1;
+		r->blobs[i] = (gofn_blob){r->a.objs[i], r->files[i].p, r->files[i].n};
+	}
+	if (r->a.in && read_file(r->a.in, &r->in, &r->e))
+		return -1;
+	if (set_prog_args(&r->a, &r->e))
+		return -1;
+	const char *calls_env = getenv("GOFN_LOADER_CALLS");
+	long n = calls_env ? strtol(calls_env, NULL, 10) : 1;
+	r->ncalls = n > 0 ? n : 1;
+	double t0 = now();
+	/* as a worker does at start: the first load then pays nothing extra */
+	if (gofn_loader_preload(&r->e))
+		return -1;
+	r->tm.preload = now() - t0;
+	return 0;
+}
+
+int gofn_cli_run(int argc, char **argv, gofn_cli_session *s)
+{
+	run_state *r = &run;
+
+	memset(r, 0, sizeof *r);
+	if (run_start(r, argc, argv) < 0) {
+		int rc = fail(&r->e);
+		run_free(r);
+		return rc;
+	}
+	*s = (gofn_cli_session){
+	    .fd = -1, .next = run_next, .finish = run_finish, .end = run_end, .impl = r};
+	return GOFN_CLI_DRIVE;
 }

@@ -368,11 +368,11 @@ static int parent(int argc, char **argv)
 
 /* In the worker. Everything the loader must read from /proc happens before
  * the filter (which refuses every open) goes on. */
-static int child(int argc, char **argv)
+static int child(int argc, char **argv, gofn_cli_session *s)
 {
 	gofn_sandbox_cfg cfg = {.sigsys_fd = FD_REPORT};
 	gofn_err err = {0};
-	char *rest[MAX_ARGS + 2];
+	static char *rest[MAX_ARGS + 2]; /* the -run session outlives this frame */
 	int n = 0;
 
 	gofn_sandbox_limits_default(&cfg.limits);
@@ -393,14 +393,14 @@ static int child(int argc, char **argv)
 		}
 	for (int i = 1; i < n; i++)
 		if (strcmp(rest[i], "-run") == 0)
-			return gofn_cli_run(n, rest);
+			return gofn_cli_run(n, rest, s);
 	fprintf(stderr, "gofn-loader: sandbox: nothing to run (want -o ... -run or -selftest)\n");
 	return 2;
 }
 
-int gofn_cli_sandbox(int argc, char **argv)
+int gofn_cli_sandbox(int argc, char **argv, gofn_cli_session *s)
 {
 	if (argc >= 3 && strcmp(argv[1], "-sandbox") == 0 && strcmp(argv[2], "-child") == 0)
-		return child(argc, argv);
+		return child(argc, argv, s);
 	return parent(argc, argv);
 }

@@ -3,14 +3,17 @@
  *
  * Life: confine (sandbox) -> HELLO -> LOAD once (reply LOADED: the symbol
  * list, before any tenant code runs) -> INIT (package init; READY) ->
- * INVOKE ... until the socket closes. Each request brings its own stdout/stderr pipes, which are
- * dup2()'d onto 1 and 2 only while that request runs; /dev/null sits there
- * otherwise, so the server sees EOF right before our reply. Tenant code that
- * calls os.Exit or crashes ends this process; gofnd notices and replaces us. */
+ * INVOKE ... until the socket closes. Go drives the loop (cli.h): each
+ * INVOKE's call is made by loader/host/drive.go between worker_next and
+ * worker_finish; the rest is served here. Each request brings its own stdout/stderr pipes, which
+ * are dup2()'d onto 1 and 2 only while that request runs; /dev/null sits there otherwise, so the
+ * server sees EOF right before our reply. Tenant code that calls os.Exit or crashes ends this
+ * process; gofnd notices and replaces us. */
 #include "loader/host/cli/cli.h"
 #include "loader/host/cli/worker_trim.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -22,6 +25,7 @@
 #include "api/frame.h"
 #include "loader/call_bridge.h"
 #include "api/frame_io.h"
+#include "common/io.h"
 #include "api/profile.h"
 #include "api/proto.h"
 #include "loader/loader.h"
@@ -40,6 +44,14 @@ typedef struct worker {
 	int inited;
 	unsigned prof_kinds; /* profiles running for the current INVOKE */
 	char *prof_err;	     /* why the CPU profile did not start */
+	/* The INVOKE whose call Go is making (between next and finish):
+	 * inv points into cur's payload. */
+	gofn_frame cur;
+	gofn_msg_invoke inv;
+	int64_t t0;
+	int trimmed; /* idle since the last request, and trimmed (worker_trim.h) */
+	int done;    /* no more requests: exit with exit_code */
+	int exit_code;
 } worker;
 
 /* The profiles of one call (api/profile.h kinds). */
@@ -239,27 +251,26 @@ static void put_profiles(gofn_msg_result *m, const profiles *p, char msg[][256])
 	}
 }
 
-static int reply_result(worker *w, const gofn_msg_invoke *in, const gofn_result *res, int64_t dur,
-			const profiles *p)
+static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, gofn_bytes errmsg,
+			int failed, int64_t dur, const profiles *p)
 {
 	gofn_fbuf b;
 	gofn_err e = {0};
 	char msg[GOFN_PROF_NKINDS][256];
 	gofn_msg_result m = {
-	    .status = res->err_msg ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
-	    .output = {.p = res->out, .len = res->out_len},
+	    .status = failed ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
+	    .output = out,
 	    .duration_us = (uint64_t)dur,
 	};
 
-	if (res->out_len > in->result_max) {
+	if (out.len > in->result_max) {
 		gofn_errf(&e, GOFN_ELIMIT,
 			  "result of %zu bytes exceeds the %llu-byte limit (gofnd --max-result)",
-			  res->out_len, (unsigned long long)in->result_max);
+			  out.len, (unsigned long long)in->result_max);
 		return reply_error(w, &e);
 	}
-	if (res->err_msg)
-		m.errmsg =
-		    (gofn_bytes){.p = (const uint8_t *)res->err_msg, .len = strlen(res->err_msg)};
+	if (failed)
+		m.errmsg = errmsg.p ? errmsg : (gofn_bytes){.p = (const uint8_t *)"", .len = 0};
 	put_profiles(&m, p, msg);
 	int built =
 	    gofn_enc_result(&b, &m, gofn_result_frame_max((size_t)in->result_max, p->kinds), &e);
@@ -270,85 +281,141 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, const gofn_result 
 	return send_reply(w, &b, 0, &e);
 }
 
-/* Runs the call with 1/2 on the request's pipes; returns with them restored. */
-static int handle_invoke(worker *w, const gofn_msg_invoke *m)
+/* The request is over: 1 and 2 back on /dev/null, profiles of an INVOKE
+ * refused before its call dropped. */
+static void request_done(worker *w)
 {
-	gofn_err e = {0};
-	char sym[GOFN_SYMBOL_NAME_MAX + 1];
-
-	if (!w->mod || !w->inited) {
-		gofn_errf(&e, GOFN_EINVAL, "INVOKE before %s", w->mod ? "INIT" : "LOAD");
-		return reply_error(w, &e);
-	}
-	memcpy(sym, m->symbol.p, m->symbol.len); /* decoded: 1..GOFN_SYMBOL_NAME_MAX */
-	sym[m->symbol.len] = 0;
-	gofn_result res = {0};
-	int64_t t0 = gofn_mono_us();
-	int r = gofn_module_call(w->mod, sym, m->input.p, m->input.len, &res, &e);
-	int64_t dur = gofn_mono_us() - t0;
-	profiles prof;
-	profile_end(w, &prof);
-	if (r < 0)
-		r = reply_error(w, &e);
-	else
-		r = reply_result(w, m, &res, dur, &prof);
-	profiles_free(&prof);
-	gofn_result_free(&res);
-	return r;
+	route_output(w, NULL);
+	profiles unused;
+	profile_end(w, &unused);
+	profiles_free(&unused);
 }
 
-/* One request: decode, route its pipes onto 1 and 2, handle, restore. */
-static int serve_one(worker *w, gofn_frame *f)
+/* An INVOKE's function, for Go to call (gofn_cli_call). */
+static int invoke_entry(worker *w, const gofn_msg_invoke *m, gofn_cli_call *c, gofn_err *e)
+{
+	char sym[GOFN_SYMBOL_NAME_MAX + 1];
+	uintptr_t pc;
+	gofn_sig sig;
+
+	if (!w->mod || !w->inited)
+		return gofn_errf(e, GOFN_EINVAL, "INVOKE before %s", w->mod ? "INIT" : "LOAD");
+	memcpy(sym, m->symbol.p, m->symbol.len); /* decoded: 1..GOFN_SYMBOL_NAME_MAX */
+	sym[m->symbol.len] = 0;
+	if (gofn_module_entry(w->mod, sym, &pc, &sig, e) < 0)
+		return -1;
+	*c = (gofn_cli_call){.pc = pc, .sig = (int)sig, .in = m->input.p, .inlen = m->input.len};
+	return 0;
+}
+
+/* An INVOKE: decoded, its pipes on 1 and 2, its function looked up. Returns
+ * 1 with the call in *c (the frame kept in w->cur until finish), or what
+ * replying with ERROR returned. */
+static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
 {
 	gofn_err e = {0};
-	gofn_msg_invoke inv;
-	int bad_invoke = 0;
+	int bad = gofn_dec_invoke(f->payload, f->len, &w->inv, &e) < 0;
 
-	if (f->type == GOFN_F_INVOKE) {
-		bad_invoke = gofn_dec_invoke(f->payload, f->len, &inv, &e) < 0;
-		if (!bad_invoke)
-			profile_begin(w, &inv);
-	}
+	if (!bad)
+		profile_begin(w, &w->inv);
 	route_output(w, f);
 	/* 1 and 2 now hold the only copies of the request's pipes, so
 	 * restoring /dev/null before replying gives the server EOF. */
 	gofn_frame_free_fds(f);
+	if (!bad && invoke_entry(w, &w->inv, c, &e) == 0) {
+		w->cur = *f;
+		f->payload = NULL;
+		w->t0 = gofn_mono_us();
+		return 1;
+	}
+	int rc = reply_error(w, &e);
+	request_done(w);
+	return rc;
+}
+
+/* Any other request, served here: LOAD, INIT, or an unexpected frame. */
+static int serve_other(worker *w, gofn_frame *f)
+{
+	gofn_err e = {0};
+
+	route_output(w, f);
+	gofn_frame_free_fds(f);
 	int rc;
-	if (bad_invoke) {
-		rc = reply_error(w, &e);
-	} else if (f->type == GOFN_F_LOAD) {
+	if (f->type == GOFN_F_LOAD) {
 		rc = handle_load(w, f);
 	} else if (f->type == GOFN_F_INIT) {
 		rc = handle_init(w, f);
-	} else if (f->type == GOFN_F_INVOKE) {
-		rc = handle_invoke(w, &inv);
 	} else {
 		gofn_errf(&e, GOFN_EINVAL, "unexpected %s frame", gofn_frame_type_name(f->type));
 		rc = reply_error(w, &e);
 	}
-	route_output(w, NULL);
-	profiles unused;
-	profile_end(w, &unused); /* an INVOKE refused before the call */
-	profiles_free(&unused);
+	request_done(w);
 	return rc;
 }
 
-static int serve(worker *w)
+/* Serves the requests that have come until an INVOKE's call is due
+ * (GOFN_CLI_CALL), none is there (GOFN_CLI_WAIT), or there will be no
+ * more: the server closed the socket (exit 0) or the worker cannot go on
+ * (exit 1). A frame that has begun is read to its end here. */
+static int worker_next(void *impl, gofn_cli_call *c)
 {
-	int trimmed = 0;
+	worker *w = impl;
 
-	for (;;) {
+	while (!w->done) {
+		struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
+		if (gofn_poll(&p, 1, 0) == 0) {
+			/* Between requests only: trim once idle for a while. */
+			c->wait_ms = w->trimmed ? -1 : GOFN_WORKER_TRIM_DELAY_MS;
+			return GOFN_CLI_WAIT;
+		}
+		w->trimmed = 0;
 		gofn_frame f;
 		gofn_err e = {0};
-		gofn_worker_idle_wait(w->ctrl, &trimmed); /* between requests only */
-		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0)
-			return e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
-		int rc = serve_one(w, &f);
+		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0) {
+			w->done = 1;
+			w->exit_code = e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
+			break;
+		}
+		int rc = f.type == GOFN_F_INVOKE ? begin_invoke(w, &f, c) : serve_other(w, &f);
 		gofn_frame_free(&f);
-		trimmed = 0;
+		if (rc == 1)
+			return GOFN_CLI_CALL;
 		if (rc < 0)
-			return 1;
+			w->done = w->exit_code = 1;
 	}
+	return GOFN_CLI_OVER;
+}
+
+/* The call's result (Go memory, read here only): RESULT, with the
+ * profiles the INVOKE asked for. */
+static void worker_finish(void *impl, const uint8_t *out, size_t outlen, const char *err,
+			  size_t errlen, int failed)
+{
+	worker *w = impl;
+	int64_t dur = gofn_mono_us() - w->t0;
+	profiles prof;
+
+	profile_end(w, &prof);
+	int rc = reply_result(w, &w->inv, (gofn_bytes){.p = out, .len = outlen},
+			      (gofn_bytes){.p = (const uint8_t *)err, .len = errlen}, failed, dur,
+			      &prof);
+	profiles_free(&prof);
+	request_done(w);
+	gofn_frame_free(&w->cur);
+	if (rc < 0)
+		w->done = w->exit_code = 1;
+}
+
+/* Idle for GOFN_WORKER_TRIM_DELAY_MS: give memory back until a request comes. */
+static void worker_idle(void *impl)
+{
+	gofn_worker_idle_trim();
+	((worker *)impl)->trimmed = 1;
+}
+
+static int worker_end(void *impl)
+{
+	return ((worker *)impl)->exit_code;
 }
 
 static int hello(worker *w)
@@ -371,9 +438,9 @@ static int unconfined(int argc, char **argv)
 	return 0;
 }
 
-int gofn_cli_worker(int argc, char **argv)
+int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 {
-	worker w = {.ctrl = GOFN_WORKER_CTRL_FD};
+	static worker w = {.ctrl = GOFN_WORKER_CTRL_FD};
 
 	/* The spawner gave us /dev/null as stdout; a confined root has no
 	 * /dev to open it from, so keep a copy to park 1 and 2 on. */
@@ -413,5 +480,11 @@ int gofn_cli_worker(int argc, char **argv)
 	}
 	if (hello(&w) < 0)
 		return 1;
-	return serve(&w);
+	*s = (gofn_cli_session){.fd = w.ctrl,
+				.next = worker_next,
+				.finish = worker_finish,
+				.idle = worker_idle,
+				.end = worker_end,
+				.impl = &w};
+	return GOFN_CLI_DRIVE;
 }
