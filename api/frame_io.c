@@ -107,15 +107,21 @@ static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_fr
 	} u;
 
 	while (n > 0) {
-		if (wait_for(sock, POLLIN, deadline_ms, e) < 0)
-			return -1;
 		struct iovec iov = {.iov_base = p, .iov_len = n};
 		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 		m.msg_control = u.buf;
 		m.msg_controllen = sizeof u.buf;
-		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC);
-		if (r < 0 && (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK))
+		/* Try first, wait only when nothing is there: a reply or a
+		 * request is usually whole by the time we look, and a poll()
+		 * before every read doubled the system calls of a frame. */
+		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			if (wait_for(sock, POLLIN, deadline_ms, e) < 0)
+				return -1;
+			continue;
+		}
 		/* A peer that dies with our request unread resets the stream:
 		 * that is the end of it, like a close. */
 		if (r < 0 && errno == ECONNRESET)
