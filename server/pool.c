@@ -11,6 +11,7 @@
 
 #include "api/frame_io.h"
 #include "sandbox/sandbox.h"
+#include "server/callwatch.h"
 #include "server/pool_budget.h"
 #include "server/pool_idle.h"
 #include "server/pool_internal.h"
@@ -194,7 +195,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	gofn_worker *dead = NULL;
 
 	if (!w->dead) /* the idle watch compares against this (pool_idle.c) */
-		w->idle_cpu_ms = gofn_sandbox_cpu_ms(w->pid);
+		w->idle_cpu_ms = gofn_proc_cpu_ms(w->stat_fd, w->pid);
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
 	if (!t || w->dead || p->closing) {
