@@ -38,14 +38,29 @@ void gofn_log(const char *level, const char *event, json_t *fields)
 	if (o && fields)
 		json_object_update(o, fields);
 	json_decref(fields);
-	char *line = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	/* The line and its newline in one write (stderr is unbuffered): one
+	 * system call per line, and concurrent lines stay whole. */
+	char buf[4096], *line = NULL;
+	size_t len = 0;
+	if (o) {
+		len = json_dumpb(o, buf, sizeof buf - 1, JSON_COMPACT);
+		if (len > 0 && len < sizeof buf - 1)
+			line = buf;
+		else if ((line = json_dumps(o, JSON_COMPACT)))
+			len = strlen(line);
+	}
 	if (line) {
-		/* One fputs under the FILE lock keeps concurrent lines whole. */
 		flockfile(stderr);
-		fputs(line, stderr);
-		fputc('\n', stderr);
+		if (line == buf) {
+			buf[len] = '\n';
+			fwrite(buf, 1, len + 1, stderr);
+		} else {
+			fputs(line, stderr);
+			fputc('\n', stderr);
+		}
 		funlockfile(stderr);
 	}
-	free(line);
+	if (line != buf)
+		free(line);
 	json_decref(o);
 }
