@@ -49,6 +49,7 @@ typedef struct worker {
 	gofn_frame cur;
 	gofn_msg_invoke inv;
 	int64_t t0;
+	int routed;  /* 1 and 2 are a request's pipes, not /dev/null */
 	int trimmed; /* idle since the last request, and trimmed (worker_trim.h) */
 	int done;    /* no more requests: exit with exit_code */
 	int exit_code;
@@ -73,9 +74,13 @@ static void route_output(worker *w, const gofn_frame *f)
 	}
 	fflush(stdout);
 	fflush(stderr);
+	/* Already parked (the reply did it): two dup3 calls a request fewer. */
+	if (!f && !w->routed)
+		return;
 	/* dup3, not dup2: the seccomp filter allows only the former. */
 	dup3(out, 1, 0);
 	dup3(err, 2, 0);
+	w->routed = f != NULL;
 }
 
 /* Sends a built frame (or reports why it could not be built) and frees it. */
