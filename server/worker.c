@@ -349,11 +349,19 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		x.timed_out = 1;
 	else if (sent < 0)
 		x.closed = 1;
+	/* A warm call usually answers within a millisecond, its output and
+	 * the EOF of its pipes (the worker parks 1 and 2 before replying)
+	 * already there: until then only the reply is waited for, so the
+	 * call costs one wake-up instead of one per pipe. A call that takes
+	 * longer has its pipes watched too, so a writer blocked on a full
+	 * pipe waits at most that millisecond. */
+	int64_t pipes_from_ms = gofn_now_ms() + 2;
 	while (!x.bad && !x.timed_out && !gofn_callwatch_over(&cw) &&
 	       (x.out >= 0 || x.err >= 0 || (!x.have_reply && !x.closed))) {
+		int reply_only = !x.have_reply && !x.closed && gofn_now_ms() < pipes_from_ms;
 		struct pollfd p[3] = {
-		    {.fd = x.out, .events = POLLIN},
-		    {.fd = x.err, .events = POLLIN},
+		    {.fd = reply_only ? -1 : x.out, .events = POLLIN},
+		    {.fd = reply_only ? -1 : x.err, .events = POLLIN},
 		    {.fd = (x.have_reply || x.closed) ? -1 : w->ctrl, .events = POLLIN}};
 		/* After the reply the pipes only hold what is already written:
 		 * an honest worker dropped its copies before replying. One that
@@ -370,7 +378,10 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 			x.timed_out = 1;
 			break;
 		}
-		int r = poll(p, 3, gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : left));
+		int wait = gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : left);
+		if (reply_only && wait > pipes_from_ms - gofn_now_ms())
+			wait = (int)(pipes_from_ms - gofn_now_ms());
+		int r = poll(p, 3, wait < 0 ? 0 : wait);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r <= 0)
