@@ -49,6 +49,14 @@ typedef struct gofn_result {
  * loads work without it. */
 int gofn_loader_preload(gofn_err *err);
 
+/* Also builds what a load otherwise builds on first need: the index of
+ * the host's itabs by name, which walks every host type descriptor to
+ * name them (link_hostitabs.c; several ms with the whole std). For a
+ * worker started before it has work (gofnd's prepared workers), so the
+ * first load does not wait for it. Costs the index's memory in workers
+ * whose objects would never have asked for an itab by name. */
+int gofn_loader_warm(gofn_err *err);
+
 /* Parse, link and register `n` blobs as one link unit. Nothing runs yet.
  * A unit may not define a package the host already has (GOFN_EINVAL). */
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err);

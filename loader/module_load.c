@@ -161,6 +161,15 @@ int gofn_loader_preload(gofn_err *err)
 	return 0;
 }
 
+int gofn_loader_warm(gofn_err *err)
+{
+	if (gofn_loader_preload(err))
+		return -1;
+	/* A lookup builds the index once (pthread_once); the name matters not. */
+	(void)gofn_hostitabs_find(gofn_hosttypes_self(NULL), "", 0);
+	return 0;
+}
+
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err)
 {
 	gofn_module *m = calloc(1, sizeof *m);

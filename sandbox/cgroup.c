@@ -312,6 +312,34 @@ int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, ch
 	return r > 0 && attach_v1_cpu(pid, l, uid) ? 2 : r;
 }
 
+int gofn_sandbox_join_cpu(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, unsigned uid,
+			  gofn_err *err)
+{
+	const char *root = v2_root();
+	char leaf[sizeof p->cgroup];
+	int r;
+
+	if (!p->cgroup[0] || !l->cpu_weight)
+		return 0;
+	uid = uid ? uid : GOFN_NOBODY; /* as gofn_sandbox_spawn names the group */
+	if (strncmp(p->cgroup, "v1:", 3) == 0) {
+		if (!attach_v1_cpu(p->pid, l, uid))
+			return 0; /* no cpu hierarchy: as a spawn without the CPU layer */
+		p->layers |= GOFN_LAYER_CPU;
+		return 0;
+	}
+	if (!root)
+		return 0;
+	r = attach_v2(root, p->pid, l, uid, leaf, sizeof leaf);
+	if (r == 0)
+		return gofn_errf(err, GOFN_ESYS, "worker %d: cannot move it to cgroup %s/gofn/t%u",
+				 (int)p->pid, root, uid);
+	rmdir(p->cgroup);
+	snprintf(p->cgroup, sizeof p->cgroup, "%s", leaf);
+	p->layers |= r > 1 ? GOFN_LAYER_CPU : 0;
+	return 0;
+}
+
 static int counter(const char *file, const char *key)
 {
 	char line[128];

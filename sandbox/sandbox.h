@@ -171,6 +171,16 @@ int gofn_sandbox_parse_report(const char *buf, size_t len, long *nr);
 int gofn_sandbox_wait(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, uint64_t start_ms,
 		      int timeout_ms, gofn_sandbox_exit *x, gofn_err *err);
 
+/* Moves a worker started with limits.cpu_weight 0 (no CPU group: gofnd's
+ * prepared workers, server/prepared.h) into the CPU group of host uid
+ * (0: nobody) with l's weight and cap, as if it had been started there:
+ * cgroup v1 joins cpu/gofn/t<uid>; v2 moves it to a new leaf t<uid>/w<pid>
+ * with the same memory and pids limits (what it used before stays charged
+ * to the old leaf, which is removed). Adds GOFN_LAYER_CPU to p->layers.
+ * 0 also when the worker has no cgroup here (nothing to join). */
+int gofn_sandbox_join_cpu(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, unsigned uid,
+			  gofn_err *err);
+
 /* SIGKILL the worker and reap it; removes its cgroup. Safe to call twice. */
 void gofn_sandbox_kill(gofn_sandbox_proc *p);
 

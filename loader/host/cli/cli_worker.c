@@ -442,11 +442,13 @@ static int hello(worker *w)
 }
 
 /* gofnd passes -unconfined only when it runs without the sandbox (--sandbox 0,
- * or auto mode on a host that cannot confine); /healthz reports that. */
-static int unconfined(int argc, char **argv)
+ * or auto mode on a host that cannot confine); /healthz reports that.
+ * -prepared: started before it has work (gofnd's prepared workers), so it
+ * builds the host tables a first load would otherwise build then. */
+static int has_flag(int argc, char **argv, const char *flag)
 {
 	for (int i = 2; i < argc; i++)
-		if (strcmp(argv[i], "-unconfined") == 0)
+		if (strcmp(argv[i], flag) == 0)
 			return 1;
 	return 0;
 }
@@ -474,12 +476,12 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 	 * use; seccomp refuses open() afterwards, so read them now (and the
 	 * host type table, which the first load would otherwise build). */
 	gofn_err pe = {0};
-	if (gofn_loader_preload(&pe)) {
+	if (has_flag(argc, argv, "-prepared") ? gofn_loader_warm(&pe) : gofn_loader_preload(&pe)) {
 		reply_error(&w, &pe);
 		return 1;
 	}
 	gofn_worker_idle_trim_prepare(); /* reads smaps: before seccomp */
-	if (!unconfined(argc, argv)) {
+	if (!has_flag(argc, argv, "-unconfined")) {
 		/* Before any tenant byte arrives; the parent already set up the
 		 * namespaces, this adds no_new_privs and seccomp on every thread. */
 		gofn_sandbox_cfg sc = {.sigsys_fd = -1};
