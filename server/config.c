@@ -1,5 +1,6 @@
 /* Each setting is one row of `opts`: flag name, env name, kind, where. */
 #include "server/config.h"
+#include "server/prepared_uid.h"
 #include "server/tenant_uid.h"
 
 #include <errno.h>
@@ -12,7 +13,19 @@
 #include "api/limits.h"
 #include "common/goversion.h"
 
-enum kind { K_STR, K_SIZE, K_I64, K_I64Z, K_INT, K_INTZ, K_LISTEN, K_BOOL, K_MODE, K_UIDS };
+enum kind {
+	K_STR,
+	K_SIZE,
+	K_I64,
+	K_I64Z,
+	K_INT,
+	K_INTZ,
+	K_LISTEN,
+	K_BOOL,
+	K_MODE,
+	K_UIDS,
+	K_PUIDS
+};
 
 typedef struct opt {
 	const char *flag, *env, *help;
@@ -75,6 +88,12 @@ static const opt opts[] = {
     O("--store", "GOFN_STORE", K_STR, store, "metadata store: sqlite or postgres (sqlite)"),
     O("--uid-range", "GOFN_UID_RANGE", K_UIDS, uid_base,
       "host uids for tenants' workers, BASE:COUNT or off (1000000:65536)"),
+    O("--prepared", "GOFN_PREPARED", K_INTZ, prepared,
+      "confined workers kept ready for any tenant's first call, per Go release in use; 0 = off "
+      "(2)"),
+    O("--prepared-uids", "GOFN_PREPARED_UIDS", K_PUIDS, prepared_uid_base,
+      "one-time host uids of prepared workers, BASE:COUNT apart from --uid-range "
+      "(3000000000:1000000000)"),
     O("--call-cpu-ms", "GOFN_CALL_CPU_MS", K_I64Z, call_cpu_ms,
       "CPU time one call may use, 0 = no limit (10000)"),
     O("--idle-cpu-ms", "GOFN_IDLE_CPU_MS", K_I64, idle_cpu_ms,
@@ -136,6 +155,9 @@ void gofn_config_defaults(gofn_config *c)
 	snprintf(c->store, sizeof c->store, "sqlite");
 	c->uid_base = 1000000;
 	c->uid_count = 65536;
+	c->prepared = 2;
+	c->prepared_uid_base = 3000000000u;
+	c->prepared_uid_count = 1000000000u;
 	c->call_cpu_ms = 10000;
 	c->idle_cpu_ms = 200;
 	c->worker_mem = 256u << 20;
@@ -235,6 +257,8 @@ static int apply(gofn_config *c, const opt *o, const char *v, gofn_err *e)
 		return 0;
 	case K_UIDS:
 		return gofn_uid_range_parse(c, v, e);
+	case K_PUIDS:
+		return gofn_puids_parse(c, v, e);
 	}
 	return 0;
 }
@@ -271,6 +295,10 @@ int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
 		c->max_timeout_ms = c->timeout_ms;
 	if (c->cpu_weight > 10000)
 		return gofn_errf(e, GOFN_EINVAL, "--cpu-weight %d: want 1..10000", c->cpu_weight);
+	if (c->prepared > 64)
+		return gofn_errf(e, GOFN_EINVAL, "--prepared %d: want 0..64", c->prepared);
+	if (gofn_puids_check(c, e) < 0)
+		return -1;
 	if (strcmp(c->store, "sqlite") && strcmp(c->store, "postgres"))
 		return gofn_errf(e, GOFN_EINVAL, "--store %s: want sqlite or postgres", c->store);
 	if (!strcmp(c->store, "postgres") && !c->database_url[0])

@@ -46,6 +46,9 @@ typedef struct gofn_config {
 	size_t worker_mem;	      /* memory limit of one worker (bytes) */
 	int cpu_weight;		      /* cgroup cpu weight of each tenant (1..10000) */
 	int cpu_quota_pct;	      /* each tenant's CPU cap in % of one CPU (0: none) */
+	/* Prepared workers (server/prepared.h) */
+	int prepared; /* ready ones kept per Go release in use; 0 = off */
+	unsigned prepared_uid_base, prepared_uid_count; /* their one-time host uids */
 	/* Asynchronous invocations (server/async.h). */
 	int async_queue;	/* queued + running async invocations per tenant */
 	int async_workers;	/* a tenant's workers async may hold; 0: workers - 1 (min 1) */

@@ -10,11 +10,14 @@
 #include "common/io.h"
 #include "server/log.h"
 #include "server/objects.h"
+#include "server/prepared.h"
 #include "server/runtimes.h"
 #include "server/tenant_uid.h"
 
-int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
-		    gofn_err *e)
+/* A prepared worker bound to tenant when one is ready (*prepared = 1), else
+ * a new one. */
+static int get_worker(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
+		      int *prepared, gofn_err *e)
 {
 	char exe[sizeof s->cfg.loader_path + 64];
 	gofn_tenant_box box;
@@ -27,6 +30,9 @@ int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, 
 		    json_pack("{s:s, s:o}", "tenant", tenant, "error", gofn_json_text(e->msg)));
 		return -1;
 	}
+	*prepared = gofn_prepared_take(s->prepared, exe, tenant, &box, w);
+	if (*prepared)
+		return 0;
 	if (gofn_worker_spawn(&s->cfg, exe, s->confined, &box,
 			      gofn_now_ms() + s->cfg.load_timeout_ms, w, e) < 0) {
 		gofn_log("error", "worker_spawn_failed",
@@ -35,6 +41,14 @@ int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, 
 	}
 	gofn_pool_note_spawn(s->pool);
 	return 0;
+}
+
+int gofn_exec_spawn(gofn_server *s, const char *tenant, const char *go_version, gofn_worker **w,
+		    gofn_err *e)
+{
+	int prepared;
+
+	return get_worker(s, tenant, go_version, w, &prepared, e);
 }
 
 static void free_objs(gofn_objbuf *objs, size_t n)
@@ -80,7 +94,8 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 			 e.msg);
 		return -1;
 	}
-	if (gofn_exec_spawn(s, tenant, f->go_version, w, &e) < 0) {
+	int prepared = 0;
+	if (get_worker(s, tenant, f->go_version, w, &prepared, &e) < 0) {
 		free_objs(objs, f->nobjs);
 		gofn_fn_env_free(&env);
 		o->status = GOFN_STATUS_KILLED;
@@ -88,6 +103,8 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 		return -1;
 	}
 	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, &scratch, o);
+	if (prepared)
+		gofn_prepared_settled(s->prepared);
 	gofn_fn_env_free(&env);
 	free_objs(objs, f->nobjs);
 	gofn_function_clear(&scratch);

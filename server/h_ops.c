@@ -5,6 +5,8 @@
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
+#include "common/buf.h"
+#include "server/prepared.h"
 #include "server/routes.h"
 #include "server/runtimes.h"
 
@@ -65,7 +67,14 @@ enum MHD_Result gofn_h_metrics(gofn_req *r)
 	gofn_pool_stats ps;
 
 	gofn_pool_stats_get(r->srv->pool, &ps);
-	char *text = gofn_metrics_render(r->srv->metrics, &ps);
+	char *main_text = gofn_metrics_render(r->srv->metrics, &ps);
+	gofn_buf b = {0};
+	if (main_text)
+		gofn_buf_str(&b, main_text);
+	free(main_text);
+	gofn_prepared_metrics(r->srv->prepared, &b);
+	char *text = main_text && !b.oom ? gofn_buf_take(&b) : NULL;
+	gofn_buf_free(&b);
 	if (!text)
 		return gofn_reply_fail(r, GOFN_ESYS, NULL, "out of memory");
 	return gofn_reply_raw(r, 200, "text/plain; version=0.0.4", text, strlen(text), NULL);

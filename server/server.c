@@ -22,6 +22,7 @@
 #include "server/http_guard.h"
 #include "server/log.h"
 #include "server/objects.h"
+#include "server/prepared.h"
 #include "server/profiles.h"
 #include "server/runtimes.h"
 #include "server/worker.h"
@@ -196,8 +197,8 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 	if (!s->pool || !s->metrics)
 		return gofn_errf(e, GOFN_ENOMEM, "out of memory");
 	gofn_runtimes_check(&s->cfg);
-	if (probe_sandbox(s, e) < 0 || gofn_async_start(s, db, &s->async, e) < 0 ||
-	    listen_http(s, e) < 0)
+	if (probe_sandbox(s, e) < 0 || gofn_prepared_start(s, &s->prepared, e) < 0 ||
+	    gofn_async_start(s, db, &s->async, e) < 0 || listen_http(s, e) < 0)
 		return -1;
 	char layers[256];
 	gofn_log("info", "listening",
@@ -241,6 +242,8 @@ void gofn_server_stop(gofn_server *s)
 	s->async = NULL;
 	gofn_guard_stop(s->guard);
 	s->guard = NULL;
+	gofn_prepared_stop(s->prepared);
+	s->prepared = NULL;
 	gofn_pool_free(s->pool, 1000);
 	s->pool = NULL;
 	gofn_profiles_close(s->profiles);

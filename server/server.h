@@ -28,6 +28,7 @@ typedef struct gofn_server {
 	gofn_metrics *metrics;
 	struct gofn_profiles *profiles; /* server/profiles.h */
 	struct gofn_async *async;	/* server/async.h */
+	struct gofn_prepared *prepared; /* server/prepared.h; NULL: off */
 	char admin_sha256[GOFN_SHA256_HEX];
 	int confined;		/* workers spawned through the sandbox */
 	unsigned layers;	/* GOFN_LAYER_* the probe worker got */

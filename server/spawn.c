@@ -16,10 +16,11 @@
 /* posix_spawn (vfork semantics) is safe from our many threads: the child
  * runs no allocator or lock before exec. Every other server fd is
  * O_CLOEXEC, and closefrom drops anything that is not. */
-static int spawn_plain(const char *exe, int child_end, gofn_spawned *out, gofn_err *e)
+static int spawn_plain(const char *exe, int prepared, int child_end, gofn_spawned *out, gofn_err *e)
 {
 	posix_spawn_file_actions_t fa;
-	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", (char *)"-unconfined", NULL};
+	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", (char *)"-unconfined",
+			prepared ? (char *)"-prepared" : NULL, NULL};
 	char *envp[] = {NULL};
 
 	posix_spawn_file_actions_init(&fa);
@@ -38,24 +39,42 @@ static int spawn_plain(const char *exe, int child_end, gofn_spawned *out, gofn_e
 	return 0;
 }
 
-/* Time and CPU are enforced by gofnd per invocation (a warm worker lives
- * across many: server/callwatch.c), so the sandbox gets no wall-clock limit
- * and no lifetime RLIMIT_CPU; the worker runs as its tenant's host uid. */
-static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tenant_box *box,
-			  int child_end, gofn_spawned *out, gofn_err *e)
+/* The limits a confined worker gets. Time and CPU are enforced by gofnd
+ * per invocation (a warm worker lives across many: server/callwatch.c), so
+ * the sandbox gets no wall-clock limit and no lifetime RLIMIT_CPU; the
+ * worker runs as its tenant's host uid, in its tenant's CPU group. */
+static void worker_limits(const gofn_config *c, const gofn_tenant_box *box, gofn_sandbox_limits *l)
 {
-	char *argv[] = {(char *)"gofn-loader", (char *)"-worker", NULL};
+	gofn_sandbox_limits_default(l);
+	l->wall_ms = 0;
+	l->cpu_sec = 0;
+	l->output_bytes = 0;
+	l->mem_bytes = gofn_worker_mem_limit(c);
+	l->cpu_weight = box ? box->cpu_weight : (unsigned)c->cpu_weight;
+	l->cpu_quota_mcpu = box ? box->cpu_quota_mcpu : (unsigned)c->cpu_quota_pct * 10u;
+}
+
+static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tenant_box *box,
+			  int prepared, int child_end, gofn_spawned *out, gofn_err *e)
+{
+	char *argv[] = {(char *)"gofn-loader", (char *)"-worker",
+			prepared ? (char *)"-prepared" : NULL, NULL};
 	int fds[] = {-1, -1, -1, child_end};
 	gofn_sandbox_cfg sc = {.exe = exe, .argv = argv, .fds = fds, .nfds = 4, .sigsys_fd = -1};
-	gofn_sandbox_limits_default(&sc.limits);
-	sc.limits.wall_ms = 0;
-	sc.limits.cpu_sec = 0;
-	sc.limits.output_bytes = 0;
-	sc.limits.mem_bytes = gofn_worker_mem_limit(c);
-	sc.limits.cpu_weight = box ? box->cpu_weight : (unsigned)c->cpu_weight;
-	sc.limits.cpu_quota_mcpu = box ? box->cpu_quota_mcpu : (unsigned)c->cpu_quota_pct * 10u;
+	worker_limits(c, box, &sc.limits);
 	sc.host_uid = box ? box->uid : 0;
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
+}
+
+int gofn_spawned_bind(const gofn_config *c, gofn_spawned *sp, const gofn_tenant_box *box,
+		      gofn_err *e)
+{
+	gofn_sandbox_limits l;
+
+	if (!sp->confined)
+		return 0;
+	worker_limits(c, box, &l);
+	return gofn_sandbox_join_cpu(&sp->proc, &l, box->uid, e);
 }
 
 /* Workers are started by one long-lived thread: the sandbox arms
@@ -65,7 +84,7 @@ typedef struct spawn_req {
 	const gofn_config *c;
 	const char *exe;
 	const gofn_tenant_box *box;
-	int confined, child_end, rc, done;
+	int confined, prepared, child_end, rc, done;
 	gofn_spawned *out;
 	gofn_err *e;
 	struct spawn_req *next;
@@ -88,9 +107,9 @@ static void *spawner(void *arg)
 		spawn_req *r = queue;
 		queue = r->next;
 		pthread_mutex_unlock(&mu);
-		r->rc = r->confined
-			    ? spawn_confined(r->c, r->exe, r->box, r->child_end, r->out, r->e)
-			    : spawn_plain(r->exe, r->child_end, r->out, r->e);
+		r->rc = r->confined ? spawn_confined(r->c, r->exe, r->box, r->prepared,
+						     r->child_end, r->out, r->e)
+				    : spawn_plain(r->exe, r->prepared, r->child_end, r->out, r->e);
 		pthread_mutex_lock(&mu);
 		r->done = 1;
 		pthread_cond_broadcast(&finished);
@@ -113,11 +132,13 @@ static void start_spawner(void)
 }
 
 int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined,
-		      const gofn_tenant_box *box, int child_end, gofn_spawned *out, gofn_err *e)
+		      const gofn_tenant_box *box, int prepared, int child_end, gofn_spawned *out,
+		      gofn_err *e)
 {
 	spawn_req r = {.c = c,
 		       .exe = exe,
 		       .box = box,
+		       .prepared = prepared,
 		       .confined = confined,
 		       .child_end = child_end,
 		       .out = out,

@@ -32,6 +32,16 @@ void gofn_spawned_release(gofn_spawned *sp);
  * host uid and CPU group (NULL: none, e.g. the start-up probe: nobody and
  * the flags' CPU settings); c the other limits. */
 int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined,
-		      const gofn_tenant_box *box, int child_end, gofn_spawned *out, gofn_err *e);
+		      const gofn_tenant_box *box, int prepared, int child_end, gofn_spawned *out,
+		      gofn_err *e);
+
+/* prepared: a worker started before its tenant is known (server/prepared.h),
+ * with a box holding its one-time uid and cpu_weight 0 (no CPU group); it
+ * builds its host tables before HELLO. gofn_spawned_bind then moves it into
+ * the CPU group of the tenant's box, the last part of its confinement that
+ * names the tenant (its uid is already the tenant's alone:
+ * server/prepared_uid.h). */
+int gofn_spawned_bind(const gofn_config *c, gofn_spawned *sp, const gofn_tenant_box *box,
+		      gofn_err *e);
 
 #endif

@@ -70,9 +70,8 @@ int gofn_workers_kill_all(void)
 
 static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
 
-int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
-		      const gofn_tenant_box *box, int64_t deadline_ms, gofn_worker **out,
-		      gofn_err *e)
+static int start(const gofn_config *c, const char *exe, int confined, const gofn_tenant_box *box,
+		 int prepared, int64_t deadline_ms, gofn_worker **out, gofn_err *e)
 {
 	int sv[2];
 	gofn_worker *w = calloc(1, sizeof *w);
@@ -87,7 +86,7 @@ int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
 		free(w);
 		return gofn_errsys(e, "socketpair");
 	}
-	int rc = gofn_spawn_worker(c, exe, confined, box, sv[1], &w->sp, e);
+	int rc = gofn_spawn_worker(c, exe, confined, box, prepared, sv[1], &w->sp, e);
 	close(sv[1]);
 	w->ctrl = sv[0];
 	if (rc < 0) {
@@ -126,6 +125,21 @@ int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
 	gofn_frame_free(&hello);
 	*out = w;
 	return 0;
+}
+
+int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
+		      const gofn_tenant_box *box, int64_t deadline_ms, gofn_worker **out,
+		      gofn_err *e)
+{
+	return start(c, exe, confined, box, 0, deadline_ms, out, e);
+}
+
+int gofn_worker_spawn_prepared(const gofn_config *c, const char *exe, int confined, unsigned uid,
+			       int64_t deadline_ms, gofn_worker **out, gofn_err *e)
+{
+	gofn_tenant_box box = {.uid = uid}; /* cpu_weight 0: no CPU group yet */
+
+	return start(c, exe, confined, &box, 1, deadline_ms, out, e);
 }
 
 /* Waits for the worker to go (it closed its socket); kills it if it lingers.

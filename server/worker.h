@@ -63,6 +63,10 @@ typedef struct gofn_outcome {
 int gofn_worker_spawn(const gofn_config *c, const char *exe, int confined,
 		      const gofn_tenant_box *box, int64_t deadline_ms, gofn_worker **out,
 		      gofn_err *e);
+/* The same for a prepared worker (server/prepared.h): no tenant yet, the
+ * one-time host uid uid (0: nobody), no CPU group until it is bound. */
+int gofn_worker_spawn_prepared(const gofn_config *c, const char *exe, int confined, unsigned uid,
+			       int64_t deadline_ms, gofn_worker **out, gofn_err *e);
 
 /* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
  * the symbols the worker listed before any tenant code ran (caller frees via
