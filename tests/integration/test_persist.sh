@@ -81,7 +81,8 @@ check "a tenant acknowledged just before kill -9 exists" test "$CODE" = 200
 # Warm workers nobody uses are stopped after --idle-ms.
 if ((LOADS)); then
 	stop_gofnd
-	GOFN_ADMIN_TOKEN="" start_gofnd "$DATA" --idle-ms 1000
+	# (no prepared workers: they are nobody's and never idle out)
+	GOFN_ADMIN_TOKEN="" start_gofnd "$DATA" --idle-ms 1000 --prepared 0
 	req POST /invoke/main.Handle "$A" --data-binary warm
 	IDLE=$(pgrep -P "$PID" | tr '\n' ' ')
 	check "a warm worker after the invocation" test -n "$IDLE"
