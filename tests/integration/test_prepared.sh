@@ -98,8 +98,12 @@ if ((ROOT_UIDS)); then
 fi
 B_GROUP=$(cpu_group "$B_PID")
 if [[ -n "$A_GROUP" ]]; then
-	check "each bound worker joined its own tenant's CPU group" \
-		test -n "$B_GROUP" -a "$A_GROUP" != "$B_GROUP"
+	req GET /tenants/alpha "$ADMIN"
+	UA=$(jqv .uid)
+	req GET /tenants/beta "$ADMIN"
+	UB=$(jqv .uid)
+	check "each bound worker joined its own tenant's CPU group (t$UA, t$UB)" \
+		test "$A_GROUP" = "gofn/t$UA" -a "$B_GROUP" = "gofn/t$UB" -a "$UA" != "$UB"
 else
 	echo "NOTE: no CPU cgroup here: the tenant CPU group checks are skipped"
 fi

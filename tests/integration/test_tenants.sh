@@ -14,7 +14,9 @@ source "$(dirname "$0")/lib.sh"
 # CPU groups are named after the uid).
 BASE=$((3000000 + ($$ % 50000) * 4))
 RANGE=$BASE:2
-start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2
+# Without prepared workers, which run as one-time uids of their own
+# (server/prepared_uid.h; integration/prepared checks those).
+start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2 --prepared 0
 # Tenants get uids of their own only from a root gofnd confining its workers.
 CONFINED=$(curl -sS "$URL/healthz" | jq -r .sandbox.confined)
 ROOTED=$([[ $(id -u) == 0 && $CONFINED == true ]] && echo 1)
@@ -148,7 +150,7 @@ fi
 
 # --- restart: uids and settings are the store's, not gofnd's memory
 check "gofnd stops cleanly" stop_gofnd
-start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2
+start_gofnd "$TMP/data" --uid-range "$RANGE" --cpu-weight 100 --workers 2 --prepared 0
 req GET /tenants/alpha "$ADMIN"
 check "after a restart alpha keeps uid $UA and weight 500" \
 	test "$(jqv '[.uid, .cpu_weight] | @text')" = "[$UA,500]"
