@@ -10,15 +10,26 @@ bash "$ROOT/tests/integration/bench_invoke.sh" "$BUILD" "$SECS" >"$WORK/bench_in
 
 # Row 4: spawn -> first result (gofnd's metric) vs fork+exec+wait of the
 # native binary of the same program.
-cold=$(sed -n 's/.*spawn->first result \([0-9]*\) us.*/\1/p' "$WORK/bench_invoke.out" | median)
-cold_client=$(sed -n 's/^cold invoke: client \([0-9]*\) us.*/\1/p' "$WORK/bench_invoke.out" |
-	median)
+# With prepared workers (gofnd's default) and without (--prepared 0),
+# alternating restarts (tests/integration/bench_invoke.sh).
+cold_of() { # MODE FIELD: the median of that figure over the MODE restarts
+	sed -n "s/^cold invoke ($1): client \([0-9]*\) us, spawn->first result \([0-9]*\) us.*/\\$2/p" \
+		"$WORK/bench_invoke.out" | median
+}
 native_exec=$(hyperfine_median "$WORK/hello.hf.json" "$WORK/hello" | awk '{print $1 * 1e6}')
-ncold=$(grep -c 'spawn->first result [0-9]' "$WORK/bench_invoke.out")
-record 4 "cold: sandboxed worker spawn -> first result" "$cold" "native fork+exec+wait" \
-	"$native_exec" us "ratio<=3" "gofnd metric, median of $ncold restarts"
-record 4 "cold: HTTP invoke on a restarted gofnd (client)" "$cold_client" \
-	"native fork+exec+wait" "$native_exec" us - "curl round trip incl. spawn"
+ncold=$(grep -c '^cold invoke (prepared):.*result [0-9]' "$WORK/bench_invoke.out")
+nbound=$(grep '^cold invoke (prepared):' "$WORK/bench_invoke.out" | grep -c 'prepared bound 1,')
+record 4 "cold: prepared worker bind -> first result" "$(cold_of prepared 2)" \
+	"native fork+exec+wait" "$native_exec" us "ratio<=3" \
+	"gofnd metric, median of $ncold restarts ($nbound served by a prepared worker)"
+record 4 "cold: sandboxed worker spawn -> first result (--prepared 0)" \
+	"$(cold_of unprepared 2)" "native fork+exec+wait" "$native_exec" us - \
+	"gofnd metric, median of $ncold restarts, alternating with the row above"
+record 4 "cold: HTTP invoke on a restarted gofnd (client, prepared)" "$(cold_of prepared 1)" \
+	"native fork+exec+wait" "$native_exec" us - "curl round trip"
+record 4 "cold: HTTP invoke on a restarted gofnd (client, --prepared 0)" \
+	"$(cold_of unprepared 1)" "native fork+exec+wait" "$native_exec" us - \
+	"curl round trip incl. spawn"
 # The whole confined process, where the kernel lets gofn-loader -sandbox run.
 if "$LOADER" -sandbox -o "$WORK/hello.o" -run main.main >/dev/null 2>"$WORK/sandbox.err"; then
 	sbx=$(hyperfine_median "$WORK/sandbox.hf.json" \

@@ -13,16 +13,33 @@ HELLO=$(compile hello) || exit 1
 FN=$(upload "$T" "$HELLO") || { echo "bench: upload failed: $BODY"; exit 1; }
 
 # Spawn to first result: after a restart every worker is cold, so the first
-# invoke spawns, loads and runs; gofnd measures spawn -> result itself.
+# invoke gets a worker, loads and runs; gofnd measures spawn (or, for a
+# prepared worker, the bind) -> result itself. With prepared workers
+# (the default, once they are ready: server/prepared.h) and without
+# (--prepared 0), alternating.
 for _ in 1 2 3 4 5; do
-	stop_gofnd
-	start_gofnd "$TMP/data" --workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024
-	t0=$(date +%s%N)
-	req POST /invoke/main.Handle "$T" --data-binary cold
-	t1=$(date +%s%N)
-	req GET /metrics "$ADMIN"
-	echo "cold invoke: client $(((t1 - t0) / 1000)) us, spawn->first result" \
-		"$(awk '/^gofn_worker_first_result_seconds_sum/ {printf "%d us", $2 * 1e6}' "$TMP/body")"
+	for mode in prepared unprepared; do
+		stop_gofnd
+		flags=(--workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024)
+		[[ $mode == unprepared ]] && flags+=(--prepared 0)
+		start_gofnd "$TMP/data" "${flags[@]}"
+		if [[ $mode == prepared ]]; then
+			# every ready one, so no refill competes with the call
+			for _ in $(seq 300); do
+				req GET /metrics "$ADMIN"
+				grep -q '^gofn_prepared_workers 2$' <<<"$BODY" && break
+				sleep 0.1
+			done
+		fi
+		t0=$(date +%s%N)
+		req POST /invoke/main.Handle "$T" --data-binary cold
+		t1=$(date +%s%N)
+		req GET /metrics "$ADMIN"
+		echo "cold invoke ($mode): client $(((t1 - t0) / 1000)) us, spawn->first result" \
+			"$(awk '/^gofn_worker_first_result_seconds_sum/ {printf "%d us", $2 * 1e6}' "$TMP/body")," \
+			"prepared bound $(awk '/^gofn_prepared_bound_total/ {print $2}' "$TMP/body")," \
+			"load average $(cut -d' ' -f1 /proc/loadavg)"
+	done
 done
 
 cat >"$TMP/post.lua" <<LUA

@@ -33,7 +33,7 @@ invoke() {
 }
 
 LIMIT_KB=$((6 * 1024))
-start_gofnd "$TMP/data" --workers 1
+start_gofnd "$TMP/data" --workers 1 --prepared 0 # the_worker: the pooled one
 req GET /healthz ""
 echo "sandbox: confined=$(jqv .sandbox.confined)"
 T=$(new_tenant trim) || exit 1
