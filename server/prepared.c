@@ -159,6 +159,23 @@ static slot *slot_of(gofn_prepared *p, const char *exe)
 	return NULL;
 }
 
+void gofn_prepared_share(gofn_config *c)
+{
+	int share = c->prepared * (int)gofn_go_nreleases;
+
+	if (c->prepared <= 0)
+		return;
+	if (c->max_workers <= share) {
+		gofn_log("warn", "prepared_off",
+			 json_pack("{s:s, s:i, s:i}", "reason",
+				   "--max-workers leaves no room for prepared workers",
+				   "max_workers", c->max_workers, "prepared", share));
+		c->prepared = 0;
+		return;
+	}
+	c->max_workers -= share;
+}
+
 int gofn_prepared_start(gofn_server *s, gofn_prepared **out, gofn_err *e)
 {
 	*out = NULL;

@@ -26,6 +26,12 @@
 struct gofn_server;
 typedef struct gofn_prepared gofn_prepared;
 
+/* Prepared workers count against --max-workers: they take their share of
+ * it up front (--prepared per Go release served), the pool gets the rest,
+ * so gofnd's worker processes stay within the budget. When the budget is
+ * not larger than that share, --prepared becomes 0. Before the pool is made. */
+void gofn_prepared_share(gofn_config *c);
+
 /* Starts the refill thread; *out NULL when --prepared is 0. */
 int gofn_prepared_start(struct gofn_server *s, gofn_prepared **out, gofn_err *e);
 

@@ -192,6 +192,7 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 		return -1;
 	if (gofn_profiles_open(&s->cfg, db, &s->profiles, e) < 0)
 		return -1;
+	gofn_prepared_share(&s->cfg);
 	s->pool = gofn_pool_new(&s->cfg);
 	s->metrics = gofn_metrics_new();
 	if (!s->pool || !s->metrics)
