@@ -31,6 +31,87 @@ int gorel_host_itabs(const gort_moduledata *md, gorel_itab_fn fn, void *ctx)
 	return 0;
 }
 
+/* internal/abi/type.go (*Type).DescriptorSize: the kind's descriptor,
+ * the UncommonType (16 bytes) if TFlagUncommon, the kind's trailing array
+ * (func parameter types, interface Imethods, struct fields), then Mcount
+ * Methods (16 bytes each); 0 for a kind the runtime would panic on. */
+static size_t descriptor_size(const gort_type *t)
+{
+	const uint8_t *p = (const uint8_t *)t;
+	size_t base, add = 0, mcount = 0;
+	uint16_t in, out;
+	intptr_t n;
+
+	switch (t->kind & 31) {
+	case GORT_KIND_ARRAY:
+		base = sizeof(gort_arraytype);
+		break;
+	case GORT_KIND_CHAN: /* Type, Elem, Dir */
+		base = sizeof(gort_type) + 16;
+		break;
+	case GORT_KIND_FUNC: /* Type, InCount, OutCount (top bit: variadic) */
+		memcpy(&in, p + sizeof(gort_type), 2);
+		memcpy(&out, p + sizeof(gort_type) + 2, 2);
+		base = GORT_SIZEOF_FUNCTYPE;
+		add = ((size_t)in + (out & 0x7fffu)) * GORT_PTRSIZE;
+		break;
+	case GORT_KIND_INTERFACE: /* Type, PkgPath, Methods []Imethod (8 bytes each) */
+		memcpy(&n, p + GORT_IFACE_METHODS_LEN_OFF, sizeof n);
+		base = sizeof(gort_type) + 8 + sizeof(gort_slice);
+		add = (size_t)n * 8;
+		break;
+	case GORT_KIND_MAP:
+		base = GORT_SIZEOF_MAPTYPE;
+		break;
+	case GORT_KIND_POINTER:
+	case GORT_KIND_SLICE: /* Type, Elem */
+		base = sizeof(gort_type) + GORT_PTRSIZE;
+		break;
+	case GORT_KIND_STRUCT:
+		base = sizeof(gort_structtype);
+		add = (size_t)((const gort_structtype *)t)->fields.len * sizeof(gort_structfield);
+		break;
+	default:
+		if ((t->kind & 31) < 1 || (t->kind & 31) > GORT_KIND_UNSAFEPOINTER)
+			return 0;
+		base = sizeof(gort_type);
+	}
+	if (t->tflag & GORT_TFLAG_UNCOMMON) {
+		uint16_t mc;
+		memcpy(&mc, p + base + 4, 2); /* UncommonType{PkgPath int32; Mcount uint16; ...} */
+		mcount = mc;
+		base += 16;
+	}
+	return base + add + mcount * 16;
+}
+
+/* runtime/type.go moduleTypelinks: the descriptors that were typelinks
+ * before 1.27 lie end to end in [types+8, types+typedesclen), each aligned
+ * to a pointer, stepped over by DescriptorSize (cmd/link/internal/ld/data.go
+ * dodataSect sorts them first). Named types and the type names follow,
+ * sorted by size, so they cannot be walked: the itabs name some and the
+ * types section scan (link_hosttypes.c) finds the rest. */
+static int walk_typelinks(const gort_moduledata *md, gorel_type_fn fn, void *ctx)
+{
+	uintptr_t td = md->types + GORT_PTRSIZE, end = md->types + md->typedesclen;
+	int rc = 0;
+
+	if (md->typedesclen > md->etypes - md->types)
+		return 0; /* not this layout: check_host refuses later */
+	while (td < end) {
+		td = (td + GORT_PTRSIZE - 1) & ~(uintptr_t)(GORT_PTRSIZE - 1);
+		if (td + sizeof(gort_type) > end)
+			break;
+		const gort_type *t = (const gort_type *)td;
+		size_t sz = descriptor_size(t);
+		if (!sz || sz > end - td)
+			break;
+		rc |= fn(ctx, t);
+		td += sz;
+	}
+	return rc;
+}
+
 typedef struct seed_ctx {
 	gorel_type_fn fn;
 	void *ctx;
@@ -45,11 +126,10 @@ static int seed_itab(void *ctx, const gort_itab *it)
 	return 0;
 }
 
-/* The host's itabs name interface and concrete types; the types section
- * scan (link_hosttypes.c) finds every other descriptor. */
 int gorel_host_types(const gort_moduledata *md, gorel_type_fn fn, void *ctx)
 {
 	seed_ctx c = {fn, ctx, 0};
+	c.rc |= walk_typelinks(md, fn, ctx);
 	gorel_host_itabs(md, seed_itab, &c);
 	return c.rc;
 }

@@ -180,7 +180,14 @@ _Static_assert(offsetof(gort_moduledata, next) == 560, "moduledata.next");
 /* internal/abi/type.go Kind */
 enum {
 	GORT_KIND_ARRAY = 17,
+	GORT_KIND_CHAN = 18,
+	GORT_KIND_FUNC = 19,
+	GORT_KIND_INTERFACE = 20,
+	GORT_KIND_MAP = 21,
+	GORT_KIND_POINTER = 22,
+	GORT_KIND_SLICE = 23,
 	GORT_KIND_STRUCT = 25,
+	GORT_KIND_UNSAFEPOINTER = 26,
 };
 
 /* internal/abi/type.go TFlag */

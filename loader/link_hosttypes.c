@@ -578,7 +578,9 @@ static int plausible(const gofn_hosttypes *h, const gort_type *t)
 	if (!t->align || (t->align & (t->align - 1)) || t->align > 64 || !t->field_align ||
 	    (t->field_align & (t->field_align - 1)) || t->field_align > t->align)
 		return 0;
-	if (t->tflag & ~0x1f || t->ptrbytes > t->size || t->size % t->align)
+	/* TFlag bits 0-5 (internal/abi/type.go, TFlagDirectIface = 1 << 5 is
+	 * set on every pointer-shaped type) */
+	if (t->tflag & ~0x3f || t->ptrbytes > t->size || t->size % t->align)
 		return 0;
 	if (t->str <= 0 || (uintptr_t)t->str >= span || t->ptr_to_this < 0 ||
 	    (uintptr_t)t->ptr_to_this >= span)
