@@ -60,7 +60,11 @@ func main() {
 		if err != nil {
 			fatal(err)
 		}
-		all, err := definedOnly(dedupExtras(append(append(append(append([]extra{}, extras...), builtins...), pushed...), hidden...)))
+		generic, err := genericInternals()
+		if err != nil {
+			fatal(err)
+		}
+		all, err := definedOnly(dedupExtras(append(append(append(append(append([]extra{}, extras...), builtins...), pushed...), hidden...), generic...)))
 		if err != nil {
 			fatal(err)
 		}

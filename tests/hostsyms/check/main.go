@@ -116,20 +116,6 @@ func examples(c config) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	// A release's own known failures: examples-skip-go1.NN.txt for the
-	// worker gofn-loader-go1.NN, if there is one.
-	if i := strings.LastIndex(c.loader, "-go1."); i >= 0 {
-		rel := filepath.Join(c.root, "tests/hostsyms/examples-skip"+c.loader[i:]+".txt")
-		if _, err := os.Stat(rel); err == nil {
-			more, err := readAllowlist(rel)
-			if err != nil {
-				return false, err
-			}
-			for k, v := range more.entries {
-				allow.entries[k] = v
-			}
-		}
-	}
 	pass, fail, skipped, err := runExamples(c.root, c.loader, allow.entries)
 	if err != nil {
 		return false, err
