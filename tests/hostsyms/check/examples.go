@@ -1,19 +1,12 @@
 package main
 
 import (
-	"bytes"
-	"context"
 	"fmt"
-	"go/ast"
-	"go/doc"
-	"go/parser"
-	"go/token"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"sort"
-	"strings"
 	"time"
+
+	"gofn/tests/goexample"
 )
 
 // runExamples loads each std example with a "// Output:" comment into the
@@ -41,7 +34,7 @@ func runExamples(root, loader string, skip map[string]string) (pass, fail, skipp
 			fmt.Printf("hostsyms: skip %s: does not compile: %v\n", u.name, err)
 			continue
 		}
-		exs, err := examplesWithOutput(u.main)
+		exs, err := goexample.WithOutput(u.main)
 		if err != nil {
 			return pass, fail, skipped, err
 		}
@@ -52,66 +45,17 @@ func runExamples(root, loader string, skip map[string]string) (pass, fail, skipp
 				skipped++
 				continue
 			}
-			got, runErr := runLoaded(loader, objs[len(objs)-1], sym, filepath.Dir(u.main[0]))
-			if runErr == nil && sameOutput(got, ex.Output, ex.Unordered) {
+			got, stderr, runErr := goexample.Run(loader, objs[len(objs)-1:], sym, filepath.Dir(u.main[0]), 30*time.Second)
+			if runErr == nil && goexample.SameOutput(got, ex.Output, ex.Unordered) {
 				pass++
 				continue
 			}
 			fail++
+			if runErr != nil && stderr != "" {
+				got += "--- stderr\n" + stderr
+			}
 			fmt.Printf("FAIL %s: %v\n--- want\n%s--- got\n%s", sym, runErr, ex.Output, got)
 		}
 	}
 	return pass, fail, skipped, nil
-}
-
-func examplesWithOutput(files []string) ([]*doc.Example, error) {
-	fset := token.NewFileSet()
-	var asts []*ast.File
-	for _, f := range files {
-		a, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
-		if err != nil {
-			return nil, err
-		}
-		asts = append(asts, a)
-	}
-	var out []*doc.Example
-	for _, ex := range doc.Examples(asts...) {
-		if ex.Output != "" || ex.EmptyOutput {
-			out = append(out, ex)
-		}
-	}
-	return out, nil
-}
-
-// runLoaded runs like go test runs examples: in the package's directory
-// (testdata/), with Local set to US Pacific time as the time package's
-// tests force it (time/export_test.go).
-func runLoaded(loader, obj, sym, dir string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, loader, "-o", obj, "-run", sym)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "TZ=America/Los_Angeles")
-	// go test compares only stdout (flag's ExampleFlagSet prints usage to
-	// stderr); stderr is shown after it when the example fails.
-	var out, errOut bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &errOut
-	err := cmd.Run()
-	if err != nil && errOut.Len() > 0 {
-		return out.String() + "--- stderr\n" + errOut.String(), err
-	}
-	return out.String(), err
-}
-
-// sameOutput compares as go test does: trimmed, or as sorted lines.
-func sameOutput(got, want string, unordered bool) bool {
-	got, want = strings.TrimSpace(got), strings.TrimSpace(want)
-	if !unordered {
-		return got == want
-	}
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	sort.Strings(g)
-	sort.Strings(w)
-	return strings.Join(g, "\n") == strings.Join(w, "\n")
 }

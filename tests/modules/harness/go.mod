@@ -1,3 +1,7 @@
 module gofn/tests/modules/harness
 
 go 1.26
+
+require gofn/tests/goexample v0.0.0
+
+replace gofn/tests/goexample => ../../goexample

@@ -15,13 +15,8 @@ package main
 import (
 	"bufio"
 	"bytes"
-	"context"
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/doc"
-	"go/parser"
-	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -30,6 +25,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"gofn/tests/goexample"
 )
 
 type example struct {
@@ -218,7 +215,7 @@ func packageExamples(work, p string) ([]*example, error) {
 	if dir == "" || len(files) == 0 {
 		return nil, nil
 	}
-	exs, err := withOutput(files)
+	exs, err := goexample.WithOutput(files)
 	if err != nil {
 		return nil, err
 	}
@@ -246,25 +243,6 @@ func contains(xs []string, x string) bool {
 		}
 	}
 	return false
-}
-
-func withOutput(files []string) ([]*doc.Example, error) {
-	fset := token.NewFileSet()
-	var asts []*ast.File
-	for _, f := range files {
-		a, err := parser.ParseFile(fset, f, nil, parser.ParseComments)
-		if err != nil {
-			return nil, err
-		}
-		asts = append(asts, a)
-	}
-	var out []*doc.Example
-	for _, ex := range doc.Examples(asts...) {
-		if ex.Output != "" || ex.EmptyOutput {
-			out = append(out, ex)
-		}
-	}
-	return out, nil
 }
 
 var passRE = regexp.MustCompile(`^--- PASS: (Example\S*)`)
@@ -295,9 +273,9 @@ func runLoaded(loader string, exs []*example, jobs int) int {
 		go func() {
 			defer wg.Done()
 			for e := range ch {
-				got, stderr, err := runOne(loader, e)
+				got, stderr, err := goexample.Run(loader, e.objs, e.pkg+"."+e.name, e.dir, 60*time.Second)
 				mu.Lock()
-				if err == nil && sameOutput(got, e.want, e.unordered) {
+				if err == nil && goexample.SameOutput(got, e.want, e.unordered) {
 					pass++
 				} else {
 					fmt.Printf("FAIL %s.%s: %v\n--- want\n%s\n--- got\n%s\n--- stderr\n%s\n", e.pkg, e.name, err,
@@ -314,34 +292,4 @@ func runLoaded(loader string, exs []*example, jobs int) int {
 	close(ch)
 	wg.Wait()
 	return pass
-}
-
-func runOne(loader string, e *example) (string, string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	args := []string{}
-	for _, o := range e.objs {
-		args = append(args, "-o", o)
-	}
-	args = append(args, "-run", e.pkg+"."+e.name)
-	cmd := exec.CommandContext(ctx, loader, args...)
-	cmd.Dir = e.dir
-	cmd.Env = append(os.Environ(), "TZ=America/Los_Angeles")
-	var out, errOut bytes.Buffer
-	cmd.Stdout = &out
-	cmd.Stderr = &errOut
-	err := cmd.Run()
-	return out.String(), errOut.String(), err
-}
-
-// sameOutput compares as go test does: trimmed, or as sorted lines.
-func sameOutput(got, want string, unordered bool) bool {
-	got, want = strings.TrimSpace(got), strings.TrimSpace(want)
-	if !unordered {
-		return got == want
-	}
-	g, w := strings.Split(got, "\n"), strings.Split(want, "\n")
-	sort.Strings(g)
-	sort.Strings(w)
-	return strings.Join(g, "\n") == strings.Join(w, "\n")
 }

@@ -1,0 +1,3 @@
+module gofn/tests/goexample
+
+go 1.26
