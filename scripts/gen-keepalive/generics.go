@@ -72,31 +72,26 @@ func hasGeneric(files []*ast.File) bool {
 
 // genericDecl: a generic function or a method of a generic type.
 func genericDecl(fd *ast.FuncDecl) bool {
-	if fd.Type.TypeParams != nil {
-		return true
-	}
-	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return false
-	}
-	t := fd.Recv.List[0].Type
-	if s, ok := t.(*ast.StarExpr); ok {
-		t = s.X
-	}
-	switch t.(type) {
-	case *ast.IndexExpr, *ast.IndexListExpr:
-		return true
-	}
-	return false
+	_, generic := recvType(fd)
+	return fd.Type.TypeParams != nil || generic
 }
 
 // exportedDecl: a tenant can name it: an exported function, or an exported
-// method of an exported generic type.
+// method of an exported type.
 func exportedDecl(fd *ast.FuncDecl) bool {
-	if !fd.Name.IsExported() {
-		return false
+	t, _ := recvType(fd)
+	if t == nil {
+		return fd.Name.IsExported()
 	}
+	id, ok := t.(*ast.Ident)
+	return fd.Name.IsExported() && ok && id.IsExported()
+}
+
+// recvType: the receiver's type name (nil for a function) with the pointer
+// and type parameters stripped, and whether it had type parameters.
+func recvType(fd *ast.FuncDecl) (ast.Expr, bool) {
 	if fd.Recv == nil || len(fd.Recv.List) == 0 {
-		return true
+		return nil, false
 	}
 	t := fd.Recv.List[0].Type
 	if s, ok := t.(*ast.StarExpr); ok {
@@ -104,12 +99,11 @@ func exportedDecl(fd *ast.FuncDecl) bool {
 	}
 	switch x := t.(type) {
 	case *ast.IndexExpr:
-		t = x.X
+		return x.X, true
 	case *ast.IndexListExpr:
-		t = x.X
+		return x.X, true
 	}
-	id, ok := t.(*ast.Ident)
-	return ok && id.IsExported()
+	return t, false
 }
 
 // packageGenericInternals type-checks one package (errors are ignored: the
