@@ -48,6 +48,12 @@ noisy_compile() {
 	PROGS=$NOISY_PROGS compile "$1"
 }
 
+# Inside the VM (no Go toolchain) integration's compile NAME gives the
+# object tests/vm/run.sh prebuilt from tests/integration/progs/NAME.go.
+if [[ -n "${GOFN_NOISY_OBJS:-}" ]]; then
+	compile() { echo "$GOFN_NOISY_OBJS/$1.o"; }
+fi
+
 # attacker_and_victim: two tenants, each with tests/noisy/progs/noisy.go
 # uploaded; sets A, V (tokens) and AF, VF (function ids).
 attacker_and_victim() {

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds the VM's root: a newc cpio with busybox, bash, curl, jq, gofnd,
+# Builds the VM's root: a newc cpio with busybox, bash, curl, jq, python3, gofnd,
 # gofn-loader, the escape suite, the test scripts and the test objects,
 # each executable with the shared libraries ldd names (at the same paths,
 # which the sandbox's rootfs.c also relies on).
@@ -33,6 +33,26 @@ copy_with_libs "$build/bin/gofnd" /gofn/build/bin/gofnd
 for f in "$build"/bin/gofn-loader*; do
 	copy_with_libs "$f" "/gofn/build/bin/$(basename "$f")"
 done
+# python3 for the HTTP noisy tests' raw clients (slowloris.py, raw_http.py):
+# the interpreter, and every module file it loads for their imports, at the
+# same paths, so it finds its prefix as on the host (no whole stdlib).
+python3 - <<'PY' >"$stage/.pyfiles"
+import os, sys
+import json, select, socket, time  # what tests/noisy/*.py import
+import encodings.idna, encodings.latin_1  # what getaddrinfo and .decode load lazily
+socket.getaddrinfo("127.0.0.1", 80)
+json.loads(json.dumps({"a": b"x".decode("latin-1")}))
+print(os.path.realpath(sys.executable))
+for m in list(sys.modules.values()):
+    for f in (getattr(m, "__file__", None), getattr(m, "__cached__", None)):
+        if f and os.path.exists(f):
+            print(os.path.realpath(f))
+PY
+while read -r f; do copy_with_libs "$f"; done <"$stage/.pyfiles"
+mkdir -p "$stage/usr/bin"
+py=$(head -1 "$stage/.pyfiles")
+[[ "$py" == /usr/bin/python3 ]] || ln -sf "$py" "$stage/usr/bin/python3"
+rm "$stage/.pyfiles"
 copy_with_libs "$build/tests/escape_suite" /gofn/build/tests/escape_suite
 copy_with_libs "$build/tests/gofn-loader-escape" /gofn/build/tests/gofn-loader-escape
 mkdir -p "$stage/gofn/tests"

@@ -17,16 +17,20 @@ cd /gofn
 suite() { # NAME COMMAND...
 	local name=$1
 	shift
+	local start=$SECONDS rc
 	echo "VMTEST-BEGIN $name"
 	"$@" 2>&1
-	echo "VMTEST $name rc=$?"
+	rc=$?
+	echo "VMTIME $name $((SECONDS - start)) s"
+	echo "VMTEST $name rc=$rc"
 }
-for s in $(echo "${GOFN_VM_SUITES:-cgroup2,escape,cpu,memory,quota}" | tr , " "); do
+for s in $(echo "${GOFN_VM_SUITES:-cgroup2,escape,cpu,memory,quota,slowloris,profile_windows,http_edges}" | tr , " "); do
 	case $s in
 	escape) suite escape build/tests/escape_suite build/tests/gofn-loader-escape ;;
 	cgroup2) suite cgroup2 bash tests/vm/test_cgroup2.sh build ;;
 	*) suite "$s" bash tests/noisy/test_$s.sh build ;;
 	esac
 done
+echo "VMTIME total $SECONDS s"
 echo "VMTEST-DONE"
 poweroff -f
