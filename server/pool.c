@@ -138,9 +138,37 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
 	return 0;
 }
 
+/* A cold start costs tens of milliseconds of CPU (docs/benchmarks.md row
+ * 4); a busy worker of the same tenant is usually free again far sooner.
+ * So a caller that finds every worker of its tenant busy waits this long
+ * for one before it spawns another. Without it, two calls of a tenant
+ * arriving together spawned a second worker, and 100 tenants at c=64
+ * spent their CPU on cold starts and crowded the budget (bench row 7). */
+#define GOFN_SPAWN_WAIT_MS 5
+
+static int busy(const tenant_pool *t)
+{
+	int n = t->total;
+
+	for (const gofn_worker *w = t->idle; w; w = w->next)
+		n--;
+	return n;
+}
+
+/* The end of the caller's wait for a busy worker of its tenant, or 0. */
+static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
+{
+	if (busy(t) <= 0 || t->total >= p->c->workers_per_tenant ||
+	    t->waiting >= p->c->queue_per_tenant)
+		return 0;
+	int64_t until = gofn_now_ms() + GOFN_SPAWN_WAIT_MS;
+	return until < deadline_ms ? until : deadline_ms;
+}
+
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *function,
 				    int64_t deadline_ms, gofn_worker **w)
 {
+	int64_t hold = -1; /* the spawn wait's end; -1 before it is decided */
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
 	int queued = 0, for_budget = 0;
@@ -161,12 +189,15 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			r = GOFN_GOT_WORKER;
 			break;
 		}
-		if (turn && take_room(p, t, &evict, &for_budget)) {
+		if (turn && hold < 0)
+			hold = spawn_wait(p, t, deadline_ms);
+		int holding = hold > 0 && gofn_now_ms() < hold;
+		if (turn && !holding && take_room(p, t, &evict, &for_budget)) {
 			gofn_budget_served(p, t);
 			r = GOFN_GOT_SLOT;
 			break;
 		}
-		if (t->waiting >= p->c->queue_per_tenant) {
+		if (!holding && t->waiting >= p->c->queue_per_tenant) {
 			r = GOFN_QUEUE_FULL;
 			break;
 		}
@@ -174,11 +205,11 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			gofn_budget_join(p, t);
 			queued = 1;
 		}
-		struct timespec ts = abs_ts(deadline_ms);
+		struct timespec ts = abs_ts(holding ? hold : deadline_ms);
 		t->waiting++;
 		int rc = pthread_cond_timedwait(&t->cv, &p->mu, &ts);
 		t->waiting--;
-		if (rc == ETIMEDOUT) {
+		if (rc == ETIMEDOUT && !holding) {
 			r = GOFN_QUEUE_TIMEOUT;
 			break;
 		}

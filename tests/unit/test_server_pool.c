@@ -146,6 +146,25 @@ static void busy_worker_never_evicted(void **state)
 	gofn_pool_free(p, 1000);
 }
 
+/* A caller whose tenant's only worker is busy waits a moment for it
+ * (GOFN_SPAWN_WAIT_MS), then gets a slot of its own: never stuck behind a
+ * long call while the tenant is under its --workers limit. */
+static void busy_tenant_gets_a_second_worker(void **state)
+{
+	gofn_config c;
+	gofn_worker *first = NULL, *second = NULL;
+	(void)state;
+	config(&c, 4);
+	gofn_pool *p = gofn_pool_new(&c);
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &first), GOFN_GOT_SLOT);
+	first = fake_worker("f");
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &second), GOFN_GOT_SLOT);
+	second = fake_worker("f");
+	gofn_pool_release(p, "a", first);
+	gofn_pool_release(p, "a", second);
+	gofn_pool_free(p, 1000);
+}
+
 typedef struct caller {
 	gofn_pool *p;
 	char tenant[16];
@@ -261,6 +280,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(budget_bounds_and_evicts_lru),
 	    cmocka_unit_test(busy_worker_never_evicted),
+	    cmocka_unit_test(busy_tenant_gets_a_second_worker),
 	    cmocka_unit_test(budget_of_one_no_deadlock),
 	    cmocka_unit_test(waiting_tenant_served_in_turn),
 	};
