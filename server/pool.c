@@ -278,27 +278,60 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 	}
 }
 
-/* Takes every idle worker that died or misbehaves out of the pool, marked
- * dead so destroying it kills at once. /proc is read under the mutex: a
- * few reads per idle worker per tick, far less than a spawn. */
-static gofn_worker *take_misbehaving(gofn_pool *p)
+/* The idle watch (gofn_idle_misbehaves) reads /proc and polls each idle
+ * worker: a few system calls each, 256 workers per tick with the default
+ * budget. That runs on copies, outside the mutex, so a reaper thread
+ * preempted on a loaded machine never holds up every acquire and release. */
+typedef struct idle_seen {
+	tenant_pool *t; /* tenants live as long as the pool */
+	gofn_worker *w;
+	gofn_worker copy; /* w as it was seen idle, for the watch to read */
+	int bad;
+} idle_seen;
+
+static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
+{
+	size_t n = 0;
+
+	for (tenant_pool *t = p->tenants; t; t = t->next)
+		for (gofn_worker *w = t->idle; w; w = w->next) {
+			if (n == *cap) {
+				size_t nc = *cap ? *cap * 2 : 64;
+				idle_seen *nb = realloc(*buf, nc * sizeof *nb);
+				if (!nb)
+					return n; /* the rest are watched next tick */
+				*buf = nb;
+				*cap = nc;
+			}
+			(*buf)[n++] = (idle_seen){.t = t, .w = w, .copy = *w};
+		}
+	return n;
+}
+
+/* Takes the workers found misbehaving out of the pool, marked dead so
+ * destroying them kills at once; only those still idle as they were seen
+ * (one called meanwhile was not what the watch looked at). */
+static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t n)
 {
 	gofn_worker *bad = NULL;
 
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		for (gofn_worker **pp = &t->idle; *pp;) {
+	for (size_t i = 0; i < n; i++) {
+		if (!seen[i].bad)
+			continue;
+		for (gofn_worker **pp = &seen[i].t->idle; *pp; pp = &(*pp)->next) {
 			gofn_worker *w = *pp;
-			if (!gofn_idle_misbehaves(p->c, t->name, w)) {
-				pp = &w->next;
+			if (w != seen[i].w || w->pid != seen[i].copy.pid ||
+			    w->idle_since_ms != seen[i].copy.idle_since_ms)
 				continue;
-			}
 			*pp = w->next;
-			gofn_pool_count(p, t, -1);
+			gofn_pool_count(p, seen[i].t, -1);
 			w->dead = 1;
 			w->next = bad;
 			bad = w;
-			tenant_wake(p, t);
+			tenant_wake(p, seen[i].t);
+			break;
 		}
+	}
 	return bad;
 }
 
@@ -331,6 +364,8 @@ static void *reap_idle(void *arg)
 {
 	gofn_pool *p = arg;
 	int64_t last_stale = gofn_now_ms();
+	idle_seen *seen = NULL;
+	size_t cap = 0;
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->closing) {
@@ -339,7 +374,12 @@ static void *reap_idle(void *arg)
 		pthread_cond_timedwait(&p->wake_reaper, &p->mu, &ts);
 		if (p->closing)
 			break;
-		gofn_worker *gone = take_misbehaving(p);
+		size_t n = snapshot_idle(p, &seen, &cap);
+		pthread_mutex_unlock(&p->mu);
+		for (size_t i = 0; i < n; i++)
+			seen[i].bad = gofn_idle_misbehaves(p->c, seen[i].t->name, &seen[i].copy);
+		pthread_mutex_lock(&p->mu);
+		gofn_worker *gone = take_misbehaving(p, seen, n);
 		if (gofn_now_ms() - last_stale >= p->c->idle_ms / 4) {
 			gofn_worker **tail = &gone;
 			while (*tail)
@@ -356,6 +396,7 @@ static void *reap_idle(void *arg)
 		pthread_mutex_lock(&p->mu);
 	}
 	pthread_mutex_unlock(&p->mu);
+	free(seen);
 	return NULL;
 }
 

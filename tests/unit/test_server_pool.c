@@ -165,6 +165,34 @@ static void busy_tenant_gets_a_second_worker(void **state)
 	gofn_pool_free(p, 1000);
 }
 
+/* The idle watch (run on copies, outside the pool's mutex) still takes an
+ * idle worker that died out of the pool, and frees its place in the budget. */
+static void dead_idle_worker_reaped(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *w = NULL;
+	(void)state;
+	config(&c, 1);
+	gofn_pool *p = gofn_pool_new(&c);
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &w), GOFN_GOT_SLOT);
+	w = fake_worker("f");
+	pid_t pid = w->pid;
+	gofn_pool_release(p, "a", w);
+	kill(pid, SIGKILL);
+	int64_t give_up = deadline();
+	do {
+		sched_yield();
+		gofn_pool_stats_get(p, &ps);
+	} while (ps.workers && gofn_now_ms() < give_up);
+	assert_int_equal(ps.workers, 0);
+	assert_int_equal(ps.evictions, 0);
+	/* its place is free: b gets a slot without evicting anyone */
+	assert_int_equal(gofn_pool_acquire(p, "b", "f", deadline(), &w), GOFN_GOT_SLOT);
+	gofn_pool_release_slot(p, "b");
+	gofn_pool_free(p, 1000);
+}
+
 typedef struct caller {
 	gofn_pool *p;
 	char tenant[16];
@@ -281,6 +309,7 @@ int main(void)
 	    cmocka_unit_test(budget_bounds_and_evicts_lru),
 	    cmocka_unit_test(busy_worker_never_evicted),
 	    cmocka_unit_test(busy_tenant_gets_a_second_worker),
+	    cmocka_unit_test(dead_idle_worker_reaped),
 	    cmocka_unit_test(budget_of_one_no_deadlock),
 	    cmocka_unit_test(waiting_tenant_served_in_turn),
 	};
