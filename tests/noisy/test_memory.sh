@@ -38,15 +38,22 @@ p50_ms "$V" "$VF" main.Burn 10 10
 ATTACKED=$P50
 VFAILED=$FAILED_CALLS
 wait "$ALLOC"
+# The baseline again once the attack is over: on the shared host the load
+# of other work moves within seconds (one run measured 44 ms before and
+# 108 ms during at load ~24), so the bound takes the larger of the two
+# baselines that bracket the attack.
+p50_ms "$V" "$VF" main.Burn 10 10
+AFTER=$P50
+BASE=$(awk -v a="$BASE" -v b="$AFTER" 'BEGIN {print (a > b ? a : b)}')
 echo "attacker: $(head -c 400 "$TMP/alloc")"
 check "1.5 GiB against 256 MiB without a cgroup: the call is stopped, not ok" \
 	test "$(jq -r .status "$TMP/alloc")" != ok
 check "... and the reason names memory" \
 	bash -c "jq -r .error '$TMP/alloc' | grep -qiE 'memory'"
 check "victim calls all ok during the attack" test "$VFAILED" = 0
-check "victim p50 ${ATTACKED} ms within 2x of its baseline (floor 5 ms) ${BASE} ms" \
+check "victim p50 ${ATTACKED} ms within 2x of its baseline (floor 5 ms) ${BASE} ms (after: ${AFTER} ms)" \
 	within_factor "$ATTACKED" "$BASE" 2 5
-noisy_report memory_nocgroup baseline_p50_ms="$BASE" attacked_p50_ms="$ATTACKED"
+noisy_report memory_nocgroup baseline_p50_ms="$BASE" attacked_p50_ms="$ATTACKED" after_p50_ms="$AFTER"
 max_rss=0
 for p in $(worker_pids); do
 	r=$(awk '/VmRSS/{print $2}' "/proc/$p/status" 2>/dev/null)
