@@ -1,13 +1,10 @@
 /* Trimming an idle worker: see worker_trim.h. */
 #include "loader/host/cli/worker_trim.h"
 
-#include <errno.h>
 #include <malloc.h>
-#include <poll.h>
 #include <stddef.h>
 #include <sys/mman.h>
 
-#include "common/clock.h"
 #include "loader/hosttab.h"
 
 /* debug.FreeOSMemory (loader/host/trim.go). Weak, as the call bridge's
@@ -47,35 +44,12 @@ void gofn_worker_idle_trim(void)
 	/* malloc: the top of each arena, and the free pages inside them. */
 	malloc_trim(0);
 	/* Pages of the recorded mappings hold nothing but the file's bytes:
-	 * dropping them loses nothing (hosttab.c, gofn_clean_file_maps). */
+	 * dropping them loses nothing (hosttab.c, gofn_clean_file_maps).
+	 * MADV_RANDOM first: no readahead into them on a later fault, so what
+	 * the idle runtime touches after the trim brings back less (measured:
+	 * 1.8 instead of 2.0 MiB of file pages). */
 	for (int i = 0; i < nranges; i++) {
 		madvise((void *)ranges[i].lo, ranges[i].hi - ranges[i].lo, MADV_RANDOM);
 		madvise((void *)ranges[i].lo, ranges[i].hi - ranges[i].lo, MADV_DONTNEED);
 	}
-}
-
-/* 1 when fd had nothing to read for the whole delay. */
-static int idle_for(int fd, int delay_ms)
-{
-	int64_t deadline = gofn_now_ms() + delay_ms;
-
-	for (;;) {
-		int64_t left = deadline - gofn_now_ms();
-		struct pollfd p = {.fd = fd, .events = POLLIN};
-		if (left <= 0)
-			return 1;
-		int r = poll(&p, 1, (int)left);
-		if (r == 0)
-			return 1;
-		if (r > 0 || errno != EINTR)
-			return 0; /* a request, end of stream or an error: recv says which */
-	}
-}
-
-void gofn_worker_idle_wait(int fd, int *trimmed)
-{
-	if (*trimmed || !idle_for(fd, GOFN_WORKER_TRIM_DELAY_MS))
-		return;
-	gofn_worker_idle_trim();
-	*trimmed = 1;
 }

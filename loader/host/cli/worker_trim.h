@@ -6,8 +6,8 @@
  * each call fault in pages of the executable and its libraries, the Go heap
  * keeps what the call freed, and malloc keeps its free chunks. Once the
  * worker has been idle for GOFN_WORKER_TRIM_DELAY_MS, and only then (never
- * during a request: it runs between frames on the thread that reads them),
- * it gives all that back. */
+ * during a request: the request loop calls it between frames, cli_worker.c
+ * worker_idle), it gives all that back. */
 #ifndef GOFN_HOST_WORKER_TRIM_H
 #define GOFN_HOST_WORKER_TRIM_H
 
@@ -28,11 +28,5 @@ int gofn_worker_idle_trim_prepare(void);
  * shared with the other workers; a later access faults them back). Uses
  * only madvise, munmap and brk, which the seccomp filter allows. */
 void gofn_worker_idle_trim(void);
-
-/* The hook of the worker's request loop, called before reading the next
- * request: unless *trimmed, waits up to GOFN_WORKER_TRIM_DELAY_MS for fd to
- * become readable and trims if nothing came (setting *trimmed). The loop
- * clears *trimmed after each request. */
-void gofn_worker_idle_wait(int fd, int *trimmed);
 
 #endif
