@@ -54,7 +54,9 @@ int gofn_loader_preload(gofn_err *err);
  * name them (link_hostitabs.c; several ms with the whole std). For a
  * worker started before it has work (gofnd's prepared workers), so the
  * first load does not wait for it. Costs the index's memory in workers
- * whose objects would never have asked for an itab by name. */
+ * whose objects would never have asked for an itab by name. A worker with
+ * the build's host table (hosttab.h) has the index precomputed there, and
+ * this walks nothing. */
 int gofn_loader_warm(gofn_err *err);
 
 /* Parse, link and register `n` blobs as one link unit. Nothing runs yet.
