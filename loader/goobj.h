@@ -217,6 +217,37 @@ uint32_t goobj_nexterns(const goobj_object *o);
  * NULL) only for refs that did not come from the object. */
 int goobj_resolve(const goobj_object *o, goobj_symref r, goobj_target *t, gofn_err *err);
 
+/* The fast path of goobj_resolve for the linker's hot loops: 1 with
+ * *local set when r names a symbol of this object's own (SymbolDefs,
+ * hashed, non-package) and is in range, the same index goobj_resolve
+ * gives as target.local; 0 for anything else (nil, another package, a
+ * builtin, out of range), which goobj_resolve then handles. */
+static inline int goobj_local_of(const goobj_object *o, goobj_symref r, uint32_t *local)
+{
+	uint32_t base, lim;
+	switch (r.pkg) {
+	case GOOBJ_PKG_SELF:
+		base = 0, lim = o->nsymdefs;
+		break;
+	case GOOBJ_PKG_HASHED64:
+		base = o->nsymdefs, lim = o->nhashed64;
+		break;
+	case GOOBJ_PKG_HASHED:
+		base = o->nsymdefs + o->nhashed64, lim = o->nhashed;
+		break;
+	case GOOBJ_PKG_NONE:
+		base = o->nsymdefs + o->nhashed64 + o->nhashed,
+		lim = o->nnonpkgdefs + o->nnonpkgrefs;
+		break;
+	default:
+		return 0;
+	}
+	if (r.idx >= lim)
+		return 0;
+	*local = base + r.idx;
+	return 1;
+}
+
 /* Decoded FuncInfo aux data (goobj/funcinfo.go). */
 typedef struct goobj_inlnode {
 	int32_t parent;

@@ -167,7 +167,12 @@ int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 {
 	const goobj_object *o = l->objs[oi].o;
 	goobj_target t;
+	uint32_t loc;
 
+	if (goobj_local_of(o, r, &loc) && loc < o->ndefined) {
+		*owner = l->objs[oi].syms[loc].owner;
+		return 1;
+	}
 	if (goobj_resolve(o, r, &t, NULL) || t.kind == GOOBJ_TARGET_NIL)
 		return 0;
 	if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined) {
@@ -222,14 +227,55 @@ static void choose_hashed_owners(gofn_link *l)
 	}
 }
 
+/* String literal data (dupok, named by content): one run of the host's
+ * symbols, searched alone. */
+#define STR_PREFIX     "go:string."
+#define STR_PREFIX_LEN (sizeof STR_PREFIX - 1)
+
+/* The host's copy of a name of object oi: one under the object's own
+ * package prefix can only be among the host symbols with that prefix
+ * (none, for any package but main: check_packages), and no type or itab
+ * name starts with "pkg.". A large unit asks this for thousands of its
+ * own dupok names (F.stkobj, F.arginfo1, ...). */
+static uintptr_t host_addr_of(gofn_link *l, size_t oi, const char *name, size_t len, int abi)
+{
+	const lk_obj *ob = &l->objs[oi];
+	const gofn_hostsym *h;
+	if (ob->pfx_len && len > ob->pfx_len && memcmp(name, ob->pfx, ob->pfx_len) == 0)
+		h = gofn_symtab_lookup_in(l->host, ob->host_pkg, name, len, abi);
+	else if (len > STR_PREFIX_LEN && memcmp(name, STR_PREFIX, STR_PREFIX_LEN) == 0)
+		h = gofn_symtab_lookup_in(l->host, l->host_strings, name, len, abi);
+	else
+		return host_addr(l, name, len, abi);
+	return h ? (uintptr_t)h->addr : 0;
+}
+
+/* The object's package prefix and its run of host symbols. */
+static int object_prefix(gofn_link *l, lk_obj *ob)
+{
+	goobj_str p = ob->o->pkgpath;
+	char buf[1024];
+	size_t n = p.len ? gofn_path_to_prefix(p.p, p.len, buf, sizeof buf - 1) : 0;
+
+	if (!n)
+		return 0;
+	buf[n++] = '.';
+	if (!(ob->pfx = malloc(n)))
+		return -1;
+	memcpy(ob->pfx, buf, n);
+	ob->pfx_len = n;
+	ob->host_pkg = gofn_symtab_prefix_range(l->host, buf, n);
+	return 0;
+}
+
 /* A named dupok symbol the host also has becomes the host's. */
-static int use_host_copy(gofn_link *l, const goobj_sym *s, lk_sym *ls)
+static int use_host_copy(gofn_link *l, size_t oi, const goobj_sym *s, lk_sym *ls)
 {
 	uintptr_t h;
 
 	if (!s->name.len || !(s->flag & GOOBJ_SYMFLAG_DUPOK))
 		return 0;
-	if (!(h = host_addr(l, s->name.p, s->name.len, s->abi)))
+	if (!(h = host_addr_of(l, oi, s->name.p, s->name.len, s->abi)))
 		return 0;
 	ls->sect = LK_HOST;
 	ls->addr = h;
@@ -260,7 +306,8 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	/* Content-hashed symbols may have names too (itabs, type data): the
 	 * host's copy still wins, or a loaded itab would differ from the one
 	 * host code compares against. */
-	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) && use_host_copy(l, s, ls))
+	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) &&
+	    use_host_copy(l, oi, s, ls))
 		return 0;
 	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
 		d = hashed_slot(l, s);
@@ -270,7 +317,7 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
 		if (!d->k) {
 			*d = (lk_dedup){s->name.p, s->name.len, KEY_NAME, s->abi, ls->owner};
-			use_host_copy(l, s, ls);
+			use_host_copy(l, oi, s, ls);
 			return 0;
 		}
 		const goobj_sym *first =
@@ -293,26 +340,26 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 {
 	const goobj_object *o = l->objs[oi].o;
 	goobj_target t;
-	uint32_t owner;
+	uint32_t owner, loc;
 
 	*addr = 0;
-	if (goobj_resolve(o, r, &t, err))
-		return -1;
-	if (t.kind == GOOBJ_TARGET_NIL)
-		return weak ? 0 : gofn_errf(err, GOFN_EINVAL, "relocation to the nil symbol");
-	if (t.kind == GOOBJ_TARGET_LOCAL && t.local < o->ndefined) {
-		lk_sym *s = &l->objs[oi].syms[t.local];
-		if (s->owner != LK_OWNER(oi, t.local) && !s->done) {
+	if (goobj_local_of(o, r, &loc) && loc < o->ndefined) {
+		lk_sym *s = &l->objs[oi].syms[loc];
+		if (s->owner != LK_OWNER(oi, loc) && !s->done) {
 			lk_sym *w = owner_sym(l, s->owner);
 			s->addr = w->addr;
 			s->done = w->done;
 		}
 		if (!s->done)
 			return gofn_errf(err, GOFN_EINVAL, "symbol %.*s has no address",
-					 (int)t.name.len, t.name.p);
+					 (int)o->syms[loc].name.len, o->syms[loc].name.p);
 		*addr = s->addr;
 		return 0;
 	}
+	if (goobj_resolve(o, r, &t, err))
+		return -1;
+	if (t.kind == GOOBJ_TARGET_NIL)
+		return weak ? 0 : gofn_errf(err, GOFN_EINVAL, "relocation to the nil symbol");
 	if (t.kind == GOOBJ_TARGET_LOCAL) {
 		lk_sym *s = &l->objs[oi].syms[t.local];
 		if (s->done) {
@@ -476,6 +523,7 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 				 LK_MAX_OBJS);
 	if (dedup_init(l))
 		return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
+	l->host_strings = gofn_symtab_prefix_range(l->host, STR_PREFIX, STR_PREFIX_LEN);
 	choose_hashed_owners(l);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		lk_obj *ob = &l->objs[oi];
@@ -483,7 +531,7 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 			return gofn_errf(err, GOFN_ELIMIT, "%s: too many symbols", ob->o->name);
 		ob->syms = calloc(ob->o->nsyms ? ob->o->nsyms : 1, sizeof *ob->syms);
 		ob->ext = calloc(goobj_nexterns(ob->o) + 1, sizeof *ob->ext);
-		if (!ob->syms || !ob->ext)
+		if (!ob->syms || !ob->ext || object_prefix(l, ob))
 			return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
 		for (uint32_t i = 0; i < ob->o->ndefined; i++)
 			if (classify(l, oi, i, err))
@@ -507,6 +555,7 @@ void gofn_link_free(gofn_link *l)
 	for (size_t i = 0; i < l->nobjs; i++) {
 		free(l->objs[i].syms);
 		free(l->objs[i].ext);
+		free(l->objs[i].pfx);
 	}
 	free(l->objs);
 	for (size_t i = 0; i < l->narchives; i++)

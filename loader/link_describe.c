@@ -49,12 +49,12 @@ void lk_describe_free(lk_desc *d)
 static gofn_mb_bytes aux_bytes(gofn_link *l, size_t oi, goobj_symref r)
 {
 	const goobj_object *o = l->objs[oi].o;
-	goobj_target t;
+	uint32_t loc;
 	gofn_mb_bytes b = {0};
-	if (goobj_resolve(o, r, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
+	if (!goobj_local_of(o, r, &loc) || loc >= o->ndefined)
 		return b;
-	b.p = o->syms[t.local].data;
-	b.n = o->syms[t.local].data_len;
+	b.p = o->syms[loc].data;
+	b.n = o->syms[loc].data_len;
 	return b;
 }
 
@@ -62,11 +62,9 @@ static gofn_mb_bytes aux_bytes(gofn_link *l, size_t oi, goobj_symref r)
  * R_ADDROFF offsets to their gcdata. */
 static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
 {
-	const goobj_object *o = l->objs[oi].o;
-	goobj_target t;
 	uintptr_t a;
 	gofn_mb_funcdata fd = {0};
-	if (goobj_resolve(o, r, &t, NULL) || t.kind == GOOBJ_TARGET_NIL)
+	if (r.pkg == 0) /* nil (or an invalid ref, which lk_target_addr refuses too) */
 		return fd;
 	if (lk_target_addr(l, oi, r, 1, &a, NULL) || !a)
 		return fd;

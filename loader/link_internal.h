@@ -83,6 +83,12 @@ typedef struct lk_obj {
 	const goobj_object *o;
 	lk_sym *syms; /* o->nsyms */
 	lk_ext *ext;  /* goobj_nexterns(o) */
+	/* "pkg." as symbol names spell it (empty if unknown), and the host
+	 * symbols starting with it: the object's own dupok names are looked
+	 * up in the host within that run only (link.c use_host_copy). */
+	char *pfx;
+	size_t pfx_len;
+	gofn_symrange host_pkg;
 } lk_obj;
 
 typedef struct gofn_link {
@@ -97,7 +103,8 @@ typedef struct gofn_link {
 	size_t map_len;
 	gofn_mb_range sect[LK_NSECT];
 	uint64_t sect_size[LK_NSECT];
-	uintptr_t deferreturn; /* host runtime.deferreturn, for R_CALL detection */
+	uintptr_t deferreturn;	    /* host runtime.deferreturn, for R_CALL detection */
+	gofn_symrange host_strings; /* host symbols named go:string.* */
 
 	struct lk_dedup *dedup; /* name/hash -> owning symbol */
 	size_t ndedup, dedup_cap;

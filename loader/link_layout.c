@@ -42,14 +42,19 @@ static uint32_t sym_align(const goobj_sym *s, int sect)
 	return a;
 }
 
-/* Type descriptors first in rodata, like cmd/link's .rodata, so nameOff
- * and typeOff targets of loaded types sit in [types, etypes). */
-static int pass_matches(const goobj_sym *s, int sect, int pass)
+/* Placement order: section by section, type descriptors first in rodata
+ * (like cmd/link's .rodata, so nameOff and typeOff targets of loaded types
+ * sit in [types, etypes)), objects and symbols in index order within
+ * each. The rank of a symbol in that order, LK_NSECT+1 for none. */
+static int order_rank(const goobj_sym *s, const lk_sym *ls)
 {
-	if (sect != LK_RODATA)
-		return pass == 0;
-	int is_type = s->name.len > 5 && memcmp(s->name.p, "type:", 5) == 0;
-	return pass == 0 ? is_type : !is_type;
+	if (ls->sect >= LK_NSECT)
+		return LK_NSECT + 1;
+	if (ls->sect < LK_RODATA)
+		return ls->sect;
+	int is_type =
+	    ls->sect == LK_RODATA && s->name.len > 5 && memcmp(s->name.p, "type:", 5) == 0;
+	return ls->sect + 1 - is_type;
 }
 
 /* An object's alignment is a power of two the compiler chose (at most a
@@ -62,41 +67,69 @@ static int check_align(const goobj_sym *s, gofn_err *err)
 	return 0;
 }
 
+/* The laid-out symbols (LK_OWNER) in placement order: one counting pass
+ * and one fill instead of a scan of every symbol per section and pass. */
+static uint32_t *placement_order(gofn_link *l, size_t *n)
+{
+	size_t start[LK_NSECT + 2] = {0};
+	for (size_t oi = 0; oi < l->nobjs; oi++)
+		for (uint32_t i = 0; i < l->objs[oi].o->ndefined; i++) {
+			int r = order_rank(&l->objs[oi].o->syms[i], &l->objs[oi].syms[i]);
+			if (r <= LK_NSECT)
+				start[r + 1]++;
+		}
+	for (int r = 1; r <= LK_NSECT + 1; r++)
+		start[r] += start[r - 1];
+	*n = start[LK_NSECT + 1];
+	uint32_t *v = malloc((*n ? *n : 1) * sizeof *v);
+	if (!v)
+		return NULL;
+	for (size_t oi = 0; oi < l->nobjs; oi++)
+		for (uint32_t i = 0; i < l->objs[oi].o->ndefined; i++) {
+			int r = order_rank(&l->objs[oi].o->syms[i], &l->objs[oi].syms[i]);
+			if (r <= LK_NSECT)
+				v[start[r]++] = LK_OWNER(oi, i);
+		}
+	return v;
+}
+
 static int assign_offsets(gofn_link *l, gofn_err *err)
 {
 	uint64_t off[LK_NSECT] = {0}, total = 0;
+	size_t n;
+	uint32_t *order = placement_order(l, &n);
 
+	if (!order)
+		return gofn_errf(err, GOFN_ENOMEM, "layout: out of memory");
 	/* A nameOff or typeOff of 0 means "none" to the runtime
 	 * (runtime/type.go resolveNameOff), so nothing may sit at the very
 	 * start of the types: a name placed there reads as empty. */
 	off[LK_RODATA] = 8;
-	for (int sect = 0; sect < LK_NSECT; sect++)
-		for (int pass = 0; pass < 2; pass++)
-			for (size_t oi = 0; oi < l->nobjs; oi++) {
-				lk_obj *ob = &l->objs[oi];
-				for (uint32_t i = 0; i < ob->o->ndefined; i++) {
-					const goobj_sym *s = &ob->o->syms[i];
-					lk_sym *ls = &ob->syms[i];
-					if (ls->sect != sect || !pass_matches(s, sect, pass))
-						continue;
-					if (check_align(s, err))
-						return -1;
-					off[sect] = rnd(off[sect], sym_align(s, sect));
-					ls->addr = off[sect]; /* relative until mapped */
-					/* A zero-size symbol still takes a byte: its
-					 * address must be readable (a method wrapper's
-					 * nil check touches it), and at a section's end
-					 * it would otherwise lie on an unmapped page.
-					 * cmd/link always has symbols after it. */
-					off[sect] += s->size ? s->size : 1;
-					total += s->size ? s->size : 1;
-					if (total > MAX_UNIT_BYTES)
-						return gofn_errf(
-						    err, GOFN_ELIMIT,
-						    "unit too large (over %llu bytes)",
-						    (unsigned long long)MAX_UNIT_BYTES);
-				}
-			}
+	for (size_t k = 0; k < n; k++) {
+		lk_obj *ob = &l->objs[order[k] >> 24];
+		uint32_t i = order[k] & (LK_MAX_SYMS - 1);
+		const goobj_sym *s = &ob->o->syms[i];
+		lk_sym *ls = &ob->syms[i];
+		int sect = ls->sect;
+		if (check_align(s, err)) {
+			free(order);
+			return -1;
+		}
+		off[sect] = rnd(off[sect], sym_align(s, sect));
+		ls->addr = off[sect]; /* relative until mapped */
+		/* A zero-size symbol still takes a byte: its address must be
+		 * readable (a method wrapper's nil check touches it), and at a
+		 * section's end it would otherwise lie on an unmapped page.
+		 * cmd/link always has symbols after it. */
+		off[sect] += s->size ? s->size : 1;
+		total += s->size ? s->size : 1;
+		if (total > MAX_UNIT_BYTES) {
+			free(order);
+			return gofn_errf(err, GOFN_ELIMIT, "unit too large (over %llu bytes)",
+					 (unsigned long long)MAX_UNIT_BYTES);
+		}
+	}
+	free(order);
 	for (int sect = 0; sect < LK_NSECT; sect++)
 		l->sect_size[sect] = off[sect];
 	return 0;

@@ -60,12 +60,11 @@ static int parse_all(gofn_module *m, const gofn_blob *blobs, size_t n, gofn_err 
  * when its first rune is upper case ("Äpfel", "Ω"). Returns the offset of
  * the function's name in the symbol's, 0 if it is not an exported function
  * of package pkg. */
-static size_t exported_func(const goobj_sym *s, goobj_str pkg)
+static size_t exported_func(const goobj_sym *s, const char *pre, size_t pl)
 {
 	const char *p = s->name.p;
 	size_t n = s->name.len;
-	char pre[1024];
-	size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
+
 	if (s->abi != GOOBJ_ABIINTERNAL || (s->flag & GOOBJ_SYMFLAG_DUPOK) || !pl)
 		return 0;
 	if (n <= pl + 1 || memcmp(p, pre, pl) != 0 || p[pl] != '.')
@@ -79,6 +78,20 @@ static size_t exported_func(const goobj_sym *s, goobj_str pkg)
 	return 0;
 }
 
+/* "pkg.name", malloc'd (asprintf's formatting was a visible part of
+ * listing thousands of functions). */
+static char *dotted(goobj_str pkg, const char *name, size_t len)
+{
+	char *s = malloc(pkg.len + 1 + len + 1);
+	if (!s)
+		return NULL;
+	memcpy(s, pkg.p, pkg.len);
+	s[pkg.len] = '.';
+	memcpy(s + pkg.len + 1, name, len);
+	s[pkg.len + 1 + len] = 0;
+	return s;
+}
+
 static int list_functions(gofn_module *m, gofn_err *err)
 {
 	gofn_link *l = &m->link;
@@ -90,11 +103,14 @@ static int list_functions(gofn_module *m, gofn_err *err)
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		const goobj_object *o = l->objs[oi].o;
 		goobj_str pkg = o->pkgpath.len ? o->pkgpath : (goobj_str){"main", 4};
+		char pre[1024];
+		size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
 		for (uint32_t i = 0; i < o->ndefined; i++) {
 			const goobj_sym *s = &o->syms[i];
 			char spell[256];
 			gofn_sig sig;
-			size_t fn = l->objs[oi].syms[i].sect == LK_TEXT ? exported_func(s, pkg) : 0;
+			size_t fn =
+			    l->objs[oi].syms[i].sect == LK_TEXT ? exported_func(s, pre, pl) : 0;
 			if (!fn)
 				continue;
 			if (m->nfns == cap) {
@@ -109,11 +125,7 @@ static int list_functions(gofn_module *m, gofn_err *err)
 			f->entry = l->objs[oi].syms[i].addr;
 			f->info.sig = sig;
 			/* listed and called by the Go spelling: gopkg.in/yaml.v3.F */
-			char *name;
-			if (asprintf(&name, "%.*s.%.*s", (int)pkg.len, pkg.p,
-				     (int)(s->name.len - fn), s->name.p + fn) < 0)
-				name = NULL;
-			f->info.name = name;
+			f->info.name = dotted(pkg, s->name.p + fn, s->name.len - fn);
 			f->info.signature = strdup(spell);
 			if (!f->info.name || !f->info.signature)
 				return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");

@@ -109,25 +109,53 @@ static void collect(const goobj_object *o, uint32_t info, goobj_str fn, params *
 	p->truncated |= own.truncated;
 }
 
+/* A bounded string being appended to: spell() ran once per exported
+ * function through snprintf, most of a large unit's listing cost. */
+typedef struct sbuf {
+	char *p;
+	size_t n, k; /* capacity (NUL included), length written so far */
+} sbuf;
+
+static void put(sbuf *b, const char *s, size_t len)
+{
+	size_t room = b->k + 1 < b->n ? b->n - 1 - b->k : 0;
+	size_t c = len < room ? len : room;
+	memcpy(b->p + b->k, s, c);
+	b->k += c;
+	b->p[b->k] = 0;
+}
+
+static void put_list(sbuf *b, const goobj_str *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (i)
+			put(b, ", ", 2);
+		put(b, v[i].p, v[i].len);
+	}
+}
+
 static void spell(const params *p, char *buf, size_t n)
 {
-	size_t k = 0;
-#define PUT(...) (k += (size_t)snprintf(buf + (k < n ? k : n), k < n ? n - k : 0, __VA_ARGS__))
-	PUT("func(");
-	for (int i = 0; i < p->nin; i++)
-		PUT("%s%.*s", i ? ", " : "", (int)p->in[i].len, p->in[i].p);
-	PUT(")");
-	if (p->nout == 1)
-		PUT(" %.*s", (int)p->out[0].len, p->out[0].p);
-	else if (p->nout > 1) {
-		PUT(" (");
-		for (int i = 0; i < p->nout; i++)
-			PUT("%s%.*s", i ? ", " : "", (int)p->out[i].len, p->out[i].p);
-		PUT(")");
+	sbuf b = {buf, n, 0};
+	if (!n)
+		return;
+	buf[0] = 0;
+	put(&b, "func(", 5);
+	put_list(&b, p->in, p->nin);
+	put(&b, ")", 1);
+	if (p->nout == 1) {
+		put(&b, " ", 1);
+		put(&b, p->out[0].p, p->out[0].len);
+	} else if (p->nout > 1) {
+		put(&b, " (", 2);
+		put_list(&b, p->out, p->nout);
+		put(&b, ")", 1);
 	}
-	if (p->truncated)
-		PUT(" /* more than %d parameters */", MAX_PARAMS);
-#undef PUT
+	if (p->truncated) {
+		char more[48];
+		int m = snprintf(more, sizeof more, " /* more than %d parameters */", MAX_PARAMS);
+		put(&b, more, (size_t)m);
+	}
 }
 
 gofn_sig gofn_sig_of_spelling(const char *s)

@@ -191,9 +191,10 @@ void gofn_symtab_close(gofn_symtab *t)
 	memset(t, 0, sizeof *t);
 }
 
-const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len)
+const gofn_hostsym *gofn_symtab_find_in(const gofn_symtab *t, gofn_symrange r, const char *name,
+					size_t len)
 {
-	size_t lo = 0, hi = t->nsyms;
+	size_t lo = r.lo, hi = r.hi < t->nsyms ? r.hi : t->nsyms;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -209,6 +210,33 @@ const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, siz
 			hi = mid;
 	}
 	return NULL;
+}
+
+const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len)
+{
+	return gofn_symtab_find_in(t, (gofn_symrange){0, t->nsyms}, name, len);
+}
+
+gofn_symrange gofn_symtab_prefix_range(const gofn_symtab *t, const char *prefix, size_t len)
+{
+	size_t lo = 0, hi = t->nsyms, end;
+
+	while (lo < hi) { /* the first name not below prefix */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	end = t->nsyms;
+	for (hi = lo; hi < end;) { /* the first name above every prefix match */
+		size_t mid = hi + (end - hi) / 2;
+		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) <= 0)
+			hi = mid + 1;
+		else
+			end = mid;
+	}
+	return (gofn_symrange){lo, hi};
 }
 
 const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *prefix, size_t len)
@@ -227,17 +255,23 @@ const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *p
 	return NULL;
 }
 
-const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi)
+const gofn_hostsym *gofn_symtab_lookup_in(const gofn_symtab *t, gofn_symrange r, const char *name,
+					  size_t len, int abi)
 {
 	if (abi == 0 && len < 490) {
 		char buf[512];
 		memcpy(buf, name, len);
 		memcpy(buf + len, ".abi0", 6);
-		const gofn_hostsym *h = gofn_symtab_find(t, buf, len + 5);
+		const gofn_hostsym *h = gofn_symtab_find_in(t, r, buf, len + 5);
 		if (h)
 			return h;
 	}
-	return gofn_symtab_find(t, name, len);
+	return gofn_symtab_find_in(t, r, name, len);
+}
+
+const gofn_hostsym *gofn_symtab_lookup(const gofn_symtab *t, const char *name, size_t len, int abi)
+{
+	return gofn_symtab_lookup_in(t, (gofn_symrange){0, t->nsyms}, name, len, abi);
 }
 
 static gofn_symtab self_tab;

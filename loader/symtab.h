@@ -50,6 +50,23 @@ static inline const char *gofn_hostsym_name(const gofn_symtab *t, const gofn_hos
 /* Exact lookup of an ELF name; NULL if absent. */
 const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, size_t len);
 
+/* A run [lo, hi) of t->syms: names sharing a prefix are contiguous. */
+typedef struct gofn_symrange {
+	size_t lo, hi;
+} gofn_symrange;
+
+/* The names that start with prefix (empty range if none). A unit looks
+ * its own package's dupok names up within that run: for a package the
+ * host lacks it is empty, so thousands of misses cost nothing. */
+gofn_symrange gofn_symtab_prefix_range(const gofn_symtab *t, const char *prefix, size_t len);
+
+/* gofn_symtab_find / gofn_symtab_lookup within r only: the same answer
+ * as over the whole table whenever every name that could match lies in r. */
+const gofn_hostsym *gofn_symtab_find_in(const gofn_symtab *t, gofn_symrange r, const char *name,
+					size_t len);
+const gofn_hostsym *gofn_symtab_lookup_in(const gofn_symtab *t, gofn_symrange r, const char *name,
+					  size_t len, int abi);
+
 /* The first ELF name (in sort order) that starts with prefix; the others
  * follow it in t->syms. NULL if none does. */
 const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *prefix, size_t len);

@@ -53,6 +53,34 @@ static void prefix_is_not_a_match(void **state)
 	gofn_symtab_close(&t);
 }
 
+/* The run of names with a prefix holds exactly those names, and a lookup
+ * within it answers as one over the whole table (link.c looks a unit's
+ * own package names up that way). */
+static void prefix_range_bounds_the_search(void **state)
+{
+	gofn_symtab t;
+	gofn_err e = {0};
+	(void)state;
+	assert_int_equal(gofn_symtab_open(NULL, &t, &e), 0);
+	gofn_symrange r = gofn_symtab_prefix_range(&t, "gofn_test_symtab_", 17);
+	assert_true(r.lo < r.hi && r.hi <= t.nsyms);
+	for (size_t i = 0; i < t.nsyms; i++) {
+		int in = strncmp(gofn_hostsym_name(&t, &t.syms[i]), "gofn_test_symtab_", 17) == 0;
+		assert_int_equal(in, i >= r.lo && i < r.hi);
+	}
+	assert_ptr_equal(gofn_symtab_find_in(&t, r, "gofn_test_symtab_var", 20),
+			 gofn_symtab_find(&t, "gofn_test_symtab_var", 20));
+	assert_ptr_equal(gofn_symtab_lookup_in(&t, r, "gofn_test_symtab_marker", 23, 0),
+			 gofn_symtab_lookup(&t, "gofn_test_symtab_marker", 23, 0));
+	assert_null(gofn_symtab_find_in(&t, r, "gofn_test_symtab_nothing", 24));
+	/* a name outside the run is not found within it */
+	assert_null(gofn_symtab_find_in(&t, r, "main", 4));
+	gofn_symrange none = gofn_symtab_prefix_range(&t, "no.such.package.", 16);
+	assert_int_equal(none.lo, none.hi);
+	assert_null(gofn_symtab_find_in(&t, none, "no.such.package.x", 17));
+	gofn_symtab_close(&t);
+}
+
 static void rejects_missing_and_non_elf_files(void **state)
 {
 	gofn_symtab t;
@@ -80,6 +108,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(finds_functions_and_data),
 	    cmocka_unit_test(prefix_is_not_a_match),
+	    cmocka_unit_test(prefix_range_bounds_the_search),
 	    cmocka_unit_test(rejects_missing_and_non_elf_files),
 	    cmocka_unit_test(self_table_is_shared),
 	};
