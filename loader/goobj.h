@@ -112,13 +112,13 @@ typedef struct goobj_sym {
 	uint8_t cls;	/* goobj_symclass */
 	uint32_t size;	/* usually >= data_len (BSS); DWARF CU info has size 0 + data */
 	uint32_t align;
-	const uint8_t *hash; /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
-	const uint8_t *data; /* data_len bytes; NULL when data_len == 0 */
-	uint32_t data_len;
+	/* the counts side by side: no padding after each pointer (a large
+	 * object has ~90k symbols, and every page of them is faulted in) */
+	uint32_t data_len, nrelocs, nauxs;
+	const uint8_t *hash;	   /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
+	const uint8_t *data;	   /* data_len bytes; NULL when data_len == 0 */
 	const goobj_reloc *relocs; /* nrelocs entries, into goobj_object.relocs */
-	uint32_t nrelocs;
-	const goobj_aux *auxs; /* nauxs entries, into goobj_object.auxs */
-	uint32_t nauxs;
+	const goobj_aux *auxs;	   /* nauxs entries, into goobj_object.auxs */
 } goobj_sym;
 
 /* An Autolib entry: an imported package and its fingerprint. */

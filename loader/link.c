@@ -18,13 +18,17 @@
 
 enum { KEY_NAME, KEY_HASH64, KEY_HASH };
 
+/* A dedup slot: the owning symbol and the upper half of its key's hash.
+ * The key itself (name and ABI, or content hash and kind) is read back
+ * from the owner's goobj_sym: 8 bytes a slot instead of a copy of the key
+ * keeps the table of a large unit to a few hundred pages, which a fresh
+ * worker would otherwise fault in one by one. */
 typedef struct lk_dedup {
-	const char *k;
-	uint32_t klen;
-	uint8_t tag;
-	uint16_t abi;
-	uint32_t owner;
+	uint32_t owner1; /* owner + 1; 0 = empty */
+	uint32_t h;
 } lk_dedup;
+
+#define SLOT_OWNER(d) ((d)->owner1 - 1)
 
 /* Names go through FNV-1a. A content hash key is mixed as two words
  * instead: FNV's byte loop was most of dedup_slot's cost on a large unit,
@@ -38,32 +42,81 @@ static uint64_t mix64(uint64_t x)
 	return x ^ (x >> 31);
 }
 
-static size_t key_hash(const char *k, size_t n, int tag, int abi)
+static uint64_t key_hash(const char *k, size_t n, int tag, int abi)
 {
 	uint64_t seed = (uint64_t)(tag * 31 + abi), w[2] = {0, 0};
 
 	if (tag == KEY_NAME)
-		return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT ^ seed, k, n);
-	memcpy(w, k, n < sizeof w ? n : sizeof w);
-	return (size_t)mix64(w[0] ^ mix64(w[1] ^ seed));
+		return mix64(gofn_fnv1a(GOFN_FNV1A_INIT ^ seed, k, n));
+	memcpy(w, k, 8); /* a content hash: 8 bytes (hash64) or 16 */
+	if (n == 16)
+		memcpy(&w[1], k + 8, 8);
+	return mix64(w[0] ^ mix64(w[1] ^ seed));
 }
 
+static const goobj_sym *owner_goobj(gofn_link *l, uint32_t owner)
+{
+	return &l->objs[owner >> 24].o->syms[owner & (LK_MAX_SYMS - 1)];
+}
+
+/* The key a symbol is entered under (classify, choose_hashed_owners). */
+static int key_tag(const goobj_sym *s)
+{
+	return s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64
+	       : s->cls == GOOBJ_HASHEDDEF ? KEY_HASH
+					   : KEY_NAME;
+}
+
+static int slot_is(gofn_link *l, const lk_dedup *d, const char *k, size_t n, int tag, int abi)
+{
+	const goobj_sym *s = owner_goobj(l, SLOT_OWNER(d));
+	if (key_tag(s) != tag)
+		return 0;
+	if (tag == KEY_NAME)
+		return s->abi == abi && s->name.len == n && memcmp(s->name.p, k, n) == 0;
+	uint64_t a[2] = {0, 0}, b[2] = {0, 0};
+	memcpy(a, s->hash, 8);
+	memcpy(b, k, 8);
+	if (n == 16) {
+		memcpy(&a[1], s->hash + 8, 8);
+		memcpy(&b[1], k + 8, 8);
+	}
+	return s->kind == abi && a[0] == b[0] && a[1] == b[1];
+}
+
+/* The slot holding the key, or the empty slot where it goes (its h
+ * already set: the caller only fills owner1). */
 static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi)
 {
-	size_t i = key_hash(k, n, tag, abi) & (l->dedup_cap - 1);
+	uint64_t hv = key_hash(k, n, tag, abi);
+	uint32_t h = (uint32_t)(hv >> 32);
+	size_t i = (size_t)hv & (l->dedup_cap - 1);
 	for (;; i = (i + 1) & (l->dedup_cap - 1)) {
 		lk_dedup *d = &l->dedup[i];
-		if (!d->k ||
-		    (d->tag == tag && d->abi == abi && d->klen == n && memcmp(d->k, k, n) == 0))
+		if (!d->owner1) {
+			d->h = h;
+			return d;
+		}
+		if (d->h == h && slot_is(l, d, k, n, tag, abi))
 			return d;
 	}
 }
 
+static int is_dwarf(int kind);
+
+/* Sized for what classify and choose_hashed_owners enter: hashed
+ * symbols and named non-static loadable ones (not every DWARF entry). */
 static int dedup_init(gofn_link *l)
 {
 	size_t total = 0;
-	for (size_t i = 0; i < l->nobjs; i++)
-		total += l->objs[i].o->ndefined;
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		const goobj_object *o = l->objs[oi].o;
+		for (uint32_t i = 0; i < o->ndefined; i++) {
+			const goobj_sym *s = &o->syms[i];
+			total += key_tag(s) != KEY_NAME ||
+				 (s->abi != GOOBJ_ABI_STATIC && s->name.len && !is_dwarf(s->kind));
+		}
+	}
 	l->dedup_cap = 64;
 	while (l->dedup_cap < total * 2 + 2)
 		l->dedup_cap <<= 1;
@@ -130,8 +183,8 @@ static int unit_owner(gofn_link *l, const char *name, size_t len, int abi, uint3
 	}
 	for (int k = 0; k < 2 && abis[k] >= 0; k++) {
 		lk_dedup *d = dedup_slot(l, name, len, KEY_NAME, abis[k]);
-		if (d->k) {
-			*owner = d->owner;
+		if (d->owner1) {
+			*owner = SLOT_OWNER(d);
 			return 1;
 		}
 	}
@@ -155,6 +208,17 @@ int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_
 	return *addr != 0;
 }
 
+/* The cache slot of a runtime builtin (the most frequent external
+ * target: morestack, write barriers, panics) without resolving its name;
+ * NULL for anything else. Same slot as ext_of gives it (goobj.h ext). */
+static lk_ext *builtin_ext(gofn_link *l, size_t oi, goobj_symref r)
+{
+	const goobj_object *o = l->objs[oi].o;
+	if (r.pkg != GOOBJ_PKG_BUILTIN || r.idx >= gorel_nbuiltins() || !l->objs[oi].ext)
+		return NULL;
+	return &l->objs[oi].ext[o->nrefnames + r.idx];
+}
+
 /* The cache slot of an EXTERN target, or NULL. */
 static lk_ext *ext_of(gofn_link *l, size_t oi, const goobj_target *t)
 {
@@ -169,9 +233,27 @@ int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 	goobj_target t;
 	uint32_t loc;
 
-	if (goobj_local_of(o, r, &loc) && loc < o->ndefined) {
-		*owner = l->objs[oi].syms[loc].owner;
-		return 1;
+	if (goobj_local_of(o, r, &loc)) {
+		lk_sym *ls = &l->objs[oi].syms[loc];
+		if (loc < o->ndefined) {
+			*owner = ls->owner;
+			return 1;
+		}
+		/* a name this object refers to without a package: looked up
+		 * once (the dedup table is complete once classified) */
+		if (!ls->uref) {
+			const goobj_sym *s = &o->syms[loc];
+			ls->uref =
+			    unit_owner(l, s->name.p, s->name.len, s->abi, &ls->owner) ? 1 : 2;
+		}
+		if (ls->uref == 1)
+			*owner = ls->owner;
+		return ls->uref == 1;
+	}
+	lk_ext *bx = builtin_ext(l, oi, r);
+	if (bx && bx->unit) {
+		*owner = bx->owner;
+		return bx->unit == 1;
 	}
 	if (goobj_resolve(o, r, &t, NULL) || t.kind == GOOBJ_TARGET_NIL)
 		return 0;
@@ -217,12 +299,8 @@ static void choose_hashed_owners(gofn_link *l)
 			if (s->cls != GOOBJ_HASHED64DEF && s->cls != GOOBJ_HASHEDDEF)
 				continue;
 			lk_dedup *d = hashed_slot(l, s);
-			int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
-			if (!d->k)
-				*d = (lk_dedup){(const char *)s->hash, tag == KEY_HASH64 ? 8 : 16,
-						(uint8_t)tag, s->kind, LK_OWNER(oi, i)};
-			else if (s->size > owner_size(l, d->owner))
-				d->owner = LK_OWNER(oi, i);
+			if (!d->owner1 || s->size > owner_size(l, SLOT_OWNER(d)))
+				d->owner1 = LK_OWNER(oi, i) + 1;
 		}
 	}
 }
@@ -292,7 +370,6 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	int sect = sect_of(s);
 	lk_dedup *d = NULL;
 
-	ls->defined = 1;
 	ls->owner = LK_OWNER(oi, i);
 	if (is_dwarf(s->kind) || s->kind == GOREL_SSEHUNWINDINFO) {
 		ls->sect = LK_SKIP;
@@ -311,26 +388,26 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 		return 0;
 	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
 		d = hashed_slot(l, s);
-		if (d->owner == ls->owner)
+		if (SLOT_OWNER(d) == ls->owner)
 			return 0;
 	} else if (s->abi != GOOBJ_ABI_STATIC && s->name.len) {
 		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
-		if (!d->k) {
-			*d = (lk_dedup){s->name.p, s->name.len, KEY_NAME, s->abi, ls->owner};
+		if (!d->owner1) {
+			d->owner1 = ls->owner + 1;
 			use_host_copy(l, oi, s, ls);
 			return 0;
 		}
-		const goobj_sym *first =
-		    &l->objs[d->owner >> 24].o->syms[d->owner & (LK_MAX_SYMS - 1)];
+		const goobj_sym *first = owner_goobj(l, SLOT_OWNER(d));
 		if (!(s->flag & GOOBJ_SYMFLAG_DUPOK) && !(first->flag & GOOBJ_SYMFLAG_DUPOK) &&
 		    s->size)
-			return gofn_errf(
-			    err, GOFN_EINVAL, "duplicate definition of %.*s in %s and %s",
-			    (int)s->name.len, s->name.p, l->objs[d->owner >> 24].o->name, o->name);
+			return gofn_errf(err, GOFN_EINVAL,
+					 "duplicate definition of %.*s in %s and %s",
+					 (int)s->name.len, s->name.p,
+					 l->objs[SLOT_OWNER(d) >> 24].o->name, o->name);
 	} else {
 		return 0; /* static: private to this object */
 	}
-	ls->owner = d->owner;
+	ls->owner = SLOT_OWNER(d);
 	ls->sect = LK_HOST;
 	return 0;
 }
@@ -343,6 +420,10 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 	uint32_t owner, loc;
 
 	*addr = 0;
+	if (goobj_local_of(o, r, &loc) && loc >= o->ndefined && l->objs[oi].syms[loc].done) {
+		*addr = l->objs[oi].syms[loc].addr; /* a NonPkgRef resolved before */
+		return 0;
+	}
 	if (goobj_local_of(o, r, &loc) && loc < o->ndefined) {
 		lk_sym *s = &l->objs[oi].syms[loc];
 		if (s->owner != LK_OWNER(oi, loc) && !s->done) {
@@ -354,6 +435,11 @@ int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t 
 			return gofn_errf(err, GOFN_EINVAL, "symbol %.*s has no address",
 					 (int)o->syms[loc].name.len, o->syms[loc].name.p);
 		*addr = s->addr;
+		return 0;
+	}
+	lk_ext *bx = builtin_ext(l, oi, r);
+	if (bx && bx->addr) {
+		*addr = bx->addr;
 		return 0;
 	}
 	if (goobj_resolve(o, r, &t, err))

@@ -13,17 +13,38 @@
 
 typedef struct arena_blk {
 	struct arena_blk *next;
+	size_t used, cap;
 	max_align_t data[];
 } arena_blk;
 
+#define ARENA_BLOCK ((size_t)64 << 10)
+
+/* Zeroed memory that lives until lk_describe_free: bump allocation from
+ * 64 KiB blocks (a calloc per name and per table was a visible part of
+ * describing thousands of functions); big requests get their own block. */
 static void *aalloc(lk_desc *d, size_t n)
 {
-	arena_blk *b = calloc(1, sizeof *b + (n ? n : 1));
-	if (!b)
-		return NULL;
-	b->next = d->arena;
-	d->arena = b;
-	return b->data;
+	arena_blk *b = d->arena;
+	n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+	if (!n)
+		n = sizeof(max_align_t);
+	if (!b || b->cap - b->used < n) {
+		size_t cap = n > ARENA_BLOCK / 4 ? n : ARENA_BLOCK;
+		if (!(b = calloc(1, sizeof *b + cap)))
+			return NULL;
+		b->cap = cap;
+		if (cap == n && d->arena) { /* keep filling the current block */
+			arena_blk *cur = d->arena;
+			b->next = cur->next;
+			cur->next = b;
+		} else {
+			b->next = d->arena;
+			d->arena = b;
+		}
+	}
+	void *p = (char *)b->data + b->used;
+	b->used += n;
+	return p;
 }
 
 static char *astrdup(lk_desc *d, const char *s, size_t n)

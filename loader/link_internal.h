@@ -62,12 +62,13 @@ enum lk_sect {
 
 /* One symbol of one object after resolution. */
 typedef struct lk_sym {
-	uintptr_t addr;	 /* final address; valid once laid out or resolved */
-	uint32_t owner;	 /* (obj << 24 | idx) of the copy that owns the bytes, or self */
-	uint8_t sect;	 /* lk_sect */
-	uint8_t done;	 /* addr is final */
-	uint8_t defined; /* idx < ndefined */
-	uint8_t live;	 /* reachable from the unit's own symbols (link_deadcode.c) */
+	uintptr_t addr; /* final address; valid once laid out or resolved */
+	uint32_t owner; /* (obj << 24 | idx) of the copy that owns the bytes, or self */
+	uint8_t sect;	/* lk_sect */
+	uint8_t done;	/* addr is final */
+	uint8_t uref;	/* a NonPkgRef (idx >= ndefined): 0 not looked up in the unit
+			 * yet, 1 the unit defines it (owner), 2 it does not */
+	uint8_t live;	/* reachable from the unit's own symbols (link_deadcode.c) */
 } lk_sym;
 
 /* What an external name (goobj_target.ext) resolved to, found once per

@@ -36,6 +36,7 @@ typedef struct builder {
 	size_t cutab_n;
 	uint32_t *cuoffs; /* per CU: its first cutab index */
 	func_offs *fo;
+	uint32_t *offs; /* the pcdata and funcdata arrays of fo */
 	uint8_t *functab;
 	size_t functab_len;
 	uint8_t *findfunctab;
@@ -172,6 +173,42 @@ static int add_pc(builder *b, const gofn_mb_func *f, const char *what, gofn_mb_b
 	return pcln_tab_add(&b->pctab, t.p, t.n, 0, 1, 1, off, b->err);
 }
 
+/* The _func record's table counts: an inline tree needs
+ * PCDATA_InlTreeIndex and FUNCDATA_InlTree slots even if the object's
+ * FuncInfo has fewer. */
+static uint32_t out_npcdata(const gofn_mb_func *f)
+{
+	uint32_t n = f->npcdata;
+	return f->ninl > 0 && n < GORT_PCDATA_InlTreeIndex + 1 ? GORT_PCDATA_InlTreeIndex + 1 : n;
+}
+
+static uint32_t out_nfuncdata(const gofn_mb_func *f)
+{
+	uint32_t n = f->nfuncdata;
+	return f->ninl > 0 && n < GORT_FUNCDATA_InlTree + 1 ? GORT_FUNCDATA_InlTree + 1 : n;
+}
+
+/* Every function's pcdata and funcdata offsets in one zeroed array
+ * rather than two allocations per function. */
+static int alloc_offsets(builder *b)
+{
+	size_t total = 0, at = 0;
+	for (size_t i = 0; i < b->u->nfuncs; i++)
+		total += out_npcdata(&b->u->funcs[i]) + out_nfuncdata(&b->u->funcs[i]);
+	b->offs = calloc(total ? total : 1, sizeof *b->offs);
+	if (!b->offs)
+		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
+	for (size_t i = 0; i < b->u->nfuncs; i++) {
+		func_offs *o = &b->fo[i];
+		o->npcdata = out_npcdata(&b->u->funcs[i]);
+		o->nfuncdata = out_nfuncdata(&b->u->funcs[i]);
+		o->pcdata = b->offs + at;
+		o->funcdata = b->offs + at + o->npcdata;
+		at += o->npcdata + o->nfuncdata;
+	}
+	return 0;
+}
+
 /* pctab: deduplicated pc-value tables; byte 0 is padding so no real table
  * has offset 0 (cmd/link generatePctab). */
 static int build_pctab(builder *b, size_t i)
@@ -183,12 +220,6 @@ static int build_pctab(builder *b, size_t i)
 	    add_pc(b, f, "pcfile", f->pcfile, 0, (int64_t)cu_nfiles(b->u, f) - 1, &o->pcfile) < 0 ||
 	    add_pc(b, f, "pcline", f->pcline, any_lo, any_hi, &o->pcln) < 0)
 		return -1;
-	o->npcdata = f->npcdata;
-	if (f->ninl > 0 && o->npcdata < GORT_PCDATA_InlTreeIndex + 1)
-		o->npcdata = GORT_PCDATA_InlTreeIndex + 1;
-	o->pcdata = calloc(o->npcdata ? o->npcdata : 1, sizeof *o->pcdata);
-	if (!o->pcdata)
-		return gofn_errf(b->err, GOFN_ENOMEM, "pctab: out of memory");
 	for (uint32_t k = 0; k < f->npcdata; k++)
 		if (add_pc(b, f, "pcdata", f->pcdata[k], any_lo, any_hi, &o->pcdata[k]) < 0)
 			return -1;
@@ -234,12 +265,6 @@ static int build_funcdata(builder *b, size_t i)
 {
 	const gofn_mb_func *f = &b->u->funcs[i];
 	func_offs *o = &b->fo[i];
-	o->nfuncdata = f->nfuncdata;
-	if (f->ninl > 0 && o->nfuncdata < GORT_FUNCDATA_InlTree + 1)
-		o->nfuncdata = GORT_FUNCDATA_InlTree + 1;
-	o->funcdata = malloc((o->nfuncdata ? o->nfuncdata : 1) * sizeof *o->funcdata);
-	if (!o->funcdata)
-		return gofn_errf(b->err, GOFN_ENOMEM, "funcdata: out of memory");
 	for (uint32_t k = 0; k < o->nfuncdata; k++) {
 		o->funcdata[k] = GORT_NOFUNCDATA;
 		if (f->ninl > 0 && k == GORT_FUNCDATA_InlTree) {
@@ -400,7 +425,8 @@ static int assemble(builder *b, gofn_pcln *out)
 
 static int build_parts(builder *b)
 {
-	if (build_names(b) < 0 || build_files(b) < 0 || pcln_tab_zero(&b->pctab, 1, b->err) < 0)
+	if (alloc_offsets(b) < 0 || build_names(b) < 0 || build_files(b) < 0 ||
+	    pcln_tab_zero(&b->pctab, 1, b->err) < 0)
 		return -1;
 	for (size_t i = 0; i < b->u->nfuncs; i++)
 		if (build_pctab(b, i) < 0 || build_funcdata(b, i) < 0)
@@ -416,11 +442,7 @@ static void builder_free(builder *b)
 	pcln_tab_free(&b->gofunc);
 	free(b->cutab);
 	free(b->cuoffs);
-	if (b->fo)
-		for (size_t i = 0; i < b->u->nfuncs; i++) {
-			free(b->fo[i].pcdata);
-			free(b->fo[i].funcdata);
-		}
+	free(b->offs);
 	free(b->fo);
 	free(b->functab);
 	free(b->findfunctab);
