@@ -297,8 +297,9 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 		p->bound++;
 		pthread_mutex_unlock(&p->mu);
 		gofn_log("info", "prepared_bound",
-			 json_pack("{s:s, s:i, s:I}", "tenant", tenant, "pid", (int)r.w->pid, "uid",
-				   (json_int_t)r.uid));
+			 json_pack("{s:s, s:i, s:I, s:I}", "tenant", tenant, "pid", (int)r.w->pid,
+				   "uid", (json_int_t)r.uid, "bind_us",
+				   (json_int_t)(gofn_mono_us() - t0)));
 		*w = r.w;
 		return 1;
 	}
