@@ -17,8 +17,9 @@
 #include "server/server.h"
 
 #define MAX_READY	   64
-#define RETRY_MS	   1000 /* after a failed start, before the next attempt */
-#define SETTLE_MS	   1000 /* the longest a refill waits for a taken worker's call */
+#define RETRY_MS	   1000	 /* after a failed start, doubled while they keep failing */
+#define RETRY_MAX_MS	   60000 /* so a host that cannot start them is not flooded */
+#define SETTLE_MS	   1000	 /* the longest a refill waits for a taken worker's call */
 #define PREPARE_TIMEOUT_MS 30000
 
 typedef struct ready {
@@ -46,6 +47,7 @@ struct gofn_prepared {
 	int binding;	   /* taken, first result not seen yet */
 	int64_t settle_by; /* refill waits for them until then */
 	int64_t retry_at;  /* after a failed start */
+	int64_t retry_ms;  /* the wait after the next failure */
 	slot slots[8];
 	size_t nslots;
 	long long started, bound, failed;
@@ -112,9 +114,13 @@ static void prepare_one(gofn_prepared *p, slot *sl)
 	pthread_mutex_lock(&p->mu);
 	if (rc < 0) {
 		p->failed++;
-		p->retry_at = mono_ms() + RETRY_MS;
+		p->retry_ms = p->retry_ms ? p->retry_ms * 2 : RETRY_MS;
+		if (p->retry_ms > RETRY_MAX_MS)
+			p->retry_ms = RETRY_MAX_MS;
+		p->retry_at = mono_ms() + p->retry_ms;
 		return;
 	}
+	p->retry_ms = 0;
 	p->started++;
 	if (p->stop || sl->n == MAX_READY) {
 		pthread_mutex_unlock(&p->mu);
