@@ -252,8 +252,6 @@ void goobj_object_release(goobj_object *o)
 	free(o->autolib);
 	free(o->pkgs);
 	free(o->files);
-	free(o->syms);
-	free(o->relocs);
-	free(o->auxs);
+	free(o->syms); /* relocs and auxs live in the same block */
 	free(o->refnames);
 }
