@@ -287,6 +287,7 @@ typedef struct idle_seen {
 	gofn_worker *w;
 	gofn_worker copy; /* w as it was seen idle, for the watch to read */
 	int bad;
+	gofn_idle_finding why;
 } idle_seen;
 
 static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
@@ -309,8 +310,9 @@ static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
 }
 
 /* Takes the workers found misbehaving out of the pool, marked dead so
- * destroying them kills at once; only those still idle as they were seen
- * (one called meanwhile was not what the watch looked at). */
+ * destroying them kills at once, and logs why; only those still idle as
+ * they were seen (one called or evicted meanwhile was not what the watch
+ * looked at). */
 static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t n)
 {
 	gofn_worker *bad = NULL;
@@ -329,6 +331,7 @@ static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t
 			w->next = bad;
 			bad = w;
 			tenant_wake(p, seen[i].t);
+			gofn_idle_note(seen[i].t->name, w, &seen[i].why);
 			break;
 		}
 	}
@@ -377,7 +380,7 @@ static void *reap_idle(void *arg)
 		size_t n = snapshot_idle(p, &seen, &cap);
 		pthread_mutex_unlock(&p->mu);
 		for (size_t i = 0; i < n; i++)
-			seen[i].bad = gofn_idle_misbehaves(p->c, seen[i].t->name, &seen[i].copy);
+			seen[i].bad = gofn_idle_misbehaves(p->c, &seen[i].copy, &seen[i].why);
 		pthread_mutex_lock(&p->mu);
 		gofn_worker *gone = take_misbehaving(p, seen, n);
 		if (gofn_now_ms() - last_stale >= p->c->idle_ms / 4) {
