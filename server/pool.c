@@ -139,12 +139,17 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
 }
 
 /* A cold start costs tens of milliseconds of CPU (docs/benchmarks.md row
- * 4); a busy worker of the same tenant is usually free again far sooner.
- * So a caller that finds every worker of its tenant busy waits this long
- * for one before it spawns another. Without it, two calls of a tenant
- * arriving together spawned a second worker, and 100 tenants at c=64
- * spent their CPU on cold starts and crowded the budget (bench row 7). */
-#define GOFN_SPAWN_WAIT_MS 5
+ * 4: 25-35 ms from spawn to first result); a busy worker of the same
+ * tenant running a short call is usually free again far sooner. So a
+ * caller that finds every worker of its tenant busy waits about one cold
+ * start for one before it spawns another: it never waits more than twice
+ * what the better choice would have cost (the ski-rental bound). Without
+ * it two calls of a tenant arriving together spawned a second worker, and
+ * 100 tenants at c=64 spent their CPU on cold starts and filled the
+ * budget with workers that were then evicted (bench row 7). With 5 ms
+ * under a load average of 20, busy workers took longer and 76 workers
+ * were still spawned in a 5 s run. */
+#define GOFN_SPAWN_WAIT_MS 25
 
 static int busy(const tenant_pool *t)
 {
