@@ -49,9 +49,8 @@ typedef struct worker {
 	gofn_frame cur;
 	gofn_msg_invoke inv;
 	int64_t t0;
-	int routed;  /* 1 and 2 are a request's pipes, not /dev/null */
-	int trimmed; /* idle since the last request, and trimmed (worker_trim.h) */
-	int done;    /* no more requests: exit with exit_code */
+	int routed; /* 1 and 2 are a request's pipes, not /dev/null */
+	int done;   /* no more requests: exit with exit_code */
 	int exit_code;
 } worker;
 
@@ -358,22 +357,30 @@ static int serve_other(worker *w, gofn_frame *f)
 	return rc;
 }
 
-/* Serves the requests that have come until an INVOKE's call is due
- * (GOFN_CLI_CALL), none is there (GOFN_CLI_WAIT), or there will be no
- * more: the server closed the socket (exit 0) or the worker cannot go on
- * (exit 1). A frame that has begun is read to its end here. */
+/* Waits for the next request; once it has waited GOFN_WORKER_TRIM_DELAY_MS,
+ * trims (once per idle spell) and waits on. In a poll() here, not in Go's
+ * netpoller: see cli.h. */
+static void idle_wait(worker *w)
+{
+	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
+	int r = gofn_poll(&p, 1, GOFN_WORKER_TRIM_DELAY_MS);
+
+	if (r == 0) {
+		gofn_worker_idle_trim();
+		gofn_poll(&p, 1, -1); /* a request, end of stream or an error: recv says */
+	}
+}
+
+/* Serves requests until an INVOKE's call is due (GOFN_CLI_CALL), or until
+ * there are no more: the server closed the socket (exit 0) or the worker
+ * cannot go on (exit 1). Waits for each request here, trimming memory
+ * once idle (worker_trim.h). */
 static int worker_next(void *impl, gofn_cli_call *c)
 {
 	worker *w = impl;
 
 	while (!w->done) {
-		struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
-		if (gofn_poll(&p, 1, 0) == 0) {
-			/* Between requests only: trim once idle for a while. */
-			c->wait_ms = w->trimmed ? -1 : GOFN_WORKER_TRIM_DELAY_MS;
-			return GOFN_CLI_WAIT;
-		}
-		w->trimmed = 0;
+		idle_wait(w); /* between requests only */
 		gofn_frame f;
 		gofn_err e = {0};
 		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0) {
@@ -409,21 +416,6 @@ static void worker_finish(void *impl, const uint8_t *out, size_t outlen, const c
 	gofn_frame_free(&w->cur);
 	if (rc < 0)
 		w->done = w->exit_code = 1;
-}
-
-/* Idle for GOFN_WORKER_TRIM_DELAY_MS: give memory back, then wait for the
- * next request here, in C. Parked in Go's netpoller the wait would touch
- * the scheduler's pages again right after the trim (about 150 KiB of the
- * issue's 6 MiB); a worker idle this long does not mind the runtime's
- * sysmon watching a thread in a cgo call. */
-static void worker_idle(void *impl)
-{
-	worker *w = impl;
-	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
-
-	gofn_worker_idle_trim();
-	w->trimmed = 1;
-	gofn_poll(&p, 1, -1);
 }
 
 static int worker_end(void *impl)
@@ -495,11 +487,7 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 	}
 	if (hello(&w) < 0)
 		return 1;
-	*s = (gofn_cli_session){.fd = w.ctrl,
-				.next = worker_next,
-				.finish = worker_finish,
-				.idle = worker_idle,
-				.end = worker_end,
-				.impl = &w};
+	*s = (gofn_cli_session){
+	    .next = worker_next, .finish = worker_finish, .end = worker_end, .impl = &w};
 	return GOFN_CLI_DRIVE;
 }
