@@ -29,6 +29,7 @@ enum {
 	GOFN_ELOAD,	 /* a well-formed object that cannot be loaded here */
 	GOFN_EAUTH,	 /* no or an invalid credential */
 	GOFN_EFORBIDDEN, /* a valid credential that does not grant this */
+	GOFN_ESTALE,	 /* what the request was based on changed meanwhile: read again, retry */
 };
 
 /* Sets the message and class; returns -1 so callers can `return gofn_errf(...)`. */

@@ -141,8 +141,9 @@ int gofn_fn_deploy(gofn_server *s, const char *tenant, const char *name, const g
 		*unchanged = 1;
 		return 0;
 	}
+	int64_t base = rc == 0 ? f->version : 0;
 	gofn_function_clear(f);
-	return gofn_fn_create_named(s, tenant, name, objs, nobjs, f, e);
+	return gofn_fn_create_named(s, tenant, name, base, objs, nobjs, f, e);
 }
 
 static int remove_tidy(gofn_server *s, const char *tenant, const char *id, gofn_err *e)

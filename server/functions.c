@@ -94,7 +94,7 @@ static int persist(gofn_server *s, gofn_function *f, const gofn_objbuf *objs, go
 	if (rc == 0 && (f->name[0] ? gofn_store_fn_add_version(s->store, f, bytes, e)
 				   : gofn_store_fn_add_objects(s->store, f, bytes, e)) == 0)
 		return 0;
-	if (e->code == GOFN_ECONFLICT)
+	if (e->code == GOFN_ECONFLICT || e->code == GOFN_ESTALE)
 		return -1;
 	gofn_log("error", "store_failed", json_pack("{s:o}", "error", gofn_json_text(e->msg)));
 	/* The log has the path; the client needs only the condition. */
@@ -161,16 +161,16 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, size_t nobjs,
 		   gofn_function *f, gofn_err *e)
 {
-	return gofn_fn_create_named(s, tenant, NULL, objs, nobjs, f, e);
+	return gofn_fn_create_named(s, tenant, NULL, 0, objs, nobjs, f, e);
 }
 
-int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name,
+int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name, int64_t base,
 			 const gofn_objbuf *objs, size_t nobjs, gofn_function *f, gofn_err *e)
 {
 	int64_t count = 0;
 	char rnd[GOFN_RAND_HEX];
 
-	*f = (gofn_function){.nobjs = nobjs};
+	*f = (gofn_function){.nobjs = nobjs, .version = base};
 	if (name)
 		snprintf(f->name, sizeof f->name, "%s", name);
 	if (nobjs == 0 || nobjs > GOFN_MAX_OBJECTS)

@@ -23,8 +23,9 @@ int gofn_fn_create(gofn_server *s, const char *tenant, const gofn_objbuf *objs, 
 		   gofn_function *f, gofn_err *e);
 
 /* The same for a named function (name non-NULL): stored as the name's
- * next version and made current. */
-int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name,
+ * next version and made current, if its current version is still base
+ * (0: no such name), else GOFN_ESTALE. */
+int gofn_fn_create_named(gofn_server *s, const char *tenant, const char *name, int64_t base,
 			 const gofn_objbuf *objs, size_t nobjs, gofn_function *f, gofn_err *e);
 /* The digests a create would give f (objects' and the unit's). */
 void gofn_fn_digest(const gofn_objbuf *objs, size_t nobjs, gofn_function *f);

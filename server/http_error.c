@@ -29,6 +29,8 @@ static const class_answer answers[] = {
     {GOFN_EFORBIDDEN, 403, "forbidden", NULL},
     {GOFN_ENOTFOUND, 404, "not_found", NULL},
     {GOFN_ECONFLICT, 409, "conflict", NULL},
+    /* A concurrent deploy moved the name's current version: read, retry. */
+    {GOFN_ESTALE, 409, "version_conflict", retry_1},
     {GOFN_ELIMIT, 413, "too_large", NULL},
     {GOFN_EVERSION, 422, "wrong_go_version", NULL},
     {GOFN_EUNRESOLVED, 422, "unresolved_symbol", NULL},

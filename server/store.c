@@ -227,6 +227,13 @@ void gofn_strlist_free(gofn_strlist *l)
 
 /* Named versions (issue 17). */
 
+int gofn_store_version_moved(gofn_err *e, const gofn_function *f, int64_t cur)
+{
+	return gofn_errf(e, GOFN_ESTALE,
+			 "a concurrent deploy or rollback of %s made version %lld current; retry",
+			 f->name, (long long)cur);
+}
+
 int gofn_store_fn_add_version(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
 			      gofn_err *e)
 {

@@ -155,9 +155,11 @@ int gofn_store_setting(gofn_store *s, const char *key, const char *proposed, cha
  * one current version (the newest deployed, or the one rolled back to);
  * version rows go with their function, names with their tenant. */
 /* Inserts f (with f->name) as the name's next version, made current, in one
- * transaction (with the objects' bytes, as gofn_store_fn_add_objects);
- * sets f->version. GOFN_ECONFLICT if a concurrent deploy
- * took the number. */
+ * transaction (with the objects' bytes, as gofn_store_fn_add_objects).
+ * On entry f->version is the name's current version the caller compared
+ * the objects with (0: no such name); on return the new one.
+ * GOFN_ESTALE if the current version moved meanwhile or a concurrent
+ * deploy took the number: the caller's to read again and retry. */
 int gofn_store_fn_add_version(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
 			      gofn_err *e);
 /* version 0: the current one. 0 with *f, 1 if none. */

@@ -83,6 +83,10 @@ struct gofn_store {
 int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn_err *e);
 int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
 
+/* fn_add_version's answer when the name's current version (cur) is no
+ * longer the one the deploy read (f->version): GOFN_ESTALE, to retry. */
+int gofn_store_version_moved(gofn_err *e, const gofn_function *f, int64_t cur);
+
 extern const gofn_inv_ops gofn_sqlite_inv_ops, gofn_pg_inv_ops;
 extern const gofn_tenant_ops gofn_sqlite_tenant_ops, gofn_pg_tenant_ops;
 

@@ -947,14 +947,21 @@ static int fn_add_version_tx(pg *p, gofn_function *f, gofn_err *e)
 	const char *nargs[] = {f->tenant, f->name};
 	char v[24];
 
+	/* The current version must still be the one the deploy compared its
+	 * objects with (f->version on entry): else a concurrent deploy or
+	 * rollback came first. */
 	PGresult *r = run(p, e, "next version",
-			  "SELECT coalesce(max(version), 0) + 1 FROM fn_versions"
+			  "SELECT coalesce(max(version), 0) + 1, coalesce((SELECT current FROM"
+			  " fn_names WHERE tenant = $1 AND name = $2), 0) FROM fn_versions"
 			  " WHERE tenant = $1 AND name = $2",
 			  2, nargs, NULL);
 	if (!r)
 		return -1;
-	f->version = col_i64(r, 0, 0);
+	int64_t next = col_i64(r, 0, 0), cur = col_i64(r, 0, 1);
 	PQclear(r);
+	if (cur != f->version)
+		return gofn_store_version_moved(e, f, cur);
+	f->version = next;
 	snprintf(v, sizeof v, "%lld", (long long)f->version);
 	if (fn_add_tx(p, f, e) < 0)
 		return -1;
@@ -964,7 +971,7 @@ static int fn_add_version_tx(pg *p, gofn_function *f, gofn_err *e)
 			" VALUES($1, $2, $3, $4)",
 			4, vargs);
 	if (rc == 1)
-		return gofn_errf(e, GOFN_ECONFLICT, "a concurrent deploy took that version; retry");
+		return gofn_errf(e, GOFN_ESTALE, "a concurrent deploy took that version; retry");
 	if (rc < 0)
 		return -1;
 	const char *cargs[] = {f->tenant, f->name, v};

@@ -889,21 +889,31 @@ static int sq_profile_expired(gofn_store *g, const char *tenant, int64_t older_t
 
 /* Named versions (issue 17). */
 
-/* The name's next version number: one past its highest. */
+/* The name's next version number: one past its highest; GOFN_ESTALE if
+ * its current version is no longer f->version, the one the deploy compared
+ * its objects with (a concurrent deploy or rollback came first). */
 static int next_version(sq *s, const gofn_function *f, int64_t *v, gofn_err *e)
 {
 	const char *args[] = {f->tenant, f->name, NULL};
-	sqlite3_stmt *st = prep(
-	    s, e,
-	    "SELECT coalesce(max(version), 0) + 1 FROM fn_versions WHERE tenant = ? AND name = ?",
-	    args);
+	sqlite3_stmt *st =
+	    prep(s, e,
+		 "SELECT coalesce(max(version), 0) + 1, (SELECT current FROM fn_names"
+		 " WHERE tenant = ?1 AND name = ?2) FROM fn_versions"
+		 " WHERE tenant = ?1 AND name = ?2",
+		 args);
 
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
-	*v = sqlite3_column_int64(st, 0);
+	int64_t next = sqlite3_column_int64(st, 0);
+	int64_t cur = sqlite3_column_int64(st, 1); /* NULL (no such name) reads 0 */
 	done(s, st);
-	return rc == SQLITE_ROW ? 0 : db_err(s, e, "next version");
+	if (rc != SQLITE_ROW)
+		return db_err(s, e, "next version");
+	if (cur != f->version)
+		return gofn_store_version_moved(e, f, cur);
+	*v = next; /* may be &f->version */
+	return 0;
 }
 
 static int bind_version_exec(sq *s, gofn_err *e, const char *sql, const char *const *args, int at,
@@ -917,7 +927,7 @@ static int bind_version_exec(sq *s, gofn_err *e, const char *sql, const char *co
 	int rc = sqlite3_step(st);
 	done(s, st);
 	if (rc == SQLITE_CONSTRAINT)
-		return gofn_errf(e, GOFN_ECONFLICT, "a concurrent deploy took that version; retry");
+		return gofn_errf(e, GOFN_ESTALE, "a concurrent deploy took that version; retry");
 	return rc == SQLITE_DONE ? 0 : db_err(s, e, "version");
 }
 

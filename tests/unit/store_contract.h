@@ -216,8 +216,16 @@ static void contract_named_versions(gofn_store *s)
 	snprintf(f.name, sizeof f.name, "app");
 	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
 	assert_int_equal(f.version, 1);
+	/* based on a current version that moved (a concurrent deploy came
+	 * first): a conflict, nothing stored */
+	make_fn(&f, "fn_ax", "acme", "s2");
+	snprintf(f.name, sizeof f.name, "app");
+	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), -1);
+	assert_int_equal(e.code, GOFN_ESTALE);
+	assert_int_equal(gofn_store_fn_resolve(s, "acme", "fn_ax", &g, &e), 1);
 	make_fn(&f, "fn_a2", "acme", "s2");
 	snprintf(f.name, sizeof f.name, "app");
+	f.version = 1; /* the current version it was compared with */
 	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
 	assert_int_equal(f.version, 2);
 	make_fn(&f, "fn_b1", "bravo", "s3"); /* the same name, another tenant: its own 1 */
@@ -275,6 +283,7 @@ static void contract_named_versions(gofn_store *s)
 	/* numbering goes on past the highest left */
 	make_fn(&f, "fn_a3", "acme", "s4");
 	snprintf(f.name, sizeof f.name, "app");
+	f.version = 2;
 	assert_int_equal(gofn_store_fn_add_version(s, &f, NULL, &e), 0);
 	assert_int_equal(f.version, 3);
 	/* every version gone: so is the name */
