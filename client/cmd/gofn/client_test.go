@@ -252,6 +252,56 @@ func TestUploadSendsOnlyMissing(t *testing.T) {
 	}
 }
 
+// A 409 version_conflict (a concurrent deploy came first) is retried after
+// asking again what is missing; too_many_functions and a conflict on every
+// attempt are not retried for ever.
+func TestDeployRetriesVersionConflict(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		conflicts int // answers of 409 before the 200
+		code      string
+		wantExit  int
+		wantPosts int
+	}{
+		{"one conflict then unchanged", 1, "version_conflict", 0, 2},
+		{"conflicts every time: bounded", 100, "version_conflict", exitRefused, deployAttempts},
+		{"the function cap is not retried", 100, "too_many_functions", exitRefused, 1},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			asked, posts := 0, 0
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/objects/missing":
+					asked++
+					io.WriteString(w, `{"missing":[]}`)
+				case "/functions":
+					posts++
+					if posts <= tc.conflicts {
+						w.WriteHeader(409)
+						io.WriteString(w, `{"error":{"code":"`+tc.code+`","message":"a concurrent deploy"}}`)
+						return
+					}
+					io.WriteString(w, `{"id":"fn_1","name":"app","version":1,"unchanged":true,"objects":[{}]}`)
+				}
+			}))
+			defer srv.Close()
+			c := &client{base: srv.URL, token: "t", http: srv.Client()}
+			e, out, errb, _ := fakeEnv(t, srv.URL, "")
+			err := deployUnit(e, c, "app", []unit{{path: "a", sha: "aa"}}, [][]byte{[]byte("x")}, func(int) {})
+			code := 0
+			if err != nil {
+				code = exitCode(err)
+			}
+			if code != tc.wantExit || posts != tc.wantPosts || asked != posts {
+				t.Fatalf("exit %d (%v), %d uploads, %d asks; stderr %q", code, err, posts, asked, errb)
+			}
+			if tc.wantExit == 0 && !strings.HasPrefix(out.String(), "unchanged app version 1 ") {
+				t.Fatalf("printed %q", out)
+			}
+		})
+	}
+}
+
 func TestHelpListsExitCodes(t *testing.T) {
 	e, out, _, _ := fakeEnv(t, "", "")
 	if rc := runEnv(e, "help"); rc != 0 {

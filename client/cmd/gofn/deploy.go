@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"mime/multipart"
 	"net/url"
 	"strings"
+	"time"
 )
 
 // flags is a tiny parser for "--name X", "--name=X", bools and positionals
@@ -102,19 +104,57 @@ func cmdDeploy(e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	missing, err := missingObjects(c, units)
-	if err != nil {
-		return err
+	verbose := func(missing int) {
+		if f.bools["v"] {
+			fmt.Fprintf(e.stderr, "gofn: %s (%s), %d to send\n", describeUnit(units), firstNonEmpty(want, local), missing)
+		}
 	}
-	if f.bools["v"] {
-		fmt.Fprintf(e.stderr, "gofn: %s (%s), %d to send\n", describeUnit(units), firstNonEmpty(want, local), len(missing))
+	return deployUnit(e, c, name, units, data, verbose)
+}
+
+// deployUnit uploads the unit as NAME, asking first what the server lacks,
+// and prints the version.
+func deployUnit(e *env, c *client, name string, units []unit, data [][]byte, verbose func(int)) error {
+	for attempt := 1; ; attempt++ {
+		missing, err := missingObjects(c, units)
+		if err != nil {
+			return err
+		}
+		verbose(len(missing))
+		fn, err := upload(c, name, units, data, missing)
+		if attempt < deployAttempts && isVersionConflict(err) {
+			// A concurrent deploy or rollback of the name came first: ask
+			// again (what is missing, and, on the server, whether the
+			// current version now has these objects: then "unchanged").
+			wait := deployBackoff(attempt)
+			fmt.Fprintf(e.stderr, "gofn: %v; retrying in %v (%d/%d)\n", err, wait, attempt, deployAttempts-1)
+			time.Sleep(wait)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		printDeployed(e, fn, len(missing))
+		return nil
 	}
-	fn, err := upload(c, name, units, data, missing)
-	if err != nil {
-		return err
-	}
-	printDeployed(e, fn, len(missing))
-	return nil
+}
+
+// deployAttempts bounds the uploads of one deploy: a name deployed
+// concurrently by a few clients settles in a few rounds.
+const deployAttempts = 6
+
+// deployBackoff: 100 ms doubling per attempt, with up to as much again of
+// random jitter so concurrent clients do not collide again in step.
+func deployBackoff(attempt int) time.Duration {
+	base := 100 * time.Millisecond << (attempt - 1)
+	return base + time.Duration(rand.Int64N(int64(base)))
+}
+
+// isVersionConflict: gofnd's 409 version_conflict (api/openapi.yaml), the
+// one conflict a new attempt can resolve (not too_many_functions).
+func isVersionConflict(err error) bool {
+	var a *apiError
+	return errors.As(err, &a) && a.status == 409 && a.code == "version_conflict"
 }
 
 func firstNonEmpty(a, b string) string {

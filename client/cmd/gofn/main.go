@@ -42,7 +42,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"login", "URL TOKEN", "save the server URL and token (config file, mode 0600)", cmdLogin},
-		{"deploy", "--name NAME [PKG]", "compile PKG (default .) and its non-std dependencies, upload them as a version of NAME", cmdDeploy},
+		{"deploy", "--name NAME [PKG]", "compile PKG (default .) and its non-std dependencies, upload them as a version of NAME (a concurrent deploy's 409 version_conflict is retried)", cmdDeploy},
 		{"invoke", "NAME SYMBOL [-d DATA|@FILE|-] [--timeout MS]", "call SYMBOL of NAME (NAME@N for a version), print the result", cmdInvoke},
 		{"profile", "NAME SYMBOL --cpu|--heap [-d ...] [-o FILE] [--web]", "invoke profiled and save the pprof profile (--web opens go tool pprof)", cmdProfile},
 		{"ls", "", "list your functions (name, current version, symbols)", cmdLs},
