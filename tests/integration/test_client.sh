@@ -61,6 +61,26 @@ check "unchanged redeploy creates nothing" grep -q '^unchanged sizer version 1 .
 req GET /functions/sizer/versions "$TOKEN"
 check "... still one version" test "$(jqv '.versions|length')" = 1
 
+# --- two concurrent deploys of one name and the same code: both succeed,
+# one creates version 1, the other ends unchanged (the loser of the race gets
+# 409 version_conflict and retries, or sees the winner's version at once).
+for i in 1 2; do
+	(cd "$PROJ" && "$GOFN" deploy --name twin) >"$TMP/twin$i" 2>"$TMP/twin$i.err" &
+	eval "TWIN$i=\$!"
+done
+wait "$TWIN1"
+RC1=$?
+wait "$TWIN2"
+RC2=$?
+check "two concurrent deploys of one name both exit 0 ($RC1, $RC2)" test "$RC1:$RC2" = 0:0
+check "... one made version 1, the other ended unchanged" \
+	test "$(cat "$TMP/twin1" "$TMP/twin2" | grep -oE '^(deployed|unchanged) twin version [0-9]+' | sort | tr '\n' ,)" \
+	= "deployed twin version 1,unchanged twin version 1,"
+req GET /functions/twin/versions "$TOKEN"
+check "... and the name has one version" test "$CODE:$(jqv '.versions|length')" = 200:1
+grep -h 'retrying' "$TMP/twin1.err" "$TMP/twin2.err" | sed 's/^/  (info) /'
+check "gofn rm twin" "$GOFN" rm twin >/dev/null
+
 # --- changed: version 2, only the changed object sent
 sed -i 's/ is " + humanize/ weighs " + humanize/' "$PROJ/main.go"
 (cd "$PROJ" && "$GOFN" deploy --name sizer) >"$TMP/deploy3" 2>&1
@@ -143,7 +163,12 @@ check "GET config never returns a secret's value" \
 	bash -c '[[ $1 == *API_KEY* && $1 != *s3cr3t* ]]' _ "$BODY"
 check "the secret is not stored in plain text" \
 	bash -c '! grep -rqa s3cr3t-value "$1"' _ "$TMP/data"
-check "the sealing key is DATA/config-key, mode 0600" test "$(stat -c %a "$TMP/data/config-key")" = 600
+if [[ "${GOFN_TEST_STORE:-sqlite}" == postgres ]]; then
+	# PostgreSQL holds the key (settings), so replicas share it (issue 19).
+	check "the sealing key is in the database, not in DATA" test ! -e "$TMP/data/config-key"
+else
+	check "the sealing key is DATA/config-key, mode 0600" test "$(stat -c %a "$TMP/data/config-key")" = 600
+fi
 req PUT /functions/sizer/config "$TOKEN" -d '{"env":{"1BAD":"x"}}'
 expect_err 400 bad_request "a variable name that is not [A-Za-z_][A-Za-z0-9_]*"
 req PUT /functions/nosuch/config "$TOKEN" -d '{"env":{}}'
