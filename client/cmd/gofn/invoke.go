@@ -193,7 +193,10 @@ func cmdProfile(e *env, args []string) error {
 	}
 	e.printf("%s profile: %s\n", kind, out)
 	if f.bools["web"] {
-		cmd := exec.Command("go", "tool", "pprof", "-http=localhost:0", out)
+		// "localhost:" (no port), not "localhost:0": pprof picks a free
+		// port only for an empty one; with ":0" it opened the browser on
+		// http://localhost:0 (measured with go1.26.8's pprof).
+		cmd := exec.Command("go", "tool", "pprof", "-http=localhost:", out)
 		cmd.Stdout, cmd.Stderr = e.stdout, e.stderr
 		if err := cmd.Run(); err != nil {
 			return coded(exitBuild, "go tool pprof: %v", err)
