@@ -140,6 +140,41 @@ else
 fi
 check "CPU profile: no sample in runtime/pprof or compress/" \
 	bash -c '! grep -qE "runtime/pprof\.|compress/" "$1"' _ "$TMP/cpu.top"
+# gofn profile --web: saves the profile and serves it with `go tool pprof
+# -http=localhost:0`, which hands its URL to $BROWSER. Here the "browser"
+# records the URL; the test fetches the UI's top view from that loopback
+# port, then stops the client and pprof (their own process group).
+cat >"$TMP/browser" <<'EOS'
+#!/bin/sh
+echo "$1" >"$BROWSER_SAW.tmp" && mv "$BROWSER_SAW.tmp" "$BROWSER_SAW"
+EOS
+chmod +x "$TMP/browser"
+BROWSER=$TMP/browser BROWSER_SAW=$TMP/browser.url setsid "$GOFN" profile sizer main.Spin --cpu \
+	-d 300 -o "$TMP/web.pb.gz" --web >"$TMP/web.out" 2>&1 </dev/null &
+WEB=$!
+for _ in $(seq 600); do # until the URL arrives or the client ends (bounded: 60 s)
+	[[ -s "$TMP/browser.url" ]] && break
+	kill -0 "$WEB" 2>/dev/null || break
+	sleep 0.1
+done
+WEBURL=$(cat "$TMP/browser.url" 2>/dev/null)
+WEBBASE=$(grep -oE '^http://(localhost|127\.0\.0\.1|\[::1\]):[0-9]+' <<<"$WEBURL")
+check "gofn profile --web saves the profile" test -s "$TMP/web.pb.gz"
+check "... and opens the pprof web UI on a loopback port ($WEBURL)" test -n "$WEBBASE"
+curl -sS --max-time 30 -o "$TMP/web.top" -w '%{http_code}' "$WEBBASE/ui/top" >"$TMP/web.code" 2>&1
+check "... whose top view (GET /ui/top) lists the tenant's main.spin" \
+	bash -c '[[ $(cat "$1") == 200 ]] && grep -q "main\.spin" "$2"' _ "$TMP/web.code" "$TMP/web.top"
+kill -TERM -- -"$WEB" 2>/dev/null
+wait "$WEB" 2>/dev/null
+for _ in $(seq 100); do # the group's other members exit on their own TERM
+	kill -0 -- -"$WEB" 2>/dev/null || break
+	sleep 0.1
+done
+check "... and it ends with its process group (nothing left serving)" \
+	bash -c '! kill -0 -- -"$1" 2>/dev/null' _ "$WEB"
+[[ -n "$WEBBASE" ]] || cat "$TMP/web.out"
+kill -KILL -- -"$WEB" 2>/dev/null
+
 "$GOFN" profile sizer main.Hoard --heap -d 2000 -o "$TMP/heap.pb.gz" >/dev/null 2>"$TMP/err"
 go tool pprof -top -sample_index=alloc_space "$TMP/heap.pb.gz" >"$TMP/heap.top" 2>&1
 check "heap profile: main.Hoard's allocations are the top frame" \
