@@ -179,6 +179,22 @@ static int listen_http(gofn_server *s, gofn_err *e)
 	return 0;
 }
 
+/* Objects a database from before PostgreSQL held bytes knows only as
+ * files here (issue 19): into the database, so every replica serves them. */
+static int migrate_blobs(gofn_server *s, gofn_err *e)
+{
+	int64_t copied, absent;
+
+	if (gofn_store_migrate_blobs(s->store, s->cfg.data_dir, s->cfg.max_object, &copied, &absent,
+				     e) < 0)
+		return gofn_errctx(e, "copying object files into the database");
+	if (copied || absent)
+		gofn_log(absent ? "warn" : "info", "blobs_migrated",
+			 json_pack("{s:I, s:I}", "copied", (json_int_t)copied, "without_bytes_here",
+				   (json_int_t)absent));
+	return 0;
+}
+
 int gofn_server_start(gofn_server *s, gofn_err *e)
 {
 	char db[1100];
@@ -189,6 +205,8 @@ int gofn_server_start(gofn_server *s, gofn_err *e)
 		return -1;
 	snprintf(db, sizeof db, "%s/gofn.db", s->cfg.data_dir);
 	if (gofn_store_open_config(&s->cfg, db, &s->store, e) < 0 || admin_token(s, e) < 0)
+		return -1;
+	if (migrate_blobs(s, e) < 0)
 		return -1;
 	if (gofn_profiles_open(&s->cfg, db, &s->profiles, e) < 0)
 		return -1;

@@ -147,6 +147,15 @@ int gofn_store_profile_expired(gofn_store *s, const char *tenant, int64_t older_
 	return s->ops->profile_expired(s, tenant, older_than, keep, rows, n, e);
 }
 
+int gofn_store_migrate_blobs(gofn_store *s, const char *data_dir, size_t max, int64_t *copied,
+			     int64_t *absent, gofn_err *e)
+{
+	*copied = *absent = 0;
+	if (!gofn_store_holds_bytes(s))
+		return 0;
+	return gofn_store_pg_migrate_blobs(s, data_dir, max, copied, absent, e);
+}
+
 int gofn_store_holds_bytes(const gofn_store *s)
 {
 	return s->ops->object_get != NULL;

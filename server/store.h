@@ -132,6 +132,11 @@ typedef struct gofn_obj_bytes {
 } gofn_obj_bytes;
 
 int gofn_store_holds_bytes(const gofn_store *s);
+/* A store that holds bytes, opened on a database from before it did:
+ * the objects with no bytes in it are copied from data_dir's files
+ * (gofn_store_pg_migrate_blobs); nothing for SQLite. */
+int gofn_store_migrate_blobs(gofn_store *s, const char *data_dir, size_t max, int64_t *copied,
+			     int64_t *absent, gofn_err *e);
 /* fn_add, with the objects' bytes (one per f->objs, same order) written in
  * the same transaction when the store holds bytes. */
 int gofn_store_fn_add_objects(gofn_store *s, const gofn_function *f, const gofn_obj_bytes *objs,

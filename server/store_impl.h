@@ -82,6 +82,13 @@ struct gofn_store {
 /* relaxed: synchronous=NORMAL on this connection (see gofn_store_open_relaxed). */
 int gofn_store_sqlite_open(const char *path, int relaxed, gofn_store **out, gofn_err *e);
 int gofn_store_pg_open(const char *conninfo, gofn_store **out, gofn_err *e);
+/* A database from before blobs existed (issue 19) has object rows whose
+ * bytes are only files in some replica's DATA/objects: copies each one
+ * found in data_dir (at most max bytes, its digest checked) into blobs,
+ * one transaction per object, so a replica on an empty data dir can serve
+ * it. Idempotent. *copied: copied now; *absent: still without bytes here. */
+int gofn_store_pg_migrate_blobs(gofn_store *g, const char *data_dir, size_t max, int64_t *copied,
+				int64_t *absent, gofn_err *e);
 
 /* fn_add_version's answer when the name's current version (cur) is no
  * longer the one the deploy read (f->version): GOFN_ESTALE, to retry. */

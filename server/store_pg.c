@@ -22,6 +22,8 @@
  *   CREATE TABLE IF NOT EXISTS (which is not atomic in PostgreSQL).
  * - Names sort with COLLATE "C" so listings come in SQLite's byte order. */
 #include "server/store_pg_internal.h"
+#include "server/crypto.h"
+#include "server/objects.h"
 
 #include <jansson.h>
 #include <libpq-fe.h>
@@ -841,6 +843,64 @@ static int pg_object_get(gofn_store *g, const char *sha256, size_t max, uint8_t 
 {
 	return bytes_query((pg *)g, "object bytes", "SELECT data FROM blobs WHERE sha256 = $1",
 			   sha256, max, out, n, e);
+}
+
+/* One object file into blobs, in its own transaction (ON CONFLICT: a
+ * replica migrating at the same time, or a second run, changes nothing).
+ * 0 copied, 1 no usable file here, -1 a database error. */
+static int blob_migrate_one(pg *p, const char *data_dir, const char *sha256, size_t max,
+			    gofn_err *e)
+{
+	uint8_t *data = NULL;
+	size_t n = 0;
+	char got[GOFN_SHA256_HEX];
+	gofn_err fe = {0};
+
+	if (gofn_objects_get(data_dir, sha256, max, &data, &n, &fe) < 0)
+		return 1;
+	gofn_sha256_hex(data, n, got);
+	if (strcmp(got, sha256) != 0) { /* a damaged file is no source */
+		free(data);
+		return 1;
+	}
+	gofn_function one = {.nobjs = 1};
+	gofn_obj_bytes ob = {sha256, data, n};
+	lock(p);
+	int rc = change(p, e, "begin", "BEGIN", 0, NULL);
+	if (rc == 0)
+		rc = blobs_add_tx(p, &one, &ob, e);
+	rc = tx_end(p, rc, e);
+	unlock(p);
+	free(data);
+	return rc;
+}
+
+int gofn_store_pg_migrate_blobs(gofn_store *g, const char *data_dir, size_t max, int64_t *copied,
+				int64_t *absent, gofn_err *e)
+{
+	pg *p = (pg *)g;
+
+	*copied = *absent = 0;
+	/* Only the digests are read at once (64 bytes a row); the bytes
+	 * of one object at a time. */
+	lock(p);
+	PGresult *r = run(p, e, "objects without blobs",
+			  "SELECT DISTINCT o.sha256 FROM objects o WHERE NOT EXISTS"
+			  " (SELECT 1 FROM blobs b WHERE b.sha256 = o.sha256)",
+			  0, NULL, NULL);
+	unlock(p);
+	if (!r)
+		return -1;
+	int rc = 0;
+	for (int i = 0; rc >= 0 && i < PQntuples(r); i++) {
+		rc = blob_migrate_one(p, data_dir, PQgetvalue(r, i, 0), max, e);
+		if (rc == 0)
+			(*copied)++;
+		else if (rc == 1)
+			(*absent)++;
+	}
+	PQclear(r);
+	return rc < 0 ? -1 : 0;
 }
 
 /* Blobs no object row names any more go, under the exclusive lock so no
