@@ -7,7 +7,9 @@
 # limits (curl --max-time, a wait for exit), never speed measurements.
 source "$(dirname "$0")/lib.sh"
 DATA=$TMP/data
-start_gofnd "$DATA" --workers 1
+# --prepared 0: the subject is which pooled worker holds the wedged function;
+# prepared workers would be counted among the loaders below gofnd.
+start_gofnd "$DATA" --workers 1 --prepared 0
 tok=$(new_tenant mallory)
 other=$(new_tenant alice)
 forge=$(compile forge) || exit 1
@@ -140,7 +142,7 @@ check "... naming the limit" has "$(jqv .error.message)" "4097 callable symbols;
 # --- 6. SIGTERM while a call is stuck sending to a wedged worker and an
 # upload waits on an init that never finishes: gofnd still stops.
 stop_gofnd || fail "gofnd exits 0 on SIGTERM"
-start_gofnd "$DATA" --workers 1 --shutdown-grace-ms 1000
+start_gofnd "$DATA" --workers 1 --prepared 0 --shutdown-grace-ms 1000
 req POST /invoke/main.ForgeResult "$tok" --data-binary x
 check "wedged again" test "$(jqv .result)" == forged
 curl -sS --max-time 120 -o "$TMP/stuck" -H "Authorization: Bearer $tok" \

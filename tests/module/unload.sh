@@ -54,7 +54,10 @@ GO
 "$repo/scripts/gofn-compile" -o "$work/maps.o" "$work/maps.go"
 one=$("$loader" -o "$work/maps.o" -run main.main -times 50 | tail -1)
 many=$("$loader" -o "$work/maps.o" -run main.main -times 400 | tail -1)
-if [[ "$one" =~ ^[0-9]+$ && "$many" =~ ^[0-9]+$ ]] && ((many <= one + 16)); then
+# The count moves by about a dozen from run to run without any unit kept
+# (2 per OS thread the runtime starts, heap arenas), more under load; 350
+# units left mapped would add at least 350 (text and data never merge).
+if [[ "$one" =~ ^[0-9]+$ && "$many" =~ ^[0-9]+$ ]] && ((many <= one + 64)); then
 	echo "PASS mappings after 50 rounds: $one, after 400: $many"
 else
 	echo "FAIL mappings after 50 rounds: $one, after 400: $many (units not unmapped?)"
