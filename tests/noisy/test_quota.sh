@@ -10,7 +10,9 @@ if [[ $(id -u) -ne 0 ]]; then
 	echo "SKIP: per-tenant uids need gofnd to run as root (here uid $(id -u))"
 	exit 0
 fi
-start_gofnd "$TMP/data" --workers 4 --uid-range 200000:1000
+# --prepared 0: a prepared worker runs as a one-time uid of its own
+# (integration/prepared); the range checked here is the tenants' own.
+start_gofnd "$TMP/data" --workers 4 --uid-range 200000:1000 --prepared 0
 attacker_and_victim
 
 # --- distinct host uids
