@@ -16,14 +16,14 @@ record 6 "RSS after $CYCLES_HI load/unload cycles" "$(mib "$hi")" \
 # call after the worker idled past its trim delay vs one right after
 # another, alternating, gofnd's time to first byte. And the worker's RSS in
 # each state.
-bash "$BENCH/trim_cost.sh" "$BUILD" "$REPS" 0.5 >"$WORK/trim_cost.out" 2>&1 ||
+bash "$BENCH/trim_cost.sh" "$BUILD" "$REPS" 1.5 >"$WORK/trim_cost.out" 2>&1 ||
 	echo "bench: trim_cost.sh failed (see $WORK/trim_cost.out)" >&2
 values() { awk -v k="$1" '$1 == k {print $2}' "$WORK/trim_cost.out"; }
 idle_us=$(values idle_us | median)
 busy_us=$(values busy_us | median)
 record 6 "warm call after an idle trim (time to first byte)" "$idle_us" \
 	"call right after another" "$busy_us" us - \
-	"median of $REPS each, alternating; the trim after 200 ms idle (worker_trim.h)"
+	"median of $REPS each, alternating; the trim after 1 s idle (worker_trim.h)"
 record 6 "warm call after an idle trim (inside the worker)" "$(values idle_call_us | median)" \
 	"call right after another" "$(values busy_call_us | median)" us - \
 	"gofnd's duration_us: the loaded call and its page faults, median of $REPS each"

@@ -11,7 +11,7 @@
 #   busy_rss_kb V / idle_rss_kb V
 source "$(dirname "$0")/../tests/integration/lib.sh"
 N=${2:-11}
-IDLE=${3:-0.5}
+IDLE=${3:-1.5}
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 

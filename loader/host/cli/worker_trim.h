@@ -13,8 +13,10 @@
 
 /* How long a worker waits for its next request before trimming. A worker
  * called more often than this never trims; one called less often pays the
- * page faults of the next call (docs/benchmarks.md, row 6). */
-#define GOFN_WORKER_TRIM_DELAY_MS 200
+ * page faults of the next call (docs/benchmarks.md, row 6). A second, not
+ * less: with 100 tenants under load each worker was called a little less
+ * often than every 200 ms and paid a forced GC and refaults per call. */
+#define GOFN_WORKER_TRIM_DELAY_MS 1000
 
 /* Records the mappings the trim may drop (clean private file mappings: the
  * executable's text, rodata and host table, the libraries' text and
