@@ -250,8 +250,10 @@ int gofn_module_entry(gofn_module *m, const char *name, uintptr_t *pc, gofn_sig 
 int gofn_module_call(gofn_module *m, const char *name, const uint8_t *in, size_t in_len,
 		     gofn_result *res, gofn_err *err)
 {
-	uintptr_t pc;
-	gofn_sig sig;
+	/* Set on success only; a Release build's -O2 cannot see that through
+	 * gofn_errf and fails -Werror=maybe-uninitialized without these. */
+	uintptr_t pc = 0;
+	gofn_sig sig = GOFN_SIG_UNSUPPORTED;
 
 	memset(res, 0, sizeof *res);
 	if (gofn_module_entry(m, name, &pc, &sig, err))
