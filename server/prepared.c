@@ -21,6 +21,7 @@
 #define RETRY_MAX_MS	   60000 /* so a host that cannot start them is not flooded */
 #define SETTLE_MS	   1000	 /* the longest a refill waits for a taken worker's call */
 #define PREPARE_TIMEOUT_MS 30000
+#define SWEEP_MS	   250 /* how soon a ready worker that died is reaped */
 
 typedef struct ready {
 	gofn_worker *w;
@@ -131,6 +132,38 @@ static void prepare_one(gofn_prepared *p, slot *sl)
 	sl->r[sl->n++] = (ready){.w = w, .uid = uid};
 }
 
+/* A ready worker never speaks first: a readable socket means it died. */
+static int gone(const gofn_worker *w)
+{
+	struct pollfd pf = {.fd = w->ctrl, .events = POLLIN};
+
+	return poll(&pf, 1, 0) != 0;
+}
+
+/* Reaps the ready workers that died while waiting (killed from outside, or
+ * the OOM killer): they would stay zombies until a take found them, and
+ * their slot would not be refilled. */
+static void sweep(gofn_prepared *p)
+{
+	for (size_t i = 0; i < p->nslots; i++) {
+		slot *sl = &p->slots[i];
+		for (int j = 0; j < sl->n;) {
+			gofn_worker *w = sl->r[j].w;
+			if (!gone(w)) {
+				j++;
+				continue;
+			}
+			memmove(&sl->r[j], &sl->r[j + 1],
+				(size_t)(sl->n - j - 1) * sizeof sl->r[0]);
+			sl->n--;
+			pthread_mutex_unlock(&p->mu);
+			gofn_log("warn", "prepared_lost", json_pack("{s:i}", "pid", (int)w->pid));
+			gofn_worker_destroy(w);
+			pthread_mutex_lock(&p->mu);
+		}
+	}
+}
+
 /* One worker at a time, and none while a taken one's call is still on its
  * way to its first result (it would compete for the CPU on a small
  * machine), nor for a while after a start failed. */
@@ -141,9 +174,10 @@ static void *refill(void *arg)
 	pthread_mutex_lock(&p->mu);
 	while (!p->stop) {
 		int64_t now = mono_ms();
+		sweep(p);
 		slot *sl = p->off ? NULL : needy(p);
 		if (!sl) {
-			pthread_cond_wait(&p->cv, &p->mu);
+			wait_until(p, now + SWEEP_MS);
 		} else if (p->binding > 0 && now < p->settle_by) {
 			wait_until(p, p->settle_by);
 		} else if (now < p->retry_at) {
@@ -242,14 +276,6 @@ void gofn_prepared_stop(gofn_prepared *p)
 	pthread_cond_destroy(&p->cv);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
-}
-
-/* A ready worker never speaks first: a readable socket means it died. */
-static int gone(const gofn_worker *w)
-{
-	struct pollfd pf = {.fd = w->ctrl, .events = POLLIN};
-
-	return poll(&pf, 1, 0) != 0;
 }
 
 /* Pops the oldest ready worker of exe (marking the slot wanted). */

@@ -25,6 +25,15 @@ wait_metric() {
 	return 1
 }
 
+# within_30s CMD...: until CMD succeeds, polling every 0.1 s for 30 s.
+within_30s() {
+	for _ in $(seq 300); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 # events NAME FIELD: that field of each such log line, in order.
 events() { jq -r "select(.event==\"$1\") | .$2" "$TMP/gofnd.log"; }
 
@@ -121,6 +130,16 @@ check "refilled after the exits" wait_metric gofn_prepared_workers 2
 check "no worker was bound twice (so none to a second tenant)" \
 	test "$(events prepared_bound pid | sort | uniq -d)" = ""
 check "no worker was offered twice" test "$(events prepared_ready pid | sort | uniq -d)" = ""
+# A ready worker killed from outside while it waits is reaped (no zombie
+# left in gofnd until a tenant would take it) and replaced.
+LOST=$(events prepared_ready pid | tail -1)
+check "a ready worker to kill" test -n "$LOST"
+kill -9 "$LOST"
+check "a ready worker killed while waiting is reaped" \
+	within_30s bash -c "[[ ! -e /proc/$LOST ]]"
+check "... logged prepared_lost" within_30s bash -c \
+	"jq -r 'select(.event==\"prepared_lost\") | .pid' '$TMP/gofnd.log' | grep -qx '$LOST'"
+check "... and replaced" wait_metric gofn_prepared_workers 2
 READY_PIDS=$(events prepared_ready pid | sort -u)
 cat "$TMP/gofnd.log" >>"$TMP/all.log"
 stop_gofnd || fail "gofnd exit code"

@@ -9,7 +9,10 @@
 #    over it ends `timeout` naming CPU.
 source "$(dirname "$0")/lib.sh"
 
-start_gofnd "$TMP/data" --workers 4 --call-cpu-ms 2000 --timeout-ms 30000 --idle-cpu-ms 50
+# --prepared 0: the subject is the pool's own workers (the one killed while
+# idle below must be a pooled one; integration/prepared kills a ready one).
+start_gofnd "$TMP/data" --workers 4 --call-cpu-ms 2000 --timeout-ms 30000 --idle-cpu-ms 50 \
+	--prepared 0
 attacker_and_victim
 
 # --- spinning idle workers

@@ -15,7 +15,7 @@ check "cgroup2 offers cpu, memory and pids" \
 # the default 200, and the worker whose group PATCH must reach was killed
 # (idle_worker_used_cpu, 20:00 UTC run). The idle CPU kill is noisy/cpu's.
 start_gofnd "$TMP/data" --workers 2 --cpu-quota-pct 50 --cpu-weight 200 --timeout-ms 60000 \
-	--idle-cpu-ms 5000
+	--idle-cpu-ms 5000 --prepared 0 # the group and JSON are the tenant's own uid's
 req GET /healthz ""
 echo "healthz: $BODY"
 check "healthz ok on cgroup v2" test "$(jqv .status)" = ok
