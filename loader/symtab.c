@@ -217,18 +217,25 @@ const gofn_hostsym *gofn_symtab_find(const gofn_symtab *t, const char *name, siz
 	return gofn_symtab_find_in(t, (gofn_symrange){0, t->nsyms}, name, len);
 }
 
-gofn_symrange gofn_symtab_prefix_range(const gofn_symtab *t, const char *prefix, size_t len)
+/* The index of the first name not below prefix (its first len bytes). */
+static size_t first_not_below(const gofn_symtab *t, const char *prefix, size_t len)
 {
-	size_t lo = 0, hi = t->nsyms, end;
+	size_t lo = 0, hi = t->nsyms;
 
-	while (lo < hi) { /* the first name not below prefix */
+	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	end = t->nsyms;
+	return lo;
+}
+
+gofn_symrange gofn_symtab_prefix_range(const gofn_symtab *t, const char *prefix, size_t len)
+{
+	size_t lo = first_not_below(t, prefix, len), hi, end = t->nsyms;
+
 	for (hi = lo; hi < end;) { /* the first name above every prefix match */
 		size_t mid = hi + (end - hi) / 2;
 		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) <= 0)
@@ -241,15 +248,8 @@ gofn_symrange gofn_symtab_prefix_range(const gofn_symtab *t, const char *prefix,
 
 const gofn_hostsym *gofn_symtab_first_prefix(const gofn_symtab *t, const char *prefix, size_t len)
 {
-	size_t lo = 0, hi = t->nsyms;
+	size_t lo = first_not_below(t, prefix, len);
 
-	while (lo < hi) { /* the first name not below prefix */
-		size_t mid = lo + (hi - lo) / 2;
-		if (strncmp(gofn_hostsym_name(t, &t->syms[mid]), prefix, len) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
 	if (lo < t->nsyms && strncmp(gofn_hostsym_name(t, &t->syms[lo]), prefix, len) == 0)
 		return &t->syms[lo];
 	return NULL;
