@@ -8,31 +8,15 @@
 #include <unistd.h>
 
 #include "common/file.h"
+#include "server/tenant_uid.h"
 
 #define MARK_FILE "prepared-uids"
-#define BLOCK	  1024u		/* uids per durable write of the mark */
-#define UID_CEIL  4294967294ull /* (uid_t)-2 is overflowuid's neighbour; -1 is invalid */
+#define BLOCK	  1024u /* uids per durable write of the mark */
 
 int gofn_puids_parse(gofn_config *c, const char *v, gofn_err *e)
 {
-	char *end;
-	unsigned long long base, count;
-
-	errno = 0;
-	base = strtoull(v, &end, 10);
-	if (errno || end == v || *end != ':' || v[0] == '-')
-		return gofn_errf(e, GOFN_EINVAL, "--prepared-uids %s: want BASE:COUNT", v);
-	const char *n = end + 1;
-	count = strtoull(n, &end, 10);
-	if (errno || end == n || *end || n[0] == '-' || count == 0 || base < 1000 ||
-	    base + count > UID_CEIL)
-		return gofn_errf(e, GOFN_EINVAL,
-				 "--prepared-uids %s: want BASE:COUNT, BASE >= 1000, BASE+COUNT <= "
-				 "%llu",
-				 v, UID_CEIL);
-	c->prepared_uid_base = (unsigned)base;
-	c->prepared_uid_count = (unsigned)count;
-	return 0;
+	return gofn_uid_span_parse("--prepared-uids", v, &c->prepared_uid_base,
+				   &c->prepared_uid_count, e);
 }
 
 int gofn_puids_check(const gofn_config *c, gofn_err *e)

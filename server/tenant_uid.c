@@ -12,29 +12,35 @@
 #include "server/pool.h"
 #include "server/store_tenants.h"
 
-int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e)
+int gofn_uid_span_parse(const char *flag, const char *v, unsigned *base, unsigned *count,
+			gofn_err *e)
 {
 	char *end;
-	unsigned long long base, count;
+	unsigned long long b, n;
 
+	errno = 0;
+	b = strtoull(v, &end, 10);
+	if (errno || end == v || *end != ':' || v[0] == '-')
+		return gofn_errf(e, GOFN_EINVAL, "%s %s: want BASE:COUNT", flag, v);
+	const char *c = end + 1;
+	n = strtoull(c, &end, 10);
+	/* (uid_t)-1 is invalid: the span ends below it. */
+	if (errno || end == c || *end || c[0] == '-' || n == 0 || b < 1000 ||
+	    b + n > UINT32_MAX - 1)
+		return gofn_errf(e, GOFN_EINVAL,
+				 "%s %s: want BASE:COUNT, BASE >= 1000, within 32 bits", flag, v);
+	*base = (unsigned)b;
+	*count = (unsigned)n;
+	return 0;
+}
+
+int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e)
+{
 	if (strcmp(v, "off") == 0) {
 		c->uid_base = c->uid_count = 0;
 		return 0;
 	}
-	errno = 0;
-	base = strtoull(v, &end, 10);
-	if (errno || end == v || *end != ':' || v[0] == '-')
-		return gofn_errf(e, GOFN_EINVAL, "--uid-range %s: want BASE:COUNT or off", v);
-	const char *n = end + 1;
-	count = strtoull(n, &end, 10);
-	if (errno || end == n || *end || n[0] == '-' || count == 0 || base < 1000 ||
-	    base + count > UINT32_MAX - 1)
-		return gofn_errf(e, GOFN_EINVAL,
-				 "--uid-range %s: want BASE:COUNT, BASE >= 1000, within 32 bits",
-				 v);
-	c->uid_base = (unsigned)base;
-	c->uid_count = (unsigned)count;
-	return 0;
+	return gofn_uid_span_parse("--uid-range", v, &c->uid_base, &c->uid_count, e);
 }
 
 /* Deleted tenants whose uid waits for their last worker here. */

@@ -20,6 +20,10 @@
 
 /* Parses "BASE:COUNT" (or "off") into c->uid_base/uid_count. */
 int gofn_uid_range_parse(gofn_config *c, const char *v, gofn_err *e);
+/* "BASE:COUNT" for a uid flag: BASE >= 1000, the span within 32 bits below
+ * (uid_t)-1. Shared by --uid-range and --prepared-uids. */
+int gofn_uid_span_parse(const char *flag, const char *v, unsigned *base, unsigned *count,
+			gofn_err *e);
 
 /* The tenant's host uid: the one it has, else one allocated now. 0 with
  * *uid (0 only with --uid-range off: the shared nobody); -1 with e:
