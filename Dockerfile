@@ -5,6 +5,9 @@
 FROM golang:1.26.8-bookworm AS build
 WORKDIR /src
 COPY scripts/install-deps.sh scripts/go-toolchains.txt scripts/
+# install-deps.sh also builds gofnd's libmicrohttpd (Debian's source with our
+# patch; see docs/design.md), linked statically: the runtime stage needs none.
+COPY third_party/libmicrohttpd third_party/libmicrohttpd/
 RUN scripts/install-deps.sh
 COPY . .
 RUN scripts/build-release.sh /out

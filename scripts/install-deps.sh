@@ -8,12 +8,16 @@ set -euo pipefail
 
 GO_WANT="go1.26" # the base go on PATH (any 1.26.x)
 BUILD_PKGS=(build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
-	libmicrohttpd-dev libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
+	libjansson-dev libseccomp-dev libelf-dev libcmocka-dev
 	libsqlite3-dev curl jq ca-certificates python3-yaml)
-RUNTIME_PKGS=(libmicrohttpd12 libjansson4 libseccomp2 libelf1 libsqlite3-0 curl ca-certificates)
+RUNTIME_PKGS=(libjansson4 libseccomp2 libelf1 libsqlite3-0 curl ca-certificates)
 # gofnd hashes tokens and objects with libcrypto; wrk drives the invoke benchmark.
 BUILD_PKGS+=(libssl-dev wrk)
 RUNTIME_PKGS+=(libssl3)
+# libmicrohttpd is Debian's source package with gofn's patch, built below and
+# linked statically into gofnd (third_party/libmicrohttpd/build.sh): these
+# fetch, check, unpack and patch it.
+BUILD_PKGS+=(dpkg-dev patch xz-utils)
 # hyperfine times whole processes for make bench (bench/run.sh).
 BUILD_PKGS+=(hyperfine)
 # gofnd --store postgres links libpq; the tests start a throwaway PostgreSQL.
@@ -47,6 +51,9 @@ if ((${#missing[@]})); then
 fi
 
 [[ "${1:-}" == "--runtime" ]] && exit 0
+
+# Once per machine (cached; a no-op afterwards): gofnd's libmicrohttpd.
+"$(dirname "$0")/../third_party/libmicrohttpd/build.sh"
 
 # Every other supported release, as the exact toolchain its worker is built
 # with (scripts/go-toolchains.txt). The go command fetches it through the

@@ -10,8 +10,9 @@
 
 #define MARK 0x7f /* what a refused value is replaced with; itself refused */
 /* Below libmicrohttpd's own limit (the 32 KiB connection memory holds the
- * request line and headers), so that gofnd, not MHD's HTML page, answers
- * all but the grossest cases: MHD 0.9.75 has no hook for its error bodies. */
+ * request line and headers, server.c), so that gofnd answers all but the
+ * grossest cases with a message naming its limit; beyond it libmicrohttpd
+ * answers, with the same JSON body in our build (third_party/libmicrohttpd). */
 #define URL_MAX	    8192
 #define HEADERS_MAX 16384
 

@@ -27,6 +27,12 @@
 #include "server/runtimes.h"
 #include "server/worker.h"
 
+/* libmicrohttpd's memory per connection (its default, named here): the
+ * request line and headers must fit in it. Beyond it libmicrohttpd answers
+ * 414/431 itself, as JSON with our build (third_party/libmicrohttpd); gofnd's
+ * own, smaller limits (server/http_shape.c) answer everything below it. */
+#define HTTP_CONNECTION_MEMORY (32u * 1024u)
+
 /* After the grace: how long calls get to notice their workers died. */
 #define SHUTDOWN_DRAIN_MS 3000
 
@@ -164,7 +170,8 @@ static int listen_http(gofn_server *s, gofn_err *e)
 	 * arriving has the guard's deadlines. */
 	s->mhd = MHD_start_daemon(
 	    flags, 0, NULL, NULL, gofn_http_access, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, s,
-	    MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+	    MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)HTTP_CONNECTION_MEMORY, MHD_OPTION_CONNECTION_LIMIT,
 	    (unsigned)s->cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 	    (unsigned)s->cfg.max_connections_per_client, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	    MHD_OPTION_NOTIFY_CONNECTION, gofn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK,
