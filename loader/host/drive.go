@@ -12,13 +12,17 @@ package main
 */
 import "C"
 
-import "unsafe"
+import (
+	"runtime"
+	"unsafe"
+)
 
 // drive runs session s to its end and returns the exit code.
 func drive(s *C.gofn_cli_session) int {
 	var c C.gofn_cli_call
 	for C.gofn_cli_next(s, &c) == C.GOFN_CLI_CALL {
 		finish(s, &c)
+		runtime.Gosched()
 	}
 	return int(C.gofn_cli_end(s))
 }
