@@ -7,7 +7,13 @@
  * cpu.max / cpu.cfs_quota_us as an optional cap per tenant. Layout:
  *   v2: <mount>/gofn/[t<uid>/]w<pid>          recorded as that path
  *   v1: <v1 root>/{memory,pids}/gofn/w<pid>   recorded as "v1:w<pid>",
- *       <v1 root>/cpu/gofn/t<uid>             (tenant group, kept) */
+ *       <v1 root>/cpu/gofn/t<uid>             (tenant group, kept)
+ *       <v1 root>/cpu/gofn/w<pid>             (a prepared worker's own CPU
+ *                                              group, renamed t<uid> at bind)
+ * Moving a process between cgroups (a write to cgroup.procs) takes
+ * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace
+ * period unless another migration just ran: 3 ms median, up to 38 ms
+ * here (docs/benchmarks.md, "Cold start"). A rename moves no process. */
 #include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
@@ -243,23 +249,131 @@ undo:
 }
 
 /* v1: the tenant's group in the cpu hierarchy; the worker joins it. A
- * group is never removed while gofnd runs (one per tenant). 1 = joined. */
+ * group is never removed while gofnd runs (one per tenant), except when
+ * empty by a bind that renames a prepared worker's group in its place
+ * (v1_cpu_claim): a join that loses that race finds its group gone
+ * (ENOENT) and joins the renamed one. 1 = joined. */
 static int attach_v1_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
 {
 	char dir[160], v[32];
 
 	if (!l->cpu_weight || access(V1_ROOT "/cpu/cgroup.procs", W_OK) < 0)
 		return 0;
-	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn");
-	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+	if (mkdir(V1_ROOT "/cpu/gofn", 0755) < 0 && errno != EEXIST)
 		return 0;
 	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn/t%u", uid);
+	snprintf(v, sizeof v, "%d", (int)pid);
+	for (int tries = 0; tries < 4; tries++) {
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			return 0;
+		if (gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu) == 0 &&
+		    put(dir, "cgroup.procs", v) == 0)
+			return 1;
+		if (errno != ENOENT)
+			return 0;
+	}
+	return 0;
+}
+
+/* v1: a CPU group of the worker's own, cpu/gofn/w<pid>, with l's weight
+ * and cap: where a prepared worker waits, so that its bind can rename the
+ * group to its tenant's instead of moving it. 1 = joined. */
+static int attach_v1_own_cpu(pid_t pid, const gofn_sandbox_limits *l)
+{
+	char dir[160], v[32];
+
+	if (!l->cpu_weight || access(V1_ROOT "/cpu/cgroup.procs", W_OK) < 0)
+		return 0;
+	if (mkdir(V1_ROOT "/cpu/gofn", 0755) < 0 && errno != EEXIST)
+		return 0;
+	sweep(V1_ROOT "/cpu/gofn"); /* own groups of dead workers */
+	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn/w%d", (int)pid);
+	snprintf(v, sizeof v, "%d", (int)pid);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)
 		return 0;
-	if (gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu) < 0)
+	if (gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu) < 0 ||
+	    put(dir, "cgroup.procs", v) < 0) {
+		rmdir(dir);
 		return 0;
-	snprintf(v, sizeof v, "%d", (int)pid);
-	return put(dir, "cgroup.procs", v) == 0;
+	}
+	return 1;
+}
+
+static int get_num(const char *dir, const char *file, long long *v)
+{
+	char path[512], buf[32];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = 0;
+	*v = strtoll(buf, NULL, 10);
+	return 0;
+}
+
+/* The tenant's weight and cap in a v1 group made by attach_v1_own_cpu
+ * (period set): the shares, and the quota only when it differs (writing
+ * the period and quota costs 0.2 ms, which a bind would pay for nothing
+ * when the tenant has the flags' settings). */
+static int v1_cpu_settle(const char *dir, const gofn_sandbox_limits *l)
+{
+	long long have;
+	long long want =
+	    l->cpu_quota_mcpu ? (long long)l->cpu_quota_mcpu * (CPU_PERIOD_US / 1000u) : -1;
+	long long period;
+	char v[32];
+	unsigned shares = l->cpu_weight * 1024u / 100u;
+
+	snprintf(v, sizeof v, "%u", shares > 2 ? shares : 2);
+	if (put(dir, "cpu.shares", v) < 0)
+		return -1;
+	if (get_num(dir, "cpu.cfs_quota_us", &have) == 0 && have == want &&
+	    get_num(dir, "cpu.cfs_period_us", &period) == 0 && period == CPU_PERIOD_US)
+		return 0;
+	return gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu);
+}
+
+int gofn_cgroup_v1_claim(const char *parent, pid_t pid, unsigned uid)
+{
+	char own[300], dir[300];
+
+	snprintf(own, sizeof own, "%s/w%d", parent, (int)pid);
+	snprintf(dir, sizeof dir, "%s/t%u", parent, uid);
+	for (int tries = 0; tries < 4; tries++) {
+		if (rename(own, dir) == 0)
+			return 1;
+		if (errno != EEXIST && errno != ENOTEMPTY && errno != EBUSY)
+			return -1;
+		/* The tenant's group exists: empty (its workers ended), it
+		 * makes way; with a process inside (EBUSY on cgroupfs), the
+		 * worker must join it. */
+		if (rmdir(dir) < 0 && errno != ENOENT)
+			return errno == EBUSY || errno == ENOTEMPTY ? 0 : -1;
+	}
+	return 0;
+}
+
+/* v1 bind: the worker's own group becomes its tenant's when the tenant has
+ * none running (no migration), else the worker joins the tenant's group
+ * and its own is removed. 1 = renamed, 0 = joined, -1 = neither. */
+static int v1_bind_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
+{
+	char own[160];
+
+	snprintf(own, sizeof own, V1_ROOT "/cpu/gofn/w%d", (int)pid);
+	if (access(own, F_OK) == 0 && v1_cpu_settle(own, l) == 0 &&
+	    gofn_cgroup_v1_claim(V1_ROOT "/cpu/gofn", pid, uid) == 1)
+		return 1;
+	int joined = attach_v1_cpu(pid, l, uid);
+	rmdir(own); /* ENOENT when it never had one; EBUSY if the join failed */
+	return joined ? 0 : -1;
 }
 
 int gofn_sandbox_tenant_cpu(unsigned uid, unsigned weight, unsigned quota_mcpu, gofn_err *err)
@@ -297,18 +411,26 @@ int gofn_cgroup_available(void)
 	       access(V1_ROOT "/pids/cgroup.procs", W_OK) == 0;
 }
 
-int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, char *path,
-		       size_t len, gofn_err *err)
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, int cpu_own,
+		       char *path, size_t len, gofn_err *err)
 {
 	const char *root = v2_root();
+	gofn_sandbox_limits nocpu = *l;
 	int r;
 
 	(void)err;
 	path[0] = 0;
-	if (root && (r = attach_v2(root, pid, l, uid, path, len)) > 0)
+	/* v2 cannot rename a group: a prepared worker waits in no CPU group
+	 * and moves at its bind, as before. */
+	nocpu.cpu_weight = 0;
+	if (root && (r = attach_v2(root, pid, cpu_own ? &nocpu : l, uid, path, len)) > 0)
 		return r;
 	path[0] = 0;
 	r = attach_v1(pid, l, path, len);
+	if (r > 0 && cpu_own) {
+		attach_v1_own_cpu(pid, l); /* without it, the bind joins by a move */
+		return r;
+	}
 	return r > 0 && attach_v1_cpu(pid, l, uid) ? 2 : r;
 }
 
@@ -323,10 +445,11 @@ int gofn_sandbox_join_cpu(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, un
 		return 0;
 	uid = uid ? uid : GOFN_NOBODY; /* as gofn_sandbox_spawn names the group */
 	if (strncmp(p->cgroup, "v1:", 3) == 0) {
-		if (!attach_v1_cpu(p->pid, l, uid))
+		r = v1_bind_cpu(p->pid, l, uid);
+		if (r < 0)
 			return 0; /* no cpu hierarchy: as a spawn without the CPU layer */
 		p->layers |= GOFN_LAYER_CPU;
-		return 0;
+		return r;
 	}
 	if (!root)
 		return 0;
@@ -381,6 +504,9 @@ void gofn_cgroup_remove(const char *path)
 		snprintf(d, sizeof d, V1_ROOT "/memory/gofn/%s", path + 3);
 		rmdir(d);
 		snprintf(d, sizeof d, V1_ROOT "/pids/gofn/%s", path + 3);
+		rmdir(d);
+		/* a prepared worker's own CPU group, if it was never renamed */
+		snprintf(d, sizeof d, V1_ROOT "/cpu/gofn/%s", path + 3);
 		rmdir(d);
 		return;
 	}

@@ -114,6 +114,10 @@ typedef struct gofn_sandbox_cfg {
 	/* Host uid/gid the worker runs as when the supervisor is root (its
 	 * tenant's, server/tenant_uid.c); 0 = nobody (65534). */
 	unsigned host_uid;
+	/* Not in host_uid's CPU group yet (gofnd's prepared workers): on
+	 * cgroup v1 in a group of its own with limits' weight and cap, which
+	 * gofn_sandbox_join_cpu renames to the tenant's; on v2 in none. */
+	int cpu_own;
 } gofn_sandbox_cfg;
 
 /* A running worker. */
@@ -171,13 +175,15 @@ int gofn_sandbox_parse_report(const char *buf, size_t len, long *nr);
 int gofn_sandbox_wait(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, uint64_t start_ms,
 		      int timeout_ms, gofn_sandbox_exit *x, gofn_err *err);
 
-/* Moves a worker started with limits.cpu_weight 0 (no CPU group: gofnd's
+/* Puts a worker started with cpu_own or limits.cpu_weight 0 (gofnd's
  * prepared workers, server/prepared.h) into the CPU group of host uid
- * (0: nobody) with l's weight and cap, as if it had been started there:
- * cgroup v1 joins cpu/gofn/t<uid>; v2 moves it to a new leaf t<uid>/w<pid>
- * with the same memory and pids limits (what it used before stays charged
- * to the old leaf, which is removed). Adds GOFN_LAYER_CPU to p->layers.
- * 0 also when the worker has no cgroup here (nothing to join). */
+ * (0: nobody) with l's weight and cap, as if it had been started there.
+ * cgroup v1: when no process is in cpu/gofn/t<uid>, the worker's own group
+ * is renamed to it (1: no process moved); else the worker joins it and its
+ * own group is removed. v2 moves it to a new leaf t<uid>/w<pid> with the
+ * same memory and pids limits (what it used before stays charged to the
+ * old leaf, which is removed). Adds GOFN_LAYER_CPU to p->layers. 0 when
+ * it moved, and when the worker has no cgroup here (nothing to join). */
 int gofn_sandbox_join_cpu(gofn_sandbox_proc *p, const gofn_sandbox_limits *l, unsigned uid,
 			  gofn_err *err);
 

@@ -193,8 +193,8 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 	if (p->clone_ns & CLONE_NEWUSER)
 		rc = write_id_maps(pid, privileged, p->host_uid, err);
 	if (rc == 0) {
-		int cg = gofn_cgroup_attach(pid, &cfg->limits, p->host_uid, out->cgroup,
-					    sizeof out->cgroup, err);
+		int cg = gofn_cgroup_attach(pid, &cfg->limits, p->host_uid, cfg->cpu_own,
+					    out->cgroup, sizeof out->cgroup, err);
 		rc = cg < 0 ? -1 : 0;
 		out->layers |= cg > 0 ? GOFN_LAYER_CGROUP : 0;
 		out->layers |= cg > 1 ? GOFN_LAYER_CPU : 0;

@@ -57,9 +57,16 @@ int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err);
 
 /* Parent side cgroup (sandbox/cgroup.c). 2 = created, pid attached and in
  * its uid's CPU group (l->cpu_weight), 1 = created and attached (memory,
- * pids), 0 = no writable hierarchy with the needed controllers, -1 = error. */
-int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, char *path,
-		       size_t len, gofn_err *err);
+ * pids), 0 = no writable hierarchy with the needed controllers, -1 = error.
+ * cpu_own (gofn_sandbox_cfg.cpu_own): not in its uid's CPU group but, on
+ * cgroup v1, in one of its own with l's weight (1 then). */
+int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, int cpu_own,
+		       char *path, size_t len, gofn_err *err);
+/* Renames parent/w<pid> to parent/t<uid>, removing an empty t<uid> first:
+ * 1 renamed, 0 t<uid> is in use (a process inside: the caller moves the
+ * worker instead), -1 error (errno). cgroup v1 only allows renames under one
+ * parent; a test passes a plain directory. */
+int gofn_cgroup_v1_claim(const char *parent, pid_t pid, unsigned uid);
 /* 1 if the cgroup recorded an OOM kill. */
 int gofn_cgroup_oom(const char *path);
 void gofn_cgroup_remove(const char *path);

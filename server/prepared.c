@@ -316,7 +316,8 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 			gofn_prepared_settled(p);
 			continue;
 		}
-		if (gofn_spawned_bind(&p->s->cfg, &r.w->sp, box, &e) < 0) {
+		int how = gofn_spawned_bind(&p->s->cfg, &r.w->sp, box, &e);
+		if (how < 0) {
 			gofn_log("error", "prepared_bind_failed",
 				 json_pack("{s:i, s:o}", "pid", (int)r.w->pid, "error",
 					   gofn_json_text(e.msg)));
@@ -329,9 +330,10 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 		p->bound++;
 		pthread_mutex_unlock(&p->mu);
 		gofn_log("info", "prepared_bound",
-			 json_pack("{s:s, s:i, s:I, s:I}", "tenant", tenant, "pid", (int)r.w->pid,
-				   "uid", (json_int_t)r.uid, "bind_us",
-				   (json_int_t)(gofn_mono_us() - t0)));
+			 json_pack("{s:s, s:i, s:I, s:I, s:s}", "tenant", tenant, "pid",
+				   (int)r.w->pid, "uid", (json_int_t)r.uid, "bind_us",
+				   (json_int_t)(gofn_mono_us() - t0), "cpu_group",
+				   how == 1 ? "renamed" : "joined"));
 		*w = r.w;
 		return 1;
 	}

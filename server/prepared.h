@@ -7,8 +7,11 @@
  * through up to HELLO: every namespace, the empty read-only root, its
  * rlimits and memory/pids cgroup, seccomp (installed by the worker itself),
  * and it has read no tenant byte. It runs as a one-time host uid
- * (server/prepared_uid.h) and in no CPU group. Binding it to a tenant
- * (gofn_prepared_take) moves it into the tenant's CPU group; from then on
+ * (server/prepared_uid.h) and in no tenant's CPU group (cgroup v1: in one
+ * of its own). Binding it to a tenant (gofn_prepared_take) puts it into the
+ * tenant's CPU group, on v1 by renaming its own group when none of the
+ * tenant's workers runs (a move waits for an RCU grace period, the largest
+ * part of a bind: docs/benchmarks.md, "Cold start"); from then on
  * it is that tenant's worker like any other (its pool, its limits) and
  * is never given to anyone else: a bound worker is never returned here.
  *

@@ -63,6 +63,13 @@ static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tena
 	gofn_sandbox_cfg sc = {.exe = exe, .argv = argv, .fds = fds, .nfds = 4, .sigsys_fd = -1};
 	worker_limits(c, box, &sc.limits);
 	sc.host_uid = box ? box->uid : 0;
+	if (prepared) {
+		/* It waits in a CPU group of its own with the flags' settings
+		 * (most tenants'), renamed to its tenant's at the bind: no
+		 * migration on the call's path (sandbox/cgroup.c). */
+		sc.cpu_own = 1;
+		worker_limits(c, NULL, &sc.limits);
+	}
 	return gofn_sandbox_spawn(&sc, &out->proc, e);
 }
 

@@ -36,11 +36,12 @@ int gofn_spawn_worker(const gofn_config *c, const char *exe, int confined,
 		      gofn_err *e);
 
 /* prepared: a worker started before its tenant is known (server/prepared.h),
- * with a box holding its one-time uid and cpu_weight 0 (no CPU group); it
- * builds its host tables before HELLO. gofn_spawned_bind then moves it into
- * the CPU group of the tenant's box, the last part of its confinement that
- * names the tenant (its uid is already the tenant's alone:
- * server/prepared_uid.h). */
+ * with a box holding its one-time uid, in no tenant's CPU group (cgroup v1:
+ * in one of its own); it builds its host tables before HELLO.
+ * gofn_spawned_bind then puts it into the CPU group of the tenant's box, the
+ * last part of its confinement that names the tenant (its uid is already
+ * the tenant's alone: server/prepared_uid.h): 1 when its own group became
+ * the tenant's (no process moved, gofn_sandbox_join_cpu), 0 when it moved. */
 int gofn_spawned_bind(const gofn_config *c, gofn_spawned *sp, const gofn_tenant_box *box,
 		      gofn_err *e);
 

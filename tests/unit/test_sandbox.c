@@ -9,11 +9,13 @@
 
 #include <cmocka.h>
 
+#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -284,6 +286,36 @@ static void cgroup_cpu_writer(void **state)
 	rmdir(dir);
 }
 
+/* A bind's rename of a prepared worker's own v1 CPU group (w<pid>) to its
+ * tenant's (t<uid>): taken when the tenant's group is absent or empty, left
+ * alone when something is inside (cgroupfs: a process; here: a file). */
+static void cgroup_v1_claim(void **state)
+{
+	char dir[] = "/tmp/gofn-cg.XXXXXX", p[256];
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(p, sizeof p, "%s/w41", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	cg_file(p, "cgroup.procs", "41");
+	assert_int_equal(gofn_cgroup_v1_claim(dir, 41, 7), 1); /* no t7 yet */
+	cg_expect(dir, "t7/cgroup.procs", "41");
+	snprintf(p, sizeof p, "%s/w42", dir);
+	assert_int_equal(mkdir(p, 0755), 0);
+	assert_int_equal(gofn_cgroup_v1_claim(dir, 42, 7), 0); /* t7 holds 41 */
+	assert_int_equal(access(p, F_OK), 0);		       /* w42 stays for the caller */
+	snprintf(p, sizeof p, "%s/t7/cgroup.procs", dir);
+	assert_int_equal(unlink(p), 0);
+	assert_int_equal(gofn_cgroup_v1_claim(dir, 42, 7), 1); /* t7 empty: replaced */
+	snprintf(p, sizeof p, "%s/w42", dir);
+	assert_int_equal(access(p, F_OK), -1);
+	assert_int_equal(gofn_cgroup_v1_claim(dir, 43, 7), -1); /* no w43 */
+	assert_int_equal(errno, ENOENT);
+	snprintf(p, sizeof p, "%s/t7", dir);
+	assert_int_equal(rmdir(p), 0);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void spawn_refuses_bad_cfg(void **state)
 {
 	char *argv[] = {"x", NULL};
@@ -305,6 +337,7 @@ int main(void)
 	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
 	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
 	    cmocka_unit_test(spawn_refuses_bad_cfg),	 cmocka_unit_test(cgroup_cpu_writer),
+	    cmocka_unit_test(cgroup_v1_claim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
