@@ -49,6 +49,13 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status" 2>/dev/null; }
 # cpu_group PID: the tenant CPU group (gofn/t<uid>) the process is in, if any.
 cpu_group() { grep -o 'gofn/t[0-9]*' "/proc/$1/cgroup" 2>/dev/null | head -1; }
 
+# v1_cpu_of PID: the process's group in a cgroup v1 cpu hierarchy ("" if none).
+v1_cpu_of() { sed -n 's/^[0-9]*:\([a-z,]*,\)\{0,1\}cpu\(,[a-z,]*\)\{0,1\}:\(.*\)/\3/p' "/proc/$1/cgroup" 2>/dev/null; }
+# On cgroup v1 a ready worker waits in a CPU group of its own that its bind
+# renames to the tenant's (sandbox/cgroup.c); v2 has no rename.
+V1CPU=""
+[[ -d /sys/fs/cgroup/cpu/gofn && -n "$(v1_cpu_of $$)" ]] && V1CPU=1
+
 start_gofnd "$TMP/data" --workers 2 --prepared 2
 req GET /healthz ""
 CONFINED=$(jqv .sandbox.confined)
@@ -75,6 +82,12 @@ stop_gofnd || fail "gofnd exit code"
 start_gofnd "$TMP/data" --workers 2 --prepared 2
 check "ready again after the restart" wait_metric gofn_prepared_workers 2
 READY_BEFORE=$(events prepared_ready pid | sort)
+if [[ -n $V1CPU ]]; then
+	for p in $READY_BEFORE; do
+		check "ready worker $p waits in a CPU group of its own (v1: $(v1_cpu_of "$p"))" \
+			test "$(v1_cpu_of "$p")" = "/gofn/w$p"
+	done
+fi
 req POST "/invoke/main.Handle?function=$FA" "$A" --data-binary x
 check "alpha's first call answers" test "$CODE/$(jqv .result)" = "200/hi x"
 check "it was served by a prepared worker" test "$(metric gofn_prepared_bound_total)" = 1
@@ -82,6 +95,10 @@ check "its spawn -> first result was measured" test "$(metric gofn_worker_first_
 A_PID=$(bound_field alpha pid)
 A_UID=$(bound_field alpha uid)
 check "the bound worker was one of the ready ones" grep -qx "$A_PID" <<<"$READY_BEFORE"
+if [[ -n $V1CPU ]]; then
+	check "alpha had no worker running: its group was the worker's own, renamed" \
+		test "$(bound_field alpha cpu_group)" = renamed
+fi
 if ((ROOT_UIDS)); then
 	check "it runs as its one-time uid, from --prepared-uids" \
 		test "$(host_uid "$A_PID")" = "$A_UID" -a "$A_UID" -ge 3000000000
@@ -123,6 +140,12 @@ check "ready before alpha's exit" wait_metric gofn_prepared_workers 2
 req POST "/invoke/main.main?function=$FAX" "$A"
 check "os.Exit(3) in alpha's second function: status exit" test "$(jqv .status)" = exit
 check "its worker was a prepared one too" test "$(metric gofn_prepared_bound_total)" = 3
+if [[ -n $V1CPU ]]; then
+	X_PID=$(bound_field alpha pid)
+	check "alpha's first worker still runs in its group: the second one joined it" \
+		test "$(bound_field alpha cpu_group)/$(cpu_group "$A_PID")" = "joined/$A_GROUP"
+	check "... and its own group (w$X_PID) is gone" test ! -e "/sys/fs/cgroup/cpu/gofn/w$X_PID"
+fi
 req POST "/invoke/main.main?function=$FAX" "$A"
 check "alpha's next call to it binds one more" \
 	test "$(jqv .status)/$(metric gofn_prepared_bound_total)" = exit/4
@@ -145,6 +168,11 @@ cat "$TMP/gofnd.log" >>"$TMP/all.log"
 stop_gofnd || fail "gofnd exit code"
 # shellcheck disable=SC2086
 check "ready workers are stopped with gofnd" workers_gone $READY_PIDS
+if [[ -n $V1CPU ]]; then
+	left=""
+	for p in $READY_PIDS; do [[ -e /sys/fs/cgroup/cpu/gofn/w$p ]] && left+=" w$p"; done
+	check "no prepared worker's own CPU group is left (${left:-none})" test -z "$left"
+fi
 
 if ((ROOT_UIDS)); then
 	check "every prepared worker of both runs had a uid no other worker had" \
