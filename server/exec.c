@@ -103,8 +103,8 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 		return -1;
 	}
 	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, &scratch, o);
-	if (prepared)
-		gofn_prepared_settled(s->prepared);
+	if (prepared && rc < 0) /* else at its first result (h_invoke.c) */
+		gofn_prepared_settled(s->prepared, *w);
 	gofn_fn_env_free(&env);
 	free_objs(objs, f->nobjs);
 	gofn_function_clear(&scratch);

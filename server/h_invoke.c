@@ -13,6 +13,7 @@
 #include "server/h_profiles.h"
 #include "server/log.h"
 #include "server/outcome.h"
+#include "server/prepared.h"
 #include "server/h_invoke_http.h"
 #include "server/routes.h"
 
@@ -219,6 +220,7 @@ static void note_first_result(gofn_server *s, gofn_worker *w)
 		return;
 	w->first_result_us = gofn_mono_us() - w->spawned_us;
 	gofn_metrics_first_result(s->metrics, w->first_result_us);
+	gofn_prepared_settled(s->prepared, w);
 }
 
 enum MHD_Result gofn_h_invoke(gofn_req *r)

@@ -44,8 +44,13 @@ struct gofn_prepared {
 	pthread_t thread;
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
-	int stop, off;	   /* off: the uids ran out; no more prepared workers */
-	int binding;	   /* taken, first result not seen yet */
+	int stop, off; /* off: the uids ran out; no more prepared workers */
+	/* Taken, first result not seen yet: a refill's spawn (clone of gofnd,
+	 * three cgroup moves, each blocking every fork and thread start on
+	 * the host for an RCU grace period) would delay that call by up to
+	 * 17 ms here (docs/benchmarks.md, "Cold start"). */
+	const gofn_worker *binding[MAX_READY]; /* compared, never followed */
+	int nbinding;
 	int64_t settle_by; /* refill waits for them until then */
 	int64_t retry_at;  /* after a failed start */
 	int64_t retry_ms;  /* the wait after the next failure */
@@ -178,12 +183,12 @@ static void *refill(void *arg)
 		slot *sl = p->off ? NULL : needy(p);
 		if (!sl) {
 			wait_until(p, now + SWEEP_MS);
-		} else if (p->binding > 0 && now < p->settle_by) {
+		} else if (p->nbinding > 0 && now < p->settle_by) {
 			wait_until(p, p->settle_by);
 		} else if (now < p->retry_at) {
 			wait_until(p, p->retry_at);
 		} else {
-			p->binding = 0;
+			p->nbinding = 0;
 			prepare_one(p, sl);
 		}
 	}
@@ -289,7 +294,8 @@ static int pop(gofn_prepared *p, const char *exe, ready *r)
 		*r = sl->r[0];
 		memmove(&sl->r[0], &sl->r[1], (size_t)(sl->n - 1) * sizeof sl->r[0]);
 		sl->n--;
-		p->binding++;
+		if (p->nbinding < MAX_READY)
+			p->binding[p->nbinding++] = r->w;
 		p->settle_by = mono_ms() + SETTLE_MS;
 		got = 1;
 	}
@@ -312,8 +318,8 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 	while (pop(p, exe, &r)) {
 		if (gone(r.w)) {
 			gofn_log("warn", "prepared_lost", json_pack("{s:i}", "pid", (int)r.w->pid));
+			gofn_prepared_settled(p, r.w);
 			gofn_worker_destroy(r.w);
-			gofn_prepared_settled(p);
 			continue;
 		}
 		int how = gofn_spawned_bind(&p->s->cfg, &r.w->sp, box, &e);
@@ -321,8 +327,8 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 			gofn_log("error", "prepared_bind_failed",
 				 json_pack("{s:i, s:o}", "pid", (int)r.w->pid, "error",
 					   gofn_json_text(e.msg)));
+			gofn_prepared_settled(p, r.w);
 			gofn_worker_destroy(r.w);
-			gofn_prepared_settled(p);
 			return 0;
 		}
 		r.w->spawned_us = t0;
@@ -340,14 +346,17 @@ int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 	return 0;
 }
 
-void gofn_prepared_settled(gofn_prepared *p)
+void gofn_prepared_settled(gofn_prepared *p, const gofn_worker *w)
 {
 	if (!p)
 		return;
 	pthread_mutex_lock(&p->mu);
-	if (p->binding > 0)
-		p->binding--;
-	pthread_cond_signal(&p->cv);
+	for (int i = 0; i < p->nbinding; i++)
+		if (p->binding[i] == w) {
+			p->binding[i] = p->binding[--p->nbinding];
+			pthread_cond_signal(&p->cv);
+			break;
+		}
 	pthread_mutex_unlock(&p->mu);
 }
 

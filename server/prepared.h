@@ -18,7 +18,7 @@
  * `--prepared N` ready workers are kept per Go release that has been asked
  * for (the first release from the start), refilled by one background
  * thread, one worker at a time, after the call a taken worker serves has
- * its first result. 0 turns them off. */
+ * its first result (gofn_prepared_settled). 0 turns them off. */
 #ifndef GOFN_SERVER_PREPARED_H
 #define GOFN_SERVER_PREPARED_H
 
@@ -48,9 +48,12 @@ void gofn_prepared_stop(gofn_prepared *p);
 int gofn_prepared_take(gofn_prepared *p, const char *exe, const char *tenant,
 		       const gofn_tenant_box *box, gofn_worker **w);
 
-/* The call a taken worker served has its first result: refilling may
- * start (it would compete with that call for the CPU). NULL is fine. */
-void gofn_prepared_settled(gofn_prepared *p);
+/* The call a worker taken from here served has its first result, or its
+ * load failed: refilling may start (it would compete with that call for
+ * the CPU and stall it in the kernel). Any other worker: nothing; a taken
+ * worker that never reports (an upload's) holds refilling for at most 1 s.
+ * NULL is fine. */
+void gofn_prepared_settled(gofn_prepared *p, const gofn_worker *w);
 
 /* Ready workers now, and counters, in the Prometheus text format. */
 void gofn_prepared_metrics(gofn_prepared *p, gofn_buf *b);
