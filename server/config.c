@@ -116,6 +116,9 @@ static const opt opts[] = {
       "(30000)"),
     O("--result-ttl", "GOFN_RESULT_TTL", K_I64, result_ttl_s,
       "seconds finished invocations are kept (86400)"),
+    O("--store-cache-ms", "GOFN_STORE_CACHE_MS", K_I64Z, store_cache_ms,
+      "ms a cached token or function lookup is trusted; another replica's change shows within "
+      "it, this gofnd's at once; 0 = no cache (1000)"),
     O("--result-keep", "GOFN_RESULT_KEEP", K_INT, result_keep,
       "finished invocations kept per tenant, async and sync each (1000)"),
 };
@@ -167,6 +170,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->async_lease_ms = 30000;
 	c->result_ttl_s = 24 * 3600;
 	c->result_keep = 1000;
+	c->store_cache_ms = GOFN_STORE_CACHE_MS;
 
 	char self[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);

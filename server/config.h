@@ -39,6 +39,9 @@ typedef struct gofn_config {
 	int print_routes;
 	char store[16];		 /* "sqlite" (DATA/gofn.db) or "postgres" (database_url) */
 	char database_url[1024]; /* libpq conninfo or postgresql:// URL */
+	/* How long a cached token -> tenant or symbol -> function answer is
+	 * trusted: the bound on seeing another replica's change (server/store_cache.h). */
+	int64_t store_cache_ms;
 	/* Isolation between tenants (docs/security.md, "Noisy neighbours") */
 	unsigned uid_base, uid_count; /* --uid-range: one host uid per tenant; count 0 = off */
 	int64_t call_cpu_ms;	      /* CPU time one call may use (0: unlimited) */
@@ -57,6 +60,8 @@ typedef struct gofn_config {
 	int64_t result_ttl_s;	/* finished invocations are kept this long */
 	int result_keep;	/* and at most this many per tenant (async and sync each) */
 } gofn_config;
+
+#define GOFN_STORE_CACHE_MS 1000 /* --store-cache-ms's default */
 
 void gofn_config_defaults(gofn_config *c);
 /* Applies GOFN_* environment variables, then argv flags. */

@@ -4,8 +4,11 @@
  * place that turns a class into an HTTP answer (server/http_error.c). */
 #include "server/store_impl.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "common/clock.h"
 
 /* After a deletion: object bytes nobody uses go. A failure only delays
  * that to the next deletion, so the deletion itself stands. */
@@ -17,17 +20,26 @@ static void objects_gc(gofn_store *s)
 		s->ops->objects_gc(s, &e);
 }
 
+/* The warm lookups' cache in front of an opened store (0: none). */
+static int with_cache(int rc, gofn_store **out, int64_t ttl_ms)
+{
+	if (rc == 0 && ttl_ms > 0)
+		(*out)->cache = gofn_store_cache_new(ttl_ms);
+	return rc;
+}
+
 int gofn_store_open(const char *path, gofn_store **out, gofn_err *e)
 {
-	return gofn_store_sqlite_open(path, 0, out, e);
+	return with_cache(gofn_store_sqlite_open(path, 0, out, e), out, GOFN_STORE_CACHE_MS);
 }
 
 int gofn_store_open_config(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
 			   gofn_err *e)
 {
 	if (strcmp(cfg->store, "postgres") == 0)
-		return gofn_store_pg_open(cfg->database_url, out, e);
-	return gofn_store_sqlite_open(sqlite_path, 0, out, e);
+		return with_cache(gofn_store_pg_open(cfg->database_url, out, e), out,
+				  cfg->store_cache_ms);
+	return with_cache(gofn_store_sqlite_open(sqlite_path, 0, out, e), out, cfg->store_cache_ms);
 }
 
 int gofn_store_open_relaxed(const gofn_config *cfg, const char *sqlite_path, gofn_store **out,
@@ -40,18 +52,27 @@ int gofn_store_open_relaxed(const gofn_config *cfg, const char *sqlite_path, gof
 
 void gofn_store_close(gofn_store *s)
 {
-	if (s)
-		s->ops->close(s);
+	if (!s)
+		return;
+	gofn_store_cache_free(s->cache);
+	s->ops->close(s);
+}
+
+/* After a write: answers cached before it are not given again. */
+static int written(int rc)
+{
+	gofn_store_cache_written();
+	return rc;
 }
 
 int gofn_store_tenant_add(gofn_store *s, const char *name, const char *token_sha256, gofn_err *e)
 {
-	return s->ops->tenant_add(s, name, token_sha256, e);
+	return written(s->ops->tenant_add(s, name, token_sha256, e));
 }
 
 int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 {
-	int rc = s->ops->tenant_del(s, name, e);
+	int rc = written(s->ops->tenant_del(s, name, e));
 
 	if (rc == 0)
 		objects_gc(s);
@@ -61,7 +82,15 @@ int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e)
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e)
 {
-	return s->ops->tenant_by_token(s, token_sha256, name, cap, e);
+	int64_t now = gofn_now_ms();
+
+	if (gofn_store_cache_token(s->cache, token_sha256, name, cap, now))
+		return 0;
+	uint64_t gen = gofn_store_cache_gen();
+	int rc = s->ops->tenant_by_token(s, token_sha256, name, cap, e);
+	if (rc == 0)
+		gofn_store_cache_put_token(s->cache, token_sha256, name, gen, now);
+	return rc;
 }
 
 int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e)
@@ -73,7 +102,7 @@ int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gof
 
 int gofn_store_fn_add(gofn_store *s, const gofn_function *f, gofn_err *e)
 {
-	return s->ops->fn_add(s, f, e);
+	return written(s->ops->fn_add(s, f, e));
 }
 
 int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_function *f,
@@ -85,12 +114,20 @@ int gofn_store_fn_get(gofn_store *s, const char *tenant, const char *id, gofn_fu
 int gofn_store_fn_newest_with(gofn_store *s, const char *tenant, const char *symbol,
 			      gofn_function *f, gofn_err *e)
 {
-	return s->ops->fn_newest_with(s, tenant, symbol, f, e);
+	int64_t now = gofn_now_ms();
+
+	if (gofn_store_cache_fn(s->cache, tenant, symbol, f, now))
+		return 0;
+	uint64_t gen = gofn_store_cache_gen();
+	int rc = s->ops->fn_newest_with(s, tenant, symbol, f, e);
+	if (rc == 0)
+		gofn_store_cache_put_fn(s->cache, tenant, symbol, f, gen, now);
+	return rc;
 }
 
 int gofn_store_fn_del(gofn_store *s, const char *tenant, const char *id, gofn_err *e)
 {
-	int rc = s->ops->fn_del(s, tenant, id, e);
+	int rc = written(s->ops->fn_del(s, tenant, id, e));
 
 	if (rc == 0)
 		objects_gc(s);
@@ -166,7 +203,7 @@ int gofn_store_fn_add_objects(gofn_store *s, const gofn_function *f, const gofn_
 {
 	if (!s->ops->fn_add_objects)
 		return gofn_store_fn_add(s, f, e);
-	return s->ops->fn_add_objects(s, f, objs, e);
+	return written(s->ops->fn_add_objects(s, f, objs, e));
 }
 
 int gofn_store_object_get(gofn_store *s, const char *sha256, size_t max, uint8_t **p, size_t *n,
@@ -212,6 +249,31 @@ void gofn_function_clear(gofn_function *f)
 	f->nsymbols = 0;
 }
 
+int gofn_function_copy(gofn_function *dst, const gofn_function *src)
+{
+	/* The fields, and of objs[] only the used part: it is most of the
+	 * struct (GOFN_MAX_OBJECTS entries) and usually holds one. */
+	memcpy(dst, src, offsetof(gofn_function, objs));
+	memcpy(dst->objs, src->objs, src->nobjs * sizeof src->objs[0]);
+	memcpy(&dst->nobjs, &src->nobjs, sizeof *src - offsetof(gofn_function, nobjs));
+	dst->symbols = calloc(src->nsymbols ? src->nsymbols : 1, sizeof *dst->symbols);
+	dst->nsymbols = 0;
+	if (!dst->symbols)
+		return -1;
+	for (size_t i = 0; i < src->nsymbols; i++) {
+		gofn_fn_symbol *y = &dst->symbols[i];
+		y->name = strdup(src->symbols[i].name);
+		y->signature = strdup(src->symbols[i].signature);
+		y->sigkind = src->symbols[i].sigkind;
+		dst->nsymbols = i + 1;
+		if (!y->name || !y->signature) {
+			gofn_function_clear(dst);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int gofn_strlist_add(gofn_strlist *l, const char *s)
 {
 	char *c = strdup(s);
@@ -246,7 +308,7 @@ int gofn_store_version_moved(gofn_err *e, const gofn_function *f, int64_t cur)
 int gofn_store_fn_add_version(gofn_store *s, gofn_function *f, const gofn_obj_bytes *objs,
 			      gofn_err *e)
 {
-	return s->ops->fn_add_version(s, f, objs, e);
+	return written(s->ops->fn_add_version(s, f, objs, e));
 }
 
 int gofn_store_fn_by_name(gofn_store *s, const char *tenant, const char *name, int64_t version,
@@ -264,12 +326,12 @@ int gofn_store_fn_versions(gofn_store *s, const char *tenant, const char *name, 
 int gofn_store_fn_set_current(gofn_store *s, const char *tenant, const char *name, int64_t version,
 			      gofn_err *e)
 {
-	return s->ops->fn_set_current(s, tenant, name, version, e);
+	return written(s->ops->fn_set_current(s, tenant, name, version, e));
 }
 
 int gofn_store_fn_names_tidy(gofn_store *s, const char *tenant, gofn_err *e)
 {
-	return s->ops->fn_names_tidy(s, tenant, e);
+	return written(s->ops->fn_names_tidy(s, tenant, e));
 }
 
 int gofn_store_obj_owned(gofn_store *s, const char *tenant, const char *sha256, int *owned,

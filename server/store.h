@@ -206,6 +206,9 @@ int gofn_store_fn_config_get(gofn_store *s, const char *tenant, const char *name
 void gofn_config_rows_free(gofn_config_row *rows, size_t n);
 
 void gofn_function_clear(gofn_function *f);
+/* A deep copy of src into dst (dst's old contents are not freed): 0, or -1
+ * when out of memory (dst then holds nothing to free). */
+int gofn_function_copy(gofn_function *dst, const gofn_function *src);
 /* Appends a copy of s; -1 when out of memory. */
 int gofn_strlist_add(gofn_strlist *l, const char *s);
 void gofn_strlist_free(gofn_strlist *l);

@@ -12,6 +12,7 @@
 #define GOFN_SERVER_STORE_IMPL_H
 
 #include "server/store.h"
+#include "server/store_cache.h"
 #include "server/store_invocations.h"
 #include "server/store_tenants.h"
 
@@ -77,6 +78,7 @@ typedef struct gofn_store_ops {
 
 struct gofn_store {
 	const gofn_store_ops *ops;
+	gofn_store_cache *cache; /* the warm lookups (store_cache.h), set by store.c; may be NULL */
 };
 
 /* relaxed: synchronous=NORMAL on this connection (see gofn_store_open_relaxed). */

@@ -1,5 +1,4 @@
 /* The SQLite backend of server/store.h: DATA/gofn.db on one machine. */
-#include "common/hash.h"
 #include "server/store_sqlite_internal.h"
 
 #include <sqlite3.h>
@@ -17,23 +16,6 @@
 /* Statements are prepared once per connection and reused: preparing
  * (parsing and planning) cost more than running the warm invoke's
  * queries. Keyed by the SQL literal's address, which is stable. */
-#define HOT_SLOTS 64 /* per cache, direct-mapped */
-
-/* The warm invoke's lookups (token -> tenant, tenant + symbol -> newest
- * function) answered from memory. Exact, not a TTL: every write through
- * this connection empties both, and PRAGMA data_version, which changes
- * when any other connection or process commits, empties them before a
- * lookup trusts them. Only positive answers are kept. */
-typedef struct hot_token {
-	char sha256[65];
-	char tenant[64];
-} hot_token;
-
-typedef struct hot_fn {
-	char symbol[520];
-	gofn_function f; /* f.tenant is the key's tenant; f.id[0] == 0: empty */
-} hot_fn;
-
 typedef struct sq {
 	gofn_store base;
 	sqlite3 *db;
@@ -42,9 +24,6 @@ typedef struct sq {
 		sqlite3_stmt *st;
 	} cache[STMT_CACHE];
 	int ncache;
-	sqlite3_int64 data_version;
-	hot_token tokens[HOT_SLOTS];
-	hot_fn fns[HOT_SLOTS];
 } sq;
 
 static const char schema[] =
@@ -96,7 +75,6 @@ static const char schema[] =
     "CREATE TABLE IF NOT EXISTS tenant_uids(uid INTEGER PRIMARY KEY, tenant TEXT NOT NULL UNIQUE);";
 
 static const gofn_store_ops sqlite_ops;
-static void hot_flush(sq *s);
 
 /* A busy or locked database is another process's transaction: the client
  * may retry (503); a full one is out of disk (507); the rest is ours (500). */
@@ -117,7 +95,6 @@ static void sq_close(gofn_store *g)
 
 	if (!s)
 		return;
-	hot_flush(s);
 	for (int i = 0; i < s->ncache; i++)
 		sqlite3_finalize(s->cache[i].st);
 	sqlite3_close(s->db);
@@ -202,72 +179,12 @@ static void done(sq *s, sqlite3_stmt *st)
 	sqlite3_finalize(st);
 }
 
-static unsigned hot_slot(const char *a, const char *b)
-{
-	/* over a, its NUL, b: ("ab", "") and ("a", "b") land apart */
-	uint64_t h = gofn_fnv1a(GOFN_FNV1A_INIT, a, strlen(a) + 1);
-
-	h = gofn_fnv1a(h, b ? b : "", b ? strlen(b) : 0);
-	return (unsigned)(h % HOT_SLOTS);
-}
-
-static void hot_flush(sq *s)
-{
-	memset(s->tokens, 0, sizeof s->tokens);
-	for (int i = 0; i < HOT_SLOTS; i++) {
-		gofn_function_clear(&s->fns[i].f);
-		memset(&s->fns[i], 0, sizeof s->fns[i]);
-	}
-}
-
-/* Whether the caches may be trusted: empties them when another connection
- * committed since the last look. 0 when the version cannot be read. */
-static int hot_fresh(sq *s)
-{
-	gofn_err e = {0};
-	sqlite3_stmt *st = prep(s, &e, "PRAGMA data_version", NULL);
-
-	if (!st) {
-		hot_flush(s);
-		return 0;
-	}
-	int ok = sqlite3_step(st) == SQLITE_ROW;
-	sqlite3_int64 v = ok ? sqlite3_column_int64(st, 0) : 0;
-	done(s, st);
-	if (!ok || v != s->data_version)
-		hot_flush(s);
-	s->data_version = v;
-	return ok;
-}
-
-/* A deep copy of src (its symbols are owned by each copy). */
-static int fn_copy(gofn_function *dst, const gofn_function *src)
-{
-	*dst = *src;
-	dst->symbols = calloc(src->nsymbols ? src->nsymbols : 1, sizeof *dst->symbols);
-	if (!dst->symbols) {
-		dst->nsymbols = 0;
-		return -1;
-	}
-	for (size_t i = 0; i < src->nsymbols; i++) {
-		dst->symbols[i].name = strdup(src->symbols[i].name);
-		dst->symbols[i].signature = strdup(src->symbols[i].signature);
-		dst->symbols[i].sigkind = src->symbols[i].sigkind;
-		if (!dst->symbols[i].name || !dst->symbols[i].signature) {
-			gofn_function_clear(dst);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 /* Runs a statement that returns no rows; returns 0, 1 when it changed
  * nothing (for deletes) or hit a UNIQUE conflict (for inserts), -1 on error. */
 static int exec_args(sq *s, gofn_err *e, const char *sql, const char *const *args)
 {
 	sqlite3_stmt *st = prep(s, e, sql, args);
 
-	hot_flush(s); /* every write here may change what a lookup answers */
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
@@ -340,21 +257,8 @@ static int sq_tenant_by_token(gofn_store *g, const char *token_sha256, char *nam
 {
 	sq *s = (sq *)g;
 
-	hot_token *h = &s->tokens[hot_slot(token_sha256, NULL)];
-	int r;
-
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	if (hot_fresh(s) && strcmp(h->sha256, token_sha256) == 0) {
-		snprintf(name, cap, "%s", h->tenant);
-		r = 0;
-	} else {
-		r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
-		if (r == 0 && strlen(token_sha256) < sizeof h->sha256 &&
-		    strlen(name) < sizeof h->tenant) {
-			snprintf(h->sha256, sizeof h->sha256, "%s", token_sha256);
-			snprintf(h->tenant, sizeof h->tenant, "%s", name);
-		}
-	}
+	int r = tenant_by_token_unlocked(s, token_sha256, name, cap, e);
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
@@ -491,7 +395,6 @@ static int fn_insert(sq *s, const gofn_function *f, gofn_err *e)
 
 static int fn_add_unlocked(sq *s, const gofn_function *f, gofn_err *e)
 {
-	hot_flush(s);
 	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
 		return db_err(s, e, "begin");
 	if (fn_insert(s, f, e) < 0)
@@ -636,24 +539,8 @@ static int sq_fn_newest_with(gofn_store *g, const char *tenant, const char *symb
 {
 	sq *s = (sq *)g;
 
-	hot_fn *h = &s->fns[hot_slot(tenant, symbol)];
-	int r;
-
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	if (hot_fresh(s) && h->f.id[0] && strcmp(h->f.tenant, tenant) == 0 &&
-	    strcmp(h->symbol, symbol) == 0 && fn_copy(f, &h->f) == 0) {
-		r = 0;
-	} else {
-		r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
-		if (r == 0 && strlen(symbol) < sizeof h->symbol && strcmp(f->tenant, tenant) == 0) {
-			gofn_function_clear(&h->f);
-			memset(h, 0, sizeof *h);
-			if (fn_copy(&h->f, f) == 0)
-				snprintf(h->symbol, sizeof h->symbol, "%s", symbol);
-			else
-				memset(h, 0, sizeof *h);
-		}
-	}
+	int r = fn_newest_with_unlocked(s, tenant, symbol, f, e);
 	sqlite3_mutex_leave(sqlite3_db_mutex(s->db));
 	return r;
 }
@@ -766,7 +653,6 @@ static int sq_profile_add(gofn_store *g, const gofn_profile_row *r, gofn_err *e)
 			      r->function, r->symbol, NULL};
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	hot_flush(s);
 	sqlite3_stmt *st =
 	    prep(s, e, "INSERT INTO profiles(" PROFILE_COLS ") VALUES(?,?,?,?,?,?,?,?)", args);
 	int rc = -1;
@@ -942,7 +828,6 @@ static int sq_fn_add_version(gofn_store *g, gofn_function *f, const gofn_obj_byt
 	const char *nargs[] = {f->tenant, f->name, NULL};
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	hot_flush(s);
 	int rc = sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) == SQLITE_OK
 		     ? 0
 		     : db_err(s, e, "begin");
@@ -1043,7 +928,6 @@ static int sq_fn_set_current(gofn_store *g, const char *tenant, const char *name
 	const char *args[] = {tenant, name, NULL};
 
 	sqlite3_mutex_enter(sqlite3_db_mutex(s->db));
-	hot_flush(s);
 	sqlite3_stmt *st = prep(s, e,
 				"UPDATE fn_names SET current = ?3 WHERE tenant = ?1 AND name = ?2"
 				" AND EXISTS (SELECT 1 FROM fn_versions v WHERE v.tenant = ?1"

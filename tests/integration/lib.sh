@@ -55,6 +55,19 @@ check() {
 	if "$@"; then ok "$what"; else fail "$what"; fi
 }
 
+# wait_until SECONDS COMMAND...: polls the condition (never a fixed sleep
+# as the assertion); fails when it does not hold within the bound.
+wait_until() {
+	local limit=$1
+	shift
+	local end=$((SECONDS + limit))
+	while ((SECONDS < end)); do
+		"$@" && return 0
+		sleep 0.1
+	done
+	"$@"
+}
+
 # wait_port LOG PID: the port of gofnd's "listening" line in LOG, once it
 # is there (empty if PID ends first or it never comes).
 wait_port() {

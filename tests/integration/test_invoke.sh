@@ -189,6 +189,28 @@ expect_code 204 "delete a function"
 req POST "/invoke/main.Ok?function=$CFN" "$A"
 expect_err 404 not_found "a deleted function is gone"
 
+# --- a warm invoke's lookups are cached (server/store_cache.h): a new
+# deploy, a deletion and a deleted tenant show on the next call, at once
+G=$(new_tenant gamma) || exit 1
+G1=$(upload "$G" "$HELLO")
+req POST /invoke/main.Handle "$G" --data-binary c
+check "gamma invokes its first deploy" test "$(jqv .function)" = "$G1"
+G2=$(upload "$G" "$HELLO")
+req POST /invoke/main.Handle "$G" --data-binary c
+check "the next call runs the new deploy" test -n "$G2" -a "$(jqv .function)" = "$G2"
+req DELETE "/functions/$G2" "$G"
+req POST /invoke/main.Handle "$G" --data-binary c
+check "the next call after its deletion runs the older one" test "$(jqv .function)" = "$G1"
+req DELETE "/functions/$G1" "$G"
+req POST /invoke/main.Handle "$G" --data-binary c
+expect_err 404 unknown_symbol "the next call after the last deletion is 404"
+req POST /functions "$G" -F "obj=@$HELLO"
+req POST /invoke/main.Handle "$G" --data-binary c
+check "a deploy after that is invoked at once" test "$(jqv .status)" = ok
+req DELETE /tenants/gamma "$ADMIN"
+req POST /invoke/main.Handle "$G" --data-binary c
+expect_code 401 "the deleted tenant's token is refused on the next call"
+
 req GET /metrics "$ADMIN"
 check "metrics count alpha's ok invocations" \
 	grep -Eq '^gofn_invocations_total\{tenant="alpha",status="ok"\} [1-9]' "$TMP/body"

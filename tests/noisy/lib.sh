@@ -89,19 +89,6 @@ p50_ms() {
 	FAILED_CALLS=$((n - $(ok_count "$TMP/calls")))
 }
 
-# wait_until SECONDS COMMAND...: polls the condition (never a fixed sleep
-# as the assertion); fails when it does not hold within the bound.
-wait_until() {
-	local limit=$1
-	shift
-	local end=$((SECONDS + limit))
-	while ((SECONDS < end)); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	"$@"
-}
-
 # log_has EVENT: gofnd logged that event.
 log_has() {
 	grep -q "\"event\":\"$1\"" "$TMP/gofnd.log"

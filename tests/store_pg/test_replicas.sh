@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Two gofnd replicas behind (imagined) one load balancer: one PostgreSQL
 # database and one shared data dir (the object volume). Whatever one
-# replica writes the other serves at once; racing creations of one tenant
-# name get exactly one winner; deletions are seen by both; a database
-# restart under them goes unnoticed; while it is down they answer 503 (Retry-After)
-# naming it, and serve again once it is back.
+# replica writes the other serves at once, but for the two lookups of a
+# warm invoke a replica caches (token -> tenant, symbol -> function:
+# server/store_cache.h), which follow another replica's change within
+# --store-cache-ms (1 s); racing creations of one tenant name get exactly
+# one winner; deletions and new deploys are seen by both; a database
+# restart under them goes unnoticed; while it is down they answer 503
+# (Retry-After) naming it, and serve again once it is back.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
 source "$(dirname "$0")/../integration/lib.sh"
 
@@ -82,26 +85,66 @@ check "database down: 503 store_unavailable naming postgres" test "$CODE" = 503 
 	"$(jqv .error.code)" = store_unavailable -a \
 	"$(jqv '.error.message | test("postgres")')" = true
 check "database down: Retry-After" grep -qi '^Retry-After: [0-9]' "$HDRS"
-req POST /invoke/main.Handle "$T" --data-binary down
-check "database down: invoke answers 503 too" test "$CODE" = 503
+# A warm invoke needs the database only once its cached lookups are older
+# than --store-cache-ms.
+invoke_refused() {
+	req POST /invoke/main.Handle "$T" --data-binary down
+	[[ "$CODE" == 503 ]]
+}
+check "database down: invoke answers 503 too (within the cache's bound)" wait_until 20 invoke_refused
 req GET /healthz ""
 expect_code 200 "database down: /healthz still answers"
 pg_server start
 req GET "/functions/$FN" "$T"
 expect_code 200 "database back: served again"
 
+# A new deploy on B: A, which has the older one cached, runs the new one
+# within the bound; B at once.
+on "$A"
+req POST /invoke/main.Handle "$T" --data-binary x
+check "A invokes (and caches) the first upload" test "$(jqv .function)" = "$FN"
+on "$B"
+req POST /functions "$T" -F "obj=@$HELLO"
+expect_code 201 "B deploys main.Handle again"
+FN2=$(jqv .id)
+check "the deploy is a new function" test "$FN2" != "$FN"
+req POST /invoke/main.Handle "$T" --data-binary x
+check "B runs its new deploy at once" test "$(jqv .function)" = "$FN2"
+on "$A"
+runs_new() {
+	req POST /invoke/main.Handle "$T" --data-binary x
+	[[ "$(jqv .function)" == "$FN2" ]]
+}
+check "A runs B's new deploy within the cache's bound" wait_until 20 runs_new
+on "$B"
+req DELETE "/functions/$FN2" "$T"
+expect_code 204 "B deletes the new deploy"
 req DELETE "/functions/$FN" "$T"
 expect_code 204 "B deletes the function"
+req POST /invoke/main.Handle "$T" --data-binary x
+expect_code 404 "B no longer invokes it, at once"
 on "$A"
 req GET "/functions/$FN" "$T"
 expect_code 404 "A no longer has it"
-req POST /invoke/main.Handle "$T" --data-binary x
-expect_code 404 "A no longer invokes it"
-req DELETE /tenants/acme "$ADMIN"
-check "A deletes the tenant" test "$CODE" = 204 -o "$CODE" = 200
+not_invoked() {
+	req POST /invoke/main.Handle "$T" --data-binary x
+	[[ "$CODE" == 404 ]]
+}
+check "A no longer invokes it (within the cache's bound)" wait_until 20 not_invoked
 on "$B"
 req GET /functions "$T"
-expect_code 401 "B refuses the deleted tenant's token"
+expect_code 200 "B knows (and caches) the tenant's token"
+on "$A"
+req DELETE /tenants/acme "$ADMIN"
+check "A deletes the tenant" test "$CODE" = 204 -o "$CODE" = 200
+req GET /functions "$T"
+expect_code 401 "A refuses the deleted tenant's token at once"
+on "$B"
+refused() {
+	req GET /functions "$T"
+	[[ "$CODE" == 401 ]]
+}
+check "B refuses the deleted tenant's token (within the cache's bound)" wait_until 20 refused
 
 kill -TERM "$B_PID"
 wait "$B_PID"

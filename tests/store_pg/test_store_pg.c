@@ -101,6 +101,24 @@ static void functions(void **state)
 	contract_functions(open_pg());
 }
 
+/* The cache on (a short bound, so the wait for another replica's change
+ * is short): what another replica commits shows within it. */
+static void cached_lookups(void **state)
+{
+	gofn_config cfg;
+	gofn_store *s = NULL;
+	gofn_err e = {0};
+
+	(void)state;
+	memset(&cfg, 0, sizeof cfg);
+	snprintf(cfg.store, sizeof cfg.store, "postgres");
+	snprintf(cfg.database_url, sizeof cfg.database_url, "%s", url);
+	cfg.store_cache_ms = 200;
+	if (gofn_store_open_config(&cfg, "/nonexistent/unused.db", &s, &e) < 0)
+		fail_msg("open: %s", e.msg);
+	contract_cached_lookups(s, open_pg(), sql);
+}
+
 static void named_versions(void **state)
 {
 	(void)state;
@@ -478,6 +496,7 @@ int main(void)
 	    cmocka_unit_test_setup(racing_uids, setup),
 	    cmocka_unit_test_setup(functions, setup),
 	    cmocka_unit_test_setup(named_versions, setup),
+	    cmocka_unit_test_setup(cached_lookups, setup),
 	    cmocka_unit_test_setup(invocations, setup),
 	    cmocka_unit_test_setup(all_or_nothing, setup),
 	    cmocka_unit_test_setup(not_utf8, setup),

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "server/store.h"
 #include "server/store_invocations.h"
@@ -108,6 +109,82 @@ static void make_fn(gofn_function *f, const char *id, const char *tenant, const 
 	f->objs[1].size = 10;
 	f->symbols = syms;
 	f->nsymbols = 3;
+}
+
+/* The warm lookups' cache (server/store_cache.h). s is opened with the
+ * cache on, other is a second handle of this process on the same
+ * database, external(sql) commits through a connection that is not a
+ * gofn_store at all (another replica or process). A write through either
+ * handle shows at once; an external one once the cached answer is older
+ * than the cache's bound, which is waited for (as a condition, for at
+ * most 60 s: the bound is asserted exactly in test_server_store's
+ * cache_bound, on a clock the test moves). */
+static int poll_gone(gofn_store *s, int token)
+{
+	gofn_err e = {0};
+	gofn_function f;
+	char name[64];
+
+	for (int i = 0; i < 6000; i++) {
+		int rc = token ? gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e)
+			       : gofn_store_fn_newest_with(s, "t1", "main.Zed", &f, &e);
+		if (!token && rc == 0)
+			gofn_function_clear(&f);
+		if (rc == 1)
+			return 1;
+		nanosleep(&(struct timespec){.tv_nsec = 10 * 1000 * 1000}, NULL);
+	}
+	return 0;
+}
+
+static void contract_cached_lookups(gofn_store *s, gofn_store *other,
+				    void (*external)(const char *sql))
+{
+	gofn_err e = {0};
+	gofn_function f, got;
+	char name[64];
+
+	assert_int_equal(gofn_store_tenant_add(s, "t1", "h1", &e), 0);
+	make_fn(&f, "fn_old", "t1", "aaaa");
+	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
+	for (int i = 0; i < 2; i++) { /* the second answer comes from the cache */
+		assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
+		assert_string_equal(name, "t1");
+		assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Zed", &got, &e), 0);
+		assert_string_equal(got.id, "fn_old");
+		assert_int_equal(got.nobjs, 2);
+		assert_string_equal(got.objs[0].sha256, "lib-aaaa");
+		assert_string_equal(got.objs[1].sha256, "aaaa");
+		assert_string_equal(got.go_version, "go1.26.8");
+		assert_int_equal(got.nsymbols, 3);
+		assert_string_equal(got.symbols[1].signature, "func(string) string");
+		gofn_function_clear(&got);
+	}
+	/* a new deploy and a deletion through the other handle: at once */
+	make_fn(&f, "fn_new", "t1", "bbbb");
+	assert_int_equal(gofn_store_fn_add(other, &f, &e), 0);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Zed", &got, &e), 0);
+	assert_string_equal(got.id, "fn_new");
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_fn_del(other, "t1", "fn_new", &e), 0);
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Zed", &got, &e), 0);
+	assert_string_equal(got.id, "fn_old");
+	gofn_function_clear(&got);
+	assert_int_equal(gofn_store_tenant_add(other, "t2", "h2", &e), 0);
+	assert_int_equal(gofn_store_tenant_by_token(s, "h2", name, sizeof name, &e), 0);
+	assert_int_equal(gofn_store_tenant_del(other, "t2", &e), 0);
+	assert_int_equal(gofn_store_tenant_by_token(s, "h2", name, sizeof name, &e), 1);
+
+	/* another process deletes the function, then the tenant: seen within the bound */
+	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.Zed", &got, &e), 0);
+	gofn_function_clear(&got);
+	external("DELETE FROM functions WHERE id = 'fn_old'");
+	assert_true(poll_gone(s, 0));
+	assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
+	external("DELETE FROM tenants WHERE name = 't1'");
+	assert_true(poll_gone(s, 1));
+	gofn_store_close(other);
+	gofn_store_close(s);
 }
 
 /* Tenants: unique names and tokens, lookup by token hash, listing in

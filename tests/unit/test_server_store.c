@@ -18,6 +18,7 @@
 #include "server/crypto.h"
 #include "server/objects.h"
 #include "server/store.h"
+#include "server/store_cache.h"
 #include "tests/unit/store_contract.h"
 
 static char dir[64];
@@ -200,51 +201,70 @@ static void recover_lapses_claims(void **state)
 	gofn_store_close(s);
 }
 
-/* The warm-invoke lookups are cached in memory: a write through this
- * store, or a commit by another connection (another process), must show
- * at once. */
-/* The warm-invoke lookups are cached in memory: a write through this
- * store, or a commit by another connection (another process), must show
- * at once. */
+/* Another process's commit: a connection of its own, not a gofn_store. */
+static void sqlite_external(const char *q)
+{
+	char path[128];
+	sqlite3 *db;
+
+	snprintf(path, sizeof path, "%s/gofn.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	sqlite3_busy_timeout(db, 10000);
+	assert_int_equal(sqlite3_exec(db, "PRAGMA foreign_keys=ON", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, q, NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+}
+
 static void cached_lookups_follow_writes(void **state)
 {
-	gofn_store *s = open_store(), *other = open_store();
-	gofn_err e = {0};
+	(void)state;
+	gofn_store *s = open_store();
+	contract_cached_lookups(s, open_store(), sqlite_external);
+}
+
+/* The cache's bound, on a clock the test moves: an answer is given for
+ * ttl_ms after it was read and not from then on, never after a write,
+ * and never when it was read before a write that ended before it was
+ * stored. Keys that would concatenate alike stay apart. */
+static void cache_bound(void **state)
+{
+	gofn_store_cache *c = gofn_store_cache_new(1000);
 	gofn_function f, got;
 	char name[64];
 
 	(void)state;
-	assert_int_equal(gofn_store_tenant_add(s, "t1", "h1", &e), 0);
-	make_fn(&f, "fn_old", "t1", "aaaa");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-	for (int i = 0; i < 2; i++) { /* the second answer comes from the cache */
-		assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
-		assert_string_equal(name, "t1");
-		assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
-		assert_string_equal(got.id, "fn_old");
-		assert_int_equal(got.nsymbols, 3);
-		assert_string_equal(got.symbols[2].signature, "func(int, int) int");
-		gofn_function_clear(&got);
-	}
-	make_fn(&f, "fn_new", "t1", "bbbb");
-	assert_int_equal(gofn_store_fn_add(s, &f, &e), 0);
-	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
-	assert_string_equal(got.id, "fn_new");
-	gofn_function_clear(&got);
-	assert_int_equal(gofn_store_fn_del(s, "t1", "fn_new", &e), 0);
-	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 0);
-	assert_string_equal(got.id, "fn_old");
-	gofn_function_clear(&got);
+	assert_non_null(c);
+	uint64_t gen = gofn_store_cache_gen();
+	gofn_store_cache_put_token(c, "h1", "t1", gen, 5000);
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 5000), 1);
+	assert_string_equal(name, "t1");
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 5999), 1);
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 6000), 0);
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 4999), 0);
+	assert_int_equal(gofn_store_cache_token(c, "h2", name, sizeof name, 5000), 0);
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, 2, 5000), 0); /* does not fit */
 
-	/* another connection deletes: no stale answer here */
-	assert_int_equal(gofn_store_fn_del(other, "t1", "fn_old", &e), 0);
-	assert_int_equal(gofn_store_fn_newest_with(s, "t1", "main.main", &got, &e), 1);
+	make_fn(&f, "fn1", "ab", "aaaa");
+	gofn_store_cache_put_fn(c, "ab", "", &f, gen, 5000);
+	assert_int_equal(gofn_store_cache_fn(c, "a", "b", &got, 5000), 0);
+	assert_int_equal(gofn_store_cache_fn(c, "ab", "", &got, 5000), 1);
+	assert_string_equal(got.id, "fn1");
+	assert_int_equal(got.nobjs, 2);
+	assert_string_equal(got.objs[1].sha256, "aaaa");
+	assert_int_equal(got.created, 1700000000);
+	assert_string_equal(got.symbols[2].name, "main.Add");
 	gofn_function_clear(&got);
-	assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 0);
-	assert_int_equal(gofn_store_tenant_del(other, "t1", &e), 0);
-	assert_int_equal(gofn_store_tenant_by_token(s, "h1", name, sizeof name, &e), 1);
-	gofn_store_close(other);
-	gofn_store_close(s);
+	gofn_store_cache_put_fn(c, "other", "x", &f, gen, 5000); /* f is ab's: not kept */
+	assert_int_equal(gofn_store_cache_fn(c, "other", "x", &got, 5000), 0);
+
+	gofn_store_cache_written();
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 5000), 0);
+	assert_int_equal(gofn_store_cache_fn(c, "ab", "", &got, 5000), 0);
+	gofn_store_cache_put_token(c, "h1", "t1", gen, 5000); /* read before the write */
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 5000), 0);
+	gofn_store_cache_put_token(c, "h1", "t1", gofn_store_cache_gen(), 5000);
+	assert_int_equal(gofn_store_cache_token(c, "h1", name, sizeof name, 5000), 1);
+	gofn_store_cache_free(c);
 }
 
 static void survives_reopen(void **state)
@@ -334,6 +354,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(invocation_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(recover_lapses_claims, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
+	    cmocka_unit_test(cache_bound),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),
 	    cmocka_unit_test(config_flags_and_env),
