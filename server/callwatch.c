@@ -20,59 +20,41 @@ uint64_t gofn_worker_mem_limit(const gofn_config *c)
 	return c->worker_mem ? c->worker_mem : GOFN_SANDBOX_DEFAULT_MEM_BYTES;
 }
 
-int gofn_callwatch_open(pid_t pid)
+gofn_cpuclock gofn_cpuclock_of(pid_t pid)
 {
-	char path[64];
+	gofn_cpuclock c = {.pid = pid};
 
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	return open(path, O_RDONLY | O_CLOEXEC);
+	c.ok = pid > 0 && clock_getcpuclockid(pid, &c.id) == 0;
+	return c;
 }
 
-uint64_t gofn_proc_cpu_ms(int fd, pid_t pid)
+uint64_t gofn_cpuclock_ms(const gofn_cpuclock *c)
 {
-	char buf[1024];
-	static long tck;
+	struct timespec ts;
 
-	if (fd <= 0) /* not opened (a zeroed struct holds 0: stdin, never ours) */
-		return gofn_sandbox_cpu_ms(pid);
-	ssize_t n;
-	while ((n = pread(fd, buf, sizeof buf - 1, 0)) < 0 && errno == EINTR)
-		;
-	if (n <= 0)
+	if (!c->ok)
+		return gofn_sandbox_cpu_ms(c->pid);
+	if (clock_gettime(c->id, &ts) < 0)
 		return 0;
-	buf[n] = 0;
-	/* proc(5): comm (field 2) may hold spaces and parentheses, so count
-	 * from the last ')': utime and stime are fields 14 and 15. */
-	const char *p = strrchr(buf, ')');
-	if (!p)
-		return 0;
-	unsigned long long t[2] = {0, 0};
-	int field = 2;
-	for (p++; *p && field < 15; p++) {
-		if (*p == ' ') {
-			field++;
-			if (field == 14 || field == 15)
-				t[field - 14] = strtoull(p + 1, NULL, 10);
-		}
-	}
-	if (field < 15)
-		return 0;
-	if (!tck)
-		tck = sysconf(_SC_CLK_TCK);
-	return (uint64_t)(t[0] + t[1]) * 1000u / (uint64_t)tck;
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
-void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid, int stat_fd,
-			  unsigned layers)
+static uint64_t cpu_ms(const gofn_callwatch *cw)
+{
+	return cw->clock ? gofn_cpuclock_ms(cw->clock) : gofn_sandbox_cpu_ms(cw->pid);
+}
+
+void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid,
+			  const gofn_cpuclock *clock, unsigned layers)
 {
 	*cw = (gofn_callwatch){.pid = pid,
-			       .stat_fd = stat_fd,
+			       .clock = clock,
 			       .cpu_limit_ms = (uint64_t)c->call_cpu_ms,
 			       .next_ms = gofn_now_ms() + CHECK_MS};
 	if (!(layers & GOFN_LAYER_CGROUP))
 		cw->mem_limit = gofn_worker_mem_limit(c);
 	if (pid > 0 && cw->cpu_limit_ms)
-		cw->cpu0_ms = gofn_proc_cpu_ms(stat_fd, pid);
+		cw->cpu0_ms = cpu_ms(cw);
 }
 
 int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left)
@@ -92,7 +74,7 @@ int gofn_callwatch_over(gofn_callwatch *cw)
 		return 0;
 	cw->next_ms = now_ms + CHECK_MS;
 	if (cw->cpu_limit_ms) {
-		uint64_t now = gofn_proc_cpu_ms(cw->stat_fd, cw->pid);
+		uint64_t now = cpu_ms(cw);
 		cw->used_ms = now > cw->cpu0_ms ? now - cw->cpu0_ms : 0;
 		if (cw->used_ms > cw->cpu_limit_ms)
 			cw->over = GOFN_WATCH_CPU;

@@ -1,7 +1,7 @@
 /* What the supervisor measures while a worker serves one call: the CPU
- * time the call uses (from the worker's /proc/PID/stat at the start and
- * while it runs, so a warm worker's earlier calls never count against this
- * one) and, where no cgroup limits memory, its resident set. worker.c polls
+ * time the call uses (the worker's CPU clock at the start and while it
+ * runs, so a warm worker's earlier calls never count against this one)
+ * and, where no cgroup limits memory, its resident set. worker.c polls
  * with gofn_callwatch_wait_ms and asks gofn_callwatch_over after each
  * wake-up; the decision and its message live here. */
 #ifndef GOFN_SERVER_CALLWATCH_H
@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "api/proto.h"
 #include "sandbox/sandbox.h"
@@ -16,9 +17,26 @@
 
 enum { GOFN_WATCH_OK = 0, GOFN_WATCH_CPU, GOFN_WATCH_MEMORY };
 
+/* A process's CPU clock (clock_getcpuclockid(3)): the CPU time of all its
+ * threads, the ones that ended included, read with one clock_gettime
+ * instead of formatting and parsing /proc/PID/stat (docs/benchmarks.md).
+ * Linux lets any process read any process's clock: no ptrace right
+ * needed, and the pid is the one in our namespace, which is how gofnd
+ * sees a confined worker in its own pid namespace. */
+typedef struct gofn_cpuclock {
+	pid_t pid;
+	clockid_t id;
+	int ok; /* 0: the clock could not be had; /proc/PID/stat is read instead */
+} gofn_cpuclock;
+
+gofn_cpuclock gofn_cpuclock_of(pid_t pid);
+/* CPU time (user + system, ms) of all the process's threads; 0 if it cannot
+ * be read (the process is gone). */
+uint64_t gofn_cpuclock_ms(const gofn_cpuclock *c);
+
 typedef struct gofn_callwatch {
 	pid_t pid;
-	int stat_fd; /* the worker's /proc/PID/stat, or -1 */
+	const gofn_cpuclock *clock; /* the worker's, or NULL: /proc by pid */
 	uint64_t cpu0_ms, cpu_limit_ms, used_ms;
 	uint64_t mem_limit, rss;
 	int64_t next_ms; /* no /proc reads before this (gofn_now_ms) */
@@ -26,9 +44,9 @@ typedef struct gofn_callwatch {
 } gofn_callwatch;
 
 /* layers: the worker's GOFN_LAYER_* (no GOFN_LAYER_CGROUP: watch RSS).
- * stat_fd: from gofn_callwatch_open, or -1 to open /proc each time. */
-void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid, int stat_fd,
-			  unsigned layers);
+ * clock: the worker's CPU clock (kept for the call), or NULL to read /proc. */
+void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid,
+			  const gofn_cpuclock *clock, unsigned layers);
 /* How long to poll before the next check, at most `left` ms. */
 int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left);
 /* Measures now; non-zero (GOFN_WATCH_*) once a limit is passed. */
@@ -40,16 +58,6 @@ void gofn_callwatch_outcome(const gofn_callwatch *cw, gofn_status *status, char 
  * killer did it, msg says memory instead of "from outside". */
 void gofn_callwatch_after_death(const gofn_sandbox_proc *p, gofn_status status, char *msg,
 				size_t len);
-
-/* The worker's /proc/PID/stat opened for gofn_proc_cpu_ms (-1 if it cannot
- * be): a warm call reads it twice (here at the start, and pool.c when the
- * worker goes idle), and pread() on an open file costs less than half of
- * open + read + close (docs/benchmarks.md). The caller closes it. */
-int gofn_callwatch_open(pid_t pid);
-/* CPU time (user + system, ms) of all the process's threads, from the fd
- * of gofn_callwatch_open, or from /proc/PID/stat when fd < 0. 0 if it
- * cannot be read (the process is gone). */
-uint64_t gofn_proc_cpu_ms(int fd, pid_t pid);
 
 /* Memory limit of a worker (bytes); the sandbox's default unless configured. */
 uint64_t gofn_worker_mem_limit(const gofn_config *c);

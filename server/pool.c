@@ -231,7 +231,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	gofn_worker *dead = NULL;
 
 	if (!w->dead) /* the idle watch compares against this (pool_idle.c) */
-		w->idle_cpu_ms = gofn_proc_cpu_ms(w->stat_fd, w->pid);
+		w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
 	if (!t || w->dead || p->closing) {

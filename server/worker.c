@@ -79,7 +79,6 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 	if (!w)
 		return gofn_errf(e, GOFN_ENOMEM, "spawn worker: out of memory");
 	w->ctrl = -1;
-	w->stat_fd = -1;
 	w->sp.proc.pidfd = -1;
 	w->spawned_us = gofn_mono_us();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -95,7 +94,7 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 		return -1;
 	}
 	w->pid = w->sp.proc.pid;
-	w->stat_fd = gofn_callwatch_open(w->pid);
+	w->cpu = gofn_cpuclock_of(w->pid);
 	reg_add(w);
 	/* Our end never blocks: every send and receive has a deadline. */
 	if (fcntl(w->ctrl, F_SETFL, O_NONBLOCK) < 0) {
@@ -177,8 +176,6 @@ void gofn_worker_destroy(gofn_worker *w)
 		close(w->ctrl); /* a healthy worker exits on EOF */
 	w->ctrl = -1;
 	reap(w, w->dead ? 0 : 200, &killed);
-	if (w->stat_fd > 0)
-		close(w->stat_fd);
 	reg_del(w);
 	gofn_spawned_release(&w->sp);
 	free(w);
@@ -337,7 +334,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	xchg x = {.out = -1, .err = -1};
 	gofn_callwatch cw; /* per-call CPU and (without a cgroup) RSS */
 
-	gofn_callwatch_start(&cw, c, w->pid, w->stat_fd, w->sp.proc.layers);
+	gofn_callwatch_start(&cw, c, w->pid, &w->cpu, w->sp.proc.layers);
 	memset(reply, 0, sizeof *reply);
 	reply->fds[0] = reply->fds[1] = -1;
 	/* Only our read ends are non-blocking: the worker's write ends must

@@ -17,6 +17,7 @@
 #include "api/profile.h"
 #include "api/proto.h"
 #include "common/err.h"
+#include "server/callwatch.h"
 #include "server/config.h"
 #include "server/spawn.h"
 #include "server/store.h"
@@ -31,7 +32,7 @@ typedef struct gofn_worker {
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
 	uint64_t idle_cpu_ms;	 /* its CPU time then (server/pool.c watches idle ones) */
-	int stat_fd;		 /* its /proc/PID/stat, kept open (gofn_worker_cpu_ms) */
+	gofn_cpuclock cpu;	 /* its CPU clock (server/callwatch.h) */
 	int dead;
 	struct gofn_worker *next;     /* pool bookkeeping */
 	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
