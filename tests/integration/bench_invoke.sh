@@ -7,7 +7,10 @@ source "$(dirname "$0")/lib.sh"
 SECS=${2:-10}
 command -v wrk >/dev/null || { echo "bench: wrk not installed (scripts/install-deps.sh)"; exit 1; }
 
-start_gofnd "$TMP/data" --workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024
+# Host uids of its own: a tenant's CPU group t<uid> is shared by every gofnd
+# on the host that gives that uid, and a bind renames only an unused one.
+UIDS=(--uid-range "$((1900000 + ($$ % 1000) * 64)):64")
+start_gofnd "$TMP/data" --workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024 "${UIDS[@]}"
 T=$(new_tenant bench) || exit 1
 HELLO=$(compile hello) || exit 1
 FN=$(upload "$T" "$HELLO") || { echo "bench: upload failed: $BODY"; exit 1; }
@@ -16,11 +19,13 @@ FN=$(upload "$T" "$HELLO") || { echo "bench: upload failed: $BODY"; exit 1; }
 # invoke gets a worker, loads and runs; gofnd measures spawn (or, for a
 # prepared worker, the bind) -> result itself. With prepared workers
 # (the default, once they are ready: server/prepared.h) and without
-# (--prepared 0), alternating.
+# (--prepared 0), alternating. "CPU group renamed": the bind renamed the
+# worker's own v1 CPU group to the tenant's (none of the tenant's workers
+# ran), "joined": it moved the worker (cgroup v2, or a tenant's group in use).
 for _ in 1 2 3 4 5; do
 	for mode in prepared unprepared; do
 		stop_gofnd
-		flags=(--workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024)
+		flags=(--workers "${GOFN_BENCH_WORKERS:-4}" --queue 1024 "${UIDS[@]}")
 		[[ $mode == unprepared ]] && flags+=(--prepared 0)
 		start_gofnd "$TMP/data" "${flags[@]}"
 		if [[ $mode == prepared ]]; then
@@ -38,6 +43,8 @@ for _ in 1 2 3 4 5; do
 		echo "cold invoke ($mode): client $(((t1 - t0) / 1000)) us, spawn->first result" \
 			"$(awk '/^gofn_worker_first_result_seconds_sum/ {printf "%d us", $2 * 1e6}' "$TMP/body")," \
 			"prepared bound $(awk '/^gofn_prepared_bound_total/ {print $2}' "$TMP/body")," \
+			"CPU group $(jq -r 'select(.event=="prepared_bound") | .cpu_group' "$TMP/gofnd.log" |
+				tail -1)," \
 			"load average $(cut -d' ' -f1 /proc/loadavg)"
 	done
 done
@@ -55,3 +62,5 @@ done
 req GET /metrics "$ADMIN"
 grep -E '^gofn_invocations_total\{tenant="bench",status="ok"\}' "$TMP/body"
 stop_gofnd
+U=${UIDS[1]%:*} # the bench tenant's CPU group goes with the run (best effort)
+rmdir /sys/fs/cgroup/{,unified/}gofn/t$U /sys/fs/cgroup/cpu/gofn/t$U 2>/dev/null
