@@ -7,9 +7,10 @@
  * result is known to be in bounds, so consumers (the run-time linker, the
  * moduledata builder, the -parse CLI) index freely without re-checking.
  *
- * Zero-copy: names and data point into the caller's buffer, which must
- * outlive the goobj_archive. The only allocations are the decoded
- * symbol/reloc/aux arrays, bounded by a small multiple of the input size.
+ * Zero-copy: names, data, relocations and aux entries point into the
+ * caller's buffer, which must outlive the goobj_archive unchanged (what
+ * was checked is read again in place). The only large allocation is the
+ * decoded symbol array, bounded by a small multiple of the input size.
  *
  * Format: $GOROOT/src/cmd/internal/goobj/objfile.go (layout and indexing),
  * cmd/internal/archive/archive.go (the !<arch> container), and the
@@ -85,11 +86,24 @@ enum {
 	GOOBJ_OBJFLAG_STD = 1 << 4,
 };
 
+/* Relocations and aux entries are read in place: each struct below is its
+ * record's exact little-endian layout in the object (objfile.go Reloc,
+ * 23 bytes, and Aux, 9 bytes; the sizes are asserted against
+ * GOREL_RELOC_SIZE/GOREL_AUX_SIZE in goobj_symbols.c), so a symbol's
+ * relocs/auxs point into the caller's buffer instead of into a decoded
+ * copy (a large object has ~110k relocations: 2.7 MB of fresh pages that
+ * a worker's first load faulted in one by one). Packed: members are
+ * unaligned, so read them by value, never through a pointer to a member.
+ * x86-64 only, like the objects gofn loads. */
+#if __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "goobj_reloc/goobj_aux overlay little-endian object records"
+#endif
+
 /* One relocation (objfile.go Reloc); type numbers in the release's loader/goNNN_obj.h
  * (objabi.RelocType, possibly with the GOREL_R_WEAK bit). Guaranteed:
  * 0 <= off and off+size <= max(symbol size, data_len); size is 0, 1, 2, 4
  * or 8; the type is a known RelocType; sym resolves (goobj_resolve). */
-typedef struct goobj_reloc {
+typedef struct __attribute__((packed)) goobj_reloc {
 	int32_t off;
 	uint8_t size;
 	uint16_t type;
@@ -98,7 +112,7 @@ typedef struct goobj_reloc {
 } goobj_reloc;
 
 /* One aux symbol (objfile.go Aux); type numbers in the release's loader/goNNN_obj.h. */
-typedef struct goobj_aux {
+typedef struct __attribute__((packed)) goobj_aux {
 	uint8_t type;
 	goobj_symref sym;
 } goobj_aux;
@@ -117,8 +131,8 @@ typedef struct goobj_sym {
 	uint32_t data_len, nrelocs, nauxs;
 	const uint8_t *hash;	   /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
 	const uint8_t *data;	   /* data_len bytes; NULL when data_len == 0 */
-	const goobj_reloc *relocs; /* nrelocs entries, into goobj_object.relocs */
-	const goobj_aux *auxs;	   /* nauxs entries, into goobj_object.auxs */
+	const goobj_reloc *relocs; /* nrelocs entries, in the object's bytes */
+	const goobj_aux *auxs;	   /* nauxs entries, in the object's bytes */
 } goobj_sym;
 
 /* An Autolib entry: an imported package and its fingerprint. */
@@ -153,9 +167,9 @@ typedef struct goobj_object {
 	uint32_t ndefined;
 	uint32_t nsymdefs, nhashed64, nhashed, nnonpkgdefs, nnonpkgrefs;
 
-	goobj_reloc *relocs; /* all relocations; syms[i].relocs point in here */
+	const goobj_reloc *relocs; /* all relocations, in the object's bytes */
 	uint32_t nrelocs;
-	goobj_aux *auxs;
+	const goobj_aux *auxs; /* all aux entries, in the object's bytes */
 	uint32_t nauxs;
 
 	/* RefNames block (external indexed ref -> name), sorted by symref for

@@ -252,6 +252,6 @@ void goobj_object_release(goobj_object *o)
 	free(o->autolib);
 	free(o->pkgs);
 	free(o->files);
-	free(o->syms); /* relocs and auxs live in the same block */
+	free(o->syms); /* relocs and auxs are read in place (goobj.h) */
 	free(o->refnames);
 }

@@ -101,22 +101,9 @@ static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		o->nsyms += *counts[b]; /* each < 2^32/21: no overflow */
 	}
 	o->ndefined = o->nsyms - o->nnonpkgrefs;
-	/* Symbols, relocations and aux entries in one block (goobj_free frees
-	 * o->syms only): a large object's per-load arrays as one allocation
-	 * keep glibc's dynamic mmap/trim thresholds above what a load leaves
-	 * free on the heap, so loading again reuses those pages instead of
-	 * faulting them in anew (three blocks crossed the trim threshold). */
-	o->nrelocs = goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE;
-	o->nauxs = goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE;
-	size_t ss = (size_t)o->nsyms * sizeof *o->syms, rs = (size_t)o->nrelocs * sizeof *o->relocs;
-	uint8_t *blk = calloc(1, ss + rs + (size_t)o->nauxs * sizeof *o->auxs + 1);
-	if (!blk)
-		return gofn_errf(err, GOFN_ENOMEM,
-				 "out of memory for %u symbols, %u relocations, %u aux entries",
-				 o->nsyms, o->nrelocs, o->nauxs);
-	o->syms = (goobj_sym *)blk;
-	o->relocs = (goobj_reloc *)(blk + ss); /* both sizes are multiples of 8 */
-	o->auxs = (goobj_aux *)(blk + ss + rs);
+	o->syms = calloc(o->nsyms ? o->nsyms : 1, sizeof *o->syms);
+	if (!o->syms)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u symbols", o->nsyms);
 	for (int b = 0; b < 5; b++)
 		for (uint32_t k = 0; k < *counts[b]; k++, i++)
 			if (decode_sym(o, bin, i, bin->b + bin->off[blks[b]] + k * GOREL_SYM_SIZE,
@@ -151,24 +138,17 @@ static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uin
 	return 0;
 }
 
-static void decode_relocs(goobj_object *o, const goobj_bin *bin)
+_Static_assert(sizeof(goobj_reloc) == GOREL_RELOC_SIZE, "goobj_reloc is the Reloc record");
+_Static_assert(sizeof(goobj_aux) == GOREL_AUX_SIZE, "goobj_aux is the Aux record");
+
+/* Relocations and aux entries stay in the object (goobj.h): only their
+ * blocks are located here; attach() checks every record. */
+static void locate_relocs_and_auxs(goobj_object *o, const goobj_bin *bin)
 {
-	const uint8_t *p = bin->b + bin->off[GOREL_BLK_RELOC];
-
-	for (uint32_t i = 0; i < o->nrelocs; i++, p += GOREL_RELOC_SIZE)
-		o->relocs[i] = (goobj_reloc){.off = (int32_t)goobj_le32(p),
-					     .size = p[4],
-					     .type = goobj_le16(p + 5),
-					     .add = (int64_t)goobj_le64(p + 7),
-					     .sym = goobj_symref_at(p + 15)};
-}
-
-static void decode_auxs(goobj_object *o, const goobj_bin *bin)
-{
-	const uint8_t *p = bin->b + bin->off[GOREL_BLK_AUX];
-
-	for (uint32_t i = 0; i < o->nauxs; i++, p += GOREL_AUX_SIZE)
-		o->auxs[i] = (goobj_aux){.type = p[0], .sym = goobj_symref_at(p + 1)};
+	o->nrelocs = goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE;
+	o->nauxs = goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE;
+	o->relocs = (const goobj_reloc *)(bin->b + bin->off[GOREL_BLK_RELOC]);
+	o->auxs = (const goobj_aux *)(bin->b + bin->off[GOREL_BLK_AUX]);
 }
 
 static int is_dwarf(uint8_t kind)
@@ -273,8 +253,7 @@ int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	    check_index(o, bin, GOREL_BLK_DATAIDX, goobj_blklen(bin, GOREL_BLK_DATA), "data byte",
 			err) < 0)
 		return -1;
-	decode_relocs(o, bin);
-	decode_auxs(o, bin);
+	locate_relocs_and_auxs(o, bin);
 	if (goobj_index_refnames(o, bin, err) < 0)
 		return -1;
 	return attach(o, bin, err);
