@@ -120,8 +120,17 @@ static int dedup_init(gofn_link *l)
 	l->dedup_cap = 64;
 	while (l->dedup_cap < total * 2 + 2)
 		l->dedup_cap <<= 1;
-	l->dedup = calloc(l->dedup_cap, sizeof *l->dedup);
-	return l->dedup ? 0 : -1;
+	/* Zeroed by writing, not by calloc's fresh pages: the probes read a
+	 * slot before they fill it, and a read of an untouched page maps the
+	 * zero page, so every page of the table faulted twice (1,024 faults
+	 * for a large unit's 2 MB table instead of 512). Through a volatile
+	 * pointer: GCC turns malloc + memset back into calloc. */
+	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
+	l->dedup = malloc(l->dedup_cap * sizeof *l->dedup);
+	if (!l->dedup)
+		return -1;
+	zero_fill(l->dedup, 0, l->dedup_cap * sizeof *l->dedup);
+	return 0;
 }
 
 static int is_dwarf(int kind)
@@ -289,7 +298,10 @@ static lk_dedup *hashed_slot(gofn_link *l, const goobj_sym *s)
 /* Content-hashed owners, before classification: a short symbol's hash64
  * is its content zero-padded to 8 bytes, so a 1-byte and an 8-byte zero
  * share it. The largest one owns the bytes, as cmd/link's loader keeps
- * the larger of two hashed64 symbols (cmd/link/internal/loader). */
+ * the larger of two hashed64 symbols (cmd/link/internal/loader). Each
+ * symbol's lk_sym.owner holds its slot's index until classify reads the
+ * final owner from it: hashing every content key a second time was half
+ * of dedup_slot's cost (a large unit has ~50k pc tables and funcdata). */
 static void choose_hashed_owners(gofn_link *l)
 {
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
@@ -301,6 +313,7 @@ static void choose_hashed_owners(gofn_link *l)
 			lk_dedup *d = hashed_slot(l, s);
 			if (!d->owner1 || s->size > owner_size(l, SLOT_OWNER(d)))
 				d->owner1 = LK_OWNER(oi, i) + 1;
+			l->objs[oi].syms[i].owner = (uint32_t)(d - l->dedup);
 		}
 	}
 }
@@ -320,7 +333,9 @@ static uintptr_t host_addr_of(gofn_link *l, size_t oi, const char *name, size_t 
 	const lk_obj *ob = &l->objs[oi];
 	const gofn_hostsym *h;
 	if (ob->pfx_len && len > ob->pfx_len && memcmp(name, ob->pfx, ob->pfx_len) == 0)
-		h = gofn_symtab_lookup_in(l->host, ob->host_pkg, name, len, abi);
+		h = ob->host_pkg.lo == ob->host_pkg.hi
+			? NULL
+			: gofn_symtab_lookup_in(l->host, ob->host_pkg, name, len, abi);
 	else if (len > STR_PREFIX_LEN && memcmp(name, STR_PREFIX, STR_PREFIX_LEN) == 0)
 		h = gofn_symtab_lookup_in(l->host, l->host_strings, name, len, abi);
 	else
@@ -342,7 +357,12 @@ static int object_prefix(gofn_link *l, lk_obj *ob)
 		return -1;
 	memcpy(ob->pfx, buf, n);
 	ob->pfx_len = n;
-	ob->host_pkg = gofn_symtab_prefix_range(l->host, buf, n);
+	/* The host's own package main (the worker's) is another package than
+	 * the unit's main: its "main." names are never the unit's, and the
+	 * thousands of dupok names of a large main (F.stkobj, F.arginfo1...)
+	 * need not be searched among them. */
+	if (!(n == 5 && memcmp(buf, "main.", 5) == 0))
+		ob->host_pkg = gofn_symtab_prefix_range(l->host, buf, n);
 	return 0;
 }
 
@@ -368,7 +388,8 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	const goobj_sym *s = &o->syms[i];
 	lk_sym *ls = &l->objs[oi].syms[i];
 	int sect = sect_of(s);
-	lk_dedup *d = NULL;
+	int hashed = s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF;
+	lk_dedup *d = hashed ? &l->dedup[ls->owner] : NULL; /* choose_hashed_owners */
 
 	ls->owner = LK_OWNER(oi, i);
 	if (is_dwarf(s->kind) || s->kind == GOREL_SSEHUNWINDINFO) {
@@ -383,11 +404,9 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	/* Content-hashed symbols may have names too (itabs, type data): the
 	 * host's copy still wins, or a loaded itab would differ from the one
 	 * host code compares against. */
-	if ((s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) &&
-	    use_host_copy(l, oi, s, ls))
+	if (hashed && use_host_copy(l, oi, s, ls))
 		return 0;
-	if (s->cls == GOOBJ_HASHED64DEF || s->cls == GOOBJ_HASHEDDEF) {
-		d = hashed_slot(l, s);
+	if (hashed) {
 		if (SLOT_OWNER(d) == ls->owner)
 			return 0;
 	} else if (s->abi != GOOBJ_ABI_STATIC && s->name.len) {
@@ -610,7 +629,6 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 	if (dedup_init(l))
 		return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
 	l->host_strings = gofn_symtab_prefix_range(l->host, STR_PREFIX, STR_PREFIX_LEN);
-	choose_hashed_owners(l);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		lk_obj *ob = &l->objs[oi];
 		if (ob->o->nsyms >= LK_MAX_SYMS)
@@ -619,6 +637,10 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 		ob->ext = calloc(goobj_nexterns(ob->o) + 1, sizeof *ob->ext);
 		if (!ob->syms || !ob->ext || object_prefix(l, ob))
 			return gofn_errf(err, GOFN_ENOMEM, "link: out of memory");
+	}
+	choose_hashed_owners(l);
+	for (size_t oi = 0; oi < l->nobjs; oi++) {
+		lk_obj *ob = &l->objs[oi];
 		for (uint32_t i = 0; i < ob->o->ndefined; i++)
 			if (classify(l, oi, i, err))
 				return gofn_errctx(err, "%s", ob->o->name);
