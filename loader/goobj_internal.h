@@ -52,8 +52,21 @@ static inline goobj_symref goobj_symref_at(const uint8_t *p)
 int goobj_object_parse(goobj_object *o, const char *name, const uint8_t *raw, size_t len,
 		       gofn_err *err);
 
-/* Checks a string ref (len, off) against the object; fills *out. */
-int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_str *out, gofn_err *err);
+/* The error of a string ref outside the object (goobj_strref's slow path). */
+int goobj_strref_error(const goobj_bin *bin, uint32_t n, uint32_t off, gofn_err *err);
+
+/* Checks a string ref (len, off) against the object; fills *out. Inline:
+ * every symbol name goes through it. */
+static inline int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_str *out,
+			       gofn_err *err)
+{
+	uint32_t n = goobj_le32(ref), off = goobj_le32(ref + 4);
+
+	if (off > bin->len || n > bin->len - off)
+		return goobj_strref_error(bin, n, off, err);
+	*out = (goobj_str){(const char *)bin->b + off, n};
+	return 0;
+}
 
 /* Decodes and validates symbols, relocs, aux and data (goobj_symbols.c). */
 int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err);
@@ -61,8 +74,37 @@ int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err);
 /* Frees what goobj_object_parse allocated (not o itself). */
 void goobj_object_release(goobj_object *o);
 
+/* Whether a symref from the object is in range for its package index:
+ * inline, since every relocation and aux entry is checked at parse and
+ * every resolution checks again. */
+static inline int goobj_symref_ok(const goobj_object *o, goobj_symref r)
+{
+	switch (r.pkg) {
+	case GOOBJ_PKG_SELF:
+		return r.idx < o->nsymdefs;
+	case GOOBJ_PKG_HASHED64:
+		return r.idx < o->nhashed64;
+	case GOOBJ_PKG_HASHED:
+		return r.idx < o->nhashed;
+	case GOOBJ_PKG_NONE:
+		return r.idx < o->nnonpkgdefs + o->nnonpkgrefs;
+	case GOOBJ_PKG_BUILTIN:
+		return r.idx < gorel_nbuiltins();
+	case 0:
+		return r.idx == 0;
+	default:
+		return r.pkg < o->npkgs;
+	}
+}
+
+/* Says why a symref is out of range (goobj_check_symref's slow path). */
+int goobj_symref_error(const goobj_object *o, goobj_symref r, gofn_err *err);
+
 /* Checks a symref from the object: in range for its package index. */
-int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err);
+static inline int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err)
+{
+	return goobj_symref_ok(o, r) ? 0 : goobj_symref_error(o, r, err);
+}
 
 /* Sorts the RefNames of o for lookup; refnames with invalid refs fail. */
 int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err);

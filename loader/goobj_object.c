@@ -83,16 +83,11 @@ static int parse_text_header(goobj_object *o, const uint8_t *raw, size_t len, si
 	return 0;
 }
 
-int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_str *out, gofn_err *err)
+int goobj_strref_error(const goobj_bin *bin, uint32_t n, uint32_t off, gofn_err *err)
 {
-	uint32_t n = goobj_le32(ref), off = goobj_le32(ref + 4);
-
-	if (off > bin->len || n > bin->len - off)
-		return gofn_errf(err, GOFN_EINVAL,
-				 "string at offset %u length %u outside the object (%u bytes)", off,
-				 n, bin->len);
-	*out = (goobj_str){(const char *)bin->b + off, n};
-	return 0;
+	return gofn_errf(err, GOFN_EINVAL,
+			 "string at offset %u length %u outside the object (%u bytes)", off, n,
+			 bin->len);
 }
 
 static const uint32_t block_recsize[GOREL_NBLK] = {

@@ -25,7 +25,7 @@ const char *goobj_symdesc(const goobj_object *o, uint32_t i, char *buf, size_t n
 	return buf;
 }
 
-int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err)
+int goobj_symref_error(const goobj_object *o, goobj_symref r, gofn_err *err)
 {
 	uint32_t lim;
 
@@ -46,22 +46,15 @@ int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn_err *err)
 		lim = o->nsymdefs;
 		break;
 	case 0:
-		if (r.idx != 0)
-			return gofn_errf(err, GOFN_EINVAL,
-					 "package index 0 (invalid) with symbol index %u", r.idx);
-		return 0;
+		return gofn_errf(err, GOFN_EINVAL, "package index 0 (invalid) with symbol index %u",
+				 r.idx);
 	default:
-		if (r.pkg >= o->npkgs)
-			return gofn_errf(err, GOFN_EINVAL,
-					 "package index %u out of range (object has %u)", r.pkg,
-					 o->npkgs);
-		return 0;
+		return gofn_errf(err, GOFN_EINVAL, "package index %u out of range (object has %u)",
+				 r.pkg, o->npkgs);
 	}
-	if (r.idx >= lim)
-		return gofn_errf(err, GOFN_EINVAL,
-				 "symbol index %u out of range for package index %#x (%u symbols)",
-				 r.idx, r.pkg, lim);
-	return 0;
+	return gofn_errf(err, GOFN_EINVAL,
+			 "symbol index %u out of range for package index %#x (%u symbols)", r.idx,
+			 r.pkg, lim);
 }
 
 static int decode_sym(goobj_object *o, const goobj_bin *bin, uint32_t i, const uint8_t *p,
@@ -156,8 +149,26 @@ static int is_dwarf(uint8_t kind)
 	return kind >= GOREL_SDWARFCUINFO && kind <= GOREL_SDWARFADDR;
 }
 
-static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_reloc *r,
-		       gofn_err *err)
+/* Which relocation types (without R_WEAK) the release knows, for the
+ * common small numbers: one table lookup per relocation at parse. */
+typedef struct reloc_types {
+	uint8_t known[256];
+} reloc_types;
+
+static void reloc_types_init(reloc_types *rt)
+{
+	for (unsigned t = 0; t < sizeof rt->known; t++)
+		rt->known[t] = gorel_reloc_name(t) != NULL;
+}
+
+static int reloc_type_known(const reloc_types *rt, unsigned type)
+{
+	type &= ~(unsigned)GOREL_R_WEAK;
+	return type < sizeof rt->known ? rt->known[type] : gorel_reloc_name(type) != NULL;
+}
+
+static int check_reloc(const goobj_object *o, const reloc_types *rt, const goobj_sym *s,
+		       const goobj_reloc *r, gofn_err *err)
 {
 	uint64_t extent = s->size > s->data_len ? s->size : s->data_len;
 
@@ -167,7 +178,7 @@ static int check_reloc(const goobj_object *o, const goobj_sym *s, const goobj_re
 				 r->size, (unsigned long long)extent);
 	if (r->size != 0 && r->size != 1 && r->size != 2 && r->size != 4 && r->size != 8)
 		return gofn_errf(err, GOFN_EINVAL, "size %u is not 0, 1, 2, 4 or 8", r->size);
-	if (!gorel_reloc_name(r->type & ~GOREL_R_WEAK))
+	if (!reloc_type_known(rt, r->type))
 		return gofn_errf(err, GOFN_EINVAL, "unknown type %u", r->type);
 	if (goobj_check_symref(o, r->sym, err) < 0)
 		return gofn_errctx(err, "target");
@@ -191,6 +202,9 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	const uint8_t *di = bin->b + bin->off[GOREL_BLK_DATAIDX];
 	const uint8_t *data = bin->b + bin->off[GOREL_BLK_DATA];
 	char d[128];
+	reloc_types rt;
+
+	reloc_types_init(&rt);
 
 	for (uint32_t i = 0; i < o->ndefined; i++) {
 		goobj_sym *s = &o->syms[i];
@@ -204,7 +218,7 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		s->data_len = goobj_le32(di + 4 * i + 4) - d0;
 		s->data = s->data_len ? data + d0 : NULL;
 		for (uint32_t k = 0; k < s->nrelocs; k++)
-			if (check_reloc(o, s, &s->relocs[k], err) < 0)
+			if (check_reloc(o, &rt, s, &s->relocs[k], err) < 0)
 				return gofn_errctx(err, "%s: reloc %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
 		for (uint32_t k = 0; k < s->nauxs; k++) {
