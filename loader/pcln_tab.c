@@ -97,6 +97,17 @@ static struct pcln_tab_slot *find_slot(pcln_tab *t, const void *p, size_t n, uin
 	return &t->slots[j];
 }
 
+int pcln_tab_find(pcln_tab *t, const void *p, size_t n, uint32_t *off)
+{
+	if (!t->nslots)
+		return 0;
+	struct pcln_tab_slot *s = find_slot(t, p, n, hash_bytes(p, n));
+	if (!s->off1)
+		return 0;
+	*off = s->off1 - 1;
+	return 1;
+}
+
 int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err)
 {
 	if (grow_bytes(t, t->len + n, err) < 0)

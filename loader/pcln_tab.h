@@ -28,6 +28,10 @@ void pcln_tab_free(pcln_tab *t);
 int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, int dedup,
 		 uint32_t *off, gofn_err *err);
 
+/* Whether identical bytes were added with dedup before: 1 with *off set
+ * to them, 0 if not. */
+int pcln_tab_find(pcln_tab *t, const void *p, size_t n, uint32_t *off);
+
 /* Appends n zero bytes (no dedup). */
 int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err);
 

@@ -321,6 +321,13 @@ static void test_rejects_bad_units(void **state)
 	x->f[1].pcfile = (gofn_mb_bytes){x->file_bad.b, x->file_bad.n};
 	expect_error(x, "pcfile");
 
+	/* the same bytes already in pctab as a valid pcsp (any value goes)
+	 * are still checked against pcfile's narrower bounds */
+	x = make_fixture(2, 64);
+	x->f[0].pcsp = (gofn_mb_bytes){x->file_bad.b, x->file_bad.n};
+	x->f[1].pcfile = (gofn_mb_bytes){x->file_bad.b, x->file_bad.n};
+	expect_error(x, "pcfile");
+
 	x = make_fixture(2, 64);
 	x->f[1].pcline = (gofn_mb_bytes){x->line.b, x->line.n - 1}; /* no terminator */
 	expect_error(x, "unterminated");
