@@ -16,10 +16,10 @@ start_gofnd "$DATA" "${LEASE[@]}"
 A=$(new_tenant acme) || exit 1
 B=$(new_tenant bravo) || exit 1
 HELLO=$(compile hello) || exit 1
-BURN=$(compile burn) || exit 1
+NAP=$(compile nap) || exit 1
 CRASH=$(compile crash) || exit 1
 HELLO_FN=$(upload "$A" "$HELLO") || exit 1
-BURN_FN=$(upload "$A" "$BURN") || exit 1
+NAP_FN=$(upload "$A" "$NAP") || exit 1
 CRASH_FN=$(upload "$A" "$CRASH") || exit 1
 upload "$B" "$HELLO" >/dev/null || exit 1
 
@@ -130,39 +130,40 @@ check "metrics: queued and running gauges" \
 	grep -q '^gofn_async_running 0$' <<<"$BODY"
 
 # --- kill -9 with 20 accepted: none lost ---
-# main.Burn(N) spins about N ms and returns a digest of N. One runner: the
-# first (6 s) is seen running before the other 19 are accepted, so they
-# queue behind it, and it is still running when gofnd is killed (waiting on
-# the state, not on how fast 19 inserts commit).
+# One runner: the first (main.Nap, no CPU) is seen running and its worker
+# is stopped (SIGSTOP) before the other 19 are accepted, so they queue
+# behind it and it is still running when gofnd is killed, however long the
+# 19 inserts take on a loaded machine. (It spun 6 s of CPU before, three
+# times over: beside its PostgreSQL twin under load that ran past 300 s.)
+# --prepared 0: the only worker is the one the runner took.
 check "SIGTERM exits 0" stop_gofnd
-start_gofnd "$DATA" "${LEASE[@]}" --async-runners 1
-req POST "/invoke/main.Burn?timeout_ms=120000" "$A" --data-binary 300
-WANT=$(jqv .result)
-req POST "/invoke/main.Burn?timeout_ms=120000" "$A" --data-binary 6000
-WANT_LONG=$(jqv .result)
+start_gofnd "$DATA" "${LEASE[@]}" --async-runners 1 --prepared 0
 K=()
-id=$(submit "$A" "/invoke/main.Burn?async=1&timeout_ms=120000" 6000) && K+=("$id")
-for _ in $(seq 300); do # until the first runs
+id=$(submit "$A" "/invoke/main.Nap?async=1&function=$NAP_FN&timeout_ms=120000" 8000) && K+=("$id")
+held=""
+for _ in $(seq 300); do # until the first runs in a worker
 	req GET "/invocations/${K[0]}" "$A"
-	[[ "$(jqv .status)" == running ]] && break
+	[[ "$(jqv .status)" == running ]] && held=$(worker_pids) && [[ -n "$held" ]] && break
 	sleep 0.05
 done
 check "the first runs before the others are accepted" test "$(jqv .status)" = running
+check "its worker is held (SIGSTOP) until the kill" kill -STOP $held
 for i in $(seq 2 20); do
-	id=$(submit "$A" "/invoke/main.Burn?async=1&timeout_ms=120000" 300) || break
+	id=$(submit "$A" "/invoke/main.Handle?async=1" "q$i") || break
 	K+=("$id")
 done
 check "20 accepted before the kill" test "${#K[@]}" = 20
 req GET "/invocations/${K[0]}" "$A"
 check "the first is running when gofnd is killed" test "$(jqv .status)" = running
 kill9_gofnd
+[[ -n "$held" ]] && kill -9 $held 2>/dev/null # dies with gofnd (PDEATHSIG); never left stopped
 start_gofnd "$DATA" "${LEASE[@]}"
 wait_done "$A" "${K[@]}"
 good=0
 for i in "${!K[@]}"; do
 	req GET "/invocations/${K[$i]}" "$A"
-	want=$WANT
-	((i == 0)) && want=$WANT_LONG
+	want="hi q$((i + 1))"
+	((i == 0)) && want="napped 8000"
 	[[ "$(jqv .status)" == ok && "$(jqv .result)" == "$want" ]] && good=$((good + 1)) || echo "  $(jqv '[.invocation_id, .status, .attempt, .error] | join(" ")')"
 done
 check "all 20 completed after kill -9 and restart ($good)" test "$good" = 20
@@ -173,13 +174,13 @@ req GET "/invocations/${K[19]}" "$A"
 check "a queued one ran once: attempt 1" test "$(jqv .attempt)" = 1
 
 # --- a full queue: 429 with Retry-After ---
-# One runner holds main.Spin (until its timeout), two more wait: three
-# rows queued or running is --async-queue 3.
+# One runner holds main.Nap (a minute, no CPU), two more wait: three rows
+# queued or running is --async-queue 3.
 kill9_gofnd
 start_gofnd "$DATA" "${LEASE[@]}" --async-runners 1 --async-queue 3
 for i in 1 2 3; do
-	submit "$A" "/invoke/main.Spin?async=1&function=$CRASH_FN&timeout_ms=60000" x >/dev/null ||
-		fail "spin $i not accepted: $CODE $BODY"
+	submit "$A" "/invoke/main.Nap?async=1&function=$NAP_FN&timeout_ms=120000" 60000 >/dev/null ||
+		fail "nap $i not accepted: $CODE $BODY"
 done
 req POST "/invoke/main.Handle?async=1" "$A" --data-binary over
 expect_err 429 busy "the fourth with --async-queue 3"
