@@ -35,10 +35,35 @@ loaders_of() {
 	return 0
 }
 
-# gone_soon PID...: all of them exit within 3 s.
+# gone_soon PID...: all of them exit (bounded: 30 s, for a loaded machine).
 gone_soon() {
-	for _ in $(seq 30); do
+	for _ in $(seq 300); do
 		workers_gone "$@" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# cpu_ticks PID: the user+system CPU time PID has used, in clock ticks.
+cpu_ticks() {
+	local stat
+	stat=$(cat /proc/"$1"/stat 2>/dev/null) || return 1
+	awk '{print $12 + $13}' <<<"${stat##*) }" # fields 14, 15 after "pid (comm) "
+}
+
+# running_loader PID [TICKS]: waits (bounded: 60 s) for a gofn-loader below
+# PID to use TICKS (default 20, 200 ms) more CPU than when first seen and
+# prints it: the worker inside a spinning call, not one that only loads or
+# waits (load is 25-35 ms of CPU) and not one the call has yet to reach.
+running_loader() {
+	local gofnd=$1 ticks=${2:-20} p now
+	local -A first=()
+	for _ in $(seq 600); do
+		for p in $(loaders_of "$gofnd"); do
+			now=$(cpu_ticks "$p") || continue
+			[[ -n "${first[$p]:-}" ]] || first[$p]=$now
+			((now - first[$p] >= ticks)) && echo "$p" && return 0
+		done
 		sleep 0.1
 	done
 	return 1
