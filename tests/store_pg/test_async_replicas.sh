@@ -31,16 +31,17 @@ on() { URL=$1; }
 
 on "$A"
 T=$(new_tenant acme) || exit 1
-BURN=$(compile burn) || exit 1
-upload "$T" "$BURN" >/dev/null || exit 1
-req POST "/invoke/main.Burn?timeout_ms=120000" "$T" --data-binary 1000
-WANT=$(jqv .result)
+NAP=$(compile nap) || exit 1
+upload "$T" "$NAP" >/dev/null || exit 1
+WANT="napped 1000"
 
-# 20 invocations, accepted by both replicas in turn.
+# 20 invocations, accepted by both replicas in turn. Each holds its runner
+# a second without CPU (main.Burn's 21 s of CPU only slowed a loaded
+# machine: what is checked is who ran what, not how hard).
 IDS=()
 for i in $(seq 20); do
 	((i % 2)) && on "$A" || on "$B"
-	req POST "/invoke/main.Burn?async=1&timeout_ms=120000" "$T" --data-binary 1000
+	req POST "/invoke/main.Nap?async=1&timeout_ms=120000" "$T" --data-binary 1000
 	[[ "$CODE" == 202 ]] && IDS+=("$(jqv .invocation_id)")
 done
 check "20 accepted across the replicas" test "${#IDS[@]}" = 20
