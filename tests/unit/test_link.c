@@ -17,6 +17,7 @@
 
 #include "loader/link_internal.h"
 #include "loader/signature.h"
+#include "tests/unit/tmpdir.h"
 
 /* The "host": a function the object calls through //go:linkname, and the
  * runtime symbols the object refers to, as ELF symbols of this binary. */
@@ -68,8 +69,7 @@ static uint8_t *compile(const char *dir, const char *src, size_t *len)
 static int setup(void **state)
 {
 	fixture *fx = calloc(1, sizeof *fx);
-	strcpy(fx->dir, "/tmp/gofn-test-link.XXXXXX");
-	if (!fx || !mkdtemp(fx->dir))
+	if (!fx || tmpdir_make(fx->dir, sizeof fx->dir, "test-link") < 0)
 		return -1;
 	fx->unit = compile(fx->dir, "link_unit", &fx->unit_len);
 	fx->missing = compile(fx->dir, "link_missing", &fx->missing_len);
@@ -82,9 +82,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	fixture *fx = *state;
-	char cmd[128];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", fx->dir);
-	if (system(cmd) != 0)
+	if (tmpdir_remove(fx->dir) < 0)
 		return -1;
 	free(fx->unit);
 	free(fx->missing);

@@ -20,6 +20,7 @@
 #include "server/profiles.h"
 #include "server/routes.h"
 #include "server/store.h"
+#include "tests/unit/tmpdir.h"
 
 static char dir[64];
 static gofn_config cfg;
@@ -31,8 +32,7 @@ static int setup(void **state)
 	gofn_err e = {0};
 
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/gofn-prof.XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_make(dir, sizeof dir, "prof") < 0)
 		return -1;
 	gofn_config_defaults(&cfg);
 	snprintf(cfg.data_dir, sizeof cfg.data_dir, "%s", dir);
@@ -47,12 +47,9 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
 	gofn_store_close(store);
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 static gofn_profiles *open_profiles(void)

@@ -19,6 +19,7 @@
 #include "api/proto.h"
 #include "server/config.h"
 #include "server/worker.h"
+#include "tests/unit/tmpdir.h"
 
 static char dir[64];
 static gofn_config cfg;
@@ -26,8 +27,7 @@ static gofn_config cfg;
 static int setup(void **state)
 {
 	(void)state;
-	snprintf(dir, sizeof dir, "/tmp/gofn-fakeworker.XXXXXX");
-	if (!mkdtemp(dir))
+	if (tmpdir_make(dir, sizeof dir, "fakeworker") < 0)
 		return -1;
 	gofn_config_defaults(&cfg);
 	cfg.load_timeout_ms = 2000;
@@ -37,11 +37,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[128];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmpdir_remove(dir);
 }
 
 /* Appends bytes as a printf with octal escapes (dash has no \x). */
