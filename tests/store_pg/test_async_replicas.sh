@@ -5,11 +5,9 @@
 # mid-run the other runs what it held once the lease lapses (attempt 2),
 # so all of them complete, none twice.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
-source "$(dirname "$0")/../integration/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 DATA=$TMP/data
-B_PID=""
-trap '[[ -n "$B_PID" ]] && kill -9 "$B_PID" 2>/dev/null; cleanup' EXIT
 FLAGS=(--sandbox 0 --async-lease-ms 4000 --async-runners 2)
 
 start_gofnd "$DATA" "${FLAGS[@]}"
@@ -17,17 +15,8 @@ A=$URL
 A_PID=$PID
 A_OWNER=$(jq -r 'select(.event=="async_ready") | .owner' "$TMP/gofnd.log")
 store_args "$DATA"
-GOFN_ADMIN_TOKEN=$ADMIN "$GOFND" --listen 127.0.0.1:0 --data "$DATA" --loader "$LOADER" \
-	"${FLAGS[@]}" "${STORE_ARGS[@]}" >"$TMP/b.out" 2>"$TMP/b.log" &
-B_PID=$!
-B_PORT=$(wait_port "$TMP/b.log" "$B_PID")
-[[ -n "$B_PORT" ]] || {
-	echo "replica B did not start:"
-	cat "$TMP/b.log"
-	exit 1
-}
-B=http://127.0.0.1:$B_PORT
-on() { URL=$1; }
+start_replica B "$DATA" "${FLAGS[@]}" "${STORE_ARGS[@]}"
+B=$B_URL
 
 on "$A"
 T=$(new_tenant acme) || exit 1
@@ -83,13 +72,10 @@ check "the rows: 20 async done, none queued or running" \
 	test "$(pg_sql "$DATA" "SELECT count(*) FILTER (WHERE state = 'done'), count(*) FILTER (WHERE state <> 'done') FROM invocations WHERE mode = 'async'")" = "20|0"
 # Each finished run is logged once by the replica that ran it: no
 # invocation finished twice (A's unfinished runs are not logged).
-cat "$TMP/gofnd.log" "$TMP/b.log" |
+cat "$TMP/gofnd.log" "$TMP/B.log" |
 	jq -r 'select(.event=="invocation" and .mode=="async") | .invocation_id' | sort >"$TMP/runs"
 check "no invocation completed twice" test -z "$(uniq -d "$TMP/runs")"
 check "20 completions logged" test "$(wc -l <"$TMP/runs")" = 20
 
-kill -TERM "$B_PID"
-wait "$B_PID"
-check "replica B: SIGTERM exits 0" test $? = 0
-B_PID=""
+check "replica B: SIGTERM exits 0" stop_replica B
 finish

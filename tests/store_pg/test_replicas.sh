@@ -9,33 +9,17 @@
 # restart under them goes unnoticed; while it is down they answer 503
 # (Retry-After) naming it, and serve again once it is back.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
-source "$(dirname "$0")/../integration/lib.sh"
+source "$(dirname "$0")/lib.sh"
 
 DATA=$TMP/data
-B_PID=""
-trap '[[ -n "$B_PID" ]] && kill -9 "$B_PID" 2>/dev/null; cleanup' EXIT
 
 start_gofnd "$DATA" --sandbox 0
 A=$URL
 A_PID=$PID
 # Replica B: the same flags, its own port and log (start_gofnd's twin).
 store_args "$DATA"
-GOFN_ADMIN_TOKEN=$ADMIN "$GOFND" --listen 127.0.0.1:0 --data "$DATA" --loader "$LOADER" \
-	--sandbox 0 "${STORE_ARGS[@]}" >"$TMP/b.out" 2>"$TMP/b.log" &
-B_PID=$!
-B_PORT=""
-for _ in $(seq 100); do
-	B_PORT=$(jq -r 'select(.event=="listening") | .port' "$TMP/b.log" 2>/dev/null | head -1)
-	[[ -n "$B_PORT" ]] && break
-	sleep 0.1
-done
-[[ -n "$B_PORT" ]] || {
-	echo "replica B did not start:"
-	cat "$TMP/b.log"
-	exit 1
-}
-B=http://127.0.0.1:$B_PORT
-on() { URL=$1; }
+start_replica B "$DATA" --sandbox 0 "${STORE_ARGS[@]}"
+B=$B_URL
 
 on "$A"
 T=$(new_tenant acme) || exit 1
@@ -146,10 +130,7 @@ refused() {
 }
 check "B refuses the deleted tenant's token (within the cache's bound)" wait_until 20 refused
 
-kill -TERM "$B_PID"
-wait "$B_PID"
-check "replica B: SIGTERM exits 0" test $? = 0
-B_PID=""
+check "replica B: SIGTERM exits 0" stop_replica B
 on "$A"
 PID=$A_PID
 check "replica A: SIGTERM exits 0" stop_gofnd

@@ -6,41 +6,18 @@
 # invoked through the other, a profile URL one hands out is fetched from
 # the other, and neither needs a file the other wrote.
 # Runs with GOFN_TEST_STORE=postgres (lib.sh starts the database).
-source "$(dirname "$0")/../integration/lib.sh"
+source "$(dirname "$0")/lib.sh"
 export PPROF_TMPDIR=$TMP/pprof
-PIDS=()
-trap 'for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done; cleanup' EXIT
 
 DB=$(pg_database_url "$TMP/shared") || exit 1
-# start_replica NAME: gofnd on $TMP/NAME (new and empty) and the shared
-# database, without GOFN_ADMIN_TOKEN; sets NAME_URL and NAME_PID.
-start_replica() {
-	local name=$1 port=""
-	mkdir "$TMP/$name" 2>/dev/null
-	GOFN_ADMIN_TOKEN="" "$GOFND" --listen 127.0.0.1:0 --data "$TMP/$name" --loader "$LOADER" \
-		--sandbox 0 --store postgres --database-url "$DB" \
-		>"$TMP/$name.out" 2>"$TMP/$name.log" &
-	local pid=$!
-	PIDS+=("$pid")
-	port=$(wait_port "$TMP/$name.log" "$pid")
-	[[ -n "$port" ]] || {
-		echo "replica $name did not start:"
-		cat "$TMP/$name.log"
-		exit 1
-	}
-	printf -v "${name}_URL" %s "http://127.0.0.1:$port"
-	printf -v "${name}_PID" %s "$pid"
-}
-on() { URL=$1; }
-# stop_replica NAME: SIGTERM, and it must exit 0.
-stop_replica() {
-	local pid=${1}_PID
-	kill -TERM "${!pid}"
-	wait "${!pid}"
+# replica NAME: gofnd on $TMP/NAME (new and empty) and the shared database,
+# without GOFN_ADMIN_TOKEN; sets NAME_URL and NAME_PID.
+replica() {
+	GOFN_ADMIN_TOKEN="" start_replica "$1" "$TMP/$1" --sandbox 0 --store postgres --database-url "$DB"
 }
 
-start_replica A
-start_replica B
+replica A
+replica B
 ADMIN=$(sed -n 's/^gofnd: generated admin token[^:]*: //p' "$TMP/A.out")
 check "A, first on the database, generates and prints the admin token" test -n "$ADMIN"
 check "B prints none (it takes the stored hash)" test ! -s "$TMP/B.out"
@@ -91,7 +68,7 @@ check "then the blob goes" test "$(blobs)" = 0
 on "$A_URL"
 FN3=$(upload "$T" "$HELLO")
 pg_sql "$TMP/shared" "UPDATE blobs SET data = 'not an object' WHERE sha256 = '$SHA'" >/dev/null
-start_replica C
+replica C
 on "$C_URL"
 req POST /invoke/main.Handle "$T" --data-binary x
 check "C refuses bytes whose hash is not their name" \
@@ -100,6 +77,6 @@ check "C refuses bytes whose hash is not their name" \
 check "replica A: SIGTERM exits 0" stop_replica A
 check "replica B: SIGTERM exits 0" stop_replica B
 check "replica C: SIGTERM exits 0" stop_replica C
-PIDS=()
+REPLICA_PIDS=()
 : "$FN3"
 finish
