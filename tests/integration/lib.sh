@@ -210,6 +210,39 @@ upload() {
 	[[ "$CODE" == 201 ]] && jqv .id
 }
 
+# concurrent_tags N PATH TOKEN...: N concurrent POST PATH (main.Tag of
+# progs/tagged.go), call i as the tenant of TOKEN i % (number of tokens)
+# with input t<that index>-call<i>. Once all have answered, BAD is the number
+# of calls that did not answer 200, status ok, result tagged:INPUT and
+# INPUT on stderr (each is printed): another tenant's output is cross-talk.
+concurrent_tags() {
+	local n=$1 path=$2 i t j want
+	shift 2
+	local tokens=("$@") pids=()
+	rm -rf "$TMP/out"
+	mkdir -p "$TMP/out"
+	for ((i = 0; i < n; i++)); do
+		t=$((i % ${#tokens[@]}))
+		curl -sS --max-time 120 -o "$TMP/out/$i.json" -w '%{http_code}' -X POST \
+			-H "Authorization: Bearer ${tokens[$t]}" --data-binary "t$t-call$i" \
+			"$URL$path" >"$TMP/out/$i.code" &
+		pids+=($!)
+	done
+	wait "${pids[@]}"
+	BAD=0
+	for ((i = 0; i < n; i++)); do
+		want="t$((i % ${#tokens[@]}))-call$i"
+		j=$TMP/out/$i.json
+		if [[ "$(cat "$TMP/out/$i.code")" != 200 ]] ||
+			[[ "$(jq -r .status "$j")" != ok ]] ||
+			[[ "$(jq -r .result "$j")" != "tagged:$want" ]] ||
+			[[ "$(jq -r .stderr "$j")" != "$want" ]]; then
+			echo "wrong answer for call $i: $(cat "$TMP/out/$i.code") $(cat "$j")"
+			BAD=$((BAD + 1))
+		fi
+	done
+}
+
 finish() {
 	if ((FAILS)); then
 		echo "$FAILS check(s) failed; gofnd log:"

@@ -56,27 +56,8 @@ for i in 0 1 2 3; do
 	TOKENS+=("$tok")
 	upload "$tok" "$TAGGED" >/dev/null || fail "upload for c$i: $CODE $BODY"
 done
-mkdir -p "$TMP/out"
-pids=()
-for i in $(seq 0 11); do
-	t=$((i % 4))
-	curl -sS --max-time 120 -o "$TMP/out/$i.json" -w '%{http_code}' -X POST \
-		-H "Authorization: Bearer ${TOKENS[$t]}" --data-binary "c$t-$i" \
-		"$URL/invoke/main.Tag?timeout_ms=60000" >"$TMP/out/$i.code" &
-	pids+=($!)
-done
-wait "${pids[@]}"
-bad=0
-for i in $(seq 0 11); do
-	t=$((i % 4))
-	j=$TMP/out/$i.json
-	if [[ "$(cat "$TMP/out/$i.code")" != 200 || "$(jq -r .status "$j")" != ok ||
-		"$(jq -r .result "$j")" != "tagged:c$t-$i" ]]; then
-		echo "call $i: $(cat "$TMP/out/$i.code") $(cat "$j")"
-		bad=$((bad + 1))
-	fi
-done
-check "12 concurrent calls of 4 tenants, budget 1: all complete" test "$bad" = 0
+concurrent_tags 12 "/invoke/main.Tag?timeout_ms=60000" "${TOKENS[@]}"
+check "12 concurrent calls of 4 tenants, budget 1: all complete" test "$BAD" = 0
 at_most 1 "after the concurrent calls"
 check "their workers took turns (evictions counted)" test "$(metric gofn_workers_evicted_total)" -ge 3
 stop_gofnd || fail "gofnd exit"

@@ -17,30 +17,8 @@ for t in t0 t1 t2 t3; do
 	fi
 done
 
-mkdir -p "$TMP/out"
-pids=()
-for i in $(seq 0 63); do
-	t=$((i % 4))
-	curl -sS --max-time 60 -o "$TMP/out/$i.json" -w '%{http_code}' -X POST \
-		-H "Authorization: Bearer ${TOKENS[$t]}" --data-binary "t$t-call$i" \
-		"$URL/invoke/main.Tag" >"$TMP/out/$i.code" &
-	pids+=($!)
-done
-wait "${pids[@]}"
-bad=0
-for i in $(seq 0 63); do
-	t=$((i % 4))
-	want="t$t-call$i"
-	j=$TMP/out/$i.json
-	if [[ "$(cat "$TMP/out/$i.code")" != 200 ]] ||
-		[[ "$(jq -r .status "$j")" != ok ]] ||
-		[[ "$(jq -r .result "$j")" != "tagged:$want" ]] ||
-		[[ "$(jq -r .stderr "$j")" != "$want" ]]; then
-		echo "wrong answer for call $i: $(cat "$j")"
-		bad=$((bad + 1))
-	fi
-done
-check "64 concurrent invocations over 4 tenants all correct, no cross-talk" test "$bad" = 0
+concurrent_tags 64 /invoke/main.Tag "${TOKENS[@]}"
+check "64 concurrent invocations over 4 tenants all correct, no cross-talk" test "$BAD" = 0
 
 stop_gofnd
 
