@@ -22,7 +22,9 @@ typedef struct gofn_config {
 	int64_t load_timeout_ms;
 	int workers_per_tenant;
 	int queue_per_tenant;
-	int max_workers; /* worker processes of all tenants together (server/pool_budget.h) */
+	int max_workers;      /* worker processes of all tenants together (server/pool_budget.h) */
+	int warm_workers;     /* of those, kept once idle for warm_idle_ms; 0: all */
+	int64_t warm_idle_ms; /* (server/pool_budget.h) */
 	int functions_per_tenant;
 	int max_connections;
 	int max_connections_per_client; /* per client address (slowloris from one host) */

@@ -15,6 +15,7 @@
 #include "server/pool_budget.h"
 #include "server/pool_idle.h"
 #include "server/pool_internal.h"
+#include "server/pool_lru.h"
 
 static void *reap_idle(void *arg);
 
@@ -102,19 +103,6 @@ static struct timespec abs_ts(int64_t deadline_ms)
 	return ts;
 }
 
-static gofn_worker *take_idle(tenant_pool *t, const char *function)
-{
-	for (gofn_worker **pp = &t->idle; *pp; pp = &(*pp)->next) {
-		gofn_worker *w = *pp;
-		if (!function || strcmp(w->function, function) == 0) {
-			*pp = w->next;
-			w->next = NULL;
-			return w;
-		}
-	}
-	return NULL;
-}
-
 /* Room for one more worker of t without waiting (in t's turn), or 0 with
  * *for_budget set when the budget is what t waits for. A warm worker of
  * t's own for another function is worth less than a cold start, so when
@@ -125,7 +113,7 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
 
 	*for_budget = 0;
 	if (at_limit || p->workers >= p->c->max_workers) {
-		if ((*evict = take_idle(t, NULL))) {
+		if ((*evict = gofn_lru_take(p, t, NULL))) {
 			(*evict)->dead = 1; /* idle: nothing to finish, no grace before the kill */
 			return 1;
 		}
@@ -189,7 +177,7 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 		/* While another tenant waits for room, its turn comes first: even
 		 * a warm worker of ours may be the room it needs. */
 		int turn = gofn_budget_my_turn(p, t);
-		if (turn && (*w = take_idle(t, function))) {
+		if (turn && (*w = gofn_lru_take(p, t, function))) {
 			gofn_budget_served(p, t);
 			r = GOFN_GOT_WORKER;
 			break;
@@ -239,9 +227,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 		if (t)
 			gofn_pool_count(p, t, -1);
 	} else {
-		w->idle_since_ms = gofn_now_ms();
-		w->next = t->idle;
-		t->idle = w;
+		gofn_lru_put(p, t, w);
 	}
 	if (t)
 		tenant_wake(p, t);
@@ -268,7 +254,7 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
-	while (t && (w = take_idle(t, function))) {
+	while (t && (w = gofn_lru_take(p, t, function))) {
 		gofn_pool_count(p, t, -1);
 		w->next = list;
 		list = w;
@@ -299,8 +285,8 @@ static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
 {
 	size_t n = 0;
 
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		for (gofn_worker *w = t->idle; w; w = w->next) {
+	for (int c = 0; c < GOFN_LRU_N; c++)
+		for (gofn_worker *w = p->lru_head[c]; w; w = w->lru_next) {
 			if (n == *cap) {
 				size_t nc = *cap ? *cap * 2 : 64;
 				idle_seen *nb = realloc(*buf, nc * sizeof *nb);
@@ -309,7 +295,7 @@ static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
 				*buf = nb;
 				*cap = nc;
 			}
-			(*buf)[n++] = (idle_seen){.t = t, .w = w, .copy = *w};
+			(*buf)[n++] = (idle_seen){.t = w->pool_tenant, .w = w, .copy = *w};
 		}
 	return n;
 }
@@ -325,12 +311,11 @@ static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t
 	for (size_t i = 0; i < n; i++) {
 		if (!seen[i].bad)
 			continue;
-		for (gofn_worker **pp = &seen[i].t->idle; *pp; pp = &(*pp)->next) {
-			gofn_worker *w = *pp;
+		for (gofn_worker *w = seen[i].t->idle; w; w = w->next) {
 			if (w != seen[i].w || w->pid != seen[i].copy.pid ||
 			    w->idle_since_ms != seen[i].copy.idle_since_ms)
 				continue;
-			*pp = w->next;
+			gofn_lru_unlink(p, seen[i].t, w);
 			gofn_pool_count(p, seen[i].t, -1);
 			w->dead = 1;
 			w->next = bad;
@@ -343,24 +328,21 @@ static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t
 	return bad;
 }
 
-/* Takes every idle worker unused since before `cutoff` out of the pool. */
-static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
+/* Takes idle workers unused since `cutoff` or before out of the pool,
+ * oldest first (spare ones first, server/pool_lru.h), while more than
+ * `keep` workers are left. */
+static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff, int keep, gofn_worker *stale)
 {
-	gofn_worker *stale = NULL;
+	int64_t now = gofn_now_ms();
+	tenant_pool *t;
+	gofn_worker *w;
 
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		for (gofn_worker **pp = &t->idle; *pp;) {
-			gofn_worker *w = *pp;
-			if (w->idle_since_ms > cutoff) {
-				pp = &w->next;
-				continue;
-			}
-			*pp = w->next;
-			gofn_pool_count(p, t, -1);
-			w->next = stale;
-			stale = w;
-			tenant_wake(p, t);
-		}
+	while (p->workers > keep && (w = gofn_lru_victim(p, now, cutoff, &t))) {
+		gofn_pool_count(p, t, -1);
+		w->next = stale;
+		stale = w;
+		tenant_wake(p, t);
+	}
 	return stale;
 }
 
@@ -371,7 +353,6 @@ static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff)
 static void *reap_idle(void *arg)
 {
 	gofn_pool *p = arg;
-	int64_t last_stale = gofn_now_ms();
 	idle_seen *seen = NULL;
 	size_t cap = 0;
 
@@ -388,13 +369,9 @@ static void *reap_idle(void *arg)
 			seen[i].bad = gofn_idle_misbehaves(p->c, &seen[i].copy, &seen[i].why);
 		pthread_mutex_lock(&p->mu);
 		gofn_worker *gone = take_misbehaving(p, seen, n);
-		if (gofn_now_ms() - last_stale >= p->c->idle_ms / 4) {
-			gofn_worker **tail = &gone;
-			while (*tail)
-				tail = &(*tail)->next;
-			*tail = take_stale(p, gofn_now_ms() - p->c->idle_ms);
-			last_stale = gofn_now_ms();
-		}
+		int64_t now = gofn_now_ms();
+		gone = take_stale(p, now - p->c->idle_ms, 0, gone);
+		gone = take_stale(p, now - p->c->warm_idle_ms, gofn_pool_warm_budget(p->c), gone);
 		pthread_mutex_unlock(&p->mu);
 		while (gone) {
 			gofn_worker *next = gone->next;
@@ -438,11 +415,9 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 	s->workers = p->workers;
 	s->max_workers = p->c->max_workers;
 	s->evictions = p->evictions;
-	for (tenant_pool *t = p->tenants; t; t = t->next) {
+	s->idle = p->idle;
+	for (tenant_pool *t = p->tenants; t; t = t->next)
 		s->queued += t->waiting;
-		for (gofn_worker *w = t->idle; w; w = w->next)
-			s->idle++;
-	}
 	s->spawned = p->spawned;
 	pthread_mutex_unlock(&p->mu);
 }

@@ -2,6 +2,15 @@
 
 #include <stddef.h>
 
+#include "common/clock.h"
+#include "server/pool_lru.h"
+
+int gofn_pool_warm_budget(const gofn_config *c)
+{
+	return c->warm_workers > 0 && c->warm_workers < c->max_workers ? c->warm_workers
+								       : c->max_workers;
+}
+
 /* A tenant at its own --workers limit cannot use room in the budget; it
  * keeps its place and the next one is served. */
 static tenant_pool *first_eligible(struct gofn_pool *p)
@@ -45,31 +54,13 @@ static void bq_append(struct gofn_pool *p, tenant_pool *t)
 	t->in_bq = 1;
 }
 
-/* The idle worker released longest ago, unlinked from its tenant. */
-static gofn_worker *take_lru(struct gofn_pool *p, tenant_pool **owner)
-{
-	gofn_worker **best = NULL;
-
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		for (gofn_worker **pp = &t->idle; *pp; pp = &(*pp)->next)
-			if (!best || (*pp)->idle_since_ms < (*best)->idle_since_ms) {
-				best = pp;
-				*owner = t;
-			}
-	if (!best)
-		return NULL;
-	gofn_worker *w = *best;
-	*best = w->next;
-	w->next = NULL;
-	return w;
-}
-
 int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, gofn_worker **evict)
 {
 	*evict = NULL;
 	if (p->workers >= p->c->max_workers) {
 		tenant_pool *owner = NULL;
-		gofn_worker *v = take_lru(p, &owner);
+		int64_t now = gofn_now_ms();
+		gofn_worker *v = gofn_lru_victim(p, now, now, &owner);
 		if (!v)
 			return 0;
 		gofn_pool_count(p, owner, -1);

@@ -7,11 +7,22 @@
  * to the back, so one busy tenant cannot starve the others. While a tenant
  * waits, the others take no worker (not even a warm one of their own, which
  * may be the room it needs) before their turn. A busy worker is never
- * evicted. Every function here runs under gofn_pool.mu. */
+ * evicted.
+ *
+ * A soft budget below it (--warm-workers): once more workers than that
+ * exist, the idle ones unused for --warm-idle-ms are stopped, oldest first
+ * (spare ones first, server/pool_lru.h), down to the soft budget; the rest
+ * stay for --idle-ms. So tenants active at once may hold up to the hard
+ * cap, sized for memory at its peak, and when they go quiet the pool
+ * shrinks back to what idle tenants should cost. Every function here runs
+ * under gofn_pool.mu. */
 #ifndef GOFN_SERVER_POOL_BUDGET_H
 #define GOFN_SERVER_POOL_BUDGET_H
 
 #include "server/pool_internal.h"
+
+/* Workers kept past --warm-idle-ms: --warm-workers, at most the hard cap. */
+int gofn_pool_warm_budget(const gofn_config *c);
 
 /* 1 if no tenant ahead of t in the queue could use room now. */
 int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t);

@@ -12,9 +12,12 @@
 
 #define GOFN_POOL_BUCKETS 1024 /* tenant lookup: a hash, not a list walk per call */
 
+/* The pool's two idle lists (server/pool_lru.h). */
+enum { GOFN_LRU_LAST, GOFN_LRU_SPARE, GOFN_LRU_N };
+
 typedef struct tenant_pool {
 	char name[64];
-	gofn_worker *idle; /* most recently released first */
+	gofn_worker *idle; /* most recently released first (server/pool_lru.h) */
 	int total;	   /* idle + busy + slots being spawned */
 	int waiting;	   /* callers blocked in acquire */
 	int bwait;	   /* of those, callers that have waited for the budget */
@@ -40,6 +43,9 @@ struct gofn_pool {
 	int workers;			/* sum of every tenant's total */
 	int64_t evictions;		/* idle workers stopped to make room */
 	tenant_pool *bq_head, *bq_tail; /* tenants waiting for room, in turn */
+	/* Every tenant's idle workers, oldest first (server/pool_lru.h). */
+	gofn_worker *lru_head[GOFN_LRU_N], *lru_tail[GOFN_LRU_N];
+	int idle; /* on those lists */
 };
 
 /* Adds delta to t's worker count and to the pool's. */

@@ -34,7 +34,11 @@ typedef struct gofn_worker {
 	uint64_t idle_cpu_ms;	 /* its CPU time then (server/pool.c watches idle ones) */
 	gofn_cpuclock cpu;	 /* its CPU clock (server/callwatch.h) */
 	int dead;
-	struct gofn_worker *next;     /* pool bookkeeping */
+	struct gofn_worker *next; /* pool bookkeeping: its tenant's idle workers */
+	struct gofn_worker *lru_prev,
+	    *lru_next;		      /* pool: every tenant's idle workers, oldest first */
+	void *pool_tenant;	      /* pool: the tenant whose idle worker it is */
+	int lru_class;		      /* pool: which of the pool's idle lists */
 	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
 	int registered;
 } gofn_worker;

@@ -17,11 +17,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
 #include "server/pool.h"
+#include "server/pool_lru.h"
 
 #define LONG_DEADLINE_MS 120000 /* a bound for a hang, not a timing claim */
 
@@ -303,6 +305,83 @@ static void waiting_tenant_served_in_turn(void **state)
 	gofn_pool_free(p, 1000);
 }
 
+/* Waits until every worker idle now has been idle GOFN_SPARE_IDLE_MS: the
+ * policy below is defined by that age, so the test lets it pass. */
+static void let_idle_age(void)
+{
+	int64_t until = gofn_now_ms() + GOFN_SPARE_IDLE_MS;
+	struct timespec ts = {0, 10 * 1000 * 1000};
+
+	while (gofn_now_ms() < until)
+		nanosleep(&ts, NULL);
+}
+
+/* A tenant's spare idle worker (it holds another) goes before another
+ * tenant's last one, even when that one is older; once the spare tenant is
+ * down to one worker, plain LRU again. */
+static void spare_evicted_before_last(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *a1 = NULL, *a2 = NULL, *w = NULL;
+	(void)state;
+	config(&c, 3);
+	gofn_pool *p = gofn_pool_new(&c);
+	pid_t b = call(p, "b", "f"); /* b's only worker, the oldest idle one */
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &a1), GOFN_GOT_SLOT);
+	a1 = fake_worker("f");
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &a2), GOFN_GOT_SLOT);
+	a2 = fake_worker("f");
+	pid_t a1pid = a1->pid, a2pid = a2->pid;
+	gofn_pool_release(p, "a", a1);
+	gofn_pool_release(p, "a", a2);
+	let_idle_age();
+	/* c needs room: a's older spare goes, b's last worker stays. */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &w), GOFN_GOT_SLOT);
+	assert_false(alive(a1pid));
+	assert_true(alive(b) && alive(a2pid));
+	assert_int_equal(gofn_pool_workers(p, "a"), 1);
+	/* a2 went idle as a spare but is a's last now: d evicts by age, b first. */
+	assert_int_equal(gofn_pool_acquire(p, "d", "f", deadline(), &w), GOFN_GOT_SLOT);
+	gofn_pool_release_slot(p, "c");
+	gofn_pool_release_slot(p, "d");
+	assert_false(alive(b));
+	assert_true(alive(a2pid));
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.evictions, 2);
+	assert_int_equal(ps.idle, 1);
+	gofn_pool_free(p, 1000);
+}
+
+/* --warm-workers: beyond the soft budget, workers idle --warm-idle-ms are
+ * stopped, least recently used first, down to the soft budget; the most
+ * recent stays warm and nothing counts as an eviction. */
+static void warm_budget_shrinks_idle_pool(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	pid_t pids[3];
+	const char *names[3] = {"t0", "t1", "t2"};
+	(void)state;
+	config(&c, 4);
+	c.warm_workers = 1;
+	c.warm_idle_ms = 1;
+	gofn_pool *p = gofn_pool_new(&c);
+	for (int i = 0; i < 3; i++)
+		pids[i] = call(p, names[i], "f");
+	/* The reaper counts them out, then kills them outside the mutex. */
+	int64_t give_up = deadline();
+	do {
+		sched_yield();
+		gofn_pool_stats_get(p, &ps);
+	} while ((ps.workers > 1 || alive(pids[0]) || alive(pids[1])) && gofn_now_ms() < give_up);
+	assert_int_equal(ps.workers, 1);
+	assert_int_equal(ps.evictions, 0);
+	assert_false(alive(pids[0]) || alive(pids[1]));
+	assert_int_equal(call(p, "t2", "f"), pids[2]);
+	gofn_pool_free(p, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +391,8 @@ int main(void)
 	    cmocka_unit_test(dead_idle_worker_reaped),
 	    cmocka_unit_test(budget_of_one_no_deadlock),
 	    cmocka_unit_test(waiting_tenant_served_in_turn),
+	    cmocka_unit_test(spare_evicted_before_last),
+	    cmocka_unit_test(warm_budget_shrinks_idle_pool),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
