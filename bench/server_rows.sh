@@ -85,10 +85,12 @@ else
 	record 6 "gofnd + 1000 idle tenants, projected (PSS)" "$(mib "$proj")" "1 GiB" 1024 MiB \
 		"ratio<=1" "from $max tenants: gofnd $(mib "$gpss") MiB + $nw workers $(mib "$wpss") MiB, scaled to $keep workers (--max-workers $budget)"
 fi
-for k in $TENANTS; do
+# scale_lua K: the wrk script calling tenants 0..K-1 in turn (each of wrk's
+# two threads keeps its own turn).
+scale_lua() {
 	{
 		echo "tokens = {"
-		for ((i = 0; i < k; i++)); do echo "  \"${TOKENS[$i]}\","; done
+		for ((i = 0; i < $1; i++)); do echo "  \"${TOKENS[$i]}\","; done
 		echo "}"
 		cat <<'LUA'
 n = 0
@@ -97,32 +99,109 @@ request = function()
   return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, "bench")
 end
 LUA
-	} >"$WORK/scale$k.lua"
-	# Every tenant once first, so no worker is spawned inside the
-	# measurement; pointless beyond the budget, where the rotation finds
-	# every tenant's worker evicted (the least recently used is the next one
-	# called).
+	} >"$WORK/scale$1.lua"
+}
+
+# cold_starts: workers that have served their first invocation (spawned or
+# a prepared one bound; the ones uploads started are not counted).
+cold_starts() { metric gofn_worker_first_result_seconds_count; }
+
+# steady K: warm-up passes of the measured load itself (wrk as measured,
+# SECS each) until a pass starts and evicts no worker, at most 6. Every
+# active tenant then holds the workers this load makes it use (a second one
+# where wrk's two threads call it at once: each thread keeps its own turn),
+# and the budget no longer holds the idle tenants' workers that rows before
+# left. Sets WARM_NOTE.
+steady() {
+	local pass cs ev
+	for ((pass = 1; pass <= 6; pass++)); do
+		cs=$(cold_starts)
+		ev=$(metric gofn_workers_evicted_total)
+		run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$WORK/warm$1.out"
+		cs=$(($(cold_starts) - cs))
+		ev=$(($(metric gofn_workers_evicted_total) - ev))
+		((cs == 0 && ev == 0)) && break
+	done
+	((pass > 6)) && pass=6
+	WARM_NOTE="warm-up: $pass pass(es), the last with $cs cold starts, $ev evicted"
+}
+
+# measure K LABEL: wrk at c=64 over K tenants; sets RPS and NOTE.
+measure() {
+	local cs ev bad
+	cs=$(cold_starts)
+	ev=$(metric gofn_workers_evicted_total)
+	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$WORK/scale$1${2:-}.out"
+	read -r _ _ RPS bad < <(wrk_stats "$WORK/scale$1${2:-}.out")
+	cs=$(($(cold_starts) - cs))
+	ev=$(($(metric gofn_workers_evicted_total) - ev))
+	NOTE="non-2xx: $bad; workers: $(wc -w <<<"$(workers)") of $(metric gofn_workers_max); during the run: $cs cold starts, $ev evicted; $WARM_NOTE"
+}
+
+# all_pss: PSS_KB, gofnd's PSS plus that of every worker it has, NW workers.
+all_pss() {
+	local ws
+	ws=$(workers)
+	NW=$(wc -w <<<"$ws")
+	PSS_KB=$(($(pss_kb "$PID") + $(for w in $ws; do pss_kb "$w"; done | awk '{s += $1} END {print s + 0}')))
+}
+
+for k in $TENANTS; do
+	scale_lua "$k"
+	# Every tenant once, then the load itself until it starts no worker:
+	# a steady state. Pointless beyond the budget, where the rotation finds
+	# every tenant's worker evicted (the least recently used is the next
+	# one called).
 	if ((k <= budget)); then
 		for ((i = 0; i < k; i++)); do
 			req POST /invoke/main.Handle "${TOKENS[$i]}" --data-binary warm
 		done
+		steady "$k"
+	else
+		WARM_NOTE="no warm-up: $k tenants in turn over $budget places are all cold starts"
 	fi
-	sp0=$(metric gofn_workers_spawned_total)
-	ev0=$(metric gofn_workers_evicted_total)
-	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$k.lua" "$WORK/scale$k.out"
-	read -r _ _ rps bad < <(wrk_stats "$WORK/scale$k.out")
-	sp=$(($(metric gofn_workers_spawned_total) - sp0))
-	ev=$(($(metric gofn_workers_evicted_total) - ev0))
-	if ((k == 1)); then one_rps=$rps; fi
-	note="non-2xx: $bad; workers: $(wc -w <<<"$(workers)") of $budget; spawned during the run: $sp, evicted: $ev"
-	record 7 "throughput, $k tenant(s) active, c=64" "$rps" "bare MHD handler, c=64" \
-		"$BARE_RPS" req/s - "$note"
+	measure "$k"
+	if ((k == 1)); then one_rps=$RPS; fi
+	record 7 "throughput, $k tenant(s) active, c=64" "$RPS" "bare MHD handler, c=64" \
+		"$BARE_RPS" req/s - "$NOTE"
 	# Issue 16: with 100 and 1,000 tenants, >= 0.7 x the 1-tenant figure.
 	if ((k >= 100)); then
-		record 7 "throughput, $k tenants vs 1 tenant, c=64" "$rps" \
-			"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$note"
+		record 7 "throughput, $k tenants vs 1 tenant, c=64 (default budget)" "$RPS" \
+			"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$NOTE"
 	fi
 done
+stop_gofnd
+
+# The same tenants on a gofnd whose hard cap holds them all while they are
+# active (--max-workers), with the default budget as the soft one
+# (--warm-workers): their throughput, the memory of all their workers, and
+# that memory once they went quiet and the pool shrank back
+# (docs/benchmarks.md, "Many tenants").
+hold=$((max + max / 4 + 64))
+keep=$((budget < max ? budget : max / 2))
+start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024 \
+	--max-workers "$hold" --warm-workers "$keep"
+scale_lua "$max"
+steady "$max"
+measure "$max" hold
+all_pss
+act=$PSS_KB
+flags="--max-workers $hold --warm-workers $keep"
+record 7 "throughput, $max tenants vs 1 tenant, c=64 ($flags)" "$RPS" \
+	"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$NOTE"
+record 6 "gofnd + $max active tenants, all workers (PSS)" "$(mib "$act")" "1 GiB" 1024 MiB - \
+	"$NW workers right after the run above ($flags)"
+t0=$(date +%s)
+for _ in $(seq 1200); do
+	(($(metric gofn_workers) <= keep)) && break
+	sleep 0.1
+done
+shrink_s=$(($(date +%s) - t0))
+sleep 1 # the last reaped workers' exit
+all_pss
+idle=$PSS_KB
+record 6 "gofnd + $max tenants gone quiet, shrunk (PSS)" "$(mib "$idle")" "1 GiB" 1024 MiB \
+	"ratio<=1" "$NW workers left ${shrink_s} s after the run (--warm-idle-ms: the default 10 s; $flags)"
 stop_gofnd
 
 # What a tenant whose worker was evicted pays: its next call is a cold

@@ -134,10 +134,23 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
  * what the better choice would have cost (the ski-rental bound). Without
  * it two calls of a tenant arriving together spawned a second worker, and
  * 100 tenants at c=64 spent their CPU on cold starts and filled the
- * budget with workers that were then evicted (bench row 7). With 5 ms
- * under a load average of 20, busy workers took longer and 76 workers
- * were still spawned in a 5 s run. */
-#define GOFN_SPAWN_WAIT_MS 25
+ * budget with workers that were then evicted (bench row 7). "One cold
+ * start" is what they cost here lately (an average of the spawn -> first
+ * result times, at least GOFN_SPAWN_WAIT_MS): on a loaded machine both a
+ * busy worker's call and a spawn take longer, and a fixed 25 ms wait
+ * expired while spawns were hundreds of milliseconds, so 100 tenants kept
+ * spawning third and fourth workers (42 in a 5 s run, load average 22). */
+#define GOFN_SPAWN_WAIT_MS     25
+#define GOFN_SPAWN_WAIT_MAX_MS 2000
+
+/* w served its first call: its spawn -> first result joins the average. */
+static void note_cold_start(gofn_pool *p, const gofn_worker *w)
+{
+	if (w->invocations != 1 || w->first_result_us <= 0)
+		return;
+	int64_t ms = w->first_result_us / 1000;
+	p->cold_ms = p->cold_ms ? (7 * p->cold_ms + ms) / 8 : ms;
+}
 
 static int busy(const tenant_pool *t)
 {
@@ -154,7 +167,10 @@ static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
 	if (busy(t) <= 0 || t->total >= p->c->workers_per_tenant ||
 	    t->waiting >= p->c->queue_per_tenant)
 		return 0;
-	int64_t until = gofn_now_ms() + GOFN_SPAWN_WAIT_MS;
+	int64_t wait = p->cold_ms > GOFN_SPAWN_WAIT_MS ? p->cold_ms : GOFN_SPAWN_WAIT_MS;
+	if (wait > GOFN_SPAWN_WAIT_MAX_MS)
+		wait = GOFN_SPAWN_WAIT_MAX_MS;
+	int64_t until = gofn_now_ms() + wait;
 	return until < deadline_ms ? until : deadline_ms;
 }
 
@@ -221,6 +237,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	if (!w->dead) /* the idle watch compares against this (pool_idle.c) */
 		w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
 	pthread_mutex_lock(&p->mu);
+	note_cold_start(p, w);
 	tenant_pool *t = tenant(p, name);
 	if (!t || w->dead || p->closing) {
 		dead = w;

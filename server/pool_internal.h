@@ -39,6 +39,7 @@ struct gofn_pool {
 	tenant_pool *buckets[GOFN_POOL_BUCKETS];
 	int closing;
 	int64_t spawned;
+	int64_t cold_ms; /* recent spawn -> first result, averaged (pool.c) */
 	/* The global budget (server/pool_budget.h). */
 	int workers;			/* sum of every tenant's total */
 	int64_t evictions;		/* idle workers stopped to make room */
