@@ -9,9 +9,10 @@
  *
  *   u16 tag | u32 length | bytes
  *
- * Each request frame carries two fds (SCM_RIGHTS, on the header bytes):
- * fresh pipe write ends the worker dup2()s onto 1 and 2 for exactly that
- * request, then drops, so the server sees EOF and output cannot cross over.
+ * LOAD, a worker's first request, carries two fds (SCM_RIGHTS, on the
+ * header bytes): its stdout and stderr files (api/proto.h), which it keeps
+ * on 1 and 2. A worker belongs to one tenant for its life, so nothing
+ * written there can reach another tenant.
  *
  * Both ends decode with hard caps and reject unknown frame types; the server
  * treats everything from a worker as hostile (tests/fuzz exercises this). */
@@ -57,6 +58,10 @@ enum gofn_field_tag {
 	GOFN_FLD_PROFILE_ERROR = 15, /* RESULT: kind byte + why that profile is missing */
 	GOFN_FLD_RESULT_MAX = 16,    /* INVOKE: the largest OUTPUT gofnd accepts */
 	GOFN_FLD_ENV = 17,	     /* INIT: "KEY=VALUE", the function's environment */
+	GOFN_FLD_OUTPUT_MAX = 18,    /* LOAD: bytes kept per stream and call */
+	GOFN_FLD_STDOUT = 19,	     /* RESULT: what the call wrote on fd 1 */
+	GOFN_FLD_STDERR = 20,	     /* RESULT: ... on fd 2 */
+	GOFN_FLD_TRUNCATED = 21,     /* RESULT: GOFN_TRUNC_* bits (api/proto.h) */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot

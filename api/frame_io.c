@@ -11,6 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
+/* Bytes a frame's first receive takes beyond its header (see gofn_frame_recv). */
+#define RECV_AHEAD 4096
+
 /* Waits until sock has `events` or the deadline (absolute ms, -1: none). */
 static int wait_for(int sock, short events, int64_t deadline_ms, gofn_err *e)
 {
@@ -98,15 +101,17 @@ static void take_fds(struct msghdr *m, gofn_frame *f)
 	}
 }
 
-static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_frame *f,
-		    int *got_any, gofn_err *e)
+/* One receive of up to n bytes (at least one), waiting for them until the
+ * deadline. Returns the count, or -1 with e set ("closed" at a clean end). */
+static ssize_t recv_some(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_frame *f,
+			 int got_any, gofn_err *e)
 {
 	union {
 		char buf[CMSG_SPACE(4 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
 
-	while (n > 0) {
+	for (;;) {
 		struct iovec iov = {.iov_base = p, .iov_len = n};
 		struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 		m.msg_control = u.buf;
@@ -130,33 +135,50 @@ static int recv_all(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_fr
 			return gofn_errsys(e, "receive frame");
 		take_fds(&m, f);
 		if (r == 0)
-			return *got_any ? gofn_errf(e, GOFN_EINVAL, "truncated frame")
-					: gofn_errf(e, GOFN_EOK, "closed");
-		*got_any = 1;
-		p += r;
-		n -= (size_t)r;
+			return got_any ? gofn_errf(e, GOFN_EINVAL, "truncated frame")
+				       : gofn_errf(e, GOFN_EOK, "closed");
+		return r;
 	}
-	return 0;
 }
 
 int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e)
 {
-	uint8_t hdr[GOFN_FRAME_HDR];
-	int got_any = 0;
+	/* The header and what follows it in one receive: a frame of up to
+	 * RECV_AHEAD bytes (every warm call's request and reply) costs one
+	 * recvmsg, not one for the header and one for the payload. Neither
+	 * side sends a second frame before the first is answered, so bytes
+	 * read past the frame can only be a peer speaking out of turn. */
+	uint8_t head[GOFN_FRAME_HDR + RECV_AHEAD];
+	size_t have = 0, done;
 
 	memset(f, 0, sizeof *f);
 	f->fds[0] = f->fds[1] = -1;
-	if (recv_all(sock, hdr, sizeof hdr, deadline_ms, f, &got_any, e) < 0)
-		goto fail;
-	if (gofn_frame_header(hdr, max, &f->type, &f->len, e) < 0)
+	while (have < GOFN_FRAME_HDR) {
+		ssize_t r =
+		    recv_some(sock, head + have, sizeof head - have, deadline_ms, f, have > 0, e);
+		if (r < 0)
+			goto fail;
+		have += (size_t)r;
+	}
+	if (gofn_frame_header(head, max, &f->type, &f->len, e) < 0)
 		goto fail;
 	f->payload = malloc(f->len ? f->len : 1);
 	if (!f->payload) {
 		gofn_errf(e, GOFN_ENOMEM, "frame of %u bytes: out of memory", f->len);
 		goto fail;
 	}
-	if (recv_all(sock, f->payload, f->len, deadline_ms, f, &got_any, e) < 0)
-		goto fail;
+	done = have - GOFN_FRAME_HDR;
+	if (done > f->len) {
+		f->extra = 1;
+		done = f->len;
+	}
+	memcpy(f->payload, head + GOFN_FRAME_HDR, done);
+	while (done < f->len) {
+		ssize_t r = recv_some(sock, f->payload + done, f->len - done, deadline_ms, f, 1, e);
+		if (r < 0)
+			goto fail;
+		done += (size_t)r;
+	}
 	return 0;
 fail:
 	gofn_frame_free(f);

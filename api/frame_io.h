@@ -9,7 +9,8 @@
 #include "common/clock.h"
 #include "common/err.h"
 
-/* Sends a finished frame; nfds (0..2) descriptors ride on its first byte.
+/* Sends a finished frame; nfds (0..2) descriptors ride on its first byte
+ * (gofnd sends two with LOAD: the worker's stdout and stderr files).
  * deadline_ms: absolute CLOCK_MONOTONIC ms, or -1 to wait forever. On a
  * non-blocking socket whose peer does not read, fails with GOFN_ELIMIT
  * "timed out" at the deadline. */
@@ -23,9 +24,13 @@ typedef struct gofn_frame {
 	uint8_t *payload;
 	int fds[2];
 	int nfds;
+	/* Bytes beyond this frame came with it and were dropped: the peer
+	 * sent more than one message, which neither side ever does. */
+	int extra;
 } gofn_frame;
 
-/* Reads one frame of at most max payload bytes. deadline_ms is an absolute
+/* Reads one frame of at most max payload bytes, in one recvmsg when it
+ * is small (api/frame_io.c RECV_AHEAD). deadline_ms is an absolute
  * CLOCK_MONOTONIC time in ms, or -1 to wait forever. On end of stream before
  * a header returns -1 with e->code GOFN_EOK and message "closed". */
 int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e);

@@ -35,6 +35,15 @@
 #define GOFN_RESULT_MAX_DEFAULT (8u << 20)
 #define GOFN_RESULT_MAX_CEILING (256u << 20)
 
+/* Bytes kept of a call's stdout and of its stderr: --max-output's highest
+ * value. A worker's stdout and stderr are memfds of --max-output plus
+ * GOFN_OUTPUT_FILE_SLACK bytes, sealed at that size: a write past the
+ * limit still moves the offset past it (the worker reports truncation),
+ * and writes fail with EPERM only past the slack, so what a call can leave
+ * in them is bounded. */
+#define GOFN_OUTPUT_MAX_CEILING (64u << 20)
+#define GOFN_OUTPUT_FILE_SLACK	(4u << 10)
+
 /* Bytes of an error message carried in RESULT or ERROR (longer ones are
  * cut by the worker): the handler's error text, a refusal. */
 #define GOFN_ERRMSG_MAX 1000

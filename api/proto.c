@@ -228,13 +228,18 @@ int gofn_enc_load(gofn_fbuf *b, const gofn_msg_load *m, gofn_err *e)
 	if (m->nobjs == 0 || m->nobjs > GOFN_MAX_OBJECTS)
 		return gofn_errf(e, GOFN_ELIMIT, "LOAD of %zu objects (1..%d)", m->nobjs,
 				 GOFN_MAX_OBJECTS);
+	if (m->output_max > GOFN_OUTPUT_MAX_CEILING)
+		return gofn_errf(e, GOFN_ELIMIT, "LOAD: output limit %llu over %u",
+				 (unsigned long long)m->output_max, GOFN_OUTPUT_MAX_CEILING);
 	for (size_t i = 0; i < m->nobjs; i++)
 		total += m->objs[i].len + GOFN_FIELD_HDR;
-	if (gofn_fbuf_start(b, GOFN_F_LOAD, total, e) < 0)
+	if (gofn_fbuf_start(b, GOFN_F_LOAD, total + GOFN_FIELD_HDR + 8, e) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nobjs; i++)
 		if (put_bytes(b, GOFN_FLD_OBJECT, m->objs[i], e) < 0)
 			return -1;
+	if (gofn_fbuf_put_u64(b, GOFN_FLD_OUTPUT_MAX, m->output_max, e) < 0)
+		return -1;
 	gofn_fbuf_finish(b);
 	return 0;
 }
@@ -243,11 +248,18 @@ int gofn_dec_load(const uint8_t *p, size_t n, gofn_msg_load *m, gofn_err *e)
 {
 	gofn_fields it;
 	gofn_field f;
+	seen s = {0};
 	int r;
 
 	memset(m, 0, sizeof *m);
 	gofn_fields_init(&it, p, n);
 	while ((r = gofn_fields_next(&it, &f, e)) > 0) {
+		if (f.tag == GOFN_FLD_OUTPUT_MAX) {
+			if (once(&s, &f, "LOAD", e) < 0 ||
+			    field_u64_max(&f, GOFN_OUTPUT_MAX_CEILING, &m->output_max, e) < 0)
+				return -1;
+			continue;
+		}
 		if (f.tag != GOFN_FLD_OBJECT)
 			return unknown(&f, "LOAD", e);
 		if (m->nobjs == GOFN_MAX_OBJECTS)
@@ -257,6 +269,8 @@ int gofn_dec_load(const uint8_t *p, size_t n, gofn_msg_load *m, gofn_err *e)
 	}
 	if (r == 0 && m->nobjs == 0)
 		return gofn_errf(e, GOFN_EINVAL, "LOAD without an object");
+	if (r == 0 && need(&s, GOFN_FLD_OUTPUT_MAX, "LOAD", e) < 0)
+		return -1;
 	return r;
 }
 
@@ -441,9 +455,9 @@ int gofn_dec_invoke(const uint8_t *p, size_t n, gofn_msg_invoke *m, gofn_err *e)
 
 /* ---- RESULT ---- */
 
-size_t gofn_result_frame_max(size_t result_max, unsigned prof_kinds)
+size_t gofn_result_frame_max(size_t result_max, size_t output_max, unsigned prof_kinds)
 {
-	size_t n = result_max + GOFN_RESULT_SLACK;
+	size_t n = result_max + 2 * (output_max + GOFN_FIELD_HDR) + GOFN_RESULT_SLACK;
 
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++)
 		if (prof_kinds & (1u << k))
@@ -481,6 +495,10 @@ int gofn_enc_result(gofn_fbuf *b, const gofn_msg_result *m, size_t cap, gofn_err
 	    put_bytes(b, GOFN_FLD_OUTPUT, m->output, e) < 0 ||
 	    (m->status == GOFN_STATUS_ERROR && put_bytes(b, GOFN_FLD_ERRMSG, msg, e) < 0) ||
 	    gofn_fbuf_put_u64(b, GOFN_FLD_DURATION_US, m->duration_us, e) < 0)
+		return -1;
+	if ((m->out.len && put_bytes(b, GOFN_FLD_STDOUT, m->out, e) < 0) ||
+	    (m->err.len && put_bytes(b, GOFN_FLD_STDERR, m->err, e) < 0) ||
+	    (m->truncated && gofn_fbuf_put_u64(b, GOFN_FLD_TRUNCATED, m->truncated, e) < 0))
 		return -1;
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
 		if (m->profile[k].p && put_profile(b, GOFN_FLD_PROFILE, k, m->profile[k], e) < 0)
@@ -544,6 +562,18 @@ int gofn_dec_result(const uint8_t *p, size_t n, gofn_msg_result *m, gofn_err *e)
 		case GOFN_FLD_DURATION_US:
 			if (gofn_field_u64(&f, &m->duration_us, e) < 0)
 				return -1;
+			break;
+		case GOFN_FLD_STDOUT:
+		case GOFN_FLD_STDERR:
+			if (f.len > GOFN_OUTPUT_MAX_CEILING)
+				return gofn_errf(e, GOFN_ELIMIT, "RESULT: output of %u bytes",
+						 f.len);
+			*(f.tag == GOFN_FLD_STDOUT ? &m->out : &m->err) = bytes_of(&f);
+			break;
+		case GOFN_FLD_TRUNCATED:
+			if (field_u64_max(&f, GOFN_TRUNC_STDOUT | GOFN_TRUNC_STDERR, &v, e) < 0)
+				return -1;
+			m->truncated = (unsigned)v;
 			break;
 		default:
 			return unknown(&f, "RESULT", e);

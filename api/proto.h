@@ -4,16 +4,21 @@
  *
  *   worker                              gofnd
  *   HELLO            ->                        once confined
- *                    <-  LOAD {OBJECT*}        objects, link order
+ *                    <-  LOAD {OBJECT*, OUTPUT_MAX} + stdout, stderr files
  *   LOADED {SYMBOL, SIGNATURE, SIGKIND}* ->    linked, NO tenant code run yet
  *                    <-  INIT {ENV*}               the function's environment
  *   READY            ->                        package init done
  *                    <-  INVOKE {SYMBOL, INPUT, TIMEOUT_MS, RESULT_MAX,
  *                               [PROFILE_KINDS, PROFILE_HZ]}
- *   RESULT {STATUS, OUTPUT, [ERRMSG], DURATION_US, PROFILE*, PROFILE_ERROR*} ->
+ *   RESULT {STATUS, OUTPUT, [ERRMSG], DURATION_US, [STDOUT], [STDERR], [TRUNCATED],
+ *           PROFILE*, PROFILE_ERROR*} ->
  *   ERROR {ERRCODE, ERRMSG} ->                 instead of any reply
  *
- * Every request carries two fds (the request's stdout and stderr pipes).
+ * LOAD carries two fds: memfds gofnd created, sized and sealed, that the
+ * worker keeps on 1 and 2 for its life. Each INVOKE starts both at offset 0
+ * (what was written while no call ran is dropped) and its RESULT carries
+ * what the call wrote; after any other end (ERROR, death, timeout) gofnd
+ * reads them itself. No pipes are made per call.
  * The symbol list is sent before INIT, so no tenant code has run when gofnd
  * reads it; after INIT the worker shares its address space with tenant code
  * and every byte from it is as hostile as the tenant: gofnd accepts exactly
@@ -73,9 +78,12 @@ typedef struct gofn_bytes {
 	size_t len;
 } gofn_bytes;
 
+/* LOAD also carries two descriptors (SCM_RIGHTS): the worker's stdout and
+ * stderr files for the rest of its life (see gofn_msg_result). */
 typedef struct gofn_msg_load {
 	gofn_bytes objs[GOFN_MAX_OBJECTS];
 	size_t nobjs;
+	uint64_t output_max; /* bytes kept per stream and call: gofnd --max-output */
 } gofn_msg_load;
 
 typedef struct gofn_msg_symbol {
@@ -106,11 +114,19 @@ typedef struct gofn_msg_invoke {
 	unsigned prof_hz;
 } gofn_msg_invoke;
 
+/* RESULT's TRUNCATED bits: the stream had more than output_max bytes. */
+#define GOFN_TRUNC_STDOUT 1u
+#define GOFN_TRUNC_STDERR 2u
+
 typedef struct gofn_msg_result {
 	gofn_status status; /* OK or ERROR (the handler returned an error) */
 	gofn_bytes output;
 	gofn_bytes errmsg; /* with ERROR: the error's text */
 	uint64_t duration_us;
+	/* What the call wrote on fds 1 and 2 (the files LOAD brought), at
+	 * most LOAD's output_max each; absent fields are empty. */
+	gofn_bytes out, err;
+	unsigned truncated;			    /* GOFN_TRUNC_* */
 	gofn_bytes profile[GOFN_PROF_NKINDS];	    /* gzip'd profile.proto, by kind */
 	gofn_bytes profile_error[GOFN_PROF_NKINDS]; /* or why it is missing */
 } gofn_msg_result;
@@ -144,8 +160,9 @@ int gofn_dec_result(const uint8_t *p, size_t n, gofn_msg_result *m, gofn_err *e)
 int gofn_dec_error(const uint8_t *p, size_t n, gofn_msg_error *m, gofn_err *e);
 
 /* The largest payload gofnd accepts for a RESULT to an INVOKE that allows
- * result_max bytes of output and asked for prof_kinds. */
-size_t gofn_result_frame_max(size_t result_max, unsigned prof_kinds);
+ * result_max bytes of result, output_max of stdout and of stderr, and asked
+ * for prof_kinds. */
+size_t gofn_result_frame_max(size_t result_max, size_t output_max, unsigned prof_kinds);
 
 /* Checks a symbol name against the protocol's rules (length, no NUL or
  * control bytes, UTF-8); on failure e names the rule. */

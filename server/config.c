@@ -300,6 +300,9 @@ int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e)
 	if (c->max_result > GOFN_RESULT_MAX_CEILING)
 		return gofn_errf(e, GOFN_EINVAL, "--max-result %zu: at most %u", c->max_result,
 				 GOFN_RESULT_MAX_CEILING);
+	if (c->max_output > GOFN_OUTPUT_MAX_CEILING)
+		return gofn_errf(e, GOFN_EINVAL, "--max-output %zu: at most %u", c->max_output,
+				 GOFN_OUTPUT_MAX_CEILING);
 	if (c->timeout_ms > c->max_timeout_ms)
 		c->max_timeout_ms = c->timeout_ms;
 	if (c->cpu_weight > 10000)

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -79,6 +80,7 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 	if (!w)
 		return gofn_errf(e, GOFN_ENOMEM, "spawn worker: out of memory");
 	w->ctrl = -1;
+	w->out_fd = w->err_fd = -1;
 	w->sp.proc.pidfd = -1;
 	w->spawned_us = gofn_mono_us();
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0) {
@@ -176,6 +178,10 @@ void gofn_worker_destroy(gofn_worker *w)
 		close(w->ctrl); /* a healthy worker exits on EOF */
 	w->ctrl = -1;
 	reap(w, w->dead ? 0 : 200, &killed);
+	if (w->out_fd >= 0)
+		close(w->out_fd);
+	if (w->err_fd >= 0)
+		close(w->err_fd);
 	reg_del(w);
 	gofn_spawned_release(&w->sp);
 	free(w);
@@ -212,25 +218,64 @@ static void capture_add(gofn_capture *c, const uint8_t *p, size_t n, size_t cap)
 	d[c->len] = 0;
 }
 
-/* Reads what a pipe has; closes it at EOF. */
-static void drain(int *fd, gofn_capture *c, size_t cap)
+/* One of a worker's stdout and stderr (api/proto.h): a memfd sized and
+ * sealed here, so that neither the worker nor tenant code can grow it past
+ * max_output + GOFN_OUTPUT_FILE_SLACK or shrink it under a reader. */
+static int output_file(const char *name, size_t max_output, gofn_err *e)
 {
-	uint8_t buf[65536];
+	int fd = memfd_create(name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
 
-	for (;;) {
-		ssize_t r = read(*fd, buf, sizeof buf);
-		if (r > 0) {
-			capture_add(c, buf, (size_t)r, cap);
-			continue;
-		}
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r == 0 || (errno != EAGAIN && errno != EWOULDBLOCK)) {
-			close(*fd);
-			*fd = -1;
-		}
+	if (fd < 0)
+		return gofn_errsys(e, "output file: memfd_create");
+	if (ftruncate(fd, (off_t)(max_output + GOFN_OUTPUT_FILE_SLACK)) < 0 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_GROW | F_SEAL_SHRINK | F_SEAL_SEAL) < 0) {
+		gofn_errsys(e, "output file");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A call that ended without a RESULT (ERROR, death, timeout): what its
+ * stream file holds. The worker set the offset to 0 when the call began;
+ * the offset is now where writing stopped, wherever tenant code moved it,
+ * so it is only a bound: at most cap bytes are read. */
+static void read_output(int fd, gofn_capture *c, size_t cap)
+{
+	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : -1;
+	uint8_t *buf;
+	size_t n, got = 0;
+
+	if (end <= 0 || c->data)
+		return;
+	n = (uint64_t)end > cap ? cap : (size_t)end;
+	c->truncated = (uint64_t)end > cap;
+	buf = malloc(n + 1);
+	if (!buf) {
+		c->truncated = 1;
 		return;
 	}
+	while (got < n) {
+		ssize_t r = pread(fd, buf + got, n - got, (off_t)got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	buf[got] = 0;
+	c->data = buf;
+	c->len = got;
+}
+
+/* After a call that wrote a lot, its pages go back (the worker's cgroup
+ * paid for them); a warm call writes less and costs nothing here. */
+#define OUTPUT_KEEP (64u << 10)
+static void release_output(int fd, size_t written, size_t max_output)
+{
+	if (fd >= 0 && written > OUTPUT_KEEP)
+		fallocate(fd, FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE, 0,
+			  (off_t)(max_output + GOFN_OUTPUT_FILE_SLACK));
 }
 
 /* Names the refused system call from the sandbox's report on stderr. */
@@ -284,7 +329,6 @@ static void classify_death(gofn_outcome *o, int st, int killed_by_us, int timed_
 }
 
 typedef struct xchg {
-	int out, err;
 	int have_reply;
 	int bad; /* protocol error: the worker is not trustworthy any more */
 	int closed;
@@ -312,107 +356,52 @@ static void read_ctrl(gofn_worker *w, xchg *x, size_t reply_max, int64_t deadlin
 	}
 }
 
-/* After its reply an honest worker has dropped the request's pipes (and
- * says nothing more until asked): pipes still open, or more bytes on the
- * socket, mean tenant code wrote the reply or kept a copy of them. The
- * reply stands (tenant code could have returned it anyway), but the worker
- * is not trusted with another request. */
-static int spoke_out_of_turn(const gofn_worker *w, const xchg *x)
+/* Sends req (with nfds descriptors: LOAD's output files) and waits for the
+ * one reply, shared by LOAD, INIT and INVOKE: one send, one wake-up, one
+ * receive, since the call's output comes inside its RESULT. Returns 0 with
+ * *reply, or -1 with the worker dead and o describing why. */
+static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const int *fds, int nfds,
+		    int64_t deadline_ms, size_t reply_max, gofn_frame *reply, gofn_outcome *o)
 {
-	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
-
-	return x->out >= 0 || x->err >= 0 || gofn_poll(&p, 1, 0) != 0;
-}
-
-/* Sends req and runs the poll loop shared by LOAD, INIT and INVOKE. Returns
- * 0 with *reply, or -1 with the worker dead and o describing why. */
-static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_t deadline_ms,
-		    size_t reply_max, gofn_frame *reply, gofn_outcome *o)
-{
-	int op[2], ep[2];
 	gofn_err e = {0};
-	xchg x = {.out = -1, .err = -1};
+	xchg x = {0};
 	gofn_callwatch cw; /* per-call CPU and (without a cgroup) RSS */
 
 	gofn_callwatch_start(&cw, c, w->pid, &w->cpu, w->sp.proc.layers);
 	memset(reply, 0, sizeof *reply);
 	reply->fds[0] = reply->fds[1] = -1;
-	/* Only our read ends are non-blocking: the worker's write ends must
-	 * block when the pipe is full, or tenant output would be dropped. */
-	if (pipe2(op, O_CLOEXEC) < 0)
-		goto broken;
-	if (pipe2(ep, O_CLOEXEC) < 0) {
-		close(op[0]);
-		close(op[1]);
-		goto broken;
-	}
-	fcntl(op[0], F_SETFL, O_NONBLOCK);
-	fcntl(ep[0], F_SETFL, O_NONBLOCK);
-	x.out = op[0];
-	x.err = ep[0];
-	int wfds[2] = {op[1], ep[1]};
 	/* A worker whose tenant code still runs (it forged its last reply)
 	 * does not read: the call's deadline bounds the send too. */
-	int sent = gofn_frame_send(w->ctrl, req, wfds, 2, deadline_ms, &e);
-	close(op[1]);
-	close(ep[1]);
-	if (sent < 0 && e.code == GOFN_ELIMIT)
-		x.timed_out = 1;
-	else if (sent < 0)
-		x.closed = 1;
-	/* A warm call usually answers within a millisecond, its output and
-	 * the EOF of its pipes (the worker parks 1 and 2 before replying)
-	 * already there: until then only the reply is waited for, so the
-	 * call costs one wake-up instead of one per pipe. A call that takes
-	 * longer has its pipes watched too, so a writer blocked on a full
-	 * pipe waits at most that millisecond. */
-	int64_t pipes_from_ms = gofn_now_ms() + 2;
-	while (!x.bad && !x.timed_out && !gofn_callwatch_over(&cw) &&
-	       (x.out >= 0 || x.err >= 0 || (!x.have_reply && !x.closed))) {
-		int reply_only = !x.have_reply && !x.closed && gofn_now_ms() < pipes_from_ms;
-		struct pollfd p[3] = {
-		    {.fd = reply_only ? -1 : x.out, .events = POLLIN},
-		    {.fd = reply_only ? -1 : x.err, .events = POLLIN},
-		    {.fd = (x.have_reply || x.closed) ? -1 : w->ctrl, .events = POLLIN}};
-		/* After the reply the pipes only hold what is already written:
-		 * an honest worker dropped its copies before replying. One that
-		 * kept them (or never took them) gets a short grace, no more. */
-		if (x.have_reply && deadline_ms > gofn_now_ms() + DRAIN_GRACE_MS)
-			deadline_ms = gofn_now_ms() + DRAIN_GRACE_MS;
+	if (gofn_frame_send(w->ctrl, req, fds, nfds, deadline_ms, &e) < 0) {
+		if (e.code == GOFN_ELIMIT)
+			x.timed_out = 1;
+		else
+			x.closed = 1;
+	}
+	while (!x.bad && !x.timed_out && !x.closed && !x.have_reply && !gofn_callwatch_over(&cw)) {
 		int64_t left = deadline_ms - gofn_now_ms();
 		if (left <= 0) {
-			if (x.have_reply) { /* the reply counts; stray output is cut */
-				o->out.truncated |= x.out >= 0;
-				o->err.truncated |= x.err >= 0;
-				break;
-			}
 			x.timed_out = 1;
 			break;
 		}
-		int wait = gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : left);
-		if (reply_only && wait > pipes_from_ms - gofn_now_ms())
-			wait = (int)(pipes_from_ms - gofn_now_ms());
-		int r = poll(p, 3, wait < 0 ? 0 : wait);
+		int wait = gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : (int)left);
+		struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
+		int r = poll(&p, 1, wait < 0 ? 0 : wait);
 		if (r < 0 && errno != EINTR)
 			break;
-		if (r <= 0)
-			continue;
-		if (p[0].revents)
-			drain(&x.out, &o->out, c->max_output);
-		if (p[1].revents)
-			drain(&x.err, &o->err, c->max_output);
-		if (p[2].revents)
+		if (r > 0)
 			read_ctrl(w, &x, reply_max, deadline_ms, reply, o);
 	}
-	if (x.have_reply && !x.bad && !x.timed_out && !cw.over) {
-		if (spoke_out_of_turn(w, &x)) {
+	if (x.have_reply && !cw.over) {
+		/* More than the reply came with it: tenant code wrote on the
+		 * control socket too. The reply stands (tenant code could have
+		 * returned it anyway); the worker gets no other request. What
+		 * it sends later makes it readable while idle, and the pool
+		 * replaces it (server/exec.c). */
+		if (reply->extra) {
 			kill(w->pid, SIGKILL);
 			w->dead = 1;
 		}
-		if (x.out >= 0)
-			close(x.out);
-		if (x.err >= 0)
-			close(x.err);
 		w->invocations++;
 		return 0;
 	}
@@ -424,14 +413,8 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 	} else {
 		st = reap(w, REAP_GRACE_MS, &killed);
 	}
-	if (x.out >= 0)
-		drain(&x.out, &o->out, c->max_output);
-	if (x.err >= 0)
-		drain(&x.err, &o->err, c->max_output);
-	if (x.out >= 0)
-		close(x.out);
-	if (x.err >= 0)
-		close(x.err);
+	read_output(w->out_fd, &o->out, c->max_output);
+	read_output(w->err_fd, &o->err, c->max_output);
 	if (cw.over) {
 		gofn_callwatch_outcome(&cw, &o->status, o->error, sizeof o->error);
 	} else if (x.bad) {
@@ -440,12 +423,6 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, int64_
 		classify_death(o, st, killed, x.timed_out);
 		gofn_callwatch_after_death(&w->sp.proc, o->status, o->error, sizeof o->error);
 	}
-	return -1;
-broken:
-	snprintf(o->error, sizeof o->error, "pipe: %s", strerror(errno));
-	o->status = GOFN_STATUS_KILLED;
-	kill(w->pid, SIGKILL);
-	w->dead = 1;
 	return -1;
 }
 
@@ -480,7 +457,8 @@ static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o)
 
 /* Expects a reply of type `want` (or ERROR); anything else kills the worker.
  * Returns 1 when the reply is `want`. */
-static int expect(gofn_worker *w, const gofn_frame *f, uint32_t want, gofn_outcome *o)
+static int expect(gofn_worker *w, const gofn_config *c, const gofn_frame *f, uint32_t want,
+		  gofn_outcome *o)
 {
 	char why[96];
 
@@ -488,6 +466,9 @@ static int expect(gofn_worker *w, const gofn_frame *f, uint32_t want, gofn_outco
 		return 1;
 	if (f->type == GOFN_F_ERROR) {
 		take_error(w, f, o);
+		/* the call's output, as after a death: ERROR carries none */
+		read_output(w->out_fd, &o->out, c->max_output);
+		read_output(w->err_fd, &o->err, c->max_output);
 		return 0;
 	}
 	snprintf(why, sizeof why, "unexpected %s frame (want %s)", gofn_frame_type_name(f->type),
@@ -526,15 +507,16 @@ static int take_symbols(const gofn_msg_loaded *m, gofn_function *fn, gofn_err *e
 
 /* One request frame out, its reply (of type want, or ERROR) in. Returns 1
  * with *reply of type want, 0 with o filled (worker refused or dead). */
-static int request(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, uint32_t want,
-		   int64_t deadline_ms, size_t reply_max, gofn_frame *reply, gofn_outcome *o)
+static int request(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const int *fds, int nfds,
+		   uint32_t want, int64_t deadline_ms, size_t reply_max, gofn_frame *reply,
+		   gofn_outcome *o)
 {
-	int rc = exchange(w, c, req, deadline_ms, reply_max, reply, o);
+	int rc = exchange(w, c, req, fds, nfds, deadline_ms, reply_max, reply, o);
 
 	gofn_fbuf_free(req);
 	if (rc < 0)
 		return 0;
-	if (expect(w, reply, want, o))
+	if (expect(w, c, reply, want, o))
 		return 1;
 	gofn_frame_free(reply);
 	return 0;
@@ -557,22 +539,28 @@ int gofn_worker_load(gofn_worker *w, const gofn_config *c, const gofn_objbuf *ob
 int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf *objs,
 			 size_t nobjs, const gofn_msg_init *env, gofn_function *fn, gofn_outcome *o)
 {
-	gofn_fbuf b;
+	gofn_fbuf b = {0};
 	gofn_frame reply;
 	gofn_err e = {0};
-	gofn_msg_load load = {.nobjs = nobjs};
+	gofn_msg_load load = {.nobjs = nobjs, .output_max = c->max_output};
 	gofn_msg_loaded loaded;
 	int64_t deadline = gofn_now_ms() + c->load_timeout_ms;
 
 	for (size_t i = 0; i < nobjs && i < GOFN_MAX_OBJECTS; i++)
 		load.objs[i] = (gofn_bytes){.p = objs[i].data, .len = objs[i].len};
+	if (w->out_fd < 0 && ((w->out_fd = output_file("gofn-stdout", c->max_output, &e)) < 0 ||
+			      (w->err_fd = output_file("gofn-stderr", c->max_output, &e)) < 0)) {
+		fail_build(&b, &e, o);
+		return -1;
+	}
 	if (gofn_enc_load(&b, &load, &e) < 0) {
 		fail_build(&b, &e, o);
 		return -1;
 	}
 	/* LOADED comes before any tenant code runs: the only symbol list
-	 * gofnd ever stores. */
-	if (!request(w, c, &b, GOFN_F_LOADED, deadline, GOFN_LOADED_FRAME_MAX, &reply, o))
+	 * gofnd ever stores. The worker keeps the two files for its life. */
+	int files[2] = {w->out_fd, w->err_fd};
+	if (!request(w, c, &b, files, 2, GOFN_F_LOADED, deadline, GOFN_LOADED_FRAME_MAX, &reply, o))
 		return -1;
 	int rc = w->dead ? gofn_errf(&e, GOFN_EINVAL, "spoke out of turn after LOADED")
 			 : gofn_dec_loaded(reply.payload, reply.len, &loaded, &e);
@@ -590,7 +578,7 @@ int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf
 		fail_build(&b, &e, o);
 		return -1;
 	}
-	if (!request(w, c, &b, GOFN_F_READY, deadline, GOFN_SMALL_FRAME_MAX, &reply, o))
+	if (!request(w, c, &b, NULL, 0, GOFN_F_READY, deadline, GOFN_SMALL_FRAME_MAX, &reply, o))
 		return -1;
 	/* init that wrote READY itself and kept running (or kept the pipes)
 	 * leaves a worker nobody may use */
@@ -631,8 +619,18 @@ static void take_result(gofn_worker *w, const gofn_config *c, const gofn_frame *
 		mark_bad(w, o, "RESULT over the limit it was given");
 		return;
 	}
+	if (m.out.len > c->max_output || m.err.len > c->max_output) { /* and this one */
+		mark_bad(w, o, "RESULT with more output than the limit it was given");
+		return;
+	}
 	o->status = m.status;
 	capture_add(&o->result, m.output.p, m.output.len, c->max_result);
+	capture_add(&o->out, m.out.p, m.out.len, c->max_output);
+	capture_add(&o->err, m.err.p, m.err.len, c->max_output);
+	o->out.truncated = (m.truncated & GOFN_TRUNC_STDOUT) != 0;
+	o->err.truncated = (m.truncated & GOFN_TRUNC_STDERR) != 0;
+	release_output(w->out_fd, m.out.len, c->max_output);
+	release_output(w->err_fd, m.err.len, c->max_output);
 	if (m.errmsg.p)
 		snprintf(o->error, sizeof o->error, "%.*s", (int)m.errmsg.len,
 			 (const char *)m.errmsg.p);
@@ -668,8 +666,8 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 		fail_build(&b, &e, o);
 		return;
 	}
-	if (request(w, c, &b, GOFN_F_RESULT, gofn_now_ms() + timeout_ms,
-		    gofn_result_frame_max(c->max_result, prof_kinds), &reply, o)) {
+	if (request(w, c, &b, NULL, 0, GOFN_F_RESULT, gofn_now_ms() + timeout_ms,
+		    gofn_result_frame_max(c->max_result, c->max_output, prof_kinds), &reply, o)) {
 		take_result(w, c, &reply, o);
 		gofn_frame_free(&reply);
 	}

@@ -33,6 +33,9 @@ typedef struct gofn_worker {
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
 	uint64_t idle_cpu_ms;	 /* its CPU time then (server/pool.c watches idle ones) */
 	gofn_cpuclock cpu;	 /* its CPU clock (server/callwatch.h) */
+	/* Its stdout and stderr (memfds sent with LOAD, api/proto.h): read
+	 * here only when a call ends without a RESULT; -1 before LOAD. */
+	int out_fd, err_fd;
 	int dead;
 	struct gofn_worker *next; /* pool bookkeeping: its tenant's idle workers */
 	struct gofn_worker *lru_prev,

@@ -8,13 +8,14 @@
  *
  * Otherwise the input is the worker's side of one LOAD (with its INIT) or
  * INVOKE: gofnd's real code (server/worker.c over api/) sends its requests
- * to a fake worker thread, which takes each request's stdout/stderr pipes,
- * optionally writes output to them, optionally passes descriptors back,
+ * to a fake worker thread, which takes LOAD's stdout/stderr files,
+ * optionally writes output to stdout, optionally passes descriptors back,
  * then answers each request with the next segment of the fuzz bytes (u16
  * length, bytes) and hangs up when they run out.
  *
  * Input: byte 0 = mode bits (below), byte 1 = bytes of the reply also
- * written to the stdout pipe, then the reply segments.
+ * written to the stdout file (LOAD), then the reply segments. An INVOKE's
+ * output is what its fuzzed RESULT says (STDOUT, STDERR, TRUNCATED).
  *
  * Beyond "no crash", each run checks gofnd's promises about a worker's
  * reply: the outcome has a known status, every capture stays within its
@@ -157,7 +158,8 @@ static void roundtrip(uint32_t type, const uint8_t *p, size_t n)
 			return;
 		must(gofn_enc_load(&b, &m, &e) == 0);
 		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
-		must(gofn_dec_load(q, qn, &m2, &e) == 0 && m2.nobjs == m.nobjs);
+		must(gofn_dec_load(q, qn, &m2, &e) == 0 && m2.nobjs == m.nobjs &&
+		     m2.output_max == m.output_max);
 		for (size_t i = 0; i < m.nobjs; i++)
 			must(m2.objs[i].len == m.objs[i].len &&
 			     !memcmp(m2.objs[i].p, m.objs[i].p, m.objs[i].len));
@@ -201,7 +203,10 @@ static void roundtrip(uint32_t type, const uint8_t *p, size_t n)
 		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
 		must(gofn_dec_result(q, qn, &m2, &e) == 0);
 		must(m2.status == m.status && m2.output.len == m.output.len &&
-		     m2.duration_us == m.duration_us);
+		     m2.duration_us == m.duration_us && m2.out.len == m.out.len &&
+		     m2.err.len == m.err.len && m2.truncated == m.truncated &&
+		     (!m.out.len || !memcmp(m2.out.p, m.out.p, m.out.len)) &&
+		     (!m.err.len || !memcmp(m2.err.p, m.err.p, m.err.len)));
 		break;
 	}
 	case GOFN_F_ERROR: {
@@ -296,6 +301,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	gofn_worker *w = calloc(1, sizeof *w);
 	must(w != NULL);
 	w->ctrl = sv[0];
+	w->out_fd = w->err_fd = -1; /* LOAD makes them */
 	w->pid = NO_SUCH_PID;
 	w->sp.proc.pid = NO_SUCH_PID;
 	w->sp.proc.pidfd = -1;
@@ -329,6 +335,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	close(w->ctrl);
 	w->ctrl = -1;
 	must(pthread_join(t, NULL) == 0);
+	if (w->out_fd >= 0)
+		close(w->out_fd);
+	if (w->err_fd >= 0)
+		close(w->err_fd);
 	free(w);
 	must(count_fds() == fds_before);
 	return 0;

@@ -56,7 +56,7 @@ static const uint8_t ready[] = {GOFN_F_READY, 0, 0, 0, 0, 0, 0, 0};
 static const uint8_t obj[] = "!<arch>\nfake";
 /* The bytes of the LOAD of obj and of an INIT, which the fake reads before
  * it answers each. */
-#define LOAD_BYTES (GOFN_FRAME_HDR + GOFN_FIELD_HDR + sizeof obj)
+#define LOAD_BYTES (GOFN_FRAME_HDR + GOFN_FIELD_HDR + sizeof obj + GOFN_FIELD_HDR + 8)
 #define INIT_BYTES GOFN_FRAME_HDR
 
 /* A fake worker: HELLO, then `reply` once the LOAD arrived, then (with
@@ -351,6 +351,152 @@ static void invoke_send_has_deadline(void **state)
 	free(in);
 }
 
+/* The bytes of gofn_worker_invoke(w, &cfg, "main.F", "x", 1, ...)'s INVOKE,
+ * which the fake reads before it answers. */
+static size_t invoke_bytes(void)
+{
+	gofn_fbuf b;
+	gofn_err e = {0};
+	gofn_msg_invoke m = {.symbol = {(const uint8_t *)"main.F", 6},
+			     .input = {(const uint8_t *)"x", 1},
+			     .timeout_ms = 2000,
+			     .result_max = cfg.max_result};
+
+	assert_int_equal(gofn_enc_invoke(&b, &m, &e), 0);
+	size_t n = b.len;
+	gofn_fbuf_free(&b);
+	return n;
+}
+
+/* A loaded fake that answers the INVOKE with the bytes p[0..n). */
+static gofn_worker *answering(const uint8_t *p, size_t n)
+{
+	size_t cap = 64 + 4 * n;
+	char *tail = malloc(cap);
+	size_t off;
+
+	assert_non_null(tail);
+	off = (size_t)snprintf(tail, cap, "head -c %zu <&3 >/dev/null\nprintf '", invoke_bytes());
+	for (size_t i = 0; i < n; i++)
+		off += (size_t)snprintf(tail + off, cap - off, "\\%03o", p[i]);
+	snprintf(tail + off, cap - off, "' >&3\n");
+	gofn_worker *w = loaded_worker(tail);
+	free(tail);
+	return w;
+}
+
+/* A RESULT with the given stdout and TRUNCATED bits (out NULL: none). */
+static void result_with(gofn_fbuf *b, const char *out, size_t out_len, uint64_t truncated)
+{
+	gofn_err e = {0};
+
+	assert_int_equal(gofn_fbuf_start(b, GOFN_F_RESULT, 1 << 16, &e), 0);
+	gofn_fbuf_put_u64(b, GOFN_FLD_STATUS, GOFN_STATUS_OK, &e);
+	gofn_fbuf_put(b, GOFN_FLD_OUTPUT, "r", 1, &e);
+	gofn_fbuf_put_u64(b, GOFN_FLD_DURATION_US, 1, &e);
+	if (out)
+		gofn_fbuf_put(b, GOFN_FLD_STDOUT, out, out_len, &e);
+	gofn_fbuf_put(b, GOFN_FLD_STDERR, "oops", 4, &e);
+	if (truncated)
+		gofn_fbuf_put_u64(b, GOFN_FLD_TRUNCATED, truncated, &e);
+	gofn_fbuf_finish(b);
+}
+
+static void invoke_fake(const uint8_t *p, size_t n, gofn_outcome *o, gofn_worker **wp)
+{
+	*wp = answering(p, n);
+	gofn_worker_invoke(*wp, &cfg, "main.F", (const uint8_t *)"x", 1, 2000, o);
+}
+
+/* The call's output comes inside its RESULT, with its truncation bits. */
+static void result_carries_output(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	gofn_worker *w;
+
+	(void)state;
+	result_with(&b, "hello", 5, GOFN_TRUNC_STDOUT);
+	invoke_fake(b.data, b.len, &o, &w);
+	assert_string_equal(gofn_status_name(o.status), "ok");
+	assert_int_equal(o.result.len, 1);
+	assert_int_equal(o.out.len, 5);
+	assert_memory_equal(o.out.data, "hello", 5);
+	assert_true(o.out.truncated);
+	assert_int_equal(o.err.len, 4);
+	assert_memory_equal(o.err.data, "oops", 4);
+	assert_false(o.err.truncated);
+	assert_false(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	gofn_worker_destroy(w);
+}
+
+/* A worker that claims more stdout than --max-output it was given (LOAD's
+ * OUTPUT_MAX): a protocol error, the worker is killed. */
+static void result_output_over_limit(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	gofn_worker *w;
+	char *big = malloc(cfg.max_output + 1);
+
+	(void)state;
+	assert_non_null(big);
+	memset(big, 'o', cfg.max_output + 1);
+	result_with(&b, big, cfg.max_output + 1, 0);
+	invoke_fake(b.data, b.len, &o, &w);
+	assert_string_equal(gofn_status_name(o.status), "killed");
+	assert_non_null(strstr(o.error, "more output than the limit"));
+	assert_true(o.out.len <= cfg.max_output);
+	assert_true(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	free(big);
+	gofn_worker_destroy(w);
+}
+
+/* TRUNCATED with a bit that names no stream. */
+static void result_bad_truncated(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	gofn_worker *w;
+
+	(void)state;
+	result_with(&b, "x", 1, 4);
+	invoke_fake(b.data, b.len, &o, &w);
+	assert_string_equal(gofn_status_name(o.status), "killed");
+	assert_non_null(strstr(o.error, "out of range"));
+	assert_true(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	gofn_worker_destroy(w);
+}
+
+/* More than the RESULT in the same receive (tenant code wrote a second
+ * frame on fd 3): the reply stands, the worker is never used again. */
+static void result_then_more(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	gofn_worker *w;
+	uint8_t both[512];
+
+	(void)state;
+	result_with(&b, "hi", 2, 0);
+	assert_true(2 * b.len <= sizeof both);
+	memcpy(both, b.data, b.len);
+	memcpy(both + b.len, b.data, b.len);
+	invoke_fake(both, 2 * b.len, &o, &w);
+	assert_string_equal(gofn_status_name(o.status), "ok");
+	assert_int_equal(o.out.len, 2);
+	assert_true(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	gofn_worker_destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +513,10 @@ int main(void)
 	    cmocka_unit_test(forged_loaded_during_init),
 	    cmocka_unit_test(ready_out_of_turn),
 	    cmocka_unit_test(invoke_send_has_deadline),
+	    cmocka_unit_test(result_carries_output),
+	    cmocka_unit_test(result_output_over_limit),
+	    cmocka_unit_test(result_bad_truncated),
+	    cmocka_unit_test(result_then_more),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -5,13 +5,15 @@
  * list, before any tenant code runs) -> INIT (package init; READY) ->
  * INVOKE ... until the socket closes. Go drives the loop (cli.h): each
  * INVOKE's call is made by loader/host/drive.go between worker_next and
- * worker_finish; the rest is served here. Each request brings its own stdout/stderr pipes, which
- * are dup2()'d onto 1 and 2 only while that request runs; /dev/null sits there otherwise, so the
- * server sees EOF right before our reply. Tenant code that calls os.Exit or crashes ends this
- * process; gofnd notices and replaces us. */
+ * worker_finish; the rest is served here. LOAD brings the worker's stdout and stderr: two
+ * memfds (api/proto.h) it puts on 1 and 2 once and keeps. Each INVOKE sets both offsets to 0
+ * (what was written while no call ran is dropped) and its RESULT carries what the call wrote,
+ * read with pread: no pipes, descriptors or dup3 per call. Tenant code that calls os.Exit or
+ * crashes ends this process; gofnd notices, reads the files itself and replaces us. */
 #include "loader/host/cli/cli.h"
 #include "loader/host/cli/worker_trim.h"
 
+#include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -35,7 +37,10 @@
 
 typedef struct worker {
 	int ctrl;
-	int devnull;
+	/* stdout and stderr (LOAD's memfds, also on 1 and 2): offsets and
+	 * reads go through these, whatever tenant code did to 1 and 2 */
+	int out_fd, err_fd;
+	uint64_t output_max; /* bytes of each a RESULT carries */
 	gofn_module *mod;
 	/* The LOAD frame's payload: the module points into the objects' bytes
 	 * (as -run's module points into its files), and INIT runs after LOAD
@@ -49,8 +54,7 @@ typedef struct worker {
 	gofn_frame cur;
 	gofn_msg_invoke inv;
 	int64_t t0;
-	int routed; /* 1 and 2 are a request's pipes, not /dev/null */
-	int done;   /* no more requests: exit with exit_code */
+	int done; /* no more requests: exit with exit_code */
 	int exit_code;
 } worker;
 
@@ -62,30 +66,51 @@ typedef struct profiles {
 	char *cpu_err;
 } profiles;
 
-/* Points 1/2 at the request's pipes (or back at /dev/null when fds is NULL). */
-static void route_output(worker *w, const gofn_frame *f)
-{
-	int out = w->devnull, err = w->devnull;
+/* A call's output on one stream: the offset (where writing stopped since
+ * output_reset; tenant code may have moved it, so it only bounds the read)
+ * and up to max bytes from the start of the file. */
+typedef struct stream {
+	uint8_t *data;
+	size_t len;
+	int truncated;
+} stream;
 
-	if (f && f->nfds == 2) {
-		out = f->fds[0];
-		err = f->fds[1];
+static void stream_take(int fd, uint64_t max, stream *st)
+{
+	off_t end = fd >= 0 ? lseek(fd, 0, SEEK_CUR) : -1;
+
+	memset(st, 0, sizeof *st);
+	if (end <= 0)
+		return;
+	size_t n = (uint64_t)end > max ? (size_t)max : (size_t)end;
+	st->truncated = (uint64_t)end > max;
+	st->data = malloc(n ? n : 1);
+	while (st->data && st->len < n) {
+		ssize_t r = pread(fd, st->data + st->len, n - st->len, (off_t)st->len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		st->len += (size_t)r;
 	}
+}
+
+/* A call starts with empty streams. Tenant code still running from an
+ * earlier call (a goroutine) may write at any time: what lands while no
+ * call runs is dropped here, what lands during a call is that call's. */
+static void output_reset(worker *w)
+{
 	fflush(stdout);
 	fflush(stderr);
-	/* Already parked (the reply did it): two dup3 calls a request fewer. */
-	if (!f && !w->routed)
-		return;
-	/* dup3, not dup2: the seccomp filter allows only the former. */
-	dup3(out, 1, 0);
-	dup3(err, 2, 0);
-	w->routed = f != NULL;
+	if (w->out_fd >= 0)
+		lseek(w->out_fd, 0, SEEK_SET);
+	if (w->err_fd >= 0)
+		lseek(w->err_fd, 0, SEEK_SET);
 }
 
 /* Sends a built frame (or reports why it could not be built) and frees it. */
 static int send_reply(worker *w, gofn_fbuf *b, int built, gofn_err *e)
 {
-	route_output(w, NULL); /* EOF on the request's pipes first */
 	int rc = built == 0 ? gofn_frame_send(w->ctrl, b, NULL, 0, -1, e) : -1;
 	gofn_fbuf_free(b);
 	return rc;
@@ -154,6 +179,26 @@ static int reply_loaded(worker *w)
 	return send_reply(w, &b, 0, &e);
 }
 
+/* LOAD's two files become 1 and 2 for the rest of the worker's life (INIT
+ * and every call write there); the received descriptors stay ours. */
+static int take_files(worker *w, gofn_frame *f, uint64_t output_max, gofn_err *e)
+{
+	if (f->nfds != 2)
+		return gofn_errf(e, GOFN_EINVAL, "LOAD with %d descriptors, not stdout and stderr",
+				 f->nfds);
+	fflush(stdout);
+	fflush(stderr);
+	/* dup3, not dup2: the seccomp filter allows only the former. */
+	if (dup3(f->fds[0], 1, 0) < 0 || dup3(f->fds[1], 2, 0) < 0)
+		return gofn_errsys(e, "LOAD: stdout and stderr");
+	w->out_fd = f->fds[0];
+	w->err_fd = f->fds[1];
+	w->output_max = output_max;
+	f->fds[0] = f->fds[1] = -1;
+	f->nfds = 0;
+	return 0;
+}
+
 /* LOAD: parse and link, and list the symbols. Runs no tenant code. */
 static int handle_load(worker *w, gofn_frame *f)
 {
@@ -167,6 +212,8 @@ static int handle_load(worker *w, gofn_frame *f)
 		return reply_error(w, &e);
 	}
 	if (gofn_dec_load(f->payload, f->len, &m, &e) < 0)
+		return reply_error(w, &e);
+	if (take_files(w, f, m.output_max, &e) < 0)
 		return reply_error(w, &e);
 	for (size_t i = 0; i < m.nobjs; i++) {
 		snprintf(names[i], sizeof names[i], "object %zu", i + 1); /* for error messages */
@@ -204,8 +251,8 @@ static int handle_init(worker *w, const gofn_frame *f)
 	return send_reply(w, &b, gofn_enc_ready(&b, &e), &e);
 }
 
-/* Starts the profiles an INVOKE asks for. Runs before the request's pipes
- * are on 1 and 2, so the runtime's rate warning goes to /dev/null. */
+/* Starts the profiles an INVOKE asks for. Runs before the call's streams
+ * are emptied, so the runtime's rate warning is in no call's output. */
 static void profile_begin(worker *w, const gofn_msg_invoke *m)
 {
 	if (!m->prof_kinds || !gofnProfileStart)
@@ -261,6 +308,7 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, go
 	gofn_fbuf b;
 	gofn_err e = {0};
 	char msg[GOFN_PROF_NKINDS][256];
+	stream so, se;
 	gofn_msg_result m = {
 	    .status = failed ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
 	    .output = out,
@@ -276,8 +324,17 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, go
 	if (failed)
 		m.errmsg = errmsg.p ? errmsg : (gofn_bytes){.p = (const uint8_t *)"", .len = 0};
 	put_profiles(&m, p, msg);
-	int built =
-	    gofn_enc_result(&b, &m, gofn_result_frame_max((size_t)in->result_max, p->kinds), &e);
+	stream_take(w->out_fd, w->output_max, &so);
+	stream_take(w->err_fd, w->output_max, &se);
+	m.out = (gofn_bytes){.p = so.data, .len = so.len};
+	m.err = (gofn_bytes){.p = se.data, .len = se.len};
+	m.truncated =
+	    (so.truncated ? GOFN_TRUNC_STDOUT : 0) | (se.truncated ? GOFN_TRUNC_STDERR : 0);
+	int built = gofn_enc_result(
+	    &b, &m, gofn_result_frame_max((size_t)in->result_max, (size_t)w->output_max, p->kinds),
+	    &e);
+	free(so.data);
+	free(se.data);
 	if (built < 0) {
 		gofn_fbuf_free(&b);
 		return reply_error(w, &e);
@@ -285,11 +342,10 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, go
 	return send_reply(w, &b, 0, &e);
 }
 
-/* The request is over: 1 and 2 back on /dev/null, profiles of an INVOKE
- * refused before its call dropped. */
+/* The request is over: profiles of an INVOKE refused before its call
+ * dropped. */
 static void request_done(worker *w)
 {
-	route_output(w, NULL);
 	profiles unused;
 	profile_end(w, &unused);
 	profiles_free(&unused);
@@ -312,7 +368,7 @@ static int invoke_entry(worker *w, const gofn_msg_invoke *m, gofn_cli_call *c, g
 	return 0;
 }
 
-/* An INVOKE: decoded, its pipes on 1 and 2, its function looked up. Returns
+/* An INVOKE: decoded, its streams emptied, its function looked up. Returns
  * 1 with the call in *c (the frame kept in w->cur until finish), or what
  * replying with ERROR returned. */
 static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
@@ -322,10 +378,8 @@ static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
 
 	if (!bad)
 		profile_begin(w, &w->inv);
-	route_output(w, f);
-	/* 1 and 2 now hold the only copies of the request's pipes, so
-	 * restoring /dev/null before replying gives the server EOF. */
-	gofn_frame_free_fds(f);
+	/* after profile_begin: the runtime's rate warning is no call's */
+	output_reset(w);
 	if (!bad && invoke_entry(w, &w->inv, c, &e) == 0) {
 		w->cur = *f;
 		f->payload = NULL;
@@ -341,10 +395,8 @@ static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
 static int serve_other(worker *w, gofn_frame *f)
 {
 	gofn_err e = {0};
-
-	route_output(w, f);
-	gofn_frame_free_fds(f);
 	int rc;
+
 	if (f->type == GOFN_F_LOAD) {
 		rc = handle_load(w, f);
 	} else if (f->type == GOFN_F_INIT) {
@@ -386,6 +438,11 @@ static int worker_next(void *impl, gofn_cli_call *c)
 		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0) {
 			w->done = 1;
 			w->exit_code = e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
+			break;
+		}
+		if (f.extra) { /* gofnd never sends a second request unanswered */
+			gofn_frame_free(&f);
+			w->done = w->exit_code = 1;
 			break;
 		}
 		int rc = f.type == GOFN_F_INVOKE ? begin_invoke(w, &f, c) : serve_other(w, &f);
@@ -447,12 +504,10 @@ static int has_flag(int argc, char **argv, const char *flag)
 
 int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 {
-	static worker w = {.ctrl = GOFN_WORKER_CTRL_FD};
+	static worker w = {.ctrl = GOFN_WORKER_CTRL_FD, .out_fd = -1, .err_fd = -1};
 
-	/* The spawner gave us /dev/null as stdout; a confined root has no
-	 * /dev to open it from, so keep a copy to park 1 and 2 on. */
-	w.devnull = fcntl(1, F_DUPFD_CLOEXEC, 10);
-	if (w.devnull < 0 || fcntl(w.ctrl, F_GETFD) < 0) {
+	/* 1 and 2 are /dev/null from the spawner until LOAD brings the files. */
+	if (fcntl(w.ctrl, F_GETFD) < 0) {
 		fprintf(stderr,
 			"gofn-loader -worker: needs the control socket on fd %d (run by gofnd)\n",
 			GOFN_WORKER_CTRL_FD);
