@@ -89,7 +89,14 @@ static void take_fds(struct msghdr *m, gofn_frame *f)
 	for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
 		if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
 			continue;
-		size_t n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+		/* The kernel's cmsg_len, bounded by what the buffer holds. */
+		const char *end = (const char *)m->msg_control + m->msg_controllen;
+		const char *data = (const char *)CMSG_DATA(c);
+		size_t n =
+		    c->cmsg_len > CMSG_LEN(0) ? (c->cmsg_len - CMSG_LEN(0)) / sizeof(int) : 0;
+		size_t room = data < end ? (size_t)(end - data) / sizeof(int) : 0;
+		if (n > room)
+			n = room;
 		for (size_t i = 0; i < n; i++) {
 			int fd;
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof fd);
@@ -133,7 +140,8 @@ static ssize_t recv_some(int sock, uint8_t *p, size_t n, int64_t deadline_ms, go
 			r = 0;
 		else if (r < 0)
 			return gofn_errsys(e, "receive frame");
-		take_fds(&m, f);
+		else
+			take_fds(&m, f); /* a failed recvmsg leaves the buffer as it was */
 		if (r == 0)
 			return got_any ? gofn_errf(e, GOFN_EINVAL, "truncated frame")
 				       : gofn_errf(e, GOFN_EOK, "closed");

@@ -15,6 +15,7 @@ HELLO, LOADF, LOADED, INVOKE, RESULT, ERROR, INIT, READY = 1, 2, 3, 4, 5, 6, 7, 
 OBJECT, SYMBOL, SIGNATURE, SIGKIND, INPUT, TIMEOUT = 1, 2, 3, 4, 5, 6
 STATUS, OUTPUT, ERRMSG, ERRCODE, DURATION = 7, 8, 9, 10, 11
 PROFILE_KINDS, PROFILE_HZ, PROFILE, PROFILE_ERROR, RESULT_MAX = 12, 13, 14, 15, 16
+OUTPUT_MAX, STDOUT, STDERR, TRUNCATED = 18, 19, 20, 21
 OK, ERR = 1, 2  # gofn_status
 
 
@@ -62,10 +63,19 @@ seeds = {
     "truncated": seed(0, frame(RESULT, field(OUTPUT, b"abc"))[:-2]),
     "two_replies": seed(PASS_FDS, frame(RESULT, u64(STATUS, OK), field(OUTPUT, b""),
                                         u64(DURATION, 1)) + frame(RESULT)),
-    "with_stdout": seed(0, frame(RESULT, u64(STATUS, OK), field(OUTPUT, b""), u64(DURATION, 1)),
+    "with_stdout": seed(LOAD, loaded, frame(ERROR, u64(ERRCODE, 1), field(ERRMSG, b"init")),
                         out=b"stdout"),
+    "result_streams": seed(0, frame(RESULT, u64(STATUS, OK), field(OUTPUT, b""), u64(DURATION, 1),
+                                    field(STDOUT, b"out"), field(STDERR, b"err"),
+                                    u64(TRUNCATED, 3))),
+    "result_streams_over": seed(0, frame(RESULT, u64(STATUS, OK), field(OUTPUT, b""),
+                                         u64(DURATION, 1), field(STDOUT, b"o" * 5000))),
+    # the worker hangs up before reading LOAD (its descriptors unread: the
+    # stream resets); a failed recvmsg's control buffer must not be read
+    "load_hangup": seed(LOAD),
     # one frame through the decoders, both directions
-    "dec_load": bytes([DECODE]) + frame(LOADF, field(OBJECT, b"!<arch>\n"), field(OBJECT, b"x")),
+    "dec_load": bytes([DECODE]) + frame(LOADF, field(OBJECT, b"!<arch>\n"), field(OBJECT, b"x"),
+                                        u64(OUTPUT_MAX, 1 << 20)),
     "dec_invoke": bytes([DECODE]) + frame(INVOKE, field(SYMBOL, b"main.Handle"),
                                           field(INPUT, b"in"), u64(TIMEOUT, 100),
                                           u64(RESULT_MAX, 1 << 20), u64(PROFILE_KINDS, 3),
@@ -73,7 +83,8 @@ seeds = {
     "dec_loaded": bytes([DECODE]) + loaded,
     "dec_result": bytes([DECODE]) + frame(RESULT, u64(STATUS, ERR), field(OUTPUT, b"o"),
                                           field(ERRMSG, b"e"), u64(DURATION, 5),
-                                          field(PROFILE, b"\x01pp")),
+                                          field(PROFILE, b"\x01pp"), field(STDOUT, b"so"),
+                                          field(STDERR, b"se"), u64(TRUNCATED, 2)),
     "dec_error": bytes([DECODE]) + frame(ERROR, u64(ERRCODE, 7), field(ERRMSG, b"limit")),
     "dec_init": bytes([DECODE]) + frame(INIT),
     "dec_ready": bytes([DECODE]) + frame(READY),
