@@ -251,8 +251,8 @@ undo:
 /* v1: the tenant's group in the cpu hierarchy; the worker joins it. A
  * group is never removed while gofnd runs (one per tenant), except when
  * empty by a bind that renames a prepared worker's group in its place
- * (v1_cpu_claim): a join that loses that race finds its group gone
- * (ENOENT) and joins the renamed one. 1 = joined. */
+ * (gofn_cgroup_v1_claim): a join that loses that race finds its group
+ * gone (ENOENT) and joins the renamed one. 1 = joined. */
 static int attach_v1_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
 {
 	char dir[160], v[32];
