@@ -141,6 +141,9 @@ metric() {
 		awk -v m="$1" '$1 == m {print $2}'
 }
 
+# metric_is NAME VALUE: GET /metrics shows NAME at VALUE (for wait_until).
+metric_is() { [[ "$(metric "$1")" == "$2" ]]; }
+
 kill9_gofnd() {
 	kill -9 "$PID"
 	wait "$PID" 2>/dev/null
