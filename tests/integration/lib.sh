@@ -141,6 +141,21 @@ metric() {
 		awk -v m="$1" '$1 == m {print $2}'
 }
 
+# wait_done TOKEN ID...: until every async invocation id is finished
+# (bounded: 120 s each).
+wait_done() {
+	local tok=$1 id st
+	shift
+	for id in "$@"; do
+		for _ in $(seq 1200); do
+			st=$(curl -sS --max-time 10 -H "Authorization: Bearer $tok" \
+				"$URL/invocations/$id" | jq -r .status)
+			[[ "$st" != queued && "$st" != running ]] && break
+			sleep 0.1
+		done
+	done
+}
+
 # metric_is NAME VALUE: GET /metrics shows NAME at VALUE (for wait_until).
 metric_is() { [[ "$(metric "$1")" == "$2" ]]; }
 

@@ -29,20 +29,6 @@ submit() {
 	[[ "$CODE" == 202 ]] && jqv .invocation_id
 }
 
-# wait_done TOKEN ID...: until every id is finished (bounded: 120 s).
-wait_done() {
-	local tok=$1 id st
-	shift
-	for id in "$@"; do
-		for _ in $(seq 1200); do
-			st=$(curl -sS --max-time 10 -H "Authorization: Bearer $tok" \
-				"$URL/invocations/$id" | jq -r .status)
-			[[ "$st" != queued && "$st" != running ]] && break
-			sleep 0.1
-		done
-	done
-}
-
 # --- accept: 202, Location, then the result a sync call gives ---
 req POST "/invoke/main.Handle?async=1" "$A" --data-binary first
 expect_code 202 "async invoke accepted"

@@ -48,13 +48,7 @@ HELD=$(pg_sql "$DATA" "SELECT id FROM invocations WHERE state = 'running' AND ow
 check "replica A held some when it was killed" test -n "$HELD"
 
 on "$B"
-for id in "${IDS[@]}"; do
-	for _ in $(seq 600); do
-		st=$(curl -sS --max-time 10 -H "Authorization: Bearer $T" "$B/invocations/$id" | jq -r .status)
-		[[ "$st" != queued && "$st" != running ]] && break
-		sleep 0.1
-	done
-done
+wait_done "$T" "${IDS[@]}"
 good=0
 for id in "${IDS[@]}"; do
 	req GET "/invocations/$id" "$T"
