@@ -126,13 +126,14 @@ typedef struct goobj_sym {
 	uint8_t cls;	/* goobj_symclass */
 	uint32_t size;	/* usually >= data_len (BSS); DWARF CU info has size 0 + data */
 	uint32_t align;
-	/* the counts side by side: no padding after each pointer (a large
-	 * object has ~90k symbols, and every page of them is faulted in) */
+	/* 64 bytes a symbol, and no pointer that an index can replace: a
+	 * large object has ~90k symbols (most of them DWARF entries the
+	 * linker skips), and a fresh worker faults in every page of them.
+	 * Relocations, aux entries and the content hash are reached through
+	 * goobj_sym_relocs, goobj_sym_auxs and goobj_sym_hash. */
 	uint32_t data_len, nrelocs, nauxs;
-	const uint8_t *hash;	   /* 8 bytes (HASHED64DEF) or 16 (HASHEDDEF); NULL otherwise */
-	const uint8_t *data;	   /* data_len bytes; NULL when data_len == 0 */
-	const goobj_reloc *relocs; /* nrelocs entries, in the object's bytes */
-	const goobj_aux *auxs;	   /* nauxs entries, in the object's bytes */
+	uint32_t reloc0, aux0; /* index of the first in goobj_object.relocs / .auxs */
+	const uint8_t *data;   /* data_len bytes; NULL when data_len == 0 */
 } goobj_sym;
 
 /* An Autolib entry: an imported package and its fingerprint. */
@@ -172,6 +173,10 @@ typedef struct goobj_object {
 	const goobj_aux *auxs; /* all aux entries, in the object's bytes */
 	uint32_t nauxs;
 
+	/* The Hash64 and Hash blocks: the content hashes of Hashed64Defs
+	 * (8 bytes each) and HashedDefs (16); use goobj_sym_hash. */
+	const uint8_t *hash64, *hash;
+
 	/* RefNames block (external indexed ref -> name), sorted by symref for
 	 * goobj_resolve. Internal; use goobj_resolve. */
 	struct goobj_refname *refnames;
@@ -189,6 +194,30 @@ typedef struct goobj_archive {
 	goobj_object *objs;
 	uint32_t nobjs;
 } goobj_archive;
+
+/* A defined symbol's relocations (nrelocs of them) and aux entries
+ * (nauxs), in the object's bytes. */
+static inline const goobj_reloc *goobj_sym_relocs(const goobj_object *o, const goobj_sym *s)
+{
+	return o->relocs + s->reloc0;
+}
+
+static inline const goobj_aux *goobj_sym_auxs(const goobj_object *o, const goobj_sym *s)
+{
+	return o->auxs + s->aux0;
+}
+
+/* A symbol's content hash (s in o->syms): 8 bytes for a Hashed64Def, 16
+ * for a HashedDef (objfile.go Hash64Size, HashSize), NULL otherwise. */
+static inline const uint8_t *goobj_sym_hash(const goobj_object *o, const goobj_sym *s)
+{
+	size_t i = (size_t)(s - o->syms);
+	if (s->cls == GOOBJ_HASHED64DEF)
+		return o->hash64 + (i - o->nsymdefs) * 8;
+	if (s->cls == GOOBJ_HASHEDDEF)
+		return o->hash + (i - o->nsymdefs - o->nhashed64) * 16;
+	return NULL;
+}
 
 /* Parses and validates `data` (an archive, or a bare object starting with
  * "go object "). `name` appears in error messages. On error returns -1

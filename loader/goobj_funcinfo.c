@@ -9,9 +9,9 @@ static long funcinfo_sym(const goobj_object *o, const goobj_sym *s, gofn_err *er
 {
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GOREL_AUX_FUNCINFO)
+		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_FUNCINFO)
 			continue;
-		if (goobj_resolve(o, s->auxs[k].sym, &t, err) < 0)
+		if (goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, err) < 0)
 			return -1;
 		if (t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
 			return gofn_errf(err, GOFN_EINVAL,

@@ -133,6 +133,8 @@ static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uin
 
 _Static_assert(sizeof(goobj_reloc) == GOREL_RELOC_SIZE, "goobj_reloc is the Reloc record");
 _Static_assert(sizeof(goobj_aux) == GOREL_AUX_SIZE, "goobj_aux is the Aux record");
+_Static_assert(GOREL_HASH64_SIZE == 8 && GOREL_HASH_SIZE == 16, "goobj_sym_hash's strides");
+_Static_assert(sizeof(goobj_sym) == 64, "goobj_sym: 64 bytes a symbol");
 
 /* Relocations and aux entries stay in the object (goobj.h): only their
  * blocks are located here; attach() checks every record. */
@@ -211,22 +213,22 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		uint32_t r0 = goobj_le32(ri + 4 * i), a0 = goobj_le32(ai + 4 * i);
 		uint32_t d0 = goobj_le32(di + 4 * i);
 
-		s->relocs = o->relocs + r0;
+		s->reloc0 = r0;
 		s->nrelocs = goobj_le32(ri + 4 * i + 4) - r0;
-		s->auxs = o->auxs + a0;
+		s->aux0 = a0;
 		s->nauxs = goobj_le32(ai + 4 * i + 4) - a0;
 		s->data_len = goobj_le32(di + 4 * i + 4) - d0;
 		s->data = s->data_len ? data + d0 : NULL;
 		for (uint32_t k = 0; k < s->nrelocs; k++)
-			if (check_reloc(o, &rt, s, &s->relocs[k], err) < 0)
+			if (check_reloc(o, &rt, s, &goobj_sym_relocs(o, s)[k], err) < 0)
 				return gofn_errctx(err, "%s: reloc %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
 		for (uint32_t k = 0; k < s->nauxs; k++) {
-			if (s->auxs[k].type >= GOREL_NAUX)
+			if (goobj_sym_auxs(o, s)[k].type >= GOREL_NAUX)
 				return gofn_errf(err, GOFN_EINVAL, "%s: aux %u has unknown type %u",
 						 goobj_symdesc(o, i, d, sizeof d), k,
-						 s->auxs[k].type);
-			if (goobj_check_symref(o, s->auxs[k].sym, err) < 0)
+						 goobj_sym_auxs(o, s)[k].type);
+			if (goobj_check_symref(o, goobj_sym_auxs(o, s)[k].sym, err) < 0)
 				return gofn_errctx(err, "%s: aux %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
 		}
@@ -234,7 +236,7 @@ static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	return 0;
 }
 
-static int check_hashes_and_refflags(const goobj_object *o, const goobj_bin *bin, gofn_err *err)
+static int check_hashes_and_refflags(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
 	const uint8_t *h64 = bin->b + bin->off[GOREL_BLK_HASH64];
 	const uint8_t *h = bin->b + bin->off[GOREL_BLK_HASH];
@@ -245,10 +247,8 @@ static int check_hashes_and_refflags(const goobj_object *o, const goobj_bin *bin
 		return gofn_errf(err, GOFN_EINVAL,
 				 "hash blocks do not match the %u short and %u long hashed symbols",
 				 o->nhashed64, o->nhashed);
-	for (uint32_t i = 0; i < o->nhashed64; i++)
-		o->syms[o->nsymdefs + i].hash = h64 + i * GOREL_HASH64_SIZE;
-	for (uint32_t i = 0; i < o->nhashed; i++)
-		o->syms[o->nsymdefs + o->nhashed64 + i].hash = h + i * GOREL_HASH_SIZE;
+	o->hash64 = h64;
+	o->hash = h;
 	for (uint32_t i = 0; i < goobj_blklen(bin, GOREL_BLK_REFFLAGS) / GOREL_REFFLAGS_SIZE; i++)
 		if (goobj_check_symref(o, goobj_symref_at(rf + i * GOREL_REFFLAGS_SIZE), err) < 0)
 			return gofn_errctx(err, "ref flags entry %u", i);

@@ -70,15 +70,17 @@ static int key_tag(const goobj_sym *s)
 static int slot_is(gofn_link *l, const lk_dedup *d, const char *k, size_t n, int tag, int abi)
 {
 	const goobj_sym *s = owner_goobj(l, SLOT_OWNER(d));
+	const uint8_t *hash;
 	if (key_tag(s) != tag)
 		return 0;
 	if (tag == KEY_NAME)
 		return s->abi == abi && s->name.len == n && memcmp(s->name.p, k, n) == 0;
 	uint64_t a[2] = {0, 0}, b[2] = {0, 0};
-	memcpy(a, s->hash, 8);
+	hash = goobj_sym_hash(l->objs[SLOT_OWNER(d) >> 24].o, s);
+	memcpy(a, hash, 8);
 	memcpy(b, k, 8);
 	if (n == 16) {
-		memcpy(&a[1], s->hash + 8, 8);
+		memcpy(&a[1], hash + 8, 8);
 		memcpy(&b[1], k + 8, 8);
 	}
 	return s->kind == abi && a[0] == b[0] && a[1] == b[1];
@@ -289,10 +291,11 @@ static uint32_t owner_size(gofn_link *l, uint32_t owner)
 	return l->objs[owner >> 24].o->syms[owner & (LK_MAX_SYMS - 1)].size;
 }
 
-static lk_dedup *hashed_slot(gofn_link *l, const goobj_sym *s)
+static lk_dedup *hashed_slot(gofn_link *l, const goobj_object *o, const goobj_sym *s)
 {
 	int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
-	return dedup_slot(l, (const char *)s->hash, tag == KEY_HASH64 ? 8 : 16, tag, s->kind);
+	return dedup_slot(l, (const char *)goobj_sym_hash(o, s), tag == KEY_HASH64 ? 8 : 16, tag,
+			  s->kind);
 }
 
 /* Content-hashed owners, before classification: a short symbol's hash64
@@ -310,7 +313,7 @@ static void choose_hashed_owners(gofn_link *l)
 			const goobj_sym *s = &o->syms[i];
 			if (s->cls != GOOBJ_HASHED64DEF && s->cls != GOOBJ_HASHEDDEF)
 				continue;
-			lk_dedup *d = hashed_slot(l, s);
+			lk_dedup *d = hashed_slot(l, o, s);
 			if (!d->owner1 || s->size > owner_size(l, SLOT_OWNER(d)))
 				d->owner1 = LK_OWNER(oi, i) + 1;
 			l->objs[oi].syms[i].owner = (uint32_t)(d - l->dedup);

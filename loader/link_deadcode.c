@@ -53,18 +53,20 @@ static int is_edge(unsigned type)
 static int visit(gofn_link *l, stack *s, uint32_t owner)
 {
 	size_t oi = owner >> 24;
-	const goobj_sym *sym = &l->objs[oi].o->syms[owner & (LK_MAX_SYMS - 1)];
+	const goobj_object *o = l->objs[oi].o;
+	const goobj_sym *sym = &o->syms[owner & (LK_MAX_SYMS - 1)];
+	const goobj_reloc *rel = goobj_sym_relocs(o, sym);
+	const goobj_aux *aux = goobj_sym_auxs(o, sym);
 	uint32_t t;
 
 	for (uint32_t k = 0; k < sym->nrelocs; k++)
-		if (is_edge(sym->relocs[k].type) && lk_unit_target(l, oi, sym->relocs[k].sym, &t) &&
-		    push(l, s, t))
+		if (is_edge(rel[k].type) && lk_unit_target(l, oi, rel[k].sym, &t) && push(l, s, t))
 			return -1;
 	for (uint32_t k = 0; k < sym->nauxs; k++) {
-		unsigned a = sym->auxs[k].type;
+		unsigned a = aux[k].type;
 		if (a >= GOREL_AUX_DWARFINFO && a <= GOREL_AUX_DWARFLINES)
 			continue;
-		if (lk_unit_target(l, oi, sym->auxs[k].sym, &t) && push(l, s, t))
+		if (lk_unit_target(l, oi, aux[k].sym, &t) && push(l, s, t))
 			return -1;
 	}
 	return 0;

@@ -102,7 +102,7 @@ static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
 static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
 {
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &s->relocs[k];
+		const goobj_reloc *r = &goobj_sym_relocs(l->objs[oi].o, s)[k];
 		uintptr_t a;
 		if (r->type != GOREL_R_CALL || !l->deferreturn)
 			continue;
@@ -168,8 +168,8 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 	f->start_line = fi.startline;
 	f->deferreturn = deferreturn_off(l, oi, s);
 	for (uint32_t k = 0; k < s->nauxs; k++) {
-		npc += s->auxs[k].type == GOREL_AUX_PCDATA;
-		nfd += s->auxs[k].type == GOREL_AUX_FUNCDATA;
+		npc += goobj_sym_auxs(o, s)[k].type == GOREL_AUX_PCDATA;
+		nfd += goobj_sym_auxs(o, s)[k].type == GOREL_AUX_FUNCDATA;
 	}
 	gofn_mb_bytes *pcd = aalloc(d, npc * sizeof *pcd);
 	gofn_mb_funcdata *fd = aalloc(d, nfd * sizeof *fd);
@@ -177,7 +177,7 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
 	npc = nfd = 0;
 	for (uint32_t k = 0; k < s->nauxs; k++) {
-		const goobj_aux *a = &s->auxs[k];
+		const goobj_aux *a = &goobj_sym_auxs(o, s)[k];
 		switch (a->type) {
 		case GOREL_AUX_PCSP:
 			f->pcsp = aux_bytes(l, oi, a->sym);
@@ -308,10 +308,11 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 			if (ls->sect == LK_DATA || ls->sect == LK_BSS) {
 				for (uint32_t k = 0; k < s->nauxs; k++) {
 					uintptr_t ta;
-					if (s->auxs[k].type != GOREL_AUX_GOTYPE)
+					const goobj_aux *a = &goobj_sym_auxs(ob->o, s)[k];
+					if (a->type != GOREL_AUX_GOTYPE)
 						continue;
 					if (pass) {
-						if (gotype_addr(l, oi, s->auxs[k].sym, &ta, err))
+						if (gotype_addr(l, oi, a->sym, &ta, err))
 							return gofn_errctx(err, "type of %.*s",
 									   (int)s->name.len,
 									   s->name.p);

@@ -144,7 +144,7 @@ int lk_relocate(gofn_link *l, gofn_err *err)
 			lk_sym *ls = &ob->syms[i];
 			int writable = ls->sect < LK_NSECT && ls->owner == LK_OWNER(oi, i);
 			for (uint32_t k = 0; k < s->nrelocs && writable; k++) {
-				if (apply(l, oi, s, ls->addr, &s->relocs[k], err))
+				if (apply(l, oi, s, ls->addr, &goobj_sym_relocs(ob->o, s)[k], err))
 					return gofn_errctx(err, "%s: relocate %.*s", ob->o->name,
 							   (int)s->name.len, s->name.p);
 			}

@@ -102,8 +102,8 @@ static int dwarf_info_of(const goobj_object *o, uint32_t fn, const goobj_sym **i
 	const goobj_sym *s = &o->syms[fn];
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GOREL_AUX_DWARFINFO ||
-		    goobj_resolve(o, s->auxs[k].sym, &t, NULL) < 0 ||
+		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_DWARFINFO ||
+		    goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, NULL) < 0 ||
 		    t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined ||
 		    !o->syms[t.local].data)
 			continue;
@@ -138,7 +138,7 @@ goobj_str gofn_inl_callee_name(const goobj_object *o, uint32_t fn, const goobj_f
 		*start_line = 0;
 	for (uint32_t i = 0; i < info->nrelocs; i++) {
 		inl_die d;
-		if (die_at(o, info, &info->relocs[i], &d) < 0 || d.file != node.file ||
+		if (die_at(o, info, &goobj_sym_relocs(o, info)[i], &d) < 0 || d.file != node.file ||
 		    d.line != (uint32_t)node.line)
 			continue;
 		if (seen == 0)

@@ -77,7 +77,7 @@ static void collect(const goobj_object *o, uint32_t info, goobj_str fn, params *
 	params own = {0};
 
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &s->relocs[k];
+		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
 		goobj_target t;
 		if (r->type != R_DWARFSECREF || r->size != 4 || (uint32_t)r->off + 4 > s->data_len)
 			continue;
@@ -185,10 +185,10 @@ int gofn_signature_of(const goobj_object *o, uint32_t fn, char *buf, size_t n, g
 
 	for (uint32_t k = 0; k < s->nauxs; k++) {
 		goobj_target t;
-		if (s->auxs[k].type != GOREL_AUX_DWARFINFO)
+		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_DWARFINFO)
 			continue;
-		if (goobj_resolve(o, s->auxs[k].sym, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL ||
-		    t.local >= o->ndefined)
+		if (goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, NULL) ||
+		    t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
 			continue;
 		collect(o, t.local, s->name, &p, 0);
 		have_info = 1;

@@ -60,13 +60,13 @@ static void check_sym(const goobj_object *o, uint32_t i)
 	touch((const uint8_t *)s->name.p, s->name.len);
 	touch(s->data, s->data_len);
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &s->relocs[k];
+		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
 		must(r->off >= 0 && (uint64_t)r->off + r->size <= extent);
 		must(gorel_reloc_name(r->type & ~GOREL_R_WEAK) != NULL);
 		resolve(o, r->sym);
 	}
 	for (uint32_t k = 0; k < s->nauxs; k++)
-		resolve(o, s->auxs[k].sym);
+		resolve(o, goobj_sym_auxs(o, s)[k].sym);
 	check_funcinfo(o, i);
 }
 

@@ -17,8 +17,8 @@ static int has_reloc_to(const goobj_object *o, const goobj_sym *s, unsigned type
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		goobj_target t;
 		gofn_err e;
-		assert_int_equal(goobj_resolve(o, s->relocs[k].sym, &t, &e), 0);
-		if (s->relocs[k].type == type && str_eq(t.name, name))
+		assert_int_equal(goobj_resolve(o, goobj_sym_relocs(o, s)[k].sym, &t, &e), 0);
+		if (goobj_sym_relocs(o, s)[k].type == type && str_eq(t.name, name))
 			return 1;
 	}
 	return 0;
@@ -76,7 +76,7 @@ static void every_ref_resolves(void **state)
 				for (uint32_t k = 0; k < s->nrelocs; k++) {
 					goobj_target t;
 					gofn_err e;
-					goobj_symref r = s->relocs[k].sym;
+					goobj_symref r = goobj_sym_relocs(o, s)[k].sym;
 					assert_int_equal(goobj_resolve(o, r, &t, &e), 0);
 					if (t.kind == GOOBJ_TARGET_LOCAL)
 						assert_true(t.local < o->nsyms);
@@ -96,8 +96,9 @@ static void every_ref_resolves(void **state)
 				for (uint32_t k = 0; k < s->nauxs; k++) {
 					goobj_target t;
 					gofn_err e;
-					assert_int_equal(goobj_resolve(o, s->auxs[k].sym, &t, &e),
-							 0);
+					assert_int_equal(
+					    goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, &e),
+					    0);
 				}
 			}
 		}

@@ -160,12 +160,13 @@ static void calls_reach_the_host(void **state)
 	const goobj_sym *s = &l.objs[0].o->syms[idx];
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
 		goobj_target tg;
-		assert_int_equal(goobj_resolve(l.objs[0].o, s->relocs[k].sym, &tg, &e), 0);
+		const goobj_reloc *r = &goobj_sym_relocs(l.objs[0].o, s)[k];
+		assert_int_equal(goobj_resolve(l.objs[0].o, r->sym, &tg, &e), 0);
 		if (tg.name.len != 22 || memcmp(tg.name.p, "gofn_test_link_host_fn", 22) != 0)
 			continue;
 		int32_t rel;
-		memcpy(&rel, (const uint8_t *)f->addr + s->relocs[k].off, 4);
-		uintptr_t next = f->addr + (uintptr_t)s->relocs[k].off + 4;
+		memcpy(&rel, (const uint8_t *)f->addr + r->off, 4);
+		uintptr_t next = f->addr + (uintptr_t)r->off + 4;
 		assert_int_equal(next + (intptr_t)rel, (uintptr_t)&gofn_test_link_host_fn);
 		found = 1;
 	}

@@ -67,8 +67,8 @@ static void put_symname(FILE *f, const goobj_object *o, uint32_t i)
 {
 	const goobj_sym *s = &o->syms[i];
 
-	if (s->name.len == 0 && s->hash)
-		put_hash(f, s->hash, s->cls == GOOBJ_HASHED64DEF ? 8 : 16);
+	if (s->name.len == 0 && goobj_sym_hash(o, s))
+		put_hash(f, goobj_sym_hash(o, s), s->cls == GOOBJ_HASHED64DEF ? 8 : 16);
 	else if (s->name.len == 0)
 		fprintf(f, "#%u", i);
 	else
@@ -120,7 +120,7 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 	put_symname(f, o, i);
 	putc('\n', f);
 	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &s->relocs[k];
+		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
 		fprintf(f, "\treloc %d %u %s%s ", r->off, r->size,
 			(r->type & GOREL_R_WEAK) ? "R_WEAK|" : "",
 			gorel_reloc_name(r->type & ~GOREL_R_WEAK));
@@ -128,8 +128,8 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 		fprintf(f, "%+lld\n", (long long)r->add);
 	}
 	for (uint32_t k = 0; k < s->nauxs; k++) {
-		fprintf(f, "\taux %s ", gorel_aux_name(s->auxs[k].type));
-		put_target(f, o, s->auxs[k].sym);
+		fprintf(f, "\taux %s ", gorel_aux_name(goobj_sym_auxs(o, s)[k].type));
+		put_target(f, o, goobj_sym_auxs(o, s)[k].sym);
 		putc('\n', f);
 	}
 }
