@@ -4,6 +4,8 @@
  * (call_bridge.h) -> unregister and unmap. */
 #include "loader/loader.h"
 
+#include <malloc.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -165,8 +167,25 @@ static int build_module(gofn_module *m, gofn_err *err)
 	return 0;
 }
 
+/* glibc's thresholds fixed for a process that loads: by default the
+ * mmap threshold follows the largest block freed so far, so whether a
+ * load's multi-megabyte arrays (symbols, link state, pclntab parts) come
+ * back as reused heap or as fresh mappings whose every page faults in
+ * again flipped from one load to the next (eleven loads of a large
+ * object: 16k or 41k page faults, run to run). Below 32 MiB a block now
+ * comes from the heap and stays there when freed; a fresh process still
+ * gets untouched pages, and the worker's idle trim (malloc_trim) hands
+ * what a load left free back to the kernel. */
+static void fix_malloc_thresholds(void)
+{
+	mallopt(M_MMAP_THRESHOLD, 32 << 20);
+	mallopt(M_TRIM_THRESHOLD, 64 << 20);
+}
+
 int gofn_loader_preload(gofn_err *err)
 {
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+	pthread_once(&once, fix_malloc_thresholds);
 	if (!gofn_symtab_self(err) || !gofn_hosttypes_self(err))
 		return -1;
 	gofn_hosttab_trim();
