@@ -89,7 +89,7 @@ static enum MHD_Result find_function(gofn_req *r, gofn_function *f, char *sym, c
 	int rc = 1, i = -1;
 
 	*found = 0;
-	memset(f, 0, sizeof *f);
+	gofn_function_init(f);
 	/* ?function= is an id, NAME (its current version) or NAME@N. */
 	if (fid && (rc = gofn_store_fn_resolve(r->srv->store, r->tenant, fid, f, &e)) != 0)
 		return rc < 0 ? gofn_reply_err(r, &e)

@@ -249,6 +249,12 @@ void gofn_function_clear(gofn_function *f)
 	f->nsymbols = 0;
 }
 
+void gofn_function_init(gofn_function *f)
+{
+	memset(f, 0, offsetof(gofn_function, objs));
+	memset(&f->nobjs, 0, sizeof *f - offsetof(gofn_function, nobjs));
+}
+
 int gofn_function_copy(gofn_function *dst, const gofn_function *src)
 {
 	/* The fields, and of objs[] only the used part: it is most of the
@@ -356,7 +362,7 @@ int gofn_store_fn_resolve(gofn_store *s, const char *tenant, const char *ref, go
 	char *end;
 	long long v = strtoll(at + 1, &end, 10);
 	size_t n = (size_t)(at - ref);
-	memset(f, 0, sizeof *f);
+	gofn_function_init(f);
 	if (n == 0 || n >= sizeof name || end == at + 1 || *end || v < 1)
 		return 1;
 	memcpy(name, ref, n);

@@ -544,7 +544,7 @@ static int take_symbols(gofn_function *f, const char *text, gofn_err *e)
 static int fn_query_n(pg *p, const char *sql, int n, const char *const *args, gofn_function *f,
 		      gofn_err *e)
 {
-	memset(f, 0, sizeof *f);
+	gofn_function_init(f);
 	lock(p);
 	PGresult *r = run(p, e, "get function", sql, n, args, NULL);
 	unlock(p);

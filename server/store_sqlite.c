@@ -474,7 +474,7 @@ static int fn_query(sq *s, const char *sql, const char *const *args, gofn_functi
 {
 	sqlite3_stmt *st = prep(s, e, sql, args);
 
-	memset(f, 0, sizeof *f);
+	gofn_function_init(f);
 	if (!st)
 		return -1;
 	int rc = sqlite3_step(st);
