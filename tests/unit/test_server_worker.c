@@ -402,10 +402,21 @@ static void result_with(gofn_fbuf *b, const char *out, size_t out_len, uint64_t 
 	gofn_fbuf_finish(b);
 }
 
-static void invoke_fake(const uint8_t *p, size_t n, gofn_outcome *o, gofn_worker **wp)
+/* Invokes a fake that answers with p[0..n) and checks the status, the
+ * error (needle, or NULL) and whether the worker may serve again; o is
+ * left for the caller to look at and clear. */
+static void invoke_expect(const uint8_t *p, size_t n, const char *status, const char *needle,
+			  int dead, gofn_outcome *o)
 {
-	*wp = answering(p, n);
-	gofn_worker_invoke(*wp, &cfg, "main.F", (const uint8_t *)"x", 1, 2000, o);
+	gofn_worker *w = answering(p, n);
+
+	gofn_worker_invoke(w, &cfg, "main.F", (const uint8_t *)"x", 1, 2000, o);
+	assert_string_equal(gofn_status_name(o->status), status);
+	if (needle && !strstr(o->error, needle))
+		fail_msg("outcome error \"%s\" lacks \"%s\"", o->error, needle);
+	assert_int_equal(w->dead, dead);
+	assert_true(o->out.len <= cfg.max_output && o->err.len <= cfg.max_output);
+	gofn_worker_destroy(w);
 }
 
 /* The call's output comes inside its RESULT, with its truncation bits. */
@@ -413,12 +424,10 @@ static void result_carries_output(void **state)
 {
 	gofn_fbuf b;
 	gofn_outcome o = {0};
-	gofn_worker *w;
 
 	(void)state;
 	result_with(&b, "hello", 5, GOFN_TRUNC_STDOUT);
-	invoke_fake(b.data, b.len, &o, &w);
-	assert_string_equal(gofn_status_name(o.status), "ok");
+	invoke_expect(b.data, b.len, "ok", NULL, 0, &o);
 	assert_int_equal(o.result.len, 1);
 	assert_int_equal(o.out.len, 5);
 	assert_memory_equal(o.out.data, "hello", 5);
@@ -426,10 +435,8 @@ static void result_carries_output(void **state)
 	assert_int_equal(o.err.len, 4);
 	assert_memory_equal(o.err.data, "oops", 4);
 	assert_false(o.err.truncated);
-	assert_false(w->dead);
 	gofn_outcome_clear(&o);
 	gofn_fbuf_free(&b);
-	gofn_worker_destroy(w);
 }
 
 /* A worker that claims more stdout than --max-output it was given (LOAD's
@@ -438,22 +445,16 @@ static void result_output_over_limit(void **state)
 {
 	gofn_fbuf b;
 	gofn_outcome o = {0};
-	gofn_worker *w;
 	char *big = malloc(cfg.max_output + 1);
 
 	(void)state;
 	assert_non_null(big);
 	memset(big, 'o', cfg.max_output + 1);
 	result_with(&b, big, cfg.max_output + 1, 0);
-	invoke_fake(b.data, b.len, &o, &w);
-	assert_string_equal(gofn_status_name(o.status), "killed");
-	assert_non_null(strstr(o.error, "more output than the limit"));
-	assert_true(o.out.len <= cfg.max_output);
-	assert_true(w->dead);
+	invoke_expect(b.data, b.len, "killed", "more output than the limit", 1, &o);
 	gofn_outcome_clear(&o);
 	gofn_fbuf_free(&b);
 	free(big);
-	gofn_worker_destroy(w);
 }
 
 /* TRUNCATED with a bit that names no stream. */
@@ -461,17 +462,12 @@ static void result_bad_truncated(void **state)
 {
 	gofn_fbuf b;
 	gofn_outcome o = {0};
-	gofn_worker *w;
 
 	(void)state;
 	result_with(&b, "x", 1, 4);
-	invoke_fake(b.data, b.len, &o, &w);
-	assert_string_equal(gofn_status_name(o.status), "killed");
-	assert_non_null(strstr(o.error, "out of range"));
-	assert_true(w->dead);
+	invoke_expect(b.data, b.len, "killed", "out of range", 1, &o);
 	gofn_outcome_clear(&o);
 	gofn_fbuf_free(&b);
-	gofn_worker_destroy(w);
 }
 
 /* More than the RESULT in the same receive (tenant code wrote a second
@@ -480,7 +476,6 @@ static void result_then_more(void **state)
 {
 	gofn_fbuf b;
 	gofn_outcome o = {0};
-	gofn_worker *w;
 	uint8_t both[512];
 
 	(void)state;
@@ -488,13 +483,10 @@ static void result_then_more(void **state)
 	assert_true(2 * b.len <= sizeof both);
 	memcpy(both, b.data, b.len);
 	memcpy(both + b.len, b.data, b.len);
-	invoke_fake(both, 2 * b.len, &o, &w);
-	assert_string_equal(gofn_status_name(o.status), "ok");
+	invoke_expect(both, 2 * b.len, "ok", NULL, 1, &o);
 	assert_int_equal(o.out.len, 2);
-	assert_true(w->dead);
 	gofn_outcome_clear(&o);
 	gofn_fbuf_free(&b);
-	gofn_worker_destroy(w);
 }
 
 int main(void)
