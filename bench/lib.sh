@@ -48,6 +48,19 @@ run_wrk() {
 	wrk -t $((c < 2 ? 1 : 2)) -c "$c" -d "${2}s" --latency -s "$4" "$3" >"$5" 2>&1
 }
 
+# bare_start BUILD: bench-bare-mhd (the peer of the warm rows) in the
+# background: BARE_PID, and BARE_PORT once it listens (empty if it never does).
+bare_start() {
+	"$1/bin/bench-bare-mhd" >"$TMP/bare.port" &
+	BARE_PID=$!
+	BARE_PORT=""
+	for _ in $(seq 50); do
+		BARE_PORT=$(awk '/^port/ {print $2}' "$TMP/bare.port")
+		[[ -n "$BARE_PORT" ]] && break
+		sleep 0.1
+	done
+}
+
 # hyperfine_median OUT_JSON CMD...: median seconds of each command, one a line.
 hyperfine_median() {
 	local json=$1

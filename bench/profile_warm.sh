@@ -13,6 +13,7 @@
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH_DIR/../tests/integration/lib.sh"
+source "$BENCH_DIR/lib.sh"
 C=${2:-1}
 SECS=${3:-10}
 OUT=${OUT:-$BUILD/bench/profile}
@@ -87,15 +88,9 @@ cat >"$TMP/peer.lua" <<'LUA'
 wrk.method = "POST"
 wrk.body = "bench"
 LUA
-"$BUILD/bin/bench-bare-mhd" >"$TMP/bare.port" &
-bp=$!
-for _ in $(seq 50); do
-	port=$(awk '/^port/ {print $2}' "$TMP/bare.port")
-	[[ -n "$port" ]] && break
-	sleep 0.1
-done
-wrk_run "http://127.0.0.1:$port/invoke/main.Handle" "$TMP/peer.lua" "$OUT/wrk.bare.c$C.txt"
-kill -TERM $bp && wait $bp
+bare_start "$BUILD"
+wrk_run "http://127.0.0.1:$BARE_PORT/invoke/main.Handle" "$TMP/peer.lua" "$OUT/wrk.bare.c$C.txt"
+kill -TERM "$BARE_PID" && wait "$BARE_PID"
 uptime >>"$OUT/load.txt"
 grep -H -E 'Requests/sec|50%' "$OUT/wrk.gofnd.c$C.txt" "$OUT/wrk.bare.c$C.txt"
 cat "$OUT/load.txt"

@@ -10,6 +10,7 @@
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH_DIR/../tests/integration/lib.sh"
+source "$BENCH_DIR/lib.sh"
 A=$(readlink -f "${2:?usage: warm_ab.sh BUILD GOFND_A GOFND_B [C] [SECONDS] [ROUNDS]}")
 B=$(readlink -f "${3:?gofnd B}")
 C=${4:-1}
@@ -19,9 +20,9 @@ command -v wrk >/dev/null || { echo "warm_ab: wrk not installed"; exit 1; }
 HELLO=$(compile hello) || exit 1
 
 declare -A SRV_PID SRV_URL SRV_TOK
-BARE=""
+BARE_PID=""
 stop_all() {
-	for p in "${SRV_PID[@]}" $BARE; do
+	for p in "${SRV_PID[@]}" $BARE_PID; do
 		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
 	done
 }
@@ -39,26 +40,19 @@ for v in A B; do
 	PID="" # both stay up; stopped below
 done
 TMP=$ROOT_TMP
-"$BUILD/bin/bench-bare-mhd" >"$TMP/bare.port" &
-BARE=$!
-for _ in $(seq 50); do
-	port=$(awk '/^port/ {print $2}' "$TMP/bare.port")
-	[[ -n "$port" ]] && break
-	sleep 0.1
-done
-SRV_URL[bare]=http://127.0.0.1:$port SRV_TOK[bare]=none
+bare_start "$BUILD"
+SRV_URL[bare]=http://127.0.0.1:$BARE_PORT SRV_TOK[bare]=none
 
-run() { # NAME -> "p50_us req_s"
+run() { # NAME -> "p50_us req_s non2xx"
 	cat >"$TMP/post.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "bench"
 wrk.headers["Authorization"] = "Bearer ${SRV_TOK[$1]}"
 LUA
-	wrk -t $((C < 2 ? 1 : 2)) -c "$C" -d "${SECS}s" --latency -s "$TMP/post.lua" \
-		"${SRV_URL[$1]}/invoke/main.Handle" >"$TMP/wrk.txt"
-	awk '/^ +50%/ {v = $2; u = 1; if (v ~ /ms$/) u = 1000; else if (v ~ /us$/) u = 1; else if (v ~ /s$/) u = 1e6;
-		sub(/[a-z]+$/, "", v); p = v * u} /Requests\/sec/ {r = $2} /Non-2xx/ {bad = $NF}
-		END {printf "%.0f %.0f %s\n", p, r, bad + 0}' "$TMP/wrk.txt"
+	run_wrk "$C" "$SECS" "${SRV_URL[$1]}/invoke/main.Handle" "$TMP/post.lua" "$TMP/wrk.txt"
+	local p50 rps bad
+	read -r p50 _ rps bad < <(wrk_stats "$TMP/wrk.txt")
+	echo "$p50 $rps $bad"
 }
 for ((i = 1; i <= ROUNDS; i++)); do
 	for v in A B bare; do
@@ -67,7 +61,6 @@ for ((i = 1; i <= ROUNDS; i++)); do
 		echo "$v $p $r" >>"$TMP/results"
 	done
 done
-median() { sort -n | awk '{a[NR] = $1} END {print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2}'; }
 for v in A B bare; do
 	echo "median $v c=$C: p50 $(awk -v v=$v '$1 == v {print $2}' "$TMP/results" | median) us," \
 		"$(awk -v v=$v '$1 == v {print $3}' "$TMP/results" | median) req/s"
