@@ -14,15 +14,32 @@ import "C"
 
 import (
 	"runtime"
+	"time"
 	"unsafe"
 )
+
+// yieldEvery bounds how long the loop's goroutine runs on one schedtick.
+// It never blocks in Go (it waits for requests inside cgo calls), so
+// without a yield its P keeps one schedtick for the worker's life, and Go
+// 1.26's sysmon (runtime/proc.go retake) preempts a P whose schedtick is
+// 10 ms old: with the goroutine in a cgo call it takes the P, hands it to
+// a thread woken for nothing (handoffp, startm) and polls at 20 us again
+// (38-44 % of the worker's CPU in the warm profile, docs/benchmarks.md).
+// A yield moves the schedtick, but runtime.Gosched also wakes an idle
+// thread (goschedImpl's wakep), a futex round trip: once per 5 ms of
+// calls, not once per call.
+const yieldEvery = 5 * time.Millisecond
 
 // drive runs session s to its end and returns the exit code.
 func drive(s *C.gofn_cli_session) int {
 	var c C.gofn_cli_call
+	last := time.Now()
 	for C.gofn_cli_next(s, &c) == C.GOFN_CLI_CALL {
 		finish(s, &c)
-		runtime.Gosched()
+		if t := time.Now(); t.Sub(last) >= yieldEvery {
+			runtime.Gosched()
+			last = t
+		}
 	}
 	return int(C.gofn_cli_end(s))
 }
