@@ -63,7 +63,7 @@ static const opt opts[] = {
     O("--warm-workers", "GOFN_WARM_WORKERS", K_INTZ, warm_workers,
       "of those, how many stay once idle for --warm-idle-ms, LRU first; 0 = all (0)"),
     O("--warm-idle-ms", "GOFN_WARM_IDLE_MS", K_I64, warm_idle_ms,
-      "idle time after which workers beyond --warm-workers are stopped (10000)"),
+      "idle time after which workers beyond --warm-workers are stopped (60000)"),
     O("--max-functions", "GOFN_MAX_FUNCTIONS", K_INT, functions_per_tenant,
       "functions per tenant (100)"),
     O("--max-inflight", "GOFN_MAX_INFLIGHT", K_SIZE, max_inflight,
@@ -155,7 +155,7 @@ void gofn_config_defaults(gofn_config *c)
 	c->max_inflight = 512u << 20;
 	c->shutdown_grace_ms = 30000;
 	c->idle_ms = 300000;
-	c->warm_idle_ms = 10000;
+	c->warm_idle_ms = 60000;
 	c->sandbox = -1;
 	c->profile_keep = 100;
 	c->profile_max_age_s = 7 * 24 * 3600;

@@ -73,7 +73,7 @@ gofn_worker *gofn_lru_victim(struct gofn_pool *p, int64_t now, int64_t before, t
 	/* Spare only while its tenant still holds another worker: if not, it is
 	 * that tenant's last and only its age counts. */
 	int aged_spare = s && ((tenant_pool *)s->pool_tenant)->total > 1 &&
-			 now - s->idle_since_ms >= GOFN_SPARE_IDLE_MS;
+			 now - s->idle_since_ms >= p->c->warm_idle_ms;
 	gofn_worker *first = s, *second = l;
 
 	if (!aged_spare && (!s || (l && l->idle_since_ms < s->idle_since_ms))) {

@@ -23,7 +23,6 @@
 #include <cmocka.h>
 
 #include "server/pool.h"
-#include "server/pool_lru.h"
 
 #define LONG_DEADLINE_MS 120000 /* a bound for a hang, not a timing claim */
 
@@ -305,11 +304,11 @@ static void waiting_tenant_served_in_turn(void **state)
 	gofn_pool_free(p, 1000);
 }
 
-/* Waits until every worker idle now has been idle GOFN_SPARE_IDLE_MS: the
+/* Waits until every worker idle now has been idle --warm-idle-ms: the
  * policy below is defined by that age, so the test lets it pass. */
-static void let_idle_age(void)
+static void let_idle_age(const gofn_config *c)
 {
-	int64_t until = gofn_now_ms() + GOFN_SPARE_IDLE_MS;
+	int64_t until = gofn_now_ms() + c->warm_idle_ms;
 	struct timespec ts = {0, 10 * 1000 * 1000};
 
 	while (gofn_now_ms() < until)
@@ -326,6 +325,7 @@ static void spare_evicted_before_last(void **state)
 	gofn_worker *a1 = NULL, *a2 = NULL, *w = NULL;
 	(void)state;
 	config(&c, 3);
+	c.warm_idle_ms = 50;
 	gofn_pool *p = gofn_pool_new(&c);
 	pid_t b = call(p, "b", "f"); /* b's only worker, the oldest idle one */
 	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &a1), GOFN_GOT_SLOT);
@@ -335,7 +335,7 @@ static void spare_evicted_before_last(void **state)
 	pid_t a1pid = a1->pid, a2pid = a2->pid;
 	gofn_pool_release(p, "a", a1);
 	gofn_pool_release(p, "a", a2);
-	let_idle_age();
+	let_idle_age(&c);
 	/* c needs room: a's older spare goes, b's last worker stays. */
 	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &w), GOFN_GOT_SLOT);
 	assert_false(alive(a1pid));
