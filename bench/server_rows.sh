@@ -107,14 +107,16 @@ LUA
 cold_starts() { metric gofn_worker_first_result_seconds_count; }
 
 # steady K: warm-up passes of the measured load itself (wrk as measured,
-# SECS each) until a pass starts and evicts no worker, at most 6. Every
+# SECS each) until a pass starts and evicts no worker, at most 40 (1,000
+# tenants need 1,000 cold starts first: 20 s on a quiet machine, minutes
+# under a load average of 20). Every
 # active tenant then holds the workers this load makes it use (a second one
 # where wrk's two threads call it at once: each thread keeps its own turn),
 # and the budget no longer holds the idle tenants' workers that rows before
 # left. Sets WARM_NOTE.
 steady() {
 	local pass cs ev
-	for ((pass = 1; pass <= 6; pass++)); do
+	for ((pass = 1; pass <= 40; pass++)); do
 		cs=$(cold_starts)
 		ev=$(metric gofn_workers_evicted_total)
 		run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$WORK/warm$1.out"
@@ -122,7 +124,7 @@ steady() {
 		ev=$(($(metric gofn_workers_evicted_total) - ev))
 		((cs == 0 && ev == 0)) && break
 	done
-	((pass > 6)) && pass=6
+	((pass > 40)) && pass=40
 	WARM_NOTE="warm-up: $pass pass(es), the last with $cs cold starts, $ev evicted"
 }
 
