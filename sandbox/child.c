@@ -197,9 +197,8 @@ static void set_limit(int res, uint64_t v)
  * count to pids.max when a cgroup holds it.
  * RLIMIT_CPU is a lifetime total: pooled workers (cpu_sec 0) are held to a
  * per-call budget by their supervisor instead (server/cpu_budget.c).
- * Queued signals and POSIX timers are charged to the host uid, so the
- * inherited RLIMIT_SIGPENDING (~96k) would let one worker take the share
- * of every worker of that uid. RLIMIT_DATA backs up the RSS watchdog where
+ * Queued signals and POSIX timers: see gofn_sandbox_sigpending_share.
+ * RLIMIT_DATA backs up the RSS watchdog where
  * no cgroup limits memory (gofn_sandbox_data_limit). */
 static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup, int in_cgroup)
 {
@@ -215,7 +214,7 @@ static void set_limits(const gofn_sandbox_limits *l, int shared_uid_and_cgroup, 
 		set_limit(RLIMIT_FSIZE, l->fsize_bytes);
 	if (!in_cgroup && l->mem_bytes)
 		set_limit(RLIMIT_DATA, gofn_sandbox_data_limit(l->mem_bytes));
-	set_limit(RLIMIT_SIGPENDING, GOFN_SANDBOX_SIGPENDING);
+	set_limit(RLIMIT_SIGPENDING, l->sigpending ? l->sigpending : GOFN_SANDBOX_SIGPENDING);
 	set_limit(RLIMIT_CORE, 0);
 	set_limit(RLIMIT_MEMLOCK, 0);
 	set_limit(RLIMIT_MSGQUEUE, 0);

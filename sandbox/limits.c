@@ -3,6 +3,7 @@
 #include "sandbox/sandbox.h"
 
 #include <errno.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,6 +21,17 @@ uint64_t gofn_sandbox_data_limit(uint64_t mem_bytes)
 {
 	const uint64_t slack = 256ull << 20; /* idle worker: VmData ~107 MiB, RSS ~10 MiB */
 	return mem_bytes > UINT64_MAX - slack ? UINT64_MAX : mem_bytes + slack;
+}
+
+unsigned gofn_sandbox_sigpending_share(unsigned workers)
+{
+	struct rlimit r;
+	if (workers == 0 || getrlimit(RLIMIT_SIGPENDING, &r) < 0 || r.rlim_cur == RLIM_INFINITY)
+		return GOFN_SANDBOX_SIGPENDING;
+	rlim_t share = r.rlim_cur / 4 * 3 / workers;
+	if (share > GOFN_SANDBOX_SIGPENDING)
+		return GOFN_SANDBOX_SIGPENDING;
+	return share < 64 ? 64 : (unsigned)share;
 }
 
 /* An unsigned number with an optional suffix from `units`; *mult of the match.

@@ -33,6 +33,7 @@ typedef struct gofn_sandbox_limits {
 	 * uid (gofnd: its tenant): weight 1..10000 (100 = default share; 0 =
 	 * no group), cap in millicores (1000 = one CPU; 0 = none). */
 	unsigned cpu_weight, cpu_quota_mcpu;
+	unsigned sigpending; /* RLIMIT_SIGPENDING; 0: GOFN_SANDBOX_SIGPENDING */
 } gofn_sandbox_limits;
 
 #define GOFN_SANDBOX_DEFAULT_WALL_MS	  10000u
@@ -44,9 +45,21 @@ typedef struct gofn_sandbox_limits {
 
 void gofn_sandbox_limits_default(gofn_sandbox_limits *l);
 
-/* RLIMIT_SIGPENDING of every worker: queued signals and POSIX timers are
- * charged per host uid, and the inherited limit is the whole host's. */
+/* RLIMIT_SIGPENDING of a worker: the inherited limit (~96k) would let one
+ * worker take every queue slot its uid has. */
 #define GOFN_SANDBOX_SIGPENDING 1024u
+
+/* RLIMIT_SIGPENDING for each of `workers` confined workers started by this
+ * process. A queued signal or POSIX timer is charged to the worker's uid in
+ * its own user namespace and again to each namespace's creator up to the
+ * initial one (kernel/ucount.c inc_rlimit_get_ucounts), checked there
+ * against the creator's limit when the namespace was made: our uid and our
+ * limit, for every worker of every tenant. So the per-tenant host uids do not
+ * separate this quota; sharing our limit does: all workers together hold at
+ * most three quarters of it, the rest stays for us and our uid's other
+ * processes. At most GOFN_SANDBOX_SIGPENDING, at least 64 (a Go worker's
+ * profiling timers: one per thread). */
+unsigned gofn_sandbox_sigpending_share(unsigned workers);
 
 /* RLIMIT_DATA for a worker limited to mem_bytes without a cgroup: a
  * backstop behind the RSS watchdog. Go reserves heap address space

@@ -52,6 +52,7 @@ static void worker_limits(const gofn_config *c, const gofn_tenant_box *box, gofn
 	l->mem_bytes = gofn_worker_mem_limit(c);
 	l->cpu_weight = box ? box->cpu_weight : (unsigned)c->cpu_weight;
 	l->cpu_quota_mcpu = box ? box->cpu_quota_mcpu : (unsigned)c->cpu_quota_pct * 10u;
+	l->sigpending = gofn_sandbox_sigpending_share((unsigned)c->max_workers);
 }
 
 static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tenant_box *box,

@@ -15,12 +15,42 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sandbox/sandbox.h"
 #include "sandbox/spawn_plan.h"
+
+/* All workers together hold at most 3/4 of our own RLIMIT_SIGPENDING: the
+ * kernel charges their queues to us as well (gofn_sandbox_sigpending_share). */
+static void sigpending_share(void **state)
+{
+	struct rlimit saved, r;
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_SIGPENDING, &saved), 0);
+	r = saved;
+	r.rlim_cur =
+	    saved.rlim_max == RLIM_INFINITY || saved.rlim_max >= 96000 ? 96000 : saved.rlim_max;
+	assert_int_equal(setrlimit(RLIMIT_SIGPENDING, &r), 0);
+	rlim_t own = r.rlim_cur;
+
+	assert_int_equal(gofn_sandbox_sigpending_share(0), GOFN_SANDBOX_SIGPENDING);
+	for (unsigned n = 1; n <= 1000; n = n * 2 + 1) {
+		unsigned share = gofn_sandbox_sigpending_share(n);
+		assert_true(share <= GOFN_SANDBOX_SIGPENDING);
+		assert_true(share >= 64);
+		if (share > 64) /* the floor may overcommit; anything above it must not */
+			assert_true((rlim_t)share * n <= own / 4 * 3);
+	}
+	if (own == 96000) {
+		assert_int_equal(gofn_sandbox_sigpending_share(4), 1024);
+		assert_int_equal(gofn_sandbox_sigpending_share(256), 281);
+		assert_int_equal(gofn_sandbox_sigpending_share(5000), 64);
+	}
+	assert_int_equal(setrlimit(RLIMIT_SIGPENDING, &saved), 0);
+}
 
 static void limits_defaults_and_flags(void **state)
 {
@@ -337,7 +367,7 @@ int main(void)
 	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
 	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
 	    cmocka_unit_test(spawn_refuses_bad_cfg),	 cmocka_unit_test(cgroup_cpu_writer),
-	    cmocka_unit_test(cgroup_v1_claim),
+	    cmocka_unit_test(cgroup_v1_claim),		 cmocka_unit_test(sigpending_share),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
