@@ -320,7 +320,10 @@ static size_t snapshot_idle(gofn_pool *p, idle_seen **buf, size_t *cap)
 /* Takes the workers found misbehaving out of the pool, marked dead so
  * destroying them kills at once, and logs why; only those still idle as
  * they were seen (one called or evicted meanwhile was not what the watch
- * looked at). */
+ * looked at: its control socket may have held a call's result, its CPU a
+ * call's work). "As seen" is the same idle period by its sequence number:
+ * the time it went idle, in milliseconds, is the same again when a worker
+ * serves a sub-millisecond call in between. */
 static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t n)
 {
 	gofn_worker *bad = NULL;
@@ -330,7 +333,7 @@ static gofn_worker *take_misbehaving(gofn_pool *p, const idle_seen *seen, size_t
 			continue;
 		for (gofn_worker *w = seen[i].t->idle; w; w = w->next) {
 			if (w != seen[i].w || w->pid != seen[i].copy.pid ||
-			    w->idle_since_ms != seen[i].copy.idle_since_ms)
+			    w->idle_seq != seen[i].copy.idle_seq)
 				continue;
 			gofn_lru_unlink(p, seen[i].t, w);
 			gofn_pool_count(p, seen[i].t, -1);

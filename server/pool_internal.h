@@ -46,7 +46,8 @@ struct gofn_pool {
 	tenant_pool *bq_head, *bq_tail; /* tenants waiting for room, in turn */
 	/* Every tenant's idle workers, oldest first (server/pool_lru.h). */
 	gofn_worker *lru_head[GOFN_LRU_N], *lru_tail[GOFN_LRU_N];
-	int idle; /* on those lists */
+	int idle;	   /* on those lists */
+	uint64_t idle_seq; /* times a worker went idle */
 };
 
 /* Adds delta to t's worker count and to the pool's. */

@@ -36,6 +36,7 @@ void gofn_lru_put(struct gofn_pool *p, tenant_pool *t, gofn_worker *w)
 {
 	/* Set here, under the mutex, so each list stays in idle_since order. */
 	w->idle_since_ms = gofn_now_ms();
+	w->idle_seq = ++p->idle_seq;
 	w->pool_tenant = t;
 	w->lru_class = t->total > 1 ? GOFN_LRU_SPARE : GOFN_LRU_LAST;
 	w->next = t->idle;

@@ -39,9 +39,10 @@ typedef struct gofn_worker {
 	int dead;
 	struct gofn_worker *next; /* pool bookkeeping: its tenant's idle workers */
 	struct gofn_worker *lru_prev,
-	    *lru_next;		      /* pool: every tenant's idle workers, oldest first */
-	void *pool_tenant;	      /* pool: the tenant whose idle worker it is */
-	int lru_class;		      /* pool: which of the pool's idle lists */
+	    *lru_next;	   /* pool: every tenant's idle workers, oldest first */
+	void *pool_tenant; /* pool: the tenant whose idle worker it is */
+	int lru_class;	   /* pool: which of the pool's idle lists */
+	uint64_t idle_seq; /* pool: which time it went idle (the idle watch's identity check) */
 	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
 	int registered;
 } gofn_worker;
