@@ -11,6 +11,7 @@
 #include "server/log.h"
 #include "server/routes.h"
 #include "server/server.h"
+#include "server/spawn.h"
 
 /* The hard deadline: whatever still holds the stop up (a thread stuck past
  * every deadline we know of), the process ends this long after SIGTERM. */
@@ -59,6 +60,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "gofnd: %s\n", e.msg);
 		return 1;
 	}
+	gofn_spawn_check_sigpending(&s.cfg);
 	sigwait(&set, &sig);
 	gofn_log("info", "signal", json_pack("{s:s}", "signal", sig == SIGTERM ? "TERM" : "INT"));
 	pthread_t t;

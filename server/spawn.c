@@ -7,11 +7,13 @@
 #include <spawn.h>
 #include <string.h>
 #include <sys/pidfd.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include "api/frame.h"
 #include "sandbox/sandbox.h"
 #include "server/callwatch.h"
+#include "server/log.h"
 
 /* posix_spawn (vfork semantics) is safe from our many threads: the child
  * runs no allocator or lock before exec. Every other server fd is
@@ -53,6 +55,19 @@ static void worker_limits(const gofn_config *c, const gofn_tenant_box *box, gofn
 	l->cpu_weight = box ? box->cpu_weight : (unsigned)c->cpu_weight;
 	l->cpu_quota_mcpu = box ? box->cpu_quota_mcpu : (unsigned)c->cpu_quota_pct * 10u;
 	l->sigpending = gofn_sandbox_sigpending_share((unsigned)c->max_workers);
+}
+
+void gofn_spawn_check_sigpending(const gofn_config *c)
+{
+	struct rlimit r;
+	unsigned share = gofn_sandbox_sigpending_share((unsigned)c->max_workers);
+	if (getrlimit(RLIMIT_SIGPENDING, &r) < 0 || r.rlim_cur == RLIM_INFINITY ||
+	    (rlim_t)share * (rlim_t)c->max_workers <= r.rlim_cur / 4 * 3)
+		return;
+	gofn_log("warn", "sigpending_overcommitted",
+		 json_pack("{s:I,s:i,s:I,s:s}", "rlimit_sigpending", (json_int_t)r.rlim_cur,
+			   "max_workers", c->max_workers, "per_worker", (json_int_t)share, "fix",
+			   "lower --max-workers or raise gofnd's RLIMIT_SIGPENDING"));
 }
 
 static int spawn_confined(const gofn_config *c, const char *exe, const gofn_tenant_box *box,

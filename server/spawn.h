@@ -27,6 +27,11 @@ typedef struct gofn_tenant_box {
  * after the process has been reaped. */
 void gofn_spawned_release(gofn_spawned *sp);
 
+/* Warns once when --max-workers workers at their least signal queue (64)
+ * would overcommit gofnd's RLIMIT_SIGPENDING, which they all draw on
+ * (gofn_sandbox_sigpending_share): a host with little RAM has a small one. */
+void gofn_spawn_check_sigpending(const gofn_config *c);
+
 /* Runs exe -worker (a per-release worker, server/runtimes.h); child_end
  * becomes its fd 3; stdin/stdout/stderr are /dev/null. box: the tenant's
  * host uid and CPU group (NULL: none, e.g. the start-up probe: nobody and
