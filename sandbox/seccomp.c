@@ -12,6 +12,7 @@
  *           report fd and exits with GOFN_SANDBOX_SIGSYS_EXIT. The syscall
  *           itself never runs. */
 #include "sandbox/sandbox.h"
+#include "sandbox/setxid.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -289,7 +290,8 @@ static int install_reporter(int fd, gofn_err *err)
 	sigfillset(&sa.sa_mask);
 	if (sigaction(SIGSYS, &sa, NULL) < 0)
 		return gofn_errsys(err, "sigaction(SIGSYS)");
-	return 0;
+	/* setuid() traps on every thread, some with SIGSYS blocked (setxid.c). */
+	return gofn_sandbox_wrap_setxid(err);
 }
 
 int gofn_sandbox_enter(const gofn_sandbox_cfg *cfg, gofn_err *err)

@@ -191,6 +191,33 @@ static long a_setuid_root(void)
 {
 	return setuid(0);
 }
+/* glibc's setuid makes every thread repeat the call (SIGSETXID). One thread
+ * here blocks all it can, as Go's cgo thread start does: glibc leaves only
+ * its own SIGSETXID open, so that thread traps with SIGSYS blocked. The
+ * report must still name setuid (sandbox/setxid.c). */
+static pthread_barrier_t masked_ready;
+static void *masked_idle(void *x)
+{
+	sigset_t all;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, NULL);
+	pthread_barrier_wait(&masked_ready);
+	for (;;)
+		sleep(60); /* nanosleep: allowed (pause is not) */
+	return x;
+}
+static long a_setuid_masked(void)
+{
+	pthread_t t;
+	int e;
+	pthread_barrier_init(&masked_ready, NULL, 2);
+	if ((e = pthread_create(&t, NULL, masked_idle, NULL)) != 0) {
+		errno = e;
+		return -1;
+	}
+	pthread_barrier_wait(&masked_ready);
+	return setuid(0);
+}
 static long a_mount_tmpfs(void)
 {
 	return mount("none", "/", "tmpfs", 0, NULL);
@@ -496,6 +523,7 @@ static const struct attempt {
     {"kill_all", a_kill_all},
     {"kill_init", a_kill_init},
     {"setuid_root", a_setuid_root},
+    {"setuid_masked", a_setuid_masked},
     {"mount_tmpfs", a_mount_tmpfs},
     {"umount_root", a_umount_root},
     {"unshare_user", a_unshare_user},

@@ -61,6 +61,7 @@ static const struct attempt {
     {"kill_all", NONE, ERROR, "Operation not permitted"},
     {"kill_init", NONE, ERROR, NULL},
     {"setuid_root", NONE, KILLED, "setuid"},
+    {"setuid_masked", NONE, KILLED, "setuid"},
     {"mount_tmpfs", NONE, KILLED, "mount"},
     {"umount_root", NONE, KILLED, "umount2"},
     {"unshare_user", NONE, KILLED, "unshare"},
