@@ -22,6 +22,7 @@
 #define REACH	       ((uint64_t)1 << 31)
 #define PAGE	       4096u
 #define MAX_UNIT_BYTES ((uint64_t)512 << 20) /* all sections; far above any real unit */
+#define HUGE	       ((uint64_t)2 << 20)   /* x86-64 PMD: one transparent huge page */
 
 static uint64_t rnd(uint64_t v, uint64_t a)
 {
@@ -152,11 +153,12 @@ static void *map_at(uint64_t at, size_t len)
 
 /* Without /proc/self/maps (a sandboxed worker may open nothing): let the
  * kernel say which candidate addresses are free, one step at a time. */
-static void *probe_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
+static void *probe_near(uint64_t lo, uint64_t hi, size_t len, uint64_t align, gofn_err *err)
 {
-	const uint64_t step = rnd(len, (uint64_t)1 << 20);
+	const uint64_t step = rnd(len, align > ((uint64_t)1 << 20) ? align : (uint64_t)1 << 20);
 
-	for (uint64_t at = rnd(hi, PAGE) + 64 * PAGE; at + len - lo < REACH; at += step) {
+	for (uint64_t at = rnd(rnd(hi, PAGE) + 64 * PAGE, align); at + len - lo < REACH;
+	     at += step) {
 		void *p = map_at(at, len);
 		if (p)
 			return p;
@@ -173,16 +175,18 @@ static void *probe_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
  * entries. Concurrent loads may race on it; the worst outcome is a reuse. */
 static uint64_t unit_floor;
 
-static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err);
+static void *map_above(uint64_t lo, uint64_t hi, size_t len, uint64_t align, gofn_err *err);
 
 /* A free gap of `len` bytes within reach of [lo, hi), lowest first above
- * earlier units; from the bottom again once that space is exhausted. */
-static void *map_near(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
+ * earlier units; from the bottom again once that space is exhausted. The
+ * start is `align`-aligned (PAGE, or HUGE for a mapping that can hold
+ * transparent huge pages). */
+static void *map_near(uint64_t lo, uint64_t hi, size_t len, uint64_t align, gofn_err *err)
 {
 	uint64_t floor = __atomic_load_n(&unit_floor, __ATOMIC_RELAXED);
-	void *p = map_above(lo, hi > floor ? hi : floor, len, err);
+	void *p = map_above(lo, hi > floor ? hi : floor, len, align, err);
 	if (!p && floor > hi)
-		p = map_above(lo, hi, len, err);
+		p = map_above(lo, hi, len, align, err);
 	if (p)
 		__atomic_store_n(&unit_floor, (uint64_t)(uintptr_t)p + len, __ATOMIC_RELAXED);
 	return p;
@@ -202,15 +206,15 @@ static int maps_range(const char *line, uint64_t *a, uint64_t *b)
 	return end == line || errno ? -1 : 0;
 }
 
-static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
+static void *map_above(uint64_t lo, uint64_t hi, size_t len, uint64_t align, gofn_err *err)
 {
 	FILE *f = fopen("/proc/self/maps", "re");
 	uint64_t prev_end = hi, a, b;
 	char line[512];
 
 	if (!f)
-		return probe_near(lo, hi, len, err);
-	prev_end = rnd(hi, PAGE) + 64 * PAGE;
+		return probe_near(lo, hi, len, align, err);
+	prev_end = rnd(rnd(hi, PAGE) + 64 * PAGE, align);
 	while (fgets(line, sizeof line, f)) {
 		if (maps_range(line, &a, &b) < 0)
 			continue;
@@ -226,7 +230,7 @@ static void *map_above(uint64_t lo, uint64_t hi, size_t len, gofn_err *err)
 			if (p != MAP_FAILED)
 				munmap(p, len);
 		}
-		prev_end = b > prev_end ? b : prev_end;
+		prev_end = rnd(b > prev_end ? b : prev_end, align);
 		if (prev_end - lo >= REACH)
 			break;
 	}
@@ -253,10 +257,19 @@ int lk_layout(gofn_link *l, gofn_err *err)
 	}
 	if (total == 0)
 		total = PAGE;
-	l->map = map_near(l->host->text_lo, l->host->image_end, total, err);
+	/* A unit of 2 MiB or more starts on a huge-page boundary and asks
+	 * for transparent huge pages: its whole mapping is written at once
+	 * (INT3 fill, code and data copies), one fault per 2 MiB instead of
+	 * 512. The RX/R mprotects below split the PMD into page entries but
+	 * keep the huge folio. Smaller units stay on 4 KiB pages: a huge
+	 * page would be mostly padding. Failure (no THP) is harmless. */
+	int huge = total >= HUGE;
+	l->map = map_near(l->host->text_lo, l->host->image_end, total, huge ? HUGE : PAGE, err);
 	if (!l->map)
 		return -1;
 	l->map_len = total;
+	if (huge)
+		madvise(l->map, total / HUGE * HUGE, MADV_HUGEPAGE);
 	uintptr_t m = (uintptr_t)l->map;
 	for (int s = 0; s < LK_NSECT; s++) {
 		l->sect[s].start = l->sect_size[s] ? m + base[s] : 0;
