@@ -20,6 +20,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "common/err.h"
 
@@ -126,14 +127,11 @@ typedef struct goobj_sym {
 	uint8_t cls;	/* goobj_symclass */
 	uint32_t size;	/* usually >= data_len (BSS); DWARF CU info has size 0 + data */
 	uint32_t align;
-	/* 64 bytes a symbol, and no pointer that an index can replace: a
-	 * large object has ~90k symbols (most of them DWARF entries the
-	 * linker skips), and a fresh worker faults in every page of them.
-	 * Relocations, aux entries and the content hash are reached through
-	 * goobj_sym_relocs, goobj_sym_auxs and goobj_sym_hash. */
-	uint32_t data_len, nrelocs, nauxs;
-	uint32_t reloc0, aux0; /* index of the first in goobj_object.relocs / .auxs */
-	const uint8_t *data;   /* data_len bytes; NULL when data_len == 0 */
+	/* 32 bytes a symbol, nothing an index can give: a large object has
+	 * ~90k symbols, and a fresh worker faults in every page of them.
+	 * Data, relocations, aux entries and the content hash are read
+	 * through the object's own index blocks: goobj_sym_data,
+	 * goobj_sym_relocs, goobj_sym_auxs, goobj_sym_hash. */
 } goobj_sym;
 
 /* An Autolib entry: an imported package and its fingerprint. */
@@ -168,6 +166,11 @@ typedef struct goobj_object {
 	uint32_t ndefined;
 	uint32_t nsymdefs, nhashed64, nhashed, nnonpkgdefs, nnonpkgrefs;
 
+	/* The RelocIdx, AuxIdx and DataIdx blocks (ndefined+1 little-endian
+	 * uint32 each, checked non-decreasing and within their blocks) and
+	 * the Data block, in the object's bytes: goobj_sym_data & co. */
+	const uint8_t *relocidx, *auxidx, *dataidx, *datablk;
+
 	const goobj_reloc *relocs; /* all relocations, in the object's bytes */
 	uint32_t nrelocs;
 	const goobj_aux *auxs; /* all aux entries, in the object's bytes */
@@ -195,16 +198,70 @@ typedef struct goobj_archive {
 	uint32_t nobjs;
 } goobj_archive;
 
-/* A defined symbol's relocations (nrelocs of them) and aux entries
- * (nauxs), in the object's bytes. */
+/* Entry k of one of the object's index blocks (k <= ndefined). */
+static inline uint32_t goobj_idx_at(const uint8_t *blk, size_t k)
+{
+	uint32_t v;
+	memcpy(&v, blk + 4 * k, 4); /* little-endian: asserted above */
+	return v;
+}
+
+/* Where symbol s (in o->syms) starts in one index block, and how many
+ * entries it has: none for a NonPkgRef (beyond ndefined). */
+static inline uint32_t goobj_sym_count(const goobj_object *o, const uint8_t *blk,
+				       const goobj_sym *s, uint32_t *first)
+{
+	size_t i = (size_t)(s - o->syms);
+	if (i >= o->ndefined) {
+		*first = 0;
+		return 0;
+	}
+	*first = goobj_idx_at(blk, i);
+	return goobj_idx_at(blk, i + 1) - *first;
+}
+
+/* A symbol's relocations (goobj_sym_nrelocs of them) and aux entries
+ * (goobj_sym_nauxs), in the object's bytes. */
+static inline uint32_t goobj_sym_nrelocs(const goobj_object *o, const goobj_sym *s)
+{
+	uint32_t first;
+	return goobj_sym_count(o, o->relocidx, s, &first);
+}
+
 static inline const goobj_reloc *goobj_sym_relocs(const goobj_object *o, const goobj_sym *s)
 {
-	return o->relocs + s->reloc0;
+	uint32_t first;
+	goobj_sym_count(o, o->relocidx, s, &first);
+	return o->relocs + first;
+}
+
+static inline uint32_t goobj_sym_nauxs(const goobj_object *o, const goobj_sym *s)
+{
+	uint32_t first;
+	return goobj_sym_count(o, o->auxidx, s, &first);
 }
 
 static inline const goobj_aux *goobj_sym_auxs(const goobj_object *o, const goobj_sym *s)
 {
-	return o->auxs + s->aux0;
+	uint32_t first;
+	goobj_sym_count(o, o->auxidx, s, &first);
+	return o->auxs + first;
+}
+
+/* A symbol's data: *len bytes (usually <= size; BSS has none), NULL
+ * when there are none. */
+static inline const uint8_t *goobj_sym_data(const goobj_object *o, const goobj_sym *s,
+					    uint32_t *len)
+{
+	uint32_t first;
+	*len = goobj_sym_count(o, o->dataidx, s, &first);
+	return *len ? o->datablk + first : NULL;
+}
+
+static inline uint32_t goobj_sym_data_len(const goobj_object *o, const goobj_sym *s)
+{
+	uint32_t first;
+	return goobj_sym_count(o, o->dataidx, s, &first);
 }
 
 /* A symbol's content hash (s in o->syms): 8 bytes for a Hashed64Def, 16

@@ -7,11 +7,12 @@
 /* The local symbol holding `sym`'s FuncInfo, or -1 if it has none. */
 static long funcinfo_sym(const goobj_object *o, const goobj_sym *s, gofn_err *err)
 {
-	for (uint32_t k = 0; k < s->nauxs; k++) {
+	const goobj_aux *aux = goobj_sym_auxs(o, s);
+	for (uint32_t k = 0, n = goobj_sym_nauxs(o, s); k < n; k++) {
 		goobj_target t;
-		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_FUNCINFO)
+		if (aux[k].type != GOREL_AUX_FUNCINFO)
 			continue;
-		if (goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, err) < 0)
+		if (goobj_resolve(o, aux[k].sym, &t, err) < 0)
 			return -1;
 		if (t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
 			return gofn_errf(err, GOFN_EINVAL,
@@ -58,8 +59,7 @@ int goobj_funcinfo_get(const goobj_object *o, uint32_t symi, goobj_funcinfo *fi,
 		return 0;
 	if (fs < 0)
 		return gofn_errctx(err, "%s: %s", o->name, goobj_symdesc(o, symi, d, sizeof d));
-	b = o->syms[fs].data;
-	n = o->syms[fs].data_len;
+	b = goobj_sym_data(o, &o->syms[fs], &n);
 	memset(fi, 0, sizeof *fi);
 	if (n < GOREL_FUNCINFO_NUMFILE_OFF + 4)
 		goto trunc;

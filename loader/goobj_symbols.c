@@ -134,12 +134,17 @@ static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uin
 _Static_assert(sizeof(goobj_reloc) == GOREL_RELOC_SIZE, "goobj_reloc is the Reloc record");
 _Static_assert(sizeof(goobj_aux) == GOREL_AUX_SIZE, "goobj_aux is the Aux record");
 _Static_assert(GOREL_HASH64_SIZE == 8 && GOREL_HASH_SIZE == 16, "goobj_sym_hash's strides");
-_Static_assert(sizeof(goobj_sym) == 64, "goobj_sym: 64 bytes a symbol");
+_Static_assert(sizeof(goobj_sym) == 32, "goobj_sym: 32 bytes a symbol");
 
-/* Relocations and aux entries stay in the object (goobj.h): only their
- * blocks are located here; attach() checks every record. */
+/* Relocations, aux entries, data and their index blocks stay in the
+ * object (goobj.h): only their blocks are located here, once
+ * check_index has checked the indexes; attach() checks every record. */
 static void locate_relocs_and_auxs(goobj_object *o, const goobj_bin *bin)
 {
+	o->relocidx = bin->b + bin->off[GOREL_BLK_RELOCIDX];
+	o->auxidx = bin->b + bin->off[GOREL_BLK_AUXIDX];
+	o->dataidx = bin->b + bin->off[GOREL_BLK_DATAIDX];
+	o->datablk = bin->b + bin->off[GOREL_BLK_DATA];
 	o->nrelocs = goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE;
 	o->nauxs = goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE;
 	o->relocs = (const goobj_reloc *)(bin->b + bin->off[GOREL_BLK_RELOC]);
@@ -170,9 +175,8 @@ static int reloc_type_known(const reloc_types *rt, unsigned type)
 }
 
 static int check_reloc(const goobj_object *o, const reloc_types *rt, const goobj_sym *s,
-		       const goobj_reloc *r, gofn_err *err)
+		       uint64_t extent, const goobj_reloc *r, gofn_err *err)
 {
-	uint64_t extent = s->size > s->data_len ? s->size : s->data_len;
 
 	if (r->off < 0 || (uint64_t)r->off + r->size > extent)
 		return gofn_errf(err, GOFN_EINVAL,
@@ -196,39 +200,32 @@ static int check_reloc(const goobj_object *o, const reloc_types *rt, const goobj
 	return 0;
 }
 
-/* Ties each defined symbol to its data, relocs and aux, checking each. */
-static int attach(goobj_object *o, const goobj_bin *bin, gofn_err *err)
+/* Checks each defined symbol's relocations and aux entries (its data
+ * range is the checked data index's). */
+static int attach(goobj_object *o, gofn_err *err)
 {
-	const uint8_t *ri = bin->b + bin->off[GOREL_BLK_RELOCIDX];
-	const uint8_t *ai = bin->b + bin->off[GOREL_BLK_AUXIDX];
-	const uint8_t *di = bin->b + bin->off[GOREL_BLK_DATAIDX];
-	const uint8_t *data = bin->b + bin->off[GOREL_BLK_DATA];
 	char d[128];
 	reloc_types rt;
 
 	reloc_types_init(&rt);
 
 	for (uint32_t i = 0; i < o->ndefined; i++) {
-		goobj_sym *s = &o->syms[i];
-		uint32_t r0 = goobj_le32(ri + 4 * i), a0 = goobj_le32(ai + 4 * i);
-		uint32_t d0 = goobj_le32(di + 4 * i);
+		const goobj_sym *s = &o->syms[i];
+		const goobj_reloc *rel = goobj_sym_relocs(o, s);
+		const goobj_aux *aux = goobj_sym_auxs(o, s);
+		uint32_t nrel = goobj_sym_nrelocs(o, s), naux = goobj_sym_nauxs(o, s);
+		uint32_t dlen = goobj_sym_data_len(o, s);
+		uint64_t extent = s->size > dlen ? s->size : dlen;
 
-		s->reloc0 = r0;
-		s->nrelocs = goobj_le32(ri + 4 * i + 4) - r0;
-		s->aux0 = a0;
-		s->nauxs = goobj_le32(ai + 4 * i + 4) - a0;
-		s->data_len = goobj_le32(di + 4 * i + 4) - d0;
-		s->data = s->data_len ? data + d0 : NULL;
-		for (uint32_t k = 0; k < s->nrelocs; k++)
-			if (check_reloc(o, &rt, s, &goobj_sym_relocs(o, s)[k], err) < 0)
+		for (uint32_t k = 0; k < nrel; k++)
+			if (check_reloc(o, &rt, s, extent, &rel[k], err) < 0)
 				return gofn_errctx(err, "%s: reloc %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
-		for (uint32_t k = 0; k < s->nauxs; k++) {
-			if (goobj_sym_auxs(o, s)[k].type >= GOREL_NAUX)
+		for (uint32_t k = 0; k < naux; k++) {
+			if (aux[k].type >= GOREL_NAUX)
 				return gofn_errf(err, GOFN_EINVAL, "%s: aux %u has unknown type %u",
-						 goobj_symdesc(o, i, d, sizeof d), k,
-						 goobj_sym_auxs(o, s)[k].type);
-			if (goobj_check_symref(o, goobj_sym_auxs(o, s)[k].sym, err) < 0)
+						 goobj_symdesc(o, i, d, sizeof d), k, aux[k].type);
+			if (goobj_check_symref(o, aux[k].sym, err) < 0)
 				return gofn_errctx(err, "%s: aux %u",
 						   goobj_symdesc(o, i, d, sizeof d), k);
 		}
@@ -270,5 +267,5 @@ int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	locate_relocs_and_auxs(o, bin);
 	if (goobj_index_refnames(o, bin, err) < 0)
 		return -1;
-	return attach(o, bin, err);
+	return attach(o, err);
 }

@@ -59,10 +59,10 @@ static int visit(gofn_link *l, stack *s, uint32_t owner)
 	const goobj_aux *aux = goobj_sym_auxs(o, sym);
 	uint32_t t;
 
-	for (uint32_t k = 0; k < sym->nrelocs; k++)
+	for (uint32_t k = 0, n = goobj_sym_nrelocs(o, sym); k < n; k++)
 		if (is_edge(rel[k].type) && lk_unit_target(l, oi, rel[k].sym, &t) && push(l, s, t))
 			return -1;
-	for (uint32_t k = 0; k < sym->nauxs; k++) {
+	for (uint32_t k = 0, n = goobj_sym_nauxs(o, sym); k < n; k++) {
 		unsigned a = aux[k].type;
 		if (a >= GOREL_AUX_DWARFINFO && a <= GOREL_AUX_DWARFLINES)
 			continue;

@@ -74,8 +74,9 @@ static gofn_mb_bytes aux_bytes(gofn_link *l, size_t oi, goobj_symref r)
 	gofn_mb_bytes b = {0};
 	if (!goobj_local_of(o, r, &loc) || loc >= o->ndefined)
 		return b;
-	b.p = o->syms[loc].data;
-	b.n = o->syms[loc].data_len;
+	uint32_t n;
+	b.p = goobj_sym_data(o, &o->syms[loc], &n);
+	b.n = n;
 	return b;
 }
 
@@ -101,8 +102,9 @@ static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
 
 static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
 {
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &goobj_sym_relocs(l->objs[oi].o, s)[k];
+	const goobj_reloc *rel = goobj_sym_relocs(l->objs[oi].o, s);
+	for (uint32_t k = 0, n = goobj_sym_nrelocs(l->objs[oi].o, s); k < n; k++) {
+		const goobj_reloc *r = &rel[k];
 		uintptr_t a;
 		if (r->type != GOREL_R_CALL || !l->deferreturn)
 			continue;
@@ -167,17 +169,19 @@ static int describe_func(gofn_link *l, lk_desc *d, size_t oi, uint32_t i, gofn_m
 	f->flag = fi.funcflag;
 	f->start_line = fi.startline;
 	f->deferreturn = deferreturn_off(l, oi, s);
-	for (uint32_t k = 0; k < s->nauxs; k++) {
-		npc += goobj_sym_auxs(o, s)[k].type == GOREL_AUX_PCDATA;
-		nfd += goobj_sym_auxs(o, s)[k].type == GOREL_AUX_FUNCDATA;
+	const goobj_aux *aux = goobj_sym_auxs(o, s);
+	uint32_t naux = goobj_sym_nauxs(o, s);
+	for (uint32_t k = 0; k < naux; k++) {
+		npc += aux[k].type == GOREL_AUX_PCDATA;
+		nfd += aux[k].type == GOREL_AUX_FUNCDATA;
 	}
 	gofn_mb_bytes *pcd = aalloc(d, npc * sizeof *pcd);
 	gofn_mb_funcdata *fd = aalloc(d, nfd * sizeof *fd);
 	if (!pcd || !fd)
 		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
 	npc = nfd = 0;
-	for (uint32_t k = 0; k < s->nauxs; k++) {
-		const goobj_aux *a = &goobj_sym_auxs(o, s)[k];
+	for (uint32_t k = 0; k < naux; k++) {
+		const goobj_aux *a = &aux[k];
 		switch (a->type) {
 		case GOREL_AUX_PCSP:
 			f->pcsp = aux_bytes(l, oi, a->sym);
@@ -306,7 +310,7 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 				(*nf)++;
 			}
 			if (ls->sect == LK_DATA || ls->sect == LK_BSS) {
-				for (uint32_t k = 0; k < s->nauxs; k++) {
+				for (uint32_t k = 0; k < goobj_sym_nauxs(ob->o, s); k++) {
 					uintptr_t ta;
 					const goobj_aux *a = &goobj_sym_auxs(ob->o, s)[k];
 					if (a->type != GOREL_AUX_GOTYPE)

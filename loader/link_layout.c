@@ -286,9 +286,11 @@ int lk_layout(gofn_link *l, gofn_err *err)
 				continue;
 			ls->addr += m + base[ls->sect];
 			ls->done = 1;
-			if (s->data_len && ls->sect != LK_BSS && ls->sect != LK_NOPTRBSS) {
-				uint32_t n = s->data_len < s->size ? s->data_len : s->size;
-				memcpy((void *)ls->addr, s->data, n);
+			uint32_t dlen;
+			const uint8_t *data = goobj_sym_data(ob->o, s, &dlen);
+			if (dlen && ls->sect != LK_BSS && ls->sect != LK_NOPTRBSS) {
+				uint32_t n = dlen < s->size ? dlen : s->size;
+				memcpy((void *)ls->addr, data, n);
 				if (ls->sect == LK_TEXT && n < s->size)
 					memset((uint8_t *)ls->addr + n, 0, s->size - n);
 			}

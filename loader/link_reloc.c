@@ -143,8 +143,11 @@ int lk_relocate(gofn_link *l, gofn_err *err)
 			const goobj_sym *s = &ob->o->syms[i];
 			lk_sym *ls = &ob->syms[i];
 			int writable = ls->sect < LK_NSECT && ls->owner == LK_OWNER(oi, i);
-			for (uint32_t k = 0; k < s->nrelocs && writable; k++) {
-				if (apply(l, oi, s, ls->addr, &goobj_sym_relocs(ob->o, s)[k], err))
+			if (!writable)
+				continue;
+			const goobj_reloc *rel = goobj_sym_relocs(ob->o, s);
+			for (uint32_t k = 0, n = goobj_sym_nrelocs(ob->o, s); k < n; k++) {
+				if (apply(l, oi, s, ls->addr, &rel[k], err))
 					return gofn_errctx(err, "%s: relocate %.*s", ob->o->name,
 							   (int)s->name.len, s->name.p);
 			}

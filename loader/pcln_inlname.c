@@ -57,7 +57,8 @@ static int32_t decl_line(const goobj_object *o, const goobj_target *t)
 	if (t->kind != GOOBJ_TARGET_LOCAL || t->local >= o->ndefined)
 		return 0;
 	const goobj_sym *s = &o->syms[t->local];
-	const uint8_t *p = s->data, *end = s->data + s->data_len;
+	uint32_t n;
+	const uint8_t *p = goobj_sym_data(o, s, &n), *end = p + n;
 	if (!p || p == end || *p != ABRV_FUNCTION_ABSTRACT)
 		return 0;
 	const uint8_t *nul = memchr(p + 1, 0, (size_t)(end - p - 1));
@@ -74,7 +75,8 @@ static int die_at(const goobj_object *o, const goobj_sym *info, const goobj_relo
 	if (r->type != R_DWARFSECREF || r->add != 0 || r->size != 4 || r->off < 1 ||
 	    goobj_resolve(o, r->sym, &t, NULL) < 0 || callee_of(t.name, &d->callee) < 0)
 		return -1;
-	const uint8_t *p = info->data, *end = info->data + info->data_len;
+	uint32_t n;
+	const uint8_t *p = goobj_sym_data(o, info, &n), *end = p + n;
 	size_t at = (size_t)r->off + 4;
 	switch (p[r->off - 1]) {
 	case ABRV_INLINED_SUBROUTINE_RANGES:
@@ -87,7 +89,7 @@ static int die_at(const goobj_object *o, const goobj_sym *info, const goobj_relo
 		return -1;
 	}
 	uint32_t file;
-	if (at + 4 >= info->data_len)
+	if (at + 4 >= n)
 		return -1;
 	memcpy(&file, p + at, 4); /* little-endian host, as the loader requires */
 	if (file == 0 || uleb32(p + at + 4, end, &d->line) < 0)
@@ -100,12 +102,12 @@ static int die_at(const goobj_object *o, const goobj_sym *info, const goobj_relo
 static int dwarf_info_of(const goobj_object *o, uint32_t fn, const goobj_sym **info)
 {
 	const goobj_sym *s = &o->syms[fn];
-	for (uint32_t k = 0; k < s->nauxs; k++) {
+	const goobj_aux *aux = goobj_sym_auxs(o, s);
+	for (uint32_t k = 0, n = goobj_sym_nauxs(o, s); k < n; k++) {
 		goobj_target t;
-		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_DWARFINFO ||
-		    goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, NULL) < 0 ||
-		    t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined ||
-		    !o->syms[t.local].data)
+		if (aux[k].type != GOREL_AUX_DWARFINFO ||
+		    goobj_resolve(o, aux[k].sym, &t, NULL) < 0 || t.kind != GOOBJ_TARGET_LOCAL ||
+		    t.local >= o->ndefined || !goobj_sym_data_len(o, &o->syms[t.local]))
 			continue;
 		*info = &o->syms[t.local];
 		return 0;
@@ -136,9 +138,10 @@ goobj_str gofn_inl_callee_name(const goobj_object *o, uint32_t fn, const goobj_f
 	uint32_t seen = 0;
 	if (start_line)
 		*start_line = 0;
-	for (uint32_t i = 0; i < info->nrelocs; i++) {
+	const goobj_reloc *rel = goobj_sym_relocs(o, info);
+	for (uint32_t i = 0, n = goobj_sym_nrelocs(o, info); i < n; i++) {
 		inl_die d;
-		if (die_at(o, info, &goobj_sym_relocs(o, info)[i], &d) < 0 || d.file != node.file ||
+		if (die_at(o, info, &rel[i], &d) < 0 || d.file != node.file ||
 		    d.line != (uint32_t)node.line)
 			continue;
 		if (seen == 0)

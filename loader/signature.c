@@ -34,33 +34,33 @@ static int ident_byte(uint8_t c)
 
 /* Whether data[nul] ends a name that starts right after an abbrev code in
  * [lo, hi] (abbrev codes here are below 0x80: one uleb byte). */
-static int named_die(const goobj_sym *s, int32_t nul, int lo, int hi)
+static int named_die(const uint8_t *data, int32_t nul, int lo, int hi)
 {
 	int32_t p = nul - 1;
-	if (nul < 2 || s->data[nul] != 0)
+	if (nul < 2 || data[nul] != 0)
 		return 0;
-	while (p >= 0 && ident_byte(s->data[p]))
+	while (p >= 0 && ident_byte(data[p]))
 		p--;
-	return p >= 0 && p < nul - 1 && s->data[p] >= lo && s->data[p] <= hi;
+	return p >= 0 && p < nul - 1 && data[p] >= lo && data[p] <= hi;
 }
 
 /* 0 in, 1 out, -1 not a parameter DIE. */
-static int param_dir(const goobj_sym *s, int32_t off)
+static int param_dir(const uint8_t *data, int32_t off)
 {
 	int32_t i = off - 1;
 	if (i < 2)
 		return -1;
-	if (s->data[i] <= 1 && named_die(s, i - 1, ABRV_PUTVAR_START + 1, ABRV_PUTVAR_START + 1))
-		return s->data[i];
-	if (s->data[i] & 0x80)
+	if (data[i] <= 1 && named_die(data, i - 1, ABRV_PUTVAR_START + 1, ABRV_PUTVAR_START + 1))
+		return data[i];
+	if (data[i] & 0x80)
 		return -1;
-	while (i > 0 && (s->data[i - 1] & 0x80))
+	while (i > 0 && (data[i - 1] & 0x80))
 		i--;
 	/* data[i..off) is the line number; data[i-1] the flag, data[i-2] the name's NUL */
-	if (i < 3 || s->data[i - 1] > 1 ||
-	    !named_die(s, i - 2, ABRV_PUTVAR_START + 10, ABRV_PUTVAR_START + 13))
+	if (i < 3 || data[i - 1] > 1 ||
+	    !named_die(data, i - 2, ABRV_PUTVAR_START + 10, ABRV_PUTVAR_START + 13))
 		return -1;
-	return s->data[i - 1];
+	return data[i - 1];
 }
 
 /* Whether go:info.<ty> is the abstract DIE of function `fn` itself (not
@@ -76,10 +76,13 @@ static void collect(const goobj_object *o, uint32_t info, goobj_str fn, params *
 	const goobj_sym *s = &o->syms[info];
 	params own = {0};
 
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
-		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
+	uint32_t dlen;
+	const uint8_t *data = goobj_sym_data(o, s, &dlen);
+	const goobj_reloc *rel = goobj_sym_relocs(o, s);
+	for (uint32_t k = 0, nrel = goobj_sym_nrelocs(o, s); k < nrel; k++) {
+		const goobj_reloc *r = &rel[k];
 		goobj_target t;
-		if (r->type != R_DWARFSECREF || r->size != 4 || (uint32_t)r->off + 4 > s->data_len)
+		if (r->type != R_DWARFSECREF || r->size != 4 || (uint32_t)r->off + 4 > dlen)
 			continue;
 		if (goobj_resolve(o, r->sym, &t, NULL) || t.name.len < 8 ||
 		    memcmp(t.name.p, "go:info.", 8) != 0)
@@ -92,7 +95,7 @@ static void collect(const goobj_object *o, uint32_t info, goobj_str fn, params *
 				collect(o, t.local, fn, p, 1);
 			continue;
 		}
-		int dir = param_dir(s, r->off);
+		int dir = param_dir(data, r->off);
 		if (dir < 0)
 			continue;
 		if (dir == 0 && own.nin < MAX_PARAMS)
@@ -183,12 +186,13 @@ int gofn_signature_of(const goobj_object *o, uint32_t fn, char *buf, size_t n, g
 	params p = {0};
 	int have_info = 0;
 
-	for (uint32_t k = 0; k < s->nauxs; k++) {
+	const goobj_aux *aux = goobj_sym_auxs(o, s);
+	for (uint32_t k = 0, naux = goobj_sym_nauxs(o, s); k < naux; k++) {
 		goobj_target t;
-		if (goobj_sym_auxs(o, s)[k].type != GOREL_AUX_DWARFINFO)
+		if (aux[k].type != GOREL_AUX_DWARFINFO)
 			continue;
-		if (goobj_resolve(o, goobj_sym_auxs(o, s)[k].sym, &t, NULL) ||
-		    t.kind != GOOBJ_TARGET_LOCAL || t.local >= o->ndefined)
+		if (goobj_resolve(o, aux[k].sym, &t, NULL) || t.kind != GOOBJ_TARGET_LOCAL ||
+		    t.local >= o->ndefined)
 			continue;
 		collect(o, t.local, s->name, &p, 0);
 		have_info = 1;

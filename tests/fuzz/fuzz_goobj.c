@@ -55,17 +55,19 @@ static void check_funcinfo(const goobj_object *o, uint32_t i)
 static void check_sym(const goobj_object *o, uint32_t i)
 {
 	const goobj_sym *s = &o->syms[i];
-	uint64_t extent = s->size > s->data_len ? s->size : s->data_len;
+	uint32_t dlen;
+	const uint8_t *data = goobj_sym_data(o, s, &dlen);
+	uint64_t extent = s->size > dlen ? s->size : dlen;
 
 	touch((const uint8_t *)s->name.p, s->name.len);
-	touch(s->data, s->data_len);
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
+	touch(data, dlen);
+	for (uint32_t k = 0; k < goobj_sym_nrelocs(o, s); k++) {
 		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
 		must(r->off >= 0 && (uint64_t)r->off + r->size <= extent);
 		must(gorel_reloc_name(r->type & ~GOREL_R_WEAK) != NULL);
 		resolve(o, r->sym);
 	}
-	for (uint32_t k = 0; k < s->nauxs; k++)
+	for (uint32_t k = 0; k < goobj_sym_nauxs(o, s); k++)
 		resolve(o, goobj_sym_auxs(o, s)[k].sym);
 	check_funcinfo(o, i);
 }

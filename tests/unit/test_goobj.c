@@ -14,7 +14,7 @@ static const goobj_sym *find(const goobj_object *o, const char *name, int abi)
 /* Is there a reloc of `type` in s whose target resolves to `name`? */
 static int has_reloc_to(const goobj_object *o, const goobj_sym *s, unsigned type, const char *name)
 {
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
+	for (uint32_t k = 0; k < goobj_sym_nrelocs(o, s); k++) {
 		goobj_target t;
 		gofn_err e;
 		assert_int_equal(goobj_resolve(o, goobj_sym_relocs(o, s)[k].sym, &t, &e), 0);
@@ -46,9 +46,11 @@ static void hello_object(void **state)
 	m = find(o, "main.main", GOOBJ_ABIINTERNAL);
 	assert_int_equal(m->kind, GOREL_STEXT);
 	assert_int_equal(m->cls, GOOBJ_DEF);
-	assert_int_equal(m->data_len, m->size);
+	uint32_t mlen;
+	const uint8_t *mdata = goobj_sym_data(o, m, &mlen);
+	assert_int_equal(mlen, m->size);
 	/* the data really is x86 code inside the caller's buffer */
-	assert_true(m->data > b.p && m->data + m->data_len <= b.p + b.len);
+	assert_true(mdata > b.p && mdata + mlen <= b.p + b.len);
 	assert_true(has_reloc_to(o, m, GOREL_R_CALL, "fmt.Fprintln"));
 	assert_true(has_reloc_to(o, m, GOREL_R_CALL, "runtime.morestack_noctxt"));
 
@@ -73,7 +75,7 @@ static void every_ref_resolves(void **state)
 			const goobj_object *o = &a->objs[n];
 			for (uint32_t i = 0; i < o->ndefined; i++) {
 				const goobj_sym *s = &o->syms[i];
-				for (uint32_t k = 0; k < s->nrelocs; k++) {
+				for (uint32_t k = 0; k < goobj_sym_nrelocs(o, s); k++) {
 					goobj_target t;
 					gofn_err e;
 					goobj_symref r = goobj_sym_relocs(o, s)[k].sym;
@@ -93,7 +95,7 @@ static void every_ref_resolves(void **state)
 						assert_true(t.pkg.len > 0);
 					}
 				}
-				for (uint32_t k = 0; k < s->nauxs; k++) {
+				for (uint32_t k = 0; k < goobj_sym_nauxs(o, s); k++) {
 					goobj_target t;
 					gofn_err e;
 					assert_int_equal(
@@ -152,7 +154,7 @@ static void archive_with_assembly(void **state)
 	assert_false(goo->is_main);
 	const goobj_sym *add = find(asmo, "example.com/gofnlib.Add", GOOBJ_ABI0);
 	assert_int_equal(add->kind, GOREL_STEXT);
-	assert_true(add->data_len > 0);
+	assert_true(goobj_sym_data_len(asmo, add) > 0);
 	assert_true(has_reloc_to(goo, find(goo, "example.com/gofnlib.Shout", GOOBJ_ABIINTERNAL),
 				 GOREL_R_CALL, "strings.ToUpper"));
 	goobj_free(a);

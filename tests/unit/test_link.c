@@ -158,7 +158,7 @@ static void calls_reach_the_host(void **state)
 	assert_int_equal(f->sect, LK_TEXT);
 	assert_int_equal(f->addr % 32, 0); /* cmd/link funcAlign */
 	const goobj_sym *s = &l.objs[0].o->syms[idx];
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
+	for (uint32_t k = 0; k < goobj_sym_nrelocs(l.objs[0].o, s); k++) {
 		goobj_target tg;
 		const goobj_reloc *r = &goobj_sym_relocs(l.objs[0].o, s)[k];
 		assert_int_equal(goobj_resolve(l.objs[0].o, r->sym, &tg, &e), 0);

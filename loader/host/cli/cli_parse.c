@@ -116,10 +116,10 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 		fprintf(f, "%u", s->abi);
 	fprintf(f, " class=%s flags=", class_names[s->cls]);
 	put_flags(f, s);
-	fprintf(f, " data=%u ", s->data_len);
+	fprintf(f, " data=%u ", goobj_sym_data_len(o, s));
 	put_symname(f, o, i);
 	putc('\n', f);
-	for (uint32_t k = 0; k < s->nrelocs; k++) {
+	for (uint32_t k = 0; k < goobj_sym_nrelocs(o, s); k++) {
 		const goobj_reloc *r = &goobj_sym_relocs(o, s)[k];
 		fprintf(f, "\treloc %d %u %s%s ", r->off, r->size,
 			(r->type & GOREL_R_WEAK) ? "R_WEAK|" : "",
@@ -127,7 +127,7 @@ static void put_sym(FILE *f, const goobj_object *o, uint32_t i)
 		put_target(f, o, r->sym);
 		fprintf(f, "%+lld\n", (long long)r->add);
 	}
-	for (uint32_t k = 0; k < s->nauxs; k++) {
+	for (uint32_t k = 0; k < goobj_sym_nauxs(o, s); k++) {
 		fprintf(f, "\taux %s ", gorel_aux_name(goobj_sym_auxs(o, s)[k].type));
 		put_target(f, o, goobj_sym_auxs(o, s)[k].sym);
 		putc('\n', f);
