@@ -5,7 +5,9 @@
 # itself (request line or headers over its connection memory, a bad
 # Content-Length, a bad request line, bad chunked framing) with HTML bodies
 # compiled into src/microhttpd/connection.c and no hook to replace them;
-# the patch makes them gofnd's JSON error body (docs/design.md, "libmicrohttpd").
+# json-error-bodies.patch makes them gofnd's JSON error body, and
+# pool-no-zeroing.patch stops it zeroing a kept-alive connection's memory
+# pool for every request (docs/design.md, "libmicrohttpd").
 #
 #   build.sh           build once into the prefix (a no-op when it is there)
 #   build.sh --prefix  print the prefix (CMake asks; nothing is built)
