@@ -147,12 +147,18 @@ static void record(gofn_req *r, const char *inv, const gofn_function *f, const g
 {
 	gofn_metrics_invocation(r->srv->metrics, r->tenant, gofn_status_name(o->status),
 				o->duration_us);
-	gofn_log(o->status != GOFN_STATUS_OK && o->status != GOFN_STATUS_ERROR ? "warn" : "info",
-		 "invocation",
-		 json_pack("{s:s, s:s, s:s, s:o, s:s, s:I, s:o}", "invocation_id", inv, "tenant",
-			   r->tenant, "function", f->id, "symbol", gofn_json_text(r->param),
-			   "status", gofn_status_name(o->status), "duration_us",
-			   (json_int_t)o->duration_us, "error", gofn_json_text(o->error)));
+	const gofn_log_field fields[] = {
+	    GOFN_LOG_STR("invocation_id", inv),
+	    GOFN_LOG_STR("tenant", r->tenant),
+	    GOFN_LOG_STR("function", f->id),
+	    GOFN_LOG_STR("symbol", r->param),
+	    GOFN_LOG_STR("status", gofn_status_name(o->status)),
+	    GOFN_LOG_INT("duration_us", o->duration_us),
+	    GOFN_LOG_STR("error", o->error),
+	};
+	gofn_log_fields(o->status != GOFN_STATUS_OK && o->status != GOFN_STATUS_ERROR ? "warn"
+										      : "info",
+			"invocation", fields, sizeof fields / sizeof fields[0]);
 }
 
 /* ?async=1: 1, absent or 0: 0, anything else -1. */
@@ -319,6 +325,9 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		free(in);
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
+	/* The invocation's line and the http line (gofn_reply_raw) go out in
+	 * one write when the handler returns (server/http.c). */
+	gofn_log_hold();
 	record(r, inv, &f, &o);
 	gofn_async_note_sync(s->async, inv, r->tenant, f.id, sym, timeout_ms, &o);
 	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
@@ -330,10 +339,20 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	} else {
 		/* An HTTP function that did not answer (panic, timeout, ...): the
 		 * outcome, as 502 since no handler's answer exists. */
-		json_t *j = gofn_outcome_json(
-		    inv, &f, sym, sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP, &o);
-		gofn_profiling_end(r, &prof, inv, &o, j);
-		rc = gofn_reply_json(r, sigkind == GOFN_SIGKIND_HTTP ? 502 : 200, j);
+		int has_result = sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP;
+		unsigned status = sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
+		size_t n;
+		/* profiles add keys to the object: only without them the direct text */
+		char *text =
+		    prof.asked ? NULL : gofn_outcome_text(inv, &f, sym, has_result, &o, &n);
+		if (text) {
+			gofn_profiling_end(r, &prof, inv, &o, NULL);
+			rc = gofn_reply_raw(r, status, "application/json", text, n, NULL);
+		} else {
+			json_t *j = gofn_outcome_json(inv, &f, sym, has_result, &o);
+			gofn_profiling_end(r, &prof, inv, &o, j);
+			rc = gofn_reply_json(r, status, j);
+		}
 	}
 	gofn_function_clear(&f);
 	gofn_outcome_clear(&o);

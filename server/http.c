@@ -29,12 +29,13 @@ const char *gofn_req_query(gofn_req *r, const char *name)
 static void log_request(gofn_req *r, unsigned status)
 {
 	gofn_metrics_http(r->srv->metrics, status);
-	json_t *f = json_pack("{s:o, s:o, s:i, s:I}", "method", gofn_json_text(r->method), "path",
-			      gofn_json_text(r->url), "status", (int)status, "us",
-			      (json_int_t)(gofn_mono_us() - r->t0_us));
-	if (f && r->tenant[0])
-		json_object_set_new(f, "tenant", json_string(r->tenant));
-	gofn_log(status >= 500 ? "error" : "info", "http", f);
+	const gofn_log_field f[] = {
+	    GOFN_LOG_STR("method", r->method), GOFN_LOG_STR("path", r->url),
+	    GOFN_LOG_INT("status", status),    GOFN_LOG_INT("us", gofn_mono_us() - r->t0_us),
+	    GOFN_LOG_STR("tenant", r->tenant),
+	};
+	gofn_log_fields(status >= 500 ? "error" : "info", "http", f,
+			sizeof f / sizeof f[0] - !r->tenant[0]);
 }
 
 enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, void *data,
@@ -268,6 +269,7 @@ static enum MHD_Result finish(gofn_req *r)
 	gofn_guard_handling(r->srv->guard, r->conn);
 	atomic_fetch_add(&r->srv->active, 1);
 	enum MHD_Result rc = r->route->handle(r);
+	gofn_log_flush(); /* what the handler held back (h_invoke.c) */
 	atomic_fetch_sub(&r->srv->active, 1);
 	return rc;
 }
