@@ -1,13 +1,18 @@
-/* Builds the runtime's pclntab for a loaded unit, part by part in the order
- * cmd/link/internal/ld/pcln.go (*Link).pclntab emits them, then assembles
- * the parts into one buffer laid out like the .gopclntab section:
+/* Builds the runtime's pclntab for a loaded unit in one pass, straight into
+ * the buffer the image keeps (cmd/link/internal/ld/pcln.go (*Link).pclntab
+ * encodes the same parts):
  *
- *   pcHeader | funcnametab | cutab | filetab | pctab | functab | findfunctab | gofunc
+ *   pcHeader | functab | findfunctab | cutab | funcnametab | filetab | pctab | gofunc
  *
- * gofunc (the funcdata the linker handed us, plus the inline trees we
- * generate) comes last so that moduledata.gofunc <= every funcdata <
- * moduledata.epclntab, the range runtime/stack.go uses to find the module of
- * a stack object record. */
+ * A first walk over the functions sizes every part: functab, findfunctab and
+ * cutab exactly, the deduplicated ones by their sum without deduplication.
+ * Each part is then written in its region (no growing buffers, no copies),
+ * and filetab, pctab and gofunc are moved down onto the end of the part
+ * before them; the runtime reads every part through the pcHeader offsets
+ * and moduledata slices, so their order is free. gofunc (the funcdata the
+ * linker handed us, plus the inline trees we generate) comes last so that
+ * moduledata.gofunc <= every funcdata < moduledata.epclntab, the range
+ * runtime/stack.go uses to find the module of a stack object record. */
 #include "loader/pcln.h"
 
 #include <stdlib.h>
@@ -18,29 +23,45 @@
 
 #define PART_LIMIT (1u << 30) /* keeps every uint32 offset and the sum in range */
 
-/* Per-function offsets computed while the parts are built. */
-typedef struct func_offs {
-	uint32_t nameoff;
-	uint32_t pcsp, pcfile, pcln, pcinline;
-	uint32_t *pcdata;   /* npcdata entries */
-	uint32_t *funcdata; /* nfuncdata entries; GORT_NOFUNCDATA when absent */
-	uint32_t npcdata, nfuncdata;
-	uint32_t funcoff; /* offset of the _func record in functab */
-} func_offs;
+/* Identical funcdata are the same bytes (the link relocates one copy of
+ * each content-hashed symbol in the unit's memory), so a direct-mapped
+ * cache from the bytes' address to their gofunc offset answers most
+ * lookups without hashing the content; a miss falls back to the content
+ * set. (Pc tables are not: describe hands out each object's own copy.) */
+typedef struct ptr_slot {
+	const uint8_t *p;
+	uint32_t n, off;
+} ptr_slot;
+
+typedef struct ptr_cache {
+	ptr_slot *s;
+	size_t mask;
+} ptr_cache;
+
+/* The parts' places in the buffer while they are built: the fixed-size
+ * ones (functab, findfunctab, cutab) first, then the deduplicated ones,
+ * each with room for its upper bound, moved together at the end. */
+typedef struct layout {
+	size_t functab_off, functab_len;
+	size_t findfunctab_off, findfunctab_len;
+	size_t cutab_off, cutab_n;
+	size_t names_off, names_max;
+	size_t files_off, files_max;
+	size_t pctab_off, pctab_max;
+	size_t gofunc_off, gofunc_max;
+	size_t len;
+	size_t nfd; /* funcdata entries, for the cache */
+} layout;
 
 typedef struct builder {
 	const gofn_mb_unit *u;
 	gofn_err *err;
+	layout lay;
+	uint8_t *buf;
 	pcln_tab names, files, pctab, gofunc;
-	uint32_t *cutab;
-	size_t cutab_n;
+	ptr_cache fds;
 	uint32_t *cuoffs; /* per CU: its first cutab index */
-	func_offs *fo;
-	uint32_t *offs; /* the pcdata and funcdata arrays of fo */
-	uint8_t *functab;
-	size_t functab_len;
-	uint8_t *findfunctab;
-	size_t findfunctab_len;
+	size_t cutab_n;
 } builder;
 
 static int validate_func(const gofn_mb_unit *u, size_t i, gofn_err *err)
@@ -90,33 +111,148 @@ static uint32_t cu_nfiles(const gofn_mb_unit *u, const gofn_mb_func *f)
 	return f->cu == GOFN_MB_NOCU ? 0 : u->cus[f->cu].nfiles;
 }
 
-/* funcnametab: every function's name and every inlined callee's, once.
- * Offset 0 reads as "no name" (runtime/symtab.go moduledata.funcName), so
- * the table starts with a NUL that no name uses. */
-static int build_names(builder *b)
+static size_t align_up(size_t x, size_t a)
 {
-	if (pcln_tab_zero(&b->names, 1, b->err) < 0)
-		return -1;
-	for (size_t i = 0; i < b->u->nfuncs; i++) {
-		const gofn_mb_func *f = &b->u->funcs[i];
-		if (pcln_tab_add(&b->names, f->name, strlen(f->name), 1, 1, 1, &b->fo[i].nameoff,
-				 b->err) < 0)
-			return -1;
-		for (uint32_t k = 0; k < f->ninl; k++) {
-			uint32_t off;
-			const char *c = f->inl[k].callee;
-			if (pcln_tab_add(&b->names, c, strlen(c), 1, 1, 1, &off, b->err) < 0)
+	return (x + a - 1) / a * a;
+}
+
+/* The _func record's table counts: an inline tree needs
+ * PCDATA_InlTreeIndex and FUNCDATA_InlTree slots even if the object's
+ * FuncInfo has fewer. */
+static uint32_t out_npcdata(const gofn_mb_func *f)
+{
+	uint32_t n = f->npcdata;
+	return f->ninl > 0 && n < GORT_PCDATA_InlTreeIndex + 1 ? GORT_PCDATA_InlTreeIndex + 1 : n;
+}
+
+static uint32_t out_nfuncdata(const gofn_mb_func *f)
+{
+	uint32_t n = f->nfuncdata;
+	return f->ninl > 0 && n < GORT_FUNCDATA_InlTree + 1 ? GORT_FUNCDATA_InlTree + 1 : n;
+}
+
+static size_t func_record_size(const gofn_mb_func *f)
+{
+	return sizeof(gort_func) + 4 * (size_t)out_npcdata(f) + 4 * (size_t)out_nfuncdata(f);
+}
+
+/* *acc += n, failing past PART_LIMIT (bounds are sums of input sizes). */
+static int grow(size_t *acc, size_t n, const char *what, gofn_err *err)
+{
+	if (n > PART_LIMIT || *acc > PART_LIMIT - n)
+		return gofn_errf(err, GOFN_ELIMIT, "pclntab: %s too large", what);
+	*acc += n;
+	return 0;
+}
+
+/* $GOROOT/... names are expanded as cmd/link does. */
+static int goroot_prefixed(const gofn_mb_unit *u, const char *name)
+{
+	return u->goroot && strncmp(name, "$GOROOT/", 8) == 0;
+}
+
+static int size_files(const gofn_mb_unit *u, layout *l, gofn_err *err)
+{
+	size_t gl = u->goroot ? strlen(u->goroot) : 0;
+	for (size_t c = 0; c < u->ncus; c++)
+		for (uint32_t k = 0; k < u->cus[c].nfiles; k++) {
+			const char *name = u->cus[c].files[k];
+			if (!name)
+				return gofn_errf(err, GOFN_EINVAL, "CU %zu file %u has no name", c,
+						 k);
+			size_t n = strlen(name) + 1 + (goroot_prefixed(u, name) ? gl : 0);
+			if (grow(&l->cutab_n, 1, "cutab", err) < 0 ||
+			    grow(&l->files_max, n, "filetab", err) < 0)
 				return -1;
 		}
-	}
 	return 0;
+}
+
+/* What one function adds to each part at most (nothing deduplicated). */
+static int size_func(const gofn_mb_func *f, layout *l, gofn_err *err)
+{
+	size_t pc = f->pcsp.n + f->pcfile.n + f->pcline.n + (f->ninl ? f->pcinline.n : 0);
+	size_t names = strlen(f->name) + 1;
+	for (uint32_t k = 0; k < f->npcdata; k++)
+		pc += f->pcdata[k].n;
+	for (uint32_t k = 0; k < f->ninl; k++)
+		names += strlen(f->inl[k].callee) + 1;
+	for (uint32_t k = 0; k < f->nfuncdata; k++)
+		if (!(f->ninl > 0 && k == GORT_FUNCDATA_InlTree) && f->funcdata[k].p &&
+		    grow(&l->gofunc_max, f->funcdata[k].n + 7, "funcdata", err) < 0)
+			return -1;
+	size_t fd = f->ninl ? f->ninl * sizeof(gort_inlinedcall) + 3 : 0;
+	l->nfd += f->nfuncdata;
+	l->functab_len = align_up(l->functab_len, GORT_PTRSIZE);
+	return grow(&l->pctab_max, pc, "pctab", err) < 0 ||
+		       grow(&l->names_max, names, "funcnametab", err) < 0 ||
+		       grow(&l->gofunc_max, fd, "funcdata", err) < 0 ||
+		       grow(&l->functab_len, func_record_size(f), "functab", err) < 0
+		   ? -1
+		   : 0;
+}
+
+static int plan(const gofn_mb_unit *u, layout *l, gofn_err *err)
+{
+	memset(l, 0, sizeof *l);
+	l->functab_len = u->nfuncs * sizeof(gort_functab) + 4;
+	l->names_max = 1; /* offset 0: no name */
+	l->pctab_max = 1; /* offset 0: no table */
+	for (size_t i = 0; i < u->nfuncs; i++)
+		if (size_func(&u->funcs[i], l, err) < 0)
+			return -1;
+	if (size_files(u, l, err) < 0)
+		return -1;
+	const gofn_mb_func *last = &u->funcs[u->nfuncs - 1];
+	l->findfunctab_len = gofn_findfunctab_size(last->entry + last->size - u->funcs[0].entry);
+	size_t cur = sizeof(gort_pcheader);
+	l->functab_off = align_up(cur, GORT_PTRSIZE);
+	l->findfunctab_off = align_up(l->functab_off + l->functab_len, 4);
+	l->cutab_off = align_up(l->findfunctab_off + l->findfunctab_len, 4);
+	l->names_off = l->cutab_off + 4 * l->cutab_n;
+	l->files_off = l->names_off + l->names_max;
+	l->pctab_off = l->files_off + l->files_max;
+	l->gofunc_off = align_up(l->pctab_off + l->pctab_max, GORT_PTRSIZE);
+	l->len = l->gofunc_off + l->gofunc_max;
+	if (l->len > 4 * (size_t)PART_LIMIT)
+		return gofn_errf(err, GOFN_ELIMIT, "pclntab too large");
+	return 0;
+}
+
+static int cache_init(ptr_cache *c, size_t n, gofn_err *err)
+{
+	size_t slots = 64;
+	while (slots < n && slots < 2048)
+		slots *= 2;
+	c->s = calloc(slots, sizeof *c->s);
+	c->mask = slots - 1;
+	return c->s ? 0 : gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+}
+
+static ptr_slot *cache_at(const ptr_cache *c, const uint8_t *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p * 0x9e3779b97f4a7c15ull;
+	return &c->s[(h >> 40) & c->mask];
+}
+
+static int cache_get(const ptr_cache *c, const uint8_t *p, size_t n, uint32_t *off)
+{
+	const ptr_slot *s = cache_at(c, p);
+	if (s->p != p || s->n != n)
+		return 0;
+	*off = s->off;
+	return 1;
+}
+
+static void cache_put(ptr_cache *c, const uint8_t *p, size_t n, uint32_t off)
+{
+	*cache_at(c, p) = (ptr_slot){p, (uint32_t)n, off};
 }
 
 static int add_file(builder *b, const char *name, uint32_t *off)
 {
-	static const char prefix[] = "$GOROOT";
-	size_t pl = sizeof prefix - 1;
-	if (b->u->goroot && strncmp(name, prefix, pl) == 0 && name[pl] == '/') {
+	if (goroot_prefixed(b->u, name)) {
+		static const size_t pl = sizeof "$GOROOT" - 1;
 		size_t gl = strlen(b->u->goroot), nl = strlen(name + pl);
 		char *full = malloc(gl + nl + 1);
 		if (!full)
@@ -135,26 +271,34 @@ static int add_file(builder *b, const char *name, uint32_t *off)
 static int build_files(builder *b)
 {
 	const gofn_mb_unit *u = b->u;
-	size_t total = 0;
-	for (size_t c = 0; c < u->ncus; c++) {
-		if (u->cus[c].nfiles > PART_LIMIT / 4 - total)
-			return gofn_errf(b->err, GOFN_ELIMIT, "too many file names");
-		total += u->cus[c].nfiles;
-	}
-	b->cutab = calloc(total ? total : 1, sizeof *b->cutab);
 	b->cuoffs = calloc(u->ncus ? u->ncus : 1, sizeof *b->cuoffs);
-	if (!b->cutab || !b->cuoffs)
+	if (!b->cuoffs)
 		return gofn_errf(b->err, GOFN_ENOMEM, "cutab: out of memory");
+	uint8_t *cutab = b->buf + b->lay.cutab_off;
 	for (size_t c = 0; c < u->ncus; c++) {
 		b->cuoffs[c] = (uint32_t)b->cutab_n;
 		for (uint32_t k = 0; k < u->cus[c].nfiles; k++) {
-			const char *name = u->cus[c].files[k];
-			if (!name)
-				return gofn_errf(b->err, GOFN_EINVAL, "CU %zu file %u has no name",
-						 c, k);
-			if (add_file(b, name, &b->cutab[b->cutab_n++]) < 0)
+			uint32_t off;
+			if (add_file(b, u->cus[c].files[k], &off) < 0)
 				return -1;
+			memcpy(cutab + 4 * b->cutab_n++, &off, 4);
 		}
+	}
+	return 0;
+}
+
+/* funcnametab: every function's name and every inlined callee's, once.
+ * Offset 0 reads as "no name" (runtime/symtab.go moduledata.funcName), so
+ * the table starts with a NUL that no name uses. */
+static int add_names(builder *b, const gofn_mb_func *f, uint32_t *nameoff)
+{
+	if (pcln_tab_add(&b->names, f->name, strlen(f->name), 1, 1, 1, nameoff, b->err) < 0)
+		return -1;
+	for (uint32_t k = 0; k < f->ninl; k++) {
+		uint32_t off;
+		const char *c = f->inl[k].callee;
+		if (pcln_tab_add(&b->names, c, strlen(c), 1, 1, 1, &off, b->err) < 0)
+			return -1;
 	}
 	return 0;
 }
@@ -180,58 +324,21 @@ static int add_pc(builder *b, const gofn_mb_func *f, const char *what, gofn_mb_b
 	return pcln_tab_add(&b->pctab, t.p, t.n, 0, 1, 1, off, b->err);
 }
 
-/* The _func record's table counts: an inline tree needs
- * PCDATA_InlTreeIndex and FUNCDATA_InlTree slots even if the object's
- * FuncInfo has fewer. */
-static uint32_t out_npcdata(const gofn_mb_func *f)
-{
-	uint32_t n = f->npcdata;
-	return f->ninl > 0 && n < GORT_PCDATA_InlTreeIndex + 1 ? GORT_PCDATA_InlTreeIndex + 1 : n;
-}
-
-static uint32_t out_nfuncdata(const gofn_mb_func *f)
-{
-	uint32_t n = f->nfuncdata;
-	return f->ninl > 0 && n < GORT_FUNCDATA_InlTree + 1 ? GORT_FUNCDATA_InlTree + 1 : n;
-}
-
-/* Every function's pcdata and funcdata offsets in one zeroed array
- * rather than two allocations per function. */
-static int alloc_offsets(builder *b)
-{
-	size_t total = 0, at = 0;
-	for (size_t i = 0; i < b->u->nfuncs; i++)
-		total += out_npcdata(&b->u->funcs[i]) + out_nfuncdata(&b->u->funcs[i]);
-	b->offs = calloc(total ? total : 1, sizeof *b->offs);
-	if (!b->offs)
-		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
-	for (size_t i = 0; i < b->u->nfuncs; i++) {
-		func_offs *o = &b->fo[i];
-		o->npcdata = out_npcdata(&b->u->funcs[i]);
-		o->nfuncdata = out_nfuncdata(&b->u->funcs[i]);
-		o->pcdata = b->offs + at;
-		o->funcdata = b->offs + at + o->npcdata;
-		at += o->npcdata + o->nfuncdata;
-	}
-	return 0;
-}
-
 /* pctab: deduplicated pc-value tables; byte 0 is padding so no real table
  * has offset 0 (cmd/link generatePctab). */
-static int build_pctab(builder *b, size_t i)
+static int build_pctab(builder *b, const gofn_mb_func *f, gort_func *fn, uint32_t *pcdata)
 {
-	const gofn_mb_func *f = &b->u->funcs[i];
-	func_offs *o = &b->fo[i];
 	const int64_t any_lo = INT32_MIN, any_hi = INT32_MAX;
-	if (add_pc(b, f, "pcsp", f->pcsp, any_lo, any_hi, &o->pcsp) < 0 ||
-	    add_pc(b, f, "pcfile", f->pcfile, 0, (int64_t)cu_nfiles(b->u, f) - 1, &o->pcfile) < 0 ||
-	    add_pc(b, f, "pcline", f->pcline, any_lo, any_hi, &o->pcln) < 0)
+	if (add_pc(b, f, "pcsp", f->pcsp, any_lo, any_hi, &fn->pcsp) < 0 ||
+	    add_pc(b, f, "pcfile", f->pcfile, 0, (int64_t)cu_nfiles(b->u, f) - 1, &fn->pcfile) <
+		0 ||
+	    add_pc(b, f, "pcline", f->pcline, any_lo, any_hi, &fn->pcln) < 0)
 		return -1;
 	for (uint32_t k = 0; k < f->npcdata; k++)
-		if (add_pc(b, f, "pcdata", f->pcdata[k], any_lo, any_hi, &o->pcdata[k]) < 0)
+		if (add_pc(b, f, "pcdata", f->pcdata[k], any_lo, any_hi, &pcdata[k]) < 0)
 			return -1;
 	if (f->ninl > 0 && add_pc(b, f, "pcinline", f->pcinline, -1, (int64_t)f->ninl - 1,
-				  &o->pcdata[GORT_PCDATA_InlTreeIndex]) < 0)
+				  &pcdata[GORT_PCDATA_InlTreeIndex]) < 0)
 		return -1;
 	return 0;
 }
@@ -268,89 +375,80 @@ static int add_inltree(builder *b, const gofn_mb_func *f, uint32_t *off)
 }
 
 /* gofunc: the funcdata bytes, copied and deduplicated, 8-aligned. */
-static int build_funcdata(builder *b, size_t i)
+static int build_funcdata(builder *b, const gofn_mb_func *f, uint32_t *funcdata, uint32_t nfd)
 {
-	const gofn_mb_func *f = &b->u->funcs[i];
-	func_offs *o = &b->fo[i];
-	for (uint32_t k = 0; k < o->nfuncdata; k++) {
-		o->funcdata[k] = GORT_NOFUNCDATA;
+	for (uint32_t k = 0; k < nfd; k++) {
+		funcdata[k] = GORT_NOFUNCDATA;
 		if (f->ninl > 0 && k == GORT_FUNCDATA_InlTree) {
-			if (add_inltree(b, f, &o->funcdata[k]) < 0)
+			if (add_inltree(b, f, &funcdata[k]) < 0)
 				return -1;
 			continue;
 		}
 		if (k >= f->nfuncdata || !f->funcdata[k].p)
 			continue;
-		if (f->funcdata[k].n == 0 || f->funcdata[k].n > PART_LIMIT)
+		const gofn_mb_funcdata *d = &f->funcdata[k];
+		if (d->n == 0 || d->n > PART_LIMIT)
 			return gofn_errf(b->err, GOFN_EINVAL, "function %s: funcdata %u size %zu",
-					 f->name, k, f->funcdata[k].n);
-		if (pcln_tab_add(&b->gofunc, f->funcdata[k].p, f->funcdata[k].n, 0, 8, 1,
-				 &o->funcdata[k], b->err) < 0)
+					 f->name, k, d->n);
+		if (cache_get(&b->fds, d->p, d->n, &funcdata[k]))
+			continue;
+		if (pcln_tab_add(&b->gofunc, d->p, d->n, 0, 8, 1, &funcdata[k], b->err) < 0)
 			return -1;
+		cache_put(&b->fds, d->p, d->n, funcdata[k]);
 	}
 	return 0;
 }
 
-static size_t align_up(size_t x, size_t a)
-{
-	return (x + a - 1) / a * a;
-}
-
-static size_t func_record_size(const func_offs *o)
-{
-	return sizeof(gort_func) + 4 * (size_t)o->npcdata + 4 * (size_t)o->nfuncdata;
-}
-
-static void write_func(builder *b, size_t i, uint8_t *rec)
+/* One function's names, tables and _func record (written in place at
+ * functab+funcoff) and its ftab entry (cmd/link writePCToFunc,
+ * writeFuncs). */
+static int build_func(builder *b, size_t i, uint32_t funcoff)
 {
 	const gofn_mb_func *f = &b->u->funcs[i];
-	const func_offs *o = &b->fo[i];
+	uint32_t tabs[2 * 256];
+	uint32_t npc = out_npcdata(f), nfd = out_nfuncdata(f);
 	gort_func fn;
 	memset(&fn, 0, sizeof fn);
+	memset(tabs, 0, 4 * (size_t)npc);
+	uint32_t nameoff;
+	if (add_names(b, f, &nameoff) < 0 || build_pctab(b, f, &fn, tabs) < 0 ||
+	    build_funcdata(b, f, tabs + npc, nfd) < 0)
+		return -1;
 	fn.entry_off = (uint32_t)(f->entry - b->u->text.start);
-	fn.name_off = (int32_t)o->nameoff;
+	fn.name_off = (int32_t)nameoff;
 	fn.args = f->args;
 	fn.deferreturn = f->deferreturn;
-	fn.pcsp = o->pcsp;
-	fn.pcfile = o->pcfile;
-	fn.pcln = o->pcln;
-	fn.npcdata = o->npcdata;
+	fn.npcdata = npc;
 	fn.cu_offset = f->cu == GOFN_MB_NOCU ? UINT32_MAX : b->cuoffs[f->cu];
 	fn.start_line = f->start_line;
 	fn.funcid = f->funcid;
 	fn.flag = f->flag;
-	fn.nfuncdata = (uint8_t)o->nfuncdata;
-	memcpy(rec, &fn, sizeof fn);
-	memcpy(rec + sizeof fn, o->pcdata, 4 * (size_t)o->npcdata);
-	memcpy(rec + sizeof fn + 4 * (size_t)o->npcdata, o->funcdata, 4 * (size_t)o->nfuncdata);
+	fn.nfuncdata = (uint8_t)nfd;
+	uint8_t *functab = b->buf + b->lay.functab_off;
+	memcpy(functab + funcoff, &fn, sizeof fn);
+	memcpy(functab + funcoff + sizeof fn, tabs, 4 * ((size_t)npc + nfd));
+	gort_functab ft = {fn.entry_off, funcoff};
+	memcpy(functab + i * sizeof ft, &ft, sizeof ft);
+	return 0;
 }
 
 /* functab: nfunc (entryoff, funcoff) pairs, the end-pc sentinel, then the
- * 8-aligned _func records (cmd/link calculateFunctabSize, writePCToFunc,
- * writeFuncs). */
+ * 8-aligned _func records (cmd/link calculateFunctabSize). */
 static int build_functab(builder *b)
 {
 	const gofn_mb_unit *u = b->u;
-	size_t n = u->nfuncs, size = n * sizeof(gort_functab) + 4;
-	for (size_t i = 0; i < n; i++) {
-		size = align_up(size, GORT_PTRSIZE);
-		b->fo[i].funcoff = (uint32_t)size;
-		size += func_record_size(&b->fo[i]);
-		if (size > PART_LIMIT)
-			return gofn_errf(b->err, GOFN_ELIMIT, "functab too large");
-	}
-	b->functab = calloc(1, size);
-	if (!b->functab)
-		return gofn_errf(b->err, GOFN_ENOMEM, "functab: out of memory");
-	b->functab_len = size;
-	for (size_t i = 0; i < n; i++) {
-		gort_functab ft = {(uint32_t)(u->funcs[i].entry - u->text.start), b->fo[i].funcoff};
-		memcpy(b->functab + i * sizeof ft, &ft, sizeof ft);
-		write_func(b, i, b->functab + b->fo[i].funcoff);
-	}
+	uint8_t *functab = b->buf + b->lay.functab_off;
+	size_t n = u->nfuncs, at = n * sizeof(gort_functab) + 4;
 	const gofn_mb_func *last = &u->funcs[n - 1];
 	uint32_t end = (uint32_t)(last->entry + last->size - u->text.start);
-	memcpy(b->functab + n * sizeof(gort_functab), &end, 4);
+	memcpy(functab + n * sizeof(gort_functab), &end, 4);
+	for (size_t i = 0; i < n; i++) {
+		size_t rec = align_up(at, GORT_PTRSIZE);
+		memset(functab + at, 0, rec - at);
+		if (build_func(b, i, (uint32_t)rec) < 0)
+			return -1;
+		at = rec + func_record_size(&u->funcs[i]);
+	}
 	return 0;
 }
 
@@ -365,44 +463,43 @@ static int build_findfunctab(builder *b)
 		return gofn_errf(b->err, GOFN_ENOMEM, "findfunctab: out of memory");
 	for (size_t i = 0; i < u->nfuncs; i++)
 		entry[i] = u->funcs[i].entry - minpc;
-	b->findfunctab_len = gofn_findfunctab_size(max_off);
-	b->findfunctab = calloc(1, b->findfunctab_len);
-	int rc = b->findfunctab
-		     ? gofn_findfunctab_fill(entry, u->nfuncs, max_off, b->findfunctab, b->err)
-		     : gofn_errf(b->err, GOFN_ENOMEM, "findfunctab: out of memory");
+	int rc = gofn_findfunctab_fill(entry, u->nfuncs, max_off, b->buf + b->lay.findfunctab_off,
+				       b->err);
 	free(entry);
 	return rc;
 }
 
-/* Places one part at the next `align` boundary of the layout. */
-static size_t place(size_t *cursor, size_t len, size_t align)
-{
-	size_t off = align_up(*cursor, align);
-	*cursor = off + len;
-	return off;
-}
-
-/* Empty parts may have no buffer at all. */
-static void put(uint8_t *buf, size_t off, const void *p, size_t n)
-{
-	if (n)
-		memcpy(buf + off, p, n);
-}
-
+/* Moves filetab, pctab and gofunc down onto the end of the part before
+ * them (each had room for its bound), zeroes the gaps the alignment
+ * leaves, writes the pcHeader and gives back the room left unused. */
 static int assemble(builder *b, gofn_pcln *out)
 {
-	size_t cur = sizeof(gort_pcheader);
-	out->funcnametab_off = place(&cur, out->funcnametab_len = b->names.len, 1);
-	out->cutab_off = place(&cur, 4 * (out->cutab_n = b->cutab_n), 4);
-	out->filetab_off = place(&cur, out->filetab_len = b->files.len, 1);
-	out->pctab_off = place(&cur, out->pctab_len = b->pctab.len, 1);
-	out->functab_off = place(&cur, out->functab_len = b->functab_len, GORT_PTRSIZE);
-	out->findfunctab_off = place(&cur, out->findfunctab_len = b->findfunctab_len, 4);
-	out->gofunc_off = place(&cur, b->gofunc.len, GORT_PTRSIZE);
-	out->len = cur;
-	out->buf = calloc(1, out->len);
-	if (!out->buf)
-		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
+	const layout *l = &b->lay;
+	uint8_t *buf = b->buf;
+	memset(buf + sizeof(gort_pcheader), 0, l->functab_off - sizeof(gort_pcheader));
+	memset(buf + l->functab_off + l->functab_len, 0,
+	       l->findfunctab_off - l->functab_off - l->functab_len);
+	memset(buf + l->findfunctab_off + l->findfunctab_len, 0,
+	       l->cutab_off - l->findfunctab_off - l->findfunctab_len);
+	out->funcnametab_off = l->names_off;
+	out->funcnametab_len = b->names.len;
+	out->filetab_off = out->funcnametab_off + out->funcnametab_len;
+	out->filetab_len = b->files.len;
+	memmove(buf + out->filetab_off, buf + l->files_off, b->files.len);
+	out->pctab_off = out->filetab_off + out->filetab_len;
+	out->pctab_len = b->pctab.len;
+	memmove(buf + out->pctab_off, buf + l->pctab_off, b->pctab.len);
+	size_t pcend = out->pctab_off + out->pctab_len;
+	out->gofunc_off = align_up(pcend, GORT_PTRSIZE);
+	memset(buf + pcend, 0, out->gofunc_off - pcend);
+	memmove(buf + out->gofunc_off, buf + l->gofunc_off, b->gofunc.len);
+	out->len = out->gofunc_off + b->gofunc.len;
+	out->cutab_off = l->cutab_off;
+	out->cutab_n = b->cutab_n;
+	out->functab_off = l->functab_off;
+	out->functab_len = l->functab_len;
+	out->findfunctab_off = l->findfunctab_off;
+	out->findfunctab_len = l->findfunctab_len;
 	gort_pcheader h = {
 	    .magic = GORT_PCLNTAB_MAGIC,
 	    .min_lc = GORT_PCQUANTUM,
@@ -415,14 +512,10 @@ static int assemble(builder *b, gofn_pcln *out)
 	    .pctab_offset = out->pctab_off,
 	    .pcln_offset = out->functab_off,
 	};
-	put(out->buf, 0, &h, sizeof h);
-	put(out->buf, out->funcnametab_off, b->names.p, b->names.len);
-	put(out->buf, out->cutab_off, b->cutab, 4 * b->cutab_n);
-	put(out->buf, out->filetab_off, b->files.p, b->files.len);
-	put(out->buf, out->pctab_off, b->pctab.p, b->pctab.len);
-	put(out->buf, out->functab_off, b->functab, b->functab_len);
-	put(out->buf, out->findfunctab_off, b->findfunctab, b->findfunctab_len);
-	put(out->buf, out->gofunc_off, b->gofunc.p, b->gofunc.len);
+	memcpy(buf, &h, sizeof h);
+	uint8_t *shrunk = realloc(buf, out->len); /* in place on the heap */
+	out->buf = shrunk ? shrunk : buf;
+	b->buf = NULL;
 	out->nfunc = b->u->nfuncs;
 	out->text = b->u->text.start;
 	out->minpc = b->u->funcs[0].entry;
@@ -432,12 +525,19 @@ static int assemble(builder *b, gofn_pcln *out)
 
 static int build_parts(builder *b)
 {
-	if (alloc_offsets(b) < 0 || build_names(b) < 0 || build_files(b) < 0 ||
+	const layout *l = &b->lay;
+	/* malloc, not calloc: room a bound leaves unused is never touched,
+	 * and every byte the tables keep is written below */
+	b->buf = malloc(l->len);
+	if (!b->buf || cache_init(&b->fds, l->nfd, b->err) < 0)
+		return b->buf ? -1 : gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
+	pcln_tab_init(&b->names, b->buf + l->names_off, l->names_max);
+	pcln_tab_init(&b->files, b->buf + l->files_off, l->files_max);
+	pcln_tab_init(&b->pctab, b->buf + l->pctab_off, l->pctab_max);
+	pcln_tab_init(&b->gofunc, b->buf + l->gofunc_off, l->gofunc_max);
+	if (build_files(b) < 0 || pcln_tab_zero(&b->names, 1, b->err) < 0 ||
 	    pcln_tab_zero(&b->pctab, 1, b->err) < 0)
 		return -1;
-	for (size_t i = 0; i < b->u->nfuncs; i++)
-		if (build_pctab(b, i) < 0 || build_funcdata(b, i) < 0)
-			return -1;
 	return build_functab(b) < 0 || build_findfunctab(b) < 0 ? -1 : 0;
 }
 
@@ -447,26 +547,18 @@ static void builder_free(builder *b)
 	pcln_tab_free(&b->files);
 	pcln_tab_free(&b->pctab);
 	pcln_tab_free(&b->gofunc);
-	free(b->cutab);
+	free(b->fds.s);
 	free(b->cuoffs);
-	free(b->offs);
-	free(b->fo);
-	free(b->functab);
-	free(b->findfunctab);
+	free(b->buf);
 }
 
 int gofn_pcln_build(const gofn_mb_unit *u, gofn_pcln *out, gofn_err *err)
 {
 	memset(out, 0, sizeof *out);
-	if (validate_unit(u, err) < 0)
-		return -1;
 	builder b = {.u = u, .err = err};
-	pcln_tab_init(&b.names, PART_LIMIT);
-	pcln_tab_init(&b.files, PART_LIMIT);
-	pcln_tab_init(&b.pctab, PART_LIMIT);
-	pcln_tab_init(&b.gofunc, PART_LIMIT);
-	b.fo = calloc(u->nfuncs, sizeof *b.fo);
-	int rc = b.fo ? build_parts(&b) : gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	if (validate_unit(u, err) < 0 || plan(u, &b.lay, err) < 0)
+		return -1;
+	int rc = build_parts(&b);
 	if (rc == 0)
 		rc = assemble(&b, out);
 	builder_free(&b);

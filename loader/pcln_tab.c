@@ -11,15 +11,15 @@ struct pcln_tab_slot {
 	uint64_t hash;
 };
 
-void pcln_tab_init(pcln_tab *t, size_t limit)
+void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap)
 {
 	memset(t, 0, sizeof *t);
-	t->limit = limit;
+	t->p = p;
+	t->cap = cap;
 }
 
 void pcln_tab_free(pcln_tab *t)
 {
-	free(t->p);
 	free(t->slots);
 	memset(t, 0, sizeof *t);
 }
@@ -46,21 +46,11 @@ static uint64_t hash_bytes(const uint8_t *p, size_t n)
 	return mix64(h ^ w);
 }
 
-static int grow_bytes(pcln_tab *t, size_t need, gofn_err *err)
+static int room(const pcln_tab *t, size_t need, gofn_err *err)
 {
-	if (need > t->limit)
-		return gofn_errf(err, GOFN_ELIMIT, "pclntab part exceeds %zu bytes", t->limit);
-	if (need <= t->cap)
-		return 0;
-	size_t cap = t->cap ? t->cap : 256;
-	while (cap < need)
-		cap *= 2;
-	uint8_t *p = realloc(t->p, cap);
-	if (!p)
-		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
-	memset(p + t->cap, 0, cap - t->cap);
-	t->p = p;
-	t->cap = cap;
+	if (need > t->cap)
+		return gofn_errf(err, GOFN_ELIMIT, "pclntab part exceeds its bound (%zu bytes)",
+				 t->cap);
 	return 0;
 }
 
@@ -110,9 +100,10 @@ int pcln_tab_find(pcln_tab *t, const void *p, size_t n, uint32_t *off)
 
 int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err)
 {
-	if (grow_bytes(t, t->len + n, err) < 0)
+	if (room(t, t->len + n, err) < 0)
 		return -1;
-	t->len += n; /* grow_bytes zero-fills */
+	memset(t->p + t->len, 0, n);
+	t->len += n;
 	return 0;
 }
 
@@ -135,10 +126,13 @@ int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, in
 	size_t end = start + n + (nul ? 1 : 0);
 	if (end > UINT32_MAX - 1)
 		return gofn_errf(err, GOFN_ELIMIT, "pclntab part exceeds 4 GiB");
-	if (grow_bytes(t, end, err) < 0)
+	if (room(t, end, err) < 0)
 		return -1;
+	memset(t->p + t->len, 0, start - t->len);
 	if (n)
 		memcpy(t->p + start, p, n);
+	if (nul)
+		t->p[start + n] = 0;
 	t->len = end;
 	*off = (uint32_t)start;
 	if (s) {
