@@ -180,10 +180,16 @@ typedef struct goobj_object {
 	 * (8 bytes each) and HashedDefs (16); use goobj_sym_hash. */
 	const uint8_t *hash64, *hash;
 
-	/* RefNames block (external indexed ref -> name), sorted by symref for
-	 * goobj_resolve. Internal; use goobj_resolve. */
+	/* RefNames block (external indexed ref -> name), in the object's
+	 * order. Internal; use goobj_resolve. */
 	struct goobj_refname *refnames;
 	uint32_t nrefnames;
+	/* refnames index + 1 by symref, open addressing (0 = empty): a large
+	 * unit resolves ~50k relocations to other packages' symbols, and a
+	 * binary search of the RefNames per resolution was a visible part of
+	 * the link. Internal, like refnames. */
+	uint32_t *refhash;
+	uint32_t refhash_mask;
 
 	/* The whole object (from "go object" on), for anyone needing raw bytes. */
 	const uint8_t *raw;

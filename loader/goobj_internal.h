@@ -106,7 +106,7 @@ static inline int goobj_check_symref(const goobj_object *o, goobj_symref r, gofn
 	return goobj_symref_ok(o, r) ? 0 : goobj_symref_error(o, r, err);
 }
 
-/* Sorts the RefNames of o for lookup; refnames with invalid refs fail. */
+/* Indexes the RefNames of o for lookup; refnames with invalid refs fail. */
 int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err);
 
 /* The RefNames entry for r, or NULL. */

@@ -249,4 +249,5 @@ void goobj_object_release(goobj_object *o)
 	free(o->files);
 	free(o->syms); /* relocs and auxs are read in place (goobj.h) */
 	free(o->refnames);
+	free(o->refhash);
 }

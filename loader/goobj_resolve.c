@@ -7,17 +7,36 @@
 
 #include "loader/goobj_internal.h"
 
-static int cmp_symref(goobj_symref a, goobj_symref b)
+static uint32_t refhash_of(goobj_symref r)
 {
-	if (a.pkg != b.pkg)
-		return a.pkg < b.pkg ? -1 : 1;
-	return a.idx < b.idx ? -1 : a.idx > b.idx;
+	uint64_t x = (uint64_t)r.pkg << 32 | r.idx;
+	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull; /* splitmix64's finalizer */
+	x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+	return (uint32_t)(x ^ (x >> 31));
 }
 
-static int cmp_refname(const void *a, const void *b)
+/* The hash of the sorted RefNames: at most half full, so a miss (a
+ * reference without a name, which the parse then refuses) ends soon.
+ * The first of equal symrefs wins. */
+static int index_refhash(goobj_object *o, gofn_err *err)
 {
-	return cmp_symref(((const struct goobj_refname *)a)->sym,
-			  ((const struct goobj_refname *)b)->sym);
+	uint32_t cap = 16;
+	while (cap < 2 * (uint64_t)o->nrefnames)
+		cap <<= 1;
+	o->refhash = calloc(cap, sizeof *o->refhash);
+	if (!o->refhash)
+		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u names", o->nrefnames);
+	o->refhash_mask = cap - 1;
+	for (uint32_t n = 0; n < o->nrefnames; n++) {
+		goobj_symref r = o->refnames[n].sym;
+		uint32_t i = refhash_of(r) & o->refhash_mask;
+		while (o->refhash[i] && (o->refnames[o->refhash[i] - 1].sym.pkg != r.pkg ||
+					 o->refnames[o->refhash[i] - 1].sym.idx != r.idx))
+			i = (i + 1) & o->refhash_mask;
+		if (!o->refhash[i])
+			o->refhash[i] = n + 1;
+	}
+	return 0;
 }
 
 int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err)
@@ -39,14 +58,18 @@ int goobj_index_refnames(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		if (goobj_strref(bin, p + 8, &r->name, err) < 0)
 			return gofn_errctx(err, "ref name %u", i);
 	}
-	qsort(o->refnames, o->nrefnames, sizeof *o->refnames, cmp_refname);
-	return 0;
+	return index_refhash(o, err);
 }
 
 static const struct goobj_refname *refname_of(const goobj_object *o, goobj_symref r)
 {
-	struct goobj_refname key = {.sym = r};
-	return bsearch(&key, o->refnames, o->nrefnames, sizeof key, cmp_refname);
+	for (uint32_t i = refhash_of(r) & o->refhash_mask;; i = (i + 1) & o->refhash_mask) {
+		uint32_t k = o->refhash[i];
+		if (!k)
+			return NULL;
+		if (o->refnames[k - 1].sym.pkg == r.pkg && o->refnames[k - 1].sym.idx == r.idx)
+			return &o->refnames[k - 1];
+	}
 }
 
 const goobj_str *goobj_refname(const goobj_object *o, goobj_symref r)

@@ -238,7 +238,7 @@ static lk_ext *ext_of(gofn_link *l, size_t oi, const goobj_target *t)
 	return &l->objs[oi].ext[t->ext];
 }
 
-int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
+int lk_unit_target_any(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 {
 	const goobj_object *o = l->objs[oi].o;
 	goobj_target t;
@@ -434,8 +434,8 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	return 0;
 }
 
-int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
-		   gofn_err *err)
+int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
+		       gofn_err *err)
 {
 	const goobj_object *o = l->objs[oi].o;
 	goobj_target t;
@@ -652,6 +652,10 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 		return -1;
 	const gofn_hostsym *dr = gofn_symtab_lookup(l->host, "runtime.deferreturn", 19, 1);
 	l->deferreturn = dr ? dr->addr : 0;
+	l->deferreturn_builtin = UINT32_MAX;
+	for (uint32_t k = 0; k < gorel_nbuiltins(); k++)
+		if (strcmp(gorel_builtin(k)->name, "runtime.deferreturn") == 0)
+			l->deferreturn_builtin = k;
 	if (lk_layout(l, err))
 		return -1;
 	settle_copies(l);

@@ -100,14 +100,26 @@ static gofn_mb_funcdata funcdata_of(gofn_link *l, size_t oi, goobj_symref r)
 	return fd;
 }
 
+/* A call to the builtin runtime.deferreturn is known by its index, and
+ * one to a function of the unit cannot be the host's (the unit may not
+ * define package runtime: check_packages): only the rest is resolved,
+ * instead of every call of every function. */
 static uint32_t deferreturn_off(gofn_link *l, size_t oi, const goobj_sym *s)
 {
+	const goobj_object *o = l->objs[oi].o;
 	const goobj_reloc *rel = goobj_sym_relocs(l->objs[oi].o, s);
 	for (uint32_t k = 0, n = goobj_sym_nrelocs(l->objs[oi].o, s); k < n; k++) {
 		const goobj_reloc *r = &rel[k];
 		uintptr_t a;
+		uint32_t loc;
 		if (r->type != GOREL_R_CALL || !l->deferreturn)
 			continue;
+		if (r->sym.pkg == GOOBJ_PKG_BUILTIN) {
+			if (r->sym.idx != l->deferreturn_builtin)
+				continue;
+		} else if (goobj_local_of(o, r->sym, &loc) && loc < o->ndefined) {
+			continue;
+		}
 		if (lk_target_addr(l, oi, r->sym, 1, &a, NULL) == 0 && a == l->deferreturn)
 			return (uint32_t)(r->off -
 					  1); /* pcln.go computeDeferReturn: the CALL opcode */

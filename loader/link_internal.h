@@ -104,8 +104,9 @@ typedef struct gofn_link {
 	size_t map_len;
 	gofn_mb_range sect[LK_NSECT];
 	uint64_t sect_size[LK_NSECT];
-	uintptr_t deferreturn;	    /* host runtime.deferreturn, for R_CALL detection */
-	gofn_symrange host_strings; /* host symbols named go:string.* */
+	uintptr_t deferreturn;	      /* host runtime.deferreturn, for R_CALL detection */
+	uint32_t deferreturn_builtin; /* its builtin index (goobj_symref.idx), or UINT32_MAX */
+	gofn_symrange host_strings;   /* host symbols named go:string.* */
 
 	struct lk_dedup *dedup; /* name/hash -> owning symbol */
 	size_t ndedup, dedup_cap;
@@ -121,9 +122,23 @@ int gofn_link_unit(gofn_link *l, gofn_err *err);
 void gofn_link_free(gofn_link *l);
 
 /* The address of a symref's target (host, unit, or laid out). *addr = 0
- * with return 0 when `weak` and unresolved. */
-int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
-		   gofn_err *err);
+ * with return 0 when `weak` and unresolved. Inline for the most frequent
+ * case, a symbol of the object itself with its address known (a large
+ * unit relocates ~110k references); lk_target_addr_any does the rest. */
+int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
+		       gofn_err *err);
+
+static inline int lk_target_addr(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
+				 gofn_err *err)
+{
+	uint32_t loc;
+	if (goobj_local_of(l->objs[oi].o, r, &loc) && loc < l->objs[oi].o->ndefined &&
+	    l->objs[oi].syms[loc].done) {
+		*addr = l->objs[oi].syms[loc].addr;
+		return 0;
+	}
+	return lk_target_addr_any(l, oi, r, weak, addr, err);
+}
 
 /* Looks a Go symbol name up: unit definitions first, then the host. */
 int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_t *addr);
@@ -134,8 +149,20 @@ int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_
 int lk_deadcode(gofn_link *l, gofn_err *err);
 
 /* The owner (LK_OWNER) of the unit symbol a symref designates, if the unit
- * defines it; 0 with *owner untouched otherwise. */
-int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner);
+ * defines it; 0 with *owner untouched otherwise. Inline for a symbol the
+ * object defines itself (dead-code marking asks for every relocation);
+ * lk_unit_target_any does the rest. */
+int lk_unit_target_any(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner);
+
+static inline int lk_unit_target(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
+{
+	uint32_t loc;
+	if (goobj_local_of(l->objs[oi].o, r, &loc) && loc < l->objs[oi].o->ndefined) {
+		*owner = l->objs[oi].syms[loc].owner;
+		return 1;
+	}
+	return lk_unit_target_any(l, oi, r, owner);
+}
 
 /* link_layout.c */
 int lk_layout(gofn_link *l, gofn_err *err);
