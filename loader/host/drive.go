@@ -13,14 +13,17 @@ package main
 import "C"
 
 import (
+	"errors"
+	"os"
 	"runtime"
+	"syscall"
 	"time"
 	"unsafe"
 )
 
 // yieldEvery bounds how long the loop's goroutine runs on one schedtick.
-// It never blocks in Go (it waits for requests inside cgo calls), so
-// without a yield its P keeps one schedtick for the worker's life, and Go
+// A busy worker finds its next request there when it looks and never
+// parks, so without a yield its P keeps one schedtick for as long, and Go
 // 1.26's sysmon (runtime/proc.go retake) preempts a P whose schedtick is
 // 10 ms old: with the goroutine in a cgo call it takes the P, hands it to
 // a thread woken for nothing (handoffp, startm) and polls at 20 us again
@@ -33,16 +36,68 @@ const yieldEvery = 5 * time.Millisecond
 // drive runs session s to its end and returns the exit code.
 func drive(s *C.gofn_cli_session) int {
 	var c C.gofn_cli_call
+	wait := waiter(int(s.fd))
 	last := time.Now()
-	for C.gofn_cli_next(s, &c) == C.GOFN_CLI_CALL {
-		finish(s, &c)
-		if t := time.Now(); t.Sub(last) >= yieldEvery {
-			runtime.Gosched()
-			last = t
+	for {
+		switch C.gofn_cli_next(s, &c) {
+		case C.GOFN_CLI_CALL:
+			finish(s, &c)
+			if t := time.Now(); t.Sub(last) >= yieldEvery {
+				runtime.Gosched()
+				last = t
+			}
+		case C.GOFN_CLI_WAIT:
+			if !wait(int(c.wait_ms)) {
+				C.gofn_cli_idle(s)
+			}
+			last = time.Now() // parked: a new schedtick
+		default:
+			return int(C.gofn_cli_end(s))
 		}
 	}
-	return int(C.gofn_cli_end(s))
 }
+
+// waiter returns a function that parks the goroutine in the netpoller
+// until fd is readable or ms milliseconds have passed (false then); see
+// cli.h for why. The descriptor becomes non-blocking (C reads and writes
+// it with poll() deadlines, api/frame_io.c) and stays open: it is C's.
+func waiter(fd int) func(ms int) bool {
+	if fd < 0 {
+		return func(int) bool { return true }
+	}
+	if err := syscall.SetNonblock(fd, true); err != nil {
+		panic("gofn: control socket: " + err.Error())
+	}
+	f := os.NewFile(uintptr(fd), "control")
+	rc, err := f.SyscallConn()
+	if err != nil {
+		panic("gofn: control socket: " + err.Error())
+	}
+	keep = f // a collected *os.File would close fd
+	return func(ms int) bool {
+		f.SetReadDeadline(time.Now().Add(time.Duration(ms) * time.Millisecond))
+		// A pending deadline's timer would make every idle thread of a
+		// busy worker sleep in epoll_wait until it, instead of on a
+		// futex (runtime/proc.go findRunnable): one more wake-up a call.
+		defer f.SetReadDeadline(time.Time{})
+		// C found nothing to read: the first look says so without a
+		// system call, so Read parks until the netpoller sees the fd
+		// readable (or saw it since the last wait: C looks again).
+		first := true
+		err := rc.Read(func(uintptr) bool {
+			done := !first
+			first = false
+			return done
+		})
+		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			panic("gofn: control socket: " + err.Error())
+		}
+		return err == nil
+	}
+}
+
+// keep holds the control socket's *os.File for the process's life.
+var keep *os.File
 
 // finish makes the call and hands its result to C.
 func finish(s *C.gofn_cli_session, c *C.gofn_cli_call) {

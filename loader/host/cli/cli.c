@@ -63,6 +63,12 @@ void gofn_cli_finish(gofn_cli_session *s, const uint8_t *out, size_t outlen, con
 	s->finish(s->impl, out, outlen, err, errlen, failed);
 }
 
+void gofn_cli_idle(gofn_cli_session *s)
+{
+	if (s->idle)
+		s->idle(s->impl);
+}
+
 int gofn_cli_end(gofn_cli_session *s)
 {
 	return s->end(s->impl);

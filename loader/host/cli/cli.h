@@ -24,23 +24,30 @@ typedef struct gofn_cli_call {
 	int sig;
 	const uint8_t *in;
 	size_t inlen;
+	/* With GOFN_CLI_WAIT: after this many ms without the session's fd
+	 * readable, call gofn_cli_idle, then next again. */
+	int wait_ms;
 } gofn_cli_call;
 
 /* What gofn_cli_next returns. */
 enum {
 	GOFN_CLI_OVER = 0, /* nothing more to call: gofn_cli_end */
 	GOFN_CLI_CALL = 1, /* make the call in *c, then gofn_cli_finish */
+	GOFN_CLI_WAIT = 2, /* nothing to do until fd is readable: wait, then next */
 };
 
-/* A mode driven by Go: next fills *c and says what to do (above); it may
- * block (the worker waits for its next request there, in C: parked in
- * Go's netpoller instead, a request sometimes waited for sysmon's 10 ms
- * netpoll and the median latency was no better, docs/benchmarks.md).
- * finish takes the call's result; end returns the process's exit code. */
+/* A mode driven by Go: next fills *c and says what to do (above); finish
+ * takes the call's result; idle is for a wait that lasted wait_ms (the
+ * worker trims its memory, worker_trim.h); end returns the process's exit
+ * code. fd is the descriptor Go waits on after GOFN_CLI_WAIT, in its
+ * netpoller (why there: worker_wait.h), -1 when next never returns
+ * GOFN_CLI_WAIT. */
 typedef struct gofn_cli_session {
+	int fd;
 	int (*next)(void *impl, gofn_cli_call *c);
 	void (*finish)(void *impl, const uint8_t *out, size_t outlen, const char *err,
 		       size_t errlen, int failed);
+	void (*idle)(void *impl); /* NULL when next never returns GOFN_CLI_WAIT */
 	int (*end)(void *impl);
 	void *impl;
 } gofn_cli_session;
@@ -53,6 +60,7 @@ int gofn_cli_main(int argc, char **argv, gofn_cli_session *s);
 int gofn_cli_next(gofn_cli_session *s, gofn_cli_call *c);
 void gofn_cli_finish(gofn_cli_session *s, const uint8_t *out, size_t outlen, const char *err,
 		     size_t errlen, int failed);
+void gofn_cli_idle(gofn_cli_session *s);
 int gofn_cli_end(gofn_cli_session *s);
 
 /* -parse x.o: print the object's symbols and relocations (cli_parse.c). */

@@ -352,6 +352,7 @@ int gofn_cli_run(int argc, char **argv, gofn_cli_session *s)
 		run_free(r);
 		return rc;
 	}
-	*s = (gofn_cli_session){.next = run_next, .finish = run_finish, .end = run_end, .impl = r};
+	*s = (gofn_cli_session){
+	    .fd = -1, .next = run_next, .finish = run_finish, .end = run_end, .impl = r};
 	return GOFN_CLI_DRIVE;
 }

@@ -12,10 +12,10 @@
  * crashes ends this process; gofnd notices, reads the files itself and replaces us. */
 #include "loader/host/cli/cli.h"
 #include "loader/host/cli/worker_trim.h"
+#include "loader/host/cli/worker_wait.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <stdio.h>
@@ -54,7 +54,8 @@ typedef struct worker {
 	gofn_frame cur;
 	gofn_msg_invoke inv;
 	int64_t t0;
-	int done; /* no more requests: exit with exit_code */
+	gofn_worker_wait wait; /* between requests */
+	int done;	       /* no more requests: exit with exit_code */
 	int exit_code;
 } worker;
 
@@ -113,6 +114,7 @@ static int send_reply(worker *w, gofn_fbuf *b, int built, gofn_err *e)
 {
 	int rc = built == 0 ? gofn_frame_send(w->ctrl, b, NULL, 0, -1, e) : -1;
 	gofn_fbuf_free(b);
+	gofn_worker_wait_idle_from_now(&w->wait);
 	return rc;
 }
 
@@ -409,30 +411,24 @@ static int serve_other(worker *w, gofn_frame *f)
 	return rc;
 }
 
-/* Waits for the next request; once it has waited GOFN_WORKER_TRIM_DELAY_MS,
- * trims (once per idle spell) and waits on. In a poll() here, not in Go's
- * netpoller: see cli.h. */
-static void idle_wait(worker *w)
+/* Idle for GOFN_WORKER_TRIM_DELAY_MS (Go waited that long): give memory
+ * back (worker_wait.h). */
+static void worker_idle(void *impl)
 {
-	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
-	int r = gofn_poll(&p, 1, GOFN_WORKER_TRIM_DELAY_MS);
-
-	if (r == 0) {
-		gofn_worker_idle_trim();
-		gofn_poll(&p, 1, -1); /* a request, end of stream or an error: recv says */
-	}
+	gofn_worker_wait_trim(&((worker *)impl)->wait);
 }
 
-/* Serves requests until an INVOKE's call is due (GOFN_CLI_CALL), or until
+/* Serves requests until an INVOKE's call is due (GOFN_CLI_CALL), none is
+ * there yet and Go is to wait (GOFN_CLI_WAIT, worker_wait.h), or until
  * there are no more: the server closed the socket (exit 0) or the worker
- * cannot go on (exit 1). Waits for each request here, trimming memory
- * once idle (worker_trim.h). */
+ * cannot go on (exit 1). */
 static int worker_next(void *impl, gofn_cli_call *c)
 {
 	worker *w = impl;
 
 	while (!w->done) {
-		idle_wait(w); /* between requests only */
+		if (!gofn_worker_wait_ready(&w->wait, &c->wait_ms))
+			return GOFN_CLI_WAIT;
 		gofn_frame f;
 		gofn_err e = {0};
 		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0) {
@@ -487,6 +483,7 @@ static int hello(worker *w)
 
 	int rc = gofn_enc_hello(&b, &e) == 0 ? gofn_frame_send(w->ctrl, &b, NULL, 0, -1, &e) : -1;
 	gofn_fbuf_free(&b);
+	gofn_worker_wait_idle_from_now(&w->wait);
 	return rc;
 }
 
@@ -504,7 +501,10 @@ static int has_flag(int argc, char **argv, const char *flag)
 
 int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 {
-	static worker w = {.ctrl = GOFN_WORKER_CTRL_FD, .out_fd = -1, .err_fd = -1};
+	static worker w = {.ctrl = GOFN_WORKER_CTRL_FD,
+			   .out_fd = -1,
+			   .err_fd = -1,
+			   .wait = {.fd = GOFN_WORKER_CTRL_FD}};
 
 	/* 1 and 2 are /dev/null from the spawner until LOAD brings the files. */
 	if (fcntl(w.ctrl, F_GETFD) < 0) {
@@ -542,7 +542,11 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 	}
 	if (hello(&w) < 0)
 		return 1;
-	*s = (gofn_cli_session){
-	    .next = worker_next, .finish = worker_finish, .end = worker_end, .impl = &w};
+	*s = (gofn_cli_session){.fd = w.ctrl,
+				.next = worker_next,
+				.finish = worker_finish,
+				.idle = worker_idle,
+				.end = worker_end,
+				.impl = &w};
 	return GOFN_CLI_DRIVE;
 }

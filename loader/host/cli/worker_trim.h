@@ -6,8 +6,8 @@
  * each call fault in pages of the executable and its libraries, the Go heap
  * keeps what the call freed, and malloc keeps its free chunks. Once the
  * worker has been idle for GOFN_WORKER_TRIM_DELAY_MS, and only then (never
- * during a request: the request loop calls it between frames, cli_worker.c
- * worker_idle), it gives all that back. */
+ * during a request: the request loop calls it between frames, worker_wait.c), it gives all that
+ * back. */
 #ifndef GOFN_HOST_WORKER_TRIM_H
 #define GOFN_HOST_WORKER_TRIM_H
 

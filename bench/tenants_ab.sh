@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Side by side, many tenants (issue 16 target 3, bench row 7 in small): two
+# gofnd builds (A and B: bin dirs holding gofnd and gofn-loader with its
+# per-release workers), both up at once on their own data dirs, each with K
+# tenants that uploaded hello.go, started as bench/server_rows.sh starts
+# them (--workers 4 --queue 1024 --max-connections 1024, default budget).
+# Each round runs, for A then B, wrk at c=64 over tenant 0 alone and then
+# over all K tenants in turn (row 7's Lua script), each after a warm-up
+# pass of the same load, and prints per run: req/s, CPU per request of
+# gofnd and of all its descendants (workers, supervisors; utime + stime),
+# and the context switches per request of all worker threads (voluntary +
+# involuntary, /proc/PID/task/*/status). Then the medians.
+# Not part of make test or make bench: a tool for comparing changes.
+# Usage: bench/tenants_ab.sh BUILD BIN_A BIN_B [K] [SECONDS] [ROUNDS]
+export GOFN_TEST_PLAIN=1
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+source "$BENCH_DIR/../tests/integration/lib.sh"
+source "$BENCH_DIR/lib.sh"
+A=$(readlink -f "${2:?usage: tenants_ab.sh BUILD BIN_A BIN_B [K] [SECONDS] [ROUNDS]}")
+B=$(readlink -f "${3:?bin dir B}")
+K=${4:-100}
+SECS=${5:-5}
+ROUNDS=${6:-3}
+command -v wrk >/dev/null || { echo "tenants_ab: wrk not installed"; exit 1; }
+HELLO=$(compile hello) || exit 1
+
+declare -A SRV_PID SRV_URL
+stop_all() {
+	for p in "${SRV_PID[@]}"; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+}
+trap 'stop_all; cleanup' EXIT
+
+# lua V N: the wrk script calling V's tenants 0..N-1 in turn.
+lua() {
+	{
+		echo "tokens = {"
+		head -n "$2" "$TMP/$1.tokens" | sed 's/.*/  "&",/'
+		echo "}"
+		cat <<'LUA'
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, "bench")
+end
+LUA
+	} >"$TMP/$1.$2.lua"
+}
+
+ROOT_TMP=$TMP
+for v in A B; do
+	[[ $v == A ]] && dir=$A || dir=$B
+	GOFND=$dir/gofnd LOADER=$dir/gofn-loader
+	TMP=$ROOT_TMP/$v # its own log, read by start_gofnd
+	mkdir -p "$TMP"
+	start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
+	for ((i = 0; i < K; i++)); do
+		t=$(new_tenant "t$i") || exit 1
+		upload "$t" "$HELLO" >/dev/null || { echo "tenants_ab: upload failed: $BODY"; exit 1; }
+		echo "$t" >>"$ROOT_TMP/$v.tokens"
+	done
+	SRV_PID[$v]=$PID SRV_URL[$v]=$URL
+	PID="" # both stay up; stopped at the end
+done
+TMP=$ROOT_TMP
+for v in A B; do lua $v 1 && lua $v "$K"; done
+
+# descendants PID: every process under PID, one a line.
+descendants() {
+	local kids=("$1") p c
+	while ((${#kids[@]})); do
+		p=${kids[0]}
+		kids=("${kids[@]:1}")
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			kids+=("$c")
+			echo "$c"
+		done
+	done
+}
+# ticks PID...: "pid utime+stime" per process (clock ticks).
+ticks() {
+	for p in "$@"; do
+		awk -v p="$p" '{sub(/^.*\) /, ""); print p, $12 + $13}' "/proc/$p/stat" 2>/dev/null
+	done
+}
+# switches PID...: "pid voluntary+nonvoluntary" summed over each one's threads.
+switches() {
+	for p in "$@"; do
+		cat /proc/"$p"/task/*/status 2>/dev/null |
+			awk -v p="$p" '/ctxt_switches/ {s += $2} END {print p, s + 0}'
+	done
+}
+# delta BEFORE AFTER: the sum over pids in both of after - before.
+delta() { awk 'NR == FNR {b[$1] = $2; next} ($1 in b) {s += $2 - b[$1]} END {print s + 0}' "$1" "$2"; }
+
+hz=$(getconf CLK_TCK)
+# run V N: prints "req/s gofnd_us_per_req all_us_per_req switches_per_req workers".
+run() {
+	local pid=${SRV_PID[$1]} url=${SRV_URL[$1]}/invoke/main.Handle lua=$TMP/$1.$2.lua
+	run_wrk 64 "$SECS" "$url" "$lua" "$TMP/warm.txt" # warm-up: the same load
+	local all ws
+	all=$(descendants "$pid" | tr '\n' ' ')
+	ws=$(for p in $all; do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- '-worker' && echo "$p"; done | tr '\n' ' ')
+	ticks "$pid" >"$TMP/g0"
+	ticks $all >"$TMP/a0"
+	switches $ws >"$TMP/s0"
+	run_wrk 64 "$SECS" "$url" "$lua" "$TMP/wrk.txt"
+	ticks "$pid" >"$TMP/g1"
+	ticks $all >"$TMP/a1"
+	switches $ws >"$TMP/s1"
+	local rps bad n
+	read -r _ _ rps bad < <(wrk_stats "$TMP/wrk.txt")
+	n=$(awk '/requests in/ {print $1; exit}' "$TMP/wrk.txt")
+	awk -v r="$rps" -v n="$n" -v hz="$hz" -v g="$(delta "$TMP/g0" "$TMP/g1")" \
+		-v a="$(delta "$TMP/a0" "$TMP/a1")" -v s="$(delta "$TMP/s0" "$TMP/s1")" \
+		-v w="$(wc -w <<<"$ws")" -v bad="$bad" 'BEGIN {
+		printf "%s %.1f %.1f %.2f %d %d\n", r, g * 1e6 / hz / n, a * 1e6 / hz / n, s / n, w, bad }'
+}
+for ((i = 1; i <= ROUNDS; i++)); do
+	for n in 1 "$K"; do
+		for v in A B; do
+			read -r r g a s w bad < <(run $v "$n")
+			echo "round $i $v tenants=$n: $r req/s, CPU/req gofnd $g us + workers etc. $a us," \
+				"worker ctxt switches/req $s, $w workers, non2xx $bad, load $(cut -d' ' -f1 /proc/loadavg)"
+			echo "$v $n $r $g $a $s" >>"$TMP/results"
+		done
+	done
+done
+for n in 1 "$K"; do
+	for v in A B; do
+		col() { awk -v v=$v -v n="$n" -v c="$1" '$1 == v && $2 == n {print $c}' "$TMP/results" | median; }
+		echo "median $v tenants=$n: $(col 3) req/s, CPU/req gofnd $(col 4) us + rest $(col 5) us," \
+			"worker switches/req $(col 6)"
+	done
+done
+uptime
