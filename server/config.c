@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -64,6 +65,8 @@ static const opt opts[] = {
       "of those, how many stay once idle for --warm-idle-ms, LRU first; 0 = all (0)"),
     O("--warm-idle-ms", "GOFN_WARM_IDLE_MS", K_I64, warm_idle_ms,
       "idle time after which workers beyond --warm-workers are stopped (60000)"),
+    O("--max-starting", "GOFN_MAX_STARTING", K_INT, max_starting,
+      "cold starts in progress at once, all tenants; more calls wait (2 per CPU, at least 2)"),
     O("--max-functions", "GOFN_MAX_FUNCTIONS", K_INT, functions_per_tenant,
       "functions per tenant (100)"),
     O("--max-inflight", "GOFN_MAX_INFLIGHT", K_SIZE, max_inflight,
@@ -127,6 +130,23 @@ static const opt opts[] = {
       "finished invocations kept per tenant, async and sync each (1000)"),
 };
 
+/* A cold start is a fork, an exec, a Go runtime's start and a load: tens
+ * of milliseconds of CPU each, with waits in the kernel between (cgroup
+ * moves, docs/benchmarks.md row 4). Two per CPU keep the CPUs busy through
+ * those waits; 1,000 at once on 2 CPUs drove the load average to 232 and
+ * none finished in time (docs/benchmarks.md, "1,000 tenants: cold-start
+ * storms"). The CPUs this process may run on (its affinity, a container's
+ * cpuset), not the host's. */
+int gofn_config_default_starting(void)
+{
+	cpu_set_t set;
+	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
+
+	if (n <= 0)
+		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return n > 1 ? 2 * n : 2;
+}
+
 void gofn_config_defaults(gofn_config *c)
 {
 	memset(c, 0, sizeof *c);
@@ -146,6 +166,7 @@ void gofn_config_defaults(gofn_config *c)
 	 * 256 of them are about 740 MiB, so gofnd and its workers stay in 1 GiB
 	 * with room for the busy ones' heaps. */
 	c->max_workers = 256;
+	c->max_starting = gofn_config_default_starting();
 	c->functions_per_tenant = 100;
 	c->max_connections = 512;
 	c->max_connections_per_client = 128;

@@ -25,6 +25,7 @@ typedef struct gofn_config {
 	int max_workers;      /* worker processes of all tenants together (server/pool_budget.h) */
 	int warm_workers;     /* of those, kept once idle for warm_idle_ms; 0: all */
 	int64_t warm_idle_ms; /* (server/pool_budget.h) */
+	int max_starting;     /* cold starts in progress at once (server/pool.h) */
 	int functions_per_tenant;
 	int max_connections;
 	int max_connections_per_client; /* per client address (slowloris from one host) */
@@ -66,6 +67,8 @@ typedef struct gofn_config {
 #define GOFN_STORE_CACHE_MS 1000 /* --store-cache-ms's default */
 
 void gofn_config_defaults(gofn_config *c);
+/* --max-starting's default: 2 per CPU gofnd may run on, at least 2. */
+int gofn_config_default_starting(void);
 /* Applies GOFN_* environment variables, then argv flags. */
 int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e);
 void gofn_config_usage(void);

@@ -134,7 +134,16 @@ static int idle_worker_gone(const gofn_worker *w)
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o)
 {
-	switch (gofn_pool_acquire(s->pool, tenant, f->id, deadline_ms, w)) {
+	return gofn_exec_worker_for(s, tenant, f, deadline_ms, -1, w, o);
+}
+
+enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const gofn_function *f,
+				    int64_t deadline_ms, int client_fd, gofn_worker **w,
+				    gofn_outcome *o)
+{
+	int rc;
+
+	switch (gofn_pool_acquire_for(s->pool, tenant, f->id, deadline_ms, client_fd, w)) {
 	case GOFN_GOT_WORKER:
 		if (!idle_worker_gone(*w))
 			return GOFN_EXEC_OK;
@@ -149,7 +158,9 @@ enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_f
 		gofn_pool_release_slot(s->pool, tenant);
 		return GOFN_EXEC_FAILED;
 	case GOFN_GOT_SLOT:
-		if (cold_start(s, tenant, f, w, o) == 0)
+		rc = cold_start(s, tenant, f, w, o);
+		gofn_pool_started(s->pool); /* the next cold start may begin */
+		if (rc == 0)
 			return GOFN_EXEC_OK;
 		gofn_pool_release_slot(s->pool, tenant);
 		return GOFN_EXEC_FAILED;
@@ -157,8 +168,26 @@ enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_f
 		return GOFN_EXEC_QUEUE_FULL;
 	case GOFN_QUEUE_TIMEOUT:
 		return GOFN_EXEC_QUEUE_TIMEOUT;
+	case GOFN_CLIENT_GONE:
+		return GOFN_EXEC_CLIENT_GONE;
 	case GOFN_SHUTTING_DOWN:
 		break;
 	}
 	return GOFN_EXEC_SHUTDOWN;
+}
+
+int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e)
+{
+	switch (x) {
+	case GOFN_EXEC_FAILED:
+		return gofn_errf(e, GOFN_EAGAIN, "%s", o->error);
+	case GOFN_EXEC_QUEUE_FULL:
+		return gofn_pool_refusal(GOFN_QUEUE_FULL, e);
+	case GOFN_EXEC_QUEUE_TIMEOUT:
+		return gofn_pool_refusal(GOFN_QUEUE_TIMEOUT, e);
+	case GOFN_EXEC_CLIENT_GONE:
+		return gofn_pool_refusal(GOFN_CLIENT_GONE, e);
+	default:
+		return gofn_pool_refusal(GOFN_SHUTTING_DOWN, e);
+	}
 }

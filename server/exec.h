@@ -11,11 +11,19 @@ enum gofn_exec {
 	GOFN_EXEC_QUEUE_FULL,
 	GOFN_EXEC_QUEUE_TIMEOUT,
 	GOFN_EXEC_SHUTDOWN,
-	GOFN_EXEC_FAILED, /* could not start or load: o->error says why */
+	GOFN_EXEC_FAILED,      /* could not start or load: o->error says why */
+	GOFN_EXEC_CLIENT_GONE, /* the client closed its connection while the call waited */
 };
 
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o);
+/* The same for a call whose client is on connection client_fd: it leaves
+ * the queue when that closes (gofn_pool_acquire_for). */
+enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const gofn_function *f,
+				    int64_t deadline_ms, int client_fd, gofn_worker **w,
+				    gofn_outcome *o);
+/* The error of a result other than GOFN_EXEC_OK (o: its outcome). -1. */
+int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e);
 
 /* Spawns a worker for a pool slot, the one for go_version's release
  * (server/runtimes.h), running as tenant's host uid; counts it. */

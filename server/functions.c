@@ -104,6 +104,28 @@ static int persist(gofn_server *s, gofn_function *f, const gofn_objbuf *objs, go
 	return gofn_errctx(e, "storing the function");
 }
 
+/* A pool slot's cold start: spawns a worker and loads the objects into it,
+ * with the environment of the name (a new version of a name gets it for its
+ * init). 0, -1 when the load refused (*o says why), -2 with no worker. */
+static int spawn_and_load(gofn_server *s, const char *tenant, const gofn_objbuf *objs,
+			  gofn_function *f, gofn_worker **w, gofn_outcome *o, gofn_err *e)
+{
+	gofn_fn_env env;
+
+	if (gofn_exec_spawn(s, tenant, f->go_version, w, e) < 0) {
+		e->code = GOFN_EAGAIN;
+		return -2;
+	}
+	if (gofn_fn_env_load(s, f, &env, e) < 0) {
+		gofn_worker_destroy(*w);
+		*w = NULL;
+		return -2;
+	}
+	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, f, o);
+	gofn_fn_env_free(&env);
+	return rc;
+}
+
 /* Spawns a worker in a pool slot and loads the objects; on success the
  * worker is kept warm for this function. */
 static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf *objs,
@@ -116,21 +138,12 @@ static int load_and_store(gofn_server *s, const char *tenant, const gofn_objbuf 
 	    gofn_pool_acquire(s->pool, tenant, f->id, gofn_now_ms() + s->cfg.load_timeout_ms, &w);
 	if (a != GOFN_GOT_SLOT)
 		return gofn_pool_refusal(a, e);
-	if (gofn_exec_spawn(s, tenant, f->go_version, &w, e) < 0) {
-		gofn_pool_release_slot(s->pool, tenant);
-		e->code = GOFN_EAGAIN;
-		return -1;
-	}
-	/* A new version of a name gets the name's environment for its init. */
-	gofn_fn_env env;
-	int rc = gofn_fn_env_load(s, f, &env, e);
-	if (rc < 0) {
-		gofn_worker_destroy(w);
+	int rc = spawn_and_load(s, tenant, objs, f, &w, &o, e);
+	gofn_pool_started(s->pool); /* the next cold start may begin */
+	if (rc == -2) {
 		gofn_pool_release_slot(s->pool, tenant);
 		return -1;
 	}
-	rc = gofn_worker_load_env(w, &s->cfg, objs, f->nobjs, &env.msg, f, &o);
-	gofn_fn_env_free(&env);
 	gofn_metrics_load(s->metrics, rc == 0);
 	if (rc < 0) {
 		gofn_log("info", "load_refused",

@@ -302,18 +302,16 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		return gofn_reply_err(r, &se);
 	}
 	gofn_profiling_begin(r, &f, &prof);
-	enum gofn_exec x = gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + timeout_ms, &w, &o);
+	/* A call whose client hangs up while it waits leaves the queue (server/pool_gone.h). */
+	const union MHD_ConnectionInfo *ci =
+	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
+	enum gofn_exec x = gofn_exec_worker_for(s, r->tenant, &f, gofn_now_ms() + timeout_ms,
+						ci ? ci->connect_fd : -1, &w, &o);
 	if (x != GOFN_EXEC_OK) {
 		gofn_profiling_end(r, &prof, NULL, NULL, NULL);
 		gofn_function_clear(&f);
 		gofn_err e = {0};
-		if (x == GOFN_EXEC_FAILED)
-			gofn_errf(&e, GOFN_EAGAIN, "%s", o.error);
-		else
-			gofn_pool_refusal(x == GOFN_EXEC_QUEUE_FULL	 ? GOFN_QUEUE_FULL
-					  : x == GOFN_EXEC_QUEUE_TIMEOUT ? GOFN_QUEUE_TIMEOUT
-									 : GOFN_SHUTTING_DOWN,
-					  &e);
+		gofn_exec_refusal(x, &o, &e);
 		rc = gofn_reply_err(r, &e);
 		gofn_outcome_clear(&o);
 		return rc;

@@ -268,8 +268,17 @@ char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 	    "# HELP gofn_workers_idle Warm workers waiting for work.\n# TYPE gofn_workers_idle "
 	    "gauge\n"
 	    "gofn_workers_idle %lld\n"
-	    "# HELP gofn_workers_spawned_total Workers started.\n"
+	    "# HELP gofn_workers_spawned_total Workers spawned for a tenant's call or upload (a "
+	    "prepared worker bound to one is in gofn_prepared_bound_total instead; every cold "
+	    "start is in gofn_worker_first_result_seconds_count).\n"
 	    "# TYPE gofn_workers_spawned_total counter\ngofn_workers_spawned_total %lld\n"
+	    "# HELP gofn_workers_starting Cold starts in progress (spawn or bind, and load).\n"
+	    "# TYPE gofn_workers_starting gauge\ngofn_workers_starting %lld\n"
+	    "# HELP gofn_workers_starting_max Cold starts allowed at once (--max-starting).\n"
+	    "# TYPE gofn_workers_starting_max gauge\ngofn_workers_starting_max %lld\n"
+	    "# HELP gofn_queue_abandoned_total Calls that left the queue because their client "
+	    "closed its connection (no worker was started for them).\n"
+	    "# TYPE gofn_queue_abandoned_total counter\ngofn_queue_abandoned_total %lld\n"
 	    "# HELP gofn_queue_depth Invocations waiting for a worker.\n# TYPE gofn_queue_depth "
 	    "gauge\n"
 	    "gofn_queue_depth %lld\n"
@@ -278,6 +287,7 @@ char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)
 	    "# HELP gofn_workers_evicted_total Idle warm workers stopped to make room within the "
 	    "budget.\n# TYPE gofn_workers_evicted_total counter\ngofn_workers_evicted_total %lld\n",
 	    (long long)ps->workers, (long long)ps->idle, (long long)ps->spawned,
+	    (long long)ps->starting, (long long)ps->max_starting, (long long)ps->abandoned,
 	    (long long)ps->queued, (long long)ps->max_workers, (long long)ps->evictions);
 	return gofn_buf_take(&b);
 }

@@ -13,6 +13,7 @@
 #include "sandbox/sandbox.h"
 #include "server/callwatch.h"
 #include "server/pool_budget.h"
+#include "server/pool_gone.h"
 #include "server/pool_idle.h"
 #include "server/pool_internal.h"
 #include "server/pool_lru.h"
@@ -34,6 +35,7 @@ gofn_pool *gofn_pool_new(const gofn_config *c)
 	pthread_cond_init(&p->wake_reaper, &ca);
 	pthread_condattr_destroy(&ca);
 	p->have_reaper = pthread_create(&p->reaper, NULL, reap_idle, p) == 0;
+	gofn_gone_start(p);
 	return p;
 }
 
@@ -104,14 +106,21 @@ static struct timespec abs_ts(int64_t deadline_ms)
 }
 
 /* Room for one more worker of t without waiting (in t's turn), or 0 with
- * *for_budget set when the budget is what t waits for. A warm worker of
- * t's own for another function is worth less than a cold start, so when
- * the budget is full (or t at its limit) that one is replaced first. */
+ * *for_budget set when the budget, or a cold start's turn, is what t waits
+ * for. A warm worker of t's own for another function is worth less than a
+ * cold start, so when the budget is full (or t at its limit) that one is
+ * replaced first. */
 static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for_budget)
 {
 	int at_limit = t->total >= p->c->workers_per_tenant;
 
 	*for_budget = 0;
+	if (p->starting >= p->c->max_starting) {
+		/* With those waiting for room: a start that ends wakes the
+		 * first that can use it (gofn_pool_started). */
+		*for_budget = !at_limit || t->idle;
+		return 0;
+	}
 	if (at_limit || p->workers >= p->c->max_workers) {
 		if ((*evict = gofn_lru_take(p, t, NULL))) {
 			(*evict)->dead = 1; /* idle: nothing to finish, no grace before the kill */
@@ -177,10 +186,17 @@ static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *function,
 				    int64_t deadline_ms, gofn_worker **w)
 {
+	return gofn_pool_acquire_for(p, name, function, deadline_ms, -1, w);
+}
+
+enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const char *function,
+					int64_t deadline_ms, int client_fd, gofn_worker **w)
+{
 	int64_t hold = -1; /* the spawn wait's end; -1 before it is decided */
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
 	int queued = 0, for_budget = 0;
+	gofn_waiter gone = {.fd = -1};
 
 	*w = NULL;
 	pthread_mutex_lock(&p->mu);
@@ -190,11 +206,17 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			r = GOFN_SHUTTING_DOWN;
 			break;
 		}
+		if (gone.gone) {
+			p->abandoned++;
+			r = GOFN_CLIENT_GONE;
+			break;
+		}
 		/* While another tenant waits for room, its turn comes first: even
 		 * a warm worker of ours may be the room it needs. */
 		int turn = gofn_budget_my_turn(p, t);
-		if (turn && (*w = gofn_lru_take(p, t, function))) {
-			gofn_budget_served(p, t);
+		if ((turn || !gofn_budget_contended(p)) && (*w = gofn_lru_take(p, t, function))) {
+			if (turn)
+				gofn_budget_served(p, t);
 			r = GOFN_GOT_WORKER;
 			break;
 		}
@@ -202,6 +224,7 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			hold = spawn_wait(p, t, deadline_ms);
 		int holding = hold > 0 && gofn_now_ms() < hold;
 		if (turn && !holding && take_room(p, t, &evict, &for_budget)) {
+			p->starting++;
 			gofn_budget_served(p, t);
 			r = GOFN_GOT_SLOT;
 			break;
@@ -214,6 +237,8 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			gofn_budget_join(p, t);
 			queued = 1;
 		}
+		if (client_fd >= 0 && gone.fd < 0)
+			gofn_gone_watch(p, &gone, t, client_fd);
 		struct timespec ts = abs_ts(holding ? hold : deadline_ms);
 		t->waiting++;
 		int rc = pthread_cond_timedwait(&t->cv, &p->mu, &ts);
@@ -223,11 +248,20 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 			break;
 		}
 	}
+	gofn_gone_unwatch(p, &gone);
 	if (queued)
 		gofn_budget_leave(p, t);
 	pthread_mutex_unlock(&p->mu);
 	gofn_worker_destroy(evict);
 	return r;
+}
+
+void gofn_pool_started(gofn_pool *p)
+{
+	pthread_mutex_lock(&p->mu);
+	p->starting--;
+	gofn_budget_wake(p);
+	pthread_mutex_unlock(&p->mu);
 }
 
 void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
@@ -436,6 +470,9 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 	s->max_workers = p->c->max_workers;
 	s->evictions = p->evictions;
 	s->idle = p->idle;
+	s->starting = p->starting;
+	s->max_starting = p->c->max_starting;
+	s->abandoned = p->abandoned;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		s->queued += t->waiting;
 	s->spawned = p->spawned;
@@ -470,6 +507,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	pthread_mutex_unlock(&p->mu);
 	if (p->have_reaper)
 		pthread_join(p->reaper, NULL);
+	gofn_gone_stop(p);
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		gofn_pool_forget(p, t->name, NULL);
 	struct timespec ts = abs_ts(gofn_now_ms() + grace_ms);
@@ -498,5 +536,9 @@ int gofn_pool_refusal(enum gofn_acquire a, gofn_err *e)
 		return gofn_errf(e, GOFN_EBUSY, "tenant queue is full");
 	if (a == GOFN_QUEUE_TIMEOUT)
 		return gofn_errf(e, GOFN_EAGAIN, "no worker became free before the deadline");
+	if (a == GOFN_CLIENT_GONE)
+		return gofn_errf(
+		    e, GOFN_EAGAIN,
+		    "the client closed its connection while the call waited for a worker");
 	return gofn_errf(e, GOFN_EAGAIN, "shutting down");
 }

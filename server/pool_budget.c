@@ -12,13 +12,19 @@ int gofn_pool_warm_budget(const gofn_config *c)
 }
 
 /* A tenant at its own --workers limit cannot use room in the budget; it
- * keeps its place and the next one is served. */
+ * keeps its place and the next one is served. One with an idle worker (for
+ * another function) can still use a cold start's turn: it replaces that. */
 static tenant_pool *first_eligible(struct gofn_pool *p)
 {
 	for (tenant_pool *u = p->bq_head; u; u = u->bq_next)
-		if (u->total < p->c->workers_per_tenant)
+		if (u->total < p->c->workers_per_tenant || u->idle)
 			return u;
 	return NULL;
+}
+
+int gofn_budget_contended(struct gofn_pool *p)
+{
+	return p->workers >= p->c->max_workers && p->starting < p->c->max_starting;
 }
 
 int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t)

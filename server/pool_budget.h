@@ -7,7 +7,8 @@
  * to the back, so one busy tenant cannot starve the others. While a tenant
  * waits, the others take no worker (not even a warm one of their own, which
  * may be the room it needs) before their turn. A busy worker is never
- * evicted.
+ * evicted. A cold start's turn (--max-starting, server/pool.h) is waited
+ * for in the same queue.
  *
  * A soft budget below it (--warm-workers): once more workers than that
  * exist, the idle ones unused for --warm-idle-ms are stopped, oldest first
@@ -26,6 +27,13 @@ int gofn_pool_warm_budget(const gofn_config *c);
 
 /* 1 if no tenant ahead of t in the queue could use room now. */
 int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t);
+
+/* 1 when a tenant waiting may need an idle worker as its room: the budget
+ * is full and a cold start could begin. Otherwise those waiting wait for a
+ * cold start's turn (--max-starting) or their own --workers, and a warm
+ * worker taken out of turn takes nothing from them: a storm of cold starts
+ * does not hold up the warm calls of other tenants. */
+int gofn_budget_contended(struct gofn_pool *p);
 
 /* Counts one more worker for t if the budget has room, else evicts the
  * least-recently-used idle worker of any tenant into *evict (marked dead:

@@ -44,6 +44,14 @@ struct gofn_pool {
 	int workers;			/* sum of every tenant's total */
 	int64_t evictions;		/* idle workers stopped to make room */
 	tenant_pool *bq_head, *bq_tail; /* tenants waiting for room, in turn */
+	int starting;			/* slots handed out, cold start not over */
+	/* Callers waiting for a client that may go (server/pool_gone.h). */
+	struct gofn_waiter *waiters;
+	uint64_t waiter_seq;
+	int gone_ep, gone_stop; /* epoll of their connections; eventfd ending its thread */
+	pthread_t gone_thread;
+	int have_gone_thread;
+	int64_t abandoned; /* calls whose client went while they waited */
 	/* Every tenant's idle workers, oldest first (server/pool_lru.h). */
 	gofn_worker *lru_head[GOFN_LRU_N], *lru_tail[GOFN_LRU_N];
 	int idle;	   /* on those lists */

@@ -4,7 +4,9 @@
  * Checks: the budget bounds the processes and evicts the least recently
  * used idle one; a busy worker is never evicted; callers of many tenants
  * with a budget of 1 all get through; a tenant waiting for room is served
- * before another tenant's later callers. */
+ * before another tenant's later callers; cold starts beyond --max-starting
+ * wait (warm calls do not); a waiting caller whose client hangs up leaves
+ * the queue with nothing started for it. */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
@@ -46,6 +48,7 @@ static gofn_worker *fake_worker(const char *function)
 	w->pid = pid;
 	w->ctrl = sv[0];
 	w->sp.proc.pidfd = -1;
+	w->out_fd = w->err_fd = -1; /* destroy closes them: 0 would be someone's fd */
 	snprintf(w->function, sizeof w->function, "%s", function);
 	return w;
 }
@@ -60,7 +63,8 @@ static void config(gofn_config *c, int max_workers)
 	gofn_config_defaults(c);
 	c->max_workers = max_workers;
 	c->workers_per_tenant = 4;
-	c->idle_ms = 3600000; /* the reaper must not take idle workers here */
+	c->idle_ms = 3600000;	/* the reaper must not take idle workers here */
+	c->max_starting = 1000; /* not what most tests look at */
 }
 
 static int64_t deadline(void)
@@ -76,8 +80,10 @@ static pid_t call(gofn_pool *p, const char *tenant, const char *function)
 	enum gofn_acquire a = gofn_pool_acquire(p, tenant, function, deadline(), &w);
 
 	assert_true(a == GOFN_GOT_WORKER || a == GOFN_GOT_SLOT);
-	if (a == GOFN_GOT_SLOT)
+	if (a == GOFN_GOT_SLOT) {
 		w = fake_worker(function);
+		gofn_pool_started(p);
+	}
 	pid_t pid = w->pid;
 	gofn_pool_release(p, tenant, w);
 	return pid;
@@ -217,8 +223,10 @@ static void *run_caller(void *arg)
 		enum gofn_acquire a = gofn_pool_acquire(cl->p, cl->tenant, "f", deadline(), &w);
 		if (a != GOFN_GOT_WORKER && a != GOFN_GOT_SLOT)
 			continue;
-		if (a == GOFN_GOT_SLOT)
+		if (a == GOFN_GOT_SLOT) {
 			w = fake_worker("f");
+			gofn_pool_started(cl->p);
+		}
 		gofn_pool_stats_get(cl->p, &ps);
 		pthread_mutex_lock(&seq_mu);
 		cl->order = order_seq++;
@@ -382,6 +390,123 @@ static void warm_budget_shrinks_idle_pool(void **state)
 	gofn_pool_free(p, 1000);
 }
 
+/* A caller in its own thread, for the client-gone and start-limit tests. */
+typedef struct waiter_call {
+	gofn_pool *p;
+	const char *tenant;
+	int fd; /* its client's connection, -1: none */
+	int64_t deadline;
+	enum gofn_acquire got;
+	gofn_worker *w;
+	pthread_t th;
+} waiter_call;
+
+static void *run_waiter(void *arg)
+{
+	waiter_call *wc = arg;
+
+	wc->got = gofn_pool_acquire_for(wc->p, wc->tenant, "f", wc->deadline, wc->fd, &wc->w);
+	return NULL;
+}
+
+static void start_waiter(waiter_call *wc, gofn_pool *p, const char *tenant, int fd)
+{
+	*wc = (waiter_call){.p = p, .tenant = tenant, .fd = fd, .deadline = deadline()};
+	assert_int_equal(pthread_create(&wc->th, NULL, run_waiter, wc), 0);
+	wait_waiting(p, tenant, 1);
+}
+
+/* A caller queued for the budget whose client closes its connection leaves
+ * the queue at once: answered GOFN_CLIENT_GONE long before its deadline,
+ * counted, no slot taken for it (the budget's one worker is still the busy
+ * one's); a caller whose client stays gets the room when it comes. One
+ * whose connection closed before it came is not queued either. */
+static void client_gone_leaves_queue(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *busy = NULL, *w = NULL;
+	waiter_call gone, stays;
+	int cs[2], ks[2];
+	(void)state;
+	config(&c, 1);
+	gofn_pool *p = gofn_pool_new(&c);
+	assert_int_equal(gofn_pool_acquire(p, "x", "f", deadline(), &busy), GOFN_GOT_SLOT);
+	busy = fake_worker("f");
+	gofn_pool_started(p);
+	/* After the fork: a stand-in worker holding the client's end would keep it open. */
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, cs), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ks), 0);
+	start_waiter(&gone, p, "a", cs[0]);
+	start_waiter(&stays, p, "b", ks[0]);
+	close(cs[1]); /* a's client gives up */
+	pthread_join(gone.th, NULL);
+	assert_int_equal(gone.got, GOFN_CLIENT_GONE);
+	assert_null(gone.w);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.abandoned, 1);
+	assert_int_equal(ps.workers, 1);
+	assert_int_equal(ps.queued, 1); /* b's */
+	assert_int_equal(gofn_pool_workers(p, "a"), 0);
+	/* x's worker goes idle: b, whose client is still there, takes its place. */
+	gofn_pool_release(p, "x", busy);
+	pthread_join(stays.th, NULL);
+	assert_int_equal(stays.got, GOFN_GOT_SLOT);
+	gofn_pool_started(p);
+	/* a's connection is closed already: it would wait (b holds the budget's
+	 * worker), so it leaves at once. */
+	assert_int_equal(gofn_pool_acquire_for(p, "a", "f", deadline(), cs[0], &w),
+			 GOFN_CLIENT_GONE);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.abandoned, 2);
+	assert_int_equal(ps.workers, 1);
+	gofn_pool_release_slot(p, "b");
+	close(cs[0]);
+	close(ks[0]);
+	close(ks[1]);
+	gofn_pool_free(p, 1000);
+}
+
+/* --max-starting 1: while one cold start is in progress another tenant's
+ * call waits (until its deadline: GOFN_QUEUE_TIMEOUT), a warm call is served
+ * at once, and the end of the start lets the next one begin. */
+static void cold_starts_limited(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *w = NULL, *none = NULL;
+	waiter_call next;
+	(void)state;
+	config(&c, 16);
+	c.max_starting = 1;
+	gofn_pool *p = gofn_pool_new(&c);
+	pid_t warm = call(p, "warm", "f");
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &w), GOFN_GOT_SLOT);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.starting, 1);
+	assert_int_equal(ps.max_starting, 1);
+	/* The budget has room, the start limit has none. */
+	assert_int_equal(gofn_pool_acquire(p, "b", "f", gofn_now_ms() + 50, &none),
+			 GOFN_QUEUE_TIMEOUT);
+	assert_null(none);
+	start_waiter(&next, p, "c", -1);
+	assert_int_equal(call(p, "warm", "f"), warm); /* not held up by c's wait */
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.starting, 1);
+	assert_int_equal(ps.queued, 1);
+	assert_int_equal(ps.workers, 2); /* warm's and a's: none for b or c yet */
+	w = fake_worker("f");
+	gofn_pool_started(p); /* a's start is over: c's begins */
+	pthread_join(next.th, NULL);
+	assert_int_equal(next.got, GOFN_GOT_SLOT);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.starting, 1);
+	gofn_pool_started(p);
+	gofn_pool_release(p, "a", w);
+	gofn_pool_release_slot(p, "c");
+	gofn_pool_free(p, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +518,8 @@ int main(void)
 	    cmocka_unit_test(waiting_tenant_served_in_turn),
 	    cmocka_unit_test(spare_evicted_before_last),
 	    cmocka_unit_test(warm_budget_shrinks_idle_pool),
+	    cmocka_unit_test(client_gone_leaves_queue),
+	    cmocka_unit_test(cold_starts_limited),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
