@@ -108,36 +108,44 @@ cold_starts() { metric gofn_worker_first_result_seconds_count; }
 
 # steady K: warm-up passes of the measured load itself (wrk as measured,
 # SECS each) until a pass starts and evicts no worker, at most 40 (1,000
-# tenants need 1,000 cold starts first: 20 s on a quiet machine, minutes
-# under a load average of 20). Every
+# tenants need 1,000 cold starts first: at most --max-starting at once,
+# the calls beyond wait in gofnd's queue). Every
 # active tenant then holds the workers this load makes it use (a second one
 # where wrk's two threads call it at once: each thread keeps its own turn),
 # and the budget no longer holds the idle tenants' workers that rows before
 # left. Sets WARM_NOTE.
 steady() {
-	local pass cs ev
+	local pass cs ev t0=$SECONDS
 	for ((pass = 1; pass <= 40; pass++)); do
 		cs=$(cold_starts)
 		ev=$(metric gofn_workers_evicted_total)
 		run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$WORK/warm$1.out"
 		cs=$(($(cold_starts) - cs))
 		ev=$(($(metric gofn_workers_evicted_total) - ev))
+		echo "bench: $1 tenants, warm-up pass $pass: $cs cold starts, $ev evicted," \
+			"$(timeouts "$WORK/warm$1.out") client timeouts, load $(cut -d' ' -f1 /proc/loadavg)" >&2
 		((cs == 0 && ev == 0)) && break
 	done
 	((pass > 40)) && pass=40
-	WARM_NOTE="warm-up: $pass pass(es), the last with $cs cold starts, $ev evicted"
+	WARM_NOTE="warm-up: $pass pass(es) in $((SECONDS - t0)) s, the last with $cs cold starts, $ev evicted"
 }
+
+# timeouts FILE: wrk's timed-out requests (it gives up after 2 s and
+# closes the connection: gofnd drops such a call if it is still queued).
+timeouts() { awk '/Socket errors/ {sub(/.*timeout /, ""); n = $1} END {print n + 0}' "$1"; }
 
 # measure K LABEL: wrk at c=64 over K tenants; sets RPS and NOTE.
 measure() {
-	local cs ev bad
+	local cs ev ab bad out=$WORK/scale$1${2:-}.out
 	cs=$(cold_starts)
 	ev=$(metric gofn_workers_evicted_total)
-	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$WORK/scale$1${2:-}.out"
-	read -r _ _ RPS bad < <(wrk_stats "$WORK/scale$1${2:-}.out")
+	ab=$(metric gofn_queue_abandoned_total)
+	run_wrk 64 "$SECS" "$URL/invoke/main.Handle" "$WORK/scale$1.lua" "$out"
+	read -r _ _ RPS bad < <(wrk_stats "$out")
 	cs=$(($(cold_starts) - cs))
 	ev=$(($(metric gofn_workers_evicted_total) - ev))
-	NOTE="non-2xx: $bad; workers: $(wc -w <<<"$(workers)") of $(metric gofn_workers_max); during the run: $cs cold starts, $ev evicted; $WARM_NOTE"
+	ab=$(($(metric gofn_queue_abandoned_total) - ab))
+	NOTE="non-2xx: $bad; workers: $(wc -w <<<"$(workers)") of $(metric gofn_workers_max); during the run: $cs cold starts, $ev evicted, $(timeouts "$out") client timeouts, $ab calls dropped (client gone); $WARM_NOTE"
 }
 
 # all_pss: PSS_KB, gofnd's PSS plus that of every worker it has, NW workers.
@@ -179,42 +187,41 @@ stop_gofnd
 # (--warm-workers): their throughput, the memory of all their workers, and
 # that memory once they went quiet and the pool shrank back
 # (docs/benchmarks.md, "Many tenants").
-# At full scale only with BENCH_HOLD=1: the recorded run of 2026-12-06
-# stopped here, when the warm-up's 1,000 concurrent cold starts took the
-# load average to 232 without settling (docs/benchmarks.md, "Recorded run").
-# bench/smoke runs it (a few tenants).
-if [[ "${BENCH_HOLD:-}" == 1 ]] || ((max < 100)); then
-	hold=$((max + max / 4 + 64))
-	keep=$((budget < max ? budget : max / 2))
-	# The default --warm-idle-ms (60 s) at full scale; a smoke run (a few
-	# tenants, 1 s passes) need not wait a minute for the shrink.
-	warm_idle=60000
-	((max < 100)) && warm_idle=2000
-	start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024 \
-		--max-workers "$hold" --warm-workers "$keep" --warm-idle-ms "$warm_idle"
-	scale_lua "$max"
-	steady "$max"
-	measure "$max" hold
-	all_pss
-	act=$PSS_KB
-	flags="--max-workers $hold --warm-workers $keep"
-	record 7 "throughput, $max tenants vs 1 tenant, c=64 ($flags)" "$RPS" \
-		"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$NOTE"
-	record 6 "gofnd + $max active tenants, all workers (PSS)" "$(mib "$act")" "1 GiB" 1024 MiB - \
-		"$NW workers right after the run above ($flags)"
-	t0=$(date +%s)
-	for _ in $(seq $((warm_idle / 100 + 1200))); do
-		(($(metric gofn_workers) <= keep)) && break
-		sleep 0.1
-	done
-	shrink_s=$(($(date +%s) - t0))
-	sleep 1 # the last reaped workers' exit
-	all_pss
-	idle=$PSS_KB
-	record 6 "gofnd + $max tenants gone quiet, shrunk (PSS)" "$(mib "$idle")" "1 GiB" 1024 MiB \
-		"ratio<=1" "$NW workers left ${shrink_s} s after the run ($flags --warm-idle-ms $warm_idle)"
-	stop_gofnd
-fi
+# The recorded run of 2026-12-06 stopped here: the warm-up's 1,000
+# concurrent cold starts took the load average to 232 without settling.
+# gofnd now starts at most --max-starting workers at once and drops queued
+# calls whose client gave up (docs/benchmarks.md, "1,000 tenants: cold-start
+# storms and the holding phase").
+hold=$((max + max / 4 + 64))
+keep=$((budget < max ? budget : max / 2))
+# The default --warm-idle-ms (60 s) at full scale; a smoke run (a few
+# tenants, 1 s passes) need not wait a minute for the shrink.
+warm_idle=60000
+((max < 100)) && warm_idle=2000
+start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024 \
+	--max-workers "$hold" --warm-workers "$keep" --warm-idle-ms "$warm_idle"
+scale_lua "$max"
+steady "$max"
+measure "$max" hold
+all_pss
+act=$PSS_KB
+flags="--max-workers $hold --warm-workers $keep"
+record 7 "throughput, $max tenants vs 1 tenant, c=64 ($flags)" "$RPS" \
+	"1 tenant active" "${one_rps:-}" req/s "ratio>=0.7" "$NOTE"
+record 6 "gofnd + $max active tenants, all workers (PSS)" "$(mib "$act")" "1 GiB" 1024 MiB - \
+	"$NW workers right after the run above ($flags)"
+t0=$(date +%s)
+for _ in $(seq $((warm_idle / 100 + 1200))); do
+	(($(metric gofn_workers) <= keep)) && break
+	sleep 0.1
+done
+shrink_s=$(($(date +%s) - t0))
+sleep 1 # the last reaped workers' exit
+all_pss
+idle=$PSS_KB
+record 6 "gofnd + $max tenants gone quiet, shrunk (PSS)" "$(mib "$idle")" "1 GiB" 1024 MiB \
+	"ratio<=1" "$NW workers left ${shrink_s} s after the run ($flags --warm-idle-ms $warm_idle)"
+stop_gofnd
 
 # What a tenant whose worker was evicted pays: its next call is a cold
 # start. A gofnd with a budget of one worker and two tenants: a's warm call,
