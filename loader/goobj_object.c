@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "loader/bigalloc.h"
 #include "loader/goobj_internal.h"
 
 static int is_release(goobj_str v)
@@ -247,7 +248,8 @@ void goobj_object_release(goobj_object *o)
 	free(o->autolib);
 	free(o->pkgs);
 	free(o->files);
-	free(o->syms); /* relocs and auxs are read in place (goobj.h) */
+	/* relocs and auxs are read in place (goobj.h) */
+	gofn_big_free(o->syms, (size_t)o->nsyms * sizeof *o->syms);
 	free(o->refnames);
 	free(o->refhash);
 }

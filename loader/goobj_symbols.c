@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "loader/bigalloc.h"
 #include "loader/goobj_internal.h"
 
 const char *goobj_symdesc(const goobj_object *o, uint32_t i, char *buf, size_t n)
@@ -94,7 +95,7 @@ static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 		o->nsyms += *counts[b]; /* each < 2^32/21: no overflow */
 	}
 	o->ndefined = o->nsyms - o->nnonpkgrefs;
-	o->syms = calloc(o->nsyms ? o->nsyms : 1, sizeof *o->syms);
+	o->syms = gofn_big_calloc((size_t)o->nsyms * sizeof *o->syms);
 	if (!o->syms)
 		return gofn_errf(err, GOFN_ENOMEM, "out of memory for %u symbols", o->nsyms);
 	for (int b = 0; b < 5; b++)

@@ -110,6 +110,8 @@ typedef struct gofn_link {
 
 	struct lk_dedup *dedup; /* name/hash -> owning symbol */
 	size_t ndedup, dedup_cap;
+	void *state; /* one block: the dedup table, then every object's syms */
+	size_t state_len;
 } gofn_link;
 
 /* Object index limits packed into lk_sym.owner. */

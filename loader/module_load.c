@@ -175,7 +175,9 @@ static int build_module(gofn_module *m, gofn_err *err)
  * object: 16k or 41k page faults, run to run). Below 32 MiB a block now
  * comes from the heap and stays there when freed; a fresh process still
  * gets untouched pages, and the worker's idle trim (malloc_trim) hands
- * what a load left free back to the kernel. */
+ * what a load left free back to the kernel. (The symbols and the link
+ * state of a unit whose arrays reach 2 MiB are on huge pages instead,
+ * kept for reuse the same way: loader/bigalloc.h.) */
 static void fix_malloc_thresholds(void)
 {
 	mallopt(M_MMAP_THRESHOLD, 32 << 20);

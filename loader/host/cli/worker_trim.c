@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <sys/mman.h>
 
+#include "loader/bigalloc.h"
 #include "loader/hosttab.h"
 
 /* debug.FreeOSMemory (loader/host/trim.go). Weak, as the call bridge's
@@ -41,8 +42,10 @@ void gofn_worker_idle_trim(void)
 	 * releases with MADV_DONTNEED on Linux, so RSS falls at once). */
 	if (gofnFreeOSMemory)
 		gofnFreeOSMemory();
-	/* malloc: the top of each arena, and the free pages inside them. */
+	/* malloc: the top of each arena, and the free pages inside them;
+	 * the loader's big arrays kept after an unload (bigalloc.h). */
 	malloc_trim(0);
+	gofn_big_trim();
 	/* Pages of the recorded mappings hold nothing but the file's bytes:
 	 * dropping them loses nothing (hosttab.c, gofn_clean_file_maps).
 	 * MADV_RANDOM first: no readahead into them on a later fault, so what

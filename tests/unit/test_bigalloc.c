@@ -1,0 +1,85 @@
+/* loader/bigalloc.h: a big array is zeroed, starts on a 2 MiB boundary
+ * (so that its whole 2 MiB units can be huge pages), and one freed is
+ * reused for the next of its size zeroed again; small ones are calloc's. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "loader/bigalloc.h"
+
+#define MIB ((size_t)1 << 20)
+
+static int all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i])
+			return 0;
+	return 1;
+}
+
+static void big_is_aligned_zeroed_and_reused_zeroed(void **state)
+{
+	(void)state;
+	size_t n = 3 * MIB - 123; /* a tail beyond the huge part, not page-sized */
+	uint8_t *p = gofn_big_calloc(n);
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)p % (2 * MIB), 0);
+	assert_true(all_zero(p, n));
+	memset(p, 0xA5, n);
+	gofn_big_free(p, n);
+	uint8_t *q = gofn_big_calloc(n); /* the same size: the kept mapping */
+	assert_ptr_equal(q, p);
+	assert_true(all_zero(q, n));
+	uint8_t *r = gofn_big_calloc(n); /* none kept now: a new one */
+	assert_ptr_not_equal(r, q);
+	assert_true(all_zero(r, n));
+	gofn_big_free(q, n);
+	gofn_big_free(r, n);
+	gofn_big_trim();
+	uint8_t *s = gofn_big_calloc(n); /* trimmed: nothing kept to reuse */
+	assert_non_null(s);
+	assert_true(all_zero(s, n));
+	gofn_big_free(s, n);
+	gofn_big_trim();
+}
+
+static void other_sizes_are_not_reused(void **state)
+{
+	(void)state;
+	uint8_t *p = gofn_big_calloc(4 * MIB);
+	assert_non_null(p);
+	memset(p, 1, 4 * MIB);
+	gofn_big_free(p, 4 * MIB);
+	uint8_t *q = gofn_big_calloc(2 * MIB);
+	assert_non_null(q);
+	assert_true(all_zero(q, 2 * MIB));
+	gofn_big_free(q, 2 * MIB);
+	gofn_big_trim();
+}
+
+static void small_and_empty_come_from_calloc(void **state)
+{
+	(void)state;
+	uint8_t *p = gofn_big_calloc(1000);
+	assert_non_null(p);
+	assert_true(all_zero(p, 1000));
+	gofn_big_free(p, 1000);
+	p = gofn_big_calloc(0); /* a unit without symbols still gets a pointer */
+	assert_non_null(p);
+	gofn_big_free(p, 0);
+	gofn_big_free(NULL, 5 * MIB);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(big_is_aligned_zeroed_and_reused_zeroed),
+	    cmocka_unit_test(other_sizes_are_not_reused),
+	    cmocka_unit_test(small_and_empty_come_from_calloc),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
