@@ -309,19 +309,22 @@ static int add_pc(builder *b, const gofn_mb_func *f, const char *what, gofn_mb_b
 	*off = 0; /* offset 0 means "no table" to the runtime */
 	if (t.n == 0)
 		return 0;
+	if (!t.p) {
+		gofn_errf(b->err, GOFN_EINVAL, "missing bytes");
+		return gofn_errctx(b->err, "function %s: %s", f->name, what);
+	}
 	/* Every table in pctab was checked before it went in, against bounds
 	 * within int32's: the same bytes need no second check when any int32
 	 * value will do (pcsp, pcline, pcdata; pcfile and pcinline have
 	 * narrower bounds of their own). Functions of one shape share most
 	 * tables, and checking every copy was a third of building pctab. */
-	if (t.p && lo == INT32_MIN && hi == INT32_MAX && pcln_tab_find(&b->pctab, t.p, t.n, off))
-		return 0;
-	if (!t.p || gofn_pcvalue_check(t.p, t.n, lo, hi, b->err) < 0) {
-		if (!t.p)
-			gofn_errf(b->err, GOFN_EINVAL, "missing bytes");
+	pcln_tab_pos pos;
+	int found = pcln_tab_lookup(&b->pctab, t.p, t.n, off, &pos, b->err);
+	if (found < 0 || (found && lo == INT32_MIN && hi == INT32_MAX))
+		return found < 0 ? -1 : 0;
+	if (gofn_pcvalue_check(t.p, t.n, lo, hi, b->err) < 0)
 		return gofn_errctx(b->err, "function %s: %s", f->name, what);
-	}
-	return pcln_tab_add(&b->pctab, t.p, t.n, 0, 1, 1, off, b->err);
+	return found ? 0 : pcln_tab_put(&b->pctab, &pos, t.p, t.n, 0, 1, off, b->err);
 }
 
 /* pctab: deduplicated pc-value tables; byte 0 is padding so no real table

@@ -87,14 +87,16 @@ static struct pcln_tab_slot *find_slot(pcln_tab *t, const void *p, size_t n, uin
 	return &t->slots[j];
 }
 
-int pcln_tab_find(pcln_tab *t, const void *p, size_t n, uint32_t *off)
+int pcln_tab_lookup(pcln_tab *t, const void *p, size_t n, uint32_t *off, pcln_tab_pos *pos,
+		    gofn_err *err)
 {
-	if (!t->nslots)
+	if (grow_slots(t, err) < 0)
+		return -1;
+	pos->hash = hash_bytes(p, n);
+	pos->slot = find_slot(t, p, n, pos->hash);
+	if (!pos->slot->off1)
 		return 0;
-	struct pcln_tab_slot *s = find_slot(t, p, n, hash_bytes(p, n));
-	if (!s->off1)
-		return 0;
-	*off = s->off1 - 1;
+	*off = pos->slot->off1 - 1;
 	return 1;
 }
 
@@ -107,21 +109,9 @@ int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err)
 	return 0;
 }
 
-int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, int dedup,
-		 uint32_t *off, gofn_err *err)
+int pcln_tab_put(pcln_tab *t, const pcln_tab_pos *pos, const void *p, size_t n, int nul,
+		 size_t align, uint32_t *off, gofn_err *err)
 {
-	uint64_t h = 0;
-	struct pcln_tab_slot *s = NULL;
-	if (dedup) {
-		if (grow_slots(t, err) < 0)
-			return -1;
-		h = hash_bytes(p, n);
-		s = find_slot(t, p, n, h);
-		if (s->off1) {
-			*off = s->off1 - 1;
-			return 0;
-		}
-	}
 	size_t start = (t->len + align - 1) / align * align;
 	size_t end = start + n + (nul ? 1 : 0);
 	if (end > UINT32_MAX - 1)
@@ -135,11 +125,23 @@ int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, in
 		t->p[start + n] = 0;
 	t->len = end;
 	*off = (uint32_t)start;
-	if (s) {
-		s->off1 = (uint32_t)start + 1;
-		s->len = (uint32_t)n;
-		s->hash = h;
+	if (pos) {
+		pos->slot->off1 = (uint32_t)start + 1;
+		pos->slot->len = (uint32_t)n;
+		pos->slot->hash = pos->hash;
 		t->nused++;
 	}
 	return 0;
+}
+
+int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, int dedup,
+		 uint32_t *off, gofn_err *err)
+{
+	if (!dedup)
+		return pcln_tab_put(t, NULL, p, n, nul, align, off, err);
+	pcln_tab_pos pos;
+	int found = pcln_tab_lookup(t, p, n, off, &pos, err);
+	if (found)
+		return found < 0 ? -1 : 0;
+	return pcln_tab_put(t, &pos, p, n, nul, align, off, err);
 }

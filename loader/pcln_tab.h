@@ -32,9 +32,23 @@ void pcln_tab_free(pcln_tab *t);
 int pcln_tab_add(pcln_tab *t, const void *p, size_t n, int nul, size_t align, int dedup,
 		 uint32_t *off, gofn_err *err);
 
-/* Whether identical bytes were added with dedup before: 1 with *off set
- * to them, 0 if not. */
-int pcln_tab_find(pcln_tab *t, const void *p, size_t n, uint32_t *off);
+/* Where identical bytes are, or where they would go. */
+typedef struct pcln_tab_pos {
+	struct pcln_tab_slot *slot;
+	uint64_t hash;
+} pcln_tab_pos;
+
+/* Looks n bytes up among those added with dedup: 1 with *off set to
+ * identical bytes, 0 if there are none (*pos then says where pcln_tab_put
+ * enters them; valid until the next lookup or add), -1 on ENOMEM. One hash
+ * and one probe for "check only what is new, then add it". */
+int pcln_tab_lookup(pcln_tab *t, const void *p, size_t n, uint32_t *off, pcln_tab_pos *pos,
+		    gofn_err *err);
+
+/* Appends as pcln_tab_add does and enters the bytes at pos from a lookup
+ * that found none (NULL: not deduplicated). */
+int pcln_tab_put(pcln_tab *t, const pcln_tab_pos *pos, const void *p, size_t n, int nul,
+		 size_t align, uint32_t *off, gofn_err *err);
 
 /* Appends n zero bytes (no dedup). */
 int pcln_tab_zero(pcln_tab *t, size_t n, gofn_err *err);
