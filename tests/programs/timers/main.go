@@ -9,7 +9,12 @@ import (
 
 func main() {
 	// Wall times are not printed; only whether the fire times are ordered.
-	late := time.NewTimer(30 * time.Millisecond)
+	// The value a timer sends is Now() less how late the send ran
+	// (time/sleep.go sendTime), so a thread descheduled between the runtime's
+	// reading of now and that Now() skews it: the gap is wide enough that no
+	// such stall on a loaded machine reorders the two (20 ms was not: one run
+	// in many at a load average of 29).
+	late := time.NewTimer(250 * time.Millisecond)
 	early := time.NewTimer(10 * time.Millisecond)
 	t1 := <-early.C
 	t2 := <-late.C
