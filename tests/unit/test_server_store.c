@@ -212,6 +212,66 @@ static void sqlite_external(const char *q)
 	sqlite3_close(db);
 }
 
+/* Column col of q's first row on the store's file, as text ("" if none). */
+static void sqlite_value(const char *q, int col, char *out, size_t cap)
+{
+	char path[128];
+	sqlite3 *db;
+	sqlite3_stmt *st;
+
+	snprintf(path, sizeof path, "%s/gofn.db", dir);
+	assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, q, -1, &st, NULL), SQLITE_OK);
+	out[0] = 0;
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, col))
+		snprintf(out, cap, "%s", (const char *)sqlite3_column_text(st, col));
+	sqlite3_finalize(st);
+	sqlite3_close(db);
+}
+
+/* A database made with the full queue index gets the partial one at open:
+ * a queued row is in it and still claimed, a synchronous call's record is
+ * not in it, and the dispatcher's query of ready tenants searches it. */
+static void migrates_queue_index(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	gofn_inv_row r, c;
+	char v[512];
+
+	(void)state;
+	assert_int_equal(gofn_store_inv_setup(s, &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	gofn_store_close(s);
+	sqlite_external("DROP INDEX invocations_state;"
+			"CREATE INDEX invocations_state ON invocations(state, tenant, seq)");
+	s = open_store();
+	make_inv(&r, "inv_q", "acme", 100);
+	assert_int_equal(gofn_store_inv_add(s, &r, 10, &e), 0); /* queued with the old index */
+	assert_int_equal(gofn_store_inv_setup(s, &e), 0);
+	sqlite_value("SELECT sql FROM sqlite_master WHERE name = 'invocations_state'", 0, v,
+		     sizeof v);
+	assert_non_null(strstr(v, "WHERE state IN ('queued', 'running')"));
+	make_inv(&r, "inv_s", "acme", 200);
+	snprintf(r.status, sizeof r.status, "ok");
+	assert_int_equal(gofn_store_inv_record(s, &r, 1, &e), 0);
+	sqlite_value("SELECT count(*) FROM invocations INDEXED BY invocations_state"
+		     " WHERE state IN ('queued', 'running')",
+		     0, v, sizeof v);
+	assert_string_equal(v, "1"); /* the queued row, not the record */
+	sqlite_value("SELECT count(*) FROM invocations", 0, v, sizeof v);
+	assert_string_equal(v, "2");
+	sqlite_value("EXPLAIN QUERY PLAN SELECT DISTINCT tenant FROM invocations WHERE"
+		     " state IN ('queued', 'running') AND (state = 'queued' OR"
+		     " (state = 'running' AND lease_until < 5))",
+		     3, v, sizeof v);
+	assert_non_null(strstr(v, "USING INDEX invocations_state"));
+	assert_int_equal(gofn_store_inv_claim(s, "acme", "me", 1000, 60000, &c, &e), 0);
+	assert_string_equal(c.id, "inv_q");
+	gofn_inv_row_clear(&c);
+	gofn_store_close(s);
+}
+
 static void cached_lookups_follow_writes(void **state)
 {
 	(void)state;
@@ -350,6 +410,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(migrates_to_named_versions, setup, teardown),
 	    cmocka_unit_test_setup_teardown(invocation_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(recover_lapses_claims, setup, teardown),
+	    cmocka_unit_test_setup_teardown(migrates_queue_index, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test(cache_bound),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
