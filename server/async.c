@@ -453,6 +453,16 @@ static void *recorder(void *arg)
 	return NULL;
 }
 
+/* snprintf(dst, cap, "%s", src) without the format machinery (six per
+ * synchronous call: 3,500 instructions of them). */
+static void copy(char *dst, size_t cap, const char *src)
+{
+	size_t n = strnlen(src, cap - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
 void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
 			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o)
 {
@@ -473,12 +483,12 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 	}
 	gofn_inv_row *r = &a->recs[a->nrecs++];
 	memset(r, 0, sizeof *r);
-	snprintf(r->id, sizeof r->id, "%s", inv);
-	snprintf(r->tenant, sizeof r->tenant, "%s", tenant);
-	snprintf(r->function, sizeof r->function, "%s", function);
-	snprintf(r->symbol, sizeof r->symbol, "%s", symbol);
-	snprintf(r->status, sizeof r->status, "%s", gofn_status_name(o->status));
-	snprintf(r->error, sizeof r->error, "%s", o->error);
+	copy(r->id, sizeof r->id, inv);
+	copy(r->tenant, sizeof r->tenant, tenant);
+	copy(r->function, sizeof r->function, function);
+	copy(r->symbol, sizeof r->symbol, symbol);
+	copy(r->status, sizeof r->status, gofn_status_name(o->status));
+	copy(r->error, sizeof r->error, o->error);
 	r->exit_code = o->exit_code;
 	r->timeout_ms = timeout_ms;
 	r->duration_us = o->duration_us;
@@ -521,6 +531,7 @@ static int start_threads(gofn_async *a, gofn_err *e)
 		return gofn_errf(e, GOFN_ENOMEM, "async: out of memory");
 	if (pthread_create(&a->recorder, NULL, recorder, a) != 0)
 		return gofn_errf(e, GOFN_ESYS, "async: cannot start the recorder");
+	pthread_setname_np(a->recorder, "gofnd-recorder"); /* for top and perf */
 	a->started = 1;
 	if (pthread_create(&a->heartbeat, NULL, heartbeat, a) != 0)
 		return gofn_errf(e, GOFN_ESYS, "async: cannot start the heartbeat");

@@ -251,8 +251,19 @@ static void new_invocation_id(char *inv, size_t cap)
 	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
 	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
 	z ^= z >> 31;
-	snprintf(inv, cap, "inv_%011llx%016llx",
-		 (unsigned long long)gofn_wall_ms() & 0xfffffffffffull, (unsigned long long)z);
+	/* "inv_%011llx%016llx" of the wall ms and z, without snprintf */
+	static const char hex[] = "0123456789abcdef";
+	uint64_t ms = (uint64_t)gofn_wall_ms();
+	if (cap < 32) { /* never: GOFN_ID_MAX */
+		snprintf(inv, cap, "inv_");
+		return;
+	}
+	memcpy(inv, "inv_", 4);
+	for (int i = 0; i < 11; i++)
+		inv[4 + i] = hex[(ms >> (4 * (10 - i))) & 15];
+	for (int i = 0; i < 16; i++)
+		inv[15 + i] = hex[(z >> (4 * (15 - i))) & 15];
+	inv[31] = 0;
 }
 
 static void note_first_result(gofn_server *s, gofn_worker *w)
