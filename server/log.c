@@ -94,7 +94,36 @@ static void timestamp(char *when, size_t cap)
 		headlen = strftime(head, sizeof head, "%Y-%m-%dT%H:%M:%S", &tm);
 		sec = ts.tv_sec;
 	}
-	snprintf(when, cap, "%.*s.%03ldZ", (int)headlen, head, ts.tv_nsec / 1000000);
+	long ms = ts.tv_nsec / 1000000;
+	if (cap < headlen + 6) {
+		when[0] = 0;
+		return;
+	}
+	memcpy(when, head, headlen);
+	when[headlen] = '.';
+	when[headlen + 1] = (char)('0' + ms / 100);
+	when[headlen + 2] = (char)('0' + ms / 10 % 10);
+	when[headlen + 3] = (char)('0' + ms % 10);
+	when[headlen + 4] = 'Z';
+	when[headlen + 5] = 0;
+}
+
+size_t gofn_fmt_ll(char out[24], long long v)
+{
+	char tmp[24];
+	size_t n = 0, len = 0;
+	/* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		tmp[n++] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = tmp[--n];
+	out[len] = 0;
+	return len;
 }
 
 static size_t cat(char *buf, size_t cap, size_t at, const char *s)
@@ -136,8 +165,9 @@ static size_t put_field(char *buf, size_t cap, size_t at, const gofn_log_field *
 	if (!at)
 		return 0;
 	if (f->is_int) {
-		int m = snprintf(buf + at, cap - at, "%lld", f->i);
-		return m > 0 && (size_t)m < cap - at ? at + (size_t)m : 0;
+		char n[24];
+		gofn_fmt_ll(n, f->i);
+		return cat(buf, cap, at, n);
 	}
 	if (!f->s)
 		return cat(buf, cap, at, "null");

@@ -34,6 +34,10 @@ void gofn_log_fields(const char *level, const char *event, const gofn_log_field 
  * through jansson (gofn_json_text). */
 size_t gofn_json_put_string(char *out, size_t cap, const char *s);
 
+/* v in decimal at out, NUL-terminated (as "%lld" writes it, without the
+ * format machinery); returns its length. */
+size_t gofn_fmt_ll(char out[24], long long v);
+
 /* This thread's lines are held back (up to 4 KiB) until gofn_log_flush,
  * which writes them at once and stops holding: an invoke's two lines in
  * one write (server/h_invoke.c holds once the call is over, server/http.c

@@ -73,8 +73,7 @@ static void put_s(text *t, const char *s)
 static void put_int(text *t, long long v)
 {
 	char n[24];
-	int m = snprintf(n, sizeof n, "%lld", v);
-	put(t, n, (size_t)m);
+	put(t, n, gofn_fmt_ll(n, v));
 }
 
 /* A C string (gofn_json_put_string: jansson escapes what needs it). */

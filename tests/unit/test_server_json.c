@@ -6,6 +6,7 @@
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -91,6 +92,7 @@ static void outcome_text_is_janssons(void **state)
 	memset(&o, 0, sizeof o);
 	o.status = GOFN_STATUS_ERROR;
 	o.exit_code = -1;
+	o.duration_us = 9876543210;
 	snprintf(o.error, sizeof o.error, "bad \"input\"\nline 2 \xc3\xa9");
 	same_text(&f, "main.Run", 0, &o, 1);
 	/* an error that is not UTF-8: masked alike */
@@ -150,15 +152,18 @@ static const char *weird_path = "/invoke/main.Handle/\"q\"\\x\n\xc3\xa9\xff";
 static void log_both_ways(void)
 {
 	const gofn_log_field f[] = {
-	    GOFN_LOG_STR("method", "POST"),  GOFN_LOG_STR("path", weird_path),
-	    GOFN_LOG_INT("status", 200),     GOFN_LOG_INT("us", -5),
-	    GOFN_LOG_STR("tenant", "bench"), GOFN_LOG_STR("error", NULL),
+	    GOFN_LOG_STR("method", "POST"), GOFN_LOG_STR("path", weird_path),
+	    GOFN_LOG_INT("status", 200),    GOFN_LOG_INT("us", -5),
+	    GOFN_LOG_INT("zero", 0),	    GOFN_LOG_INT("min", LLONG_MIN),
+	    GOFN_LOG_INT("max", LLONG_MAX), GOFN_LOG_STR("tenant", "bench"),
+	    GOFN_LOG_STR("error", NULL),
 	};
 	gofn_log_fields("info", "http", f, sizeof f / sizeof f[0]);
 	gofn_log("info", "http",
-		 json_pack("{s:s, s:o, s:i, s:i, s:s, s:n}", "method", "POST", "path",
-			   gofn_json_text(weird_path), "status", 200, "us", -5, "tenant", "bench",
-			   "error"));
+		 json_pack("{s:s, s:o, s:i, s:i, s:i, s:I, s:I, s:s, s:n}", "method", "POST",
+			   "path", gofn_json_text(weird_path), "status", 200, "us", -5, "zero", 0,
+			   "min", (json_int_t)LLONG_MIN, "max", (json_int_t)LLONG_MAX, "tenant",
+			   "bench", "error"));
 }
 
 /* The line after its "ts" value, which differs by the time of writing. */
