@@ -41,6 +41,25 @@ wrk_stats() {
 	echo "$(to_us "${p50:-}") $(to_us "${p99:-}") ${rps:-} ${bad:-0}"
 }
 
+# rotate_lua OUT TOKEN...: the wrk script calling these tenants' main.Handle
+# in turn (each of wrk's two threads keeps its own turn): row 7's load.
+rotate_lua() {
+	local out=$1 t
+	shift
+	{
+		echo "tokens = {"
+		for t in "$@"; do echo "  \"$t\","; done
+		echo "}"
+		cat <<'LUA'
+n = 0
+request = function()
+  n = n + 1
+  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, "bench")
+end
+LUA
+	} >"$out"
+}
+
 # run_wrk CONCURRENCY SECONDS URL LUA OUTFILE: the load exactly as
 # tests/integration/bench_invoke.sh drives gofnd, so peers see the same.
 run_wrk() {

@@ -87,20 +87,7 @@ else
 fi
 # scale_lua K: the wrk script calling tenants 0..K-1 in turn (each of wrk's
 # two threads keeps its own turn).
-scale_lua() {
-	{
-		echo "tokens = {"
-		for ((i = 0; i < $1; i++)); do echo "  \"${TOKENS[$i]}\","; done
-		echo "}"
-		cat <<'LUA'
-n = 0
-request = function()
-  n = n + 1
-  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, "bench")
-end
-LUA
-	} >"$WORK/scale$1.lua"
-}
+scale_lua() { rotate_lua "$WORK/scale$1.lua" "${TOKENS[@]:0:$1}"; }
 
 # cold_starts: workers that have served their first invocation (spawned or
 # a prepared one bound; the ones uploads started are not counted).

@@ -32,20 +32,11 @@ stop_all() {
 }
 trap 'stop_all; cleanup' EXIT
 
-# lua V N: the wrk script calling V's tenants 0..N-1 in turn.
+# lua V N: the wrk script calling V's tenants 0..N-1 in turn (row 7's).
 lua() {
-	{
-		echo "tokens = {"
-		head -n "$2" "$TMP/$1.tokens" | sed 's/.*/  "&",/'
-		echo "}"
-		cat <<'LUA'
-n = 0
-request = function()
-  n = n + 1
-  return wrk.format("POST", nil, {["Authorization"] = "Bearer " .. tokens[n % #tokens + 1]}, "bench")
-end
-LUA
-	} >"$TMP/$1.$2.lua"
+	local toks
+	mapfile -t toks < <(head -n "$2" "$TMP/$1.tokens")
+	rotate_lua "$TMP/$1.$2.lua" "${toks[@]}"
 }
 
 ROOT_TMP=$TMP
