@@ -145,11 +145,14 @@ req PUT /functions/tag/config "$tk" -H 'Content-Type: application/json' -d '{"en
 req PUT /functions/hold/config "$th" -H 'Content-Type: application/json' -d '{"env":{"HOLD_INIT":"1"}}'
 check "h's configuration set" test "$CODE" = 200
 before=$(worker_pids | sort)
+spawned=$(metric gofn_workers_spawned_total)
 curl -sS --max-time 120 -o "$TMP/hold.json" -w '%{http_code}' -X POST -H "Authorization: Bearer $th" \
 	--data-binary x "$URL/invoke/main.Hi?timeout_ms=120000" >"$TMP/hold.code" &
 HOLDC=$!
 check "h's cold start is in progress" wait_until 60 metric_is gofn_workers_starting 1
-spawned=$(metric gofn_workers_spawned_total)
+# Its spawn is counted once the worker said HELLO, before the load it hangs in.
+spawned=$((spawned + 1))
+check "h's worker spawned" wait_until 60 metric_is gofn_workers_spawned_total "$spawned"
 req POST "/invoke/main.Tag?timeout_ms=500" "$tk" --data-binary waits
 expect_err 503 unavailable "k's cold start waited for h's until its deadline"
 check "... the queue's message" \
