@@ -350,18 +350,9 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		 * outcome, as 502 since no handler's answer exists. */
 		int has_result = sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP;
 		unsigned status = sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
-		size_t n;
-		/* profiles add keys to the object: only without them the direct text */
-		char *text =
-		    prof.asked ? NULL : gofn_outcome_text(inv, &f, sym, has_result, &o, &n);
-		if (text) {
-			gofn_profiling_end(r, &prof, inv, &o, NULL);
-			rc = gofn_reply_raw(r, status, "application/json", text, n, NULL);
-		} else {
-			json_t *j = gofn_outcome_json(inv, &f, sym, has_result, &o);
-			gofn_profiling_end(r, &prof, inv, &o, j);
-			rc = gofn_reply_json(r, status, j);
-		}
+		json_t *j = gofn_outcome_json(inv, &f, sym, has_result, &o);
+		gofn_profiling_end(r, &prof, inv, &o, j);
+		rc = gofn_reply_json(r, status, j);
 	}
 	gofn_function_clear(&f);
 	gofn_outcome_clear(&o);

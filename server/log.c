@@ -108,116 +108,21 @@ static void timestamp(char *when, size_t cap)
 	when[headlen + 5] = 0;
 }
 
-size_t gofn_fmt_ll(char out[24], long long v)
-{
-	char tmp[24];
-	size_t n = 0, len = 0;
-	/* the magnitude as unsigned: -LLONG_MIN does not fit a long long */
-	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
-
-	do
-		tmp[n++] = (char)('0' + u % 10);
-	while (u /= 10);
-	if (v < 0)
-		out[len++] = '-';
-	while (n)
-		out[len++] = tmp[--n];
-	out[len] = 0;
-	return len;
-}
-
-static size_t cat(char *buf, size_t cap, size_t at, const char *s)
-{
-	size_t n = strlen(s);
-
-	if (!at || n >= cap - at)
-		return 0;
-	memcpy(buf + at, s, n);
-	return at + n;
-}
-
-size_t gofn_json_put_string(char *out, size_t cap, const char *s)
-{
-	size_t n = 0;
-
-	for (; s[n]; n++) {
-		unsigned char c = (unsigned char)s[n];
-		if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-			json_t *j = gofn_json_text(s);
-			size_t m = j ? json_dumpb(j, out, cap, JSON_ENCODE_ANY) : 0;
-			json_decref(j);
-			return m <= cap ? m : 0;
-		}
-	}
-	if (n + 2 > cap)
-		return 0;
-	out[0] = '"';
-	memcpy(out + 1, s, n);
-	out[n + 1] = '"';
-	return n + 2;
-}
-
-/* ,"key":value at buf + at; the new end, 0 if it does not fit. */
-static size_t put_field(char *buf, size_t cap, size_t at, const gofn_log_field *f)
-{
-	at = cat(buf, cap, cat(buf, cap, at, ",\""), f->key);
-	at = cat(buf, cap, at, "\":");
-	if (!at)
-		return 0;
-	if (f->is_int) {
-		char n[24];
-		gofn_fmt_ll(n, f->i);
-		return cat(buf, cap, at, n);
-	}
-	if (!f->s)
-		return cat(buf, cap, at, "null");
-	size_t m = gofn_json_put_string(buf + at, cap - at, f->s);
-	return m ? at + m : 0;
-}
-
 static json_t *fields_object(const gofn_log_field *f, size_t n)
 {
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < n; i++)
-		json_object_set_new(o, f[i].key,
-				    f[i].is_int ? json_integer(f[i].i)
-				    : f[i].s	? gofn_json_text(f[i].s)
-						: json_null());
+		json_object_set_new_nocheck(o, f[i].key, /* a name in the code */
+					    f[i].is_int ? json_integer(f[i].i)
+					    : f[i].s	? gofn_json_text(f[i].s)
+							: json_null());
 	return o;
 }
 
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n)
 {
-	char when[64], buf[4096];
-	size_t at = 1;
-	int plain = plain_name(level) && plain_name(event);
-
-	for (size_t i = 0; plain && i < n; i++)
-		plain = plain_name(f[i].key) && strcmp(f[i].key, "ts") &&
-			strcmp(f[i].key, "level") && strcmp(f[i].key, "event");
-	if (!plain) {
-		gofn_log(level, event, fields_object(f, n));
-		return;
-	}
-	timestamp(when, sizeof when);
-	buf[0] = '{';
-	at = cat(buf, sizeof buf, at, "\"ts\":\"");
-	at = cat(buf, sizeof buf, at, when);
-	at = cat(buf, sizeof buf, at, "\",\"level\":\"");
-	at = cat(buf, sizeof buf, at, level);
-	at = cat(buf, sizeof buf, at, "\",\"event\":\"");
-	at = cat(buf, sizeof buf, at, event);
-	at = cat(buf, sizeof buf, at, "\"");
-	for (size_t i = 0; at && i < n; i++)
-		at = put_field(buf, sizeof buf - 2, at, &f[i]);
-	if (!at) { /* longer than the buffer: the general way */
-		gofn_log(level, event, fields_object(f, n));
-		return;
-	}
-	buf[at++] = '}';
-	buf[at++] = '\n';
-	put_line(buf, at);
+	gofn_log(level, event, fields_object(f, n));
 }
 
 /* The general way: an object of the three, fields merged into it. */

@@ -22,21 +22,10 @@ typedef struct {
 #define GOFN_LOG_STR(k, v) ((gofn_log_field){.key = (k), .s = (v)})
 #define GOFN_LOG_INT(k, v) ((gofn_log_field){.key = (k), .i = (v), .is_int = 1})
 
-/* The same line as gofn_log with an object of these fields, in this
- * order, without building one: the lines of every request (server/http.c,
- * server/h_invoke.c), where jansson's object, pack and dump were a sixth of
- * gofnd's instructions per warm invoke (docs/benchmarks.md). */
+/* gofn_log with an object of these fields, in this order: the lines of
+ * every request (server/http.c, server/h_invoke.c) name their fields without
+ * a json_pack format to parse. */
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n);
-
-/* s as a JSON string at out (at most cap bytes; returns the length, 0 if
- * it does not fit). Printable ASCII other than '"' and '\\' needs no
- * escape and is copied as jansson would write it; any other string goes
- * through jansson (gofn_json_text). */
-size_t gofn_json_put_string(char *out, size_t cap, const char *s);
-
-/* v in decimal at out, NUL-terminated (as "%lld" writes it, without the
- * format machinery); returns its length. */
-size_t gofn_fmt_ll(char out[24], long long v);
 
 /* This thread's lines are held back (up to 4 KiB) until gofn_log_flush,
  * which writes them at once and stops holding: an invoke's two lines in
