@@ -175,6 +175,10 @@ for _ in $(seq 300); do
 	sleep 0.1
 done
 check "beta's long call runs in a worker as $UB (${BUSY:-none})" test -n "$BUSY"
+# The worker exists from its spawn on; killed while it still loads, the call
+# fails its cold start (503) instead of ending killed: wait for the load.
+check "beta's worker has loaded (no cold start in progress)" \
+	wait_until 60 metric_is gofn_workers_starting 0
 req DELETE /tenants/beta "$ADMIN"
 expect_code 204 "beta deleted while its call runs"
 req POST /functions "$TC" -F "obj=@$OBJ"
