@@ -13,12 +13,11 @@ package main
 import "C"
 
 import (
-	"errors"
-	"os"
 	"runtime"
-	"syscall"
 	"time"
 	"unsafe"
+
+	"gofn/loader/host/fdwait"
 )
 
 // yieldEvery bounds how long the loop's goroutine runs on one schedtick.
@@ -36,7 +35,7 @@ const yieldEvery = 5 * time.Millisecond
 // drive runs session s to its end and returns the exit code.
 func drive(s *C.gofn_cli_session) int {
 	var c C.gofn_cli_call
-	wait := waiter(int(s.fd))
+	wait := fdwait.New(int(s.fd))
 	last := time.Now()
 	for {
 		switch C.gofn_cli_next(s, &c) {
@@ -56,48 +55,6 @@ func drive(s *C.gofn_cli_session) int {
 		}
 	}
 }
-
-// waiter returns a function that parks the goroutine in the netpoller
-// until fd is readable or ms milliseconds have passed (false then); see
-// cli.h for why. The descriptor becomes non-blocking (C reads and writes
-// it with poll() deadlines, api/frame_io.c) and stays open: it is C's.
-func waiter(fd int) func(ms int) bool {
-	if fd < 0 {
-		return func(int) bool { return true }
-	}
-	if err := syscall.SetNonblock(fd, true); err != nil {
-		panic("gofn: control socket: " + err.Error())
-	}
-	f := os.NewFile(uintptr(fd), "control")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		panic("gofn: control socket: " + err.Error())
-	}
-	keep = f // a collected *os.File would close fd
-	return func(ms int) bool {
-		f.SetReadDeadline(time.Now().Add(time.Duration(ms) * time.Millisecond))
-		// A pending deadline's timer would make every idle thread of a
-		// busy worker sleep in epoll_wait until it, instead of on a
-		// futex (runtime/proc.go findRunnable): one more wake-up a call.
-		defer f.SetReadDeadline(time.Time{})
-		// C found nothing to read: the first look says so without a
-		// system call, so Read parks until the netpoller sees the fd
-		// readable (or saw it since the last wait: C looks again).
-		first := true
-		err := rc.Read(func(uintptr) bool {
-			done := !first
-			first = false
-			return done
-		})
-		if err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
-			panic("gofn: control socket: " + err.Error())
-		}
-		return err == nil
-	}
-}
-
-// keep holds the control socket's *os.File for the process's life.
-var keep *os.File
 
 // finish makes the call and hands its result to C.
 func finish(s *C.gofn_cli_session, c *C.gofn_cli_call) {
