@@ -45,7 +45,7 @@ static uint64_t cpu_ms(const gofn_callwatch *cw)
 }
 
 void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid,
-			  const gofn_cpuclock *clock, unsigned layers)
+			  const gofn_cpuclock *clock, unsigned layers, const uint64_t *cpu0)
 {
 	*cw = (gofn_callwatch){.pid = pid,
 			       .clock = clock,
@@ -54,7 +54,7 @@ void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid,
 	if (!(layers & GOFN_LAYER_CGROUP))
 		cw->mem_limit = gofn_worker_mem_limit(c);
 	if (pid > 0 && cw->cpu_limit_ms)
-		cw->cpu0_ms = cpu_ms(cw);
+		cw->cpu0_ms = cpu0 ? *cpu0 : cpu_ms(cw);
 }
 
 int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left)

@@ -1,6 +1,7 @@
 /* What the supervisor measures while a worker serves one call: the CPU
- * time the call uses (the worker's CPU clock at the start and while it
- * runs, so a warm worker's earlier calls never count against this one)
+ * time the call uses (the worker's CPU clock since its previous request
+ * ended and while it runs, so a warm worker's earlier calls never count
+ * against this one)
  * and, where no cgroup limits memory, its resident set. worker.c polls
  * with gofn_callwatch_wait_ms and asks gofn_callwatch_over after each
  * wake-up; the decision and its message live here. */
@@ -44,9 +45,14 @@ typedef struct gofn_callwatch {
 } gofn_callwatch;
 
 /* layers: the worker's GOFN_LAYER_* (no GOFN_LAYER_CGROUP: watch RSS).
- * clock: the worker's CPU clock (kept for the call), or NULL to read /proc. */
+ * clock: the worker's CPU clock (kept for the call), or NULL to read /proc.
+ * cpu0: the worker's CPU time when the call began, or NULL to read it now.
+ * gofnd passes the reading it took when the worker's last request ended
+ * (server/worker.c): one read per call instead of two, and CPU the worker
+ * used while idle (at most --idle-cpu-ms before the idle watch kills it)
+ * counts against its next call, never for it. */
 void gofn_callwatch_start(gofn_callwatch *cw, const gofn_config *c, pid_t pid,
-			  const gofn_cpuclock *clock, unsigned layers);
+			  const gofn_cpuclock *clock, unsigned layers, const uint64_t *cpu0);
 /* How long to poll before the next check, at most `left` ms. */
 int gofn_callwatch_wait_ms(const gofn_callwatch *cw, int64_t left);
 /* Measures now; non-zero (GOFN_WATCH_*) once a limit is passed. */

@@ -367,7 +367,8 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 	xchg x = {0};
 	gofn_callwatch cw; /* per-call CPU and (without a cgroup) RSS */
 
-	gofn_callwatch_start(&cw, c, w->pid, &w->cpu, w->sp.proc.layers);
+	gofn_callwatch_start(&cw, c, w->pid, &w->cpu, w->sp.proc.layers,
+			     w->cpu_marked ? &w->idle_cpu_ms : NULL);
 	memset(reply, 0, sizeof *reply);
 	reply->fds[0] = reply->fds[1] = -1;
 	/* A worker whose tenant code still runs (it forged its last reply)
@@ -401,6 +402,12 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 		if (reply->extra) {
 			kill(w->pid, SIGKILL);
 			w->dead = 1;
+		} else {
+			/* The one CPU clock read of a call (a system call: the
+			 * clock is another process's): the idle watch's baseline
+			 * and the next call's start. */
+			w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
+			w->cpu_marked = 1;
 		}
 		w->invocations++;
 		return 0;

@@ -31,8 +31,12 @@ typedef struct gofn_worker {
 	int64_t invocations;
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
-	uint64_t idle_cpu_ms;	 /* its CPU time then (server/pool.c watches idle ones) */
-	gofn_cpuclock cpu;	 /* its CPU clock (server/callwatch.h) */
+	/* Its CPU time when its last request (LOAD, INIT, INVOKE) ended, read
+	 * once there (cpu_marked): the next call's CPU counts from it
+	 * (server/callwatch.h), and the pool's idle watch compares against it. */
+	uint64_t idle_cpu_ms;
+	int cpu_marked;
+	gofn_cpuclock cpu; /* its CPU clock (server/callwatch.h) */
 	/* Its stdout and stderr (memfds sent with LOAD, api/proto.h): read
 	 * here only when a call ends without a RESULT; -1 before LOAD. */
 	int out_fd, err_fd;

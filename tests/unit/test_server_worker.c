@@ -489,6 +489,44 @@ static void result_then_more(void **state)
 	gofn_fbuf_free(&b);
 }
 
+/* The worker's CPU clock is read once per request, as it ends (LOAD, INIT,
+ * INVOKE): that reading is the next call's start for the CPU limit and
+ * the idle watch's baseline (server/pool.c no longer reads it at release). */
+static void cpu_read_as_request_ends(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	char tail[160];
+
+	(void)state;
+	result_with(&b, NULL, 0, 0);
+	snprintf(tail, sizeof tail,
+		 "head -c %zu <&3 >/dev/null\ni=0; while [ $i -lt 20000 ]; do i=$((i+1)); done\n",
+		 invoke_bytes());
+	size_t off = strlen(tail);
+	char *t = malloc(off + 4 * b.len + 16);
+	assert_non_null(t);
+	memcpy(t, tail, off);
+	off += (size_t)sprintf(t + off, "printf '");
+	for (size_t i = 0; i < b.len; i++)
+		off += (size_t)sprintf(t + off, "\\%03o", b.data[i]);
+	sprintf(t + off, "' >&3\n");
+	gofn_worker *w = loaded_worker(t);
+	free(t);
+	assert_true(w->cpu_marked); /* INIT's end */
+	uint64_t at_load = w->idle_cpu_ms;
+	assert_true(at_load <= gofn_cpuclock_ms(&w->cpu));
+	gofn_worker_invoke(w, &cfg, "main.F", (const uint8_t *)"x", 1, 5000, &o);
+	assert_string_equal(gofn_status_name(o.status), "ok");
+	assert_false(w->dead);
+	/* the loop ran between the two readings, and the fake now sleeps */
+	assert_true(w->idle_cpu_ms >= at_load);
+	assert_true(w->idle_cpu_ms <= gofn_cpuclock_ms(&w->cpu));
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	gofn_worker_destroy(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +547,7 @@ int main(void)
 	    cmocka_unit_test(result_output_over_limit),
 	    cmocka_unit_test(result_bad_truncated),
 	    cmocka_unit_test(result_then_more),
+	    cmocka_unit_test(cpu_read_as_request_ends),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
