@@ -268,7 +268,10 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 {
 	gofn_worker *dead = NULL;
 
-	if (!w->dead) /* the idle watch compares against this (pool_idle.c) */
+	/* the idle watch compares against this (pool_idle.c); a worker's
+	 * requests read it as they end (worker.c), so only one released
+	 * without any needs it read here */
+	if (!w->dead && !w->cpu_marked)
 		w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
 	pthread_mutex_lock(&p->mu);
 	note_cold_start(p, w);

@@ -24,7 +24,7 @@ int gofn_idle_misbehaves(const gofn_config *c, const gofn_worker *w, gofn_idle_f
 		f->event = "worker_lost"; /* the name exec.c uses for the same finding */
 		return 1;
 	}
-	uint64_t cpu = gofn_cpuclock_ms(&w->cpu); /* the clock release read */
+	uint64_t cpu = gofn_cpuclock_ms(&w->cpu); /* as its last request ended (worker.c) */
 	if (cpu > w->idle_cpu_ms && cpu - w->idle_cpu_ms > (uint64_t)c->idle_cpu_ms) {
 		f->event = "idle_worker_used_cpu";
 		f->value = (json_int_t)(cpu - w->idle_cpu_ms);
