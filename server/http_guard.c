@@ -11,6 +11,9 @@
 #include "server/log.h"
 
 #define GUARD_TICK_MS 200
+/* TCP_INFO's time of the last data received is in jiffies (1 to 10 ms):
+ * data seen this much after a request ended belongs to the next one. */
+#define DATA_SLACK_MS 50
 
 enum phase { IDLE, HEAD, BODY, HANDLING, CUT };
 
@@ -18,8 +21,8 @@ typedef struct conn {
 	struct conn *prev, *next;
 	int fd;
 	enum phase phase;
-	int64_t since_ms;  /* when the current phase's deadline started */
-	uint64_t baseline; /* bytes received when the last request ended */
+	int64_t since_ms; /* when the current phase began */
+	int served;	  /* a request ended on it (since_ms of IDLE is when) */
 } conn;
 
 struct gofn_guard {
@@ -31,14 +34,23 @@ struct gofn_guard {
 	conn *head;
 };
 
-static uint64_t bytes_received(int fd)
+/* Whether the next request has begun to arrive on an IDLE connection, by
+ * the kernel's TCP_INFO, read here on the watchdog's tick and never on a
+ * request's path: on a new connection, any byte; after a request, data
+ * received more than DATA_SLACK_MS after it ended. Bytes of a next request
+ * that came sooner and were followed by nothing more are not seen, as
+ * bytes pipelined before the end never were: such a connection is silent,
+ * and MHD's idle timeout ends it. A trickle is seen at its next byte. */
+static int next_request_arriving(const conn *c, int64_t now)
 {
 	struct tcp_info ti = {0};
 	socklen_t n = sizeof ti;
 
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &n) < 0)
+	if (getsockopt(c->fd, IPPROTO_TCP, TCP_INFO, &ti, &n) < 0)
 		return 0;
-	return ti.tcpi_bytes_received;
+	if (!c->served)
+		return ti.tcpi_bytes_received > 0;
+	return now - (int64_t)ti.tcpi_last_data_recv > c->since_ms + DATA_SLACK_MS;
 }
 
 /* Answers 408 and shuts the socket down. MHD writes nothing to a
@@ -66,7 +78,7 @@ static void cut(conn *c, const char *what)
 
 static void check(gofn_guard *g, conn *c, int64_t now)
 {
-	if (c->phase == IDLE && bytes_received(c->fd) > c->baseline) {
+	if (c->phase == IDLE && next_request_arriving(c, now)) {
 		c->phase = HEAD;
 		c->since_ms = now;
 	} else if (c->phase == HEAD && now - c->since_ms > g->header_ms) {
@@ -195,7 +207,7 @@ static void move(gofn_guard *g, struct MHD_Connection *mc, enum phase to)
 		c->phase = to;
 		c->since_ms = gofn_now_ms();
 		if (to == IDLE)
-			c->baseline = bytes_received(c->fd);
+			c->served = 1;
 	}
 	pthread_mutex_unlock(&g->mu);
 }

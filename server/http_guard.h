@@ -4,7 +4,8 @@
  * connection, a thread) for as long as it liked (issue 13, slowloris).
  *
  * A connection is IDLE between requests (MHD's idle timeout governs it);
- * the kernel's count of bytes received (TCP_INFO) shows when the next
+ * the kernel's TCP_INFO (bytes received on a new connection, the time of
+ * the last data after a request), read by the watchdog, shows when the next
  * request starts arriving: from then the headers must be complete within
  * header_ms (HEAD), and the body within body_ms of the headers (BODY).
  * While a handler runs (HANDLING) no deadline applies: handlers bound their
