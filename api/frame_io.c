@@ -55,9 +55,14 @@ static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nf
 			c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
 			memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
 		}
-		/* Plain write() when no fds ride along: a confined worker may
-		 * not call sendmsg (sandbox/seccomp.c). */
-		ssize_t w = nfds > 0 ? sendmsg(sock, &m, MSG_NOSIGNAL) : write(sock, p, n);
+		/* Plain write() when no fds ride along on the worker's end (no
+		 * deadline): a confined worker may not call sendmsg
+		 * (sandbox/seccomp.c). With a deadline (gofnd), the send never
+		 * blocks, whether or not the socket is O_NONBLOCK. */
+		int fl = MSG_NOSIGNAL | (deadline_ms >= 0 ? MSG_DONTWAIT : 0);
+		ssize_t w = nfds > 0	       ? sendmsg(sock, &m, fl)
+			    : deadline_ms >= 0 ? send(sock, p, n, fl)
+					       : write(sock, p, n);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
@@ -109,9 +114,12 @@ static void take_fds(struct msghdr *m, gofn_frame *f)
 }
 
 /* One receive of up to n bytes (at least one), waiting for them until the
- * deadline. Returns the count, or -1 with e set ("closed" at a clean end). */
+ * deadline. Returns the count, or -1 with e set ("closed" at a clean end).
+ * block: wait in recvmsg itself, for as long as the socket's SO_RCVTIMEO,
+ * and return NOTHING_YET if nothing came in that time. */
+#define NOTHING_YET (-2)
 static ssize_t recv_some(int sock, uint8_t *p, size_t n, int64_t deadline_ms, gofn_frame *f,
-			 int got_any, gofn_err *e)
+			 int got_any, int block, gofn_err *e)
 {
 	union {
 		char buf[CMSG_SPACE(4 * sizeof(int))];
@@ -126,9 +134,11 @@ static ssize_t recv_some(int sock, uint8_t *p, size_t n, int64_t deadline_ms, go
 		/* Try first, wait only when nothing is there: a reply or a
 		 * request is usually whole by the time we look, and a poll()
 		 * before every read doubled the system calls of a frame. */
-		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+		ssize_t r = recvmsg(sock, &m, MSG_CMSG_CLOEXEC | (block ? 0 : MSG_DONTWAIT));
 		if (r < 0 && errno == EINTR)
 			continue;
+		if (r < 0 && block && (errno == EAGAIN || errno == EWOULDBLOCK))
+			return NOTHING_YET;
 		if (r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
 			if (wait_for(sock, POLLIN, deadline_ms, e) < 0)
 				return -1;
@@ -149,7 +159,8 @@ static ssize_t recv_some(int sock, uint8_t *p, size_t n, int64_t deadline_ms, go
 	}
 }
 
-int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e)
+static int frame_recv(int sock, size_t max, int64_t deadline_ms, int block, gofn_frame *f,
+		      gofn_err *e)
 {
 	/* The header and what follows it in one receive: a frame of up to
 	 * RECV_AHEAD bytes (every warm call's request and reply) costs one
@@ -162,8 +173,10 @@ int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, go
 	memset(f, 0, sizeof *f);
 	f->fds[0] = f->fds[1] = -1;
 	while (have < GOFN_FRAME_HDR) {
-		ssize_t r =
-		    recv_some(sock, head + have, sizeof head - have, deadline_ms, f, have > 0, e);
+		ssize_t r = recv_some(sock, head + have, sizeof head - have, deadline_ms, f,
+				      have > 0, block && have == 0, e);
+		if (r == NOTHING_YET)
+			return 0;
 		if (r < 0)
 			goto fail;
 		have += (size_t)r;
@@ -182,15 +195,26 @@ int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, go
 	}
 	memcpy(f->payload, head + GOFN_FRAME_HDR, done);
 	while (done < f->len) {
-		ssize_t r = recv_some(sock, f->payload + done, f->len - done, deadline_ms, f, 1, e);
+		ssize_t r =
+		    recv_some(sock, f->payload + done, f->len - done, deadline_ms, f, 1, 0, e);
 		if (r < 0)
 			goto fail;
 		done += (size_t)r;
 	}
-	return 0;
+	return 1;
 fail:
 	gofn_frame_free(f);
 	return -1;
+}
+
+int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e)
+{
+	return frame_recv(sock, max, deadline_ms, 0, f, e) < 0 ? -1 : 0;
+}
+
+int gofn_frame_recv_timed(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e)
+{
+	return frame_recv(sock, max, deadline_ms, 1, f, e);
 }
 
 void gofn_frame_free(gofn_frame *f)

@@ -11,9 +11,10 @@
 
 /* Sends a finished frame; nfds (0..2) descriptors ride on its first byte
  * (gofnd sends two with LOAD: the worker's stdout and stderr files).
- * deadline_ms: absolute CLOCK_MONOTONIC ms, or -1 to wait forever. On a
- * non-blocking socket whose peer does not read, fails with GOFN_ELIMIT
- * "timed out" at the deadline. */
+ * deadline_ms: absolute CLOCK_MONOTONIC ms, or -1 to wait forever. With a
+ * deadline no send blocks (MSG_DONTWAIT, whatever the socket's mode): a
+ * peer that does not read makes it fail with GOFN_ELIMIT "timed out" at
+ * the deadline. */
 int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, int64_t deadline_ms,
 		    gofn_err *e);
 
@@ -34,6 +35,13 @@ typedef struct gofn_frame {
  * CLOCK_MONOTONIC time in ms, or -1 to wait forever. On end of stream before
  * a header returns -1 with e->code GOFN_EOK and message "closed". */
 int gofn_frame_recv(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e);
+/* The same on a blocking socket whose SO_RCVTIMEO is set (gofnd's end,
+ * server/worker.c): the first receive waits in recvmsg itself, one system
+ * call where poll() and recvmsg() were two. Returns 1 with a frame, 0
+ * when the socket's timeout passed with nothing received (f is then
+ * empty), -1 as gofn_frame_recv. Once a frame has begun, the rest of it
+ * is waited for with poll() until deadline_ms. */
+int gofn_frame_recv_timed(int sock, size_t max, int64_t deadline_ms, gofn_frame *f, gofn_err *e);
 void gofn_frame_free(gofn_frame *f);
 /* Closes only the received descriptors. */
 void gofn_frame_free_fds(gofn_frame *f);

@@ -10,10 +10,7 @@
 #include "common/clock.h"
 #include "sandbox/sandbox.h"
 
-/* /proc is read at most this often during a call: the CPU limit overshoots
- * by at most this much CPU per running thread, the RSS limit by what a
- * thread can allocate in it (RLIMIT_DATA is the backstop). */
-#define CHECK_MS 50
+#define CHECK_MS GOFN_CALLWATCH_CHECK_MS
 
 uint64_t gofn_worker_mem_limit(const gofn_config *c)
 {

@@ -18,6 +18,12 @@
 
 enum { GOFN_WATCH_OK = 0, GOFN_WATCH_CPU, GOFN_WATCH_MEMORY };
 
+/* /proc is read at most this often during a call: the CPU limit overshoots
+ * by at most this much CPU per running thread, the RSS limit by what a
+ * thread can allocate in it (RLIMIT_DATA is the backstop). It is also
+ * the control socket's SO_RCVTIMEO (server/worker.c). */
+#define GOFN_CALLWATCH_CHECK_MS 50
+
 /* A process's CPU clock (clock_getcpuclockid(3)): the CPU time of all its
  * threads, the ones that ended included, read with one clock_gettime
  * instead of formatting and parsing /proc/PID/stat (docs/benchmarks.md).

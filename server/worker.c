@@ -98,8 +98,12 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 	w->pid = w->sp.proc.pid;
 	w->cpu = gofn_cpuclock_of(w->pid);
 	reg_add(w);
-	/* Our end never blocks: every send and receive has a deadline. */
-	if (fcntl(w->ctrl, F_SETFL, O_NONBLOCK) < 0) {
+	/* Our end never blocks for longer than a deadline: every send has
+	 * one and never blocks (api/frame_io.h); a call's reply is waited for
+	 * in recvmsg itself for at most the callwatch's interval (exchange). */
+	struct timeval rcv = {.tv_sec = GOFN_CALLWATCH_CHECK_MS / 1000,
+			      .tv_usec = (GOFN_CALLWATCH_CHECK_MS % 1000) * 1000};
+	if (setsockopt(w->ctrl, SOL_SOCKET, SO_RCVTIMEO, &rcv, sizeof rcv) < 0) {
 		gofn_errsys(e, "start worker: control socket");
 		gofn_worker_destroy(w);
 		return -1;
@@ -335,12 +339,18 @@ typedef struct xchg {
 	int timed_out;
 } xchg;
 
-static void read_ctrl(gofn_worker *w, xchg *x, size_t reply_max, int64_t deadline_ms,
+/* timed: wait for the reply's first bytes in recvmsg itself, at most the
+ * socket's SO_RCVTIMEO (GOFN_CALLWATCH_CHECK_MS); else it is there (poll). */
+static void read_ctrl(gofn_worker *w, xchg *x, size_t reply_max, int64_t deadline_ms, int timed,
 		      gofn_frame *reply, gofn_outcome *o)
 {
 	gofn_err e = {0};
+	int r = timed ? gofn_frame_recv_timed(w->ctrl, reply_max, deadline_ms, reply, &e)
+		      : (gofn_frame_recv(w->ctrl, reply_max, deadline_ms, reply, &e) == 0 ? 1 : -1);
 
-	if (gofn_frame_recv(w->ctrl, reply_max, deadline_ms, reply, &e) == 0) {
+	if (r == 0) /* nothing yet: the loop measures and waits again */
+		return;
+	if (r > 0) {
 		x->have_reply = 1;
 		/* Workers never send descriptors; drop any they did. */
 		gofn_frame_free_fds(reply);
@@ -386,12 +396,20 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 			break;
 		}
 		int wait = gofn_callwatch_wait_ms(&cw, left > 60000 ? 60000 : (int)left);
+		if (wait >= GOFN_CALLWATCH_CHECK_MS) {
+			/* one recvmsg, no poll() before it: the socket's
+			 * timeout is the interval the loop measures at */
+			read_ctrl(w, &x, reply_max, deadline_ms, 1, reply, o);
+			continue;
+		}
+		/* less than the interval left before the deadline: poll()
+		 * for exactly that long */
 		struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
 		int r = poll(&p, 1, wait < 0 ? 0 : wait);
 		if (r < 0 && errno != EINTR)
 			break;
 		if (r > 0)
-			read_ctrl(w, &x, reply_max, deadline_ms, reply, o);
+			read_ctrl(w, &x, reply_max, deadline_ms, 0, reply, o);
 	}
 	if (x.have_reply && !cw.over) {
 		/* More than the reply came with it: tenant code wrote on the

@@ -1,9 +1,11 @@
 /* The server's side of one worker process: spawn, LOAD, INVOKE, reap.
  *
- * Every exchange hands the worker fresh stdout/stderr pipes and reads them,
- * the control socket and the deadline in one poll loop, keeping at most
- * max_output bytes per stream. The control socket is non-blocking: every
- * send and receive ends by the request's deadline (api/proto.h says what
+ * Each exchange sends one request and waits for its one reply, which
+ * carries the call's output (at most max_output bytes per stream, from the
+ * memfds LOAD gave the worker). No send and no receive on the control
+ * socket outlasts the request's deadline: sends never block, and the reply
+ * is waited for in recvmsg with the socket's SO_RCVTIMEO, so the loop
+ * measures the call every GOFN_CALLWATCH_CHECK_MS (api/proto.h says what
  * may be said when). When the worker dies, times out or talks
  * nonsense, the outcome says how (status below) and `dead` is set: the
  * caller must gofn_worker_destroy it and use a new one. */

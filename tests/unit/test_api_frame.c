@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -155,9 +156,11 @@ static void send_recv_with_fds(void **state)
 	close(p[1]);
 }
 
-/* A peer that never reads: a send on a non-blocking socket ends at its
- * deadline (this is what stops a worker wedged in tenant code from holding
- * a gofnd thread). */
+/* A peer that never reads: a send with a deadline ends at it, on a
+ * non-blocking socket and on a blocking one (gofnd's control sockets are
+ * blocking, with SO_RCVTIMEO, since the reply is waited for in recvmsg).
+ * This is what stops a worker wedged in tenant code from holding a gofnd
+ * thread. */
 static void send_times_out_when_peer_stops_reading(void **state)
 {
 	int sv[2];
@@ -166,15 +169,55 @@ static void send_times_out_when_peer_stops_reading(void **state)
 	static uint8_t big[4u << 20];
 
 	(void)state;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0, sv), 0);
 	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_INVOKE, sizeof big + 64, &e), 0);
 	assert_int_equal(gofn_fbuf_put(&b, GOFN_FLD_INPUT, big, sizeof big, &e), 0);
 	gofn_fbuf_finish(&b);
-	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, gofn_now_ms() + 100, &e), -1);
-	assert_int_equal(e.code, GOFN_ELIMIT);
-	assert_string_equal(e.msg, "timed out");
+	for (int blocking = 0; blocking < 2; blocking++) {
+		assert_int_equal(
+		    socketpair(AF_UNIX, SOCK_STREAM | (blocking ? 0 : SOCK_NONBLOCK), 0, sv), 0);
+		assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, gofn_now_ms() + 100, &e), -1);
+		assert_int_equal(e.code, GOFN_ELIMIT);
+		assert_string_equal(e.msg, "timed out");
+		close(sv[0]);
+		close(sv[1]);
+	}
 	gofn_fbuf_free(&b);
+}
+
+/* gofn_frame_recv_timed on a blocking socket with SO_RCVTIMEO: nothing
+ * there is 0 once the timeout passes (no error, no frame), a frame is 1,
+ * and a closed peer is "closed" as with gofn_frame_recv. */
+static void timed_recv_waits_in_recvmsg(void **state)
+{
+	int sv[2];
+	gofn_fbuf b;
+	gofn_frame f;
+	gofn_err e = {0};
+	struct timeval tv = {.tv_usec = 20000};
+
+	(void)state;
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	assert_int_equal(setsockopt(sv[1], SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv), 0);
+	assert_int_equal(gofn_frame_recv_timed(sv[1], 100, gofn_now_ms() + 5000, &f, &e), 0);
+	assert_null(f.payload);
+	assert_int_equal(f.nfds, 0);
+	assert_int_equal(gofn_fbuf_start(&b, GOFN_F_RESULT, 64, &e), 0);
+	assert_int_equal(gofn_fbuf_put_str(&b, GOFN_FLD_OUTPUT, "hi", &e), 0);
+	gofn_fbuf_finish(&b);
+	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, gofn_now_ms() + 2000, &e), 0);
+	assert_int_equal(gofn_frame_recv_timed(sv[1], 100, gofn_now_ms() + 5000, &f, &e), 1);
+	assert_int_equal(f.type, GOFN_F_RESULT);
+	assert_int_equal(f.len, b.len - GOFN_FRAME_HDR);
+	assert_false(f.extra);
+	gofn_frame_free(&f);
+	/* a frame over the cap is refused there as well */
+	assert_int_equal(gofn_frame_send(sv[0], &b, NULL, 0, gofn_now_ms() + 2000, &e), 0);
+	assert_int_equal(gofn_frame_recv_timed(sv[1], 2, gofn_now_ms() + 5000, &f, &e), -1);
+	assert_int_equal(e.code, GOFN_ELIMIT);
 	close(sv[0]);
+	assert_int_equal(gofn_frame_recv_timed(sv[1], 100, gofn_now_ms() + 5000, &f, &e), -1);
+	assert_int_equal(e.code, GOFN_EOK);
+	gofn_fbuf_free(&b);
 	close(sv[1]);
 }
 
@@ -392,6 +435,7 @@ int main(void)
 	    cmocka_unit_test(fields_reject_overruns),
 	    cmocka_unit_test(send_recv_with_fds),
 	    cmocka_unit_test(send_times_out_when_peer_stops_reading),
+	    cmocka_unit_test(timed_recv_waits_in_recvmsg),
 	    cmocka_unit_test(proto_invoke_roundtrip_and_strictness),
 	    cmocka_unit_test(proto_symbol_name_limit),
 	    cmocka_unit_test(proto_loaded_caps),
