@@ -1,6 +1,7 @@
 /* The few arrays of a load that grow with the object (the parsed symbols,
- * the link's per-symbol state and dedup table) on transparent huge pages
- * once they reach 2 MiB, so that a fresh worker does not fault them in
+ * the link's per-symbol state and dedup table, the description the module
+ * builder reads) on transparent huge pages once they reach 1 MiB, rounded
+ * up to whole 2 MiB pages, so that a fresh worker does not fault them in
  * 4 KiB at a time: a large object's symbols were ~700 first-touch faults
  * at ~1.2 us each. Smaller arrays come from calloc as before. */
 #ifndef GOFN_LOADER_BIGALLOC_H
@@ -11,8 +12,15 @@
 /* n zeroed bytes (at least 1), or NULL. Free with gofn_big_free(p, n). */
 void *gofn_big_calloc(size_t n);
 
-/* A freed array of 2 MiB or more is kept for the next one of its size
- * (a few at most). */
+/* n bytes, or NULL; *zeroed says whether they are known to be zero (a new
+ * mapping). For a caller that clears what it uses piece by piece, or by
+ * writing instead of calloc's untouched pages, which a read-first use
+ * faults in twice (the zero page, then a copy): nothing is cleared twice
+ * and no untouched end is faulted in. Free with gofn_big_free(p, n). */
+void *gofn_big_alloc(size_t n, int *zeroed);
+
+/* A freed array of 1 MiB or more is kept for the next one of its size,
+ * rounded up to 2 MiB (a few at most). */
 void gofn_big_free(void *p, size_t n);
 
 /* Unmaps what gofn_big_free kept: for an idle worker's trim. */

@@ -8,16 +8,36 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "loader/release_obj.h"
+#include "loader/bigalloc.h"
 #include "loader/pcln_inlname.h"
+#include "loader/release_obj.h"
 
 typedef struct arena_blk {
 	struct arena_blk *next;
 	size_t used, cap;
+	size_t big; /* the whole block's size when from gofn_big_alloc, else 0 */
+	int dirty;  /* a big block not known to be zero: aalloc clears */
 	max_align_t data[];
 } arena_blk;
 
 #define ARENA_BLOCK ((size_t)64 << 10)
+
+/* The first block of a large unit's description, sized from lk_describe's
+ * count (bigalloc.h: a big one is on huge pages, so a fresh worker does
+ * not fault ~1.5 MB of calloc'd heap in 4 KiB at a time, ~360 faults for
+ * the 10.6 MiB object). One kept from an earlier load is not cleared as a
+ * whole: aalloc clears what it hands out. */
+static int arena_reserve(lk_desc *d, size_t n)
+{
+	size_t total = sizeof(arena_blk) + n;
+	int zeroed;
+	arena_blk *b = gofn_big_alloc(total, &zeroed);
+	if (!b)
+		return -1;
+	*b = (arena_blk){.next = d->arena, .cap = n, .big = total, .dirty = !zeroed};
+	d->arena = b;
+	return 0;
+}
 
 /* Zeroed memory that lives until lk_describe_free: bump allocation from
  * 64 KiB blocks (a calloc per name and per table was a visible part of
@@ -44,7 +64,7 @@ static void *aalloc(lk_desc *d, size_t n)
 	}
 	void *p = (char *)b->data + b->used;
 	b->used += n;
-	return p;
+	return b->dirty ? memset(p, 0, n) : p;
 }
 
 static char *astrdup(lk_desc *d, const char *s, size_t n)
@@ -60,23 +80,38 @@ void lk_describe_free(lk_desc *d)
 	arena_blk *b = d->arena;
 	while (b) {
 		arena_blk *n = b->next;
-		free(b);
+		if (b->big)
+			gofn_big_free(b, b->big);
+		else
+			free(b);
 		b = n;
 	}
 	memset(d, 0, sizeof *d);
 }
 
-/* The bytes of a local aux symbol (pc tables live in the object). */
+/* The bytes of a local aux symbol (pc tables live in the object): those
+ * of the copy the link chose for its content hash (choose_hashed_owners),
+ * so that equal tables reach the module builder at one address and it
+ * finds them by address instead of hashing each copy (pcln.c add_pc; the
+ * funcdata already came that way). The owner's bytes start with the
+ * symbol's own when their hashes agree (a hash64 is the content zero-
+ * padded); an owner shorter than the symbol keeps the symbol's own. */
 static gofn_mb_bytes aux_bytes(gofn_link *l, size_t oi, goobj_symref r)
 {
 	const goobj_object *o = l->objs[oi].o;
-	uint32_t loc;
+	uint32_t loc, n, on;
 	gofn_mb_bytes b = {0};
 	if (!goobj_local_of(o, r, &loc) || loc >= o->ndefined)
 		return b;
-	uint32_t n;
 	b.p = goobj_sym_data(o, &o->syms[loc], &n);
 	b.n = n;
+	uint32_t owner = l->objs[oi].syms[loc].owner;
+	if (owner != LK_OWNER(oi, loc)) {
+		const goobj_object *oo = l->objs[owner >> 24].o;
+		const uint8_t *op = goobj_sym_data(oo, &oo->syms[owner & (LK_MAX_SYMS - 1)], &on);
+		if (op && on >= n)
+			b.p = op;
+	}
 	return b;
 }
 
@@ -299,9 +334,12 @@ static int gotype_addr(gofn_link *l, size_t oi, goobj_symref r, uintptr_t *ta, g
 			 (int)t.pkg.len, t.pkg.p);
 }
 
-/* Counts (pass 0) or fills (pass 1) funcs, vars, typelinks and itabs. */
+/* Counts (pass 0) or fills (pass 1) funcs, vars, typelinks and itabs;
+ * pass 0 also adds up about what pass 1 will aalloc for a function (its
+ * name and aux tables, twice over for the inline trees, which only the
+ * FuncInfo tells) into *est. */
 static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size_t *nt, size_t *ni,
-		gofn_err *err)
+		size_t *est, gofn_err *err)
 {
 	gofn_mb_unit *u = &d->u;
 	*nf = *nv = *nt = *ni = 0;
@@ -319,6 +357,10 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 				    describe_func(l, d, oi, i, (gofn_mb_func *)&u->funcs[*nf], err))
 					return gofn_errctx(err, "%s: %.*s", ob->o->name,
 							   (int)s->name.len, s->name.p);
+				if (!pass)
+					*est +=
+					    2 * (sizeof(gofn_mb_func) + s->name.len + 32 +
+						 goobj_sym_nauxs(ob->o, s) * sizeof(gofn_mb_bytes));
 				(*nf)++;
 			}
 			if (ls->sect == LK_DATA || ls->sect == LK_BSS) {
@@ -359,18 +401,21 @@ static int walk(gofn_link *l, lk_desc *d, int pass, size_t *nf, size_t *nv, size
 
 int lk_describe(gofn_link *l, lk_desc *d, gofn_err *err)
 {
-	size_t nf, nv, nt, ni;
+	size_t nf, nv, nt, ni, est = 0;
 	gofn_mb_unit *u = &d->u;
 
 	memset(d, 0, sizeof *d);
-	walk(l, d, 0, &nf, &nv, &nt, &ni, err);
+	walk(l, d, 0, &nf, &nv, &nt, &ni, &est, err);
+	est += nv * (sizeof *u->vars + 64) + (nt + ni) * sizeof(uintptr_t);
+	if (est > ARENA_BLOCK && arena_reserve(d, est))
+		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
 	u->funcs = aalloc(d, nf * sizeof *u->funcs);
 	u->vars = aalloc(d, nv * sizeof *u->vars);
 	u->typelinks = aalloc(d, nt * sizeof *u->typelinks);
 	u->itabs = aalloc(d, ni * sizeof *u->itabs);
 	if (!u->funcs || !u->vars || !u->typelinks || !u->itabs || describe_cus(l, d))
 		return gofn_errf(err, GOFN_ENOMEM, "describe: out of memory");
-	if (walk(l, d, 1, &nf, &nv, &nt, &ni, err))
+	if (walk(l, d, 1, &nf, &nv, &nt, &ni, &est, err))
 		return -1;
 	u->nfuncs = nf;
 	u->nvars = nv;

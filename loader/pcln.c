@@ -24,10 +24,11 @@
 #define PART_LIMIT (1u << 30) /* keeps every uint32 offset and the sum in range */
 
 /* Identical funcdata are the same bytes (the link relocates one copy of
- * each content-hashed symbol in the unit's memory), so a direct-mapped
- * cache from the bytes' address to their gofunc offset answers most
- * lookups without hashing the content; a miss falls back to the content
- * set. (Pc tables are not: describe hands out each object's own copy.) */
+ * each content-hashed symbol in the unit's memory), and so are identical
+ * pc tables (describe hands out the bytes of the copy the link chose for a
+ * content hash), so a direct-mapped cache from the bytes' address to their
+ * offset answers most lookups without hashing the content; a miss falls
+ * back to the content set. */
 typedef struct ptr_slot {
 	const uint8_t *p;
 	uint32_t n, off;
@@ -50,7 +51,9 @@ typedef struct layout {
 	size_t pctab_off, pctab_max;
 	size_t gofunc_off, gofunc_max;
 	size_t len;
-	size_t nfd; /* funcdata entries, for the cache */
+	size_t nfd;    /* funcdata entries, for the cache */
+	size_t npc;    /* pc tables (copies included), for the cache and pctab's set */
+	size_t nnames; /* function and inlined callee names, for funcnametab's set */
 } layout;
 
 typedef struct builder {
@@ -59,7 +62,7 @@ typedef struct builder {
 	layout lay;
 	uint8_t *buf;
 	pcln_tab names, files, pctab, gofunc;
-	ptr_cache fds;
+	ptr_cache fds, pcs;
 	uint32_t *cuoffs; /* per CU: its first cutab index */
 	size_t cutab_n;
 } builder;
@@ -183,6 +186,8 @@ static int size_func(const gofn_mb_func *f, layout *l, gofn_err *err)
 			return -1;
 	size_t fd = f->ninl ? f->ninl * sizeof(gort_inlinedcall) + 3 : 0;
 	l->nfd += f->nfuncdata;
+	l->npc += 3 + (size_t)f->npcdata + (f->ninl ? 1 : 0);
+	l->nnames += 1 + (size_t)f->ninl;
 	l->functab_len = align_up(l->functab_len, GORT_PTRSIZE);
 	return grow(&l->pctab_max, pc, "pctab", err) < 0 ||
 		       grow(&l->names_max, names, "funcnametab", err) < 0 ||
@@ -219,14 +224,20 @@ static int plan(const gofn_mb_unit *u, layout *l, gofn_err *err)
 	return 0;
 }
 
-static int cache_init(ptr_cache *c, size_t n, gofn_err *err)
+/* About one slot an entry, up to max; zeroed by writing (pcln_tab.c
+ * new_slots: a read-first calloc'd page faults twice). */
+static int cache_init(ptr_cache *c, size_t n, size_t max, gofn_err *err)
 {
+	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 	size_t slots = 64;
-	while (slots < n && slots < 2048)
+	while (slots < n && slots < max)
 		slots *= 2;
-	c->s = calloc(slots, sizeof *c->s);
+	c->s = malloc(slots * sizeof *c->s);
 	c->mask = slots - 1;
-	return c->s ? 0 : gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	if (!c->s)
+		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	zero_fill(c->s, 0, slots * sizeof *c->s);
+	return 0;
 }
 
 static ptr_slot *cache_at(const ptr_cache *c, const uint8_t *p)
@@ -318,13 +329,17 @@ static int add_pc(builder *b, const gofn_mb_func *f, const char *what, gofn_mb_b
 	 * value will do (pcsp, pcline, pcdata; pcfile and pcinline have
 	 * narrower bounds of their own). Functions of one shape share most
 	 * tables, and checking every copy was a third of building pctab. */
+	int any = lo == INT32_MIN && hi == INT32_MAX;
+	int found = cache_get(&b->pcs, t.p, t.n, off);
 	pcln_tab_pos pos;
-	int found = pcln_tab_lookup(&b->pctab, t.p, t.n, off, &pos, b->err);
-	if (found < 0 || (found && lo == INT32_MIN && hi == INT32_MAX))
-		return found < 0 ? -1 : 0;
-	if (gofn_pcvalue_check(t.p, t.n, lo, hi, b->err) < 0)
+	if (!found && (found = pcln_tab_lookup(&b->pctab, t.p, t.n, off, &pos, b->err)) < 0)
+		return -1;
+	if (!(found && any) && gofn_pcvalue_check(t.p, t.n, lo, hi, b->err) < 0)
 		return gofn_errctx(b->err, "function %s: %s", f->name, what);
-	return found ? 0 : pcln_tab_put(&b->pctab, &pos, t.p, t.n, 0, 1, off, b->err);
+	if (!found && pcln_tab_put(&b->pctab, &pos, t.p, t.n, 0, 1, off, b->err) < 0)
+		return -1;
+	cache_put(&b->pcs, t.p, t.n, *off);
+	return 0;
 }
 
 /* pctab: deduplicated pc-value tables; byte 0 is padding so no real table
@@ -532,14 +547,16 @@ static int build_parts(builder *b)
 	/* malloc, not calloc: room a bound leaves unused is never touched,
 	 * and every byte the tables keep is written below */
 	b->buf = malloc(l->len);
-	if (!b->buf || cache_init(&b->fds, l->nfd, b->err) < 0)
+	if (!b->buf || cache_init(&b->fds, l->nfd, 2048, b->err) < 0 ||
+	    cache_init(&b->pcs, l->npc, 8192, b->err) < 0)
 		return b->buf ? -1 : gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
 	pcln_tab_init(&b->names, b->buf + l->names_off, l->names_max);
 	pcln_tab_init(&b->files, b->buf + l->files_off, l->files_max);
 	pcln_tab_init(&b->pctab, b->buf + l->pctab_off, l->pctab_max);
 	pcln_tab_init(&b->gofunc, b->buf + l->gofunc_off, l->gofunc_max);
-	if (build_files(b) < 0 || pcln_tab_zero(&b->names, 1, b->err) < 0 ||
-	    pcln_tab_zero(&b->pctab, 1, b->err) < 0)
+	if (pcln_tab_reserve(&b->pctab, l->npc, b->err) < 0 ||
+	    pcln_tab_reserve(&b->names, l->nnames, b->err) < 0 || build_files(b) < 0 ||
+	    pcln_tab_zero(&b->names, 1, b->err) < 0 || pcln_tab_zero(&b->pctab, 1, b->err) < 0)
 		return -1;
 	return build_functab(b) < 0 || build_findfunctab(b) < 0 ? -1 : 0;
 }
@@ -551,6 +568,7 @@ static void builder_free(builder *b)
 	pcln_tab_free(&b->pctab);
 	pcln_tab_free(&b->gofunc);
 	free(b->fds.s);
+	free(b->pcs.s);
 	free(b->cuoffs);
 	free(b->buf);
 }

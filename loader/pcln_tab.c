@@ -4,12 +4,33 @@
 #include <string.h>
 
 #include "common/hash.h"
+#include "loader/bigalloc.h"
 
 struct pcln_tab_slot {
 	uint32_t off1; /* offset + 1; 0 = empty */
 	uint32_t len;
 	uint64_t hash;
 };
+
+/* n empty slots. Zeroed by writing, not calloc's fresh pages, which
+ * the probes read before they write (a read of an untouched page maps the
+ * zero page: two faults a page); a set of 1 MiB or more is on huge pages
+ * (bigalloc.h). Through a volatile pointer: GCC turns malloc + memset back
+ * into calloc. */
+static struct pcln_tab_slot *new_slots(size_t n)
+{
+	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
+	int zeroed;
+	if (n > SIZE_MAX / sizeof(struct pcln_tab_slot))
+		return NULL;
+	struct pcln_tab_slot *s = gofn_big_alloc(n * sizeof *s, &zeroed);
+	return s && !zeroed ? zero_fill(s, 0, n * sizeof *s) : s;
+}
+
+static void free_slots(struct pcln_tab_slot *s, size_t n)
+{
+	gofn_big_free(s, n * sizeof *s);
+}
 
 void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap)
 {
@@ -20,7 +41,7 @@ void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap)
 
 void pcln_tab_free(pcln_tab *t)
 {
-	free(t->slots);
+	free_slots(t->slots, t->nslots);
 	memset(t, 0, sizeof *t);
 }
 
@@ -54,12 +75,25 @@ static int room(const pcln_tab *t, size_t need, gofn_err *err)
 	return 0;
 }
 
+int pcln_tab_reserve(pcln_tab *t, size_t n, gofn_err *err)
+{
+	size_t slots = 64;
+	while (slots / 2 < n + 1 && slots < ((size_t)1 << 30))
+		slots *= 2;
+	if (t->nslots || slots == 64)
+		return 0;
+	if (!(t->slots = new_slots(slots)))
+		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
+	t->nslots = slots;
+	return 0;
+}
+
 static int grow_slots(pcln_tab *t, gofn_err *err)
 {
 	if ((t->nused + 1) * 2 <= t->nslots)
 		return 0;
 	size_t n = t->nslots ? t->nslots * 2 : 64;
-	struct pcln_tab_slot *s = calloc(n, sizeof *s);
+	struct pcln_tab_slot *s = new_slots(n);
 	if (!s)
 		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
 	for (size_t i = 0; i < t->nslots; i++) {
@@ -70,7 +104,7 @@ static int grow_slots(pcln_tab *t, gofn_err *err)
 			j = (j + 1) & (n - 1);
 		s[j] = t->slots[i];
 	}
-	free(t->slots);
+	free_slots(t->slots, t->nslots);
 	t->slots = s;
 	t->nslots = n;
 	return 0;

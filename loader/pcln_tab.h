@@ -22,6 +22,9 @@ typedef struct pcln_tab {
 
 /* A table writing into [p, p+cap). */
 void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap);
+/* Sizes the dedup set for about n entries up front (a set regrown from 64
+ * slots allocated and rehashed twice its final size); no-op once used. */
+int pcln_tab_reserve(pcln_tab *t, size_t n, gofn_err *err);
 /* Frees the dedup set (not the bytes, which the caller owns). */
 void pcln_tab_free(pcln_tab *t);
 

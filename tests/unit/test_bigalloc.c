@@ -1,6 +1,7 @@
-/* loader/bigalloc.h: a big array is zeroed, starts on a 2 MiB boundary
- * (so that its whole 2 MiB units can be huge pages), and one freed is
- * reused for the next of its size zeroed again; small ones are calloc's. */
+/* loader/bigalloc.h: a big array (1 MiB or more) is zeroed, starts on a
+ * 2 MiB boundary and is rounded up to whole 2 MiB units (so that all of it
+ * can be huge pages), and one freed is reused for the next of its rounded
+ * size zeroed again; small ones are calloc's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -61,6 +62,45 @@ static void other_sizes_are_not_reused(void **state)
 	gofn_big_trim();
 }
 
+static void rounded_up_sizes_share_a_kept_mapping(void **state)
+{
+	(void)state;
+	size_t a = MIB + MIB / 2, b = 2 * MIB - 5; /* both one 2 MiB unit */
+	uint8_t *p = gofn_big_calloc(a);
+	assert_non_null(p);
+	assert_int_equal((uintptr_t)p % (2 * MIB), 0);
+	memset(p, 0xA5, 2 * MIB); /* the whole unit is the caller's to touch */
+	gofn_big_free(p, a);
+	uint8_t *q = gofn_big_calloc(b);
+	assert_ptr_equal(q, p);
+	assert_true(all_zero(q, b));
+	gofn_big_free(q, b);
+	gofn_big_trim();
+}
+
+static void alloc_says_whether_zeroed(void **state)
+{
+	(void)state;
+	int zeroed = -1;
+	size_t n = 3 * MIB;
+	uint8_t *p = gofn_big_alloc(n, &zeroed);
+	assert_non_null(p);
+	assert_int_equal(zeroed, 1); /* a new mapping */
+	assert_true(all_zero(p, n));
+	memset(p, 0x5A, n);
+	gofn_big_free(p, n);
+	uint8_t *q = gofn_big_alloc(n, &zeroed);
+	assert_ptr_equal(q, p);
+	assert_int_equal(zeroed, 0); /* kept, and left as it was */
+	assert_int_equal(q[n - 1], 0x5A);
+	gofn_big_free(q, n);
+	gofn_big_trim();
+	uint8_t *r = gofn_big_alloc(1000, &zeroed); /* small: malloc's */
+	assert_non_null(r);
+	assert_int_equal(zeroed, 0);
+	gofn_big_free(r, 1000);
+}
+
 static void small_and_empty_come_from_calloc(void **state)
 {
 	(void)state;
@@ -68,6 +108,10 @@ static void small_and_empty_come_from_calloc(void **state)
 	assert_non_null(p);
 	assert_true(all_zero(p, 1000));
 	gofn_big_free(p, 1000);
+	p = gofn_big_calloc(MIB - 1); /* just under the threshold */
+	assert_non_null(p);
+	assert_true(all_zero(p, MIB - 1));
+	gofn_big_free(p, MIB - 1);
 	p = gofn_big_calloc(0); /* a unit without symbols still gets a pointer */
 	assert_non_null(p);
 	gofn_big_free(p, 0);
@@ -79,6 +123,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(big_is_aligned_zeroed_and_reused_zeroed),
 	    cmocka_unit_test(other_sizes_are_not_reused),
+	    cmocka_unit_test(rounded_up_sizes_share_a_kept_mapping),
+	    cmocka_unit_test(alloc_says_whether_zeroed),
 	    cmocka_unit_test(small_and_empty_come_from_calloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
