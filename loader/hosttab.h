@@ -42,7 +42,8 @@ void gofn_hosttab_trim(void);
 
 /* Calls fn(lo, hi, arg) for each private read-only file mapping (exe_only:
  * of this executable) whose pages are all clean file pages, read from
- * /proc/self/smaps (so before seccomp). Returns how many, or -1. */
+ * /proc/self/smaps (exe_only: /proc/self/maps, less the executable's
+ * RELRO), so before seccomp. Returns how many, or -1. */
 int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
 			 void *arg);
 
