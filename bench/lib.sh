@@ -41,6 +41,11 @@ wrk_stats() {
 	echo "$(to_us "${p50:-}") $(to_us "${p99:-}") ${rps:-} ${bad:-0}"
 }
 
+# wrk_max FILE: the slowest request's latency in us ("Latency avg stdev max").
+wrk_max() {
+	to_us "$(awk '$1 == "Latency" {print $4; exit}' "$1")"
+}
+
 # rotate_lua OUT TOKEN...: the wrk script calling these tenants' main.Handle
 # in turn (each of wrk's two threads keeps its own turn): row 7's load.
 rotate_lua() {

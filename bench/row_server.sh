@@ -5,7 +5,8 @@
 # binary per request. Then gofnd's memory and scale (bench/server_rows.sh).
 # Sourced by bench/run.sh.
 
-bash "$ROOT/tests/integration/bench_invoke.sh" "$BUILD" "$SECS" >"$WORK/bench_invoke.out" 2>&1 ||
+GOFN_BENCH_SAVE=$WORK/c1 bash "$ROOT/tests/integration/bench_invoke.sh" "$BUILD" "$SECS" \
+	>"$WORK/bench_invoke.out" 2>&1 ||
 	echo "bench: bench_invoke.sh failed (see $WORK/bench_invoke.out)" >&2
 
 # Row 4: spawn -> first result (gofnd's metric) vs fork+exec+wait of the
@@ -82,6 +83,17 @@ record 5 "warm invoke p50, c=1" "$g1p50" "bare MHD handler" "$b1p50" us "ratio<=
 record 5 "warm invoke p50, c=1" "$g1p50" "CGI fork+exec native" "$c1p50" us - "$note"
 record 5 "warm invoke p99, c=1" "$g1p99" "bare MHD handler" "$b1p99" us - "$note"
 record 5 "warm invoke p99, c=1" "$g1p99" "CGI fork+exec native" "$c1p99" us - "$note"
+# The tail at c=1: one stall is the whole p99, so the slowest request and
+# the count of slow ones inside gofnd (its http line's us); the run's log
+# and metrics are in $WORK/c1 (tests/integration/bench_invoke.sh).
+read -r g1slow g1n g1inmax < <(sed -n \
+	's/^c=1 in gofnd: \([0-9]*\) of \([0-9]*\) requests over 10 ms, max \([0-9]*\) us$/\1 \2 \3/p' \
+	"$WORK/bench_invoke.out")
+record 5 "warm invoke max, c=1" "$(wrk_max "$WORK/gofnd.c1")" "bare MHD handler" \
+	"$(wrk_max "$WORK/bare.c1")" us - "$note; the slowest request (client)"
+record 5 "warm invoke, c=1: requests over 10 ms inside gofnd" "${g1slow:-}" \
+	"all requests of the c=1 run" "${g1n:-}" requests - \
+	"gofnd's own time (its http line's us), slowest ${g1inmax:-?} us; log and metrics in ${WORK#"$BUILD"/}/c1"
 record 5 "warm invoke throughput, c=64" "$g64rps" "bare MHD handler" "$b64rps" req/s \
 	"ratio>=0.5" "$note"
 record 5 "warm invoke throughput, c=64" "$g64rps" "CGI fork+exec native" "$c64rps" req/s - \

@@ -54,10 +54,31 @@ wrk.method = "POST"
 wrk.body = "bench"
 wrk.headers["Authorization"] = "Bearer $T"
 LUA
+# The c=1 run's tail: a stall of ~1 s in 10 s is the whole p99 (wrk
+# corrects for the requests it could not send meanwhile). gofnd's own time
+# of each request is its http line's "us"; with GOFN_BENCH_SAVE=DIR, the
+# run's log (gzip), the lines of its slow requests and its events, and the
+# metrics before and after are kept there to diagnose the next one.
+save=${GOFN_BENCH_SAVE:-}
 for c in 1 64; do
+	from=$(wc -l <"$TMP/gofnd.log")
+	[[ $c == 1 && -n "$save" ]] && mkdir -p "$save" && req GET /metrics "$ADMIN" &&
+		cp "$TMP/body" "$save/metrics.before"
 	echo "=== warm invoke main.Handle, concurrency $c, ${SECS}s"
 	wrk -t $((c < 2 ? 1 : 2)) -c $c -d "${SECS}s" --latency -s "$TMP/post.lua" \
 		"$URL/invoke/main.Handle" | grep -E 'Latency|50%|90%|99%|Requests/sec|requests in|Non-2xx'
+	[[ $c == 1 ]] || continue
+	tail -n +"$((from + 1))" "$TMP/gofnd.log" >"$TMP/c1.log"
+	jq -r 'select(.event == "http" and .path == "/invoke/main.Handle") | .us' "$TMP/c1.log" 2>/dev/null |
+		awk '{n++; if ($1 > 10000) s++; if ($1 > m) m = $1}
+			END {printf "c=1 in gofnd: %d of %d requests over 10 ms, max %d us\n", s, n, m}'
+	if [[ -n "$save" ]]; then
+		req GET /metrics "$ADMIN"
+		cp "$TMP/body" "$save/metrics.after"
+		jq -c 'select((.event != "http" and .event != "invocation") or .us > 10000 or
+			.duration_us > 10000)' "$TMP/c1.log" >"$save/slow.log" 2>/dev/null
+		gzip -c "$TMP/c1.log" >"$save/gofnd.c1.log.gz"
+	fi
 done
 req GET /metrics "$ADMIN"
 grep -E '^gofn_invocations_total\{tenant="bench",status="ok"\}' "$TMP/body"
