@@ -22,6 +22,7 @@
 #include "sandbox/sandbox.h"
 #include "server/callwatch.h"
 #include "server/spawn.h"
+#include "server/worker_sysmon.h"
 
 #define REAP_GRACE_MS  2000
 #define DRAIN_GRACE_MS 250
@@ -128,6 +129,9 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 		return -1;
 	}
 	gofn_frame_free(&hello);
+	/* Its runtime has started: sysmon exists (server/worker_sysmon.h). */
+	if (w->sp.confined)
+		gofn_worker_coarse_sysmon(w->pid, w->sp.proc.layers);
 	*out = w;
 	return 0;
 }
