@@ -5,11 +5,14 @@
 # tenants that uploaded hello.go, started as bench/server_rows.sh starts
 # them (--workers 4 --queue 1024 --max-connections 1024, default budget).
 # Each round runs, for A then B, wrk at c=64 over tenant 0 alone and then
-# over all K tenants in turn (row 7's Lua script), each after a warm-up
-# pass of the same load, and prints per run: req/s, CPU per request of
+# over all K tenants in turn (row 7's Lua script), each after warm-up
+# passes of the same load until one starts no worker (at most WARM_PASSES,
+# default 6; a pass that starts workers evicts others' and measures
+# spawns, not calls), and prints per run: req/s, CPU per request of
 # gofnd and of all its descendants (workers, supervisors; utime + stime),
 # and the context switches per request of all worker threads (voluntary +
-# involuntary, /proc/PID/task/*/status). Then the medians.
+# involuntary, /proc/PID/task/*/status), the cold starts during the run
+# and the load average. Then the medians.
 # Not part of make test or make bench: a tool for comparing changes.
 # Usage: bench/tenants_ab.sh BUILD BIN_A BIN_B [K] [SECONDS] [ROUNDS]
 export GOFN_TEST_PLAIN=1
@@ -86,17 +89,29 @@ switches() {
 delta() { awk 'NR == FNR {b[$1] = $2; next} ($1 in b) {s += $2 - b[$1]} END {print s + 0}' "$1" "$2"; }
 
 hz=$(getconf CLK_TCK)
-# run V N: prints "req/s gofnd_us_per_req all_us_per_req switches_per_req workers".
+WARM_PASSES=${WARM_PASSES:-6}
+# cold_starts V: V's workers started (spawned or bound) so far.
+cold_starts() { URL=${SRV_URL[$1]} metric gofn_worker_first_result_seconds_count; }
+# run V N: prints "req/s gofnd_us_per_req all_us_per_req switches_per_req
+# workers non2xx warm-up_passes cold_starts_during".
 run() {
 	local pid=${SRV_PID[$1]} url=${SRV_URL[$1]}/invoke/main.Handle lua=$TMP/$1.$2.lua
-	run_wrk 64 "$SECS" "$url" "$lua" "$TMP/warm.txt" # warm-up: the same load
+	local pass c0 c1
+	for ((pass = 1; pass <= WARM_PASSES; pass++)); do # warm-up: the same load
+		c0=$(cold_starts "$1")
+		run_wrk 64 "$SECS" "$url" "$lua" "$TMP/warm.txt"
+		c1=$(cold_starts "$1")
+		((c1 == c0)) && break
+	done
 	local all ws
 	all=$(descendants "$pid" | tr '\n' ' ')
 	ws=$(for p in $all; do tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null | grep -q -- '-worker' && echo "$p"; done | tr '\n' ' ')
 	ticks "$pid" >"$TMP/g0"
 	ticks $all >"$TMP/a0"
 	switches $ws >"$TMP/s0"
+	c0=$(cold_starts "$1")
 	run_wrk 64 "$SECS" "$url" "$lua" "$TMP/wrk.txt"
+	c1=$(cold_starts "$1")
 	ticks "$pid" >"$TMP/g1"
 	ticks $all >"$TMP/a1"
 	switches $ws >"$TMP/s1"
@@ -105,15 +120,17 @@ run() {
 	n=$(awk '/requests in/ {print $1; exit}' "$TMP/wrk.txt")
 	awk -v r="$rps" -v n="$n" -v hz="$hz" -v g="$(delta "$TMP/g0" "$TMP/g1")" \
 		-v a="$(delta "$TMP/a0" "$TMP/a1")" -v s="$(delta "$TMP/s0" "$TMP/s1")" \
-		-v w="$(wc -w <<<"$ws")" -v bad="$bad" 'BEGIN {
-		printf "%s %.1f %.1f %.2f %d %d\n", r, g * 1e6 / hz / n, a * 1e6 / hz / n, s / n, w, bad }'
+		-v w="$(wc -w <<<"$ws")" -v bad="$bad" -v p="$((pass > WARM_PASSES ? WARM_PASSES : pass))" \
+		-v c="$((c1 - c0))" 'BEGIN {
+		printf "%s %.1f %.1f %.2f %d %d %d %d\n", r, g * 1e6 / hz / n, a * 1e6 / hz / n, s / n, w, bad, p, c }'
 }
 for ((i = 1; i <= ROUNDS; i++)); do
 	for n in 1 "$K"; do
 		for v in A B; do
-			read -r r g a s w bad < <(run $v "$n")
+			read -r r g a s w bad p c < <(run $v "$n")
 			echo "round $i $v tenants=$n: $r req/s, CPU/req gofnd $g us + workers etc. $a us," \
-				"worker ctxt switches/req $s, $w workers, non2xx $bad, load $(cut -d' ' -f1 /proc/loadavg)"
+				"worker ctxt switches/req $s, $w workers, non2xx $bad, warm-up passes $p," \
+				"cold starts during $c, load $(cut -d' ' -f1 /proc/loadavg)"
 			echo "$v $n $r $g $a $s" >>"$TMP/results"
 		done
 	done
