@@ -62,6 +62,7 @@ enum gofn_field_tag {
 	GOFN_FLD_STDOUT = 19,	     /* RESULT: what the call wrote on fd 1 */
 	GOFN_FLD_STDERR = 20,	     /* RESULT: ... on fd 2 */
 	GOFN_FLD_TRUNCATED = 21,     /* RESULT: GOFN_TRUNC_* bits (api/proto.h) */
+	GOFN_FLD_CALL = 22,	     /* INVOKE: the call's number; RESULT, ERROR: echoed */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot

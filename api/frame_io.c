@@ -41,6 +41,7 @@ static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nf
 		char buf[CMSG_SPACE(2 * sizeof(int))];
 		struct cmsghdr align;
 	} u;
+	int sent = 0;
 
 	while (n > 0) {
 		struct iovec iov = {.iov_base = (void *)p, .iov_len = n};
@@ -70,8 +71,13 @@ static int send_all(int sock, const uint8_t *p, size_t n, const int *fds, int nf
 				return -1;
 			continue;
 		}
+		/* The peer was gone before any of the frame left: nothing of
+		 * it was delivered (gofnd then serves the call elsewhere). */
+		if (w < 0 && (errno == EPIPE || errno == ECONNRESET) && !sent)
+			return gofn_errf(e, GOFN_EOK, "closed");
 		if (w < 0)
 			return gofn_errsys(e, "send frame");
+		sent = 1;
 		p += w;
 		n -= (size_t)w;
 		nfds = 0; /* the descriptors went with the first byte */

@@ -14,7 +14,9 @@
  * deadline_ms: absolute CLOCK_MONOTONIC ms, or -1 to wait forever. With a
  * deadline no send blocks (MSG_DONTWAIT, whatever the socket's mode): a
  * peer that does not read makes it fail with GOFN_ELIMIT "timed out" at
- * the deadline. */
+ * the deadline. A peer gone (closed, dead) before the first byte left
+ * fails it with e->code GOFN_EOK and message "closed": nothing was
+ * delivered. */
 int gofn_frame_send(int sock, const gofn_fbuf *b, const int *fds, int nfds, int64_t deadline_ms,
 		    gofn_err *e);
 

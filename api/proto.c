@@ -397,6 +397,8 @@ int gofn_enc_invoke(gofn_fbuf *b, const gofn_msg_invoke *m, gofn_err *e)
 	if (m->prof_kinds && (gofn_fbuf_put_u64(b, GOFN_FLD_PROFILE_KINDS, m->prof_kinds, e) < 0 ||
 			      gofn_fbuf_put_u64(b, GOFN_FLD_PROFILE_HZ, m->prof_hz, e) < 0))
 		return -1;
+	if (m->call && gofn_fbuf_put_u64(b, GOFN_FLD_CALL, m->call, e) < 0)
+		return -1;
 	gofn_fbuf_finish(b);
 	return 0;
 }
@@ -440,6 +442,10 @@ int gofn_dec_invoke(const uint8_t *p, size_t n, gofn_msg_invoke *m, gofn_err *e)
 			if (field_u64_max(&f, GOFN_PROFILE_HZ_MAX, &v, e) < 0)
 				return -1;
 			m->prof_hz = (unsigned)v;
+			break;
+		case GOFN_FLD_CALL:
+			if (gofn_field_u64(&f, &m->call, e) < 0)
+				return -1;
 			break;
 		default:
 			return unknown(&f, "INVOKE", e);
@@ -498,7 +504,8 @@ int gofn_enc_result(gofn_fbuf *b, const gofn_msg_result *m, size_t cap, gofn_err
 		return -1;
 	if ((m->out.len && put_bytes(b, GOFN_FLD_STDOUT, m->out, e) < 0) ||
 	    (m->err.len && put_bytes(b, GOFN_FLD_STDERR, m->err, e) < 0) ||
-	    (m->truncated && gofn_fbuf_put_u64(b, GOFN_FLD_TRUNCATED, m->truncated, e) < 0))
+	    (m->truncated && gofn_fbuf_put_u64(b, GOFN_FLD_TRUNCATED, m->truncated, e) < 0) ||
+	    (m->call && gofn_fbuf_put_u64(b, GOFN_FLD_CALL, m->call, e) < 0))
 		return -1;
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {
 		if (m->profile[k].p && put_profile(b, GOFN_FLD_PROFILE, k, m->profile[k], e) < 0)
@@ -575,6 +582,10 @@ int gofn_dec_result(const uint8_t *p, size_t n, gofn_msg_result *m, gofn_err *e)
 				return -1;
 			m->truncated = (unsigned)v;
 			break;
+		case GOFN_FLD_CALL:
+			if (gofn_field_u64(&f, &m->call, e) < 0)
+				return -1;
+			break;
 		default:
 			return unknown(&f, "RESULT", e);
 		}
@@ -596,7 +607,8 @@ int gofn_enc_error(gofn_fbuf *b, const gofn_msg_error *m, gofn_err *e)
 		msg.len = GOFN_ERRMSG_MAX;
 	if (gofn_fbuf_start(b, GOFN_F_ERROR, GOFN_SMALL_FRAME_MAX, e) < 0 ||
 	    gofn_fbuf_put_u64(b, GOFN_FLD_ERRCODE, (uint64_t)m->code, e) < 0 ||
-	    put_bytes(b, GOFN_FLD_ERRMSG, msg, e) < 0)
+	    put_bytes(b, GOFN_FLD_ERRMSG, msg, e) < 0 ||
+	    (m->call && gofn_fbuf_put_u64(b, GOFN_FLD_CALL, m->call, e) < 0))
 		return -1;
 	gofn_fbuf_finish(b);
 	return 0;
@@ -624,6 +636,9 @@ int gofn_dec_error(const uint8_t *p, size_t n, gofn_msg_error *m, gofn_err *e)
 				return gofn_errf(e, GOFN_ELIMIT, "ERROR: message of %u bytes",
 						 f.len);
 			m->msg = bytes_of(&f);
+		} else if (f.tag == GOFN_FLD_CALL) {
+			if (gofn_field_u64(&f, &m->call, e) < 0)
+				return -1;
 		} else {
 			return unknown(&f, "ERROR", e);
 		}

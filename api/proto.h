@@ -112,6 +112,10 @@ typedef struct gofn_msg_invoke {
 	uint64_t result_max; /* the largest OUTPUT gofnd accepts */
 	unsigned prof_kinds; /* api/profile.h bits; 0: none */
 	unsigned prof_hz;
+	/* gofnd numbers a worker's calls from 1; the reply (RESULT, or an
+	 * ERROR refusing the call) echoes it, so a frame written while the
+	 * worker was idle is never taken for the reply (0: absent). */
+	uint64_t call;
 } gofn_msg_invoke;
 
 /* RESULT's TRUNCATED bits: the stream had more than output_max bytes. */
@@ -129,11 +133,13 @@ typedef struct gofn_msg_result {
 	unsigned truncated;			    /* GOFN_TRUNC_* */
 	gofn_bytes profile[GOFN_PROF_NKINDS];	    /* gzip'd profile.proto, by kind */
 	gofn_bytes profile_error[GOFN_PROF_NKINDS]; /* or why it is missing */
+	uint64_t call;				    /* the INVOKE's (gofn_msg_invoke) */
 } gofn_msg_result;
 
 typedef struct gofn_msg_error {
 	int code; /* a GOFN_E* class */
 	gofn_bytes msg;
+	uint64_t call; /* refusing an INVOKE: its number; else 0 (absent) */
 } gofn_msg_error;
 
 /* Encoders: build a finished frame in b (free with gofn_fbuf_free, also

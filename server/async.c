@@ -332,10 +332,16 @@ static void run_job(gofn_async *a, gofn_inv_row *r)
 		gofn_function_clear(&f);
 		return;
 	}
-	switch (gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + WORKER_WAIT_MS, &w, &o)) {
+	enum gofn_exec x =
+	    gofn_exec_worker(s, r->tenant, &f, gofn_now_ms() + WORKER_WAIT_MS, &w, &o);
+	if (x == GOFN_EXEC_OK) {
+		gofn_exec_invoke(s, r->tenant, &f, &w, r->symbol, r->input, r->input_len,
+				 r->timeout_ms, 0, 0, &o);
+		if (!w) /* it had died while idle, and no replacement could start */
+			x = GOFN_EXEC_FAILED;
+	}
+	switch (x) {
 	case GOFN_EXEC_OK:
-		gofn_worker_invoke_profiled(w, &s->cfg, r->symbol, r->input, r->input_len,
-					    r->timeout_ms, 0, 0, &o);
 		gofn_pool_release(s->pool, r->tenant, w);
 		ran(a, r, &f, sigkind, &o);
 		break;

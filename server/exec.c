@@ -122,15 +122,6 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 	return 0;
 }
 
-/* An idle worker never speaks first: a readable control socket means it
- * died while idle (killed from outside, OOM) or talks out of turn. */
-static int idle_worker_gone(const gofn_worker *w)
-{
-	struct pollfd p = {.fd = w->ctrl, .events = POLLIN};
-
-	return gofn_poll(&p, 1, 0) != 0;
-}
-
 enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_function *f,
 				int64_t deadline_ms, gofn_worker **w, gofn_outcome *o)
 {
@@ -145,18 +136,10 @@ enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const go
 
 	switch (gofn_pool_acquire_for(s->pool, tenant, f->id, deadline_ms, client_fd, w)) {
 	case GOFN_GOT_WORKER:
-		if (!idle_worker_gone(*w))
-			return GOFN_EXEC_OK;
-		gofn_log("warn", "worker_lost",
-			 json_pack("{s:s, s:s, s:i}", "tenant", tenant, "function", f->id, "pid",
-				   (int)(*w)->pid));
-		gofn_worker_destroy(*w);
-		*w = NULL;
-		/* its slot gets a fresh worker */
-		if (cold_start(s, tenant, f, w, o) == 0)
-			return GOFN_EXEC_OK;
-		gofn_pool_release_slot(s->pool, tenant);
-		return GOFN_EXEC_FAILED;
+		/* Whether it died while idle shows as its INVOKE goes out
+		 * (gofn_exec_invoke), and whether it spoke out of turn in its
+		 * reply (the call number): no poll() here. */
+		return GOFN_EXEC_OK;
 	case GOFN_GOT_SLOT:
 		rc = cold_start(s, tenant, f, w, o);
 		gofn_pool_started(s->pool); /* the next cold start may begin */
@@ -174,6 +157,31 @@ enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const go
 		break;
 	}
 	return GOFN_EXEC_SHUTDOWN;
+}
+
+void gofn_exec_invoke(gofn_server *s, const char *tenant, const gofn_function *f, gofn_worker **w,
+		      const char *sym, const uint8_t *in, size_t inlen, int64_t timeout_ms,
+		      unsigned prof_kinds, int prof_hz, gofn_outcome *o)
+{
+	gofn_worker_invoke_profiled(*w, &s->cfg, sym, in, inlen, timeout_ms, prof_kinds, prof_hz,
+				    o);
+	if (!o->undelivered)
+		return;
+	/* It died while idle (killed from outside, OOM): the call never
+	 * reached it, so its slot gets a fresh worker and the call runs
+	 * there, once. */
+	gofn_log("warn", "worker_lost",
+		 json_pack("{s:s, s:s, s:i}", "tenant", tenant, "function", f->id, "pid",
+			   (int)(*w)->sp.proc.pid));
+	gofn_worker_destroy(*w);
+	*w = NULL;
+	gofn_outcome_clear(o);
+	if (cold_start(s, tenant, f, w, o) < 0) {
+		gofn_pool_release_slot(s->pool, tenant);
+		return;
+	}
+	gofn_worker_invoke_profiled(*w, &s->cfg, sym, in, inlen, timeout_ms, prof_kinds, prof_hz,
+				    o);
 }
 
 int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e)

@@ -22,6 +22,14 @@ enum gofn_exec gofn_exec_worker(gofn_server *s, const char *tenant, const gofn_f
 enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const gofn_function *f,
 				    int64_t deadline_ms, int client_fd, gofn_worker **w,
 				    gofn_outcome *o);
+/* Makes the call on *w (gofn_exec_worker*'s). A worker found gone as the
+ * INVOKE went out (it died while idle: o->undelivered) is replaced in its
+ * slot by a fresh one, which makes the call. If none can start, *w is
+ * NULL, the slot is released, and o says why (status killed): the caller
+ * then has no worker to release. */
+void gofn_exec_invoke(gofn_server *s, const char *tenant, const gofn_function *f, gofn_worker **w,
+		      const char *sym, const uint8_t *in, size_t inlen, int64_t timeout_ms,
+		      unsigned prof_kinds, int prof_hz, gofn_outcome *o);
 /* The error of a result other than GOFN_EXEC_OK (o: its outcome). -1. */
 int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e);
 

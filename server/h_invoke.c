@@ -318,6 +318,15 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
 	enum gofn_exec x = gofn_exec_worker_for(s, r->tenant, &f, gofn_now_ms() + timeout_ms,
 						ci ? ci->connect_fd : -1, &w, &o);
+	if (x == GOFN_EXEC_OK) {
+		new_invocation_id(inv, sizeof inv);
+		gofn_exec_invoke(s, r->tenant, &f, &w, sym, in, inlen, timeout_ms, prof.kinds,
+				 prof.hz, &o);
+		if (!w) /* it had died while idle, and no replacement could start */
+			x = GOFN_EXEC_FAILED;
+	}
+	if (in != r->body)
+		free(in);
 	if (x != GOFN_EXEC_OK) {
 		gofn_profiling_end(r, &prof, NULL, NULL, NULL);
 		gofn_function_clear(&f);
@@ -327,11 +336,6 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_outcome_clear(&o);
 		return rc;
 	}
-	new_invocation_id(inv, sizeof inv);
-	gofn_worker_invoke_profiled(w, &s->cfg, sym, in, inlen, timeout_ms, prof.kinds, prof.hz,
-				    &o);
-	if (in != r->body)
-		free(in);
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	/* The invocation's line and the http line (gofn_reply_raw) go out in

@@ -70,7 +70,7 @@ int gofn_workers_kill_all(void)
 	return n;
 }
 
-static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o);
+static void take_error(gofn_worker *w, const gofn_frame *f, uint64_t call, gofn_outcome *o);
 
 static int start(const gofn_config *c, const char *exe, int confined, const gofn_tenant_box *box,
 		 int prepared, int64_t deadline_ms, gofn_worker **out, gofn_err *e)
@@ -122,7 +122,7 @@ static int start(const gofn_config *c, const char *exe, int confined, const gofn
 		if (hello.type == GOFN_F_HELLO)
 			snprintf(o.error, sizeof o.error, "%s", e->msg);
 		else
-			take_error(NULL, &hello, &o);
+			take_error(NULL, &hello, 0, &o);
 		gofn_errf(e, GOFN_ESYS, "start worker: %s", o.error);
 		gofn_frame_free(&hello);
 		gofn_worker_destroy(w);
@@ -387,11 +387,13 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 	reply->fds[0] = reply->fds[1] = -1;
 	/* A worker whose tenant code still runs (it forged its last reply)
 	 * does not read: the call's deadline bounds the send too. */
+	int undelivered = 0;
 	if (gofn_frame_send(w->ctrl, req, fds, nfds, deadline_ms, &e) < 0) {
 		if (e.code == GOFN_ELIMIT)
 			x.timed_out = 1;
 		else
 			x.closed = 1;
+		undelivered = e.code == GOFN_EOK; /* gone before the first byte */
 	}
 	while (!x.bad && !x.timed_out && !x.closed && !x.have_reply && !gofn_callwatch_over(&cw)) {
 		int64_t left = deadline_ms - gofn_now_ms();
@@ -452,6 +454,7 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 		classify_death(o, st, killed, x.timed_out);
 		gofn_callwatch_after_death(&w->sp.proc, o->status, o->error, sizeof o->error);
 	}
+	o->undelivered = undelivered;
 	return -1;
 }
 
@@ -465,9 +468,25 @@ static void mark_bad(gofn_worker *w, gofn_outcome *o, const char *why)
 	snprintf(o->error, sizeof o->error, "worker protocol error: %s", why);
 }
 
+/* A reply that names another call than the INVOKE it answers (call: the
+ * INVOKE's number, 0 for other requests) was not written for it: a frame
+ * sent while the worker was idle, which gofnd no longer polls for before
+ * each call. Returns 0 when it is this call's (or no call's). */
+static int other_call(gofn_worker *w, uint64_t want, uint64_t got, gofn_outcome *o)
+{
+	char why[128];
+
+	if (!want || got == want)
+		return 0;
+	snprintf(why, sizeof why, "reply to call %llu, not to call %llu (spoke out of turn)",
+		 (unsigned long long)got, (unsigned long long)want);
+	mark_bad(w, o, why);
+	return 1;
+}
+
 /* An ERROR frame: the worker refused the request (status "error"). A
- * malformed one breaks the protocol. */
-static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o)
+ * malformed one breaks the protocol. call: as other_call. */
+static void take_error(gofn_worker *w, const gofn_frame *f, uint64_t call, gofn_outcome *o)
 {
 	gofn_msg_error m;
 	gofn_err e = {0};
@@ -479,6 +498,8 @@ static void take_error(gofn_worker *w, const gofn_frame *f, gofn_outcome *o)
 			snprintf(o->error, sizeof o->error, "malformed ERROR: %s", e.msg);
 		return;
 	}
+	if (w && other_call(w, call, m.call, o))
+		return;
 	o->status = GOFN_STATUS_ERROR;
 	o->err_class = m.code;
 	snprintf(o->error, sizeof o->error, "%.*s", (int)m.msg.len, (const char *)m.msg.p);
@@ -494,7 +515,7 @@ static int expect(gofn_worker *w, const gofn_config *c, const gofn_frame *f, uin
 	if (f->type == want)
 		return 1;
 	if (f->type == GOFN_F_ERROR) {
-		take_error(w, f, o);
+		take_error(w, f, want == GOFN_F_RESULT ? w->calls : 0, o);
 		/* the call's output, as after a death: ERROR carries none */
 		read_output(w->out_fd, &o->out, c->max_output);
 		read_output(w->err_fd, &o->err, c->max_output);
@@ -644,6 +665,8 @@ static void take_result(gofn_worker *w, const gofn_config *c, const gofn_frame *
 		mark_bad(w, o, e.msg);
 		return;
 	}
+	if (other_call(w, w->calls, m.call, o))
+		return;
 	if (m.output.len > c->max_result) { /* the worker was told the limit */
 		mark_bad(w, o, "RESULT over the limit it was given");
 		return;
@@ -689,6 +712,7 @@ void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const cha
 	    /* only kinds travel; higher bits are the caller's bookkeeping */
 	    .prof_kinds = prof_kinds & ((1u << GOFN_PROF_NKINDS) - 1),
 	    .prof_hz = prof_hz > 0 ? (unsigned)prof_hz : 0,
+	    .call = ++w->calls,
 	};
 
 	if (gofn_enc_invoke(&b, &m, &e) < 0) {

@@ -31,6 +31,7 @@ typedef struct gofn_worker {
 	char function[40]; /* the function whose object this worker holds */
 	int64_t spawned_us;
 	int64_t invocations;
+	uint64_t calls;		 /* INVOKEs sent: the last one's number (api/proto.h) */
 	int64_t first_result_us; /* spawn (for an invocation) to its result; 0 until then */
 	int64_t idle_since_ms;	 /* when it went back to the pool (CLOCK_MONOTONIC) */
 	/* Its CPU time when its last request (LOAD, INIT, INVOKE) ended, read
@@ -70,6 +71,10 @@ typedef struct gofn_outcome {
 	 * kind, or why one is missing */
 	gofn_capture profiles[GOFN_PROF_NKINDS];
 	char profile_error[GOFN_PROF_NKINDS][160];
+	/* The INVOKE never reached the worker: it was gone (died while idle)
+	 * before the first byte left. The call can be made on another worker
+	 * (gofn_exec_invoke). */
+	int undelivered;
 } gofn_outcome;
 
 /* Spawns the worker executable exe (server/runtimes.h picks it by Go

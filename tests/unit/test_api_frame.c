@@ -235,7 +235,8 @@ static void proto_invoke_roundtrip_and_strictness(void **state)
 			     .timeout_ms = 1500,
 			     .result_max = 1u << 20,
 			     .prof_kinds = 3,
-			     .prof_hz = 200};
+			     .prof_hz = 200,
+			     .call = 42};
 	gofn_msg_invoke d;
 
 	(void)state;
@@ -248,6 +249,7 @@ static void proto_invoke_roundtrip_and_strictness(void **state)
 	assert_int_equal(d.result_max, 1u << 20);
 	assert_int_equal(d.prof_kinds, 3);
 	assert_int_equal(d.prof_hz, 200);
+	assert_int_equal(d.call, 42);
 	/* a repeated field is refused */
 	b.cap += 64;
 	assert_int_equal(gofn_fbuf_put_u64(&b, GOFN_FLD_TIMEOUT_MS, 1, &e), 0);
@@ -328,7 +330,8 @@ static void proto_result_and_error(void **state)
 	gofn_msg_result r = {.status = GOFN_STATUS_ERROR,
 			     .output = str("out"),
 			     .errmsg = str("boom"),
-			     .duration_us = 7};
+			     .duration_us = 7,
+			     .call = 9};
 	gofn_msg_result d;
 	gofn_msg_error er = {.code = GOFN_ELIMIT, .msg = str("too big")}, de;
 
@@ -340,6 +343,7 @@ static void proto_result_and_error(void **state)
 	assert_int_equal(d.status, GOFN_STATUS_ERROR);
 	assert_int_equal(d.errmsg.len, 4);
 	assert_int_equal(d.duration_us, 7);
+	assert_int_equal(d.call, 9);
 	assert_int_equal(d.profile[GOFN_PROF_HEAP].len, 5);
 	assert_null(d.profile[GOFN_PROF_CPU].p);
 	gofn_fbuf_free(&b);
@@ -352,6 +356,13 @@ static void proto_result_and_error(void **state)
 			 0);
 	assert_int_equal(de.code, GOFN_ELIMIT);
 	assert_int_equal(de.msg.len, 7);
+	assert_int_equal(de.call, 0); /* absent: not refusing an INVOKE */
+	gofn_fbuf_free(&b);
+	er.call = 5;
+	assert_int_equal(gofn_enc_error(&b, &er, &e), 0);
+	assert_int_equal(gofn_dec_error(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &de, &e),
+			 0);
+	assert_int_equal(de.call, 5);
 	gofn_fbuf_free(&b);
 	assert_string_equal(gofn_status_name(GOFN_STATUS_SANDBOX_VIOLATION), "sandbox_violation");
 }

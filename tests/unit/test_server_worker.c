@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -360,7 +361,8 @@ static size_t invoke_bytes(void)
 	gofn_msg_invoke m = {.symbol = {(const uint8_t *)"main.F", 6},
 			     .input = {(const uint8_t *)"x", 1},
 			     .timeout_ms = 2000,
-			     .result_max = cfg.max_result};
+			     .result_max = cfg.max_result,
+			     .call = 1}; /* a worker's first call */
 
 	assert_int_equal(gofn_enc_invoke(&b, &m, &e), 0);
 	size_t n = b.len;
@@ -385,12 +387,16 @@ static gofn_worker *answering(const uint8_t *p, size_t n)
 	return w;
 }
 
-/* A RESULT with the given stdout and TRUNCATED bits (out NULL: none). */
-static void result_with(gofn_fbuf *b, const char *out, size_t out_len, uint64_t truncated)
+/* A RESULT to call number `call` with the given stdout and TRUNCATED
+ * bits (out NULL: none). */
+static void result_to(gofn_fbuf *b, uint64_t call, const char *out, size_t out_len,
+		      uint64_t truncated)
 {
 	gofn_err e = {0};
 
 	assert_int_equal(gofn_fbuf_start(b, GOFN_F_RESULT, 1 << 16, &e), 0);
+	if (call)
+		gofn_fbuf_put_u64(b, GOFN_FLD_CALL, call, &e);
 	gofn_fbuf_put_u64(b, GOFN_FLD_STATUS, GOFN_STATUS_OK, &e);
 	gofn_fbuf_put(b, GOFN_FLD_OUTPUT, "r", 1, &e);
 	gofn_fbuf_put_u64(b, GOFN_FLD_DURATION_US, 1, &e);
@@ -400,6 +406,12 @@ static void result_with(gofn_fbuf *b, const char *out, size_t out_len, uint64_t 
 	if (truncated)
 		gofn_fbuf_put_u64(b, GOFN_FLD_TRUNCATED, truncated, &e);
 	gofn_fbuf_finish(b);
+}
+
+/* The same to a worker's first call, which the fakes answer. */
+static void result_with(gofn_fbuf *b, const char *out, size_t out_len, uint64_t truncated)
+{
+	result_to(b, 1, out, out_len, truncated);
 }
 
 /* Invokes a fake that answers with p[0..n) and checks the status, the
@@ -489,6 +501,77 @@ static void result_then_more(void **state)
 	gofn_fbuf_free(&b);
 }
 
+/* A RESULT that names another call, or none: a frame written while the
+ * worker was idle (gofnd no longer polls for one before each call), or
+ * one without the echo. Never taken for this call's reply: the worker
+ * is killed, its output not believed. */
+static void result_to_another_call(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+
+	(void)state;
+	result_to(&b, 7, "forged", 6, 0);
+	invoke_expect(b.data, b.len, "killed", "reply to call 7, not to call 1", 1, &o);
+	assert_int_equal(o.result.len, 0);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	result_to(&b, 0, NULL, 0, 0);
+	invoke_expect(b.data, b.len, "killed", "reply to call 0, not to call 1", 1, &o);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+}
+
+/* An ERROR refusing the call must name it too. */
+static void error_to_another_call(void **state)
+{
+	gofn_fbuf b;
+	gofn_outcome o = {0};
+	gofn_err e = {0};
+	gofn_msg_error m = {.code = GOFN_EINVAL, .msg = {(const uint8_t *)"no", 2}, .call = 2};
+
+	(void)state;
+	assert_int_equal(gofn_enc_error(&b, &m, &e), 0);
+	invoke_expect(b.data, b.len, "killed", "reply to call 2, not to call 1", 1, &o);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+	m.call = 1;
+	assert_int_equal(gofn_enc_error(&b, &m, &e), 0);
+	invoke_expect(b.data, b.len, "error", "no", 0, &o);
+	gofn_outcome_clear(&o);
+	gofn_fbuf_free(&b);
+}
+
+/* A worker that died while idle: its INVOKE cannot go out, and the
+ * outcome says it was not delivered (server/exec.c then makes the call on
+ * a fresh worker); one that dies after reading it was delivered. */
+static void invoke_to_a_dead_worker_is_undelivered(void **state)
+{
+	gofn_outcome o = {0};
+
+	(void)state;
+	gofn_worker *w = loaded_worker("exit 0"); /* closes fd 3 as it exits */
+	siginfo_t si;
+	/* its exit itself (left to reap), not a guessed time */
+	while (waitid(P_PID, (id_t)w->pid, &si, WEXITED | WNOWAIT) < 0)
+		;
+	gofn_worker_invoke(w, &cfg, "main.F", (const uint8_t *)"x", 1, 2000, &o);
+	assert_true(o.undelivered);
+	assert_true(w->dead);
+	gofn_outcome_clear(&o);
+	gofn_worker_destroy(w);
+
+	char tail[96];
+	snprintf(tail, sizeof tail, "head -c %zu <&3 >/dev/null\nexit 3", invoke_bytes());
+	w = loaded_worker(tail);
+	gofn_worker_invoke(w, &cfg, "main.F", (const uint8_t *)"x", 1, 2000, &o);
+	assert_false(o.undelivered);
+	assert_string_equal(gofn_status_name(o.status), "exit");
+	assert_int_equal(o.exit_code, 3);
+	gofn_outcome_clear(&o);
+	gofn_worker_destroy(w);
+}
+
 /* The worker's CPU clock is read once per request, as it ends (LOAD, INIT,
  * INVOKE): that reading is the next call's start for the CPU limit and
  * the idle watch's baseline (server/pool.c no longer reads it at release). */
@@ -548,6 +631,9 @@ int main(void)
 	    cmocka_unit_test(result_bad_truncated),
 	    cmocka_unit_test(result_then_more),
 	    cmocka_unit_test(cpu_read_as_request_ends),
+	    cmocka_unit_test(result_to_another_call),
+	    cmocka_unit_test(error_to_another_call),
+	    cmocka_unit_test(invoke_to_a_dead_worker_is_undelivered),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

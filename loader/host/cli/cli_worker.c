@@ -118,14 +118,21 @@ static int send_reply(worker *w, gofn_fbuf *b, int built, gofn_err *e)
 	return rc;
 }
 
-static int reply_error(worker *w, const gofn_err *le)
+/* call: the refused INVOKE's number (api/proto.h), 0 for other requests. */
+static int reply_error_to(worker *w, const gofn_err *le, uint64_t call)
 {
 	gofn_fbuf b;
 	gofn_err e;
 	gofn_msg_error m = {.code = le->code,
-			    .msg = {.p = (const uint8_t *)le->msg, .len = strlen(le->msg)}};
+			    .msg = {.p = (const uint8_t *)le->msg, .len = strlen(le->msg)},
+			    .call = call};
 
 	return send_reply(w, &b, gofn_enc_error(&b, &m, &e), &e);
+}
+
+static int reply_error(worker *w, const gofn_err *le)
+{
+	return reply_error_to(w, le, 0);
 }
 
 /* The loader's classification as the protocol's (the two enums are kept
@@ -315,13 +322,14 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, go
 	    .status = failed ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
 	    .output = out,
 	    .duration_us = (uint64_t)dur,
+	    .call = in->call,
 	};
 
 	if (out.len > in->result_max) {
 		gofn_errf(&e, GOFN_ELIMIT,
 			  "result of %zu bytes exceeds the %llu-byte limit (gofnd --max-result)",
 			  out.len, (unsigned long long)in->result_max);
-		return reply_error(w, &e);
+		return reply_error_to(w, &e, in->call);
 	}
 	if (failed)
 		m.errmsg = errmsg.p ? errmsg : (gofn_bytes){.p = (const uint8_t *)"", .len = 0};
@@ -339,7 +347,7 @@ static int reply_result(worker *w, const gofn_msg_invoke *in, gofn_bytes out, go
 	free(se.data);
 	if (built < 0) {
 		gofn_fbuf_free(&b);
-		return reply_error(w, &e);
+		return reply_error_to(w, &e, in->call);
 	}
 	return send_reply(w, &b, 0, &e);
 }
@@ -388,7 +396,7 @@ static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
 		w->t0 = gofn_mono_us();
 		return 1;
 	}
-	int rc = reply_error(w, &e);
+	int rc = reply_error_to(w, &e, bad ? 0 : w->inv.call);
 	request_done(w);
 	return rc;
 }
