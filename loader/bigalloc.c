@@ -1,13 +1,16 @@
 /* loader/bigalloc.h. An array of 1 MiB or more gets its own anonymous
- * mapping starting on a 2 MiB boundary and rounded up to whole 2 MiB
- * units, with MADV_HUGEPAGE: one fault fills each unit. The rounding
- * costs memory (up to just under 2 MiB a big array, only for units large
- * enough to have one) and saves the tail's first-touch faults: the large
- * object's symbol array (2.8 MB) and link state (2.4 MB) faulted their
- * 0.8 and 0.4 MB tails in 4 KiB at a time, ~280 faults at ~1.4 us each,
- * where zeroing the rest of a huge page costs ~25 us per MiB.
- * Without transparent huge pages (or with them "never") the madvise fails
- * and the mapping behaves like calloc's (the rounded-up part untouched).
+ * mapping starting on a 2 MiB boundary, with MADV_HUGEPAGE on the whole
+ * 2 MiB units it covers: one fault fills each of them. A tail of a
+ * quarter unit or more is rounded up to a whole unit too, a shorter one
+ * keeps 4 KiB pages: a huge page costs about 100 us to fault in (zeroing
+ * 2 MiB), 4 KiB pages about 1.4 us each (measured side by side, 9 rounds
+ * at load 15), so 128 or more small faults cost more than rounding up.
+ * The large object's symbol array (2.8 MB) and its description for the
+ * module builder (1.5 MB) are rounded up; the link state's 0.4 MB tail is
+ * not. The memory this costs (under 1.5 MiB a big array) is only spent
+ * by units large enough to have one. Without transparent huge pages (or
+ * with them "never") the madvise fails and the mapping behaves like
+ * calloc's (the rounded-up part untouched).
  *
  * A freed mapping is kept for the next array of exactly its size (a
  * process loading the same object again asks for the same sizes), as
@@ -22,8 +25,9 @@
 #include <string.h>
 #include <sys/mman.h>
 
+#define PAGE   ((size_t)4096)
 #define HUGE   ((size_t)2 << 20) /* x86-64 PMD: one transparent huge page */
-#define BIG    (HUGE / 2)	 /* from here on, mapped and rounded up to HUGE */
+#define BIG    (HUGE / 2)	 /* from here on, mapped on huge pages */
 #define NSPARE 6		 /* a load has three big arrays; room for two loads */
 
 static size_t rnd(size_t v, size_t a)
@@ -63,14 +67,14 @@ static void *map_aligned(size_t len)
 		munmap(p, (size_t)(a - p));
 	if (p + len + HUGE > a + len)
 		munmap(a + len, (size_t)(p + len + HUGE - (a + len)));
-	madvise(a, len, MADV_HUGEPAGE);
+	madvise(a, len / HUGE * HUGE, MADV_HUGEPAGE);
 	return a;
 }
 
 /* The mapping's length for an array of n bytes (n >= BIG). */
 static size_t map_len(size_t n)
 {
-	return rnd(n, HUGE);
+	return n % HUGE >= HUGE / 4 ? rnd(n, HUGE) : rnd(n, PAGE);
 }
 
 /* A kept or new mapping for n >= BIG bytes; *fresh when new (all zero). */

@@ -1,7 +1,7 @@
 /* The few arrays of a load that grow with the object (the parsed symbols,
  * the link's per-symbol state and dedup table, the description the module
- * builder reads) on transparent huge pages once they reach 1 MiB, rounded
- * up to whole 2 MiB pages, so that a fresh worker does not fault them in
+ * builder reads) on transparent huge pages once they reach 1 MiB, a long
+ * tail rounded up to a whole 2 MiB page, so that a fresh worker does not fault them in
  * 4 KiB at a time: a large object's symbols were ~700 first-touch faults
  * at ~1.2 us each. Smaller arrays come from calloc as before. */
 #ifndef GOFN_LOADER_BIGALLOC_H

@@ -1,7 +1,7 @@
 /* loader/bigalloc.h: a big array (1 MiB or more) is zeroed, starts on a
- * 2 MiB boundary and is rounded up to whole 2 MiB units (so that all of it
- * can be huge pages), and one freed is reused for the next of its rounded
- * size zeroed again; small ones are calloc's. */
+ * 2 MiB boundary (so that its whole 2 MiB units can be huge pages), a long
+ * tail is rounded up to a whole unit, and one freed is reused for the next
+ * of its rounded size zeroed again; small ones are calloc's. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -78,6 +78,20 @@ static void rounded_up_sizes_share_a_kept_mapping(void **state)
 	gofn_big_trim();
 }
 
+static void short_tails_are_not_rounded_up(void **state)
+{
+	(void)state;
+	size_t a = 2 * MIB + 8192, b = 2 * MIB + 12288; /* tails of 2 and 3 pages */
+	uint8_t *p = gofn_big_calloc(a);
+	assert_non_null(p);
+	gofn_big_free(p, a);
+	uint8_t *q = gofn_big_calloc(b); /* another length: not the kept one */
+	assert_ptr_not_equal(q, p);
+	assert_true(all_zero(q, b));
+	gofn_big_free(q, b);
+	gofn_big_trim();
+}
+
 static void alloc_says_whether_zeroed(void **state)
 {
 	(void)state;
@@ -124,6 +138,7 @@ int main(void)
 	    cmocka_unit_test(big_is_aligned_zeroed_and_reused_zeroed),
 	    cmocka_unit_test(other_sizes_are_not_reused),
 	    cmocka_unit_test(rounded_up_sizes_share_a_kept_mapping),
+	    cmocka_unit_test(short_tails_are_not_rounded_up),
 	    cmocka_unit_test(alloc_says_whether_zeroed),
 	    cmocka_unit_test(small_and_empty_come_from_calloc),
 	};
