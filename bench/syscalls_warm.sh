@@ -7,7 +7,7 @@
 # on its workers for the middle SECS - 2 seconds of the run. Counts are divided by the RESULTs gofnd read in that
 # window (gofnd's recvmsg count: one per call, a protocol fact) and printed
 # one system call a line, most frequent first, those under 0.05 per call
-# left out. Not part of make test or make bench: a tool for comparing changes.
+# left out; then the context switches and CPU time (task-clock) per call. Not part of make test or make bench: a tool for comparing changes.
 # Usage: bench/syscalls_warm.sh BUILD [C] [SECONDS]   (GOFND_BIN=path overrides gofnd)
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
@@ -48,6 +48,7 @@ for s in poll ppoll epoll_wait epoll_pwait select read write readv writev pread6
 	getrusage fallocate; do
 	EV+="${EV:+,}syscalls:sys_enter_$s"
 done
+EV+=",context-switches,task-clock"
 perf stat -x, -e "$EV" -p "$PID" -o "$TMP/gofnd.stat" -- sleep "$((SECS - 2))" &
 p1=$!
 perf stat -x, -e "$EV" -p "$all" -o "$TMP/worker.stat" -- sleep "$((SECS - 2))" &
@@ -62,4 +63,6 @@ for who in gofnd worker; do
 	awk -F, -v n="$calls" '$3 ~ /^syscalls:sys_enter_/ && $1 + 0 > 0 {
 		v = $1 / n; if (v >= 0.05) printf "  %-22s %6.2f\n", substr($3, 20), v }' \
 		"$TMP/$who.stat" | sort -k2 -g -r
+	awk -F, -v n="$calls" '$3 == "context-switches" {printf "  (context switches %.2f,", $1 / n}
+		$3 == "task-clock" {printf " CPU %.1f us)\n", $1 * 1000 / n}' "$TMP/$who.stat"
 done
