@@ -96,3 +96,12 @@ hyperfine_median() {
 
 # mib KB: kilobytes in MiB with one decimal (nothing for no input).
 mib() { awk -v k="${1:-}" 'BEGIN {if (k != "") printf "%.1f\n", k / 1024}'; }
+
+# workers_of PID: PID's descendants running gofn-loader -worker (a sandboxed
+# worker is a grandchild: supervisor -> worker), one a line.
+workers_of() {
+	ps -e -o pid=,ppid=,args= | awk -v root="$1" '
+		{pp[$1] = $2; a[$1] = $0}
+		END {for (p in pp) {q = p; while (q in pp && q != root && q > 1) q = pp[q];
+			if (q == root && q != p && a[p] ~ /gofn-loader[^ ]* -worker/) print p}}'
+}

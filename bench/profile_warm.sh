@@ -33,10 +33,7 @@ LUA
 workers=$(pgrep -P "$PID" -d, || true)
 # The sandboxed worker is a grandchild (supervisor -> worker): take every
 # descendant that runs gofn-loader -worker.
-all=$(ps -e -o pid=,ppid=,args= | awk -v root="$PID" '
-	{pp[$1] = $2; a[$1] = $0}
-	END {for (p in pp) {q = p; while (q in pp && q != root && q > 1) q = pp[q];
-		if (q == root && q != p && a[p] ~ /gofn-loader[^ ]* -worker/) printf "%s%s", (n++ ? "," : ""), p}}')
+all=$(workers_of "$PID" | paste -sd,)
 echo "gofnd $PID, workers ${all:-none} (children $workers)"
 
 wrk_run() { # URL LUA OUTFILE

@@ -34,10 +34,7 @@ pw=$!
 sleep 1
 # MHD starts a thread per connection: perf follows the process from here,
 # once wrk's connections are open (-p takes every thread at start).
-all=$(ps -e -o pid=,ppid=,args= | awk -v root="$PID" '
-	{pp[$1] = $2; a[$1] = $0}
-	END {for (p in pp) {q = p; while (q in pp && q != root && q > 1) q = pp[q];
-		if (q == root && q != p && a[p] ~ /gofn-loader[^ ]* -worker/) printf "%s%s", (n++ ? "," : ""), p}}')
+all=$(workers_of "$PID" | paste -sd,)
 # One descriptor per event per thread (~70 threads): the system calls a
 # warm path can make, not all ~350 (syscalls:sys_enter_* runs out of them).
 EV=""

@@ -51,14 +51,6 @@ cpu_ticks() {
 	for p in "$@"; do cat "/proc/$p/stat" 2>/dev/null; done |
 		awk '{sub(/.*\) /, ""); u += $12; s += $13} END {print u + 0, s + 0}'
 }
-# workers_of PID: its descendants running gofn-loader -worker (the sandboxed
-# worker is a grandchild), one a line.
-workers_of() {
-	ps -e -o pid=,ppid=,args= | awk -v root="$1" '
-		{pp[$1] = $2; a[$1] = $0}
-		END {for (p in pp) {q = p; while (q in pp && q != root && q > 1) q = pp[q];
-			if (q == root && q != p && a[p] ~ /gofn-loader[^ ]* -worker/) print p}}'
-}
 run() { # NAME -> "p50_us req_s non2xx p99_us srv_user_us srv_sys_us workers_us" (CPU per request)
 	cat >"$TMP/post.lua" <<LUA
 wrk.method = "POST"
