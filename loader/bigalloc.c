@@ -107,6 +107,13 @@ void *gofn_big_alloc(size_t n, int *zeroed)
 	return n < BIG ? malloc(n ? n : 1) : big_map(n, zeroed);
 }
 
+void *gofn_zero_fill(void *p, size_t n)
+{
+	/* through a volatile pointer: GCC turns malloc + memset into calloc */
+	static void *(*volatile fill)(void *, int, size_t) = memset;
+	return fill(p, 0, n);
+}
+
 void gofn_big_free(void *p, size_t n)
 {
 	if (!p)

@@ -19,6 +19,12 @@ void *gofn_big_calloc(size_t n);
  * and no untouched end is faulted in. Free with gofn_big_free(p, n). */
 void *gofn_big_alloc(size_t n, int *zeroed);
 
+/* Clears p[0..n) by writing, for memory a caller will read before it
+ * writes: a read of an untouched page maps the zero page and the first
+ * write then faults again for a copy, so calloc's untouched pages fault
+ * twice. Never turned back into calloc by the compiler. Returns p. */
+void *gofn_zero_fill(void *p, size_t n);
+
 /* A freed array of 1 MiB or more is kept for the next one of its size,
  * rounded up to 2 MiB (a few at most). */
 void gofn_big_free(void *p, size_t n);

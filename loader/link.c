@@ -126,19 +126,17 @@ static int link_state_init(gofn_link *l)
 	l->dedup_cap = 64;
 	while (l->dedup_cap < total * 2 + 2)
 		l->dedup_cap <<= 1;
-	/* Zeroed by writing, not by calloc's fresh pages: the probes read a
-	 * slot before they fill it, and a read of an untouched page maps the
-	 * zero page, so every page of the table faulted twice (1,024 faults
-	 * for a large unit's 2 MB table instead of 512). Through a volatile
-	 * pointer: GCC turns malloc + memset back into calloc. */
-	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
+	/* Zeroed by writing (gofn_zero_fill), not by calloc's fresh pages:
+	 * the probes read a slot before they fill it, so every page of the
+	 * table faulted twice (1,024 faults for a large unit's 2 MB table
+	 * instead of 512). */
 	size_t len = l->dedup_cap * sizeof *l->dedup;
 	for (size_t oi = 0; oi < l->nobjs; oi++)
 		len += (size_t)l->objs[oi].o->nsyms * sizeof(lk_sym);
 	if (!(l->state = gofn_big_calloc(len)))
 		return -1;
 	l->state_len = len;
-	zero_fill(l->state, 0, len);
+	gofn_zero_fill(l->state, len);
 	l->dedup = l->state;
 	lk_sym *p = (lk_sym *)(l->dedup + l->dedup_cap);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "loader/release_rt.h"
+#include "loader/bigalloc.h"
 #include "loader/pcln_tab.h"
 
 #define PART_LIMIT (1u << 30) /* keeps every uint32 offset and the sum in range */
@@ -224,11 +225,10 @@ static int plan(const gofn_mb_unit *u, layout *l, gofn_err *err)
 	return 0;
 }
 
-/* About one slot an entry, up to max; zeroed by writing (pcln_tab.c
- * new_slots: a read-first calloc'd page faults twice). */
+/* About one slot an entry, up to max; zeroed by writing (read first:
+ * gofn_zero_fill). */
 static int cache_init(ptr_cache *c, size_t n, size_t max, gofn_err *err)
 {
-	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 	size_t slots = 64;
 	while (slots < n && slots < max)
 		slots *= 2;
@@ -236,7 +236,7 @@ static int cache_init(ptr_cache *c, size_t n, size_t max, gofn_err *err)
 	c->mask = slots - 1;
 	if (!c->s)
 		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
-	zero_fill(c->s, 0, slots * sizeof *c->s);
+	gofn_zero_fill(c->s, slots * sizeof *c->s);
 	return 0;
 }
 

@@ -12,19 +12,16 @@ struct pcln_tab_slot {
 	uint64_t hash;
 };
 
-/* n empty slots. Zeroed by writing, not calloc's fresh pages, which
- * the probes read before they write (a read of an untouched page maps the
- * zero page: two faults a page); a set of 1 MiB or more is on huge pages
- * (bigalloc.h). Through a volatile pointer: GCC turns malloc + memset back
- * into calloc. */
+/* n empty slots, zeroed by writing unless new (the probes read before
+ * they write: gofn_zero_fill); a set of 1 MiB or more is on huge pages
+ * (bigalloc.h). */
 static struct pcln_tab_slot *new_slots(size_t n)
 {
-	static void *(*volatile zero_fill)(void *, int, size_t) = memset;
 	int zeroed;
 	if (n > SIZE_MAX / sizeof(struct pcln_tab_slot))
 		return NULL;
 	struct pcln_tab_slot *s = gofn_big_alloc(n * sizeof *s, &zeroed);
-	return s && !zeroed ? zero_fill(s, 0, n * sizeof *s) : s;
+	return s && !zeroed ? gofn_zero_fill(s, n * sizeof *s) : s;
 }
 
 static void free_slots(struct pcln_tab_slot *s, size_t n)
@@ -78,7 +75,7 @@ static int room(const pcln_tab *t, size_t need, gofn_err *err)
 int pcln_tab_reserve(pcln_tab *t, size_t n, gofn_err *err)
 {
 	size_t slots = 64;
-	while (slots / 2 < n + 1 && slots < ((size_t)1 << 30))
+	while (slots / 2 < n + 1 && slots < ((size_t)1 << 22)) /* beyond: grown as used */
 		slots *= 2;
 	if (t->nslots || slots == 64)
 		return 0;

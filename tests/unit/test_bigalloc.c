@@ -107,6 +107,8 @@ static void alloc_says_whether_zeroed(void **state)
 	assert_ptr_equal(q, p);
 	assert_int_equal(zeroed, 0); /* kept, and left as it was */
 	assert_int_equal(q[n - 1], 0x5A);
+	assert_ptr_equal(gofn_zero_fill(q, n), q); /* what a kept one needs */
+	assert_true(all_zero(q, n));
 	gofn_big_free(q, n);
 	gofn_big_trim();
 	uint8_t *r = gofn_big_alloc(1000, &zeroed); /* small: malloc's */
