@@ -6,6 +6,8 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <poll.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -129,6 +131,46 @@ static void test_trimmed_waits_in_c_and_the_end_is_ready(void **state)
 	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 1);
 }
 
+/* Readable now (poll, no wait): what Go's netpoller would be told. */
+static int readable(int fd)
+{
+	struct pollfd pf = {.fd = fd, .events = POLLIN};
+	return poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN);
+}
+
+/* Go waits on an epoll instance watching the control socket for input
+ * only: readable when a request is there, and no wake-up when gofnd reads
+ * a reply (which frees the worker's send buffer: an EPOLLOUT event that,
+ * on the socket itself, woke the netpoller's thread once per call). */
+static void test_go_waits_for_input_only(void **state)
+{
+	const pair *p = *state;
+	gofn_worker_wait ww = {.fd = p->worker};
+	int ep = gofn_worker_wait_input_fd(&ww);
+	struct epoll_event ev;
+	char c;
+
+	assert_int_not_equal(ep, p->worker);
+	assert_false(readable(ep));
+	/* A reply out and read by the peer: the socket became writable again,
+	 * the wait descriptor says nothing. */
+	assert_int_equal(write(p->worker, "r", 1), 1);
+	assert_int_equal(read(p->server, &c, 1), 1);
+	assert_false(readable(ep));
+	assert_int_equal(epoll_wait(ep, &ev, 1, 0), 0);
+	/* A request: readable, and stays so until C reads it. */
+	request(p);
+	assert_true(readable(ep));
+	assert_true(readable(ep));
+	assert_int_equal(read(p->worker, &c, 1), 1);
+	assert_false(readable(ep));
+	/* gofnd gone: readable (C's next read sees the end). */
+	close(p->server);
+	((pair *)p)->server = -1;
+	assert_true(readable(ep));
+	close(ep);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -137,6 +179,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_a_request_soon_after_the_reply_makes_it_hot, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_a_hot_worker_waits_in_c, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_go_waits_for_input_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_trimmed_waits_in_c_and_the_end_is_ready, setup,
 					    teardown),
 	};

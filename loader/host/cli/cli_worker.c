@@ -550,7 +550,7 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 	}
 	if (hello(&w) < 0)
 		return 1;
-	*s = (gofn_cli_session){.fd = w.ctrl,
+	*s = (gofn_cli_session){.fd = gofn_worker_wait_input_fd(&w.wait),
 				.next = worker_next,
 				.finish = worker_finish,
 				.idle = worker_idle,

@@ -2,10 +2,26 @@
 #include "loader/host/cli/worker_wait.h"
 
 #include <poll.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/io.h"
 #include "loader/host/cli/worker_trim.h"
+
+int gofn_worker_wait_input_fd(const gofn_worker_wait *ww)
+{
+	struct epoll_event ev = {.events = EPOLLIN, .data.fd = ww->fd};
+	int ep = epoll_create1(EPOLL_CLOEXEC);
+
+	if (ep < 0)
+		return ww->fd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ww->fd, &ev) < 0) {
+		close(ep);
+		return ww->fd;
+	}
+	return ep;
+}
 
 void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww)
 {

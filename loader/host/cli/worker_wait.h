@@ -35,6 +35,17 @@ typedef struct gofn_worker_wait {
 	int trimmed;	  /* idle past the trim delay, and trimmed */
 } gofn_worker_wait;
 
+/* The descriptor Go's netpoller is to wait on for fd readable: an epoll
+ * instance of its own watching fd for input only (level-triggered), so
+ * readable exactly when fd is; fd itself when that cannot be made. Go
+ * registers every descriptor for output too (runtime/netpoll_epoll.go
+ * netpollopen: EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET), and on the
+ * control socket gofnd's every read of a reply frees the send buffer the
+ * reply took (unix_write_space): an EPOLLOUT edge that woke the worker's
+ * thread parked in epoll_wait once per call for nothing. The inner epoll
+ * drops wake-ups for events it was not asked for (ep_poll_callback). */
+int gofn_worker_wait_input_fd(const gofn_worker_wait *ww);
+
 /* A reply went out (or the worker started): idle from now. */
 void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww);
 
