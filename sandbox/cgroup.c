@@ -71,6 +71,32 @@ static int put(const char *dir, const char *file, const char *text)
 	return n < 0 ? -1 : 0;
 }
 
+/* put, unless the file already reads text: every cold start sets its
+ * tenant's CPU group, and a write to the v1 quota or period (v2: cpu.max)
+ * recomputes the bandwidth of every group in the hierarchy
+ * (tg_set_bandwidth), 1.9 % of a spawn's CPU in a perf profile
+ * (docs/benchmarks.md, "Spawn cost"), for a value that rarely changes. */
+static int put_changed(const char *dir, const char *file, const char *text)
+{
+	char path[512], have[64];
+	int fd;
+	ssize_t n;
+
+	snprintf(path, sizeof path, "%s/%s", dir, file);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		n = gofn_read_retry(fd, have, sizeof have - 1);
+		close(fd);
+		if (n > 0) {
+			have[n] = 0;
+			have[strcspn(have, "\n")] = 0;
+			if (strcmp(have, text) == 0)
+				return 0;
+		}
+	}
+	return put(dir, file, text);
+}
+
 static int has_word(const char *path, const char *word)
 {
 	char buf[512], *save = NULL;
@@ -133,25 +159,25 @@ int gofn_cgroup_cpu_write(const char *dir, int v1, unsigned weight, unsigned quo
 		/* cpu.weight 100 is the v2 default, cpu.shares 1024 the v1 one */
 		unsigned shares = weight * 1024u / 100u;
 		snprintf(v, sizeof v, "%u", shares > 2 ? shares : 2);
-		if (put(dir, "cpu.shares", v) < 0)
+		if (put_changed(dir, "cpu.shares", v) < 0)
 			return -1;
 		snprintf(v, sizeof v, "%u", CPU_PERIOD_US);
-		if (put(dir, "cpu.cfs_period_us", v) < 0)
+		if (put_changed(dir, "cpu.cfs_period_us", v) < 0)
 			return -1;
 		if (quota)
 			snprintf(v, sizeof v, "%llu", quota);
 		else
 			snprintf(v, sizeof v, "-1");
-		return put(dir, "cpu.cfs_quota_us", v);
+		return put_changed(dir, "cpu.cfs_quota_us", v);
 	}
 	snprintf(v, sizeof v, "%u", weight);
-	if (put(dir, "cpu.weight", v) < 0)
+	if (put_changed(dir, "cpu.weight", v) < 0)
 		return -1;
 	if (quota)
 		snprintf(v, sizeof v, "%llu %u", quota, CPU_PERIOD_US);
 	else
 		snprintf(v, sizeof v, "max %u", CPU_PERIOD_US);
-	return put(dir, "cpu.max", v);
+	return put_changed(dir, "cpu.max", v);
 }
 
 /* The tenant's CPU group under parent: weight between tenants, optional cap. */
@@ -299,47 +325,6 @@ static int attach_v1_own_cpu(pid_t pid, const gofn_sandbox_limits *l)
 	return 1;
 }
 
-static int get_num(const char *dir, const char *file, long long *v)
-{
-	char path[512], buf[32];
-	int fd;
-	ssize_t n;
-
-	snprintf(path, sizeof path, "%s/%s", dir, file);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = 0;
-	*v = strtoll(buf, NULL, 10);
-	return 0;
-}
-
-/* The tenant's weight and cap in a v1 group made by attach_v1_own_cpu
- * (period set): the shares, and the quota only when it differs (writing
- * the period and quota costs 0.2 ms, which a bind would pay for nothing
- * when the tenant has the flags' settings). */
-static int v1_cpu_settle(const char *dir, const gofn_sandbox_limits *l)
-{
-	long long have;
-	long long want =
-	    l->cpu_quota_mcpu ? (long long)l->cpu_quota_mcpu * (CPU_PERIOD_US / 1000u) : -1;
-	long long period;
-	char v[32];
-	unsigned shares = l->cpu_weight * 1024u / 100u;
-
-	snprintf(v, sizeof v, "%u", shares > 2 ? shares : 2);
-	if (put(dir, "cpu.shares", v) < 0)
-		return -1;
-	if (get_num(dir, "cpu.cfs_quota_us", &have) == 0 && have == want &&
-	    get_num(dir, "cpu.cfs_period_us", &period) == 0 && period == CPU_PERIOD_US)
-		return 0;
-	return gofn_cgroup_cpu_write(dir, 1, l->cpu_weight, l->cpu_quota_mcpu);
-}
-
 int gofn_cgroup_v1_claim(const char *parent, pid_t pid, unsigned uid)
 {
 	char own[300], dir[300];
@@ -368,7 +353,8 @@ static int v1_bind_cpu(pid_t pid, const gofn_sandbox_limits *l, unsigned uid)
 	char own[160];
 
 	snprintf(own, sizeof own, V1_ROOT "/cpu/gofn/w%d", (int)pid);
-	if (access(own, F_OK) == 0 && v1_cpu_settle(own, l) == 0 &&
+	if (access(own, F_OK) == 0 &&
+	    gofn_cgroup_cpu_write(own, 1, l->cpu_weight, l->cpu_quota_mcpu) == 0 &&
 	    gofn_cgroup_v1_claim(V1_ROOT "/cpu/gofn", pid, uid) == 1)
 		return 1;
 	int joined = attach_v1_cpu(pid, l, uid);

@@ -279,6 +279,26 @@ static void cg_expect(const char *dir, const char *name, const char *want)
 	assert_string_equal(got, want);
 }
 
+/* Sets the file's mtime to 1000 s after the epoch; cg_untouched: still so. */
+static void cg_age(const char *dir, const char *name)
+{
+	char p[256];
+	const struct timespec t[2] = {{1000, 0}, {1000, 0}};
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	assert_int_equal(utimensat(AT_FDCWD, p, t, 0), 0);
+}
+
+static int cg_untouched(const char *dir, const char *name)
+{
+	char p[256];
+	struct stat st;
+
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	assert_int_equal(stat(p, &st), 0);
+	return st.st_mtim.tv_sec == 1000;
+}
+
 /* A tenant's CPU weight and cap as the cgroup files take them: v2
  * cpu.weight and cpu.max over a 100 ms period, v1 cpu.shares (weight x
  * 1024 / 100, at least 2) and cpu.cfs_quota_us (-1: none). */
@@ -306,6 +326,17 @@ static void cgroup_cpu_writer(void **state)
 	assert_int_equal(gofn_cgroup_cpu_write(dir, 1, 1, 0), 0);
 	cg_expect(dir, "cpu.shares", "10");
 	cg_expect(dir, "cpu.cfs_quota_us", "-1");
+	/* A value the file already holds is not written again (a quota write
+	 * recomputes every group's bandwidth): its mtime, set far back, stays. */
+	for (size_t i = 0; i < 5; i++)
+		cg_age(dir, files[i]);
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 1, 1, 0), 0);
+	assert_true(cg_untouched(dir, "cpu.shares") && cg_untouched(dir, "cpu.cfs_period_us") &&
+		    cg_untouched(dir, "cpu.cfs_quota_us"));
+	assert_int_equal(gofn_cgroup_cpu_write(dir, 1, 1, 20), 0);
+	cg_expect(dir, "cpu.cfs_quota_us", "2000");
+	assert_false(cg_untouched(dir, "cpu.cfs_quota_us"));
+	assert_true(cg_untouched(dir, "cpu.shares") && cg_untouched(dir, "cpu.cfs_period_us"));
 	for (size_t i = 0; i < 5; i++) {
 		char p[256];
 		snprintf(p, sizeof p, "%s/%s", dir, files[i]);
