@@ -234,107 +234,108 @@ int gofn_hosttab_write(const char *path, gofn_err *err)
 	return rc;
 }
 
-/* The executable's PT_GNU_RELRO, page-rounded outwards: the part of its
- * read-only mappings the dynamic linker wrote before making it read-only
- * (dl_iterate_phdr visits the executable first). */
+/* The parts of loaded objects' read-only mappings that may hold written
+ * (private anonymous) pages, page-rounded outwards: each PT_GNU_RELRO,
+ * which the dynamic linker wrote before making it read-only, and every
+ * loaded segment of an object with text relocations (DT_TEXTREL). A
+ * private read-only file mapping outside them holds only the file's bytes:
+ * nothing else in a worker writes one (the loader and the Go runtime map
+ * anonymous memory; the host table is mapped read-only, map_tab). */
 typedef struct span {
 	uintptr_t lo, hi;
 } span;
 
-static int exe_relro(struct dl_phdr_info *info, size_t size, void *arg)
+#define MAX_WRITTEN 128
+
+typedef struct written {
+	span s[MAX_WRITTEN];
+	int n, exe_only, full; /* full: more than fit, so trust no mapping */
+} written;
+
+static void add_span(written *w, uintptr_t lo, uintptr_t memsz)
 {
-	span *r = arg;
-	(void)size;
-	for (int i = 0; i < info->dlpi_phnum; i++)
-		if (info->dlpi_phdr[i].p_type == PT_GNU_RELRO) {
-			uintptr_t lo = info->dlpi_addr + info->dlpi_phdr[i].p_vaddr;
-			r->lo = lo & ~(uintptr_t)4095;
-			r->hi = (lo + info->dlpi_phdr[i].p_memsz + 4095) & ~(uintptr_t)4095;
-		}
-	return 1;
+	if (w->n == MAX_WRITTEN) {
+		w->full = 1;
+		return;
+	}
+	w->s[w->n].lo = lo & ~(uintptr_t)4095;
+	w->s[w->n].hi = (lo + memsz + 4095) & ~(uintptr_t)4095;
+	w->n++;
 }
 
-/* gofn_clean_file_maps for the executable alone, from /proc/self/maps:
- * reading smaps walks the page tables of every mapping of the process (the
- * Go heap's included), 1.2 of the preload's 1.3 ms, where the one kind of
- * written page a read-only mapping of the executable can hold is known
- * without it: its RELRO, which the ELF headers give and which is skipped
- * (a non-PIE Go executable has no text relocations; a debugger's breakpoint
- * would be dropped, not the program broken). */
-static int exe_clean_maps(const char *exe,
-			  void (*fn)(unsigned long lo, unsigned long hi, void *arg), void *arg)
+static int has_textrel(const struct dl_phdr_info *info)
 {
-	char line[4096 + 128];
-	span relro = {0, 0};
-	int count = 0;
-	FILE *f = fopen("/proc/self/maps", "re");
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		if (info->dlpi_phdr[i].p_type != PT_DYNAMIC)
+			continue;
+		for (const ElfW(Dyn) *d =
+			 (const ElfW(Dyn) *)(info->dlpi_addr + info->dlpi_phdr[i].p_vaddr);
+		     d->d_tag != DT_NULL; d++)
+			if (d->d_tag == DT_TEXTREL ||
+			    (d->d_tag == DT_FLAGS && (d->d_un.d_val & DF_TEXTREL)))
+				return 1;
+	}
+	return 0;
+}
 
-	if (!f)
+/* dl_iterate_phdr visits the executable first; exe_only stops there. */
+static int written_spans(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	written *w = arg;
+	const int textrel = has_textrel(info);
+	(void)size;
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type == PT_GNU_RELRO || (textrel && ph->p_type == PT_LOAD))
+			add_span(w, info->dlpi_addr + ph->p_vaddr, ph->p_memsz);
+	}
+	return w->exe_only;
+}
+
+static int overlaps(const written *w, unsigned long a, unsigned long b)
+{
+	for (int i = 0; i < w->n; i++)
+		if (a < w->s[i].hi && w->s[i].lo < b)
+			return 1;
+	return 0;
+}
+
+/* gofn_clean_file_maps from /proc/self/maps: reading smaps instead walks
+ * the page tables of every mapping of the process (the Go heap's
+ * included): 1.2 of the preload's 1.3 ms, and 3.4 % of a worker spawn's
+ * CPU for the idle trim's list (docs/benchmarks.md, "Spawn cost"), where
+ * the written parts of read-only file mappings are known from the ELF
+ * headers (written_spans; a debugger's breakpoint would be dropped, not
+ * the program broken). */
+int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
+			 void *arg)
+{
+	char exe[4096], line[4096 + 128];
+	written w;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	int count = 0;
+	FILE *f;
+
+	if (n <= 0)
 		return -1;
-	dl_iterate_phdr(exe_relro, &relro);
+	exe[n] = 0;
+	memset(&w, 0, sizeof w);
+	w.exe_only = exe_only;
+	dl_iterate_phdr(written_spans, &w);
+	if (w.full || !(f = fopen("/proc/self/maps", "re")))
+		return -1;
 	while (fgets(line, sizeof line, f)) {
 		unsigned long a, b;
 		char perms[5];
 		int path = 0;
 		line[strcspn(line, "\n")] = 0;
 		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &a, &b, perms, &path) < 3 || !path ||
-		    perms[1] == 'w' || perms[3] != 'p' || strcmp(line + path, exe) != 0 || b <= a)
-			continue;
-		if (a < relro.hi && relro.lo < b)
+		    line[path] != '/' || perms[1] == 'w' || perms[3] != 'p' || b <= a ||
+		    (exe_only && strcmp(line + path, exe) != 0) || overlaps(&w, a, b))
 			continue;
 		fn(a, b, arg);
 		count++;
 	}
-	fclose(f);
-	return count;
-}
-
-/* Calls fn for each private read-only mapping of a file (exe_only: of the
- * worker's own executable, exe_clean_maps) none of whose pages is
- * anonymous, as /proc/self/smaps shows it now. Such a mapping holds nothing but the
- * file's bytes: a page written through it (RELRO, which the dynamic linker
- * wrote before making it read-only) is a private anonymous copy, and its
- * mapping is skipped. Private_Dirty is no sign of that: a file written
- * shortly before (a fresh build) has dirty page-cache pages until the
- * kernel writes them back, which smaps counts as Private_Dirty too.
- * Returns the number of mappings passed to fn, or -1 when
- * smaps cannot be read (a seccomp'd worker: call it before the filter). */
-int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
-			 void *arg)
-{
-	char exe[4096], line[4096 + 128];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-	unsigned long lo = 0, hi = 0;
-	int cand = 0, clean = 0, count = 0;
-	FILE *f;
-
-	if (n <= 0)
-		return -1;
-	exe[n] = 0;
-	if (exe_only)
-		return exe_clean_maps(exe, fn, arg);
-	if (!(f = fopen("/proc/self/smaps", "re")))
-		return -1;
-	while (fgets(line, sizeof line, f)) {
-		unsigned long a, b, kb;
-		char perms[5];
-		int path = 0;
-		line[strcspn(line, "\n")] = 0;
-		if (sscanf(line, "%lx-%lx %4s %*s %*s %*s %n", &a, &b, perms, &path) >= 3 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			if (cand && clean && hi > lo && ++count)
-				fn(lo, hi, arg);
-			lo = a, hi = b;
-			cand = path && line[path] == '/' && perms[1] != 'w' && perms[3] == 'p' &&
-			       (!exe_only || strcmp(line + path, exe) == 0);
-			clean = 1;
-			continue;
-		}
-		if (sscanf(line, "Anonymous: %lu kB", &kb) == 1 && kb)
-			clean = 0;
-	}
-	if (cand && clean && hi > lo && ++count)
-		fn(lo, hi, arg);
 	fclose(f);
 	return count;
 }

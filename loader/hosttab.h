@@ -41,9 +41,10 @@ int gofn_hosttab_itabs(const gofn_hosttype_rec **recs, size_t *n, const char **n
 void gofn_hosttab_trim(void);
 
 /* Calls fn(lo, hi, arg) for each private read-only file mapping (exe_only:
- * of this executable) whose pages are all clean file pages, read from
- * /proc/self/smaps (exe_only: /proc/self/maps, less the executable's
- * RELRO), so before seccomp. Returns how many, or -1. */
+ * of this executable) whose pages are all clean file pages: those of
+ * /proc/self/maps, so before seccomp, less the loaded objects' RELRO (and
+ * every segment of an object with text relocations). Returns how many,
+ * or -1. */
 int gofn_clean_file_maps(int exe_only, void (*fn)(unsigned long lo, unsigned long hi, void *arg),
 			 void *arg);
 

@@ -535,7 +535,7 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 		reply_error(&w, &pe);
 		return 1;
 	}
-	gofn_worker_idle_trim_prepare(); /* reads smaps: before seccomp */
+	gofn_worker_idle_trim_prepare(); /* reads /proc/self/maps: before seccomp */
 	if (!has_flag(argc, argv, "-unconfined")) {
 		/* Before any tenant byte arrives; the parent already set up the
 		 * namespaces, this adds no_new_privs and seccomp on every thread. */

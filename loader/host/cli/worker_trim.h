@@ -20,9 +20,9 @@
 
 /* Records the mappings the trim may drop (clean private file mappings: the
  * executable's text, rodata and host table, the libraries' text and
- * rodata). Reads /proc/self/smaps, so it runs before seccomp; returns how
- * many, or -1 when smaps cannot be read (the trim then leaves file pages
- * alone). */
+ * rodata: gofn_clean_file_maps). Reads /proc/self/maps, so it runs before
+ * seccomp; returns how many, or -1 when it cannot be read (the trim then
+ * leaves file pages alone). */
 int gofn_worker_idle_trim_prepare(void);
 
 /* Returns freed Go heap and malloc'd memory to the system and drops the
