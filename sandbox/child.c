@@ -2,7 +2,9 @@
  * the worker executable. Read top to bottom: gofn_sandbox_child() is the whole
  * story; each step is one small function. Only async-signal-safe calls are
  * made here (the parent may be multi-threaded), so errors travel to the
- * parent as a fixed struct on msg_wr. */
+ * parent as a fixed struct on msg_wr. Until it execs, the child runs in the
+ * parent's address space (spawn.c, clone_child): it writes only its own
+ * stack, its thread-local state and the kernel's objects. */
 #include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
@@ -21,8 +23,12 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-static int msg_fd = -1;
-static unsigned layers;
+/* Thread-local: the child shares the parent's memory until it execs
+ * (spawn.c, clone_child) and its TLS is that of the thread that spawned
+ * it, which does not use these; two threads spawning at once each have
+ * their own. */
+static _Thread_local int msg_fd = -1;
+static _Thread_local unsigned layers;
 
 _Noreturn static void fail(const char *what)
 {
@@ -282,8 +288,12 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 
 	msg_fd = msg_wr;
 	layers = 0;
-	reset_signals();
+	/* Nothing here sets errno (the spawning thread's, which the parent
+	 * reads while it writes our maps and cgroup) until the parent is
+	 * done and waits on our pipe: reset_signals' refused calls come after.
+	 * Every signal stays blocked until then (clone_child). */
 	in_cgroup = wait_for_parent(sync_rd);
+	reset_signals();
 	if (setsid() < 0)
 		fail("setsid");
 	if (p->clone_ns & CLONE_NEWUSER)

@@ -7,11 +7,13 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -71,9 +73,63 @@ static int write_id_maps(pid_t pid, int privileged, unsigned host, gofn_err *err
 	return write_file(pid, "gid_map", map, err);
 }
 
-static pid_t clone_child(unsigned ns)
+/* The child runs in the parent's address space (CLONE_VM, as posix_spawn
+ * does) on a stack of its own until it execs: copying gofnd's page tables
+ * for a child that replaces them at once, and tearing the copy down again
+ * in execve, were 9 % of a spawn's CPU (dup_mmap, exit_mmap;
+ * docs/benchmarks.md, "Spawn cost"). Not CLONE_VFORK: the child waits for
+ * the parent to write its maps and cgroup. What the sharing asks of the
+ * child (child.c): no allocation and no write to memory the parent uses;
+ * errno is the spawning thread's (shared TLS), so the child sets it only
+ * while the parent is blocked reading its pipes, and its own state is
+ * thread-local. Every signal is blocked across the clone, so no handler
+ * of the parent's runs on the child's stack before it resets them. */
+#define CHILD_STACK (256u << 10)
+
+/* AddressSanitizer keeps its shadow of the stack in the address space, so
+ * a child sharing it would rewrite the parent's shadow, and it warns on a
+ * stack it did not make: sanitized builds copy the address space (a plain
+ * fork in namespaces, the child on its copy of this stack) as before. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SHARE_VM 0
+#else
+#define SHARE_VM 1
+#endif
+
+typedef struct child_args {
+	const gofn_spawn_plan *p;
+	int sync_rd, sync_wr, msg_rd, msg_wr;
+} child_args;
+
+/* Its own copy of the fd table (no CLONE_FILES): the parent's ends go. */
+static int child_main(void *arg)
 {
-	return (pid_t)syscall(SYS_clone, (unsigned long)ns | SIGCHLD, NULL, NULL, NULL, 0UL);
+	const child_args *a = arg;
+	close(a->sync_wr);
+	close(a->msg_rd);
+	gofn_sandbox_child(a->p, a->sync_rd, a->msg_wr);
+}
+
+static pid_t clone_child(unsigned ns, void *stack, const child_args *a)
+{
+	sigset_t all, old;
+	pid_t pid;
+	int saved;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (SHARE_VM) {
+		pid = (pid_t)clone(child_main, (char *)stack + CHILD_STACK,
+				   (int)ns | CLONE_VM | SIGCHLD, (void *)a);
+	} else {
+		pid = (pid_t)syscall(SYS_clone, (unsigned long)ns | SIGCHLD, NULL, NULL, NULL, 0UL);
+		if (pid == 0)
+			child_main((void *)a);
+	}
+	saved = errno;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	errno = saved;
+	return pid;
 }
 
 static unsigned ns_layers(unsigned ns)
@@ -115,8 +171,11 @@ static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
 			continue;
 		if (n == 0)
 			break;
-		if (n != sizeof m)
+		if (n != sizeof m) {
+			kill(pid, SIGKILL);
+			gofn_waitpid(pid, NULL, 0);
 			return gofn_errf(err, GOFN_ESYS, "worker setup: short report");
+		}
 		if (m.failed) {
 			m.what[sizeof m.what - 1] = 0;
 			gofn_waitpid(pid, NULL, 0);
@@ -156,14 +215,24 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 	int syncp[2], msgp[2];
 	pid_t pid = -1;
 	int rc;
+	child_args a = {.p = p};
+	void *stack = mmap(NULL, CHILD_STACK, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
 
-	if (pipe2(syncp, O_CLOEXEC) < 0)
+	if (stack == MAP_FAILED)
+		return gofn_errsys(err, "worker stack");
+	if (pipe2(syncp, O_CLOEXEC) < 0) {
+		munmap(stack, CHILD_STACK);
 		return gofn_errsys(err, "pipe");
+	}
 	if (pipe2(msgp, O_CLOEXEC) < 0) {
 		close(syncp[0]);
 		close(syncp[1]);
+		munmap(stack, CHILD_STACK);
 		return gofn_errsys(err, "pipe");
 	}
+	a = (child_args){
+	    .p = p, .sync_rd = syncp[0], .sync_wr = syncp[1], .msg_rd = msgp[0], .msg_wr = msgp[1]};
 	for (size_t i = first_try(cfg); i < sizeof tries / sizeof tries[0]; i++) {
 		/* Namespaces without a userns need root; do not try them otherwise. */
 		if (tries[i] && !(tries[i] & CLONE_NEWUSER) && !privileged)
@@ -171,12 +240,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 		p->clone_ns = tries[i];
 		plan_ids(p, privileged);
 		p->want_cgroupns = tries[i] != 0;
-		pid = clone_child(tries[i]);
-		if (pid == 0) {
-			close(syncp[1]);
-			close(msgp[0]);
-			gofn_sandbox_child(p, syncp[0], msgp[1]);
-		}
+		pid = clone_child(tries[i], stack, &a);
 		if (pid > 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC &&
 				errno != EUSERS && errno != ENOSYS))
 			break;
@@ -217,6 +281,9 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 out:
 	close(syncp[1]);
 	close(msgp[0]);
+	/* The child left the stack: it exec'd (the message pipe's end closed
+	 * in execve, after the switch to its own address space) or was reaped. */
+	munmap(stack, CHILD_STACK);
 	return rc;
 }
 
