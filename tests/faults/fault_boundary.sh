@@ -25,8 +25,9 @@ metric() {
 		awk -v m="$1" '$1 == m {print $2}'
 }
 
-# --- 1. a forged RESULT, then a call with a large body
-req POST /invoke/main.ForgeResult "$tok" --data-binary x
+# --- 1. a forged RESULT, then a call with a large body. The worker is
+# fresh (--prepared 0): this is its call number 1, which the forger echoes.
+req POST /invoke/main.ForgeResult "$tok" --data-binary 1
 check "the forged RESULT is taken as the call's answer ($(jqv .status) $(jqv .result))" \
 	test "$(jqv .status):$(jqv .result)" == ok:forged
 wedged=$(loaders_of "$PID")
@@ -40,6 +41,12 @@ req POST /invoke/main.Echo "$tok" --data-binary again
 check "the next call gets a fresh worker and succeeds" test "$(jqv .status):$(jqv .result)" == ok:again
 check "... not the wedged one" test -z "$(comm -12 <(tr ' ' '\n' <<<"$wedged" | sort) \
 	<(loaders_of "$PID" | sort))"
+# That worker's next call is its second: a RESULT naming another is a lie.
+liar=$(loaders_of "$PID")
+req POST /invoke/main.ForgeResult "$tok" --data-binary 7
+check "a forged RESULT for another call ends the call killed ($(jqv .status): $(jqv .error))" \
+	test "$(jqv .status)" == killed
+check "... and its worker is gone" gone_soon $liar
 
 # --- 2. an init that forges LOADED with 100,000 symbols
 echo_id=$(upload "$other" "$forge")
@@ -143,7 +150,7 @@ check "... naming the limit" has "$(jqv .error.message)" "4097 callable symbols;
 # upload waits on an init that never finishes: gofnd still stops.
 stop_gofnd || fail "gofnd exits 0 on SIGTERM"
 start_gofnd "$DATA" --workers 1 --prepared 0 --shutdown-grace-ms 1000
-req POST /invoke/main.ForgeResult "$tok" --data-binary x
+req POST /invoke/main.ForgeResult "$tok" --data-binary 1
 check "wedged again" test "$(jqv .result)" == forged
 curl -sS --max-time 120 -o "$TMP/stuck" -H "Authorization: Bearer $tok" \
 	--data-binary "@$TMP/2mb" "$URL/invoke/main.Echo?timeout_ms=100000" &

@@ -52,12 +52,16 @@ func atoi(in []byte) int {
 // ForgeResult answers its own call with a well-formed RESULT "forged",
 // after closing its copies of the request's stdout/stderr pipes (so gofnd
 // sees the EOF an honest worker gives), then blocks: the worker goes back
-// to the pool but reads nothing any more.
+// to the pool but reads nothing any more. The RESULT echoes the call
+// number its input names (CALL, counted per worker from 1, which tenant
+// code can guess); gofnd takes a RESULT naming another call as a protocol
+// break and kills the worker.
 func ForgeResult(in []byte) []byte {
 	syscall.Close(1)
 	syscall.Close(2)
 	var p []byte
-	p = append(p, field(7, u64(1))...) // STATUS ok
+	p = append(p, field(22, u64(uint64(atoi(in))))...) // CALL
+	p = append(p, field(7, u64(1))...)                 // STATUS ok
 	p = append(p, field(8, []byte("forged"))...)
 	p = append(p, field(11, u64(1))...) // DURATION_US
 	syscall.Write(3, frame(5, p))
