@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Side by side, what a worker spawn costs (issue 16 target 3 beyond the
+# budget, the evicted tenant's call): two gofnd builds (A and B: bin dirs
+# holding gofnd and gofn-loader with its per-release workers), both up at
+# once, each with --max-workers 2 --prepared 0 (EXTRA replaces the last)
+# and K tenants that uploaded hello.go. Each round runs, for A then B, wrk
+# -c C over the K tenants in turn for SECS seconds: with K > 2 every call
+# is a cold start (a spawn, an eviction). Prints per run req/s, cold
+# starts a second, and the CPU per cold start of gofnd and everything it
+# started (utime+stime+cutime+cstime of gofnd, which reaps its workers,
+# plus the live descendants), with the load average.
+# Not part of make test or make bench: a tool for comparing changes.
+# Usage: bench/spawn_ab.sh BUILD BIN_A BIN_B [K] [SECS] [ROUNDS] [C]
+export GOFN_TEST_PLAIN=1
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+source "$BENCH_DIR/../tests/integration/lib.sh"
+source "$BENCH_DIR/lib.sh"
+A=$(readlink -f "$2"); B=$(readlink -f "$3")
+K=${4:-6}; SECS=${5:-5}; ROUNDS=${6:-3}; C=${7:-2}
+EXTRA=${EXTRA:---prepared 0}
+HELLO=$(compile hello) || exit 1
+declare -A SRV_PID SRV_URL
+stop_all() { for p in "${SRV_PID[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; }
+trap 'stop_all; cleanup' EXIT
+ROOT_TMP=$TMP
+for v in A B; do
+	[[ $v == A ]] && dir=$A || dir=$B
+	GOFND=$dir/gofnd LOADER=$dir/gofn-loader
+	TMP=$ROOT_TMP/$v; mkdir -p "$TMP"
+	start_gofnd "$TMP/data" --max-workers 2 $EXTRA
+	toks=()
+	for ((i = 0; i < K; i++)); do
+		t=$(new_tenant "t$i") || exit 1
+		upload "$t" "$HELLO" >/dev/null || { echo "upload failed: $BODY"; exit 1; }
+		toks+=("$t")
+	done
+	rotate_lua "$ROOT_TMP/$v.lua" "${toks[@]}"
+	SRV_PID[$v]=$PID SRV_URL[$v]=$URL
+	PID=""
+done
+TMP=$ROOT_TMP
+descendants() { local kids=("$1") p c; while ((${#kids[@]})); do p=${kids[0]}; kids=("${kids[@]:1}"); for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kids+=("$c"); echo "$c"; done; done; }
+# total ticks: gofnd incl. reaped children, plus live descendants
+tot() { local s; s=$(awk '{sub(/^.*\) /, ""); print $12+$13+$14+$15}' /proc/$1/stat); for p in $(descendants $1); do s=$((s + $(awk '{sub(/^.*\) /, ""); print $12+$13}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $s; }
+hz=$(getconf CLK_TCK)
+cs() { URL=${SRV_URL[$1]} metric gofn_worker_first_result_seconds_count; }
+for ((r = 1; r <= ROUNDS; r++)); do
+	for v in A B; do
+		pid=${SRV_PID[$v]}
+		la=$(cut -d' ' -f1 /proc/loadavg)
+		c0=$(cs $v); t0=$(tot $pid)
+		wrk -t 1 -c "$C" -d "${SECS}s" --timeout 10s -s "$TMP/$v.lua" "${SRV_URL[$v]}/invoke/main.Handle" >"$TMP/wrk.$v" 2>&1
+		t1=$(tot $pid); c1=$(cs $v)
+		rps=$(awk '/Requests\/sec/ {print $2}' "$TMP/wrk.$v")
+		n=$((c1 - c0))
+		awk -v v=$v -v r=$r -v rps=$rps -v n=$n -v s=$SECS -v t=$((t1 - t0)) -v hz=$hz -v la=$la -v la2="$(cut -d' ' -f1 /proc/loadavg)" \
+			'BEGIN {printf "round %d %s: %s req/s, %d cold starts (%.1f/s), %.2f ms CPU per cold start, load %s -> %s\n", r, v, rps, n, n / s, n ? t * 1000 / hz / n : 0, la, la2}'
+	done
+done
