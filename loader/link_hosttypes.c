@@ -122,58 +122,83 @@ static size_t hash_str(const char *s, size_t n)
 	return (size_t)gofn_fnv1a(GOFN_FNV1A_INIT, s, n);
 }
 
-/* abi.Name: flag byte, varint length, bytes, [varint tag length, tag]. */
-static const char *name_bytes(const uint8_t *n, size_t *len)
+static int in_types(const gofn_hosttypes *h, const void *p)
 {
-	size_t l = 0, i = 1;
-	int shift = 0;
-	if (!n) {
+	return (uintptr_t)p >= h->types && (uintptr_t)p < h->etypes;
+}
+
+/* [p, p + n) lies in the types section: everything the walk reads of a
+ * descriptor (its kind-specific part, uncommon data, fields, methods,
+ * parameters, names) is emitted there by cmd/link (dodata, "type:*"
+ * symbols and their type:.namedata.*), so anything else is a bad table. */
+static int span_in(const gofn_hosttypes *h, const void *p, size_t n)
+{
+	uintptr_t a = (uintptr_t)p;
+	return a >= h->types && a <= h->etypes && n <= h->etypes - a;
+}
+
+/* n elements of size sz at p, n from the descriptor (no overflow). */
+static int array_in(const gofn_hosttypes *h, const void *p, intptr_t n, size_t sz)
+{
+	return n == 0 || (n > 0 && (uintptr_t)n <= (h->etypes - h->types) / sz &&
+			  span_in(h, p, (size_t)n * sz));
+}
+
+/* The varint at *q, inside the types section; 0 when it runs out. */
+static int uvarint(const gofn_hosttypes *h, const uint8_t **q, size_t *v)
+{
+	size_t l = 0;
+	for (int shift = 0; shift < 35; shift += 7, (*q)++) {
+		if (!in_types(h, *q))
+			return 0;
+		l |= (size_t)(**q & 0x7f) << shift;
+		if (!(**q & 0x80)) {
+			(*q)++;
+			*v = l;
+			return 1;
+		}
+	}
+	return 0;
+}
+
+/* abi.Name: flag byte, varint length, bytes, [varint tag length, tag].
+ * A name outside the types section reads as empty. */
+static const char *name_bytes(const gofn_hosttypes *h, const uint8_t *n, size_t *len)
+{
+	const uint8_t *q = n;
+	*len = 0;
+	if (!n || !in_types(h, n) || (q++, !uvarint(h, &q, len)) || !span_in(h, q, *len)) {
 		*len = 0;
 		return "";
 	}
-	for (;; i++) {
-		l |= (size_t)(n[i] & 0x7f) << shift;
-		if (!(n[i] & 0x80))
-			break;
-		shift += 7;
-	}
-	*len = l;
-	return (const char *)n + i + 1;
+	return (const char *)q;
 }
 
-static const char *name_tag(const uint8_t *n, size_t *len)
+static const char *name_tag(const gofn_hosttypes *h, const uint8_t *n, size_t *len)
 {
 	size_t nl;
-	const char *s = name_bytes(n, &nl);
-	*len = 0;
-	if (!n || !(n[0] & (1 << 1)))
-		return NULL;
+	const char *s = name_bytes(h, n, &nl);
 	const uint8_t *q = (const uint8_t *)s + nl;
-	size_t l = 0;
-	int shift = 0;
-	for (;; q++) {
-		l |= (size_t)(*q & 0x7f) << shift;
-		if (!(*q & 0x80))
-			break;
-		shift += 7;
+	*len = 0;
+	if (!n || !in_types(h, n) || !(n[0] & (1 << 1)) || !uvarint(h, &q, len) ||
+	    !span_in(h, q, *len)) {
+		*len = 0;
+		return NULL;
 	}
-	*len = l;
-	return (const char *)q + 1;
+	return (const char *)q;
 }
 
+/* NameOff / TypeOff from moduledata.types; NULL for none or outside. */
 static const uint8_t *name_off(const gofn_hosttypes *h, int32_t off)
 {
-	return off ? (const uint8_t *)(h->types + (uintptr_t)(intptr_t)off) : NULL;
+	if (off <= 0 || (uintptr_t)off >= h->etypes - h->types)
+		return NULL;
+	return (const uint8_t *)(h->types + (uintptr_t)off);
 }
 
 static const gort_type *type_off(const gofn_hosttypes *h, int32_t off)
 {
-	return off && off != -1 ? (const gort_type *)(h->types + (uintptr_t)(intptr_t)off) : NULL;
-}
-
-static int in_types(const gofn_hosttypes *h, const void *p)
-{
-	return (uintptr_t)p >= h->types && (uintptr_t)p < h->etypes;
+	return (const gort_type *)name_off(h, off);
 }
 
 static size_t kind_size(int kind)
@@ -206,6 +231,41 @@ static const rt_uncommon *uncommon(const gort_type *t)
 	return (const rt_uncommon *)((const uint8_t *)t + kind_size(t->kind & K_MASK));
 }
 
+/* What of t lies outside the types section (NULL: nothing), checked
+ * before the walk or the naming reads any of it: a descriptor the scan
+ * guessed wrongly, or a layout this loader does not know, must not make
+ * it read past the section (a build once crashed here). */
+static const char *desc_bad(const gofn_hosttypes *h, const gort_type *t)
+{
+	if (((uintptr_t)t & 7) || !span_in(h, t, sizeof *t))
+		return "descriptor";
+	int k = t->kind & K_MASK;
+	if (!span_in(h, t, kind_size(k)))
+		return "descriptor";
+	if (!name_off(h, t->str))
+		return "name";
+	const rt_uncommon *u = uncommon(t);
+	if (u && !span_in(h, u, sizeof *u))
+		return "uncommon type";
+	if (u && !array_in(h, (const uint8_t *)u + u->moff, u->mcount, sizeof(rt_method)))
+		return "method table";
+	if (k == K_FUNC) {
+		const rt_functype *f = (const rt_functype *)t;
+		if (!array_in(h, (const uint8_t *)t + GORT_SIZEOF_FUNCTYPE + (u ? sizeof *u : 0),
+			      (intptr_t)f->in + (f->out & 0x7fff), sizeof(gort_type *)))
+			return "parameters";
+	} else if (k == K_STRUCT) {
+		const gort_structtype *st = (const gort_structtype *)t;
+		if (!array_in(h, st->fields.ptr, st->fields.len, sizeof(gort_structfield)))
+			return "struct fields";
+	} else if (k == K_INTERFACE) {
+		const rt_ifacetype *it = (const rt_ifacetype *)t;
+		if (!array_in(h, it->methods.ptr, it->methods.len, sizeof(rt_imethod)))
+			return "interface methods";
+	}
+	return NULL;
+}
+
 static entry *slot(gofn_hosttypes *h, const gort_type *t)
 {
 	size_t i = hash_ptr(t) & (h->cap - 1);
@@ -236,14 +296,14 @@ static void pkg_of(gofn_hosttypes *h, const gort_type *t, sbuf *b)
 {
 	const rt_uncommon *u = uncommon(t);
 	size_t l;
-	const char *s = u ? name_bytes(name_off(h, u->pkgpath), &l) : (l = 0, "");
+	const char *s = u ? name_bytes(h, name_off(h, u->pkgpath), &l) : (l = 0, "");
 	sb_add(b, s, l);
 }
 
 static void named_name(gofn_hosttypes *h, const gort_type *t, sbuf *b)
 {
 	size_t l;
-	const char *s = name_bytes(name_off(h, t->str), &l);
+	const char *s = name_bytes(h, name_off(h, t->str), &l);
 	if ((t->tflag & GORT_TFLAG_EXTRASTAR) && l) {
 		s++;
 		l--;
@@ -280,6 +340,10 @@ static void params(gofn_hosttypes *h, const gort_type *const *p, int n, int vari
 			sb_str(b, ", ");
 		if (variadic && i == n - 1) {
 			sb_str(b, "...");
+			if (!span_in(h, p[i], sizeof(rt_ptrtype))) {
+				b->oom |= 2;
+				return;
+			}
 			type_name(h, ((const rt_ptrtype *)p[i])->elem, b, depth + 1);
 		} else {
 			type_name(h, p[i], b, depth + 1);
@@ -336,13 +400,13 @@ static void struct_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int dept
 	const gort_structtype *st = (const gort_structtype *)t;
 	const gort_structfield *f = st->fields.ptr;
 	size_t pl;
-	const char *pkg = name_bytes(st->pkgpath, &pl);
+	const char *pkg = name_bytes(h, st->pkgpath, &pl);
 
 	sb_str(b, "struct {");
 	for (intptr_t i = 0; i < st->fields.len; i++) {
 		size_t nl, tl;
-		const char *nm = name_bytes(f[i].name, &nl);
-		int embedded = f[i].name && (f[i].name[0] & (1 << 3));
+		const char *nm = name_bytes(h, f[i].name, &nl);
+		int embedded = in_types(h, f[i].name) && (f[i].name[0] & (1 << 3));
 		sb_str(b, i ? "; " : " ");
 		if (!embedded) {
 			if (!exported(nm, nl) && pl) {
@@ -353,7 +417,7 @@ static void struct_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int dept
 			sb_str(b, " ");
 		}
 		type_name(h, f[i].typ, b, depth + 1);
-		const char *tag = name_tag(f[i].name, &tl);
+		const char *tag = name_tag(h, f[i].name, &tl);
 		if (tag && tl) {
 			sb_str(b, " ");
 			quote(b, tag, tl);
@@ -367,7 +431,7 @@ static void iface_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth
 	const rt_ifacetype *it = (const rt_ifacetype *)t;
 	const rt_imethod *m = it->methods.ptr;
 	size_t pl;
-	const char *pkg = name_bytes(it->pkgpath, &pl);
+	const char *pkg = name_bytes(h, it->pkgpath, &pl);
 
 	if (it->methods.len == 0) {
 		sb_str(b, "interface {}");
@@ -376,7 +440,7 @@ static void iface_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth
 	sb_str(b, "interface {");
 	for (intptr_t i = 0; i < it->methods.len; i++) {
 		size_t nl;
-		const char *nm = name_bytes(name_off(h, m[i].name), &nl);
+		const char *nm = name_bytes(h, name_off(h, m[i].name), &nl);
 		sb_str(b, i ? "; " : " ");
 		if (!exported(nm, nl) && pl) {
 			sb_add(b, pkg, pl);
@@ -394,7 +458,7 @@ static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
 {
 	char num[32];
 
-	if (!t || depth > 64 || !in_types(h, t)) {
+	if (!t || depth > 64 || !in_types(h, t) || desc_bad(h, t)) {
 		b->oom |= 2; /* unnameable: leave it out of the table */
 		return;
 	}
@@ -420,7 +484,8 @@ static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
 		const rt_chantype *c = (const rt_chantype *)t;
 		sb_str(b, c->dir == 1 ? "<-chan " : c->dir == 2 ? "chan<- " : "chan ");
 		/* fmt.go: "chan (<-chan T)" keeps the inner direction unambiguous */
-		int paren = c->dir == 3 && c->elem && !(c->elem->tflag & GORT_TFLAG_NAMED) &&
+		int paren = c->dir == 3 && span_in(h, c->elem, sizeof(rt_chantype)) &&
+			    !(c->elem->tflag & GORT_TFLAG_NAMED) &&
 			    (c->elem->kind & K_MASK) == K_CHAN &&
 			    ((const rt_chantype *)c->elem)->dir == 1;
 		if (paren)
@@ -447,7 +512,7 @@ static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
 		break;
 	default: {
 		size_t l;
-		const char *s = name_bytes(name_off(h, t->str), &l);
+		const char *s = name_bytes(h, name_off(h, t->str), &l);
 		sb_add(b, s, l);
 	}
 	}
@@ -457,12 +522,26 @@ static void type_name(gofn_hosttypes *h, const gort_type *t, sbuf *b, int depth)
 typedef struct work {
 	const gort_type **v;
 	size_t n, cap;
+	/* Reached from the runtime's own tables: a bad descriptor is an
+	 * error. Off for the scan's guesses and what they reach: skipped. */
+	int strict;
+	const gort_type *bad, *from;
+	const char *why;
 } work;
 
-static int push(gofn_hosttypes *h, work *w, const gort_type *t)
+static int push_from(gofn_hosttypes *h, work *w, const gort_type *t, const gort_type *from)
 {
 	if (!t || !in_types(h, t))
 		return 0;
+	const char *why = desc_bad(h, t);
+	if (why) {
+		if (!w->strict)
+			return 0;
+		w->bad = t;
+		w->from = from;
+		w->why = why;
+		return -1;
+	}
 	if ((h->n + 1) * 2 > h->cap && grow(h))
 		return -1;
 	entry *e = slot(h, t);
@@ -482,54 +561,59 @@ static int push(gofn_hosttypes *h, work *w, const gort_type *t)
 	return 0;
 }
 
+static int push(gofn_hosttypes *h, work *w, const gort_type *t)
+{
+	return push_from(h, w, t, NULL);
+}
+
 static int push_children(gofn_hosttypes *h, work *w, const gort_type *t)
 {
-	int rc = push(h, w, type_off(h, t->ptr_to_this));
+	int rc = push_from(h, w, type_off(h, t->ptr_to_this), t);
 	const rt_uncommon *u = uncommon(t);
 
 	switch (t->kind & K_MASK) {
 	case K_POINTER:
 	case K_SLICE:
-		rc |= push(h, w, ((const rt_ptrtype *)t)->elem);
+		rc |= push_from(h, w, ((const rt_ptrtype *)t)->elem, t);
 		break;
 	case K_ARRAY:
-		rc |= push(h, w, ((const gort_arraytype *)t)->elem);
-		rc |= push(h, w, ((const gort_arraytype *)t)->slice);
+		rc |= push_from(h, w, ((const gort_arraytype *)t)->elem, t);
+		rc |= push_from(h, w, ((const gort_arraytype *)t)->slice, t);
 		break;
 	case K_CHAN:
-		rc |= push(h, w, ((const rt_chantype *)t)->elem);
+		rc |= push_from(h, w, ((const rt_chantype *)t)->elem, t);
 		break;
 	case K_MAP:
-		rc |= push(h, w, ((const rt_maptype *)t)->key);
-		rc |= push(h, w, ((const rt_maptype *)t)->elem);
+		rc |= push_from(h, w, ((const rt_maptype *)t)->key, t);
+		rc |= push_from(h, w, ((const rt_maptype *)t)->elem, t);
 		break;
 	case K_FUNC: {
 		const rt_functype *f = (const rt_functype *)t;
 		size_t off = GORT_SIZEOF_FUNCTYPE + (u ? sizeof(rt_uncommon) : 0);
 		const gort_type *const *p = (const gort_type *const *)((const uint8_t *)t + off);
 		for (int i = 0; i < f->in + (f->out & 0x7fff); i++)
-			rc |= push(h, w, p[i]);
+			rc |= push_from(h, w, p[i], t);
 		break;
 	}
 	case K_STRUCT: {
 		const gort_structtype *st = (const gort_structtype *)t;
 		const gort_structfield *f = st->fields.ptr;
 		for (intptr_t i = 0; i < st->fields.len; i++)
-			rc |= push(h, w, f[i].typ);
+			rc |= push_from(h, w, f[i].typ, t);
 		break;
 	}
 	case K_INTERFACE: {
 		const rt_ifacetype *it = (const rt_ifacetype *)t;
 		const rt_imethod *m = it->methods.ptr;
 		for (intptr_t i = 0; i < it->methods.len; i++)
-			rc |= push(h, w, type_off(h, m[i].typ));
+			rc |= push_from(h, w, type_off(h, m[i].typ), t);
 		break;
 	}
 	}
 	if (u && u->mcount) {
 		const rt_method *m = (const rt_method *)((const uint8_t *)u + u->moff);
 		for (int i = 0; i < u->mcount; i++)
-			rc |= push(h, w, type_off(h, m[i].mtyp));
+			rc |= push_from(h, w, type_off(h, m[i].mtyp), t);
 	}
 	return rc;
 }
@@ -566,9 +650,11 @@ static int index_names(gofn_hosttypes *h)
  * an interface) is in neither typelinks nor any other type, so the whole
  * types section is also scanned for descriptors: 8-byte aligned, a valid
  * kind, alignments that are powers of two, offsets inside the section and
- * a name whose first byte is a valid flag byte. A wrong guess could only
- * add an unnamed entry (its name would not parse) or a name no object
- * asks for. */
+ * a name whose first byte is a valid flag byte, and everything the walk
+ * would read of it inside the section (desc_bad: a guess made of other
+ * rodata once had an UncommonType whose method table lay 150 MB away).
+ * A wrong guess could then only add an unnamed entry (its name would not
+ * parse) or a name no object asks for. */
 static int plausible(const gofn_hosttypes *h, const gort_type *t)
 {
 	uintptr_t span = h->etypes - h->types;
@@ -586,7 +672,7 @@ static int plausible(const gofn_hosttypes *h, const gort_type *t)
 	    (uintptr_t)t->ptr_to_this >= span)
 		return 0;
 	const uint8_t *n = name_off(h, t->str);
-	if (n[0] & ~0x0f)
+	if (!n || (n[0] & ~0x0f) || desc_bad(h, t))
 		return 0;
 	if (k == K_POINTER || k == K_SLICE) {
 		const gort_type *e = ((const rt_ptrtype *)t)->elem;
@@ -631,11 +717,30 @@ static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 	if (grow(h))
 		return gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
 	seed_ctx sc = {h, &w};
+	w.strict = 1;
 	rc |= gorel_host_types(md, seed, &sc);
+	size_t i = 0;
+	for (; i < w.n && !rc; i++)
+		rc |= push_children(h, &w, w.v[i]);
+	/* everything the runtime's tables reach is in; the rest are guesses */
+	w.strict = 0;
 	scan_types(h, &w, &rc);
-	for (size_t i = 0; i < w.n && !rc; i++)
+	for (; i < w.n && !rc; i++)
 		rc |= push_children(h, &w, w.v[i]);
 	free(w.v);
+	if (w.bad) {
+		char from[64] = "listed by the runtime's type tables";
+		if (w.from)
+			snprintf(from, sizeof from, "reached from types+%#lx",
+				 (unsigned long)((uintptr_t)w.from - h->types));
+		return gofn_errf(
+		    err, GOFN_EINVAL,
+		    "host types: the descriptor at types+%#lx (kind %d, %s) has its %s "
+		    "outside the types section (%#lx bytes): a bad table or a layout "
+		    "this loader does not know",
+		    (unsigned long)((uintptr_t)w.bad - h->types), w.bad->kind & K_MASK, from, w.why,
+		    (unsigned long)(h->etypes - h->types));
+	}
 	if (rc || index_names(h))
 		return gofn_errf(err, GOFN_ENOMEM, "host types: out of memory");
 	return 0;
