@@ -11,8 +11,7 @@
  * time, and clients give up while gofnd goes on starting workers for them.
  * The calls beyond wait in the queue, in turn by tenant, until their
  * deadline; one whose client closed its connection meanwhile leaves the
- * queue within GOFN_GONE_AFTER_MS (server/pool_gone.h), so no worker is
- * started for it. */
+ * queue at once (server/pool_gone.h), so no worker is started for it. */
 #ifndef GOFN_SERVER_POOL_H
 #define GOFN_SERVER_POOL_H
 

@@ -8,14 +8,9 @@
  * sending side) and ends their wait. An HTTP/1.1 client does not half-close
  * while it waits for an answer; one that does is taken as gone, as a proxy
  * would (nginx answers such a client 499 and drops the upstream request).
- *
- * A caller is watched once it has waited GOFN_GONE_AFTER_MS: the watch is
- * for waits of cold starts (tens of milliseconds to seconds), and at c=64
- * on 4 warm workers nearly every call waits a few milliseconds, for which
- * its two epoll_ctl calls were pure cost (docs/benchmarks.md, "Pool
- * hand-off at c=64"). A client gone sooner is noticed that much later. The
- * epoll_ctl calls run outside gofn_pool.mu; the list of watched callers,
- * under it. */
+ * The epoll_ctl calls run outside gofn_pool.mu (at c=64 nearly every call
+ * waits, and two system calls under the pool's one mutex held up every
+ * acquire and release); the list of watched callers, under it. */
 #ifndef GOFN_SERVER_POOL_GONE_H
 #define GOFN_SERVER_POOL_GONE_H
 
@@ -24,7 +19,7 @@
 #include "server/pool_internal.h"
 #include "server/pool_wait.h"
 
-#define GOFN_GONE_AFTER_MS 50
+#define GOFN_GONE_AFTER_MS 0 /* a caller is watched from the start of its wait */
 
 /* The watch thread (and its epoll); without one, calls are not watched. */
 void gofn_gone_start(struct gofn_pool *p);
