@@ -17,7 +17,6 @@
 #include "server/pool_idle.h"
 #include "server/pool_internal.h"
 #include "server/pool_lru.h"
-#include "server/pool_wait.h"
 
 static void *reap_idle(void *arg);
 
@@ -69,11 +68,21 @@ static tenant_pool *tenant(gofn_pool *p, const char *name)
 	if (!t)
 		return NULL;
 	snprintf(t->name, sizeof t->name, "%s", name);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&t->cv, &ca);
+	pthread_condattr_destroy(&ca);
 	t->next = p->tenants;
 	p->tenants = t;
 	t->hnext = p->buckets[b];
 	p->buckets[b] = t;
 	return t;
+}
+
+void gofn_wait_wake_all(tenant_pool *t)
+{
+	pthread_cond_broadcast(&t->cv);
 }
 
 void gofn_pool_count(gofn_pool *p, tenant_pool *t, int delta)
@@ -88,9 +97,9 @@ void gofn_pool_count(gofn_pool *p, tenant_pool *t, int delta)
 static void tenant_wake(gofn_pool *p, tenant_pool *t)
 {
 	if (t->bwait)
-		gofn_wait_wake_all(t);
+		pthread_cond_broadcast(&t->cv);
 	else
-		gofn_wait_wake_one(t);
+		pthread_cond_signal(&t->cv);
 	gofn_budget_wake(p);
 }
 
@@ -185,48 +194,24 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 	return gofn_pool_acquire_for(p, name, function, deadline_ms, -1, w);
 }
 
-/* Where the caller's next sleep ends, and whether its client's connection
- * is to be watched from now on (it has waited GOFN_GONE_AFTER_MS). */
-static int64_t sleep_until(gofn_pool *p, gofn_waiter *me, int client_fd, int64_t since,
-			   int64_t until, int *watch)
-{
-	*watch = 0;
-	if (client_fd < 0 || me->watched || !gofn_gone_on(p))
-		return until;
-	if (gofn_now_ms() >= since + GOFN_GONE_AFTER_MS) {
-		gofn_gone_watch(p, me);
-		*watch = 1;
-		return until;
-	}
-	return since + GOFN_GONE_AFTER_MS < until ? since + GOFN_GONE_AFTER_MS : until;
-}
-
 enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const char *function,
 					int64_t deadline_ms, int client_fd, gofn_worker **w)
 {
-	int64_t hold = -1;  /* the spawn wait's end; -1 before it is decided */
-	int64_t since = -1; /* when it joined the queue */
+	int64_t hold = -1; /* the spawn wait's end; -1 before it is decided */
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
-	int for_budget = 0, added = 0, watch;
-	gofn_waiter me;
+	int queued = 0, for_budget = 0;
+	gofn_waiter gone = {.fd = -1};
 
 	*w = NULL;
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = tenant(p, name);
-	gofn_wait_init(&me, t, function);
 	for (;;) {
-		if (atomic_load_explicit(&me.state, memory_order_relaxed) == GOFN_WAIT_HANDED) {
-			*w = me.handed; /* even past the deadline: it was ours before that */
-			r = GOFN_GOT_WORKER;
-			break;
-		}
-		gofn_wait_settle(&me);
 		if (p->closing || !t) {
 			r = GOFN_SHUTTING_DOWN;
 			break;
 		}
-		if (me.gone) {
+		if (gone.gone) {
 			p->abandoned++;
 			r = GOFN_CLIENT_GONE;
 			break;
@@ -249,48 +234,29 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 			r = GOFN_GOT_SLOT;
 			break;
 		}
-		if (!holding && !me.in_queue && t->waiting >= p->c->queue_per_tenant) {
+		if (!holding && t->waiting >= p->c->queue_per_tenant) {
 			r = GOFN_QUEUE_FULL;
 			break;
 		}
-		if ((for_budget || !turn) && !me.budget) {
+		if ((for_budget || !turn) && !queued) {
 			gofn_budget_join(p, t);
-			me.budget = 1;
+			queued = 1;
 		}
-		if (!me.in_queue) {
-			gofn_wait_enqueue(&me);
-			since = gofn_now_ms();
-		}
-		int64_t until =
-		    sleep_until(p, &me, client_fd, since, holding ? hold : deadline_ms, &watch);
-		atomic_store_explicit(&me.state, GOFN_WAIT_ASLEEP, memory_order_relaxed);
-		pthread_mutex_unlock(&p->mu);
-		if (watch)
-			added = gofn_gone_add(p, &me, client_fd);
-		int woke = gofn_wait_sleep(&me, until);
-		if (woke &&
-		    atomic_load_explicit(&me.state, memory_order_acquire) == GOFN_WAIT_HANDED) {
-			/* The releaser did our bookkeeping: no need for the mutex. */
-			*w = me.handed;
-			r = GOFN_GOT_WORKER;
-			goto out;
-		}
-		pthread_mutex_lock(&p->mu);
-		if (!woke && gofn_now_ms() >= deadline_ms &&
-		    atomic_load_explicit(&me.state, memory_order_relaxed) != GOFN_WAIT_HANDED) {
+		if (client_fd >= 0 && gone.fd < 0)
+			gofn_gone_watch(p, &gone, t, client_fd);
+		struct timespec ts = abs_ts(holding ? hold : deadline_ms);
+		t->waiting++;
+		int rc = pthread_cond_timedwait(&t->cv, &p->mu, &ts);
+		t->waiting--;
+		if (rc == ETIMEDOUT && !holding) {
 			r = GOFN_QUEUE_TIMEOUT;
 			break;
 		}
 	}
-	gofn_wait_dequeue(&me);
-	gofn_gone_forget(p, &me);
-	if (me.budget)
+	gofn_gone_unwatch(p, &gone);
+	if (queued)
 		gofn_budget_leave(p, t);
 	pthread_mutex_unlock(&p->mu);
-out:
-	if (added)
-		gofn_gone_del(p, client_fd);
-	gofn_wait_fini(&me);
 	gofn_worker_destroy(evict);
 	return r;
 }
@@ -303,25 +269,9 @@ void gofn_pool_started(gofn_pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-int gofn_pool_hand_off(gofn_pool *p, tenant_pool *t, gofn_worker *w, struct gofn_waiter **post)
-{
-	gofn_waiter *to = gofn_wait_first_for(t, w->function);
-
-	if (!to)
-		return 0;
-	int turn = gofn_budget_my_turn(p, t);
-	if (!turn && gofn_budget_contended(p))
-		return 0;
-	if (turn)
-		gofn_budget_served(p, t);
-	*post = gofn_wait_hand(p, to, w) ? to : NULL;
-	return 1;
-}
-
 void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 {
 	gofn_worker *dead = NULL;
-	gofn_waiter *post = NULL;
 
 	/* the idle watch compares against this (pool_idle.c); a worker's
 	 * requests read it as they end (worker.c), so only one released
@@ -333,18 +283,15 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	tenant_pool *t = tenant(p, name);
 	if (!t || w->dead || p->closing) {
 		dead = w;
-		if (t) {
+		if (t)
 			gofn_pool_count(p, t, -1);
-			tenant_wake(p, t);
-		}
-	} else if (!gofn_pool_hand_off(p, t, w, &post)) {
+	} else {
 		gofn_lru_put(p, t, w);
-		tenant_wake(p, t);
 	}
+	if (t)
+		tenant_wake(p, t);
 	pthread_cond_broadcast(&p->drained);
 	pthread_mutex_unlock(&p->mu);
-	if (post) /* it cannot leave acquire before this: gofn_wait_fini */
-		sem_post(&post->sem);
 	gofn_worker_destroy(dead);
 }
 
@@ -372,7 +319,7 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 		list = w;
 	}
 	if (t)
-		gofn_wait_wake_all(t);
+		pthread_cond_broadcast(&t->cv);
 	gofn_budget_wake(p);
 	pthread_mutex_unlock(&p->mu);
 	while ((w = list)) {
@@ -552,7 +499,7 @@ void gofn_pool_close(gofn_pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->closing = 1;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
-		gofn_wait_wake_all(t);
+		pthread_cond_broadcast(&t->cv);
 	pthread_mutex_unlock(&p->mu);
 }
 
@@ -563,7 +510,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	pthread_mutex_lock(&p->mu);
 	p->closing = 1;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
-		gofn_wait_wake_all(t);
+		pthread_cond_broadcast(&t->cv);
 	pthread_cond_signal(&p->wake_reaper);
 	pthread_mutex_unlock(&p->mu);
 	if (p->have_reaper)
@@ -581,6 +528,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	pthread_mutex_unlock(&p->mu);
 	while (t) {
 		tenant_pool *next = t->next;
+		pthread_cond_destroy(&t->cv);
 		free(t);
 		t = next;
 	}

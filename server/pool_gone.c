@@ -9,14 +9,14 @@
 
 #define STOP_KEY 0 /* the eventfd's; waiters' ids start at 1 */
 
-/* Marks the waiter of key gone and wakes it; a key whose waiter already
- * left names nobody. */
+/* Marks the waiter of key gone and wakes its tenant's callers; a key whose
+ * waiter already left names nobody. */
 static void mark_gone(struct gofn_pool *p, uint64_t key)
 {
-	for (gofn_waiter *w = p->waiters; w; w = w->gnext)
+	for (gofn_waiter *w = p->waiters; w; w = w->next)
 		if (w->id == key) {
 			w->gone = 1;
-			gofn_wait_wake(w);
+			pthread_cond_broadcast(&w->t->cv);
 			return;
 		}
 }
@@ -86,43 +86,34 @@ void gofn_gone_stop(struct gofn_pool *p)
 	p->gone_ep = p->gone_stop = -1;
 }
 
-int gofn_gone_on(const struct gofn_pool *p)
+void gofn_gone_watch(struct gofn_pool *p, gofn_waiter *w, tenant_pool *t, int fd)
 {
-	return p->gone_ep >= 0;
-}
-
-void gofn_gone_watch(struct gofn_pool *p, gofn_waiter *w)
-{
-	w->id = ++p->waiter_seq;
-	w->gnext = p->waiters;
-	if (w->gnext)
-		w->gnext->gpprev = &w->gnext;
-	w->gpprev = &p->waiters;
-	p->waiters = w;
-	w->watched = 1;
-}
-
-void gofn_gone_forget(struct gofn_pool *p, gofn_waiter *w)
-{
-	(void)p;
-	if (!w->watched)
+	w->fd = -1;
+	if (fd < 0 || p->gone_ep < 0)
 		return;
-	*w->gpprev = w->gnext;
-	if (w->gnext)
-		w->gnext->gpprev = w->gpprev;
-	w->watched = 0;
-}
-
-int gofn_gone_add(struct gofn_pool *p, const gofn_waiter *w, int fd)
-{
+	w->id = ++p->waiter_seq;
+	w->t = t;
+	w->gone = 0;
 	/* One-shot: a closed connection stays readable, and the waiter leaves
 	 * once it is told. */
 	struct epoll_event ev = {.events = EPOLLRDHUP | EPOLLONESHOT, .data.u64 = w->id};
-
-	return epoll_ctl(p->gone_ep, EPOLL_CTL_ADD, fd, &ev) == 0;
+	if (epoll_ctl(p->gone_ep, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return; /* not watched: it waits until its deadline, as before */
+	w->fd = fd;
+	w->next = p->waiters;
+	if (w->next)
+		w->next->pprev = &w->next;
+	w->pprev = &p->waiters;
+	p->waiters = w;
 }
 
-void gofn_gone_del(struct gofn_pool *p, int fd)
+void gofn_gone_unwatch(struct gofn_pool *p, gofn_waiter *w)
 {
-	epoll_ctl(p->gone_ep, EPOLL_CTL_DEL, fd, NULL);
+	if (w->fd < 0)
+		return;
+	epoll_ctl(p->gone_ep, EPOLL_CTL_DEL, w->fd, NULL);
+	*w->pprev = w->next;
+	if (w->next)
+		w->next->pprev = w->pprev;
+	w->fd = -1;
 }

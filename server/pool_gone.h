@@ -8,33 +8,31 @@
  * sending side) and ends their wait. An HTTP/1.1 client does not half-close
  * while it waits for an answer; one that does is taken as gone, as a proxy
  * would (nginx answers such a client 499 and drops the upstream request).
- * The epoll_ctl calls run outside gofn_pool.mu (at c=64 nearly every call
- * waits, and two system calls under the pool's one mutex held up every
- * acquire and release); the list of watched callers, under it. */
+ * gofn_gone_watch and gofn_gone_unwatch run under gofn_pool.mu. */
 #ifndef GOFN_SERVER_POOL_GONE_H
 #define GOFN_SERVER_POOL_GONE_H
 
 #include <stdint.h>
 
 #include "server/pool_internal.h"
-#include "server/pool_wait.h"
 
-#define GOFN_GONE_AFTER_MS 0 /* a caller is watched from the start of its wait */
+/* One waiting caller, on its stack. */
+typedef struct gofn_waiter {
+	uint64_t id; /* the epoll event's key: never a pointer a late event could follow */
+	int fd;	     /* its client's connection, -1: not watched */
+	int gone;    /* set by the watch thread */
+	tenant_pool *t;
+	struct gofn_waiter *next, **pprev;
+} gofn_waiter;
 
 /* The watch thread (and its epoll); without one, calls are not watched. */
 void gofn_gone_start(struct gofn_pool *p);
 void gofn_gone_stop(struct gofn_pool *p);
-int gofn_gone_on(const struct gofn_pool *p);
 
-/* Under the mutex: w, a caller about to wait, joins the watched list (an
- * event for it marks it gone from now on), and leaves it. */
-void gofn_gone_watch(struct gofn_pool *p, gofn_waiter *w);
-void gofn_gone_forget(struct gofn_pool *p, gofn_waiter *w);
-
-/* Outside the mutex: adds w's client connection fd to the epoll (1), or
- * not (0: it then waits until its deadline, as before the watch); and
- * takes it out again. A connection already closed is seen at once. */
-int gofn_gone_add(struct gofn_pool *p, const gofn_waiter *w, int fd);
-void gofn_gone_del(struct gofn_pool *p, int fd);
+/* Watches fd for w, a caller of t about to wait; nothing when fd < 0 or the
+ * watch is off. A connection already closed is seen at once. */
+void gofn_gone_watch(struct gofn_pool *p, gofn_waiter *w, tenant_pool *t, int fd);
+/* w leaves: no event names it from now on. */
+void gofn_gone_unwatch(struct gofn_pool *p, gofn_waiter *w);
 
 #endif

@@ -19,11 +19,10 @@ typedef struct tenant_pool {
 	char name[64];
 	gofn_worker *idle; /* most recently released first (server/pool_lru.h) */
 	int total;	   /* idle + busy + slots being spawned */
-	int waiting;	   /* callers queued in acquire */
+	int waiting;	   /* callers blocked in acquire */
 	int bwait;	   /* of those, callers that have waited for the budget */
 	int in_bq;	   /* on the budget queue (bwait > 0) */
-	/* Those callers, first come first (server/pool_wait.h). */
-	struct gofn_waiter *wq_head, *wq_tail;
+	pthread_cond_t cv;
 	struct tenant_pool *next;	       /* every tenant */
 	struct tenant_pool *hnext;	       /* the same hash bucket */
 	struct tenant_pool *bq_prev, *bq_next; /* the budget queue */
@@ -59,15 +58,7 @@ struct gofn_pool {
 	uint64_t idle_seq; /* times a worker went idle */
 };
 
-/* The first caller of t waiting for w's function gets w (released by a
- * call of t), when its turn allows it as acquire's would; *post: the
- * caller whose semaphore to post after unlocking (server/pool_wait.h), or
- * NULL. Returns 0 when nobody takes w. */
-int gofn_pool_hand_off(struct gofn_pool *p, tenant_pool *t, gofn_worker *w,
-		       struct gofn_waiter **post);
-
-/* Wakes every caller of t waiting in acquire, to look again
- * (server/pool_wait.c). */
+/* Wakes every caller of t waiting in acquire, to look again. */
 void gofn_wait_wake_all(tenant_pool *t);
 
 /* Adds delta to t's worker count and to the pool's. */

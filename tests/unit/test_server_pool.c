@@ -6,15 +6,12 @@
  * with a budget of 1 all get through; a tenant waiting for room is served
  * before another tenant's later callers; cold starts beyond --max-starting
  * wait (warm calls do not); a waiting caller whose client hangs up leaves
- * the queue with nothing started for it; a released worker goes to the
- * first caller waiting for its function, and one handed to a caller whose
- * deadline passed meanwhile is not lost. */
+ * the queue with nothing started for it. */
 #include <errno.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdatomic.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -28,8 +25,6 @@
 #include <cmocka.h>
 
 #include "server/pool.h"
-#include "server/pool_internal.h"
-#include "server/pool_wait.h"
 
 #define LONG_DEADLINE_MS 120000 /* a bound for a hang, not a timing claim */
 
@@ -512,181 +507,6 @@ static void cold_starts_limited(void **state)
 	gofn_pool_free(p, 1000);
 }
 
-/* Callers queued in turn for a tenant's one worker, for the hand-off tests. */
-typedef struct fifo_call {
-	gofn_pool *p;
-	const char *function;
-	int64_t deadline;
-	enum gofn_acquire got;
-	pid_t pid; /* of the worker it got */
-	int order; /* when it got it, across all callers */
-	_Atomic int done;
-	pthread_t th;
-} fifo_call;
-
-/* Callers that got their worker hold it until the gate opens. */
-static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
-static int gate_open;
-
-static void gate_set(int open)
-{
-	pthread_mutex_lock(&seq_mu);
-	gate_open = open;
-	pthread_cond_broadcast(&gate_cv);
-	pthread_mutex_unlock(&seq_mu);
-}
-
-static void *run_fifo_call(void *arg)
-{
-	fifo_call *fc = arg;
-	gofn_worker *w = NULL;
-
-	fc->got = gofn_pool_acquire(fc->p, "a", fc->function, fc->deadline, &w);
-	if (fc->got == GOFN_GOT_SLOT) { /* its own worker, in place of an idle one */
-		w = fake_worker(fc->function);
-		gofn_pool_started(fc->p);
-	}
-	if (!w) {
-		atomic_store(&fc->done, 1);
-		return NULL;
-	}
-	pthread_mutex_lock(&seq_mu);
-	fc->order = order_seq++;
-	while (!gate_open)
-		pthread_cond_wait(&gate_cv, &seq_mu);
-	pthread_mutex_unlock(&seq_mu);
-	fc->pid = w->pid;
-	gofn_pool_release(fc->p, "a", w);
-	atomic_store(&fc->done, 1);
-	return NULL;
-}
-
-/* Starts fc and waits until it is queued behind queued_before others (or
- * done already). */
-static void start_fifo_call(fifo_call *fc, gofn_pool *p, const char *function, int64_t dl,
-			    int queued_before)
-{
-	*fc = (fifo_call){.p = p, .function = function, .deadline = dl, .order = -1};
-	assert_int_equal(pthread_create(&fc->th, NULL, run_fifo_call, fc), 0);
-	while (gofn_pool_waiting(p, "a") < queued_before + 1 && !atomic_load(&fc->done))
-		sched_yield();
-}
-
-/* The tenant's only worker, released, goes to the first caller queued for
- * its function, not to one that comes later (a call made right after the
- * release finds no idle worker, although the caller it was handed to may
- * not have run yet), and then on, in the order they came; a caller
- * queued for another function is passed over and gets a slot in place of
- * the idle worker at the end. */
-static void released_worker_handed_in_turn(void **state)
-{
-	gofn_config c;
-	gofn_pool_stats ps;
-	gofn_worker *x = NULL, *none = NULL;
-	fifo_call fc[4];
-	const char *fn[4] = {"f", "g", "f", "f"};
-	(void)state;
-	config(&c, 4);
-	c.workers_per_tenant = 1;
-	gofn_pool *p = gofn_pool_new(&c);
-	order_seq = 0;
-	gate_set(0);
-	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &x), GOFN_GOT_SLOT);
-	x = fake_worker("f");
-	gofn_pool_started(p);
-	pid_t xpid = x->pid;
-	for (int i = 0; i < 4; i++)
-		start_fifo_call(&fc[i], p, fn[i], deadline(), i);
-	gofn_pool_release(p, "a", x);
-	/* x is fc[0]'s now, whether or not its thread has run yet (it holds
-	 * x until the gate opens). */
-	assert_int_equal(gofn_pool_acquire(p, "a", "f", gofn_now_ms(), &none), GOFN_QUEUE_TIMEOUT);
-	assert_null(none);
-	gate_set(1);
-	for (int i = 0; i < 4; i++)
-		pthread_join(fc[i].th, NULL);
-	int expect[4] = {0, 3, 1, 2}; /* f, f, f in turn, then g */
-	for (int i = 0; i < 4; i++) {
-		assert_int_equal(fc[i].order, expect[i]);
-		if (i != 1) {
-			assert_int_equal(fc[i].got, GOFN_GOT_WORKER);
-			assert_int_equal(fc[i].pid, xpid);
-		}
-	}
-	assert_int_equal(fc[1].got, GOFN_GOT_SLOT); /* g replaced the idle f worker */
-	assert_false(alive(xpid));
-	gofn_pool_stats_get(p, &ps);
-	assert_int_equal(ps.workers, 1);
-	assert_int_equal(ps.idle, 1);
-	assert_int_equal(ps.queued, 0);
-	gofn_pool_free(p, 1000);
-}
-
-static tenant_pool *tenant_of(gofn_pool *p, const char *name)
-{
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		if (strcmp(t->name, name) == 0)
-			return t;
-	return NULL;
-}
-
-/* A worker handed to a caller whose deadline passed before the caller
- * could look (its wait timed out, and it waits for the mutex the releaser
- * holds) is the caller's: it returns with it, not with a timeout that
- * would leave the worker counted busy and owned by nobody. Then the next
- * caller gets it as before. */
-static void handed_worker_survives_timeout(void **state)
-{
-	gofn_config c;
-	gofn_pool_stats ps;
-	gofn_worker *x = NULL;
-	fifo_call late, next;
-	(void)state;
-	config(&c, 4);
-	c.workers_per_tenant = 1;
-	gofn_pool *p = gofn_pool_new(&c);
-	order_seq = 0;
-	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &x), GOFN_GOT_SLOT);
-	x = fake_worker("f");
-	gofn_pool_started(p);
-	pid_t xpid = x->pid;
-	gate_set(1);
-	/* late must be queued when its deadline passes; on a loaded machine
-	 * its thread may come too late for a short one: then x is still ours
-	 * and the next round gives it longer. */
-	int handed = 0;
-	for (int64_t ms = 20; !handed; ms *= 4) {
-		assert_true(ms < LONG_DEADLINE_MS);
-		int64_t dl = gofn_now_ms() + ms;
-		start_fifo_call(&late, p, "f", dl, 0);
-		/* The release, as gofn_pool_release does it, once late's deadline
-		 * has passed: its wait ends while the mutex is held here. */
-		pthread_mutex_lock(&p->mu);
-		while (gofn_now_ms() <= dl)
-			sched_yield();
-		gofn_waiter *post = NULL;
-		handed = gofn_pool_hand_off(p, tenant_of(p, "a"), x, &post);
-		assert_int_equal(tenant_of(p, "a")->waiting, 0);
-		pthread_mutex_unlock(&p->mu);
-		if (post)
-			sem_post(&post->sem);
-		pthread_join(late.th, NULL);
-		if (!handed)
-			assert_int_equal(late.got, GOFN_QUEUE_TIMEOUT);
-	}
-	assert_int_equal(late.got, GOFN_GOT_WORKER);
-	assert_int_equal(late.pid, xpid);
-	gofn_pool_stats_get(p, &ps);
-	assert_int_equal(ps.workers, 1);
-	assert_int_equal(ps.idle, 1);
-	assert_int_equal(ps.queued, 0);
-	start_fifo_call(&next, p, "f", deadline(), -1); /* finds it idle, queues not */
-	pthread_join(next.th, NULL);
-	assert_int_equal(next.got, GOFN_GOT_WORKER);
-	assert_int_equal(next.pid, xpid);
-	gofn_pool_free(p, 1000);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -700,8 +520,6 @@ int main(void)
 	    cmocka_unit_test(warm_budget_shrinks_idle_pool),
 	    cmocka_unit_test(client_gone_leaves_queue),
 	    cmocka_unit_test(cold_starts_limited),
-	    cmocka_unit_test(released_worker_handed_in_turn),
-	    cmocka_unit_test(handed_worker_survives_timeout),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
