@@ -80,11 +80,6 @@ static tenant_pool *tenant(gofn_pool *p, const char *name)
 	return t;
 }
 
-void gofn_wait_wake_all(tenant_pool *t)
-{
-	pthread_cond_broadcast(&t->cv);
-}
-
 void gofn_pool_count(gofn_pool *p, tenant_pool *t, int delta)
 {
 	t->total += delta;

@@ -107,5 +107,5 @@ void gofn_budget_wake(struct gofn_pool *p)
 	tenant_pool *u = first_eligible(p);
 
 	if (u)
-		gofn_wait_wake_all(u);
+		pthread_cond_broadcast(&u->cv);
 }

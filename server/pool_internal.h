@@ -58,9 +58,6 @@ struct gofn_pool {
 	uint64_t idle_seq; /* times a worker went idle */
 };
 
-/* Wakes every caller of t waiting in acquire, to look again. */
-void gofn_wait_wake_all(tenant_pool *t);
-
 /* Adds delta to t's worker count and to the pool's. */
 void gofn_pool_count(struct gofn_pool *p, tenant_pool *t, int delta);
 
