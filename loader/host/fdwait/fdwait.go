@@ -12,9 +12,11 @@ import (
 )
 
 // New returns a function that parks the calling goroutine until fd is
-// readable (true) or ms milliseconds have passed (false). fd becomes
-// non-blocking (C reads and writes it with poll() deadlines,
-// api/frame_io.c) and stays open: it is C's. A negative fd never waits.
+// readable (true) or ms milliseconds have passed (false). fd is C's and
+// stays open: the worker passes an epoll instance that watches its
+// control socket for input only (loader/host/cli/worker_wait.h). It is
+// made non-blocking, without which os.NewFile would not hand it to the
+// netpoller. A negative fd never waits.
 func New(fd int) func(ms int) bool {
 	if fd < 0 {
 		return func(int) bool { return true }
