@@ -267,6 +267,7 @@ void gofn_pool_started(gofn_pool *p)
 void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 {
 	gofn_worker *dead = NULL;
+	tenant_pool *wake = NULL;
 
 	/* the idle watch compares against this (pool_idle.c); a worker's
 	 * requests read it as they end (worker.c), so only one released
@@ -283,10 +284,22 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	} else {
 		gofn_lru_put(p, t, w);
 	}
-	if (t)
+	/* The common case at c=64, only callers of t's own waiting and none
+	 * for the budget: the one woken is woken after the unlock, or it
+	 * wakes only to block on the mutex this thread still holds (a second
+	 * sleep and wake-up per call, docs/benchmarks.md). The worker went to
+	 * the idle list, not to that caller: a thread already running (this
+	 * one, with its connection's next request) may take it first, which
+	 * costs no context switch (the per-caller hand-off that gave this up
+	 * was slower, 7c67539). */
+	if (t && !t->bwait && !p->bq_head)
+		wake = t->waiting ? t : NULL;
+	else if (t)
 		tenant_wake(p, t);
 	pthread_cond_broadcast(&p->drained);
 	pthread_mutex_unlock(&p->mu);
+	if (wake) /* tenants live as long as the pool */
+		pthread_cond_signal(&wake->cv);
 	gofn_worker_destroy(dead);
 }
 
