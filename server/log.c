@@ -1,5 +1,6 @@
 #include "server/log.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,21 +109,164 @@ static void timestamp(char *when, size_t cap)
 	when[headlen + 5] = 0;
 }
 
-static json_t *fields_object(const gofn_log_field *f, size_t n)
+/* checked = 0: the strings are copied without jansson's UTF-8 check
+ * (json_string_nocheck). Its dump walks every string by code point anyway
+ * and fails on bytes that are not UTF-8, so one walk does for both; only
+ * a line that fails is built again, checked (gofn_json_text's '?'s). */
+static json_t *fields_object(const gofn_log_field *f, size_t n, int checked)
 {
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < n; i++)
 		json_object_set_new_nocheck(o, f[i].key, /* a name in the code */
 					    f[i].is_int ? json_integer(f[i].i)
-					    : f[i].s	? gofn_json_text(f[i].s)
-							: json_null());
+					    : !f[i].s	? json_null()
+					    : checked	? gofn_json_text(f[i].s)
+							: json_string_nocheck(f[i].s));
 	return o;
+}
+
+/* Each thread keeps the fields object of its last lines of each shape
+ * (the same keys in the same order: the http line, the invocation line)
+ * and sets new values into it, instead of building and freeing an object
+ * of seven fields per line: their allocations and key hashing were about
+ * a third of a line's cost (bench/callgrind_warm.sh). Freed when the
+ * thread ends (MHD's connection threads end with their connection). */
+#define KEPT_SHAPES 4
+#define KEPT_FIELDS 16
+typedef struct {
+	json_t *o;
+	size_t n;
+	const char *key[KEPT_FIELDS]; /* the callers' names, by address */
+} kept_shape;
+typedef struct {
+	kept_shape s[KEPT_SHAPES];
+	unsigned next; /* the slot a new shape takes */
+} kept_lines;
+static pthread_key_t kept_key;
+static int kept_ok;
+static pthread_once_t kept_once = PTHREAD_ONCE_INIT;
+
+static void kept_free(void *arg)
+{
+	kept_lines *k = arg;
+
+	for (int i = 0; i < KEPT_SHAPES; i++)
+		json_decref(k->s[i].o);
+	free(k);
+}
+
+static void kept_init(void)
+{
+	kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
+}
+
+/* Sets f's values into o, whose keys are f's keys in f's order; -1 if not. */
+static int set_values(json_t *o, const gofn_log_field *f, size_t n)
+{
+	void *it = json_object_iter(o);
+
+	for (size_t i = 0; i < n; i++, it = json_object_iter_next(o, it)) {
+		if (!it || strcmp(json_object_iter_key(it), f[i].key) != 0)
+			return -1;
+		json_t *v = json_object_iter_value(it);
+		int rc = f[i].is_int && json_is_integer(v) ? json_integer_set(v, f[i].i)
+			 : f[i].s && json_is_string(v)	   ? json_string_set_nocheck(v, f[i].s)
+			 : !f[i].is_int && !f[i].s && json_is_null(v)
+			     ? 0
+			     : json_object_iter_set_new(o, it,
+							f[i].is_int ? json_integer(f[i].i)
+							: f[i].s    ? json_string_nocheck(f[i].s)
+								    : json_null());
+		if (rc < 0)
+			return -1;
+	}
+	return it ? -1 : 0;
+}
+
+/* This thread's object for f's shape holding f's values (unchecked, as
+ * fields_object(f, n, 0)), kept for the next line: the caller does not
+ * release it. NULL when none could be had. */
+static json_t *kept_object(const gofn_log_field *f, size_t n)
+{
+	pthread_once(&kept_once, kept_init);
+	kept_lines *k = kept_ok ? pthread_getspecific(kept_key) : NULL;
+
+	if (!kept_ok || n > KEPT_FIELDS)
+		return NULL;
+	if (!k) {
+		if (!(k = calloc(1, sizeof *k)) || pthread_setspecific(kept_key, k) != 0) {
+			free(k);
+			return NULL;
+		}
+	}
+	for (int i = 0; i < KEPT_SHAPES; i++) {
+		kept_shape *sh = &k->s[i];
+		if (!sh->o || sh->n != n)
+			continue;
+		size_t j = 0;
+		while (j < n && sh->key[j] == f[j].key)
+			j++;
+		if (j == n && set_values(sh->o, f, n) == 0)
+			return sh->o;
+	}
+	kept_shape *sh = &k->s[k->next++ % KEPT_SHAPES];
+	json_decref(sh->o);
+	sh->o = fields_object(f, n, 0);
+	sh->n = sh->o ? n : 0;
+	for (size_t j = 0; j < n; j++)
+		sh->key[j] = f[j].key;
+	return sh->o;
+}
+
+/* Writes {"ts":..,"level":..,"event":.., then the fields: 0, or -1 with
+ * nothing written when the fields do not dump (not UTF-8, over the
+ * buffer). level and event are plain names, no field is named like the
+ * head's three (the callers check). */
+static int head_and_fields(const char *when, const char *level, const char *event,
+			   const json_t *fields)
+{
+	char buf[4096];
+	int head = snprintf(buf, sizeof buf, "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":\"%s\"",
+			    when, level, event);
+
+	if (head <= 0 || (size_t)head >= sizeof buf - 2)
+		return -1;
+	size_t len = (size_t)head;
+	if (fields && json_object_size(fields)) {
+		/* the fields' "{" becomes the ",", their "}" ends the line */
+		size_t m = json_dumpb(fields, buf + len, sizeof buf - len - 1, JSON_COMPACT);
+		if (m == 0 || m >= sizeof buf - len - 1)
+			return -1;
+		buf[len] = ',';
+		len += m;
+	} else {
+		buf[len++] = '}';
+	}
+	buf[len++] = '\n';
+	put_line(buf, len);
+	return 0;
+}
+
+static int head_key(const char *k)
+{
+	return strcmp(k, "ts") == 0 || strcmp(k, "level") == 0 || strcmp(k, "event") == 0;
 }
 
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n)
 {
-	gofn_log(level, event, fields_object(f, n));
+	int plain = plain_name(level) && plain_name(event);
+
+	for (size_t i = 0; plain && i < n; i++)
+		plain = !head_key(f[i].key);
+	if (plain) {
+		char when[64];
+		json_t *o = kept_object(f, n);
+		timestamp(when, sizeof when);
+		if (o && head_and_fields(when, level, event, o) == 0)
+			return;
+	}
+	gofn_log(level, event, fields_object(f, n, 1));
 }
 
 /* The general way: an object of the three, fields merged into it. */
@@ -147,39 +291,16 @@ static void log_merged(const char *when, const char *level, const char *event, j
 
 void gofn_log(const char *level, const char *event, json_t *fields)
 {
-	char when[64], buf[4096];
+	char when[64];
 
 	timestamp(when, sizeof when);
-
-	/* Two lines per invoke: the head is printed and the fields dumped
-	 * after it, instead of building a second object and merging (a third
-	 * of the line's cost). The same text as log_merged's, key order too. */
-	int head = -1;
-	if (plain_name(level) && plain_name(event) &&
-	    (!fields || (json_is_object(fields) && !json_object_get(fields, "ts") &&
-			 !json_object_get(fields, "level") && !json_object_get(fields, "event"))))
-		head = snprintf(buf, sizeof buf, "{\"ts\":\"%s\",\"level\":\"%s\",\"event\":\"%s\"",
-				when, level, event);
-	if (head > 0 && (size_t)head < sizeof buf - 2) {
-		size_t len = (size_t)head;
-		if (fields && json_object_size(fields)) {
-			/* the fields' "{" becomes the ",", their "}" ends the line */
-			size_t m =
-			    json_dumpb(fields, buf + len, sizeof buf - len - 1, JSON_COMPACT);
-			if (m == 0 || m >= sizeof buf - len - 1) {
-				log_merged(when, level, event, fields);
-				json_decref(fields);
-				return;
-			}
-			buf[len] = ',';
-			len += m;
-		} else {
-			buf[len++] = '}';
-		}
-		buf[len++] = '\n';
-		put_line(buf, len);
-	} else {
+	/* The head is printed and the fields dumped after it, instead of
+	 * building a second object and merging (a third of the line's cost).
+	 * The same text as log_merged's, key order too. */
+	if (!plain_name(level) || !plain_name(event) ||
+	    (fields && (!json_is_object(fields) || json_object_get(fields, "ts") ||
+			json_object_get(fields, "level") || json_object_get(fields, "event"))) ||
+	    head_and_fields(when, level, event, fields) < 0)
 		log_merged(when, level, event, fields);
-	}
 	json_decref(fields);
 }
