@@ -20,10 +20,22 @@
 /* How long a runner waits for a worker after its claim before giving the
  * row back (a synchronous burst took them all). */
 #define WORKER_WAIT_MS 5000
-/* Synchronous records waiting for the recorder; more are dropped (and
- * counted in the log) rather than slow the calls down. */
+/* Records of synchronous calls the recorder may hold: reserved by calls
+ * about to run, waiting, and being written. A call reserves its slot
+ * before it runs (gofn_async_reserve), so the id its reply carries is
+ * always written (a failed write is retried) and memory stays bounded
+ * (about 10 MB of rows); at the bound a call waits, up to its deadline,
+ * for the recorder, and is refused with 503 if the store stays behind. */
 #define MAX_PENDING_RECORDS 4096
-#define GC_EVERY_MS	    10000
+/* The recorder writes as soon as this many wait, not only every 200 ms,
+ * so that a burst rarely reaches the bound while the store keeps up. */
+#define EARLY_WRITE (MAX_PENDING_RECORDS / 4)
+/* Retries of a failed write: backoff doubling up to the cap; at stop, a
+ * few last attempts before the rows are given up (logged, counted). */
+#define RETRY_FIRST_MS	100
+#define RETRY_MAX_MS	5000
+#define RETRIES_AT_STOP 3
+#define GC_EVERY_MS	10000
 
 typedef struct job {
 	gofn_inv_row row;
@@ -46,7 +58,9 @@ struct gofn_async {
 	pthread_cond_t kick; /* dispatcher: new work, a runner freed, stop */
 	pthread_cond_t work; /* runners: a job, stop */
 	pthread_cond_t done; /* stop: a runner finished */
-	pthread_cond_t beat; /* heartbeat and recorder: stop */
+	pthread_cond_t beat; /* heartbeat, finish retries: stop */
+	pthread_cond_t rec;  /* recorder: records to write, stop */
+	pthread_cond_t room; /* calls waiting to reserve a record: room */
 	int stopping, kicked;
 	job *jobs;	  /* claimed, waiting for a runner */
 	int njobs;	  /* in jobs */
@@ -55,7 +69,9 @@ struct gofn_async {
 	tenant_count *tenants;
 	gofn_inv_row *recs; /* synchronous records for the recorder */
 	size_t nrecs, caprecs;
-	int64_t dropped;
+	size_t reserved; /* by calls that run now (gofn_async_reserve) */
+	size_t writing;	 /* taken by the recorder, not yet written */
+	int64_t lost;	 /* out of memory in gofn_async_note_sync */
 	pthread_t dispatcher, heartbeat, recorder;
 	pthread_t *runners;
 	int nrunners, started;
@@ -418,14 +434,41 @@ static void *heartbeat(void *arg)
 	return NULL;
 }
 
+/* Every record held: reserved, waiting, and in the recorder's batch. */
+static size_t held(const gofn_async *a)
+{
+	return a->reserved + a->nrecs + a->writing;
+}
+
+/* Writes a batch, retrying a store that fails (the rows stay counted
+ * against the bound meanwhile, so calls wait instead of their records
+ * being lost); at stop the rows are given up after a few attempts. */
 static void write_records(gofn_async *a, gofn_inv_row *recs, size_t n)
 {
-	gofn_err e = {0};
+	int64_t backoff = RETRY_FIRST_MS;
 
-	if (n && gofn_store_inv_record(a->log, recs, n, &e) < 0)
-		gofn_log("warn", "sync_records_lost",
+	for (int at_stop = 0; n;) {
+		gofn_err e = {0};
+		if (gofn_store_inv_record(a->log, recs, n, &e) == 0)
+			break;
+		gofn_metrics_sync_record_write_failed(a->s->metrics);
+		pthread_mutex_lock(&a->mu);
+		int give_up = a->stopping && ++at_stop > RETRIES_AT_STOP;
+		if (!give_up && !a->stopping) {
+			struct timespec ts = in_ms(backoff);
+			pthread_cond_timedwait(&a->rec, &a->mu, &ts);
+		}
+		pthread_mutex_unlock(&a->mu);
+		gofn_log(give_up ? "error" : "warn",
+			 give_up ? "sync_records_lost" : "sync_records_retry",
 			 json_pack("{s:I, s:o}", "count", (json_int_t)n, "error",
 				   gofn_json_text(e.msg)));
+		if (give_up) {
+			gofn_metrics_sync_records_lost(a->s->metrics, (int64_t)n);
+			break;
+		}
+		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
+	}
 	free(recs);
 }
 
@@ -436,27 +479,76 @@ static void *recorder(void *arg)
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
 		int stopping = a->stopping;
-		if (!stopping && !a->nrecs) {
+		if (!stopping && a->nrecs < EARLY_WRITE) {
+			/* batch for throughput; EARLY_WRITE records wake us */
 			struct timespec ts = in_ms(200);
-			pthread_cond_timedwait(&a->beat, &a->mu, &ts);
+			pthread_cond_timedwait(&a->rec, &a->mu, &ts);
 		}
 		gofn_inv_row *recs = a->recs;
 		size_t n = a->nrecs;
-		int64_t dropped = a->dropped;
+		int64_t lost = a->lost;
 		a->recs = NULL;
 		a->nrecs = a->caprecs = 0;
-		a->dropped = 0;
+		a->writing = n;
+		a->lost = 0;
 		pthread_mutex_unlock(&a->mu);
-		if (dropped)
-			gofn_log("warn", "sync_records_dropped",
-				 json_pack("{s:I}", "count", (json_int_t)dropped));
+		if (lost) {
+			gofn_log("error", "sync_records_lost",
+				 json_pack("{s:I, s:s}", "count", (json_int_t)lost, "error",
+					   "out of memory"));
+			gofn_metrics_sync_records_lost(a->s->metrics, lost);
+		}
 		write_records(a, recs, n);
 		pthread_mutex_lock(&a->mu);
+		a->writing = 0;
+		pthread_cond_broadcast(&a->room);
 		if (stopping && !a->nrecs)
 			break;
 	}
 	pthread_mutex_unlock(&a->mu);
 	return NULL;
+}
+
+size_t gofn_async_records_held(gofn_async *a)
+{
+	pthread_mutex_lock(&a->mu);
+	size_t n = held(a);
+	pthread_mutex_unlock(&a->mu);
+	return n;
+}
+
+int gofn_async_reserve(gofn_async *a, int64_t deadline_ms, gofn_err *e)
+{
+	if (!a)
+		return 0;
+	pthread_mutex_lock(&a->mu);
+	struct timespec ts = {.tv_sec = deadline_ms / 1000,
+			      .tv_nsec = (deadline_ms % 1000) * 1000000};
+	while (held(a) >= MAX_PENDING_RECORDS) {
+		pthread_cond_signal(&a->rec);
+		if (pthread_cond_timedwait(&a->room, &a->mu, &ts) == ETIMEDOUT)
+			break;
+	}
+	int ok = held(a) < MAX_PENDING_RECORDS;
+	a->reserved += ok;
+	pthread_mutex_unlock(&a->mu);
+	if (ok)
+		return 0;
+	gofn_metrics_sync_record_refused(a->s->metrics);
+	return gofn_errf(e, GOFN_EAGAIN,
+			 "the record of synchronous invocations is %d rows behind its store; "
+			 "the call was not run: retry later",
+			 MAX_PENDING_RECORDS);
+}
+
+void gofn_async_unreserve(gofn_async *a)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	a->reserved--;
+	pthread_cond_signal(&a->room);
+	pthread_mutex_unlock(&a->mu);
 }
 
 /* snprintf(dst, cap, "%s", src) without the format machinery (six per
@@ -475,12 +567,16 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->mu);
+	a->reserved--; /* the slot becomes the record */
 	if (a->nrecs == a->caprecs) {
+		/* never past the bound: held() counted this record */
 		size_t cap = a->caprecs ? 2 * a->caprecs : 64;
-		gofn_inv_row *more =
-		    cap <= MAX_PENDING_RECORDS ? realloc(a->recs, cap * sizeof *more) : NULL;
+		if (cap > MAX_PENDING_RECORDS)
+			cap = MAX_PENDING_RECORDS;
+		gofn_inv_row *more = realloc(a->recs, cap * sizeof *more);
 		if (!more) {
-			a->dropped++;
+			a->lost++;
+			pthread_cond_signal(&a->room);
 			pthread_mutex_unlock(&a->mu);
 			return;
 		}
@@ -500,6 +596,8 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 	r->duration_us = o->duration_us;
 	r->finished_ms = gofn_wall_ms();
 	r->created_ms = r->finished_ms - o->duration_us / 1000;
+	if (a->nrecs == EARLY_WRITE)
+		pthread_cond_signal(&a->rec);
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -573,6 +671,8 @@ int gofn_async_start(gofn_server *s, const char *sqlite_path, gofn_async **out, 
 	pthread_cond_init(&a->work, &ca);
 	pthread_cond_init(&a->done, &ca);
 	pthread_cond_init(&a->beat, &ca);
+	pthread_cond_init(&a->rec, &ca);
+	pthread_cond_init(&a->room, &ca);
 	pthread_condattr_destroy(&ca);
 	*out = a;
 	if (gofn_random_hex(rnd, 6, e) < 0)
@@ -599,6 +699,7 @@ void gofn_async_stop(gofn_async *a, int64_t grace_ms)
 	pthread_cond_broadcast(&a->kick);
 	pthread_cond_broadcast(&a->work);
 	pthread_cond_broadcast(&a->beat);
+	pthread_cond_broadcast(&a->rec);
 	/* Running invocations finish within the grace period, like
 	 * synchronous ones; claimed-but-unstarted rows go back to the queue. */
 	struct timespec ts = in_ms(grace_ms);
@@ -633,6 +734,8 @@ void gofn_async_stop(gofn_async *a, int64_t grace_ms)
 	pthread_cond_destroy(&a->work);
 	pthread_cond_destroy(&a->done);
 	pthread_cond_destroy(&a->beat);
+	pthread_cond_destroy(&a->rec);
+	pthread_cond_destroy(&a->room);
 	pthread_mutex_destroy(&a->mu);
 	free(a);
 }

@@ -16,7 +16,8 @@
  *   rows run again, with attempt + 1: at least once. With SQLite (one gofnd
  *   per data dir) a starting gofnd lapses every claim at once.
  * - The record of synchronous calls is written in batches by a recorder
- *   thread, off the request path.
+ *   thread, off the request path; a call reserves its record before it
+ *   runs, so an id in a reply is never dropped (gofn_async_reserve).
  * - Finished rows older than --result-ttl, or past the newest
  *   --result-keep per tenant (async and sync separately), are deleted. */
 #ifndef GOFN_SERVER_ASYNC_H
@@ -37,9 +38,20 @@ void gofn_async_stop(gofn_async *a, int64_t grace_ms);
 /* Queues r (id and created_ms are filled in): 0 once durable, 2 if the
  * tenant's queue is full, -1 on error. */
 int gofn_async_submit(gofn_async *a, gofn_inv_row *r, gofn_err *e);
-/* Records a finished synchronous invocation (its outcome, not its output). */
+/* Reserves the record of a synchronous call before it runs: 0, or -1
+ * (GOFN_EAGAIN) when the recorder still holds MAX_PENDING_RECORDS at
+ * deadline_ms (gofn_now_ms clock): its store is behind, and the call must
+ * not run, since its id could not be kept. Every 0 is followed by exactly
+ * one gofn_async_note_sync (the call ran) or gofn_async_unreserve. */
+int gofn_async_reserve(gofn_async *a, int64_t deadline_ms, gofn_err *e);
+void gofn_async_unreserve(gofn_async *a);
+/* Records a finished synchronous invocation (its outcome, not its output)
+ * in the slot it reserved; the recorder writes it within 200 ms, retrying
+ * a store that fails. */
 void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
 			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o);
+/* Records held now: reserved, waiting, being written (tests wait on 0). */
+size_t gofn_async_records_held(gofn_async *a);
 /* The handle the /invocations routes read. */
 gofn_store *gofn_async_store(gofn_async *a);
 

@@ -312,6 +312,13 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_function_clear(&f);
 		return gofn_reply_err(r, &se);
 	}
+	/* Its record's slot before it runs: an id we hand out is kept. */
+	if (gofn_async_reserve(s->async, gofn_now_ms() + timeout_ms, &se) < 0) {
+		if (in != r->body)
+			free(in);
+		gofn_function_clear(&f);
+		return gofn_reply_err(r, &se);
+	}
 	gofn_profiling_begin(r, &f, &prof);
 	/* A call whose client hangs up while it waits leaves the queue (server/pool_gone.h). */
 	const union MHD_ConnectionInfo *ci =
@@ -328,6 +335,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	if (in != r->body)
 		free(in);
 	if (x != GOFN_EXEC_OK) {
+		gofn_async_unreserve(s->async);
 		gofn_profiling_end(r, &prof, NULL, NULL, NULL);
 		gofn_function_clear(&f);
 		gofn_err e = {0};

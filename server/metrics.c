@@ -33,6 +33,7 @@ typedef struct async_stat {
 	uint64_t wait[NWAIT + 1];
 	double wait_sum;
 	int64_t queued, running;
+	uint64_t rec_refused, rec_write_failed, rec_lost; /* sync records */
 } async_stat;
 
 typedef struct tenant_stat {
@@ -182,6 +183,27 @@ void gofn_metrics_async_running(gofn_metrics *m, int64_t running)
 	pthread_mutex_unlock(&m->mu);
 }
 
+void gofn_metrics_sync_record_refused(gofn_metrics *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->async.rec_refused++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_sync_record_write_failed(gofn_metrics *m)
+{
+	pthread_mutex_lock(&m->mu);
+	m->async.rec_write_failed++;
+	pthread_mutex_unlock(&m->mu);
+}
+
+void gofn_metrics_sync_records_lost(gofn_metrics *m, int64_t n)
+{
+	pthread_mutex_lock(&m->mu);
+	m->async.rec_lost += (uint64_t)n;
+	pthread_mutex_unlock(&m->mu);
+}
+
 /* A Prometheus histogram: counts[i] observations <= le[i], counts[n] above. */
 static void render_histogram(gofn_buf *b, const char *name, const double *le, size_t n,
 			     const uint64_t *counts, double sum)
@@ -233,6 +255,20 @@ static void render_async(const async_stat *a, gofn_buf *b)
 	       "# TYPE gofn_async_queue_wait_seconds histogram\n");
 	render_histogram(b, "gofn_async_queue_wait_seconds", wait_buckets, NWAIT, a->wait,
 			 a->wait_sum);
+	gofn_buf_printf(
+	    b,
+	    "# HELP gofn_sync_record_refusals_total Synchronous calls refused (503, not run) "
+	    "because the record of synchronous calls was full.\n"
+	    "# TYPE gofn_sync_record_refusals_total counter\ngofn_sync_record_refusals_total %llu\n"
+	    "# HELP gofn_sync_record_write_failures_total Failed writes of a batch of records of "
+	    "synchronous calls (retried).\n"
+	    "# TYPE gofn_sync_record_write_failures_total counter\n"
+	    "gofn_sync_record_write_failures_total %llu\n"
+	    "# HELP gofn_sync_records_lost_total Records of synchronous calls given up (the store "
+	    "still failing at stop, or out of memory).\n"
+	    "# TYPE gofn_sync_records_lost_total counter\ngofn_sync_records_lost_total %llu\n",
+	    (unsigned long long)a->rec_refused, (unsigned long long)a->rec_write_failed,
+	    (unsigned long long)a->rec_lost);
 }
 
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps)

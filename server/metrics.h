@@ -22,6 +22,12 @@ void gofn_metrics_async_wait(gofn_metrics *m, int64_t wait_us);
 void gofn_metrics_async_done(gofn_metrics *m, const char *status);
 void gofn_metrics_async_queued(gofn_metrics *m, int64_t queued);
 void gofn_metrics_async_running(gofn_metrics *m, int64_t running);
+/* The record of synchronous calls (server/async.c): a call refused because
+ * the recorder held its bound; a batch write that failed (retried); rows
+ * given up (a store still down at stop, or out of memory). */
+void gofn_metrics_sync_record_refused(gofn_metrics *m);
+void gofn_metrics_sync_record_write_failed(gofn_metrics *m);
+void gofn_metrics_sync_records_lost(gofn_metrics *m, int64_t n);
 /* malloc'd exposition text. */
 char *gofn_metrics_render(gofn_metrics *m, const gofn_pool_stats *ps);
 
