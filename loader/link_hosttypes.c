@@ -712,6 +712,8 @@ static int build(gofn_hosttypes *h, const gofn_symtab *st, gofn_err *err)
 	if (!fm)
 		return gofn_errf(err, GOFN_EINVAL, "host has no runtime.firstmoduledata");
 	const gort_moduledata *md = (const gort_moduledata *)(uintptr_t)fm->addr;
+	if (gorel_host_tables_check(md, err) < 0) /* before the walk trusts them */
+		return gofn_errctx(err, "host types");
 	h->types = md->types;
 	h->etypes = md->etypes;
 	if (grow(h))

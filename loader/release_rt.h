@@ -16,6 +16,8 @@
 
 #include <stddef.h>
 
+#include "common/err.h"
+
 /* What differs between releases as code, not layout (goNNN_rt.c). */
 
 /* Calls fn for the type descriptors the host module's own tables name
@@ -23,6 +25,16 @@
  * results. The types section is also scanned, so this is a seed. */
 typedef int (*gorel_type_fn)(void *ctx, const gort_type *t);
 int gorel_host_types(const gort_moduledata *md, gorel_type_fn fn, void *ctx);
+
+/* Checks every entry of the host module's type and itab tables (the ones
+ * gorel_host_types and gorel_host_itabs walk): each lies in the types
+ * section and has the size this release gives it. -1 with err naming the
+ * first bad entry. The tables are the host executable's own (cmd/link
+ * wrote them; the walks run at build time, -hosttab-write, or in a worker
+ * before any loaded code has run), so no loaded object reaches them: this
+ * catches a layout the loader misreads, cheaply (one pass). The walks
+ * themselves never read past a bad entry either; they stop there. */
+int gorel_host_tables_check(const gort_moduledata *md, gofn_err *err);
 
 /* The release-specific fields of the host's own moduledata are sane. */
 int gorel_md_host_ok(const gort_moduledata *h);
