@@ -14,12 +14,11 @@
  * cgroup_threadgroup_rwsem for writing, which waits for an RCU grace
  * period unless another migration just ran: 3 ms median, up to 38 ms
  * here (docs/benchmarks.md, "Cold start"). A rename moves no process. */
+#include "common/clock.h"
 #include "common/io.h"
 #include "sandbox/spawn_plan.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <signal.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -29,31 +28,6 @@
 #include <unistd.h>
 
 #define V1_ROOT "/sys/fs/cgroup"
-
-/* Cgroups of workers whose supervisor died without removing them (killed
- * gofnd or CLI): w<pid> with no such pid left and no task inside. A live
- * worker's directory is never touched, and rmdir refuses a populated one. */
-static void sweep(const char *parent)
-{
-	char path[512];
-	struct dirent *d;
-	DIR *dir = opendir(parent);
-
-	if (!dir)
-		return;
-	while ((d = readdir(dir))) {
-		char *end;
-		long pid;
-		if (d->d_name[0] != 'w')
-			continue;
-		pid = strtol(d->d_name + 1, &end, 10);
-		if (*end || pid <= 0 || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
-			continue;
-		snprintf(path, sizeof path, "%s/%s", parent, d->d_name);
-		rmdir(path);
-	}
-	closedir(dir);
-}
 
 static int put(const char *dir, const char *file, const char *text)
 {
@@ -203,7 +177,7 @@ static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, 
 	snprintf(parent, sizeof parent, "%s/gofn", root);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return 0;
-	sweep(parent);
+	gofn_cgroup_sweep(parent, gofn_now_ms());
 	/* Controllers must be enabled at every level above the leaf. */
 	if (put(root, "cgroup.subtree_control", ctl) < 0 ||
 	    put(parent, "cgroup.subtree_control", ctl) < 0)
@@ -212,7 +186,7 @@ static int attach_v2(const char *root, pid_t pid, const gofn_sandbox_limits *l, 
 	if (l->cpu_weight) {
 		if (tenant_group_v2(parent, ctl, l, uid, group, sizeof group) < 0)
 			return 0;
-		sweep(group);
+		gofn_cgroup_sweep(group, gofn_now_ms());
 	}
 	snprintf(path, len, "%s/w%d", group, (int)pid);
 	if (mkdir(path, 0755) < 0 && errno != EEXIST)
@@ -236,7 +210,7 @@ static int v1_dir(const char *ctl, const char *leaf, char *buf, size_t len)
 	snprintf(parent, sizeof parent, V1_ROOT "/%s/gofn", ctl);
 	if (mkdir(parent, 0755) < 0 && errno != EEXIST)
 		return -1;
-	sweep(parent);
+	gofn_cgroup_sweep(parent, gofn_now_ms());
 	snprintf(buf, len, "%s/%s", parent, leaf);
 	if (mkdir(buf, 0755) < 0 && errno != EEXIST)
 		return -1;
@@ -312,7 +286,7 @@ static int attach_v1_own_cpu(pid_t pid, const gofn_sandbox_limits *l)
 		return 0;
 	if (mkdir(V1_ROOT "/cpu/gofn", 0755) < 0 && errno != EEXIST)
 		return 0;
-	sweep(V1_ROOT "/cpu/gofn"); /* own groups of dead workers */
+	gofn_cgroup_sweep(V1_ROOT "/cpu/gofn", gofn_now_ms()); /* own groups of dead workers */
 	snprintf(dir, sizeof dir, V1_ROOT "/cpu/gofn/w%d", (int)pid);
 	snprintf(v, sizeof v, "%d", (int)pid);
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST)

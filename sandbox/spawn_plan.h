@@ -67,6 +67,12 @@ int gofn_cgroup_attach(pid_t pid, const gofn_sandbox_limits *l, unsigned uid, in
  * worker instead), -1 error (errno). cgroup v1 only allows renames under one
  * parent; a test passes a plain directory. */
 int gofn_cgroup_v1_claim(const char *parent, pid_t pid, unsigned uid);
+/* Removes parent's w<pid> groups whose pid no longer exists (leftovers of
+ * a supervisor that died; sandbox/cgroup_sweep.c), unless parent was swept
+ * in this process less than GOFN_CGROUP_SWEEP_MS before now_ms (gofn_now_ms).
+ * 1 swept, 0 not due. */
+#define GOFN_CGROUP_SWEEP_MS 60000
+int gofn_cgroup_sweep(const char *parent, int64_t now_ms);
 /* 1 if the cgroup recorded an OOM kill. */
 int gofn_cgroup_oom(const char *path);
 void gofn_cgroup_remove(const char *path);

@@ -377,6 +377,66 @@ static void cgroup_v1_claim(void **state)
 	assert_int_equal(rmdir(dir), 0);
 }
 
+/* A pid that no longer exists: a child's, reaped. */
+static pid_t dead_pid(void)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(0);
+	assert_int_equal(waitpid(pid, NULL, 0), pid);
+	return pid;
+}
+
+static int cg_dir(const char *parent, const char *name, int make)
+{
+	char p[256];
+
+	snprintf(p, sizeof p, "%s/%s", parent, name);
+	if (make)
+		assert_int_equal(mkdir(p, 0755), 0);
+	return access(p, F_OK) == 0;
+}
+
+/* The sweep of leftovers (w<pid> of a dead pid) removes them at a parent's
+ * first sweep, leaves a live pid's group and other names alone, and does
+ * not walk the parent again before GOFN_CGROUP_SWEEP_MS has passed: a
+ * leftover appearing meanwhile waits for the next due sweep. */
+static void cgroup_sweep_rate(void **state)
+{
+	char dir[] = "/tmp/gofn-cg.XXXXXX", dead[32], dead2[32], live[32];
+	const int64_t t0 = 5000000;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(dead, sizeof dead, "w%d", (int)dead_pid());
+	snprintf(live, sizeof live, "w%d", (int)getpid());
+	cg_dir(dir, dead, 1);
+	cg_dir(dir, live, 1);
+	cg_dir(dir, "t7", 1);
+	cg_dir(dir, "w12x", 1);
+	assert_int_equal(gofn_cgroup_sweep(dir, t0), 1);
+	assert_false(cg_dir(dir, dead, 0));
+	assert_true(cg_dir(dir, live, 0) && cg_dir(dir, "t7", 0) && cg_dir(dir, "w12x", 0));
+	snprintf(dead2, sizeof dead2, "w%d", (int)dead_pid());
+	cg_dir(dir, dead2, 1);
+	assert_int_equal(gofn_cgroup_sweep(dir, t0 + GOFN_CGROUP_SWEEP_MS - 1), 0);
+	assert_true(cg_dir(dir, dead2, 0));
+	assert_int_equal(gofn_cgroup_sweep(dir, t0 + GOFN_CGROUP_SWEEP_MS), 1);
+	assert_false(cg_dir(dir, dead2, 0));
+	/* another parent is its own first sweep */
+	assert_int_equal(gofn_cgroup_sweep("/nonexistent/gofn", t0), 1);
+	assert_int_equal(gofn_cgroup_sweep("/nonexistent/gofn", t0 + 1), 0);
+	const char *rest[] = {live, "t7", "w12x"};
+	for (size_t i = 0; i < 3; i++) {
+		char p[256];
+		snprintf(p, sizeof p, "%s/%s", dir, rest[i]);
+		assert_int_equal(rmdir(p), 0);
+	}
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void spawn_refuses_bad_cfg(void **state)
 {
 	char *argv[] = {"x", NULL};
@@ -398,7 +458,8 @@ int main(void)
 	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
 	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
 	    cmocka_unit_test(spawn_refuses_bad_cfg),	 cmocka_unit_test(cgroup_cpu_writer),
-	    cmocka_unit_test(cgroup_v1_claim),		 cmocka_unit_test(sigpending_share),
+	    cmocka_unit_test(cgroup_v1_claim),		 cmocka_unit_test(cgroup_sweep_rate),
+	    cmocka_unit_test(sigpending_share),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
