@@ -336,10 +336,10 @@ void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
 	}
 }
 
-/* The idle watch (gofn_idle_misbehaves) reads /proc and polls each idle
- * worker: a few system calls each, 256 workers per tick with the default
- * budget. That runs on copies, outside the mutex, so a reaper thread
- * preempted on a loaded machine never holds up every acquire and release. */
+/* The idle watch (gofn_idle_watch_check) may read /proc and poll an idle
+ * worker: a few system calls each. That runs on copies, outside the mutex,
+ * so a reaper thread preempted on a loaded machine never holds up every
+ * acquire and release. */
 typedef struct idle_seen {
 	tenant_pool *t; /* tenants live as long as the pool */
 	gofn_worker *w;
@@ -418,13 +418,14 @@ static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff, int keep, gofn_work
 
 /* Warm workers cost memory and a process each; ones nobody used for
  * cfg.idle_ms are stopped. Every IDLE_TICK_MS the idle ones are also
- * checked (gofn_idle_misbehaves): dead ones are reaped at once, ones that
+ * checked (gofn_idle_watch_check): dead ones are reaped at once, ones that
  * use CPU or memory while nobody called them are killed. */
 static void *reap_idle(void *arg)
 {
 	gofn_pool *p = arg;
 	idle_seen *seen = NULL;
 	size_t cap = 0;
+	gofn_idle_watch *iw = gofn_idle_watch_new(); /* NULL: every check a full one */
 
 	pthread_mutex_lock(&p->mu);
 	while (!p->closing) {
@@ -435,8 +436,10 @@ static void *reap_idle(void *arg)
 			break;
 		size_t n = snapshot_idle(p, &seen, &cap);
 		pthread_mutex_unlock(&p->mu);
+		gofn_idle_watch_begin(iw);
 		for (size_t i = 0; i < n; i++)
-			seen[i].bad = gofn_idle_misbehaves(p->c, &seen[i].copy, &seen[i].why);
+			seen[i].bad = gofn_idle_watch_check(iw, p->c, &seen[i].copy, &seen[i].why);
+		gofn_idle_watch_end(iw);
 		pthread_mutex_lock(&p->mu);
 		gofn_worker *gone = take_misbehaving(p, seen, n);
 		int64_t now = gofn_now_ms();
@@ -452,6 +455,7 @@ static void *reap_idle(void *arg)
 	}
 	pthread_mutex_unlock(&p->mu);
 	free(seen);
+	gofn_idle_watch_free(iw);
 	return NULL;
 }
 
