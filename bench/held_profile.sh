@@ -3,16 +3,19 @@
 # docs/benchmarks.md, "1,000 tenants held (seventh session)"): one gofnd
 # from BIN with K tenants (hello.go) under row 7's holding flags
 # (--max-workers K+K/4+64 --warm-workers 252), warmed up as row 7 does
-# (passes of the load until one starts at most 3 % of K workers), then the
-# same gofnd under wrk at c=64 over tenant 0 alone and over all K in turn.
-# For each: req/s; CPU per request of gofnd and of its workers, user and
-# system apart (/proc stat); worker context switches per request by thread
-# rank (thread 2 is sysmon); worker page faults per request; gofnd's system
-# calls per request by number (raw_syscalls tracepoint); and a `perf record
-# -a -g` CPU-clock profile of a second run of the same load (OUT/perf.*.data,
-# with the pids of gofnd and its workers in OUT/pids.*). Also gofnd's kill()
-# calls per cold start during the warm-up (the cgroup sweep) and its system
-# calls per second while idle with every worker kept (the idle watch).
+# (passes of the load until one starts at most 3 % of K workers, once
+# every tenant has one), then the same gofnd under wrk at c=64 over all K
+# in turn and then over tenant 0 alone. For each: req/s; CPU per request
+# of gofnd and of its workers, user and system apart (/proc stat); worker
+# context switches per request by thread rank (thread 2 is sysmon); worker
+# page faults per request; and a `perf record -a -g` CPU-clock profile of
+# a second run of the same load (OUT/perf.*.data, with the pids of gofnd
+# and its workers in OUT/pids.*). Also gofnd's kill() calls per cold start
+# during the warm-up (the cgroup sweep) and its system calls per second
+# while idle with every worker kept (the idle watch). The per-request
+# system call counts (OUT/*.sysstat, *.sysids) attach to gofnd's threads
+# with -p and may miss connection threads started after: only the idle
+# counts are complete.
 # Needs root (perf tracepoints) and about 3 GiB for 1,000 tenants; stops
 # gofnd at the end. Not part of make test or make bench.
 # Usage: bench/held_profile.sh BUILD BIN [K] [SECONDS] [OUT]
@@ -54,7 +57,7 @@ else
 	rotate_lua "$OUT/all.lua" "${TOKENS[@]}"
 fi
 INV=$URL/invoke/main.Handle
-log "gofnd $PID up with $K tenants, $(worker_pids | wc -l) workers"
+log "gofnd $PID up with $K tenants, $(metric gofn_workers) workers"
 
 cold_starts() { metric gofn_worker_first_result_seconds_count; }
 # gofnd's system calls of one tracepoint while CMD... runs into FILE:
@@ -91,35 +94,21 @@ sleep 1
 warm
 kill -INT $KPERF
 wait $KPERF
-kills=$(perf script -i "$OUT/kill.data" -F pid 2>/dev/null | awk -v p="$PID" '$1 == p' | wc -l)
 cs=$(($(cold_starts) - c0))
-log "warm-up: $cs cold starts, $kills kill() by gofnd, $(awk -v k="$kills" -v c="$cs" \
-	'BEGIN {printf "%.1f", c ? k / c : 0}') a cold start; $(worker_pids | wc -l) workers"
 
-# ticks PID...: "pid utime stime minflt majflt" per process.
-stat_of() {
-	for p in "$@"; do
-		awk -v p="$p" '{sub(/^.*\) /, ""); print p, $12, $13, $8, $10}' "/proc/$p/stat" 2>/dev/null
-	done
-}
-# switches by thread rank (thread 1 = main, 2 = sysmon, ...): "pid rank n".
-switches() {
-	for p in "$@"; do
-		local r=0 t
-		for t in $(ls /proc/"$p"/task 2>/dev/null | sort -n); do
-			r=$((r + 1))
-			awk -v p="$p" -v r=$r '/ctxt_switches/ {s += $2} END {print p "." r, s + 0}' \
-				"/proc/$p/task/$t/status" 2>/dev/null
-		done
-	done
-}
+# stat_of PID...: "pid utime stime minflt majflt"; switches PID...: "pid.rank
+# n" per thread (bench/proc_counts.py: one pass, not a process per thread).
+stat_of() { python3 "$BENCH_DIR/proc_counts.py" stat "$@"; }
+switches() { python3 "$BENCH_DIR/proc_counts.py" switches "$@"; }
+# workers: gofnd's worker pids (one ps, not a walk of /proc per child).
+workers() { workers_of "$PID"; }
 hz=$(getconf CLK_TCK)
 
 # measure NAME LUA: one counted run, then one profiled run of the same load.
 measure() {
 	local name=$1 lua=$2 ws n cs
 	run_wrk 64 "$SECS" "$INV" "$lua" "$OUT/$name.warm.txt" # its own warm-up
-	ws=$(worker_pids | tr '\n' ' ')
+	ws=$(workers | tr '\n' ' ')
 	stat_of "$PID" >"$OUT/g0"
 	stat_of $ws >"$OUT/w0"
 	switches $ws >"$OUT/s0"
@@ -152,34 +141,42 @@ measure() {
 		END {printf "  worker switches per request: %.2f; by thread rank:", t / n;
 			for (r = 1; r <= 6; r++) printf " %d: %.2f", r, s[r] / n; printf " 7+: %.2f\n", s["7+"] / n}' \
 		"$OUT/s0" "$OUT/s1" | tee -a "$OUT/summary"
-	awk -v n="$n" '/raw_syscalls:sys_enter/ {gsub(/,/, "", $1); printf "  gofnd system calls per request: %.1f\n", $1 / n}' \
+	awk -v n="$n" '/raw_syscalls:sys_enter/ {gsub(/,/, "", $1); printf "  gofnd system calls per request (threads seen): %.1f\n", $1 / n}' \
 		"$OUT/$name.sysstat" | tee -a "$OUT/summary"
 	# By number, over a shorter run of the same load.
 	run_wrk 64 3 "$INV" "$lua" "$OUT/$name.wrk3.txt" &
 	local wp=$!
 	sys_by_id "$OUT/$name.sysids" raw_syscalls:sys_enter sleep 2
 	wait $wp
-	# The profile: a run of the same load under perf record -a -g.
-	worker_pids >"$OUT/pids.$name"
+	# The profile: a run of the same load under perf record -a -g, started
+	# once perf samples: its start walks every process's mappings (7.5 s
+	# with 1,000 workers here) before it lets its command (sleep) run.
+	workers >"$OUT/pids.$name"
 	echo "$PID" >"$OUT/gofnd.pid"
-	run_wrk 64 "$SECS" "$INV" "$lua" "$OUT/$name.prof.txt" &
+	perf record -q -e cpu-clock -F 999 -a -g -o "$OUT/perf.$name.data" -- sleep $((SECS + 2)) \
+		>/dev/null 2>&1 &
 	wp=$!
-	sleep 1
-	perf record -q -e cpu-clock -F 999 -a -g -o "$OUT/perf.$name.data" -- sleep $((SECS - 2)) \
-		>/dev/null 2>&1
+	for _ in $(seq 600); do
+		[[ "$(ps -o comm= --ppid $wp)" == sleep ]] && break
+		sleep 0.1
+	done
+	run_wrk 64 "$SECS" "$INV" "$lua" "$OUT/$name.prof.txt"
 	wait $wp
-	worker_pids >>"$OUT/pids.$name"
+	workers >>"$OUT/pids.$name"
 	log "$name: profiled run $(awk '$1 == "Requests/sec:" {print $2}' "$OUT/$name.prof.txt") req/s"
 }
-measure one "$OUT/one.lua"
+# K first: once idle for --warm-idle-ms (60 s) the workers past the soft
+# budget are stopped, so nothing slow comes between the warm-up and it.
 measure all "$OUT/all.lua"
-
-# Idle, every worker still kept (the soft budget waits --warm-idle-ms):
-# what gofnd's threads call per second with no request (the idle watch).
-sleep 1
+# Idle, every worker still kept: what gofnd's threads call per second with
+# no request (the idle watch).
 sys_by_id "$OUT/idle.sysids" raw_syscalls:sys_enter sleep 5
-log "idle: $(worker_pids | wc -l) workers; gofnd system calls in 5 s: $(head -1 "$OUT/idle.sysids")"
+log "idle: $(workers | wc -l) workers; gofnd system calls in 5 s:"
 head -8 "$OUT/idle.sysids" | tee -a "$OUT/summary"
+measure one "$OUT/one.lua"
+kills=$(perf script -i "$OUT/kill.data" -F pid 2>/dev/null | awk -v p="$PID" '$1 == p' | wc -l)
+log "warm-up: $cs cold starts, $kills kill() by gofnd, $(awk -v k="$kills" -v c="$cs" \
+	'BEGIN {printf "%.1f", c ? k / c : 0}') a cold start"
 if [[ -n "${HELD_PID:-}" ]]; then
 	kill -TERM "$PID"
 	wait_until 60 bash -c "! kill -0 $PID 2>/dev/null"

@@ -68,8 +68,8 @@ gofn_idle_watch *gofn_idle_watch_new(void)
 
 	if (!iw)
 		return NULL;
-	/* glibc keeps SIGRTMIN's first two below SIGRTMIN for itself; nothing
-	 * else in gofnd uses a realtime signal, and only this thread gets it. */
+	/* Nothing else in gofnd uses a realtime signal (glibc keeps its two
+	 * below SIGRTMIN), and only this thread is sent this one. */
 	iw->signo = SIGRTMIN + 6;
 	iw->tid = gettid();
 	iw->ep = epoll_create1(EPOLL_CLOEXEC);
