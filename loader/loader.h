@@ -66,8 +66,12 @@ int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_e
 /* Run package initialisation (vars and init funcs) in dependency order. */
 int gofn_module_init(gofn_module *m, gofn_err *err);
 
-/* The callable functions of the module; valid until unload. */
-size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out);
+/* The callable functions of the module, *n of them in *out, valid until
+ * unload. Each signature is read from the objects on first need (here for
+ * all, in gofn_module_entry for one): call it before tenant code runs
+ * (before gofn_module_init) for a list the tenant could not have
+ * touched. Fails only when out of memory. */
+int gofn_module_symbols(gofn_module *m, const gofn_symbol_info **out, size_t *n, gofn_err *err);
 
 /* The entry PC and signature of `name`, after package initialisation (run
  * here if it has not run yet), for a caller that makes the call itself

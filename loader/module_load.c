@@ -17,9 +17,16 @@
 #include "loader/link_internal.h"
 #include "loader/signature.h"
 
+/* An exported function. Its signature is read from the object's DWARF
+ * only when asked for (spell_signature): a load that runs one function
+ * (an invocation's cold start, the CLI's -run) needs that one's, and
+ * spelling all of a large unit's 4,000 was a tenth of its load. */
 typedef struct mod_fn {
 	gofn_symbol_info info;
 	uintptr_t entry;
+	goobj_str pkg, fn; /* the Go spelling of its name: pkg.fn (in the object) */
+	uint32_t obj, sym; /* where its DWARF is: link.objs[obj], symbol sym */
+	int spelled;
 } mod_fn;
 
 struct gofn_module {
@@ -109,8 +116,6 @@ static int list_functions(gofn_module *m, gofn_err *err)
 		size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
 		for (uint32_t i = 0; i < o->ndefined; i++) {
 			const goobj_sym *s = &o->syms[i];
-			char spell[256];
-			gofn_sig sig;
 			size_t fn =
 			    l->objs[oi].syms[i].sect == LK_TEXT ? exported_func(s, pre, pl) : 0;
 			if (!fn)
@@ -122,22 +127,44 @@ static int list_functions(gofn_module *m, gofn_err *err)
 				m->fns = v;
 				cap *= 2;
 			}
-			gofn_signature_of(o, i, spell, sizeof spell, &sig);
 			mod_fn *f = &m->fns[m->nfns++];
-			f->entry = l->objs[oi].syms[i].addr;
-			f->info.sig = sig;
 			/* listed and called by the Go spelling: gopkg.in/yaml.v3.F */
-			f->info.name = dotted(pkg, s->name.p + fn, s->name.len - fn);
-			f->info.signature = strdup(spell);
-			if (!f->info.name || !f->info.signature)
-				return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+			*f = (mod_fn){.entry = l->objs[oi].syms[i].addr,
+				      .pkg = pkg,
+				      .fn = {s->name.p + fn, s->name.len - fn},
+				      .obj = (uint32_t)oi,
+				      .sym = i};
 		}
 	}
 	m->infos = calloc(m->nfns ? m->nfns : 1, sizeof *m->infos);
 	if (!m->infos)
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
-	for (size_t i = 0; i < m->nfns; i++)
-		m->infos[i] = m->fns[i].info;
+	return 0;
+}
+
+/* Whether f is called name ("pkg.fn"), without spelling it. */
+static int named(const mod_fn *f, const char *name)
+{
+	size_t n = strlen(name);
+	return n == f->pkg.len + 1 + f->fn.len && name[f->pkg.len] == '.' &&
+	       memcmp(name, f->pkg.p, f->pkg.len) == 0 &&
+	       memcmp(name + f->pkg.len + 1, f->fn.p, f->fn.len) == 0;
+}
+
+/* Spells f's name and reads its signature from its object (still in
+ * memory: the module points into the caller's bytes until unload). */
+static int spell_signature(gofn_module *m, mod_fn *f, gofn_err *err)
+{
+	char spell[256];
+
+	if (f->spelled)
+		return 0;
+	if (!f->info.name && !(f->info.name = dotted(f->pkg, f->fn.p, f->fn.len)))
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	gofn_signature_of(m->link.objs[f->obj].o, f->sym, spell, sizeof spell, &f->info.sig);
+	if (!(f->info.signature = strdup(spell)))
+		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
+	f->spelled = 1;
 	return 0;
 }
 
@@ -243,18 +270,26 @@ int gofn_module_init(gofn_module *m, gofn_err *err)
 	return 0;
 }
 
-size_t gofn_module_symbols(const gofn_module *m, const gofn_symbol_info **out)
+int gofn_module_symbols(gofn_module *m, const gofn_symbol_info **out, size_t *n, gofn_err *err)
 {
+	for (size_t i = 0; i < m->nfns; i++) {
+		if (spell_signature(m, &m->fns[i], err))
+			return -1;
+		m->infos[i] = m->fns[i].info;
+	}
 	*out = m->infos;
-	return m->nfns;
+	*n = m->nfns;
+	return 0;
 }
 
 int gofn_module_entry(gofn_module *m, const char *name, uintptr_t *pc, gofn_sig *sig, gofn_err *err)
 {
 	for (size_t i = 0; i < m->nfns; i++) {
 		mod_fn *f = &m->fns[i];
-		if (strcmp(f->info.name, name) != 0)
+		if (!named(f, name))
 			continue;
+		if (spell_signature(m, f, err))
+			return -1;
 		if (f->info.sig == GOFN_SIG_UNSUPPORTED)
 			return gofn_errf(err, GOFN_ESIG,
 					 "%s has signature %s, which gofn cannot call", name,

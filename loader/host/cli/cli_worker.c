@@ -163,11 +163,13 @@ static gofn_sigkind sigkind_of(gofn_sig s)
 static int reply_loaded(worker *w)
 {
 	const gofn_symbol_info *syms;
-	size_t n = gofn_module_symbols(w->mod, &syms);
-	gofn_msg_loaded m = {.syms = calloc(n ? n : 1, sizeof *m.syms), .nsyms = n};
+	size_t n = 0;
 	gofn_fbuf b;
 	gofn_err e = {0};
 
+	if (gofn_module_symbols(w->mod, &syms, &n, &e) < 0)
+		return reply_error(w, &e);
+	gofn_msg_loaded m = {.syms = calloc(n ? n : 1, sizeof *m.syms), .nsyms = n};
 	if (!m.syms) {
 		gofn_errf(&e, GOFN_ENOMEM, "LOADED: out of memory");
 		return reply_error(w, &e);
