@@ -1,9 +1,13 @@
 /* Reachability over the unit, as cmd/link/internal/ld/deadcode.go does
  * for a whole program but simpler: the roots are the symbols the unit's
  * packages define themselves (not dupok, not content-hashed); edges are
- * relocations that need an address and aux symbols (Gotype, funcdata, pc
- * tables). A loaded copy no root reaches is skipped: not laid out, not
- * relocated, never asked to resolve against the host. */
+ * relocations that need an address and the aux symbols whose address
+ * the module needs (Gotype, funcdata). A loaded copy no root reaches is
+ * skipped: not laid out, not relocated, never asked to resolve against
+ * the host. FuncInfo and the pc tables are not edges: the module builder
+ * reads them from the object (goobj_funcinfo_get, link_describe.c
+ * aux_bytes) and writes the pclntab from them, as cmd/link does; laying
+ * them out copied ~270 KB of the large object nobody read there. */
 #include "loader/link_internal.h"
 
 #include <stdlib.h>
@@ -50,6 +54,14 @@ static int is_edge(unsigned type)
 	}
 }
 
+/* DWARF is never loaded; FuncInfo and pc tables are read in the object. */
+static int aux_is_edge(unsigned a)
+{
+	if (a >= GOREL_AUX_DWARFINFO && a <= GOREL_AUX_DWARFLINES)
+		return 0;
+	return a != GOREL_AUX_FUNCINFO && (a < GOREL_AUX_PCSP || a > GOREL_AUX_PCDATA);
+}
+
 static int visit(gofn_link *l, stack *s, uint32_t owner)
 {
 	size_t oi = owner >> 24;
@@ -63,8 +75,7 @@ static int visit(gofn_link *l, stack *s, uint32_t owner)
 		if (is_edge(rel[k].type) && lk_unit_target(l, oi, rel[k].sym, &t) && push(l, s, t))
 			return -1;
 	for (uint32_t k = 0, n = goobj_sym_nauxs(o, sym); k < n; k++) {
-		unsigned a = aux[k].type;
-		if (a >= GOREL_AUX_DWARFINFO && a <= GOREL_AUX_DWARFLINES)
+		if (!aux_is_edge(aux[k].type))
 			continue;
 		if (lk_unit_target(l, oi, aux[k].sym, &t) && push(l, s, t))
 			return -1;

@@ -257,13 +257,17 @@ int lk_layout(gofn_link *l, gofn_err *err)
 	}
 	if (total == 0)
 		total = PAGE;
-	/* A unit of 2 MiB or more starts on a huge-page boundary and asks
+	/* A unit of 1 MiB or more starts on a huge-page boundary and asks
 	 * for transparent huge pages: its whole mapping is written at once
 	 * (INT3 fill, code and data copies), one fault per 2 MiB instead of
-	 * 512. The RX/R mprotects below split the PMD into page entries but
-	 * keep the huge folio. Smaller units stay on 4 KiB pages: a huge
+	 * 512. A tail of a quarter huge page or more is mapped up to a whole
+	 * one (bigalloc.c's rule: 128 small faults cost more than one huge
+	 * page). The RX/R mprotects below split the PMD into page entries
+	 * but keep the huge folio. Smaller units stay on 4 KiB pages: a huge
 	 * page would be mostly padding. Failure (no THP) is harmless. */
-	int huge = total >= HUGE;
+	int huge = total >= HUGE / 2;
+	if (huge && total % HUGE >= HUGE / 4)
+		total = rnd(total, HUGE);
 	l->map = map_near(l->host->text_lo, l->host->image_end, total, huge ? HUGE : PAGE, err);
 	if (!l->map)
 		return -1;
