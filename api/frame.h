@@ -63,6 +63,7 @@ enum gofn_field_tag {
 	GOFN_FLD_STDERR = 20,	     /* RESULT: ... on fd 2 */
 	GOFN_FLD_TRUNCATED = 21,     /* RESULT: GOFN_TRUNC_* bits (api/proto.h) */
 	GOFN_FLD_CALL = 22,	     /* INVOKE: the call's number; RESULT, ERROR: echoed */
+	GOFN_FLD_UNLISTED = 23,	     /* LOAD: LOADED lists no symbols (a cold start's) */
 };
 
 /* A growable frame under construction; `cap` bounds it so a caller cannot

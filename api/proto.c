@@ -233,12 +233,14 @@ int gofn_enc_load(gofn_fbuf *b, const gofn_msg_load *m, gofn_err *e)
 				 (unsigned long long)m->output_max, GOFN_OUTPUT_MAX_CEILING);
 	for (size_t i = 0; i < m->nobjs; i++)
 		total += m->objs[i].len + GOFN_FIELD_HDR;
-	if (gofn_fbuf_start(b, GOFN_F_LOAD, total + GOFN_FIELD_HDR + 8, e) < 0)
+	if (gofn_fbuf_start(b, GOFN_F_LOAD, total + 2 * (GOFN_FIELD_HDR + 8), e) < 0)
 		return -1;
 	for (size_t i = 0; i < m->nobjs; i++)
 		if (put_bytes(b, GOFN_FLD_OBJECT, m->objs[i], e) < 0)
 			return -1;
 	if (gofn_fbuf_put_u64(b, GOFN_FLD_OUTPUT_MAX, m->output_max, e) < 0)
+		return -1;
+	if (m->unlisted && gofn_fbuf_put_u64(b, GOFN_FLD_UNLISTED, 1, e) < 0)
 		return -1;
 	gofn_fbuf_finish(b);
 	return 0;
@@ -258,6 +260,13 @@ int gofn_dec_load(const uint8_t *p, size_t n, gofn_msg_load *m, gofn_err *e)
 			if (once(&s, &f, "LOAD", e) < 0 ||
 			    field_u64_max(&f, GOFN_OUTPUT_MAX_CEILING, &m->output_max, e) < 0)
 				return -1;
+			continue;
+		}
+		if (f.tag == GOFN_FLD_UNLISTED) {
+			uint64_t v;
+			if (once(&s, &f, "LOAD", e) < 0 || field_u64_max(&f, 1, &v, e) < 0)
+				return -1;
+			m->unlisted = v == 1;
 			continue;
 		}
 		if (f.tag != GOFN_FLD_OBJECT)

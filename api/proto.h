@@ -4,8 +4,9 @@
  *
  *   worker                              gofnd
  *   HELLO            ->                        once confined
- *                    <-  LOAD {OBJECT*, OUTPUT_MAX} + stdout, stderr files
+ *                    <-  LOAD {OBJECT*, OUTPUT_MAX, [UNLISTED]} + stdout, stderr files
  *   LOADED {SYMBOL, SIGNATURE, SIGKIND}* ->    linked, NO tenant code run yet
+ *                                              (none when UNLISTED)
  *                    <-  INIT {ENV*}               the function's environment
  *   READY            ->                        package init done
  *                    <-  INVOKE {SYMBOL, INPUT, TIMEOUT_MS, RESULT_MAX,
@@ -84,6 +85,10 @@ typedef struct gofn_msg_load {
 	gofn_bytes objs[GOFN_MAX_OBJECTS];
 	size_t nobjs;
 	uint64_t output_max; /* bytes kept per stream and call: gofnd --max-output */
+	/* LOADED lists no symbols: gofnd stores the list at upload only, and
+	 * a cold start's worker need not read 4,000 signatures from DWARF
+	 * for it (the one it calls is read at INVOKE). */
+	int unlisted;
 } gofn_msg_load;
 
 typedef struct gofn_msg_symbol {

@@ -77,8 +77,6 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 {
 	gofn_err e = {0};
 	gofn_objbuf objs[GOFN_MAX_OBJECTS];
-	gofn_function scratch = {0};
-
 	gofn_fn_env env;
 
 	if (gofn_fn_env_load(s, f, &env, &e) < 0) {
@@ -102,12 +100,12 @@ static int cold_start(gofn_server *s, const char *tenant, const gofn_function *f
 		snprintf(o->error, sizeof o->error, "cannot start worker: %s", e.msg);
 		return -1;
 	}
-	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, &scratch, o);
+	/* no symbol list: the upload stored it */
+	int rc = gofn_worker_load_env(*w, &s->cfg, objs, f->nobjs, &env.msg, NULL, o);
 	if (prepared && rc < 0) /* else at its first result (h_invoke.c) */
 		gofn_prepared_settled(s->prepared, *w);
 	gofn_fn_env_free(&env);
 	free_objs(objs, f->nobjs);
-	gofn_function_clear(&scratch);
 	if (rc < 0) {
 		gofn_log(
 		    "error", "reload_failed",

@@ -592,7 +592,7 @@ int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf
 	gofn_fbuf b = {0};
 	gofn_frame reply;
 	gofn_err e = {0};
-	gofn_msg_load load = {.nobjs = nobjs, .output_max = c->max_output};
+	gofn_msg_load load = {.nobjs = nobjs, .output_max = c->max_output, .unlisted = !fn};
 	gofn_msg_loaded loaded;
 	int64_t deadline = gofn_now_ms() + c->load_timeout_ms;
 
@@ -615,7 +615,7 @@ int gofn_worker_load_env(gofn_worker *w, const gofn_config *c, const gofn_objbuf
 	int rc = w->dead ? gofn_errf(&e, GOFN_EINVAL, "spoke out of turn after LOADED")
 			 : gofn_dec_loaded(reply.payload, reply.len, &loaded, &e);
 	if (rc == 0) {
-		rc = take_symbols(&loaded, fn, &e);
+		rc = fn ? take_symbols(&loaded, fn, &e) : 0;
 		gofn_msg_loaded_free(&loaded);
 	}
 	gofn_frame_free(&reply);

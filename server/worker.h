@@ -90,7 +90,9 @@ int gofn_worker_spawn_prepared(const gofn_config *c, const char *exe, int confin
 
 /* LOADs a link unit (objects in link order), then INITs it. Returns 0 with
  * the symbols the worker listed before any tenant code ran (caller frees via
- * gofn_function_clear on a scratch function) or -1 with o filled. */
+ * gofn_function_clear on a scratch function) or -1 with o filled. A NULL
+ * syms_into asks for no list (LOAD's UNLISTED): a cold start's, whose
+ * worker then reads no signature but the called one's. */
 typedef struct gofn_objbuf {
 	const uint8_t *data;
 	size_t len;

@@ -159,7 +159,7 @@ static void roundtrip(uint32_t type, const uint8_t *p, size_t n)
 		must(gofn_enc_load(&b, &m, &e) == 0);
 		q = b.data + GOFN_FRAME_HDR, qn = b.len - GOFN_FRAME_HDR;
 		must(gofn_dec_load(q, qn, &m2, &e) == 0 && m2.nobjs == m.nobjs &&
-		     m2.output_max == m.output_max);
+		     m2.output_max == m.output_max && m2.unlisted == m.unlisted);
 		for (size_t i = 0; i < m.nobjs; i++)
 			must(m2.objs[i].len == m.objs[i].len &&
 			     !memcmp(m2.objs[i].p, m.objs[i].p, m.objs[i].len));

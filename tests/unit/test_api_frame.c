@@ -260,6 +260,40 @@ static void proto_invoke_roundtrip_and_strictness(void **state)
 	gofn_fbuf_free(&b);
 }
 
+/* LOAD's UNLISTED (a cold start's load: no symbol list wanted) travels
+ * only when set, and only as 1: an old LOAD still asks for the list. */
+static void proto_load_unlisted(void **state)
+{
+	gofn_err e = {0};
+	gofn_fbuf b;
+	gofn_msg_load m = {.nobjs = 1, .output_max = 64}, d;
+
+	(void)state;
+	m.objs[0] = (gofn_bytes){.p = (const uint8_t *)"obj", .len = 3};
+	for (int unlisted = 0; unlisted <= 1; unlisted++) {
+		m.unlisted = unlisted;
+		assert_int_equal(gofn_enc_load(&b, &m, &e), 0);
+		assert_int_equal(
+		    gofn_dec_load(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e), 0);
+		assert_int_equal(d.unlisted, unlisted);
+		assert_int_equal(d.nobjs, 1);
+		gofn_fbuf_free(&b);
+	}
+	/* twice, or any value but 1, is refused */
+	for (int bad = 0; bad < 2; bad++) {
+		assert_int_equal(gofn_fbuf_start(&b, GOFN_F_LOAD, 1 << 10, &e), 0);
+		assert_int_equal(gofn_fbuf_put_str(&b, GOFN_FLD_OBJECT, "obj", &e), 0);
+		assert_int_equal(gofn_fbuf_put_u64(&b, GOFN_FLD_OUTPUT_MAX, 64, &e), 0);
+		assert_int_equal(gofn_fbuf_put_u64(&b, GOFN_FLD_UNLISTED, bad ? 1 : 2, &e), 0);
+		if (bad)
+			assert_int_equal(gofn_fbuf_put_u64(&b, GOFN_FLD_UNLISTED, 1, &e), 0);
+		gofn_fbuf_finish(&b);
+		assert_int_equal(
+		    gofn_dec_load(b.data + GOFN_FRAME_HDR, b.len - GOFN_FRAME_HDR, &d, &e), -1);
+		gofn_fbuf_free(&b);
+	}
+}
+
 /* Symbol names: GOFN_SYMBOL_NAME_MAX bytes pass every check, one more fails. */
 static void proto_symbol_name_limit(void **state)
 {
@@ -450,6 +484,7 @@ int main(void)
 	    cmocka_unit_test(proto_invoke_roundtrip_and_strictness),
 	    cmocka_unit_test(proto_symbol_name_limit),
 	    cmocka_unit_test(proto_loaded_caps),
+	    cmocka_unit_test(proto_load_unlisted),
 	    cmocka_unit_test(proto_result_and_error),
 	    cmocka_unit_test(proto_init_env),
 	    cmocka_unit_test(http_response_checks),

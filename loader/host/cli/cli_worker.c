@@ -158,16 +158,17 @@ static gofn_sigkind sigkind_of(gofn_sig s)
 	return GOFN_SIGKIND_UNSUPPORTED;
 }
 
-/* LOADED: the module's callable symbols. A name over a limit is the
- * object's fault: refused with ERROR naming the limit. */
-static int reply_loaded(worker *w)
+/* LOADED: the module's callable symbols (none when gofnd said it keeps
+ * no list: a cold start's load). A name over a limit is the object's
+ * fault: refused with ERROR naming the limit. */
+static int reply_loaded(worker *w, int unlisted)
 {
-	const gofn_symbol_info *syms;
+	const gofn_symbol_info *syms = NULL;
 	size_t n = 0;
 	gofn_fbuf b;
 	gofn_err e = {0};
 
-	if (gofn_module_symbols(w->mod, &syms, &n, &e) < 0)
+	if (!unlisted && gofn_module_symbols(w->mod, &syms, &n, &e) < 0)
 		return reply_error(w, &e);
 	gofn_msg_loaded m = {.syms = calloc(n ? n : 1, sizeof *m.syms), .nsyms = n};
 	if (!m.syms) {
@@ -236,7 +237,7 @@ static int handle_load(worker *w, gofn_frame *f)
 	}
 	w->load_bytes = f->payload;
 	f->payload = NULL;
-	return reply_loaded(w);
+	return reply_loaded(w, m.unlisted);
 }
 
 /* INIT: package initialisation, the first tenant code to run. */
