@@ -10,9 +10,12 @@
 # default 6; a pass that starts workers evicts others' and measures
 # spawns, not calls), and prints per run: req/s, CPU per request of
 # gofnd and of all its descendants (workers, supervisors; utime + stime),
-# and the context switches per request of all worker threads (voluntary +
-# involuntary, /proc/PID/task/*/status), the cold starts during the run
-# and the load average. Then the medians.
+# gofnd's split into user and kernel time, and the context switches per
+# request of all worker threads and of gofnd's (voluntary + involuntary,
+# /proc/PID/task/*/status), the cold starts during the run and the load
+# average. Then the medians.
+# PERF_DIR=dir: each measured run also under perf record -a -g (CPU clock,
+# 999 Hz), as dir/V-N-rROUND.data, gofnd's pid in dir/V.pid.
 # Not part of make test or make bench: a tool for comparing changes.
 # Usage: bench/tenants_ab.sh BUILD BIN_A BIN_B [K] [SECONDS] [ROUNDS]
 export GOFN_TEST_PLAIN=1
@@ -72,10 +75,10 @@ descendants() {
 		done
 	done
 }
-# ticks PID...: "pid utime+stime" per process (clock ticks).
+# ticks PID...: "pid utime+stime utime stime" per process (clock ticks).
 ticks() {
 	for p in "$@"; do
-		awk -v p="$p" '{sub(/^.*\) /, ""); print p, $12 + $13}' "/proc/$p/stat" 2>/dev/null
+		awk -v p="$p" '{sub(/^.*\) /, ""); print p, $12 + $13, $12, $13}' "/proc/$p/stat" 2>/dev/null
 	done
 }
 # switches PID...: "pid voluntary+nonvoluntary" summed over each one's threads.
@@ -85,8 +88,10 @@ switches() {
 			awk -v p="$p" '/ctxt_switches/ {s += $2} END {print p, s + 0}'
 	done
 }
-# delta BEFORE AFTER: the sum over pids in both of after - before.
-delta() { awk 'NR == FNR {b[$1] = $2; next} ($1 in b) {s += $2 - b[$1]} END {print s + 0}' "$1" "$2"; }
+# delta BEFORE AFTER [COLUMN]: the sum over pids in both of after - before.
+delta() {
+	awk -v c="${3:-2}" 'NR == FNR {b[$1] = $c; next} ($1 in b) {s += $c - b[$1]} END {print s + 0}' "$1" "$2"
+}
 
 hz=$(getconf CLK_TCK)
 WARM_PASSES=${WARM_PASSES:-6}
@@ -110,7 +115,22 @@ run() {
 	ticks $all >"$TMP/a0"
 	switches $ws >"$TMP/s0"
 	c0=$(cold_starts "$1")
+	local perf="" stat
+	if [[ -n "${PERF_DIR:-}" ]]; then # the measured run's profile, whole machine
+		echo "$pid" >"$PERF_DIR/$1.pid"
+		perf record -q -F 999 -a -g -o "$PERF_DIR/$1-$2-r$ROUND.data" -- sleep "$SECS" \
+			>/dev/null 2>&1 &
+		perf=$!
+	fi
+	# gofnd's context switches: its connection threads come and go with
+	# the connections, so /proc's per-thread counts lose them; perf stat
+	# on the process counts the threads it starts too (inherited counters)
+	perf stat -x, -e context-switches,cpu-migrations -p "$pid" -o "$TMP/gstat.txt" \
+		-- sleep "$SECS" >/dev/null 2>&1 &
+	stat=$!
 	run_wrk 64 "$SECS" "$url" "$lua" "$TMP/wrk.txt"
+	[[ -n "$perf" ]] && wait "$perf"
+	wait "$stat"
 	c1=$(cold_starts "$1")
 	ticks "$pid" >"$TMP/g1"
 	ticks $all >"$TMP/a1"
@@ -118,28 +138,34 @@ run() {
 	local rps bad n
 	read -r _ _ rps bad < <(wrk_stats "$TMP/wrk.txt")
 	n=$(awk '/requests in/ {print $1; exit}' "$TMP/wrk.txt")
+	[[ -n "${PERF_DIR:-}" ]] && echo "$n" >"$PERF_DIR/$1-$2-r$ROUND.reqs"
 	awk -v r="$rps" -v n="$n" -v hz="$hz" -v g="$(delta "$TMP/g0" "$TMP/g1")" \
 		-v a="$(delta "$TMP/a0" "$TMP/a1")" -v s="$(delta "$TMP/s0" "$TMP/s1")" \
 		-v w="$(wc -w <<<"$ws")" -v bad="$bad" -v p="$((pass > WARM_PASSES ? WARM_PASSES : pass))" \
-		-v c="$((c1 - c0))" 'BEGIN {
-		printf "%s %.1f %.1f %.2f %d %d %d %d\n", r, g * 1e6 / hz / n, a * 1e6 / hz / n, s / n, w, bad, p, c }'
+		-v c="$((c1 - c0))" -v gu="$(delta "$TMP/g0" "$TMP/g1" 3)" \
+		-v gk="$(delta "$TMP/g0" "$TMP/g1" 4)" \
+		-v gs="$(awk -F, '$3 == "context-switches" {print $1}' "$TMP/gstat.txt")" 'BEGIN {
+		printf "%s %.1f %.1f %.2f %d %d %d %d %.1f %.1f %.2f\n", r, g * 1e6 / hz / n,
+			a * 1e6 / hz / n, s / n, w, bad, p, c, gu * 1e6 / hz / n, gk * 1e6 / hz / n, gs / n }'
 }
 for ((i = 1; i <= ROUNDS; i++)); do
+	ROUND=$i
 	for n in 1 "$K"; do
 		for v in A B; do
-			read -r r g a s w bad p c < <(run $v "$n")
-			echo "round $i $v tenants=$n: $r req/s, CPU/req gofnd $g us + workers etc. $a us," \
-				"worker ctxt switches/req $s, $w workers, non2xx $bad, warm-up passes $p," \
-				"cold starts during $c, load $(cut -d' ' -f1 /proc/loadavg)"
-			echo "$v $n $r $g $a $s" >>"$TMP/results"
+			read -r r g a s w bad p c gu gk gs < <(run $v "$n")
+			echo "round $i $v tenants=$n: $r req/s, CPU/req gofnd $g us (user $gu, kernel $gk)" \
+				"+ workers etc. $a us, worker ctxt switches/req $s, gofnd's $gs, $w workers," \
+				"non2xx $bad, warm-up passes $p, cold starts during $c, load $(cut -d' ' -f1 /proc/loadavg)"
+			echo "$v $n $r $g $a $s $gu $gk $gs" >>"$TMP/results"
 		done
 	done
 done
 for n in 1 "$K"; do
 	for v in A B; do
 		col() { awk -v v=$v -v n="$n" -v c="$1" '$1 == v && $2 == n {print $c}' "$TMP/results" | median; }
-		echo "median $v tenants=$n: $(col 3) req/s, CPU/req gofnd $(col 4) us + rest $(col 5) us," \
-			"worker switches/req $(col 6)"
+		echo "median $v tenants=$n: $(col 3) req/s, CPU/req gofnd $(col 4) us" \
+			"(user $(col 7), kernel $(col 8)) + rest $(col 5) us, worker switches/req $(col 6)," \
+			"gofnd's $(col 9)"
 	done
 done
 uptime

@@ -324,6 +324,42 @@ static void cache_bound(void **state)
 	gofn_store_cache_free(c);
 }
 
+/* 1,000 tenants' tokens and functions all stay cached (issue 16 target 3
+ * calls 1,000 tenants in turn): keys that share a hash bucket do not evict
+ * each other. A direct-mapped table of 1,024 slots kept about 700. */
+static void cache_holds_1000_tenants(void **state)
+{
+	gofn_store_cache *c = gofn_store_cache_new(1000);
+	gofn_function f, got;
+	char tok[32], ten[32], name[64];
+	int toks = 0, fns = 0;
+
+	(void)state;
+	assert_non_null(c);
+	uint64_t gen = gofn_store_cache_gen();
+	for (int i = 0; i < 1000; i++) {
+		snprintf(tok, sizeof tok, "tok%04d", i);
+		snprintf(ten, sizeof ten, "t%d", i);
+		gofn_store_cache_put_token(c, tok, ten, gen, 5000);
+		make_fn(&f, "fn", ten, "aaaa");
+		gofn_store_cache_put_fn(c, ten, "main.Handle", &f, gen, 5000);
+	}
+	for (int i = 0; i < 1000; i++) {
+		snprintf(tok, sizeof tok, "tok%04d", i);
+		snprintf(ten, sizeof ten, "t%d", i);
+		if (gofn_store_cache_token(c, tok, name, sizeof name, 5500) &&
+		    strcmp(name, ten) == 0)
+			toks++;
+		if (gofn_store_cache_fn(c, ten, "main.Handle", &got, 5500)) {
+			fns += strcmp(got.tenant, ten) == 0;
+			gofn_function_clear(&got);
+		}
+	}
+	assert_int_equal(toks, 1000);
+	assert_int_equal(fns, 1000);
+	gofn_store_cache_free(c);
+}
+
 static void survives_reopen(void **state)
 {
 	gofn_store *s = open_store();
@@ -413,6 +449,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(migrates_queue_index, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test(cache_bound),
+	    cmocka_unit_test(cache_holds_1000_tenants),
 	    cmocka_unit_test_setup_teardown(survives_reopen, setup, teardown),
 	    cmocka_unit_test_setup_teardown(objects_are_durable_and_bounded, setup, teardown),
 	    cmocka_unit_test(config_flags_and_env),
