@@ -25,7 +25,10 @@
  * before it runs (gofn_async_reserve), so the id its reply carries is
  * always written (a failed write is retried) and memory stays bounded
  * (about 10 MB of rows); at the bound a call waits, up to its deadline,
- * for the recorder, and is refused with 503 if the store stays behind. */
+ * for the recorder, and is refused with 503 if the store stays behind.
+ * A call holds its slot while it waits for a worker too: one per HTTP
+ * connection, so with --max-connections (512) below the bound, waiting
+ * calls alone never fill it. */
 #define MAX_PENDING_RECORDS 4096
 /* The recorder writes as soon as this many wait, not only every 200 ms,
  * so that a burst rarely reaches the bound while the store keeps up. */
