@@ -1,0 +1,3 @@
+module gofn/tests/hostsyms/gcroots
+
+go 1.26
