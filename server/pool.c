@@ -189,10 +189,20 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
 	return gofn_pool_acquire_for(p, name, function, deadline_ms, -1, w);
 }
 
+/* A waiting caller's client is watched (server/pool_gone.h) once the call
+ * has waited this long: the watch is for the waits of cold starts, tens of
+ * milliseconds to seconds, while at c=64 on 4 warm workers nearly every
+ * call waits a few milliseconds, and its two epoll_ctl calls, under the
+ * pool's mutex, held up every acquire and release (docs/benchmarks.md,
+ * "c=64 (seventh session)"). A client gone sooner is noticed that much
+ * later. */
+#define GOFN_GONE_AFTER_MS 50
+
 enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const char *function,
 					int64_t deadline_ms, int client_fd, gofn_worker **w)
 {
-	int64_t hold = -1; /* the spawn wait's end; -1 before it is decided */
+	int64_t hold = -1;     /* the spawn wait's end; -1 before it is decided */
+	int64_t watch_at = -1; /* when the client starts being watched */
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
 	int queued = 0, for_budget = 0;
@@ -237,13 +247,21 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 			gofn_budget_join(p, t);
 			queued = 1;
 		}
-		if (client_fd >= 0 && gone.fd < 0)
-			gofn_gone_watch(p, &gone, t, client_fd);
-		struct timespec ts = abs_ts(holding ? hold : deadline_ms);
+		int64_t until = holding ? hold : deadline_ms;
+		if (client_fd >= 0 && gone.fd < 0) {
+			int64_t now = gofn_now_ms();
+			if (watch_at < 0)
+				watch_at = now + GOFN_GONE_AFTER_MS;
+			if (now >= watch_at)
+				gofn_gone_watch(p, &gone, t, client_fd);
+			else if (watch_at < until)
+				until = watch_at;
+		}
+		struct timespec ts = abs_ts(until);
 		t->waiting++;
 		int rc = pthread_cond_timedwait(&t->cv, &p->mu, &ts);
 		t->waiting--;
-		if (rc == ETIMEDOUT && !holding) {
+		if (rc == ETIMEDOUT && !holding && until == deadline_ms) {
 			r = GOFN_QUEUE_TIMEOUT;
 			break;
 		}

@@ -11,7 +11,8 @@
  * time, and clients give up while gofnd goes on starting workers for them.
  * The calls beyond wait in the queue, in turn by tenant, until their
  * deadline; one whose client closed its connection meanwhile leaves the
- * queue at once (server/pool_gone.h), so no worker is started for it. */
+ * queue within GOFN_GONE_AFTER_MS (50 ms, server/pool.c; watched by
+ * server/pool_gone.h), so no worker is started for it. */
 #ifndef GOFN_SERVER_POOL_H
 #define GOFN_SERVER_POOL_H
 
@@ -41,8 +42,9 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms);
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *tenant, const char *function,
 				    int64_t deadline_ms, gofn_worker **w);
 /* The same for a call whose client is on the connection client_fd (-1:
- * none): while the call waits, a hangup there (the peer closed or shut
- * down its sending side, as a client that gave up does) ends the wait with
+ * none): while the call waits (after its first GOFN_GONE_AFTER_MS), a
+ * hangup there (the peer closed or shut down its sending side, as a
+ * client that gave up does) ends the wait with
  * GOFN_CLIENT_GONE, counted in gofn_pool_stats.abandoned. */
 enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *tenant, const char *function,
 					int64_t deadline_ms, int client_fd, gofn_worker **w);

@@ -417,7 +417,7 @@ static void start_waiter(waiter_call *wc, gofn_pool *p, const char *tenant, int 
 }
 
 /* A caller queued for the budget whose client closes its connection leaves
- * the queue at once: answered GOFN_CLIENT_GONE long before its deadline,
+ * the queue soon (GOFN_GONE_AFTER_MS): answered GOFN_CLIENT_GONE long before its deadline,
  * counted, no slot taken for it (the budget's one worker is still the busy
  * one's); a caller whose client stays gets the room when it comes. One
  * whose connection closed before it came is not queued either. */
@@ -454,7 +454,8 @@ static void client_gone_leaves_queue(void **state)
 	assert_int_equal(stays.got, GOFN_GOT_SLOT);
 	gofn_pool_started(p);
 	/* a's connection is closed already: it would wait (b holds the budget's
-	 * worker), so it leaves at once. */
+	 * worker), so it leaves once it is watched (GOFN_GONE_AFTER_MS), long
+	 * before its deadline. */
 	assert_int_equal(gofn_pool_acquire_for(p, "a", "f", deadline(), cs[0], &w),
 			 GOFN_CLIENT_GONE);
 	gofn_pool_stats_get(p, &ps);
