@@ -6,6 +6,12 @@ package main
 // thread. A call made from C would be a cgo callback: its goroutine is
 // locked, and a func() started on a goroutine of its own and awaited from
 // there costs two thread hand-offs (futex wake-ups) per call.
+//
+// Each step is first made raw (cli.h gofn_cli_raw): through the runtime's
+// asmcgocall, as the runtime makes its own C calls, not as a cgo call,
+// whose entersyscall wakes sysmon when the worker was idle. A step that
+// would wait in C or call into Go answers GOFN_CLI_SLOW and is then made
+// as a cgo call.
 
 /*
 #include "loader/host/cli/cli.h"
@@ -19,6 +25,14 @@ import (
 
 	"gofn/loader/host/fdwait"
 )
+
+// asmcgocall runs the C function fn(arg) on the thread's system stack
+// (runtime/asm_*.s; runtime/cgocall.go cgocall calls it between
+// entersyscall and exitsyscall). Unchanged in Go 1.26 and 1.27.
+//
+//go:linkname asmcgocall runtime.asmcgocall
+//go:noescape
+func asmcgocall(fn, arg unsafe.Pointer) int32
 
 // yieldEvery bounds how long the loop's goroutine runs on one schedtick.
 // A busy worker finds its next request there when it looks and never
@@ -38,7 +52,7 @@ func drive(s *C.gofn_cli_session) int {
 	wait := fdwait.New(int(s.fd))
 	last := time.Now()
 	for {
-		switch C.gofn_cli_next(s, &c) {
+		switch next(s, &c) {
 		case C.GOFN_CLI_CALL:
 			finish(s, &c)
 			if t := time.Now(); t.Sub(last) >= yieldEvery {
@@ -56,6 +70,15 @@ func drive(s *C.gofn_cli_session) int {
 	}
 }
 
+// next is gofn_cli_next, raw when it can be.
+func next(s *C.gofn_cli_session, c *C.gofn_cli_call) C.int {
+	r := C.gofn_cli_raw{s: s, c: c}
+	if n := asmcgocall(unsafe.Pointer(C.gofn_cli_next_raw), unsafe.Pointer(&r)); n != C.GOFN_CLI_SLOW {
+		return C.int(n)
+	}
+	return C.gofn_cli_next(s, c)
+}
+
 // finish makes the call and hands its result to C.
 func finish(s *C.gofn_cli_session, c *C.gofn_cli_call) {
 	sig := int(c.sig)
@@ -69,9 +92,14 @@ func finish(s *C.gofn_cli_session, c *C.gofn_cli_call) {
 	}
 	// Go memory for C to read during the call only; it holds no Go
 	// pointers (cgo's rules).
-	C.gofn_cli_finish(s, (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(res))),
-		C.size_t(len(res)), (*C.char)(unsafe.Pointer(unsafe.StringData(msg))),
-		C.size_t(len(msg)), boolInt(err != nil))
+	r := C.gofn_cli_raw{s: s,
+		out: (*C.uint8_t)(unsafe.Pointer(unsafe.SliceData(res))), outlen: C.size_t(len(res)),
+		err: (*C.char)(unsafe.Pointer(unsafe.StringData(msg))), errlen: C.size_t(len(msg)),
+		failed: boolInt(err != nil)}
+	if asmcgocall(unsafe.Pointer(C.gofn_cli_finish_raw), unsafe.Pointer(&r)) == C.GOFN_CLI_SLOW {
+		C.gofn_cli_finish(s, r.out, r.outlen, r.err, r.errlen, r.failed)
+	}
+	runtime.KeepAlive(res)
 }
 
 func boolInt(b bool) C.int {

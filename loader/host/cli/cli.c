@@ -73,3 +73,17 @@ int gofn_cli_end(gofn_cli_session *s)
 {
 	return s->end(s->impl);
 }
+
+int gofn_cli_next_raw(void *raw)
+{
+	gofn_cli_raw *r = raw;
+	return r->s->next_raw ? r->s->next_raw(r->s->impl, r->c) : GOFN_CLI_SLOW;
+}
+
+int gofn_cli_finish_raw(void *raw)
+{
+	gofn_cli_raw *r = raw;
+	return r->s->finish_raw
+		   ? r->s->finish_raw(r->s->impl, r->out, r->outlen, r->err, r->errlen, r->failed)
+		   : GOFN_CLI_SLOW;
+}

@@ -34,6 +34,7 @@ enum {
 	GOFN_CLI_OVER = 0, /* nothing more to call: gofn_cli_end */
 	GOFN_CLI_CALL = 1, /* make the call in *c, then gofn_cli_finish */
 	GOFN_CLI_WAIT = 2, /* nothing to do until fd is readable: wait, then next */
+	GOFN_CLI_SLOW = 3, /* a raw step only: make this step again, as a cgo call */
 };
 
 /* A mode driven by Go: next fills *c and says what to do (above); finish
@@ -49,6 +50,13 @@ typedef struct gofn_cli_session {
 		       size_t errlen, int failed);
 	void (*idle)(void *impl); /* NULL when next never returns GOFN_CLI_WAIT */
 	int (*end)(void *impl);
+	/* Optional (NULL: none): next and finish made raw (gofn_cli_raw),
+	 * returning GOFN_CLI_SLOW, with nothing done, when the step would
+	 * have to wait for anything but a frame already begun, or call Go;
+	 * finish_raw returns 0 when done. */
+	int (*next_raw)(void *impl, gofn_cli_call *c);
+	int (*finish_raw)(void *impl, const uint8_t *out, size_t outlen, const char *err,
+			  size_t errlen, int failed);
 	void *impl;
 } gofn_cli_session;
 
@@ -62,6 +70,28 @@ void gofn_cli_finish(gofn_cli_session *s, const uint8_t *out, size_t outlen, con
 		     size_t errlen, int failed);
 void gofn_cli_idle(gofn_cli_session *s);
 int gofn_cli_end(gofn_cli_session *s);
+
+/* A raw step: next or finish called by Go through runtime.asmcgocall, on
+ * its thread's system stack with its P kept, not as a cgo call, whose
+ * entersyscall wakes sysmon from its deep sleep (runtime/proc.go
+ * reentersyscall, entersyscallWakeSysmon): two of a rarely called
+ * worker's context switches and a third of its CPU per call
+ * (docs/benchmarks.md, "A rarely called worker's scheduler cost"). Such a
+ * step must not call into Go, and a wait in it holds the P, so it waits
+ * for nothing but the rest of a frame whose start has come; it answers
+ * GOFN_CLI_SLOW otherwise. One argument, as asmcgocall passes it; the
+ * result is the step's. */
+typedef struct gofn_cli_raw {
+	gofn_cli_session *s;
+	gofn_cli_call *c; /* next */
+	const uint8_t *out;
+	size_t outlen;
+	const char *err;
+	size_t errlen;
+	int failed; /* finish */
+} gofn_cli_raw;
+int gofn_cli_next_raw(void *raw);
+int gofn_cli_finish_raw(void *raw);
 
 /* -parse x.o: print the object's symbols and relocations (cli_parse.c). */
 int gofn_cli_parse(int argc, char **argv);

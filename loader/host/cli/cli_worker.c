@@ -47,6 +47,7 @@ typedef struct worker {
 	 * returned, so the bytes live as long as the module (the process). */
 	uint8_t *load_bytes;
 	int inited;
+	int init_ok;	     /* INIT ran the package init to its end */
 	unsigned prof_kinds; /* profiles running for the current INVOKE */
 	char *prof_err;	     /* why the CPU profile did not start */
 	/* The INVOKE whose call Go is making (between next and finish):
@@ -55,7 +56,11 @@ typedef struct worker {
 	gofn_msg_invoke inv;
 	int64_t t0;
 	gofn_worker_wait wait; /* between requests */
-	int done;	       /* no more requests: exit with exit_code */
+	/* A request a raw step received and left to the next cgo step
+	 * (cli.h): its frame, kept while pending. */
+	gofn_frame pending;
+	int has_pending;
+	int done; /* no more requests: exit with exit_code */
 	int exit_code;
 } worker;
 
@@ -260,6 +265,7 @@ static int handle_init(worker *w, const gofn_frame *f)
 		gofnSetenv((const char *)m.env[i].p, m.env[i].len);
 	if (gofn_module_init(w->mod, &e) < 0)
 		return reply_error(w, &e);
+	w->init_ok = 1;
 	return send_reply(w, &b, gofn_enc_ready(&b, &e), &e);
 }
 
@@ -383,12 +389,16 @@ static int invoke_entry(worker *w, const gofn_msg_invoke *m, gofn_cli_call *c, g
 
 /* An INVOKE: decoded, its streams emptied, its function looked up. Returns
  * 1 with the call in *c (the frame kept in w->cur until finish), or what
- * replying with ERROR returned. */
-static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c)
+ * replying with ERROR returned; for a raw step (cli.h), GOFN_CLI_SLOW with
+ * nothing done when the INVOKE asks for profiles (Go starts them) or the
+ * module's init has not run to its end (the lookup would run it). */
+static int begin_invoke(worker *w, gofn_frame *f, gofn_cli_call *c, int raw)
 {
 	gofn_err e = {0};
 	int bad = gofn_dec_invoke(f->payload, f->len, &w->inv, &e) < 0;
 
+	if (raw && (!w->init_ok || (!bad && w->inv.prof_kinds)))
+		return GOFN_CLI_SLOW;
 	if (!bad)
 		profile_begin(w, &w->inv);
 	/* after profile_begin: the runtime's rate warning is no call's */
@@ -429,30 +439,58 @@ static void worker_idle(void *impl)
 	gofn_worker_wait_trim(&((worker *)impl)->wait);
 }
 
+/* The next request: the one a raw step left, or one received (1); 0 when
+ * Go is to wait, GOFN_CLI_SLOW when a raw step would wait here, -1 at the
+ * end (w->done). */
+static int receive(worker *w, gofn_frame *f, gofn_cli_call *c, int raw)
+{
+	gofn_err e = {0};
+
+	if (w->has_pending) {
+		*f = w->pending;
+		w->has_pending = 0;
+		return 1;
+	}
+	int ready = gofn_worker_wait_ready(&w->wait, raw, &c->wait_ms);
+	if (ready <= 0)
+		return ready < 0 ? GOFN_CLI_SLOW : 0;
+	if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, f, &e) < 0) {
+		w->done = 1;
+		w->exit_code = e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
+		return -1;
+	}
+	if (f->extra) { /* gofnd never sends a second request unanswered */
+		gofn_frame_free(f);
+		w->done = w->exit_code = 1;
+		return -1;
+	}
+	return 1;
+}
+
 /* Serves requests until an INVOKE's call is due (GOFN_CLI_CALL), none is
  * there yet and Go is to wait (GOFN_CLI_WAIT, worker_wait.h), or until
  * there are no more: the server closed the socket (exit 0) or the worker
- * cannot go on (exit 1). */
-static int worker_next(void *impl, gofn_cli_call *c)
+ * cannot go on (exit 1). raw: a raw step (cli.h), which leaves any other
+ * request than an INVOKE to the next cgo step (GOFN_CLI_SLOW). */
+static int worker_step(worker *w, gofn_cli_call *c, int raw)
 {
-	worker *w = impl;
-
 	while (!w->done) {
-		if (!gofn_worker_wait_ready(&w->wait, &c->wait_ms))
-			return GOFN_CLI_WAIT;
 		gofn_frame f;
-		gofn_err e = {0};
-		if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, &f, &e) < 0) {
-			w->done = 1;
-			w->exit_code = e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
+		int got = receive(w, &f, c, raw);
+		if (got == 0)
+			return GOFN_CLI_WAIT;
+		if (got == GOFN_CLI_SLOW)
+			return GOFN_CLI_SLOW;
+		if (got < 0)
 			break;
+		int rc = raw && f.type != GOFN_F_INVOKE ? GOFN_CLI_SLOW
+			 : f.type == GOFN_F_INVOKE	? begin_invoke(w, &f, c, raw)
+							: serve_other(w, &f);
+		if (rc == GOFN_CLI_SLOW) {
+			w->pending = f;
+			w->has_pending = 1;
+			return GOFN_CLI_SLOW;
 		}
-		if (f.extra) { /* gofnd never sends a second request unanswered */
-			gofn_frame_free(&f);
-			w->done = w->exit_code = 1;
-			break;
-		}
-		int rc = f.type == GOFN_F_INVOKE ? begin_invoke(w, &f, c) : serve_other(w, &f);
 		gofn_frame_free(&f);
 		if (rc == 1)
 			return GOFN_CLI_CALL;
@@ -460,6 +498,16 @@ static int worker_next(void *impl, gofn_cli_call *c)
 			w->done = w->exit_code = 1;
 	}
 	return GOFN_CLI_OVER;
+}
+
+static int worker_next(void *impl, gofn_cli_call *c)
+{
+	return worker_step(impl, c, 0);
+}
+
+static int worker_next_raw(void *impl, gofn_cli_call *c)
+{
+	return worker_step(impl, c, 1);
 }
 
 /* The call's result (Go memory, read here only): RESULT, with the
@@ -480,6 +528,16 @@ static void worker_finish(void *impl, const uint8_t *out, size_t outlen, const c
 	gofn_frame_free(&w->cur);
 	if (rc < 0)
 		w->done = w->exit_code = 1;
+}
+
+/* The same as a raw step (cli.h): profiles are stopped by Go. */
+static int worker_finish_raw(void *impl, const uint8_t *out, size_t outlen, const char *err,
+			     size_t errlen, int failed)
+{
+	if (((worker *)impl)->prof_kinds)
+		return GOFN_CLI_SLOW;
+	worker_finish(impl, out, outlen, err, errlen, failed);
+	return 0;
 }
 
 static int worker_end(void *impl)
@@ -558,6 +616,8 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 				.finish = worker_finish,
 				.idle = worker_idle,
 				.end = worker_end,
+				.next_raw = worker_next_raw,
+				.finish_raw = worker_finish_raw,
 				.impl = &w};
 	return GOFN_CLI_DRIVE;
 }

@@ -52,8 +52,10 @@ void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww);
 /* Returns 1 when a request (or the end of the stream) is there to read,
  * having waited for it here when the worker is hot or trimmed; 0 when
  * the caller is to wait for fd in Go's netpoller for up to *wait_ms and
- * then call gofn_worker_wait_trim (if nothing came) or this again. */
-int gofn_worker_wait_ready(gofn_worker_wait *ww, int *wait_ms);
+ * then call gofn_worker_wait_trim (if nothing came) or this again. raw
+ * (a raw step, cli.h): returns -1 instead of waiting here, with nothing
+ * done, the wait being a cgo call's. */
+int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms);
 
 /* Idle past the trim delay: trims (worker_trim.h); the next wait is here. */
 void gofn_worker_wait_trim(gofn_worker_wait *ww);

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Side by side, one rarely called worker (issue 16 target 3: what a call
+# costs a worker that sleeps between calls). Two gofnd builds (A and B: bin
+# dirs holding gofnd and gofn-loader with its per-release workers), both up
+# at once, each with one tenant that uploaded hello.go and no prepared
+# workers (--prepared 0: the tenant's worker is the only one). Each round
+# runs, for A then B, wrk at c=1 calling main.Handle once every INTERVAL
+# ms for SECONDS, and prints the worker's CPU per call (the sum over its
+# threads of /proc/PID/task/*/schedstat's time on CPU, in ns: exact where
+# utime+stime count 10 ms ticks) and its context switches per call by
+# thread, in creation order (thread 1 is main's, thread 2 is sysmon:
+# runtime/proc.go main creates it first), then the medians.
+# Not part of make test or make bench: a tool for comparing changes.
+# Usage: bench/rare_ab.sh BIN_A BIN_B [INTERVAL_MS] [SECONDS] [ROUNDS]
+#   GOFN_RARE_GOVERSION=go1.27: upload objects built by that release.
+export GOFN_TEST_PLAIN=1
+BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
+A=$(readlink -f "${1:?usage: rare_ab.sh BIN_A BIN_B [INTERVAL_MS] [SECONDS] [ROUNDS]}")
+B=$(readlink -f "${2:?bin dir B}")
+source "$BENCH_DIR/../tests/integration/lib.sh" "$A/.."
+source "$BENCH_DIR/lib.sh"
+IVL=${3:-20}
+SECS=${4:-10}
+ROUNDS=${5:-3}
+command -v wrk >/dev/null || { echo "rare_ab: wrk not installed"; exit 1; }
+HELLO=$(compile hello) || exit 1
+
+declare -A SRV_PID SRV_URL SRV_TOK
+stop_all() {
+	for p in "${SRV_PID[@]}"; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+}
+trap 'stop_all; cleanup' EXIT
+
+ROOT_TMP=$TMP
+for v in A B; do
+	[[ $v == A ]] && dir=$A || dir=$B
+	GOFND=$dir/gofnd LOADER=$dir/gofn-loader
+	TMP=$ROOT_TMP/$v
+	mkdir -p "$TMP"
+	start_gofnd "$TMP/data" --prepared 0
+	t=$(new_tenant t0) || exit 1
+	upload "$t" "$HELLO" >/dev/null || { echo "rare_ab: upload failed: $BODY"; exit 1; }
+	SRV_PID[$v]=$PID SRV_URL[$v]=$URL SRV_TOK[$v]=$t
+	cat >"$ROOT_TMP/$v.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "bench"
+wrk.headers["Authorization"] = "Bearer $t"
+function delay() return $IVL end
+LUA
+	PID=""
+done
+TMP=$ROOT_TMP
+
+# threads PID: "rank switches cpu_ns" per thread, in creation order.
+threads() {
+	local t
+	for t in $(ls /proc/"$1"/task 2>/dev/null | sort -n); do
+		awk '/ctxt_switches/ {s += $2} END {printf "%d ", s}' /proc/"$1"/task/"$t"/status
+		awk '{print $1}' /proc/"$1"/task/"$t"/schedstat
+	done | awk '{print NR, $1, $2}'
+}
+
+# run V: prints "calls cpu_us_per_call switches_per_call t1 t2 t3 t4 rest"
+# (switches per call by thread) "c1 c2 c3 c4 crest" (CPU us per call by thread).
+run() {
+	local url=${SRV_URL[$1]}/invoke/main.Handle w n
+	run_wrk 1 2 "$url" "$TMP/$1.lua" "$TMP/warm.txt" # the worker up and warm
+	PID=${SRV_PID[$1]}
+	w=$(worker_pids | head -n 1)
+	PID=""
+	[[ -n "$w" ]] || { echo "rare_ab: no worker" >&2; return 1; }
+	threads "$w" >"$TMP/t0"
+	wrk -t 1 -c 1 -d "${SECS}s" -s "$TMP/$1.lua" "$url" >"$TMP/wrk.txt" 2>&1
+	threads "$w" >"$TMP/t1"
+	n=$(awk '/requests in/ {print $1; exit}' "$TMP/wrk.txt")
+	awk -v n="$n" 'NR == FNR {s[$1] = $2; c[$1] = $3; next}
+		{ds = $2 - s[$1]; dc = $3 - c[$1]; S += ds; C += dc
+		 i = $1 <= 4 ? $1 : 5; r[i] += ds; u[i] += dc}
+		END {printf "%d %.1f %.2f", n, C / 1000 / n, S / n
+		     for (i = 1; i <= 5; i++) printf " %.2f", r[i] / n
+		     for (i = 1; i <= 5; i++) printf " %.1f", u[i] / 1000 / n; print ""}' "$TMP/t0" "$TMP/t1"
+}
+for ((i = 1; i <= ROUNDS; i++)); do
+	for v in A B; do
+		read -r n cpu sw t1 t2 t3 t4 t5 c1 c2 c3 c4 c5 < <(run $v)
+		echo "round $i $v: $n calls every ${IVL} ms, worker CPU/call $cpu us" \
+			"(threads 1..4: $c1 $c2 $c3 $c4, others $c5), switches/call $sw" \
+			"(threads 1..4: $t1 $t2 $t3 $t4, others $t5), load $(cut -d' ' -f1 /proc/loadavg)"
+		echo "$v $cpu $sw $t1 $t2 $t3 $t4 $t5 $c1 $c2 $c3 $c4 $c5" >>"$TMP/results"
+	done
+done
+for v in A B; do
+	col() { awk -v v=$v -v c="$1" '$1 == v {print $c}' "$TMP/results" | median; }
+	echo "median $v: worker CPU/call $(col 2) us (threads 1..4: $(col 9) $(col 10)" \
+		"$(col 11) $(col 12), others $(col 13)), switches/call $(col 3)" \
+		"(threads 1..4: $(col 4) $(col 5) $(col 6) $(col 7), others $(col 8))"
+done
+uptime
