@@ -12,7 +12,7 @@
 # runtime/proc.go main creates it first), then the medians.
 # Not part of make test or make bench: a tool for comparing changes.
 # Usage: bench/rare_ab.sh BIN_A BIN_B [INTERVAL_MS] [SECONDS] [ROUNDS]
-#   GOFN_RARE_GOVERSION=go1.27: upload objects built by that release.
+#   GOTOOLCHAIN=go1.27.3: objects built by that release, run by its worker.
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 A=$(readlink -f "${1:?usage: rare_ab.sh BIN_A BIN_B [INTERVAL_MS] [SECONDS] [ROUNDS]}")
