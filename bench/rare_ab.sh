@@ -25,7 +25,7 @@ ROUNDS=${5:-3}
 command -v wrk >/dev/null || { echo "rare_ab: wrk not installed"; exit 1; }
 HELLO=$(compile hello) || exit 1
 
-declare -A SRV_PID SRV_URL SRV_TOK
+declare -A SRV_PID SRV_URL
 stop_all() {
 	for p in "${SRV_PID[@]}"; do
 		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
@@ -42,7 +42,7 @@ for v in A B; do
 	start_gofnd "$TMP/data" --prepared 0
 	t=$(new_tenant t0) || exit 1
 	upload "$t" "$HELLO" >/dev/null || { echo "rare_ab: upload failed: $BODY"; exit 1; }
-	SRV_PID[$v]=$PID SRV_URL[$v]=$URL SRV_TOK[$v]=$t
+	SRV_PID[$v]=$PID SRV_URL[$v]=$URL
 	cat >"$ROOT_TMP/$v.lua" <<LUA
 wrk.method = "POST"
 wrk.body = "bench"
