@@ -4,10 +4,10 @@
  * Usage: bench-bare-mhd (prints "port N", stops on SIGTERM) */
 #include "bench/bench_http.h"
 
-static struct MHD_Response *ok(const char *body, size_t len, void *arg)
+static struct MHD_Response *ok(struct MHD_Connection *c, const char *body, size_t len, void *arg)
 {
 	static const char msg[] = "ok\n";
-	(void)body, (void)len, (void)arg;
+	(void)c, (void)body, (void)len, (void)arg;
 	return MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg, MHD_RESPMEM_PERSISTENT);
 }
 

@@ -57,7 +57,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 			     MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg,
 							     MHD_RESPMEM_PERSISTENT));
 	}
-	return reply(c, MHD_HTTP_OK, s->h(rq->body, rq->len, s->arg));
+	return reply(c, MHD_HTTP_OK, s->h(c, rq->body, rq->len, s->arg));
 }
 
 static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,

@@ -61,9 +61,10 @@ static size_t drain(int fd, char *out, size_t cap)
 	return len;
 }
 
-static struct MHD_Response *run(const char *body, size_t len, void *arg)
+static struct MHD_Response *run(struct MHD_Connection *c, const char *body, size_t len, void *arg)
 {
 	char **argv = arg;
+	(void)c;
 	int in[2], out[2], status;
 	static __thread char buf[MAX_OUT];
 

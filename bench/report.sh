@@ -40,7 +40,7 @@ jq -R -s --slurpfile meta "$out/meta.json" '{meta: $meta[0], rows: [split("\n")[
 missing=$(jq -r '.rows[] | select(.gofn == null or .peer_value == null) |
 	"row \(.row) \(.case) vs \(.peer): no figure"' "$out/results.json")
 rows=$(jq -r '[.rows[].row] | unique | join(" ")' "$out/results.json")
-if [[ -n "$missing" || "$rows" != "1 2 3 4 5 6 7" ]]; then
+if [[ -n "$missing" || "$rows" != "1 2 3 4 5 6 7 8" ]]; then
 	echo "bench: incomplete results (rows present: $rows)" >&2
 	[[ -n "$missing" ]] && echo "$missing" >&2
 	exit 1

@@ -70,7 +70,7 @@ prepare hello "$ROOT/tests/integration/progs/hello.go" || exit 1
 go build -o "$WORK/plugin_host" "$BENCH/plugin_host/main.go" || exit 1
 echo "bench: built in ${SECONDS}s" >&2
 
-for row in compute load calls memory server; do
+for row in compute load calls memory server floor; do
 	source "$BENCH/row_$row.sh"
 	echo "bench: row $row done at ${SECONDS}s" >&2
 done
