@@ -11,7 +11,9 @@
 # request of the same three (every thread). Then the medians.
 # Not part of make test or make bench: a tool for measuring by hand.
 # Usage: bench/floor_ab.sh BUILD [K] [SECONDS] [ROUNDS]
-#   FLOOR_CS="1 64" (the concurrencies), FLOOR_ONLY="regex" (the runs).
+#   FLOOR_CS="1 64" (the concurrencies), FLOOR_ONLY="regex" (the runs),
+#   FLOOR_W=4 (the relay's processes per tenant, gofnd's --workers). Also
+#   relay_cw: the C echo with a process per connection (-w 64), one tenant.
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH_DIR/../tests/integration/lib.sh"
@@ -33,11 +35,14 @@ CG=""
 [[ -n "$CG" ]] || echo "floor_ab: no writable v1 cpu hierarchy: no runs with CPU groups"
 RELAY=$BUILD/bin/bench-bare-relay
 floor_start bare "$BUILD/bin/bench-bare-mhd"
+W=${FLOOR_W:-4}
 for t in 1 "$K"; do
-	floor_start "relay_c.$t" "$RELAY" -t "$t" "$BUILD/bin/bench-relay-echo"
-	floor_start "relay_go.$t" "$RELAY" -t "$t" "$TMP/relay-echo-go"
-	[[ -z "$CG" ]] || floor_start "relay_go_cg.$t" "$RELAY" -t "$t" -g "$CG.$t" "$TMP/relay-echo-go"
+	floor_start "relay_c.$t" "$RELAY" -t "$t" -w "$W" "$BUILD/bin/bench-relay-echo"
+	floor_start "relay_go.$t" "$RELAY" -t "$t" -w "$W" "$TMP/relay-echo-go"
+	[[ -z "$CG" ]] ||
+		floor_start "relay_go_cg.$t" "$RELAY" -t "$t" -w "$W" -g "$CG.$t" "$TMP/relay-echo-go"
 done
+floor_start relay_cw.1 "$RELAY" -w 64 "$BUILD/bin/bench-relay-echo"
 start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
 FLOOR_PID[gofnd]=$PID
 GOFND_URL=$URL
@@ -65,7 +70,7 @@ warm_gofnd() {
 		((c1 == c0)) && break
 	done
 }
-# one NAME N C: a run of NAME's (bare, relay_c, relay_go, relay_go_cg, gofnd)
+# one NAME N C: a run of NAME's (bare, relay_c, relay_cw, relay_go, relay_go_cg, gofnd)
 # over N tenants at concurrency C.
 one() {
 	local s=$1 n=$2 c=$3 key pid url lua warm=""
@@ -93,8 +98,8 @@ one() {
 RUNS=()
 for c in ${FLOOR_CS:-1 64}; do
 	for n in 1 "$K"; do
-		for s in bare relay_c relay_go relay_go_cg gofnd; do
-			[[ $s == bare && $n != 1 ]] && continue
+		for s in bare relay_c relay_cw relay_go relay_go_cg gofnd; do
+			[[ $s =~ bare|relay_cw && $n != 1 ]] && continue
 			[[ "$s $n $c" =~ ${FLOOR_ONLY:-.} ]] && RUNS+=("$s $n $c")
 		done
 	done

@@ -65,29 +65,42 @@ floor_stop() {
 # FLOOR_PERF: perf stat works here (linux-perf; not a dependency of the
 # bench: without it the server's and wrk's switches are "-").
 FLOOR_PERF=""
-perf stat -e context-switches -o /dev/null true >/dev/null 2>&1 && FLOOR_PERF=1
+perf stat -D -1 -e context-switches -o /dev/null true >/dev/null 2>&1 && FLOOR_PERF=1
 
-# floor_run NAME PID C SECS URL LUA [WARM]: wrk for WARM seconds first, when
-# given (the relay and gofnd start processes as the load asks), then the
-# measured run; prints "req/s p50_us non2xx server_cpu_us kin_cpu_us
+# floor_run NAME PID C SECS URL LUA [WARM]: when WARM is given, passes of
+# wrk for WARM seconds first until one starts no process (at most
+# FLOOR_WARM_PASSES, default 6: the
+# relay starts its processes as the load asks for them, and a spawn is not
+# what is measured), then the measured run; prints "req/s p50_us non2xx server_cpu_us kin_cpu_us
 # wrk_cpu_us server_sw kin_sw wrk_sw nkin", CPU and switches per request.
 # The server's switches are perf's count over its threads, the ones started
 # for the run's connections included (perf stat -p inherits); wrk's CPU and
 # switches are perf's too.
 floor_run() {
-	local name=$1 pid=$2 c=$3 secs=$4 url=$5 lua=$6 out=$FLOOR_DIR/$1.wrk kin sp=""
-	[[ -z "${7:-}" ]] || run_wrk "$c" "$7" "$url" "$lua" "$out"
+	local name=$1 pid=$2 c=$3 secs=$4 url=$5 lua=$6 out=$FLOOR_DIR/$1.wrk kin sp ctl ack
+	local pass k0 k1
+	for ((pass = 1; pass <= ${FLOOR_WARM_PASSES:-6} && ${7:-0} > 0; pass++)); do
+		k0=$(floor_kin "$pid" | wc -l)
+		run_wrk "$c" "$7" "$url" "$lua" "$out"
+		k1=$(floor_kin "$pid" | wc -l)
+		((k1 == k0)) && break
+	done
 	kin=$(floor_kin "$pid" | tr '\n' ' ')
 	floor_snap "$pid" >"$FLOOR_DIR/s0"
 	floor_snap $kin >"$FLOOR_DIR/k0"
 	rm -f "$FLOOR_DIR/srv.perf" "$FLOOR_DIR/wrk.perf"
 	if [[ -n "$FLOOR_PERF" ]]; then
-		perf stat -x, -e context-switches -p "$pid" -o "$FLOOR_DIR/srv.perf" &
+		# Counting from before wrk's first connection: perf starts with
+		# its events off and says "ack" once it has turned them on.
+		rm -f "$FLOOR_DIR/ctl" "$FLOOR_DIR/ack"
+		mkfifo "$FLOOR_DIR/ctl" "$FLOOR_DIR/ack"
+		perf stat -x, -e context-switches -p "$pid" -D -1 -o "$FLOOR_DIR/srv.perf" \
+			--control "fifo:$FLOOR_DIR/ctl,$FLOOR_DIR/ack" &
 		sp=$!
-		for _ in $(seq 100); do # until perf has attached (its header is out)
-			[[ -s "$FLOOR_DIR/srv.perf" ]] && break
-			sleep 0.02
-		done
+		exec {ctl}<>"$FLOOR_DIR/ctl" {ack}<>"$FLOOR_DIR/ack"
+		echo enable >&"$ctl"
+		read -r -t 10 _ <&"$ack"
+		exec {ctl}>&- {ack}>&-
 		perf stat -x, -e context-switches,task-clock -o "$FLOOR_DIR/wrk.perf" -- \
 			wrk -t $((c < 2 ? 1 : 2)) -c "$c" -d "${secs}s" --latency -s "$lua" "$url" >"$out" 2>&1
 		kill -INT "$sp"

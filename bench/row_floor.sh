@@ -13,7 +13,7 @@ FLOOR_DIR=$WORK/floor
 mkdir -p "$FLOOR_DIR"
 source "$BENCH/floor_lib.sh"
 if [[ "${BENCH_SCALE:-full}" == smoke ]]; then
-	FLOOR_SECS=1 FLOOR_ROUNDS=1 FLOOR_K=3
+	FLOOR_SECS=1 FLOOR_ROUNDS=1 FLOOR_K=3 FLOOR_WARM_PASSES=1
 else
 	FLOOR_SECS=4 FLOOR_ROUNDS=2 FLOOR_K=100
 fi
@@ -48,7 +48,8 @@ floor_note() {
 		"$(floor_col "$1" 6) us; switches/req: server $(floor_col "$1" 7), echoes" \
 		"$(floor_col "$1" 8), wrk $(floor_col "$1" 9); $(floor_col "$1" 10) echo processes"
 }
-bare_note="bare handler: $(floor_note bare)"
+bare_note="bare handler: CPU/req: server $(floor_col bare 4) us, wrk $(floor_col bare 6) us;"
+bare_note+=" switches/req: server $(floor_col bare 7), wrk $(floor_col bare 9)"
 rounds="median of $FLOOR_ROUNDS x ${FLOOR_SECS}s, alternating with the bare handler"
 record 8 "relay floor, c=64: C echo process" "$(floor_col relay_c 1)" "bare MHD handler" \
 	"$(floor_col bare 1)" req/s - "$rounds; $(floor_note relay_c); $bare_note"
