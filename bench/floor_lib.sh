@@ -95,7 +95,7 @@ floor_run() {
 		rm -f "$FLOOR_DIR/ctl" "$FLOOR_DIR/ack"
 		mkfifo "$FLOOR_DIR/ctl" "$FLOOR_DIR/ack"
 		perf stat -x, -e context-switches -p "$pid" -D -1 -o "$FLOOR_DIR/srv.perf" \
-			--control "fifo:$FLOOR_DIR/ctl,$FLOOR_DIR/ack" &
+			--control "fifo:$FLOOR_DIR/ctl,$FLOOR_DIR/ack" 2>/dev/null &
 		sp=$!
 		exec {ctl}<>"$FLOOR_DIR/ctl" {ack}<>"$FLOOR_DIR/ack"
 		echo enable >&"$ctl"
