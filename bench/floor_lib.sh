@@ -4,20 +4,8 @@
 # switches, apart for the server process and for everything under it (the
 # echo processes, or gofnd's supervisors and workers: voluntary +
 # nonvoluntary of every thread, /proc/PID/task/*/status), and wrk's CPU and
-# switches (perf stat, when there). Needs bench/lib.sh (run_wrk, wrk_stats).
-
-# floor_kin PID: PID's descendants, one a line.
-floor_kin() {
-	local kids=("$1") p c
-	while ((${#kids[@]})); do
-		p=${kids[0]}
-		kids=("${kids[@]:1}")
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			kids+=("$c")
-			echo "$c"
-		done
-	done
-}
+# switches (perf stat, when there). Needs bench/lib.sh (run_wrk, wrk_stats,
+# descendants).
 
 # floor_snap PID...: "pid ticks switches" of each process (switches: its
 # live threads'; a thread that ends takes its count along, so the server's
@@ -80,12 +68,12 @@ floor_run() {
 	local name=$1 pid=$2 c=$3 secs=$4 url=$5 lua=$6 out=$FLOOR_DIR/$1.wrk kin sp ctl ack
 	local pass k0 k1
 	for ((pass = 1; pass <= ${FLOOR_WARM_PASSES:-6} && ${7:-0} > 0; pass++)); do
-		k0=$(floor_kin "$pid" | wc -l)
+		k0=$(descendants "$pid" | wc -l)
 		run_wrk "$c" "$7" "$url" "$lua" "$out"
-		k1=$(floor_kin "$pid" | wc -l)
+		k1=$(descendants "$pid" | wc -l)
 		((k1 == k0)) && break
 	done
-	kin=$(floor_kin "$pid" | tr '\n' ' ')
+	kin=$(descendants "$pid" | tr '\n' ' ')
 	floor_snap "$pid" >"$FLOOR_DIR/s0"
 	floor_snap $kin >"$FLOOR_DIR/k0"
 	rm -f "$FLOOR_DIR/srv.perf" "$FLOOR_DIR/wrk.perf"

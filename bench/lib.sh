@@ -105,3 +105,16 @@ workers_of() {
 		END {for (p in pp) {q = p; while (q in pp && q != root && q > 1) q = pp[q];
 			if (q == root && q != p && a[p] ~ /gofn-loader[^ ]* -worker/) print p}}'
 }
+
+# descendants PID: every process under PID, one a line.
+descendants() {
+	local kids=("$1") p c
+	while ((${#kids[@]})); do
+		p=${kids[0]}
+		kids=("${kids[@]:1}")
+		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			kids+=("$c")
+			echo "$c"
+		done
+	done
+}

@@ -39,7 +39,6 @@ for v in A B; do
 	PID=""
 done
 TMP=$ROOT_TMP
-descendants() { local kids=("$1") p c; while ((${#kids[@]})); do p=${kids[0]}; kids=("${kids[@]:1}"); for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do kids+=("$c"); echo "$c"; done; done; }
 # total ticks: gofnd incl. reaped children, plus live descendants
 tot() { local s; s=$(awk '{sub(/^.*\) /, ""); print $12+$13+$14+$15}' /proc/$1/stat); for p in $(descendants $1); do s=$((s + $(awk '{sub(/^.*\) /, ""); print $12+$13}' /proc/$p/stat 2>/dev/null || echo 0))); done; echo $s; }
 hz=$(getconf CLK_TCK)

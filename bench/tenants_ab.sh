@@ -63,18 +63,6 @@ done
 TMP=$ROOT_TMP
 for v in A B; do lua $v 1 && lua $v "$K"; done
 
-# descendants PID: every process under PID, one a line.
-descendants() {
-	local kids=("$1") p c
-	while ((${#kids[@]})); do
-		p=${kids[0]}
-		kids=("${kids[@]:1}")
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			kids+=("$c")
-			echo "$c"
-		done
-	done
-}
 # ticks PID...: "pid utime+stime utime stime" per process (clock ticks).
 ticks() {
 	for p in "$@"; do
