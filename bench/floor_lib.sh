@@ -9,15 +9,22 @@
 
 # floor_snap PID...: "pid ticks switches" of each process (switches: its
 # live threads'; a thread that ends takes its count along, so the server's
-# thread-per-connection count comes from perf, floor_run).
+# thread-per-connection count comes from perf, floor_run). Two processes
+# in all, whatever the number of PIDs.
 floor_snap() {
-	local p st
+	local p stats=() status=()
 	for p in "$@"; do
-		st=$(cat "/proc/$p/stat" 2>/dev/null) || continue
-		cat /proc/"$p"/task/*/status 2>/dev/null |
-			awk -v p="$p" -v st="${st##*) }" 'BEGIN {split(st, f, " "); t = f[12] + f[13]}
-				/ctxt_switches/ {s += $2} END {print p, t, s + 0}'
+		stats+=("/proc/$p/stat")
+		status+=(/proc/"$p"/task/*/status)
 	done
+	((${#stats[@]})) || return 0
+	{
+		cat "${stats[@]}" 2>/dev/null | sed 's/^\([0-9]*\) .*) /stat \1 /'
+		cat "${status[@]}" 2>/dev/null | grep -E '^Tgid:|ctxt_switches'
+	} | awk '$1 == "stat" {t[$2] = $14 + $15; next}
+		$1 == "Tgid:" {g = $2; next}
+		{s[g] += $2}
+		END {for (p in t) print p, t[p], s[p] + 0}'
 }
 
 # floor_delta BEFORE AFTER COLUMN: the sum over pids in both of after - before.

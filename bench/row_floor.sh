@@ -15,7 +15,7 @@ source "$BENCH/floor_lib.sh"
 if [[ "${BENCH_SCALE:-full}" == smoke ]]; then
 	FLOOR_SECS=1 FLOOR_ROUNDS=1 FLOOR_K=3 FLOOR_WARM_PASSES=1
 else
-	FLOOR_SECS=4 FLOOR_ROUNDS=2 FLOOR_K=100
+	FLOOR_SECS=4 FLOOR_ROUNDS=2 FLOOR_K=100 FLOOR_WARM_PASSES=3
 fi
 (cd "$BENCH/bare_relay_echo_go" && go build -o "$WORK/relay-echo-go" .) ||
 	echo "bench: the Go echo did not build" >&2
