@@ -53,13 +53,16 @@ LUA
 done
 TMP=$ROOT_TMP
 
-# threads PID: "rank switches cpu_ns" per thread, in creation order.
+# threads PID: "rank switches cpu_ns" per thread, in creation order: by
+# the thread's id in the worker's own PID namespace (NSpid's last field),
+# as host ids wrap around pid_max.
 threads() {
 	local t
-	for t in $(ls /proc/"$1"/task 2>/dev/null | sort -n); do
-		awk '/ctxt_switches/ {s += $2} END {printf "%d ", s}' /proc/"$1"/task/"$t"/status
+	for t in $(ls /proc/"$1"/task 2>/dev/null); do
+		awk '/^NSpid:/ {printf "%d ", $NF} /ctxt_switches/ {s += $2} END {printf "%d ", s}' \
+			/proc/"$1"/task/"$t"/status
 		awk '{print $1}' /proc/"$1"/task/"$t"/schedstat
-	done | awk '{print NR, $1, $2}'
+	done | sort -n | awk '{print NR, $2, $3}'
 }
 
 # run V: prints "calls cpu_us_per_call switches_per_call t1 t2 t3 t4 rest"
