@@ -47,11 +47,7 @@ start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
 FLOOR_PID[gofnd]=$PID
 GOFND_URL=$URL
 PID="" # stopped by floor_stop
-for ((i = 0; i < K; i++)); do
-	t=$(new_tenant "t$i") || exit 1
-	upload "$t" "$HELLO" >/dev/null || { echo "floor_ab: upload failed: $BODY"; exit 1; }
-	echo "$t" >>"$TMP/tokens"
-done
+hello_tenants "$K" >"$TMP/tokens" || exit 1
 rotate_lua "$FLOOR_DIR/relay.1.lua" 0
 rotate_lua "$FLOOR_DIR/relay.$K.lua" $(seq 0 $((K - 1)))
 rotate_lua "$FLOOR_DIR/gofnd.1.lua" "$(head -1 "$TMP/tokens")"

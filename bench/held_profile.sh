@@ -47,12 +47,8 @@ if [[ -n "${HELD_PID:-}" ]]; then
 else
 	start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024 \
 		--max-workers $((K + K / 4 + 64)) --warm-workers 252 --warm-idle-ms 60000
-	TOKENS=()
-	for ((i = 0; i < K; i++)); do
-		t=$(new_tenant "t$i") || exit 1
-		upload "$t" "$HELLO" >/dev/null || { echo "held_profile: upload failed: $BODY"; exit 1; }
-		TOKENS+=("$t")
-	done
+	hello_tenants "$K" >"$OUT/tokens" || exit 1
+	mapfile -t TOKENS <"$OUT/tokens"
 	rotate_lua "$OUT/one.lua" "${TOKENS[0]}"
 	rotate_lua "$OUT/all.lua" "${TOKENS[@]}"
 fi

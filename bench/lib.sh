@@ -113,3 +113,29 @@ descendants() {
 		END {for (p in pp) {q = pp[p]; while (q in pp && q != root && q > 1) q = pp[q];
 			if (q == root) print p}}'
 }
+
+# ab_servers: the side-by-side scripts' servers by variant (SRV_PID,
+# SRV_URL, filled by the caller), stopped on exit with the bare handler if
+# bare_start ran, before tests/integration/lib.sh's cleanup.
+ab_servers() {
+	declare -gA SRV_PID=() SRV_URL=()
+	BARE_PID=""
+	trap 'ab_stop_all; cleanup' EXIT
+}
+ab_stop_all() {
+	local p
+	for p in "${SRV_PID[@]}" $BARE_PID; do
+		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
+	done
+}
+
+# hello_tenants K: K new tenants t0..t(K-1) of the gofnd at $URL, each with
+# $HELLO uploaded; their tokens, one a line.
+hello_tenants() {
+	local i t
+	for ((i = 0; i < $1; i++)); do
+		t=$(new_tenant "t$i") || return 1
+		upload "$t" "$HELLO" >/dev/null || { echo "upload failed: $BODY" >&2; return 1; }
+		echo "$t"
+	done
+}

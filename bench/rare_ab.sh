@@ -25,13 +25,7 @@ ROUNDS=${5:-3}
 command -v wrk >/dev/null || { echo "rare_ab: wrk not installed"; exit 1; }
 HELLO=$(compile hello) || exit 1
 
-declare -A SRV_PID SRV_URL
-stop_all() {
-	for p in "${SRV_PID[@]}"; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-}
-trap 'stop_all; cleanup' EXIT
+ab_servers
 
 ROOT_TMP=$TMP
 for v in A B; do

@@ -19,21 +19,15 @@ A=$(readlink -f "$2"); B=$(readlink -f "$3")
 K=${4:-6}; SECS=${5:-5}; ROUNDS=${6:-3}; C=${7:-2}
 EXTRA=${EXTRA:---prepared 0}
 HELLO=$(compile hello) || exit 1
-declare -A SRV_PID SRV_URL
-stop_all() { for p in "${SRV_PID[@]}"; do kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null; done; }
-trap 'stop_all; cleanup' EXIT
+ab_servers
 ROOT_TMP=$TMP
 for v in A B; do
 	[[ $v == A ]] && dir=$A || dir=$B
 	GOFND=$dir/gofnd LOADER=$dir/gofn-loader
 	TMP=$ROOT_TMP/$v; mkdir -p "$TMP"
 	start_gofnd "$TMP/data" --max-workers 2 $EXTRA
-	toks=()
-	for ((i = 0; i < K; i++)); do
-		t=$(new_tenant "t$i") || exit 1
-		upload "$t" "$HELLO" >/dev/null || { echo "upload failed: $BODY"; exit 1; }
-		toks+=("$t")
-	done
+	hello_tenants "$K" >"$TMP/tokens" || exit 1
+	mapfile -t toks <"$TMP/tokens"
 	rotate_lua "$ROOT_TMP/$v.lua" "${toks[@]}"
 	SRV_PID[$v]=$PID SRV_URL[$v]=$URL
 	PID=""

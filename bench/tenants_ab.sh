@@ -30,13 +30,7 @@ ROUNDS=${6:-3}
 command -v wrk >/dev/null || { echo "tenants_ab: wrk not installed"; exit 1; }
 HELLO=$(compile hello) || exit 1
 
-declare -A SRV_PID SRV_URL
-stop_all() {
-	for p in "${SRV_PID[@]}"; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-}
-trap 'stop_all; cleanup' EXIT
+ab_servers
 
 # lua V N: the wrk script calling V's tenants 0..N-1 in turn (row 7's).
 lua() {
@@ -52,11 +46,7 @@ for v in A B; do
 	TMP=$ROOT_TMP/$v # its own log, read by start_gofnd
 	mkdir -p "$TMP"
 	start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
-	for ((i = 0; i < K; i++)); do
-		t=$(new_tenant "t$i") || exit 1
-		upload "$t" "$HELLO" >/dev/null || { echo "tenants_ab: upload failed: $BODY"; exit 1; }
-		echo "$t" >>"$ROOT_TMP/$v.tokens"
-	done
+	hello_tenants "$K" >"$ROOT_TMP/$v.tokens" || exit 1
 	SRV_PID[$v]=$PID SRV_URL[$v]=$URL
 	PID="" # both stay up; stopped at the end
 done

@@ -21,14 +21,8 @@ ROUNDS=${6:-5}
 command -v wrk >/dev/null || { echo "warm_ab: wrk not installed"; exit 1; }
 HELLO=$(compile hello) || exit 1
 
-declare -A SRV_PID SRV_URL SRV_TOK
-BARE_PID=""
-stop_all() {
-	for p in "${SRV_PID[@]}" $BARE_PID; do
-		kill -TERM "$p" 2>/dev/null && wait "$p" 2>/dev/null
-	done
-}
-trap 'stop_all; cleanup' EXIT
+ab_servers
+declare -A SRV_TOK
 ROOT_TMP=$TMP
 for v in A B; do
 	[[ $v == A ]] && GOFND=$A || GOFND=$B
