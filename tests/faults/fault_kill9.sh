@@ -5,6 +5,14 @@
 # object is missing or differs from its sha256), the old workers died with
 # their gofnd, and the new one serves.
 source "$(dirname "$0")/lib.sh"
+
+# calls_running N: at least N workers are busy with a call (alive, neither
+# idle nor in a cold start), by one read of GET /metrics.
+calls_running() {
+	curl -sS --max-time 60 -H "Authorization: Bearer $ADMIN" "$URL/metrics" |
+		awk -v n="$1" '$1 == "gofn_workers" {w = $2} $1 == "gofn_workers_idle" {i = $2}
+			$1 == "gofn_workers_starting" {s = $2} END {exit !(w - i - s >= n)}'
+}
 DATA=$TMP/data
 start_gofnd "$DATA"
 tok=$(new_tenant acme)
@@ -48,16 +56,14 @@ req POST "/invoke/main.Echo?function=$first" "$tok" --data-binary ping
 check "acknowledged function callable after restart" test "$(jqv .result)" == ping
 echo "acknowledged before the kill: ${#acked[@]} (of 7)"
 
-# 2. Mid-invoke: 4 invocations running when gofnd dies.
+# 2. Mid-invoke: 4 invocations running when gofnd dies. Each sleeps far
+# longer than the wait for them to start can take, so none can finish
+# before the kill however loaded the machine (a 3 s sleep did, at load 72).
 for i in 1 2 3 4; do
-	curl -sS --max-time 30 -o "$TMP/inv$i" -w '%{http_code}' -H "Authorization: Bearer $tok" \
-		--data-binary 3000 "$URL/invoke/main.Sleep" >"$TMP/icode$i" 2>/dev/null &
+	curl -sS --max-time 200 -o "$TMP/inv$i" -w '%{http_code}' -H "Authorization: Bearer $tok" \
+		--data-binary 150000 "$URL/invoke/main.Sleep?timeout_ms=180000" >"$TMP/icode$i" 2>/dev/null &
 done
-for _ in $(seq 50); do
-	[[ $(loaders_of "$PID" | wc -l) -ge 4 ]] && break
-	sleep 0.1
-done
-sleep 0.3
+check "4 calls are running in workers" wait_until 120 calls_running 4
 workers=$(loaders_of "$PID")
 kill9_gofnd
 wait
