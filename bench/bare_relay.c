@@ -16,9 +16,15 @@
  * cgroup DIR/t<N> (created, removed at the end), as gofnd puts a tenant's
  * workers in <cpu>/gofn/t<uid> (sandbox/cgroup.c).
  *
- * Usage: bench-bare-relay [-t TENANTS] [-w WORKERS] [-g CGROUP_DIR] ECHO [ARG...]
+ * With -e THREADS, the event-driven mode instead (bare_relay_ev.c): MHD's
+ * epoll in THREADS threads, each request suspended while its frame is out,
+ * at most DEPTH frames queued on one echo process (-q, default 1).
+ *
+ * Usage: bench-bare-relay [-t TENANTS] [-w WORKERS] [-g CGROUP_DIR]
+ *        [-e THREADS [-q DEPTH]] ECHO [ARG...]
  * (prints "port N", stops on SIGTERM; the echo process gets its end of the
  * socketpair on descriptor 3, and its stdout is the relay's stderr). */
+#include "bench/bare_relay.h"
 #include "bench/bare_relay_frame.h"
 #include "bench/bench_http.h"
 
@@ -33,9 +39,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_TENANTS 4096
-#define MAX_WORKERS 256
-
 extern char **environ;
 
 typedef struct tenant {
@@ -45,24 +48,12 @@ typedef struct tenant {
 	int nidle, nworkers;   /* nworkers counts busy, idle and starting ones */
 } tenant;
 
-typedef struct relay {
-	unsigned ntenants, maxw;
-	const char *cgroup; /* NULL: no CPU groups */
-	char **echo;	    /* argv of an echo process */
-	tenant *t;
-	pthread_mutex_t procs_mu;
-	pid_t procs[MAX_TENANTS * 4];
-	int socks[MAX_TENANTS * 4];
-	size_t nprocs;
-	uint64_t next_call; /* atomic */
-} relay;
-
 static struct MHD_Response *text(const char *msg)
 {
 	return MHD_create_response_from_buffer(strlen(msg), (void *)msg, MHD_RESPMEM_PERSISTENT);
 }
 
-static unsigned tenant_of(const relay *r, struct MHD_Connection *c)
+unsigned relay_tenant_of(const relay *r, struct MHD_Connection *c)
 {
 	const char *a = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
 	if (!a || strncmp(a, "Bearer ", 7))
@@ -89,8 +80,7 @@ static int join_cgroup(const relay *r, unsigned t, pid_t pid)
 	return ok ? 0 : -1;
 }
 
-/* A new echo process for tenant t: its socket, or -1. */
-static int spawn_echo(relay *r, unsigned t)
+int relay_spawn_echo(relay *r, unsigned t)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t at;
@@ -142,7 +132,7 @@ static int acquire(relay *r, unsigned t)
 	}
 	tn->nworkers++;
 	pthread_mutex_unlock(&tn->mu);
-	fd = spawn_echo(r, t);
+	fd = relay_spawn_echo(r, t);
 	if (fd < 0) {
 		pthread_mutex_lock(&tn->mu);
 		tn->nworkers--;
@@ -173,7 +163,7 @@ static struct MHD_Response *relay_call(struct MHD_Connection *c, const char *bod
 				       void *arg)
 {
 	relay *r = arg;
-	unsigned t = tenant_of(r, c);
+	unsigned t = relay_tenant_of(r, c);
 	uint8_t buf[RELAY_MAX];
 	uint64_t call = __atomic_add_fetch(&r->next_call, 1, __ATOMIC_RELAXED), got = 0;
 	size_t n = relay_frame_put(buf, call, body, len);
@@ -213,28 +203,34 @@ static void stop_echoes(relay *r)
 static int usage(void)
 {
 	fprintf(stderr, "usage: bench-bare-relay [-t TENANTS] [-w WORKERS] [-g CGROUP_DIR] "
-			"ECHO [ARG...]\n");
+			"[-e THREADS [-q DEPTH]] ECHO [ARG...]\n");
 	return 2;
 }
 
 int main(int argc, char **argv)
 {
 	static relay r = {.ntenants = 1, .maxw = 4, .procs_mu = PTHREAD_MUTEX_INITIALIZER};
+	unsigned ev = 0, depth = 1;
 	int opt, rc;
 
-	while ((opt = getopt(argc, argv, "+t:w:g:")) != -1) {
+	while ((opt = getopt(argc, argv, "+t:w:g:e:q:")) != -1) {
 		if (opt == 't')
 			r.ntenants = (unsigned)atoi(optarg);
 		else if (opt == 'w')
 			r.maxw = (unsigned)atoi(optarg);
 		else if (opt == 'g')
 			r.cgroup = optarg;
+		else if (opt == 'e')
+			ev = (unsigned)atoi(optarg);
+		else if (opt == 'q')
+			depth = (unsigned)atoi(optarg);
 		else
 			return usage();
 	}
 	if (optind >= argc || r.ntenants < 1 || r.ntenants > MAX_TENANTS || r.maxw < 1 ||
 	    r.maxw > MAX_WORKERS ||
-	    (size_t)r.ntenants * r.maxw > sizeof r.procs / sizeof r.procs[0])
+	    (size_t)r.ntenants * r.maxw > sizeof r.procs / sizeof r.procs[0] || ev > 64 ||
+	    depth < 1 || depth > 1024)
 		return usage();
 	if (r.cgroup && mkdir(r.cgroup, 0755) < 0 && errno != EEXIST) {
 		fprintf(stderr, "bench-bare-relay: %s: %s\n", r.cgroup, strerror(errno));
@@ -248,7 +244,8 @@ int main(int argc, char **argv)
 		pthread_mutex_init(&r.t[i].mu, NULL);
 		pthread_cond_init(&r.t[i].freed, NULL);
 	}
-	rc = bench_http_serve("bench-bare-relay", relay_call, &r);
+	rc = ev ? relay_ev_serve(&r, ev, depth)
+		: bench_http_serve("bench-bare-relay", relay_call, &r);
 	stop_echoes(&r);
 	if (r.cgroup)
 		rmdir(r.cgroup);

@@ -70,4 +70,52 @@ static inline int relay_send_all(int fd, const uint8_t *buf, size_t n, int flags
 	return 0;
 }
 
+/* A stream of frames read ahead: the evented relay (bare_relay_ev.c) may
+ * queue several frames on one echo before its first reply, so a receive
+ * can hold more than one frame, and the echo's replies can come back
+ * several to a receive. Frames are taken from buf[off..have) one by one;
+ * relay_reader_fill receives only when no whole frame is buffered. */
+typedef struct relay_reader {
+	size_t off, have;
+	uint8_t buf[RELAY_MAX * 8];
+} relay_reader;
+
+/* The next whole buffered frame: its payload length, *frame pointing at
+ * its header (valid until the next fill) and *call; -1 when none is whole
+ * yet, -2 for a frame over RELAY_MAX (the stream cannot be trusted). */
+static inline ssize_t relay_reader_frame(relay_reader *rd, const uint8_t **frame, uint64_t *call)
+{
+	uint32_t len;
+
+	if (rd->have - rd->off < RELAY_HEAD)
+		return -1;
+	memcpy(&len, rd->buf + rd->off, 4);
+	if (len > RELAY_MAX - RELAY_HEAD)
+		return -2;
+	if (rd->have - rd->off < RELAY_HEAD + len)
+		return -1;
+	*frame = rd->buf + rd->off;
+	memcpy(call, *frame + 4, 8);
+	rd->off += RELAY_HEAD + len;
+	return (ssize_t)len;
+}
+
+/* One receive into the buffer (what is left of a frame moved to its start
+ * first), retrying EINTR: recv's result (0 at the end of the stream). */
+static inline ssize_t relay_reader_fill(int fd, relay_reader *rd, int flags)
+{
+	ssize_t r;
+
+	if (rd->off) {
+		memmove(rd->buf, rd->buf + rd->off, rd->have - rd->off);
+		rd->have -= rd->off, rd->off = 0;
+	}
+	do
+		r = recv(fd, rd->buf + rd->have, sizeof rd->buf - rd->have, flags);
+	while (r < 0 && errno == EINTR);
+	if (r > 0)
+		rd->have += (size_t)r;
+	return r;
+}
+
 #endif

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define MAX_BODY (64 * 1024) /* the benchmark posts a few bytes */
 
@@ -68,10 +69,12 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,
 	*con_cls = NULL;
 }
 
-int bench_http_serve(const char *name, bench_handler h, void *arg)
+/* Starts the daemon (threads 0: a thread per connection, gofnd's flags;
+ * else epoll in a pool), prints its port and serves until SIGTERM/SIGINT. */
+static int serve(const char *name, const bench_http_ev *ev)
 {
-	server s = {h, arg};
 	struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	sigset_t set;
 	int sig;
 
@@ -82,12 +85,13 @@ int bench_http_serve(const char *name, bench_handler h, void *arg)
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
+	flags |= ev->threads ? MHD_USE_EPOLL | MHD_ALLOW_SUSPEND_RESUME
+			     : MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL;
 	struct MHD_Daemon *d = MHD_start_daemon(
-	    MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL |
-		MHD_USE_ITC | MHD_USE_ERROR_LOG,
-	    0, NULL, NULL, access_cb, &s, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-	    MHD_OPTION_CONNECTION_LIMIT, 1024u, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
-	    MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL, MHD_OPTION_END);
+	    flags, 0, NULL, NULL, ev->access, ev->access_arg, MHD_OPTION_SOCK_ADDR,
+	    (struct sockaddr *)&sa, MHD_OPTION_CONNECTION_LIMIT, 1024u,
+	    MHD_OPTION_CONNECTION_TIMEOUT, 120u, MHD_OPTION_NOTIFY_COMPLETED, ev->completed, NULL,
+	    MHD_OPTION_THREAD_POOL_SIZE, ev->threads > 1 ? ev->threads : 0u, MHD_OPTION_END);
 	if (!d) {
 		fprintf(stderr, "%s: cannot listen on 127.0.0.1\n", name);
 		return 1;
@@ -96,6 +100,31 @@ int bench_http_serve(const char *name, bench_handler h, void *arg)
 	printf("port %u\n", info ? (unsigned)info->port : 0u);
 	fflush(stdout);
 	sigwait(&set, &sig);
+	MHD_socket lfd = MHD_INVALID_SOCKET;
+	if (ev->drain) {
+		lfd = MHD_quiesce_daemon(d); /* ours to close from here on */
+		ev->drain(ev->drain_arg);
+	}
 	MHD_stop_daemon(d);
+	if (lfd != MHD_INVALID_SOCKET)
+		close(lfd);
 	return 0;
+}
+
+int bench_http_serve_pool(const char *name, bench_handler h, void *arg, unsigned threads)
+{
+	server s = {h, arg};
+	bench_http_ev ev = {
+	    .threads = threads, .access = access_cb, .access_arg = &s, .completed = completed_cb};
+	return serve(name, &ev);
+}
+
+int bench_http_serve(const char *name, bench_handler h, void *arg)
+{
+	return bench_http_serve_pool(name, h, arg, 0);
+}
+
+int bench_http_serve_ev(const char *name, const bench_http_ev *ev)
+{
+	return ev->threads ? serve(name, ev) : 1;
 }

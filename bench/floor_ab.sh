@@ -14,6 +14,10 @@
 #   FLOOR_CS="1 64" (the concurrencies), FLOOR_ONLY="regex" (the runs),
 #   FLOOR_W=4 (the relay's processes per tenant, gofnd's --workers). Also
 #   relay_cw: the C echo with a process per connection (-w 64), one tenant.
+#   The event-driven relay (bench-bare-relay -e FLOOR_EV, default nproc
+#   threads): relay_ev and relay_ev_go (a frame at a time on an echo),
+#   relay_evq (C echo, up to 64 frames queued on a busy echo), and its HTTP
+#   side alone, bare_ev (bench-bare-mhd -n FLOOR_EV).
 export GOFN_TEST_PLAIN=1
 BENCH_DIR=$(cd "$(dirname "$0")" && pwd)
 source "$BENCH_DIR/../tests/integration/lib.sh"
@@ -43,6 +47,13 @@ for t in 1 "$K"; do
 		floor_start "relay_go_cg.$t" "$RELAY" -t "$t" -w "$W" -g "$CG.$t" "$TMP/relay-echo-go"
 done
 floor_start relay_cw.1 "$RELAY" -w 64 "$BUILD/bin/bench-relay-echo"
+EV=${FLOOR_EV:-$(nproc)}
+floor_start bare_ev.1 "$BUILD/bin/bench-bare-mhd" -n "$EV"
+for t in 1 "$K"; do
+	floor_start "relay_ev.$t" "$RELAY" -e "$EV" -t "$t" -w "$W" "$BUILD/bin/bench-relay-echo"
+	floor_start "relay_evq.$t" "$RELAY" -e "$EV" -q 64 -t "$t" -w "$W" "$BUILD/bin/bench-relay-echo"
+	floor_start "relay_ev_go.$t" "$RELAY" -e "$EV" -t "$t" -w "$W" "$TMP/relay-echo-go"
+done
 start_gofnd "$TMP/data" --workers 4 --queue 1024 --max-connections 1024
 FLOOR_PID[gofnd]=$PID
 GOFND_URL=$URL
@@ -66,13 +77,15 @@ warm_gofnd() {
 		((c1 == c0)) && break
 	done
 }
-# one NAME N C: a run of NAME's (bare, relay_c, relay_cw, relay_go, relay_go_cg, gofnd)
+# one NAME N C: a run of NAME's (bare, bare_ev, relay_c, relay_cw, relay_ev, relay_evq,
+# relay_go, relay_ev_go, relay_go_cg, gofnd)
 # over N tenants at concurrency C.
 one() {
 	local s=$1 n=$2 c=$3 key pid url lua warm=""
 	key=$s.$n
 	case $s in
 	bare) pid=${FLOOR_PID[bare]} url=${FLOOR_URL[bare]}/ lua=$FLOOR_DIR/relay.1.lua ;;
+	bare_ev) pid=${FLOOR_PID[$key]} url=${FLOOR_URL[$key]}/ lua=$FLOOR_DIR/relay.1.lua ;;
 	gofnd)
 		pid=${FLOOR_PID[gofnd]} url=$GOFND_URL/invoke/main.Handle lua=$FLOOR_DIR/gofnd.$n.lua
 		warm_gofnd "$n" "$c"
@@ -94,7 +107,8 @@ one() {
 RUNS=()
 for c in ${FLOOR_CS:-1 64}; do
 	for n in 1 "$K"; do
-		for s in bare relay_c relay_cw relay_go relay_go_cg gofnd; do
+		for s in bare bare_ev relay_c relay_cw relay_ev relay_evq relay_go relay_ev_go \
+			relay_go_cg gofnd; do
 			[[ $s =~ bare|relay_cw && $n != 1 ]] && continue
 			[[ "$s $n $c" =~ ${FLOOR_ONLY:-.} ]] && RUNS+=("$s $n $c")
 		done
