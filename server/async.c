@@ -72,9 +72,10 @@ struct gofn_async {
 	tenant_count *tenants;
 	gofn_inv_row *recs; /* synchronous records for the recorder */
 	size_t nrecs, caprecs;
-	size_t reserved; /* by calls that run now (gofn_async_reserve) */
-	size_t writing;	 /* taken by the recorder, not yet written */
-	int64_t lost;	 /* out of memory in gofn_async_note_sync */
+	size_t reserved;     /* by calls that run now (gofn_async_reserve) */
+	gofn_inv_row *batch; /* taken by the recorder, being written: GETs read it */
+	size_t writing;	     /* rows in batch */
+	int64_t lost;	     /* out of memory in gofn_async_note_sync */
 	pthread_t dispatcher, heartbeat, recorder;
 	pthread_t *runners;
 	int nrunners, started;
@@ -472,12 +473,12 @@ static void write_records(gofn_async *a, gofn_inv_row *recs, size_t n)
 		}
 		backoff = backoff * 2 > RETRY_MAX_MS ? RETRY_MAX_MS : backoff * 2;
 	}
-	free(recs);
 }
 
 static void *recorder(void *arg)
 {
 	gofn_async *a = arg;
+	gofn_inv_row *written = NULL; /* freed outside the lock */
 
 	pthread_mutex_lock(&a->mu);
 	for (;;) {
@@ -492,9 +493,11 @@ static void *recorder(void *arg)
 		int64_t lost = a->lost;
 		a->recs = NULL;
 		a->nrecs = a->caprecs = 0;
+		a->batch = recs; /* GET /invocations/{id} still finds them here */
 		a->writing = n;
 		a->lost = 0;
 		pthread_mutex_unlock(&a->mu);
+		free(written);
 		if (lost) {
 			gofn_log("error", "sync_records_lost",
 				 json_pack("{s:I, s:s}", "count", (json_int_t)lost, "error",
@@ -503,12 +506,16 @@ static void *recorder(void *arg)
 		}
 		write_records(a, recs, n);
 		pthread_mutex_lock(&a->mu);
+		/* Committed (or given up): from now on the store answers. */
+		written = a->batch;
+		a->batch = NULL;
 		a->writing = 0;
 		pthread_cond_broadcast(&a->room);
 		if (stopping && !a->nrecs)
 			break;
 	}
 	pthread_mutex_unlock(&a->mu);
+	free(written);
 	return NULL;
 }
 
@@ -602,6 +609,89 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 	if (a->nrecs == EARLY_WRITE)
 		pthread_cond_signal(&a->rec);
 	pthread_mutex_unlock(&a->mu);
+}
+
+/* A record as the store returns it once written: the columns that
+ * record_one (store_sqlite_invocations.c) and pg_inv_record
+ * (store_pg_invocations.c) write as constants, which the recorder's
+ * rows leave out to keep gofn_async_note_sync short. */
+static void as_stored(gofn_inv_row *r)
+{
+	copy(r->mode, sizeof r->mode, "sync");
+	copy(r->state, sizeof r->state, "done");
+	r->attempt = 1;
+	r->started_ms = r->created_ms;
+}
+
+static const gofn_inv_row *find(const gofn_inv_row *rows, size_t n, const char *tenant,
+				const char *id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].id, id) == 0 && strcmp(rows[i].tenant, tenant) == 0)
+			return &rows[i];
+	return NULL;
+}
+
+int gofn_async_held_get(gofn_async *a, const char *tenant, const char *id, gofn_inv_row *out)
+{
+	if (!a)
+		return 0;
+	/* A linear scan: at most MAX_PENDING_RECORDS rows, a few
+	 * microseconds, and GETs are rare next to the calls that append. */
+	pthread_mutex_lock(&a->mu);
+	const gofn_inv_row *r = find(a->recs, a->nrecs, tenant, id);
+	if (!r)
+		r = find(a->batch, a->writing, tenant, id);
+	if (r)
+		*out = *r; /* no pointers: records carry neither input nor outcome */
+	pthread_mutex_unlock(&a->mu);
+	if (r)
+		as_stored(out);
+	return r != NULL;
+}
+
+/* What the store's list selects (store_sqlite_invocations.c sq_inv_list):
+ * records are done, so a status of queued or running matches none. */
+static int listed(const gofn_inv_row *r, const gofn_inv_filter *f)
+{
+	return strcmp(r->tenant, f->tenant) == 0 &&
+	       (!f->function || strcmp(r->function, f->function) == 0) &&
+	       (!f->status || strcmp(r->status, f->status) == 0);
+}
+
+/* Appends rows[] matching f, newest (last) first, while out has room. */
+static void take_listed(const gofn_inv_row *rows, size_t n, const gofn_inv_filter *f,
+			gofn_inv_row *out, size_t *nout, size_t cap)
+{
+	for (size_t i = n; i-- > 0 && *nout < cap;)
+		if (listed(&rows[i], f))
+			out[(*nout)++] = rows[i];
+}
+
+int gofn_async_held_list(gofn_async *a, const gofn_inv_filter *f, gofn_inv_row **rows, size_t *n,
+			 gofn_err *e)
+{
+	*rows = NULL;
+	*n = 0;
+	if (!a || f->limit <= 0)
+		return 0;
+	pthread_mutex_lock(&a->mu);
+	size_t cap = a->nrecs + a->writing;
+	if (cap > (size_t)f->limit)
+		cap = (size_t)f->limit;
+	gofn_inv_row *out = cap ? malloc(cap * sizeof *out) : NULL;
+	if (out) {
+		/* waiting rows are newer than the batch being written */
+		take_listed(a->recs, a->nrecs, f, out, n, cap);
+		take_listed(a->batch, a->writing, f, out, n, cap);
+	}
+	pthread_mutex_unlock(&a->mu);
+	if (cap && !out)
+		return gofn_errf(e, GOFN_ENOMEM, "invocations: out of memory");
+	for (size_t i = 0; i < *n; i++)
+		as_stored(&out[i]);
+	*rows = out;
+	return 0;
 }
 
 /* ---- lifecycle ---- */

@@ -50,6 +50,21 @@ void gofn_async_unreserve(gofn_async *a);
  * a store that fails. */
 void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
 			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o);
+/* The records of synchronous calls the recorder still holds in memory,
+ * waiting or being written, for GET /invocations (h_invocations.c) to
+ * answer an id at once, not ~200 ms after its reply: each is copied under
+ * the recorder's lock, as the store will return it once written (mode
+ * sync, state done, attempt 1). Only the tenant's own rows match. Read
+ * these before the store: a row leaves memory only after its batch is
+ * committed, so an id is always in one or the other (or briefly both).
+ * gofn_async_held_get: 1 with *r (nothing to free), 0 if not held. */
+int gofn_async_held_get(gofn_async *a, const char *tenant, const char *id, gofn_inv_row *r);
+/* The tenant's held records matching f (function, status), newest first,
+ * at most f->limit (free with gofn_inv_rows_free). They will be written
+ * after every row the store holds now, so a list, newest first by
+ * insertion like the store's, puts them first. */
+int gofn_async_held_list(gofn_async *a, const gofn_inv_filter *f, gofn_inv_row **rows, size_t *n,
+			 gofn_err *e);
 /* Records held now: reserved, waiting, being written (tests wait on 0). */
 size_t gofn_async_records_held(gofn_async *a);
 /* The handle the /invocations routes read. */

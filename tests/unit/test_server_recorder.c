@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <cmocka.h>
+#include <jansson.h>
 #include <sqlite3.h>
 
 #include "common/clock.h"
@@ -23,11 +24,13 @@
 #include "server/metrics.h"
 #include "server/store.h"
 #include "server/store_invocations.h"
+#include "server/views.h"
 #include "tests/unit/tmpdir.h"
 
 enum { BOUND = 4096 }; /* server/async.c MAX_PENDING_RECORDS */
 /* The records' tenant must exist (a deleted tenant's records are skipped). */
-#define TOKEN_SHA "0000000000000000000000000000000000000000000000000000000000000001"
+#define TOKEN_SHA  "0000000000000000000000000000000000000000000000000000000000000001"
+#define TOKEN_SHA2 "0000000000000000000000000000000000000000000000000000000000000002"
 
 static char dir[64], db[128];
 static gofn_server srv;
@@ -51,7 +54,8 @@ static int setup(void **state)
 	srv.cfg.result_keep = 2 * BOUND;
 	srv.metrics = gofn_metrics_new();
 	if (gofn_async_start(&srv, db, &rec, &e) < 0 ||
-	    gofn_store_tenant_add(gofn_async_store(rec), "t1", TOKEN_SHA, &e) < 0) {
+	    gofn_store_tenant_add(gofn_async_store(rec), "t1", TOKEN_SHA, &e) < 0 ||
+	    gofn_store_tenant_add(gofn_async_store(rec), "t2", TOKEN_SHA2, &e) < 0) {
 		fprintf(stderr, "setup: %s\n", e.msg);
 		return -1;
 	}
@@ -89,13 +93,19 @@ static void pause_a_little(void)
 		;
 }
 
-static void note(int i)
+static void note_as(int i, const char *tenant, const gofn_outcome *o)
 {
 	char id[40];
-	gofn_outcome o = {.status = GOFN_STATUS_OK, .duration_us = 100};
 
 	snprintf(id, sizeof id, "inv_rec%05d", i);
-	gofn_async_note_sync(rec, id, "t1", "fn_1", "main.F", 1000, &o);
+	gofn_async_note_sync(rec, id, tenant, "fn_1", "main.F", 1000, o);
+}
+
+static void note(int i)
+{
+	gofn_outcome o = {.status = GOFN_STATUS_OK, .duration_us = 100};
+
+	note_as(i, "t1", &o);
 }
 
 /* Whether id is in the store (the handle the /invocations routes read). */
@@ -185,6 +195,133 @@ static void a_call_at_the_bound_waits_for_room(void **state)
 	assert_int_equal(metric("gofn_sync_record_refusals_total"), 0);
 }
 
+enum { HELD = 20 }; /* records of t1 held in the next test: 0..9 written, 10..19 waiting */
+
+/* Records from..to-1 of t1, each reserved first; odd ones failed with an error. */
+static void note_held(int from, int to)
+{
+	gofn_err e = {0};
+
+	for (int i = from; i < to; i++) {
+		gofn_outcome o = {.status = i % 2 ? GOFN_STATUS_ERROR : GOFN_STATUS_OK,
+				  .duration_us = i % 2 ? 3000 : 100};
+		snprintf(o.error, sizeof o.error, "%s", i % 2 ? "bad input" : "");
+		assert_int_equal(gofn_async_reserve(rec, gofn_now_ms(), &e), 0);
+		note_as(i, "t1", &o);
+	}
+}
+
+/* The held row of id i as GET /invocations/{id} shows it, or NULL. */
+static json_t *held_json(const char *tenant, int i)
+{
+	char id[40];
+	gofn_inv_row row;
+
+	snprintf(id, sizeof id, "inv_rec%05d", i);
+	return gofn_async_held_get(rec, tenant, id, &row) ? gofn_invocation_json(&row) : NULL;
+}
+
+static json_t *stored_json(const char *tenant, int i)
+{
+	char id[40];
+	gofn_inv_row row;
+	gofn_err e = {0};
+
+	snprintf(id, sizeof id, "inv_rec%05d", i);
+	if (gofn_store_inv_get(gofn_async_store(rec), tenant, id, &row, &e) != 0)
+		return NULL;
+	json_t *j = gofn_invocation_json(&row);
+	gofn_inv_row_clear(&row);
+	return j;
+}
+
+/* The ids GET /invocations would take from memory, as "ddd ddd …". */
+static void held_list(const char *tenant, const char *function, const char *status, int limit,
+		      char *out, size_t cap)
+{
+	gofn_inv_filter f = {
+	    .tenant = tenant, .function = function, .status = status, .limit = limit};
+	gofn_inv_row *rows;
+	size_t n, at = 0;
+	gofn_err e = {0};
+
+	assert_int_equal(gofn_async_held_list(rec, &f, &rows, &n, &e), 0);
+	out[0] = 0;
+	for (size_t i = 0; i < n; i++) {
+		assert_string_equal(rows[i].mode, "sync");
+		at += (size_t)snprintf(out + at, cap - at, "%s%s", i ? " " : "", rows[i].id + 7);
+	}
+	gofn_inv_rows_free(rows, n);
+}
+
+/* Before, GET /invocations/{id} right after a sync call's reply was 404
+ * until the recorder's batch was written (200 ms, or for as long as the
+ * store is locked or down). Rows 0..9 are in the batch whose write fails,
+ * rows 10..19 wait behind it; both are found, as they will be stored. */
+static void held_records_are_found_as_stored(void **state)
+{
+	sqlite3 *lock;
+	json_t *held[HELD];
+	char ids[256];
+	gofn_outcome other = {.status = GOFN_STATUS_OK, .duration_us = 7};
+
+	(void)state;
+	assert_int_equal(sqlite3_open(db, &lock), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(lock, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	note_held(0, HELD / 2);
+	/* the recorder took them and failed to write them: they are its batch */
+	while (metric("gofn_sync_record_write_failures_total") == 0)
+		pause_a_little();
+	note_held(HELD / 2, HELD);
+	gofn_err e = {0};
+	assert_int_equal(gofn_async_reserve(rec, gofn_now_ms(), &e), 0);
+	note_as(HELD, "t2", &other);
+	for (int i = 0; i < HELD; i++) {
+		held[i] = held_json("t1", i);
+		assert_non_null(held[i]);
+		assert_string_equal(json_string_value(json_object_get(held[i], "status")),
+				    i % 2 ? "error" : "ok");
+		/* another tenant never sees it */
+		assert_null(held_json("t2", i));
+	}
+	assert_null(held_json("t1", HELD)); /* t2's */
+	json_t *theirs = held_json("t2", HELD);
+	assert_non_null(theirs);
+	json_decref(theirs);
+	assert_null(held_json("t1", HELD + 1)); /* never noted */
+	held_list("t1", NULL, NULL, 1000, ids, sizeof ids);
+	assert_string_equal(ids, "00019 00018 00017 00016 00015 00014 00013 00012 00011 00010 "
+				 "00009 00008 00007 00006 00005 00004 00003 00002 00001 00000");
+	held_list("t1", NULL, NULL, 3, ids, sizeof ids);
+	assert_string_equal(ids, "00019 00018 00017");
+	held_list("t1", "fn_1", "error", 4, ids, sizeof ids);
+	assert_string_equal(ids, "00019 00017 00015 00013");
+	held_list("t1", "fn_2", NULL, 10, ids, sizeof ids);
+	assert_string_equal(ids, "");
+	held_list("t1", NULL, "queued", 10, ids, sizeof ids);
+	assert_string_equal(ids, "");
+	held_list("t2", NULL, NULL, 10, ids, sizeof ids);
+	assert_string_equal(ids, "00020");
+	/* Once written, the store answers exactly what memory did. */
+	assert_int_equal(sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(lock);
+	while (gofn_async_records_held(rec) > 0)
+		pause_a_little();
+	for (int i = 0; i < HELD; i++) {
+		json_t *stored = stored_json("t1", i);
+		assert_non_null(stored);
+		if (!json_equal(held[i], stored)) {
+			char *h = json_dumps(held[i], JSON_SORT_KEYS);
+			char *st = json_dumps(stored, JSON_SORT_KEYS);
+			fail_msg("record %d: held %s, stored %s", i, h, st);
+		}
+		assert_null(held_json("t1", i)); /* no longer in memory */
+		json_decref(stored);
+		json_decref(held[i]);
+	}
+	assert_null(stored_json("t2", 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +329,7 @@ int main(void)
 					    teardown),
 	    cmocka_unit_test_setup_teardown(unreserve_gives_the_slot_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_call_at_the_bound_waits_for_room, setup, teardown),
+	    cmocka_unit_test_setup_teardown(held_records_are_found_as_stored, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
