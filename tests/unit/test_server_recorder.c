@@ -126,6 +126,20 @@ static int found(int i)
 	return rc == 0;
 }
 
+/* Another connection's exclusive lock on the store, so that the
+ * recorder's writes fail. It waits for the dispatcher, whose first garbage
+ * collection may be writing right after setup (SQLITE_BUSY at once made
+ * this test fail 1 run in 10 under ctest --repeat). */
+static sqlite3 *lock_store(void)
+{
+	sqlite3 *lock;
+
+	assert_int_equal(sqlite3_open(db, &lock), SQLITE_OK);
+	sqlite3_busy_timeout(lock, 600000);
+	assert_int_equal(sqlite3_exec(lock, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	return lock;
+}
+
 static void full_recorder_refuses_and_a_failed_write_is_kept(void **state)
 {
 	sqlite3 *lock;
@@ -134,8 +148,7 @@ static void full_recorder_refuses_and_a_failed_write_is_kept(void **state)
 	(void)state;
 	/* Another writer holds the database: the recorder's writes fail
 	 * (SQLITE_BUSY after the store's 5 s busy timeout). */
-	assert_int_equal(sqlite3_open(db, &lock), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(lock, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	lock = lock_store();
 	for (int i = 0; i < BOUND; i++) {
 		assert_int_equal(gofn_async_reserve(rec, gofn_now_ms(), &e), 0);
 		note(i);
@@ -266,8 +279,7 @@ static void held_records_are_found_as_stored(void **state)
 	gofn_outcome other = {.status = GOFN_STATUS_OK, .duration_us = 7};
 
 	(void)state;
-	assert_int_equal(sqlite3_open(db, &lock), SQLITE_OK);
-	assert_int_equal(sqlite3_exec(lock, "BEGIN EXCLUSIVE", NULL, NULL, NULL), SQLITE_OK);
+	lock = lock_store();
 	note_held(0, HELD / 2);
 	/* the recorder took them and failed to write them: they are its batch */
 	while (metric("gofn_sync_record_write_failures_total") == 0)
