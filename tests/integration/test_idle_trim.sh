@@ -12,7 +12,9 @@
 # the worker trimmed. The issue's 6 MiB target is measured by make bench
 # (row 6). A worker whose calls once held a large heap keeps more: the
 # runtime's metadata for it. The trim must do no harm: the same worker
-# answers the next calls correctly.
+# answers the next calls correctly. And it runs only when the worker grew
+# since the last one: a worker whose calls allocate little passes its trim
+# point without a forced GC.
 source "$(dirname "$0")/lib.sh"
 
 # rss_kb PID [FIELD]: VmRSS (or FIELD, e.g. RssFile) in KiB, empty once the
@@ -33,6 +35,23 @@ wait_rss_at_most() {
 		sleep 0.1
 	done
 	echo "worker $1: ${3:-VmRSS} ${LAST_RSS} KiB, over ${2} KiB"
+	return 1
+}
+
+# past_trim_point PID: the worker waits for its next request in C with no
+# timeout, which it does only once idle past its trim delay, trimmed or
+# not (worker_wait.h): a thread blocked in poll(2) (x86_64; ppoll on
+# arm64), whose timeout is -1 (ppoll: no timespec). Root reads another
+# process's /proc/PID/task/*/syscall.
+past_trim_point() {
+	local f nr a0 a1 a2
+	for f in /proc/"$1"/task/*/syscall; do
+		read -r nr a0 a1 a2 _ <"$f" 2>/dev/null || continue
+		case "$(uname -m) $nr" in
+		"x86_64 7") [[ $a1 == 0x1 && $a2 == 0xffffffff* ]] && return 0 ;;
+		"aarch64 73") [[ $a1 == 0x1 && $a2 == 0x0 ]] && return 0 ;;
+		esac
+	done
 	return 1
 }
 
@@ -78,5 +97,27 @@ check "and frees again" invoke Release y released
 check "still the same worker" test "$(the_worker)" = "$W"
 check "trimmed once more" wait_rss_at_most "$W" $((HI - 24 * 1024))
 echo "idle worker RSS after the second: ${LAST_RSS} KiB"
+
+# forced COUNT_VAR: the worker's forced GCs so far (memtrim's Forced).
+forced() {
+	req POST /invoke/main.Forced "$T" --data-binary x
+	[[ "$CODE" == 200 ]] && printf -v "$1" %s "$(jqv .result)"
+}
+# idle_past PID: waits until the worker passed its trim point.
+idle_past() { wait_until 30 past_trim_point "$1"; }
+if [[ $EUID -ne 0 ]]; then
+	echo "skipped: the trim-point checks read /proc/PID/task/*/syscall (needs root)"
+else
+	check "an Echo (the working set after the last trim)" invoke Echo c "echo c"
+	check "idle past its trim point" idle_past "$W"
+	check "the forced GCs so far" forced G1
+	check "idle past the next trim point" idle_past "$W"
+	check "an Echo" invoke Echo d "echo d"
+	check "idle past the next trim point" idle_past "$W"
+	check "the forced GCs again" forced G2
+	echo "forced GCs: ${G1:-?} then ${G2:-?}, two trim points apart"
+	check "no trim forced a GC: the worker did not grow" test "${G1:-x}" = "${G2:-y}"
+	check "still the same worker" test "$(the_worker)" = "$W"
+fi
 check "SIGTERM exits 0" stop_gofnd
 finish

@@ -3,14 +3,18 @@
 
 #include <malloc.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 #include "loader/bigalloc.h"
 #include "loader/hosttab.h"
 
-/* debug.FreeOSMemory (loader/host/trim.go). Weak, as the call bridge's
- * exports are (loader/call_bridge.h): C-only programs link without it. */
+/* debug.FreeOSMemory, and the bytes the Go runtime has not returned to the
+ * system (loader/host/trim.go). Weak, as the call bridge's exports are
+ * (loader/call_bridge.h): C-only programs link without them. */
 extern void gofnFreeOSMemory(void) __attribute__((weak));
+extern unsigned long long gofnGoKept(void) __attribute__((weak));
 
 /* The mappings recorded before seccomp. A worker has about 40 file
  * mappings; more are left untouched. */
@@ -36,8 +40,39 @@ int gofn_worker_idle_trim_prepare(void)
 	return gofn_clean_file_maps(0, record, NULL) < 0 ? -1 : nranges;
 }
 
-void gofn_worker_idle_trim(void)
+/* What the worker holds, as far as a trim could give it back. */
+typedef struct mark {
+	uint64_t go_kept; /* gofnGoKept */
+	uint64_t faults;  /* the process's page faults so far */
+} mark;
+
+static mark now(void)
 {
+	struct rusage ru;
+	mark m = {.go_kept = gofnGoKept ? gofnGoKept() : 0};
+
+	if (getrusage(RUSAGE_SELF, &ru) == 0)
+		m.faults = (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
+	return m;
+}
+
+/* After the last trim (valid once one ran). */
+static mark last;
+static int trimmed_once;
+
+/* Whether the worker grew since the last trim (worker_trim.h). */
+static int grew(const mark *m)
+{
+	return !trimmed_once || m->go_kept >= last.go_kept + GOFN_WORKER_TRIM_GO_BYTES ||
+	       m->faults >= last.faults + GOFN_WORKER_TRIM_FAULTS;
+}
+
+int gofn_worker_idle_trim(void)
+{
+	mark m = now();
+
+	if (!grew(&m))
+		return 0;
 	/* Go: a GC, then every free page back to the system (the runtime
 	 * releases with MADV_DONTNEED on Linux, so RSS falls at once). */
 	if (gofnFreeOSMemory)
@@ -55,4 +90,8 @@ void gofn_worker_idle_trim(void)
 		madvise((void *)ranges[i].lo, ranges[i].hi - ranges[i].lo, MADV_RANDOM);
 		madvise((void *)ranges[i].lo, ranges[i].hi - ranges[i].lo, MADV_DONTNEED);
 	}
+	/* what the trim itself faulted (the GC's reads) is not growth */
+	last = now();
+	trimmed_once = 1;
+	return 1;
 }

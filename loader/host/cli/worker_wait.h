@@ -32,7 +32,7 @@ typedef struct gofn_worker_wait {
 	int fd;		  /* the control socket */
 	int64_t since_us; /* idle since (the last reply, or the start) */
 	int hot;	  /* the last request came within GOFN_WORKER_HOT_MS */
-	int trimmed;	  /* idle past the trim delay, and trimmed */
+	int trimmed;	  /* idle past the trim delay (trimmed if it grew) */
 } gofn_worker_wait;
 
 /* The descriptor Go's netpoller is to wait on for fd readable: an epoll
@@ -57,7 +57,9 @@ void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww);
  * done, the wait being a cgo call's. */
 int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms);
 
-/* Idle past the trim delay: trims (worker_trim.h); the next wait is here. */
+/* Idle past the trim delay: trims (worker_trim.h: when the worker grew
+ * since its last trim); the next wait is here either way, where no Go
+ * timer is pending for sysmon to wake for. */
 void gofn_worker_wait_trim(gofn_worker_wait *ww);
 
 #endif

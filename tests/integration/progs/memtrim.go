@@ -1,6 +1,12 @@
 // For integration/idle_trim: a call that leaves the worker's Go heap large
-// (Grow keeps 32 MiB, touched), one that frees it (Release), and Echo.
+// (Grow keeps 32 MiB, touched), one that frees it (Release), Echo, and
+// Forced, the worker's forced GCs so far (the idle trim's among them).
 package main
+
+import (
+	"runtime/metrics"
+	"strconv"
+)
 
 var held [][]byte
 
@@ -25,3 +31,11 @@ func Release(in []byte) ([]byte, error) {
 }
 
 func Echo(in []byte) ([]byte, error) { return append([]byte("echo "), in...), nil }
+
+// Forced returns how many GCs were forced so far (runtime.GC, and the idle
+// trim's debug.FreeOSMemory).
+func Forced(in []byte) ([]byte, error) {
+	s := []metrics.Sample{{Name: "/gc/cycles/forced:gc-cycles"}}
+	metrics.Read(s)
+	return []byte(strconv.FormatUint(s[0].Value.Uint64(), 10)), nil
+}
