@@ -4,6 +4,9 @@
 # Its echo process in C, and in Go doing what the worker does at the Go
 # level (bare_relay_echo_go/); K tenants with each tenant's processes in a
 # CPU cgroup of its own where a v1 cpu hierarchy is writable, as gofnd's.
+# And the event-driven relay (bench-bare-relay -e, bare_relay_ev.c: MHD's
+# epoll in nproc threads, a reactor over the echoes, frames queued on busy
+# echoes), C echo: the floor without a thread blocked per request.
 # wrk at c=64, the servers alternating, ROUNDS rounds of FLOOR_SECS; no
 # target: the ratios say how much of gofnd's gap to 0.5x and 0.7x a
 # process-per-tenant relay has at best on this machine. Sourced by
@@ -26,12 +29,13 @@ floor_start bare "$BUILD/bin/bench-bare-mhd"
 floor_start relay_c "$RELAY" "$BUILD/bin/bench-relay-echo"
 floor_start relay_go "$RELAY" "$WORK/relay-echo-go"
 floor_start relay_k "$RELAY" -t "$FLOOR_K" ${FLOOR_CG:+-g "$FLOOR_CG"} "$WORK/relay-echo-go"
+floor_start relay_ev "$RELAY" -e "$(nproc)" -q 64 "$BUILD/bin/bench-relay-echo"
 rotate_lua "$FLOOR_DIR/one.lua" 0
 rotate_lua "$FLOOR_DIR/k.lua" $(seq 0 $((FLOOR_K - 1)))
 floor_lua() { [[ $1 == relay_k ]] && echo "$FLOOR_DIR/k.lua" || echo "$FLOOR_DIR/one.lua"; }
 : >"$FLOOR_DIR/results"
 for ((round = 1; round <= FLOOR_ROUNDS; round++)); do
-	for s in bare relay_c relay_go relay_k; do
+	for s in bare relay_c relay_go relay_k relay_ev; do
 		[[ -n "${FLOOR_URL[$s]:-}" ]] || continue
 		warm=$([[ $round == 1 && $s == relay* ]] && echo 1)
 		echo "$s $(floor_run "$s" "${FLOOR_PID[$s]}" 64 "$FLOOR_SECS" "${FLOOR_URL[$s]}/" \
@@ -53,6 +57,8 @@ bare_note+=" switches/req: server $(floor_col bare 7), wrk $(floor_col bare 9)"
 rounds="median of $FLOOR_ROUNDS x ${FLOOR_SECS}s, alternating with the bare handler"
 record 8 "relay floor, c=64: C echo process" "$(floor_col relay_c 1)" "bare MHD handler" \
 	"$(floor_col bare 1)" req/s - "$rounds; $(floor_note relay_c); $bare_note"
+record 8 "relay floor, c=64: event-driven, C echo" "$(floor_col relay_ev 1)" "bare MHD handler" \
+	"$(floor_col bare 1)" req/s - "$rounds; $(floor_note relay_ev)"
 record 8 "relay floor, c=64: Go echo (the worker's wait and call path)" \
 	"$(floor_col relay_go 1)" "bare MHD handler" "$(floor_col bare 1)" req/s - \
 	"$rounds; $(floor_note relay_go)"
