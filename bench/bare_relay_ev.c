@@ -67,13 +67,15 @@ typedef struct ev_relay {
 	ev_echo *all;
 } ev_relay;
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *rs)
+/* Appends k to the list *head..*tail. */
+static void ev_append(ev_call **head, ev_call **tail, ev_call *k)
 {
-	if (!rs)
-		return MHD_NO;
-	enum MHD_Result rc = MHD_queue_response(c, code, rs);
-	MHD_destroy_response(rs);
-	return rc;
+	k->next = NULL;
+	if (*tail)
+		(*tail)->next = k;
+	else
+		*head = k;
+	*tail = k;
 }
 
 /* Resumes k's connection (its handler runs next, in an MHD thread; k is
@@ -95,12 +97,7 @@ static void ev_resume(ev_relay *ev, ev_call *k)
  * included. */
 static void ev_send(ev_echo *e, ev_call *k)
 {
-	k->next = NULL;
-	if (e->tail)
-		e->tail->next = k;
-	else
-		e->head = k;
-	e->tail = k;
+	ev_append(&e->head, &e->tail, k);
 	e->inflight++;
 	if (relay_send_all(e->fd, k->frame, RELAY_HEAD + k->len, MSG_DONTWAIT) < 0)
 		shutdown(e->fd, SHUT_RDWR);
@@ -155,12 +152,7 @@ static int ev_dispatch(ev_relay *ev, unsigned t, ev_call *k)
 		ev_send(best, k);
 	} else {
 		tn->waited++;
-		k->next = NULL;
-		if (tn->wait_tail)
-			tn->wait_tail->next = k;
-		else
-			tn->wait_head = k;
-		tn->wait_tail = k;
+		ev_append(&tn->wait_head, &tn->wait_tail, k);
 	}
 	pthread_mutex_unlock(&tn->mu);
 	return 0;
@@ -174,9 +166,9 @@ static enum MHD_Result ev_start(ev_relay *ev, ev_call *k)
 	uint32_t len = (uint32_t)k->len;
 
 	if (k->too_big)
-		return reply(k->c, 413u,
-			     MHD_create_response_from_buffer(sizeof big - 1, (void *)big,
-							     MHD_RESPMEM_PERSISTENT));
+		return bench_http_reply(k->c, 413u,
+					MHD_create_response_from_buffer(sizeof big - 1, (void *)big,
+									MHD_RESPMEM_PERSISTENT));
 	k->call = __atomic_add_fetch(&ev->r->next_call, 1, __ATOMIC_RELAXED);
 	memcpy(k->frame, &len, 4);
 	memcpy(k->frame + 4, &k->call, 8);
@@ -218,7 +210,7 @@ static enum MHD_Result ev_access(void *cls, struct MHD_Connection *c, const char
 	case CALL_BODY:
 		return ev_start(cls, k);
 	case CALL_DONE:
-		return reply(
+		return bench_http_reply(
 		    c, MHD_HTTP_OK,
 		    MHD_create_response_from_buffer(k->len, k->frame, MHD_RESPMEM_MUST_COPY));
 	case CALL_OUT:

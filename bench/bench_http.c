@@ -22,7 +22,7 @@ typedef struct request {
 	int too_big;
 } request;
 
-static enum MHD_Result reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *r)
+enum MHD_Result bench_http_reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *r)
 {
 	if (!r)
 		return MHD_NO;
@@ -54,11 +54,11 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	}
 	if (rq->too_big) {
 		static const char msg[] = "body too large\n";
-		return reply(c, 413u,
-			     MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg,
-							     MHD_RESPMEM_PERSISTENT));
+		return bench_http_reply(c, 413u,
+					MHD_create_response_from_buffer(sizeof msg - 1, (void *)msg,
+									MHD_RESPMEM_PERSISTENT));
 	}
-	return reply(c, MHD_HTTP_OK, s->h(c, rq->body, rq->len, s->arg));
+	return bench_http_reply(c, MHD_HTTP_OK, s->h(c, rq->body, rq->len, s->arg));
 }
 
 static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls,

@@ -12,6 +12,9 @@
 typedef struct MHD_Response *(*bench_handler)(struct MHD_Connection *c, const char *body,
 					      size_t len, void *arg);
 
+/* Queues r (NULL: MHD_NO, the connection closes) and drops our reference. */
+enum MHD_Result bench_http_reply(struct MHD_Connection *c, unsigned code, struct MHD_Response *r);
+
 /* Listens on 127.0.0.1 at a kernel-chosen port, prints "port N" on stdout
  * and serves until SIGTERM or SIGINT. Returns the process exit status. */
 int bench_http_serve(const char *name, bench_handler h, void *arg);
