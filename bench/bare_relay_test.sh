@@ -25,11 +25,12 @@ fail() {
 
 # start ARGS...: the relay in the background (PID, PORT).
 start() {
+	rm -f "$TMP/port" # the shell opens it in the child: not read the last run's
 	"$BUILD/bin/bench-bare-relay" "$@" >"$TMP/port" 2>"$TMP/err" &
 	PID=$!
 	PORT=""
 	for _ in $(seq 100); do
-		PORT=$(awk '/^port/ {print $2}' "$TMP/port")
+		PORT=$(awk '/^port/ {print $2}' "$TMP/port" 2>/dev/null)
 		[[ -n "$PORT" ]] && return
 		kill -0 "$PID" 2>/dev/null || break
 		sleep 0.05
