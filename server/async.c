@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,7 +73,11 @@ struct gofn_async {
 	tenant_count *tenants;
 	gofn_inv_row *recs; /* synchronous records for the recorder */
 	size_t nrecs, caprecs;
-	size_t reserved;     /* by calls that run now (gofn_async_reserve) */
+	/* Records held: reserved by calls that run now, waiting (recs) and
+	 * being written (batch). A reservation takes its slot with one
+	 * compare-and-swap, outside mu (take_slot); every decrease happens
+	 * under mu, so a call waiting on room for a slot cannot miss one. */
+	_Atomic size_t held;
 	gofn_inv_row *batch; /* taken by the recorder, being written: GETs read it */
 	size_t writing;	     /* rows in batch */
 	int64_t lost;	     /* out of memory in gofn_async_note_sync */
@@ -439,9 +444,29 @@ static void *heartbeat(void *arg)
 }
 
 /* Every record held: reserved, waiting, and in the recorder's batch. */
-static size_t held(const gofn_async *a)
+static size_t held(gofn_async *a)
 {
-	return a->reserved + a->nrecs + a->writing;
+	return atomic_load_explicit(&a->held, memory_order_relaxed);
+}
+
+/* A slot, if there is room: 1 taken, 0 at the bound. The count is all
+ * the slot guards (the rows themselves are under mu), hence relaxed. */
+static int take_slot(gofn_async *a)
+{
+	size_t h = held(a);
+
+	while (h < MAX_PENDING_RECORDS)
+		if (atomic_compare_exchange_weak_explicit(&a->held, &h, h + 1, memory_order_relaxed,
+							  memory_order_relaxed))
+			return 1;
+	return 0;
+}
+
+/* Gives back n slots (under mu: see held). */
+static void free_slots(gofn_async *a, size_t n)
+{
+	atomic_fetch_sub_explicit(&a->held, n, memory_order_relaxed);
+	pthread_cond_broadcast(&a->room);
 }
 
 /* Writes a batch, retrying a store that fails (the rows stay counted
@@ -509,8 +534,8 @@ static void *recorder(void *arg)
 		/* Committed (or given up): from now on the store answers. */
 		written = a->batch;
 		a->batch = NULL;
+		free_slots(a, a->writing);
 		a->writing = 0;
-		pthread_cond_broadcast(&a->room);
 		if (stopping && !a->nrecs)
 			break;
 	}
@@ -521,26 +546,26 @@ static void *recorder(void *arg)
 
 size_t gofn_async_records_held(gofn_async *a)
 {
-	pthread_mutex_lock(&a->mu);
-	size_t n = held(a);
-	pthread_mutex_unlock(&a->mu);
-	return n;
+	return held(a);
 }
 
 int gofn_async_reserve(gofn_async *a, int64_t deadline_ms, gofn_err *e)
 {
-	if (!a)
+	/* Below the bound, no lock: a synchronous call then takes mu once,
+	 * in gofn_async_note_sync, not twice. */
+	if (!a || take_slot(a))
 		return 0;
 	pthread_mutex_lock(&a->mu);
 	struct timespec ts = {.tv_sec = deadline_ms / 1000,
 			      .tv_nsec = (deadline_ms % 1000) * 1000000};
-	while (held(a) >= MAX_PENDING_RECORDS) {
+	int ok;
+	while (!(ok = take_slot(a))) {
 		pthread_cond_signal(&a->rec);
-		if (pthread_cond_timedwait(&a->room, &a->mu, &ts) == ETIMEDOUT)
+		if (pthread_cond_timedwait(&a->room, &a->mu, &ts) == ETIMEDOUT) {
+			ok = take_slot(a);
 			break;
+		}
 	}
-	int ok = held(a) < MAX_PENDING_RECORDS;
-	a->reserved += ok;
 	pthread_mutex_unlock(&a->mu);
 	if (ok)
 		return 0;
@@ -556,8 +581,7 @@ void gofn_async_unreserve(gofn_async *a)
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->mu);
-	a->reserved--;
-	pthread_cond_signal(&a->room);
+	free_slots(a, 1);
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -576,8 +600,7 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 {
 	if (!a)
 		return;
-	pthread_mutex_lock(&a->mu);
-	a->reserved--; /* the slot becomes the record */
+	pthread_mutex_lock(&a->mu); /* the reserved slot becomes the record */
 	if (a->nrecs == a->caprecs) {
 		/* never past the bound: held() counted this record */
 		size_t cap = a->caprecs ? 2 * a->caprecs : 64;
@@ -586,7 +609,7 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 		gofn_inv_row *more = realloc(a->recs, cap * sizeof *more);
 		if (!more) {
 			a->lost++;
-			pthread_cond_signal(&a->room);
+			free_slots(a, 1);
 			pthread_mutex_unlock(&a->mu);
 			return;
 		}
