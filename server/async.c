@@ -1,6 +1,7 @@
 /* The async runner: dispatcher, runners, heartbeat, recorder (see
- * server/async.h). One mutex guards the in-memory bookkeeping; store
- * calls and invocations always happen outside it. */
+ * server/async.h). One mutex guards the in-memory bookkeeping (but for
+ * a reservation taking its slot: see take_slot); store calls and
+ * invocations always happen outside it. */
 #include "server/async.h"
 
 #include <errno.h>
