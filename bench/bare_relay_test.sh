@@ -170,7 +170,7 @@ else
 	echo "the queued calls not checked: python3 is not installed"
 fi
 if command -v go >/dev/null; then
-	(cd "$BENCH/bare_relay_echo_go" && go build -o "$TMP/relay-echo-go" .) ||
+	(cd "$BENCH/bare_relay_echo_go" && go build -ldflags=-checklinkname=0 -o "$TMP/relay-echo-go" .) ||
 		fail "the Go echo does not build"
 	check "" "$TMP/relay-echo-go"
 	check "-e 2" "$TMP/relay-echo-go"

@@ -12,7 +12,10 @@
 # Not part of make test or make bench: a tool for measuring by hand.
 # Usage: bench/floor_ab.sh BUILD [K] [SECONDS] [ROUNDS]
 #   FLOOR_CS="1 64" (the concurrencies), FLOOR_ONLY="regex" (the runs),
-#   FLOOR_W=4 (the relay's processes per tenant, gofnd's --workers). Also
+#   FLOOR_W=4 (the relay's processes per tenant, gofnd's --workers),
+#   FLOOR_GO_VARIANTS="NAME=FLAGS ..." (more Go echoes, run as relay_go_NAME
+#   over 1 and K tenants: the echo's flags, commas for spaces, e.g.
+#   "cgo=-cgo p1nodl=-procs=1,-deadline=0"; bare_relay_echo_go/main.go). Also
 #   relay_cw: the C echo with a process per connection (-w 64), one tenant.
 #   The event-driven relay (bench-bare-relay -e FLOOR_EV, default nproc
 #   threads): relay_ev and relay_ev_go (a frame at a time on an echo),
@@ -32,7 +35,14 @@ mkdir -p "$FLOOR_DIR"
 source "$BENCH_DIR/floor_lib.sh"
 trap 'floor_stop; cleanup' EXIT
 HELLO=$(compile hello) || exit 1
-(cd "$BENCH_DIR/bare_relay_echo_go" && go build -o "$TMP/relay-echo-go" .) || exit 1
+(cd "$BENCH_DIR/bare_relay_echo_go" && go build -ldflags=-checklinkname=0 -o "$TMP/relay-echo-go" .) ||
+	exit 1
+declare -A GOV
+GO_RUNS=()
+for v in ${FLOOR_GO_VARIANTS:-}; do
+	GOV[${v%%=*}]=${v#*=}
+	GO_RUNS+=("relay_go_${v%%=*}")
+done
 
 CG=""
 [[ -w /sys/fs/cgroup/cpu/cgroup.procs ]] && CG=/sys/fs/cgroup/cpu/gofn-floor-$$
@@ -45,6 +55,9 @@ for t in 1 "$K"; do
 	floor_start "relay_go.$t" "$RELAY" -t "$t" -w "$W" "$TMP/relay-echo-go"
 	[[ -z "$CG" ]] ||
 		floor_start "relay_go_cg.$t" "$RELAY" -t "$t" -w "$W" -g "$CG.$t" "$TMP/relay-echo-go"
+	for v in "${!GOV[@]}"; do
+		floor_start "relay_go_$v.$t" "$RELAY" -t "$t" -w "$W" "$TMP/relay-echo-go" ${GOV[$v]//,/ }
+	done
 done
 floor_start relay_cw.1 "$RELAY" -w 64 "$BUILD/bin/bench-relay-echo"
 EV=${FLOOR_EV:-$(nproc)}
@@ -78,7 +91,7 @@ warm_gofnd() {
 	done
 }
 # one NAME N C: a run of NAME's (bare, bare_ev, relay_c, relay_cw, relay_ev, relay_evq,
-# relay_go, relay_ev_go, relay_go_cg, gofnd)
+# relay_go, relay_ev_go, relay_go_cg, relay_go_VARIANT, gofnd)
 # over N tenants at concurrency C.
 one() {
 	local s=$1 n=$2 c=$3 key pid url lua warm=""
@@ -108,7 +121,7 @@ RUNS=()
 for c in ${FLOOR_CS:-1 64}; do
 	for n in 1 "$K"; do
 		for s in bare bare_ev relay_c relay_cw relay_ev relay_evq relay_go relay_ev_go \
-			relay_go_cg gofnd; do
+			relay_go_cg ${GO_RUNS[@]+"${GO_RUNS[@]}"} gofnd; do
 			[[ $s =~ bare|relay_cw && $n != 1 ]] && continue
 			[[ "$s $n $c" =~ ${FLOOR_ONLY:-.} ]] && RUNS+=("$s $n $c")
 		done

@@ -20,7 +20,7 @@ if [[ "${BENCH_SCALE:-full}" == smoke ]]; then
 else
 	FLOOR_SECS=4 FLOOR_ROUNDS=2 FLOOR_K=100 FLOOR_WARM_PASSES=3
 fi
-(cd "$BENCH/bare_relay_echo_go" && go build -o "$WORK/relay-echo-go" .) ||
+(cd "$BENCH/bare_relay_echo_go" && go build -ldflags=-checklinkname=0 -o "$WORK/relay-echo-go" .) ||
 	echo "bench: the Go echo did not build" >&2
 FLOOR_CG=""
 [[ -w /sys/fs/cgroup/cpu/cgroup.procs ]] && FLOOR_CG=/sys/fs/cgroup/cpu/gofn-floor-$$
