@@ -118,7 +118,8 @@ run() {
 for ((i = 1; i <= ROUNDS; i++)); do
 	for v in "${NAMES[@]}"; do
 		: >"$TMP/ev.txt"
-		read -r n cpu sw t1 t2 t3 t4 t5 c1 c2 c3 c4 c5 y1 y2 y3 y4 nv < <(run "$v" "$i")
+		out=$(run "$v" "$i") # whole: its events are written after its figures
+		read -r n cpu sw t1 t2 t3 t4 t5 c1 c2 c3 c4 c5 y1 y2 y3 y4 nv <<<"$out"
 		echo "round $i $v: $n calls every ${IVL} ms ($K tenants, c=$C), echo CPU/call $cpu us" \
 			"(threads 1..4: $c1 $c2 $c3 $c4, others $c5), switches/call $sw" \
 			"(threads 1..4: $t1 $t2 $t3 $t4, others $t5; involuntary $nv; asleep in syscall" \
