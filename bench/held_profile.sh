@@ -145,19 +145,12 @@ measure() {
 	sys_by_id "$OUT/$name.sysids" raw_syscalls:sys_enter sleep 2
 	wait $wp
 	# The profile: a run of the same load under perf record -a -g, started
-	# once perf samples: its start walks every process's mappings (7.5 s
-	# with 1,000 workers here) before it lets its command (sleep) run.
+	# once perf samples (perf_all, bench/lib.sh).
 	workers >"$OUT/pids.$name"
 	echo "$PID" >"$OUT/gofnd.pid"
-	perf record -q -e cpu-clock -F 999 -a -g -o "$OUT/perf.$name.data" -- sleep $((SECS + 2)) \
-		>/dev/null 2>&1 &
-	wp=$!
-	for _ in $(seq 600); do
-		[[ "$(ps -o comm= --ppid $wp)" == sleep ]] && break
-		sleep 0.1
-	done
+	perf_all "$OUT/perf.$name.data" $((SECS + 2))
 	run_wrk 64 "$SECS" "$INV" "$lua" "$OUT/$name.prof.txt"
-	wait $wp
+	wait $PERF_PID
 	workers >>"$OUT/pids.$name"
 	log "$name: profiled run $(awk '$1 == "Requests/sec:" {print $2}' "$OUT/$name.prof.txt") req/s"
 }

@@ -139,3 +139,16 @@ hello_tenants() {
 		echo "$t"
 	done
 }
+
+# perf_all OUT SECONDS: `perf record -a -g -e cpu-clock -F 999` of the whole
+# machine into OUT for SECONDS, in the background (PERF_PID), returning once
+# it samples: its start walks every process's mappings (7.5 s with 1,000
+# workers here) before it lets its command (sleep) run.
+perf_all() {
+	perf record -q -e cpu-clock -F 999 -a -g -o "$1" -- sleep "$2" >/dev/null 2>&1 &
+	PERF_PID=$!
+	for _ in $(seq 600); do
+		[[ "$(ps -o comm= --ppid $PERF_PID)" == sleep ]] && break
+		sleep 0.1
+	done
+}

@@ -61,18 +61,10 @@ done
 mkdir -p "$PERF_OUT"
 for v in A B; do
 	pid=${SRV_PID[$v]}
-	# perf's start walks every process's mappings before its command runs:
-	# the load starts once the command (sleep) does.
-	perf record -q -e cpu-clock -F 999 -a -g -o "$PERF_OUT/$v.data" -- sleep $((SECS + 1)) \
-		>/dev/null 2>&1 &
-	pp=$!
-	for _ in $(seq 600); do
-		[[ "$(ps -o comm= --ppid $pp)" == sleep ]] && break
-		sleep 0.1
-	done
+	perf_all "$PERF_OUT/$v.data" $((SECS + 1))
 	c0=$(cs $v)
 	wrk -t 1 -c "$C" -d "${SECS}s" --timeout 10s -s "$TMP/$v.lua" "${SRV_URL[$v]}/invoke/main.Handle" >"$TMP/wrk.$v" 2>&1
-	wait $pp
+	wait $PERF_PID
 	n=$(($(cs $v) - c0))
 	perf script -i "$PERF_OUT/$v.data" --show-task-events -F comm,pid,tid,time,ip,sym,dso 2>/dev/null |
 		python3 "$BENCH_DIR/cold_buckets.py" "$pid" "$n" 999 >"$PERF_OUT/$v.txt"
