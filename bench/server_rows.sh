@@ -115,7 +115,8 @@ steady() {
 		cs=$(($(cold_starts) - cs))
 		ev=$(($(metric gofn_workers_evicted_total) - ev))
 		echo "bench: $1 tenants, warm-up pass $pass: $cs cold starts, $ev evicted," \
-			"$(timeouts "$WORK/warm$1.out") client timeouts, load $(cut -d' ' -f1 /proc/loadavg)" >&2
+			"$(metric gofn_workers) workers, $(timeouts "$WORK/warm$1.out") client timeouts," \
+			"load $(cut -d' ' -f1 /proc/loadavg)" >&2
 		((cs == 0 && ev == 0)) && break
 		[[ "${2:-}" == plateau ]] && ((cs * 100 <= $1 * 3)) && break
 	done

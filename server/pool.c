@@ -109,8 +109,13 @@ static struct timespec abs_ts(int64_t deadline_ms)
  * *for_budget set when the budget, or a cold start's turn, is what t waits
  * for. A warm worker of t's own for another function is worth less than a
  * cold start, so when the budget is full (or t at its limit) that one is
- * replaced first. */
-static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for_budget)
+ * replaced first. An extra worker (t's others are all busy or starting)
+ * takes another tenant's last warm worker only when `may_take_last`
+ * (server/pool_budget.h, "extra"); otherwise, with no spare to evict, the
+ * caller waits for its own tenant's workers (*for_budget stays 0: it holds
+ * up no other tenant's turn). */
+static int take_room(gofn_pool *p, tenant_pool *t, int may_take_last, gofn_worker **evict,
+		     int *for_budget)
 {
 	int at_limit = t->total >= p->c->workers_per_tenant;
 
@@ -129,9 +134,10 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
 		if (at_limit)
 			return 0;
 	}
-	if (gofn_budget_take(p, t, evict))
+	int extra = t->total > 0 && !may_take_last;
+	if (gofn_budget_take(p, t, extra, evict))
 		return 1;
-	*for_budget = 1;
+	*for_budget = !extra;
 	return 0;
 }
 
@@ -152,10 +158,14 @@ static int take_room(gofn_pool *p, tenant_pool *t, gofn_worker **evict, int *for
 #define GOFN_SPAWN_WAIT_MS     25
 #define GOFN_SPAWN_WAIT_MAX_MS 2000
 
-/* w served its first call: its spawn -> first result joins the average. */
+/* w served its first call: its spawn -> first result joins the average.
+ * Its first call is its first INVOKE (`calls`), not its first exchange
+ * (`invocations` counts LOAD too: keyed on that, no cold start was ever
+ * counted and the wait below was GOFN_SPAWN_WAIT_MS, 25 ms, whatever the
+ * load; docs/benchmarks.md, "settling the pool"). */
 static void note_cold_start(gofn_pool *p, const gofn_worker *w)
 {
-	if (w->invocations != 1 || w->first_result_us <= 0)
+	if (w->calls != 1 || w->first_result_us <= 0)
 		return;
 	int64_t ms = w->first_result_us / 1000;
 	p->cold_ms = p->cold_ms ? (7 * p->cold_ms + ms) / 8 : ms;
@@ -170,16 +180,20 @@ static int busy(const tenant_pool *t)
 	return n;
 }
 
+/* One recent cold start, clamped. */
+static int64_t spawn_wait_ms(const gofn_pool *p)
+{
+	int64_t wait = p->cold_ms > GOFN_SPAWN_WAIT_MS ? p->cold_ms : GOFN_SPAWN_WAIT_MS;
+	return wait < GOFN_SPAWN_WAIT_MAX_MS ? wait : GOFN_SPAWN_WAIT_MAX_MS;
+}
+
 /* The end of the caller's wait for a busy worker of its tenant, or 0. */
 static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
 {
 	if (busy(t) <= 0 || t->total >= p->c->workers_per_tenant ||
 	    t->waiting >= p->c->queue_per_tenant)
 		return 0;
-	int64_t wait = p->cold_ms > GOFN_SPAWN_WAIT_MS ? p->cold_ms : GOFN_SPAWN_WAIT_MS;
-	if (wait > GOFN_SPAWN_WAIT_MAX_MS)
-		wait = GOFN_SPAWN_WAIT_MAX_MS;
-	int64_t until = gofn_now_ms() + wait;
+	int64_t until = gofn_now_ms() + spawn_wait_ms(p);
 	return until < deadline_ms ? until : deadline_ms;
 }
 
@@ -198,11 +212,24 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *
  * later. */
 #define GOFN_GONE_AFTER_MS 50
 
+/* An extra worker is a latency optimisation for its tenant; evicting
+ * another tenant's last warm worker for it costs that tenant a cold start,
+ * and when the budget is full each such start wanted extras of its own
+ * (the calls that queued behind it), which evicted more: 100 tenants never
+ * settled (docs/benchmarks.md, "settling the pool"). So with the budget
+ * full an extra takes a spare or a worker at rest (server/pool_lru.h) or
+ * waits for its own tenant's workers. A call that has waited this long
+ * for them is no optimisation any more (a tenant whose worker runs a long
+ * call, and a call for another function): it may take the least recently
+ * used, as a first worker does. */
+#define GOFN_EXTRA_TAKES_LAST_MS 2000
+
 enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const char *function,
 					int64_t deadline_ms, int client_fd, gofn_worker **w)
 {
 	int64_t hold = -1;     /* the spawn wait's end; -1 before it is decided */
 	int64_t watch_at = -1; /* when the client starts being watched */
+	int64_t last_at = gofn_now_ms() + GOFN_EXTRA_TAKES_LAST_MS;
 	enum gofn_acquire r;
 	gofn_worker *evict = NULL;
 	int queued = 0, for_budget = 0;
@@ -232,8 +259,9 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 		}
 		if (turn && hold < 0)
 			hold = spawn_wait(p, t, deadline_ms);
-		int holding = hold > 0 && gofn_now_ms() < hold;
-		if (turn && !holding && take_room(p, t, &evict, &for_budget)) {
+		int64_t now = gofn_now_ms();
+		int holding = hold > 0 && now < hold;
+		if (turn && !holding && take_room(p, t, now >= last_at, &evict, &for_budget)) {
 			p->starting++;
 			gofn_budget_served(p, t);
 			r = GOFN_GOT_SLOT;
@@ -248,8 +276,9 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 			queued = 1;
 		}
 		int64_t until = holding ? hold : deadline_ms;
+		if (!holding && !for_budget && now < last_at && last_at < until)
+			until = last_at; /* an extra worker's wait (take_room) */
 		if (client_fd >= 0 && gone.fd < 0) {
-			int64_t now = gofn_now_ms();
 			if (watch_at < 0)
 				watch_at = now + GOFN_GONE_AFTER_MS;
 			if (now >= watch_at)
@@ -425,7 +454,7 @@ static gofn_worker *take_stale(gofn_pool *p, int64_t cutoff, int keep, gofn_work
 	tenant_pool *t;
 	gofn_worker *w;
 
-	while (p->workers > keep && (w = gofn_lru_victim(p, now, cutoff, &t))) {
+	while (p->workers > keep && (w = gofn_lru_victim(p, now, cutoff, 0, &t))) {
 		gofn_pool_count(p, t, -1);
 		w->next = stale;
 		stale = w;
@@ -514,6 +543,7 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		s->queued += t->waiting;
 	s->spawned = p->spawned;
+	s->spawn_wait_ms = spawn_wait_ms(p);
 	pthread_mutex_unlock(&p->mu);
 }
 

@@ -77,6 +77,8 @@ typedef struct gofn_pool_stats {
 	int64_t max_workers, evictions; /* the budget and the idle workers it stopped */
 	int64_t starting, max_starting; /* cold starts in progress, and their limit */
 	int64_t abandoned;		/* calls that left the queue: their client had gone */
+	int64_t spawn_wait_ms;		/* a call waits this long for its tenant's busy worker
+					   before a cold start of another (server/pool.c) */
 } gofn_pool_stats;
 void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s);
 void gofn_pool_note_spawn(gofn_pool *p);

@@ -13,12 +13,25 @@ int gofn_pool_warm_budget(const gofn_config *c)
 
 /* A tenant at its own --workers limit cannot use room in the budget; it
  * keeps its place and the next one is served. One with an idle worker (for
- * another function) can still use a cold start's turn: it replaces that. */
+ * another function) can still use a cold start's turn: it replaces that.
+ * One whose workers are all busy wants an extra worker: with the budget
+ * full, only a spare or a worker at rest can make room for it. */
 static tenant_pool *first_eligible(struct gofn_pool *p)
 {
-	for (tenant_pool *u = p->bq_head; u; u = u->bq_next)
-		if (u->total < p->c->workers_per_tenant || u->idle)
+	int full = p->workers >= p->c->max_workers, extra_room = -1;
+
+	for (tenant_pool *u = p->bq_head; u; u = u->bq_next) {
+		if (u->idle)
 			return u;
+		if (u->total >= p->c->workers_per_tenant)
+			continue;
+		if (!full || u->total == 0)
+			return u;
+		if (extra_room < 0)
+			extra_room = gofn_lru_extra_room(p);
+		if (extra_room)
+			return u;
+	}
 	return NULL;
 }
 
@@ -60,13 +73,13 @@ static void bq_append(struct gofn_pool *p, tenant_pool *t)
 	t->in_bq = 1;
 }
 
-int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, gofn_worker **evict)
+int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, int extra, gofn_worker **evict)
 {
 	*evict = NULL;
 	if (p->workers >= p->c->max_workers) {
 		tenant_pool *owner = NULL;
 		int64_t now = gofn_now_ms();
-		gofn_worker *v = gofn_lru_victim(p, now, now, &owner);
+		gofn_worker *v = gofn_lru_victim(p, now, now, extra, &owner);
 		if (!v)
 			return 0;
 		gofn_pool_count(p, owner, -1);

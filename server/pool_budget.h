@@ -10,6 +10,14 @@
  * evicted. A cold start's turn (--max-starting, server/pool.h) is waited
  * for in the same queue.
  *
+ * An extra worker (for a tenant whose workers are all busy or starting)
+ * saves its tenant some waiting; evicting another tenant's last warm worker
+ * costs that tenant a cold start. So with the budget full, room for an
+ * extra is only a spare idle worker of another tenant or a last one at
+ * rest (server/pool_lru.h); with neither, the call waits for its own
+ * tenant's workers and holds up no other tenant's turn (it is not eligible
+ * in the queue), for at most GOFN_EXTRA_TAKES_LAST_MS (server/pool.c).
+ *
  * A soft budget below it (--warm-workers): once more workers than that
  * exist, the idle ones unused for --warm-idle-ms are stopped, oldest first
  * (spare ones first, server/pool_lru.h), down to the soft budget; the rest
@@ -37,9 +45,10 @@ int gofn_budget_contended(struct gofn_pool *p);
 
 /* Counts one more worker for t if the budget has room, else evicts the
  * least-recently-used idle worker of any tenant into *evict (marked dead:
- * the caller destroys it, outside the mutex, before spawning). Returns 0
- * when every worker is busy or starting. */
-int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, gofn_worker **evict);
+ * the caller destroys it, outside the mutex, before spawning); for an
+ * extra worker (t holds one already), only a spare or a worker at rest
+ * (server/pool_lru.h). Returns 0 when there is no such room. */
+int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, int extra, gofn_worker **evict);
 
 /* A caller of t got a worker or room in its turn: t goes to the back of
  * the queue (when on it) and the next tenant is woken. */

@@ -16,7 +16,14 @@
  * idle tenants' workers): a tenant's second worker, used only when two of
  * its calls meet, often idled past a second, was evicted before the idle
  * tenants' workers, spawned again at the next meeting and evicted another
- * tenant's: 34 cold starts and 59 evictions in the sixth 5 s pass. Every
+ * tenant's: 34 cold starts and 59 evictions in the sixth 5 s pass.
+ *
+ * For an extra worker (its tenant holds others, all busy) another tenant's
+ * last worker is no candidate until it is at rest (server/pool_budget.h,
+ * docs/design.md "The worker pool"). A worker's list is chosen when it goes
+ * idle; one that went idle as a spare and whose tenant lost its other
+ * workers since is moved to the last workers' list when it reaches the old
+ * end of the spares' (an ordered insert, once per such worker). Every
  * function here runs under gofn_pool.mu. */
 #ifndef GOFN_SERVER_POOL_LRU_H
 #define GOFN_SERVER_POOL_LRU_H
@@ -37,7 +44,14 @@ gofn_worker *gofn_lru_take(struct gofn_pool *p, tenant_pool *t, const char *func
 
 /* The idle worker to stop first (see above) among those idle since
  * `before` or earlier, unlinked, its tenant in *owner; NULL when none is.
- * The caller counts it out of its tenant. */
-gofn_worker *gofn_lru_victim(struct gofn_pool *p, int64_t now, int64_t before, tenant_pool **owner);
+ * for_extra: the room is for a tenant that holds a worker already (an
+ * extra one, server/pool_budget.h): another tenant's last worker is a
+ * candidate only once it has been idle --warm-idle-ms (at rest); spare
+ * ones are, whatever their age. The caller counts it out of its tenant. */
+gofn_worker *gofn_lru_victim(struct gofn_pool *p, int64_t now, int64_t before, int for_extra,
+			     tenant_pool **owner);
+
+/* 1 if gofn_lru_victim would find one for an extra worker now. */
+int gofn_lru_extra_room(struct gofn_pool *p);
 
 #endif

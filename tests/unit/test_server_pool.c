@@ -508,6 +508,103 @@ static void cold_starts_limited(void **state)
 	gofn_pool_free(p, 1000);
 }
 
+/* An extra worker (its tenant's workers are all busy) is a latency
+ * optimisation for one tenant: with the budget full it takes another
+ * tenant's spare idle worker, never another's last warm one while that is
+ * younger than --warm-idle-ms; with no spare it waits for its own tenant's
+ * workers (GOFN_EXTRA_TAKES_LAST_MS at most, 2 s). (A first worker still
+ * evicts the least recently used, last or not: budget_bounds_and_evicts_lru.)
+ * Before, the extra evicted the least recently used whatever it was (b). */
+static void extra_worker_spares_last_workers(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *a1 = NULL, *a2 = NULL, *c1 = NULL, *c2 = NULL, *none = NULL;
+	(void)state;
+	config(&c, 4);
+	gofn_pool *p = gofn_pool_new(&c);
+	pid_t b = call(p, "b", "f"); /* b's only worker, the oldest idle one */
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &a1), GOFN_GOT_SLOT);
+	a1 = fake_worker("f");
+	gofn_pool_started(p);
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &a2), GOFN_GOT_SLOT);
+	a2 = fake_worker("f");
+	gofn_pool_started(p);
+	pid_t a2pid = a2->pid;
+	gofn_pool_release(p, "a", a2); /* a's spare: a1 is still busy */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &c1), GOFN_GOT_SLOT);
+	c1 = fake_worker("f");
+	gofn_pool_started(p);
+	/* The budget is full; c wants an extra: a's spare goes, b's last stays. */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &c2), GOFN_GOT_SLOT);
+	c2 = fake_worker("f");
+	gofn_pool_started(p);
+	assert_false(alive(a2pid));
+	assert_true(alive(b));
+	/* No spare left: a third worker for c waits rather than take b's. */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", gofn_now_ms() + 300, &none),
+			 GOFN_QUEUE_TIMEOUT);
+	assert_null(none);
+	assert_true(alive(b));
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.evictions, 1);
+	/* It is served by c's own worker when one comes back. */
+	waiter_call third;
+	start_waiter(&third, p, "c", -1);
+	pid_t c1pid = c1->pid;
+	gofn_pool_release(p, "c", c1);
+	pthread_join(third.th, NULL);
+	assert_int_equal(third.got, GOFN_GOT_WORKER);
+	assert_int_equal(third.w->pid, c1pid);
+	assert_true(alive(b));
+	/* A call that waits GOFN_EXTRA_TAKES_LAST_MS for c's workers takes the
+	 * least recently used, b's (a bound for a long call, not a timing
+	 * claim: the deadline is far). */
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &none), GOFN_GOT_SLOT);
+	gofn_pool_started(p);
+	assert_false(alive(b));
+	gofn_pool_release_slot(p, "c");
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.evictions, 2);
+	gofn_pool_release(p, "c", third.w);
+	gofn_pool_release(p, "c", c2);
+	gofn_pool_release(p, "a", a1);
+	gofn_pool_free(p, 1000);
+}
+
+/* The wait before an extra worker is one recent cold start: a worker's
+ * first result after LOAD and INIT (three exchanges, one INVOKE) counts.
+ * Before, only a worker whose first exchange was its call counted, that
+ * is none, and the wait stayed at its 25 ms floor whatever the load. */
+static void spawn_wait_follows_cold_starts(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *w = NULL;
+	(void)state;
+	config(&c, 4);
+	gofn_pool *p = gofn_pool_new(&c);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.spawn_wait_ms, 25);
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &w), GOFN_GOT_SLOT);
+	w = fake_worker("f");
+	gofn_pool_started(p);
+	w->invocations = 3; /* LOAD, INIT, INVOKE */
+	w->calls = 1;
+	w->first_result_us = 300 * 1000;
+	gofn_pool_release(p, "a", w);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.spawn_wait_ms, 300);
+	/* Its next call is no cold start. */
+	assert_int_equal(gofn_pool_acquire(p, "a", "f", deadline(), &w), GOFN_GOT_WORKER);
+	w->invocations = 4;
+	w->calls = 2;
+	gofn_pool_release(p, "a", w);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.spawn_wait_ms, 300);
+	gofn_pool_free(p, 1000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -521,6 +618,8 @@ int main(void)
 	    cmocka_unit_test(warm_budget_shrinks_idle_pool),
 	    cmocka_unit_test(client_gone_leaves_queue),
 	    cmocka_unit_test(cold_starts_limited),
+	    cmocka_unit_test(extra_worker_spares_last_workers),
+	    cmocka_unit_test(spawn_wait_follows_cold_starts),
 	};
 	signal(SIGPIPE, SIG_IGN);
 	return cmocka_run_group_tests(tests, NULL, NULL);
