@@ -43,7 +43,7 @@ int gofn_worker_idle_trim_prepare(void);
  * after a trim faults back (hello.go: about 70, a call through fmt and
  * runtime/metrics 100-215), so such a worker trims once and then skips.
  * Its idle RSS is the trimmed RSS plus one call's working set (hello.go:
- * 4.0 and 5.3 MiB), and at most these bounds more. */
+ * 4.0 and 5.0 MiB), and at most these bounds more. */
 #define GOFN_WORKER_TRIM_GO_BYTES (512 << 10)
 #define GOFN_WORKER_TRIM_FAULTS	  256
 
