@@ -143,22 +143,24 @@ static int parse_timeout(gofn_req *r, int64_t *ms)
 	return 0;
 }
 
-static void record(gofn_req *r, const char *inv, const gofn_function *f, const gofn_outcome *o)
+/* The invocation's metrics, and its fields for the request's log line
+ * (server/http.c writes it with the reply). */
+static void record(gofn_req *r, gofn_req_invocation *line, const char *inv, const gofn_function *f,
+		   const gofn_outcome *o)
 {
-	gofn_metrics_invocation(r->srv->metrics, r->tenant, gofn_status_name(o->status),
-				o->duration_us);
-	const gofn_log_field fields[] = {
-	    GOFN_LOG_STR("invocation_id", inv),
-	    GOFN_LOG_STR("tenant", r->tenant),
-	    GOFN_LOG_STR("function", f->id),
-	    GOFN_LOG_STR("symbol", r->param),
-	    GOFN_LOG_STR("status", gofn_status_name(o->status)),
-	    GOFN_LOG_INT("duration_us", o->duration_us),
-	    GOFN_LOG_STR("error", o->error),
+	const char *status = gofn_status_name(o->status);
+
+	gofn_metrics_invocation(r->srv->metrics, r->tenant, status, o->duration_us);
+	*line = (gofn_req_invocation){
+	    .id = inv,
+	    .function = f->id,
+	    .symbol = r->param,
+	    .status = status,
+	    .error = o->error,
+	    .duration_us = o->duration_us,
+	    .abnormal = o->status != GOFN_STATUS_OK && o->status != GOFN_STATUS_ERROR,
 	};
-	gofn_log_fields(o->status != GOFN_STATUS_OK && o->status != GOFN_STATUS_ERROR ? "warn"
-										      : "info",
-			"invocation", fields, sizeof fields / sizeof fields[0]);
+	r->inv = line;
 }
 
 /* ?async=1: 1, absent or 0: 0, anything else -1. */
@@ -285,6 +287,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	int64_t timeout_ms;
 	char inv[GOFN_ID_MAX];
 	gofn_profiling prof;
+	gofn_req_invocation line;
 
 	gofn_err se = {0};
 	if (!invoke_target(r->param, &se))
@@ -346,10 +349,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	}
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
-	/* The invocation's line and the http line (gofn_reply_raw) go out in
-	 * one write when the handler returns (server/http.c). */
-	gofn_log_hold();
-	record(r, inv, &f, &o);
+	record(r, &line, inv, &f, &o);
 	gofn_async_note_sync(s->async, inv, r->tenant, f.id, sym, timeout_ms, &o);
 	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
 		gofn_profiling_end(r, &prof, inv, &o, NULL);
@@ -366,6 +366,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_profiling_end(r, &prof, inv, &o, j);
 		rc = gofn_reply_json(r, status, j);
 	}
+	r->inv = NULL; /* line is this function's */
 	gofn_function_clear(&f);
 	gofn_outcome_clear(&o);
 	return rc;

@@ -120,6 +120,9 @@ void gofn_profiling_end(gofn_req *r, gofn_profiling *p, const char *inv, const g
 {
 	const gofn_function *f = p->f;
 	unsigned asked = o ? p->asked : 0, taken = o ? p->kinds : 0;
+
+	if (!p->kinds && !p->in_window)
+		return; /* nothing taken or counted: most calls, no objects to make */
 	json_t *urls = json_object(), *errs = json_object();
 
 	for (int k = 0; k < GOFN_PROF_NKINDS; k++) {

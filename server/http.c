@@ -3,6 +3,7 @@
 #include "server/http.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,16 +27,41 @@ const char *gofn_req_query(gofn_req *r, const char *name)
 	return MHD_lookup_connection_value(r->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+/* One line per request: "http", or for a sync invocation that ran
+ * "invocation" with the request's fields too (its HTTP status as
+ * http_status: status is the invocation's), one dump and one write
+ * instead of two (docs/benchmarks.md, "gofnd's request path (eighth
+ * session)"). The level is the worse of the two lines' it replaces. */
 static void log_request(gofn_req *r, unsigned status)
 {
+	const gofn_req_invocation *v = r->inv;
+	long long us = gofn_mono_us() - r->t0_us;
+	const char *level = status >= 500 ? "error" : v && v->abnormal ? "warn" : "info";
+
 	gofn_metrics_http(r->srv->metrics, status);
+	if (v) {
+		const gofn_log_field f[] = {
+		    GOFN_LOG_STR("invocation_id", v->id),
+		    GOFN_LOG_STR("tenant", r->tenant),
+		    GOFN_LOG_STR("function", v->function),
+		    GOFN_LOG_STR("symbol", v->symbol),
+		    GOFN_LOG_STR("status", v->status),
+		    GOFN_LOG_INT("duration_us", v->duration_us),
+		    GOFN_LOG_STR("error", v->error),
+		    GOFN_LOG_STR("method", r->method),
+		    GOFN_LOG_STR("path", r->url),
+		    GOFN_LOG_INT("http_status", status),
+		    GOFN_LOG_INT("us", us),
+		};
+		gofn_log_fields(level, "invocation", f, sizeof f / sizeof f[0]);
+		return;
+	}
 	const gofn_log_field f[] = {
 	    GOFN_LOG_STR("method", r->method), GOFN_LOG_STR("path", r->url),
-	    GOFN_LOG_INT("status", status),    GOFN_LOG_INT("us", gofn_mono_us() - r->t0_us),
+	    GOFN_LOG_INT("status", status),    GOFN_LOG_INT("us", us),
 	    GOFN_LOG_STR("tenant", r->tenant),
 	};
-	gofn_log_fields(status >= 500 ? "error" : "info", "http", f,
-			sizeof f / sizeof f[0] - !r->tenant[0]);
+	gofn_log_fields(level, "http", f, sizeof f / sizeof f[0] - !r->tenant[0]);
 }
 
 enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, void *data,
@@ -45,6 +71,7 @@ enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, 
 	    len, data ? data : (void *)"", data ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
 	if (!resp) {
 		free(data);
+		log_request(r, 500); /* MHD closes the connection */
 		return MHD_NO;
 	}
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
@@ -86,8 +113,10 @@ enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body)
 	size_t n = 0;
 	char *text = body ? json_text(body, &n) : NULL;
 	json_decref(body);
-	if (!text)
+	if (!text) {
+		log_request(r, 500); /* MHD closes the connection */
 		return MHD_NO;
+	}
 	return gofn_reply_raw(r, status, "application/json", text, n, NULL);
 }
 
@@ -316,7 +345,6 @@ static enum MHD_Result finish(gofn_req *r)
 	gofn_guard_handling(r->srv->guard, r->conn);
 	atomic_fetch_add(&r->srv->active, 1);
 	enum MHD_Result rc = r->route->handle(r);
-	gofn_log_flush(); /* what the handler held back (h_invoke.c) */
 	atomic_fetch_sub(&r->srv->active, 1);
 	return rc;
 }
@@ -329,9 +357,10 @@ enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char
 
 	(void)version;
 	if (!r) {
-		r = calloc(1, sizeof *r);
+		r = malloc(sizeof *r);
 		if (!r)
 			return MHD_NO;
+		memset(r, 0, offsetof(gofn_req, obj_off));
 		*con_cls = r;
 		r->srv = cls;
 		r->conn = c;

@@ -28,10 +28,7 @@ typedef struct gofn_req {
 	struct MHD_PostProcessor *pp;
 	int multipart_bad;
 	int have_obj_field;
-	/* Multipart may carry several obj fields (a link unit, in link order):
-	 * object i is body[obj_off[i] .. obj_off[i+1] or len). */
-	size_t obj_off[GOFN_MAX_OBJECTS];
-	int nobj;
+	int nobj; /* obj_off's, below */
 	int too_many_objs;
 	/* The multipart field "objects" (a deploy's JSON list of every
 	 * object's sha256 in link order), NUL-terminated; NULL if none. */
@@ -39,7 +36,22 @@ typedef struct gofn_req {
 	size_t manifest_len;
 	int64_t t0_us;
 	int replied;
+	/* A sync invocation that ran (server/h_invoke.c): its fields go into
+	 * the request's one log line, event "invocation", with the request's
+	 * own (method, path, http_status, us). NULL: the line is "http". */
+	const struct gofn_req_invocation *inv;
+	/* Multipart may carry several obj fields (a link unit, in link order):
+	 * object i is body[obj_off[i] .. obj_off[i+1] or len), i < nobj. Last
+	 * and not zeroed (2 KiB, read only below nobj): gofn_http_access
+	 * clears what comes before it. */
+	size_t obj_off[GOFN_MAX_OBJECTS];
 } gofn_req;
+
+typedef struct gofn_req_invocation {
+	const char *id, *function, *symbol, *status, *error;
+	long long duration_us;
+	int abnormal; /* not ok or error: the line is at least a warning */
+} gofn_req_invocation;
 
 enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body);
 

@@ -33,50 +33,12 @@ static int plain_name(const char *s)
 	return 1;
 }
 
-/* Lines this thread holds back (gofn_log_hold): a request's lines, its
- * invocation's and its http line, go out in one write instead of two. */
-#define HELD_MAX 4096
-static _Thread_local struct {
-	int on;
-	size_t len;
-	char buf[HELD_MAX];
-} held;
-
-static void write_out(const char *text, size_t len)
-{
-	/* One write per call (stderr is unbuffered): concurrent lines stay whole. */
-	flockfile(stderr);
-	fwrite(text, 1, len, stderr);
-	funlockfile(stderr);
-}
-
-static void flush_held(void)
-{
-	if (held.len)
-		write_out(held.buf, held.len);
-	held.len = 0;
-}
-
 static void put_line(const char *line, size_t len)
 {
-	if (held.on && len <= HELD_MAX - held.len) {
-		memcpy(held.buf + held.len, line, len);
-		held.len += len;
-		return;
-	}
-	flush_held(); /* what is held goes first: the lines keep their order */
-	write_out(line, len);
-}
-
-void gofn_log_hold(void)
-{
-	held.on = 1;
-}
-
-void gofn_log_flush(void)
-{
-	flush_held();
-	held.on = 0;
+	/* One write per line (stderr is unbuffered): concurrent lines stay whole. */
+	flockfile(stderr);
+	fwrite(line, 1, len, stderr);
+	funlockfile(stderr);
 }
 
 /* "2026-12-06T01:02:03.456Z": gmtime_r and strftime once a second per

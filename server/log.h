@@ -23,15 +23,8 @@ typedef struct {
 #define GOFN_LOG_INT(k, v) ((gofn_log_field){.key = (k), .i = (v), .is_int = 1})
 
 /* gofn_log with an object of these fields, in this order: the lines of
- * every request (server/http.c, server/h_invoke.c) name their fields without
+ * every request (server/http.c) name their fields without
  * a json_pack format to parse. */
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n);
-
-/* This thread's lines are held back (up to 4 KiB) until gofn_log_flush,
- * which writes them at once and stops holding: an invoke's two lines in
- * one write (server/h_invoke.c holds once the call is over, server/http.c
- * flushes when the handler returns). */
-void gofn_log_hold(void);
-void gofn_log_flush(void);
 
 #endif

@@ -69,7 +69,7 @@ for c in 1 64; do
 		"$URL/invoke/main.Handle" | grep -E 'Latency|50%|90%|99%|Requests/sec|requests in|Non-2xx'
 	[[ $c == 1 ]] || continue
 	tail -n +"$((from + 1))" "$TMP/gofnd.log" >"$TMP/c1.log"
-	jq -r 'select(.event == "http" and .path == "/invoke/main.Handle") | .us' "$TMP/c1.log" 2>/dev/null |
+	jq -r 'select(.event == "invocation" and .path == "/invoke/main.Handle") | .us' "$TMP/c1.log" 2>/dev/null |
 		awk '{n++; if ($1 > 10000) s++; if ($1 > m) m = $1}
 			END {printf "c=1 in gofnd: %d of %d requests over 10 ms, max %d us\n", s, n, m}'
 	if [[ -n "$save" ]]; then

@@ -46,6 +46,15 @@ check "func(string) string result" test "$(jqv .result)" = "SHOUT"
 req POST /invoke/main.Fail "$A" --data-binary 'bad'
 check "handler error: status error with its message" \
 	test "$(jqv .status)" = error -a "$(jqv .error)" = "input was bad"
+# One log line per invocation that ran, with the request's own fields
+# (written before the reply goes out): no separate http line for it.
+INV=$(jqv .invocation_id)
+check "one log line for the invocation, with the request's fields" test "$(jq -c \
+	"select(.invocation_id==\"$INV\") | [.event, .level, .tenant, .status, .error, .method,
+	.path, .http_status, (.us >= 0), (.duration_us >= 0)]" "$TMP/gofnd.log")" = \
+	'["invocation","info","alpha","error","input was bad","POST","/invoke/main.Fail",200,true,true]'
+check "... and no http line for it" test "$(jq -c \
+	'select(.event=="http" and .path=="/invoke/main.Fail")' "$TMP/gofnd.log")" = ""
 req POST /invoke/main.Binary "$A"
 check "non-UTF-8 result goes to result_base64" \
 	test "$(jqv .result_base64)" = "$(printf '\xff\xfe\x00\x01' | base64)" -a "$(jqv .result)" = null
@@ -82,6 +91,9 @@ req POST "/invoke/main.Nil?function=$CFN" "$A"
 check "nil dereference: status panic" test "$(jqv .status)" = panic
 req POST "/invoke/main.Spin?function=$CFN&timeout_ms=300" "$A"
 check "endless loop: status timeout" test "$(jqv .status)" = timeout
+INV=$(jqv .invocation_id)
+check "... logged at level warn" test "$(jq -r \
+	"select(.invocation_id==\"$INV\") | .event + \" \" + .level" "$TMP/gofnd.log")" = "invocation warn"
 # a worker killed from outside mid-invocation (OOM killer, an operator):
 # the one spinning, i.e. the child that has used the most CPU time (it may
 # be a new one or a prepared one, server/prepared.h)

@@ -1,6 +1,5 @@
-/* A request's log lines: gofn_log_fields writes what gofn_log writes for
- * an object of the same fields (escapes, non-UTF-8 bytes, integer edges);
- * gofn_log_hold keeps a request's lines until gofn_log_flush, in order. */
+/* A request's log line: gofn_log_fields writes what gofn_log writes for
+ * an object of the same fields (escapes, non-UTF-8 bytes, integer edges). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -83,40 +82,10 @@ static void log_fields_line_is_gofn_logs(void **state)
 	free(text);
 }
 
-static size_t held_size;
-
-static void hold_then_flush(void)
-{
-	gofn_log_hold();
-	gofn_log("info", "first", NULL);
-	const gofn_log_field f[] = {GOFN_LOG_STR("k", "v")};
-	gofn_log_fields("info", "second", f, 1);
-	fflush(stderr);
-	held_size = (size_t)lseek(2, 0, SEEK_END); /* nothing written yet */
-	gofn_log_flush();
-	gofn_log("info", "third", NULL); /* no longer held */
-}
-
-static void held_lines_go_out_at_flush_in_order(void **state)
-{
-	(void)state;
-	char *text = captured(hold_then_flush);
-
-	assert_int_equal(held_size, 0);
-	char *a = strstr(text, "\"event\":\"first\""), *b = strstr(text, "\"event\":\"second\"");
-	char *c = strstr(text, "\"event\":\"third\"");
-	assert_non_null(a);
-	assert_non_null(b);
-	assert_non_null(c);
-	assert_true(a < b && b < c);
-	free(text);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(log_fields_line_is_gofn_logs),
-	    cmocka_unit_test(held_lines_go_out_at_flush_in_order),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
