@@ -362,7 +362,11 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		 * outcome, as 502 since no handler's answer exists. */
 		int has_result = sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP;
 		unsigned status = sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
-		json_t *j = gofn_outcome_json(inv, &f, sym, has_result, &o);
+		/* a profile's URLs are added to it: not to this thread's kept one */
+		json_t *j =
+		    prof.asked ? NULL : gofn_outcome_json_kept(inv, &f, sym, has_result, &o);
+		if (!j)
+			j = gofn_outcome_json(inv, &f, sym, has_result, &o);
 		gofn_profiling_end(r, &prof, inv, &o, j);
 		rc = gofn_reply_json(r, status, j);
 	}

@@ -75,26 +75,37 @@ static void timestamp(char *when, size_t cap)
  * (json_string_nocheck). Its dump walks every string by code point anyway
  * and fails on bytes that are not UTF-8, so one walk does for both; only
  * a line that fails is built again, checked (gofn_json_text's '?'s). */
+static json_t *field_value(const gofn_log_field *f, int checked)
+{
+	return f->is_int     ? json_integer(f->i)
+	       : !f->s	     ? json_null()
+	       : f->is_bytes ? json_stringn(f->s, f->n)
+	       : checked     ? gofn_json_text(f->s)
+			     : json_string_nocheck(f->s);
+}
+
+/* NULL if a value could not be made (bytes not UTF-8, no memory). */
 static json_t *fields_object(const gofn_log_field *f, size_t n, int checked)
 {
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < n; i++)
-		json_object_set_new_nocheck(o, f[i].key, /* a name in the code */
-					    f[i].is_int ? json_integer(f[i].i)
-					    : !f[i].s	? json_null()
-					    : checked	? gofn_json_text(f[i].s)
-							: json_string_nocheck(f[i].s));
+		if (json_object_set_new_nocheck(o, f[i].key, /* a name in the code */
+						field_value(&f[i], checked)) < 0) {
+			json_decref(o);
+			o = NULL;
+		}
 	return o;
 }
 
-/* Each thread keeps the fields object of its last lines of each shape
- * (the same keys in the same order: the http line, the invocation line)
- * and sets new values into it, instead of building and freeing an object
- * of seven fields per line: their allocations and key hashing were about
- * a third of a line's cost (bench/callgrind_warm.sh). Freed when the
- * thread ends (MHD's connection threads end with their connection). */
-#define KEPT_SHAPES 4
+/* Each thread keeps the object of its last use of each shape (the same
+ * keys in the same order: the http line, the invocation line, the invoke
+ * reply) and sets new values into it, instead of building and freeing an
+ * object of 5-12 fields per line or reply: 8.3k instructions of a warm
+ * call's 9.6k for the line, 6.4k for the reply (bench/callgrind_warm.sh,
+ * docs/benchmarks.md "gofnd's request path (eighth session)"). Freed when
+ * the thread ends (MHD's connection threads end with their connection). */
+#define KEPT_SHAPES 6
 #define KEPT_FIELDS 16
 typedef struct {
 	json_t *o;
@@ -123,6 +134,17 @@ static void kept_init(void)
 	kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
 }
 
+/* A string value v as f's: left alone when it already holds it (most of
+ * a connection's values repeat: tenant, function, symbol, path). */
+static int set_string(json_t *v, const gofn_log_field *f)
+{
+	size_t n = f->is_bytes ? f->n : strlen(f->s);
+
+	if (json_string_length(v) == n && memcmp(json_string_value(v), f->s, n) == 0)
+		return 0;
+	return f->is_bytes ? json_string_setn(v, f->s, n) : json_string_set_nocheck(v, f->s);
+}
+
 /* Sets f's values into o, whose keys are f's keys in f's order; -1 if not. */
 static int set_values(json_t *o, const gofn_log_field *f, size_t n)
 {
@@ -131,25 +153,19 @@ static int set_values(json_t *o, const gofn_log_field *f, size_t n)
 	for (size_t i = 0; i < n; i++, it = json_object_iter_next(o, it)) {
 		if (!it || strcmp(json_object_iter_key(it), f[i].key) != 0)
 			return -1;
-		json_t *v = json_object_iter_value(it);
-		int rc = f[i].is_int && json_is_integer(v) ? json_integer_set(v, f[i].i)
-			 : f[i].s && json_is_string(v)	   ? json_string_set_nocheck(v, f[i].s)
-			 : !f[i].is_int && !f[i].s && json_is_null(v)
-			     ? 0
-			     : json_object_iter_set_new(o, it,
-							f[i].is_int ? json_integer(f[i].i)
-							: f[i].s    ? json_string_nocheck(f[i].s)
-								    : json_null());
+		json_t *v = json_object_iter_value(it), *nv;
+		int rc = f[i].is_int && json_is_integer(v)	       ? json_integer_set(v, f[i].i)
+			 : !f[i].is_int && f[i].s && json_is_string(v) ? set_string(v, &f[i])
+			 : !f[i].is_int && !f[i].s && json_is_null(v)  ? 0
+			 : !(nv = field_value(&f[i], 0))	       ? -1
+							 : json_object_iter_set_new(o, it, nv);
 		if (rc < 0)
 			return -1;
 	}
 	return it ? -1 : 0;
 }
 
-/* This thread's object for f's shape holding f's values (unchecked, as
- * fields_object(f, n, 0)), kept for the next line: the caller does not
- * release it. NULL when none could be had. */
-static json_t *kept_object(const gofn_log_field *f, size_t n)
+json_t *gofn_json_kept(const gofn_log_field *f, size_t n)
 {
 	pthread_once(&kept_once, kept_init);
 	kept_lines *k = kept_ok ? pthread_getspecific(kept_key) : NULL;
@@ -223,7 +239,7 @@ void gofn_log_fields(const char *level, const char *event, const gofn_log_field 
 		plain = !head_key(f[i].key);
 	if (plain) {
 		char when[64];
-		json_t *o = kept_object(f, n);
+		json_t *o = gofn_json_kept(f, n);
 		timestamp(when, sizeof when);
 		if (o && head_and_fields(when, level, event, o) == 0)
 			return;

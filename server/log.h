@@ -12,19 +12,31 @@ json_t *gofn_json_text(const char *s);
 /* fields (may be NULL) is consumed. */
 void gofn_log(const char *level, const char *event, json_t *fields);
 
-/* A field of gofn_log_fields: a string (NULL: JSON null) or an integer. */
+/* A field of gofn_log_fields: a string (NULL: JSON null) or an integer;
+ * for gofn_json_kept also bytes from outside (n of them, UTF-8 checked). */
 typedef struct {
 	const char *key; /* a name written in the code: letters, digits, '_' */
 	const char *s;
 	long long i;
 	int is_int;
+	int is_bytes;
+	size_t n;
 } gofn_log_field;
 #define GOFN_LOG_STR(k, v) ((gofn_log_field){.key = (k), .s = (v)})
 #define GOFN_LOG_INT(k, v) ((gofn_log_field){.key = (k), .i = (v), .is_int = 1})
+#define GOFN_LOG_BYTES(k, p, len)                                                                  \
+	((gofn_log_field){.key = (k), .s = (p), .n = (len), .is_bytes = 1})
 
 /* gofn_log with an object of these fields, in this order: the lines of
  * every request (server/http.c) name their fields without
  * a json_pack format to parse. */
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n);
+
+/* This thread's object of these fields, kept from its last use with the
+ * same keys in the same order (the log lines' and the invoke reply's,
+ * server/outcome.c) with f's values set into it; strings unchecked (a dump
+ * checks them), bytes checked. Borrowed: the thread's until its next call
+ * (json_incref to hold it). NULL if bytes are not UTF-8 or no memory. */
+json_t *gofn_json_kept(const gofn_log_field *f, size_t n);
 
 #endif

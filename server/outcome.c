@@ -59,3 +59,43 @@ json_t *gofn_outcome_json(const char *inv, const gofn_function *f, const char *s
 	put_bytes(j, "stderr", &o->err, 0);
 	return j;
 }
+
+/* Captures over this are not kept in a thread's object between calls. */
+#define KEPT_CAPTURE_MAX 4096
+
+json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *fn, const char *symbol,
+			       int has_result, const gofn_outcome *o)
+{
+	const gofn_capture *c[] = {&o->result, &o->out, &o->err};
+	gofn_log_field f[12];
+	size_t n = 0;
+
+	for (int i = 0; i < 3; i++)
+		if (c[i]->len > KEPT_CAPTURE_MAX || c[i]->truncated)
+			return NULL;
+	/* gofn_outcome_json's fields in its order; bytes checked as it checks */
+	f[n++] = GOFN_LOG_STR("invocation_id", inv);
+	f[n++] = GOFN_LOG_STR("function", fn->id);
+	f[n++] = GOFN_LOG_STR("symbol", symbol);
+	f[n++] = GOFN_LOG_STR("status", gofn_status_name(o->status));
+	f[n++] = GOFN_LOG_INT("exit_code", o->exit_code);
+	f[n++] = GOFN_LOG_INT("duration_us", o->duration_us);
+	if (fn->name[0]) {
+		f[n++] = GOFN_LOG_BYTES("name", fn->name, strlen(fn->name));
+		f[n++] = GOFN_LOG_INT("version", fn->version);
+	}
+	int result_null = (!has_result || o->status != GOFN_STATUS_OK) && !o->result.len;
+	for (int i = 0; i < 3; i++) {
+		static const char *const key[] = {"result", "stdout", "stderr"};
+		if (i == 0 && result_null)
+			f[n++] = GOFN_LOG_STR(key[i], NULL);
+		else
+			f[n++] = GOFN_LOG_BYTES(key[i], c[i]->data ? (const char *)c[i]->data : "",
+						c[i]->len);
+		if (i == 0)
+			f[n++] = o->error[0] ? GOFN_LOG_BYTES("error", o->error, strlen(o->error))
+					     : GOFN_LOG_STR("error", NULL);
+	}
+	json_t *j = gofn_json_kept(f, n);
+	return j ? json_incref(j) : NULL;
+}

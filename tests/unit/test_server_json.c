@@ -1,5 +1,7 @@
 /* A request's log line: gofn_log_fields writes what gofn_log writes for
- * an object of the same fields (escapes, non-UTF-8 bytes, integer edges). */
+ * an object of the same fields (escapes, non-UTF-8 bytes, integer edges);
+ * the invoke reply from a thread's kept object (gofn_outcome_json_kept)
+ * is the text of a fresh one (gofn_outcome_json), call after call. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +15,7 @@
 #include <cmocka.h>
 
 #include "server/log.h"
+#include "server/outcome.h"
 
 /* stderr into a temporary file for the duration of fn. */
 static char *captured(void (*fn)(void))
@@ -82,10 +85,80 @@ static void log_fields_line_is_gofn_logs(void **state)
 	free(text);
 }
 
+static char *dumped(json_t *j)
+{
+	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
+	return t;
+}
+
+static void set_capture(gofn_capture *c, const char *bytes, size_t n)
+{
+	c->data = (uint8_t *)bytes;
+	c->len = n;
+}
+
+/* Outcomes in a row on one thread, so the kept object is reused, refilled
+ * and its shape changed: each reply's text must be the fresh one's, or the
+ * kept path must decline (NULL) where the fresh one encodes base64. */
+static void kept_reply_is_the_fresh_one(void **state)
+{
+	(void)state;
+	static gofn_function fn; /* large: not on the stack */
+	gofn_outcome o = {0};
+	char big[5000];
+
+	memset(big, 'x', sizeof big);
+	snprintf(fn.id, sizeof fn.id, "fn_0123456789abcdef");
+	struct {
+		int status, has_result;
+		const char *result, *out, *err, *error, *name;
+		size_t rlen, outlen;
+		int declines;
+	} cases[] = {
+	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0},
+	    {GOFN_STATUS_OK, 1, "hi al", "", "", "", "", 5, 0, 0}, /* refilled */
+	    {GOFN_STATUS_OK, 1, "nul\0in", "out\n", "\"q\"", "", "", 6, 4, 0},
+	    {GOFN_STATUS_ERROR, 1, "", "", "", "input was bad", "", 0, 0, 0}, /* null result */
+	    {GOFN_STATUS_OK, 0, "", "", "", "", "", 0, 0, 0},		      /* void */
+	    {GOFN_STATUS_OK, 1, "\xff\xfe", "", "", "", "", 2, 0, 1},	      /* base64 */
+	    {GOFN_STATUS_PANIC, 1, "", "", "", "bad \xc3 byte", "", 0, 0, 1}, /* masked */
+	    {GOFN_STATUS_OK, 1, "named", "", "", "", "greet", 5, 0, 0},
+	    {GOFN_STATUS_OK, 1, big, "", "", "", "greet", sizeof big, 0, 1}, /* not kept */
+	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0},	     /* back */
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		o.status = cases[i].status;
+		o.exit_code = (int)i;
+		o.duration_us = 1000 + (int64_t)i;
+		set_capture(&o.result, cases[i].result, cases[i].rlen);
+		set_capture(&o.out, cases[i].out, cases[i].outlen);
+		set_capture(&o.err, cases[i].err, strlen(cases[i].err));
+		snprintf(o.error, sizeof o.error, "%s", cases[i].error);
+		snprintf(fn.name, sizeof fn.name, "%s", cases[i].name);
+		fn.version = cases[i].name[0] ? 3 : 0;
+		char *fresh =
+		    dumped(gofn_outcome_json("inv_1", &fn, "main.Handle", cases[i].has_result, &o));
+		json_t *k =
+		    gofn_outcome_json_kept("inv_1", &fn, "main.Handle", cases[i].has_result, &o);
+		assert_non_null(fresh);
+		if (cases[i].declines) {
+			assert_null(k);
+		} else {
+			char *kept = dumped(k);
+			assert_non_null(kept);
+			assert_string_equal(kept, fresh);
+			free(kept);
+		}
+		free(fresh);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(log_fields_line_is_gofn_logs),
+	    cmocka_unit_test(kept_reply_is_the_fresh_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
