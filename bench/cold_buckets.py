@@ -18,7 +18,10 @@ frames the sample's stack holds, among the buckets of its process class:
 The pids of child and worker come from perf's fork events under ROOT.
 Prints ms of CPU per cold start for each bucket, and the frames most often
 in the samples no bucket took ("rest"), by class.
-Usage: perf script ... | cold_buckets.py ROOT_PID COLD_STARTS HZ"""
+Twice, run by spawn_ab.sh right after the record, perf script named none
+of the worker's Go frames (no "Go ..." bucket, a large "rest [start]"); the
+same data run through it again later was named: run it again then.
+Usage: perf script ... | cold_buckets.py ROOT_PID COLD_STARTS HZ [START_MS]"""
 import collections
 import re
 import sys
