@@ -1,14 +1,15 @@
 /* loader/bigalloc.h. An array of 1 MiB or more gets its own anonymous
  * mapping starting on a 2 MiB boundary, with MADV_HUGEPAGE on the whole
- * 2 MiB units it covers: one fault fills each of them. A tail of a
- * quarter unit or more is rounded up to a whole unit too, a shorter one
- * keeps 4 KiB pages: a huge page costs about 100 us to fault in (zeroing
- * 2 MiB), 4 KiB pages about 1.4 us each (measured side by side, 9 rounds
- * at load 15), so 128 or more small faults cost more than rounding up.
- * The large object's symbol array (2.8 MB) and its description for the
- * module builder (1.5 MB) are rounded up; the link state's 0.4 MB tail is
- * not. The memory this costs (under 1.5 MiB a big array) is only spent
- * by units large enough to have one. Without transparent huge pages (or
+ * 2 MiB units it covers: one fault fills each of them. A tail of an
+ * eighth of a unit (256 KiB) or more is rounded up to a whole unit too, a
+ * shorter one keeps 4 KiB pages: a huge page costs about 55 us to fault in
+ * (zeroing 2 MiB), 4 KiB pages about 1.3 us each (fastest of 30 rounds,
+ * eighth session; the sixth measured 100 and 1.4 us and rounded from a
+ * quarter), so 43 or more small faults cost more than rounding up. The
+ * large object's symbol array (2.8 MB), link state (2.4 MB), description
+ * for the module builder (1.5 MB) and pclntab (1.2 MB) are rounded up. The
+ * memory this costs (under 1.75 MiB a big array) is only spent by units
+ * large enough to have one. Without transparent huge pages (or
  * with them "never") the madvise fails and the mapping behaves like
  * calloc's (the rounded-up part untouched).
  *
@@ -28,7 +29,7 @@
 #define PAGE   ((size_t)4096)
 #define HUGE   ((size_t)2 << 20) /* x86-64 PMD: one transparent huge page */
 #define BIG    (HUGE / 2)	 /* from here on, mapped on huge pages */
-#define NSPARE 6		 /* a load has three big arrays; room for two loads */
+#define NSPARE 10		 /* a load has five big arrays; room for two loads */
 
 static size_t rnd(size_t v, size_t a)
 {
@@ -74,7 +75,7 @@ static void *map_aligned(size_t len)
 /* The mapping's length for an array of n bytes (n >= BIG). */
 static size_t map_len(size_t n)
 {
-	return n % HUGE >= HUGE / 4 ? rnd(n, HUGE) : rnd(n, PAGE);
+	return n % HUGE >= HUGE / 8 ? rnd(n, HUGE) : rnd(n, PAGE);
 }
 
 /* A kept or new mapping for n >= BIG bytes; *fresh when new (all zero). */
@@ -112,6 +113,14 @@ void *gofn_zero_fill(void *p, size_t n)
 	/* through a volatile pointer: GCC turns malloc + memset into calloc */
 	static void *(*volatile fill)(void *, int, size_t) = memset;
 	return fill(p, 0, n);
+}
+
+void *gofn_big_shrink(void *p, size_t n, size_t len)
+{
+	if (n >= BIG || len >= n)
+		return p;
+	void *q = realloc(p, len ? len : 1);
+	return q ? q : p;
 }
 
 void gofn_big_free(void *p, size_t n)

@@ -25,6 +25,12 @@ void *gofn_big_alloc(size_t n, int *zeroed);
  * twice. Never turned back into calloc by the compiler. Returns p. */
 void *gofn_zero_fill(void *p, size_t n);
 
+/* Gives back the end of an array of n bytes the caller will not use past
+ * len (<= n): a heap block shrinks in place (realloc), a mapped one stays as
+ * it is (its untouched pages cost nothing). Returns the array (still freed
+ * with gofn_big_free(p, n)). */
+void *gofn_big_shrink(void *p, size_t n, size_t len);
+
 /* A freed array of 1 MiB or more is kept for the next one of its size,
  * rounded up to 2 MiB (a few at most). */
 void gofn_big_free(void *p, size_t n);

@@ -17,6 +17,7 @@
 typedef struct gofn_pcln {
 	uint8_t *buf; /* pcHeader is at buf; the whole thing is [buf, buf+len) */
 	size_t len;
+	size_t cap; /* what buf was allocated with: gofn_big_free(buf, cap) */
 	size_t funcnametab_off, funcnametab_len;
 	size_t cutab_off, cutab_n; /* cutab_n uint32 entries */
 	size_t filetab_off, filetab_len;

@@ -92,6 +92,51 @@ static void short_tails_are_not_rounded_up(void **state)
 	gofn_big_trim();
 }
 
+/* An eighth of a unit (256 KiB) or more is rounded up: both are one
+ * 4 MiB mapping, so the second takes the first's kept one. */
+static void tails_from_an_eighth_are_rounded_up(void **state)
+{
+	(void)state;
+	size_t a = 2 * MIB + MIB / 4, b = 3 * MIB;
+	uint8_t *p = gofn_big_calloc(a);
+	assert_non_null(p);
+	memset(p, 0xA5, 4 * MIB); /* the whole rounded mapping is the caller's */
+	gofn_big_free(p, a);
+	uint8_t *q = gofn_big_calloc(b);
+	assert_ptr_equal(q, p);
+	assert_true(all_zero(q, b));
+	gofn_big_free(q, b);
+	uint8_t *r = gofn_big_calloc(2 * MIB + MIB / 4 - 4096); /* just under: 4 KiB tail */
+	assert_ptr_not_equal(r, p);
+	gofn_big_free(r, 2 * MIB + MIB / 4 - 4096);
+	gofn_big_trim();
+}
+
+/* A heap block shrinks (and keeps its bytes); a mapped one is left as it
+ * is and is freed, and kept, by its allocated size. */
+static void shrink_keeps_bytes_and_the_free_size(void **state)
+{
+	(void)state;
+	int zeroed;
+	uint8_t *h = gofn_big_alloc(100000, &zeroed);
+	assert_non_null(h);
+	memset(h, 0x3C, 100000);
+	h = gofn_big_shrink(h, 100000, 5000);
+	assert_non_null(h);
+	assert_int_equal(h[4999], 0x3C);
+	gofn_big_free(h, 100000); /* heap: free() whatever the size said */
+	size_t n = MIB + MIB / 4;
+	uint8_t *p = gofn_big_alloc(n, &zeroed);
+	assert_non_null(p);
+	memset(p, 0x3C, n);
+	assert_ptr_equal(gofn_big_shrink(p, n, 1000), p);
+	assert_int_equal(p[n - 1], 0x3C);
+	gofn_big_free(p, n);
+	assert_ptr_equal(gofn_big_alloc(n, &zeroed), p); /* kept by its size */
+	gofn_big_free(p, n);
+	gofn_big_trim();
+}
+
 static void alloc_says_whether_zeroed(void **state)
 {
 	(void)state;
@@ -141,6 +186,8 @@ int main(void)
 	    cmocka_unit_test(other_sizes_are_not_reused),
 	    cmocka_unit_test(rounded_up_sizes_share_a_kept_mapping),
 	    cmocka_unit_test(short_tails_are_not_rounded_up),
+	    cmocka_unit_test(tails_from_an_eighth_are_rounded_up),
+	    cmocka_unit_test(shrink_keeps_bytes_and_the_free_size),
 	    cmocka_unit_test(alloc_says_whether_zeroed),
 	    cmocka_unit_test(small_and_empty_come_from_calloc),
 	};
