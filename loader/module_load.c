@@ -20,20 +20,22 @@
 /* An exported function. Its signature is read from the object's DWARF
  * only when asked for (spell_signature): a load that runs one function
  * (an invocation's cold start, the CLI's -run) needs that one's, and
- * spelling all of a large unit's 4,000 was a tenth of its load. */
+ * spelling all of a large unit's 4,000 was a tenth of its load. 24 bytes,
+ * written once in fresh pages (80-byte records regrown by doubling were 73
+ * first-touch faults of a 4,000-function unit, now ~24); its name,
+ * signature and kind are in infos[i], untouched (calloc) until spelled. */
 typedef struct mod_fn {
-	gofn_symbol_info info;
 	uintptr_t entry;
-	goobj_str pkg, fn; /* the Go spelling of its name: pkg.fn (in the object) */
-	uint32_t obj, sym; /* where its DWARF is: link.objs[obj], symbol sym */
-	int spelled;
+	uint32_t obj, sym; /* where its name and DWARF are: link.objs[obj], symbol sym */
+	uint32_t fn;	   /* the function's name starts at this offset of the symbol's */
+	uint32_t spelled;
 } mod_fn;
 
 struct gofn_module {
 	gofn_link link;
 	gofn_mb_image *img;
 	mod_fn *fns;
-	gofn_symbol_info *infos;
+	gofn_symbol_info *infos; /* infos[i] is fns[i]'s */
 	size_t nfns;
 	int inited;
 };
@@ -101,17 +103,37 @@ static char *dotted(goobj_str pkg, const char *name, size_t len)
 	return s;
 }
 
+/* The package a function of object oi is listed under (its Go spelling). */
+static goobj_str fn_pkg(const gofn_link *l, uint32_t oi)
+{
+	const goobj_object *o = l->objs[oi].o;
+	return o->pkgpath.len ? o->pkgpath : (goobj_str){"main", 4};
+}
+
+/* The function's name after "pkg.", in its symbol's name. */
+static goobj_str fn_name(const gofn_link *l, const mod_fn *f)
+{
+	const goobj_str *s = &l->objs[f->obj].o->syms[f->sym].name;
+	return (goobj_str){s->p + f->fn, s->len - f->fn};
+}
+
+/* One pass over the defined symbols into an array sized for all of them
+ * (malloc: only the entries written are ever touched), shrunk in place
+ * after; a counting pass first was a second walk over 88k symbols' link
+ * state, costlier than the faults it saved. */
 static int list_functions(gofn_module *m, gofn_err *err)
 {
 	gofn_link *l = &m->link;
-	size_t cap = 16;
+	size_t max = 0;
 
-	m->fns = calloc(cap, sizeof *m->fns);
+	for (size_t oi = 0; oi < l->nobjs; oi++)
+		max += l->objs[oi].o->ndefined;
+	m->fns = malloc((max ? max : 1) * sizeof *m->fns);
 	if (!m->fns)
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		const goobj_object *o = l->objs[oi].o;
-		goobj_str pkg = o->pkgpath.len ? o->pkgpath : (goobj_str){"main", 4};
+		goobj_str pkg = fn_pkg(l, (uint32_t)oi);
 		char pre[1024];
 		size_t pl = gofn_path_to_prefix(pkg.p, pkg.len, pre, sizeof pre);
 		for (uint32_t i = 0; i < o->ndefined; i++) {
@@ -120,22 +142,16 @@ static int list_functions(gofn_module *m, gofn_err *err)
 			    l->objs[oi].syms[i].sect == LK_TEXT ? exported_func(s, pre, pl) : 0;
 			if (!fn)
 				continue;
-			if (m->nfns == cap) {
-				mod_fn *v = realloc(m->fns, 2 * cap * sizeof *v);
-				if (!v)
-					return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
-				m->fns = v;
-				cap *= 2;
-			}
-			mod_fn *f = &m->fns[m->nfns++];
 			/* listed and called by the Go spelling: gopkg.in/yaml.v3.F */
-			*f = (mod_fn){.entry = l->objs[oi].syms[i].addr,
-				      .pkg = pkg,
-				      .fn = {s->name.p + fn, s->name.len - fn},
-				      .obj = (uint32_t)oi,
-				      .sym = i};
+			m->fns[m->nfns++] = (mod_fn){.entry = l->objs[oi].syms[i].addr,
+						     .obj = (uint32_t)oi,
+						     .sym = i,
+						     .fn = (uint32_t)fn};
 		}
 	}
+	mod_fn *fit = realloc(m->fns, (m->nfns ? m->nfns : 1) * sizeof *m->fns);
+	if (fit)
+		m->fns = fit;
 	m->infos = calloc(m->nfns ? m->nfns : 1, sizeof *m->infos);
 	if (!m->infos)
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
@@ -143,26 +159,29 @@ static int list_functions(gofn_module *m, gofn_err *err)
 }
 
 /* Whether f is called name ("pkg.fn"), without spelling it. */
-static int named(const mod_fn *f, const char *name)
+static int named(const gofn_link *l, const mod_fn *f, const char *name)
 {
 	size_t n = strlen(name);
-	return n == f->pkg.len + 1 + f->fn.len && name[f->pkg.len] == '.' &&
-	       memcmp(name, f->pkg.p, f->pkg.len) == 0 &&
-	       memcmp(name + f->pkg.len + 1, f->fn.p, f->fn.len) == 0;
+	goobj_str pkg = fn_pkg(l, f->obj), fn = fn_name(l, f);
+	return n == pkg.len + 1 + fn.len && name[pkg.len] == '.' &&
+	       memcmp(name, pkg.p, pkg.len) == 0 && memcmp(name + pkg.len + 1, fn.p, fn.len) == 0;
 }
 
-/* Spells f's name and reads its signature from its object (still in
- * memory: the module points into the caller's bytes until unload). */
-static int spell_signature(gofn_module *m, mod_fn *f, gofn_err *err)
+/* Spells function i's name and reads its signature from its object (still
+ * in memory: the module points into the caller's bytes until unload). */
+static int spell_signature(gofn_module *m, size_t i, gofn_err *err)
 {
+	mod_fn *f = &m->fns[i];
+	gofn_symbol_info *info = &m->infos[i];
 	char spell[256];
 
 	if (f->spelled)
 		return 0;
-	if (!f->info.name && !(f->info.name = dotted(f->pkg, f->fn.p, f->fn.len)))
+	goobj_str fn = fn_name(&m->link, f);
+	if (!info->name && !(info->name = dotted(fn_pkg(&m->link, f->obj), fn.p, fn.len)))
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
-	gofn_signature_of(m->link.objs[f->obj].o, f->sym, spell, sizeof spell, &f->info.sig);
-	if (!(f->info.signature = strdup(spell)))
+	gofn_signature_of(m->link.objs[f->obj].o, f->sym, spell, sizeof spell, &info->sig);
+	if (!(info->signature = strdup(spell)))
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
 	f->spelled = 1;
 	return 0;
@@ -272,11 +291,9 @@ int gofn_module_init(gofn_module *m, gofn_err *err)
 
 int gofn_module_symbols(gofn_module *m, const gofn_symbol_info **out, size_t *n, gofn_err *err)
 {
-	for (size_t i = 0; i < m->nfns; i++) {
-		if (spell_signature(m, &m->fns[i], err))
+	for (size_t i = 0; i < m->nfns; i++)
+		if (spell_signature(m, i, err))
 			return -1;
-		m->infos[i] = m->fns[i].info;
-	}
 	*out = m->infos;
 	*n = m->nfns;
 	return 0;
@@ -286,18 +303,19 @@ int gofn_module_entry(gofn_module *m, const char *name, uintptr_t *pc, gofn_sig 
 {
 	for (size_t i = 0; i < m->nfns; i++) {
 		mod_fn *f = &m->fns[i];
-		if (!named(f, name))
+		const gofn_symbol_info *info = &m->infos[i];
+		if (!named(&m->link, f, name))
 			continue;
-		if (spell_signature(m, f, err))
+		if (spell_signature(m, i, err))
 			return -1;
-		if (f->info.sig == GOFN_SIG_UNSUPPORTED)
+		if (info->sig == GOFN_SIG_UNSUPPORTED)
 			return gofn_errf(err, GOFN_ESIG,
 					 "%s has signature %s, which gofn cannot call", name,
-					 f->info.signature);
+					 info->signature);
 		if (!m->inited && gofn_module_init(m, err))
 			return -1;
 		*pc = f->entry;
-		*sig = f->info.sig;
+		*sig = info->sig;
 		return 0;
 	}
 	return gofn_errf(err, GOFN_ENOTFOUND, "no exported function %s in the module", name);
@@ -335,9 +353,9 @@ void gofn_module_unload(gofn_module *m)
 	if (m->img && gofn_mb_free(m->img) < 0)
 		m->link.map = NULL; /* goroutines still run the unit: it must stay mapped */
 	gofn_link_free(&m->link);
-	for (size_t i = 0; i < m->nfns; i++) {
-		free((char *)m->fns[i].info.name);
-		free((char *)m->fns[i].info.signature);
+	for (size_t i = 0; m->infos && i < m->nfns; i++) {
+		free((char *)m->infos[i].name);
+		free((char *)m->infos[i].signature);
 	}
 	free(m->fns);
 	free(m->infos);
