@@ -133,10 +133,11 @@ static int link_state_init(gofn_link *l)
 	size_t len = l->dedup_cap * sizeof *l->dedup;
 	for (size_t oi = 0; oi < l->nobjs; oi++)
 		len += (size_t)l->objs[oi].o->nsyms * sizeof(lk_sym);
-	if (!(l->state = gofn_big_calloc(len)))
+	int zeroed; /* a new mapping is zero, but still written: see above */
+	if (!(l->state = gofn_big_alloc(len, &zeroed)))
 		return -1;
 	l->state_len = len;
-	gofn_zero_fill(l->state, len);
+	gofn_zero_fill(l->state, len); /* once: gofn_big_calloc cleared a kept one too */
 	l->dedup = l->state;
 	lk_sym *p = (lk_sym *)(l->dedup + l->dedup_cap);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
