@@ -64,7 +64,10 @@ typedef struct builder {
 	uint8_t *buf;
 	pcln_tab names, files, pctab, gofunc;
 	ptr_cache fds, pcs;
-	uint32_t *cuoffs; /* per CU: its first cutab index */
+	uint8_t *scratch; /* the two caches, pctab's and funcnametab's sets, entries */
+	size_t scratch_len;
+	uint64_t *entries; /* findfunctab's: each function's entry - minpc */
+	uint32_t *cuoffs;  /* per CU: its first cutab index */
 	size_t cutab_n;
 } builder;
 
@@ -225,18 +228,38 @@ static int plan(const gofn_mb_unit *u, layout *l, gofn_err *err)
 	return 0;
 }
 
-/* About one slot an entry, up to max; zeroed by writing (read first:
- * gofn_zero_fill). */
-static int cache_init(ptr_cache *c, size_t n, size_t max, gofn_err *err)
+/* About one slot an entry, up to max. */
+static size_t cache_slots(size_t n, size_t max)
 {
 	size_t slots = 64;
 	while (slots < n && slots < max)
 		slots *= 2;
-	c->s = malloc(slots * sizeof *c->s);
-	c->mask = slots - 1;
-	if (!c->s)
-		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
-	gofn_zero_fill(c->s, slots * sizeof *c->s);
+	return slots;
+}
+
+/* The builder's scratch in one block (bigalloc.h): for a large unit its
+ * pctab set (1 MiB for 28,000 pc tables) is on a huge page anyway, and
+ * the caches, funcnametab's set and findfunctab's entries (~330 KB) share
+ * it instead of ~80 4 KiB pages of their own. Zeroed by writing, new or
+ * kept: the probes read a slot before they fill it. */
+static int scratch_init(builder *b)
+{
+	const layout *l = &b->lay;
+	size_t nfd = cache_slots(l->nfd, 2048), npc = cache_slots(l->npc, 8192);
+	size_t fd = nfd * sizeof(ptr_slot), pc = npc * sizeof(ptr_slot);
+	size_t pcset = pcln_tab_set_bytes(l->npc), names = pcln_tab_set_bytes(l->nnames);
+	size_t zeroed_len = fd + pc + pcset + names;
+	int zeroed;
+	b->scratch_len = zeroed_len + b->u->nfuncs * sizeof *b->entries;
+	if (!(b->scratch = gofn_big_alloc(b->scratch_len, &zeroed)))
+		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
+	gofn_zero_fill(b->scratch, zeroed_len);
+	/* every part a multiple of 16 bytes: each stays aligned */
+	b->fds = (ptr_cache){(ptr_slot *)b->scratch, nfd - 1};
+	b->pcs = (ptr_cache){(ptr_slot *)(b->scratch + fd), npc - 1};
+	pcln_tab_reserve_in(&b->pctab, l->npc, b->scratch + fd + pc);
+	pcln_tab_reserve_in(&b->names, l->nnames, b->scratch + fd + pc + pcset);
+	b->entries = (uint64_t *)(b->scratch + zeroed_len);
 	return 0;
 }
 
@@ -476,15 +499,11 @@ static int build_findfunctab(builder *b)
 	uintptr_t minpc = u->funcs[0].entry;
 	const gofn_mb_func *last = &u->funcs[u->nfuncs - 1];
 	uint64_t max_off = last->entry + last->size - minpc;
-	uint64_t *entry = malloc(u->nfuncs * sizeof *entry);
-	if (!entry)
-		return gofn_errf(b->err, GOFN_ENOMEM, "findfunctab: out of memory");
+	uint64_t *entry = b->entries;
 	for (size_t i = 0; i < u->nfuncs; i++)
 		entry[i] = u->funcs[i].entry - minpc;
-	int rc = gofn_findfunctab_fill(entry, u->nfuncs, max_off, b->buf + b->lay.findfunctab_off,
-				       b->err);
-	free(entry);
-	return rc;
+	return gofn_findfunctab_fill(entry, u->nfuncs, max_off, b->buf + b->lay.findfunctab_off,
+				     b->err);
 }
 
 /* Moves filetab, pctab and gofunc down onto the end of the part before
@@ -551,16 +570,14 @@ static int build_parts(builder *b)
 	 * each against ~55 us for one 2 MiB page (measured side by side). */
 	int zeroed;
 	b->buf = gofn_big_alloc(l->len, &zeroed);
-	if (!b->buf || cache_init(&b->fds, l->nfd, 2048, b->err) < 0 ||
-	    cache_init(&b->pcs, l->npc, 8192, b->err) < 0)
-		return b->buf ? -1 : gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
+	if (!b->buf)
+		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
 	pcln_tab_init(&b->names, b->buf + l->names_off, l->names_max);
 	pcln_tab_init(&b->files, b->buf + l->files_off, l->files_max);
 	pcln_tab_init(&b->pctab, b->buf + l->pctab_off, l->pctab_max);
 	pcln_tab_init(&b->gofunc, b->buf + l->gofunc_off, l->gofunc_max);
-	if (pcln_tab_reserve(&b->pctab, l->npc, b->err) < 0 ||
-	    pcln_tab_reserve(&b->names, l->nnames, b->err) < 0 || build_files(b) < 0 ||
-	    pcln_tab_zero(&b->names, 1, b->err) < 0 || pcln_tab_zero(&b->pctab, 1, b->err) < 0)
+	if (scratch_init(b) < 0 || build_files(b) < 0 || pcln_tab_zero(&b->names, 1, b->err) < 0 ||
+	    pcln_tab_zero(&b->pctab, 1, b->err) < 0)
 		return -1;
 	return build_functab(b) < 0 || build_findfunctab(b) < 0 ? -1 : 0;
 }
@@ -571,8 +588,7 @@ static void builder_free(builder *b)
 	pcln_tab_free(&b->files);
 	pcln_tab_free(&b->pctab);
 	pcln_tab_free(&b->gofunc);
-	free(b->fds.s);
-	free(b->pcs.s);
+	gofn_big_free(b->scratch, b->scratch_len);
 	free(b->cuoffs);
 	gofn_big_free(b->buf, b->lay.len);
 }

@@ -24,9 +24,11 @@ static struct pcln_tab_slot *new_slots(size_t n)
 	return s && !zeroed ? gofn_zero_fill(s, n * sizeof *s) : s;
 }
 
-static void free_slots(struct pcln_tab_slot *s, size_t n)
+static void free_slots(pcln_tab *t)
 {
-	gofn_big_free(s, n * sizeof *s);
+	if (!t->lent)
+		gofn_big_free(t->slots, t->nslots * sizeof *t->slots);
+	t->lent = 0;
 }
 
 void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap)
@@ -38,7 +40,7 @@ void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap)
 
 void pcln_tab_free(pcln_tab *t)
 {
-	free_slots(t->slots, t->nslots);
+	free_slots(t);
 	memset(t, 0, sizeof *t);
 }
 
@@ -72,17 +74,28 @@ static int room(const pcln_tab *t, size_t need, gofn_err *err)
 	return 0;
 }
 
-int pcln_tab_reserve(pcln_tab *t, size_t n, gofn_err *err)
+/* The slots reserved for n entries; 64 means none (grown as used). */
+static size_t reserve_slots(size_t n)
 {
 	size_t slots = 64;
 	while (slots / 2 < n + 1 && slots < ((size_t)1 << 22)) /* beyond: grown as used */
 		slots *= 2;
-	if (t->nslots || slots == 64)
-		return 0;
-	if (!(t->slots = new_slots(slots)))
-		return gofn_errf(err, GOFN_ENOMEM, "pclntab: out of memory");
-	t->nslots = slots;
-	return 0;
+	return slots;
+}
+
+size_t pcln_tab_set_bytes(size_t n)
+{
+	size_t slots = reserve_slots(n);
+	return slots == 64 ? 0 : slots * sizeof(struct pcln_tab_slot);
+}
+
+void pcln_tab_reserve_in(pcln_tab *t, size_t n, void *mem)
+{
+	if (t->nslots || !pcln_tab_set_bytes(n))
+		return;
+	t->slots = mem;
+	t->nslots = reserve_slots(n);
+	t->lent = 1;
 }
 
 static int grow_slots(pcln_tab *t, gofn_err *err)
@@ -101,7 +114,7 @@ static int grow_slots(pcln_tab *t, gofn_err *err)
 			j = (j + 1) & (n - 1);
 		s[j] = t->slots[i];
 	}
-	free_slots(t->slots, t->nslots);
+	free_slots(t);
 	t->slots = s;
 	t->nslots = n;
 	return 0;

@@ -18,13 +18,20 @@ typedef struct pcln_tab {
 	/* open-addressing set of (offset+1, len, hash) for dedup; 0 = empty */
 	struct pcln_tab_slot *slots;
 	size_t nslots, nused;
+	int lent; /* slots are the caller's (pcln_tab_reserve_in): not freed here */
 } pcln_tab;
 
 /* A table writing into [p, p+cap). */
 void pcln_tab_init(pcln_tab *t, uint8_t *p, size_t cap);
-/* Sizes the dedup set for about n entries up front (a set regrown from 64
- * slots allocated and rehashed twice its final size); no-op once used. */
-int pcln_tab_reserve(pcln_tab *t, size_t n, gofn_err *err);
+/* The dedup set sized for about n entries up front (a set regrown from 64
+ * slots allocated and rehashed twice its final size), in caller memory:
+ * the bytes it needs (0: none, the set starts small and grows on its own),
+ * and the reservation in mem, which the caller zeroed and frees after
+ * pcln_tab_free (a set outgrowing it moves to memory of its own). For the
+ * builder's one scratch block: its sets and caches were ~80 first-touch
+ * faults of their own. No-op once used. */
+size_t pcln_tab_set_bytes(size_t n);
+void pcln_tab_reserve_in(pcln_tab *t, size_t n, void *mem);
 /* Frees the dedup set (not the bytes, which the caller owns). */
 void pcln_tab_free(pcln_tab *t);
 
