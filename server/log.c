@@ -101,8 +101,8 @@ static json_t *fields_object(const gofn_log_field *f, size_t n, int checked)
 /* Each thread keeps the object of its last use of each shape (the same
  * keys in the same order: the http line, the invocation line, the invoke
  * reply) and sets new values into it, instead of building and freeing an
- * object of 5-12 fields per line or reply: 8.3k instructions of a warm
- * call's 9.6k for the line, 6.4k for the reply (bench/callgrind_warm.sh,
+ * object of 5-12 fields per line or reply: 9.6k instructions of a warm
+ * call for the line, 8.9k for the reply (bench/callgrind_warm.sh,
  * docs/benchmarks.md "gofnd's request path (eighth session)"). Freed when
  * the thread ends (MHD's connection threads end with their connection). */
 #define KEPT_SHAPES 6
