@@ -53,6 +53,13 @@ typedef struct tenant_count {
 	struct tenant_count *next;
 } tenant_count;
 
+/* A deleted tenant's name (see gofn_async_forget_tenant). */
+typedef struct tomb {
+	char name[sizeof((gofn_inv_row *)0)->tenant];
+	uint64_t epoch;	  /* the deletion's */
+	int64_t until_ms; /* gofn_now_ms: no call that knew it can end after */
+} tomb;
+
 struct gofn_async {
 	gofn_server *s;
 	gofn_store *q;	 /* the queue: durable commits */
@@ -82,6 +89,13 @@ struct gofn_async {
 	gofn_inv_row *batch; /* taken by the recorder, being written: GETs read it */
 	size_t writing;	     /* rows in batch */
 	int64_t lost;	     /* out of memory in gofn_async_note_sync */
+	/* Tenant deletions: their count, which a request reads before its
+	 * token names its tenant (gofn_async_epoch), and the names deleted
+	 * with the count at the deletion, kept while a call that knew the
+	 * tenant before could still end (gofn_async_forget_tenant). */
+	_Atomic uint64_t epoch;
+	tomb *tombs;
+	size_t ntombs;
 	pthread_t dispatcher, heartbeat, recorder;
 	pthread_t *runners;
 	int nrunners, started;
@@ -596,12 +610,27 @@ static void copy(char *dst, size_t cap, const char *src)
 	dst[n] = 0;
 }
 
-void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
-			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o)
+/* Whether tenant was deleted after a request read epoch (under mu). */
+static int deleted_since(const gofn_async *a, const char *tenant, uint64_t epoch)
+{
+	for (size_t i = 0; i < a->ntombs; i++)
+		if (a->tombs[i].epoch > epoch && strcmp(a->tombs[i].name, tenant) == 0)
+			return 1;
+	return 0;
+}
+
+void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, uint64_t epoch,
+			  const char *function, const char *symbol, int64_t timeout_ms,
+			  const gofn_outcome *o)
 {
 	if (!a)
 		return;
 	pthread_mutex_lock(&a->mu); /* the reserved slot becomes the record */
+	if (deleted_since(a, tenant, epoch)) {
+		free_slots(a, 1);
+		pthread_mutex_unlock(&a->mu);
+		return;
+	}
 	if (a->nrecs == a->caprecs) {
 		/* never past the bound: held() counted this record */
 		size_t cap = a->caprecs ? 2 * a->caprecs : 64;
@@ -632,6 +661,75 @@ void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, co
 	r->created_ms = r->finished_ms - o->duration_us / 1000;
 	if (a->nrecs == EARLY_WRITE)
 		pthread_cond_signal(&a->rec);
+	pthread_mutex_unlock(&a->mu);
+}
+
+uint64_t gofn_async_epoch(gofn_async *a)
+{
+	return a ? atomic_load_explicit(&a->epoch, memory_order_acquire) : 0;
+}
+
+/* Keeps rows[] not of tenant, in order; their new count. */
+static size_t drop_tenant(gofn_inv_row *rows, size_t n, const char *tenant)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].tenant, tenant) != 0)
+			rows[kept++] = rows[i];
+	return kept;
+}
+
+static int holds_tenant(const gofn_inv_row *rows, size_t n, const char *tenant)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(rows[i].tenant, tenant) == 0)
+			return 1;
+	return 0;
+}
+
+/* The tombstone outlives every call that could have known the tenant: the
+ * longest timeout, which bounds a call's wait for a worker and its run,
+ * and a minute for the rest of its request. */
+#define TOMB_SLACK_MS 60000
+
+static void bury(gofn_async *a, const char *tenant, uint64_t epoch)
+{
+	int64_t now = gofn_now_ms();
+	size_t kept = 0;
+
+	for (size_t i = 0; i < a->ntombs; i++)
+		if (a->tombs[i].until_ms > now)
+			a->tombs[kept++] = a->tombs[i];
+	a->ntombs = kept;
+	tomb *more = realloc(a->tombs, (a->ntombs + 1) * sizeof *more);
+	if (!more) {
+		/* its late records then meet the store's foreign key alone */
+		gofn_log("error", "tenant_records_unguarded", json_pack("{s:s}", "tenant", tenant));
+		return;
+	}
+	a->tombs = more;
+	tomb *t = &a->tombs[a->ntombs++];
+	copy(t->name, sizeof t->name, tenant);
+	t->epoch = epoch;
+	t->until_ms = now + a->s->cfg.max_timeout_ms + TOMB_SLACK_MS;
+}
+
+void gofn_async_forget_tenant(gofn_async *a, const char *tenant)
+{
+	if (!a)
+		return;
+	pthread_mutex_lock(&a->mu);
+	bury(a, tenant, atomic_fetch_add_explicit(&a->epoch, 1, memory_order_acq_rel) + 1);
+	size_t n = a->nrecs;
+	a->nrecs = drop_tenant(a->recs, a->nrecs, tenant);
+	if (a->nrecs != n)
+		free_slots(a, n - a->nrecs);
+	/* The batch being written commits before the tenant's rows were
+	 * deleted (the cascade takes them) or after (its foreign key drops
+	 * them); until then GETs could still read them from memory. */
+	while (a->batch && holds_tenant(a->batch, a->writing, tenant))
+		pthread_cond_wait(&a->room, &a->mu);
 	pthread_mutex_unlock(&a->mu);
 }
 
@@ -854,5 +952,6 @@ void gofn_async_stop(gofn_async *a, int64_t grace_ms)
 	pthread_cond_destroy(&a->rec);
 	pthread_cond_destroy(&a->room);
 	pthread_mutex_destroy(&a->mu);
+	free(a->tombs);
 	free(a);
 }

@@ -48,8 +48,22 @@ void gofn_async_unreserve(gofn_async *a);
 /* Records a finished synchronous invocation (its outcome, not its output)
  * in the slot it reserved; the recorder writes it within 200 ms, retrying
  * a store that fails. */
-void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, const char *function,
-			  const char *symbol, int64_t timeout_ms, const gofn_outcome *o);
+void gofn_async_note_sync(gofn_async *a, const char *inv, const char *tenant, uint64_t epoch,
+			  const char *function, const char *symbol, int64_t timeout_ms,
+			  const gofn_outcome *o);
+/* A deleted tenant's name can be given to a new tenant at once, while
+ * calls of the old one still run and their records wait in memory: those
+ * must never become the new tenant's. A request reads the count of
+ * deletions before its token names its tenant (server/http.c) and hands
+ * it to gofn_async_note_sync; gofn_tenant_remove calls
+ * gofn_async_forget_tenant once the tenant is deleted from the store,
+ * which drops its waiting records, waits for a batch holding some to be
+ * written, and refuses the record of any call that read an older count
+ * (for the longest timeout and a minute). A tenant re-created under the
+ * name within that deletion may lose a record of a call that raced it:
+ * lost, never shown to the wrong tenant. */
+uint64_t gofn_async_epoch(gofn_async *a);
+void gofn_async_forget_tenant(gofn_async *a, const char *tenant);
 /* The records of synchronous calls the recorder still holds in memory,
  * waiting or being written, for GET /invocations (h_invocations.c) to
  * answer an id at once, not ~200 ms after its reply: each is copied under

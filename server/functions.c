@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "api/frame_io.h"
+#include "server/async.h"
 #include "server/crypto.h"
 #include "server/exec.h"
 #include "server/fn_config.h"
@@ -256,6 +257,7 @@ int gofn_tenant_remove(gofn_server *s, const char *name, gofn_err *e)
 		gofn_strlist_free(&before);
 		return rc < 0 ? -1 : gofn_errf(e, GOFN_ENOTFOUND, "no such tenant");
 	}
+	gofn_async_forget_tenant(s->async, name); /* its calls' records, now and later */
 	gofn_pool_forget(s->pool, name, NULL);
 	gofn_tenant_uid_retire(s, name); /* its uid, once its busy workers are gone */
 	if (listed)

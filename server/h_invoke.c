@@ -350,7 +350,7 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 	note_first_result(s, w);
 	gofn_pool_release(s->pool, r->tenant, w);
 	record(r, &line, inv, &f, &o);
-	gofn_async_note_sync(s->async, inv, r->tenant, f.id, sym, timeout_ms, &o);
+	gofn_async_note_sync(s->async, inv, r->tenant, r->epoch, f.id, sym, timeout_ms, &o);
 	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
 		gofn_profiling_end(r, &prof, inv, &o, NULL);
 		rc = gofn_reply_http_call(r, inv, &o);

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "server/async.h"
 #include "server/crypto.h"
 #include "server/http_guard.h"
 #include "server/log.h"
@@ -179,6 +180,7 @@ static enum MHD_Result authorize(gofn_req *r, int *ok)
 	if (is_admin)
 		return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
 				       "this route needs a tenant token, not the admin token");
+	r->epoch = gofn_async_epoch(r->srv->async); /* before the name: see there */
 	int rc = gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
 	if (rc < 0)
 		return gofn_reply_err(r, &e);

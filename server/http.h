@@ -21,6 +21,7 @@ typedef struct gofn_req {
 	 * byte over its limit, so that the handler can name the limit */
 	char param[GOFN_SYMBOL_NAME_MAX + 2];
 	char tenant[GOFN_NAME_MAX]; /* set once a tenant token is accepted */
+	uint64_t epoch;		    /* tenant deletions before (server/async.h) */
 	uint8_t *body;		    /* raw body, or the multipart field "obj" */
 	size_t len, limit;
 	int too_large;

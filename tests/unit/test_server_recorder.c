@@ -93,12 +93,18 @@ static void pause_a_little(void)
 		;
 }
 
-static void note_as(int i, const char *tenant, const gofn_outcome *o)
+/* Record i of a call whose request read the deletion count epoch. */
+static void note_at(int i, const char *tenant, uint64_t epoch, const gofn_outcome *o)
 {
 	char id[40];
 
 	snprintf(id, sizeof id, "inv_rec%05d", i);
-	gofn_async_note_sync(rec, id, tenant, "fn_1", "main.F", 1000, o);
+	gofn_async_note_sync(rec, id, tenant, epoch, "fn_1", "main.F", 1000, o);
+}
+
+static void note_as(int i, const char *tenant, const gofn_outcome *o)
+{
+	note_at(i, tenant, gofn_async_epoch(rec), o);
 }
 
 static void note(int i)
@@ -334,6 +340,64 @@ static void held_records_are_found_as_stored(void **state)
 	assert_null(stored_json("t2", 0));
 }
 
+/* Whether record i of tenant is anywhere: in memory or in the store. */
+static int seen(const char *tenant, int i)
+{
+	char id[40];
+	gofn_inv_row row;
+	gofn_err e = {0};
+
+	snprintf(id, sizeof id, "inv_rec%05d", i);
+	if (gofn_async_held_get(rec, tenant, id, &row))
+		return 1;
+	int rc = gofn_store_inv_get(gofn_async_store(rec), tenant, id, &row, &e);
+	assert_int_not_equal(rc, -1);
+	if (rc == 0)
+		gofn_inv_row_clear(&row);
+	return rc == 0;
+}
+
+/* A tenant deleted and created again under its name at once (an admin's
+ * DELETE then POST /tenants) while the old tenant's calls still run, and
+ * while its records wait in memory: before, both kinds reached the new
+ * tenant, whose GET /invocations answered them; none may. */
+static void a_deleted_tenants_records_never_reach_its_successor(void **state)
+{
+	gofn_outcome o = {.status = GOFN_STATUS_OK, .duration_us = 5};
+	gofn_err e = {0};
+	sqlite3 *lock;
+
+	(void)state;
+	uint64_t before = gofn_async_epoch(rec); /* the old tenant's requests read this */
+	lock = lock_store();			 /* the records wait in memory */
+	for (int i = 0; i < 7; i++)		 /* 0-4 t1's, 5 t2's, 6 t1's call still running */
+		assert_int_equal(gofn_async_reserve(rec, gofn_now_ms(), &e), 0);
+	for (int i = 0; i < 5; i++)
+		note_at(i, "t1", before, &o);
+	note_at(5, "t2", before, &o);
+	assert_true(seen("t1", 0));
+	assert_int_equal(sqlite3_exec(lock, "ROLLBACK", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(lock);
+	/* gofn_tenant_remove's order: the store, then the recorder */
+	assert_int_equal(gofn_store_tenant_del(gofn_async_store(rec), "t1", &e), 0);
+	gofn_async_forget_tenant(rec, "t1");
+	assert_true(gofn_async_epoch(rec) > before);
+	assert_int_equal(gofn_store_tenant_add(gofn_async_store(rec), "t1", TOKEN_SHA, &e), 0);
+	note_at(6, "t1", before, &o); /* the old tenant's late call */
+	assert_int_equal(gofn_async_reserve(rec, gofn_now_ms(), &e), 0);
+	note_at(7, "t1", gofn_async_epoch(rec), &o); /* the new tenant's */
+	for (int i = 0; i <= 6; i++)
+		assert_false(seen("t1", i));
+	assert_true(seen("t1", 7));
+	assert_true(seen("t2", 5));
+	while (gofn_async_records_held(rec) > 0) /* all written or dropped */
+		pause_a_little();
+	for (int i = 0; i <= 6; i++)
+		assert_false(seen("t1", i));
+	assert_true(seen("t1", 7));
+	assert_true(seen("t2", 5));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -342,6 +406,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(unreserve_gives_the_slot_back, setup, teardown),
 	    cmocka_unit_test_setup_teardown(a_call_at_the_bound_waits_for_room, setup, teardown),
 	    cmocka_unit_test_setup_teardown(held_records_are_found_as_stored, setup, teardown),
+	    cmocka_unit_test_setup_teardown(a_deleted_tenants_records_never_reach_its_successor,
+					    setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
