@@ -62,15 +62,15 @@ static void test_nothing_to_read_is_gos_wait_up_to_the_trim(void **state)
 	gofn_worker_wait ww = wait_since(p, 0);
 	int ms = -1;
 
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_true(ms > 0 && ms <= GOFN_WORKER_TRIM_DELAY_MS);
 	/* idle for 400 ms already: Go waits what is left of the delay */
 	ww = wait_since(p, 400);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_true(ms <= GOFN_WORKER_TRIM_DELAY_MS - 400);
 	/* past the delay: no wait, trim now */
 	ww = wait_since(p, 10 * GOFN_WORKER_TRIM_DELAY_MS);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_int_equal(ms, 0);
 }
 
@@ -82,17 +82,17 @@ static void test_a_request_soon_after_the_reply_makes_it_hot(void **state)
 
 	request(p);
 	gofn_worker_wait ww = wait_since(p, -60 * 1000);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 1);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
 	assert_true(ww.hot);
 	assert_int_equal(read(p->worker, &b, 1), 1);
 	/* a late one: not hot, and a wait past its hot window is Go's again */
 	request(p);
 	ww = wait_since(p, 20 * GOFN_WORKER_HOT_MS);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 1);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
 	assert_false(ww.hot);
 	assert_int_equal(read(p->worker, &b, 1), 1);
 	ww.hot = 1;
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_false(ww.hot);
 }
 
@@ -105,7 +105,7 @@ static void test_a_hot_worker_waits_in_c(void **state)
 	ww.hot = 1;
 	/* nothing comes: it waited here until its hot window (counted from
 	 * the reply) was over, then hands over to Go */
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_true(gofn_mono_us() - ww.since_us >= (GOFN_WORKER_HOT_MS - 1) * 1000);
 	assert_false(ww.hot);
 	assert_true(ms > 0);
@@ -122,20 +122,44 @@ static void test_trimmed_waits_in_go_with_no_limit_and_the_end_is_ready(void **s
 
 	gofn_worker_wait_trim(&ww);
 	assert_true(ww.trimmed);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
 	assert_int_equal(ms, -1);
 	ms = 0;
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 0);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), 0);
 	assert_int_equal(ms, -1);
 	request(p);
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 1);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
 	assert_false(ww.trimmed);
 	assert_int_equal(read(p->worker, &b, 1), 1);
 	/* the server closed: ready (the receive says it is over), even trimmed */
 	gofn_worker_wait_trim(&ww);
 	close(p->server);
 	p->server = -1;
-	assert_int_equal(gofn_worker_wait_ready(&ww, &ms), 1);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
+}
+
+/* A raw step (loader/host/cli/cli.h) never waits here: a hot worker's
+ * wait is left to the cgo step (-1, nothing changed); any other looks
+ * without waiting, as the cgo step does. */
+static void test_a_raw_look_never_waits(void **state)
+{
+	const pair *p = *state;
+	gofn_worker_wait ww = wait_since(p, 0);
+	char b;
+	int ms = -1;
+
+	ww.hot = 1;
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), -1);
+	assert_true(ww.hot);
+	assert_int_equal(ms, -1);
+	request(p); /* even with a request there: the cgo step takes it */
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), -1);
+	/* cold: the request is taken, and nothing there is Go's wait */
+	ww = wait_since(p, 20 * GOFN_WORKER_HOT_MS);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), 1);
+	assert_int_equal(read(p->worker, &b, 1), 1);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), 0);
+	assert_true(ms > 0 && ms <= GOFN_WORKER_TRIM_DELAY_MS);
 }
 
 /* Readable now (poll, no wait): what Go's netpoller would be told. */
@@ -186,6 +210,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_a_request_soon_after_the_reply_makes_it_hot, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_a_hot_worker_waits_in_c, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_raw_look_never_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_go_waits_for_input_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(
 		test_trimmed_waits_in_go_with_no_limit_and_the_end_is_ready, setup, teardown),

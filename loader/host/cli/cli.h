@@ -52,8 +52,7 @@ typedef struct gofn_cli_session {
 	int (*end)(void *impl);
 	/* Optional (NULL: none): next and finish made raw (gofn_cli_raw),
 	 * returning GOFN_CLI_SLOW, with nothing done, when the step would
-	 * have to wait for anything but a frame already begun or a hot
-	 * worker's next request (at most GOFN_WORKER_HOT_MS), or call Go;
+	 * have to wait for anything but a frame already begun, or call Go;
 	 * finish_raw returns 0 when done. */
 	int (*next_raw)(void *impl, gofn_cli_call *c);
 	int (*finish_raw)(void *impl, const uint8_t *out, size_t outlen, const char *err,
@@ -83,9 +82,8 @@ int gofn_cli_end(gofn_cli_session *s);
  * worker's context switches and a third of its CPU per call
  * (docs/benchmarks.md, "A rarely called worker's scheduler cost"). Such a
  * step must not call into Go, and a wait in it holds the P, so it waits
- * for nothing but the rest of a frame whose start has come, or up to
- * GOFN_WORKER_HOT_MS for a hot worker's next request (worker_wait.h); it
- * answers GOFN_CLI_SLOW otherwise. One argument, as asmcgocall passes it; the
+ * for nothing but the rest of a frame whose start has come; it answers
+ * GOFN_CLI_SLOW otherwise. One argument, as asmcgocall passes it; the
  * result is the step's. */
 typedef struct gofn_cli_raw {
 	gofn_cli_session *s;

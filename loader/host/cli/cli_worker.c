@@ -447,9 +447,9 @@ static int worker_idle_raw(void *impl, unsigned long long go_kept)
 }
 
 /* The next request: the one a raw step left, or one received (1); 0 when
- * Go is to wait, -1 at the end (w->done). A raw step (cli.h) makes it too:
- * its only wait is a hot worker's, at most GOFN_WORKER_HOT_MS (worker_wait.h). */
-static int receive(worker *w, gofn_frame *f, gofn_cli_call *c)
+ * Go is to wait, GOFN_CLI_SLOW when a raw step would wait here, -1 at the
+ * end (w->done). */
+static int receive(worker *w, gofn_frame *f, gofn_cli_call *c, int raw)
 {
 	gofn_err e = {0};
 
@@ -458,8 +458,9 @@ static int receive(worker *w, gofn_frame *f, gofn_cli_call *c)
 		w->has_pending = 0;
 		return 1;
 	}
-	if (!gofn_worker_wait_ready(&w->wait, &c->wait_ms))
-		return 0;
+	int ready = gofn_worker_wait_ready(&w->wait, raw, &c->wait_ms);
+	if (ready <= 0)
+		return ready < 0 ? GOFN_CLI_SLOW : 0;
 	if (gofn_frame_recv(w->ctrl, GOFN_REQUEST_FRAME_MAX, -1, f, &e) < 0) {
 		w->done = 1;
 		w->exit_code = e.code == GOFN_EOK ? 0 : 1; /* server closed: done */
@@ -482,7 +483,7 @@ static int worker_step(worker *w, gofn_cli_call *c, int raw)
 {
 	while (!w->done) {
 		gofn_frame f;
-		int got = receive(w, &f, c);
+		int got = receive(w, &f, c, raw);
 		if (got == 0)
 			return GOFN_CLI_WAIT;
 		if (got == GOFN_CLI_SLOW)

@@ -35,13 +35,15 @@ static int poll_in(int fd, int timeout_ms)
 	return gofn_poll(&p, 1, timeout_ms) != 0;
 }
 
-int gofn_worker_wait_ready(gofn_worker_wait *ww, int *wait_ms)
+int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms)
 {
 	int64_t idle_ms = (gofn_mono_us() - ww->since_us) / 1000;
 	int hot_left = ww->hot ? GOFN_WORKER_HOT_MS - (int)idle_ms : 0;
 	/* poll()'s timeout for a wait here (a hot worker's); 0: Go waits */
 	int here = hot_left > 0 ? hot_left : 0;
 
+	if (raw && here != 0)
+		return -1;
 	if (poll_in(ww->fd, here)) {
 		ww->hot = gofn_mono_us() - ww->since_us < GOFN_WORKER_HOT_MS * 1000;
 		ww->trimmed = 0;

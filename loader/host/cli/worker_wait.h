@@ -15,8 +15,7 @@
  *
  * So a worker whose last request came within GOFN_WORKER_HOT_MS of its
  * reply waits that long in poll() here first (short of sysmon's 10 ms,
- * with drive.go's yield), in the raw step (cli.h) that looks for the next
- * request; any other wait is Go's, in its netpoller, up to
+ * with drive.go's yield); any other wait is Go's, in its netpoller, up to
  * the idle trim (worker_trim.h), and past it with no deadline: no Go
  * timer is then pending, so sysmon sleeps until the next call (its deep
  * sleep is bounded by the next timer, runtime/proc.go sysmon). The trim
@@ -62,14 +61,9 @@ void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww);
  * having waited for it here when the worker is hot; 0 when the caller is
  * to wait for fd in Go's netpoller for up to *wait_ms (-1: no limit, past
  * the trim point) and then call gofn_worker_wait_trim (if nothing came)
- * or this again. A raw step (cli.h) makes it too: its wait here is at
- * most GOFN_WORKER_HOT_MS with the P held, which a stop-the-world then
- * waits for; as a cgo call, its entersyscall woke sysmon from its deep
- * sleep whenever calls came often enough to be hot (100 tenants at c=64:
- * sysmon 3.3 -> 0.4 switches and 64 -> 50 us a call, measured on the
- * Go echo: docs/benchmarks.md, "The Go echo and a rarely called Go
- * process (eighth session)"). */
-int gofn_worker_wait_ready(gofn_worker_wait *ww, int *wait_ms);
+ * or this again. raw (a raw step, cli.h): returns -1 instead of waiting
+ * here, with nothing done, the wait being a cgo call's. */
+int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms);
 
 /* Idle past the trim delay: trims (worker_trim.h: when the worker grew
  * since its last trim); the next wait has no limit either way. */
