@@ -61,7 +61,7 @@ func drive(s *C.gofn_cli_session) int {
 			}
 		case C.GOFN_CLI_WAIT:
 			if !wait(int(c.wait_ms)) {
-				idle(s)
+				C.gofn_cli_idle(s)
 			}
 			last = time.Now() // parked: a new schedtick
 		default:
@@ -77,17 +77,6 @@ func next(s *C.gofn_cli_session, c *C.gofn_cli_call) C.int {
 		return C.int(n)
 	}
 	return C.gofn_cli_next(s, c)
-}
-
-// idle is gofn_cli_idle, raw when the idle trim has nothing to give back
-// (a worker called every second or two: cli/worker_trim.h), so that its
-// trim point wakes no sysmon; the Go runtime's kept bytes are read here,
-// as the raw step cannot call Go.
-func idle(s *C.gofn_cli_session) {
-	r := C.gofn_cli_raw{s: s, go_kept: gofnGoKept()}
-	if asmcgocall(unsafe.Pointer(C.gofn_cli_idle_raw), unsafe.Pointer(&r)) == C.GOFN_CLI_SLOW {
-		C.gofn_cli_idle(s)
-	}
 }
 
 // finish makes the call and hands its result to C.

@@ -38,18 +38,18 @@ wait_rss_at_most() {
 	return 1
 }
 
-# past_trim_point PID: the worker waits for its next request with no
-# deadline, which it does only once idle past its trim delay, trimmed or
-# not (worker_wait.h): a thread of it blocked in the Go netpoller's
-# epoll_pwait (x86_64 281, arm64 22) with a timeout of -1 (no Go timer is
-# pending; before the trim point the read deadline's is). Root reads
-# another process's /proc/PID/task/*/syscall.
+# past_trim_point PID: the worker waits for its next request in C with no
+# timeout, which it does only once idle past its trim delay, trimmed or
+# not (worker_wait.h): a thread blocked in poll(2) (x86_64; ppoll on
+# arm64), whose timeout is -1 (ppoll: no timespec). Root reads another
+# process's /proc/PID/task/*/syscall.
 past_trim_point() {
-	local f nr a3
+	local f nr a0 a1 a2
 	for f in /proc/"$1"/task/*/syscall; do
-		read -r nr _ _ _ a3 _ <"$f" 2>/dev/null || continue
+		read -r nr a0 a1 a2 _ <"$f" 2>/dev/null || continue
 		case "$(uname -m) $nr" in
-		"x86_64 281" | "aarch64 22") [[ $a3 == 0xffffffff* ]] && return 0 ;;
+		"x86_64 7") [[ $a1 == 0x1 && $a2 == 0xffffffff* ]] && return 0 ;;
+		"aarch64 73") [[ $a1 == 0x1 && $a2 == 0x0 ]] && return 0 ;;
 		esac
 	done
 	return 1

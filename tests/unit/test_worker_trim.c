@@ -65,19 +65,6 @@ static void test_go_growth_past_the_bound_trims(void **state)
 	assert_int_equal(gofn_worker_idle_trim(), 0);
 }
 
-/* The raw step's decision (given the kept bytes, calling no Go) is the
- * trim's own. */
-static void test_the_raw_decision_is_the_trims(void **state)
-{
-	(void)state;
-	trim_now();
-	int before = go_trims;
-	assert_false(gofn_worker_idle_trim_due(go_kept));
-	assert_false(gofn_worker_idle_trim_due(go_kept + GOFN_WORKER_TRIM_GO_BYTES - 1));
-	assert_true(gofn_worker_idle_trim_due(go_kept + GOFN_WORKER_TRIM_GO_BYTES));
-	assert_int_equal(go_trims, before); /* it trims nothing itself */
-}
-
 /* Pages faulted in (here fresh anonymous ones) are growth whatever the Go
  * side says: malloc's arenas, thread stacks, a LOAD, file pages. */
 static void test_pages_faulted_in_past_the_bound_trim(void **state)
@@ -91,7 +78,6 @@ static void test_pages_faulted_in_past_the_bound_trim(void **state)
 	assert_int_equal(gofn_worker_idle_trim(), 0);
 	for (size_t i = 0; i < pages; i++)
 		p[i * 4096] = 1;
-	assert_true(gofn_worker_idle_trim_due(go_kept));
 	assert_int_equal(gofn_worker_idle_trim(), 1);
 	assert_int_equal(gofn_worker_idle_trim(), 0);
 	munmap(p, pages * 4096);
@@ -102,7 +88,6 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_the_first_trim_runs_and_an_unchanged_worker_skips),
 	    cmocka_unit_test(test_go_growth_past_the_bound_trims),
-	    cmocka_unit_test(test_the_raw_decision_is_the_trims),
 	    cmocka_unit_test(test_pages_faulted_in_past_the_bound_trim),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

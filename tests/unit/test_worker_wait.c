@@ -1,7 +1,7 @@
 /* How a worker waits for its next request (loader/host/cli/worker_wait.h):
- * in C when the last request came within GOFN_WORKER_HOT_MS of the reply,
- * otherwise Go's wait (in its netpoller) up to the idle trim, and past it
- * with no limit. A socketpair stands for the control socket. */
+ * in C when the last request came within GOFN_WORKER_HOT_MS of the reply
+ * or the worker is trimmed, otherwise Go's wait (in its netpoller) up to
+ * the idle trim. A socketpair stands for the control socket. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -111,22 +111,15 @@ static void test_a_hot_worker_waits_in_c(void **state)
 	assert_true(ms > 0);
 }
 
-/* Past the trim point Go waits with no limit (no Go timer to bound
- * sysmon's sleep), and is not told to trim again. */
-static void test_trimmed_waits_in_go_with_no_limit_and_the_end_is_ready(void **state)
+static void test_trimmed_waits_in_c_and_the_end_is_ready(void **state)
 {
 	pair *p = *state;
 	gofn_worker_wait ww = wait_since(p, 10 * GOFN_WORKER_TRIM_DELAY_MS);
 	char b;
-	int ms = 0;
+	int ms;
 
 	gofn_worker_wait_trim(&ww);
 	assert_true(ww.trimmed);
-	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 0);
-	assert_int_equal(ms, -1);
-	ms = 0;
-	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), 0);
-	assert_int_equal(ms, -1);
 	request(p);
 	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
 	assert_false(ww.trimmed);
@@ -138,9 +131,9 @@ static void test_trimmed_waits_in_go_with_no_limit_and_the_end_is_ready(void **s
 	assert_int_equal(gofn_worker_wait_ready(&ww, 0, &ms), 1);
 }
 
-/* A raw step (loader/host/cli/cli.h) never waits here: a hot worker's
- * wait is left to the cgo step (-1, nothing changed); any other looks
- * without waiting, as the cgo step does. */
+/* A raw step (loader/host/cli/cli.h) never waits here: a hot or trimmed
+ * worker's wait is left to the cgo step (-1, nothing changed); a cold
+ * one looks without waiting, as the cgo step does. */
 static void test_a_raw_look_never_waits(void **state)
 {
 	const pair *p = *state;
@@ -154,6 +147,10 @@ static void test_a_raw_look_never_waits(void **state)
 	assert_int_equal(ms, -1);
 	request(p); /* even with a request there: the cgo step takes it */
 	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), -1);
+	ww.hot = 0;
+	gofn_worker_wait_trim(&ww);
+	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), -1);
+	assert_true(ww.trimmed);
 	/* cold: the request is taken, and nothing there is Go's wait */
 	ww = wait_since(p, 20 * GOFN_WORKER_HOT_MS);
 	assert_int_equal(gofn_worker_wait_ready(&ww, 1, &ms), 1);
@@ -212,8 +209,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_a_hot_worker_waits_in_c, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_a_raw_look_never_waits, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_go_waits_for_input_only, setup, teardown),
-	    cmocka_unit_test_setup_teardown(
-		test_trimmed_waits_in_go_with_no_limit_and_the_end_is_ready, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_trimmed_waits_in_c_and_the_end_is_ready, setup,
+					    teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -80,12 +80,6 @@ int gofn_cli_next_raw(void *raw)
 	return r->s->next_raw ? r->s->next_raw(r->s->impl, r->c) : GOFN_CLI_SLOW;
 }
 
-int gofn_cli_idle_raw(void *raw)
-{
-	gofn_cli_raw *r = raw;
-	return r->s->idle_raw ? r->s->idle_raw(r->s->impl, r->go_kept) : GOFN_CLI_SLOW;
-}
-
 int gofn_cli_finish_raw(void *raw)
 {
 	gofn_cli_raw *r = raw;

@@ -25,7 +25,7 @@ typedef struct gofn_cli_call {
 	const uint8_t *in;
 	size_t inlen;
 	/* With GOFN_CLI_WAIT: after this many ms without the session's fd
-	 * readable, call gofn_cli_idle, then next again; -1: no limit. */
+	 * readable, call gofn_cli_idle, then next again. */
 	int wait_ms;
 } gofn_cli_call;
 
@@ -57,10 +57,6 @@ typedef struct gofn_cli_session {
 	int (*next_raw)(void *impl, gofn_cli_call *c);
 	int (*finish_raw)(void *impl, const uint8_t *out, size_t outlen, const char *err,
 			  size_t errlen, int failed);
-	/* idle made raw: 0 when there was nothing to do (go_kept: the Go
-	 * runtime's bytes not returned to the system, which C cannot read
-	 * without calling Go: loader/host/trim.go gofnGoKept). */
-	int (*idle_raw)(void *impl, unsigned long long go_kept);
 	void *impl;
 } gofn_cli_session;
 
@@ -75,7 +71,7 @@ void gofn_cli_finish(gofn_cli_session *s, const uint8_t *out, size_t outlen, con
 void gofn_cli_idle(gofn_cli_session *s);
 int gofn_cli_end(gofn_cli_session *s);
 
-/* A raw step: next, finish or idle called by Go through runtime.asmcgocall, on
+/* A raw step: next or finish called by Go through runtime.asmcgocall, on
  * its thread's system stack with its P kept, not as a cgo call, whose
  * entersyscall wakes sysmon from its deep sleep (runtime/proc.go
  * reentersyscall, entersyscallWakeSysmon): two of a rarely called
@@ -92,12 +88,10 @@ typedef struct gofn_cli_raw {
 	size_t outlen;
 	const char *err;
 	size_t errlen;
-	int failed;		    /* finish */
-	unsigned long long go_kept; /* idle */
+	int failed; /* finish */
 } gofn_cli_raw;
 int gofn_cli_next_raw(void *raw);
 int gofn_cli_finish_raw(void *raw);
-int gofn_cli_idle_raw(void *raw);
 
 /* -parse x.o: print the object's symbols and relocations (cli_parse.c). */
 int gofn_cli_parse(int argc, char **argv);

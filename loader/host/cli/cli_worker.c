@@ -439,13 +439,6 @@ static void worker_idle(void *impl)
 	gofn_worker_wait_trim(&((worker *)impl)->wait);
 }
 
-/* The same, raw (cli.h): done when there is nothing to give back, which
- * needs no call into Go; a trim is made as a cgo call. */
-static int worker_idle_raw(void *impl, unsigned long long go_kept)
-{
-	return gofn_worker_wait_skip_trim(&((worker *)impl)->wait, go_kept) ? 0 : GOFN_CLI_SLOW;
-}
-
 /* The next request: the one a raw step left, or one received (1); 0 when
  * Go is to wait, GOFN_CLI_SLOW when a raw step would wait here, -1 at the
  * end (w->done). */
@@ -625,7 +618,6 @@ int gofn_cli_worker(int argc, char **argv, gofn_cli_session *s)
 				.end = worker_end,
 				.next_raw = worker_next_raw,
 				.finish_raw = worker_finish_raw,
-				.idle_raw = worker_idle_raw,
 				.impl = &w};
 	return GOFN_CLI_DRIVE;
 }

@@ -46,20 +46,14 @@ typedef struct mark {
 	uint64_t faults;  /* the process's page faults so far */
 } mark;
 
-/* Calls Go (gofnGoKept) unless told not to. */
-static mark now_with(int go)
+static mark now(void)
 {
 	struct rusage ru;
-	mark m = {.go_kept = go && gofnGoKept ? gofnGoKept() : 0};
+	mark m = {.go_kept = gofnGoKept ? gofnGoKept() : 0};
 
 	if (getrusage(RUSAGE_SELF, &ru) == 0)
 		m.faults = (uint64_t)ru.ru_minflt + (uint64_t)ru.ru_majflt;
 	return m;
-}
-
-static mark now(void)
-{
-	return now_with(1);
 }
 
 /* After the last trim (valid once one ran). */
@@ -71,14 +65,6 @@ static int grew(const mark *m)
 {
 	return !trimmed_once || m->go_kept >= last.go_kept + GOFN_WORKER_TRIM_GO_BYTES ||
 	       m->faults >= last.faults + GOFN_WORKER_TRIM_FAULTS;
-}
-
-int gofn_worker_idle_trim_due(unsigned long long go_kept)
-{
-	mark m = now_with(0);
-
-	m.go_kept = go_kept;
-	return grew(&m);
 }
 
 int gofn_worker_idle_trim(void)

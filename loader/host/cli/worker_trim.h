@@ -55,9 +55,4 @@ int gofn_worker_idle_trim_prepare(void);
  * trimmed, 0 when there was nothing to gain. */
 int gofn_worker_idle_trim(void);
 
-/* Whether gofn_worker_idle_trim would trim, given the Go runtime's kept
- * bytes (gofnGoKept, which the caller read): calls nothing in Go, so a raw
- * step can make it (cli.h). */
-int gofn_worker_idle_trim_due(unsigned long long go_kept);
-
 #endif

@@ -39,8 +39,8 @@ int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms)
 {
 	int64_t idle_ms = (gofn_mono_us() - ww->since_us) / 1000;
 	int hot_left = ww->hot ? GOFN_WORKER_HOT_MS - (int)idle_ms : 0;
-	/* poll()'s timeout for a wait here (a hot worker's); 0: Go waits */
-	int here = hot_left > 0 ? hot_left : 0;
+	/* poll()'s timeout for a wait here: none when Go is to wait */
+	int here = ww->trimmed ? -1 : hot_left > 0 ? hot_left : 0;
 
 	if (raw && here != 0)
 		return -1;
@@ -51,9 +51,8 @@ int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms)
 	}
 	ww->hot = 0;
 	idle_ms = (gofn_mono_us() - ww->since_us) / 1000;
-	*wait_ms = ww->trimmed				 ? -1
-		   : idle_ms < GOFN_WORKER_TRIM_DELAY_MS ? GOFN_WORKER_TRIM_DELAY_MS - (int)idle_ms
-							 : 0;
+	*wait_ms =
+	    idle_ms < GOFN_WORKER_TRIM_DELAY_MS ? GOFN_WORKER_TRIM_DELAY_MS - (int)idle_ms : 0;
 	return 0;
 }
 
@@ -61,12 +60,4 @@ void gofn_worker_wait_trim(gofn_worker_wait *ww)
 {
 	gofn_worker_idle_trim();
 	ww->trimmed = 1;
-}
-
-int gofn_worker_wait_skip_trim(gofn_worker_wait *ww, unsigned long long go_kept)
-{
-	if (gofn_worker_idle_trim_due(go_kept))
-		return 0;
-	ww->trimmed = 1;
-	return 1;
 }

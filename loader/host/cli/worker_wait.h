@@ -16,16 +16,8 @@
  * So a worker whose last request came within GOFN_WORKER_HOT_MS of its
  * reply waits that long in poll() here first (short of sysmon's 10 ms,
  * with drive.go's yield); any other wait is Go's, in its netpoller, up to
- * the idle trim (worker_trim.h), and past it with no deadline: no Go
- * timer is then pending, so sysmon sleeps until the next call (its deep
- * sleep is bounded by the next timer, runtime/proc.go sysmon). The trim
- * point itself is a raw step when the trim has nothing to give back
- * (gofn_worker_wait_skip_trim), so passing it wakes no sysmon either.
- * Before, a worker waited in poll() here past the trim point, a cgo call
- * whose P sysmon retook only after 10 ms of 20 us polls (retake, with a
- * P idle): about 10 of sysmon's switches for each call of a worker called
- * every 1.2 s (docs/benchmarks.md, "The worker's idle trim and GC (eighth
- * session)"). */
+ * the idle trim (worker_trim.h), after which the worker waits in poll()
+ * here: one retake, then sysmon sleeps until the next call. */
 #ifndef GOFN_HOST_WORKER_WAIT_H
 #define GOFN_HOST_WORKER_WAIT_H
 
@@ -58,20 +50,16 @@ int gofn_worker_wait_input_fd(const gofn_worker_wait *ww);
 void gofn_worker_wait_idle_from_now(gofn_worker_wait *ww);
 
 /* Returns 1 when a request (or the end of the stream) is there to read,
- * having waited for it here when the worker is hot; 0 when the caller is
- * to wait for fd in Go's netpoller for up to *wait_ms (-1: no limit, past
- * the trim point) and then call gofn_worker_wait_trim (if nothing came)
- * or this again. raw (a raw step, cli.h): returns -1 instead of waiting
- * here, with nothing done, the wait being a cgo call's. */
+ * having waited for it here when the worker is hot or trimmed; 0 when
+ * the caller is to wait for fd in Go's netpoller for up to *wait_ms and
+ * then call gofn_worker_wait_trim (if nothing came) or this again. raw
+ * (a raw step, cli.h): returns -1 instead of waiting here, with nothing
+ * done, the wait being a cgo call's. */
 int gofn_worker_wait_ready(gofn_worker_wait *ww, int raw, int *wait_ms);
 
 /* Idle past the trim delay: trims (worker_trim.h: when the worker grew
- * since its last trim); the next wait has no limit either way. */
+ * since its last trim); the next wait is here either way, where no Go
+ * timer is pending for sysmon to wake for. */
 void gofn_worker_wait_trim(gofn_worker_wait *ww);
-
-/* The same without calling Go, for a raw step (cli.h), given the Go
- * runtime's kept bytes: 1 when there was nothing to trim (done), 0 when
- * the caller is to call gofn_worker_wait_trim. */
-int gofn_worker_wait_skip_trim(gofn_worker_wait *ww, unsigned long long go_kept);
 
 #endif

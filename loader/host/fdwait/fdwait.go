@@ -12,8 +12,7 @@ import (
 )
 
 // New returns a function that parks the calling goroutine until fd is
-// readable (true) or ms milliseconds have passed (false; ms < 0: no
-// limit, and no Go timer, which would bound sysmon's deep sleep). fd is C's and
+// readable (true) or ms milliseconds have passed (false). fd is C's and
 // stays open: the worker passes an epoll instance that watches its
 // control socket for input only (loader/host/cli/worker_wait.h). It is
 // made non-blocking, without which os.NewFile would not hand it to the
@@ -32,14 +31,11 @@ func New(fd int) func(ms int) bool {
 	}
 	keep = append(keep, f) // a collected *os.File would close fd
 	return func(ms int) bool {
-		if ms >= 0 {
-			f.SetReadDeadline(time.Now().Add(time.Duration(ms) * time.Millisecond))
-			// A pending deadline's timer would make every idle thread
-			// of a busy worker sleep in epoll_wait until it, instead of
-			// on a futex (runtime/proc.go findRunnable): one more
-			// wake-up a call.
-			defer f.SetReadDeadline(time.Time{})
-		}
+		f.SetReadDeadline(time.Now().Add(time.Duration(ms) * time.Millisecond))
+		// A pending deadline's timer would make every idle thread of a
+		// busy worker sleep in epoll_wait until it, instead of on a
+		// futex (runtime/proc.go findRunnable): one more wake-up a call.
+		defer f.SetReadDeadline(time.Time{})
 		// RawConn.Read first forgets any readiness the netpoller saw
 		// (internal/poll/fd_unix.go RawRead: prepareRead, and
 		// runtime/netpoll.go poll_runtime_pollReset), and the netpoller

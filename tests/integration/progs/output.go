@@ -64,15 +64,13 @@ func Release(in []byte) []byte {
 }
 
 // waiting reports whether the worker's call loop (goroutine 1, drive.go)
-// waits for its next request: no call runs. It waits in C (a cgo call of
-// gofn_cli_next) or in Go's netpoller (loader/host/fdwait).
+// waits for its next request: no call runs.
 func waiting() bool {
 	buf := make([]byte, 1<<16)
 	buf = buf[:runtime.Stack(buf, true)]
 	for _, g := range bytes.Split(buf, []byte("\n\n")) {
 		if bytes.HasPrefix(g, []byte("goroutine 1 [")) {
-			return bytes.Contains(g, []byte("gofn_cli_next")) ||
-				bytes.Contains(g, []byte("loader/host/fdwait."))
+			return bytes.Contains(g, []byte("gofn_cli_next"))
 		}
 	}
 	return false
