@@ -115,6 +115,7 @@ typedef struct {
 typedef struct {
 	kept_shape s[KEPT_SHAPES];
 	unsigned next; /* the slot a new shape takes */
+	json_t *str;   /* gofn_json_members' string to escape */
 } kept_lines;
 static pthread_key_t kept_key;
 static int kept_ok;
@@ -126,6 +127,7 @@ static void kept_free(void *arg)
 
 	for (int i = 0; i < KEPT_SHAPES; i++)
 		json_decref(k->s[i].o);
+	json_decref(k->str);
 	free(k);
 }
 
@@ -165,19 +167,27 @@ static int set_values(json_t *o, const gofn_log_field *f, size_t n)
 	return it ? -1 : 0;
 }
 
-json_t *gofn_json_kept(const gofn_log_field *f, size_t n)
+/* This thread's kept objects, made on its first use; NULL if no memory. */
+static kept_lines *kept_get(void)
 {
 	pthread_once(&kept_once, kept_init);
 	kept_lines *k = kept_ok ? pthread_getspecific(kept_key) : NULL;
 
-	if (!kept_ok || n > KEPT_FIELDS)
+	if (!kept_ok || k)
+		return k;
+	if (!(k = calloc(1, sizeof *k)) || pthread_setspecific(kept_key, k) != 0) {
+		free(k);
 		return NULL;
-	if (!k) {
-		if (!(k = calloc(1, sizeof *k)) || pthread_setspecific(kept_key, k) != 0) {
-			free(k);
-			return NULL;
-		}
 	}
+	return k;
+}
+
+json_t *gofn_json_kept(const gofn_log_field *f, size_t n)
+{
+	kept_lines *k = n > KEPT_FIELDS ? NULL : kept_get();
+
+	if (!k)
+		return NULL;
 	for (int i = 0; i < KEPT_SHAPES; i++) {
 		kept_shape *sh = &k->s[i];
 		if (!sh->o || sh->n != n)
@@ -195,6 +205,96 @@ json_t *gofn_json_kept(const gofn_log_field *f, size_t n)
 	for (size_t j = 0; j < n; j++)
 		sh->key[j] = f[j].key;
 	return sh->o;
+}
+
+/* s (n bytes) appended to buf at *len if it fits in cap; 0, or -1. */
+static int put(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+	if (n > cap - *len)
+		return -1;
+	memcpy(buf + *len, s, n);
+	*len += n;
+	return 0;
+}
+
+/* 1 if jansson writes s (n bytes) as it is, between quotes: printable
+ * ASCII but '"' and '\\' (its dump escapes those and bytes under 0x20;
+ * 0x7f and above go through it, which also checks UTF-8). */
+static int plain_text(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c < 0x20 || c > 0x7e || c == '"' || c == '\\')
+			return 0;
+	}
+	return 1;
+}
+
+/* s as a JSON string at buf + *len: as it is when plain, else jansson's
+ * dump of it (escapes, and the UTF-8 check that fails it). */
+static int put_string(char *buf, size_t cap, size_t *len, const char *s, size_t n)
+{
+	if (plain_text(s, n)) {
+		if (n + 2 > cap - *len)
+			return -1;
+		buf[*len] = '"';
+		memcpy(buf + *len + 1, s, n);
+		buf[*len + 1 + n] = '"';
+		*len += n + 2;
+		return 0;
+	}
+	kept_lines *k = kept_get();
+	if (!k)
+		return -1;
+	if (k->str ? json_string_setn_nocheck(k->str, s, n) < 0
+		   : !(k->str = json_stringn_nocheck(s, n)))
+		return -1;
+	size_t m = json_dumpb(k->str, buf + *len, cap - *len, JSON_ENCODE_ANY);
+	if (m == 0 || m > cap - *len)
+		return -1;
+	*len += m;
+	return 0;
+}
+
+/* v in decimal, as jansson's "%lld" writes it. */
+static int put_int(char *buf, size_t cap, size_t *len, long long v)
+{
+	char d[24];
+	size_t i = sizeof d;
+	/* the magnitude as unsigned: LLONG_MIN has no positive */
+	unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+
+	do
+		d[--i] = (char)('0' + u % 10);
+	while (u /= 10);
+	if (v < 0)
+		d[--i] = '-';
+	return put(buf, cap, len, d + i, sizeof d - i);
+}
+
+size_t gofn_json_members(char *buf, size_t cap, const gofn_log_field *f, size_t n)
+{
+	size_t len = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		size_t kn = strlen(f[i].key);
+		if (kn + 4 > cap - len)
+			return 0;
+		if (i)
+			buf[len++] = ',';
+		buf[len++] = '"';
+		memcpy(buf + len, f[i].key, kn); /* a name in the code */
+		len += kn;
+		buf[len++] = '"';
+		buf[len++] = ':';
+		int rc = f[i].is_int ? put_int(buf, cap, &len, f[i].i)
+			 : !f[i].s   ? put(buf, cap, &len, "null", 4)
+				     : put_string(buf, cap, &len, f[i].s,
+						  f[i].is_bytes ? f[i].n : strlen(f[i].s));
+		if (rc < 0)
+			return 0;
+	}
+	return len;
 }
 
 /* Writes {"ts":..,"level":..,"event":.., then the fields: 0, or -1 with
@@ -228,7 +328,22 @@ static int head_and_fields(const char *when, const char *level, const char *even
 
 static int head_key(const char *k)
 {
-	return strcmp(k, "ts") == 0 || strcmp(k, "level") == 0 || strcmp(k, "event") == 0;
+	return (k[0] == 't' || k[0] == 'l' || k[0] == 'e') &&
+	       (strcmp(k, "ts") == 0 || strcmp(k, "level") == 0 || strcmp(k, "event") == 0);
+}
+
+/* The line's head, {"ts":"..","level":"..","event":"..", as
+ * head_and_fields prints it (level and event plain names). */
+static size_t line_head(char *buf, size_t cap, const char *when, const char *level,
+			const char *event)
+{
+	size_t len = 0;
+	int rc = put(buf, cap, &len, "{\"ts\":\"", 7) | put(buf, cap, &len, when, strlen(when)) |
+		 put(buf, cap, &len, "\",\"level\":\"", 11) |
+		 put(buf, cap, &len, level, strlen(level)) |
+		 put(buf, cap, &len, "\",\"event\":\"", 11) |
+		 put(buf, cap, &len, event, strlen(event)) | put(buf, cap, &len, "\"", 1);
+	return rc < 0 ? 0 : len;
 }
 
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n)
@@ -238,11 +353,20 @@ void gofn_log_fields(const char *level, const char *event, const gofn_log_field 
 	for (size_t i = 0; plain && i < n; i++)
 		plain = !head_key(f[i].key);
 	if (plain) {
-		char when[64];
-		json_t *o = gofn_json_kept(f, n);
+		char when[64], buf[4096];
 		timestamp(when, sizeof when);
-		if (o && head_and_fields(when, level, event, o) == 0)
+		/* room kept for the ',', the '}' and the '\n' */
+		size_t len = line_head(buf, sizeof buf - 3, when, level, event), m = 0;
+		if (len && (!n || (m = gofn_json_members(buf + len + 1, sizeof buf - len - 3, f,
+							 n)) != 0)) {
+			if (n)
+				buf[len++] = ',';
+			len += m;
+			buf[len++] = '}';
+			buf[len++] = '\n';
+			put_line(buf, len);
 			return;
+		}
 	}
 	gofn_log(level, event, fields_object(f, n, 1));
 }

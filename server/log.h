@@ -32,6 +32,15 @@ typedef struct {
  * a json_pack format to parse. */
 void gofn_log_fields(const char *level, const char *event, const gofn_log_field *f, size_t n);
 
+/* f's fields as the members of a JSON object, "key":value joined by ','
+ * (no braces), into buf (cap bytes), in f's order, as a dump of
+ * gofn_json_kept's object writes them: their length, or 0 if they do not
+ * fit or a string is not UTF-8. Without an object: plain printable ASCII
+ * is copied between quotes, any other string is jansson's dump of it
+ * (escapes, UTF-8 check), an integer is written as jansson writes it. The
+ * keys must differ from each other (an object would keep one). */
+size_t gofn_json_members(char *buf, size_t cap, const gofn_log_field *f, size_t n);
+
 /* This thread's object of these fields, kept from its last use with the
  * same keys in the same order (the log lines' and the invoke reply's,
  * server/outcome.c) with f's values set into it; strings unchecked (a dump

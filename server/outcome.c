@@ -1,5 +1,6 @@
 #include "server/outcome.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,18 +63,21 @@ json_t *gofn_outcome_json(const char *inv, const gofn_function *f, const char *s
 
 /* Captures over this are not kept in a thread's object between calls. */
 #define KEPT_CAPTURE_MAX 4096
+#define OUTCOME_FIELDS	 12
 
-json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *fn, const char *symbol,
-			       int has_result, const gofn_outcome *o)
+/* gofn_outcome_json's fields in its order, bytes to be checked as it
+ * checks them: their number, or 0 for an outcome they cannot say (a
+ * capture truncated, or over max). */
+static size_t outcome_fields(gofn_log_field f[OUTCOME_FIELDS], const char *inv,
+			     const gofn_function *fn, const char *symbol, int has_result,
+			     const gofn_outcome *o, size_t max)
 {
 	const gofn_capture *c[] = {&o->result, &o->out, &o->err};
-	gofn_log_field f[12];
 	size_t n = 0;
 
 	for (int i = 0; i < 3; i++)
-		if (c[i]->len > KEPT_CAPTURE_MAX || c[i]->truncated)
-			return NULL;
-	/* gofn_outcome_json's fields in its order; bytes checked as it checks */
+		if (c[i]->len > max || c[i]->truncated)
+			return 0;
 	f[n++] = GOFN_LOG_STR("invocation_id", inv);
 	f[n++] = GOFN_LOG_STR("function", fn->id);
 	f[n++] = GOFN_LOG_STR("symbol", symbol);
@@ -96,6 +100,52 @@ json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *fn, const c
 			f[n++] = o->error[0] ? GOFN_LOG_BYTES("error", o->error, strlen(o->error))
 					     : GOFN_LOG_STR("error", NULL);
 	}
-	json_t *j = gofn_json_kept(f, n);
+	return n;
+}
+
+json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *fn, const char *symbol,
+			       int has_result, const gofn_outcome *o)
+{
+	gofn_log_field f[OUTCOME_FIELDS];
+	size_t n = outcome_fields(f, inv, fn, symbol, has_result, o, KEPT_CAPTURE_MAX);
+	json_t *j = n ? gofn_json_kept(f, n) : NULL;
+
 	return j ? json_incref(j) : NULL;
+}
+
+/* The most bytes f's members can take: a key and its quotes, ':' and
+ * ','; an integer 20 digits and a sign; a string its quotes and each byte
+ * escaped as \u00XX. */
+static size_t members_bound(const gofn_log_field *f, size_t n)
+{
+	size_t b = 0;
+
+	for (size_t i = 0; i < n; i++)
+		b += strlen(f[i].key) + 4 +
+		     (f[i].is_int ? 21
+		      : !f[i].s	  ? 4
+				  : 6 * (f[i].is_bytes ? f[i].n : strlen(f[i].s)) + 2);
+	return b;
+}
+
+char *gofn_outcome_text(const char *inv, const gofn_function *fn, const char *symbol,
+			int has_result, const gofn_outcome *o, size_t *len)
+{
+	gofn_log_field f[OUTCOME_FIELDS];
+	size_t n = outcome_fields(f, inv, fn, symbol, has_result, o, SIZE_MAX);
+
+	if (!n)
+		return NULL;
+	size_t cap = members_bound(f, n) + 3; /* '{', '}', '\n' */
+	char *text = malloc(cap);
+	size_t m = text ? gofn_json_members(text + 1, cap - 3, f, n) : 0;
+	if (!m) {
+		free(text);
+		return NULL;
+	}
+	text[0] = '{';
+	text[m + 1] = '}';
+	text[m + 2] = '\n';
+	*len = m + 3;
+	return text;
 }

@@ -1,7 +1,8 @@
 /* A request's log line: gofn_log_fields writes what gofn_log writes for
  * an object of the same fields (escapes, non-UTF-8 bytes, integer edges);
  * the invoke reply from a thread's kept object (gofn_outcome_json_kept)
- * is the text of a fresh one (gofn_outcome_json), call after call. */
+ * and the one written without an object (gofn_outcome_text) are the text
+ * of a fresh one (gofn_outcome_json), call after call. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -39,11 +40,14 @@ static char *captured(void (*fn)(void))
 }
 
 static const char *weird_path = "/invoke/main.Handle/\"q\"\\x\n\xc3\xa9\xff";
+/* valid UTF-8 that needs escapes: written by jansson's dump of it alone */
+static const char *escaped_path = "/invoke/main.Handle/\"q\"\\x\n\t\x01\xc3\xa9\x7f~";
+static const char *log_path;
 
 static void log_both_ways(void)
 {
 	const gofn_log_field f[] = {
-	    GOFN_LOG_STR("method", "POST"), GOFN_LOG_STR("path", weird_path),
+	    GOFN_LOG_STR("method", "POST"), GOFN_LOG_STR("path", log_path),
 	    GOFN_LOG_INT("status", 200),    GOFN_LOG_INT("us", -5),
 	    GOFN_LOG_INT("zero", 0),	    GOFN_LOG_INT("min", LLONG_MIN),
 	    GOFN_LOG_INT("max", LLONG_MAX), GOFN_LOG_STR("tenant", "bench"),
@@ -52,7 +56,7 @@ static void log_both_ways(void)
 	gofn_log_fields("info", "http", f, sizeof f / sizeof f[0]);
 	gofn_log("info", "http",
 		 json_pack("{s:s, s:o, s:i, s:i, s:i, s:I, s:I, s:s, s:n}", "method", "POST",
-			   "path", gofn_json_text(weird_path), "status", 200, "us", -5, "zero", 0,
+			   "path", gofn_json_text(log_path), "status", 200, "us", -5, "zero", 0,
 			   "min", (json_int_t)LLONG_MIN, "max", (json_int_t)LLONG_MAX, "tenant",
 			   "bench", "error"));
 }
@@ -65,9 +69,8 @@ static const char *after_ts(const char *line)
 	return p;
 }
 
-static void log_fields_line_is_gofn_logs(void **state)
+static void one_line_both_ways(void)
 {
-	(void)state;
 	char *text = captured(log_both_ways);
 	char *nl = strchr(text, '\n');
 
@@ -85,6 +88,15 @@ static void log_fields_line_is_gofn_logs(void **state)
 	free(text);
 }
 
+static void log_fields_line_is_gofn_logs(void **state)
+{
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		log_path = i ? escaped_path : weird_path;
+		one_line_both_ways();
+	}
+}
+
 static char *dumped(json_t *j)
 {
 	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -97,6 +109,8 @@ static void set_capture(gofn_capture *c, const char *bytes, size_t n)
 	c->data = (uint8_t *)bytes;
 	c->len = n;
 }
+
+enum { KEPT_NO = 1, TEXT_NO = 2 };
 
 /* Outcomes in a row on one thread, so the kept object is reused, refilled
  * and its shape changed: each reply's text must be the fresh one's, or the
@@ -114,18 +128,23 @@ static void kept_reply_is_the_fresh_one(void **state)
 		int status, has_result;
 		const char *result, *out, *err, *error, *name;
 		size_t rlen, outlen;
-		int declines;
+		int declines; /* KEPT_NO, TEXT_NO: which way declines */
+		int truncated;
 	} cases[] = {
-	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0},
-	    {GOFN_STATUS_OK, 1, "hi al", "", "", "", "", 5, 0, 0}, /* refilled */
-	    {GOFN_STATUS_OK, 1, "nul\0in", "out\n", "\"q\"", "", "", 6, 4, 0},
-	    {GOFN_STATUS_ERROR, 1, "", "", "", "input was bad", "", 0, 0, 0}, /* null result */
-	    {GOFN_STATUS_OK, 0, "", "", "", "", "", 0, 0, 0},		      /* void */
-	    {GOFN_STATUS_OK, 1, "\xff\xfe", "", "", "", "", 2, 0, 1},	      /* base64 */
-	    {GOFN_STATUS_PANIC, 1, "", "", "", "bad \xc3 byte", "", 0, 0, 1}, /* masked */
-	    {GOFN_STATUS_OK, 1, "named", "", "", "", "greet", 5, 0, 0},
-	    {GOFN_STATUS_OK, 1, big, "", "", "", "greet", sizeof big, 0, 1}, /* not kept */
-	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0},	     /* back */
+	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0, 0},
+	    {GOFN_STATUS_OK, 1, "hi al", "", "", "", "", 5, 0, 0, 0}, /* refilled */
+	    {GOFN_STATUS_OK, 1, "nul\0in", "out\n", "\"q\"", "", "", 6, 4, 0, 0},
+	    {GOFN_STATUS_ERROR, 1, "", "", "", "input was bad", "", 0, 0, 0, 0}, /* null result */
+	    {GOFN_STATUS_OK, 0, "", "", "", "", "", 0, 0, 0, 0},		 /* void */
+	    {GOFN_STATUS_OK, 1, "\xff\xfe", "", "", "", "", 2, 0, KEPT_NO | TEXT_NO,
+	     0}, /* base64 */
+	    {GOFN_STATUS_PANIC, 1, "", "", "", "bad \xc3 byte", "", 0, 0, KEPT_NO | TEXT_NO,
+	     0}, /* masked */
+	    {GOFN_STATUS_OK, 1, "named", "", "", "", "greet", 5, 0, 0, 0},
+	    {GOFN_STATUS_OK, 1, big, "", "", "", "greet", sizeof big, 0, KEPT_NO, 0}, /* not kept */
+	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0, 0},		      /* back */
+	    {GOFN_STATUS_OK, 1, "h\xc3\xa9 \x7f\x01/\\", "", "", "", "", 8, 0, 0, 0}, /* escapes */
+	    {GOFN_STATUS_OK, 1, "cut", "partial", "", "", "", 3, 7, KEPT_NO | TEXT_NO, 1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		o.status = cases[i].status;
@@ -135,6 +154,7 @@ static void kept_reply_is_the_fresh_one(void **state)
 		set_capture(&o.out, cases[i].out, cases[i].outlen);
 		set_capture(&o.err, cases[i].err, strlen(cases[i].err));
 		snprintf(o.error, sizeof o.error, "%s", cases[i].error);
+		o.out.truncated = cases[i].truncated;
 		snprintf(fn.name, sizeof fn.name, "%s", cases[i].name);
 		fn.version = cases[i].name[0] ? 3 : 0;
 		char *fresh =
@@ -142,13 +162,25 @@ static void kept_reply_is_the_fresh_one(void **state)
 		json_t *k =
 		    gofn_outcome_json_kept("inv_1", &fn, "main.Handle", cases[i].has_result, &o);
 		assert_non_null(fresh);
-		if (cases[i].declines) {
+		if (cases[i].declines & KEPT_NO) {
 			assert_null(k);
 		} else {
 			char *kept = dumped(k);
 			assert_non_null(kept);
 			assert_string_equal(kept, fresh);
 			free(kept);
+		}
+		size_t n = 0;
+		char *text =
+		    gofn_outcome_text("inv_1", &fn, "main.Handle", cases[i].has_result, &o, &n);
+		if (cases[i].declines & TEXT_NO) {
+			assert_null(text);
+		} else {
+			assert_non_null(text);
+			assert_int_equal(n, strlen(fresh) + 1);
+			assert_memory_equal(text, fresh, n - 1);
+			assert_int_equal(text[n - 1], '\n');
+			free(text);
 		}
 		free(fresh);
 	}
