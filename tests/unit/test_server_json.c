@@ -97,6 +97,36 @@ static void log_fields_line_is_gofn_logs(void **state)
 	}
 }
 
+/* Every byte value at each place of a word (gofn_json_members reads
+ * strings eight bytes at a time): its members are a dump's of an object
+ * of the same bytes, or 0 where jansson refuses them (not UTF-8). */
+static void members_are_a_dumps(void **state)
+{
+	(void)state;
+	for (int c = 0; c < 256; c++) {
+		for (size_t at = 0; at < 17; at++) {
+			char s[17], buf[256], want[256];
+			memset(s, 'a', sizeof s);
+			s[at] = (char)c;
+			gofn_log_field f[] = {GOFN_LOG_INT("n", c),
+					      GOFN_LOG_BYTES("s", s, sizeof s)};
+			size_t m = gofn_json_members(buf, sizeof buf, f, 2);
+			json_t *v = json_stringn(s, sizeof s);
+			if (!v) {
+				assert_int_equal(m, 0);
+				continue;
+			}
+			json_t *o = json_object();
+			json_object_set_new(o, "n", json_integer(c));
+			json_object_set_new(o, "s", v);
+			size_t n = json_dumpb(o, want, sizeof want, JSON_COMPACT);
+			json_decref(o);
+			assert_int_equal(m, n - 2); /* no braces */
+			assert_memory_equal(buf, want + 1, m);
+		}
+	}
+}
+
 static char *dumped(json_t *j)
 {
 	char *t = j ? json_dumps(j, JSON_COMPACT) : NULL;
@@ -190,6 +220,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(log_fields_line_is_gofn_logs),
+	    cmocka_unit_test(members_are_a_dumps),
 	    cmocka_unit_test(kept_reply_is_the_fresh_one),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
