@@ -201,17 +201,19 @@ static int record_one(gofn_store *g, const gofn_inv_row *r, gofn_err *e)
 	    e);
 	if (!st)
 		return -1;
-	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, r->tenant, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, r->function, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, r->symbol, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, r->status, -1, SQLITE_TRANSIENT);
+	/* Not copied: r outlives the step, and gofn_sq_done clears the
+	 * bindings after it. */
+	sqlite3_bind_text(st, 1, r->id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, r->tenant, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, r->function, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, r->symbol, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 5, r->status, -1, SQLITE_STATIC);
 	sqlite3_bind_int(st, 6, r->exit_code);
 	sqlite3_bind_int64(st, 7, r->timeout_ms);
 	sqlite3_bind_int64(st, 8, r->created_ms);
 	sqlite3_bind_int64(st, 9, r->finished_ms);
 	sqlite3_bind_int64(st, 10, r->duration_us);
-	sqlite3_bind_text(st, 11, r->error, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 11, r->error, -1, SQLITE_STATIC);
 	return step_change(g, st, e, "record invocation") < 0 ? -1 : 0;
 }
 
