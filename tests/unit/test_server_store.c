@@ -272,6 +272,59 @@ static void migrates_queue_index(void **state)
 	gofn_store_close(s);
 }
 
+/* The recorder's rows go in chunks of 16 in one INSERT: a chunk with a
+ * row whose tenant is gone (its foreign key) is written row by row with
+ * that row skipped, an id twice keeps its first row, the rows past the
+ * last chunk go one by one, and every field reads back. */
+static void records_in_chunks(void **state)
+{
+	gofn_store *s = open_store();
+	gofn_err e = {0};
+	enum { N = 51 };
+	gofn_inv_row rows[N], got;
+
+	(void)state;
+	assert_int_equal(gofn_store_inv_setup(s, &e), 0);
+	assert_int_equal(gofn_store_tenant_add(s, "acme", "ha", &e), 0);
+	for (int i = 0; i < N; i++) {
+		char id[16];
+		snprintf(id, sizeof id, "inv_c%02d", i == 9 ? 3 : i);
+		make_inv(&rows[i], id, i == 20 ? "gone" : "acme", 1000 + i);
+		rows[i].input = NULL;
+		rows[i].input_len = 0;
+		snprintf(rows[i].status, sizeof rows[i].status, "%s", i == 9 ? "panic" : "ok");
+		snprintf(rows[i].error, sizeof rows[i].error, "e\"%d", i);
+		rows[i].exit_code = i;
+		rows[i].duration_us = 10 * i;
+		rows[i].finished_ms = 2000 + i;
+	}
+	assert_int_equal(gofn_store_inv_record(s, rows, N, &e), 0);
+	for (int i = 0; i < N; i++) {
+		if (i == 9)
+			continue; /* inv_c03's second row */
+		int rc = gofn_store_inv_get(s, "acme", rows[i].id, &got, &e);
+		if (i == 20) {
+			assert_int_equal(rc, 1);
+			continue;
+		}
+		assert_int_equal(rc, 0);
+		assert_string_equal(got.status, "ok");
+		assert_string_equal(got.mode, "sync");
+		assert_string_equal(got.state, "done");
+		assert_string_equal(got.error, rows[i].error);
+		assert_string_equal(got.function, "fn_x");
+		assert_string_equal(got.symbol, "main.Handle");
+		assert_int_equal(got.exit_code, i);
+		assert_int_equal(got.duration_us, 10 * i);
+		assert_int_equal(got.created_ms, 1000 + i);
+		assert_int_equal(got.started_ms, 1000 + i);
+		assert_int_equal(got.finished_ms, 2000 + i);
+		assert_int_equal(got.timeout_ms, 1000);
+		gofn_inv_row_clear(&got);
+	}
+	gofn_store_close(s);
+}
+
 static void cached_lookups_follow_writes(void **state)
 {
 	(void)state;
@@ -447,6 +500,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(invocation_rows, setup, teardown),
 	    cmocka_unit_test_setup_teardown(recover_lapses_claims, setup, teardown),
 	    cmocka_unit_test_setup_teardown(migrates_queue_index, setup, teardown),
+	    cmocka_unit_test_setup_teardown(records_in_chunks, setup, teardown),
 	    cmocka_unit_test_setup_teardown(cached_lookups_follow_writes, setup, teardown),
 	    cmocka_unit_test(cache_bound),
 	    cmocka_unit_test(cache_holds_1000_tenants),
