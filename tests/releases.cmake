@@ -8,7 +8,8 @@
 #                       in tests/programs/golden/go1.NN override
 #   hostsyms/examples-go1.NN   the std examples in that release's worker
 #   escape/go-go1.NN    the Go escape attempts
-#   integration/{invoke,profiles}-go1.NN   a real gofnd serving that release
+#   integration/{invoke,profiles,idle_trim_spinners}-go1.NN   a real gofnd
+#                       serving that release
 # integration/releases runs every release side by side in one gofnd.
 set(CORPUS ${PROJECT_SOURCE_DIR}/tests/programs)
 foreach(rel ${GOFN_GO_RELEASES})
@@ -44,7 +45,7 @@ foreach(rel ${GOFN_GO_RELEASES})
            WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
   set_tests_properties(escape/go-${rel} PROPERTIES TIMEOUT 600 ENVIRONMENT ${env})
 
-  foreach(t invoke profiles)
+  foreach(t invoke profiles idle_trim_spinners)
     add_test(NAME integration/${t}-${rel}
              COMMAND bash ${PROJECT_SOURCE_DIR}/tests/integration/test_${t}.sh ${CMAKE_BINARY_DIR}
              WORKING_DIRECTORY ${PROJECT_SOURCE_DIR})
