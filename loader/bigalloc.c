@@ -40,7 +40,7 @@ static struct {
 	void *p;
 	size_t len;
 } spare[NSPARE];
-static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_mutex_t spare_mu = PTHREAD_MUTEX_INITIALIZER; /* spare and reserve */
 
 static void *take_spare(size_t len)
 {
@@ -78,6 +78,77 @@ static size_t map_len(size_t n)
 	return n % HUGE >= HUGE / 8 ? rnd(n, HUGE) : rnd(n, PAGE);
 }
 
+/* The reserve: huge pages a helper thread faults in while the load does
+ * something else (gofn_big_reserve), handed out whole to the next arrays
+ * that fill whole huge pages (big_map), the rest unmapped at the end of
+ * the load (gofn_big_unreserve). */
+static struct {
+	uint8_t *p; /* the next page to hand out */
+	size_t len; /* bytes left */
+} reserve;
+
+static void *take_reserve(size_t len)
+{
+	void *p = NULL;
+	pthread_mutex_lock(&spare_mu);
+	if (len % HUGE == 0 && reserve.len >= len) {
+		p = reserve.p;
+		reserve.p += len;
+		reserve.len -= len;
+	}
+	pthread_mutex_unlock(&spare_mu);
+	return p;
+}
+
+/* Whether arrays are kept from an earlier load: its next load takes
+ * those, and a reserve would be faulted in for nothing. */
+static int holds_memory(void)
+{
+	int held = reserve.len != 0;
+	for (int i = 0; i < NSPARE; i++)
+		held |= spare[i].p != NULL;
+	return held;
+}
+
+void gofn_big_reserve(size_t n)
+{
+	size_t len = rnd(n, HUGE);
+	pthread_mutex_lock(&spare_mu);
+	int skip = n < BIG || n > SIZE_MAX - 2 * HUGE || holds_memory();
+	pthread_mutex_unlock(&spare_mu);
+	uint8_t *p = skip ? NULL : map_aligned(len);
+	if (!p)
+		return;
+	pthread_mutex_lock(&spare_mu);
+	if (holds_memory()) { /* another thread's meanwhile */
+		pthread_mutex_unlock(&spare_mu);
+		munmap(p, len);
+		return;
+	}
+	reserve.p = p;
+	reserve.len = len;
+	pthread_mutex_unlock(&spare_mu);
+	/* one huge page at a time, the first ones first: a page may be
+	 * handed out (take_reserve) while later ones are being faulted in,
+	 * and MADV_POPULATE_WRITE only faults in what is missing (it never
+	 * writes to what its new owner may be writing) */
+	for (size_t off = 0; off < len; off += HUGE)
+		if (madvise(p + off, HUGE, MADV_POPULATE_WRITE) < 0)
+			break;
+}
+
+void gofn_big_unreserve(void)
+{
+	pthread_mutex_lock(&spare_mu);
+	void *p = reserve.p;
+	size_t len = reserve.len;
+	reserve.p = NULL;
+	reserve.len = 0;
+	pthread_mutex_unlock(&spare_mu);
+	if (len)
+		munmap(p, len);
+}
+
 /* A kept or new mapping for n >= BIG bytes; *fresh when new (all zero). */
 static void *big_map(size_t n, int *fresh)
 {
@@ -89,7 +160,7 @@ static void *big_map(size_t n, int *fresh)
 	if (p)
 		return p;
 	*fresh = 1;
-	return map_aligned(len);
+	return (p = take_reserve(len)) ? p : map_aligned(len);
 }
 
 void *gofn_big_calloc(size_t n)
@@ -113,6 +184,14 @@ void *gofn_zero_fill(void *p, size_t n)
 	/* through a volatile pointer: GCC turns malloc + memset into calloc */
 	static void *(*volatile fill)(void *, int, size_t) = memset;
 	return fill(p, 0, n);
+}
+
+void *gofn_big_clear(void *p, size_t n, int zeroed)
+{
+	/* p of a new mapping starts on a page (map_aligned, take_reserve) */
+	if (zeroed && n >= BIG && madvise(p, rnd(n, PAGE), MADV_POPULATE_WRITE) == 0)
+		return p;
+	return gofn_zero_fill(p, n);
 }
 
 void *gofn_big_shrink(void *p, size_t n, size_t len)

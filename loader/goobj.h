@@ -170,6 +170,8 @@ typedef struct goobj_object {
 	 * uint32 each, checked non-decreasing and within their blocks) and
 	 * the Data block, in the object's bytes: goobj_sym_data & co. */
 	const uint8_t *relocidx, *auxidx, *dataidx, *datablk;
+	uint32_t idxlen[3];  /* the three index blocks' lengths in bytes */
+	uint32_t ndatabytes; /* the Data block's length */
 
 	const goobj_reloc *relocs; /* all relocations, in the object's bytes */
 	uint32_t nrelocs;
@@ -194,6 +196,9 @@ typedef struct goobj_object {
 	/* The whole object (from "go object" on), for anyone needing raw bytes. */
 	const uint8_t *raw;
 	size_t raw_len;
+	/* Parsed by goobj_parse_deferred: its index blocks, relocations and
+	 * aux entries are not checked until goobj_check_deferred clears this. */
+	int checks_pending;
 } goobj_object;
 
 /* The result of one parse: one archive (or bare object) = one package. */
@@ -202,6 +207,7 @@ typedef struct goobj_archive {
 	goobj_str pkgdef; /* __.PKGDEF member contents; empty for a bare object */
 	goobj_object *objs;
 	uint32_t nobjs;
+	int defer_checks; /* goobj_parse_deferred */
 } goobj_archive;
 
 /* Entry k of one of the object's index blocks (k <= ndefined). */
@@ -288,6 +294,24 @@ static inline const uint8_t *goobj_sym_hash(const goobj_object *o, const goobj_s
  * GOFN_ENOMEM) and *out untouched. */
 int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
 		gofn_err *err);
+
+/* goobj_parse without the checks of the relocation, aux and data index
+ * blocks and of every relocation and aux entry (a large object's 112k
+ * and 80k: most of the parse), which
+ * goobj_check_deferred then runs, on another thread if the caller likes:
+ * a loader overlaps it with the link's first stages, which read symbols,
+ * names and hashes only. Until goobj_check_deferred has succeeded nothing
+ * may read a symbol's relocations, aux entries or data (goobj_sym_relocs,
+ * goobj_sym_nrelocs, goobj_sym_auxs, goobj_sym_nauxs, goobj_sym_data,
+ * goobj_resolve of their refs, goobj_funcinfo_get); every other guarantee
+ * of goobj_parse holds on return. */
+int goobj_parse_deferred(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
+			 gofn_err *err);
+
+/* The checks goobj_parse_deferred left out, with goobj_parse's errors; 0
+ * once they pass (at once for an archive goobj_parse made). Reads the
+ * archive only: may run beside readers of its symbols. */
+int goobj_check_deferred(goobj_archive *a, gofn_err *err);
 
 void goobj_free(goobj_archive *a);
 

@@ -102,6 +102,7 @@ static int add_object(goobj_archive *a, const char *member, const uint8_t *d, si
 	memset(o, 0, sizeof *o);
 	a->nobjs++;
 	o->name = oname;
+	o->checks_pending = a->defer_checks;
 	return goobj_object_parse(o, oname, d, len, err);
 }
 
@@ -167,8 +168,8 @@ static int parse_archive(goobj_archive *a, const uint8_t *d, size_t len, gofn_er
 	return 0;
 }
 
-int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
-		gofn_err *err)
+static int parse(const char *name, const uint8_t *data, size_t len, int defer_checks,
+		 goobj_archive **out, gofn_err *err)
 {
 	goobj_archive *a;
 	int rc;
@@ -180,6 +181,7 @@ int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive
 	if (!a)
 		return gofn_errf(err, GOFN_ENOMEM, "%s: out of memory", name);
 	a->name = name;
+	a->defer_checks = defer_checks;
 	if (has_prefix(data, len, AR_MAGIC, AR_MAGIC_LEN)) {
 		rc = parse_archive(a, data, len, err);
 	} else if (has_prefix(data, len, OBJ_PREFIX, OBJ_PREFIX_LEN)) {
@@ -199,6 +201,31 @@ int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive
 		return -1;
 	}
 	*out = a;
+	return 0;
+}
+
+int goobj_parse(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
+		gofn_err *err)
+{
+	return parse(name, data, len, 0, out, err);
+}
+
+int goobj_parse_deferred(const char *name, const uint8_t *data, size_t len, goobj_archive **out,
+			 gofn_err *err)
+{
+	return parse(name, data, len, 1, out, err);
+}
+
+int goobj_check_deferred(goobj_archive *a, gofn_err *err)
+{
+	for (uint32_t i = 0; i < a->nobjs; i++) {
+		goobj_object *o = &a->objs[i];
+		if (!o->checks_pending)
+			continue;
+		if (goobj_check_relocs_and_auxs(o, err) < 0)
+			return gofn_errctx(err, "%s", o->name);
+		o->checks_pending = 0;
+	}
 	return 0;
 }
 

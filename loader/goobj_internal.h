@@ -71,6 +71,11 @@ static inline int goobj_strref(const goobj_bin *bin, const uint8_t *ref, goobj_s
 /* Decodes and validates symbols, relocs, aux and data (goobj_symbols.c). */
 int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err);
 
+/* Checks the relocation, aux and data index blocks and every defined
+ * symbol's relocations and aux entries (what goobj_read_symbols leaves
+ * out of an object with checks_pending). */
+int goobj_check_relocs_and_auxs(const goobj_object *o, gofn_err *err);
+
 /* Frees what goobj_object_parse allocated (not o itself). */
 void goobj_object_release(goobj_object *o);
 

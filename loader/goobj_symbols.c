@@ -106,17 +106,17 @@ static int decode_syms(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 	return 0;
 }
 
-/* An index block: ndefined+1 entries, non-decreasing, ending at total. */
-static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uint32_t total,
+/* An index block (blklen bytes at p): ndefined+1 entries,
+ * non-decreasing, ending at total. */
+static int check_index(const goobj_object *o, const uint8_t *p, uint32_t blklen, uint32_t total,
 		       const char *what, gofn_err *err)
 {
-	const uint8_t *p = bin->b + bin->off[blk];
 	uint32_t prev = 0;
 
-	if (goobj_blklen(bin, blk) != 4 * ((uint64_t)o->ndefined + 1))
+	if (blklen != 4 * ((uint64_t)o->ndefined + 1))
 		return gofn_errf(err, GOFN_EINVAL,
 				 "%s index block has %u entries, expected %u (defined symbols + 1)",
-				 what, goobj_blklen(bin, blk) / 4, o->ndefined + 1);
+				 what, blklen / 4, o->ndefined + 1);
 	for (uint32_t i = 0; i <= o->ndefined; i++) {
 		uint32_t v = goobj_le32(p + 4 * i);
 		if (v < prev || v > total)
@@ -132,20 +132,33 @@ static int check_index(const goobj_object *o, const goobj_bin *bin, int blk, uin
 	return 0;
 }
 
+static int check_indexes(const goobj_object *o, gofn_err *err)
+{
+	if (check_index(o, o->relocidx, o->idxlen[0], o->nrelocs, "relocation", err) < 0 ||
+	    check_index(o, o->auxidx, o->idxlen[1], o->nauxs, "aux", err) < 0 ||
+	    check_index(o, o->dataidx, o->idxlen[2], o->ndatabytes, "data byte", err) < 0)
+		return -1;
+	return 0;
+}
+
 _Static_assert(sizeof(goobj_reloc) == GOREL_RELOC_SIZE, "goobj_reloc is the Reloc record");
 _Static_assert(sizeof(goobj_aux) == GOREL_AUX_SIZE, "goobj_aux is the Aux record");
 _Static_assert(GOREL_HASH64_SIZE == 8 && GOREL_HASH_SIZE == 16, "goobj_sym_hash's strides");
 _Static_assert(sizeof(goobj_sym) == 32, "goobj_sym: 32 bytes a symbol");
 
 /* Relocations, aux entries, data and their index blocks stay in the
- * object (goobj.h): only their blocks are located here, once
- * check_index has checked the indexes; attach() checks every record. */
+ * object (goobj.h): only their blocks are located here; check_indexes
+ * checks the indexes and check_records every record. */
 static void locate_relocs_and_auxs(goobj_object *o, const goobj_bin *bin)
 {
 	o->relocidx = bin->b + bin->off[GOREL_BLK_RELOCIDX];
 	o->auxidx = bin->b + bin->off[GOREL_BLK_AUXIDX];
 	o->dataidx = bin->b + bin->off[GOREL_BLK_DATAIDX];
+	o->idxlen[0] = goobj_blklen(bin, GOREL_BLK_RELOCIDX);
+	o->idxlen[1] = goobj_blklen(bin, GOREL_BLK_AUXIDX);
+	o->idxlen[2] = goobj_blklen(bin, GOREL_BLK_DATAIDX);
 	o->datablk = bin->b + bin->off[GOREL_BLK_DATA];
+	o->ndatabytes = goobj_blklen(bin, GOREL_BLK_DATA);
 	o->nrelocs = goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE;
 	o->nauxs = goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE;
 	o->relocs = (const goobj_reloc *)(bin->b + bin->off[GOREL_BLK_RELOC]);
@@ -203,7 +216,7 @@ static int check_reloc(const goobj_object *o, const reloc_types *rt, const goobj
 
 /* Checks each defined symbol's relocations and aux entries (its data
  * range is the checked data index's). */
-static int attach(goobj_object *o, gofn_err *err)
+static int check_records(const goobj_object *o, gofn_err *err)
 {
 	char d[128];
 	reloc_types rt;
@@ -253,20 +266,19 @@ static int check_hashes_and_refflags(goobj_object *o, const goobj_bin *bin, gofn
 	return 0;
 }
 
+int goobj_check_relocs_and_auxs(const goobj_object *o, gofn_err *err)
+{
+	return check_indexes(o, err) < 0 ? -1 : check_records(o, err);
+}
+
 int goobj_read_symbols(goobj_object *o, const goobj_bin *bin, gofn_err *err)
 {
 	if (decode_syms(o, bin, err) < 0 || check_hashes_and_refflags(o, bin, err) < 0)
 		return -1;
-	if (check_index(o, bin, GOREL_BLK_RELOCIDX,
-			goobj_blklen(bin, GOREL_BLK_RELOC) / GOREL_RELOC_SIZE, "relocation",
-			err) < 0 ||
-	    check_index(o, bin, GOREL_BLK_AUXIDX, goobj_blklen(bin, GOREL_BLK_AUX) / GOREL_AUX_SIZE,
-			"aux", err) < 0 ||
-	    check_index(o, bin, GOREL_BLK_DATAIDX, goobj_blklen(bin, GOREL_BLK_DATA), "data byte",
-			err) < 0)
-		return -1;
 	locate_relocs_and_auxs(o, bin);
+	if (!o->checks_pending && check_indexes(o, err) < 0)
+		return -1;
 	if (goobj_index_refnames(o, bin, err) < 0)
 		return -1;
-	return attach(o, err);
+	return o->checks_pending ? 0 : check_records(o, err);
 }

@@ -126,18 +126,18 @@ static int link_state_init(gofn_link *l)
 	l->dedup_cap = 64;
 	while (l->dedup_cap < total * 2 + 2)
 		l->dedup_cap <<= 1;
-	/* Zeroed by writing (gofn_zero_fill), not by calloc's fresh pages:
-	 * the probes read a slot before they fill it, so every page of the
-	 * table faulted twice (1,024 faults for a large unit's 2 MB table
-	 * instead of 512). */
+	/* Cleared by gofn_big_clear, not left to calloc's fresh pages: the
+	 * probes read a slot before they fill it, so every page of the table
+	 * faulted twice (1,024 faults for a large unit's 2 MB table instead
+	 * of 512). */
 	size_t len = l->dedup_cap * sizeof *l->dedup;
 	for (size_t oi = 0; oi < l->nobjs; oi++)
 		len += (size_t)l->objs[oi].o->nsyms * sizeof(lk_sym);
-	int zeroed; /* a new mapping is zero, but still written: see above */
+	int zeroed;
 	if (!(l->state = gofn_big_alloc(len, &zeroed)))
 		return -1;
 	l->state_len = len;
-	gofn_zero_fill(l->state, len); /* once: gofn_big_calloc cleared a kept one too */
+	gofn_big_clear(l->state, len, zeroed);
 	l->dedup = l->state;
 	lk_sym *p = (lk_sym *)(l->dedup + l->dedup_cap);
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
@@ -633,6 +633,11 @@ static int check_refused_imports(gofn_link *l, gofn_err *err)
 
 int gofn_link_unit(gofn_link *l, gofn_err *err)
 {
+	return gofn_link_resolve(l, err) || gofn_link_place(l, err) ? -1 : 0;
+}
+
+int gofn_link_resolve(gofn_link *l, gofn_err *err)
+{
 	if (!(l->host = gofn_symtab_self(err)))
 		return -1;
 	if (check_refused_imports(l, err) || check_packages(l, err))
@@ -663,6 +668,11 @@ int gofn_link_unit(gofn_link *l, gofn_err *err)
 			if (classify(l, oi, i, err))
 				return gofn_errctx(err, "%s", ob->o->name);
 	}
+	return 0;
+}
+
+int gofn_link_place(gofn_link *l, gofn_err *err)
+{
 	if (lk_deadcode(l, err))
 		return -1;
 	const gofn_hostsym *dr = gofn_symtab_lookup(l->host, "runtime.deferreturn", 19, 1);

@@ -121,6 +121,12 @@ typedef struct gofn_link {
 
 /* link.c: parse is done by the caller; this resolves, lays out, relocates. */
 int gofn_link_unit(gofn_link *l, gofn_err *err);
+/* gofn_link_unit in two: resolve (dedup, classification, host copies)
+ * reads the objects' symbols, names and hashes, never a relocation or aux
+ * entry, so it may run while goobj_check_deferred checks those; place
+ * (reachability, layout, relocation) needs them checked. */
+int gofn_link_resolve(gofn_link *l, gofn_err *err);
+int gofn_link_place(gofn_link *l, gofn_err *err);
 void gofn_link_free(gofn_link *l);
 
 /* The address of a symref's target (host, unit, or laid out). *addr = 0

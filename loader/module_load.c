@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "loader/call_bridge.h"
+#include "loader/check_thread.h"
 #include "loader/hosttab.h"
 #include "loader/ident.h"
 #include "loader/initorder.h"
@@ -49,7 +50,8 @@ static int parse_all(gofn_module *m, const gofn_blob *blobs, size_t n, gofn_err 
 	if (!l->archives)
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
 	for (size_t i = 0; i < n; i++) {
-		if (goobj_parse(blobs[i].name, blobs[i].data, blobs[i].len, &l->archives[i], err))
+		if (goobj_parse_deferred(blobs[i].name, blobs[i].data, blobs[i].len,
+					 &l->archives[i], err))
 			return -1;
 		l->narchives++;
 		nobjs += l->archives[i]->nobjs;
@@ -249,14 +251,42 @@ int gofn_loader_warm(gofn_err *err)
 	return 0;
 }
 
+/* The parse's checks of relocations and aux entries run on a helper
+ * thread while the link resolves names, which reads neither
+ * (link_internal.h gofn_link_resolve); both must pass before the link
+ * follows a relocation. A malformed object fails with the parse's error,
+ * as it did when the checks ran first. */
+static int link_checked(gofn_module *m, gofn_check_job *job, gofn_err *err)
+{
+	gofn_err lerr = {0};
+
+	int rc = gofn_link_resolve(&m->link, &lerr);
+	if (gofn_check_finish(job, err))
+		return -1;
+	if (rc) {
+		if (err)
+			*err = lerr;
+		return -1;
+	}
+	return gofn_link_place(&m->link, err);
+}
+
 int gofn_module_load(const gofn_blob *blobs, size_t n, gofn_module **out, gofn_err *err)
 {
 	gofn_module *m = calloc(1, sizeof *m);
+	gofn_check_job job;
+	int rc;
 
 	if (!m)
 		return gofn_errf(err, GOFN_ENOMEM, "load: out of memory");
-	if (parse_all(m, blobs, n, err) || gofn_link_unit(&m->link, err) ||
-	    list_functions(m, err) || build_module(m, err)) {
+	if (parse_all(m, blobs, n, err)) {
+		gofn_module_unload(m);
+		return -1;
+	}
+	gofn_check_start(&job, m->link.archives, m->link.narchives);
+	rc = link_checked(m, &job, err) || list_functions(m, err) || build_module(m, err);
+	gofn_check_release(&job);
+	if (rc) {
 		gofn_module_unload(m);
 		return -1;
 	}

@@ -240,8 +240,8 @@ static size_t cache_slots(size_t n, size_t max)
 /* The builder's scratch in one block (bigalloc.h): for a large unit its
  * pctab set (1 MiB for 28,000 pc tables) is on a huge page anyway, and
  * the caches, funcnametab's set and findfunctab's entries (~330 KB) share
- * it instead of ~80 4 KiB pages of their own. Zeroed by writing, new or
- * kept: the probes read a slot before they fill it. */
+ * it instead of ~80 4 KiB pages of their own. Cleared before use, new or
+ * kept (gofn_big_clear): the probes read a slot before they fill it. */
 static int scratch_init(builder *b)
 {
 	const layout *l = &b->lay;
@@ -253,7 +253,7 @@ static int scratch_init(builder *b)
 	b->scratch_len = zeroed_len + b->u->nfuncs * sizeof *b->entries;
 	if (!(b->scratch = gofn_big_alloc(b->scratch_len, &zeroed)))
 		return gofn_errf(b->err, GOFN_ENOMEM, "pclntab: out of memory");
-	gofn_zero_fill(b->scratch, zeroed_len);
+	gofn_big_clear(b->scratch, zeroed_len, zeroed);
 	/* every part a multiple of 16 bytes: each stays aligned */
 	b->fds = (ptr_cache){(ptr_slot *)b->scratch, nfd - 1};
 	b->pcs = (ptr_cache){(ptr_slot *)(b->scratch + fd), npc - 1};

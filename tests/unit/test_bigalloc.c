@@ -162,6 +162,80 @@ static void alloc_says_whether_zeroed(void **state)
 	gofn_big_free(r, 1000);
 }
 
+/* gofn_big_clear: a kept (dirty) array is cleared by writing, a new one
+ * faulted in, zero either way. */
+static void clear_zeroes_new_and_kept(void **state)
+{
+	(void)state;
+	int zeroed = -1;
+	size_t n = 3 * MIB - 4096;
+	uint8_t *p = gofn_big_alloc(n, &zeroed);
+	assert_non_null(p);
+	assert_int_equal(zeroed, 1);
+	assert_ptr_equal(gofn_big_clear(p, n, zeroed), p);
+	assert_true(all_zero(p, n));
+	memset(p, 0x77, n);
+	gofn_big_free(p, n);
+	uint8_t *q = gofn_big_alloc(n, &zeroed);
+	assert_ptr_equal(q, p);
+	assert_int_equal(zeroed, 0);
+	assert_ptr_equal(gofn_big_clear(q, n, zeroed), q);
+	assert_true(all_zero(q, n));
+	gofn_big_free(q, n);
+	gofn_big_trim();
+}
+
+/* The reserve: arrays of whole huge pages are carved from it in order,
+ * zero and new; an array with a 4 KiB tail is not; what is left goes at
+ * gofn_big_unreserve; none is made while arrays are kept for reuse or
+ * for a request under 1 MiB. */
+static void reserve_hands_out_whole_huge_pages(void **state)
+{
+	(void)state;
+	int zeroed = -1;
+	gofn_big_reserve(6 * MIB);
+	uint8_t *a = gofn_big_alloc(2 * MIB - 4096, &zeroed); /* rounded up: 2 MiB */
+	assert_non_null(a);
+	assert_int_equal(zeroed, 1);
+	assert_int_equal((uintptr_t)a % (2 * MIB), 0);
+	assert_true(all_zero(a, 2 * MIB - 4096));
+	uint8_t *b = gofn_big_alloc(4 * MIB, &zeroed);
+	assert_ptr_equal(b, a + 2 * MIB); /* the next ones */
+	assert_int_equal(zeroed, 1);
+	assert_true(all_zero(b, 4 * MIB));
+	uint8_t *c = gofn_big_alloc(2 * MIB, &zeroed); /* the reserve is used up */
+	assert_true(c < a || c >= a + 6 * MIB);
+	gofn_big_free(c, 2 * MIB);
+	gofn_big_unreserve();	      /* nothing left: nothing to unmap */
+	memset(a, 1, 2 * MIB - 4096); /* still a's and b's */
+	memset(b, 1, 4 * MIB);
+	gofn_big_free(a, 2 * MIB - 4096);
+	gofn_big_free(b, 4 * MIB);
+	gofn_big_reserve(4 * MIB); /* arrays are kept: no reserve */
+	uint8_t *d = gofn_big_alloc(8 * MIB, &zeroed);
+	assert_int_equal(zeroed, 1);
+	assert_true(d + 8 * MIB <= a || d >= a + 6 * MIB);
+	gofn_big_free(d, 8 * MIB);
+	gofn_big_trim();
+	gofn_big_reserve(4 * MIB);
+	size_t en = 2 * MIB + 5 * 4096; /* a short tail: not whole huge pages */
+	uint8_t *e = gofn_big_alloc(en, &zeroed);
+	uint8_t *f = gofn_big_alloc(4 * MIB, &zeroed);
+	assert_true(f + 4 * MIB <= e || f >= e + en);
+	gofn_big_unreserve(); /* f was the whole reserve */
+	memset(f, 2, 4 * MIB);
+	gofn_big_free(e, en);
+	gofn_big_free(f, 4 * MIB);
+	gofn_big_trim();
+	gofn_big_reserve(4 * MIB);
+	gofn_big_unreserve();	   /* unused: unmapped */
+	gofn_big_reserve(MIB / 2); /* too small for a reserve */
+	uint8_t *g = gofn_big_alloc(2 * MIB, &zeroed);
+	assert_int_equal(zeroed, 1);
+	gofn_big_free(g, 2 * MIB);
+	gofn_big_trim();
+}
+
 static void small_and_empty_come_from_calloc(void **state)
 {
 	(void)state;
@@ -189,6 +263,8 @@ int main(void)
 	    cmocka_unit_test(tails_from_an_eighth_are_rounded_up),
 	    cmocka_unit_test(shrink_keeps_bytes_and_the_free_size),
 	    cmocka_unit_test(alloc_says_whether_zeroed),
+	    cmocka_unit_test(clear_zeroes_new_and_kept),
+	    cmocka_unit_test(reserve_hands_out_whole_huge_pages),
 	    cmocka_unit_test(small_and_empty_come_from_calloc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -98,6 +98,19 @@ static inline void expect_fail(blob b, int code, const char *want)
 	/* one line, naming the file */
 	assert_null(strchr(e.msg, '\n'));
 	assert_non_null(strstr(e.msg, "t.o"));
+	/* The loader's path (goobj_parse_deferred, then goobj_check_deferred
+	 * on its helper thread) fails with the same error, in one step or
+	 * the other. */
+	gofn_err d = {0};
+	if (goobj_parse_deferred("t.o", b.p, b.len, &a, &d) == 0) {
+		int rc = goobj_check_deferred(a, &d);
+		goobj_free(a);
+		if (rc == 0)
+			fail_msg("deferred checks passed; expected \"%s\"", e.msg);
+	}
+	if (d.code != e.code || strcmp(d.msg, e.msg) != 0)
+		fail_msg("deferred: error %d \"%s\"; expected %d \"%s\"", d.code, d.msg, e.code,
+			 e.msg);
 }
 
 static inline goobj_archive *parse_ok(blob b)

@@ -1,0 +1,93 @@
+/* loader/check_thread.h. */
+#include "loader/check_thread.h"
+
+#include <signal.h>
+#include <string.h>
+
+#include "loader/bigalloc.h"
+#include "loader/modbuild.h"
+#include "loader/release_obj.h"
+
+#define HUGE ((size_t)2 << 20)
+
+static int check_all(gofn_check_job *j)
+{
+	for (size_t i = 0; i < j->narchives; i++)
+		if (goobj_check_deferred(j->archives[i], &j->err))
+			return -1;
+	return 0;
+}
+
+size_t gofn_check_reserve_bytes(goobj_archive **archives, size_t n)
+{
+	size_t est = 0;
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t k = 0; k < archives[i]->nobjs; k++) {
+			const goobj_object *o = &archives[i]->objs[k];
+			for (uint32_t s = 0; s < o->ndefined; s++)
+				if (o->syms[s].kind == GOREL_STEXT && o->syms[s].size)
+					est +=
+					    2 * (sizeof(gofn_mb_func) + o->syms[s].name.len + 32 +
+						 goobj_sym_nauxs(o, &o->syms[s]) *
+						     sizeof(gofn_mb_bytes));
+		}
+	/* under 1 MiB each array comes from the heap (bigalloc.h) */
+	return est < HUGE / 2 ? 0 : 2 * est;
+}
+
+static void *run(void *arg)
+{
+	gofn_check_job *j = arg;
+	int rc = check_all(j);
+	pthread_mutex_lock(&j->mu);
+	j->rc = rc;
+	j->done = 1;
+	pthread_cond_signal(&j->cond);
+	pthread_mutex_unlock(&j->mu);
+	if (!rc)
+		gofn_big_reserve(gofn_check_reserve_bytes(j->archives, j->narchives));
+	return NULL;
+}
+
+void gofn_check_start(gofn_check_job *j, goobj_archive **archives, size_t n)
+{
+	sigset_t all, old;
+
+	memset(j, 0, sizeof *j);
+	j->archives = archives;
+	j->narchives = n;
+	pthread_mutex_init(&j->mu, NULL);
+	pthread_cond_init(&j->cond, NULL);
+	/* Signals stay with the process's own threads: the Go runtime's
+	 * (preemption, profiling) are for Go threads, which this is not. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	j->threaded = pthread_create(&j->thread, NULL, run, j) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!j->threaded) {
+		j->rc = check_all(j);
+		j->done = 1;
+	}
+}
+
+int gofn_check_finish(gofn_check_job *j, gofn_err *err)
+{
+	pthread_mutex_lock(&j->mu);
+	while (!j->done)
+		pthread_cond_wait(&j->cond, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+	if (j->rc && err)
+		*err = j->err;
+	return j->rc ? -1 : 0;
+}
+
+void gofn_check_release(gofn_check_job *j)
+{
+	if (j->threaded) {
+		pthread_join(j->thread, NULL);
+		j->threaded = 0;
+		gofn_big_unreserve();
+	}
+	pthread_mutex_destroy(&j->mu);
+	pthread_cond_destroy(&j->cond);
+}
