@@ -265,6 +265,17 @@ static int cmp_func(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Layout places a unit's functions in symbol order, so they are usually
+ * in address order already: glibc's merge sort still compared 4,000 of
+ * them ~48,000 times (0.9 M instructions). */
+static int in_address_order(const gofn_mb_func *f, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (f[i - 1].entry > f[i].entry)
+			return 0;
+	return 1;
+}
+
 static int describe_cus(gofn_link *l, lk_desc *d)
 {
 	gofn_mb_cu *cus = aalloc(d, l->nobjs * sizeof *cus);
@@ -421,7 +432,8 @@ int lk_describe(gofn_link *l, lk_desc *d, gofn_err *err)
 	u->nvars = nv;
 	u->ntypelinks = nt;
 	u->nitabs = ni;
-	qsort((void *)u->funcs, nf, sizeof *u->funcs, cmp_func);
+	if (!in_address_order(u->funcs, nf))
+		qsort((void *)u->funcs, nf, sizeof *u->funcs, cmp_func);
 	u->text = l->sect[LK_TEXT];
 	u->host_text = (gofn_mb_range){l->host->text_lo, l->host->text_hi};
 	u->rodata = l->sect[LK_RODATA];

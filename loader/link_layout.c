@@ -279,8 +279,12 @@ int lk_layout(gofn_link *l, gofn_err *err)
 		l->sect[s].start = l->sect_size[s] ? m + base[s] : 0;
 		l->sect[s].end = l->sect_size[s] ? m + base[s] + l->sect_size[s] : 0;
 	}
-	if (l->sect_size[LK_TEXT]) /* INT3 between functions, as cmd/link pads */
-		memset(l->map, 0xCC, rnd(l->sect_size[LK_TEXT], PAGE));
+	/* INT3 between functions, as cmd/link pads: only in the gaps, not
+	 * over the whole text before the code is copied over it (1.6 MB
+	 * written twice for the large object). Text symbols come here in
+	 * address order: placement_order's counting sort is stable, so
+	 * assign_offsets placed them in this loop's (object, index) order. */
+	uint8_t *pad = l->map;
 	for (size_t oi = 0; oi < l->nobjs; oi++) {
 		lk_obj *ob = &l->objs[oi];
 		for (uint32_t i = 0; i < ob->o->ndefined; i++) {
@@ -290,6 +294,10 @@ int lk_layout(gofn_link *l, gofn_err *err)
 				continue;
 			ls->addr += m + base[ls->sect];
 			ls->done = 1;
+			if (ls->sect == LK_TEXT) {
+				memset(pad, 0xCC, (size_t)((uint8_t *)ls->addr - pad));
+				pad = (uint8_t *)ls->addr + s->size; /* a 0-size one: INT3 */
+			}
 			uint32_t dlen;
 			const uint8_t *data = goobj_sym_data(ob->o, s, &dlen);
 			if (dlen && ls->sect != LK_BSS && ls->sect != LK_NOPTRBSS) {
@@ -300,6 +308,8 @@ int lk_layout(gofn_link *l, gofn_err *err)
 			}
 		}
 	}
+	if (l->sect_size[LK_TEXT]) /* to the end of text's last page */
+		memset(pad, 0xCC, (size_t)(l->map + rnd(l->sect_size[LK_TEXT], PAGE) - pad));
 	return 0;
 }
 

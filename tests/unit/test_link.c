@@ -178,6 +178,40 @@ static void calls_reach_the_host(void **state)
 	gofn_link_free(&l);
 }
 
+/* Text between and after the functions, to the end of its last page, is
+ * INT3 as cmd/link pads it. */
+static void text_gaps_are_int3(void **state)
+{
+	fixture *fx = *state;
+	gofn_link l;
+	gofn_err e = {0};
+	assert_int_equal(link_one(&l, fx->unit, fx->unit_len, &e), 0);
+	const uint8_t *t = (const uint8_t *)l.sect[LK_TEXT].start;
+	size_t len = (l.sect[LK_TEXT].end - l.sect[LK_TEXT].start + 4095) / 4096 * 4096;
+	uint8_t *in_fn = calloc(len, 1);
+	size_t nfn = 0;
+	assert_non_null(t);
+	assert_non_null(in_fn);
+	const goobj_object *o = l.objs[0].o;
+	for (uint32_t i = 0; i < o->ndefined; i++) {
+		const lk_sym *ls = &l.objs[0].syms[i];
+		if (ls->sect != LK_TEXT || ls->owner != LK_OWNER(0, i))
+			continue;
+		memset(in_fn + (ls->addr - (uintptr_t)t), 1, o->syms[i].size);
+		nfn++;
+	}
+	assert_true(nfn > 1);
+	size_t gaps = 0;
+	for (size_t k = 0; k < len; k++)
+		if (!in_fn[k]) {
+			assert_int_equal(t[k], 0xCC);
+			gaps++;
+		}
+	assert_true(gaps > 0);
+	free(in_fn);
+	gofn_link_free(&l);
+}
+
 static void loaded_type_points_at_host_elem(void **state)
 {
 	fixture *fx = *state;
@@ -244,6 +278,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(data_reads_back),
 	    cmocka_unit_test(calls_reach_the_host),
+	    cmocka_unit_test(text_gaps_are_int3),
 	    cmocka_unit_test(loaded_type_points_at_host_elem),
 	    cmocka_unit_test(signatures_from_dwarf),
 	    cmocka_unit_test(unresolved_symbol_is_named),
