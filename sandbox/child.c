@@ -30,17 +30,29 @@
 static _Thread_local int msg_fd = -1;
 static _Thread_local unsigned layers;
 
-_Noreturn static void fail(const char *what)
+_Noreturn static void fail_as(const char *what, int template_step)
 {
 	gofn_child_msg m;
 
 	memset(&m, 0, sizeof m);
 	m.failed = 1;
+	m.template_step = template_step;
 	m.err = errno;
 	m.layers = layers;
 	strncpy(m.what, what, sizeof m.what - 1);
 	(void)gofn_write_all(msg_fd, &m, sizeof m);
 	_exit(127);
+}
+
+_Noreturn static void fail(const char *what)
+{
+	fail_as(what, 0);
+}
+
+/* A step only the shared root takes: the parent retries without it. */
+_Noreturn static void fail_template(const char *what)
+{
+	fail_as(what, 1);
 }
 
 /* Handlers do not survive exec, but ignored signals and the mask do; the
@@ -103,7 +115,7 @@ static void add_entry(const gofn_bind *b)
  * (/dev/null, the ELF interpreter and libraries, bound one file at a time
  * and remounted read-only later) and a /proc of the new pid namespace (the
  * worker's own processes only). */
-static void build_root(const gofn_spawn_plan *p)
+static void build_root(const gofn_spawn_plan *p, int for_template)
 {
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		fail("make mounts private");
@@ -114,7 +126,11 @@ static void build_root(const gofn_spawn_plan *p)
 		fail("chdir new root");
 	for (size_t i = 0; i < p->nbinds; i++)
 		add_entry(&p->binds[i]);
-	if (p->clone_ns & CLONE_NEWPID) {
+	if (for_template) {
+		/* each worker mounts its own pid namespace's /proc here */
+		if (mkdir("proc", 0555) < 0)
+			fail("mkdir /proc");
+	} else if (p->clone_ns & CLONE_NEWPID) {
 		if (mkdir("proc", 0555) < 0)
 			fail("mkdir /proc");
 		/* Refused where the host /proc is partly hidden (containers): no /proc then. */
@@ -159,6 +175,37 @@ static void enter_root(const gofn_spawn_plan *p)
 			remount_ro(b->path, MS_NOEXEC);
 	}
 	remount_ro("/", MS_NOEXEC | MS_NODEV);
+}
+
+/* The shared root (sandbox/template.c): as root of the host's user
+ * namespace, join the template's mount namespace (already pivoted into the
+ * read-only root: no pivot_root here, whose chroot_fs_refs walks every
+ * thread on the host), take a private copy of it, mount our pid namespace's
+ * /proc, and only then enter a user namespace of our own, whose maps the
+ * parent writes when asked. Every namespace but the user one is owned by the
+ * host's, so the worker holds no capability over any of them. */
+static void enter_template(const gofn_spawn_plan *p, int sync_rd)
+{
+	gofn_child_msg m;
+	char c;
+
+	if (p->clone_ns & CLONE_NEWUTS && sethostname("gofn", 4) < 0)
+		fail("sethostname");
+	if (setns(p->mnt_template, CLONE_NEWNS) < 0)
+		fail_template("join the worker root's template");
+	if (unshare(CLONE_NEWNS) < 0)
+		fail_template("copy the worker root's template");
+	if (p->clone_ns & CLONE_NEWPID &&
+	    mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+		fail_template("mount proc");
+	if (!(p->clone_ns & CLONE_NEWUSER))
+		return;
+	if (unshare(CLONE_NEWUSER) < 0)
+		fail_template("unshare user namespace");
+	memset(&m, 0, sizeof m);
+	m.want_maps = 1;
+	if (gofn_write_all(msg_fd, &m, sizeof m) < 0 || gofn_read_retry(sync_rd, &c, 1) != 1)
+		_exit(127);
 }
 
 /* fds[i] -> i for every named fd; then, close-on-exec, the exe, the message
@@ -283,6 +330,8 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 {
 	static char *const empty_env[] = {NULL};
 	int exefd = p->exefd;
+	/* the shared root (template.c) stands in for our own mount namespace */
+	const int shared = p->mnt_template >= 0 && (p->clone_ns & CLONE_NEWNS);
 	gofn_child_msg ready;
 	int in_cgroup;
 
@@ -296,14 +345,18 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 	reset_signals();
 	if (setsid() < 0)
 		fail("setsid");
+	if (shared)
+		enter_template(p, sync_rd);
 	if (p->clone_ns & CLONE_NEWUSER)
 		switch_ids(p);
 	if (p->want_cgroupns && unshare(CLONE_NEWCGROUP) == 0)
 		layers |= GOFN_LAYER_CGROUPNS;
-	if (p->clone_ns & CLONE_NEWUTS && sethostname("gofn", 4) < 0)
+	if (!shared && p->clone_ns & CLONE_NEWUTS && sethostname("gofn", 4) < 0)
 		fail("sethostname");
-	if (p->clone_ns & CLONE_NEWNS) {
-		build_root(p);
+	if (shared) {
+		/* setns put us at the shared root, cwd included */
+	} else if (p->clone_ns & CLONE_NEWNS) {
+		build_root(p, 0);
 		enter_root(p);
 	} else if (chdir("/") < 0)
 		fail("chdir /");
@@ -319,4 +372,23 @@ _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg
 		_exit(127);
 	syscall(SYS_execveat, exefd, "", p->argv, empty_env, AT_EMPTY_PATH);
 	fail("execveat worker");
+}
+
+/* The template's builder (sandbox/template.c): cloned into a mount
+ * namespace of its own, it builds the root as a worker would, without a
+ * /proc, reports, and holds the namespace until the parent has opened it. */
+_Noreturn void gofn_sandbox_template_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr)
+{
+	gofn_child_msg ready;
+	char c;
+
+	msg_fd = msg_wr;
+	layers = 0;
+	build_root(p, 1);
+	enter_root(p);
+	memset(&ready, 0, sizeof ready);
+	if (gofn_write_all(msg_fd, &ready, sizeof ready) < 0)
+		_exit(127);
+	(void)gofn_read_retry(sync_rd, &c, 1);
+	_exit(0);
 }

@@ -158,8 +158,12 @@ static void plan_ids(gofn_spawn_plan *p, int privileged)
 	}
 }
 
-/* Reads the child's reports until exec closes the pipe. */
-static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
+/* Reads the child's reports until exec closes the pipe. A child on the
+ * shared root asks for its uid/gid maps once it has entered its user
+ * namespace (child.c, enter_template): they are written, then it is
+ * released again on the sync pipe. */
+static int await_exec(pid_t pid, const gofn_spawn_plan *p, int sync_wr, int msg_rd,
+		      unsigned *layers, int *template_failed, gofn_err *err)
 {
 	gofn_child_msg m;
 	ssize_t n;
@@ -179,8 +183,18 @@ static int await_exec(pid_t pid, int msg_rd, unsigned *layers, gofn_err *err)
 		if (m.failed) {
 			m.what[sizeof m.what - 1] = 0;
 			gofn_waitpid(pid, NULL, 0);
+			*template_failed = m.template_step;
 			errno = m.err;
 			return gofn_errsys(err, "worker setup: %s", m.what);
+		}
+		if (m.want_maps) {
+			if (write_id_maps(pid, geteuid() == 0, p->host_uid, err) < 0 ||
+			    gofn_write_all(sync_wr, "m", 1) < 0) {
+				kill(pid, SIGKILL);
+				gofn_waitpid(pid, NULL, 0);
+				return gofn_errctx(err, "worker setup");
+			}
+			continue;
 		}
 		*layers |= m.layers;
 		ready = 1;
@@ -208,7 +222,7 @@ static size_t first_try(const gofn_sandbox_cfg *cfg)
 }
 
 static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_proc *out,
-		 gofn_err *err)
+		 int *template_failed, gofn_err *err)
 {
 	const int privileged = geteuid() == 0;
 	static const unsigned tries[] = {ALL_NS, ALL_NS & ~CLONE_NEWUSER, 0};
@@ -240,7 +254,12 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 		p->clone_ns = tries[i];
 		plan_ids(p, privileged);
 		p->want_cgroupns = tries[i] != 0;
-		pid = clone_child(tries[i], stack, &a);
+		/* On the shared root the child enters its user and mount
+		 * namespaces itself, after the clone (child.c, enter_template). */
+		pid = clone_child(tries[i] & CLONE_NEWNS && p->mnt_template >= 0
+				      ? tries[i] & ~(unsigned)(CLONE_NEWNS | CLONE_NEWUSER)
+				      : tries[i],
+				  stack, &a);
 		if (pid > 0 || (errno != EPERM && errno != EINVAL && errno != ENOSPC &&
 				errno != EUSERS && errno != ENOSYS))
 			break;
@@ -254,7 +273,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 	out->pid = pid;
 	out->layers = ns_layers(p->clone_ns);
 	rc = 0;
-	if (p->clone_ns & CLONE_NEWUSER)
+	if (p->clone_ns & CLONE_NEWUSER && !(p->clone_ns & CLONE_NEWNS && p->mnt_template >= 0))
 		rc = write_id_maps(pid, privileged, p->host_uid, err);
 	if (rc == 0) {
 		int cg = gofn_cgroup_attach(pid, &cfg->limits, p->host_uid, cfg->cpu_own,
@@ -275,7 +294,7 @@ static int start(const gofn_sandbox_cfg *cfg, gofn_spawn_plan *p, gofn_sandbox_p
 		gofn_waitpid(pid, NULL, 0);
 		goto out;
 	}
-	rc = await_exec(pid, msgp[0], &out->layers, err);
+	rc = await_exec(pid, p, syncp[1], msgp[0], &out->layers, template_failed, err);
 	if (rc < 0)
 		gofn_cgroup_remove(out->cgroup);
 out:
@@ -311,8 +330,20 @@ int gofn_sandbox_spawn(const gofn_sandbox_cfg *cfg, gofn_sandbox_proc *out, gofn
 	rc = gofn_rootfs_plan(cfg->exe, &p, err);
 	if (rc == 0)
 		rc = plan_fds(cfg, &p, devnull, err);
+	p.mnt_template = -1;
 	if (rc == 0)
-		rc = start(cfg, &p, out, err);
+		p.mnt_template = gofn_rootfs_template(&p);
+	if (rc == 0) {
+		int template_failed = 0;
+		rc = start(cfg, &p, out, &template_failed, err);
+		if (rc < 0 && template_failed) {
+			/* a kernel or container refusing a step of the shared
+			 * root: every worker builds its own from now on */
+			gofn_rootfs_template_off();
+			p.mnt_template = -1;
+			rc = start(cfg, &p, out, &template_failed, err);
+		}
+	}
 	close(devnull);
 	close(p.exefd);
 	if (rc < 0)

@@ -36,6 +36,7 @@ typedef struct gofn_spawn_plan {
 	unsigned host_uid; /* outside, when root: the tenant's uid (or nobody) */
 	int drop_groups;   /* setgroups(0) is allowed */
 	const char *base;  /* existing dir the new root's tmpfs is mounted on */
+	int mnt_template;  /* >= 0: the shared root's mount namespace (template.c) */
 	gofn_bind binds[GOFN_PLAN_MAX_BINDS];
 	size_t nbinds;
 	gofn_sandbox_limits limits;
@@ -43,7 +44,9 @@ typedef struct gofn_spawn_plan {
 
 /* What the child tells the parent before exec; EOF afterwards means exec worked. */
 typedef struct gofn_child_msg {
-	int failed; /* 0: the ready report; 1: `what` failed with errno `err` */
+	int failed;	   /* 0: the ready report; 1: `what` failed with errno `err` */
+	int template_step; /* the failed step is one only the shared root takes */
+	int want_maps;	   /* the child entered its user namespace: write its maps */
 	int err;
 	unsigned layers;
 	char what[96];
@@ -51,6 +54,18 @@ typedef struct gofn_child_msg {
 
 /* Runs in the cloned child; never returns. */
 _Noreturn void gofn_sandbox_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr);
+
+/* The template's builder (child.c): builds p's root in its own mount
+ * namespace, reports on msg_wr, then waits for EOF on sync_rd. */
+_Noreturn void gofn_sandbox_template_child(const gofn_spawn_plan *p, int sync_rd, int msg_wr);
+
+/* A mount namespace holding p's root, built once per distinct root and
+ * kept (template.c): the fd, or -1 where none can be made (not root, a
+ * kernel or container refusing); then each worker builds its own. */
+int gofn_rootfs_template(const gofn_spawn_plan *p);
+/* A worker failed a step of the shared root: build roots one by one from
+ * now on. */
+void gofn_rootfs_template_off(void);
 
 /* Fills p->binds for exe (sandbox/rootfs.c). */
 int gofn_rootfs_plan(const char *exe, gofn_spawn_plan *p, gofn_err *err);

@@ -236,6 +236,94 @@ static void spawn_view_from_inside(void **state)
 	assert_true(p.layers & GOFN_LAYER_USERNS);
 }
 
+/* Starts /bin/sh on `script` with stdin from in_rd and stdout to out_wr. */
+static void sh_live(const char *script, int in_rd, int out_wr, gofn_sandbox_proc *p)
+{
+	char *argv[] = {"sh", "-c", (char *)script, NULL};
+	int fds[3] = {in_rd, out_wr, out_wr};
+	gofn_sandbox_cfg cfg = {
+	    .exe = "/bin/sh", .argv = argv, .fds = fds, .nfds = 3, .sigsys_fd = -1};
+	gofn_err err = {0};
+
+	if (gofn_sandbox_spawn(&cfg, p, &err) < 0)
+		print_message("spawn failed: %s\n", err.msg);
+	assert_true(p->pid > 0);
+}
+
+static void ns_of(pid_t pid, const char *ns, char *out, size_t len)
+{
+	char path[64];
+	ssize_t n;
+
+	snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)pid, ns);
+	n = readlink(path, out, len - 1);
+	assert_true(n > 0);
+	out[n] = 0;
+}
+
+/* Workers started one after another (the second on the shared root,
+ * sandbox/template.c, where this runs as root) each have a mount and a user
+ * namespace of their own, not the host's nor each other's; each sees only
+ * its own /proc, a few mounts and no writable root. */
+static void spawn_own_mount_namespace(void **state)
+{
+	static const char script[] =
+	    "set -- /proc/[0-9]*; echo procs=$#;"
+	    "n=0; while read l; do n=$((n+1)); done < /proc/self/mountinfo; echo mounts=$n;"
+	    "( echo x > /escaped ) 2>/dev/null && echo ROOT_WRITABLE;"
+	    "echo up; read x";
+	gofn_sandbox_proc p[2];
+	gofn_sandbox_limits lim = {0};
+	gofn_sandbox_exit x;
+	gofn_err err = {0};
+	char out[2][512], mnt[3][64], user[3][64];
+	int in[2][2], o[2][2];
+	(void)state;
+	SKIP_IF_NO_NAMESPACES();
+	for (int i = 0; i < 2; i++) {
+		size_t n = 0;
+		ssize_t r;
+		assert_int_equal(pipe2(in[i], O_CLOEXEC), 0);
+		assert_int_equal(pipe2(o[i], O_CLOEXEC), 0);
+		sh_live(script, in[i][0], o[i][1], &p[i]);
+		close(in[i][0]);
+		close(o[i][1]);
+		while (n + 1 < sizeof out[i] &&
+		       (r = read(o[i][0], out[i] + n, sizeof out[i] - 1 - n)) > 0) {
+			n += (size_t)r;
+			out[i][n] = 0;
+			if (strstr(out[i], "up\n"))
+				break;
+		}
+		out[i][n] = 0;
+		assert_non_null(strstr(out[i], "up\n"));
+		assert_non_null(strstr(out[i], "procs=1\n"));
+		assert_null(strstr(out[i], "ROOT_WRITABLE"));
+		const char *m = strstr(out[i], "mounts=");
+		assert_non_null(m);
+		assert_in_range(atoi(m + 7), 2, 16);
+		ns_of(p[i].pid, "mnt", mnt[i], sizeof mnt[i]);
+		ns_of(p[i].pid, "user", user[i], sizeof user[i]);
+	}
+	ns_of(getpid(), "mnt", mnt[2], sizeof mnt[2]);
+	ns_of(getpid(), "user", user[2], sizeof user[2]);
+	assert_string_not_equal(mnt[0], mnt[1]);
+	assert_string_not_equal(mnt[0], mnt[2]);
+	assert_string_not_equal(mnt[1], mnt[2]);
+	if (p[0].layers & GOFN_LAYER_USERNS) {
+		assert_string_not_equal(user[0], user[1]);
+		assert_string_not_equal(user[0], user[2]);
+	}
+	for (int i = 0; i < 2; i++) {
+		close(in[i][1]); /* read x sees EOF: sh exits 1 */
+		while (gofn_sandbox_wait(&p[i], &lim, (uint64_t)gofn_now_ms(), 100, &x, &err) == 0)
+			;
+		assert_int_equal(x.end, GOFN_END_EXITED);
+		close(o[i][0]);
+		gofn_sandbox_release(&p[i]);
+	}
+}
+
 static void spawn_wall_timeout_kills(void **state)
 {
 	gofn_sandbox_limits l;
@@ -455,11 +543,16 @@ static void spawn_refuses_bad_cfg(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(limits_defaults_and_flags), cmocka_unit_test(report_and_names),
-	    cmocka_unit_test(spawn_view_from_inside),	 cmocka_unit_test(spawn_wall_timeout_kills),
-	    cmocka_unit_test(spawn_refuses_bad_cfg),	 cmocka_unit_test(cgroup_cpu_writer),
-	    cmocka_unit_test(cgroup_v1_claim),		 cmocka_unit_test(cgroup_sweep_rate),
+	    cmocka_unit_test(limits_defaults_and_flags),
+	    cmocka_unit_test(report_and_names),
+	    cmocka_unit_test(spawn_view_from_inside),
+	    cmocka_unit_test(spawn_wall_timeout_kills),
+	    cmocka_unit_test(spawn_refuses_bad_cfg),
+	    cmocka_unit_test(cgroup_cpu_writer),
+	    cmocka_unit_test(cgroup_v1_claim),
+	    cmocka_unit_test(cgroup_sweep_rate),
 	    cmocka_unit_test(sigpending_share),
+	    cmocka_unit_test(spawn_own_mount_namespace),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
