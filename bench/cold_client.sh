@@ -10,7 +10,8 @@
 #   invocation  its duration_us (the call as gofnd's invocation record has it)
 #   result   gofn_worker_first_result_seconds_sum (bind or spawn -> result)
 # With --prepared 2 (the default, once both are ready) and --prepared 0,
-# alternating, N restarts each. Prints one line per call and the medians.
+# alternating, N restarts each. Prints one line per call and the medians;
+# COLD_SAVE=FILE appends each call's lines of gofnd's log there.
 # Not part of make test or make bench: a tool for the breakdown.
 # Usage: bench/cold_client.sh BUILD [N]
 export GOFN_TEST_PLAIN=1
@@ -28,15 +29,17 @@ upload "$T" "$HELLO" >/dev/null || { echo "bench: upload failed: $BODY"; exit 1;
 timed() {
 	local kind=$1 method=$2 path=$3 tok=${4:-} from t0 t1 curl_s us inv auth=()
 	[[ -n "$tok" ]] && auth=(-H "Authorization: Bearer $tok")
+	[[ $method == POST ]] && auth+=(--data-binary cold)
 	from=$(wc -l <"$TMP/gofnd.log")
 	t0=$(date +%s%N)
-	curl_s=$(curl -sS -o "$TMP/body" -w '%{time_total}' -X "$method" "${auth[@]}" \
-		--data-binary cold "$URL$path")
+	curl_s=$(curl -sS -o "$TMP/body" -w '%{time_total}' -X "$method" "${auth[@]}" "$URL$path")
 	BODY=$(cat "$TMP/body")
 	t1=$(date +%s%N)
 	read -r us inv < <(tail -n +"$((from + 1))" "$TMP/gofnd.log" |
 		jq -r --arg p "$path" 'select((.event == "invocation" or .event == "http") and
 			.path == $p) | "\(.us) \(.duration_us // "?")"' 2>/dev/null | tail -1)
+	[[ -n "${COLD_SAVE:-}" ]] && { echo "== $kind"; tail -n +"$((from + 1))" "$TMP/gofnd.log"; } \
+		>>"$COLD_SAVE"
 	req GET /metrics "$ADMIN"
 	printf '%s harness %d curl %d gofnd %s invocation %s result %s load %s\n' "$kind" \
 		$(((t1 - t0) / 1000)) "$(awk -v s="$curl_s" 'BEGIN {printf "%d", s * 1e6}')" \
