@@ -20,19 +20,45 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define MAX_TEMPLATES 4 /* distinct roots: one per worker executable's libraries */
+#define MAX_TEMPLATES 8 /* distinct roots: one per worker executable's libraries */
 
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static int off;
+/* Which file a bound path was: a library replaced on the host (a package
+ * upgrade renames a new file over it) gets a new template, as each worker
+ * used to bind whatever the path held at its spawn. */
+typedef struct file_id {
+	dev_t dev;
+	ino_t ino;
+	struct timespec mtime;
+} file_id;
+
 static struct {
 	int fd;
 	size_t n;
 	gofn_bind binds[GOFN_PLAN_MAX_BINDS];
+	file_id ids[GOFN_PLAN_MAX_BINDS];
 } cache[MAX_TEMPLATES];
 static size_t ncache;
+
+static int ids_of(const gofn_spawn_plan *p, file_id *ids)
+{
+	struct stat st;
+
+	memset(ids, 0, GOFN_PLAN_MAX_BINDS * sizeof *ids);
+	for (size_t i = 0; i < p->nbinds; i++) {
+		if (p->binds[i].kind != GOFN_BIND_FILE)
+			continue;
+		if (stat(p->binds[i].path, &st) < 0)
+			return -1;
+		ids[i] = (file_id){.dev = st.st_dev, .ino = st.st_ino, .mtime = st.st_mtim};
+	}
+	return 0;
+}
 
 /* Clones the builder (a copy of our address space, once per root: no
  * CLONE_VM games here) and opens its mount namespace once it reports. */
@@ -72,21 +98,26 @@ static int build(const gofn_spawn_plan *p)
 
 int gofn_rootfs_template(const gofn_spawn_plan *p)
 {
+	file_id ids[GOFN_PLAN_MAX_BINDS];
 	int fd = -1;
 
-	if (geteuid() != 0)
+	if (geteuid() != 0 || ids_of(p, ids) < 0)
 		return -1;
 	pthread_mutex_lock(&mu);
 	for (size_t i = 0; !off && i < ncache; i++)
 		if (cache[i].n == p->nbinds &&
-		    memcmp(cache[i].binds, p->binds, p->nbinds * sizeof p->binds[0]) == 0)
+		    memcmp(cache[i].binds, p->binds, p->nbinds * sizeof p->binds[0]) == 0 &&
+		    memcmp(cache[i].ids, ids, p->nbinds * sizeof ids[0]) == 0)
 			fd = cache[i].fd;
+	/* Templates are never closed (a spawn may be about to clone with
+	 * one): past MAX_TEMPLATES roots, workers build their own. */
 	if (!off && fd < 0 && ncache < MAX_TEMPLATES) {
 		fd = build(p);
 		if (fd >= 0) {
 			cache[ncache].fd = fd;
 			cache[ncache].n = p->nbinds;
 			memcpy(cache[ncache].binds, p->binds, p->nbinds * sizeof p->binds[0]);
+			memcpy(cache[ncache].ids, ids, sizeof ids);
 			ncache++;
 		} else {
 			off = 1; /* refused here once: it will be again */
