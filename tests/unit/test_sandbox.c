@@ -324,6 +324,46 @@ static void spawn_own_mount_namespace(void **state)
 	}
 }
 
+/* A shared root (sandbox/template.c) is reused for the same files, and a
+ * file replaced under one of its paths (a library upgrade) gets a new one. */
+static void template_follows_replaced_file(void **state)
+{
+	char path[] = "/tmp/gofn-unit-tmpl-XXXXXX", next[64];
+	gofn_spawn_plan p;
+	int f, fd1, fd2, fd3;
+	(void)state;
+	SKIP_IF_NO_NAMESPACES();
+	if (geteuid() != 0 || access("/mnt", F_OK) != 0) {
+		print_message("SKIP: shared roots need root and /mnt\n");
+		skip();
+	}
+	f = mkstemp(path);
+	assert_true(f >= 0);
+	assert_int_equal(write(f, "a", 1), 1);
+	close(f);
+	memset(&p, 0, sizeof p);
+	p.base = "/mnt";
+	p.binds[0].kind = GOFN_BIND_DIR;
+	strcpy(p.binds[0].path, "/tmp");
+	p.binds[1].kind = GOFN_BIND_FILE;
+	strcpy(p.binds[1].path, path);
+	p.nbinds = 2;
+	fd1 = gofn_rootfs_template(&p);
+	assert_true(fd1 >= 0);
+	fd2 = gofn_rootfs_template(&p);
+	assert_int_equal(fd1, fd2);
+	snprintf(next, sizeof next, "%s.new", path);
+	f = open(next, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+	assert_true(f >= 0);
+	assert_int_equal(write(f, "b", 1), 1);
+	close(f);
+	assert_int_equal(rename(next, path), 0);
+	fd3 = gofn_rootfs_template(&p);
+	unlink(path);
+	assert_true(fd3 >= 0);
+	assert_int_not_equal(fd3, fd1);
+}
+
 static void spawn_wall_timeout_kills(void **state)
 {
 	gofn_sandbox_limits l;
@@ -553,6 +593,7 @@ int main(void)
 	    cmocka_unit_test(cgroup_sweep_rate),
 	    cmocka_unit_test(sigpending_share),
 	    cmocka_unit_test(spawn_own_mount_namespace),
+	    cmocka_unit_test(template_follows_replaced_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
