@@ -42,10 +42,16 @@ static void *run(void *arg)
 	pthread_mutex_lock(&j->mu);
 	j->rc = rc;
 	j->done = 1;
-	pthread_cond_signal(&j->cond);
+	pthread_cond_broadcast(&j->cond);
 	pthread_mutex_unlock(&j->mu);
 	if (!rc)
 		gofn_big_reserve(gofn_check_reserve_bytes(j->archives, j->narchives));
+	/* The last touch of j: gofn_check_release may return, and j go,
+	 * as soon as the mutex is unlocked. */
+	pthread_mutex_lock(&j->mu);
+	j->finished = 1;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->mu);
 	return NULL;
 }
 
@@ -62,7 +68,15 @@ void gofn_check_start(gofn_check_job *j, goobj_archive **archives, size_t n)
 	 * (preemption, profiling) are for Go threads, which this is not. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	j->threaded = pthread_create(&j->thread, NULL, run, j) == 0;
+	/* Detached: pthread_join waits for the kernel's clear of the thread's
+	 * id on a shared futex, which the worker's seccomp filter refuses
+	 * (only private futex operations: sandbox/seccomp.c). The release
+	 * waits on j->cond instead. */
+	pthread_attr_t attr;
+	j->threaded = pthread_attr_init(&attr) == 0 &&
+		      pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED) == 0 &&
+		      pthread_create(&j->thread, &attr, run, j) == 0;
+	pthread_attr_destroy(&attr);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	if (!j->threaded) {
 		j->rc = check_all(j);
@@ -84,7 +98,10 @@ int gofn_check_finish(gofn_check_job *j, gofn_err *err)
 void gofn_check_release(gofn_check_job *j)
 {
 	if (j->threaded) {
-		pthread_join(j->thread, NULL);
+		pthread_mutex_lock(&j->mu);
+		while (!j->finished)
+			pthread_cond_wait(&j->cond, &j->mu);
+		pthread_mutex_unlock(&j->mu);
 		j->threaded = 0;
 		gofn_big_unreserve();
 	}

@@ -22,6 +22,7 @@ typedef struct gofn_check_job {
 	pthread_cond_t cond;
 	int threaded; /* the thread was started and is not joined yet */
 	int done;     /* the checks are over: rc and err are final */
+	int finished; /* the thread is past its last use of the job */
 	int rc;
 	gofn_err err;
 } gofn_check_job;
@@ -35,8 +36,8 @@ void gofn_check_start(gofn_check_job *j, goobj_archive **archives, size_t n);
  * with their error in *err. */
 int gofn_check_finish(gofn_check_job *j, gofn_err *err);
 
-/* Joins the thread and unmaps what the load left of the reserve. Once the
- * job is started, before the load returns, on success or error. */
+/* Waits for the thread to be done with the job and unmaps what the load left of the reserve. Once
+ * the job is started, before the load returns, on success or error. */
 void gofn_check_release(gofn_check_job *j);
 
 /* The bytes of huge pages to fault in ahead of a load's last stages:

@@ -5,6 +5,13 @@
 
 #include "loader/check_thread.h"
 
+#include <errno.h>
+#include <linux/futex.h>
+#include <signal.h>
+#include <seccomp.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 static goobj_archive *parse_deferred(blob b)
 {
 	goobj_archive *a = NULL;
@@ -79,12 +86,57 @@ static void checked_archive_has_nothing_pending(void **state)
 	free(b.p);
 }
 
+/* Under the worker's seccomp filter a futex operation without
+ * FUTEX_PRIVATE_FLAG is a violation (sandbox/seccomp.c): pthread_join's
+ * wait for a thread's exit is one (glibc waits on its id shared), and an
+ * upload's load in a confined worker failed with "sandbox refused system
+ * call futex" when the release came before the thread was gone. Here a
+ * child that allows every other call releases each job while its thread
+ * still checks; a shared futex kills it. */
+static void release_makes_no_shared_futex_call(void **state)
+{
+	blob b = load_testdata("hello.o");
+	goobj_archive *a[4];
+	for (int i = 0; i < 4; i++)
+		a[i] = parse_deferred(b);
+
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
+		if (!ctx ||
+		    seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(futex), 1,
+				     SCMP_A1_32(SCMP_CMP_MASKED_EQ, FUTEX_PRIVATE_FLAG, 0)) < 0 ||
+		    seccomp_load(ctx) < 0)
+			_exit(2);
+		for (int i = 0; i < 200; i++) {
+			gofn_check_job j;
+			gofn_check_start(&j, a, 4);
+			gofn_check_release(&j);
+		}
+		_exit(0);
+	}
+	int st = 0;
+	while (waitpid(pid, &st, 0) < 0)
+		assert_int_equal(errno, EINTR);
+	if (WIFSIGNALED(st))
+		fail_msg("the child died of signal %d (SIGSYS %d: a shared futex call)",
+			 WTERMSIG(st), SIGSYS);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	for (int i = 0; i < 4; i++)
+		goobj_free(a[i]);
+	free(b.p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(good_object_passes),
 	    cmocka_unit_test(bad_reloc_fails_like_parse),
 	    cmocka_unit_test(checked_archive_has_nothing_pending),
+	    cmocka_unit_test(release_makes_no_shared_futex_call),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
