@@ -331,19 +331,13 @@ static enum MHD_Result answer(invoke_call *ic)
 		int has_result =
 		    ic->sigkind != GOFN_SIGKIND_VOID && ic->sigkind != GOFN_SIGKIND_HTTP;
 		unsigned status = ic->sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
-		/* Without profiles the reply's text is written without an
-		 * object (server/outcome.h); a profile's URLs are added to one. */
-		size_t n = 0;
-		char *text =
-		    ic->prof.asked ? NULL : gofn_outcome_text(inv, f, sym, has_result, o, &n);
-		if (text) {
-			gofn_profiling_end(r, &ic->prof, inv, o, NULL);
-			rc = gofn_reply_raw(r, status, "application/json", text, n, NULL);
-		} else {
-			json_t *j = gofn_outcome_json(inv, f, sym, has_result, o);
-			gofn_profiling_end(r, &ic->prof, inv, o, j);
-			rc = gofn_reply_json(r, status, j);
-		}
+		/* a profile's URLs are added to it: not to this thread's kept one */
+		json_t *j =
+		    ic->prof.asked ? NULL : gofn_outcome_json_kept(inv, f, sym, has_result, o);
+		if (!j)
+			j = gofn_outcome_json(inv, f, sym, has_result, o);
+		gofn_profiling_end(r, &ic->prof, inv, o, j);
+		rc = gofn_reply_json(r, status, j);
 	}
 	r->inv = NULL; /* line is the call's */
 	call_free(ic);

@@ -362,20 +362,15 @@ enum gofn_acquire gofn_pool_try(gofn_pool *p, const char *name, gofn_evwait *wt,
 	if (p->closing || !t) {
 		r = GOFN_SHUTTING_DOWN;
 	} else {
-		/* A worker put back for a blocked caller is that caller's: a call
-		 * arriving meanwhile took it, and the blocked one then started
-		 * an extra worker at its spawn wait's end (100 tenants kept
-		 * more workers and never settled). */
 		int turn = gofn_budget_my_turn(p, t);
-		if (!t->waiting && (turn || !gofn_budget_contended(p)) &&
+		if ((turn || !gofn_budget_contended(p)) &&
 		    (*w = gofn_lru_take(p, t, wt->function))) {
 			if (turn)
 				gofn_budget_served(p, t);
 			r = GOFN_GOT_WORKER;
-		} else if (!p->bq_head && (!t->idle || t->waiting) &&
-			   t->total >= p->c->workers_per_tenant && busy(t) > 0) {
-			/* every worker busy (or promised) and no room: wait for
-			 * one, threadless */
+		} else if (!p->bq_head && !t->idle && t->total >= p->c->workers_per_tenant &&
+			   busy(t) > 0) {
+			/* every worker busy and no room: wait for one, threadless */
 			if (t->waiting + t->evwaiting >= p->c->queue_per_tenant) {
 				r = GOFN_QUEUE_FULL;
 			} else {
