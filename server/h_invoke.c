@@ -269,9 +269,6 @@ static void new_invocation_id(char *inv, size_t cap)
 	inv[31] = 0;
 }
 
-/* On an offload thread: the whole handler may block (gofn_h_invoke). */
-static _Thread_local int offloaded;
-
 /* One sync call, from its parse to its answer: on the heap, since an
  * evented call outlives the handler that started it (server/reactor.h). */
 typedef struct invoke_call {
@@ -286,6 +283,11 @@ typedef struct invoke_call {
 	gofn_profiling prof;
 	char inv[GOFN_ID_MAX];
 	gofn_req_invocation line;
+	/* Until MHD suspends a request (server/http.h): the handler's thread
+	 * waits here for the evented call's answer. */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	int answered;
 } invoke_call;
 
 static void call_free(invoke_call *ic)
@@ -294,7 +296,8 @@ static void call_free(invoke_call *ic)
 		free(ic->in);
 	gofn_function_clear(&ic->f);
 	gofn_outcome_clear(&ic->ev.o);
-	ic->r->call = NULL;
+	pthread_mutex_destroy(&ic->mu);
+	pthread_cond_destroy(&ic->cv);
 	free(ic);
 }
 
@@ -368,70 +371,37 @@ static enum MHD_Result invoke_blocking(invoke_call *ic)
 	return answer(ic);
 }
 
-static enum MHD_Result blocking_offloaded(gofn_req *r)
-{
-	return invoke_blocking(r->call);
-}
-
-/* Back on an MHD thread: the blocking path's, on an offload thread. */
-static enum MHD_Result to_blocking(gofn_req *r)
-{
-	return gofn_req_offload(r, blocking_offloaded);
-}
-
-static enum MHD_Result resumed(gofn_req *r)
-{
-	return answer(r->call);
-}
-
-/* The evented call's answer (any thread, server/reactor.h): the reply is
- * made back on an MHD thread. */
+/* The evented call's answer (any thread, server/reactor.h). */
 static void evented_done(gofn_evcall *c)
 {
 	invoke_call *ic = (invoke_call *)c;
 
-	gofn_req_resume(ic->r, resumed);
+	pthread_mutex_lock(&ic->mu);
+	ic->answered = 1;
+	pthread_cond_signal(&ic->cv);
+	pthread_mutex_unlock(&ic->mu);
 }
 
 /* A sync call without profiles: evented when a warm worker is free or its
- * tenant's are all busy; else the blocking path, on an offload thread. The
- * request is suspended before the call starts, since its answer may come
- * (from the reactor) before gofn_evcall_start returns. */
+ * tenant's are all busy; else the blocking path. */
 static enum MHD_Result invoke_run(invoke_call *ic)
 {
-	gofn_req *r = ic->r;
-
-	r->call = ic;
-	if (offloaded) /* on an offload thread already */
-		return invoke_blocking(ic);
 	if (ic->prof.kinds) /* asked, or a profiling window's CPU profile */
-		return gofn_req_offload(r, blocking_offloaded);
-	gofn_req_suspend(r);
+		return invoke_blocking(ic);
 	int rc = gofn_evcall_start(&ic->ev);
 	if (rc == 0)
-		gofn_req_resume(r, to_blocking);
-	else if (rc < 0)
-		gofn_req_resume(r, resumed);
-	return MHD_YES;
+		return invoke_blocking(ic);
+	if (rc > 0) {
+		pthread_mutex_lock(&ic->mu);
+		while (!ic->answered)
+			pthread_cond_wait(&ic->cv, &ic->mu);
+		pthread_mutex_unlock(&ic->mu);
+	}
+	return answer(ic);
 }
 
-static enum MHD_Result handler_offloaded(gofn_req *r)
-{
-	offloaded = 1;
-	enum MHD_Result rc = gofn_h_invoke(r);
-	offloaded = 0;
-	return rc;
-}
-
-/* /invoke runs on libmicrohttpd's event thread (routes.c: inline), where
- * nothing may block: a warm call is evented (server/reactor.h), the rest
- * offloaded. A call by ?function= (a store lookup the cache may not hold)
- * and ?async= (the row made durable before the answer) are offloaded
- * whole; the usual call finds its function in the store's cache. */
 enum MHD_Result gofn_h_invoke(gofn_req *r)
 {
-	if (!offloaded && (gofn_req_query(r, "function") || gofn_req_query(r, "async")))
-		return gofn_req_offload(r, handler_offloaded);
 	gofn_server *s = r->srv;
 	int sigkind = 0, found;
 	int64_t timeout_ms;
@@ -471,6 +441,8 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_function_clear(&f);
 		return gofn_reply_fail(r, GOFN_ENOMEM, NULL, "out of memory");
 	}
+	pthread_mutex_init(&ic->mu, NULL);
+	pthread_cond_init(&ic->cv, NULL);
 	ic->r = r;
 	ic->f = f; /* the call owns f's allocations from here */
 	memcpy(ic->sym, sym, sizeof ic->sym);

@@ -49,7 +49,6 @@ struct gofn_req {
 	enum MHD_Result handler_rc;
 	gofn_req_fn job, after, wake;
 	char token_sha[GOFN_SHA256_HEX]; /* for a lookup off the event thread */
-	void *call;			 /* a suspended /invoke's state (server/h_invoke.c) */
 	/* A sync invocation that ran (server/h_invoke.c): its fields go into
 	 * the request's one log line, event "invocation", with the request's
 	 * own (method, path, http_status, us). NULL: the line is "http". */

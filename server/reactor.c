@@ -20,7 +20,6 @@
 
 #include "api/proto.h"
 #include "common/clock.h"
-#include "server/http.h"
 #include "server/log.h"
 
 enum { ST_NEW, ST_QUEUED, ST_FLIGHT, ST_GONE };
@@ -114,9 +113,40 @@ static void forget(gofn_evcall *c)
 	pthread_mutex_unlock(&R.mu);
 }
 
+typedef struct job {
+	void (*fn)(void *);
+	void *arg;
+} job;
+
+static void *job_main(void *arg)
+{
+	job j = *(job *)arg;
+
+	free(arg);
+	j.fn(j.arg);
+	return NULL;
+}
+
+/* A thread of its own per job until server/http.h's offload pool is
+ * there: deaths and cold starts are rare next to warm calls. */
 int gofn_evcall_offload(void (*fn)(void *arg), void *arg)
 {
-	return gofn_offload_run(fn, arg);
+	job *j = malloc(sizeof *j);
+	pthread_t th;
+	pthread_attr_t a;
+
+	if (!j)
+		return -1;
+	*j = (job){fn, arg};
+	pthread_attr_init(&a);
+	pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED);
+	int rc = pthread_create(&th, &a, job_main, j);
+	pthread_attr_destroy(&a);
+	if (rc != 0) {
+		free(j);
+		return -1;
+	}
+	return 0;
 }
 
 static void finish(gofn_evcall *c, enum gofn_exec x)

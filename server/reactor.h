@@ -62,7 +62,7 @@ struct gofn_evcall {
 int gofn_evcall_start(gofn_evcall *c);
 
 /* Blocking work off the reactor and off MHD's threads (server/http.h's
- * gofn_offload_run). */
+ * gofn_offload_run once it exists). */
 int gofn_evcall_offload(void (*fn)(void *arg), void *arg);
 
 #endif
