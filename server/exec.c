@@ -9,7 +9,6 @@
 #include "api/frame_io.h"
 #include "common/io.h"
 #include "server/log.h"
-#include "server/metrics.h"
 #include "server/objects.h"
 #include "server/prepared.h"
 #include "server/runtimes.h"
@@ -153,7 +152,6 @@ enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const go
 	case GOFN_CLIENT_GONE:
 		return GOFN_EXEC_CLIENT_GONE;
 	case GOFN_SHUTTING_DOWN:
-	case GOFN_QUEUED: /* gofn_pool_try's only */
 		break;
 	}
 	return GOFN_EXEC_SHUTDOWN;
@@ -182,15 +180,6 @@ void gofn_exec_invoke(gofn_server *s, const char *tenant, const gofn_function *f
 	}
 	gofn_worker_invoke_profiled(*w, &s->cfg, sym, in, inlen, timeout_ms, prof_kinds, prof_hz,
 				    o);
-}
-
-void gofn_exec_note_first_result(gofn_server *s, gofn_worker *w)
-{
-	if (w->first_result_us)
-		return;
-	w->first_result_us = gofn_mono_us() - w->spawned_us;
-	gofn_metrics_first_result(s->metrics, w->first_result_us);
-	gofn_prepared_settled(s->prepared, w);
 }
 
 int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e)

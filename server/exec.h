@@ -30,10 +30,6 @@ enum gofn_exec gofn_exec_worker_for(gofn_server *s, const char *tenant, const go
 void gofn_exec_invoke(gofn_server *s, const char *tenant, const gofn_function *f, gofn_worker **w,
 		      const char *sym, const uint8_t *in, size_t inlen, int64_t timeout_ms,
 		      unsigned prof_kinds, int prof_hz, gofn_outcome *o);
-/* w answered a call: its first answer's time is counted (spawn to first
- * result) and a prepared worker's start settled. */
-void gofn_exec_note_first_result(gofn_server *s, gofn_worker *w);
-
 /* The error of a result other than GOFN_EXEC_OK (o: its outcome). -1. */
 int gofn_exec_refusal(enum gofn_exec x, const gofn_outcome *o, gofn_err *e);
 

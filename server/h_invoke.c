@@ -17,7 +17,6 @@
 #include "server/log.h"
 #include "server/outcome.h"
 #include "server/prepared.h"
-#include "server/reactor.h"
 #include "server/h_invoke_http.h"
 #include "server/routes.h"
 
@@ -269,144 +268,26 @@ static void new_invocation_id(char *inv, size_t cap)
 	inv[31] = 0;
 }
 
-/* One sync call, from its parse to its answer: on the heap, since an
- * evented call outlives the handler that started it (server/reactor.h). */
-typedef struct invoke_call {
-	gofn_evcall ev;
-	gofn_req *r;
-	gofn_function f;
-	char sym[sizeof((gofn_req *)0)->param];
-	uint8_t *in; /* r->body, or an HTTP function's envelope (owned) */
-	size_t inlen;
-	int64_t timeout_ms;
-	int sigkind;
-	gofn_profiling prof;
-	char inv[GOFN_ID_MAX];
-	gofn_req_invocation line;
-	/* Until MHD suspends a request (server/http.h): the handler's thread
-	 * waits here for the evented call's answer. */
-	pthread_mutex_t mu;
-	pthread_cond_t cv;
-	int answered;
-} invoke_call;
-
-static void call_free(invoke_call *ic)
+static void note_first_result(gofn_server *s, gofn_worker *w)
 {
-	if (ic->in != ic->r->body)
-		free(ic->in);
-	gofn_function_clear(&ic->f);
-	gofn_outcome_clear(&ic->ev.o);
-	pthread_mutex_destroy(&ic->mu);
-	pthread_cond_destroy(&ic->cv);
-	free(ic);
-}
-
-/* The answer, both paths': x and the outcome (the worker released). */
-static enum MHD_Result answer(invoke_call *ic)
-{
-	gofn_req *r = ic->r;
-	gofn_server *s = r->srv;
-	gofn_outcome *o = &ic->ev.o;
-	gofn_function *f = &ic->f;
-	const char *sym = ic->sym, *inv = ic->inv;
-	enum MHD_Result rc;
-
-	if (ic->ev.x != GOFN_EXEC_OK) {
-		gofn_async_unreserve(s->async);
-		gofn_profiling_end(r, &ic->prof, NULL, NULL, NULL);
-		gofn_err e = {0};
-		gofn_exec_refusal(ic->ev.x, o, &e);
-		rc = gofn_reply_err(r, &e);
-		call_free(ic);
-		return rc;
-	}
-	record(r, &ic->line, inv, f, o);
-	gofn_async_note_sync(s->async, inv, r->tenant, r->epoch, f->id, sym, ic->timeout_ms, o);
-	if (ic->sigkind == GOFN_SIGKIND_HTTP && o->status == GOFN_STATUS_OK) {
-		gofn_profiling_end(r, &ic->prof, inv, o, NULL);
-		rc = gofn_reply_http_call(r, inv, o);
-	} else if (wants_raw(r)) {
-		gofn_profiling_end(r, &ic->prof, inv, o, NULL);
-		rc = reply_raw_result(r, inv, o);
-	} else {
-		/* An HTTP function that did not answer (panic, timeout, ...): the
-		 * outcome, as 502 since no handler's answer exists. */
-		int has_result =
-		    ic->sigkind != GOFN_SIGKIND_VOID && ic->sigkind != GOFN_SIGKIND_HTTP;
-		unsigned status = ic->sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
-		/* a profile's URLs are added to it: not to this thread's kept one */
-		json_t *j =
-		    ic->prof.asked ? NULL : gofn_outcome_json_kept(inv, f, sym, has_result, o);
-		if (!j)
-			j = gofn_outcome_json(inv, f, sym, has_result, o);
-		gofn_profiling_end(r, &ic->prof, inv, o, j);
-		rc = gofn_reply_json(r, status, j);
-	}
-	r->inv = NULL; /* line is the call's */
-	call_free(ic);
-	return rc;
-}
-
-/* The blocking path: a cold start, a profiled call, a wait for the budget. */
-static enum MHD_Result invoke_blocking(invoke_call *ic)
-{
-	gofn_req *r = ic->r;
-	gofn_server *s = r->srv;
-	gofn_worker *w = NULL;
-	gofn_outcome *o = &ic->ev.o;
-
-	/* A call whose client hangs up while it waits leaves the queue (server/pool_gone.h). */
-	ic->ev.x = gofn_exec_worker_for(s, r->tenant, &ic->f, gofn_now_ms() + ic->timeout_ms,
-					ic->ev.client_fd, &w, o);
-	if (ic->ev.x == GOFN_EXEC_OK) {
-		gofn_exec_invoke(s, r->tenant, &ic->f, &w, ic->sym, ic->in, ic->inlen,
-				 ic->timeout_ms, ic->prof.kinds, ic->prof.hz, o);
-		if (!w) /* it had died while idle, and no replacement could start */
-			ic->ev.x = GOFN_EXEC_FAILED;
-	}
-	if (w) {
-		gofn_exec_note_first_result(s, w);
-		gofn_pool_release(s->pool, r->tenant, w);
-	}
-	return answer(ic);
-}
-
-/* The evented call's answer (any thread, server/reactor.h). */
-static void evented_done(gofn_evcall *c)
-{
-	invoke_call *ic = (invoke_call *)c;
-
-	pthread_mutex_lock(&ic->mu);
-	ic->answered = 1;
-	pthread_cond_signal(&ic->cv);
-	pthread_mutex_unlock(&ic->mu);
-}
-
-/* A sync call without profiles: evented when a warm worker is free or its
- * tenant's are all busy; else the blocking path. */
-static enum MHD_Result invoke_run(invoke_call *ic)
-{
-	if (ic->prof.kinds) /* asked, or a profiling window's CPU profile */
-		return invoke_blocking(ic);
-	int rc = gofn_evcall_start(&ic->ev);
-	if (rc == 0)
-		return invoke_blocking(ic);
-	if (rc > 0) {
-		pthread_mutex_lock(&ic->mu);
-		while (!ic->answered)
-			pthread_cond_wait(&ic->cv, &ic->mu);
-		pthread_mutex_unlock(&ic->mu);
-	}
-	return answer(ic);
+	if (w->first_result_us)
+		return;
+	w->first_result_us = gofn_mono_us() - w->spawned_us;
+	gofn_metrics_first_result(s->metrics, w->first_result_us);
+	gofn_prepared_settled(s->prepared, w);
 }
 
 enum MHD_Result gofn_h_invoke(gofn_req *r)
 {
 	gofn_server *s = r->srv;
+	gofn_function f;
+	gofn_outcome o = {0};
+	gofn_worker *w = NULL;
 	int sigkind = 0, found;
 	int64_t timeout_ms;
+	char inv[GOFN_ID_MAX];
 	gofn_profiling prof;
-	gofn_function f;
+	gofn_req_invocation line;
 
 	gofn_err se = {0};
 	if (!invoke_target(r->param, &se))
@@ -434,42 +315,63 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		gofn_function_clear(&f);
 		return gofn_reply_err(r, &se);
 	}
-	invoke_call *ic = calloc(1, sizeof *ic);
-	if (!ic) {
+	/* Its record's slot before it runs: an id we hand out is kept. */
+	if (gofn_async_reserve(s->async, gofn_now_ms() + timeout_ms, &se) < 0) {
 		if (in != r->body)
 			free(in);
 		gofn_function_clear(&f);
-		return gofn_reply_fail(r, GOFN_ENOMEM, NULL, "out of memory");
-	}
-	pthread_mutex_init(&ic->mu, NULL);
-	pthread_cond_init(&ic->cv, NULL);
-	ic->r = r;
-	ic->f = f; /* the call owns f's allocations from here */
-	memcpy(ic->sym, sym, sizeof ic->sym);
-	ic->in = in;
-	ic->inlen = inlen;
-	ic->timeout_ms = timeout_ms;
-	ic->sigkind = sigkind;
-	ic->prof = prof;
-	/* Its record's slot before it runs: an id we hand out is kept. */
-	if (gofn_async_reserve(s->async, gofn_now_ms() + timeout_ms, &se) < 0) {
-		call_free(ic);
 		return gofn_reply_err(r, &se);
 	}
-	gofn_profiling_begin(r, &ic->f, &ic->prof);
-	new_invocation_id(ic->inv, sizeof ic->inv);
+	gofn_profiling_begin(r, &f, &prof);
+	/* A call whose client hangs up while it waits leaves the queue (server/pool_gone.h). */
 	const union MHD_ConnectionInfo *ci =
 	    MHD_get_connection_info(r->conn, MHD_CONNECTION_INFO_CONNECTION_FD);
-	ic->ev = (gofn_evcall){
-	    .s = s,
-	    .tenant = r->tenant,
-	    .f = &ic->f,
-	    .sym = ic->sym,
-	    .in = ic->in,
-	    .inlen = ic->inlen,
-	    .timeout_ms = timeout_ms,
-	    .client_fd = ci ? ci->connect_fd : -1,
-	    .done = evented_done,
-	};
-	return invoke_run(ic);
+	enum gofn_exec x = gofn_exec_worker_for(s, r->tenant, &f, gofn_now_ms() + timeout_ms,
+						ci ? ci->connect_fd : -1, &w, &o);
+	if (x == GOFN_EXEC_OK) {
+		new_invocation_id(inv, sizeof inv);
+		gofn_exec_invoke(s, r->tenant, &f, &w, sym, in, inlen, timeout_ms, prof.kinds,
+				 prof.hz, &o);
+		if (!w) /* it had died while idle, and no replacement could start */
+			x = GOFN_EXEC_FAILED;
+	}
+	if (in != r->body)
+		free(in);
+	if (x != GOFN_EXEC_OK) {
+		gofn_async_unreserve(s->async);
+		gofn_profiling_end(r, &prof, NULL, NULL, NULL);
+		gofn_function_clear(&f);
+		gofn_err e = {0};
+		gofn_exec_refusal(x, &o, &e);
+		rc = gofn_reply_err(r, &e);
+		gofn_outcome_clear(&o);
+		return rc;
+	}
+	note_first_result(s, w);
+	gofn_pool_release(s->pool, r->tenant, w);
+	record(r, &line, inv, &f, &o);
+	gofn_async_note_sync(s->async, inv, r->tenant, r->epoch, f.id, sym, timeout_ms, &o);
+	if (sigkind == GOFN_SIGKIND_HTTP && o.status == GOFN_STATUS_OK) {
+		gofn_profiling_end(r, &prof, inv, &o, NULL);
+		rc = gofn_reply_http_call(r, inv, &o);
+	} else if (wants_raw(r)) {
+		gofn_profiling_end(r, &prof, inv, &o, NULL);
+		rc = reply_raw_result(r, inv, &o);
+	} else {
+		/* An HTTP function that did not answer (panic, timeout, ...): the
+		 * outcome, as 502 since no handler's answer exists. */
+		int has_result = sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP;
+		unsigned status = sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
+		/* a profile's URLs are added to it: not to this thread's kept one */
+		json_t *j =
+		    prof.asked ? NULL : gofn_outcome_json_kept(inv, &f, sym, has_result, &o);
+		if (!j)
+			j = gofn_outcome_json(inv, &f, sym, has_result, &o);
+		gofn_profiling_end(r, &prof, inv, &o, j);
+		rc = gofn_reply_json(r, status, j);
+	}
+	r->inv = NULL; /* line is this function's */
+	gofn_function_clear(&f);
+	gofn_outcome_clear(&o);
+	return rc;
 }

@@ -86,58 +86,11 @@ void gofn_pool_count(gofn_pool *p, tenant_pool *t, int delta)
 	p->workers += delta;
 }
 
-static void evq_unlink(tenant_pool *t, gofn_evwait *wt)
-{
-	if (wt->prev)
-		wt->prev->next = wt->next;
-	else
-		t->evq_head = wt->next;
-	if (wt->next)
-		wt->next->prev = wt->prev;
-	else
-		t->evq_tail = wt->prev;
-	wt->prev = wt->next = NULL;
-	wt->queued = 0;
-	t->evwaiting--;
-}
-
-/* wt leaves its queue and is told why after the unlock (run_kicked). */
-static void evq_kick(gofn_pool *p, tenant_pool *t, gofn_evwait *wt, enum gofn_acquire why)
-{
-	evq_unlink(t, wt);
-	wt->why = why;
-	wt->next = p->kicked;
-	p->kicked = wt;
-}
-
-/* Under mu: the kicked waiters, to tell once mu is unlocked. */
-static gofn_evwait *take_kicked(gofn_pool *p)
-{
-	gofn_evwait *k = p->kicked;
-
-	p->kicked = NULL;
-	return k;
-}
-
-static void run_kicked(gofn_evwait *k)
-{
-	while (k) {
-		gofn_evwait *next = k->next;
-		k->next = NULL;
-		k->fn(k, NULL, k->why);
-		k = next;
-	}
-}
-
 /* Something changed for t's callers (a worker came back or went away):
  * one of them can act on it, unless some wait for the budget and may not
  * be able to use what the woken one could not. */
 static void tenant_wake(gofn_pool *p, tenant_pool *t)
 {
-	/* An evented caller waits for a busy worker only; whatever else
-	 * changed (room for a cold start, a turn) the blocking path decides. */
-	if (t->evq_head)
-		evq_kick(p, t, t->evq_head, GOFN_GOT_SLOT);
 	if (t->bwait)
 		pthread_cond_broadcast(&t->cv);
 	else
@@ -238,7 +191,7 @@ static int64_t spawn_wait_ms(const gofn_pool *p)
 static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
 {
 	if (busy(t) <= 0 || t->total >= p->c->workers_per_tenant ||
-	    t->waiting + t->evwaiting >= p->c->queue_per_tenant)
+	    t->waiting >= p->c->queue_per_tenant)
 		return 0;
 	int64_t until = gofn_now_ms() + spawn_wait_ms(p);
 	return until < deadline_ms ? until : deadline_ms;
@@ -314,7 +267,7 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 			r = GOFN_GOT_SLOT;
 			break;
 		}
-		if (!holding && t->waiting + t->evwaiting >= p->c->queue_per_tenant) {
+		if (!holding && t->waiting >= p->c->queue_per_tenant) {
 			r = GOFN_QUEUE_FULL;
 			break;
 		}
@@ -345,87 +298,9 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 	gofn_gone_unwatch(p, &gone);
 	if (queued)
 		gofn_budget_leave(p, t);
-	gofn_evwait *k = take_kicked(p);
 	pthread_mutex_unlock(&p->mu);
-	run_kicked(k);
 	gofn_worker_destroy(evict);
 	return r;
-}
-
-enum gofn_acquire gofn_pool_try(gofn_pool *p, const char *name, gofn_evwait *wt, gofn_worker **w)
-{
-	enum gofn_acquire r = GOFN_GOT_SLOT;
-
-	*w = NULL;
-	pthread_mutex_lock(&p->mu);
-	tenant_pool *t = tenant(p, name);
-	if (p->closing || !t) {
-		r = GOFN_SHUTTING_DOWN;
-	} else {
-		int turn = gofn_budget_my_turn(p, t);
-		if ((turn || !gofn_budget_contended(p)) &&
-		    (*w = gofn_lru_take(p, t, wt->function))) {
-			if (turn)
-				gofn_budget_served(p, t);
-			r = GOFN_GOT_WORKER;
-		} else if (!p->bq_head && !t->idle && t->total >= p->c->workers_per_tenant &&
-			   busy(t) > 0) {
-			/* every worker busy and no room: wait for one, threadless */
-			if (t->waiting + t->evwaiting >= p->c->queue_per_tenant) {
-				r = GOFN_QUEUE_FULL;
-			} else {
-				wt->t = t;
-				wt->queued = 1;
-				wt->next = NULL;
-				wt->prev = t->evq_tail;
-				if (t->evq_tail)
-					t->evq_tail->next = wt;
-				else
-					t->evq_head = wt;
-				t->evq_tail = wt;
-				t->evwaiting++;
-				r = GOFN_QUEUED;
-			}
-		}
-	}
-	pthread_mutex_unlock(&p->mu);
-	return r;
-}
-
-int gofn_pool_cancel(gofn_pool *p, gofn_evwait *wt, enum gofn_acquire why)
-{
-	int was;
-
-	pthread_mutex_lock(&p->mu);
-	was = wt->queued;
-	if (was) {
-		evq_unlink(wt->t, wt);
-		if (why == GOFN_CLIENT_GONE)
-			p->abandoned++;
-		/* its place may let a blocking caller queue */
-	}
-	pthread_mutex_unlock(&p->mu);
-	return was;
-}
-
-/* The first of t's evented callers that can use w, taken out of the
- * queue; NULL when none is to have it: blocking callers' turn (they and
- * evented ones take turns), another tenant waiting for room (w goes idle,
- * where that tenant's turn may take it), or none wants w's function (the
- * head is kicked to the blocking path, which evicts w for a cold start). */
-static gofn_evwait *hand_to(gofn_pool *p, tenant_pool *t, const gofn_worker *w)
-{
-	if (!t->evq_head || p->bq_head)
-		return NULL;
-	if (t->waiting && (t->ev_turn ^= 1))
-		return NULL;
-	for (gofn_evwait *wt = t->evq_head; wt; wt = wt->next)
-		if (strcmp(wt->function, w->function) == 0) {
-			evq_unlink(t, wt);
-			return wt;
-		}
-	evq_kick(p, t, t->evq_head, GOFN_GOT_SLOT);
-	return NULL;
 }
 
 void gofn_pool_started(gofn_pool *p)
@@ -446,7 +321,6 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	 * without any needs it read here */
 	if (!w->dead && !w->cpu_marked)
 		w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
-	gofn_evwait *hand = NULL;
 	pthread_mutex_lock(&p->mu);
 	note_cold_start(p, w);
 	tenant_pool *t = tenant(p, name);
@@ -454,7 +328,7 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 		dead = w;
 		if (t)
 			gofn_pool_count(p, t, -1);
-	} else if (!(hand = hand_to(p, t, w))) {
+	} else {
 		gofn_lru_put(p, t, w);
 	}
 	/* The common case at c=64, only callers of t's own waiting and none
@@ -465,20 +339,14 @@ void gofn_pool_release(gofn_pool *p, const char *name, gofn_worker *w)
 	 * one, with its connection's next request) may take it first, which
 	 * costs no context switch (the per-caller hand-off that gave this up
 	 * was slower, 7c67539). */
-	if (hand)
-		; /* still busy: with the caller it was handed to */
-	else if (t && !t->bwait && !p->bq_head && !dead)
+	if (t && !t->bwait && !p->bq_head)
 		wake = t->waiting ? t : NULL;
 	else if (t)
 		tenant_wake(p, t);
 	pthread_cond_broadcast(&p->drained);
-	gofn_evwait *k = take_kicked(p);
 	pthread_mutex_unlock(&p->mu);
 	if (wake) /* tenants live as long as the pool */
 		pthread_cond_signal(&wake->cv);
-	if (hand)
-		hand->fn(hand, w, GOFN_GOT_WORKER);
-	run_kicked(k);
 	gofn_worker_destroy(dead);
 }
 
@@ -491,9 +359,7 @@ void gofn_pool_release_slot(gofn_pool *p, const char *name)
 		tenant_wake(p, t);
 	}
 	pthread_cond_broadcast(&p->drained);
-	gofn_evwait *k = take_kicked(p);
 	pthread_mutex_unlock(&p->mu);
-	run_kicked(k);
 }
 
 void gofn_pool_forget(gofn_pool *p, const char *name, const char *function)
@@ -626,9 +492,7 @@ static void *reap_idle(void *arg)
 		int64_t now = gofn_now_ms();
 		gone = take_stale(p, now - p->c->idle_ms, 0, gone);
 		gone = take_stale(p, now - p->c->warm_idle_ms, gofn_pool_warm_budget(p->c), gone);
-		gofn_evwait *k = take_kicked(p);
 		pthread_mutex_unlock(&p->mu);
-		run_kicked(k);
 		while (gone) {
 			gofn_worker *next = gone->next;
 			gofn_worker_destroy(gone);
@@ -650,7 +514,7 @@ static int tenant_count(gofn_pool *p, const char *name, int waiting)
 	pthread_mutex_lock(&p->mu);
 	tenant_pool *t = find(p, name, bucket(name));
 	if (t)
-		n = waiting ? t->waiting + t->evwaiting : t->total;
+		n = waiting ? t->waiting : t->total;
 	pthread_mutex_unlock(&p->mu);
 	return n;
 }
@@ -677,7 +541,7 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 	s->max_starting = p->c->max_starting;
 	s->abandoned = p->abandoned;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
-		s->queued += t->waiting + t->evwaiting;
+		s->queued += t->waiting;
 	s->spawned = p->spawned;
 	s->spawn_wait_ms = spawn_wait_ms(p);
 	pthread_mutex_unlock(&p->mu);
@@ -690,24 +554,13 @@ void gofn_pool_note_spawn(gofn_pool *p)
 	pthread_mutex_unlock(&p->mu);
 }
 
-/* Under mu: every evented caller is refused, as blocked ones are. */
-static void kick_all(gofn_pool *p)
-{
-	for (tenant_pool *t = p->tenants; t; t = t->next)
-		while (t->evq_head)
-			evq_kick(p, t, t->evq_head, GOFN_SHUTTING_DOWN);
-}
-
 void gofn_pool_close(gofn_pool *p)
 {
 	pthread_mutex_lock(&p->mu);
 	p->closing = 1;
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		pthread_cond_broadcast(&t->cv);
-	kick_all(p);
-	gofn_evwait *k = take_kicked(p);
 	pthread_mutex_unlock(&p->mu);
-	run_kicked(k);
 }
 
 void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
@@ -719,10 +572,7 @@ void gofn_pool_free(gofn_pool *p, int64_t grace_ms)
 	for (tenant_pool *t = p->tenants; t; t = t->next)
 		pthread_cond_broadcast(&t->cv);
 	pthread_cond_signal(&p->wake_reaper);
-	kick_all(p);
-	gofn_evwait *k = take_kicked(p);
 	pthread_mutex_unlock(&p->mu);
-	run_kicked(k);
 	if (p->have_reaper)
 		pthread_join(p->reaper, NULL);
 	gofn_gone_stop(p);

@@ -31,23 +31,6 @@ enum gofn_acquire {
 	GOFN_QUEUE_TIMEOUT /* waited until the deadline */,
 	GOFN_SHUTTING_DOWN,
 	GOFN_CLIENT_GONE, /* the client closed its connection while the call waited */
-	GOFN_QUEUED,	  /* gofn_pool_try: the call waits in its tenant's queue */
-};
-
-/* An evented call (server/reactor.h) waiting for a busy worker of its
- * tenant: no thread waits for it. fn is called once, outside the pool's
- * mutex, from the thread that has the answer: with a worker released for
- * it (GOFN_GOT_WORKER), or with NULL and GOFN_GOT_SLOT (anything but a
- * warm worker is needed now, a cold start: take the blocking path) or
- * GOFN_SHUTTING_DOWN. */
-typedef struct gofn_evwait gofn_evwait;
-struct gofn_evwait {
-	void (*fn)(gofn_evwait *wt, gofn_worker *w, enum gofn_acquire why);
-	char function[40];
-	enum gofn_acquire why;
-	int queued; /* under gofn_pool.mu */
-	void *t;    /* its tenant_pool */
-	gofn_evwait *prev, *next;
 };
 
 gofn_pool *gofn_pool_new(const gofn_config *c);
@@ -65,19 +48,6 @@ enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *tenant, const char
  * GOFN_CLIENT_GONE, counted in gofn_pool_stats.abandoned. */
 enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *tenant, const char *function,
 					int64_t deadline_ms, int client_fd, gofn_worker **w);
-/* Never waits. A warm idle worker of tenant holding function
- * (GOFN_GOT_WORKER, *w), or, when the tenant is at its limit with every
- * worker busy, wt joins its queue (GOFN_QUEUED; wt->fn and function set by
- * the caller), or the queue is full (GOFN_QUEUE_FULL), or shutdown. Anything
- * else (a cold start, another tenant's turn for the budget) is
- * GOFN_GOT_SLOT with nothing taken: the caller takes the blocking path
- * (gofn_pool_acquire_for). */
-enum gofn_acquire gofn_pool_try(gofn_pool *p, const char *tenant, gofn_evwait *wt, gofn_worker **w);
-/* Takes wt out of its queue (why: GOFN_QUEUE_TIMEOUT, or GOFN_CLIENT_GONE,
- * counted as abandoned). Returns 1 when it was still there (fn will never
- * be called), 0 when fn has been or is being called. */
-int gofn_pool_cancel(gofn_pool *p, gofn_evwait *wt, enum gofn_acquire why);
-
 /* The cold start of a GOFN_GOT_SLOT is over, whether it produced a worker
  * or not: the next waiting one may begin. Once per GOFN_GOT_SLOT, right
  * after the spawn and load (before the call runs: a long first call is no

@@ -23,12 +23,8 @@ typedef struct tenant_pool {
 	int bwait;	   /* of those, callers that have waited for the budget */
 	int in_bq;	   /* on the budget queue (bwait > 0) */
 	pthread_cond_t cv;
-	/* Evented calls waiting for a busy worker (gofn_pool_try), in turn. */
-	struct gofn_evwait *evq_head, *evq_tail;
-	int evwaiting;
-	int ev_turn;		   /* with blocking callers waiting too: whose turn a release is */
-	struct tenant_pool *next;  /* every tenant */
-	struct tenant_pool *hnext; /* the same hash bucket */
+	struct tenant_pool *next;	       /* every tenant */
+	struct tenant_pool *hnext;	       /* the same hash bucket */
 	struct tenant_pool *bq_prev, *bq_next; /* the budget queue */
 } tenant_pool;
 
@@ -60,9 +56,6 @@ struct gofn_pool {
 	gofn_worker *lru_head[GOFN_LRU_N], *lru_tail[GOFN_LRU_N];
 	int idle;	   /* on those lists */
 	uint64_t idle_seq; /* times a worker went idle */
-	/* Evented waiters taken out of their queue under mu, told after it
-	 * is unlocked (gofn_evwait.fn never runs under mu). */
-	struct gofn_evwait *kicked;
 };
 
 /* Adds delta to t's worker count and to the pool's. */

@@ -418,45 +418,27 @@ static int exchange(gofn_worker *w, const gofn_config *c, gofn_fbuf *req, const 
 			read_ctrl(w, &x, reply_max, deadline_ms, 0, reply, o);
 	}
 	if (x.have_reply && !cw.over) {
-		gofn_worker_reply_rules(w, reply);
+		/* More than the reply came with it: tenant code wrote on the
+		 * control socket too. The reply stands (tenant code could have
+		 * returned it anyway); the worker gets no other request. What
+		 * it sends later makes it readable while idle, and the pool
+		 * replaces it (server/exec.c). */
+		if (reply->extra) {
+			kill(w->pid, SIGKILL);
+			w->dead = 1;
+		} else {
+			/* The one CPU clock read of a call (a system call: the
+			 * clock is another process's): the idle watch's baseline
+			 * and the next call's start. */
+			w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
+			w->cpu_marked = 1;
+		}
+		w->invocations++;
 		return 0;
 	}
 	gofn_frame_free(reply);
-	gofn_worker_call_failed(w, c,
-				cw.over	      ? GOFN_CALL_OVER
-				: x.bad	      ? GOFN_CALL_BAD
-				: x.timed_out ? GOFN_CALL_TIMEOUT
-					      : GOFN_CALL_CLOSED,
-				&cw, undelivered, o);
-	return -1;
-}
-
-void gofn_worker_reply_rules(gofn_worker *w, const gofn_frame *reply)
-{
-	/* More than the reply came with it: tenant code wrote on the
-	 * control socket too. The reply stands (tenant code could have
-	 * returned it anyway); the worker gets no other request. What
-	 * it sends later makes it readable while idle, and the pool
-	 * replaces it (server/exec.c). */
-	if (reply->extra) {
-		kill(w->pid, SIGKILL);
-		w->dead = 1;
-	} else {
-		/* The one CPU clock read of a call (a system call: the
-		 * clock is another process's): the idle watch's baseline
-		 * and the next call's start. */
-		w->idle_cpu_ms = gofn_cpuclock_ms(&w->cpu);
-		w->cpu_marked = 1;
-	}
-	w->invocations++;
-}
-
-void gofn_worker_call_failed(gofn_worker *w, const gofn_config *c, enum gofn_call_end how,
-			     const gofn_callwatch *cw, int undelivered, gofn_outcome *o)
-{
 	int killed = 0, st = 0;
-
-	if (how != GOFN_CALL_CLOSED) {
+	if (x.timed_out || x.bad || cw.over) {
 		kill(w->pid, SIGKILL);
 		st = reap(w, 0, &killed);
 	} else {
@@ -464,15 +446,16 @@ void gofn_worker_call_failed(gofn_worker *w, const gofn_config *c, enum gofn_cal
 	}
 	read_output(w->out_fd, &o->out, c->max_output);
 	read_output(w->err_fd, &o->err, c->max_output);
-	if (how == GOFN_CALL_OVER) {
-		gofn_callwatch_outcome(cw, &o->status, o->error, sizeof o->error);
-	} else if (how == GOFN_CALL_BAD) {
+	if (cw.over) {
+		gofn_callwatch_outcome(&cw, &o->status, o->error, sizeof o->error);
+	} else if (x.bad) {
 		o->status = GOFN_STATUS_KILLED;
 	} else {
-		classify_death(o, st, killed, how == GOFN_CALL_TIMEOUT);
+		classify_death(o, st, killed, x.timed_out);
 		gofn_callwatch_after_death(&w->sp.proc, o->status, o->error, sizeof o->error);
 	}
 	o->undelivered = undelivered;
+	return -1;
 }
 
 static void mark_bad(gofn_worker *w, gofn_outcome *o, const char *why)
@@ -480,10 +463,7 @@ static void mark_bad(gofn_worker *w, gofn_outcome *o, const char *why)
 	int killed;
 
 	kill(w->pid, SIGKILL);
-	if (w->defer_reap) /* a reactor may not wait: gofn_worker_destroy reaps */
-		w->dead = 1;
-	else
-		reap(w, 0, &killed);
+	reap(w, 0, &killed);
 	o->status = GOFN_STATUS_KILLED;
 	snprintf(o->error, sizeof o->error, "worker protocol error: %s", why);
 }
@@ -716,11 +696,14 @@ void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol
 	gofn_worker_invoke_profiled(w, c, symbol, in, in_len, timeout_ms, 0, 0, o);
 }
 
-int gofn_worker_invoke_frame(gofn_worker *w, const gofn_config *c, const char *symbol,
-			     const uint8_t *in, size_t in_len, int64_t timeout_ms,
-			     unsigned prof_kinds, int prof_hz, gofn_fbuf *b, gofn_outcome *o)
+void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
+				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
+				 unsigned prof_kinds, int prof_hz, gofn_outcome *o)
 {
+	gofn_fbuf b;
+	gofn_frame reply;
 	gofn_err e = {0};
+	int64_t t0 = gofn_mono_us();
 	gofn_msg_invoke m = {
 	    .symbol = {.p = (const uint8_t *)symbol, .len = strlen(symbol)},
 	    .input = {.p = in, .len = in_len},
@@ -732,37 +715,13 @@ int gofn_worker_invoke_frame(gofn_worker *w, const gofn_config *c, const char *s
 	    .call = ++w->calls,
 	};
 
-	if (gofn_enc_invoke(b, &m, &e) < 0) {
-		fail_build(b, &e, o);
-		return -1;
-	}
-	return 0;
-}
-
-void gofn_worker_take_result(gofn_worker *w, const gofn_config *c, const gofn_frame *reply,
-			     gofn_outcome *o)
-{
-	if (expect(w, c, reply, GOFN_F_RESULT, o))
-		take_result(w, c, reply, o);
-}
-
-void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
-				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
-				 unsigned prof_kinds, int prof_hz, gofn_outcome *o)
-{
-	gofn_fbuf b;
-	gofn_frame reply;
-	int64_t t0 = gofn_mono_us();
-
-	if (gofn_worker_invoke_frame(w, c, symbol, in, in_len, timeout_ms, prof_kinds, prof_hz, &b,
-				     o) < 0)
+	if (gofn_enc_invoke(&b, &m, &e) < 0) {
+		fail_build(&b, &e, o);
 		return;
-	int rc =
-	    exchange(w, c, &b, NULL, 0, gofn_now_ms() + timeout_ms,
-		     gofn_result_frame_max(c->max_result, c->max_output, prof_kinds), &reply, o);
-	gofn_fbuf_free(&b);
-	if (rc == 0) {
-		gofn_worker_take_result(w, c, &reply, o);
+	}
+	if (request(w, c, &b, NULL, 0, GOFN_F_RESULT, gofn_now_ms() + timeout_ms,
+		    gofn_result_frame_max(c->max_result, c->max_output, prof_kinds), &reply, o)) {
+		take_result(w, c, &reply, o);
 		gofn_frame_free(&reply);
 	}
 	if (o->duration_us == 0)

@@ -16,8 +16,6 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "api/frame.h"
-#include "api/frame_io.h"
 #include "api/profile.h"
 #include "api/proto.h"
 #include "common/err.h"
@@ -54,12 +52,6 @@ typedef struct gofn_worker {
 	uint64_t idle_seq; /* pool: which time it went idle (the idle watch's identity check) */
 	struct gofn_worker *reg_next; /* every live worker (gofn_workers_kill_all) */
 	int registered;
-	/* A protocol error found while a reactor decodes its reply only
-	 * kills and marks it dead; gofn_worker_destroy reaps (server/reactor.c
-	 * never waits for a process). */
-	int defer_reap;
-	/* Its control socket is in the reactor's epoll set (server/reactor.c). */
-	int ev_added;
 } gofn_worker;
 
 typedef struct gofn_capture {
@@ -122,26 +114,6 @@ void gofn_worker_invoke(gofn_worker *w, const gofn_config *c, const char *symbol
 void gofn_worker_invoke_profiled(gofn_worker *w, const gofn_config *c, const char *symbol,
 				 const uint8_t *in, size_t in_len, int64_t timeout_ms,
 				 unsigned prof_kinds, int prof_hz, gofn_outcome *o);
-
-/* The pieces of gofn_worker_invoke_profiled for a caller that sends and
- * receives itself (server/reactor.c), so both paths apply one set of rules:
- * the INVOKE frame (the call's number: ++w->calls; -1 with o filled); */
-int gofn_worker_invoke_frame(gofn_worker *w, const gofn_config *c, const char *symbol,
-			     const uint8_t *in, size_t in_len, int64_t timeout_ms,
-			     unsigned prof_kinds, int prof_hz, gofn_fbuf *b, gofn_outcome *o);
-/* the rules of a whole reply that came in time (bytes after it kill the
- * worker, else its CPU baseline is read); */
-void gofn_worker_reply_rules(gofn_worker *w, const gofn_frame *reply);
-/* the reply decoded into o: RESULT (its call number checked), ERROR, or
- * anything else, which kills the worker (w->dead); */
-void gofn_worker_take_result(gofn_worker *w, const gofn_config *c, const gofn_frame *reply,
-			     gofn_outcome *o);
-/* and a call that ended without a reply: killed unless it closed, reaped
- * (blocking: up to 2 s for one that closed), its output read, o says how.
- * cw: the call's watch (read for GOFN_CALL_OVER). */
-enum gofn_call_end { GOFN_CALL_CLOSED, GOFN_CALL_TIMEOUT, GOFN_CALL_BAD, GOFN_CALL_OVER };
-void gofn_worker_call_failed(gofn_worker *w, const gofn_config *c, enum gofn_call_end how,
-			     const gofn_callwatch *cw, int undelivered, gofn_outcome *o);
 
 /* SIGKILLs every spawned worker, busy or idle, and every one spawned later
  * (shutdown's hard deadline): the threads talking to them see the end of
