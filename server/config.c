@@ -73,9 +73,6 @@ static const opt opts[] = {
       "request body bytes buffered at once, all requests (512 MiB)"),
     O("--max-connections", "GOFN_MAX_CONNECTIONS", K_INT, max_connections,
       "HTTP connections (512)"),
-    O("--http-threads", "GOFN_HTTP_THREADS", K_INT, http_threads,
-      "libmicrohttpd's event threads; handlers that block run on threads of their own (one per "
-      "CPU)"),
     O("--max-connections-per-client", "GOFN_MAX_CONNECTIONS_PER_CLIENT", K_INT,
       max_connections_per_client, "HTTP connections from one client address (128)"),
     O("--header-timeout-ms", "GOFN_HEADER_TIMEOUT_MS", K_I64, header_timeout_ms,
@@ -140,20 +137,13 @@ static const opt opts[] = {
  * none finished in time (docs/benchmarks.md, "1,000 tenants: cold-start
  * storms"). The CPUs this process may run on (its affinity, a container's
  * cpuset), not the host's. */
-int gofn_config_cpus(void)
+int gofn_config_default_starting(void)
 {
 	cpu_set_t set;
 	int n = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 0;
 
 	if (n <= 0)
 		n = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	return n > 0 ? n : 1;
-}
-
-int gofn_config_default_starting(void)
-{
-	int n = gofn_config_cpus();
-
 	return n > 1 ? 2 * n : 2;
 }
 
@@ -180,7 +170,6 @@ void gofn_config_defaults(gofn_config *c)
 	c->functions_per_tenant = 100;
 	c->max_connections = 512;
 	c->max_connections_per_client = 128;
-	c->http_threads = gofn_config_cpus();
 	c->header_timeout_ms = 10000;
 	c->body_timeout_ms = 60000;
 	c->profile_windows_per_tenant = 2;

@@ -29,7 +29,6 @@ typedef struct gofn_config {
 	int functions_per_tenant;
 	int max_connections;
 	int max_connections_per_client; /* per client address (slowloris from one host) */
-	int http_threads;		/* libmicrohttpd's event threads (server/server.h) */
 	int64_t header_timeout_ms;	/* first byte of a request to the end of its headers */
 	int64_t body_timeout_ms;	/* end of the headers to the end of the body */
 	int profile_windows_per_tenant; /* open POST /functions/{id}/profile windows */
@@ -70,8 +69,6 @@ typedef struct gofn_config {
 void gofn_config_defaults(gofn_config *c);
 /* --max-starting's default: 2 per CPU gofnd may run on, at least 2. */
 int gofn_config_default_starting(void);
-/* The CPUs this process may run on (at least 1). */
-int gofn_config_cpus(void);
 /* Applies GOFN_* environment variables, then argv flags. */
 int gofn_config_load(gofn_config *c, int argc, char **argv, gofn_err *e);
 void gofn_config_usage(void);

@@ -13,7 +13,6 @@
 #include "server/crypto.h"
 #include "server/http_guard.h"
 #include "server/log.h"
-#include "server/offload.h"
 #include "server/routes.h"
 
 /* Multipart framing around the object may add this much to the body. */
@@ -79,15 +78,6 @@ enum MHD_Result gofn_reply_raw(gofn_req *r, unsigned status, const char *ctype, 
 	MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, ctype);
 	for (int i = 0; headers && headers[i]; i += 2)
 		MHD_add_response_header(resp, headers[i], headers[i + 1]);
-	if (r->suspended) { /* kept for gofn_req_deliver */
-		if (r->resp)
-			MHD_destroy_response(r->resp);
-		r->resp = resp;
-		r->resp_status = status;
-		r->replied = 1;
-		log_request(r, status);
-		return MHD_YES;
-	}
 	enum MHD_Result rc = MHD_queue_response(r->conn, status, resp);
 	MHD_destroy_response(resp);
 	r->replied = 1;
@@ -134,12 +124,12 @@ enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body)
 /* The token's SHA-256 (hex), what names it in the store: computed once
  * per connection, not per request (EVP_Digest costs about 8k
  * instructions, 5 % of gofnd's per warm invoke, bench/callgrind_warm.sh).
- * A client sends the same token with each request it keeps alive, and
- * often many connections share one: each event thread keeps the last
- * token it hashed and compares in constant time. A hit gives the digest a
- * miss would compute (a token's own, whichever connection sent it). */
+ * MHD serves each connection on a thread of its own and a client sends
+ * the same token with each request it keeps alive: the thread keeps the
+ * last token it hashed, which only its own client sent, and compares in
+ * constant time. A hit gives the digest a miss would compute. */
 #define TOKEN_KEPT_MAX 256
-static void token_sha256(const char *tok, char *sha)
+static void token_sha256(const char *tok, char sha[GOFN_SHA256_HEX])
 {
 	static _Thread_local char last[TOKEN_KEPT_MAX + 1], last_sha[GOFN_SHA256_HEX];
 	size_t n = strlen(tok);
@@ -155,50 +145,12 @@ static void token_sha256(const char *tok, char *sha)
 	}
 }
 
-/* The verdict on a token the store (or its cache) looked up, rc as
- * gofn_store_tenant_by_token's; *ok: the request goes on. */
-static enum MHD_Result auth_verdict(gofn_req *r, int rc, const gofn_err *e, int *ok)
-{
-	*ok = 0;
-	if (r->route->auth == GOFN_AUTH_ADMIN) {
-		r->tenant[0] = 0;
-		if (rc == 0)
-			return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
-					       "this route needs the admin token");
-		if (rc < 0)
-			return gofn_reply_err(r, e);
-		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
-	}
-	if (rc < 0)
-		return gofn_reply_err(r, e);
-	if (rc > 0)
-		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
-	*ok = 1;
-	return MHD_YES;
-}
-
-/* On an offload thread: the store's answer for a token not in its cache
- * (a query that may wait on SQLite's lock or PostgreSQL's round trip). */
-static enum MHD_Result auth_lookup(gofn_req *r)
-{
-	gofn_err e = {0};
-	int ok;
-	int rc = gofn_store_tenant_by_token(r->srv->store, r->token_sha, r->tenant,
-					    sizeof r->tenant, &e);
-
-	return auth_verdict(r, rc, &e, &ok);
-}
-
-static enum MHD_Result after_auth(gofn_req *r);
-static enum MHD_Result offload_then(gofn_req *r, gofn_req_fn fn, gofn_req_fn after);
-
-/* Bearer token -> admin, a tenant, or a reason to refuse. On the event
- * thread: a token the store's cache knows is decided here; another is
- * looked up on an offload thread (*ok 0, no reply yet, r suspended), and
- * after_auth goes on when the store has answered. */
+/* Bearer token -> admin, a tenant, or a reason to refuse. */
 static enum MHD_Result authorize(gofn_req *r, int *ok)
 {
 	const char *h = gofn_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
+	char sha[GOFN_SHA256_HEX];
+	gofn_err e = {0};
 
 	*ok = 0;
 	if (r->route->auth == GOFN_AUTH_NONE) {
@@ -207,21 +159,35 @@ static enum MHD_Result authorize(gofn_req *r, int *ok)
 	}
 	if (!h || strncasecmp(h, "Bearer ", 7) != 0 || !h[7])
 		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "missing Authorization: Bearer token");
-	token_sha256(h + 7, r->token_sha);
-	int is_admin = gofn_ct_equal(r->token_sha, r->srv->admin_sha256);
-	if (r->route->auth == GOFN_AUTH_ADMIN && is_admin) {
-		*ok = 1;
-		return MHD_YES;
+	const char *tok = h + 7;
+	token_sha256(tok, sha);
+	int is_admin = gofn_ct_equal(sha, r->srv->admin_sha256);
+	if (r->route->auth == GOFN_AUTH_ADMIN) {
+		if (is_admin) {
+			*ok = 1;
+			return MHD_YES;
+		}
+		int rc =
+		    gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
+		r->tenant[0] = 0;
+		if (rc == 0)
+			return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
+					       "this route needs the admin token");
+		if (rc < 0)
+			return gofn_reply_err(r, &e);
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
 	}
 	if (is_admin)
 		return gofn_reply_fail(r, GOFN_EFORBIDDEN, NULL,
 				       "this route needs a tenant token, not the admin token");
-	if (r->route->auth == GOFN_AUTH_TENANT)
-		r->epoch = gofn_async_epoch(r->srv->async); /* before the name: see there */
-	if (gofn_store_tenant_by_token_cached(r->srv->store, r->token_sha, r->tenant,
-					      sizeof r->tenant))
-		return auth_verdict(r, 0, NULL, ok);
-	return offload_then(r, auth_lookup, after_auth);
+	r->epoch = gofn_async_epoch(r->srv->async); /* before the name: see there */
+	int rc = gofn_store_tenant_by_token(r->srv->store, sha, r->tenant, sizeof r->tenant, &e);
+	if (rc < 0)
+		return gofn_reply_err(r, &e);
+	if (rc > 0)
+		return gofn_reply_fail(r, GOFN_EAUTH, NULL, "invalid token");
+	*ok = 1;
+	return MHD_YES;
 }
 
 static int append(gofn_req *r, const char *p, size_t n)
@@ -323,10 +289,19 @@ static enum MHD_Result route(gofn_req *r)
 	return MHD_YES;
 }
 
-/* The rest of the first call, once the token is accepted: limits, and
- * the multipart parser. */
-static enum MHD_Result begin_body(gofn_req *r)
+/* First call: everything that can be refused before reading the body. */
+static enum MHD_Result begin(gofn_req *r)
 {
+	int ok;
+	enum MHD_Result rc = route(r);
+
+	if (r->replied)
+		return rc;
+	if (atomic_load(&r->srv->shutting_down))
+		return gofn_reply_fail(r, GOFN_EAGAIN, NULL, "shutting down");
+	rc = authorize(r, &ok);
+	if (!ok)
+		return rc;
 	r->limit = r->route->body == GOFN_BODY_OBJECT  ? r->srv->cfg.max_object
 		   : r->route->body == GOFN_BODY_SMALL ? r->srv->cfg.max_body
 						       : 0;
@@ -342,52 +317,6 @@ static enum MHD_Result begin_body(gofn_req *r)
 					       "multipart/form-data without a usable boundary");
 	}
 	return MHD_YES;
-}
-
-/* First call: everything that can be refused before reading the body.
- * r may be suspended on return (its token is being looked up): then it
- * must not be touched. */
-static enum MHD_Result begin(gofn_req *r)
-{
-	int ok;
-	enum MHD_Result rc = route(r);
-
-	if (r->replied)
-		return rc;
-	if (atomic_load(&r->srv->shutting_down))
-		return gofn_reply_fail(r, GOFN_EAGAIN, NULL, "shutting down");
-	rc = authorize(r, &ok);
-	if (!ok)
-		return rc;
-	return begin_body(r);
-}
-
-/* A reply made while suspended, queued now that the connection is back
- * (libmicrohttpd takes one only from its access handler). */
-enum MHD_Result gofn_req_deliver(gofn_req *r)
-{
-	struct MHD_Response *resp = r->resp;
-	enum MHD_Result rc = r->handler_rc;
-
-	r->resp = NULL;
-	if (resp && rc == MHD_YES)
-		rc = MHD_queue_response(r->conn, r->resp_status, resp);
-	if (resp)
-		MHD_destroy_response(resp);
-	else if (rc == MHD_YES) /* a handler that neither answered nor failed */
-		return gofn_reply_fail(r, GOFN_ESYS, NULL, "the handler gave no answer");
-	return rc;
-}
-
-/* Back on the event thread after the token's lookup: the refusal, or the
- * rest of the first call. */
-static enum MHD_Result after_auth(gofn_req *r)
-{
-	enum MHD_Result rc = r->replied ? gofn_req_deliver(r) : begin_body(r);
-
-	if (r->replied) /* MHD sends it and closes: no body deadline */
-		gofn_guard_handling(r->srv->guard, r->conn);
-	return rc;
 }
 
 static enum MHD_Result finish(gofn_req *r)
@@ -416,62 +345,10 @@ static enum MHD_Result finish(gofn_req *r)
 		return gofn_reply_fail(r, GOFN_EINVAL, "bad_multipart",
 				       "multipart body has no field named obj");
 	gofn_guard_handling(r->srv->guard, r->conn);
-	/* Counted until the request completes (its answer sent, or the
-	 * connection gone): gofnd's stop waits for these. */
-	r->counted = 1;
 	atomic_fetch_add(&r->srv->active, 1);
-	if (r->route->run == GOFN_RUN_INLINE)
-		return r->route->handle(r);
-	return gofn_req_offload(r, r->route->handle);
-}
-
-static void run_job(void *arg)
-{
-	gofn_req *r = arg;
-
-	r->handler_rc = r->job(r);
-	gofn_req_resume(r, r->after);
-}
-
-/* Suspends r and runs fn(r) on an offload thread, then after(r) on the
- * event thread. r must not be touched once this returns. */
-static enum MHD_Result offload_then(gofn_req *r, gofn_req_fn fn, gofn_req_fn after)
-{
-	r->job = fn;
-	r->after = after;
-	gofn_req_suspend(r);
-	if (gofn_offload_run(run_job, r) == 0)
-		return MHD_YES;
-	r->handler_rc = gofn_reply_fail(r, GOFN_EAGAIN, NULL, "no thread to serve the request");
-	gofn_req_resume(r, after);
-	return MHD_YES;
-}
-
-enum MHD_Result gofn_req_offload(gofn_req *r, gofn_req_fn fn)
-{
-	return offload_then(r, fn, gofn_req_deliver);
-}
-
-void gofn_req_suspend(gofn_req *r)
-{
-	r->suspended = 1;
-	r->handler_rc = MHD_YES;
-	atomic_fetch_add(&r->srv->suspended, 1);
-	MHD_suspend_connection(r->conn);
-}
-
-/* MHD_resume_connection only marks the connection and wakes its event
- * thread, which moves it back and calls the access handler (where wake
- * runs) after the handler now running, if any, has returned: a resume
- * made before the suspending handler returns is safe, as long as it comes
- * after MHD_suspend_connection (gofn_req_suspend). */
-void gofn_req_resume(gofn_req *r, gofn_req_fn fn)
-{
-	gofn_server *s = r->srv;
-
-	r->wake = fn;
-	MHD_resume_connection(r->conn);
-	atomic_fetch_sub(&s->suspended, 1);
+	enum MHD_Result rc = r->route->handle(r);
+	atomic_fetch_sub(&r->srv->active, 1);
+	return rc;
 }
 
 enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char *url,
@@ -494,17 +371,9 @@ enum MHD_Result gofn_http_access(void *cls, struct MHD_Connection *c, const char
 		r->t0_us = gofn_mono_us();
 		gofn_guard_headers_done(r->srv->guard, c);
 		enum MHD_Result rc = begin(r);
-		/* replied: MHD sends it and closes, no body deadline. Suspended:
-		 * r belongs to the offload thread now. */
-		if (!r->suspended && r->replied)
+		if (r->replied) /* MHD sends it and closes: no body deadline */
 			gofn_guard_handling(r->srv->guard, c);
 		return rc;
-	}
-	if (r->wake) { /* back from a suspension */
-		gofn_req_fn fn = r->wake;
-		r->wake = NULL;
-		r->suspended = 0;
-		return fn(r);
 	}
 	if (r->replied) {
 		*upload_size = 0; /* refused early: discard whatever still arrives */
@@ -534,10 +403,6 @@ void gofn_http_completed(void *cls, struct MHD_Connection *c, void **con_cls,
 	gofn_guard_request_done(((gofn_server *)cls)->guard, c);
 	if (!r)
 		return;
-	if (r->counted)
-		atomic_fetch_sub(&r->srv->active, 1);
-	if (r->resp) /* kept for a connection that never came back (stop) */
-		MHD_destroy_response(r->resp);
 	if (r->pp)
 		MHD_destroy_post_processor(r->pp);
 	atomic_fetch_sub(&r->srv->inflight, r->len);

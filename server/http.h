@@ -11,10 +11,8 @@
 #include "server/server.h"
 
 typedef struct gofn_route gofn_route;
-typedef struct gofn_req gofn_req;
-typedef enum MHD_Result (*gofn_req_fn)(gofn_req *r);
 
-struct gofn_req {
+typedef struct gofn_req {
 	gofn_server *srv;
 	struct MHD_Connection *conn;
 	const char *method, *url;
@@ -39,16 +37,6 @@ struct gofn_req {
 	size_t manifest_len;
 	int64_t t0_us;
 	int replied;
-	int counted; /* in srv->active until the request completes */
-	/* Suspended (server/offload.c, below): a reply is kept here and
-	 * queued on libmicrohttpd's thread when the connection comes back,
-	 * where wake(r) runs. handler_rc: what the handler returned. */
-	int suspended;
-	struct MHD_Response *resp;
-	unsigned resp_status;
-	enum MHD_Result handler_rc;
-	gofn_req_fn job, after, wake;
-	char token_sha[GOFN_SHA256_HEX]; /* for a lookup off the event thread */
 	/* A sync invocation that ran (server/h_invoke.c): its fields go into
 	 * the request's one log line, event "invocation", with the request's
 	 * own (method, path, http_status, us). NULL: the line is "http". */
@@ -58,45 +46,13 @@ struct gofn_req {
 	 * and not zeroed (2 KiB, read only below nobj): gofn_http_access
 	 * clears what comes before it. */
 	size_t obj_off[GOFN_MAX_OBJECTS];
-};
+} gofn_req;
 
 typedef struct gofn_req_invocation {
 	const char *id, *function, *symbol, *status, *error;
 	long long duration_us;
 	int abnormal; /* not ok or error: the line is at least a warning */
 } gofn_req_invocation;
-
-/* The event-driven request path. libmicrohttpd runs on a few event
- * threads (--http-threads, epoll) on which nothing may block; a route's
- * handler runs on an offload thread (server/offload.h) unless the route is
- * marked inline (server/routes.h). A request's replies (gofn_reply_*) made
- * while it is suspended are kept and queued when its connection comes
- * back; its one log line is written when the reply is made.
- *
- * Runs fn(r) on a thread that may block (store, pool wait, cold start, a
- * whole call). Its reply (gofn_reply_*) is kept and queued when the
- * connection comes back. Call it from a handler on an MHD thread and
- * return what it returns. fn must reply (or return MHD_NO, which closes
- * the connection) before it returns. */
-enum MHD_Result gofn_req_offload(gofn_req *r, gofn_req_fn fn);
-/* From a handler on an MHD thread: the handler will reply later. The
- * connection is suspended; return MHD_YES. gofnd's stop waits for every
- * suspended request to be resumed before it stops libmicrohttpd (which
- * must not stop with a connection suspended): whoever suspended must
- * resume, also when shutting down. */
-void gofn_req_suspend(gofn_req *r);
-/* From any thread, once, after gofn_req_suspend: the connection comes back
- * and fn(r) runs on an MHD thread, where it replies without blocking (or
- * offloads, or suspends again). r must not be touched after this call:
- * the connection may already be served and freed. */
-void gofn_req_resume(gofn_req *r, gofn_req_fn fn);
-/* A gofn_req_fn for gofn_req_resume: queues the reply made (gofn_reply_*)
- * while r was suspended, from any thread; no reply: 500. What
- * gofn_req_offload resumes with. */
-enum MHD_Result gofn_req_deliver(gofn_req *r);
-/* The offload threads, for blocking work that is not a request's handler
- * (server/offload.h). */
-int gofn_offload_run(void (*fn)(void *arg), void *arg);
 
 enum MHD_Result gofn_reply_json(gofn_req *r, unsigned status, json_t *body);
 

@@ -1,7 +1,7 @@
 /* Per-connection deadlines for receiving a request, which libmicrohttpd
  * 0.9.75 lacks: its only timeout is for silence, so a client trickling one
- * header byte every few seconds held a connection for as long as it liked
- * (issue 13, slowloris).
+ * header byte every few seconds held a connection (and, thread per
+ * connection, a thread) for as long as it liked (issue 13, slowloris).
  *
  * A connection is IDLE between requests (MHD's idle timeout governs it);
  * the kernel's TCP_INFO (bytes received on a new connection, the time of

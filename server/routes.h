@@ -8,10 +8,6 @@
 
 enum gofn_auth { GOFN_AUTH_NONE, GOFN_AUTH_ADMIN, GOFN_AUTH_TENANT };
 enum gofn_body { GOFN_BODY_NONE, GOFN_BODY_SMALL, GOFN_BODY_OBJECT };
-/* Where the handler runs (server/http.h): on an offload thread, where it
- * may block, or on libmicrohttpd's event thread, where it must not (it
- * offloads or suspends what may). */
-enum gofn_run { GOFN_RUN_OFFLOAD, GOFN_RUN_INLINE };
 
 struct gofn_route {
 	const char *method;
@@ -21,7 +17,6 @@ struct gofn_route {
 	enum gofn_auth auth;
 	enum gofn_body body;
 	enum MHD_Result (*handle)(gofn_req *r);
-	enum gofn_run run;
 };
 
 /* Finds the route. HEAD matches GET's (MHD sends no body for HEAD). When

@@ -22,7 +22,6 @@
 #include "server/http_guard.h"
 #include "server/log.h"
 #include "server/objects.h"
-#include "server/offload.h"
 #include "server/prepared.h"
 #include "server/profiles.h"
 #include "server/runtimes.h"
@@ -157,15 +156,8 @@ static int listen_http(gofn_server *s, gofn_err *e)
 	if (rc != 0)
 		return gofn_errf(e, GOFN_EINVAL, "--listen %s: %s (want a numeric address)",
 				 s->cfg.listen_host, gai_strerror(rc));
-	/* Event threads on epoll (server/server.h); suspend and resume for
-	 * handlers that run elsewhere (server/http.h), which needs the
-	 * inter-thread channel to wake an event thread on a resume. */
-	unsigned flags = MHD_USE_EPOLL_INTERNAL_THREAD | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME |
-			 MHD_USE_ERROR_LOG;
-	/* MHD splits --max-connections among its threads (each takes its
-	 * share from the one listening socket); the per-address count is
-	 * kept once for all of them. One thread: no pool. */
-	unsigned pool = s->cfg.http_threads > 1 ? (unsigned)s->cfg.http_threads : 0;
+	unsigned flags = MHD_USE_THREAD_PER_CONNECTION | MHD_USE_INTERNAL_POLLING_THREAD |
+			 MHD_USE_POLL | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	if (ai->ai_family == AF_INET6)
 		flags |= MHD_USE_IPv6;
 	s->guard = gofn_guard_start(s->cfg.header_timeout_ms, s->cfg.body_timeout_ms);
@@ -184,7 +176,7 @@ static int listen_http(gofn_server *s, gofn_err *e)
 	    (unsigned)s->cfg.max_connections_per_client, MHD_OPTION_CONNECTION_TIMEOUT, 120u,
 	    MHD_OPTION_NOTIFY_CONNECTION, gofn_guard_notify, s->guard, MHD_OPTION_UNESCAPE_CALLBACK,
 	    gofn_http_unescape, NULL, MHD_OPTION_NOTIFY_COMPLETED, gofn_http_completed, s,
-	    pool ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END, pool, MHD_OPTION_END);
+	    MHD_OPTION_END);
 	freeaddrinfo(ai);
 	if (!s->mhd)
 		return gofn_errf(e, GOFN_ESYS, "listen on %s:%d failed (address in use?)",
@@ -256,24 +248,6 @@ static void cut_short(gofn_server *s)
 		usleep(10000);
 }
 
-/* libmicrohttpd must not stop with a connection suspended (it aborts):
- * every suspended request is resumed first, as thread per connection
- * joined every handler. Handlers end soon once the workers are dead, and
- * calls queued in the pool are refused when it closes. */
-static void wait_resumed(gofn_server *s)
-{
-	int64_t next = gofn_now_ms() + SHUTDOWN_DRAIN_MS;
-
-	while (atomic_load(&s->suspended) > 0) {
-		if (gofn_now_ms() >= next) {
-			gofn_log("warn", "shutdown_waits",
-				 json_pack("{s:i}", "suspended", atomic_load(&s->suspended)));
-			next = gofn_now_ms() + SHUTDOWN_DRAIN_MS;
-		}
-		usleep(10000);
-	}
-}
-
 void gofn_server_stop(gofn_server *s)
 {
 	atomic_store(&s->shutting_down, 1);
@@ -287,10 +261,8 @@ void gofn_server_stop(gofn_server *s)
 			usleep(10000);
 		if (atomic_load(&s->active) > 0)
 			cut_short(s);
-		wait_resumed(s);
 		MHD_stop_daemon(s->mhd);
 		s->mhd = NULL;
-		gofn_offload_drain();
 	}
 	gofn_async_stop(s->async, s->cfg.shutdown_grace_ms);
 	s->async = NULL;

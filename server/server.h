@@ -1,14 +1,12 @@
 /* gofnd's process-wide state and its lifecycle.
  *
- * HTTP: libmicrohttpd on epoll with a few event threads (--http-threads,
- * one per CPU by default), on which nothing may block. A route's handler
- * runs on an offload thread (server/offload.h), one per handler running,
- * so an invocation may block its handler for as long as tenant code runs;
- * --max-connections bounds them. A route marked inline runs on the event
- * thread and suspends or offloads what may block (server/http.h). Handlers:
- * auth -> route -> store / pool -> one JSON reply. Shutdown (SIGTERM):
- * refuse new requests with 503, stop accepting, let running ones finish
- * within the grace period, then kill the workers and exit 0. */
+ * HTTP: libmicrohttpd with a thread per connection (MHD_USE_THREAD_PER_CONNECTION
+ * | MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL), because an invocation
+ * blocks its handler for as long as tenant code runs; --max-connections
+ * bounds the threads. Handlers run in that thread: auth -> route -> store /
+ * pool -> one JSON reply. Shutdown (SIGTERM): refuse new requests with 503,
+ * stop accepting, let running ones finish within the grace period, then
+ * kill the workers and exit 0. */
 #ifndef GOFN_SERVER_SERVER_H
 #define GOFN_SERVER_SERVER_H
 
@@ -39,8 +37,7 @@ typedef struct gofn_server {
 	struct gofn_guard *guard; /* request deadlines (server/http_guard.h) */
 	int bound_port;
 	atomic_int shutting_down;
-	atomic_int active;	/* requests whose handler ran, until they complete */
-	atomic_int suspended;	/* requests suspended and not yet resumed */
+	atomic_int active;	/* requests inside a handler */
 	atomic_size_t inflight; /* body bytes buffered now (cfg.max_inflight) */
 } gofn_server;
 

@@ -93,12 +93,6 @@ int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *na
 	return rc;
 }
 
-int gofn_store_tenant_by_token_cached(gofn_store *s, const char *token_sha256, char *name,
-				      size_t cap)
-{
-	return gofn_store_cache_token(s->cache, token_sha256, name, cap, gofn_now_ms());
-}
-
 int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e)
 {
 	*rows = NULL;

@@ -87,10 +87,6 @@ int gofn_store_tenant_del(gofn_store *s, const char *name, gofn_err *e);
 /* Finds the tenant owning a token hash: 0 with name filled, 1 if none. */
 int gofn_store_tenant_by_token(gofn_store *s, const char *token_sha256, char *name, size_t cap,
 			       gofn_err *e);
-/* The same from the cache alone, which never blocks on the store (for
- * libmicrohttpd's event threads): 1 with name filled, 0 if not cached. */
-int gofn_store_tenant_by_token_cached(gofn_store *s, const char *token_sha256, char *name,
-				      size_t cap);
 /* Every tenant, by name (malloc'd array, may be NULL when *n is 0). */
 int gofn_store_tenant_list(gofn_store *s, gofn_tenant_row **rows, size_t *n, gofn_err *e);
 
