@@ -362,13 +362,18 @@ enum MHD_Result gofn_h_invoke(gofn_req *r)
 		 * outcome, as 502 since no handler's answer exists. */
 		int has_result = sigkind != GOFN_SIGKIND_VOID && sigkind != GOFN_SIGKIND_HTTP;
 		unsigned status = sigkind == GOFN_SIGKIND_HTTP ? 502 : 200;
-		/* a profile's URLs are added to it: not to this thread's kept one */
-		json_t *j =
-		    prof.asked ? NULL : gofn_outcome_json_kept(inv, &f, sym, has_result, &o);
-		if (!j)
-			j = gofn_outcome_json(inv, &f, sym, has_result, &o);
-		gofn_profiling_end(r, &prof, inv, &o, j);
-		rc = gofn_reply_json(r, status, j);
+		/* a profile's URLs are added to an object: the text is for the rest */
+		size_t n = 0;
+		char *text =
+		    prof.asked ? NULL : gofn_outcome_text(inv, &f, sym, has_result, &o, &n);
+		if (text) {
+			gofn_profiling_end(r, &prof, inv, &o, NULL);
+			rc = gofn_reply_raw(r, status, "application/json", text, n, NULL);
+		} else {
+			json_t *j = gofn_outcome_json(inv, &f, sym, has_result, &o);
+			gofn_profiling_end(r, &prof, inv, &o, j);
+			rc = gofn_reply_json(r, status, j);
+		}
 	}
 	r->inv = NULL; /* line is this function's */
 	gofn_function_clear(&f);
