@@ -54,11 +54,8 @@ for _ in $(seq "$N"); do
 		[[ $mode == unprepared ]] && flags+=(--prepared 0)
 		start_gofnd "$TMP/data" "${flags[@]}"
 		if [[ $mode == prepared ]]; then
-			for _ in $(seq 300); do
-				req GET /metrics "$ADMIN"
-				grep -q '^gofn_prepared_workers 2$' <<<"$BODY" && break
-				sleep 0.1
-			done
+			# every ready one, so no refill competes with the call
+			wait_until 30 metric_is gofn_prepared_workers 2 || :
 		fi
 		timed "cold-$mode" POST /invoke/main.Handle "$T" | tee -a "$TMP/lines"
 		timed "warm-$mode" POST /invoke/main.Handle "$T" | tee -a "$TMP/lines"

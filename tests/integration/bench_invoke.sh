@@ -30,11 +30,7 @@ for _ in 1 2 3 4 5; do
 		start_gofnd "$TMP/data" "${flags[@]}"
 		if [[ $mode == prepared ]]; then
 			# every ready one, so no refill competes with the call
-			for _ in $(seq 300); do
-				req GET /metrics "$ADMIN"
-				grep -q '^gofn_prepared_workers 2$' <<<"$BODY" && break
-				sleep 0.1
-			done
+			wait_until 30 metric_is gofn_prepared_workers 2 || :
 		fi
 		t0=$(date +%s%N)
 		req POST /invoke/main.Handle "$T" --data-binary cold
