@@ -46,9 +46,18 @@ static void *run(void *arg)
 	pthread_mutex_unlock(&j->mu);
 	if (!rc)
 		gofn_big_reserve(gofn_check_reserve_bytes(j->archives, j->narchives));
+	pthread_mutex_lock(&j->mu);
+	while (!j->work && !j->closing)
+		pthread_cond_wait(&j->cond, &j->mu);
+	if (j->work) {
+		pthread_mutex_unlock(&j->mu);
+		rc = j->work(j->work_arg, &j->work_err);
+		pthread_mutex_lock(&j->mu);
+		j->work_rc = rc;
+		j->work_done = 1;
+	}
 	/* The last touch of j: gofn_check_release may return, and j go,
 	 * as soon as the mutex is unlocked. */
-	pthread_mutex_lock(&j->mu);
 	j->finished = 1;
 	pthread_cond_broadcast(&j->cond);
 	pthread_mutex_unlock(&j->mu);
@@ -95,10 +104,37 @@ int gofn_check_finish(gofn_check_job *j, gofn_err *err)
 	return j->rc ? -1 : 0;
 }
 
+void gofn_check_handoff(gofn_check_job *j, int (*work)(void *arg, gofn_err *err), void *arg)
+{
+	if (!j->threaded) {
+		j->work_rc = work(arg, &j->work_err);
+		j->work_done = 1;
+		return;
+	}
+	pthread_mutex_lock(&j->mu);
+	j->work = work;
+	j->work_arg = arg;
+	pthread_cond_broadcast(&j->cond);
+	pthread_mutex_unlock(&j->mu);
+}
+
+int gofn_check_join(gofn_check_job *j, gofn_err *err)
+{
+	pthread_mutex_lock(&j->mu);
+	while (!j->work_done)
+		pthread_cond_wait(&j->cond, &j->mu);
+	pthread_mutex_unlock(&j->mu);
+	if (j->work_rc && err)
+		*err = j->work_err;
+	return j->work_rc ? -1 : 0;
+}
+
 void gofn_check_release(gofn_check_job *j)
 {
 	if (j->threaded) {
 		pthread_mutex_lock(&j->mu);
+		j->closing = 1;
+		pthread_cond_broadcast(&j->cond);
 		while (!j->finished)
 			pthread_cond_wait(&j->cond, &j->mu);
 		pthread_mutex_unlock(&j->mu);

@@ -4,7 +4,8 @@
  * stages will take (bigalloc.h gofn_big_reserve), while the link goes on:
  * on a large object the checks are an eighth of the load's instructions
  * and the page faults a tenth of its time, and a fresh load has a second
- * core to spare. */
+ * core to spare. It then takes one piece of later work the load hands it
+ * (gofn_check_handoff: relocation, beside describe) and ends. */
 #ifndef GOFN_LOADER_CHECK_THREAD_H
 #define GOFN_LOADER_CHECK_THREAD_H
 
@@ -25,6 +26,13 @@ typedef struct gofn_check_job {
 	int finished; /* the thread is past its last use of the job */
 	int rc;
 	gofn_err err;
+	/* one piece of the load's later work (gofn_check_handoff) */
+	int (*work)(void *arg, gofn_err *err);
+	void *work_arg;
+	int closing;   /* gofn_check_release: no work will come */
+	int work_done; /* work ran: work_rc and work_err are final */
+	int work_rc;
+	gofn_err work_err;
 } gofn_check_job;
 
 /* Starts checking archives[0..n) (goobj_parse_deferred's). When no thread
@@ -36,7 +44,17 @@ void gofn_check_start(gofn_check_job *j, goobj_archive **archives, size_t n);
  * with their error in *err. */
 int gofn_check_finish(gofn_check_job *j, gofn_err *err);
 
-/* Waits for the thread to be done with the job and unmaps what the load left of the reserve. Once
+/* Runs work(arg, err) on the helper once its checks and reserve are
+ * over, while the caller goes on (module_load.c: relocation beside
+ * describe), or here and now when no thread runs. At most once a job,
+ * after gofn_check_finish returned 0. */
+void gofn_check_handoff(gofn_check_job *j, int (*work)(void *arg, gofn_err *err), void *arg);
+
+/* Waits for the handed-off work; its result, with its error in *err. */
+int gofn_check_join(gofn_check_job *j, gofn_err *err);
+
+/* Waits for the thread to be done with the job (and with any work handed
+ * to it) and unmaps what the load left of the reserve. Once
  * the job is started, before the load returns, on success or error. */
 void gofn_check_release(gofn_check_job *j);
 

@@ -87,22 +87,27 @@ static int slot_is(gofn_link *l, const lk_dedup *d, const char *k, size_t n, int
 	return s->kind == abi && a[0] == b[0] && a[1] == b[1];
 }
 
-/* The slot holding the key, or the empty slot where it goes (its h
- * already set: the caller only fills owner1). */
-static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi)
+/* The slot holding the key, or the empty slot where it goes; *h is the
+ * key's tag, which a caller filling the slot stores with owner1. A miss
+ * writes nothing: once classified the table is only read, by relocation
+ * on the load's helper thread and by describe beside it (module_load.c). */
+static lk_dedup *dedup_slot(gofn_link *l, const char *k, size_t n, int tag, int abi, uint32_t *h)
 {
 	uint64_t hv = key_hash(k, n, tag, abi);
-	uint32_t h = (uint32_t)(hv >> 32);
 	size_t i = (size_t)hv & (l->dedup_cap - 1);
+	*h = (uint32_t)(hv >> 32);
 	for (;; i = (i + 1) & (l->dedup_cap - 1)) {
 		lk_dedup *d = &l->dedup[i];
-		if (!d->owner1) {
-			d->h = h;
-			return d;
-		}
-		if (d->h == h && slot_is(l, d, k, n, tag, abi))
+		if (!d->owner1 || (d->h == *h && slot_is(l, d, k, n, tag, abi)))
 			return d;
 	}
+}
+
+/* Fills the empty slot d for owner. */
+static void dedup_fill(lk_dedup *d, uint32_t owner, uint32_t h)
+{
+	d->owner1 = owner + 1;
+	d->h = h;
 }
 
 static int is_dwarf(int kind);
@@ -205,7 +210,8 @@ static int unit_owner(gofn_link *l, const char *name, size_t len, int abi, uint3
 		abis[1] = GOOBJ_ABI0;
 	}
 	for (int k = 0; k < 2 && abis[k] >= 0; k++) {
-		lk_dedup *d = dedup_slot(l, name, len, KEY_NAME, abis[k]);
+		uint32_t h;
+		lk_dedup *d = dedup_slot(l, name, len, KEY_NAME, abis[k], &h);
 		if (d->owner1) {
 			*owner = SLOT_OWNER(d);
 			return 1;
@@ -303,11 +309,11 @@ static uint32_t owner_size(gofn_link *l, uint32_t owner)
 	return l->objs[owner >> 24].o->syms[owner & (LK_MAX_SYMS - 1)].size;
 }
 
-static lk_dedup *hashed_slot(gofn_link *l, const goobj_object *o, const goobj_sym *s)
+static lk_dedup *hashed_slot(gofn_link *l, const goobj_object *o, const goobj_sym *s, uint32_t *h)
 {
 	int tag = s->cls == GOOBJ_HASHED64DEF ? KEY_HASH64 : KEY_HASH;
 	return dedup_slot(l, (const char *)goobj_sym_hash(o, s), tag == KEY_HASH64 ? 8 : 16, tag,
-			  s->kind);
+			  s->kind, h);
 }
 
 /* Content-hashed owners, before classification: a short symbol's hash64
@@ -325,9 +331,10 @@ static void choose_hashed_owners(gofn_link *l)
 			const goobj_sym *s = &o->syms[i];
 			if (s->cls != GOOBJ_HASHED64DEF && s->cls != GOOBJ_HASHEDDEF)
 				continue;
-			lk_dedup *d = hashed_slot(l, o, s);
+			uint32_t h;
+			lk_dedup *d = hashed_slot(l, o, s, &h);
 			if (!d->owner1 || s->size > owner_size(l, SLOT_OWNER(d)))
-				d->owner1 = LK_OWNER(oi, i) + 1;
+				dedup_fill(d, LK_OWNER(oi, i), h);
 			l->objs[oi].syms[i].owner = (uint32_t)(d - l->dedup);
 		}
 	}
@@ -427,9 +434,10 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 		if (SLOT_OWNER(d) == ls->owner)
 			return 0;
 	} else if (s->abi != GOOBJ_ABI_STATIC && s->name.len) {
-		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi);
+		uint32_t h;
+		d = dedup_slot(l, s->name.p, s->name.len, KEY_NAME, s->abi, &h);
 		if (!d->owner1) {
-			d->owner1 = ls->owner + 1;
+			dedup_fill(d, ls->owner, h);
 			use_host_copy(l, oi, s, ls);
 			return 0;
 		}
@@ -448,6 +456,33 @@ static int classify(gofn_link *l, size_t oi, uint32_t i, gofn_err *err)
 	return 0;
 }
 
+/* What relocation (on the load's helper thread) and describe (beside
+ * it, module_load.c) learn of a name is cached where the other finds it:
+ * a NonPkgRef's address in its lk_sym, an external name's in lk_ext.
+ * Both compute the same address for the same name (layout and the host
+ * are settled), so either may write it first; done is published after
+ * addr, so a reader that sees done reads the address. Nothing else of the
+ * link is written once relocation starts (dedup_slot, lk_target_addr_any
+ * for defined copies). */
+static int cached_sym(const lk_sym *s, uintptr_t *addr)
+{
+	if (!__atomic_load_n(&s->done, __ATOMIC_ACQUIRE))
+		return 0;
+	*addr = __atomic_load_n(&s->addr, __ATOMIC_RELAXED);
+	return 1;
+}
+
+static void cache_sym(lk_sym *s, uintptr_t addr)
+{
+	__atomic_store_n(&s->addr, addr, __ATOMIC_RELAXED);
+	__atomic_store_n(&s->done, 1, __ATOMIC_RELEASE);
+}
+
+static uintptr_t cached_ext(const lk_ext *x)
+{
+	return x ? __atomic_load_n(&x->addr, __ATOMIC_RELAXED) : 0;
+}
+
 int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintptr_t *addr,
 		       gofn_err *err)
 {
@@ -456,17 +491,13 @@ int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintpt
 	uint32_t owner, loc;
 
 	*addr = 0;
-	if (goobj_local_of(o, r, &loc) && loc >= o->ndefined && l->objs[oi].syms[loc].done) {
-		*addr = l->objs[oi].syms[loc].addr; /* a NonPkgRef resolved before */
-		return 0;
-	}
+	if (goobj_local_of(o, r, &loc) && loc >= o->ndefined &&
+	    cached_sym(&l->objs[oi].syms[loc], addr))
+		return 0; /* a NonPkgRef resolved before */
 	if (goobj_local_of(o, r, &loc) && loc < o->ndefined) {
-		lk_sym *s = &l->objs[oi].syms[loc];
-		if (s->owner != LK_OWNER(oi, loc) && !s->done) {
-			lk_sym *w = owner_sym(l, s->owner);
-			s->addr = w->addr;
-			s->done = w->done;
-		}
+		/* settle_copies gave every copy its owner's address: one
+		 * without is a copy of a symbol that was not laid out */
+		const lk_sym *s = &l->objs[oi].syms[loc];
 		if (!s->done)
 			return gofn_errf(err, GOFN_EINVAL, "symbol %.*s has no address",
 					 (int)o->syms[loc].name.len, o->syms[loc].name.p);
@@ -474,26 +505,17 @@ int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintpt
 		return 0;
 	}
 	lk_ext *bx = builtin_ext(l, oi, r);
-	if (bx && bx->addr) {
-		*addr = bx->addr;
+	if ((*addr = cached_ext(bx)))
 		return 0;
-	}
 	if (goobj_resolve(o, r, &t, err))
 		return -1;
 	if (t.kind == GOOBJ_TARGET_NIL)
 		return weak ? 0 : gofn_errf(err, GOFN_EINVAL, "relocation to the nil symbol");
-	if (t.kind == GOOBJ_TARGET_LOCAL) {
-		lk_sym *s = &l->objs[oi].syms[t.local];
-		if (s->done) {
-			*addr = s->addr;
-			return 0;
-		}
-	}
-	lk_ext *x = ext_of(l, oi, &t);
-	if (x && x->addr) {
-		*addr = x->addr;
+	if (t.kind == GOOBJ_TARGET_LOCAL && cached_sym(&l->objs[oi].syms[t.local], addr))
 		return 0;
-	}
+	lk_ext *x = ext_of(l, oi, &t);
+	if ((*addr = cached_ext(x)))
+		return 0;
 	int abi = t.abi == GOOBJ_ABI_UNKNOWN ? -1 : t.abi;
 	if (unit_owner(l, t.name.p, t.name.len, abi, &owner)) {
 		lk_sym *w = owner_sym(l, owner);
@@ -513,12 +535,12 @@ int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintpt
 				 (int)t.name.len, t.name.p);
 	}
 found:
+	if (!*addr)
+		return 0; /* weak and unresolved: asked again next time */
 	if (x)
-		x->addr = *addr;
-	if (t.kind == GOOBJ_TARGET_LOCAL) {
-		l->objs[oi].syms[t.local].addr = *addr;
-		l->objs[oi].syms[t.local].done = *addr != 0;
-	}
+		__atomic_store_n(&x->addr, *addr, __ATOMIC_RELAXED);
+	if (t.kind == GOOBJ_TARGET_LOCAL)
+		cache_sym(&l->objs[oi].syms[t.local], *addr);
 	return 0;
 }
 
@@ -673,6 +695,11 @@ int gofn_link_resolve(gofn_link *l, gofn_err *err)
 
 int gofn_link_place(gofn_link *l, gofn_err *err)
 {
+	return gofn_link_lay(l, err) || lk_relocate(l, err) || lk_protect(l, err) ? -1 : 0;
+}
+
+int gofn_link_lay(gofn_link *l, gofn_err *err)
+{
 	if (lk_deadcode(l, err))
 		return -1;
 	const gofn_hostsym *dr = gofn_symtab_lookup(l->host, "runtime.deferreturn", 19, 1);
@@ -684,9 +711,7 @@ int gofn_link_place(gofn_link *l, gofn_err *err)
 	if (lk_layout(l, err))
 		return -1;
 	settle_copies(l);
-	if (lk_relocate(l, err))
-		return -1;
-	return lk_protect(l, err);
+	return 0;
 }
 
 void gofn_link_free(gofn_link *l)

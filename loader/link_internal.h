@@ -127,6 +127,12 @@ int gofn_link_unit(gofn_link *l, gofn_err *err);
  * (reachability, layout, relocation) needs them checked. */
 int gofn_link_resolve(gofn_link *l, gofn_err *err);
 int gofn_link_place(gofn_link *l, gofn_err *err);
+/* gofn_link_place in three, for a load that describes the unit while it
+ * is relocated (module_load.c): lay (reachability, layout, every copy
+ * given its owner's address), then lk_relocate, which may run on another
+ * thread beside lk_describe (link.c lk_target_addr_any says what the two
+ * share), then lk_protect once both are done. */
+int gofn_link_lay(gofn_link *l, gofn_err *err);
 void gofn_link_free(gofn_link *l);
 
 /* The address of a symref's target (host, unit, or laid out). *addr = 0
