@@ -61,22 +61,20 @@ json_t *gofn_outcome_json(const char *inv, const gofn_function *f, const char *s
 	return j;
 }
 
-/* Captures over this are not kept in a thread's object between calls. */
-#define KEPT_CAPTURE_MAX 4096
-#define OUTCOME_FIELDS	 12
+#define OUTCOME_FIELDS 12
 
 /* gofn_outcome_json's fields in its order, bytes to be checked as it
  * checks them: their number, or 0 for an outcome they cannot say (a
- * capture truncated, or over max). */
+ * capture truncated). */
 static size_t outcome_fields(gofn_log_field f[OUTCOME_FIELDS], const char *inv,
 			     const gofn_function *fn, const char *symbol, int has_result,
-			     const gofn_outcome *o, size_t max)
+			     const gofn_outcome *o)
 {
 	const gofn_capture *c[] = {&o->result, &o->out, &o->err};
 	size_t n = 0;
 
 	for (int i = 0; i < 3; i++)
-		if (c[i]->len > max || c[i]->truncated)
+		if (c[i]->truncated)
 			return 0;
 	f[n++] = GOFN_LOG_STR("invocation_id", inv);
 	f[n++] = GOFN_LOG_STR("function", fn->id);
@@ -103,16 +101,6 @@ static size_t outcome_fields(gofn_log_field f[OUTCOME_FIELDS], const char *inv,
 	return n;
 }
 
-json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *fn, const char *symbol,
-			       int has_result, const gofn_outcome *o)
-{
-	gofn_log_field f[OUTCOME_FIELDS];
-	size_t n = outcome_fields(f, inv, fn, symbol, has_result, o, KEPT_CAPTURE_MAX);
-	json_t *j = n ? gofn_json_kept(f, n) : NULL;
-
-	return j ? json_incref(j) : NULL;
-}
-
 /* The most bytes f's members can take: a key and its quotes, ':' and
  * ','; an integer 20 digits and a sign; a string its quotes and each byte
  * escaped as \u00XX. */
@@ -132,7 +120,7 @@ char *gofn_outcome_text(const char *inv, const gofn_function *fn, const char *sy
 			int has_result, const gofn_outcome *o, size_t *len)
 {
 	gofn_log_field f[OUTCOME_FIELDS];
-	size_t n = outcome_fields(f, inv, fn, symbol, has_result, o, SIZE_MAX);
+	size_t n = outcome_fields(f, inv, fn, symbol, has_result, o);
 
 	if (!n)
 		return NULL;

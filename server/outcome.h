@@ -11,14 +11,6 @@
 
 json_t *gofn_outcome_json(const char *inv, const gofn_function *f, const char *symbol,
 			  int has_result, const gofn_outcome *o);
-/* The same object, this thread's kept one with o's values set into it
- * (server/log.h, gofn_json_kept), a reference the caller releases; NULL
- * when o does not fit it (a capture over 4 KiB or truncated, bytes that
- * are not UTF-8): then gofn_outcome_json. Not for an object keys are
- * added to (a profile's URLs). */
-json_t *gofn_outcome_json_kept(const char *inv, const gofn_function *f, const char *symbol,
-			       int has_result, const gofn_outcome *o);
-
 /* The same object's text (as a compact dump writes it) and a newline, in
  * a buffer of its own (*len bytes, the caller frees), written without an
  * object (server/log.h, gofn_json_members); NULL when o does not fit it

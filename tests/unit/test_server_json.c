@@ -1,8 +1,8 @@
 /* A request's log line: gofn_log_fields writes what gofn_log writes for
  * an object of the same fields (escapes, non-UTF-8 bytes, integer edges);
- * the invoke reply from a thread's kept object (gofn_outcome_json_kept)
- * and the one written without an object (gofn_outcome_text) are the text
- * of a fresh one (gofn_outcome_json), call after call. */
+ * the invoke reply written without an object (gofn_outcome_text) is the
+ * text of the object gofnd falls back to (gofn_outcome_json, dumped
+ * compact as gofn_reply_json dumps it), call after call. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -140,12 +140,10 @@ static void set_capture(gofn_capture *c, const char *bytes, size_t n)
 	c->len = n;
 }
 
-enum { KEPT_NO = 1, TEXT_NO = 2 };
-
-/* Outcomes in a row on one thread, so the kept object is reused, refilled
- * and its shape changed: each reply's text must be the fresh one's, or the
- * kept path must decline (NULL) where the fresh one encodes base64. */
-static void kept_reply_is_the_fresh_one(void **state)
+/* Outcomes in a row, shapes changing between them: each reply's text must
+ * be the fallback object's dump, or the text must decline (NULL) where
+ * the object encodes base64 or marks a capture truncated. */
+static void text_reply_is_the_objects(void **state)
 {
 	(void)state;
 	static gofn_function fn; /* large: not on the stack */
@@ -158,7 +156,7 @@ static void kept_reply_is_the_fresh_one(void **state)
 		int status, has_result;
 		const char *result, *out, *err, *error, *name;
 		size_t rlen, outlen;
-		int declines; /* KEPT_NO, TEXT_NO: which way declines */
+		int declines; /* the text declines: the object is the reply */
 		int truncated;
 	} cases[] = {
 	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0, 0},
@@ -166,15 +164,13 @@ static void kept_reply_is_the_fresh_one(void **state)
 	    {GOFN_STATUS_OK, 1, "nul\0in", "out\n", "\"q\"", "", "", 6, 4, 0, 0},
 	    {GOFN_STATUS_ERROR, 1, "", "", "", "input was bad", "", 0, 0, 0, 0}, /* null result */
 	    {GOFN_STATUS_OK, 0, "", "", "", "", "", 0, 0, 0, 0},		 /* void */
-	    {GOFN_STATUS_OK, 1, "\xff\xfe", "", "", "", "", 2, 0, KEPT_NO | TEXT_NO,
-	     0}, /* base64 */
-	    {GOFN_STATUS_PANIC, 1, "", "", "", "bad \xc3 byte", "", 0, 0, KEPT_NO | TEXT_NO,
-	     0}, /* masked */
+	    {GOFN_STATUS_OK, 1, "\xff\xfe", "", "", "", "", 2, 0, 1, 0},	 /* base64 */
+	    {GOFN_STATUS_PANIC, 1, "", "", "", "bad \xc3 byte", "", 0, 0, 1, 0}, /* masked */
 	    {GOFN_STATUS_OK, 1, "named", "", "", "", "greet", 5, 0, 0, 0},
-	    {GOFN_STATUS_OK, 1, big, "", "", "", "greet", sizeof big, 0, KEPT_NO, 0}, /* not kept */
+	    {GOFN_STATUS_OK, 1, big, "", "", "", "greet", sizeof big, 0, 0, 0},	      /* large */
 	    {GOFN_STATUS_OK, 1, "hi bob", "", "", "", "", 6, 0, 0, 0},		      /* back */
 	    {GOFN_STATUS_OK, 1, "h\xc3\xa9 \x7f\x01/\\", "", "", "", "", 8, 0, 0, 0}, /* escapes */
-	    {GOFN_STATUS_OK, 1, "cut", "partial", "", "", "", 3, 7, KEPT_NO | TEXT_NO, 1},
+	    {GOFN_STATUS_OK, 1, "cut", "partial", "", "", "", 3, 7, 1, 1},
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		o.status = cases[i].status;
@@ -189,21 +185,11 @@ static void kept_reply_is_the_fresh_one(void **state)
 		fn.version = cases[i].name[0] ? 3 : 0;
 		char *fresh =
 		    dumped(gofn_outcome_json("inv_1", &fn, "main.Handle", cases[i].has_result, &o));
-		json_t *k =
-		    gofn_outcome_json_kept("inv_1", &fn, "main.Handle", cases[i].has_result, &o);
 		assert_non_null(fresh);
-		if (cases[i].declines & KEPT_NO) {
-			assert_null(k);
-		} else {
-			char *kept = dumped(k);
-			assert_non_null(kept);
-			assert_string_equal(kept, fresh);
-			free(kept);
-		}
 		size_t n = 0;
 		char *text =
 		    gofn_outcome_text("inv_1", &fn, "main.Handle", cases[i].has_result, &o, &n);
-		if (cases[i].declines & TEXT_NO) {
+		if (cases[i].declines) {
 			assert_null(text);
 		} else {
 			assert_non_null(text);
@@ -221,7 +207,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(log_fields_line_is_gofn_logs),
 	    cmocka_unit_test(members_are_a_dumps),
-	    cmocka_unit_test(kept_reply_is_the_fresh_one),
+	    cmocka_unit_test(text_reply_is_the_objects),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
