@@ -5,9 +5,11 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "api/frame_io.h"
 #include "sandbox/sandbox.h"
@@ -197,6 +199,67 @@ static int64_t spawn_wait(gofn_pool *p, tenant_pool *t, int64_t deadline_ms)
 	return until < deadline_ms ? until : deadline_ms;
 }
 
+/* At most this many evicted workers wait for the reaper per cold-start turn
+ * (--max-starting): past that an evicting caller waits for its own, so a
+ * reaper held up (a loaded machine, a victim slow to exit) does not let
+ * zombies and cgroup directories pile up. */
+#define GOFN_REAPING_PER_START 1
+
+/* An evicted worker (counted out of the budget, marked dead) goes: killed
+ * here, before the caller spawns the worker that takes its place, and
+ * waited for on the reaper thread. Its destroy waits for the process to
+ * exit (a sandboxed worker's exit tears down its namespaces, the mount
+ * one after an RCU grace period) and removes its cgroup: milliseconds
+ * that were the evicting call's (docs/benchmarks.md, "What an evicted
+ * tenant pays"). Counting it free from the kill on is safe for what the
+ * budget bounds, memory and processes: after SIGKILL it runs no more of
+ * its code, the kernel releases its memory first thing in its exit
+ * whoever waits for it, and what it keeps until the reaper waits is a
+ * zombie's pid and an empty cgroup directory, at most
+ * GOFN_REAPING_PER_START * --max-starting of them. Kill before close: a
+ * worker that saw EOF first exits on its own, with no sign yet of going. */
+static void doom(gofn_pool *p, gofn_worker *w)
+{
+	if (w->pid > 0) /* not waited for yet: the pid is still its */
+		kill(w->pid, SIGKILL);
+	if (w->ctrl >= 0)
+		close(w->ctrl);
+	w->ctrl = -1;
+	pthread_mutex_lock(&p->mu);
+	int handed = p->have_reaper && !p->closing &&
+		     p->reaping < GOFN_REAPING_PER_START * p->c->max_starting;
+	if (handed) {
+		w->next = p->doomed;
+		p->doomed = w;
+		p->reaping++;
+		pthread_cond_signal(&p->wake_reaper);
+	}
+	pthread_mutex_unlock(&p->mu);
+	if (!handed)
+		gofn_worker_destroy(w);
+}
+
+/* On the reaper thread, under the mutex (released while it destroys): waits
+ * for the evicted workers handed to it and removes their cgroups. */
+static void reap_doomed(gofn_pool *p)
+{
+	gofn_worker *w;
+
+	while ((w = p->doomed)) {
+		p->doomed = NULL;
+		pthread_mutex_unlock(&p->mu);
+		int n = 0;
+		while (w) {
+			gofn_worker *next = w->next;
+			gofn_worker_destroy(w);
+			w = next;
+			n++;
+		}
+		pthread_mutex_lock(&p->mu);
+		p->reaping -= n;
+	}
+}
+
 enum gofn_acquire gofn_pool_acquire(gofn_pool *p, const char *name, const char *function,
 				    int64_t deadline_ms, gofn_worker **w)
 {
@@ -299,7 +362,8 @@ enum gofn_acquire gofn_pool_acquire_for(gofn_pool *p, const char *name, const ch
 	if (queued)
 		gofn_budget_leave(p, t);
 	pthread_mutex_unlock(&p->mu);
-	gofn_worker_destroy(evict);
+	if (evict)
+		doom(p, evict);
 	return r;
 }
 
@@ -474,13 +538,15 @@ static void *reap_idle(void *arg)
 	size_t cap = 0;
 	gofn_idle_watch *iw = gofn_idle_watch_new(); /* NULL: every check a full one */
 
+	int64_t tick = gofn_now_ms() + GOFN_IDLE_TICK_MS;
 	pthread_mutex_lock(&p->mu);
 	while (!p->closing) {
-		int64_t deadline = gofn_now_ms() + GOFN_IDLE_TICK_MS;
-		struct timespec ts = abs_ts(deadline);
-		pthread_cond_timedwait(&p->wake_reaper, &p->mu, &ts);
-		if (p->closing)
-			break;
+		struct timespec ts = abs_ts(tick);
+		if (!p->doomed)
+			pthread_cond_timedwait(&p->wake_reaper, &p->mu, &ts);
+		reap_doomed(p); /* woken for them: no idle pass before its tick */
+		if (p->closing || gofn_now_ms() < tick)
+			continue;
 		size_t n = snapshot_idle(p, &seen, &cap);
 		pthread_mutex_unlock(&p->mu);
 		gofn_idle_watch_begin(iw);
@@ -498,8 +564,10 @@ static void *reap_idle(void *arg)
 			gofn_worker_destroy(gone);
 			gone = next;
 		}
+		tick = gofn_now_ms() + GOFN_IDLE_TICK_MS;
 		pthread_mutex_lock(&p->mu);
 	}
+	reap_doomed(p); /* closing: none is handed over from now on (doom) */
 	pthread_mutex_unlock(&p->mu);
 	free(seen);
 	gofn_idle_watch_free(iw);
@@ -536,6 +604,7 @@ void gofn_pool_stats_get(gofn_pool *p, gofn_pool_stats *s)
 	s->workers = p->workers;
 	s->max_workers = p->c->max_workers;
 	s->evictions = p->evictions;
+	s->reaping = p->reaping;
 	s->idle = p->idle;
 	s->starting = p->starting;
 	s->max_starting = p->c->max_starting;

@@ -75,6 +75,7 @@ int gofn_pool_waiting(gofn_pool *p, const char *tenant);
 typedef struct gofn_pool_stats {
 	int64_t workers, idle, queued, spawned;
 	int64_t max_workers, evictions; /* the budget and the idle workers it stopped */
+	int64_t reaping; /* evicted workers killed, not yet waited for (server/pool.c) */
 	int64_t starting, max_starting; /* cold starts in progress, and their limit */
 	int64_t abandoned;		/* calls that left the queue: their client had gone */
 	int64_t spawn_wait_ms;		/* a call waits this long for its tenant's busy worker

@@ -44,8 +44,10 @@ int gofn_budget_my_turn(struct gofn_pool *p, const tenant_pool *t);
 int gofn_budget_contended(struct gofn_pool *p);
 
 /* Counts one more worker for t if the budget has room, else evicts the
- * least-recently-used idle worker of any tenant into *evict (marked dead:
- * the caller destroys it, outside the mutex, before spawning); for an
+ * least-recently-used idle worker of any tenant into *evict (marked dead
+ * and counted out of the budget: the caller kills it, outside the mutex,
+ * before it spawns, and the pool's reaper waits for it, server/pool.c,
+ * gofn_pool_acquire_for); for an
  * extra worker (t holds one already), only a spare or a worker at rest
  * (server/pool_lru.h). Returns 0 when there is no such room. */
 int gofn_budget_take(struct gofn_pool *p, tenant_pool *t, int extra, gofn_worker **evict);

@@ -43,6 +43,8 @@ struct gofn_pool {
 	/* The global budget (server/pool_budget.h). */
 	int workers;			/* sum of every tenant's total */
 	int64_t evictions;		/* idle workers stopped to make room */
+	gofn_worker *doomed;		/* evicted, killed, for the reaper to wait for (pool.c) */
+	int reaping;			/* those, and the ones the reaper is destroying */
 	tenant_pool *bq_head, *bq_tail; /* tenants waiting for room, in turn */
 	int starting;			/* slots handed out, cold start not over */
 	/* Callers waiting for a client that may go (server/pool_gone.h). */

@@ -6,8 +6,13 @@
  * with a budget of 1 all get through; a tenant waiting for room is served
  * before another tenant's later callers; cold starts beyond --max-starting
  * wait (warm calls do not); a waiting caller whose client hangs up leaves
- * the queue with nothing started for it. */
+ * the queue with nothing started for it; an evicting call does not wait
+ * for its victim's destroy, and the victims waiting for the reaper are
+ * bounded. */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <sched.h>
 #include <setjmp.h>
@@ -37,8 +42,10 @@ static gofn_worker *fake_worker(const char *function)
 	assert_true(pid >= 0);
 	if (pid == 0) { /* a worker idles until its control socket closes */
 		char c;
-		close(sv[0]);
-		while (read(sv[1], &c, 1) != 0 && errno == EINTR)
+		/* and holds nothing else of the test's (a lingering socket) */
+		if (dup2(sv[1], 3) < 0 || close_range(4, ~0u, 0) < 0)
+			_exit(1);
+		while (read(3, &c, 1) != 0 && errno == EINTR)
 			;
 		_exit(0);
 	}
@@ -53,9 +60,43 @@ static gofn_worker *fake_worker(const char *function)
 	return w;
 }
 
+/* A process that can still run: it exists, is no zombie, is not exiting
+ * (PF_EXITING in /proc/PID/stat's flags) and has no SIGKILL pending. The
+ * budget bounds these: an evicted worker is killed before its place is
+ * taken and waited for later, on the pool's reaper thread (server/pool.c,
+ * doom). Its pending signals are read first: a process killed since is
+ * exiting by the time its flags are read. */
 static int alive(pid_t pid)
 {
-	return kill(pid, 0) == 0;
+	char path[64], line[512];
+	unsigned long long pend, killed = 0;
+	unsigned flags = 0;
+	char state = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "SigPnd: %llx", &pend) == 1 ||
+		    sscanf(line, "ShdPnd: %llx", &pend) == 1)
+			killed |= pend & (1ull << (SIGKILL - 1));
+	fclose(f);
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	char *end = fgets(line, sizeof line, f) ? strrchr(line, ')') : NULL;
+	fclose(f);
+	if (!end || sscanf(end + 1, " %c %*d %*d %*d %*d %*d %u", &state, &flags) != 2)
+		return 0;
+	return !killed && state != 'Z' && state != 'X' && !(flags & 0x4 /* PF_EXITING */);
+}
+
+/* Waited for (by the pool): no such process any more. */
+static int reaped(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
 }
 
 static void config(gofn_config *c, int max_workers)
@@ -197,6 +238,150 @@ static void dead_idle_worker_reaped(void **state)
 	/* its place is free: b gets a slot without evicting anyone */
 	assert_int_equal(gofn_pool_acquire(p, "b", "f", deadline(), &w), GOFN_GOT_SLOT);
 	gofn_pool_release_slot(p, "b");
+	gofn_pool_free(p, 1000);
+}
+
+/* A loopback TCP connection whose close blocks until *peer is read: it
+ * lingers with far more unsent than the peer's small buffer could ever
+ * take in (a receiver under memory pressure collapses its queue and takes
+ * a few more KiB: with both buffers small, the close sometimes finished
+ * on its own). As a worker's stderr it makes the worker's destroy
+ * (gofn_worker_destroy) wait for the test, as a victim slow to exit makes
+ * it wait for the kernel. */
+static int lingering(int *peer)
+{
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	socklen_t alen = sizeof a;
+	int small = 4096, large = 1 << 20;
+	int l = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(l >= 0);
+	assert_int_equal(setsockopt(l, SOL_SOCKET, SO_RCVBUF, &small, sizeof small), 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&a, sizeof a), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&a, &alen), 0);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(s >= 0);
+	assert_int_equal(setsockopt(s, SOL_SOCKET, SO_SNDBUF, &large, sizeof large), 0);
+	assert_int_equal(connect(s, (struct sockaddr *)&a, sizeof a), 0);
+	*peer = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+	assert_true(*peer >= 0);
+	close(l);
+	char buf[4096] = {0};
+	assert_int_equal(fcntl(s, F_SETFL, O_NONBLOCK), 0);
+	while (write(s, buf, sizeof buf) > 0)
+		;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(fcntl(s, F_SETFL, 0), 0);
+	struct linger lg = {.l_onoff = 1, .l_linger = LONG_DEADLINE_MS / 1000};
+	assert_int_equal(setsockopt(s, SOL_SOCKET, SO_LINGER, &lg, sizeof lg), 0);
+	return s;
+}
+
+/* Reads fd to its end: the lingering close on the other side can finish. */
+static void drain(int fd)
+{
+	char buf[4096];
+	ssize_t n;
+
+	while ((n = read(fd, buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+		;
+	assert_int_equal(n, 0);
+	close(fd);
+}
+
+/* Tenant's idle worker whose destroy blocks until *peer is drained. No
+ * fork may follow until then (fake_worker): a child's copy of the socket
+ * would make the pool's close not the last one, and so not block. */
+static pid_t idle_lingering_worker(gofn_pool *p, const char *tenant, int *peer)
+{
+	gofn_worker *w = NULL;
+
+	assert_int_equal(gofn_pool_acquire(p, tenant, "f", deadline(), &w), GOFN_GOT_SLOT);
+	w = fake_worker("f");
+	w->err_fd = lingering(peer);
+	gofn_pool_started(p);
+	pid_t pid = w->pid;
+	gofn_pool_release(p, tenant, w);
+	return pid;
+}
+
+static void wait_reaped(gofn_pool *p)
+{
+	gofn_pool_stats ps;
+	int64_t give_up = deadline();
+
+	do {
+		sched_yield();
+		gofn_pool_stats_get(p, &ps);
+	} while (ps.reaping && gofn_now_ms() < give_up);
+	assert_int_equal(ps.reaping, 0);
+}
+
+/* The call that evicts a worker does not wait for its destroy (the exit,
+ * the cgroup's removal: the reaper's): it returns while that destroy
+ * cannot finish, and the victim is killed by then, so the live processes
+ * stay within the budget. Without the reaper this acquire would block in
+ * the victim's close for the linger's 120 s and find nothing reaping. */
+static void eviction_does_not_wait_for_the_victim(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *w = NULL;
+	int peer;
+	(void)state;
+	config(&c, 1);
+	gofn_pool *p = gofn_pool_new(&c);
+	/* b's worker, forked before the lingering socket exists: a copy of it
+	 * in a child would make the pool's close not the last one */
+	gofn_worker *next = fake_worker("f");
+	pid_t victim = idle_lingering_worker(p, "a", &peer);
+	assert_int_equal(gofn_pool_acquire(p, "b", "f", deadline(), &w), GOFN_GOT_SLOT);
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.reaping, 1); /* its destroy is still waiting for peer */
+	assert_int_equal(ps.evictions, 1);
+	assert_int_equal(ps.workers, 1);
+	assert_false(alive(victim)); /* killed before its place was taken */
+	w = next;
+	gofn_pool_started(p);
+	assert_true(alive(w->pid));
+	drain(peer);
+	wait_reaped(p);
+	assert_true(reaped(victim));
+	gofn_pool_release(p, "b", w);
+	gofn_pool_free(p, 1000);
+}
+
+/* Victims waiting for the reaper are bounded (--max-starting of them, one
+ * here): past that the evicting caller destroys its own, so its victim is
+ * waited for when the acquire returns. */
+static void reaping_is_bounded(void **state)
+{
+	gofn_config c;
+	gofn_pool_stats ps;
+	gofn_worker *w = NULL;
+	int peer;
+	(void)state;
+	config(&c, 1);
+	c.max_starting = 1;
+	gofn_pool *p = gofn_pool_new(&c);
+	gofn_worker *bw = fake_worker("f"); /* forked before the lingering socket */
+	pid_t stuck = idle_lingering_worker(p, "a", &peer);
+	/* a's worker goes to the reaper, stuck */
+	assert_int_equal(gofn_pool_acquire(p, "b", "f", deadline(), &w), GOFN_GOT_SLOT);
+	gofn_pool_started(p);
+	pid_t second = bw->pid;
+	gofn_pool_release(p, "b", bw);
+	assert_int_equal(gofn_pool_acquire(p, "c", "f", deadline(), &w), GOFN_GOT_SLOT);
+	assert_true(reaped(second));
+	gofn_pool_stats_get(p, &ps);
+	assert_int_equal(ps.reaping, 1);
+	assert_int_equal(ps.evictions, 2);
+	assert_false(alive(stuck));
+	gofn_pool_started(p);
+	gofn_pool_release_slot(p, "c");
+	drain(peer);
+	wait_reaped(p);
+	assert_true(reaped(stuck));
 	gofn_pool_free(p, 1000);
 }
 
@@ -612,6 +797,8 @@ int main(void)
 	    cmocka_unit_test(busy_worker_never_evicted),
 	    cmocka_unit_test(busy_tenant_gets_a_second_worker),
 	    cmocka_unit_test(dead_idle_worker_reaped),
+	    cmocka_unit_test(eviction_does_not_wait_for_the_victim),
+	    cmocka_unit_test(reaping_is_bounded),
 	    cmocka_unit_test(budget_of_one_no_deadlock),
 	    cmocka_unit_test(waiting_tenant_served_in_turn),
 	    cmocka_unit_test(spare_evicted_before_last),
