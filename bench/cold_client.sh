@@ -3,9 +3,11 @@
 # goes (row 4's "cold: HTTP invoke on a restarted gofnd (client, ...)"):
 # per restart, the first POST /invoke/main.Handle of hello.go, then a warm
 # one and a GET /healthz, each measured four ways:
-#   harness  date +%s%N before and after req (what bench_invoke.sh and row 4
-#            record: bash forks, curl's exec and start, the call, cat, date)
-#   curl     curl's own %{time_total} (connect to last byte; no exec)
+#   harness  date +%s%N before and after curl (what bench_invoke.sh and
+#            row 4 recorded until the tenth session: bash forks, curl's exec
+#            and start, the call, cat, date)
+#   curl     curl's own %{time_total} (connect to last byte; no exec): what
+#            row 4's client rows record now
 #   gofnd    the request's "us" in gofnd's log (request parsed -> reply)
 #   invocation  its duration_us (the call as gofnd's invocation record has it)
 #   result   gofn_worker_first_result_seconds_sum (bind or spawn -> result)

@@ -27,10 +27,11 @@ record 4 "cold: sandboxed worker spawn -> first result (--prepared 0)" \
 	"$(cold_of unprepared 2)" "native fork+exec+wait" "$native_exec" us - \
 	"gofnd metric, median of $ncold restarts, alternating with the row above"
 record 4 "cold: HTTP invoke on a restarted gofnd (client, prepared)" "$(cold_of prepared 1)" \
-	"native fork+exec+wait" "$native_exec" us - "curl round trip"
+	"native fork+exec+wait" "$native_exec" us - \
+	"curl's %{time_total}: connect to last byte, not curl's process start"
 record 4 "cold: HTTP invoke on a restarted gofnd (client, --prepared 0)" \
 	"$(cold_of unprepared 1)" "native fork+exec+wait" "$native_exec" us - \
-	"curl round trip incl. spawn"
+	"curl's %{time_total} incl. spawn: connect to last byte, not curl's process start"
 # The whole confined process, where the kernel lets gofn-loader -sandbox run.
 if "$LOADER" -sandbox -o "$WORK/hello.o" -run main.main >/dev/null 2>"$WORK/sandbox.err"; then
 	sbx=$(hyperfine_median "$WORK/sandbox.hf.json" \
