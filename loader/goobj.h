@@ -342,6 +342,13 @@ typedef struct goobj_target {
 /* How many goobj_target.ext slots the object's EXTERN targets use. */
 uint32_t goobj_nexterns(const goobj_object *o);
 
+/* goobj_resolve's ext for a reference to another package's symbol by
+ * index (a RefNames entry), without the rest of its answer; GOOBJ_NO_EXT
+ * for any other symref or one without a name. For a linker's cache of
+ * external names, asked ~40,000 times by a large unit's dead-code
+ * marking. Reads nothing a symref could point outside of. */
+uint32_t goobj_refname_ext(const goobj_object *o, goobj_symref r);
+
 /* Resolves a symref of a parsed object. Every reloc and aux symref of a
  * successfully parsed object resolves; returns -1 with err set (err may be
  * NULL) only for refs that did not come from the object. */

@@ -83,6 +83,14 @@ uint32_t goobj_nexterns(const goobj_object *o)
 	return o->nrefnames + gorel_nbuiltins();
 }
 
+uint32_t goobj_refname_ext(const goobj_object *o, goobj_symref r)
+{
+	if (r.pkg == 0 || r.pkg >= GOOBJ_PKG_SELF || !o->refhash)
+		return GOOBJ_NO_EXT;
+	const struct goobj_refname *n = refname_of(o, r);
+	return n ? (uint32_t)(n - o->refnames) : GOOBJ_NO_EXT;
+}
+
 /* Position of a symref of this object in o->syms. */
 static uint32_t local_index(const goobj_object *o, goobj_symref r)
 {

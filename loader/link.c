@@ -248,6 +248,15 @@ static lk_ext *builtin_ext(gofn_link *l, size_t oi, goobj_symref r)
 	return &l->objs[oi].ext[o->nrefnames + r.idx];
 }
 
+/* The cache slot of a reference by index to another package's symbol,
+ * found without goobj_resolve (NULL for any other symref): the same slot
+ * ext_of gives its target. */
+static lk_ext *pkgref_ext(gofn_link *l, size_t oi, goobj_symref r)
+{
+	uint32_t k = l->objs[oi].ext ? goobj_refname_ext(l->objs[oi].o, r) : GOOBJ_NO_EXT;
+	return k == GOOBJ_NO_EXT ? NULL : &l->objs[oi].ext[k];
+}
+
 /* The cache slot of an EXTERN target, or NULL. */
 static lk_ext *ext_of(gofn_link *l, size_t oi, const goobj_target *t)
 {
@@ -280,6 +289,8 @@ int lk_unit_target_any(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 		return ls->uref == 1;
 	}
 	lk_ext *bx = builtin_ext(l, oi, r);
+	if (!bx)
+		bx = pkgref_ext(l, oi, r);
 	if (bx && bx->unit) {
 		*owner = bx->owner;
 		return bx->unit == 1;
@@ -505,7 +516,7 @@ int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintpt
 		return 0;
 	}
 	lk_ext *bx = builtin_ext(l, oi, r);
-	if ((*addr = cached_ext(bx)))
+	if ((*addr = cached_ext(bx ? bx : pkgref_ext(l, oi, r))))
 		return 0;
 	if (goobj_resolve(o, r, &t, err))
 		return -1;

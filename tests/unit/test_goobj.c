@@ -61,7 +61,8 @@ static void hello_object(void **state)
 }
 
 /* Every symref in every reloc and aux resolves; reloc targets in other
- * packages have names (outside DWARF), builtins match the list. */
+ * packages have names (outside DWARF), builtins match the list, and
+ * goobj_refname_ext gives goobj_resolve's ext for a ref by index. */
 static void every_ref_resolves(void **state)
 {
 	static const char *const files[] = {"hello.o", "multi.o", "generics.o", "lib.a"};
@@ -80,6 +81,12 @@ static void every_ref_resolves(void **state)
 					gofn_err e;
 					goobj_symref r = goobj_sym_relocs(o, s)[k].sym;
 					assert_int_equal(goobj_resolve(o, r, &t, &e), 0);
+					/* the linker's shortcut to a named extern's slot */
+					assert_int_equal(goobj_refname_ext(o, r),
+							 t.kind == GOOBJ_TARGET_EXTERN &&
+								 r.pkg != GOOBJ_PKG_BUILTIN
+							     ? t.ext
+							     : GOOBJ_NO_EXT);
 					if (t.kind == GOOBJ_TARGET_LOCAL)
 						assert_true(t.local < o->nsyms);
 					if (t.kind != GOOBJ_TARGET_EXTERN || s->kind != GOREL_STEXT)
@@ -235,6 +242,11 @@ static void resolve_rejects_foreign_refs(void **state)
 	assert_int_equal(goobj_resolve(o, (goobj_symref){GOOBJ_PKG_SELF, o->nsymdefs}, &t, &e), -1);
 	assert_int_equal(goobj_resolve(o, (goobj_symref){GOOBJ_PKG_BUILTIN, 100000}, &t, &e), -1);
 	assert_int_equal(goobj_resolve(o, (goobj_symref){0, 5}, &t, &e), -1);
+	/* no name slot for a ref the object does not name */
+	assert_int_equal(goobj_refname_ext(o, (goobj_symref){0, 5}), GOOBJ_NO_EXT);
+	assert_int_equal(goobj_refname_ext(o, (goobj_symref){o->npkgs, 0}), GOOBJ_NO_EXT);
+	assert_int_equal(goobj_refname_ext(o, (goobj_symref){1, 0x7fffffff}), GOOBJ_NO_EXT);
+	assert_int_equal(goobj_refname_ext(o, (goobj_symref){GOOBJ_PKG_BUILTIN, 0}), GOOBJ_NO_EXT);
 	goobj_free(a);
 	free(b.p);
 }
