@@ -1,8 +1,9 @@
 # Row 3, call overhead: N calls of an empty func() through a func value,
 # timed inside the program, loaded by gofn vs native (func value and direct
 # call) vs the plugin host calling the looked-up symbol. Also the entry from
-# the host into a loaded func() (gofn_module_call: a cgo callback and a
-# goroutine per call), which is what a worker pays per invocation.
+# the host into a loaded func() and a handler, as a worker makes each
+# invocation's call (drive.go's loop, not a cgo callback, despite the row's
+# name), which is what a worker pays per invocation.
 # Sourced by bench/run.sh.
 
 : >"$WORK/calls.gofn" && : >"$WORK/calls.native" && : >"$WORK/calls.direct" &&
@@ -32,13 +33,14 @@ entry_ns() {
 	done
 }
 # Issue 16: the per-invocation entry should cost <= 1 us. A func() runs on a
-# goroutine of its own (main's semantics: call.go runMain), a handler
-# signature is called on the callback's goroutine.
+# goroutine other than the loop's (main's semantics: call.go runMain), one
+# runner reused across calls and switched to as a coroutine (runner.go); a
+# handler signature is called on the loop's goroutine.
 entry_ns Noop >"$WORK/calls.entry"
 entry_ns Echo >"$WORK/calls.entry.echo"
 record 3 "host -> loaded func() (gofn_module_call)" "$(median <"$WORK/calls.entry")" \
 	"native direct call" "$(median <"$WORK/calls.direct")" ns/call "value<=1000" \
-	"$HOST_CALLS calls, median of $REPS; per-invocation entry, new goroutine per call"
+	"$HOST_CALLS calls, median of $REPS; per-invocation entry, on the reused runner goroutine"
 record 3 "host -> loaded func([]byte) ([]byte, error) (gofn_module_call)" \
 	"$(median <"$WORK/calls.entry.echo")" "native direct call" \
 	"$(median <"$WORK/calls.direct")" ns/call "value<=1000" \

@@ -45,16 +45,26 @@ func funcOf[F any](pc uintptr) F {
 //go:noinline
 func callVoid(pc uintptr) { funcOf[func()](pc)() }
 
-// runMain runs a func() on a goroutine of its own and waits for it: a
-// native main does not run on a thread-locked goroutine, and
-// runtime.Stack and tracebacks would say so. Called from drive.go's loop
-// (not a cgo callback), the new goroutine runs on this thread as soon as
-// this one waits: no thread hand-off. A panic
-// or runtime.Goexit leaves ok false: the panic ends the process as
-// natively, a Goexit lets the others run on (goexitMain).
+// runMain runs a func() on a goroutine other than the caller's and waits
+// for it: a native main does not run on a thread-locked goroutine, and
+// runtime.Stack and tracebacks would say so. From drive.go's loop (not a
+// cgo callback) that is the runner of runner.go, which takes the thread
+// at once; from a cgo callback, whose goroutine is locked, a goroutine of
+// its own. A panic or runtime.Goexit leaves ok false: the panic ends the
+// process as natively, a Goexit lets the others run on (goexitMain).
 //
 //go:linkname runMain runtime.gofnRunMain
 func runMain(pc uintptr) {
+	if !lockedOSThread() {
+		r := runner()
+		// Counted with the runner parked, which a Goexit ends and
+		// resume's goroutine replaces in the count.
+		base := runtime.NumGoroutine()
+		if !r.run(pc) {
+			goexitMain(base)
+		}
+		return
+	}
 	base := runtime.NumGoroutine()
 	done := make(chan bool, 1)
 	go mainGoroutine(pc, done)
