@@ -121,14 +121,32 @@ workers_gone() {
 	return 0
 }
 
-# worker_pids: gofnd's gofn-loader -worker processes (children, or
-# grandchildren under the sandbox's supervisor), one a line.
+# can_run PID: the process can still run its code: not a zombie, no SIGKILL
+# pending. An evicted worker is killed by the evicting call and waited for
+# on gofnd's reaper thread (server/pool.c doom), so for a moment after an
+# eviction it may still be listed, killed, with its command line.
+can_run() {
+	local k v rest
+	while read -r k v rest; do
+		case $k in
+		State:) [[ $v == [ZX] ]] && return 1 ;;
+		SigPnd: | ShdPnd:) (((0x$v >> 8) & 1)) && return 1 ;;
+		esac
+	done <"/proc/$1/status" 2>/dev/null || return 1
+	return 0
+}
+
+# worker_pids [running]: gofnd's gofn-loader -worker processes (children,
+# or grandchildren under the sandbox's supervisor), one a line; with
+# "running", only those that can still run (can_run), none below a killed
+# one (a sandboxed worker below its killed supervisor ends with it).
 worker_pids() {
 	local kids=("$PID") p c
 	while ((${#kids[@]})); do
 		p=${kids[0]}
 		kids=("${kids[@]:1}")
 		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
+			[[ ${1-} != running ]] || can_run "$c" || continue
 			kids+=("$c")
 			tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- '-worker' && echo "$c"
 		done

@@ -15,43 +15,12 @@ TAGGED=$(compile tagged) || exit 1
 NAP=$(compile nap) || exit 1
 HOLD=$(compile holdinit) || exit 1
 
-# can_run PID: the process can still run its code: not a zombie, no SIGKILL
-# pending. An evicted worker is killed by the evicting call and waited for
-# on gofnd's reaper thread (server/pool.c doom), so for a moment after an
-# eviction it may still be listed, killed, with its command line.
-can_run() {
-	local k v rest
-	while read -r k v rest; do
-		case $k in
-		State:) [[ $v == [ZX] ]] && return 1 ;;
-		SigPnd: | ShdPnd:) (((0x$v >> 8) & 1)) && return 1 ;;
-		esac
-	done <"/proc/$1/status" 2>/dev/null || return 1
-	return 0
-}
-
-# running_worker_pids: worker_pids that can still run, counting neither a
-# killed process nor one below it (a sandboxed worker below its killed
-# supervisor ends with it).
-running_worker_pids() {
-	local kids=("$PID") p c
-	while ((${#kids[@]})); do
-		p=${kids[0]}
-		kids=("${kids[@]:1}")
-		for c in $(cat /proc/"$p"/task/*/children 2>/dev/null); do
-			can_run "$c" || continue
-			kids+=("$c")
-			tr '\0' ' ' <"/proc/$c/cmdline" 2>/dev/null | grep -q -- '-worker' && echo "$c"
-		done
-	done
-}
-
 # at_most N WHAT: gofnd's gauge and its worker processes that can still run
 # are both <= N.
 at_most() {
 	local g n
 	g=$(metric gofn_workers)
-	n=$(wc -w <<<"$(running_worker_pids)")
+	n=$(wc -w <<<"$(worker_pids running)")
 	if ((g > $1 || n > $1)); then
 		fail "$2: gofn_workers $g, $n worker processes, budget $1"
 		return 1
@@ -105,7 +74,7 @@ stop_gofnd || fail "gofnd exit"
 # (waits for it, bounded: the reaper looks every 250 ms).
 shrunk() {
 	for _ in $(seq 600); do
-		(($(metric gofn_workers) <= $1 && $(wc -w <<<"$(running_worker_pids)") <= $1)) && return 0
+		(($(metric gofn_workers) <= $1 && $(wc -w <<<"$(worker_pids running)") <= $1)) && return 0
 		sleep 0.1
 	done
 	return 1
