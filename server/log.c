@@ -72,51 +72,36 @@ static void timestamp(char *when, size_t cap)
 	when[headlen + 5] = 0;
 }
 
-/* checked = 0: the strings are copied without jansson's UTF-8 check
- * (json_string_nocheck). Its dump walks every string by code point anyway
- * and fails on bytes that are not UTF-8, so one walk does for both; only
- * a line that fails is built again, checked (gofn_json_text's '?'s). */
-static json_t *field_value(const gofn_log_field *f, int checked)
+/* Strings through gofn_json_text: a line is built as an object only when
+ * gofn_json_members could not write it, and then with its '?'s. */
+static json_t *field_value(const gofn_log_field *f)
 {
 	return f->is_int     ? json_integer(f->i)
 	       : !f->s	     ? json_null()
 	       : f->is_bytes ? json_stringn(f->s, f->n)
-	       : checked     ? gofn_json_text(f->s)
-			     : json_string_nocheck(f->s);
+			     : gofn_json_text(f->s);
 }
 
 /* NULL if a value could not be made (bytes not UTF-8, no memory). */
-static json_t *fields_object(const gofn_log_field *f, size_t n, int checked)
+static json_t *fields_object(const gofn_log_field *f, size_t n)
 {
 	json_t *o = json_object();
 
 	for (size_t i = 0; o && i < n; i++)
 		if (json_object_set_new_nocheck(o, f[i].key, /* a name in the code */
-						field_value(&f[i], checked)) < 0) {
+						field_value(&f[i])) < 0) {
 			json_decref(o);
 			o = NULL;
 		}
 	return o;
 }
 
-/* Each thread keeps the object of its last use of each shape (the same
- * keys in the same order: the http line, the invocation line, the invoke
- * reply) and sets new values into it, instead of building and freeing an
- * object of 5-12 fields per line or reply: 9.6k instructions of a warm
- * call for the line, 8.9k for the reply (bench/callgrind_warm.sh,
- * docs/benchmarks.md "gofnd's request path (eighth session)"). Freed when
- * the thread ends (MHD's connection threads end with their connection). */
-#define KEPT_SHAPES 6
-#define KEPT_FIELDS 16
+/* Each thread keeps the jansson string gofn_json_members dumps a string
+ * that is not plain through, instead of making and freeing one a string.
+ * Freed when the thread ends (MHD's connection threads end with their
+ * connection). */
 typedef struct {
-	json_t *o;
-	size_t n;
-	const char *key[KEPT_FIELDS]; /* the callers' names, by address */
-} kept_shape;
-typedef struct {
-	kept_shape s[KEPT_SHAPES];
-	unsigned next; /* the slot a new shape takes */
-	json_t *str;   /* gofn_json_members' string to escape */
+	json_t *str; /* gofn_json_members' string to escape */
 } kept_lines;
 static pthread_key_t kept_key;
 static int kept_ok;
@@ -126,8 +111,6 @@ static void kept_free(void *arg)
 {
 	kept_lines *k = arg;
 
-	for (int i = 0; i < KEPT_SHAPES; i++)
-		json_decref(k->s[i].o);
 	json_decref(k->str);
 	free(k);
 }
@@ -135,37 +118,6 @@ static void kept_free(void *arg)
 static void kept_init(void)
 {
 	kept_ok = pthread_key_create(&kept_key, kept_free) == 0;
-}
-
-/* A string value v as f's: left alone when it already holds it (most of
- * a connection's values repeat: tenant, function, symbol, path). */
-static int set_string(json_t *v, const gofn_log_field *f)
-{
-	size_t n = f->is_bytes ? f->n : strlen(f->s);
-
-	if (json_string_length(v) == n && memcmp(json_string_value(v), f->s, n) == 0)
-		return 0;
-	return f->is_bytes ? json_string_setn(v, f->s, n) : json_string_set_nocheck(v, f->s);
-}
-
-/* Sets f's values into o, whose keys are f's keys in f's order; -1 if not. */
-static int set_values(json_t *o, const gofn_log_field *f, size_t n)
-{
-	void *it = json_object_iter(o);
-
-	for (size_t i = 0; i < n; i++, it = json_object_iter_next(o, it)) {
-		if (!it || strcmp(json_object_iter_key(it), f[i].key) != 0)
-			return -1;
-		json_t *v = json_object_iter_value(it), *nv;
-		int rc = f[i].is_int && json_is_integer(v)	       ? json_integer_set(v, f[i].i)
-			 : !f[i].is_int && f[i].s && json_is_string(v) ? set_string(v, &f[i])
-			 : !f[i].is_int && !f[i].s && json_is_null(v)  ? 0
-			 : !(nv = field_value(&f[i], 0))	       ? -1
-							 : json_object_iter_set_new(o, it, nv);
-		if (rc < 0)
-			return -1;
-	}
-	return it ? -1 : 0;
 }
 
 /* This thread's kept objects, made on its first use; NULL if no memory. */
@@ -181,31 +133,6 @@ static kept_lines *kept_get(void)
 		return NULL;
 	}
 	return k;
-}
-
-json_t *gofn_json_kept(const gofn_log_field *f, size_t n)
-{
-	kept_lines *k = n > KEPT_FIELDS ? NULL : kept_get();
-
-	if (!k)
-		return NULL;
-	for (int i = 0; i < KEPT_SHAPES; i++) {
-		kept_shape *sh = &k->s[i];
-		if (!sh->o || sh->n != n)
-			continue;
-		size_t j = 0;
-		while (j < n && sh->key[j] == f[j].key)
-			j++;
-		if (j == n && set_values(sh->o, f, n) == 0)
-			return sh->o;
-	}
-	kept_shape *sh = &k->s[k->next++ % KEPT_SHAPES];
-	json_decref(sh->o);
-	sh->o = fields_object(f, n, 0);
-	sh->n = sh->o ? n : 0;
-	for (size_t j = 0; j < n; j++)
-		sh->key[j] = f[j].key;
-	return sh->o;
 }
 
 /* s (n bytes) appended to buf at *len if it fits in cap; 0, or -1. */
@@ -396,7 +323,7 @@ void gofn_log_fields(const char *level, const char *event, const gofn_log_field 
 			return;
 		}
 	}
-	gofn_log(level, event, fields_object(f, n, 1));
+	gofn_log(level, event, fields_object(f, n));
 }
 
 /* The general way: an object of the three, fields merged into it. */

@@ -13,7 +13,7 @@ json_t *gofn_json_text(const char *s);
 void gofn_log(const char *level, const char *event, json_t *fields);
 
 /* A field of gofn_log_fields: a string (NULL: JSON null) or an integer;
- * for gofn_json_kept also bytes from outside (n of them, UTF-8 checked). */
+ * also bytes from outside (n of them, UTF-8 checked). */
 typedef struct {
 	const char *key; /* a name written in the code: letters, digits, '_' */
 	const char *s;
@@ -34,18 +34,11 @@ void gofn_log_fields(const char *level, const char *event, const gofn_log_field 
 
 /* f's fields as the members of a JSON object, "key":value joined by ','
  * (no braces), into buf (cap bytes), in f's order, as a dump of
- * gofn_json_kept's object writes them: their length, or 0 if they do not
+ * an object of them writes them: their length, or 0 if they do not
  * fit or a string is not UTF-8. Without an object: plain printable ASCII
  * is copied between quotes, any other string is jansson's dump of it
  * (escapes, UTF-8 check), an integer is written as jansson writes it. The
  * keys must differ from each other (an object would keep one). */
 size_t gofn_json_members(char *buf, size_t cap, const gofn_log_field *f, size_t n);
-
-/* This thread's object of these fields, kept from its last use with the
- * same keys in the same order (the log lines' and the invoke reply's,
- * server/outcome.c) with f's values set into it; strings unchecked (a dump
- * checks them), bytes checked. Borrowed: the thread's until its next call
- * (json_incref to hold it). NULL if bytes are not UTF-8 or no memory. */
-json_t *gofn_json_kept(const gofn_log_field *f, size_t n);
 
 #endif
