@@ -93,15 +93,23 @@ void gofn_check_start(gofn_check_job *j, goobj_archive **archives, size_t n)
 	}
 }
 
-int gofn_check_finish(gofn_check_job *j, gofn_err *err)
+/* Waits until *flag (under j's mutex); then rc, with src copied to *err
+ * when it is a failure. */
+static int await(gofn_check_job *j, const int *flag, const int *rc, const gofn_err *src,
+		 gofn_err *err)
 {
 	pthread_mutex_lock(&j->mu);
-	while (!j->done)
+	while (!*flag)
 		pthread_cond_wait(&j->cond, &j->mu);
 	pthread_mutex_unlock(&j->mu);
-	if (j->rc && err)
-		*err = j->err;
-	return j->rc ? -1 : 0;
+	if (*rc && err)
+		*err = *src;
+	return *rc ? -1 : 0;
+}
+
+int gofn_check_finish(gofn_check_job *j, gofn_err *err)
+{
+	return await(j, &j->done, &j->rc, &j->err, err);
 }
 
 void gofn_check_handoff(gofn_check_job *j, int (*work)(void *arg, gofn_err *err), void *arg)
@@ -120,13 +128,7 @@ void gofn_check_handoff(gofn_check_job *j, int (*work)(void *arg, gofn_err *err)
 
 int gofn_check_join(gofn_check_job *j, gofn_err *err)
 {
-	pthread_mutex_lock(&j->mu);
-	while (!j->work_done)
-		pthread_cond_wait(&j->cond, &j->mu);
-	pthread_mutex_unlock(&j->mu);
-	if (j->work_rc && err)
-		*err = j->work_err;
-	return j->work_rc ? -1 : 0;
+	return await(j, &j->work_done, &j->work_rc, &j->work_err, err);
 }
 
 void gofn_check_release(gofn_check_job *j)
