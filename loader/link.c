@@ -237,23 +237,19 @@ int lk_lookup_name(gofn_link *l, const char *name, size_t len, int abi, uintptr_
 	return *addr != 0;
 }
 
-/* The cache slot of a runtime builtin (the most frequent external
- * target: morestack, write barriers, panics) without resolving its name;
- * NULL for anything else. Same slot as ext_of gives it (goobj.h ext). */
-static lk_ext *builtin_ext(gofn_link *l, size_t oi, goobj_symref r)
+/* The cache slot of a symref's external target without resolving its
+ * name (the same slot ext_of gives it, goobj.h ext): a runtime builtin
+ * (the most frequent: morestack, write barriers, panics) by its index, a
+ * reference by index to another package's symbol by its RefNames entry;
+ * NULL for anything else. */
+static lk_ext *known_ext(gofn_link *l, size_t oi, goobj_symref r)
 {
 	const goobj_object *o = l->objs[oi].o;
-	if (r.pkg != GOOBJ_PKG_BUILTIN || r.idx >= gorel_nbuiltins() || !l->objs[oi].ext)
+	if (!l->objs[oi].ext)
 		return NULL;
-	return &l->objs[oi].ext[o->nrefnames + r.idx];
-}
-
-/* The cache slot of a reference by index to another package's symbol,
- * found without goobj_resolve (NULL for any other symref): the same slot
- * ext_of gives its target. */
-static lk_ext *pkgref_ext(gofn_link *l, size_t oi, goobj_symref r)
-{
-	uint32_t k = l->objs[oi].ext ? goobj_refname_ext(l->objs[oi].o, r) : GOOBJ_NO_EXT;
+	if (r.pkg == GOOBJ_PKG_BUILTIN)
+		return r.idx < gorel_nbuiltins() ? &l->objs[oi].ext[o->nrefnames + r.idx] : NULL;
+	uint32_t k = goobj_refname_ext(o, r);
 	return k == GOOBJ_NO_EXT ? NULL : &l->objs[oi].ext[k];
 }
 
@@ -288,9 +284,7 @@ int lk_unit_target_any(gofn_link *l, size_t oi, goobj_symref r, uint32_t *owner)
 			*owner = ls->owner;
 		return ls->uref == 1;
 	}
-	lk_ext *bx = builtin_ext(l, oi, r);
-	if (!bx)
-		bx = pkgref_ext(l, oi, r);
+	lk_ext *bx = known_ext(l, oi, r);
 	if (bx && bx->unit) {
 		*owner = bx->owner;
 		return bx->unit == 1;
@@ -515,8 +509,7 @@ int lk_target_addr_any(gofn_link *l, size_t oi, goobj_symref r, int weak, uintpt
 		*addr = s->addr;
 		return 0;
 	}
-	lk_ext *bx = builtin_ext(l, oi, r);
-	if ((*addr = cached_ext(bx ? bx : pkgref_ext(l, oi, r))))
+	if ((*addr = cached_ext(known_ext(l, oi, r))))
 		return 0;
 	if (goobj_resolve(o, r, &t, err))
 		return -1;
